@@ -1,0 +1,1 @@
+"""Data shipped with planlint: rule packs, profiles, schemas and the field grammar."""

@@ -1,0 +1,52 @@
+"""Findings and fixes as data: what rules produce and every reporter consumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .table import Location
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """A rewrite of one cell's text. `safe` edits never change meaning (`planlint fix` applies
+    them); unsafe ones need `--unsafe-fixes`."""
+
+    location: Location
+    old: str
+    new: str
+    safe: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str
+    slug: str
+    severity: str
+    message: str
+    fix: str
+    location: Location
+    field: str | None = None
+    task_seq: str | None = None
+    basis: str = ""
+    edits: tuple[Edit, ...] = ()
+
+    def sort_key(self) -> tuple:
+        loc = self.location
+        return (loc.path, loc.sheet or "", loc.row, loc.col, self.rule_id, self.message)
+
+    def to_json(self) -> dict:
+        return {
+            "rule": self.rule_id,
+            "slug": self.slug,
+            "severity": self.severity,
+            "message": self.message,
+            "fix": self.fix,
+            "basis": self.basis,
+            "task": self.task_seq,
+            "field": self.field,
+            "location": self.location.to_json(),
+        }

@@ -1,0 +1,108 @@
+"""The Plan model: plan metadata and tasks whose fields keep their raw text, typed value and location."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .table import Location
+
+LEVELS = ("province", "city", "county")
+KINDS = ("internal", "joint")
+LEVEL_NAMES = {"province": "省级", "city": "市级", "county": "县级"}
+KIND_NAMES = {"internal": "内部", "joint": "部门联合"}
+
+
+@dataclass(slots=True)
+class Field:
+    """One cell of a task. `value` is the typed parse result (see values.py), a
+    `values.ParseError` when the text does not parse, or None for free-text fields and empty cells."""
+
+    key: str
+    raw: str
+    location: Location
+    value: Any = None
+
+    @property
+    def text(self) -> str:
+        return self.raw.strip()
+
+
+@dataclass(slots=True)
+class Task:
+    """One row of the plan (a 抽查任务). Continuation rows (empty 序号 and task name, e.g. a second
+    line of 抽查事项 under a vertically merged task name) are kept as sub-items with their own locations."""
+
+    seq: str
+    fields: dict[str, Field]
+    location: Location
+    continuation: list[dict[str, Field]] = field(default_factory=list)
+
+    def get(self, key: str) -> Field | None:
+        return self.fields.get(key)
+
+    def text(self, key: str) -> str:
+        f = self.fields.get(key)
+        return f.text if f else ""
+
+    def value(self, key: str) -> Any:
+        f = self.fields.get(key)
+        return f.value if f else None
+
+    @property
+    def name(self) -> str:
+        return self.text("name")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str  # canonical key, or "" for an unknown column
+    index: int  # 0-based index into the table's rows
+    header: str  # header text as written (joined when split over two rows)
+    location: Location
+
+
+@dataclass(slots=True)
+class PlanMeta:
+    title: str | None = None
+    issuer: str | None = None
+    place: str | None = None
+    level: str | None = None  # province | city | county
+    kind: str | None = None  # internal | joint
+    year: int | None = None
+
+    def to_json(self) -> dict:
+        return {
+            "title": self.title,
+            "year": self.year,
+            "level": self.level,
+            "kind": self.kind,
+            "issuer": self.issuer,
+            "place": self.place,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DroppedRow:
+    """A row the reader did not turn into a task, and why — nothing is dropped silently."""
+
+    location: Location
+    reason: str  # header-repeat | blank | title | stray-text
+    text: str = ""
+
+
+@dataclass(slots=True)
+class Plan:
+    meta: PlanMeta
+    tasks: list[Task]
+    columns: dict[str, Column]
+    source: Location  # path, sheet, header row
+    unknown_columns: list[Column] = field(default_factory=list)
+    dropped: list[DroppedRow] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def has(self, key: str) -> bool:
+        return key in self.columns

@@ -1,0 +1,46 @@
+"""What a check run produces: per-plan findings plus the rules that ran — the input of every reporter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .findings import SEVERITIES, Finding
+from .plan import Plan
+from .rules.model import Rule
+
+
+@dataclass(slots=True)
+class PlanReport:
+    """The findings of one plan (one table of one file), or the error that kept the file unread."""
+
+    path: str
+    sheet: str | None
+    plan: Plan | None
+    findings: list[Finding] = field(default_factory=list)
+    error: str | None = None
+
+    def counts(self) -> dict[str, int]:
+        c = dict.fromkeys(SEVERITIES, 0)
+        for f in self.findings:
+            c[f.severity] += 1
+        return c
+
+
+@dataclass(slots=True)
+class CheckResult:
+    reports: list[PlanReport]
+    rules: dict[str, Rule] = field(default_factory=dict)  # by id: the rules that were enabled
+    notes: list[str] = field(default_factory=list)  # run-level remarks (e.g. coverage not estimated)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.reports for f in r.findings]
+
+    def summary(self) -> dict[str, int]:
+        s = {"files": len({r.path for r in self.reports}), "tasks": 0, **dict.fromkeys(SEVERITIES, 0)}
+        for r in self.reports:
+            if r.plan is not None:
+                s["tasks"] += len(r.plan.tasks)
+            for sev, n in r.counts().items():
+                s[sev] += n
+        return s

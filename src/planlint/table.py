@@ -1,0 +1,74 @@
+"""Located cells: the one shape every reader produces, whatever the file format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+def column_letter(col: int) -> str:
+    """1 → A, 27 → AA (Excel column names)."""
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a value came from, as a person sees it in Excel/Word: 1-based row and column.
+
+    `col == 0` means the whole row; `row == 0` means the whole table/sheet.
+    For .docx the row/col are those of the Word table; for text exports the row is the line number.
+    """
+
+    path: str
+    sheet: str | None
+    row: int
+    col: int = 0
+
+    @property
+    def cell(self) -> str:
+        if self.row == 0:
+            return ""
+        if self.col == 0:
+            return str(self.row)
+        return f"{column_letter(self.col)}{self.row}"
+
+    def __str__(self) -> str:
+        where = self.path
+        if self.sheet:
+            where += f":{self.sheet}"
+        if self.cell:
+            where += f"!{self.cell}" if self.sheet else f":{self.cell}"
+        return where
+
+    def to_json(self) -> dict:
+        return {"sheet": self.sheet, "row": self.row, "col": self.col, "cell": self.cell}
+
+
+@dataclass(slots=True)
+class Table:
+    """One table of a file (a sheet, a Word table, a block of a text export), made regular.
+
+    `rows[i][j]` is the text of the cell in physical row `row_numbers[i]`, column `first_col + j`
+    ('' when empty). Merged cells are resolved: every cell of a merged range carries the anchor's
+    text, and the non-anchor cells are listed in `covered` as (i, j) so that header and
+    continuation-row logic can tell a vertical merge from a repeated value.
+    """
+
+    path: str
+    sheet: str | None
+    rows: list[list[str]]
+    row_numbers: list[int]
+    first_col: int = 1
+    covered: frozenset[tuple[int, int]] = frozenset()
+    title: str | None = None
+    context: str = ""
+    format: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def location(self, i: int, j: int | None = None) -> Location:
+        """Location of row index i (and column index j), as the user sees it."""
+        col = 0 if j is None else self.first_col + j
+        return Location(self.path, self.sheet, self.row_numbers[i], col)

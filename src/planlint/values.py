@@ -1,0 +1,259 @@
+"""Typed values of the plans' free-text cells (what the field grammar produces).
+
+Values carry semantics, not text: a ratio is a Decimal percent with its bound, a window is a pair of
+month/day points, a mode is a set of (selecting level, inspecting level) pairs. Each value renders
+back to canonical text with `canonical()`, which the fixes use.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+# Bounds of a ratio, count or frequency.
+AT_LEAST = "at_least"  # 不低于 / 以上 / 不少于 / >=
+EXACT = "exact"
+AT_MOST = "at_most"  # 不高于 / 以下 / 不超过
+ABOUT = "about"  # 约
+RANGE = "range"  # 10-20% (low..high)
+
+# Risk tiers, lowest risk first. The 2021 vocabulary maps onto the same tiers.
+TIERS = ("A", "B", "C", "D")
+TIER_NAMES = {"A": "低风险", "B": "一般风险", "C": "较高风险", "D": "高风险"}
+
+# Levels of government for modes and plan metadata.
+LEVEL_CHARS = {"province": "省", "city": "市", "county": "县"}
+
+# Frequency periods and how many of each fit in a year.
+PERIODS_PER_YEAR = {"year": 1, "half-year": 2, "quarter": 4, "month": 12}
+PERIOD_NAMES = {"year": "年", "half-year": "半年", "quarter": "季度", "month": "月"}
+
+
+def _num(d: Decimal) -> str:
+    """Decimal → shortest plain text: 5 → '5', 0.50 → '0.5'."""
+    text = format(d.normalize(), "f")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Ratio:
+    """A share of targets in percent: `low` (and `high` for a range) with its bound."""
+
+    low: Decimal
+    high: Decimal | None = None
+    bound: str = EXACT
+
+    def canonical(self) -> str:
+        if self.bound == RANGE and self.high is not None:
+            return f"{_num(self.low)}%-{_num(self.high)}%"
+        prefix = {AT_LEAST: "不低于", AT_MOST: "不高于", ABOUT: "约"}.get(self.bound, "")
+        return f"{prefix}{_num(self.low)}%"
+
+    @property
+    def floor(self) -> Decimal:
+        """The least share this ratio promises (for comparisons between tiers and plans)."""
+        return self.low
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """A number of targets (`60-70家`, `7户`)."""
+
+    low: int
+    high: int | None = None
+    bound: str = EXACT
+    unit: str = "户"
+
+    def canonical(self) -> str:
+        if self.bound == RANGE and self.high is not None:
+            return f"{self.low}-{self.high}{self.unit}"
+        prefix = {AT_LEAST: "不少于", AT_MOST: "不超过", ABOUT: "约"}.get(self.bound, "")
+        return f"{prefix}{self.low}{self.unit}"
+
+
+@dataclass(frozen=True, slots=True)
+class Frequency:
+    """How often: `times_low` (..`times_high`) times per `period` (year | half-year | quarter |
+    month), or per task when `period` is None (`抽查1次`)."""
+
+    times_low: int
+    times_high: int | None = None
+    period: str | None = "year"
+    bound: str = EXACT
+
+    def per_year(self) -> tuple[Decimal, Decimal]:
+        """(low, high) inspections per year; a period-less frequency counts as per year."""
+        n = Decimal(PERIODS_PER_YEAR.get(self.period or "year", 1))
+        high = self.times_high if self.times_high is not None else self.times_low
+        return Decimal(self.times_low) * n, Decimal(high) * n
+
+    def canonical(self) -> str:
+        times = str(self.times_low)
+        if self.times_high is not None and self.times_high != self.times_low:
+            times = f"{self.times_low}~{self.times_high}"
+        prefix = {AT_LEAST: "不少于", AT_MOST: "不超过"}.get(self.bound, "")
+        if self.period is None:
+            return f"{prefix}抽查{times}次" if not prefix else f"{prefix}{times}次"
+        return f"{prefix}{times}次/{PERIOD_NAMES[self.period]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Quota:
+    """抽查比例/数量/频次 in one cell: any of ratio, count and frequency, plus a trailing note."""
+
+    ratio: Ratio | None = None
+    count: Count | None = None
+    frequency: Frequency | None = None
+    note: str | None = None
+
+    def canonical(self) -> str:
+        head = ""
+        if self.ratio is not None:
+            head = self.ratio.canonical()
+            if self.count is not None:
+                head += f"（{self.count.canonical()}）"
+        elif self.count is not None:
+            head = self.count.canonical()
+        if self.note:
+            head += f"（{self.note}）"
+        if self.frequency is not None:
+            return f"{head}；{self.frequency.canonical()}" if head else self.frequency.canonical()
+        return head
+
+
+@dataclass(frozen=True, slots=True)
+class DatePoint:
+    """A month (and optionally day and year) in a window. `day` None means the whole month:
+    the first day when it starts a window, the last day when it ends one."""
+
+    month: int
+    day: int | None = None
+    year: int | None = None
+
+    def as_date(self, year: int, *, end: bool) -> _dt.date:
+        y = self.year or year
+        if self.day is not None:
+            return _dt.date(y, self.month, self.day)
+        return _dt.date(y, self.month, calendar.monthrange(y, self.month)[1] if end else 1)
+
+    def __str__(self) -> str:
+        text = f"{self.year}年" if self.year else ""
+        text += f"{self.month}月"
+        if self.day is not None:
+            text += f"{self.day}日"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """抽查检查起止时间. `batches` holds the parts of a batched window (分两批次…), whose overall
+    span is start..end. `qualifier` keeps a trailing parenthetical remark."""
+
+    start: DatePoint
+    end: DatePoint
+    batches: tuple[Window, ...] = ()
+    qualifier: str | None = None
+    whole_year: bool = False
+    deadline_only: bool = False  # `2022年11月10日前`: start is the start of the year
+
+    def start_date(self, year: int) -> _dt.date:
+        return self.start.as_date(year, end=False)
+
+    def end_date(self, year: int) -> _dt.date:
+        return self.end.as_date(year, end=True)
+
+    def canonical(self) -> str:
+        if self.whole_year:
+            return "全年"
+        if self.deadline_only:
+            return f"{self.end}前"
+        start = str(self.start)
+        end = str(self.end)
+        if self.start.year and self.end.year == self.start.year:
+            end = str(DatePoint(self.end.month, self.end.day))
+        text = f"{start}—{end}"
+        if self.qualifier:
+            text += f"（{self.qualifier}）"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class ModePair:
+    select: str  # province | city | county
+    inspect: str
+
+    def canonical(self) -> str:
+        return f"{LEVEL_CHARS[self.select]}抽{LEVEL_CHARS[self.inspect]}查"
+
+
+@dataclass(frozen=True, slots=True)
+class Mode:
+    """抽查检查模式: one or more (selecting level, inspecting level) pairs."""
+
+    pairs: tuple[ModePair, ...]
+
+    def canonical(self) -> str:
+        return "、".join(p.canonical() for p in self.pairs)
+
+
+@dataclass(frozen=True, slots=True)
+class TierSpec:
+    """A per-tier number stated in a risk clause (`对D级…每年至少监督抽查3~4次`)."""
+
+    tier: str  # A | B | C | D
+    ratio: Ratio | None = None
+    frequency: Frequency | None = None
+    count: Count | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RiskClause:
+    """信用风险分类 clause: which tiers it names (in order, A..D), whether it escalates with risk,
+    the per-tier numbers it states (in order of appearance, repeats kept), and exemptions."""
+
+    mentions_risk: bool
+    tiers: tuple[str, ...] = ()
+    escalates: bool = False
+    specs: tuple[TierSpec, ...] = ()
+    exemptions: tuple[str, ...] = ()  # tiers exempted ("A"), or "all" for 不涉及信用风险分类
+    truncated: bool = False  # ends mid-list (`…较高风险、`)
+
+    @property
+    def tiered(self) -> bool:
+        """Names tiers and either escalates or gives per-tier numbers."""
+        return bool(self.tiers) and (self.escalates or bool(self.specs))
+
+    @property
+    def not_applicable(self) -> bool:
+        return "all" in self.exemptions
+
+    def canonical(self) -> str:
+        return "根据企业信用风险分类结果，对低风险、一般风险、较高风险、高风险企业分别递加比例抽查"
+
+
+@dataclass(frozen=True, slots=True)
+class PlanTitle:
+    """What a plan's title says about it (`泽州县市场监督管理局2023年度内部双随机抽查工作计划`)."""
+
+    text: str
+    issuer: str | None = None
+    place: str | None = None
+    level: str | None = None  # province | city | county
+    kind: str | None = None  # internal | joint
+    year: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParseError:
+    """A cell that does not parse: a value, never an exception. `offset` is the character offset
+    in the original text where parsing failed; `hint` is a Chinese explanation."""
+
+    kind: str
+    text: str
+    offset: int
+    hint: str
+
+    def caret(self) -> str:
+        return self.text + "\n" + " " * self.offset + "^"
