@@ -1,0 +1,1 @@
+"""The field grammar (data; shipped as planlint.bundled.grammar)."""

@@ -1,0 +1,1 @@
+"""Rule packs, profiles and schemas (data; shipped as planlint.bundled.rules)."""
