@@ -1,0 +1,152 @@
+"""One self-contained HTML page for a reviewer: summary counts, a review summary (plans worst
+first), a chart of findings by rule and severity, and a table per plan with the cell text (the
+offending part marked), message, fix and basis, filterable by severity and rule. No external assets;
+jinja2 autoescapes everything taken from the plans."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .. import __version__
+from ..findings import SEVERITIES
+from ..plan import KIND_NAMES, LEVEL_NAMES
+from ..result import CheckResult, PlanReport
+from . import ReportOptions
+from .cells import field_index, highlight, where
+from .output import emit
+
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+CHART_WIDTH = 420  # px for the longest bar
+
+
+def _label(report: PlanReport) -> str:
+    return report.path + (f" · {report.sheet}" if report.sheet else "")
+
+
+def _meta_line(report: PlanReport) -> str:
+    if report.plan is None:
+        return ""
+    m = report.plan.meta
+    bits = [
+        f"{m.year} 年度" if m.year else "",
+        LEVEL_NAMES.get(m.level or "", ""),
+        f"{KIND_NAMES[m.kind]}计划" if m.kind in KIND_NAMES else "",
+        m.issuer or "",
+        f"{len(report.plan.tasks)} 项任务",
+    ]
+    return " · ".join(b for b in bits if b)
+
+
+def _rows(report: PlanReport) -> list[dict]:
+    fields = field_index(report.plan)
+    rows = []
+    for f in sorted(report.findings, key=lambda f: f.sort_key()):
+        loc = f.location
+        field = fields.get((loc.sheet, loc.row, loc.col))
+        raw = field.raw if field is not None else ""
+        rows.append(
+            {
+                "finding": f,
+                "where": where(loc),
+                "segments": highlight(raw, f, field),
+            }
+        )
+    return rows
+
+
+def _review(result: CheckResult) -> list[dict]:
+    """One line per plan, worst first (errors, then warnings, then infos); unreadable files lead."""
+    lines = []
+    for i, report in enumerate(result.reports):
+        c = report.counts()
+        lines.append(
+            {
+                "anchor": f"plan-{i}",
+                "label": _label(report),
+                "report": report,
+                "counts": c,
+                "title": report.plan.meta.title if report.plan else None,
+            }
+        )
+    return sorted(
+        lines,
+        key=lambda x: (
+            x["report"].error is None,
+            -x["counts"]["error"],
+            -x["counts"]["warning"],
+            -x["counts"]["info"],
+            x["label"],
+        ),
+    )
+
+
+def _chart(result: CheckResult) -> dict:
+    """Bars per rule, stacked by severity; widths precomputed so the page needs no script to draw."""
+    counts: Counter[tuple[str, str]] = Counter((f.rule_id, f.severity) for f in result.findings)
+    slugs = {f.rule_id: f.slug for f in result.findings}
+    totals = Counter(f.rule_id for f in result.findings)
+    top = max(totals.values(), default=1)
+    bars = []
+    # Longest bar first; among equals, the rule with more errors (then warnings) first.
+    order = sorted(totals, key=lambda r: (-totals[r], -counts[(r, "error")], -counts[(r, "warning")], r))
+    for rule_id in order:
+        total = totals[rule_id]
+        x = 0.0
+        segments = []
+        for sev in SEVERITIES:
+            n = counts[(rule_id, sev)]
+            if n:
+                width = CHART_WIDTH * n / top
+                segments.append({"severity": sev, "x": round(x, 1), "width": round(width, 1), "n": n})
+                x += width
+        bars.append(
+            {
+                "rule": rule_id,
+                "slug": slugs[rule_id],
+                "total": total,
+                "segments": segments,
+                "end": round(x, 1),
+            }
+        )
+    return {"bars": bars, "width": CHART_WIDTH}
+
+
+def render(result: CheckResult, options: ReportOptions) -> str:
+    # jinja2 is imported here, not at module import: `planlint check` on other formats skips it.
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(
+        loader=PackageLoader("planlint.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    summary = result.summary()
+    plans = [
+        {
+            "anchor": f"plan-{i}",
+            "label": _label(r),
+            "meta": _meta_line(r),
+            "report": r,
+            "rows": _rows(r),
+            "title": r.plan.meta.title if r.plan else None,
+        }
+        for i, r in enumerate(result.reports)
+    ]
+    rules = sorted({(f.rule_id, f.slug) for f in result.findings})
+    return env.get_template("report.html").render(
+        version=__version__,
+        summary=summary,
+        unreadable=sum(r.error is not None for r in result.reports),
+        severities=SEVERITY_NAMES,
+        review=_review(result),
+        chart=_chart(result),
+        plans=plans,
+        rules=rules,
+        notes=result.notes,
+    )
+
+
+def write(result: CheckResult, out: str | None, options: ReportOptions) -> None:
+    emit(render(result, options), out)

@@ -1,0 +1,53 @@
+"""The JSON report: the stable, versioned contract other tools read (schema:
+rules/schema/report.schema.json, shipped as planlint.bundled.rules)."""
+
+from __future__ import annotations
+
+import json
+
+from ..result import CheckResult, PlanReport
+from . import ReportOptions
+from .output import emit
+
+VERSION = 1
+
+
+def _file_entry(report: PlanReport) -> dict:
+    entry: dict = {
+        "path": report.path,
+        "sheet": report.sheet,
+        "plan": report.plan.meta.to_json() if report.plan is not None else None,
+        "tasks": len(report.plan.tasks) if report.plan is not None else 0,
+        "findings": [f.to_json() for f in sorted(report.findings, key=lambda f: f.sort_key())],
+    }
+    if report.error is not None:
+        entry["error"] = report.error
+    return entry
+
+
+def to_dict(result: CheckResult) -> dict:
+    doc: dict = {
+        "version": VERSION,
+        "tool": "planlint",
+        "files": [_file_entry(r) for r in result.reports],
+        "summary": result.summary(),
+    }
+    if result.notes:
+        doc["notes"] = list(result.notes)
+    return doc
+
+
+def render(result: CheckResult, options: ReportOptions) -> str:
+    return json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
+
+
+def write(result: CheckResult, out: str | None, options: ReportOptions) -> None:
+    emit(render(result, options), out)
+
+
+def load_schema() -> dict:
+    """The report's JSON Schema, from the installed package (not the source tree)."""
+    from importlib.resources import files
+
+    text = (files("planlint.bundled.rules") / "schema" / "report.schema.json").read_text(encoding="utf-8")
+    return json.loads(text)

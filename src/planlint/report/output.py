@@ -1,0 +1,71 @@
+"""Writing outputs safely: atomically (temp file + os.replace in the same folder), never over a
+checked input, and with paths shown relative to the working directory where possible."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import PlanlintError
+
+if TYPE_CHECKING:
+    from ..result import CheckResult
+
+
+def _same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist yet
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def refuse_input(
+    out: str | os.PathLike, result: CheckResult | None = None, inputs: Iterable[str] = ()
+) -> None:
+    """Raise if `out` is one of the checked files: a report must never replace the plan it is about."""
+    paths = [*inputs, *({r.path for r in result.reports} if result is not None else ())]
+    for path in paths:
+        if _same_file(out, path):
+            raise PlanlintError("输出文件与被检查的文件相同，已拒绝覆盖原文件；请换一个输出路径", str(out))
+
+
+def atomic_write(path: str | os.PathLike, data: bytes | str, encoding: str = "utf-8") -> None:
+    """Write all of `data` to `path` or nothing: a crash never leaves a half-written report."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode(encoding) if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(raw)
+        # mkstemp creates 0600; give the file the permissions a plain open() would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def emit(text: str, out: str | None) -> None:
+    """Text to stdout (out None) or atomically to a file."""
+    if out is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        atomic_write(out, text)
+
+
+def display_path(path: str) -> str:
+    """`path` relative to the working directory when it lies under it, POSIX separators."""
+    p = Path(path)
+    try:
+        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return p.as_posix()

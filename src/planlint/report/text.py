@@ -1,0 +1,86 @@
+"""The default terminal format: findings grouped by file and plan, a 建议 line under each, optional
+per-rule statistics and a one-line Chinese summary. Colour only when asked (write() decides: a TTY)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ..findings import SEVERITY_RANK
+from ..result import CheckResult, PlanReport
+from . import ReportOptions
+from .output import emit
+
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+_COLORS = {"error": "31", "warning": "33", "info": "36", "bold": "1", "dim": "2"}
+
+
+def _paint(text: str, style: str, color: bool) -> str:
+    return f"\x1b[{_COLORS[style]}m{text}\x1b[0m" if color else text
+
+
+def _plan_heading(report: PlanReport) -> str:
+    where = report.path + (f":{report.sheet}" if report.sheet else "")
+    if report.plan is None:
+        return where
+    title = report.plan.meta.title
+    tasks = f"{len(report.plan.tasks)} 项任务"
+    return f"{where}（{title}，{tasks}）" if title else f"{where}（{tasks}）"
+
+
+def _report_lines(report: PlanReport, color: bool) -> list[str]:
+    if report.error is not None:
+        return [
+            f"{_paint(report.path, 'bold', color)}  {_paint('[error]', 'error', color)} 无法读取：{report.error}"
+        ]
+    lines = [_paint(_plan_heading(report), "bold", color)]
+    for f in sorted(report.findings, key=lambda f: f.sort_key()):
+        sev = _paint(f"[{f.severity}]", f.severity, color)
+        lines.append(f"{f.location}  {sev} {f.rule_id} {f.slug}  {f.message}")
+        if f.fix:
+            lines.append(f"  建议：{f.fix}")
+    return lines
+
+
+def _statistics(result: CheckResult, color: bool) -> list[str]:
+    counts = Counter(f.rule_id for f in result.findings)
+    if not counts:
+        return []
+    meta = {f.rule_id: (f.slug, f.severity) for f in result.findings}
+    width = len(str(max(counts.values())))
+    lines = [_paint("按规则统计：", "bold", color)]
+    # Most frequent first; ties by severity, then id, so the order is stable.
+    for rule_id, n in sorted(counts.items(), key=lambda kv: (-kv[1], -SEVERITY_RANK[meta[kv[0]][1]], kv[0])):
+        slug, sev = meta[rule_id]
+        lines.append(f"  {n:>{width}}  {rule_id}  {slug}  {_paint(f'[{sev}]', sev, color)}")
+    return lines
+
+
+def summary_line(result: CheckResult) -> str:
+    """`共检查 4 个文件、83 项任务：错误 12，警告 30，提示 5` (plus unreadable files, if any)."""
+    s = result.summary()
+    head = f"共检查 {s['files']} 个文件、{s['tasks']} 项任务"
+    unreadable = len({r.path for r in result.reports if r.error is not None})
+    tail = f"；{unreadable} 个文件无法读取" if unreadable else ""
+    if not any(s[sev] for sev in SEVERITY_NAMES):
+        return f"{head}：未发现问题{tail}"
+    counts = "，".join(f"{name} {s[sev]}" for sev, name in SEVERITY_NAMES.items())
+    return f"{head}：{counts}{tail}"
+
+
+def render(result: CheckResult, options: ReportOptions) -> str:
+    blocks: list[str] = []
+    for report in result.reports:
+        # A clean plan gets no block: the summary line counts it, and long runs stay readable.
+        if report.error is None and not report.findings:
+            continue
+        blocks.append("\n".join(_report_lines(report, options.color)))
+    if options.statistics:
+        stats = _statistics(result, options.color)
+        if stats:
+            blocks.append("\n".join(stats))
+    blocks.append("\n".join([*(f"注：{n}" for n in result.notes), summary_line(result)]))
+    return "\n\n".join(blocks) + "\n"
+
+
+def write(result: CheckResult, out: str | None, options: ReportOptions) -> None:
+    emit(render(result, options), out)

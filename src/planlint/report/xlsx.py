@@ -1,0 +1,305 @@
+"""The editor's report: an annotated COPY of the checked workbook. Offending cells are filled by
+severity and carry a comment (message + fix); a 检查结果 sheet lists every finding with a link to
+its cell. Word, csv, text and .xls inputs are rebuilt as a workbook from the parsed plan, cells at the
+rows and columns the findings name. The input file is only ever read."""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import PlanlintError
+from ..findings import SEVERITY_RANK, Finding
+from ..result import CheckResult, PlanReport
+from . import ReportOptions
+from .cells import field_index, plan_fields, where
+from .output import atomic_write, refuse_input
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+BINARY = True
+RESULT_SHEET = "检查结果"
+FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "BDD7EE"}
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+OPENPYXL_SUFFIXES = {".xlsx", ".xlsm"}
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def put(ws: Worksheet, row: int, col: int, value: object) -> Cell:
+    """Set a cell to a value taken from a plan or a finding, inert: openpyxl stores any string
+    starting with '=' as a formula (`=HYPERLINK(…)`, `=cmd|…`), so force a string with a quote
+    prefix, the way Excel stores text typed as '=…."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    cell = ws.cell(row=row, column=col)
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    base = (_BAD_SHEET_CHARS.sub("_", name).strip("'") or "计划")[:31]
+    title, n = base, 2
+    while title in taken:
+        suffix = f"({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title)
+    return title
+
+
+def _quote_sheet(title: str) -> str:
+    return "'" + title.replace("'", "''") + "'"
+
+
+class _Copy:
+    """A workbook plus how a finding's Location.sheet maps onto its worksheets."""
+
+    def __init__(self, wb: Workbook, sheets: dict[str | None, Worksheet]) -> None:
+        self.wb = wb
+        self.sheets = sheets
+
+    def sheet(self, name: str | None) -> Worksheet | None:
+        if name in self.sheets:
+            return self.sheets[name]
+        # A reader may leave sheet None for a single-sheet workbook.
+        return self.sheets.get(None) if name is None else None
+
+
+def _load(path: str) -> _Copy:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    sheets: dict[str | None, Worksheet] = {ws.title: ws for ws in wb.worksheets}
+    sheets[None] = wb.active
+    return _Copy(wb, sheets)
+
+
+def _rebuild(reports: list[PlanReport]) -> _Copy:
+    """A workbook of the parsed plans, every header and field at its original row and column, so
+    the findings' locations hold unchanged."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    sheets: dict[str | None, Worksheet] = {}
+    taken: set[str] = set()
+    for i, report in enumerate((r for r in reports if r.plan is not None), start=1):
+        plan = report.plan
+        key = plan.source.sheet
+        if key not in sheets:
+            sheets[key] = wb.create_sheet(_sheet_title(key or f"表{i}", taken))
+        ws = sheets[key]
+        for dropped in plan.dropped:
+            if dropped.text and dropped.location.row > 0:
+                put(ws, dropped.location.row, max(dropped.location.col, 1), dropped.text).font = Font(
+                    color="808080"
+                )
+        for column in [*plan.columns.values(), *plan.unknown_columns]:
+            if column.location.row > 0 and column.location.col > 0:
+                put(ws, column.location.row, column.location.col, column.header).font = Font(bold=True)
+        widths: dict[int, int] = defaultdict(int)
+        for field in plan_fields(plan):
+            loc = field.location
+            if loc.row > 0 and loc.col > 0:
+                put(ws, loc.row, loc.col, field.raw)
+                widths[loc.col] = max(widths[loc.col], len(field.raw))
+        for col, width in widths.items():
+            ws.column_dimensions[_letter(col)].width = min(max(width, 8), 40) + 2
+    if not wb.worksheets:  # nothing parsed: the copy is just the result sheet
+        sheets[None] = wb.create_sheet(_sheet_title("计划", taken))
+    return _Copy(wb, sheets)
+
+
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(col)
+
+
+def _anchor(ws: Worksheet, row: int, col: int) -> tuple[int, int]:
+    """Comments and fills go on the top-left cell of a merged range (the others cannot hold them)."""
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row <= row <= rng.max_row and rng.min_col <= col <= rng.max_col:
+            return rng.min_row, rng.min_col
+    return row, col
+
+
+def _row_anchor_col(reports: list[PlanReport], finding: Finding) -> int:
+    """A whole-row finding is pinned to the row's 序号 cell (else the table's first column)."""
+    for r in reports:
+        if r.plan is not None and r.plan.source.sheet == finding.location.sheet:
+            seq = r.plan.columns.get("seq")
+            if seq is not None and seq.location.col > 0:
+                return seq.location.col
+            cols = [c.location.col for c in r.plan.columns.values() if c.location.col > 0]
+            if cols:
+                return min(cols)
+    return 1
+
+
+def _target(copy: _Copy, reports: list[PlanReport], f: Finding) -> tuple[Worksheet, int, int] | None:
+    ws = copy.sheet(f.location.sheet)
+    if ws is None or f.location.row == 0:
+        return None
+    col = f.location.col or _row_anchor_col(reports, f)
+    row, col = _anchor(ws, f.location.row, col)
+    return ws, row, col
+
+
+def _comment_text(findings: list[Finding]) -> str:
+    parts = []
+    for f in findings:
+        text = f"[{SEVERITY_NAMES[f.severity]}] {f.rule_id} {f.slug}：{f.message}"
+        if f.fix:
+            text += f"\n建议：{f.fix}"
+        parts.append(text)
+    return "\n\n".join(parts)
+
+
+def _annotate(copy: _Copy, reports: list[PlanReport], findings: list[Finding]) -> dict[Finding, tuple]:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
+    by_cell: dict[tuple, list[Finding]] = defaultdict(list)
+    targets: dict[Finding, tuple] = {}
+    for f in findings:
+        target = _target(copy, reports, f)
+        if target is not None:
+            ws, row, col = target
+            by_cell[(ws.title, row, col)].append(f)
+            targets[f] = target
+    for (title, row, col), group in by_cell.items():
+        cell = copy.wb[title].cell(row=row, column=col)
+        worst = max(group, key=lambda f: SEVERITY_RANK[f.severity]).severity
+        cell.fill = PatternFill(fill_type="solid", start_color=FILLS[worst], end_color=FILLS[worst])
+        text = _comment_text(group)
+        if cell.comment is not None:  # keep the author's own comment above ours
+            text = f"{cell.comment.text}\n\n{text}"
+        comment = Comment(text, "planlint")
+        comment.width, comment.height = 360, min(80 + 60 * len(group), 600)
+        cell.comment = comment
+    return targets
+
+
+def _result_sheet(copy: _Copy, reports: list[PlanReport], findings: list[Finding], targets: dict) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    ws = copy.wb.create_sheet(_sheet_title(RESULT_SHEET, set(copy.wb.sheetnames)), 0)
+    headers = ["序号", "级别", "规则", "名称", "位置", "任务", "单元格内容", "问题", "建议", "依据"]
+    for col, header in enumerate(headers, start=1):
+        put(ws, 1, col, header).font = Font(bold=True)
+    fields = {}
+    for r in reports:
+        fields.update(field_index(r.plan))
+    row = 1
+    for report in reports:
+        if report.error is not None:
+            row += 1
+            put(ws, row, 2, SEVERITY_NAMES["error"])
+            put(ws, row, 8, f"无法读取：{report.error}")
+    for n, f in enumerate(findings, start=1):
+        row += 1
+        loc = f.location
+        field = fields.get((loc.sheet, loc.row, loc.col))
+        values = [
+            n,
+            SEVERITY_NAMES[f.severity],
+            f.rule_id,
+            f.slug,
+            where(loc),
+            f.task_seq or "",
+            field.raw if field is not None else "",
+            f.message,
+            f.fix,
+            f.basis,
+        ]
+        for col, value in enumerate(values, start=1):
+            put(ws, row, col, value).alignment = Alignment(wrap_text=col >= 7, vertical="top")
+        target = targets.get(f)
+        link_cell = ws.cell(row=row, column=5)
+        if target is not None:
+            tws, trow, tcol = target
+            ref = f"{_quote_sheet(tws.title)}!{_letter(tcol)}{trow}"
+            link_cell.value = f"{tws.title}!{_letter(tcol)}{trow}"
+            link_cell.hyperlink = Hyperlink(ref=link_cell.coordinate, location=ref, tooltip="跳转到单元格")
+            link_cell.font = Font(color="0563C1", underline="single")
+        ws.cell(row=row, column=2).font = Font(
+            color={"error": "C00000", "warning": "9C5700", "info": "1F4E79"}[f.severity]
+        )
+    for col, width in zip(range(1, len(headers) + 1), [6, 6, 8, 24, 14, 6, 36, 48, 40, 36]):
+        ws.column_dimensions[_letter(col)].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{_letter(len(headers))}{max(row, 1)}"
+    # Open on the result list: deselect the others, or Excel shows several tabs grouped.
+    for other in copy.wb.worksheets:
+        other.sheet_view.tabSelected = other is ws
+    copy.wb.active = 0
+
+
+def annotated_copy(path: str, reports: list[PlanReport]) -> bytes:
+    """The annotated workbook for one checked file, as bytes."""
+    findings = sorted((f for r in reports for f in r.findings), key=lambda f: f.sort_key())
+    if Path(path).suffix.lower() in OPENPYXL_SUFFIXES:
+        try:
+            copy = _load(path)
+        except Exception as exc:  # openpyxl refuses some files the reader could still parse
+            if not any(r.plan is not None for r in reports):
+                raise PlanlintError(f"无法打开工作簿以生成批注副本：{exc}", path) from exc
+            copy = _rebuild(reports)
+    else:
+        copy = _rebuild(reports)
+    targets = _annotate(copy, reports, findings)
+    _result_sheet(copy, reports, findings, targets)
+    buffer = io.BytesIO()
+    copy.wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _targets(result: CheckResult, out: str) -> dict[str, Path]:
+    """One input → `out` is the file. Several → `out` is a folder of `<stem>.批注.xlsx` files."""
+    paths = list(dict.fromkeys(r.path for r in result.reports))
+    if len(paths) <= 1 and not Path(out).is_dir():
+        return {p: Path(out) for p in paths} or {"": Path(out)}
+    folder = Path(out)
+    taken: set[str] = set()
+    targets = {}
+    for p in paths:
+        name, n = f"{Path(p).stem}.批注.xlsx", 2
+        while name in taken:
+            name, n = f"{Path(p).stem}({n}).批注.xlsx", n + 1
+        taken.add(name)
+        targets[p] = folder / name
+    return targets
+
+
+def write(result: CheckResult, out: str | None, options: ReportOptions) -> None:
+    if out is None:
+        raise PlanlintError("xlsx 格式输出的是文件，请用 -o 路径 或 -f xlsx:路径 指定输出位置")
+    for path, target in _targets(result, out).items():
+        refuse_input(target, result)
+        reports = [r for r in result.reports if r.path == path]
+        atomic_write(target, annotated_copy(path, reports) if path else _empty())
+
+
+def _empty() -> bytes:
+    """No file was checked: a workbook holding only the (empty) result sheet."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = RESULT_SHEET
+    put(wb.active, 1, 1, "未检查任何文件")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
