@@ -1,0 +1,85 @@
+"""Read any supported plan file into Tables; the reader is chosen by extension and by content.
+
+Content wins over the extension where they disagree (an .xls that is really an .xlsx is read as
+one); what cannot be read gives a one-line Chinese ReadError naming the file and what to do.
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from collections.abc import Callable
+
+from ..errors import ReadError
+from ..table import Table
+
+SUPPORTED = (".xlsx", ".xlsm", ".docx", ".csv", ".tsv", ".txt")
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_TEXT_READERS = {".csv": "delimited", ".tsv": "delimited", ".txt": "text"}
+_SAVE_AS = {".xlsm": ".xlsx", ".xls": ".xlsx", ".et": ".xlsx", ".doc": ".docx", ".wps": ".docx"}
+
+
+def read_tables(path: str) -> list[Table]:
+    """All tables of the file at `path` (sheets, Word tables, text blocks), in file order."""
+    ext = os.path.splitext(path)[1].lower()
+    if os.path.isdir(path):
+        raise ReadError("是一个目录，不是文件", path)
+    if ext not in SUPPORTED and ext not in (".xls", ".doc", ".et", ".wps"):
+        raise ReadError(f"不支持的文件类型「{ext or '无扩展名'}」，请提供 {'、'.join(SUPPORTED)} 格式的抽查计划", path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise ReadError(f"无法打开文件（{exc.strerror}）", path) from None
+    if not head:
+        raise ReadError("文件为空（0 字节），请确认文件已正确保存或下载完整", path)
+    if head.startswith(_ZIP_MAGIC):
+        kind = _zip_kind(path, ext)
+        return _reader(kind)(path)
+    if head.startswith(_OLE2_MAGIC):
+        raise ReadError(_ole2_message(path), path)
+    if ext in _TEXT_READERS:
+        return _reader(_TEXT_READERS[ext])(path)
+    target = _SAVE_AS.get(ext, ext)
+    raise ReadError(f"不是有效的 {ext} 文件（可能已损坏或只是改了扩展名），请用 Excel/WPS 打开后另存为 {target} 再检查", path)
+
+
+def _reader(kind: str) -> Callable[[str], list[Table]]:
+    # Import on demand: checking one .xlsx should not load the Word or text readers.
+    from importlib import import_module
+
+    return import_module(f"{__name__}.{kind}").read
+
+
+def _zip_kind(path: str, ext: str) -> str:
+    """xlsx or docx, from the package's parts rather than its name."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+    except (zipfile.BadZipFile, OSError):
+        label = ".docx" if _SAVE_AS.get(ext, ext) == ".docx" else ".xlsx"
+        raise ReadError(
+            f"不是有效的 {label} 文件（压缩包已损坏或不完整），请用 Excel/WPS/Word 打开后另存为 {label} 再检查", path
+        ) from None
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    if "word/document.xml" in names:
+        return "docx"
+    if "content.xml" in names:
+        raise ReadError("是 OpenDocument（.ods/.odt）文件，请用 WPS/Excel 另存为 .xlsx 或 .docx 再检查", path)
+    raise ReadError("是压缩包，但不是 Excel 或 Word 文件，请解压后检查其中的抽查计划文件", path)
+
+
+def _ole2_message(path: str) -> str:
+    """OLE2 compound files are either password-protected Office 2007+ files or old binary formats;
+    the stream names in the directory tell which."""
+    with open(path, "rb") as fh:
+        data = fh.read(4 * 1024 * 1024)
+    if "EncryptionInfo".encode("utf-16-le") in data:
+        return "文件设有打开密码（已加密），无法读取；请在 Excel/WPS/Word 中取消密码后另存再检查"
+    if "WordDocument".encode("utf-16-le") in data:
+        return "是旧版 Word 97-2003（.doc）文件，请用 Word/WPS 另存为 .docx 再检查"
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+        return "是旧版 Excel 97-2003（.xls）文件，请用 Excel/WPS 另存为 .xlsx 再检查"
+    return "是旧版 Office 二进制文件，请用 Excel/WPS/Word 另存为 .xlsx 或 .docx 再检查"

@@ -1,0 +1,46 @@
+"""Helpers shared by the readers: finding a plan's title among prose lines or title rows."""
+
+from __future__ import annotations
+
+import re
+
+_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+# Lines that merely refer to the plan (attachment lists, subtitles in brackets) are weaker titles.
+_WEAK_START = ("（", "(", "附件", "-", "—", "关于")
+
+
+def pick_title(lines: list[str]) -> str | None:
+    """The title of a table from the prose lines just before it (nearest last).
+
+    A plan title names a plan (计划) and usually a year; a bracketed subtitle such as
+    （“一业一查”部门联合双随机抽查工作计划） or an attachment line is only used when nothing better
+    is near, because the real title sits one or two lines above it.
+    """
+    candidates = [clean_title(line) for line in reversed(lines[-8:]) if "计划" in line]
+    candidates = [c for c in candidates if c]
+    for title in candidates:
+        if _YEAR.search(title) and not title.startswith(_WEAK_START):
+            return title
+    for title in candidates:
+        if not title.startswith(_WEAK_START):
+            return title
+    return candidates[0] if candidates else None
+
+
+def clean_title(line: str) -> str:
+    """A title line without markdown hashes and surrounding space."""
+    return line.strip().lstrip("#").strip()
+
+
+def title_from_rows(rows: list[list[str]], limit: int = 6) -> str | None:
+    """The title held in the table itself: a row above the header whose only text (usually a
+    merged title row) names a plan."""
+    for row in rows[:limit]:
+        texts = {c.strip() for c in row if c.strip()}
+        if len(texts) >= 3:  # reached the header or data: no title row above it
+            return None
+        if len(texts) == 1:
+            text = texts.pop()
+            if "计划" in text:
+                return clean_title(text)
+    return None

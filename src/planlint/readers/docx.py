@@ -1,0 +1,140 @@
+"""Word documents (.docx) → one Table per top-level Word table (sheet names 表1, 表2 …).
+
+The table XML is walked directly (python-docx's `row.cells` is far too slow on long tables).
+Horizontal merges (gridSpan, and gridBefore for rows that start late) and vertical merges (vMerge
+restart/continue) are resolved onto the table grid like Excel merged ranges. A table nested inside
+a cell is flattened into that cell's text. The paragraphs before a table are its context; the
+nearest one naming a plan is its title.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from xml.etree import ElementTree as ET
+
+from ..errors import ReadError
+from ..table import Table
+from ._common import pick_title, title_from_rows
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_P, _TBL, _TR, _TC, _SDT = f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc", f"{_W}sdt"
+
+
+def read(path: str) -> list[Table]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read("word/document.xml")
+    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise ReadError(
+            f"不是有效的 .docx 文件（可能已损坏：{exc}），请用 Word/WPS 打开后另存为 .docx 再检查", path
+        ) from None
+    try:
+        body = ET.fromstring(xml).find(f"{_W}body")
+    except ET.ParseError as exc:
+        raise ReadError(f"Word 文档内容无法解析（{exc}），请用 Word/WPS 打开后另存为 .docx 再检查", path) from None
+    tables: list[Table] = []
+    prose: list[str] = []
+    for elem in _blocks(body):
+        if elem.tag == _P:
+            text = _paragraph_text(elem).strip()
+            if text:
+                prose.append(text)
+        elif elem.tag == _TBL:
+            table = _read_table(path, elem, f"表{len(tables) + 1}", prose)
+            if table is not None:
+                tables.append(table)
+            prose = []
+    if not tables:
+        raise ReadError("文档中没有表格，请确认抽查计划以 Word 表格形式保存（而不是文本或图片）", path)
+    return tables
+
+
+def _blocks(body: ET.Element | None):
+    """Body-level paragraphs and tables in document order, looking inside content controls."""
+    if body is None:
+        return
+    for elem in body:
+        if elem.tag == _SDT:
+            content = elem.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _blocks(content)
+        else:
+            yield elem
+
+
+def _paragraph_text(p: ET.Element) -> str:
+    parts = []
+    for node in p.iter():
+        tag = node.tag
+        if tag == f"{_W}t":
+            parts.append(node.text or "")
+        elif tag == f"{_W}tab":
+            parts.append("\t")
+        elif tag in (f"{_W}br", f"{_W}cr"):
+            parts.append("\n")
+    return "".join(parts)
+
+
+def _cell_text(tc: ET.Element, notes: list[str]) -> str:
+    lines = []
+    for child in tc:
+        if child.tag == _P:
+            lines.append(_paragraph_text(child))
+        elif child.tag == _TBL:
+            if not notes:
+                notes.append("表格单元格内嵌套了表格，已将嵌套表格的文字并入该单元格")
+            for tr in child.iter(_TR):
+                lines.append(" ".join(_cell_text(c, notes) for c in tr.findall(_TC)))
+    return "\n".join(lines)
+
+
+def _val(parent: ET.Element | None, tag: str) -> str | None:
+    """The w:val of a property element: None when absent, '' when present without a value."""
+    if parent is None:
+        return None
+    elem = parent.find(f"{_W}{tag}")
+    if elem is None:
+        return None
+    return elem.get(f"{_W}val", "")
+
+
+def _read_table(path: str, tbl: ET.Element, sheet: str, prose: list[str]) -> Table | None:
+    notes: list[str] = []
+    rows: list[list[str]] = []
+    covered: set[tuple[int, int]] = set()
+    for i, tr in enumerate(tbl.findall(_TR)):
+        row: dict[int, str] = {}
+        col = int(_val(tr.find(f"{_W}trPr"), "gridBefore") or 0)
+        for tc in tr.findall(_TC):
+            props = tc.find(f"{_W}tcPr")
+            span = max(1, int(_val(props, "gridSpan") or 1))
+            vmerge = _val(props, "vMerge")
+            if vmerge is not None and vmerge != "restart" and i > 0:
+                # continues the merge above: same text as the cell over it
+                above = rows[i - 1]
+                text = above[col] if col < len(above) else ""
+                covered.update((i, col + k) for k in range(span))
+            else:
+                text = _cell_text(tc, notes)
+                covered.update((i, col + k) for k in range(1, span))
+            for k in range(span):
+                row[col + k] = text
+            col += span
+        width = max(row, default=-1) + 1
+        rows.append([row.get(j, "") for j in range(width)])
+    width = max((len(r) for r in rows), default=0)
+    if width == 0 or not any(c.strip() for r in rows for c in r):
+        return None
+    for r in rows:
+        r.extend([""] * (width - len(r)))
+    return Table(
+        path=path,
+        sheet=sheet,
+        rows=rows,
+        row_numbers=list(range(1, len(rows) + 1)),
+        covered=frozenset(covered),
+        title=title_from_rows(rows) or pick_title(prose),
+        context="\n".join(prose),
+        format="docx",
+        notes=notes,
+    )

@@ -1,0 +1,203 @@
+"""Excel workbooks (.xlsx/.xlsm) → one Table per non-empty sheet, via python-calamine.
+
+calamine gives values, not formats, so two things are resolved here:
+- merged ranges: the anchor's text is copied into every covered cell, which is listed in
+  `Table.covered`;
+- numbers: integral floats render as '1', not '1.0'. A percentage typed into Excel is stored as a
+  fraction (5% → 0.05) with a % number format that calamine does not report; when a sheet holds
+  numbers in (0, 1] we read the cell styles from the file and render %-formatted cells as '5%'.
+  Other numbers keep their value (0.05 stays '0.05').
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import zipfile
+from xml.etree import ElementTree as ET
+
+from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+from ..errors import ReadError
+from ..table import Table
+from ._common import title_from_rows
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_PERCENT_BUILTIN = {9, 10}
+_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+_QUOTED = re.compile(r'"[^"]*"|\\.')
+
+
+def read(path: str) -> list[Table]:
+    try:
+        book = CalamineWorkbook.from_path(path)
+    except (CalamineError, OSError, ValueError) as exc:
+        raise ReadError(
+            f"不是有效的 .xlsx 文件（可能已损坏：{exc}），请用 Excel/WPS 打开后另存为 .xlsx 再检查", path
+        ) from None
+    tables = []
+    try:
+        for meta in book.sheets_metadata:
+            if meta.typ != SheetTypeEnum.WorkSheet:
+                continue  # chart and macro sheets hold no plan
+            table = _read_sheet(path, book, meta.name)
+            if table is None:
+                continue
+            if meta.visible != SheetVisibleEnum.Visible:
+                table.notes.append(f"工作表「{meta.name}」是隐藏工作表，仍按计划表检查")
+            tables.append(table)
+    except CalamineError as exc:
+        raise ReadError(f"读取工作簿失败（{exc}），请用 Excel/WPS 打开后另存为 .xlsx 再检查", path) from None
+    finally:
+        book.close()
+    if not tables:
+        raise ReadError("工作簿中没有任何数据，请确认抽查计划表已保存在工作表中", path)
+    return tables
+
+
+def _read_sheet(path: str, book: CalamineWorkbook, name: str) -> Table | None:
+    sheet = book.get_sheet_by_name(name)
+    values = sheet.to_python(skip_empty_area=True)
+    if not values or sheet.start is None:
+        return None
+    top, left = sheet.start  # 0-based position of values[0][0] in the sheet
+    width = max(len(r) for r in values)
+    rows: list[list[str]] = []
+    fractions: list[tuple[int, int]] = []  # numbers that may be percentages
+    for i, row in enumerate(values):
+        out = []
+        for j, value in enumerate(row):
+            if value.__class__ is str:
+                out.append(value)
+                continue
+            if value.__class__ is float and 0 < value <= 1:
+                fractions.append((i, j))
+            out.append(_render(value))
+        out.extend([""] * (width - len(out)))
+        rows.append(out)
+    if not any(c.strip() for r in rows for c in r):
+        return None
+    if fractions:
+        percent = _percent_cells(path, name)
+        for i, j in fractions:
+            if (top + i, left + j) in percent:
+                rows[i][j] = _percent(values[i][j])
+    covered = _fill_merges(rows, sheet.merged_cell_ranges or [], top, left)
+    return Table(
+        path=path,
+        sheet=name,
+        rows=rows,
+        row_numbers=list(range(top + 1, top + 1 + len(rows))),
+        first_col=left + 1,
+        covered=frozenset(covered),
+        title=title_from_rows(rows),
+        format="xlsx",
+    )
+
+
+def _fill_merges(rows: list[list[str]], merges: list, top: int, left: int) -> set[tuple[int, int]]:
+    """Copy each merged range's anchor text into its other cells; return those cells' indices."""
+    covered: set[tuple[int, int]] = set()
+    height, width = len(rows), len(rows[0])
+    for (r0, c0), (r1, c1) in merges:
+        i0, j0 = r0 - top, c0 - left
+        if not (0 <= i0 < height and 0 <= j0 < width):
+            continue  # anchor outside the data (an empty formatted range)
+        text = rows[i0][j0]
+        for i in range(i0, min(r1 - top, height - 1) + 1):
+            for j in range(j0, min(c1 - left, width - 1) + 1):
+                if (i, j) != (i0, j0):
+                    rows[i][j] = text
+                    covered.add((i, j))
+    return covered
+
+
+def _render(value: object) -> str:
+    if value.__class__ is float:
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, _dt.datetime):
+        if value.time() == _dt.time(0):
+            value = value.date()
+        else:
+            return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
+    if isinstance(value, _dt.date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value)
+
+
+def _percent(value: float) -> str:
+    return f"{round(value * 100, 6):g}%"
+
+
+def _percent_cells(path: str, sheet_name: str) -> set[tuple[int, int]]:
+    """0-based (row, col) of the sheet's cells whose number format shows a percentage.
+
+    Read from the package XML because calamine does not expose formats. Any problem here only
+    means percentages stay fractions, so it never fails the read.
+    """
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xf_percent = _percent_styles(zf)
+            if not xf_percent:
+                return set()
+            member = _sheet_member(zf, sheet_name)
+            if member is None:
+                return set()
+            found = set()
+            with zf.open(member) as fh:
+                for _, elem in ET.iterparse(fh):
+                    if elem.tag == f"{_NS_MAIN}c":
+                        style = elem.get("s")
+                        if style is not None and int(style) in xf_percent:
+                            match = _CELL_REF.fullmatch(elem.get("r", ""))
+                            if match:
+                                found.add((int(match[2]) - 1, _col_index(match[1])))
+                        elem.clear()
+                    elif elem.tag == f"{_NS_MAIN}row":
+                        elem.clear()
+            return found
+    except (KeyError, ValueError, OSError, zipfile.BadZipFile, ET.ParseError):
+        return set()
+
+
+def _percent_styles(zf: zipfile.ZipFile) -> set[int]:
+    """Indices of cellXfs whose number format is a percentage (built-in 9/10 or a custom % code)."""
+    styles = ET.fromstring(zf.read("xl/styles.xml"))
+    custom = {
+        int(fmt.get("numFmtId", "-1"))
+        for fmt in styles.iter(f"{_NS_MAIN}numFmt")
+        if "%" in _QUOTED.sub("", fmt.get("formatCode", ""))
+    }
+    xfs = styles.find(f"{_NS_MAIN}cellXfs")
+    if xfs is None:
+        return set()
+    return {
+        i
+        for i, xf in enumerate(xfs.iter(f"{_NS_MAIN}xf"))
+        if int(xf.get("numFmtId", "0")) in _PERCENT_BUILTIN | custom
+    }
+
+
+def _sheet_member(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
+    book = ET.fromstring(zf.read("xl/workbook.xml"))
+    rel_id = None
+    for sheet in book.iter(f"{_NS_MAIN}sheet"):
+        if sheet.get("name") == sheet_name:
+            rel_id = sheet.get(f"{_NS_REL}id")
+    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
+        if rel.get("Id") == rel_id:
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return None
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
