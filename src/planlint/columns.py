@@ -23,7 +23,9 @@ from .table import Table, column_letter
 HEADER_SEARCH_ROWS = 60  # a header further down than this is not a plan table
 MIN_HEADER_KEYS = 3
 _CONTAINS_MAX_LEN = 16  # longer cells are data, not headers: 根据企业信用风险分类结果… must not match
-_BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")", "＼": "/", "\\": "/"})
+_BRACKETS = str.maketrans(
+    {"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")", "＼": "/", "\\": "/"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,9 +187,7 @@ class _Builder:
             return None
         text = next(iter(texts))
         merged = len(cells) >= 2 and any((i, j) in self.covered for j, _ in cells)
-        lone_label = (
-            len(cells) == 1 and cells[0][0] == seq_index and not text.isdigit() and len(text) > 6
-        )
+        lone_label = len(cells) == 1 and cells[0][0] == seq_index and not text.isdigit() and len(text) > 6
         if text.startswith("#") or merged or lone_label:
             return "title" if ("计划" in text or text.startswith("#")) else "note"
         return None
@@ -257,12 +257,7 @@ class _Builder:
             if banner:
                 self.drop(i, banner)
                 continue
-            if (
-                tasks
-                and (seq or name)
-                and self.empty_or_covered(i, seq)
-                and self.empty_or_covered(i, name)
-            ):
+            if tasks and (seq or name) and self.empty_or_covered(i, seq) and self.empty_or_covered(i, name):
                 tasks[-1].continuation.append(self.make_fields(i, ordered, own_only=True))
                 continue
             task_fields = self.make_fields(i, ordered, own_only=False)

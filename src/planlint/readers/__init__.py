@@ -26,7 +26,9 @@ def read_tables(path: str) -> list[Table]:
     if os.path.isdir(path):
         raise ReadError("是一个目录，不是文件", path)
     if ext not in SUPPORTED and ext not in (".xls", ".doc", ".et", ".wps"):
-        raise ReadError(f"不支持的文件类型「{ext or '无扩展名'}」，请提供 {'、'.join(SUPPORTED)} 格式的抽查计划", path)
+        raise ReadError(
+            f"不支持的文件类型「{ext or '无扩展名'}」，请提供 {'、'.join(SUPPORTED)} 格式的抽查计划", path
+        )
     try:
         with open(path, "rb") as fh:
             head = fh.read(8)
@@ -42,7 +44,10 @@ def read_tables(path: str) -> list[Table]:
     if ext in _TEXT_READERS:
         return _reader(_TEXT_READERS[ext])(path)
     target = _SAVE_AS.get(ext, ext)
-    raise ReadError(f"不是有效的 {ext} 文件（可能已损坏或只是改了扩展名），请用 Excel/WPS 打开后另存为 {target} 再检查", path)
+    raise ReadError(
+        f"不是有效的 {ext} 文件（可能已损坏或只是改了扩展名），请用 Excel/WPS 打开后另存为 {target} 再检查",
+        path,
+    )
 
 
 def _reader(kind: str) -> Callable[[str], list[Table]]:
@@ -60,7 +65,8 @@ def _zip_kind(path: str, ext: str) -> str:
     except (zipfile.BadZipFile, OSError):
         label = ".docx" if _SAVE_AS.get(ext, ext) == ".docx" else ".xlsx"
         raise ReadError(
-            f"不是有效的 {label} 文件（压缩包已损坏或不完整），请用 Excel/WPS/Word 打开后另存为 {label} 再检查", path
+            f"不是有效的 {label} 文件（压缩包已损坏或不完整），请用 Excel/WPS/Word 打开后另存为 {label} 再检查",
+            path,
         ) from None
     if "xl/workbook.xml" in names:
         return "xlsx"

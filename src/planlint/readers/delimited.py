@@ -23,7 +23,10 @@ def decode(data: bytes, path: str) -> str:
         except UnicodeDecodeError:
             pass
     if b"\x00" in data:
-        raise ReadError("含有 NUL 字节，不是文本文件（可能是改了扩展名的二进制文件），请导出为 .xlsx 或 UTF-8 编码的 .csv", path)
+        raise ReadError(
+            "含有 NUL 字节，不是文本文件（可能是改了扩展名的二进制文件），请导出为 .xlsx 或 UTF-8 编码的 .csv",
+            path,
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -31,7 +34,9 @@ def decode(data: bytes, path: str) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
-        raise ReadError("无法识别文件编码（既不是 UTF-8 也不是 GB18030/GBK），请另存为 UTF-8 编码后再检查", path) from None
+        raise ReadError(
+            "无法识别文件编码（既不是 UTF-8 也不是 GB18030/GBK），请另存为 UTF-8 编码后再检查", path
+        ) from None
 
 
 def sniff_delimiter(text: str) -> str:

@@ -31,7 +31,9 @@ def read(path: str) -> list[Table]:
     try:
         body = ET.fromstring(xml).find(f"{_W}body")
     except ET.ParseError as exc:
-        raise ReadError(f"Word 文档内容无法解析（{exc}），请用 Word/WPS 打开后另存为 .docx 再检查", path) from None
+        raise ReadError(
+            f"Word 文档内容无法解析（{exc}），请用 Word/WPS 打开后另存为 .docx 再检查", path
+        ) from None
     tables: list[Table] = []
     prose: list[str] = []
     for elem in _blocks(body):
