@@ -224,7 +224,8 @@ class _Builder:
             if not any(c.strip() for c in rows[i]):
                 self.drop(i, "blank")
             else:
-                self.drop(i, self.banner(i, None) or "stray-text")
+                texts = {c.strip() for c in rows[i] if c.strip()}
+                self.drop(i, "title" if len(texts) == 1 and "计划" in texts.pop() else "stray-text")
         seq_col = None
         for j, c in enumerate(rows[h]):
             if header_key(c) == "seq":
