@@ -23,9 +23,16 @@ def plan_fields(plan: Plan) -> Iterator[Field]:
 
 
 def field_index(plan: Plan | None) -> dict[tuple[str | None, int, int], Field]:
+    """(sheet, row, col) → field. A whole-row key (col 0) maps to the task's name, so a finding
+    about a whole task still shows which task it is."""
     if plan is None:
         return {}
-    return {(f.location.sheet, f.location.row, f.location.col): f for f in plan_fields(plan)}
+    index = {(f.location.sheet, f.location.row, f.location.col): f for f in plan_fields(plan)}
+    for task in plan.tasks:
+        name = task.get("name")
+        if name is not None:
+            index[(task.location.sheet, task.location.row, 0)] = name
+    return index
 
 
 def highlight(raw: str, finding: Finding, field: Field | None) -> list[tuple[str, bool]]:
