@@ -12,6 +12,28 @@ KINDS = ("internal", "joint")
 LEVEL_NAMES = {"province": "省级", "city": "市级", "county": "县级"}
 KIND_NAMES = {"internal": "内部", "joint": "部门联合"}
 
+# Canonical field keys and the column names users know them by (for messages).
+FIELD_NAMES = {
+    "region": "地市",
+    "seq": "序号",
+    "name": "抽查任务名称",
+    "type": "抽查类型",
+    "items": "抽查事项",
+    "scope": "抽查对象范围",
+    "quota": "抽查比例/数量",
+    "ratio": "抽查比例",
+    "count": "抽查数量",
+    "frequency": "抽查频次",
+    "base": "抽查基数",
+    "target": "目标数",
+    "risk": "信用风险分类管理",
+    "window": "抽查检查起止时间",
+    "initiator": "发起部门",
+    "partner": "配合部门",
+    "inspector": "检查主体",
+    "mode": "抽查检查模式",
+}
+
 
 @dataclass(slots=True)
 class Field:

@@ -1,0 +1,379 @@
+"""Run the enabled rules over plans (and plan sets) and turn primitive hits into findings."""
+
+from __future__ import annotations
+
+import json
+import os
+import string
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import Config, find_config, load_config_file
+from .errors import PlanlintError, ReadError
+from .findings import SEVERITY_RANK, Finding
+from .pipeline import KNOWN_UNSUPPORTED, SUPPORTED, load_plans
+from .plan import KIND_NAMES, LEVEL_NAMES, Plan
+from .result import CheckResult, PlanReport
+from .rules import primitives as _primitives  # noqa: F401 - registers the vocabulary
+from .rules.loader import DEFAULT_PROFILE, Profile, check_unique, load_pack, load_profile, matches, select_rules
+from .rules.model import Rule
+from .rules.registry import PRIMITIVES, Ctx, Hit
+
+META_KEYS = ("year", "level", "kind", "place", "issuer")
+
+
+@dataclass(slots=True)
+class RunOptions:
+    profile: str | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+    params: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = field(default_factory=dict)
+    superior: tuple[str, ...] = ()
+    config: str | None = None  # an explicit config file
+    use_config: bool = True
+    baseline: str | None = None
+    population: str | None = None
+    extra_rules: tuple[str, ...] = ()
+    jobs: int = 1
+    progress: Callable[[Iterable, int, str], Iterable] | None = None
+
+
+@dataclass(slots=True)
+class RuleSet:
+    rules: list[Rule]
+    params: dict[str, Any]
+    profile: Profile
+    all_rules: list[Rule]  # before select/ignore: what waivers and explain may name
+
+
+def load_config(options: RunOptions, paths: list[str]) -> Config:
+    if options.config:
+        return load_config_file(Path(options.config))
+    if not options.use_config:
+        return Config()
+    return find_config(paths[0] if paths else ".")
+
+
+def build_ruleset(options: RunOptions, config: Config) -> RuleSet:
+    profile = load_profile(options.profile or config.get("profile") or DEFAULT_PROFILE)
+    rules: list[Rule] = []
+    for name in profile.packs:
+        rules += load_pack(name)
+    for extra in [*(config.get("rules") or []), *options.extra_rules]:
+        rules += load_pack(extra, base=config.base)
+    check_unique(rules)
+    severity = {**profile.severity, **(config.get("severity") or {}), **options.severity}
+    enabled = select_rules(
+        rules,
+        select=options.select or config.get("select") or (),
+        ignore=[*(config.get("ignore") or []), *options.ignore],
+        severity=severity,
+    )
+    params = {**profile.params, **(config.get("params") or {}), **options.params}
+    return RuleSet(enabled, params, profile, rules)
+
+
+def discover(paths: Iterable[str]) -> list[str]:
+    """Files to check: explicit files as given, folders walked for plan formats (sorted)."""
+    files: list[str] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    suffix = Path(name).suffix.lower()
+                    if name.startswith(("~$", ".")) or ".fixed." in name:
+                        continue
+                    if suffix in SUPPORTED or suffix in KNOWN_UNSUPPORTED:
+                        files.append(os.path.join(root, name))
+        elif p.exists():
+            files.append(str(p))
+        else:
+            raise PlanlintError("文件或文件夹不存在，请检查路径", raw)
+    return files
+
+
+class _Formatter(string.Formatter):
+    """str.format for message templates: a missing name stays visible instead of raising."""
+
+    def get_value(self, key: Any, args: Any, kwargs: dict[str, Any]) -> Any:
+        return kwargs.get(key, "{" + str(key) + "}") if isinstance(key, str) else super().get_value(key, args, kwargs)
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        return "" if value is None else super().format_field(value, format_spec)
+
+
+_FORMAT = _Formatter()
+
+
+def render(template: str, variables: dict[str, Any]) -> str:
+    try:
+        return _FORMAT.vformat(template, (), variables)
+    except (AttributeError, ValueError, IndexError, KeyError):
+        return template
+
+
+def applies(rule: Rule, plan: Plan) -> bool:
+    """The rule's `when` filters against this plan's metadata and columns."""
+    when = rule.when
+    for key in ("level", "kind"):
+        want = when.get(key)
+        if want is not None:
+            have = getattr(plan.meta, key)
+            if have is None or have not in (want if isinstance(want, list) else [want]):
+                return False
+    year = when.get("year")
+    if year:
+        y = plan.meta.year
+        if y is None or y < year.get("min", y) or y > year.get("max", y):
+            return False
+    if any(k not in plan.columns for k in when.get("has", ())):
+        return False
+    if when.get("has_any") and not any(k in plan.columns for k in when["has_any"]):
+        return False
+    return True
+
+
+def make_finding(rule: Rule, hit: Hit, ctx: Ctx) -> Finding:
+    task = hit.task
+    variables: dict[str, Any] = {
+        "seq": task.seq if task else "",
+        "name": task.name if task else "",
+        "place": ctx.plan.meta.place or "",
+        "year": ctx.plan.meta.year or "",
+        "level": LEVEL_NAMES.get(ctx.plan.meta.level or "", ""),
+        "kind": KIND_NAMES.get(ctx.plan.meta.kind or "", ""),
+    }
+    if "param" in rule.check:
+        variables["param"] = ctx.param(rule.check["param"])
+    variables.update(hit.vars)
+    severity = rule.severity
+    if hit.severity and SEVERITY_RANK[hit.severity] < SEVERITY_RANK[severity]:
+        severity = hit.severity
+    return Finding(
+        rule_id=rule.id,
+        slug=rule.slug,
+        severity=severity,
+        message=render(rule.message, variables),
+        fix=render(rule.fix, variables),
+        location=hit.location,
+        field=hit.field,
+        task_seq=(task.seq or None) if task else None,
+        basis=rule.basis,
+        edits=hit.edits,
+    )
+
+
+def _hits(rule: Rule, ctx: Ctx) -> Iterator[Hit]:
+    prim = PRIMITIVES[rule.fn]
+    args = {k: v for k, v in rule.check.items() if k != "fn"}
+    if rule.scope in ("cell", "task"):
+        for task in ctx.plan.tasks:
+            yield from prim.fn(ctx, task, **args)
+    else:
+        yield from prim.fn(ctx, None, **args)
+
+
+def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx) -> list[Finding]:
+    """Cell, task and plan rules over one plan (plan-set rules run later, over the whole run)."""
+    findings = []
+    for rule in rules:
+        if rule.scope != "plan-set" and applies(rule, plan):
+            findings.extend(make_finding(rule, hit, ctx) for hit in _hits(rule, ctx))
+    return findings
+
+
+def _file_meta(options: RunOptions, config: Config, path: str) -> dict[str, Any]:
+    meta = dict(config.get("meta") or {})
+    for ov in config.overrides_for(path):
+        meta.update(ov.get("meta") or {})
+    meta.update({k: v for k, v in options.meta.items() if v is not None})
+    return meta
+
+
+def _file_rules(ruleset: RuleSet, config: Config, path: str) -> list[Rule]:
+    rules = ruleset.rules
+    for ov in config.overrides_for(path):
+        rules = select_rules(rules, select=ov.get("select") or (), ignore=ov.get("ignore") or (),
+                             severity=ov.get("severity"))
+    return rules
+
+
+def check_file(path: str, rules: list[Rule], params: dict[str, Any], meta: dict[str, Any]) -> tuple[list[PlanReport], set[str]]:
+    """Read and check one file. Picklable arguments and result, so batches can use processes."""
+    try:
+        plans = load_plans(path, meta)
+    except ReadError as exc:
+        return [PlanReport(path, None, None, error=exc.message)], set()
+    reports, notes = [], set()
+    for plan in plans:
+        ctx = Ctx(plan, params)
+        findings = check_plan(plan, rules, ctx)
+        notes |= ctx.extras.get("notes", set())
+        reports.append(PlanReport(path, plan.source.sheet, plan, findings))
+    return reports, notes
+
+
+def _check_all(files: list[str], jobs: int, work: Callable[[str], tuple[list[PlanReport], set[str]]],
+               progress: Callable | None) -> list[tuple[list[PlanReport], set[str]]]:
+    if jobs == 1 or len(files) < 2:
+        items: Iterable[str] = progress(files, len(files), "检查") if progress else files
+        return [work(f) for f in items]
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = (os.cpu_count() or 1) if jobs <= 0 else jobs
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        results = pool.map(work, files, chunksize=max(1, len(files) // (workers * 8)))
+        if progress:
+            results = progress(results, len(files), "检查")
+        return list(results)
+
+
+class _Worker:
+    """Per-file work with the file's own rules and metadata (a picklable callable)."""
+
+    def __init__(self, ruleset: RuleSet, config: Config, options: RunOptions) -> None:
+        self.ruleset, self.config, self.options = ruleset, config, options
+
+    def __call__(self, path: str) -> tuple[list[PlanReport], set[str]]:
+        return check_file(path, _file_rules(self.ruleset, self.config, path), self.ruleset.params,
+                          _file_meta(self.options, self.config, path))
+
+
+def run(paths: list[str], options: RunOptions | None = None) -> CheckResult:
+    options = options or RunOptions()
+    config = load_config(options, paths)
+    ruleset = build_ruleset(options, config)
+    files = discover(paths)
+    if not files:
+        raise PlanlintError("没有找到可检查的文件（支持 .xlsx .docx .csv .txt）", " ".join(paths))
+    superior_paths = list(options.superior) or ([config.resolve(config.get("superior"))] if config.get("superior") else [])
+    superior_files = set(map(os.path.abspath, discover(superior_paths))) if superior_paths else set()
+    files = [f for f in files if os.path.abspath(f) not in superior_files]
+
+    outcomes = _check_all(files, options.jobs, _Worker(ruleset, config, options), options.progress)
+    reports = [r for rs, _ in outcomes for r in rs]
+    notes = set().union(*(n for _, n in outcomes)) if outcomes else set()
+
+    superiors = []
+    for sp in sorted(superior_files):
+        try:
+            superiors += load_plans(sp, _file_meta(options, config, sp))
+        except ReadError as exc:
+            raise PlanlintError(f"上级计划无法读取：{exc.message}", sp) from None
+    _run_plan_set(reports, ruleset, config, superiors, options, notes)
+
+    rules_by_id = {r.id: r for r in ruleset.rules}
+    _apply_waivers(reports, config, ruleset)
+    if options.baseline or config.get("baseline"):
+        apply_baseline(reports, options.baseline or config.resolve(config.get("baseline")))
+    for r in reports:
+        r.findings.sort(key=Finding.sort_key)
+    return CheckResult(reports, rules_by_id, sorted(notes))
+
+
+def _run_plan_set(reports: list[PlanReport], ruleset: RuleSet, config: Config, superiors: list[Plan],
+                  options: RunOptions, notes: set[str]) -> None:
+    plans = [r.plan for r in reports if r.plan is not None]
+    set_rules = [r for r in ruleset.rules if r.scope == "plan-set"]
+    if not set_rules:
+        return
+    extras: dict[str, Any] = {"population": options.population or config.resolve(config.get("population"))}
+    for report in reports:
+        if report.plan is None:
+            continue
+        rules = [r for r in _file_rules(ruleset, config, report.path) if r.scope == "plan-set"]
+        ctx = Ctx(report.plan, ruleset.params, plans, superiors, extras)
+        for rule in rules:
+            if applies(rule, report.plan):
+                report.findings.extend(make_finding(rule, hit, ctx) for hit in _hits(rule, ctx))
+        notes |= ctx.extras.get("notes", set())
+
+
+def _waiver_matches(w: dict[str, Any], f: Finding, rule: Rule | None, rel: str) -> bool:
+    import fnmatch
+
+    if not (matches(rule, w["rule"]) if rule else w["rule"] in (f.rule_id, f.slug)):
+        return False
+    if w.get("file") and not (fnmatch.fnmatch(rel, w["file"]) or fnmatch.fnmatch(Path(rel).name, w["file"])):
+        return False
+    if "task" in w and str(w["task"]) != (f.task_seq or ""):
+        return False
+    return not ("cell" in w and w["cell"].upper() != f.location.cell)
+
+
+def _apply_waivers(reports: list[PlanReport], config: Config, ruleset: RuleSet) -> None:
+    waivers = config.get("waivers") or []
+    if not waivers:
+        return
+    rules = {r.id: r for r in ruleset.all_rules}
+    used = [False] * len(waivers)
+    for report in reports:
+        rel = config.relative(report.path)
+        kept = []
+        for f in report.findings:
+            rule = rules.get(f.rule_id)
+            hit = next((i for i, w in enumerate(waivers)
+                        if _waiver_matches(w, f, rule, rel)), None)
+            if hit is None:
+                kept.append(f)
+            else:
+                used[hit] = True
+        report.findings = kept
+    unused_rule = next((r for r in ruleset.rules if r.slug == "waiver-unused"), None)
+    if unused_rule is None or config.path is None:
+        return
+    from .table import Location
+
+    for i, w in enumerate(waivers):
+        if not used[i]:
+            where = "、".join(f"{k}={w[k]}" for k in ("rule", "file", "task", "cell") if k in w)
+            finding = Finding(
+                unused_rule.id, unused_rule.slug, unused_rule.severity,
+                render(unused_rule.message, {"waiver": where, "reason": w["reason"], "index": i + 1}),
+                render(unused_rule.fix, {"waiver": where, "index": i + 1}),
+                Location(str(config.path), None, 0), basis=unused_rule.basis,
+            )
+            reports.append(PlanReport(str(config.path), None, None, [finding]))
+
+
+def baseline_key(path: str, f: Finding) -> str:
+    return json.dumps([Path(path).as_posix(), f.slug, f.task_seq or ""], ensure_ascii=False)
+
+
+def write_baseline(result: CheckResult, out: str) -> int:
+    counts: dict[str, int] = {}
+    for r in result.reports:
+        for f in r.findings:
+            k = baseline_key(r.path, f)
+            counts[k] = counts.get(k, 0) + 1
+    entries = [dict(zip(("file", "rule", "task"), json.loads(k)), count=n) for k, n in sorted(counts.items())]
+    from .atomic import write_text
+
+    write_text(out, json.dumps({"version": 1, "tool": "planlint", "findings": entries}, ensure_ascii=False, indent=1) + "\n")
+    return sum(counts.values())
+
+
+def apply_baseline(reports: list[PlanReport], path: str) -> None:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        budget = {json.dumps([e["file"], e["rule"], e["task"]], ensure_ascii=False): int(e["count"])
+                  for e in data["findings"]}
+    except FileNotFoundError:
+        raise PlanlintError("基线文件不存在（先用 --write-baseline 生成）", path) from None
+    except (ValueError, KeyError, TypeError):
+        raise PlanlintError("基线文件格式错误，请用 --write-baseline 重新生成", path) from None
+    for r in reports:
+        kept = []
+        for f in r.findings:
+            k = baseline_key(r.path, f)
+            if budget.get(k, 0) > 0:
+                budget[k] -= 1
+            else:
+                kept.append(f)
+        r.findings = kept

@@ -1,0 +1,35 @@
+"""file → Tables → Plans: the readers, header recognition and metadata, in one call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import ReadError
+from .plan import Plan
+
+SUPPORTED = (".xlsx", ".xlsm", ".docx", ".csv", ".tsv", ".txt")
+# Formats we recognise only to say what to do with them.
+KNOWN_UNSUPPORTED = (".xls", ".doc", ".et", ".wps", ".pdf", ".ods")
+
+
+def load_plans(path: str, meta: dict[str, Any] | None = None) -> list[Plan]:
+    """Every plan in the file (one per sheet / Word table / text table). Tables without a
+    recognisable header are skipped when another table in the file is a plan."""
+    from .columns import build_plan
+    from .readers import read_tables
+
+    plans: list[Plan] = []
+    first_error: ReadError | None = None
+    for table in read_tables(path):
+        try:
+            plan = build_plan(table)
+        except ReadError as exc:
+            first_error = first_error or exc
+            continue
+        for key, value in (meta or {}).items():
+            if value is not None:
+                setattr(plan.meta, key, value)
+        plans.append(plan)
+    if not plans:
+        raise first_error or ReadError("文件中没有找到表格，请确认这是抽查工作计划表", path)
+    return plans

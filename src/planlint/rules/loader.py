@@ -1,0 +1,255 @@
+"""Load rule packs and profiles from YAML, validate them, and build the enabled rule set.
+
+Files are read with yaml's safe loader (no tags that construct objects, nothing in a rule file can
+run code) and validated against the JSON Schemas in rules/schema/ plus each primitive's own argument
+schema. A bad file is reported with its path, the rule id and a JSON pointer, as a ConfigError.
+The bundled packs are validated by the test suite, so a normal run skips jsonschema (start-up time).
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import json
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import ConfigError
+from .model import Rule, RuleDoc
+from .registry import PRIMITIVES
+
+BUNDLED = importlib.resources.files("planlint.bundled.rules")
+DEFAULT_PROFILE = "shanxi-2025"
+
+try:  # libyaml's loader is ~10× faster; the pure-Python one behaves the same
+    _SafeLoader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _SafeLoader = yaml.SafeLoader
+
+
+def read_yaml(text: str, label: str) -> Any:
+    try:
+        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"第{mark.line + 1}行第{mark.column + 1}列：" if mark else ""
+        problem = exc.problem or str(exc)
+        if "could not determine a constructor" in problem:
+            problem = "不允许的 YAML 标签（规则文件只能包含数据，不能构造对象）"
+        raise ConfigError(f"YAML 格式错误，{where}{problem}", label) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"YAML 格式错误：{exc}", label) from None
+
+
+def _read_source(source: Path | importlib.resources.abc.Traversable, label: str) -> Any:
+    try:
+        text = source.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("文件不存在", label) from None
+    except UnicodeDecodeError:
+        raise ConfigError("不是 UTF-8 编码的文本文件，请另存为 UTF-8", label) from None
+    except OSError as exc:
+        raise ConfigError(f"无法读取（{exc.strerror}）", label) from None
+    return read_yaml(text, label)
+
+
+@lru_cache(maxsize=None)
+def schema(name: str) -> dict:
+    return json.loads(BUNDLED.joinpath("schema", f"{name}.schema.json").read_text(encoding="utf-8"))
+
+
+def validate(data: Any, schema_name: str, label: str, *, schema_obj: dict | None = None, prefix: str = "") -> None:
+    """Validate against a bundled schema; the first error becomes a ConfigError with a JSON pointer."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema_obj or schema(schema_name))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return
+    err = errors[0]
+    path = list(err.absolute_path)
+    pointer = prefix + "".join(f"/{p}" for p in path) or "/"
+    rule_id = ""
+    if len(path) >= 2 and path[0] == "rules" and isinstance(data, dict):
+        entry = data["rules"][path[1]]
+        if isinstance(entry, dict) and entry.get("id"):
+            rule_id = f"规则 {entry['id']}，"
+    raise ConfigError(f"{rule_id}位置 {pointer}：{_schema_message(err)}", label)
+
+
+def _schema_message(err: Any) -> str:
+    if err.validator == "additionalProperties":
+        extra = set(err.instance) - set(err.schema.get("properties", {}))
+        return f"未知的键 {', '.join(sorted(map(str, extra)))}"
+    if err.validator == "required":
+        return f"缺少必需的键（{err.message}）"
+    if err.validator == "enum":
+        return f"取值应为 {', '.join(map(str, err.validator_value))} 之一，实际为 {err.instance!r}"
+    return err.message
+
+
+_FORMATTER = string.Formatter()
+
+
+def _check_template(template: str, label: str, rule_id: str, key: str) -> None:
+    """Templates are str.format strings; attribute access is allowed, private names are not."""
+    try:
+        names = [name for _, name, _, _ in _FORMATTER.parse(template) if name]
+    except ValueError as exc:
+        raise ConfigError(f"规则 {rule_id}，{key} 模板格式错误：{exc}", label) from None
+    for name in names:
+        if name.startswith("_") or "._" in name or "[" in name:
+            raise ConfigError(f"规则 {rule_id}，{key} 模板不允许引用 {{{name}}}", label)
+
+
+def parse_pack(data: Any, label: str, *, check_schema: bool) -> list[Rule]:
+    if check_schema:
+        validate(data, "rule", label)
+    elif not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise ConfigError("规则包应包含 pack 与 rules 两个键", label)
+    rules = []
+    for i, entry in enumerate(data["rules"]):
+        fn = entry["check"].get("fn")
+        prim = PRIMITIVES.get(fn)
+        if prim is None:
+            known = "、".join(sorted(PRIMITIVES))
+            raise ConfigError(f"规则 {entry['id']}，位置 /rules/{i}/check/fn：未知的检查函数 {fn!r}（可用：{known}）", label)
+        if entry["scope"] not in prim.scopes:
+            raise ConfigError(
+                f"规则 {entry['id']}，位置 /rules/{i}/scope：{fn} 只支持 {'、'.join(sorted(prim.scopes))}", label
+            )
+        if check_schema:
+            try:
+                validate(entry["check"], "", label, schema_obj=prim.schema(), prefix=f"/rules/{i}/check")
+            except ConfigError as exc:
+                raise ConfigError(f"规则 {entry['id']}，{exc.message}", label) from None
+        for key in ("message", "fix"):
+            _check_template(entry[key], label, entry["id"], key)
+        doc = entry.get("doc") or {}
+        rules.append(
+            Rule(
+                id=entry["id"],
+                slug=entry["slug"],
+                severity=entry["severity"],
+                scope=entry["scope"],
+                check=dict(entry["check"]),
+                message=entry["message"].strip(),
+                fix=entry["fix"].strip(),
+                basis=entry["basis"].strip(),
+                when=dict(entry.get("when") or {}),
+                doc=RuleDoc(**{k: str(v).strip() for k, v in doc.items()}),
+                pack=str(data.get("pack", label)),
+                summary=entry.get("summary", "").strip(),
+            )
+        )
+    return rules
+
+
+@dataclass(slots=True)
+class Profile:
+    name: str
+    packs: list[str]
+    params: dict[str, Any]
+    severity: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+
+
+def _bundled_names(folder: str) -> list[str]:
+    return sorted(p.name[:-5] for p in BUNDLED.joinpath(folder).iterdir() if p.name.endswith(".yaml"))
+
+
+def profile_names() -> list[str]:
+    return _bundled_names("profiles")
+
+
+def load_profile(name_or_path: str, _seen: tuple[str, ...] = ()) -> Profile:
+    """A bundled profile by name, or a profile file by path; `extends` merges a parent profile."""
+    path = Path(name_or_path)
+    if path.suffix in (".yaml", ".yml") and path.exists():
+        data, label, bundled = _read_source(path, str(path)), str(path), False
+    else:
+        if name_or_path not in profile_names():
+            raise ConfigError(
+                f"未知的配置档 {name_or_path!r}（可用：{'、'.join(profile_names())}，或给出 .yaml 文件路径）"
+            )
+        label = f"rules/profiles/{name_or_path}.yaml"
+        data, bundled = _read_source(BUNDLED.joinpath("profiles", f"{name_or_path}.yaml"), label), True
+    if not bundled:
+        validate(data, "profile", label)
+    parent = None
+    if data.get("extends"):
+        if data["extends"] in _seen:
+            raise ConfigError(f"配置档 extends 形成循环：{data['extends']}", label)
+        parent = load_profile(data["extends"], (*_seen, data["profile"]))
+    params = {**(parent.params if parent else {}), **(data.get("params") or {})}
+    severity = {**(parent.severity if parent else {}), **(data.get("severity") or {})}
+    packs = data.get("packs") or (parent.packs if parent else [])
+    return Profile(data["profile"], list(packs), params, severity, data.get("description", ""))
+
+
+@lru_cache(maxsize=None)
+def _bundled_pack(name: str) -> tuple[Rule, ...]:
+    label = f"rules/core/{name}.yaml"
+    return tuple(parse_pack(_read_source(BUNDLED.joinpath("core", f"{name}.yaml"), label), label, check_schema=False))
+
+
+def pack_names() -> list[str]:
+    return _bundled_names("core")
+
+
+def load_pack(name_or_path: str, *, base: Path | None = None) -> list[Rule]:
+    """A bundled pack by name, or a user pack file (always schema-validated)."""
+    if name_or_path in pack_names():
+        return list(_bundled_pack(name_or_path))
+    path = Path(name_or_path)
+    if base is not None and not path.is_absolute():
+        path = base / path
+    if not path.exists():
+        raise ConfigError(f"规则包 {name_or_path!r} 不存在（内置规则包：{'、'.join(pack_names())}）")
+    files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+    rules: list[Rule] = []
+    for file in files:
+        rules += parse_pack(_read_source(file, str(file)), str(file), check_schema=True)
+    return rules
+
+
+def matches(rule: Rule, token: str) -> bool:
+    """--select/--ignore tokens: an id (PL301), a slug, an id prefix (PL3) or ALL."""
+    return token in ("ALL", rule.id, rule.slug) or (token[:1].isalpha() and token.isupper() and rule.id.startswith(token))
+
+
+def select_rules(
+    rules: Iterable[Rule],
+    *,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    severity: dict[str, str] | None = None,
+) -> list[Rule]:
+    """Apply select/ignore and severity overrides ('off' disables a rule)."""
+    select, ignore = list(select), list(ignore)
+    out = []
+    for rule in rules:
+        if select and not any(matches(rule, t) for t in select):
+            continue
+        if any(matches(rule, t) for t in ignore):
+            continue
+        for token, sev in (severity or {}).items():
+            if matches(rule, token):
+                rule = replace(rule, severity=sev)
+        if rule.severity != "off":
+            out.append(rule)
+    return out
+
+
+def check_unique(rules: list[Rule]) -> None:
+    seen: dict[str, str] = {}
+    for rule in rules:
+        for key in (rule.id, rule.slug):
+            if key in seen and seen[key] != rule.pack:
+                raise ConfigError(f"规则 {key} 在规则包 {seen[key]} 与 {rule.pack} 中重复定义")
+            seen[key] = rule.pack

@@ -1,0 +1,172 @@
+"""Consistency checks on the text of cells: stale years, wrong place names, swapped columns,
+scopes beyond the plan's jurisdiction, modes impossible at this level, partners equal to the
+initiator, known typos and untidy whitespace/punctuation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ...findings import Edit
+from ...values import LEVEL_CHARS, Mode
+from ..registry import FIELD, FIELDS, WORDS, Ctx, Hit, primitive
+from .common import field_hit, normalize_body
+
+_YEAR = re.compile(r"(?<!\d)(20\d{2})(?=\s*年)")
+
+
+@primitive("year_matches", ("cell", "task"), {"fields": FIELDS}, required=("fields",))
+def year_matches(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
+    """A year in the text (`2022年加油站…`) other than the plan's year is usually copied from last year."""
+    year = ctx.plan.meta.year
+    if not year:
+        return
+    for key in fields:
+        f = task.get(key)
+        if f is None:
+            continue
+        stale = sorted({int(y) for y in _YEAR.findall(f.raw)} - {year})
+        if stale:
+            new = _YEAR.sub(lambda m: str(year) if int(m.group(1)) in stale else m.group(1), f.raw)
+            hit = field_hit(ctx.plan, task, key, stale="、".join(map(str, stale)), year=year, new=new.strip())
+            hit.edits = (Edit(f.location, f.raw, new, safe=False),)
+            yield hit
+
+
+_PLACE_SUFFIXES = ("省", "市", "县", "区")
+
+
+@primitive("place_matches", ("cell", "task"), {"fields": FIELDS}, required=("fields",))
+def place_matches(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
+    """The plan's own place written with the wrong suffix: 泽州市市场监督管理局 in a 泽州县 plan."""
+    place = ctx.plan.meta.place or ""
+    if len(place) < 3 or place[-1] not in _PLACE_SUFFIXES:
+        return
+    stem, own = place[:-1], place[-1]
+    # `泽州市场监管局` abbreviates 泽州县市场监管局: a 市 followed by 场 is not a suffix.
+    wrong = re.compile(re.escape(stem) + "([" + "".join(s for s in _PLACE_SUFFIXES if s != own) + "])(?!场)")
+    for key in fields:
+        f = task.get(key)
+        if f is None:
+            continue
+        m = wrong.search(f.raw)
+        if m:
+            new = wrong.sub(place, f.raw)
+            hit = field_hit(ctx.plan, task, key, wrong=m.group(0), place=place, new=new.strip())
+            hit.edits = (Edit(f.location, f.raw, new, safe=False),)
+            yield hit
+
+
+@primitive(
+    "columns_swapped",
+    ("task",),
+    {"items": FIELD, "scope": FIELD, "action_words": WORDS, "object_words": WORDS},
+    required=("items", "scope", "action_words", "object_words"),
+)
+def columns_swapped(
+    ctx: Ctx, task, items: str, scope: str, action_words: list[str], object_words: list[str]
+) -> Iterator[Hit]:
+    """抽查事项 should say what is checked, 抽查对象范围 who: flag rows where it reads the other way."""
+    items_text, scope_text = task.text(items), task.text(scope)
+    if not items_text or not scope_text:
+        return
+    items_acts = any(w in items_text for w in action_words)
+    items_objects = any(w in items_text for w in object_words)
+    scope_acts = any(w in scope_text for w in action_words)
+    if scope_acts and items_objects and not items_acts:
+        hit = field_hit(ctx.plan, task, items, scope_raw=scope_text)
+        fi, fs = task.get(items), task.get(scope)
+        hit.edits = (Edit(fi.location, fi.raw, fs.raw, safe=False), Edit(fs.location, fs.raw, fi.raw, safe=False))
+        yield hit
+
+
+@primitive(
+    "scope_within",
+    ("cell", "task"),
+    {"field": FIELD, "words": {"type": "object", "additionalProperties": WORDS}},
+    required=("field", "words"),
+)
+def scope_within(ctx: Ctx, task, field: str, words: dict[str, list[str]]) -> Iterator[Hit]:
+    """A city or county plan cannot draw from the whole province (`全省…`, `本省…`)."""
+    text = task.text(field)
+    for word in words.get(ctx.plan.meta.level or "", []):
+        if word in text:
+            yield field_hit(ctx.plan, task, field, word=word, place=ctx.plan.meta.place or "本辖区")
+            return
+
+
+_RANK = {"county": 1, "city": 2, "province": 3}
+
+
+@primitive("mode_level", ("cell", "task"), {"field": FIELD}, required=("field",))
+def mode_level(ctx: Ctx, task, field: str) -> Iterator[Hit]:
+    """No level inspects above its own: 省抽省查 or 市抽市查 cannot appear in a county plan."""
+    value = task.value(field)
+    level = ctx.plan.meta.level
+    if not isinstance(value, Mode) or level not in _RANK:
+        return
+    bad = [p.canonical() for p in value.pairs if _RANK[p.inspect] > _RANK[level]]
+    if bad:
+        yield field_hit(ctx.plan, task, field, bad="、".join(bad), level_char=LEVEL_CHARS[level])
+
+
+_LIST_SEP = re.compile(r"[、，,；;/\s]+")
+
+
+@primitive("partner_differs", ("cell", "task"), {"initiator": FIELD, "partner": FIELD}, required=("initiator", "partner"))
+def partner_differs(ctx: Ctx, task, initiator: str, partner: str) -> Iterator[Hit]:
+    initiator_text = normalize_body(task.text(initiator))
+    if not initiator_text:
+        return
+    partners = [normalize_body(p) for p in _LIST_SEP.split(task.text(partner)) if p]
+    if initiator_text in partners:
+        yield field_hit(ctx.plan, task, partner, initiator_raw=task.text(initiator))
+
+
+@primitive(
+    "substitute",
+    ("cell", "task"),
+    {"map": {"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1}, "fields": FIELDS},
+    required=("map",),
+)
+def substitute(ctx: Ctx, task, map: dict[str, str], fields: list[str] = ()) -> Iterator[Hit]:
+    """Known typos, as literal text (no regular expressions: nothing in a rule can backtrack)."""
+    for key, f in task.fields.items():
+        if fields and key not in fields:
+            continue
+        for wrong, right in map.items():
+            if wrong in f.raw:
+                new = f.raw.replace(wrong, right)
+                hit = field_hit(ctx.plan, task, key, wrong=wrong, right=right, new=new.strip())
+                hit.edits = (Edit(f.location, f.raw, new, safe=True),)
+                yield hit
+
+
+_CJK = r"[\u3400-\u9fff%）)]"
+_TIDY = [
+    (re.compile(r"[ \t\u3000]{2,}"), " "),
+    (re.compile(r"(?<=" + _CJK + r")\s*;\s*"), "；"),
+    (re.compile(r"(?<=" + _CJK + r")\s*,\s*(?=[\u3400-\u9fff\d])"), "，"),
+    (re.compile(r"\s*([；，。：、])[ \t\u3000]+"), r"\1"),
+]
+
+
+def tidy(text: str) -> str:
+    """Whitespace and punctuation a person would not notice but that breaks consistency."""
+    new = text.strip(" \t\u3000\r\n")
+    for pattern, repl in _TIDY:
+        new = pattern.sub(repl, new)
+    return new
+
+
+@primitive("tidy_text", ("cell", "task"), {"fields": FIELDS}, required=("fields",))
+def tidy_text(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
+    for key in fields:
+        f = task.get(key)
+        if f is None or not f.raw:
+            continue
+        new = tidy(f.raw)
+        if new != f.raw:
+            hit = field_hit(ctx.plan, task, key, new=new)
+            hit.edits = (Edit(f.location, f.raw, new, safe=True),)
+            yield hit

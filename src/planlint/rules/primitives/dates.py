@@ -1,0 +1,160 @@
+"""Checks on 抽查检查起止时间: invalid windows, deadlines, publicity in time, month in the task
+name, and work piled into the second half of the year."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+
+from ...findings import Edit
+from ...values import DatePoint, ParseError, Window
+from ...workdays import add_workdays
+from ..registry import FIELD, PARAM, Ctx, Hit, primitive
+from .common import field_hit
+
+_MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
+
+
+def parse_month_day(text: str) -> tuple[int, int]:
+    """A profile deadline such as `12月20日`."""
+    m = _MONTH_DAY.fullmatch(str(text).strip())
+    if not m:
+        raise ValueError(f"期限应写作“12月20日”的形式：{text!r}")
+    return int(m.group(1)), int(m.group(2))
+
+
+def plan_year(ctx: Ctx, window: Window | None = None) -> int:
+    if ctx.plan.meta.year:
+        return ctx.plan.meta.year
+    if window is not None and (window.end.year or window.start.year):
+        return window.end.year or window.start.year
+    return dt.date.today().year
+
+
+def _window(task, field: str) -> Window | None:
+    value = task.value(field)
+    return value if isinstance(value, Window) else None
+
+
+@primitive("window_valid", ("cell", "task"), {"field": FIELD}, required=("field",))
+def window_valid(ctx: Ctx, task, field: str) -> Iterator[Hit]:
+    """A window must parse, and must not end before it starts."""
+    f = task.get(field)
+    if f is None or f.value is None:
+        return
+    if isinstance(f.value, ParseError):
+        yield field_hit(ctx.plan, task, field, problem=f"第{f.value.offset + 1}个字符处{f.value.hint}")
+        return
+    year = plan_year(ctx, f.value)
+    try:
+        reversed_ = f.value.start_date(year) > f.value.end_date(year)
+    except ValueError as exc:  # a date that does not exist (4月31日)
+        yield field_hit(ctx.plan, task, field, problem=f"日期不存在（{exc}）")
+        return
+    if reversed_:
+        yield field_hit(ctx.plan, task, field, problem=f"结束时间{f.value.end}早于开始时间{f.value.start}")
+
+
+@primitive("not_after", ("cell", "task"), {"field": FIELD, "param": PARAM}, required=("field", "param"))
+def not_after(ctx: Ctx, task, field: str, param: str) -> Iterator[Hit]:
+    """The window must end by the deadline. A window that ends with the deadline's month but names no
+    day (`3月—12月` under 12月20日) is ambiguous: softened to a warning, fix names the day."""
+    window = _window(task, field)
+    deadline_text = ctx.param(param)
+    if window is None or not deadline_text:
+        return
+    month, day = parse_month_day(deadline_text)
+    year = plan_year(ctx, window)
+    try:
+        end = window.end_date(year)
+        deadline = dt.date(year, month, day)
+    except ValueError:
+        return  # an impossible date: window-invalid reports it
+    if end <= deadline:
+        return
+    new_end = DatePoint(month, day, window.end.year)
+    suggested = Window(window.start, new_end, qualifier=window.qualifier).canonical()
+    f = task.get(field)
+    hit = field_hit(ctx.plan, task, field, end=window.end, param=deadline_text, suggested=suggested)
+    hit.edits = (Edit(f.location, f.raw, suggested, safe=False),)
+    if window.end.day is None and window.end.month == month and (window.end.year or year) == year:
+        hit.severity = "warning"
+    yield hit
+
+
+@primitive("publicity_in_year", ("cell", "task"), {"field": FIELD, "param": PARAM}, required=("field", "param"))
+def publicity_in_year(ctx: Ctx, task, field: str, param: str) -> Iterator[Hit]:
+    """Results must be public within N working days of the window's end, and by the year's end."""
+    window = _window(task, field)
+    days = ctx.param(param)
+    if window is None or not days:
+        return
+    year = plan_year(ctx, window)
+    try:
+        end = window.end_date(year)
+    except ValueError:
+        return
+    due, covered = add_workdays(end, int(days))
+    if not covered:
+        ctx.extras.setdefault("notes", set()).add(
+            f"工作日日历（chinese-calendar）未覆盖{due.year}年，公示期限已按周一至周五估算；升级 chinese-calendar 后结果更准确。"
+        )
+    if due.year > end.year:
+        latest, _ = _latest_end(end.year, int(days))
+        yield field_hit(
+            ctx.plan, task, field, end=window.end, param=days, due=f"{due.year}年{due.month}月{due.day}日",
+            latest=f"{latest.month}月{latest.day}日",
+        )
+
+
+def _latest_end(year: int, days: int) -> tuple[dt.date, bool]:
+    """The last end date whose publicity still falls within the year."""
+    day = dt.date(year, 12, 31)
+    while True:
+        due, covered = add_workdays(day, days)
+        if due.year == year:
+            return day, covered
+        day -= dt.timedelta(days=7 if (due - dt.date(year, 12, 31)).days > 10 else 1)
+
+
+_NAMED_MONTH = re.compile(r"(?<!\d)(\d{1,2})月份?")
+
+
+@primitive("name_month", ("task",), {"name": FIELD, "window": FIELD}, required=("name", "window"))
+def name_month(ctx: Ctx, task, name: str, window: str) -> Iterator[Hit]:
+    """A task named for one month (`2024年7月份…`) should run in that month."""
+    w = _window(task, window)
+    if w is None:
+        return
+    months = {int(m) for m in _NAMED_MONTH.findall(task.text(name)) if 1 <= int(m) <= 12}
+    if len(months) != 1:
+        return
+    (month,) = months
+    if not (w.start.month == month and w.end.month == month):
+        yield field_hit(ctx.plan, task, name, month=month, window_raw=task.text(window))
+
+
+@primitive("h2_share", ("plan",), {"field": FIELD, "param": PARAM}, required=("field", "param"))
+def h2_share(ctx: Ctx, task: None, field: str, param: str) -> Iterator[Hit]:
+    """Share of tasks that only start in July or later; too many piles the work into the second half."""
+    threshold = ctx.param(param)
+    windows = [(t, _window(t, field)) for t in ctx.plan.tasks]
+    windows = [(t, w) for t, w in windows if w is not None]
+    if not windows or threshold is None:
+        return
+    late = [t for t, w in windows if w.start.month >= 7]
+    share = len(late) / len(windows)
+    if share > float(threshold):
+        yield Hit(
+            ctx.plan.source,
+            field=field,
+            vars={
+                "share": f"{share:.0%}",
+                "late": len(late),
+                "total": len(windows),
+                "param": f"{float(threshold):.0%}",
+                "tasks": "、".join(t.seq or "?" for t in late),
+                "raw": "",
+            },
+        )

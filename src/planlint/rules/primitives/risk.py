@@ -1,0 +1,125 @@
+"""Checks on the 信用风险分类 clause: incomplete, untiered, contradictory tiers, application rate.
+
+"凡随机抽查必风险分类": every task carries a clause that names the four tiers (A 低风险 … D 高风险)
+and raises ratio or frequency with risk ("分别递加比例"). A may be exempted (无事不扰).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ...values import TIER_NAMES, TIERS, RiskClause, TierSpec
+from ..registry import FIELD, PARAM, Ctx, Hit, primitive
+from .common import field_hit
+
+
+def _clause(task, field: str) -> RiskClause | None:
+    value = task.value(field)
+    return value if isinstance(value, RiskClause) else None
+
+
+def applies_tiers(clause: RiskClause | None) -> bool:
+    """A clause that really applies the risk classification: tiered and not cut off."""
+    return clause is not None and clause.tiered and not clause.truncated
+
+
+@primitive("risk_incomplete", ("cell", "task"), {"field": FIELD}, required=("field",))
+def risk_incomplete(ctx: Ctx, task, field: str) -> Iterator[Hit]:
+    clause = _clause(task, field)
+    if clause is None or clause.not_applicable:
+        return
+    named = set(clause.tiers) | set(clause.exemptions)
+    missing = [t for t in TIERS if t not in named]
+    if clause.truncated or (clause.tiers and missing):
+        what = "条款被截断" if clause.truncated else "未写明" + "、".join(TIER_NAMES[t] for t in missing)
+        yield field_hit(ctx.plan, task, field, problem=what, canonical=clause.canonical())
+
+
+@primitive("risk_untiered", ("cell", "task"), {"field": FIELD}, required=("field",))
+def risk_untiered(ctx: Ctx, task, field: str) -> Iterator[Hit]:
+    """Text in the risk column that names no tier at all (or names tiers but never differentiates)."""
+    f = task.get(field)
+    if f is None or not f.text:
+        return
+    clause = f.value if isinstance(f.value, RiskClause) else None
+    if clause is not None and (clause.not_applicable or clause.tiered or clause.truncated):
+        return
+    yield field_hit(ctx.plan, task, field, canonical=RiskClause(True).canonical())
+
+
+def _measure(spec: TierSpec) -> tuple[str, Decimal, str] | None:
+    """What a tier spec promises, comparably: (unit, least amount, text)."""
+    if spec.frequency is not None:
+        return "frequency", spec.frequency.per_year()[0], spec.frequency.canonical()
+    if spec.ratio is not None:
+        return "ratio", spec.ratio.low, spec.ratio.canonical()
+    return None
+
+
+@primitive("risk_inconsistent", ("cell", "task"), {"field": FIELD}, required=("field",))
+def risk_inconsistent(ctx: Ctx, task, field: str) -> Iterator[Hit]:
+    """A tier stated twice with different numbers, or a riskier tier given less than a safer one."""
+    clause = _clause(task, field)
+    if clause is None or not clause.specs:
+        return
+    problems: list[str] = []
+    stated: dict[tuple[str, str], list[tuple[Decimal, str]]] = {}
+    for spec in clause.specs:
+        m = _measure(spec)
+        if m is not None:
+            stated.setdefault((spec.tier, m[0]), []).append((m[1], m[2]))
+    for (tier, _unit), values in stated.items():
+        texts = list(dict.fromkeys(text for _, text in values))
+        if len(texts) > 1:
+            problems.append(f"{tier}级（{TIER_NAMES[tier]}）前后写了{'和'.join(texts)}")
+    for unit in ("frequency", "ratio"):
+        firsts = {t: stated[(t, unit)][0] for t in TIERS if (t, unit) in stated}
+        ordered = [(t, firsts[t]) for t in TIERS if t in firsts]
+        for i, (low_tier, (low_value, low_text)) in enumerate(ordered):
+            for high_tier, (high_value, high_text) in ordered[i + 1 :]:
+                if high_value < low_value:
+                    problems.append(
+                        f"{high_tier}级（{TIER_NAMES[high_tier]}，{high_text}）少于"
+                        f"{low_tier}级（{TIER_NAMES[low_tier]}，{low_text}）"
+                    )
+    if problems:
+        yield field_hit(ctx.plan, task, field, problems="；".join(problems), suggested=_suggest(stated))
+
+
+def _suggest(stated: dict[tuple[str, str], list[tuple[Decimal, str]]]) -> str:
+    """Reassign the distinct stated amounts to the tiers in rising order, when there are four."""
+    for unit in ("frequency", "ratio"):
+        amounts = sorted({v for (_t, u), vals in stated.items() if u == unit for v in vals}, key=lambda x: x[0])
+        if len(amounts) == len(TIERS):
+            return "；".join(f"{t}级{text}" for t, (_v, text) in zip(TIERS, amounts))
+    return "按A级≤B级≤C级≤D级写明各级抽查比例或频次，每级只写一次"
+
+
+@primitive("risk_share", ("plan",), {"field": FIELD, "param": PARAM}, required=("field", "param"))
+def risk_share(ctx: Ctx, task: None, field: str, param: str) -> Iterator[Hit]:
+    """Share of tasks whose clause applies the tiers, against the profile's floor. Tasks whose
+    clause says the classification does not apply are left out of the count."""
+    threshold = ctx.param(param)
+    plan = ctx.plan
+    if threshold is None or field not in plan.columns or not plan.tasks:
+        return
+    counted = [t for t in plan.tasks if not ((c := _clause(t, field)) and c.not_applicable)]
+    if not counted:
+        return
+    bad = [t for t in counted if not applies_tiers(_clause(t, field))]
+    share = 1 - len(bad) / len(counted)
+    if share < float(threshold):
+        column = plan.columns[field]
+        yield Hit(
+            column.location,
+            field=field,
+            vars={
+                "share": f"{share:.0%}",
+                "param": f"{float(threshold):.0%}",
+                "applied": len(counted) - len(bad),
+                "total": len(counted),
+                "tasks": "、".join(t.seq or "?" for t in bad),
+                "raw": column.header,
+            },
+        )

@@ -1,0 +1,68 @@
+"""Structural checks: required columns and cells, 序号 numbering, closed vocabularies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ...plan import FIELD_NAMES
+from ..registry import FIELD, FIELDS, WORDS, Ctx, Hit, primitive
+from .common import field_hit
+
+
+@primitive("columns_present", ("plan",), {"fields": FIELDS, "any_of": {"type": "array", "items": FIELDS}})
+def columns_present(ctx: Ctx, task: None, fields: list[str], any_of: list[list[str]] = ()) -> Iterator[Hit]:
+    """Each key in `fields` must be a column; for each group in `any_of`, at least one must be."""
+    plan = ctx.plan
+    missing = [key for key in fields if key not in plan.columns]
+    missing += [group[0] for group in any_of if not any(k in plan.columns for k in group)]
+    for key in missing:
+        yield Hit(plan.source, field=key, vars={"col": FIELD_NAMES.get(key, key), "raw": ""})
+
+
+@primitive("required", ("cell", "task"), {"fields": FIELDS}, required=("fields",))
+def required(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
+    """Cells that must not be empty (only where the plan has the column at all)."""
+    for key in fields:
+        if key in ctx.plan.columns and not task.text(key):
+            yield field_hit(ctx.plan, task, key)
+
+
+@primitive("unique", ("plan",), {"field": FIELD}, required=("field",))
+def unique(ctx: Ctx, task: None, field: str) -> Iterator[Hit]:
+    seen: dict[str, object] = {}
+    for t in ctx.plan.tasks:
+        text = t.text(field)
+        if not text:
+            continue
+        if text in seen:
+            yield field_hit(ctx.plan, t, field, first=seen[text])
+        else:
+            seen[text] = t.get(field).location.cell
+
+
+@primitive("contiguous", ("plan",), {"field": FIELD}, required=("field",))
+def contiguous(ctx: Ctx, task: None, field: str) -> Iterator[Hit]:
+    """Integer 序号 must count up by one in row order; report the first task after each gap."""
+    previous: int | None = None
+    for t in ctx.plan.tasks:
+        text = t.text(field)
+        if not text.isdigit():
+            continue
+        n = int(text)
+        if previous is not None and n > previous + 1:
+            missing = "、".join(str(i) for i in range(previous + 1, n))
+            yield field_hit(ctx.plan, t, field, missing=missing, previous=previous)
+        previous = n
+
+
+@primitive("one_of", ("cell", "task"), {"field": FIELD, "values": WORDS}, required=("field", "values"))
+def one_of(ctx: Ctx, task, field: str, values: list[str]) -> Iterator[Hit]:
+    text = task.text(field)
+    if text and text not in values:
+        yield field_hit(ctx.plan, task, field, allowed="、".join(values))
+
+
+@primitive("engine", ("plan", "plan-set"))
+def engine(ctx: Ctx, task: None) -> Iterator[Hit]:
+    """For rules the engine reports itself (e.g. unused waivers): the primitive finds nothing."""
+    return iter(())
