@@ -29,6 +29,7 @@ per distinct text, since plans repeat the same strings in every row.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import functools
 import re
 from decimal import Decimal, InvalidOperation
@@ -236,7 +237,6 @@ _TIER_WORDS = {
     "失信": "C",
     "严重失信": "D",
 }
-_CN_ORDINALS = "一二三四五六七八九十"
 
 
 class _Bound(str):
@@ -377,9 +377,6 @@ class _FieldTransformer(Transformer):
     def freq_year(self, c: list[Any]) -> v.Frequency:
         return self._freq(c, "year")
 
-    def frequency(self, c: list[Any]) -> v.Frequency:
-        return c[0]
-
     # ---- quota
     def quota(self, c: list[Any]) -> v.Quota:
         ratio = _first(c, v.Ratio)
@@ -473,9 +470,6 @@ class _FieldTransformer(Transformer):
         batches = tuple(x for x in c if isinstance(x, v.Window))
         return v.Window(batches[0].start, batches[-1].end, batches=batches)
 
-    def window(self, c: list[Any]) -> v.Window:  # pragma: no cover - every branch is aliased
-        return c[0]
-
     # ---- mode
     def level(self, c: list[Token]) -> str:
         return _LEVELS[str(c[0])]
@@ -564,8 +558,8 @@ def _paren_count(inner: str) -> v.Count | None:
 
 # ---------------------------------------------------------------------------------- risk clauses
 
-_RISK_RATIO = re.compile(r"(\d+(?:\.\d+)?)%?(?:-(\d+(?:\.\d+)?))?%")
-_RISK_RANGE = re.compile(r"([^-]+)(?:-(.+))?")
+_RISK_COUNT = re.compile(r"(\d+)(?:-(\d+))?(\D+)")
+_RISK_BOUNDS = {"R_AT_LEAST": v.AT_LEAST, "R_AT_MOST": v.AT_MOST, "R_ABOUT": v.ABOUT}
 _RISK_PERIODS = {
     "每年": "year",
     "每年度": "year",
@@ -584,37 +578,34 @@ def _risk_int(text: str) -> int:
 def _risk_clause(tokens: list[Token]) -> v.RiskClause:
     """Read a risk clause from its token stream.
 
-    Tiers named one after another (低风险、一般风险) form a group; a number (ratio, count, 次)
-    that follows applies to every tier of the group until a sentence break (；。) or a new tier
-    word after a number. Bounds (至少, 不低于, 以上) and periods (每年) apply to the next number.
+    Tiers named one after another (低风险、一般风险) form a group; the numbers (ratio, count, 次)
+    that follow belong to that group until a sentence break (；。) or a tier word after a number.
+    One number applies to every tier of the group; as many numbers as tiers pair up in order
+    (分别按3%、5%、10%、20%). Bounds (至少, 不低于, 以上) and periods (每年) apply to the next number.
     """
     tiers: list[str] = []
     specs: list[v.TierSpec] = []
     exemptions: list[str] = []
     escalates = mentions = False
     group: list[str] = []
-    cur: dict[str, Any] = {}
+    cur: dict[str, list[Any]] = {}
     bound: str | None = None
     period: str | None = None
 
     def flush() -> None:
-        if cur:
-            for tier in group:
-                specs.append(v.TierSpec(tier, cur.get("ratio"), cur.get("frequency"), cur.get("count")))
-            cur.clear()
+        if cur and group:
+            specs.extend(_pair_specs(group, cur))
+        cur.clear()
 
     def attach(key: str, value: Any) -> None:
-        if not group:
-            return  # a number not tied to any tier (抽查比例提高10%) says nothing per tier
-        if key in cur:
-            flush()
-        cur[key] = value
+        # A number not tied to any tier (抽查比例提高10%) says nothing per tier.
+        if group:
+            cur.setdefault(key, []).append(value)
 
     for tok in tokens:
         kind = tok.type
         text = str(tok)
         if kind in ("TIER_WORD", "TIER_LETTERS"):
-            mentions = True
             named = [_TIER_WORDS[text]] if kind == "TIER_WORD" else re.findall(r"[A-D]", text)
             if cur:
                 flush()
@@ -632,35 +623,36 @@ def _risk_clause(tokens: list[Token]) -> v.RiskClause:
         elif kind == "EXEMPT":
             exemptions.extend(t for t in group if t not in exemptions)
         elif kind == "R_PCT":
-            m = _RISK_RATIO.fullmatch(text)
-            assert m is not None
-            low = Decimal(m.group(1))
-            if m.group(2):
-                attach("ratio", v.Ratio(low, Decimal(m.group(2)), v.RANGE))
+            low_s, _, high_s = text.replace("%", "").partition("-")
+            if high_s:
+                attach("ratio", v.Ratio(Decimal(low_s), Decimal(high_s), v.RANGE))
             else:
-                attach("ratio", v.Ratio(low, None, bound or v.EXACT))
+                attach("ratio", v.Ratio(Decimal(low_s), None, bound or v.EXACT))
             bound = None
         elif kind == "R_COUNT":
-            unit = text[-1]
-            low_s, _, high_s = text[:-1].partition("-")
+            m = _RISK_COUNT.fullmatch(text)
+            assert m is not None
+            low_s, high_s, unit = m.groups()
             if high_s:
                 attach("count", v.Count(int(low_s), int(high_s), v.RANGE, unit))
             else:
                 attach("count", v.Count(int(low_s), None, bound or v.EXACT, unit))
             bound = None
         elif kind == "R_TIMES":
-            low_s, _, high_s = text[:-1].partition("-")
+            times, _, per = text.partition("/")
+            low_s, _, high_s = times[:-1].partition("-")
             low = _risk_int(low_s)
             high = _risk_int(high_s) if high_s else None
-            attach("frequency", v.Frequency(low, None if high == low else high, period, bound or v.EXACT))
+            freq_period = _PERIODS[per] if per else period
+            attach(
+                "frequency", v.Frequency(low, None if high == low else high, freq_period, bound or v.EXACT)
+            )
             bound = period = None
         elif kind == "R_EVERY":
             period = _RISK_PERIODS[text]
-        elif kind == "R_AT_LEAST":
-            bound = v.AT_LEAST
-        elif kind == "R_AT_MOST":
-            bound = v.AT_MOST
-        elif kind in ("R_POST_LEAST", "R_POST_MOST") and cur:
+        elif kind in ("R_AT_LEAST", "R_AT_MOST", "R_ABOUT"):
+            bound = _RISK_BOUNDS[kind]
+        elif kind in ("R_POST_LEAST", "R_POST_MOST"):
             _rebound_last(cur, v.AT_LEAST if kind == "R_POST_LEAST" else v.AT_MOST)
         elif kind == "R_BREAK":
             flush()
@@ -684,12 +676,29 @@ def _risk_clause(tokens: list[Token]) -> v.RiskClause:
     )
 
 
-def _rebound_last(cur: dict[str, Any], bound: str) -> None:
-    """`40%以上`: a trailing bound changes the number just read."""
+def _pair_specs(group: list[str], numbers: dict[str, list[Any]]) -> list[v.TierSpec]:
+    """Specs for one group: a single number applies to all its tiers, a list as long as the
+    group pairs up in order; a list that fits neither goes in order, extras to the last tier."""
+    rows = max(len(values) for values in numbers.values())
+    if rows == 1:
+        pairs = [(tier, 0) for tier in group]
+    elif all(len(values) in (1, len(group)) for values in numbers.values()) and rows == len(group):
+        pairs = [(tier, i) for i, tier in enumerate(group)]
+    else:
+        pairs = [(group[min(i, len(group) - 1)], i) for i in range(rows)]
+    specs = []
+    for tier, i in pairs:
+        got = {key: values[min(i, len(values) - 1)] for key, values in numbers.items()}
+        specs.append(v.TierSpec(tier, got.get("ratio"), got.get("frequency"), got.get("count")))
+    return specs
+
+
+def _rebound_last(cur: dict[str, list[Any]], bound: str) -> None:
+    """`40%以上`: a trailing bound changes the ratio or count just read."""
     for key in ("ratio", "count"):
-        value = cur.get(key)
-        if value is not None and value.bound == v.EXACT:
-            cur[key] = type(value)(**{**{f: getattr(value, f) for f in value.__slots__}, "bound": bound})
+        values = cur.get(key)
+        if values and values[-1].bound == v.EXACT:
+            values[-1] = dataclasses.replace(values[-1], bound=bound)
             return
 
 

@@ -30,6 +30,11 @@ LEVEL_CHARS = {"province": "省", "city": "市", "county": "县"}
 PERIODS_PER_YEAR = {"year": 1, "half-year": 2, "quarter": 4, "month": 12}
 PERIOD_NAMES = {"year": "年", "half-year": "半年", "quarter": "季度", "month": "月"}
 
+# The clause every task should carry (晋城 四, 原平 二); what a fix writes into an empty or cut-off cell.
+STANDARD_RISK_CLAUSE = "根据企业信用风险分类结果，对低风险、一般风险、较高风险、高风险企业分别递加比例抽查"
+
+_CN_ORDINALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+
 
 def _num(d: Decimal) -> str:
     """Decimal → shortest plain text: 5 → '5', 0.50 → '0.5'."""
@@ -55,6 +60,13 @@ class Ratio:
     def floor(self) -> Decimal:
         """The least share this ratio promises (for comparisons between tiers and plans)."""
         return self.low
+
+    def in_range(self) -> bool:
+        """A possible share: above 0% and at most 100% (and low ≤ high for a range).
+        The parser keeps impossible ratios so the rules can report `quota-out-of-range`."""
+        if not Decimal(0) < self.low <= Decimal(100):
+            return False
+        return self.high is None or self.low <= self.high <= Decimal(100)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +107,7 @@ class Frequency:
             times = f"{self.times_low}~{self.times_high}"
         prefix = {AT_LEAST: "不少于", AT_MOST: "不超过"}.get(self.bound, "")
         if self.period is None:
-            return f"{prefix}抽查{times}次" if not prefix else f"{prefix}{times}次"
+            return f"{prefix}{times}次" if prefix else f"抽查{times}次"
         return f"{prefix}{times}次/{PERIOD_NAMES[self.period]}"
 
 
@@ -164,16 +176,29 @@ class Window:
     def end_date(self, year: int) -> _dt.date:
         return self.end.as_date(year, end=True)
 
+    def is_reversed(self) -> bool:
+        """Starts after it ends (11月—3月): parsed as written, reported by the rules as
+        `window-invalid`. Years left open are compared within one (leap) year."""
+        return self.start_date(2000) > self.end_date(2000)
+
     def canonical(self) -> str:
-        if self.whole_year:
-            return "全年"
-        if self.deadline_only:
-            return f"{self.end}前"
-        start = str(self.start)
-        end = str(self.end)
-        if self.start.year and self.end.year == self.start.year:
-            end = str(DatePoint(self.end.month, self.end.day))
-        text = f"{start}—{end}"
+        if self.batches:
+            parts = [
+                f"第{_CN_ORDINALS[i] if i < 10 else i + 1}批{b.canonical()}"
+                for i, b in enumerate(self.batches)
+            ]
+            text = f"分{len(self.batches)}批：" + "，".join(parts)
+        elif self.whole_year:
+            text = "全年"
+        elif self.deadline_only:
+            text = f"{self.end}前"
+        elif self.start == self.end:
+            text = str(self.start)
+        else:
+            end = str(self.end)
+            if self.start.year and self.end.year == self.start.year:
+                end = str(DatePoint(self.end.month, self.end.day))
+            text = f"{self.start}—{end}"
         if self.qualifier:
             text += f"（{self.qualifier}）"
         return text
@@ -207,6 +232,16 @@ class TierSpec:
     frequency: Frequency | None = None
     count: Count | None = None
 
+    def canonical(self) -> str:
+        parts = []
+        if self.ratio is not None:
+            parts.append(f"抽查比例{self.ratio.canonical()}")
+        if self.count is not None:
+            parts.append(f"抽查{self.count.canonical()}")
+        if self.frequency is not None:
+            parts.append(f"频次{self.frequency.canonical()}")
+        return f"对{TIER_NAMES[self.tier]}企业" + "，".join(parts)
+
 
 @dataclass(frozen=True, slots=True)
 class RiskClause:
@@ -230,7 +265,18 @@ class RiskClause:
         return "all" in self.exemptions
 
     def canonical(self) -> str:
-        return "根据企业信用风险分类结果，对低风险、一般风险、较高风险、高风险企业分别递加比例抽查"
+        """This clause in standard wording. A clause that names no tier or is cut off has no
+        faithful form of its own and renders as STANDARD_RISK_CLAUSE — the text a fix writes."""
+        if self.not_applicable:
+            return "不涉及信用风险分类"
+        if not self.tiers or self.truncated:
+            return STANDARD_RISK_CLAUSE
+        names = "、".join(TIER_NAMES[t] for t in self.tiers)
+        how = "分别递加比例抽查" if self.escalates else "实施分类监管"
+        parts = [f"根据企业信用风险分类结果，对{names}企业{how}"]
+        parts.extend(spec.canonical() for spec in self.specs)
+        parts.extend(f"{TIER_NAMES[t]}企业不纳入抽查" for t in self.exemptions)
+        return "；".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
