@@ -17,7 +17,15 @@ from .pipeline import KNOWN_UNSUPPORTED, SUPPORTED, load_plans
 from .plan import KIND_NAMES, LEVEL_NAMES, Plan
 from .result import CheckResult, PlanReport
 from .rules import primitives as _primitives  # noqa: F401 - registers the vocabulary
-from .rules.loader import DEFAULT_PROFILE, Profile, check_unique, load_pack, load_profile, matches, select_rules
+from .rules.loader import (
+    DEFAULT_PROFILE,
+    Profile,
+    check_unique,
+    load_pack,
+    load_profile,
+    matches,
+    select_rules,
+)
 from .rules.model import Rule
 from .rules.registry import PRIMITIVES, Ctx, Hit
 

@@ -13,7 +13,7 @@ import json
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +58,7 @@ def _read_source(source: Path | importlib.resources.abc.Traversable, label: str)
     return read_yaml(text, label)
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema(name: str) -> dict:
     return json.loads(BUNDLED.joinpath("schema", f"{name}.schema.json").read_text(encoding="utf-8"))
 
@@ -192,7 +192,7 @@ def load_profile(name_or_path: str, _seen: tuple[str, ...] = ()) -> Profile:
     return Profile(data["profile"], list(packs), params, severity, data.get("description", ""))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _bundled_pack(name: str) -> tuple[Rule, ...]:
     label = f"rules/core/{name}.yaml"
     return tuple(parse_pack(_read_source(BUNDLED.joinpath("core", f"{name}.yaml"), label), label, check_schema=False))

@@ -7,8 +7,9 @@ message, fix and basis on each (yamllint's split), so primitives stay small and 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..findings import Edit
@@ -23,7 +24,7 @@ class Hit:
     location: Location
     field: str | None = None
     task: Task | None = None
-    vars: dict[str, Any] = field(default_factory=dict)
+    vars: dict[str, Any] = dataclasses.field(default_factory=dict)
     edits: tuple[Edit, ...] = ()
     severity: str | None = None  # a primitive may soften a rule's severity (e.g. month-only dates)
 
@@ -35,19 +36,22 @@ class Ctx:
 
     plan: Plan
     params: dict[str, Any]
-    plans: list[Plan] = field(default_factory=list)
-    superiors: list[Plan] = field(default_factory=list)
-    extras: dict[str, Any] = field(default_factory=dict)  # e.g. population data
+    plans: list[Plan] = dataclasses.field(default_factory=list)
+    superiors: list[Plan] = dataclasses.field(default_factory=list)
+    extras: dict[str, Any] = dataclasses.field(default_factory=dict)  # e.g. population data
 
     def param(self, name: str) -> Any:
         """A profile parameter; a dict keyed by plan kind or level picks this plan's entry."""
         value = self.params.get(name)
-        if isinstance(value, dict):
+        if isinstance(value, dict) and _SELECTORS.intersection(value):
             for key in (self.plan.meta.kind, self.plan.meta.level, "default"):
                 if key in value:
                     return value[key]
+            return None  # no entry for this kind of plan: the check does not apply
         return value
 
+
+_SELECTORS = frozenset(("internal", "joint", "province", "city", "county", "default"))
 
 PrimitiveFn = Callable[..., Iterator[Hit]]
 

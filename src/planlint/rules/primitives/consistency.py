@@ -27,7 +27,7 @@ def year_matches(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
             continue
         stale = sorted({int(y) for y in _YEAR.findall(f.raw)} - {year})
         if stale:
-            new = _YEAR.sub(lambda m: str(year) if int(m.group(1)) in stale else m.group(1), f.raw)
+            new = _YEAR.sub(str(year), f.raw)  # every year followed by 年 becomes the plan year
             hit = field_hit(ctx.plan, task, key, stale="、".join(map(str, stale)), year=year, new=new.strip())
             hit.edits = (Edit(f.location, f.raw, new, safe=False),)
             yield hit

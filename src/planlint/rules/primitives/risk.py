@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ...values import TIER_NAMES, TIERS, RiskClause, TierSpec
+from ...values import STANDARD_RISK_CLAUSE, TIER_NAMES, TIERS, RiskClause, TierSpec
 from ..registry import FIELD, PARAM, Ctx, Hit, primitive
 from .common import field_hit
 
@@ -33,7 +33,7 @@ def risk_incomplete(ctx: Ctx, task, field: str) -> Iterator[Hit]:
     missing = [t for t in TIERS if t not in named]
     if clause.truncated or (clause.tiers and missing):
         what = "条款被截断" if clause.truncated else "未写明" + "、".join(TIER_NAMES[t] for t in missing)
-        yield field_hit(ctx.plan, task, field, problem=what, canonical=clause.canonical())
+        yield field_hit(ctx.plan, task, field, problem=what, canonical=STANDARD_RISK_CLAUSE)
 
 
 @primitive("risk_untiered", ("cell", "task"), {"field": FIELD}, required=("field",))
@@ -45,15 +45,18 @@ def risk_untiered(ctx: Ctx, task, field: str) -> Iterator[Hit]:
     clause = f.value if isinstance(f.value, RiskClause) else None
     if clause is not None and (clause.not_applicable or clause.tiered or clause.truncated):
         return
-    yield field_hit(ctx.plan, task, field, canonical=RiskClause(True).canonical())
+    yield field_hit(ctx.plan, task, field, canonical=STANDARD_RISK_CLAUSE)
 
 
-def _measure(spec: TierSpec) -> tuple[str, Decimal, str] | None:
-    """What a tier spec promises, comparably: (unit, least amount, text)."""
+Amount = tuple[Decimal, Decimal]  # (least, most) per year or percent
+
+
+def _measure(spec: TierSpec) -> tuple[str, Amount, str] | None:
+    """What a tier spec promises, comparably: (unit, (least, most), text)."""
     if spec.frequency is not None:
-        return "frequency", spec.frequency.per_year()[0], spec.frequency.canonical()
+        return "frequency", spec.frequency.per_year(), spec.frequency.canonical()
     if spec.ratio is not None:
-        return "ratio", spec.ratio.low, spec.ratio.canonical()
+        return "ratio", (spec.ratio.low, spec.ratio.high or spec.ratio.low), spec.ratio.canonical()
     return None
 
 
@@ -64,7 +67,7 @@ def risk_inconsistent(ctx: Ctx, task, field: str) -> Iterator[Hit]:
     if clause is None or not clause.specs:
         return
     problems: list[str] = []
-    stated: dict[tuple[str, str], list[tuple[Decimal, str]]] = {}
+    stated: dict[tuple[str, str], list[tuple[Amount, str]]] = {}
     for spec in clause.specs:
         m = _measure(spec)
         if m is not None:
@@ -74,20 +77,20 @@ def risk_inconsistent(ctx: Ctx, task, field: str) -> Iterator[Hit]:
         if len(texts) > 1:
             problems.append(f"{tier}级（{TIER_NAMES[tier]}）前后写了{'和'.join(texts)}")
     for unit in ("frequency", "ratio"):
-        firsts = {t: stated[(t, unit)][0] for t in TIERS if (t, unit) in stated}
-        ordered = [(t, firsts[t]) for t in TIERS if t in firsts]
-        for i, (low_tier, (low_value, low_text)) in enumerate(ordered):
-            for high_tier, (high_value, high_text) in ordered[i + 1 :]:
-                if high_value < low_value:
-                    problems.append(
-                        f"{high_tier}级（{TIER_NAMES[high_tier]}，{high_text}）少于"
-                        f"{low_tier}级（{TIER_NAMES[low_tier]}，{low_text}）"
-                    )
+        # Each tier against the lowest safer tier it undercuts: one complaint per tier, not per pair.
+        firsts = [(t, stated[(t, unit)][0]) for t in TIERS if (t, unit) in stated]
+        for i, (tier, (value, text)) in enumerate(firsts):
+            above = next(((t, v) for t, v in firsts[:i] if v[0][0] > value[0]), None)
+            if above is not None:
+                safer, (_, safer_text) = above
+                problems.append(
+                    f"{tier}级（{TIER_NAMES[tier]}，{text}）少于{safer}级（{TIER_NAMES[safer]}，{safer_text}）"
+                )
     if problems:
         yield field_hit(ctx.plan, task, field, problems="；".join(problems), suggested=_suggest(stated))
 
 
-def _suggest(stated: dict[tuple[str, str], list[tuple[Decimal, str]]]) -> str:
+def _suggest(stated: dict[tuple[str, str], list[tuple[Amount, str]]]) -> str:
     """Reassign the distinct stated amounts to the tiers in rising order, when there are four."""
     for unit in ("frequency", "ratio"):
         amounts = sorted({v for (_t, u), vals in stated.items() if u == unit for v in vals}, key=lambda x: x[0])
