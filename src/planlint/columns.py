@@ -8,6 +8,7 @@ task name, or cells covered by a vertical merge) into the task above.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +23,7 @@ from .table import Table, column_letter
 
 HEADER_SEARCH_ROWS = 60  # a header further down than this is not a plan table
 MIN_HEADER_KEYS = 3
+_YEAR = re.compile(r"(?:19|20)\d{2}")
 _CONTAINS_MAX_LEN = 16  # longer cells are data, not headers: 根据企业信用风险分类结果… must not match
 _BRACKETS = str.maketrans(
     {"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")", "＼": "/", "\\": "/"}
@@ -189,7 +191,9 @@ class _Builder:
         merged = len(cells) >= 2 and any((i, j) in self.covered for j, _ in cells)
         lone_label = len(cells) == 1 and cells[0][0] == seq_index and not text.isdigit() and len(text) > 6
         if text.startswith("#") or merged or lone_label:
-            return "title" if ("计划" in text or text.startswith("#")) else "note"
+            # a title repeated at a page break names a plan of a year; `注：本计划…` is a note
+            is_title = text.startswith("#") or ("计划" in text and _YEAR.search(text) is not None)
+            return "title" if is_title else "note"
         return None
 
     def empty_or_covered(self, i: int, column: Column | None) -> bool:

@@ -16,6 +16,7 @@ import yaml
 
 from . import fields, values
 from .plan import PlanMeta
+from .readers._common import clean_title
 from .table import Table
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -60,7 +61,7 @@ def title_text(table: Table) -> str | None:
     """The table's title, else the first line of its context that names a plan of a year."""
     if table.title:
         return table.title
-    lines = [line.strip() for line in table.context.splitlines() if "计划" in line]
+    lines = [clean_title(line) for line in table.context.splitlines() if "计划" in line]
     return next((line for line in lines if _YEAR.search(line)), lines[0] if lines else None)
 
 

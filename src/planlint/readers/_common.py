@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
-# Lines that merely refer to the plan (attachment lists, subtitles in brackets) are weaker titles.
-_WEAK_START = ("（", "(", "附件", "-", "—", "关于")
+# Lines that merely refer to the plan (subtitles in brackets, the notice's own title) are weaker.
+_WEAK_START = ("（", "(", "关于", "印发")
+# `## 标题` (text exports), `附件2：标题`, `- 附件：1. 标题` (attachment lists)
+_PREFIX = re.compile(r"^[#\s\-—]*(?:附件\s*\d*\s*[:：.、]?\s*)?(?:\d+\s*[.、．]\s*)?")
 
 
 def pick_title(lines: list[str]) -> str | None:
@@ -28,8 +30,8 @@ def pick_title(lines: list[str]) -> str | None:
 
 
 def clean_title(line: str) -> str:
-    """A title line without markdown hashes and surrounding space."""
-    return line.strip().lstrip("#").strip()
+    """A title line without markdown hashes, an attachment label and surrounding space."""
+    return _PREFIX.sub("", line.strip()).strip()
 
 
 def title_from_rows(rows: list[list[str]], limit: int = 6) -> str | None:

@@ -31,12 +31,19 @@ _QUOTED = re.compile(r'"[^"]*"|\\.')
 
 
 def read(path: str) -> list[Table]:
-    try:
-        book = CalamineWorkbook.from_path(path)
-    except (CalamineError, OSError, ValueError) as exc:
-        raise ReadError(
-            f"不是有效的 .xlsx 文件（可能已损坏：{exc}），请用 Excel/WPS 打开后另存为 .xlsx 再检查", path
-        ) from None
+    # A file object, not the path: calamine picks its parser by extension, and the content has
+    # already been sniffed as an Excel 2007+ package (an .xlsx saved as .xls is still read).
+    with open(path, "rb") as fh:
+        try:
+            book = CalamineWorkbook.from_filelike(fh)
+        except (CalamineError, OSError, ValueError) as exc:
+            raise ReadError(
+                f"不是有效的 .xlsx 文件（可能已损坏：{exc}），请用 Excel/WPS 打开后另存为 .xlsx 再检查", path
+            ) from None
+        return _read_book(path, book)
+
+
+def _read_book(path: str, book: CalamineWorkbook) -> list[Table]:
     tables = []
     try:
         for meta in book.sheets_metadata:
