@@ -13,6 +13,7 @@ from . import __version__
 # command name -> "module:attribute" under planlint.commands
 COMMANDS = {
     "check": "check:check",
+    "fix": "fix:fix",
     "parse": "parse:parse",
 }
 
