@@ -15,6 +15,9 @@ COMMANDS = {
     "check": "check:check",
     "fix": "fix:fix",
     "parse": "parse:parse",
+    "rules": "rules_cmd:rules",
+    "explain": "rules_cmd:explain",
+    "test-rules": "rules_cmd:test_rules",
 }
 
 

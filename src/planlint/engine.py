@@ -285,22 +285,27 @@ def run(paths: list[str], options: RunOptions | None = None) -> CheckResult:
     return CheckResult(reports, rules_by_id, sorted(notes))
 
 
+def plan_set_findings(plan: Plan, rules: list[Rule], params: dict[str, Any], plans: list[Plan],
+                      superiors: list[Plan], extras: dict[str, Any]) -> tuple[list[Finding], set[str]]:
+    """Plan-set rules for one plan, seeing every plan of the run and the superior plans."""
+    ctx = Ctx(plan, params, plans, superiors, dict(extras))
+    findings = [make_finding(rule, hit, ctx) for rule in rules
+                if rule.scope == "plan-set" and applies(rule, plan) for hit in _hits(rule, ctx)]
+    return findings, ctx.extras.get("notes", set())
+
+
 def _run_plan_set(reports: list[PlanReport], ruleset: RuleSet, config: Config, superiors: list[Plan],
                   options: RunOptions, notes: set[str]) -> None:
-    plans = [r.plan for r in reports if r.plan is not None]
-    set_rules = [r for r in ruleset.rules if r.scope == "plan-set"]
-    if not set_rules:
+    if not any(r.scope == "plan-set" for r in ruleset.rules):
         return
+    plans = [r.plan for r in reports if r.plan is not None]
     extras: dict[str, Any] = {"population": options.population or config.resolve(config.get("population"))}
     for report in reports:
-        if report.plan is None:
-            continue
-        rules = [r for r in _file_rules(ruleset, config, report.path) if r.scope == "plan-set"]
-        ctx = Ctx(report.plan, ruleset.params, plans, superiors, extras)
-        for rule in rules:
-            if applies(rule, report.plan):
-                report.findings.extend(make_finding(rule, hit, ctx) for hit in _hits(rule, ctx))
-        notes |= ctx.extras.get("notes", set())
+        if report.plan is not None:
+            found, more = plan_set_findings(report.plan, _file_rules(ruleset, config, report.path),
+                                            ruleset.params, plans, superiors, extras)
+            report.findings.extend(found)
+            notes |= more
 
 
 def _waiver_matches(w: dict[str, Any], f: Finding, rule: Rule | None, rel: str) -> bool:
