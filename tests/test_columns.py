@@ -9,7 +9,7 @@ import pytest
 from conftest import SAMPLES
 
 from planlint import values
-from planlint.columns import build_plan, field_key, header_key, plans_from_tables
+from planlint.columns import build_plan, field_key, header_key
 from planlint.errors import ReadError
 from planlint.readers import read_tables
 from planlint.table import Table
@@ -217,14 +217,6 @@ def test_no_header_is_a_read_error(tmp_path):
     with pytest.raises(ReadError, match="未找到抽查计划表头") as info:
         build_plan(read_tables(str(path))[0])
     assert "说明.csv" in str(info.value)
-
-
-def test_plans_from_tables_skips_tables_without_a_header(tmp_path):
-    good = read_tables(str(FORMATS / f"{ZEZHOU}.csv"))[0]
-    notes = Table(path="x.xlsx", sheet="说明", rows=[["填表说明"]], row_numbers=[1])
-    assert len(plans_from_tables([notes, good])) == 1
-    with pytest.raises(ReadError):
-        plans_from_tables([notes])
 
 
 def test_header_recognition_is_fast_on_large_sheets():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import zipfile
 from pathlib import Path
 
@@ -61,6 +62,7 @@ def test_xlsx_sheet_offset_percent_format_and_hidden_sheet(tmp_path):
     ws = wb.active
     ws.title = "计划"
     ws["C4"], ws["D4"], ws["E4"], ws["F4"] = 0.05, 1, 0.05, 3.0
+    ws["G4"] = datetime.datetime(2025, 3, 1)
     ws["C4"].number_format = "0%"
     ws["D4"].number_format = "0.0%"
     ws["C5"] = "x"
@@ -72,7 +74,8 @@ def test_xlsx_sheet_offset_percent_format_and_hidden_sheet(tmp_path):
     wb.save(path)
     first, second = read_tables(str(path))
     assert (first.row_numbers[0], first.first_col) == (4, 3)
-    assert first.rows[0] == ["5%", "100%", "0.05", "3"]
+    # %-formatted fractions render as Excel shows them; unformatted ones keep their value
+    assert first.rows[0] == ["5%", "100%", "0.05", "3", "2025年3月1日"]
     # C5:D6 is merged; row 6 holds nothing else, so the table ends at row 5 (calamine's range)
     assert first.location(1, 1).cell == "D5" and first.rows[1][:2] == ["x", "x"]
     assert first.covered == {(1, 1)}

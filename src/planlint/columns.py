@@ -103,20 +103,6 @@ def build_plan(table: Table, meta: PlanMeta | None = None) -> Plan:
             gc.enable()
 
 
-def plans_from_tables(tables: list[Table]) -> list[Plan]:
-    """A Plan for every table that has a plan header (a workbook may also hold a notes sheet);
-    the first table's ReadError when none has."""
-    plans, errors = [], []
-    for table in tables:
-        try:
-            plans.append(build_plan(table))
-        except ReadError as exc:
-            errors.append(exc)
-    if not plans and errors:
-        raise errors[0]
-    return plans
-
-
 class _Builder:
     def __init__(self, table: Table) -> None:
         self.t = table
