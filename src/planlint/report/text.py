@@ -78,7 +78,8 @@ def render(result: CheckResult, options: ReportOptions) -> str:
         stats = _statistics(result, options.color)
         if stats:
             blocks.append("\n".join(stats))
-    blocks.append("\n".join([*(f"注：{n}" for n in result.notes), summary_line(result)]))
+    # Run notes are not repeated here: `planlint check` prints them on stderr for every format.
+    blocks.append(summary_line(result))
     return "\n\n".join(blocks) + "\n"
 
 
