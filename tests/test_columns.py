@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLES
+from openpyxl import Workbook
 
 from planlint import values
 from planlint.columns import build_plan, field_key, header_key
@@ -200,6 +201,33 @@ def test_header_split_over_two_rows(tmp_path):
         "window": 5,
     }
     assert len(plan.tasks) == 1 and plan.tasks[0].fields["count"].raw == "10户"
+
+
+def test_merged_two_row_header_in_xlsx(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    for ref, text in {
+        "A1": "序号",
+        "B1": "抽查任务名称",
+        "C1": "抽查比例/数量",
+        "E1": "抽查起止时间",
+    }.items():
+        ws[ref] = text
+    ws["C2"], ws["D2"] = "比例", "数量"
+    for ref in ("A1:A2", "B1:B2", "C1:D1", "E1:E2"):
+        ws.merge_cells(ref)
+    ws.append([1, "对广告的抽查", "5%", "10户", "3月-9月"])
+    path = tmp_path / "two_rows.xlsx"
+    wb.save(path)
+    plan = plan_of(path)
+    assert {k: c.location.cell for k, c in plan.columns.items()} == {
+        "seq": "A1",
+        "name": "B1",
+        "ratio": "C1",
+        "count": "D1",
+        "window": "E1",
+    }
+    assert [t.seq for t in plan.tasks] == ["1"] and plan.tasks[0].fields["ratio"].location.cell == "C3"
 
 
 def test_blank_rows_and_notes(tmp_path):

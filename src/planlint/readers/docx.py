@@ -17,6 +17,7 @@ from ..table import Table
 from ._common import pick_title, title_from_rows
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_NESTED_NOTE = "表格单元格内嵌套了表格，已将嵌套表格的文字并入该单元格"
 _P, _TBL, _TR, _TC, _SDT = f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc", f"{_W}sdt"
 
 
@@ -83,8 +84,8 @@ def _cell_text(tc: ET.Element, notes: list[str]) -> str:
         if child.tag == _P:
             lines.append(_paragraph_text(child))
         elif child.tag == _TBL:
-            if not notes:
-                notes.append("表格单元格内嵌套了表格，已将嵌套表格的文字并入该单元格")
+            if _NESTED_NOTE not in notes:
+                notes.append(_NESTED_NOTE)
             for tr in child.iter(_TR):
                 lines.append(" ".join(_cell_text(c, notes) for c in tr.findall(_TC)))
     return "\n".join(lines)
