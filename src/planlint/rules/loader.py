@@ -240,7 +240,8 @@ def select_rules(
             continue
         for token, sev in (severity or {}).items():
             if matches(rule, token):
-                rule = replace(rule, severity=sev)
+                # YAML 1.1 reads an unquoted `off` as false
+                rule = replace(rule, severity="off" if sev is False else sev)
         if rule.severity != "off":
             out.append(rule)
     return out

@@ -1,0 +1,105 @@
+"""Configuration: discovery, select/ignore/severity, per-glob overrides, waivers and baselines."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from planlint.engine import RunOptions, run, write_baseline
+
+from conftest import SAMPLES
+
+ZEZHOU = "泽州县市场监督管理局2023年度内部双随机抽查工作计划.xlsx"
+
+
+@pytest.fixture
+def plan_dir(tmp_path):
+    shutil.copy(SAMPLES / ZEZHOU, tmp_path / ZEZHOU)
+    return tmp_path
+
+
+def _slugs(result):
+    return sorted({f.slug for f in result.findings})
+
+
+def test_config_found_upward_selects_rules(plan_dir):
+    sub = plan_dir / "county"
+    sub.mkdir()
+    shutil.move(plan_dir / ZEZHOU, sub / ZEZHOU)
+    (plan_dir / ".planlint.yaml").write_text("select: [stale-year, PL502]\n", encoding="utf-8")
+    result = run([str(sub / ZEZHOU)])
+    assert _slugs(result) == ["place-mismatch", "stale-year"]
+
+
+def test_pyproject_tool_section(plan_dir):
+    (plan_dir / "pyproject.toml").write_text('[tool.planlint]\nignore = ["PL5", "text-normalize"]\n', encoding="utf-8")
+    slugs = _slugs(run([str(plan_dir / ZEZHOU)]))
+    assert "stale-year" not in slugs and "place-mismatch" not in slugs
+    assert "window-after-deadline" in slugs
+
+
+def test_cli_flags_win_over_config(plan_dir):
+    (plan_dir / ".planlint.yaml").write_text("select: [stale-year]\n", encoding="utf-8")
+    result = run([str(plan_dir / ZEZHOU)], RunOptions(select=("place-mismatch",)))
+    assert _slugs(result) == ["place-mismatch"]
+
+
+def test_severity_override_and_off(plan_dir):
+    (plan_dir / ".planlint.yaml").write_text(
+        "select: [stale-year, place-mismatch]\nseverity: {stale-year: error, PL502: off}\n", encoding="utf-8"
+    )
+    result = run([str(plan_dir / ZEZHOU)])
+    assert [(f.slug, f.severity) for f in result.findings] == [("stale-year", "error")]
+
+
+def test_per_glob_override_and_meta(plan_dir):
+    (plan_dir / ".planlint.yaml").write_text(
+        "select: [stale-year]\noverrides:\n  - files: '泽州*.xlsx'\n    meta: {year: 2022}\n", encoding="utf-8"
+    )
+    # With the plan year overridden to 2022, 2022年加油站… is no longer stale.
+    assert _slugs(run([str(plan_dir / ZEZHOU)])) == []
+
+
+def test_waivers_and_unused_waiver(plan_dir):
+    (plan_dir / ".planlint.yaml").write_text(
+        "select: [stale-year, place-mismatch, waiver-unused]\n"
+        "waivers:\n"
+        "  - {rule: stale-year, file: '泽州*', task: 6, reason: 沿用上年任务名称}\n"
+        "  - {rule: place-mismatch, cell: J99, reason: 不存在的单元格}\n",
+        encoding="utf-8",
+    )
+    result = run([str(plan_dir / ZEZHOU)])
+    slugs = [f.slug for f in result.findings]
+    assert "stale-year" not in slugs
+    assert slugs.count("place-mismatch") == 6
+    unused = [f for f in result.findings if f.slug == "waiver-unused"]
+    assert len(unused) == 1 and "J99" in unused[0].message
+
+
+def test_baseline_suppresses_known_findings_only(plan_dir, tmp_path):
+    options = RunOptions(select=("stale-year", "place-mismatch"), use_config=False)
+    first = run([str(plan_dir / ZEZHOU)], options)
+    baseline = tmp_path / "baseline.json"
+    assert write_baseline(first, str(baseline)) == 7
+    options.baseline = str(baseline)
+    again = run([str(plan_dir / ZEZHOU)], options)
+    assert again.findings == []
+    # A finding the baseline does not know about still shows.
+    options.select = ("stale-year", "place-mismatch", "window-after-deadline")
+    later = run([str(plan_dir / ZEZHOU)], options)
+    assert {f.slug for f in later.findings} == {"window-after-deadline"}
+
+
+def test_calendar_beyond_coverage_is_a_note_not_a_crash(tmp_path):
+    from planlint.casefile import build_case_plan
+    from planlint.engine import check_plan
+    from planlint.rules.loader import load_pack
+    from planlint.rules.registry import Ctx
+
+    plan = build_case_plan([{"window": "1月—12月"}], {"plan": {"kind": "joint", "year": 2099}}, "x.xlsx")
+    rule = next(r for r in load_pack("dates") if r.slug == "publicity-after-year-end")
+    ctx = Ctx(plan, {"publicity_workdays": 20})
+    findings = check_plan(plan, [rule], ctx)
+    assert [f.slug for f in findings] == ["publicity-after-year-end"]
+    assert any("2100" in n for n in ctx.extras["notes"])
