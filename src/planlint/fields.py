@@ -32,7 +32,7 @@ import calendar
 import dataclasses
 import functools
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from importlib.resources import files
 from typing import Any
 
@@ -114,6 +114,13 @@ def _build_char_map() -> dict[str, str]:
 _CHAR_MAP = _build_char_map()
 # 至 is a dash in 3月至11月 but not in 至少 / 至多 / 至今 / 截至.
 _ZHI_KEEP_AFTER = frozenset("少多今此于")
+_DIGITS = frozenset("0123456789")
+# The same normalization with C-speed primitives (translate + regex), used when no offsets are needed.
+_TRANSLATE = str.maketrans(_CHAR_MAP)
+_SPACE_CLASS = "[" + "".join(sorted(_SPACES)).replace("\\", "\\\\") + "]+"
+_ZHI_DASH = re.compile(r"(?<!截)至(?![少多今此于])")
+_SPACE_RUN = re.compile(r"((?<=[0-9]))?" + _SPACE_CLASS + r"(?(1)(?=[0-9])|(?!))|" + _SPACE_CLASS)
+_DASH_RUN = re.compile(r"-{2,}")
 
 
 def _normalize_map(text: str) -> tuple[str, list[int]]:
@@ -130,7 +137,7 @@ def _normalize_map(text: str) -> tuple[str, list[int]]:
             while j < n and text[j] in _SPACES:
                 j += 1
             # Whitespace between two digits is kept (as one space) so "5 10" does not become 510.
-            if out and out[-1][-1:].isdigit() and j < n and _CHAR_MAP.get(text[j], text[j]).isdigit():
+            if out and out[-1][-1:] in _DIGITS and j < n and _CHAR_MAP.get(text[j], text[j])[:1] in _DIGITS:
                 out.append(" ")
                 offsets.append(i)
             i = j
@@ -156,7 +163,10 @@ def _normalize_map(text: str) -> tuple[str, list[int]]:
 def normalize(text: str) -> str:
     """Half-width punctuation, simplified forms, no whitespace (one space between digits), every
     dash (— – - － ~ ～ 至) as "-". Offsets back into `text` come from `normalize_with_offsets`."""
-    return _normalize_map(text)[0]
+    text = _ZHI_DASH.sub("-", text.translate(_TRANSLATE))
+    # The first alternative matches whitespace between two digits (kept as one space).
+    text = _SPACE_RUN.sub(lambda m: "" if m.group(1) is None else " ", text)
+    return _DASH_RUN.sub("-", text)
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -191,32 +201,50 @@ def _cn_int(text: str) -> int:
     return value
 
 
+# Tokens that carry their unit (5%, 1次, 11月, 20日, 2024年, 10户) end in these characters.
+_UNIT_SUFFIX = re.compile(r"[^\d.一二两三四五六七八九十]+$")
+
+
 def _int(tok: Token) -> int:
-    if tok.type == "CNUM":
-        return _cn_int(str(tok))
+    """The integer a number token starts with: 12, 十二, 1次, 11月 …"""
+    text = _UNIT_SUFFIX.sub("", str(tok))
     if tok.type == "DECIMAL":
-        raise _Invalid(tok.start_pos, "次数、月份和日期应为整数")
-    return int(str(tok))
+        raise _Invalid(tok.start_pos, "次数、户数、月份和日期应为整数")
+    return int(text) if text.isdigit() else _cn_int(text)
 
 
 def _dec(tok: Token) -> Decimal:
-    if tok.type == "CNUM":
-        return Decimal(_cn_int(str(tok)))
-    try:
-        return Decimal(str(tok))
-    except InvalidOperation:  # pragma: no cover - the terminal only matches digits
-        raise _Invalid(tok.start_pos, "无法识别的数字") from None
+    text = _UNIT_SUFFIX.sub("", str(tok))
+    return Decimal(text) if text[:1].isdigit() else Decimal(_cn_int(text))
 
 
 _BOUNDS = {
-    "AT_LEAST_PRE": v.AT_LEAST,
-    "GE": v.AT_LEAST,
-    "AT_MOST_PRE": v.AT_MOST,
-    "ABOUT_PRE": v.ABOUT,
-    "AT_LEAST_POST": v.AT_LEAST,
-    "AT_MOST_POST": v.AT_MOST,
-    "ABOUT_POST": v.ABOUT,
+    **dict.fromkeys(
+        ("不低于", "不少于", "不小于", "至少", "最低", "最少", "原则上不低于", ">=", ">"), v.AT_LEAST
+    ),
+    **dict.fromkeys(("以上", "及以上", "(含)以上", "或以上"), v.AT_LEAST),
+    **dict.fromkeys(
+        ("不高于", "不超过", "不大于", "最多", "至多", "<=", "<", "以下", "及以下", "以内"), v.AT_MOST
+    ),
+    **dict.fromkeys(("约", "大约", "大概", "左右"), v.ABOUT),
 }
+_NUMBER_TYPES = frozenset(("INT", "DECIMAL", "CNUM", "PCT", "TIMES", "COUNT"))
+_FREQ_PER = re.compile(r"([^-次/]+)(?:-([^次/]+))?次?/每?(.+)")
+
+
+def _bound(tokens: list[Token]) -> str:
+    """The bound a BOUND_PRE / BOUND_POST token among `tokens` states (the last one wins)."""
+    bound = v.EXACT
+    for t in tokens:
+        if t.type in ("BOUND_PRE", "BOUND_POST"):
+            bound = _BOUNDS[t]
+    return bound
+
+
+def _cn_or_int(text: str) -> int:
+    return int(text) if text.isdigit() else _cn_int(text)
+
+
 _PERIODS = {
     "年": "year",
     "年度": "year",
@@ -239,36 +267,6 @@ _TIER_WORDS = {
 }
 
 
-class _Bound(str):
-    """A bound constant as returned by bound_pre / bound_post (distinguishable from tokens);
-    `symbolic` is set for >= / >, the only bounds a bare number may follow (`>=1` = at least once)."""
-
-    symbolic: bool = False
-
-
-class _Times(tuple):
-    """(low, high) of a frequency's times."""
-
-
-def _split(children: list[Any]) -> tuple[dict[str, Any], list[Any]]:
-    """Children by kind: tokens by type, other results in order."""
-    toks: dict[str, Any] = {}
-    rest: list[Any] = []
-    for c in children:
-        if isinstance(c, Token):
-            toks.setdefault(c.type, c)
-        else:
-            rest.append(c)
-    return toks, rest
-
-
-def _first(items: list[Any], cls: type) -> Any:
-    for it in items:
-        if isinstance(it, cls):
-            return it
-    return None
-
-
 def _check_date(point: v.DatePoint, pos: int) -> v.DatePoint:
     if point.year is not None and not 1900 <= point.year <= 2100:
         raise _Invalid(pos, f"年份{point.year}无效")
@@ -282,213 +280,140 @@ def _check_date(point: v.DatePoint, pos: int) -> v.DatePoint:
     return point
 
 
-class _Pos(int):
-    """An int that remembers where in the normalized text it was read (for date errors)."""
-
-    pos: int
-
-    def __new__(cls, value: int, pos: int) -> _Pos:
-        obj = super().__new__(cls, value)
-        obj.pos = pos
-        return obj
-
-
-class _Year(_Pos):
-    pass
-
-
-class _Day(_Pos):
-    pass
-
-
 class _FieldTransformer(Transformer):
-    """Parse tree → values. Used inline by the LALR parser, so no trees are ever built."""
+    """Parse tree → values. Used inline by the LALR parser, so no trees are ever built. Most
+    rules hand over their tokens directly; the methods read them by terminal type."""
 
     def __init__(self) -> None:
         super().__init__(visit_tokens=False)
 
-    # ---- bounds and numbers
-    def bound_pre(self, c: list[Token]) -> _Bound:
-        bound = _Bound(_BOUNDS[c[0].type])
-        bound.symbolic = c[0].type == "GE"
-        return bound
-
-    bound_post = bound_pre
-
-    def pct_one(self, c: list[Token]) -> tuple[Decimal, Decimal | None]:
-        return (_dec(c[0]), None)
-
-    def pct_range(self, c: list[Token]) -> tuple[Decimal, Decimal | None]:
-        return (_dec(c[0]), _dec(c[1]))
-
-    def ratio(self, c: list[Any]) -> v.Ratio:
-        bounds = [x for x in c if isinstance(x, _Bound)]
-        low, high = _first(c, tuple)
-        if high is not None:
-            return v.Ratio(low, high, v.RANGE)
-        return v.Ratio(low, None, bounds[-1] if bounds else v.EXACT)
-
-    def count_one(self, c: list[Any]) -> v.Count:
-        toks, rest = _split(c)
-        nums = [x for x in c if isinstance(x, Token) and x.type in ("INT", "CNUM", "DECIMAL")]
-        bounds = [x for x in rest if isinstance(x, _Bound)]
-        return v.Count(_int(nums[0]), None, bounds[-1] if bounds else v.EXACT, str(toks["UNIT"]))
-
-    def count_range(self, c: list[Any]) -> v.Count:
-        toks, _ = _split(c)
-        nums = [x for x in c if isinstance(x, Token) and x.type in ("INT", "CNUM", "DECIMAL")]
-        return v.Count(_int(nums[0]), _int(nums[1]), v.RANGE, str(toks["UNIT"]))
-
-    # ---- frequency
-    def times_one(self, c: list[Token]) -> _Times:
-        return _Times((_int(c[0]), None))
-
-    def times_range(self, c: list[Token]) -> _Times:
-        low, high = _int(c[0]), _int(c[1])
-        return _Times((low, None if high == low else high))
-
-    def period(self, c: list[Token]) -> str:
-        return _PERIODS[str(c[0])]
-
-    @staticmethod
-    def _freq(c: list[Any], period: str | None) -> v.Frequency:
-        low, high = _first(c, _Times)
-        bounds = [x for x in c if isinstance(x, _Bound)]
-        return v.Frequency(low, high, period, bounds[-1] if bounds else v.EXACT)
-
-    def freq_per(self, c: list[Any]) -> v.Frequency:
-        return self._freq(c, next(x for x in c if type(x) is str))
-
-    freq_every = freq_per
-
-    def freq_nper(self, c: list[Any]) -> v.Frequency:
-        if _int(c[0]) != 1:
-            raise _Invalid(c[0].start_pos, "频次应为每年、每半年、每季度或每月若干次")
-        return self._freq(c, next(x for x in c if type(x) is str))
-
-    def freq_plain(self, c: list[Any]) -> v.Frequency:
-        return self._freq(c, None)
-
-    def freq_bare(self, c: list[Any]) -> v.Frequency:
-        if not c[0].symbolic:
-            raise _Invalid(c[1].end_pos, "缺少百分号（或“户”“家”“次”等单位）")
-        return v.Frequency(_int(c[1]), None, None, v.AT_LEAST)
-
-    def freq_year(self, c: list[Any]) -> v.Frequency:
-        return self._freq(c, "year")
-
     # ---- quota
+    def ratio(self, c: list[Token]) -> v.Ratio:
+        nums = [t for t in c if t.type in _NUMBER_TYPES]
+        if len(nums) == 2:
+            return v.Ratio(_dec(nums[0]), _dec(nums[1]), v.RANGE)
+        return v.Ratio(_dec(nums[0]), None, _bound(c))
+
+    def count(self, c: list[Token]) -> v.Count:
+        nums = [t for t in c if t.type in _NUMBER_TYPES]
+        unit = _UNIT_SUFFIX.search(nums[-1]).group()
+        if len(nums) == 2:
+            return v.Count(_int(nums[0]), _int(nums[1]), v.RANGE, unit)
+        return v.Count(_int(nums[0]), None, _bound(c), unit)
+
     def quota(self, c: list[Any]) -> v.Quota:
-        ratio = _first(c, v.Ratio)
-        count = _first(c, v.Count)
-        freq = _first(c, v.Frequency)
+        ratio = count = freq = None
         notes: list[str] = []
-        for tok in c:
-            if isinstance(tok, Token) and tok.type == "PAREN":
-                inner = _paren_count(str(tok)[1:-1]) if count is None else None
+        for item in c:
+            if isinstance(item, v.Ratio):
+                ratio = item
+            elif isinstance(item, v.Count):
+                count = item
+            elif isinstance(item, v.Frequency):
+                freq = item
+            else:  # PAREN: a count (5%(10户)) or a note (以实际工作抽查数为准)
+                inner = _paren_count(item[1:-1]) if count is None else None
                 if inner is not None:
                     count = inner
                 else:
-                    notes.append(str(tok)[1:-1])
+                    notes.append(item[1:-1])
         return v.Quota(ratio, count, freq, "；".join(notes) or None)
 
+    # ---- frequency
+    def freq(self, c: list[Token]) -> v.Frequency:
+        period = None
+        nums: list[Token] = []
+        for t in c:
+            if t.type == "FREQ_PER":
+                m = _FREQ_PER.fullmatch(t)
+                assert m is not None
+                low, high, per = m.groups()
+                lo = _cn_or_int(low)
+                hi = _cn_or_int(high) if high else None
+                return v.Frequency(lo, None if hi == lo else hi, _PERIODS[per], _bound(c))
+            if t.type == "PERIOD":
+                period = _PERIODS[t]
+            elif t.type == "THIS_YEAR":
+                period = "year"
+            elif t.type in _NUMBER_TYPES:
+                nums.append(t)
+        low = _int(nums[0])
+        high = _int(nums[1]) if len(nums) == 2 else None
+        return v.Frequency(low, None if high == low else high, period, _bound(c))
+
+    def freq_nper(self, c: list[Token]) -> v.Frequency:
+        if _int(c[0]) != 1:
+            raise _Invalid(c[0].start_pos, "频次应为每年、每半年、每季度或每月若干次")
+        return self.freq(c[1:])
+
+    def freq_bare(self, c: list[Token]) -> v.Frequency:
+        if c[0] not in (">=", ">"):
+            raise _Invalid(c[1].end_pos, "缺少百分号（或“户”“家”“次”等单位）")
+        return v.Frequency(_int(c[1]), None, None, v.AT_LEAST)
+
     # ---- window
-    def year(self, c: list[Token]) -> _Year:
-        return _Year(_int(c[0]), c[0].start_pos)
+    def date(self, c: list[Token]) -> v.DatePoint:
+        if c[0].type == "INT":  # 2021/5/20
+            y, m, d = (int(t) for t in c)
+            return _check_date(v.DatePoint(m, d, y), c[1].start_pos)
+        year = month = day = None
+        for t in c:
+            if t.type == "YEAR":
+                year = _int(t)
+            elif t.type == "MONTH":
+                month = t
+            else:
+                day = t
+        assert month is not None
+        point = v.DatePoint(_int(month), None if day is None else _int(day), year)
+        return _check_date(point, (month if day is None else day).start_pos)
 
-    def month(self, c: list[Token]) -> _Pos:
-        return _Pos(_int(c[0]), c[0].start_pos)
-
-    def day(self, c: list[Token]) -> _Day:
-        return _Day(_int(c[0]), c[0].start_pos)
-
-    def date_ymd(self, c: list[_Pos]) -> v.DatePoint:
-        year = _first(c, _Year)
-        day = _first(c, _Day)
-        month = next(x for x in c if type(x) is _Pos)
-        point = v.DatePoint(
-            int(month), None if day is None else int(day), None if year is None else int(year)
-        )
-        return _check_date(point, month.pos if day is None else day.pos)
-
-    def date_slash(self, c: list[Token]) -> v.DatePoint:
-        y, m, d = (int(str(t)) for t in c)
-        return _check_date(v.DatePoint(m, d, y), c[1].start_pos)
-
-    def span_dates(self, c: list[v.DatePoint]) -> tuple[v.DatePoint, v.DatePoint]:
+    def span(self, c: list[v.DatePoint]) -> v.Window:
         start, end = c
         # A year written once covers both ends: 2024年4月至9月.
         if start.year is not None and end.year is None:
             end = v.DatePoint(end.month, end.day, start.year)
         elif end.year is not None and start.year is None:
             start = v.DatePoint(start.month, start.day, end.year)
-        return start, end
+        return v.Window(start, end)
 
-    def month_pair(self, c: list[Token]) -> tuple[v.DatePoint, v.DatePoint]:
-        return (
-            _check_date(v.DatePoint(_int(c[0])), c[0].start_pos),
-            _check_date(v.DatePoint(_int(c[1])), c[1].start_pos),
+    def month_pair(self, c: list[Token]) -> v.Window:
+        year = _int(c[0]) if c[0].type == "YEAR" else None
+        first, last = c[-2], c[-1]
+        return v.Window(
+            _check_date(v.DatePoint(_int(first), None, year), first.start_pos),
+            _check_date(v.DatePoint(_int(last), None, year), last.start_pos),
         )
 
-    def year_month_pair(self, c: list[Any]) -> tuple[v.DatePoint, v.DatePoint]:
-        year = int(c[0])
-        return (
-            _check_date(v.DatePoint(_int(c[1]), None, year), c[1].start_pos),
-            _check_date(v.DatePoint(_int(c[2]), None, year), c[2].start_pos),
-        )
+    def point(self, c: list[v.DatePoint]) -> v.Window:
+        return v.Window(c[0], c[0])
 
-    @staticmethod
-    def _qualifier(c: list[Any]) -> str | None:
-        for tok in c:
-            if isinstance(tok, Token) and tok.type == "PAREN":
-                return str(tok)[1:-1] or None
-        return None
-
-    def window_span(self, c: list[Any]) -> v.Window:
-        start, end = c[0]
-        return v.Window(start, end, qualifier=self._qualifier(c))
-
-    def window_point(self, c: list[Any]) -> v.Window:
-        return v.Window(c[0], c[0], qualifier=self._qualifier(c))
-
-    def window_deadline(self, c: list[Any]) -> v.Window:
+    def deadline(self, c: list[Any]) -> v.Window:
         end: v.DatePoint = c[0]
-        return v.Window(v.DatePoint(1, None, end.year), end, qualifier=self._qualifier(c), deadline_only=True)
+        return v.Window(v.DatePoint(1, None, end.year), end, deadline_only=True)
 
-    def window_whole(self, c: list[Any]) -> v.Window:
-        return v.Window(v.DatePoint(1), v.DatePoint(12), qualifier=self._qualifier(c), whole_year=True)
+    def whole_year(self, c: list[Token]) -> v.Window:
+        return v.Window(v.DatePoint(1), v.DatePoint(12), whole_year=True)
+
+    def window_single(self, c: list[Any]) -> v.Window:
+        if len(c) == 2:  # trailing (qualifier)
+            return dataclasses.replace(c[0], qualifier=c[1][1:-1] or None)
+        return c[0]
 
     def batch(self, c: list[Any]) -> v.Window:
-        rest = [x for x in c if not isinstance(x, Token) or x.type == "BEFORE"]
-        if isinstance(rest[0], tuple):
-            return self.window_span(rest)
-        if len(rest) == 2:  # date BEFORE
-            return self.window_deadline(rest[:1])
-        return self.window_point(rest)
+        return c[-1]
 
     def window_batches(self, c: list[Any]) -> v.Window:
         batches = tuple(x for x in c if isinstance(x, v.Window))
         return v.Window(batches[0].start, batches[-1].end, batches=batches)
 
     # ---- mode
-    def level(self, c: list[Token]) -> str:
-        return _LEVELS[str(c[0])]
-
-    def mode_short(self, c: list[str]) -> v.ModePair:
-        return v.ModePair(c[0], c[1])
-
-    def mode_prose(self, c: list[Any]) -> v.ModePair:
-        levels = [x for x in c if type(x) is str]
-        return v.ModePair(levels[0], levels[1])
-
-    mode_labelled = mode_prose
+    def mode_item(self, c: list[Token]) -> v.ModePair:
+        levels = [t for t in c if t.type == "LEVEL"]
+        return v.ModePair(_LEVELS[levels[0]], _LEVELS[levels[1]])
 
     def mode(self, c: list[v.ModePair]) -> v.Mode:
-        pairs: list[v.ModePair] = []
-        for p in c:
-            if isinstance(p, v.ModePair) and p not in pairs:
-                pairs.append(p)
-        return v.Mode(tuple(pairs))
+        return v.Mode(tuple(dict.fromkeys(c)))
 
     # ---- risk and title: flat token streams
     def risk(self, c: list[Token]) -> v.RiskClause:
@@ -506,7 +431,7 @@ class _FieldTransformer(Transformer):
             if isinstance(item, tuple):
                 if place is None:
                     place, issuer = item
-            elif item.type == "YEAR" and year is None:
+            elif item.type == "T_YEAR" and year is None:
                 year = int(str(item))
             elif item.type == "JOINT":
                 joint = True
@@ -773,7 +698,15 @@ def _hint(kind: str, err: UnexpectedInput) -> str:
     examples = _EXAMPLES.get(kind)
     if examples and err.state is not None:
         parser = _parser()
-        label = err.match_examples(functools.partial(parser.parse, start=kind), examples, use_accepts=True)
+
+        def parse_example(text: str) -> Any:
+            # An example that trips a date check raises _Invalid, which is no syntax match.
+            try:
+                return parser.parse(text, start=kind)
+            except _Invalid:
+                return None
+
+        label = err.match_examples(parse_example, examples, use_accepts=True)
         if label is not None:
             return label
     return _GENERIC_HINTS[kind]
@@ -796,12 +729,13 @@ def _parse_raw(kind: str, text: str) -> Any:
         return None
     if len(text) > MAX_LENGTH:
         return v.ParseError(kind, text, MAX_LENGTH, f"内容过长（超过{MAX_LENGTH}个字符），不像是一个单元格")
-    norm, offsets = _normalize_map(text)
+    norm = normalize(text)
     if not norm:
         return None
     result = _parse_normalized(kind, norm)
     if isinstance(result, tuple):
         pos, hint = result
+        offsets = _normalize_map(text)[1]
         return v.ParseError(kind, text, offsets[min(max(pos, 0), len(norm))], hint)
     if isinstance(result, v.PlanTitle):
         return v.PlanTitle(text.strip(), result.issuer, result.place, result.level, result.kind, result.year)
