@@ -159,9 +159,9 @@ def test_several_files_go_to_a_folder(tmp_path):
     )
     out = tmp_path / "批注"
     write("xlsx", result, str(out))
-    assert sorted(p.name for p in out.iterdir()) == ["a.批注.xlsx", "b.批注.xlsx", "c.批注.xlsx"]
-    assert set(comments(load_workbook(out / "b.批注.xlsx")["表1"])) == ANNOTATED
-    unreadable = load_workbook(out / "c.批注.xlsx")["检查结果"]
+    assert sorted(p.name for p in out.iterdir()) == ["a.批注.xlsx", "b.csv.批注.xlsx", "c.docx.批注.xlsx"]
+    assert set(comments(load_workbook(out / "b.csv.批注.xlsx")["表1"])) == ANNOTATED
+    unreadable = load_workbook(out / "c.docx.批注.xlsx")["检查结果"]
     assert any(c.value == "无法读取：文件已加密" for row in unreadable.iter_rows() for c in row)
 
 

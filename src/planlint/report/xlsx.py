@@ -276,9 +276,13 @@ def _targets(result: CheckResult, out: str) -> dict[str, Path]:
     taken: set[str] = set()
     targets = {}
     for p in paths:
-        name, n = f"{Path(p).stem}.批注.xlsx", 2
+        # 计划.xlsx → 计划.批注.xlsx; 计划.docx → 计划.docx.批注.xlsx (a .docx and an .xlsx of one plan
+        # often sit side by side)
+        src = Path(p)
+        base = src.stem if src.suffix.lower() in OPENPYXL_SUFFIXES else src.name
+        name, n = f"{base}.批注.xlsx", 2
         while name in taken:
-            name, n = f"{Path(p).stem}({n}).批注.xlsx", n + 1
+            name, n = f"{base}({n}).批注.xlsx", n + 1
         taken.add(name)
         targets[p] = folder / name
     return targets
