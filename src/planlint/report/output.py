@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,23 +33,12 @@ def refuse_input(
 
 
 def atomic_write(path: str | os.PathLike, data: bytes | str, encoding: str = "utf-8") -> None:
-    """Write all of `data` to `path` or nothing: a crash never leaves a half-written report."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode(encoding) if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(raw)
-        # mkstemp creates 0600; give the file the permissions a plain open() would.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write all of `data` to `path` or nothing (planlint.atomic), creating missing folders:
+    `-f xlsx:批注/` and `-o reports/x.html` name folders that may not exist yet."""
+    from ..atomic import write_bytes
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    write_bytes(str(path), data.encode(encoding) if isinstance(data, str) else data)
 
 
 def emit(text: str, out: str | None) -> None:
