@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLES
 
 MODEL = "示范-某县2025年度内部双随机抽查工作计划.xlsx"

@@ -5,10 +5,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from conftest import SAMPLES
 
 from planlint.engine import RunOptions, run, write_baseline
-
-from conftest import SAMPLES
 
 ZEZHOU = "泽州县市场监督管理局2023年度内部双随机抽查工作计划.xlsx"
 

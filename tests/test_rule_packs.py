@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from planlint.casefile import CaseRun, case_sources, run_case_file
-from planlint.engine import RunOptions, build_ruleset
 from planlint.config import Config
+from planlint.engine import RunOptions, build_ruleset
 from planlint.rules.loader import parse_pack, validate
 
 BUNDLED = importlib.resources.files("planlint.bundled.rules")

@@ -4,10 +4,9 @@ the clean model plan gives no error or warning."""
 from __future__ import annotations
 
 import pytest
+from conftest import SAMPLES
 
 from planlint.engine import RunOptions, run
-
-from conftest import SAMPLES
 
 JINCHENG = "晋城市市场监管局2025年度双随机抽查工作计划.xlsx"
 ZEZHOU = "泽州县市场监督管理局2023年度内部双随机抽查工作计划.xlsx"
