@@ -405,7 +405,9 @@ class _FieldTransformer(Transformer):
 
     def window_batches(self, c: list[Any]) -> v.Window:
         batches = tuple(x for x in c if isinstance(x, v.Window))
-        return v.Window(batches[0].start, batches[-1].end, batches=batches)
+        paren = c[-1] if isinstance(c[-1], Token) and c[-1].type == "PAREN" else None
+        qualifier = paren[1:-1] or None if paren is not None else None
+        return v.Window(batches[0].start, batches[-1].end, batches=batches, qualifier=qualifier)
 
     # ---- mode
     def mode_item(self, c: list[Token]) -> v.ModePair:

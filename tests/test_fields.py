@@ -1,0 +1,246 @@
+"""Golden and contract tests of the field grammar (planlint.fields)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from importlib.resources import files
+
+import pytest
+import yaml
+from click.testing import CliRunner
+from conftest import REPO, SEEDS
+from fieldcompact import compact
+
+from planlint import fields
+from planlint.commands.parse import parse as parse_command
+from planlint.values import (
+    STANDARD_RISK_CLAUSE,
+    DatePoint,
+    ParseError,
+    PlanTitle,
+    Ratio,
+    RiskClause,
+    Window,
+)
+
+GOLDEN = yaml.safe_load((REPO / "tests" / "golden" / "fields.yaml").read_text(encoding="utf-8"))
+CASES = [(kind, entry["text"], entry["value"]) for kind, entries in GOLDEN.items() for entry in entries]
+
+
+@pytest.mark.parametrize(("kind", "text", "expected"), CASES, ids=[f"{k}:{t[:20]}" for k, t, _ in CASES])
+def test_golden(kind: str, text: str, expected: dict) -> None:
+    assert compact(fields.parse(kind, text)) == expected
+
+
+def test_golden_has_one_entry_per_string() -> None:
+    for kind, entries in GOLDEN.items():
+        texts = [e["text"] for e in entries]
+        assert len(texts) == len(set(texts)), kind
+
+
+# Header cells of the four seed tables → parse kind (the tables' own wording, as in the seeds).
+_SEED_HEADERS = {
+    "抽查数量": "quota",
+    "抽查数量 比例/数量": "quota",
+    "抽查比例/数量": "quota",
+    "抽查比例及频次": "quota",
+    "信用风险管理": "risk",
+    "信用风险管理 分类管理": "risk",
+    "信用风险分类管理": "risk",
+    "智慧监管(信用风险分类)要求": "risk",
+    "智慧监管（信用风险分类）要求": "risk",
+    "抽查检查起止时间": "window",
+    "抽查检查 起止时间": "window",
+    "抽查起止时间": "window",
+    "抽查检查模式": "mode",
+    "抽查检查 模式": "mode",
+}
+
+
+def _seed_cells() -> set[tuple[str, str]]:
+    cells: set[tuple[str, str]] = set()
+    for path in sorted(SEEDS.glob("*.txt")):
+        header: list[str | None] = []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "\t" not in line:
+                continue
+            row = line.split("\t")
+            if row[0] in ("序号", "地市"):
+                header = [_SEED_HEADERS.get(c.strip()) for c in row]
+                continue
+            cells.update((kind, cell) for kind, cell in zip(header, row) if kind and cell.strip())
+    return cells
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed documents not available")
+def test_golden_covers_every_seed_table_cell() -> None:
+    cells = _seed_cells()
+    assert len(cells) > 60  # the four tables were found
+    golden = {(kind, e["text"]) for kind, entries in GOLDEN.items() for e in entries}
+    assert sorted(cells - golden) == []
+
+
+ROUND_TRIP = [
+    (k, t) for k, t, expected in CASES if "error" not in expected and k not in ("title", "risk")
+] + [("risk", t) for k, t, e in CASES if k == "risk" and e.get("tiers") and not e.get("truncated")]
+
+
+@pytest.mark.parametrize(("kind", "text"), ROUND_TRIP, ids=[f"{k}:{t[:20]}" for k, t in ROUND_TRIP])
+def test_golden_values_round_trip_through_canonical(kind: str, text: str) -> None:
+    value = fields.parse(kind, text)
+    assert fields.parse(kind, value.canonical()) == value
+
+
+def test_canonical_texts() -> None:
+    assert fields.parse("quota", "不低于5%/一年一次").canonical() == "不低于5%；1次/年"
+    assert fields.parse("quota", "5% (10户)/一年一次").canonical() == "5%（10户）；1次/年"
+    assert fields.parse("window", "7至11月").canonical() == "7月—11月"
+    assert fields.parse("window", "2024年4月至9月").canonical() == "2024年4月—9月"
+    assert fields.parse("mode", "市抽县(区)查").canonical() == "市抽县查"
+    standard = fields.parse("risk", STANDARD_RISK_CLAUSE)
+    assert standard.canonical() == STANDARD_RISK_CLAUSE
+    assert RiskClause(True).canonical() == STANDARD_RISK_CLAUSE  # untiered → what a fix writes
+
+
+def test_risk_clause_of_jincheng_task_5_keeps_repeats_in_order() -> None:
+    text = (
+        "对信用风险等级为D级的食品生产经营者,原则上每年至少监督抽查1次;对B级风险的食品生产经营者,"
+        "原则上每年至少监督抽查2~3次;对C级风险的食品生产经营者,原则上每年至少监督抽查1~2次;"
+        "对A级风险的食品生产经营者,原则上每年至少监督抽查2~3次;对D级风险的食品生产经营者,原则上每年至少监督抽查3~4次。"
+    )
+    clause = fields.parse("risk", text)
+    assert [s.tier for s in clause.specs] == ["D", "B", "C", "A", "D"]
+    per_year = {s.tier: s.frequency.per_year()[0] for s in clause.specs[:4]}
+    assert per_year["A"] > per_year["C"]  # the contradiction the rules flag
+    assert clause.specs[0].frequency != clause.specs[4].frequency
+    assert clause.tiered and not clause.escalates and not clause.truncated
+
+
+def test_impossible_values_contract() -> None:
+    assert isinstance(fields.parse("window", "13月"), ParseError)
+    assert isinstance(fields.parse("window", "4月31日"), ParseError)
+    reversed_window = fields.parse("window", "11月—3月")
+    assert isinstance(reversed_window, Window) and reversed_window.is_reversed()
+    assert not fields.parse("window", "3月—11月").is_reversed()
+    for text in ("0%", "120%", "20-10%"):
+        quota = fields.parse("quota", text)
+        assert not quota.ratio.in_range(), text
+    assert fields.parse("quota", "100%").ratio.in_range()
+    assert Ratio(Decimal("0.5")).in_range()
+
+
+def test_error_offset_points_into_the_original_text() -> None:
+    text = "３月 —— １３月"
+    err = fields.parse("window", text)
+    assert isinstance(err, ParseError)
+    assert text[err.offset] == "１"
+    assert err.caret().splitlines()[1] == " " * err.offset + "^"
+    end = fields.parse("mode", "市抽县  ")
+    assert end.offset <= len("市抽县  ")
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t", "\u3000"])
+def test_blank_is_none(text: str) -> None:
+    assert fields.parse("quota", text) is None
+
+
+def test_junk_never_raises() -> None:
+    for text in ("\x00\x01", "(" * 3000, "%" * 10, "5" * 5000, "至至至", "——", "ｘ", "🙂"):
+        for kind in fields.KINDS:
+            result = fields.parse(kind, text)
+            assert result is None or isinstance(result, (ParseError, *_VALUE_TYPES)), (kind, text)
+    assert fields.parse("quota", 5) == fields.parse("quota", "5")  # non-str cells are stringified
+
+
+_VALUE_TYPES = tuple(
+    type(fields.parse(k, t))
+    for k, t in [
+        ("quota", "5%"),
+        ("frequency", "1次/年"),
+        ("window", "3月-4月"),
+        ("mode", "市抽市查"),
+        ("risk", "无"),
+        ("title", "x"),
+    ]
+)
+
+
+def test_unknown_kind_is_a_programming_error() -> None:
+    with pytest.raises(ValueError):
+        fields.parse("colour", "5%")
+
+
+def test_results_are_memoized() -> None:
+    assert fields.parse("quota", "不低于7%；1次/年") is fields.parse("quota", "不低于7%；1次/年")
+
+
+def test_field_kinds() -> None:
+    assert fields.FIELD_KINDS == {
+        "quota": "quota",
+        "ratio": "quota",
+        "count": "quota",
+        "frequency": "frequency",
+        "window": "window",
+        "mode": "mode",
+        "risk": "risk",
+    }
+
+
+def test_normalize() -> None:
+    assert fields.normalize("５％以上；１次／年") == "5%以上;1次/年"
+    assert fields.normalize("3月 ～ 11月") == "3月-11月"
+    assert fields.normalize("2月至11月，至少") == "2月-11月,至少"
+    assert fields.normalize("5 10") == "5 10"
+    assert fields.normalize("抽查比例為3%，10戶") == "抽查比例为3%,10户"
+    norm, offsets = fields.normalize_with_offsets("3月 —— 4月")
+    assert norm == "3月-4月" and offsets == [0, 1, 3, 6, 7, 8]
+
+
+def test_title_levels_and_kinds() -> None:
+    title = fields.parse("title", "泽州县市场监督管理局2023年度内部双随机抽查工作计划")
+    assert title == PlanTitle(
+        "泽州县市场监督管理局2023年度内部双随机抽查工作计划",
+        "泽州县市场监督管理局",
+        "泽州县",
+        "county",
+        "internal",
+        2023,
+    )
+    assert fields.parse("title", "原平市 2024 年市场监管领域部门联合双随机抽查工作计划").kind == "joint"
+
+
+def test_grammar_ships_in_the_installed_package() -> None:
+    resource = files("planlint.bundled.grammar") / "fields.lark"
+    assert resource.is_file()
+    text = resource.read_text(encoding="utf-8")
+    for start in fields.KINDS:
+        assert f"\n{start}:" in text or text.startswith(f"{start}:")
+    assert fields._parser().options.start == list(fields.KINDS)
+
+
+def test_date_point_as_date() -> None:
+    window = fields.parse("window", "2月—2月")
+    assert window.end_date(2024).day == 29 and window.end_date(2023).day == 28
+    assert DatePoint(4).as_date(2025, end=False).day == 1
+
+
+# ---------------------------------------------------------------------------------- CLI
+
+
+def test_parse_command_prints_json() -> None:
+    result = CliRunner().invoke(parse_command, ["quota", "不低于5%/一年一次"])
+    assert result.exit_code == 0
+    payload = json.loads(result.output)
+    assert payload["value"]["ratio"]["low"] == "5"
+    assert payload["value"]["canonical"] == "不低于5%；1次/年"
+
+
+def test_parse_command_error_has_caret_and_exit_1() -> None:
+    result = CliRunner().invoke(parse_command, ["window", "3月—13月", "3月—4月"])
+    assert result.exit_code == 1
+    assert "月份应在1—12之间" in result.stderr
+    caret_line = result.stderr.splitlines()[2]
+    assert caret_line == " " * (2 + 4) + "^"  # 3月— takes 4 columns (— is ambiguous-width: 1)
+    payload = json.loads(result.stdout)
+    assert [p["value"]["type"] for p in payload] == ["ParseError", "Window"]
