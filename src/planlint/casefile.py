@@ -136,7 +136,8 @@ def run_case_file(path: str, source: Any, rules: dict[str, Rule], params: dict[s
             superiors = [build_case_plan(_rows_of(case["superior"]), case["superior"], path + "#superior")] if case.get("superior") else []
             siblings = [build_case_plan(_rows_of(s), s, f"{path}#sibling{j}") for j, s in enumerate(case.get("siblings") or [])]
             if rule.scope == "plan-set":
-                findings, _ = plan_set_findings(plan, [rule], params, [plan, *siblings], superiors, {})
+                extras = {"population": case.get("population")}
+                findings, _ = plan_set_findings(plan, [rule], params, [plan, *siblings], superiors, extras)
             else:
                 findings = check_plan(plan, [rule], Ctx(plan, params))
             got = {(f.location.cell, f.severity) for f in findings}

@@ -16,7 +16,6 @@ from .findings import SEVERITY_RANK, Finding
 from .pipeline import KNOWN_UNSUPPORTED, SUPPORTED, load_plans
 from .plan import KIND_NAMES, LEVEL_NAMES, Plan
 from .result import CheckResult, PlanReport
-from .rules import primitives as _primitives  # noqa: F401 - registers the vocabulary
 from .rules.loader import (
     DEFAULT_PROFILE,
     Profile,
@@ -282,7 +281,7 @@ def run(paths: list[str], options: RunOptions | None = None) -> CheckResult:
         apply_baseline(reports, options.baseline or config.resolve(config.get("baseline")))
     for r in reports:
         r.findings.sort(key=Finding.sort_key)
-    return CheckResult(reports, rules_by_id, sorted(notes))
+    return CheckResult(reports, rules_by_id, sorted(notes), sorted(superior_files))
 
 
 def plan_set_findings(plan: Plan, rules: list[Rule], params: dict[str, Any], plans: list[Plan],

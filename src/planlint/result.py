@@ -26,11 +26,32 @@ class PlanReport:
         return c
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    """One line of a city reviewer's summary: a plan's counts and its cross-plan problems."""
+
+    report: PlanReport
+    counts: dict[str, int]
+    duplicated: int  # tasks that re-initiate a superior task
+    missing: int  # superior tasks for counties that the plan lacks
+
+
 @dataclass(slots=True)
 class CheckResult:
     reports: list[PlanReport]
     rules: dict[str, Rule] = field(default_factory=dict)  # by id: the rules that were enabled
     notes: list[str] = field(default_factory=list)  # run-level remarks (e.g. coverage not estimated)
+    superiors: list[str] = field(default_factory=list)  # superior plan files the run compared against
+
+    def review(self) -> list[ReviewRow]:
+        """One row per plan, worst first: unreadable, then errors, cross-plan problems, warnings."""
+        rows = []
+        for r in self.reports:
+            slugs = [f.slug for f in r.findings if f.severity != "info"]
+            rows.append(ReviewRow(r, r.counts(), slugs.count("superior-task-duplicated"),
+                                  slugs.count("superior-task-missing")))
+        return sorted(rows, key=lambda x: (x.report.error is None, -x.counts["error"], -(x.duplicated + x.missing),
+                                           -x.counts["warning"], -x.counts["info"], x.report.path, x.report.sheet or ""))
 
     @property
     def findings(self) -> list[Finding]:

@@ -109,6 +109,7 @@ def check(paths, formats, output, fail_on, exit_zero, statistics, write_baseline
         click.echo(f"已把 {n} 个问题写入基线文件 {write_baseline}", err=True)
     for fmt, out in outputs:
         report.write(fmt, result, out, statistics=statistics, color=color)
+    sys.stdout.flush()  # notes on stderr come after the report, also when both go to one terminal
     for note in result.notes:
         click.echo(f"提示：{note}", err=True)
     config_fail_on = engine.load_config(options, list(paths)).get("fail_on")

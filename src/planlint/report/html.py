@@ -55,29 +55,20 @@ def _rows(report: PlanReport) -> list[dict]:
 
 
 def _review(result: CheckResult) -> list[dict]:
-    """One line per plan, worst first (errors, then warnings, then infos); unreadable files lead."""
-    lines = []
-    for i, report in enumerate(result.reports):
-        c = report.counts()
-        lines.append(
-            {
-                "anchor": f"plan-{i}",
-                "label": _label(report),
-                "report": report,
-                "counts": c,
-                "title": report.plan.meta.title if report.plan else None,
-            }
-        )
-    return sorted(
-        lines,
-        key=lambda x: (
-            x["report"].error is None,
-            -x["counts"]["error"],
-            -x["counts"]["warning"],
-            -x["counts"]["info"],
-            x["label"],
-        ),
-    )
+    """One line per plan, worst first (CheckResult.review decides the order)."""
+    index = {id(r): i for i, r in enumerate(result.reports)}
+    return [
+        {
+            "anchor": f"plan-{index[id(row.report)]}",
+            "label": _label(row.report),
+            "report": row.report,
+            "counts": row.counts,
+            "duplicated": row.duplicated,
+            "missing": row.missing,
+            "title": row.report.plan.meta.title if row.report.plan else None,
+        }
+        for row in result.review()
+    ]
 
 
 def _chart(result: CheckResult) -> dict:
@@ -141,6 +132,7 @@ def render(result: CheckResult, options: ReportOptions) -> str:
         unreadable=sum(r.error is not None for r in result.reports),
         severities=SEVERITY_NAMES,
         review=_review(result),
+        superiors=result.superiors,
         chart=_chart(result),
         plans=plans,
         rules=rules,

@@ -41,6 +41,22 @@ def _report_lines(report: PlanReport, color: bool) -> list[str]:
     return lines
 
 
+def _review(result: CheckResult, color: bool) -> list[str]:
+    """The city reviewer's overview: one line per plan, worst first."""
+    lines = [_paint("审查概要（问题最多的在前）：", "bold", color)]
+    for row in result.review():
+        where = row.report.path + (f":{row.report.sheet}" if row.report.sheet else "")
+        if row.report.error is not None:
+            lines.append(f"  {where}：无法读取")
+            continue
+        c = row.counts
+        line = f"  {where}：错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}"
+        if result.superiors:
+            line += f"；重复发起上级任务 {row.duplicated}，缺少上级任务 {row.missing}"
+        lines.append(line)
+    return lines
+
+
 def _statistics(result: CheckResult, color: bool) -> list[str]:
     counts = Counter(f.rule_id for f in result.findings)
     if not counts:
@@ -74,6 +90,8 @@ def render(result: CheckResult, options: ReportOptions) -> str:
         if report.error is None and not report.findings:
             continue
         blocks.append("\n".join(_report_lines(report, options.color)))
+    if len(result.reports) > 1 or result.superiors:
+        blocks.append("\n".join(_review(result, options.color)))
     if options.statistics:
         stats = _statistics(result, options.color)
         if stats:

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from ..errors import ConfigError
+from . import primitives as _primitives  # noqa: F401 - registers the check vocabulary
 from .model import Rule, RuleDoc
 from .registry import PRIMITIVES
 

@@ -1,0 +1,54 @@
+"""Annual coverage: the share of a place's enterprises (个体工商户, 合作社) a plan's tasks will inspect,
+estimated from a population file, against the profile's floors (3% of enterprises in Shanxi)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from ...matching import plain, text_similarity
+from ...population import CATEGORIES, population_of
+from ...values import Quota
+from ..registry import Ctx, Hit, primitive
+
+
+@primitive("coverage", ("plan-set",))
+def coverage(ctx: Ctx, task: None) -> Iterator[Hit]:
+    plan = ctx.plan
+    notes = ctx.extras.setdefault("notes", set())
+    path = ctx.extras.get("population")
+    if not path:
+        notes.add("未提供监管对象数量文件（--population），未估算年度抽查覆盖率。")
+        return
+    places = population_of(path)
+    pop = places.get(plan.meta.place or "")
+    if pop is None:
+        notes.add(f"监管对象数量文件中没有「{plan.meta.place or plan.path}」，未估算其覆盖率。")
+        return
+    floors = ctx.param("coverage_floor") or {}
+    scopes = [(plain(s), n, cat) for s, (n, cat) in pop.scopes.items()]
+    checked = dict.fromkeys(CATEGORIES, 0)
+    for t in plan.tasks:
+        q = t.value("quota")
+        if not isinstance(q, Quota):
+            continue
+        key = plain(t.text("scope"))
+        best = max(((text_similarity(key, s), n, cat) for s, n, cat in scopes), default=(0, 0, ""))
+        if best[0] < 0.8:
+            continue
+        _, n, cat = best
+        if q.count is not None:
+            checked[cat] += q.count.low
+        elif q.ratio is not None:
+            checked[cat] += math.ceil(n * q.ratio.low / 100)
+    for cat, floor in floors.items():
+        total = pop.totals.get(cat)
+        if not total or floor is None:
+            continue
+        share = checked[cat] / total
+        if share < float(floor):
+            yield Hit(plan.source, field="quota", vars={
+                "category": CATEGORIES.get(cat, cat), "share": f"{share:.1%}", "param": f"{float(floor):.0%}",
+                "checked": checked[cat], "total": total, "needed": math.ceil(total * float(floor)) - checked[cat],
+                "raw": "",
+            })
