@@ -33,7 +33,6 @@ import dataclasses
 import functools
 import re
 from decimal import Decimal
-from importlib.resources import files
 from typing import Any
 
 from lark import Lark, Token, Transformer
@@ -61,8 +60,9 @@ MAX_LENGTH = 4000
 # ---------------------------------------------------------------------------------- normalize
 
 _DASH = "-"
+# Everything str.isspace() accepts, plus the zero-width characters pasted text carries.
 _SPACES = frozenset(
-    " \t\n\r\f\v\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    " \t\n\r\f\v\x1c\x1d\x1e\x1f\x85\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
     "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\u200b\u200c\u200d\u2060\ufeff"
 )
 
@@ -352,53 +352,34 @@ class _FieldTransformer(Transformer):
         return v.Frequency(_int(c[1]), None, None, v.AT_LEAST)
 
     # ---- window
-    def date(self, c: list[Token]) -> v.DatePoint:
-        if c[0].type == "INT":  # 2021/5/20
-            y, m, d = (int(t) for t in c)
-            return _check_date(v.DatePoint(m, d, y), c[1].start_pos)
-        year = month = day = None
-        for t in c:
-            if t.type == "YEAR":
-                year = _int(t)
-            elif t.type == "MONTH":
-                month = t
-            else:
-                day = t
-        assert month is not None
-        point = v.DatePoint(_int(month), None if day is None else _int(day), year)
-        return _check_date(point, (month if day is None else day).start_pos)
-
-    def span(self, c: list[v.DatePoint]) -> v.Window:
-        start, end = c
+    def span(self, c: list[Token]) -> v.Window:
+        start, end = (_date_point(t) for t in c if t.type in _DATE_TYPES)
         # A year written once covers both ends: 2024年4月至9月.
         if start.year is not None and end.year is None:
             end = v.DatePoint(end.month, end.day, start.year)
         elif end.year is not None and start.year is None:
             start = v.DatePoint(start.month, start.day, end.year)
-        return v.Window(start, end)
+        return _qualified(v.Window(start, end), c)
 
     def month_pair(self, c: list[Token]) -> v.Window:
         year = _int(c[0]) if c[0].type == "YEAR" else None
-        first, last = c[-2], c[-1]
-        return v.Window(
+        first, last = (t for t in c if t.type in ("INT", "CNUM", "MONTH"))
+        window = v.Window(
             _check_date(v.DatePoint(_int(first), None, year), first.start_pos),
             _check_date(v.DatePoint(_int(last), None, year), last.start_pos),
         )
+        return _qualified(window, c)
 
-    def point(self, c: list[v.DatePoint]) -> v.Window:
-        return v.Window(c[0], c[0])
+    def point(self, c: list[Token]) -> v.Window:
+        date = _date_point(c[0])
+        return _qualified(v.Window(date, date), c)
 
-    def deadline(self, c: list[Any]) -> v.Window:
-        end: v.DatePoint = c[0]
-        return v.Window(v.DatePoint(1, None, end.year), end, deadline_only=True)
+    def deadline(self, c: list[Token]) -> v.Window:
+        end = _date_point(c[0])
+        return _qualified(v.Window(v.DatePoint(1, None, end.year), end, deadline_only=True), c)
 
     def whole_year(self, c: list[Token]) -> v.Window:
-        return v.Window(v.DatePoint(1), v.DatePoint(12), whole_year=True)
-
-    def window_single(self, c: list[Any]) -> v.Window:
-        if len(c) == 2:  # trailing (qualifier)
-            return dataclasses.replace(c[0], qualifier=c[1][1:-1] or None)
-        return c[0]
+        return _qualified(v.Window(v.DatePoint(1), v.DatePoint(12), whole_year=True), c)
 
     def batch(self, c: list[Any]) -> v.Window:
         return c[-1]
@@ -445,6 +426,33 @@ class _FieldTransformer(Transformer):
             kind="joint" if joint else "internal",
             year=year,
         )
+
+
+_DATE_TYPES = frozenset(("DATE", "SLASH_DATE"))
+_DATE = re.compile(r"(?:(\d+)年)?([^年月]+)月(?:(.+)[日号])?")
+
+
+def _date_point(tok: Token) -> v.DatePoint:
+    """A DATE (2026年2月24日, 11月) or SLASH_DATE (2021/5/20) token → a checked DatePoint; an
+    impossible month or day is reported at its own offset inside the token."""
+    if tok.type == "SLASH_DATE":
+        y, m, d = re.split(r"[/.]", tok)
+        return _check_date(v.DatePoint(int(m), int(d), int(y)), tok.start_pos + len(y) + 1)
+    match = _DATE.fullmatch(tok)
+    assert match is not None
+    year, month, day = match.groups()
+    point = v.DatePoint(
+        _cn_or_int(month), None if day is None else _cn_or_int(day), None if year is None else int(year)
+    )
+    return _check_date(point, tok.start_pos + match.start(2 if day is None else 3))
+
+
+def _qualified(window: v.Window, tokens: list[Token]) -> v.Window:
+    """Attach a trailing parenthetical remark: 2023年3月至11月(各地根据实际情况分阶段开展)."""
+    for t in tokens:
+        if isinstance(t, Token) and t.type == "PAREN":
+            return dataclasses.replace(window, qualifier=t[1:-1] or None)
+    return window
 
 
 def _place_level(place: str | None) -> str | None:
@@ -673,6 +681,8 @@ _GENERIC_HINTS = {
 def _parser() -> Lark:
     """The one parser of the process. Lark's cache=True pickles the LALR tables to a temp file
     keyed by the grammar text, so later processes skip the grammar analysis."""
+    from importlib.resources import files  # here, not at import: it pulls in pathlib & co.
+
     grammar = (files("planlint.bundled.grammar") / "fields.lark").read_text(encoding="utf-8")
     return Lark(
         grammar,

@@ -1,0 +1,171 @@
+"""Throughput of the field parser: a realistic memoized column and all-distinct uncached cells.
+
+Run: python benchmarks/bench_fields.py   (not part of the test suite)
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+
+from planlint import fields
+
+# Cells as they occur in the seed tables (晋城 2025, 泽州 2023, 原平 2024, 长治 2023), with the
+# frequency each string has in its column there.
+SEED_CELLS = {
+    "quota": ["不低于30%"] * 3
+    + ["5%以上; 1次/年"] * 8
+    + ["抽查比例不低于5%; 1次/年"] * 10
+    + ["30%/一年一次"] * 5
+    + [
+        "5%",
+        "10%",
+        "3%",
+        "100%",
+        "30%",
+        "20%",
+        "1%",
+        "不低于5%/一年一次",
+        "5% (10户)/一年一次",
+        "35%; 1次/季度",
+        "5%以上；1次/年",
+        "20%；1次/年",
+        "不低于30%; 抽查1次",
+        "5%; 1/年",
+        "100%/一年一次",
+    ],
+    "window": ["1月-11月"] * 42
+    + [
+        "3月—12月",
+        "2月—12月",
+        "3月-12月",
+        "4月—8月",
+        "7月—12月",
+        "5月—9月",
+        "3月—11月",
+        "3月-11月",
+        "5月-11月",
+        "6月—10月",
+    ],
+    "mode": ["县抽县查"] * 42 + ["市抽市查"] * 8 + ["市抽县查"] * 2,
+    "risk": ["根据企业信用风险分类结果, 对低风险、一般风险、较高风险、高风险企业分别递加抽查比例、频次。"]
+    * 30
+    + ["根据企业信用风险分类结果,对低风险、一般风险、较高风险、高风险企业分别递加比例抽查。"] * 15
+    + [
+        "根据企业信用风险分类结果, 对低风险、一般风险、较高风险、",
+        "按照《特种设备安全监督管理办法》规定,结合信用风险管理要求",
+    ],
+}
+MEMO_TARGET = 1_000_000
+DISTINCT_TARGET = 25_000
+
+
+def realistic_column(n: int, rng: random.Random) -> list[tuple[str, str]]:
+    pool = [(kind, text) for kind, texts in SEED_CELLS.items() for text in texts]
+    return [rng.choice(pool) for _ in range(n)]
+
+
+def distinct_cells(n: int, rng: random.Random) -> list[tuple[str, str]]:
+    """All-distinct quota and window cells: the seeds' shapes with fresh numbers, so every cell
+    misses both memos and goes through normalize + LALR. (Mode cells have too few distinct
+    spellings to sample from; they are the cheapest cells anyway.)"""
+    shapes = [
+        ("quota", "不低于{a}%"),
+        ("quota", "{a}%以上; {b}次/年"),
+        ("quota", "抽查比例不低于{a}%; 1次/年"),
+        ("quota", "{a}%/一年一次"),
+        ("quota", "{a}% ({c}户)/一年一次"),
+        ("quota", "{a}%"),
+        ("quota", "{c}户"),
+        ("window", "{m}月—{n}月"),
+        ("window", "{m}月-{n}月"),
+        ("window", "{y}年{m}月{d}日-{y}年{n}月{d}日"),
+    ]
+    seen: set[tuple[str, str]] = set()
+    cells = []
+    while len(cells) < n:
+        kind, shape = rng.choice(shapes)
+        text = shape.format(
+            a=f"{rng.randint(1, 100)}.{rng.randint(0, 99)}",
+            b=rng.randint(1, 9),
+            c=rng.randint(1, 10**6),
+            m=rng.randint(1, 12),
+            n=rng.randint(1, 12),
+            d=rng.randint(1, 28),
+            y=rng.randint(1900, 2100),
+        )
+        if (kind, text) not in seen:
+            seen.add((kind, text))
+            cells.append((kind, text))
+    return cells
+
+
+def run(cells: list[tuple[str, str]]) -> float:
+    parse = fields.parse
+    start = time.perf_counter()
+    for kind, text in cells:
+        parse(kind, text)
+    return len(cells) / (time.perf_counter() - start)
+
+
+def report(label: str, rate: float, target: int) -> bool:
+    ok = rate >= target
+    print(f"{label:<48} {rate:>12,.0f} cells/s   target ≥ {target:,}   {'PASS' if ok else 'FAIL'}")
+    return ok
+
+
+def import_cost() -> None:
+    """Import of planlint.fields vs lark, and the first parse (grammar tables from Lark's cache).
+    Bytecode is allowed (into a private pycache prefix) even if PYTHONDONTWRITEBYTECODE is set, so
+    the figures are those of an installed package rather than of recompiling every run."""
+    env = {k: val for k, val in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    prefix = os.path.join(tempfile.gettempdir(), "planlint-bench-pycache")
+
+    def best(code: str) -> float:
+        runs = []
+        for _ in range(6):  # the first run writes the bytecode
+            timed = f"import time;t=time.perf_counter();{code};print(time.perf_counter()-t)"
+            out = subprocess.run(
+                [sys.executable, "-X", f"pycache_prefix={prefix}", "-c", timed],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=env,
+            )
+            runs.append(float(out.stdout))
+        return min(runs[1:]) * 1000
+
+    print(f"{'import lark':<48} {best('import lark'):>9.1f} ms")
+    print(f"{'import planlint.fields':<48} {best('import planlint.fields'):>9.1f} ms")
+    print(
+        f"{'import + build parser (Lark cache warm)':<48} {best('import planlint.fields as f; f._parser()'):>9.1f} ms"
+    )
+
+
+def main() -> int:
+    rng = random.Random(20250305)
+    fields._parser()  # build once, outside the timings
+    column = realistic_column(100_000, rng)
+    run(column[:1000])  # fill the memo with the column's distinct strings
+    ok = report("realistic column, 100k cells (memoized)", run(column), MEMO_TARGET)
+    distinct = distinct_cells(20_000, rng)
+    fields._parse_raw.cache_clear()
+    fields._parse_normalized.cache_clear()
+    ok &= report("all-distinct cells, 20k (uncached LALR)", run(distinct), DISTINCT_TARGET)
+    for kind in ("quota", "window"):
+        fields._parse_raw.cache_clear()
+        fields._parse_normalized.cache_clear()
+        rate = run([c for c in distinct if c[0] == kind])
+        print(f"{'  of which ' + kind:<48} {rate:>12,.0f} cells/s")
+    risk = [("risk", f"{text}（{i}）") for i, text in enumerate(SEED_CELLS["risk"][:1] * 2000)]
+    print(f"{'  for information: distinct risk clauses':<48} {run(risk):>12,.0f} cells/s")
+    import_cost()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
