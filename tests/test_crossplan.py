@@ -145,3 +145,18 @@ def test_batch_of_100_county_plans(tmp_path):
     result = _check([tmp_path], JINCHENG, select=("superior-task-duplicated",), meta={"year": 2025})
     assert len(result.reports) == 100
     assert all(sum(f.severity == "warning" for f in r.findings) == 1 for r in result.reports)
+
+
+def test_superior_declared_in_config(tmp_path):
+    import shutil
+
+    county = county_with_city_copies(tmp_path)
+    (tmp_path / "市级").mkdir()
+    shutil.copy(JINCHENG, tmp_path / "市级" / "晋城.xlsx")
+    (tmp_path / ".planlint.yaml").write_text(
+        "superior: 市级/晋城.xlsx\nselect: [superior-task-duplicated]\nmeta: {year: 2025}\n", encoding="utf-8"
+    )
+    result = run([str(county)])
+    assert result.superiors and sum(f.severity == "warning" for f in result.findings) == 2
+    # The superior plan itself is compared against, not reported as a county plan.
+    assert {r.path for r in result.reports} == {str(county)}
