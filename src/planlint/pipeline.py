@@ -6,9 +6,11 @@ from typing import Any
 
 from .errors import ReadError
 from .plan import Plan
+from .readers import SUPPORTED
 
-SUPPORTED = (".xlsx", ".xlsm", ".docx", ".csv", ".tsv", ".txt")
-# Formats we recognise only to say what to do with them.
+__all__ = ["KNOWN_UNSUPPORTED", "SUPPORTED", "load_plans"]
+
+# Formats a folder walk picks up only so that the reader can say what to do with them.
 KNOWN_UNSUPPORTED = (".xls", ".doc", ".et", ".wps", ".pdf", ".ods")
 
 
