@@ -18,6 +18,7 @@ COMMANDS = {
     "rules": "rules_cmd:rules",
     "explain": "rules_cmd:explain",
     "test-rules": "rules_cmd:test_rules",
+    "serve": "serve:serve",
 }
 
 

@@ -1,0 +1,258 @@
+"""The Starlette application behind `planlint serve`: one page, an upload endpoint that starts a
+batch, a status endpoint the page polls, and the batch's reports and copies as downloads.
+
+Every failure is answered with a Chinese one-line message (JSON for the API): a user error as the
+CLI words it, anything else logged here and never shown as a traceback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .. import __version__
+from ..rules.loader import DEFAULT_PROFILE, load_profile, profile_names
+from .jobs import ACCEPTED, Batch, Download, JobStore, suffix_of
+
+log = logging.getLogger("planlint.serve")
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILES = 50
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+_CHUNK = 1024 * 1024
+# The page's own scripts and styles are inline; it fetches only from this server and frames only
+# the report this server renders.
+PAGE_CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+    "connect-src 'self'; frame-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+class Rejected(Exception):
+    """An upload refused before any checking, with the message and HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.message, self.status = message, status
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f}".rstrip("0").rstrip(".")
+
+
+def _error(message: str, status: int) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+class _Headers:
+    """Headers for every response: no caching of plans or reports, no MIME sniffing, no referrer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] += [
+                    (b"cache-control", b"no-store"),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _page(max_file_bytes: int, max_files: int) -> str:
+    from jinja2 import Environment, PackageLoader
+
+    env = Environment(loader=PackageLoader("planlint.serve", "templates"), autoescape=True)
+    profiles = [{"name": n, "description": load_profile(n).description.strip()} for n in profile_names()]
+    config = {
+        "accepted": list(ACCEPTED),
+        "maxFileBytes": max_file_bytes,
+        "maxFiles": max_files,
+    }
+    return env.get_template("index.html").render(
+        version=__version__,
+        profiles=profiles,
+        default_profile=DEFAULT_PROFILE,
+        config=config,
+        max_file_mb=_mb(max_file_bytes),
+        max_files=max_files,
+        accepted=" ".join(s for s in ACCEPTED if s in (".xlsx", ".docx", ".csv", ".txt")),
+    )
+
+
+def _attachment(filename: str) -> str:
+    """Content-Disposition for a Chinese file name: an ASCII fallback plus the RFC 5987 form."""
+    plain = filename.isascii() and filename.isprintable() and not any(c in filename for c in '"\\')
+    fallback = filename if plain else "planlint" + suffix_of(filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def create_app(
+    *,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    max_files: int = MAX_FILES,
+    temp_parent: str | None = None,
+    trusted_hosts: Sequence[str] | None = LOOPBACK_HOSTS,
+) -> Starlette:
+    """The web app. `temp_parent` is where each batch's temporary folder is made (default: the
+    system's); `trusted_hosts` are the Host names accepted, which stops a web site from reaching
+    this server through DNS rebinding (None accepts any, for a deliberate LAN binding)."""
+    store = JobStore()
+    page = _page(max_file_bytes, max_files)
+    max_request = max_file_bytes * (max_files + 1) + 1024 * 1024  # the plans, a superior plan, the form
+
+    async def index(request: Request) -> Response:
+        return HTMLResponse(page, headers={"content-security-policy": PAGE_CSP})
+
+    async def check(request: Request) -> Response:
+        length = request.headers.get("content-length", "")
+        if not length.isdigit():
+            return _error("上传请求缺少长度信息，请用本页面上传文件。", 411)
+        if int(length) > max_request:
+            return _error(
+                f"本次上传共 {_mb(int(length))} MB，超过上限（每个文件 {_mb(max_file_bytes)} MB、"
+                f"最多 {max_files} 个）；请分批检查。",
+                413,
+            )
+        batch = Batch(temp_parent)
+        try:
+            profile = await _receive(request, batch, max_file_bytes, max_files)
+        except Rejected as exc:
+            batch.cleanup()
+            return _error(exc.message, exc.status)
+        except BaseException:
+            batch.cleanup()
+            raise
+        job = store.submit(batch, profile)
+        return JSONResponse({"job": job.id}, status_code=202)
+
+    async def status(request: Request) -> Response:
+        job = store.get(request.path_params["job"])
+        if job is None:
+            return _error("找不到这次检查的结果（可能已过期或服务已重启），请重新上传。", 404)
+        return JSONResponse(job.status())
+
+    def _download(request: Request, key: str) -> Download:
+        job = store.get(request.path_params["job"])
+        if job is None or key not in job.downloads:
+            raise HTTPException(404)
+        return job.downloads[key]
+
+    async def report(request: Request) -> Response:
+        d = _download(request, "report.html")
+        return Response(d.data, media_type=d.media_type, headers={"x-frame-options": "SAMEORIGIN"})
+
+    async def download(request: Request) -> Response:
+        d = _download(request, request.path_params["key"])
+        return Response(
+            d.data, media_type=d.media_type, headers={"content-disposition": _attachment(d.filename)}
+        )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        store.close()
+
+    middleware = [Middleware(_Headers)]
+    if trusted_hosts is not None:
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(trusted_hosts)))
+    app = Starlette(
+        routes=[
+            Route("/", index),
+            Route("/api/check", check, methods=["POST"]),
+            Route("/api/jobs/{job}", status),
+            Route("/jobs/{job}/report", report),
+            Route("/jobs/{job}/files/{key:path}", download),
+        ],
+        middleware=middleware,
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+        lifespan=lifespan,
+    )
+    return app
+
+
+async def _receive(request: Request, batch: Batch, max_file_bytes: int, max_files: int) -> str:
+    """Validate the form and copy its files into `batch`; return the profile name."""
+    try:
+        # The real count limit is checked below, with a clear message; this one only bounds parsing.
+        async with request.form(max_files=max_files * 2 + 2, max_fields=20) as form:
+            profile = form.get("profile") or DEFAULT_PROFILE
+            if not isinstance(profile, str) or profile not in profile_names():
+                raise Rejected(f"未知的配置档「{profile}」，可选：{'、'.join(profile_names())}")
+            plans = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+            superior = form.get("superior")
+            superior = superior if isinstance(superior, UploadFile) and superior.filename else None
+            if not plans:
+                raise Rejected("请至少选择一个计划文件。")
+            if len(plans) > max_files:
+                raise Rejected(
+                    f"一次最多检查 {max_files} 个文件，本次选择了 {len(plans)} 个；请分批检查。", 413
+                )
+            for upload in [*plans, *([superior] if superior else [])]:
+                _accept(upload, max_file_bytes)
+            for upload in plans:
+                await _copy(upload, batch.add(upload.filename), max_file_bytes)
+            if superior is not None:
+                await _copy(superior, batch.add(superior.filename, superior=True), max_file_bytes)
+            return profile
+    except HTTPException as exc:  # the multipart parser's own refusals
+        raise Rejected(f"上传内容无法解析（{exc.detail}），请用本页面重新上传。") from None
+
+
+def _accept(upload: UploadFile, max_file_bytes: int) -> None:
+    name = upload.filename or ""
+    if suffix_of(name) not in ACCEPTED:
+        raise Rejected(f"「{name}」不是可检查的文件类型；请上传 .xlsx、.docx、.csv 或 .txt 格式的计划。")
+    if upload.size is not None and upload.size > max_file_bytes:
+        raise Rejected(_too_big(name, upload.size, max_file_bytes), 413)
+
+
+def _too_big(name: str, size: int, limit: int) -> str:
+    return f"「{name}」有 {_mb(size)} MB，超过单个文件 {_mb(limit)} MB 的上限。"
+
+
+async def _copy(upload: UploadFile, target: Path, max_file_bytes: int) -> None:
+    written = 0
+    with open(target, "wb") as fh:
+        while chunk := await upload.read(_CHUNK):
+            written += len(chunk)
+            if written > max_file_bytes:  # the parser did not report a size: count ourselves
+                raise Rejected(_too_big(upload.filename or "", written, max_file_bytes), 413)
+            fh.write(chunk)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    messages = {
+        404: "页面或文件不存在（检查结果可能已过期），请回到首页重新上传。",
+        405: "不支持的请求方式。",
+    }
+    message = messages.get(exc.status_code, f"请求无法处理（{exc.status_code}）。")
+    if request.url.path.startswith("/api/"):
+        return _error(message, exc.status_code)
+    return PlainTextResponse(message, status_code=exc.status_code)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    # Starlette re-raises after this handler so the server logs the traceback; one line here.
+    log.error(
+        "planlint serve: %s %s failed: %s: %s", request.method, request.url.path, type(exc).__name__, exc
+    )
+    return _error("内部错误，请求没有完成；详细信息已记录在运行 planlint serve 的窗口中。", 500)
