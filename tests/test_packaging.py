@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib.resources
+
 import tomllib
+from conftest import REPO
 
 import planlint
-from conftest import REPO
 
 
 def test_every_source_package_is_listed_in_pyproject():

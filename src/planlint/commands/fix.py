@@ -33,7 +33,7 @@ def _edits(reports, unsafe: bool) -> list:
     return [e for r in reports for f in r.findings for e in f.edits if e.safe or unsafe]
 
 
-def _fix_file(path: str, options, unsafe: bool, work: Path) -> FileFix:
+def fix_file(path: str, options, unsafe: bool, work: Path) -> FileFix:
     """Fix rounds for one file inside `work`; each round writes a new copy named like the
     original (so config overrides and waivers that match on the file name still apply)."""
     from .. import engine
@@ -119,7 +119,7 @@ def fix(paths, unsafe_fixes, diff, output, exit_non_zero_on_fix, debug, **kw):
         for n, path in enumerate(files):
             work = Path(tmp) / str(n)
             work.mkdir()
-            outcome = _fix_file(path, options, unsafe_fixes, work)
+            outcome = fix_file(path, options, unsafe_fixes, work)
             for error in outcome.errors:
                 unreadable = True
                 click.echo(f"{path}：无法读取：{error}", err=True)

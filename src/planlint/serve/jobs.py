@@ -261,13 +261,13 @@ def _has_safe_edits(reports: list) -> bool:
 def _fix(job: Job, entry: dict[str, Any], index: int, upload: Upload, work: Path) -> None:
     """The same fix rounds as `planlint fix` (safe fixes only), on the uploaded copy."""
     from .. import engine
-    from ..commands.fix import _fix_file
+    from ..commands.fix import fix_file
     from ..fixes import default_output
 
     work.mkdir(parents=True)
     options = engine.RunOptions(profile=job.profile, use_config=False)
     try:
-        outcome = _fix_file(str(upload.path), options, False, work)
+        outcome = fix_file(str(upload.path), options, False, work)
     except PlanlintError as exc:
         entry["problems"].append(f"无法生成修复副本：{exc.message}")
         return
