@@ -18,7 +18,7 @@ def coverage(ctx: Ctx, task: None) -> Iterator[Hit]:
     notes = ctx.extras.setdefault("notes", set())
     path = ctx.extras.get("population")
     if not path:
-        notes.add("未提供监管对象数量文件（--population），未估算年度抽查覆盖率。")
+        notes.add("未提供监管对象数量文件（命令行 --population 或配置文件 population），未估算年度抽查覆盖率。")
         return
     places = population_of(path)
     pop = places.get(plan.meta.place or "")
