@@ -10,6 +10,7 @@ import os
 import zipfile
 from collections.abc import Callable
 
+from .. import limits
 from ..errors import ReadError
 from ..table import Table
 
@@ -61,13 +62,15 @@ def _zip_kind(path: str, ext: str) -> str:
     """xlsx or docx, from the package's parts rather than its name."""
     try:
         with zipfile.ZipFile(path) as zf:
-            names = set(zf.namelist())
-    except (zipfile.BadZipFile, OSError):
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         label = ".docx" if _SAVE_AS.get(ext, ext) == ".docx" else ".xlsx"
         raise ReadError(
             f"不是有效的 {label} 文件（压缩包已损坏或不完整），请用 Excel/WPS/Word 打开后另存为 {label} 再检查",
             path,
         ) from None
+    check_package_size(path, infos)
+    names = {info.filename for info in infos}
     if "xl/workbook.xml" in names:
         return "xlsx"
     if "word/document.xml" in names:
@@ -75,6 +78,27 @@ def _zip_kind(path: str, ext: str) -> str:
     if "content.xml" in names:
         raise ReadError("是 OpenDocument（.ods/.odt）文件，请用 WPS/Excel 另存为 .xlsx 或 .docx 再检查", path)
     raise ReadError("是压缩包，但不是 Excel 或 Word 文件，请解压后检查其中的抽查计划文件", path)
+
+
+def check_package_size(path: str, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip bomb from its central directory alone (declared sizes), before any part is
+    unpacked: the total unpacked size, and the packing ratio of every part above a grace size."""
+    lim = limits.current()
+    total = sum(info.file_size for info in infos)
+    if total > lim.max_uncompressed_bytes:
+        raise ReadError(
+            f"解压后共 {total / 2**20:,.0f} MB，超过上限 {lim.max_uncompressed_mb} MB（疑似压缩炸弹或异常文件），"
+            f"已拒绝读取；请确认文件来源，删去多余内容后另存再检查。{limits.hint('max_uncompressed_mb')}",
+            path,
+        )
+    for info in infos:
+        if info.file_size > limits.GRACE_BYTES and info.file_size > lim.max_ratio * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise ReadError(
+                f"压缩包内的 {info.filename} 压缩比 {ratio}:1 异常（上限 {lim.max_ratio}:1，疑似压缩炸弹），"
+                f"已拒绝读取；请用 Excel/WPS/Word 打开后重新另存再检查。{limits.hint('max_ratio')}",
+                path,
+            )
 
 
 def _ole2_message(path: str) -> str:

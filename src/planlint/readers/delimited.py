@@ -9,10 +9,50 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 
+from .. import limits
 from ..errors import ReadError
 from ..table import Table
 from ._common import title_from_rows
+
+
+def read_bytes(path: str) -> bytes:
+    """The whole file, refused when it is over the text size limit (it is held in memory)."""
+    lim = limits.current()
+    size = os.path.getsize(path)
+    if size > lim.max_text_bytes:
+        raise ReadError(
+            f"文件有 {size / 2**20:,.0f} MB，超过文本文件上限 {lim.max_text_mb} MB，已拒绝读取；"
+            f"请拆分文件或改用 .xlsx 后再检查。{limits.hint('max_text_mb')}",
+            path,
+        )
+    with open(path, "rb") as fh:
+        return fh.read()
+
+
+def check_cells(text: str, delimiter: str, path: str) -> None:
+    """Refuse text that would split into more cells than the limit, before splitting it (two
+    C-speed counts; the cells of a ragged table can only be fewer than delimiters + lines)."""
+    limit = limits.current().max_cells
+    cells = text.count(delimiter) + text.count("\n") + 1
+    if cells > limit:
+        raise ReadError(
+            f"约有 {cells:,} 个单元格，超过上限 {limit:,}，已拒绝读取以免耗尽内存；"
+            f"请拆分文件后再检查。{limits.hint('max_cells')}",
+            path,
+        )
+
+
+def check_grid(rows: int, width: int, path: str) -> None:
+    """Refuse a ragged table whose padded grid (rows × widest row) is over the cell limit."""
+    limit = limits.current().max_cells
+    if rows * width > limit:
+        raise ReadError(
+            f"有 {rows:,} 行、最宽一行 {width:,} 列，补齐后超过单元格上限 {limit:,}，已拒绝读取；"
+            f"请删去多余的分隔符或拆分文件后再检查。{limits.hint('max_cells')}",
+            path,
+        )
 
 
 def decode(data: bytes, path: str) -> str:
@@ -29,14 +69,28 @@ def decode(data: bytes, path: str) -> str:
         )
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if not data[: exc.start].isascii():
+            # UTF-8 text up to here, then something else: rows pasted from another export.
+            return _decode_lines(data)
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
         raise ReadError(
             "无法识别文件编码（既不是 UTF-8 也不是 GB18030/GBK），请另存为 UTF-8 编码后再检查", path
         ) from None
+
+
+def _decode_lines(data: bytes) -> str:
+    """Each line in UTF-8 if it is valid UTF-8, else GB18030 (undecodable bytes become U+FFFD,
+    which the cell then shows): a file mixing the two encodings is still read line by line."""
+    lines = []
+    for line in data.split(b"\n"):
+        try:
+            lines.append(line.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            lines.append(line.decode("gb18030", errors="replace"))
+    return "\n".join(lines)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -48,17 +102,25 @@ def sniff_delimiter(text: str) -> str:
 
 
 def read(path: str) -> list[Table]:
-    with open(path, "rb") as fh:
-        data = fh.read()
+    data = read_bytes(path)
     if not data.strip():
         raise ReadError("文件为空，请确认导出的抽查计划表包含内容", path)
     text = decode(data, path)
     delimiter = "\t" if path.lower().endswith(".tsv") else sniff_delimiter(text)
+    check_cells(text, delimiter, path)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        records = list(reader)
     except csv.Error as exc:
-        raise ReadError(f"CSV 格式错误（{exc}），请用 Excel/WPS 打开后重新导出", path) from None
+        if "field larger than field limit" in str(exc):
+            raise ReadError(
+                f"第 {reader.line_num} 行有一个单元格超过 {csv.field_size_limit():,} 个字符（可能缺少配对的引号），"
+                "请用 Excel/WPS 打开检查该行后重新导出",
+                path,
+            ) from None
+        raise ReadError(f"CSV 格式错误（第 {reader.line_num} 行：{exc}），请用 Excel/WPS 打开后重新导出", path) from None
     width = max((len(r) for r in records), default=0)
+    check_grid(len(records), width, path)
     rows = [r + [""] * (width - len(r)) for r in records]
     return [
         Table(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import zipfile
 from xml.etree import ElementTree as ET
 
+from .. import limits
 from ..errors import ReadError
 from ..table import Table
 from ._common import pick_title, title_from_rows
@@ -19,6 +20,7 @@ from ._common import pick_title, title_from_rows
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _NESTED_NOTE = "表格单元格内嵌套了表格，已将嵌套表格的文字并入该单元格"
 _P, _TBL, _TR, _TC, _SDT = f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc", f"{_W}sdt"
+_MAX_GRID = 1000  # Word allows 63 columns; a larger span or offset is damage, not layout
 
 
 def read(path: str) -> list[Table]:
@@ -101,16 +103,31 @@ def _val(parent: ET.Element | None, tag: str) -> str | None:
     return elem.get(f"{_W}val", "")
 
 
+def _grid_int(text: str | None, default: int) -> int:
+    """A gridSpan/gridBefore count; a malformed or absurd one is treated as absent."""
+    try:
+        value = int(text or default)
+    except ValueError:
+        return default
+    return value if 0 <= value <= _MAX_GRID else default
+
+
 def _read_table(path: str, tbl: ET.Element, sheet: str, prose: list[str]) -> Table | None:
     notes: list[str] = []
     rows: list[list[str]] = []
     covered: set[tuple[int, int]] = set()
     for i, tr in enumerate(tbl.findall(_TR)):
         row: dict[int, str] = {}
-        col = int(_val(tr.find(f"{_W}trPr"), "gridBefore") or 0)
+        col = _grid_int(_val(tr.find(f"{_W}trPr"), "gridBefore"), 0)
         for tc in tr.findall(_TC):
             props = tc.find(f"{_W}tcPr")
-            span = max(1, int(_val(props, "gridSpan") or 1))
+            span = max(1, _grid_int(_val(props, "gridSpan"), 1))
+            if col + span > _MAX_GRID:
+                raise ReadError(
+                    f"{sheet}第 {i + 1} 行超过 {_MAX_GRID} 列（Word 表格最多 63 列），文件可能已损坏；"
+                    "请用 Word/WPS 打开后另存为 .docx 再检查",
+                    path,
+                )
             vmerge = _val(props, "vMerge")
             if vmerge is not None and vmerge != "restart" and i > 0:
                 # continues the merge above: same text as the cell over it
@@ -128,6 +145,13 @@ def _read_table(path: str, tbl: ET.Element, sheet: str, prose: list[str]) -> Tab
     width = max((len(r) for r in rows), default=0)
     if width == 0 or not any(c.strip() for r in rows for c in r):
         return None
+    limit = limits.current().max_cells
+    if len(rows) * width > limit:
+        raise ReadError(
+            f"{sheet}有 {len(rows):,} 行 × {width} 列，超过单元格上限 {limit:,}，已拒绝读取；"
+            f"请拆分文件后再检查。{limits.hint('max_cells')}",
+            path,
+        )
     for r in rows:
         r.extend([""] * (width - len(r)))
     return Table(

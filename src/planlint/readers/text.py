@@ -13,7 +13,7 @@ import re
 from ..errors import ReadError
 from ..table import Table
 from ._common import clean_title, pick_title
-from .delimited import decode
+from .delimited import check_cells, check_grid, decode, read_bytes
 
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－]*(第\s*)?\d+(\s*页)?[\s\-—–－]*$")
 
@@ -31,11 +31,12 @@ class _Block:
 
 
 def read(path: str) -> list[Table]:
-    with open(path, "rb") as fh:
-        data = fh.read()
+    data = read_bytes(path)
     if not data.strip():
         raise ReadError("文件为空，请确认导出的抽查计划包含内容", path)
-    lines = decode(data, path).splitlines()
+    text = decode(data, path)
+    check_cells(text, "\t", path)
+    lines = text.splitlines()
     blocks: list[_Block] = []
     current: _Block | None = None
     prose: list[str] = []
@@ -66,6 +67,7 @@ def read(path: str) -> list[Table]:
     tables = []
     for index, block in enumerate(blocks, start=1):
         width = max(len(r) for r in block.rows)
+        check_grid(len(block.rows), width, path)
         tables.append(
             Table(
                 path=path,

@@ -7,6 +7,12 @@ calamine gives values, not formats, so two things are resolved here:
   fraction (5% → 0.05) with a % number format that calamine does not report; when a sheet holds
   numbers in (0, 1] we read the cell styles from the file and render %-formatted cells as '5%'.
   Other numbers keep their value (0.05 stays '0.05').
+
+calamine builds each sheet as a dense grid spanning its first to last cell, so two cells far apart
+in a 1 KB file can cost gigabytes. Every sheet's size is checked before calamine loads it: from the
+`<dimension ref>` that Excel, WPS and LibreOffice write at the top of the sheet XML (O(1)), or, when
+that is missing or a one-cell placeholder (streaming writers such as POI's SXSSF), from one
+streaming pass over the cell references.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from xml.etree import ElementTree as ET
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+from .. import limits
 from ..errors import ReadError
 from ..table import Table
 from ._common import title_from_rows
@@ -28,9 +35,20 @@ _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _PERCENT_BUILTIN = {9, 10}
 _CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 _QUOTED = re.compile(r'"[^"]*"|\\.')
+_DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s+ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
+_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData[\s>/]")
+_REF = re.compile(rb'\sr="([A-Z]{0,3})(\d{1,7})"')  # a cell's r="B7" or a row's r="7"
+_HEAD_BYTES = 64 * 1024
+_UNKNOWN = 2**62  # an extent the quick pass cannot bound
+_CHUNK = 1 << 20
 
 
 def read(path: str) -> list[Table]:
+    budget = limits.current().max_cells
+    for name, cells in _sheet_extents(path).items():  # before calamine reads the file at all
+        budget -= cells
+        if budget < 0:
+            _refuse_cells(path, name, cells)
     # A file object, not the path: calamine picks its parser by extension, and the content has
     # already been sniffed as an Excel 2007+ package (an .xlsx saved as .xls is still read).
     with open(path, "rb") as fh:
@@ -60,8 +78,20 @@ def _read_book(path: str, book: CalamineWorkbook) -> list[Table]:
     finally:
         book.close()
     if not tables:
+        if _has_images(path):
+            raise ReadError(
+                "工作簿中只有图片，没有单元格数据（planlint 不识别图片里的文字），请提供在单元格中填写的计划表", path
+            )
         raise ReadError("工作簿中没有任何数据，请确认抽查计划表已保存在工作表中", path)
     return tables
+
+
+def _has_images(path: str) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(name.startswith("xl/media/") for name in zf.namelist())
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def _read_sheet(path: str, book: CalamineWorkbook, name: str) -> Table | None:
@@ -102,6 +132,90 @@ def _read_sheet(path: str, book: CalamineWorkbook, name: str) -> Table | None:
         title=title_from_rows(rows),
         format="xlsx",
     )
+
+
+def _refuse_cells(path: str, sheet: str, cells: int) -> None:
+    limit = limits.current().max_cells
+    where = f"工作表「{sheet}」" if cells > limit else f"连同前面的工作表，到工作表「{sheet}」"
+    raise ReadError(
+        f"{where}约有 {cells:,} 个单元格，超过上限 {limit:,}，已拒绝读取以免耗尽内存；"
+        f"请删去多余的空行空列（或拆分文件）后另存再检查。{limits.hint('max_cells')}",
+        path,
+    )
+
+
+def _sheet_extents(path: str) -> dict[str, int]:
+    """Cells of each worksheet's used range (rows × columns), by sheet name, read without loading
+    any cell. A package too odd to inspect here is left to calamine, which reports it."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return {name: _extent(zf, member) for name, member in _sheet_members(zf).items()}
+    except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile, ET.ParseError):
+        return {}
+
+
+def _extent(zf: zipfile.ZipFile, member: str) -> int:
+    with zf.open(member) as fh:
+        head = fh.read(_HEAD_BYTES)
+        data_at = _SHEET_DATA.search(head)
+        dim = _DIMENSION.search(head, 0, data_at.start() if data_at else len(head))
+        if dim and dim[3]:
+            rows = int(dim[4]) - int(dim[2]) + 1
+            cols = _col_index(dim[3].decode()) - _col_index(dim[1].decode()) + 1
+            return max(rows, 1) * max(cols, 1)
+        estimate = _quick_extent(fh, head)
+    if estimate <= limits.current().max_cells:
+        return estimate
+    with zf.open(member) as fh:  # near or over the limit: count exactly before refusing
+        return _exact_extent(fh)
+
+
+def _pieces(fh, first: bytes = b""):
+    """The part in ~1 MB pieces, each cut just after a `>`, so that no tag (and so no reference)
+    is split between two pieces."""
+    rest, buf = b"", first or fh.read(_CHUNK)
+    while buf:
+        buf = rest + buf
+        more = fh.read(_CHUNK)
+        cut = (buf.rfind(b">") + 1 or len(buf)) if more else len(buf)
+        yield buf[:cut]
+        rest, buf = buf[cut:], more
+
+
+def _quick_extent(fh, head: bytes) -> int:
+    """Rows × columns up to the last cell reference of each 1 MB piece: O(1) work per piece on
+    top of unpacking, because every writer emits rows and cells in order. A piece without any
+    reference (cells written without one, or one huge cell) gives up: the exact count decides."""
+    max_row = max_col = 0
+    for part in _pieces(fh, head):
+        at = part.rfind(b' r="')
+        match = _REF.match(part, at) if at >= 0 else None
+        if match is None:
+            return _UNKNOWN
+        max_row = max(max_row, int(match[2]))
+        if match[1]:
+            max_col = max(max_col, _col_index(match[1].decode()) + 1)
+    return max(max_row, 1) * max(max_col, 1)
+
+
+def _exact_extent(fh) -> int:
+    """Rows × columns bounding every cell reference, in any order (one findall per piece).
+    Cells without a reference continue the row, so they may widen it by their number."""
+    max_row = max_col = refs = cells = row_ends = 0
+    for part in _pieces(fh):
+        found = _REF.findall(part)
+        if found:
+            max_row = max(max_row, max(int(d) for _, d in found))
+            named = {c for c, _ in found if c}
+            refs += sum(1 for c, _ in found if c)
+            if named:
+                max_col = max(max_col, max(_col_index(c.decode()) + 1 for c in named))
+        cells += part.count(b"<c ") + part.count(b"<c>")
+        row_ends += part.count(b"</row>")
+    rows = max(max_row, row_ends, 1)
+    if refs == 0:  # no references at all: the grid is as many cells as are written
+        return max(cells, rows)
+    return rows * max(max_col, min(max(cells - refs, 0), 16384), 1)
 
 
 def _fill_merges(rows: list[list[str]], merges: list, top: int, left: int) -> set[tuple[int, int]]:
@@ -151,7 +265,7 @@ def _percent_cells(path: str, sheet_name: str) -> set[tuple[int, int]]:
             xf_percent = _percent_styles(zf)
             if not xf_percent:
                 return set()
-            member = _sheet_member(zf, sheet_name)
+            member = _sheet_members(zf).get(sheet_name)
             if member is None:
                 return set()
             found = set()
@@ -189,18 +303,20 @@ def _percent_styles(zf: zipfile.ZipFile) -> set[int]:
     }
 
 
-def _sheet_member(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
+def _sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → package part holding its XML."""
     book = ET.fromstring(zf.read("xl/workbook.xml"))
-    rel_id = None
-    for sheet in book.iter(f"{_NS_MAIN}sheet"):
-        if sheet.get("name") == sheet_name:
-            rel_id = sheet.get(f"{_NS_REL}id")
     rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {}
     for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
-        if rel.get("Id") == rel_id:
-            target = rel.get("Target", "")
-            return target.lstrip("/") if target.startswith("/") else "xl/" + target
-    return None
+        target = rel.get("Target", "")
+        targets[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    members = {}
+    for sheet in book.iter(f"{_NS_MAIN}sheet"):
+        member = targets.get(sheet.get(f"{_NS_REL}id"))
+        if member is not None:
+            members[sheet.get("name", "")] = member
+    return members
 
 
 def _col_index(letters: str) -> int:

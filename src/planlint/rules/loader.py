@@ -41,7 +41,9 @@ def read_yaml(text: str, label: str) -> Any:
         where = f"第{mark.line + 1}行第{mark.column + 1}列：" if mark else ""
         problem = exc.problem or str(exc)
         if "could not determine a constructor" in problem:
-            problem = "不允许的 YAML 标签（规则文件只能包含数据，不能构造对象）"
+            problem = "不允许的 YAML 标签（规则文件只能包含数据，不能构造对象），请删去该标签"
+        else:
+            problem += "；请检查该处的缩进、冒号、引号和括号"
         raise ConfigError(f"YAML 格式错误，{where}{problem}", label) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"YAML 格式错误：{exc}", label) from None
@@ -211,7 +213,10 @@ def load_pack(name_or_path: str, *, base: Path | None = None) -> list[Rule]:
     if base is not None and not path.is_absolute():
         path = base / path
     if not path.exists():
-        raise ConfigError(f"规则包 {name_or_path!r} 不存在（内置规则包：{'、'.join(pack_names())}）")
+        raise ConfigError(
+            f"规则包 {name_or_path!r} 不存在（内置规则包：{'、'.join(pack_names())}），"
+            "请检查配置档的 packs、配置文件的 rules 或 --rules 中的名称与路径"
+        )
     files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
     rules: list[Rule] = []
     for file in files:

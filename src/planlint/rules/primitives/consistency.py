@@ -147,7 +147,8 @@ _TIDY = [
     (re.compile(r"[ \t\u3000]{2,}"), " "),
     (re.compile(r"(?<=" + _CJK + r")\s*;\s*"), "；"),
     (re.compile(r"(?<=" + _CJK + r")\s*,\s*(?=[\u3400-\u9fff\d])"), "，"),
-    (re.compile(r"\s*([；，。：、])[ \t\u3000]+"), r"\1"),
+    # (?<!\s): start only at the beginning of a whitespace run, else long runs are quadratic
+    (re.compile(r"(?<!\s)\s*([；，。：、])[ \t\u3000]+"), r"\1"),
 ]
 
 
