@@ -7,6 +7,7 @@ import os
 import string
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ class RunOptions:
     population: str | None = None
     extra_rules: tuple[str, ...] = ()
     jobs: int = 1
+    cache: bool = False  # per-file results in the user cache dir (planlint.cache); the CLI turns it on
     progress: Callable[[Iterable, int, str], Iterable] | None = None
 
 
@@ -118,11 +120,55 @@ class _Formatter(string.Formatter):
 _FORMAT = _Formatter()
 
 
-def render(template: str, variables: dict[str, Any]) -> str:
+@lru_cache(maxsize=1024)
+def _compile(template: str) -> tuple[tuple[str, str, tuple[str, ...], str | None, str], ...] | None:
+    """A template as (literal, name, attributes, conversion, spec) parts, parsed once; None when it
+    uses anything but `{name.attr!c:spec}` fields (indexing, positional or nested fields), which
+    render() then hands to string.Formatter."""
+    parts = []
     try:
-        return _FORMAT.vformat(template, (), variables)
+        for literal, field_name, spec, conversion in _FORMAT.parse(template):
+            if field_name is None:
+                parts.append((literal, "", (), None, ""))
+                continue
+            first, *attrs = field_name.split(".")
+            if not first.isidentifier() or not all(a.isidentifier() for a in attrs) or "{" in (spec or ""):
+                return None
+            parts.append((literal, first, tuple(attrs), conversion, spec or ""))
+    except ValueError:
+        return None
+    return tuple(parts)
+
+
+def render(template: str, variables: dict[str, Any]) -> str:
+    """str.format with the message-template rules of _Formatter: a missing name stays visible,
+    None renders empty, and a template that cannot be filled is shown as written."""
+    parts = _compile(template)
+    if parts is None:
+        try:
+            return _FORMAT.vformat(template, (), variables)
+        except (AttributeError, ValueError, IndexError, KeyError):
+            return template
+    out = []
+    try:
+        for literal, name, attrs, conversion, spec in parts:
+            out.append(literal)
+            if not name:
+                continue
+            value = variables.get(name, _MISSING)
+            if value is _MISSING:
+                value = "{" + name + "}"
+            for attr in attrs:
+                value = getattr(value, attr)
+            if conversion:
+                value = _FORMAT.convert_field(value, conversion)
+            out.append("" if value is None else format(value, spec))
     except (AttributeError, ValueError, IndexError, KeyError):
         return template
+    return "".join(out)
+
+
+_MISSING = object()
 
 
 def applies(rule: Rule, plan: Plan) -> bool:
@@ -189,9 +235,19 @@ def _hits(rule: Rule, ctx: Ctx) -> Iterator[Hit]:
 def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx) -> list[Finding]:
     """Cell, task and plan rules over one plan (plan-set rules run later, over the whole run)."""
     findings = []
+    tasks = plan.tasks
     for rule in rules:
-        if rule.scope != "plan-set" and applies(rule, plan):
-            findings.extend(make_finding(rule, hit, ctx) for hit in _hits(rule, ctx))
+        if rule.scope == "plan-set" or not applies(rule, plan):
+            continue
+        fn = PRIMITIVES[rule.fn].fn
+        args = {k: v for k, v in rule.check.items() if k != "fn"}
+        if rule.scope in ("cell", "task"):
+            # the hot loop of a large plan: one primitive call per task, nothing else per task
+            for task in tasks:
+                for hit in fn(ctx, task, **args):
+                    findings.append(make_finding(rule, hit, ctx))
+        else:
+            findings.extend(make_finding(rule, hit, ctx) for hit in fn(ctx, None, **args))
     return findings
 
 
@@ -226,30 +282,67 @@ def check_file(path: str, rules: list[Rule], params: dict[str, Any], meta: dict[
     return reports, notes
 
 
-def _check_all(files: list[str], jobs: int, work: Callable[[str], tuple[list[PlanReport], set[str]]],
-               progress: Callable | None) -> list[tuple[list[PlanReport], set[str]]]:
+Outcome = tuple[list[PlanReport], set[str]]
+
+
+def _check_all(files: list[str], jobs: int, work: _Worker, progress: Callable | None) -> list[Outcome]:
     if jobs == 1 or len(files) < 2:
         items: Iterable[str] = progress(files, len(files), "检查") if progress else files
         return [work(f) for f in items]
     from concurrent.futures import ProcessPoolExecutor
 
-    workers = (os.cpu_count() or 1) if jobs <= 0 else jobs
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        results = pool.map(work, files, chunksize=max(1, len(files) // (workers * 8)))
+    from .cache import loads
+
+    workers = min((os.cpu_count() or 1) if jobs <= 0 else jobs, len(files))
+    # The worker (rules, config, cache) goes to each process once, not with every chunk of paths.
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_pool, initargs=(work,)) as pool:
+        results = pool.map(_pool_work, files, chunksize=max(1, min(64, len(files) // (workers * 4))))
         if progress:
             results = progress(results, len(files), "检查")
-        return list(results)
+        return [loads(r) for r in results]
+
+
+_POOL_WORKER: _Worker | None = None
+
+
+def _init_pool(work: _Worker) -> None:
+    global _POOL_WORKER
+    _POOL_WORKER = work
+
+
+def _pool_work(path: str) -> bytes:
+    """One file in a pool process; the outcome goes back pickled the fast way (planlint.cache)."""
+    from .cache import dumps
+
+    assert _POOL_WORKER is not None
+    return dumps(_POOL_WORKER(path))
 
 
 class _Worker:
-    """Per-file work with the file's own rules and metadata (a picklable callable)."""
+    """Per-file work with the file's own rules and metadata (a picklable callable), through the
+    content cache when it is on."""
 
     def __init__(self, ruleset: RuleSet, config: Config, options: RunOptions) -> None:
         self.ruleset, self.config, self.options = ruleset, config, options
+        self.cache = None
+        if options.cache:
+            from .cache import ResultCache
 
-    def __call__(self, path: str) -> tuple[list[PlanReport], set[str]]:
-        return check_file(path, _file_rules(self.ruleset, self.config, path), self.ruleset.params,
-                          _file_meta(self.options, self.config, path))
+            self.cache = ResultCache()
+
+    def __call__(self, path: str) -> Outcome:
+        rules = _file_rules(self.ruleset, self.config, path)
+        meta = _file_meta(self.options, self.config, path)
+        key = self.cache.key(path, rules, self.ruleset.params, meta) if self.cache else None
+        if key is not None:
+            hit = self.cache.get(key)
+            if hit is not None:
+                return hit
+        outcome = check_file(path, rules, self.ruleset.params, meta)
+        reports = outcome[0]
+        if key is not None and not any(r.error for r in reports):
+            self.cache.put(key, outcome, sum(len(r.plan.tasks) for r in reports if r.plan is not None))
+        return outcome
 
 
 def run(paths: list[str], options: RunOptions | None = None) -> CheckResult:

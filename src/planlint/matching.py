@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rapidfuzz import fuzz
-
 from .plan import Task
 
 # Words every task uses; they say nothing about which task it is.
@@ -49,6 +47,8 @@ def text_similarity(a: str, b: str) -> float:
     short generic word (`企业`) does not match everything that contains it."""
     if not a or not b:
         return 0.0
+    from rapidfuzz import fuzz  # here: only plan-set rules with other plans to compare need it
+
     score = fuzz.ratio(a, b)
     short, long_ = sorted((len(a), len(b)))
     if short >= 4:

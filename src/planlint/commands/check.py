@@ -52,6 +52,7 @@ def run_options(**kw):
         population=kw["population"],
         extra_rules=tuple(kw["rules"]),
         jobs=kw["jobs"],
+        cache=not kw.get("no_cache", True),
     )
 
 
@@ -90,6 +91,8 @@ def common_options(fn):
 @click.option("--baseline", type=click.Path(dir_okay=False), help="基线文件：忽略其中已记录的问题")
 @click.option("--write-baseline", type=click.Path(dir_okay=False), help="把本次的问题写入基线文件")
 @click.option("--jobs", "-j", type=int, default=1, show_default=True, help="并行进程数，0 为全部 CPU")
+@click.option("--no-cache", is_flag=True,
+              help="不使用结果缓存（缓存位于 $PLANLINT_CACHE_DIR 或 ~/.cache/planlint，按文件内容与规则区分）")
 @click.option("--color/--no-color", default=None, help="文本输出是否着色（默认：终端中着色）")
 def check(paths, formats, output, fail_on, exit_zero, statistics, write_baseline, color, debug, **kw):
     """检查抽查工作计划（.xlsx/.docx/.csv/.txt，可给出文件夹）。

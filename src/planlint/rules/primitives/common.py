@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from ...plan import FIELD_NAMES, Plan, Task
@@ -32,8 +33,10 @@ _BODY_SYNONYMS = (("市场监督管理局", "市场监管局"), ("市场监督�
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=65536)
 def normalize_body(text: str) -> str:
-    """Compare body names loosely: 市场监管局 and 市场监督管理局 are the same body."""
+    """Compare body names loosely: 市场监管局 and 市场监督管理局 are the same body. Memoized: the
+    same bodies recur on every row."""
     text = _SPACE.sub("", text)
     for long, short in _BODY_SYNONYMS:
         text = text.replace(long, short)

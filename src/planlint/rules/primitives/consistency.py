@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ...findings import Edit
 from ...values import LEVEL_CHARS, Mode
@@ -143,20 +144,28 @@ def substitute(ctx: Ctx, task, map: dict[str, str], fields: list[str] = ()) -> I
 
 
 _CJK = r"[\u3400-\u9fff%）)]"
-_TIDY = [
-    (re.compile(r"[ \t\u3000]{2,}"), " "),
-    (re.compile(r"(?<=" + _CJK + r")\s*;\s*"), "；"),
-    (re.compile(r"(?<=" + _CJK + r")\s*,\s*(?=[\u3400-\u9fff\d])"), "，"),
-    # (?<!\s): start only at the beginning of a whitespace run, else long runs are quadratic
-    (re.compile(r"(?<!\s)\s*([；，。：、])[ \t\u3000]+"), r"\1"),
-]
 
 
+@lru_cache(maxsize=1)
+def _tidy_patterns() -> list[tuple[re.Pattern[str], str]]:
+    # compiled on first use, not at import: start-up of `planlint check` on a small plan
+    return [
+        (re.compile(r"[ \t\u3000]{2,}"), " "),
+        (re.compile(r"(?<=" + _CJK + r")\s*;\s*"), "；"),
+        (re.compile(r"(?<=" + _CJK + r")\s*,\s*(?=[\u3400-\u9fff\d])"), "，"),
+        # (?<!\s): start only at the beginning of a whitespace run, else long runs are quadratic
+        (re.compile(r"(?<!\s)\s*([；，。：、])[ \t\u3000]+"), r"\1"),
+    ]
+
+
+@lru_cache(maxsize=65536)
 def tidy(text: str) -> str:
-    """Whitespace and punctuation a person would not notice but that breaks consistency."""
+    """Whitespace and punctuation a person would not notice but that breaks consistency.
+    Memoized: the same texts recur down a column (risk clauses, bodies, windows)."""
     new = text.strip(" \t\u3000\r\n")
-    for pattern, repl in _TIDY:
-        new = pattern.sub(repl, new)
+    if not new.isalnum():  # plain words and numbers have nothing to tidy
+        for pattern, repl in _tidy_patterns():
+            new = pattern.sub(repl, new)
     return new
 
 

@@ -165,9 +165,12 @@ def internal_joint_duplicate(ctx: Ctx, task: None) -> Iterator[Hit]:
 def sibling_inconsistent(ctx: Ctx, task: None) -> Iterator[Hit]:
     """The same city task carried by several counties with different ratios or windows."""
     plan = ctx.plan
+    superiors = superiors_of(ctx)
+    if not superiors:  # without a superior plan there is nothing to carry; skip the O(plans²) scan
+        return
     siblings = [p for p in ctx.plans if p is not plan and p.meta.level == plan.meta.level
                 and p.meta.year == plan.meta.year]
-    for sup in superiors_of(ctx):
+    for sup in superiors:
         mine = {id(m.other): m for m in matches(ctx, plan, sup).values()}
         if not mine:
             continue

@@ -1,0 +1,155 @@
+"""Content cache of per-file check results, so that re-linting an unchanged repository is near-free.
+
+An entry holds what `engine.check_file` returned for one file (its plans and their cell, task and plan
+findings) and is keyed by everything that result depends on: the file's bytes and path (findings
+carry the path), the rules that ran on it (with severities and arguments), the profile parameters,
+the file's metadata overrides, and the planlint code and bundled data (version + file stamps).
+Plan-set rules are not cached: they run after the cache, over the cached plans, every time.
+
+Entries live in the user cache directory (`$PLANLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/planlint`,
+else `~/.cache/planlint`), never beside the checked files. They are pickles written by this user into
+a private folder; an entry that does not load is treated as a miss and replaced.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import hashlib
+import io
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+# Bigger files are not stored: their pickles cost memory and disk out of proportion to typical plans.
+MAX_CACHED_TASKS = 20_000
+_FORMAT = b"planlint-results-1"
+
+
+class _Pickler(pickle.Pickler):
+    """Slotted dataclasses (Plan, Task, Field, Location, Finding, the typed values …) pickled as a
+    constructor call. The default path restores each through dataclasses' generic __setstate__,
+    which looks up the fields of every object: 5× slower to load, and a cached plan of 50 tasks
+    holds about 800 of them."""
+
+    _fields: dict[type, tuple[str, ...]] = {}
+
+    def reducer_override(self, obj: Any) -> Any:
+        cls = type(obj)
+        names = self._fields.get(cls)
+        if names is None:
+            if not (dataclasses.is_dataclass(cls) and "__slots__" in cls.__dict__):
+                return NotImplemented
+            names = self._fields[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+        return cls, tuple(getattr(obj, n) for n in names)
+
+
+def dumps(value: Any) -> bytes:
+    """Pickle check results (for the cache, and from `--jobs` workers to the parent)."""
+    buf = io.BytesIO()
+    _Pickler(buf, protocol=5).dump(value)
+    return buf.getvalue()
+
+
+def loads(data: bytes) -> Any:
+    # Loading makes thousands of small acyclic objects; the cyclic collector would rescan every
+    # plan loaded before (the same reason columns.build_plan pauses it).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.loads(data)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def cache_dir() -> Path:
+    """Where entries live; `PLANLINT_CACHE_DIR` wins, then the XDG base directory convention."""
+    explicit = os.environ.get("PLANLINT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "planlint"
+
+
+def _code_stamp() -> bytes:
+    """The version plus size and mtime of every module and bundled data file: editing planlint
+    (a development checkout) invalidates the cache as a version bump does."""
+    import importlib.resources
+
+    h = hashlib.sha256(__version__.encode())
+    roots = [Path(__file__).parent]
+    for package in ("planlint.bundled.rules", "planlint.bundled.grammar"):
+        root = importlib.resources.files(package)
+        if isinstance(root, Path):
+            roots.append(root)
+    for root in roots:
+        for folder, dirs, names in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(names):
+                if name.endswith((".py", ".yaml", ".json", ".lark", ".j2", ".html")):
+                    st = os.stat(os.path.join(folder, name))
+                    h.update(f"{folder}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return h.digest()
+
+
+class ResultCache:
+    """Get and put `check_file` outcomes by key. Every failure to read or write is a miss."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root or cache_dir()
+        self._stamp = _code_stamp()
+        self._rules: tuple[object, bytes] | None = None  # last rules list seen and its digest
+
+    def _rules_digest(self, rules: list, params: dict[str, Any]) -> bytes:
+        # Most files share one rules list object (no per-file overrides): hash it once.
+        if self._rules is not None and self._rules[0] is rules:
+            return self._rules[1]
+        digest = hashlib.sha256(pickle.dumps((rules, params), protocol=5)).digest()
+        self._rules = (rules, digest)
+        return digest
+
+    def key(self, path: str, rules: list, params: dict[str, Any], meta: dict[str, Any]) -> str | None:
+        """The entry key for checking `path` this way, or None when the file cannot be read."""
+        try:
+            content = hashlib.sha256(Path(path).read_bytes()).digest()
+        except OSError:
+            return None
+        h = hashlib.sha256(_FORMAT)
+        for part in (self._stamp, self._rules_digest(rules, params), content,
+                     pickle.dumps((path, sorted(meta.items())), protocol=5)):
+            h.update(len(part).to_bytes(8, "little"))
+            h.update(part)
+        return h.hexdigest()
+
+    def _entry(self, key: str) -> Path:
+        return self.root / "results" / key[:2] / f"{key}.pickle"
+
+    def get(self, key: str) -> Any | None:
+        entry = self._entry(key)
+        try:
+            stored_key, value = loads(entry.read_bytes())
+        except Exception:  # missing, truncated, corrupt or from another planlint: a miss, replaced by put()
+            return None
+        return value if stored_key == key else None
+
+    def put(self, key: str, value: Any, tasks: int) -> None:
+        if tasks > MAX_CACHED_TASKS:
+            return
+        entry = self._entry(key)
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(dir=entry.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(dumps((key, value)))
+                os.replace(tmp, entry)
+            except BaseException:
+                os.unlink(tmp)
+                raise
+        except OSError:
+            pass  # a read-only or full cache folder only costs speed

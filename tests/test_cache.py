@@ -1,0 +1,118 @@
+"""The content cache of per-file results (planlint.cache), through `planlint check`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from planlint import cache, engine
+from planlint.commands.check import check
+
+MODEL = "示范-某县2025年度内部双随机抽查工作计划.xlsx"
+ZEZHOU = Path(__file__).parent / "fixtures" / "formats" / "泽州县市场监督管理局2023年度内部双随机抽查工作计划.csv"
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("PLANLINT_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Paths actually read and checked (cache misses)."""
+    seen: list[str] = []
+    real = engine.check_file
+
+    def spy(path, *args):
+        seen.append(path)
+        return real(path, *args)
+
+    monkeypatch.setattr(engine, "check_file", spy)
+    return seen
+
+
+def run(*args: str) -> dict:
+    result = CliRunner().invoke(check, [*args, "--no-config", "-f", "json"])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+def entries(folder: Path) -> list[Path]:
+    return sorted(folder.glob("results/*/*.pickle"))
+
+
+def test_hit_on_unchanged_file(tmp_path, cache_dir, calls):
+    plan = tmp_path / ZEZHOU.name
+    shutil.copy(ZEZHOU, plan)
+    first = run(str(plan))
+    assert calls == [str(plan)] and len(entries(cache_dir)) == 1
+    second = run(str(plan))
+    assert calls == [str(plan)]  # not checked again
+    assert second == first and first["summary"]["error"] > 0
+
+
+def test_miss_after_edit(tmp_path, cache_dir, calls):
+    plan = tmp_path / ZEZHOU.name
+    shutil.copy(ZEZHOU, plan)
+    before = run(str(plan))
+    text = ZEZHOU.read_bytes().decode("utf-8-sig").replace("2022年", "2023年")
+    plan.write_text(text, encoding="utf-8-sig")
+    after = run(str(plan))
+    assert calls == [str(plan), str(plan)]
+    slugs = lambda report: [f["slug"] for f in report["files"][0]["findings"]]  # noqa: E731
+    assert "stale-year" in slugs(before) and "stale-year" not in slugs(after)
+
+
+def test_rules_are_part_of_the_key(samples, cache_dir, calls):
+    plan = str(samples / MODEL)
+    run(plan)
+    run(plan, "--ignore", "PL5")
+    assert calls == [plan, plan]
+
+
+def test_no_cache_bypasses(samples, cache_dir, calls):
+    plan = str(samples / MODEL)
+    run(plan, "--no-cache")
+    run(plan, "--no-cache")
+    assert calls == [plan, plan] and not entries(cache_dir)
+
+
+def test_corrupt_entry_is_ignored_and_replaced(samples, cache_dir, calls):
+    plan = str(samples / MODEL)
+    first = run(plan)
+    [entry] = entries(cache_dir)
+    entry.write_bytes(b"not a pickle")
+    assert run(plan) == first
+    assert calls == [plan, plan]
+    assert run(plan) == first and calls == [plan, plan]  # the entry was rewritten
+
+
+def test_plan_set_rules_run_over_cached_plans(samples, cache_dir, calls):
+    """Cross-plan findings are not cached: they depend on the other plans of the run."""
+    county = str(samples / "泽州县市场监督管理局2023年度内部双随机抽查工作计划.xlsx")
+    city = str(samples / "晋城市市场监管局2025年度双随机抽查工作计划.xlsx")
+    alone = run(county)
+    with_superior = run(county, "--superior", city)
+    assert calls == [county]  # the county plan was read once; the superior is never cached
+    assert with_superior != alone
+    assert run(county, "--superior", city) == with_superior
+
+
+def test_cache_dir_follows_xdg(monkeypatch, tmp_path):
+    monkeypatch.delenv("PLANLINT_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert cache.cache_dir() == tmp_path / "planlint"
+
+
+def test_fast_pickle_round_trip(samples):
+    from planlint.pipeline import load_plans
+
+    [plan] = load_plans(str(samples / MODEL))
+    again = cache.loads(cache.dumps(plan))
+    assert again == plan
