@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Tests never write into the user's real cache folder (planlint check caches per-file results).
+os.environ["PLANLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="planlint-test-cache-")
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"

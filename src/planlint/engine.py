@@ -379,8 +379,9 @@ def run(paths: list[str], options: RunOptions | None = None) -> CheckResult:
 
 def plan_set_findings(plan: Plan, rules: list[Rule], params: dict[str, Any], plans: list[Plan],
                       superiors: list[Plan], extras: dict[str, Any]) -> tuple[list[Finding], set[str]]:
-    """Plan-set rules for one plan, seeing every plan of the run and the superior plans."""
-    ctx = Ctx(plan, params, plans, superiors, dict(extras))
+    """Plan-set rules for one plan, seeing every plan of the run and the superior plans. `extras` is
+    shared by every plan of the run, so task matches between two plans are computed once."""
+    ctx = Ctx(plan, params, plans, superiors, extras)
     findings = [make_finding(rule, hit, ctx) for rule in rules
                 if rule.scope == "plan-set" and applies(rule, plan) for hit in _hits(rule, ctx)]
     return findings, ctx.extras.get("notes", set())
