@@ -14,6 +14,7 @@ import argparse
 import sys
 import tempfile
 import time
+import traceback
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -62,7 +63,10 @@ def main() -> int:
         try:
             count, seconds = drive(name, strategy, target, examples)
         except Exception as exc:  # hypothesis re-raises the (shrunk) failure: report it and go on
-            print(f"{name:<13} FAILED: {type(exc).__name__}: {exc}", flush=True)
+            for failure in getattr(exc, "exceptions", [exc]):
+                print(f"{name:<13} FAILED: {type(failure).__name__}: {failure}", flush=True)
+                print("\n".join(getattr(failure, "__notes__", [])), flush=True)  # the falsifying example
+                traceback.print_exception(failure, limit=-3)
             failed = True
             continue
         total_count += count

@@ -214,3 +214,22 @@ def test_long_adversarial_cells_are_linear():
             fields.parse(kind, text)
         tidy(text)
     assert time.perf_counter() - start < 5
+
+
+# -- what the long fuzz run found, pinned ----------------------------------------------------------
+
+
+def test_odd_sequence_numbers_do_not_crash_the_rules():
+    """序号 written ①, ¹ (str.isdigit, but int() refuses them), full-width, or absurdly long."""
+    tasks = [row[:] for row in make_bad_inputs.TASKS]
+    for seq in ("①", "¹", "２", "9" * 5000, "20230101"):
+        tasks[1][0] = seq
+        pipeline_target((make_bad_inputs.TITLE, HEADER, tasks))
+
+
+def test_zip_needing_an_unsupported_version_is_a_read_error(tmp_path):
+    """zipfile raises NotImplementedError (not BadZipFile) for a part that needs zip 6.4."""
+    data = bytearray(MODEL_XLSX)
+    at = data.index(b"PK\x01\x02")
+    data[at + 6] = 64  # "version needed to extract" of the first central-directory entry
+    file_target(bytes(data), ".xlsx", tmp_path)

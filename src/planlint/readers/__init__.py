@@ -13,6 +13,7 @@ from collections.abc import Callable
 from .. import limits
 from ..errors import ReadError
 from ..table import Table
+from ._common import ZIP_ERRORS
 
 SUPPORTED = (".xlsx", ".xlsm", ".docx", ".csv", ".tsv", ".txt")
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -63,7 +64,7 @@ def _zip_kind(path: str, ext: str) -> str:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except ZIP_ERRORS:
         label = ".docx" if _SAVE_AS.get(ext, ext) == ".docx" else ".xlsx"
         raise ReadError(
             f"不是有效的 {label} 文件（压缩包已损坏或不完整），请用 Excel/WPS/Word 打开后另存为 {label} 再检查",

@@ -15,7 +15,7 @@ from xml.etree import ElementTree as ET
 from .. import limits
 from ..errors import ReadError
 from ..table import Table
-from ._common import pick_title, title_from_rows
+from ._common import ZIP_ERRORS, pick_title, title_from_rows
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _NESTED_NOTE = "表格单元格内嵌套了表格，已将嵌套表格的文字并入该单元格"
@@ -27,7 +27,7 @@ def read(path: str) -> list[Table]:
     try:
         with zipfile.ZipFile(path) as zf:
             xml = zf.read("word/document.xml")
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+    except ZIP_ERRORS as exc:
         raise ReadError(
             f"不是有效的 .docx 文件（可能已损坏：{exc}），请用 Word/WPS 打开后另存为 .docx 再检查", path
         ) from None

@@ -27,7 +27,7 @@ from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, Shee
 from .. import limits
 from ..errors import ReadError
 from ..table import Table
-from ._common import title_from_rows
+from ._common import ZIP_ERRORS, title_from_rows
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -90,7 +90,7 @@ def _has_images(path: str) -> bool:
     try:
         with zipfile.ZipFile(path) as zf:
             return any(name.startswith("xl/media/") for name in zf.namelist())
-    except (OSError, zipfile.BadZipFile):
+    except ZIP_ERRORS:
         return False
 
 
@@ -150,7 +150,7 @@ def _sheet_extents(path: str) -> dict[str, int]:
     try:
         with zipfile.ZipFile(path) as zf:
             return {name: _extent(zf, member) for name, member in _sheet_members(zf).items()}
-    except (KeyError, ValueError, OSError, EOFError, zipfile.BadZipFile, ET.ParseError):
+    except (*ZIP_ERRORS, ET.ParseError):
         return {}
 
 
@@ -281,7 +281,7 @@ def _percent_cells(path: str, sheet_name: str) -> set[tuple[int, int]]:
                     elif elem.tag == f"{_NS_MAIN}row":
                         elem.clear()
             return found
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile, ET.ParseError):
+    except (*ZIP_ERRORS, ET.ParseError):
         return set()
 
 

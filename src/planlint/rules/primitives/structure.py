@@ -46,7 +46,7 @@ def contiguous(ctx: Ctx, task: None, field: str) -> Iterator[Hit]:
     previous: int | None = None
     for t in ctx.plan.tasks:
         text = t.text(field)
-        if not text.isdigit():
+        if not text.isdecimal() or len(text) > 6:  # ①/¹ are digits int() refuses; 20230101 is no 序号
             continue
         n = int(text)
         if previous is not None and n > previous + 1:
