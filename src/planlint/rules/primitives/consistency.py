@@ -124,6 +124,12 @@ def partner_differs(ctx: Ctx, task, initiator: str, partner: str) -> Iterator[Hi
         yield field_hit(ctx.plan, task, partner, initiator_raw=task.text(initiator))
 
 
+@lru_cache(maxsize=8)
+def _typo_pattern(pairs: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    """The typo list as one alternation of escaped literals: linear, no backtracking, one pass per cell."""
+    return re.compile("|".join(re.escape(w) for w, _ in sorted(pairs, key=lambda p: -len(p[0]))))
+
+
 @primitive(
     "substitute",
     ("cell", "task"),
@@ -131,16 +137,17 @@ def partner_differs(ctx: Ctx, task, initiator: str, partner: str) -> Iterator[Hi
     required=("map",),
 )
 def substitute(ctx: Ctx, task, map: dict[str, str], fields: list[str] = ()) -> Iterator[Hit]:
-    """Known typos, as literal text (no regular expressions: nothing in a rule can backtrack)."""
+    """Known typos, as literal text (no regular expressions from rule files: nothing can backtrack)."""
+    pattern = _typo_pattern(tuple(map.items()))
     for key, f in task.fields.items():
         if fields and key not in fields:
             continue
-        for wrong, right in map.items():
-            if wrong in f.raw:
-                new = f.raw.replace(wrong, right)
-                hit = field_hit(ctx.plan, task, key, wrong=wrong, right=right, new=new.strip())
-                hit.edits = (Edit(f.location, f.raw, new, safe=True),)
-                yield hit
+        for wrong in dict.fromkeys(pattern.findall(f.raw)):
+            right = map[wrong]
+            new = f.raw.replace(wrong, right)
+            hit = field_hit(ctx.plan, task, key, wrong=wrong, right=right, new=new.strip())
+            hit.edits = (Edit(f.location, f.raw, new, safe=True),)
+            yield hit
 
 
 _CJK = r"[\u3400-\u9fff%）)]"
