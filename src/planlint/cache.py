@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .dirs import cache_dir
 
 # Bigger files are not stored: their pickles cost memory and disk out of proportion to typical plans.
 MAX_CACHED_TASKS = 20_000
@@ -65,15 +66,6 @@ def loads(data: bytes) -> Any:
     finally:
         if paused:
             gc.enable()
-
-
-def cache_dir() -> Path:
-    """Where entries live; `PLANLINT_CACHE_DIR` wins, then the XDG base directory convention."""
-    explicit = os.environ.get("PLANLINT_CACHE_DIR")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "planlint"
 
 
 def _code_stamp() -> bytes:

@@ -13,11 +13,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from . import fields
+from .bundled import load_yaml
 from .errors import ReadError
 from .plan import Column, DroppedRow, Field, Plan, PlanMeta, Task
 from .table import Location, Table, column_letter
@@ -41,8 +39,7 @@ class Synonyms:
 @lru_cache(maxsize=1)
 def synonyms() -> Synonyms:
     """The bundled synonym table, compiled once."""
-    text = resources.files("planlint.bundled.rules").joinpath("columns.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml("columns.yaml")
     exact: dict[str, str] = {}
     contains: list[tuple[str, str]] = []
     for key, spec in data["columns"].items():

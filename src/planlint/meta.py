@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from . import fields, values
+from .bundled import load_yaml
 from .plan import PlanMeta
 from .readers._common import clean_title
 from .table import Table
@@ -42,8 +40,7 @@ class Gazetteer:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    text = resources.files("planlint.bundled.rules").joinpath("places.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml("places.yaml")
     levels: dict[str, str] = {}
     for province in data.get("provinces", []):
         levels[province["name"]] = "province"

@@ -17,8 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ..bundled import load_yaml
 from ..errors import ConfigError
 from . import primitives as _primitives  # noqa: F401 - registers the check vocabulary
 from .model import Rule, RuleDoc
@@ -27,15 +26,15 @@ from .registry import PRIMITIVES
 BUNDLED = importlib.resources.files("planlint.bundled.rules")
 DEFAULT_PROFILE = "shanxi-2025"
 
-try:  # libyaml's loader is ~10× faster; the pure-Python one behaves the same
-    _SafeLoader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _SafeLoader = yaml.SafeLoader
-
-
 def read_yaml(text: str, label: str) -> Any:
+    """Parse YAML data (no tags that construct objects). yaml is imported here, not at start-up:
+    bundled files come pre-parsed from planlint.bundled.load_yaml."""
+    import yaml
+
+    # libyaml's loader is ~10× faster; the pure-Python one behaves the same
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"第{mark.line + 1}行第{mark.column + 1}列：" if mark else ""
@@ -181,7 +180,7 @@ def load_profile(name_or_path: str, _seen: tuple[str, ...] = ()) -> Profile:
                 f"未知的配置档 {name_or_path!r}（可用：{'、'.join(profile_names())}，或给出 .yaml 文件路径）"
             )
         label = f"rules/profiles/{name_or_path}.yaml"
-        data, bundled = _read_source(BUNDLED.joinpath("profiles", f"{name_or_path}.yaml"), label), True
+        data, bundled = load_yaml("profiles", f"{name_or_path}.yaml"), True
     if not bundled:
         validate(data, "profile", label)
     parent = None
@@ -198,7 +197,7 @@ def load_profile(name_or_path: str, _seen: tuple[str, ...] = ()) -> Profile:
 @cache
 def _bundled_pack(name: str) -> tuple[Rule, ...]:
     label = f"rules/core/{name}.yaml"
-    return tuple(parse_pack(_read_source(BUNDLED.joinpath("core", f"{name}.yaml"), label), label, check_schema=False))
+    return tuple(parse_pack(load_yaml("core", f"{name}.yaml"), label, check_schema=False))
 
 
 def pack_names() -> list[str]:
