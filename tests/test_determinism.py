@@ -116,7 +116,6 @@ def test_write_into_a_read_only_folder_is_refused(plans, tmp_path, monkeypatch, 
     assert not out.exists()
 
 
-@pytest.mark.xfail(strict=True, reason="report/output.py: mkdir of the output folder is not guarded (see issue 8 note)")
 def test_output_folder_that_is_a_file_is_refused(plans, tmp_path, monkeypatch, capsys):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")

@@ -274,4 +274,5 @@ class _Builder:
             source=self.t.location(h),
             unknown_columns=unknown,
             dropped=self.dropped,
+            notes=list(self.t.notes),
         )

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .config import Config, find_config, load_config_file
-from .errors import PlanlintError, ReadError
+from .errors import ConfigError, PlanlintError, ReadError
 from .findings import SEVERITY_RANK, Finding
 from .pipeline import KNOWN_UNSUPPORTED, SUPPORTED, load_plans
 from .plan import KIND_NAMES, LEVEL_NAMES, Plan
@@ -49,6 +49,7 @@ class RunOptions:
     population: str | None = None
     extra_rules: tuple[str, ...] = ()
     jobs: int = 1
+    debug: bool = False  # let unexpected exceptions propagate (with their traceback)
     cache: bool = False  # per-file results in the user cache dir (planlint.cache); the CLI turns it on
     progress: Callable[[Iterable, int, str], Iterable] | None = None
 
@@ -73,7 +74,10 @@ def build_ruleset(options: RunOptions, config: Config) -> RuleSet:
     profile = load_profile(options.profile or config.get("profile") or DEFAULT_PROFILE)
     rules: list[Rule] = []
     for name in profile.packs:
-        rules += load_pack(name)
+        try:
+            rules += load_pack(name)
+        except ConfigError as exc:
+            raise ConfigError(f"配置档 {profile.name} 引用的规则包有误：{exc.message}", profile.label) from None
     for extra in [*(config.get("rules") or []), *options.extra_rules]:
         rules += load_pack(extra, base=config.base)
     check_unique(rules)
@@ -292,6 +296,7 @@ def check_file(path: str, rules: list[Rule], params: dict[str, Any], meta: dict[
             return [PlanReport(path, None, None, error=exc.message)], set()
         reports, notes = [], set()
         for plan in plans:
+            notes |= {f"{path}：{note}" for note in plan.notes}
             ctx = Ctx(plan, params)
             findings = check_plan(plan, rules, ctx)
             notes |= ctx.extras.get("notes", set())
@@ -348,6 +353,17 @@ class _Worker:
             self.cache = ResultCache()
 
     def __call__(self, path: str) -> Outcome:
+        try:
+            return self._check(path)
+        except PlanlintError:
+            raise
+        except Exception as exc:  # a bug on one file must not cost the whole batch its results
+            if self.options.debug:
+                raise
+            message = f"内部错误（{type(exc).__name__}: {exc}），请加 --debug 重新运行并报告此问题"
+            return [PlanReport(path, None, None, error=message)], set()
+
+    def _check(self, path: str) -> Outcome:
         rules = _file_rules(self.ruleset, self.config, path)
         meta = _file_meta(self.options, self.config, path)
         key = self.cache.key(path, rules, self.ruleset.params, meta) if self.cache else None

@@ -121,6 +121,7 @@ class Plan:
     source: Location  # path, sheet, header row
     unknown_columns: list[Column] = field(default_factory=list)
     dropped: list[DroppedRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reader noticed (hidden sheets, nested tables)
 
     @property
     def path(self) -> str:

@@ -106,6 +106,7 @@ def check(paths, formats, output, fail_on, exit_zero, statistics, write_baseline
         report.reporter(fmt)  # fail fast on an unknown format, before the work
     options = run_options(**kw)
     options.progress = progress.progress
+    options.debug = debug
     result = engine.run(list(paths), options)
     if write_baseline:
         n = engine.write_baseline(result, write_baseline)

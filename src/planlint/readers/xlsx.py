@@ -103,11 +103,14 @@ def _read_sheet(path: str, book: CalamineWorkbook, name: str) -> Table | None:
     width = max(len(r) for r in values)
     rows: list[list[str]] = []
     fractions: list[tuple[int, int]] = []  # numbers that may be percentages
+    # Plans repeat the same texts (risk clauses, windows, bodies) down whole columns: keep one
+    # string per distinct text, so calamine's per-cell copies die with `values`.
+    shared: dict[str, str] = {}
     for i, row in enumerate(values):
         out = []
         for j, value in enumerate(row):
             if value.__class__ is str:
-                out.append(value)
+                out.append(shared.setdefault(value, value))
                 continue
             if value.__class__ is float and 0 < value <= 1:
                 fractions.append((i, j))

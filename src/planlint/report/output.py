@@ -37,7 +37,10 @@ def atomic_write(path: str | os.PathLike, data: bytes | str, encoding: str = "ut
     `-f xlsx:批注/` and `-o reports/x.html` name folders that may not exist yet."""
     from ..atomic import write_bytes
 
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PlanlintError(f"无法创建输出文件夹（{exc.strerror}），请换一个输出位置", str(path)) from None
     write_bytes(str(path), data.encode(encoding) if isinstance(data, str) else data)
 
 

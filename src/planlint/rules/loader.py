@@ -159,6 +159,7 @@ class Profile:
     params: dict[str, Any]
     severity: dict[str, str] = field(default_factory=dict)
     description: str = ""
+    label: str = ""  # the file it came from, for error messages
 
 
 def _bundled_names(folder: str) -> list[str]:
@@ -191,7 +192,7 @@ def load_profile(name_or_path: str, _seen: tuple[str, ...] = ()) -> Profile:
     params = {**(parent.params if parent else {}), **(data.get("params") or {})}
     severity = {**(parent.severity if parent else {}), **(data.get("severity") or {})}
     packs = data.get("packs") or (parent.packs if parent else [])
-    return Profile(data["profile"], list(packs), params, severity, data.get("description", ""))
+    return Profile(data["profile"], list(packs), params, severity, data.get("description", ""), label)
 
 
 @cache

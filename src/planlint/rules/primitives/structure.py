@@ -50,7 +50,8 @@ def contiguous(ctx: Ctx, task: None, field: str) -> Iterator[Hit]:
             continue
         n = int(text)
         if previous is not None and n > previous + 1:
-            missing = "、".join(str(i) for i in range(previous + 1, n))
+            gap = range(previous + 1, n)
+            missing = "、".join(map(str, gap[:10])) + (f"等{len(gap)}个" if len(gap) > 10 else "")
             yield field_hit(ctx.plan, t, field, missing=missing, previous=previous)
         previous = n
 
