@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, run_cli
 
 HERE = Path(__file__).resolve().parent
 BAD = HERE / "bad_inputs"
@@ -21,17 +21,7 @@ import make_bad_inputs  # noqa: E402
 MODEL = SAMPLES / "示范-某县2025年度内部双随机抽查工作计划.xlsx"
 
 
-def run(*args: str, monkeypatch, capsys) -> tuple[int, str, str]:
-    """`planlint ARGS` in this process, through the console entry point (so that errors are
-    turned into messages exactly as for a user)."""
-    from planlint.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["planlint", *args])
-    with pytest.raises(SystemExit) as info:
-        main()
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err and "内部错误" not in out + err, out + err
-    return info.value.code, out, err
+run = run_cli
 
 
 @pytest.fixture

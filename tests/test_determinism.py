@@ -6,25 +6,16 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, run_cli
 
 BAD = Path(__file__).resolve().parent / "bad_inputs"
 MODEL = "示范-某县2025年度内部双随机抽查工作计划.xlsx"
 
 
-def run(*args: str, monkeypatch, capsys) -> tuple[int, str, str]:
-    from planlint.cli import main
-
-    monkeypatch.setattr(sys, "argv", ["planlint", *args])
-    with pytest.raises(SystemExit) as info:
-        main()
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err and "内部错误" not in out + err, out + err
-    return info.value.code, out, err
+run = run_cli
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import zlib
 from pathlib import Path
 
 import pytest
+from conftest import CHROMIUM_FLAGS
 from report_fixtures import HYPERLINK, make_result
 
 from planlint.report import ReportOptions, write
@@ -18,18 +19,8 @@ from planlint.report.html import render
 from planlint.result import PlanReport
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-    "--force-color-profile=srgb",  # so the screenshot's pixels are the page's CSS colours
-]
+# so the screenshot's pixels are the page's CSS colours
+HEADLESS_FLAGS = ["--headless", *CHROMIUM_FLAGS, "--force-color-profile=srgb"]
 
 
 def _result():
@@ -71,7 +62,7 @@ def _chromium() -> str:
 
 
 def _run_chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [_chromium(), *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args]
+    cmd = [_chromium(), *HEADLESS_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args]
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True)
 
 

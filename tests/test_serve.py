@@ -15,7 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import SAMPLES
+from conftest import CHROMIUM_FLAGS, SAMPLES
 from starlette.testclient import TestClient
 
 from planlint import engine
@@ -291,18 +291,6 @@ def test_busy_port_is_a_clear_message():
 
 
 # ---------------------------------------------------------------- in the browser
-
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-]
-
 
 def _chromium() -> str:
     path = shutil.which("chromium") or shutil.which("chromium-browser")
