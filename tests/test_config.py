@@ -7,7 +7,8 @@ import shutil
 import pytest
 from conftest import SAMPLES
 
-from planlint.engine import RunOptions, run, write_baseline
+from planlint.engine import RunOptions, run
+from planlint.suppress import write_baseline
 
 ZEZHOU = "泽州县市场监督管理局2023年度内部双随机抽查工作计划.xlsx"
 

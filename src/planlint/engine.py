@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import gc
-import json
 import os
-import string
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from .config import Config, find_config, load_config_file
 from .errors import ConfigError, PlanlintError, ReadError
 from .findings import SEVERITY_RANK, Finding
-from .pipeline import KNOWN_UNSUPPORTED, SUPPORTED, load_plans
+from .pipeline import discover, load_plans
 from .plan import KIND_NAMES, LEVEL_NAMES, Plan
 from .result import CheckResult, PlanReport
 from .rules.loader import (
@@ -25,13 +22,12 @@ from .rules.loader import (
     check_unique,
     load_pack,
     load_profile,
-    matches,
     select_rules,
 )
 from .rules.model import Rule
 from .rules.registry import PRIMITIVES, Ctx, Hit
-
-META_KEYS = ("year", "level", "kind", "place", "issuer")
+from .suppress import apply_baseline, apply_waivers
+from .templating import render
 
 
 @dataclass(slots=True)
@@ -90,91 +86,6 @@ def build_ruleset(options: RunOptions, config: Config) -> RuleSet:
     )
     params = {**profile.params, **(config.get("params") or {}), **options.params}
     return RuleSet(enabled, params, profile, rules)
-
-
-def discover(paths: Iterable[str]) -> list[str]:
-    """Files to check: explicit files as given, folders walked for plan formats (sorted)."""
-    files: list[str] = []
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for root, dirs, names in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(names):
-                    suffix = Path(name).suffix.lower()
-                    if name.startswith(("~$", ".")) or ".fixed." in name:
-                        continue
-                    if suffix in SUPPORTED or suffix in KNOWN_UNSUPPORTED:
-                        files.append(os.path.join(root, name))
-        elif p.exists():
-            files.append(str(p))
-        else:
-            raise PlanlintError("文件或文件夹不存在，请检查路径", raw)
-    return files
-
-
-class _Formatter(string.Formatter):
-    """str.format for message templates: a missing name stays visible instead of raising."""
-
-    def get_value(self, key: Any, args: Any, kwargs: dict[str, Any]) -> Any:
-        return kwargs.get(key, "{" + str(key) + "}") if isinstance(key, str) else super().get_value(key, args, kwargs)
-
-    def format_field(self, value: Any, format_spec: str) -> str:
-        return "" if value is None else super().format_field(value, format_spec)
-
-
-_FORMAT = _Formatter()
-
-
-@lru_cache(maxsize=1024)
-def _compile(template: str) -> tuple[tuple[str, str, tuple[str, ...], str | None, str], ...] | None:
-    """A template as (literal, name, attributes, conversion, spec) parts, parsed once; None when it
-    uses anything but `{name.attr!c:spec}` fields (indexing, positional or nested fields), which
-    render() then hands to string.Formatter."""
-    parts = []
-    try:
-        for literal, field_name, spec, conversion in _FORMAT.parse(template):
-            if field_name is None:
-                parts.append((literal, "", (), None, ""))
-                continue
-            first, *attrs = field_name.split(".")
-            if not first.isidentifier() or not all(a.isidentifier() for a in attrs) or "{" in (spec or ""):
-                return None
-            parts.append((literal, first, tuple(attrs), conversion, spec or ""))
-    except ValueError:
-        return None
-    return tuple(parts)
-
-
-def render(template: str, variables: dict[str, Any]) -> str:
-    """str.format with the message-template rules of _Formatter: a missing name stays visible,
-    None renders empty, and a template that cannot be filled is shown as written."""
-    parts = _compile(template)
-    if parts is None:
-        try:
-            return _FORMAT.vformat(template, (), variables)
-        except (AttributeError, ValueError, IndexError, KeyError):
-            return template
-    out = []
-    try:
-        for literal, name, attrs, conversion, spec in parts:
-            out.append(literal)
-            if not name:
-                continue
-            value = variables.get(name, _MISSING)
-            if value is _MISSING:
-                value = "{" + name + "}"
-            for attr in attrs:
-                value = getattr(value, attr)
-            if conversion:
-                value = _FORMAT.convert_field(value, conversion)
-            out.append("" if value is None else format(value, spec))
-    except (AttributeError, ValueError, IndexError, KeyError):
-        return template
-    return "".join(out)
-
-
-_MISSING = object()
 
 
 def applies(rule: Rule, plan: Plan) -> bool:
@@ -402,7 +313,7 @@ def run(paths: list[str], options: RunOptions | None = None) -> CheckResult:
     _run_plan_set(reports, ruleset, config, superiors, options, notes)
 
     rules_by_id = {r.id: r for r in ruleset.rules}
-    _apply_waivers(reports, config, ruleset)
+    apply_waivers(reports, config, ruleset.all_rules, ruleset.rules)
     if options.baseline or config.get("baseline"):
         apply_baseline(reports, options.baseline or config.resolve(config.get("baseline")))
     for r in reports:
@@ -432,87 +343,3 @@ def _run_plan_set(reports: list[PlanReport], ruleset: RuleSet, config: Config, s
                                             ruleset.params, plans, superiors, extras)
             report.findings.extend(found)
             notes |= more
-
-
-def _waiver_matches(w: dict[str, Any], f: Finding, rule: Rule | None, rel: str) -> bool:
-    import fnmatch
-
-    if not (matches(rule, w["rule"]) if rule else w["rule"] in (f.rule_id, f.slug)):
-        return False
-    if w.get("file") and not (fnmatch.fnmatch(rel, w["file"]) or fnmatch.fnmatch(Path(rel).name, w["file"])):
-        return False
-    if "task" in w and str(w["task"]) != (f.task_seq or ""):
-        return False
-    return not ("cell" in w and w["cell"].upper() != f.location.cell)
-
-
-def _apply_waivers(reports: list[PlanReport], config: Config, ruleset: RuleSet) -> None:
-    waivers = config.get("waivers") or []
-    if not waivers:
-        return
-    rules = {r.id: r for r in ruleset.all_rules}
-    used = [False] * len(waivers)
-    for report in reports:
-        rel = config.relative(report.path)
-        kept = []
-        for f in report.findings:
-            rule = rules.get(f.rule_id)
-            hit = next((i for i, w in enumerate(waivers)
-                        if _waiver_matches(w, f, rule, rel)), None)
-            if hit is None:
-                kept.append(f)
-            else:
-                used[hit] = True
-        report.findings = kept
-    unused_rule = next((r for r in ruleset.rules if r.slug == "waiver-unused"), None)
-    if unused_rule is None or config.path is None:
-        return
-    from .table import Location
-
-    for i, w in enumerate(waivers):
-        if not used[i]:
-            where = "、".join(f"{k}={w[k]}" for k in ("rule", "file", "task", "cell") if k in w)
-            finding = Finding(
-                unused_rule.id, unused_rule.slug, unused_rule.severity,
-                render(unused_rule.message, {"waiver": where, "reason": w["reason"], "index": i + 1}),
-                render(unused_rule.fix, {"waiver": where, "index": i + 1}),
-                Location(str(config.path), None, 0), basis=unused_rule.basis,
-            )
-            reports.append(PlanReport(str(config.path), None, None, [finding]))
-
-
-def baseline_key(path: str, f: Finding) -> str:
-    return json.dumps([Path(path).as_posix(), f.slug, f.task_seq or ""], ensure_ascii=False)
-
-
-def write_baseline(result: CheckResult, out: str) -> int:
-    counts: dict[str, int] = {}
-    for r in result.reports:
-        for f in r.findings:
-            k = baseline_key(r.path, f)
-            counts[k] = counts.get(k, 0) + 1
-    entries = [dict(zip(("file", "rule", "task"), json.loads(k)), count=n) for k, n in sorted(counts.items())]
-    from .atomic import write_text
-
-    write_text(out, json.dumps({"version": 1, "tool": "planlint", "findings": entries}, ensure_ascii=False, indent=1) + "\n")
-    return sum(counts.values())
-
-
-def apply_baseline(reports: list[PlanReport], path: str) -> None:
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-        budget = {json.dumps([e["file"], e["rule"], e["task"]], ensure_ascii=False): int(e["count"])
-                  for e in data["findings"]}
-    except FileNotFoundError:
-        raise PlanlintError("基线文件不存在（先用 --write-baseline 生成）", path) from None
-    except (ValueError, KeyError, TypeError):
-        raise PlanlintError("基线文件格式错误，请用 --write-baseline 重新生成", path) from None
-    for r in reports:
-        kept = []
-        for f in r.findings:
-            k = baseline_key(r.path, f)
-            if budget.get(k, 0) > 0:
-                budget[k] -= 1
-            else:
-                kept.append(f)
-        r.findings = kept

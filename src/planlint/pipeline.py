@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
-from .errors import ReadError
+from .errors import PlanlintError, ReadError
 from .plan import Plan
 from .readers import SUPPORTED
 
-__all__ = ["KNOWN_UNSUPPORTED", "SUPPORTED", "load_plans"]
+__all__ = ["KNOWN_UNSUPPORTED", "SUPPORTED", "discover", "load_plans"]
 
 # Formats a folder walk picks up only so that the reader can say what to do with them.
 KNOWN_UNSUPPORTED = (".xls", ".doc", ".et", ".wps", ".pdf", ".ods")
@@ -35,3 +38,24 @@ def load_plans(path: str, meta: dict[str, Any] | None = None) -> list[Plan]:
     if not plans:
         raise first_error or ReadError("文件中没有找到表格，请确认这是抽查工作计划表", path)
     return plans
+
+
+def discover(paths: Iterable[str]) -> list[str]:
+    """Files to check: explicit files as given, folders walked for plan formats (sorted)."""
+    files: list[str] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, names in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    suffix = Path(name).suffix.lower()
+                    if name.startswith(("~$", ".")) or ".fixed." in name:
+                        continue
+                    if suffix in SUPPORTED or suffix in KNOWN_UNSUPPORTED:
+                        files.append(os.path.join(root, name))
+        elif p.exists():
+            files.append(str(p))
+        else:
+            raise PlanlintError("文件或文件夹不存在，请检查路径", raw)
+    return files

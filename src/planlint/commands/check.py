@@ -109,7 +109,9 @@ def check(paths, formats, output, fail_on, exit_zero, statistics, write_baseline
     options.debug = debug
     result = engine.run(list(paths), options)
     if write_baseline:
-        n = engine.write_baseline(result, write_baseline)
+        from ..suppress import write_baseline as save_baseline
+
+        n = save_baseline(result, write_baseline)
         click.echo(f"已把 {n} 个问题写入基线文件 {write_baseline}", err=True)
     for fmt, out in outputs:
         report.write(fmt, result, out, statistics=statistics, color=color)

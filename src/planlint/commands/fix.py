@@ -101,12 +101,12 @@ def fix(paths, unsafe_fixes, diff, output, exit_non_zero_on_fix, debug, **kw):
     默认只应用安全修复（写法规范化、错别字、空白与标点）；--unsafe-fixes 还会应用可能改变含义的修复。
     退出码：0 成功；1 有修改且给了 --exit-non-zero-on-fix；2 用法错误或文件无法读取。
     """
-    from .. import engine
     from ..errors import PlanlintError
+    from ..pipeline import discover
     from ..report.output import atomic_write, refuse_input
 
     options = run_options(superior=(), baseline=None, population=None, jobs=1, **kw)
-    files = engine.discover(list(paths))
+    files = discover(list(paths))
     if not files:
         raise PlanlintError("没有找到可修复的文件", " ".join(paths))
     targets = _targets(files, output)

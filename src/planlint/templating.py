@@ -1,0 +1,76 @@
+"""Message and fix templates: str.format fields (`{raw}`, `{value.end}`) filled from a hit's variables.
+
+A template is parsed once; a missing name stays visible as `{name}` instead of raising, None renders
+empty, and a template that cannot be filled is shown as written — a report never fails on a template.
+"""
+
+from __future__ import annotations
+
+import string
+from functools import lru_cache
+from typing import Any
+
+
+class _Formatter(string.Formatter):
+    """str.format for message templates: a missing name stays visible instead of raising."""
+
+    def get_value(self, key: Any, args: Any, kwargs: dict[str, Any]) -> Any:
+        return kwargs.get(key, "{" + str(key) + "}") if isinstance(key, str) else super().get_value(key, args, kwargs)
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        return "" if value is None else super().format_field(value, format_spec)
+
+
+_FORMAT = _Formatter()
+
+
+@lru_cache(maxsize=1024)
+def _compile(template: str) -> tuple[tuple[str, str, tuple[str, ...], str | None, str], ...] | None:
+    """A template as (literal, name, attributes, conversion, spec) parts, parsed once; None when it
+    uses anything but `{name.attr!c:spec}` fields (indexing, positional or nested fields), which
+    render() then hands to string.Formatter."""
+    parts = []
+    try:
+        for literal, field_name, spec, conversion in _FORMAT.parse(template):
+            if field_name is None:
+                parts.append((literal, "", (), None, ""))
+                continue
+            first, *attrs = field_name.split(".")
+            if not first.isidentifier() or not all(a.isidentifier() for a in attrs) or "{" in (spec or ""):
+                return None
+            parts.append((literal, first, tuple(attrs), conversion, spec or ""))
+    except ValueError:
+        return None
+    return tuple(parts)
+
+
+def render(template: str, variables: dict[str, Any]) -> str:
+    """str.format with the message-template rules of _Formatter: a missing name stays visible,
+    None renders empty, and a template that cannot be filled is shown as written."""
+    parts = _compile(template)
+    if parts is None:
+        try:
+            return _FORMAT.vformat(template, (), variables)
+        except (AttributeError, ValueError, IndexError, KeyError):
+            return template
+    out = []
+    try:
+        for literal, name, attrs, conversion, spec in parts:
+            out.append(literal)
+            if not name:
+                continue
+            value = variables.get(name, _MISSING)
+            if value is _MISSING:
+                value = "{" + name + "}"
+            for attr in attrs:
+                value = getattr(value, attr)
+            if conversion:
+                value = _FORMAT.convert_field(value, conversion)
+            out.append("" if value is None else format(value, spec))
+    except (AttributeError, ValueError, IndexError, KeyError):
+        return template
+    return "".join(out)
+
+
+
+_MISSING = object()
