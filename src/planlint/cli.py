@@ -18,6 +18,7 @@ COMMANDS = {
     "rules": "rules_cmd:rules",
     "explain": "rules_cmd:explain",
     "test-rules": "rules_cmd:test_rules",
+    "diff": "diff:diff",
     "serve": "serve:serve",
 }
 
@@ -46,7 +47,8 @@ def main() -> None:
 
     debug = "--debug" in sys.argv
     try:
-        cli.main(standalone_mode=False)
+        rv = cli.main(standalone_mode=False)
+        sys.exit(rv if isinstance(rv, int) else 0)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
