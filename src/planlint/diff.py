@@ -290,7 +290,8 @@ def _window(a: Window, b: Window, year: int) -> list[tuple[str, str]]:
 
 
 def _parts(text: str) -> set[str]:
-    return {p for p in (plain(s) for s in _LIST_SEP.split(text)) if p}
+    """List items of a scope or items cell; a closing 等 ("and the like") is not part of the item."""
+    return {p for p in (plain(s).removesuffix("等") for s in _LIST_SEP.split(text)) if p}
 
 
 def _listed(a: str, b: str, key: str) -> list[tuple[str, str]]:

@@ -35,6 +35,11 @@ def labels(td: TaskDiff) -> list[str]:
     return out
 
 
+def notes(td: TaskDiff) -> list[str]:
+    """What the classified changes say in words, each once."""
+    return list(dict.fromkeys(n for c in td.changes for n in c.notes))
+
+
 def _describe(task: Task) -> str:
     return "\n".join(f"{FIELD_NAMES[k]}：{_one_line(task.text(k))}" for k in SUMMARY_KEYS if task.text(k))
 
@@ -140,7 +145,24 @@ def _task_json(td: TaskDiff) -> dict:
 
 
 def to_dict(diffs: list[PlanDiff]) -> dict:
-    """The JSON document (version 1). Unchanged tasks are counted in the summary, not listed."""
+    """The JSON document (version 1, stable; fields are only ever added). Unchanged tasks are
+    counted in the summary, not listed:
+
+        {"version": 1, "tool": "planlint", "command": "diff", "old": "…", "new": "…",
+         "plans": [{"old": {"path", "sheet", "plan": {meta}, "tasks": n}, "new": {…},
+                    "summary": {"added", "removed", "changed", "cosmetic", "renumbered",
+                                "unchanged", "new_findings"},
+                    "tasks": [{"status": "added|removed|changed|cosmetic|renumbered",
+                               "old_seq", "new_seq", "name", "match", "kinds": ["ratio-lowered"…],
+                               "labels": ["抽查比例降低"…],
+                               "changes": [{"field", "label", "old", "new", "cosmetic", "kinds",
+                                            "notes", "findings": ["PL301"…]}],
+                               "findings": [finding as in the check JSON report]}],
+                    "plan_findings": [finding…]}],
+         "summary": {the plans' summaries added up}}
+
+    `kinds` are the codes of planlint.diff.KINDS; a change's `findings` name the rules of the
+    task's `findings` that are about that field."""
     total: dict[str, int] = {}
     plans = []
     for d in diffs:
@@ -253,7 +275,7 @@ def render_html(diffs: list[PlanDiff]) -> str:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     groups = [(STATUS_NAMES[s], s) for s in (ADDED, REMOVED, CHANGED, COSMETIC, RENUMBERED)]
     return env.get_template("diff.html").render(
-        diffs=diffs, groups=groups, labels=labels, before_after=before_after, plan_label=_plan_label,
+        diffs=diffs, groups=groups, labels=labels, notes=notes, before_after=before_after, plan_label=_plan_label,
         summary_line=_summary_line, version=__version__,
     )
 

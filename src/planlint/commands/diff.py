@@ -36,8 +36,8 @@ def _checked(path: str, options) -> list:
 
 
 @click.command()
-@click.argument("old", type=click.Path())
-@click.argument("new", type=click.Path())
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
 @click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="输出格式；xlsx 为可附在报备材料中的调整情况表")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="输出文件（xlsx 必须指定）")
