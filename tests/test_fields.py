@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import json
 from decimal import Decimal
 from importlib.resources import files
@@ -37,6 +39,29 @@ def test_golden_has_one_entry_per_string() -> None:
     for kind, entries in GOLDEN.items():
         texts = [e["text"] for e in entries]
         assert len(texts) == len(set(texts)), kind
+
+
+@pytest.fixture
+def pure_parser(monkeypatch: pytest.MonkeyPatch):
+    """fields.parse running on the pure-Python Lark parser, as where lark-cython has no wheel."""
+    monkeypatch.setattr(fields, "_parser", functools.lru_cache(maxsize=1)(lambda: fields.build_parser(False)))
+    fields._parse_raw.cache_clear()
+    fields._parse_normalized.cache_clear()
+    yield
+    fields._parse_raw.cache_clear()
+    fields._parse_normalized.cache_clear()
+
+
+def test_golden_with_the_pure_python_parser(pure_parser: None) -> None:
+    assert fields._parser().options._plugins == {}
+    wrong = [(kind, text) for kind, text, expected in CASES if compact(fields.parse(kind, text)) != expected]
+    assert wrong == []
+
+
+def test_lark_cython_runs_the_parser_where_installed() -> None:
+    installed = importlib.util.find_spec("lark_cython") is not None
+    assert (fields._accelerator() is not None) == installed
+    assert bool(fields._parser().options._plugins) == installed
 
 
 # Header cells of the four seed tables → parse kind (the tables' own wording, as in the seeds).
