@@ -20,11 +20,13 @@ import io
 import os
 import pickle
 import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .dirs import cache_dir
+from .plan import Plan, Task, pack_tasks, unpack_tasks
 
 # Bigger files are not stored: their pickles cost memory and disk out of proportion to typical plans.
 MAX_CACHED_TASKS = 20_000
@@ -37,16 +39,68 @@ class _Pickler(pickle.Pickler):
     which looks up the fields of every object: 5× slower to load, and a cached plan of 50 tasks
     holds about 800 of them."""
 
-    _fields: dict[type, tuple[str, ...]] = {}
+    _fields: dict[type, tuple[str, ...] | None] = {}  # None: not a slotted dataclass
 
     def reducer_override(self, obj: Any) -> Any:
+        # Called for every object that is not a plain str, int, list, dict …: keep it cheap.
         cls = type(obj)
-        names = self._fields.get(cls)
+        if cls is Plan:
+            return _plan, _plan_state(obj)
+        try:
+            names = self._fields[cls]
+        except KeyError:
+            slotted = dataclasses.is_dataclass(cls) and "__slots__" in cls.__dict__
+            names = self._fields[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.init) if slotted else None
         if names is None:
-            if not (dataclasses.is_dataclass(cls) and "__slots__" in cls.__dict__):
-                return NotImplemented
-            names = self._fields[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.init)
+            return NotImplemented
         return cls, tuple(getattr(obj, n) for n in names)
+
+
+class LazyTasks(Sequence):
+    """A plan's tasks as they come back from a `--jobs` worker or the cache: unpickled on first use.
+    A batch's parent process mostly needs each plan's metadata, task count and findings (the text and
+    JSON reports, the plan-set rules without a superior plan), and unpickling 11 Fields per task of
+    every plan was most of its work."""
+
+    __slots__ = ("_blob", "_count", "_tasks")
+
+    def __init__(self, blob: bytes, count: int) -> None:
+        self._blob: bytes | None = blob
+        self._count = count
+        self._tasks: list[Task] | None = None
+
+    def _load(self) -> list[Task]:
+        if self._tasks is None:
+            self._tasks = unpack_tasks(loads(self._blob))
+            self._blob = None
+        return self._tasks
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._load()[index]
+
+    def __iter__(self) -> Iterator[Task]:
+        return iter(self._load())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LazyTasks({self._count} tasks, {'loaded' if self._tasks is not None else 'not loaded'})"
+
+
+def _plan_state(plan: Plan) -> tuple:
+    tasks = plan.tasks
+    blob = tasks._blob if isinstance(tasks, LazyTasks) and tasks._blob is not None else dumps(pack_tasks(tasks))
+    return (plan.meta, blob, len(tasks), plan.columns, plan.source, plan.unknown_columns, plan.dropped, plan.notes)
+
+
+def _plan(meta, blob, count, columns, source, unknown_columns, dropped, notes) -> Plan:
+    return Plan(meta, LazyTasks(blob, count), columns, source, unknown_columns, dropped, notes)  # type: ignore[arg-type]
 
 
 def dumps(value: Any) -> bytes:

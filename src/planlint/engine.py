@@ -229,7 +229,8 @@ def _check_all(files: list[str], jobs: int, work: _Worker, progress: Callable | 
     workers = min((os.cpu_count() or 1) if jobs <= 0 else jobs, len(files))
     # The worker (rules, config, cache) goes to each process once, not with every chunk of paths.
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_pool, initargs=(work,)) as pool:
-        results = pool.map(_pool_work, files, chunksize=max(1, min(64, len(files) // (workers * 4))))
+        # Small chunks: a big last chunk leaves the other workers idle at the end of the batch.
+        results = pool.map(_pool_work, files, chunksize=max(1, min(8, len(files) // (workers * 8))))
         if progress:
             results = progress(results, len(files), "检查")
         return [loads(r) for r in results]

@@ -147,14 +147,25 @@ def window_outside_superior(ctx: Ctx, task: None) -> Iterator[Hit]:
                                 superior_end=theirs.end, **_sup_vars(m, sup))
 
 
+def _joint_plans(ctx: Ctx) -> dict[str, list[Plan]]:
+    """The run's joint plans by place, indexed once per run (ctx.extras is shared by its plans):
+    a batch of a thousand internal plans would otherwise scan every plan for each."""
+    index = ctx.extras.get("joint_plans")
+    if index is None:
+        index = ctx.extras["joint_plans"] = {}
+        for p in [*ctx.plans, *ctx.superiors]:
+            if p.meta.kind == "joint" and p.meta.place:
+                index.setdefault(p.meta.place, []).append(p)
+    return index
+
+
 @primitive("internal_joint_duplicate", ("plan-set",))
 def internal_joint_duplicate(ctx: Ctx, task: None) -> Iterator[Hit]:
     """An internal-plan task that the same place's joint plan already covers."""
     plan = ctx.plan
     if plan.meta.kind != "internal":
         return
-    joints = [p for p in [*ctx.plans, *ctx.superiors] if p is not plan and p.meta.kind == "joint"
-              and p.meta.place and p.meta.place == plan.meta.place and _same_year(ctx, plan, p)]
+    joints = [p for p in _joint_plans(ctx).get(plan.meta.place or "", ()) if p is not plan and _same_year(ctx, plan, p)]
     for joint in joints:
         for m in matches(ctx, plan, joint).values():
             yield field_hit(plan, m.task, "name", joint_plan=joint.meta.title or joint.path,
