@@ -91,7 +91,7 @@ def make_plan(path: str, sheet: str | None = SHEET) -> Plan:
         row = 3 if i == 0 else 4 + i
         task = Task(values[0], fields(values, row), loc(row))
         if i == 0:
-            task.continuation.append({"items": Field("items", CONTINUATION, loc(4, 3))})
+            task.add_continuation({"items": Field("items", CONTINUATION, loc(4, 3))})
         tasks.append(task)
     columns = {k: Column(k, c - 1, h, loc(2, c)) for c, (k, h) in enumerate(zip(KEYS, HEADERS), start=1)}
     meta = PlanMeta(

@@ -263,7 +263,7 @@ class _Builder:
                 self.drop(i, banner)
                 continue
             if tasks and (seq or name) and self.empty_or_covered(i, seq) and self.empty_or_covered(i, name):
-                tasks[-1].continuation.append(self.make_fields(i, ordered, own_only=True))
+                tasks[-1].add_continuation(self.make_fields(i, ordered, own_only=True))
                 continue
             task_fields = self.make_fields(i, ordered, own_only=False)
             seq_text = task_fields["seq"].text if "seq" in task_fields else ""

@@ -8,11 +8,12 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from .config import Config, find_config, load_config_file
 from .errors import ConfigError, PlanlintError, ReadError
-from .findings import SEVERITY_RANK, Finding
+from .findings import SEVERITY_RANK, Edit, Finding
 from .pipeline import discover, load_plans
 from .plan import KIND_NAMES, LEVEL_NAMES, Plan
 from .result import CheckResult, PlanReport
@@ -125,17 +126,25 @@ def make_finding(rule: Rule, hit: Hit, ctx: Ctx) -> Finding:
     severity = rule.severity
     if hit.severity and SEVERITY_RANK[hit.severity] < SEVERITY_RANK[severity]:
         severity = hit.severity
+    location = hit.location
+    # A large plan gives tens of thousands of findings with a few hundred distinct texts (the same
+    # cell text, the same message): interned, they are stored once. Edits on the finding's own cell
+    # share its Location.
+    edits = hit.edits
+    if edits:
+        edits = tuple(Edit(location if e.location == location else e.location, e.old, intern(e.new), e.safe)
+                      for e in edits)
     return Finding(
         rule_id=rule.id,
         slug=rule.slug,
         severity=severity,
-        message=render(rule.message, variables),
-        fix=render(rule.fix, variables),
-        location=hit.location,
+        message=intern(render(rule.message, variables)),
+        fix=intern(render(rule.fix, variables)),
+        location=location,
         field=hit.field,
         task_seq=(task.seq or None) if task else None,
         basis=rule.basis,
-        edits=hit.edits,
+        edits=edits,
     )
 
 

@@ -88,7 +88,11 @@ class Task:
     seq: str
     fields: dict[str, Field]
     location: Location
-    continuation: list[dict[str, Field]] = field(default_factory=list)
+    # () until a continuation row is found (most tasks have none: no empty list per task)
+    continuation: list[dict[str, Field]] | tuple[()] = ()
+
+    def add_continuation(self, fields: dict[str, Field]) -> None:
+        self.continuation = [*self.continuation, fields]
 
     def get(self, key: str) -> Field | None:
         return self.fields.get(key)
@@ -124,7 +128,8 @@ def unpack_tasks(packed: list[tuple]) -> list[Task]:
     def fields(items: list[tuple]) -> dict[str, Field]:
         return {k: at(key, raw, where, row, col, value) for k, key, raw, value, where, row, col in items}
 
-    return [Task(seq, fields(own), Location(*loc), [fields(c) for c in cont]) for seq, loc, own, cont in packed]
+    return [Task(seq, fields(own), Location(*loc), [fields(c) for c in cont] if cont else ())
+            for seq, loc, own, cont in packed]
 
 
 @dataclass(frozen=True, slots=True)

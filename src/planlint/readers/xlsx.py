@@ -97,9 +97,11 @@ def _has_images(path: str) -> bool:
 def _read_sheet(path: str, book: CalamineWorkbook, name: str) -> Table | None:
     sheet = book.get_sheet_by_name(name)
     values = sheet.to_python(skip_empty_area=True)
-    if not values or sheet.start is None:
+    start, merges = sheet.start, sheet.merged_cell_ranges or []
+    del sheet  # calamine's own copy of the cells (as big as `values`) is not needed past this point
+    if not values or start is None:
         return None
-    top, left = sheet.start  # 0-based position of values[0][0] in the sheet
+    top, left = start  # 0-based position of values[0][0] in the sheet
     width = max(len(r) for r in values)
     rows: list[list[str]] = []
     fractions: list[tuple[int, int]] = []  # numbers that may be percentages
@@ -124,7 +126,7 @@ def _read_sheet(path: str, book: CalamineWorkbook, name: str) -> Table | None:
         for i, j in fractions:
             if (top + i, left + j) in percent:
                 rows[i][j] = _percent(values[i][j])
-    covered = _fill_merges(rows, sheet.merged_cell_ranges or [], top, left)
+    covered = _fill_merges(rows, merges, top, left)
     return Table(
         path=path,
         sheet=name,

