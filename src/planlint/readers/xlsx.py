@@ -107,17 +107,18 @@ def _read_sheet(path: str, book: CalamineWorkbook, name: str) -> Table | None:
     fractions: list[tuple[int, int]] = []  # numbers that may be percentages
     # Plans repeat the same texts (risk clauses, windows, bodies) down whole columns: keep one
     # string per distinct text, so calamine's per-cell copies die with `values`.
-    shared: dict[str, str] = {}
+    share = {}.setdefault
+
+    def other(value: object, i: int, j: int) -> str:
+        if value.__class__ is float and 0 < value <= 1:
+            fractions.append((i, j))
+        return _render(value)
+
     for i, row in enumerate(values):
-        out = []
-        for j, value in enumerate(row):
-            if value.__class__ is str:
-                out.append(shared.setdefault(value, value))
-                continue
-            if value.__class__ is float and 0 < value <= 1:
-                fractions.append((i, j))
-            out.append(_render(value))
-        out.extend([""] * (width - len(out)))
+        # a comprehension, not a loop of appends: this runs once per cell of the sheet
+        out = [share(v, v) if v.__class__ is str else other(v, i, j) for j, v in enumerate(row)]
+        if len(out) < width:
+            out.extend([""] * (width - len(out)))
         rows.append(out)
     if not any(c.strip() for r in rows for c in r):
         return None

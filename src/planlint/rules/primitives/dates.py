@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from ...findings import Edit
 from ...values import DatePoint, ParseError, Window
@@ -16,6 +17,7 @@ from .common import field_hit
 _MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
 
 
+@lru_cache(maxsize=64)
 def parse_month_day(text: str) -> tuple[int, int]:
     """A profile deadline such as `12月20日`."""
     m = _MONTH_DAY.fullmatch(str(text).strip())
