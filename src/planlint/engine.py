@@ -27,6 +27,7 @@ from .rules.loader import (
 )
 from .rules.model import Rule
 from .rules.registry import PRIMITIVES, Ctx, Hit
+from .rules.replay import replay_field, replayed_hits
 from .suppress import apply_baseline, apply_waivers
 from .templating import render
 
@@ -158,8 +159,9 @@ def _hits(rule: Rule, ctx: Ctx) -> Iterator[Hit]:
         yield from prim.fn(ctx, None, **args)
 
 
-def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx) -> list[Finding]:
-    """Cell, task and plan rules over one plan (plan-set rules run later, over the whole run)."""
+def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx, replay: bool = True) -> list[Finding]:
+    """Cell, task and plan rules over one plan (plan-set rules run later, over the whole run).
+    With `replay`, a cell rule reading one field runs once per distinct text (planlint.rules.replay)."""
     findings = []
     tasks = plan.tasks
     for rule in rules:
@@ -167,7 +169,10 @@ def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx) -> list[Finding]:
             continue
         fn = PRIMITIVES[rule.fn].fn
         args = {k: v for k, v in rule.check.items() if k != "fn"}
-        if rule.scope in ("cell", "task"):
+        key = replay_field(rule) if replay else None
+        if key is not None:
+            findings.extend(make_finding(rule, hit, ctx) for hit in replayed_hits(fn, args, key, tasks, ctx))
+        elif rule.scope in ("cell", "task"):
             # the hot loop of a large plan: one primitive call per task, nothing else per task
             for task in tasks:
                 for hit in fn(ctx, task, **args):
