@@ -198,23 +198,21 @@ class _Builder:
             return True
         return not self.rows[i][column.index].strip() or (i, column.index) in self.covered
 
-    def make_fields(self, i: int, columns: list[tuple[str, Column]], own_only: bool) -> dict[str, Field]:
+    def make_fields(self, i: int, columns: list[tuple[str, int, str | None]], own_only: bool) -> dict[str, Field]:
+        """Row i's cells as Fields; `columns` holds (key, column index, parse kind or None)."""
         row = self.rows[i]
-        t = self.t
-        number = t.row_numbers[i]
-        where, first_col, at = self.where, t.first_col, Field.at
+        number = self.t.row_numbers[i]
+        where, first_col, at, parse = self.where, self.t.first_col, Field.at, self.parse
         out: dict[str, Field] = {}
-        for key, column in columns:
-            j = column.index
+        for key, j, kind in columns:
             raw = row[j]
             if own_only and (not raw.strip() or (i, j) in self.covered):
                 continue
-            out[key] = at(key, raw, where, number, first_col + j, self.parse(key, raw))
+            out[key] = at(key, raw, where, number, first_col + j, parse(kind, raw) if kind else None)
         return out
 
-    def parse(self, key: str, raw: str) -> object:
-        kind = fields.FIELD_KINDS.get(key)
-        if kind is None or not raw.strip():
+    def parse(self, kind: str, raw: str) -> object:
+        if not raw.strip():
             return None
         cached = self._cache.get((kind, raw), self)
         if cached is self:  # identical cells are common (risk clauses): parse each text once
@@ -237,10 +235,10 @@ class _Builder:
                 break
         two_rows = self.is_subheader_row(h + 1, seq_col)
         known, unknown = self.columns(h, two_rows)
-        ordered = sorted(
-            [(k, c) for k, c in known.items()] + [(field_key(c), c) for c in unknown],
-            key=lambda kc: kc[1].index,
-        )
+        ordered = [
+            (key, column.index, fields.FIELD_KINDS.get(key))
+            for key, column in sorted([*known.items(), *((field_key(c), c) for c in unknown)], key=lambda kc: kc[1].index)
+        ]
         seq, name = known.get("seq"), known.get("name")
         seq_index = seq.index if seq else None
         tasks: list[Task] = []
