@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 
+@lru_cache(maxsize=1024)
 def column_letter(col: int) -> str:
     """1 → A, 27 → AA (Excel column names)."""
     letters = ""
@@ -40,8 +42,9 @@ class Location(NamedTuple):
         where = self.path
         if self.sheet:
             where += f":{self.sheet}"
-        if self.cell:
-            where += f"!{self.cell}" if self.sheet else f":{self.cell}"
+        cell = self.cell
+        if cell:
+            where += f"!{cell}" if self.sheet else f":{cell}"
         return where
 
     def to_json(self) -> dict:
