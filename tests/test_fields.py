@@ -269,3 +269,24 @@ def test_parse_command_error_has_caret_and_exit_1() -> None:
     assert caret_line == " " * (2 + 4) + "^"  # 3月— takes 4 columns (— is ambiguous-width: 1)
     payload = json.loads(result.stdout)
     assert [p["value"]["type"] for p in payload] == ["ParseError", "Window"]
+
+
+def test_an_accelerator_failure_falls_back_to_lark(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should lark-cython ever fail on a text where Lark would not, Lark's answer is used."""
+
+    class Broken:
+        def parse(self, text: str, start: str) -> None:
+            raise RuntimeError("accelerator bug")
+
+    pure = fields.build_parser(accelerated=False)
+    monkeypatch.setattr(fields, "_parser", lambda: Broken())
+    monkeypatch.setattr(fields, "_accelerator", lambda: {"stand-in": True})
+    monkeypatch.setattr(fields, "_error_parser", lambda: pure)
+    fields._parse_raw.cache_clear()
+    fields._parse_normalized.cache_clear()
+    try:
+        assert fields.parse("quota", "不低于5%；1次/年").canonical() == "不低于5%；1次/年"
+        assert fields.parse("window", "3月—13月").hint  # a ParseError, explained as before
+    finally:
+        fields._parse_raw.cache_clear()
+        fields._parse_normalized.cache_clear()

@@ -762,13 +762,18 @@ def _parse_normalized(kind: str, norm: str) -> Any:
     except _Invalid as err:
         return (err.pos, err.hint)
     except UnexpectedInput:
-        return _syntax_error(kind, norm)
+        return _reparse(kind, norm)
+    except Exception:
+        if _accelerator() is None:
+            raise
+        return _reparse(kind, norm)  # lark-cython failed where Lark would not: Lark decides
 
 
-def _syntax_error(kind: str, norm: str) -> Any:
-    """(offset in `norm`, hint) of a text the parser refused."""
+def _reparse(kind: str, norm: str) -> Any:
+    """The pure-Python parser's answer for a text the accelerated parser refused: the same grammar
+    refuses it too, and this parser can say where and why — (offset in `norm`, hint)."""
     try:
-        return _error_parser().parse(norm, start=kind)  # the same grammar: it refuses the text too
+        return _error_parser().parse(norm, start=kind)
     except _Invalid as err:
         return (err.pos, err.hint)
     except UnexpectedInput as err:
