@@ -57,3 +57,18 @@ def test_only_rules_that_read_one_field_are_replayed() -> None:
     assert by_id["PL508"] is None  # substitute without `fields` reads every cell
     assert by_id["PL503"] is None  # a task rule
     assert by_id["PL507"] is None  # partner_differs reads two fields
+
+
+def test_a_rule_over_several_columns_replays_the_repeated_ones(tmp_path: Path) -> None:
+    """text-normalize reads 13 columns: 抽查检查模式 repeats (replayed), task names do not (checked
+    task by task); both give a finding on each row's own cell, with its own edit."""
+    plan_file = tmp_path / "某县市场监督管理局2025年度内部双随机抽查工作计划.csv"
+    rows = ["某县市场监督管理局2025年度内部双随机抽查工作计划", "序号,抽查任务名称,抽查事项,抽查对象范围,抽查检查模式"]
+    rows += [f"{i},任务  {i},检查{i},企业{i},县抽县查  " for i in (1, 2, 3)]
+    plan_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    tidy = [f for f in findings(plan_file, replay=True) if f[0] == "PL509"]
+    assert sorted(loc.cell for _, _, loc, *_ in tidy) == ["B3", "B4", "B5", "E3", "E4", "E5"]
+    for _, _, loc, *_, edits in tidy:
+        assert [e.location for e in edits] == [loc]
+    assert tidy == [f for f in findings(plan_file, replay=False) if f[0] == "PL509"]
+    assert len({f[6] for f in tidy}) == 4  # the fixes: three names, one mode

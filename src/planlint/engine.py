@@ -27,7 +27,7 @@ from .rules.loader import (
 )
 from .rules.model import Rule
 from .rules.registry import PRIMITIVES, Ctx, Hit
-from .rules.replay import replay_field, replayed_hits
+from .rules.replay import replay_columns, replayed_hits
 from .suppress import apply_baseline, apply_waivers
 from .templating import render
 
@@ -133,7 +133,8 @@ def make_finding(rule: Rule, hit: Hit, ctx: Ctx) -> Finding:
     # share its Location.
     edits = hit.edits
     if edits:
-        edits = tuple(Edit(location if e.location == location else e.location, e.old, intern(e.new), e.safe)
+        edits = tuple(e if e.location is location and e.new is intern(e.new)
+                      else Edit(location if e.location == location else e.location, e.old, intern(e.new), e.safe)
                       for e in edits)
     return Finding(
         rule_id=rule.id,
@@ -161,7 +162,7 @@ def _hits(rule: Rule, ctx: Ctx) -> Iterator[Hit]:
 
 def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx, replay: bool = True) -> list[Finding]:
     """Cell, task and plan rules over one plan (plan-set rules run later, over the whole run).
-    With `replay`, a cell rule reading one field runs once per distinct text (planlint.rules.replay)."""
+    With `replay`, cell rules run once per distinct text of a column (planlint.rules.replay)."""
     findings = []
     tasks = plan.tasks
     for rule in rules:
@@ -169,9 +170,9 @@ def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx, replay: bool = True) -> 
             continue
         fn = PRIMITIVES[rule.fn].fn
         args = {k: v for k, v in rule.check.items() if k != "fn"}
-        key = replay_field(rule) if replay else None
-        if key is not None:
-            findings.extend(make_finding(rule, hit, ctx) for hit in replayed_hits(fn, args, key, tasks, ctx))
+        columns = replay_columns(rule, plan) if replay else None
+        if columns is not None:
+            findings.extend(make_finding(rule, hit, ctx) for hit in replayed_hits(fn, args, columns, ctx))
         elif rule.scope in ("cell", "task"):
             # the hot loop of a large plan: one primitive call per task, nothing else per task
             for task in tasks:

@@ -63,6 +63,9 @@ class Primitive:
     scopes: frozenset[str]
     args: dict[str, Any]  # JSON Schema "properties" of the arguments
     required: tuple[str, ...]
+    # Checks each cell named by its `fields` argument on its own: its hits on a cell depend only on
+    # that cell's text and the plan (so planlint.rules.replay may run it one field at a time).
+    cellwise: bool = False
 
     def schema(self) -> dict[str, Any]:
         return {
@@ -77,10 +80,14 @@ PRIMITIVES: dict[str, Primitive] = {}
 
 
 def primitive(
-    name: str, scopes: tuple[str, ...], args: dict[str, Any] | None = None, required: tuple[str, ...] = ()
+    name: str,
+    scopes: tuple[str, ...],
+    args: dict[str, Any] | None = None,
+    required: tuple[str, ...] = (),
+    cellwise: bool = False,
 ) -> Callable[[PrimitiveFn], PrimitiveFn]:
     def register(fn: PrimitiveFn) -> PrimitiveFn:
-        PRIMITIVES[name] = Primitive(name, fn, frozenset(scopes), args or {}, required)
+        PRIMITIVES[name] = Primitive(name, fn, frozenset(scopes), args or {}, required, cellwise)
         return fn
 
     return register

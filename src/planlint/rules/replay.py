@@ -1,10 +1,11 @@
-"""Cell rules that read one field run once per distinct text of that field in a plan.
+"""Cell rules run once per distinct text of a column, not once per cell.
 
 Plans repeat the same cells down whole columns (one risk clause, a few windows, modes and quotas for
-hundreds of tasks), and a cell rule's hits on a cell depend only on the cell's text and the plan.
-So for a rule whose check names exactly one field, the primitive runs on the first task with each
-text, and later tasks with the same text get the same hits moved to their own cell. A hit that does
-not sit on that cell (or an edit elsewhere) cannot be moved: such a text always runs the primitive.
+hundreds of tasks), and a cell rule's hits on a cell depend only on that cell's text and the plan.
+So a cell rule that reads one field, or whose primitive checks each of its `fields` on its own
+(`cellwise`), runs on the first task with each text of each column, and the other tasks with that
+text get the same hits moved to their own cell. A hit that does not sit on that cell (or an edit
+elsewhere) cannot be moved: for such a text the primitive runs on every task that has it.
 """
 
 from __future__ import annotations
@@ -13,12 +14,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..findings import Edit
-from ..plan import Task
+from ..plan import Plan, Task
 from ..table import Location
 from .model import Rule
 from .registry import FIELD, FIELDS, PRIMITIVES, Ctx, Hit, PrimitiveFn
-
-_MISS = object()
 
 
 def replay_field(rule: Rule) -> str | None:
@@ -37,6 +36,29 @@ def replay_field(rule: Rule) -> str | None:
     return keys.pop() if len(keys) == 1 else None
 
 
+def replay_columns(rule: Rule, plan: Plan) -> list[str] | None:
+    """The columns a cell rule can be replayed over, one at a time; None when it cannot be."""
+    key = replay_field(rule)
+    if key is not None:
+        return [key]
+    if rule.scope != "cell" or not PRIMITIVES[rule.fn].cellwise:
+        return None
+    fields = rule.check.get("fields")
+    return list(fields) if fields else list(dict.fromkeys(k for t in plan.tasks for k in t.fields))
+
+
+def _column(ctx: Ctx, key: str) -> dict[str | None, list[Task]]:
+    """The plan's tasks by the text of their cell `key` (None: no such cell), built once per plan."""
+    columns = ctx.extras.setdefault("columns_by_text", {})
+    index = columns.get(key)
+    if index is None:
+        index = columns[key] = {}
+        for task in ctx.plan.tasks:
+            f = task.fields.get(key)
+            index.setdefault(f.raw if f is not None else None, []).append(task)
+    return index
+
+
 def _cell(task: Task, key: str) -> Location:
     """Where field_hit puts a hit on `key`: the cell, or the row when the task has no such cell."""
     f = task.fields.get(key)
@@ -53,23 +75,32 @@ def _movable(hits: list[Hit], task: Task, key: str) -> bool:
 
 def _moved(hit: Hit, task: Task, key: str) -> Hit:
     here = _cell(task, key)
-    edits = tuple(Edit(here, e.old, e.new, e.safe) for e in hit.edits)
+    edits = tuple(Edit(here, e.old, e.new, e.safe) for e in hit.edits)  # e.new: interned by make_finding
     return Hit(here, key, task, hit.vars, edits, hit.severity)
 
 
-def replayed_hits(fn: PrimitiveFn, args: dict[str, Any], key: str, tasks: list[Task], ctx: Ctx) -> Iterator[Hit]:
-    """The hits of `fn` on every task, computed once per distinct text of field `key`."""
-    seen: dict[str | None, list[Hit] | None] = {}
-    for task in tasks:
-        f = task.fields.get(key)
-        text = f.raw if f is not None else None
-        template = seen.get(text, _MISS)
-        if template is _MISS:
-            hits = list(fn(ctx, task, **args))
-            seen[text] = hits if _movable(hits, task, key) else None
+def replayed_hits(fn: PrimitiveFn, args: dict[str, Any], keys: list[str], ctx: Ctx) -> Iterator[Hit]:
+    """The hits of `fn` on every task. A column whose texts repeat (on average on two tasks or more)
+    is replayed: the primitive runs once per distinct text, narrowed to that column through `fields`
+    when it checks several. The other columns (序号, task names …) are checked task by task, together."""
+    tasks = ctx.plan.tasks
+    several = "fields" in args or len(keys) > 1
+    repeated = [k for k in keys if 2 * len(_column(ctx, k)) <= len(tasks)]
+    for key in repeated:
+        narrowed = {**args, "fields": [key]} if several else args
+        for same in _column(ctx, key).values():
+            first = same[0]
+            hits = list(fn(ctx, first, **narrowed))
             yield from hits
-        elif template is None:
-            yield from fn(ctx, task, **args)
-        else:
-            for hit in template:
-                yield _moved(hit, task, key)
+            if _movable(hits, first, key):
+                for task in same[1:]:
+                    for hit in hits:
+                        yield _moved(hit, task, key)
+            else:
+                for task in same[1:]:
+                    yield from fn(ctx, task, **narrowed)
+    rest = [k for k in keys if k not in repeated]
+    if rest:
+        unrepeated = {**args, "fields": rest} if several else args
+        for task in tasks:
+            yield from fn(ctx, task, **unrepeated)

@@ -16,7 +16,7 @@ from .common import field_hit, normalize_body
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?=\s*年)")
 
 
-@primitive("year_matches", ("cell", "task"), {"fields": FIELDS}, required=("fields",))
+@primitive("year_matches", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
 def year_matches(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
     """A year in the text (`2022年加油站…`) other than the plan's year is usually copied from last year."""
     year = ctx.plan.meta.year
@@ -37,7 +37,7 @@ def year_matches(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
 _PLACE_SUFFIXES = ("省", "市", "县", "区")
 
 
-@primitive("place_matches", ("cell", "task"), {"fields": FIELDS}, required=("fields",))
+@primitive("place_matches", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
 def place_matches(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
     """The plan's own place written with the wrong suffix: 泽州市市场监督管理局 in a 泽州县 plan."""
     place = ctx.plan.meta.place or ""
@@ -135,6 +135,7 @@ def _typo_pattern(pairs: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
     ("cell", "task"),
     {"map": {"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1}, "fields": FIELDS},
     required=("map",),
+    cellwise=True,
 )
 def substitute(ctx: Ctx, task, map: dict[str, str], fields: list[str] = ()) -> Iterator[Hit]:
     """Known typos, as literal text (no regular expressions from rule files: nothing can backtrack)."""
@@ -179,7 +180,7 @@ def tidy(text: str) -> str:
     return new
 
 
-@primitive("tidy_text", ("cell", "task"), {"fields": FIELDS}, required=("fields",))
+@primitive("tidy_text", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
 def tidy_text(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
     get = task.fields.get  # the hot loop of the pack: one call per cell of every task
     for key in fields:

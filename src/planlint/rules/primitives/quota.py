@@ -13,7 +13,7 @@ from ..registry import FIELD, FIELDS, WORDS, Ctx, Hit, primitive
 from .common import field_hit
 
 
-@primitive("parses", ("cell", "task"), {"fields": FIELDS}, required=("fields",))
+@primitive("parses", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
 def parses(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
     """Typed cells that do not parse, with the offset (1-based, as people count) and a hint."""
     for key in fields:

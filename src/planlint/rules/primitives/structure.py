@@ -19,7 +19,7 @@ def columns_present(ctx: Ctx, task: None, fields: list[str], any_of: list[list[s
         yield Hit(plan.source, field=key, vars={"col": FIELD_NAMES.get(key, key), "raw": ""})
 
 
-@primitive("required", ("cell", "task"), {"fields": FIELDS}, required=("fields",))
+@primitive("required", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
 def required(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
     """Cells that must not be empty (only where the plan has the column at all)."""
     for key in fields:
