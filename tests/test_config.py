@@ -91,6 +91,23 @@ def test_baseline_suppresses_known_findings_only(plan_dir, tmp_path):
     assert {f.slug for f in later.findings} == {"window-after-deadline"}
 
 
+def test_a_partial_baseline_count_covers_the_first_cells_in_reading_order(tmp_path):
+    """Two text-normalize findings on task 1 (B3 任务名称, C3 抽查类型) and a baseline that knows one:
+    the one left is C3, whatever order the rules ran the columns in."""
+    import json
+
+    plan = tmp_path / "某县市场监督管理局2025年度内部双随机抽查工作计划.csv"
+    rows = ["某县市场监督管理局2025年度内部双随机抽查工作计划", "序号,抽查任务名称,抽查类型,抽查事项"]
+    rows += [f"{i},任务  {i},定向 ,检查{i}" for i in (1, 2, 3, 4)]
+    plan.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    baseline = tmp_path / "baseline.json"
+    entry = {"file": plan.as_posix(), "rule": "text-normalize", "task": "1", "count": 1}
+    baseline.write_text(json.dumps({"version": 1, "findings": [entry]}), encoding="utf-8")
+    options = RunOptions(select=("text-normalize",), use_config=False, baseline=str(baseline))
+    task1 = [f.location.cell for f in run([str(plan)], options).findings if f.task_seq == "1"]
+    assert task1 == ["C3"]
+
+
 def test_calendar_beyond_coverage_is_a_note_not_a_crash(tmp_path):
     from planlint.casefile import build_case_plan
     from planlint.engine import check_plan

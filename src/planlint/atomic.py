@@ -37,7 +37,7 @@ def write_chunks(path: str, chunks: Iterable[bytes], *, protect: tuple[str, ...]
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise PlanlintError(f"写入失败（{exc.strerror}）", path) from None
+        raise PlanlintError(f"写入失败（{exc.strerror or exc}）", path) from None
     except BaseException:  # the report being made failed: no half-written output is left behind
         Path(tmp).unlink(missing_ok=True)
         raise

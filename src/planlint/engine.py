@@ -257,6 +257,7 @@ _POOL_WORKER: _Worker | None = None
 def _init_pool(work: _Worker) -> None:
     global _POOL_WORKER
     _POOL_WORKER = work
+    gc.enable()  # a forked worker inherits the run's paused collector; check_file pauses it per file
 
 
 def _pool_work(path: str) -> bytes:
@@ -337,10 +338,12 @@ def _run(paths: list[str], options: RunOptions) -> CheckResult:
 
     rules_by_id = {r.id: r for r in ruleset.rules}
     apply_waivers(reports, config, ruleset.all_rules, ruleset.rules)
-    if options.baseline or config.get("baseline"):
-        apply_baseline(reports, options.baseline or config.resolve(config.get("baseline")))
+    # Sorted before the baseline spends its counts: which findings a partial count covers then
+    # follows the reading order of the cells, not the order in which rules happen to run.
     for r in reports:
         r.findings.sort(key=Finding.sort_key)
+    if options.baseline or config.get("baseline"):
+        apply_baseline(reports, options.baseline or config.resolve(config.get("baseline")))
     return CheckResult(reports, rules_by_id, sorted(notes), sorted(superior_files))
 
 

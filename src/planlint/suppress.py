@@ -79,6 +79,8 @@ def write_baseline(result: CheckResult, out: str) -> int:
 
 
 def apply_baseline(reports: list[PlanReport], path: str) -> None:
+    """Drop the findings a baseline counts as known: per file, rule and task, the first `count`
+    findings in the order of the reports (engine.run sorts them by cell first)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         budget = {json.dumps([e["file"], e["rule"], e["task"]], ensure_ascii=False): int(e["count"])

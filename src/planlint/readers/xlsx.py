@@ -97,11 +97,10 @@ def _has_images(path: str) -> bool:
 def _read_sheet(path: str, book: CalamineWorkbook, name: str) -> Table | None:
     sheet = book.get_sheet_by_name(name)
     values = sheet.to_python(skip_empty_area=True)
-    start, merges = sheet.start, sheet.merged_cell_ranges or []
-    del sheet  # calamine's own copy of the cells (as big as `values`) is not needed past this point
-    if not values or start is None:
+    if not values or sheet.start is None:
         return None
-    top, left = start  # 0-based position of values[0][0] in the sheet
+    (top, left), merges = sheet.start, sheet.merged_cell_ranges or []  # top, left: 0-based, of values[0][0]
+    del sheet  # calamine's own copy of the cells (as big as `values`) is not needed past this point
     width = max(len(r) for r in values)
     rows: list[list[str]] = []
     fractions: list[tuple[int, int]] = []  # numbers that may be percentages
