@@ -47,16 +47,22 @@ def replay_columns(rule: Rule, plan: Plan) -> list[str] | None:
     return list(fields) if fields else list(dict.fromkeys(k for t in plan.tasks for k in t.fields))
 
 
-def _column(ctx: Ctx, key: str) -> dict[str | None, list[Task]]:
-    """The plan's tasks by the text of their cell `key` (None: no such cell), built once per plan."""
+def _column(ctx: Ctx, key: str) -> dict[str | None, list[Task]] | None:
+    """The plan's tasks by the text of their cell `key` (None: no such cell), built once per plan;
+    None for a column whose texts do not repeat, on average, on two tasks or more (序号, task names):
+    replaying it would cost more than it saves."""
     columns = ctx.extras.setdefault("columns_by_text", {})
-    index = columns.get(key)
-    if index is None:
-        index = columns[key] = {}
-        for task in ctx.plan.tasks:
-            f = task.fields.get(key)
-            index.setdefault(f.raw if f is not None else None, []).append(task)
-    return index
+    if key not in columns:
+        tasks = ctx.plan.tasks
+        texts = [f.raw if (f := t.fields.get(key)) is not None else None for t in tasks]
+        if 2 * len(set(texts)) > len(tasks):
+            columns[key] = None
+        else:
+            index: dict[str | None, list[Task]] = {}
+            for task, text in zip(tasks, texts):
+                index.setdefault(text, []).append(task)
+            columns[key] = index
+    return columns[key]
 
 
 def _cell(task: Task, key: str) -> Location:
@@ -83,9 +89,8 @@ def replayed_hits(fn: PrimitiveFn, args: dict[str, Any], keys: list[str], ctx: C
     """The hits of `fn` on every task. A column whose texts repeat (on average on two tasks or more)
     is replayed: the primitive runs once per distinct text, narrowed to that column through `fields`
     when it checks several. The other columns (序号, task names …) are checked task by task, together."""
-    tasks = ctx.plan.tasks
     several = "fields" in args or len(keys) > 1
-    repeated = [k for k in keys if 2 * len(_column(ctx, k)) <= len(tasks)]
+    repeated = [k for k in keys if _column(ctx, k) is not None]
     for key in repeated:
         narrowed = {**args, "fields": [key]} if several else args
         for same in _column(ctx, key).values():
@@ -102,5 +107,5 @@ def replayed_hits(fn: PrimitiveFn, args: dict[str, Any], keys: list[str], ctx: C
     rest = [k for k in keys if k not in repeated]
     if rest:
         unrepeated = {**args, "fields": rest} if several else args
-        for task in tasks:
+        for task in ctx.plan.tasks:
             yield from fn(ctx, task, **unrepeated)
