@@ -37,11 +37,15 @@ def atomic_write(path: str | os.PathLike, data: bytes | str, encoding: str = "ut
     `-f xlsx:批注/` and `-o reports/x.html` name folders that may not exist yet."""
     from ..atomic import write_bytes
 
+    _make_folder(path)
+    write_bytes(str(path), data.encode(encoding) if isinstance(data, str) else data)
+
+
+def _make_folder(path: str | os.PathLike) -> None:
     try:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise PlanlintError(f"无法创建输出文件夹（{exc.strerror}），请换一个输出位置", str(path)) from None
-    write_bytes(str(path), data.encode(encoding) if isinstance(data, str) else data)
 
 
 def emit(text: str, out: str | None) -> None:
@@ -60,10 +64,7 @@ def emit_chunks(chunks: Iterable[str], out: str | None) -> None:
         return
     from ..atomic import write_chunks
 
-    try:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PlanlintError(f"无法创建输出文件夹（{exc.strerror}），请换一个输出位置", str(out)) from None
+    _make_folder(out)
     write_chunks(str(out), (chunk.encode("utf-8") for chunk in chunks))
 
 
