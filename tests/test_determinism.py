@@ -113,3 +113,25 @@ def test_output_folder_that_is_a_file_is_refused(plans, tmp_path, monkeypatch, c
     code, _, err = run("check", str(plans / MODEL), "--no-config", "-f", "json", "-o", str(blocker / "report.json"),
                        monkeypatch=monkeypatch, capsys=capsys)
     assert code == 2 and "not-a-folder" in err
+
+
+def test_a_report_that_fails_while_streaming_leaves_no_file(tmp_path):
+    """The text report is written as it is made: a failure halfway leaves the old file as it was
+    and no temporary file behind."""
+    import pytest
+
+    from planlint.atomic import write_chunks
+
+    target = tmp_path / "report.txt"
+    target.write_text("old report\n", encoding="utf-8")
+
+    def chunks():
+        yield "第一行\n".encode()
+        raise RuntimeError("rendering failed")
+
+    with pytest.raises(RuntimeError):
+        write_chunks(str(target), chunks())
+    assert target.read_text(encoding="utf-8") == "old report\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.txt"]
+    write_chunks(str(target), iter([b"a", b"b"]))
+    assert target.read_bytes() == b"ab"
