@@ -294,9 +294,9 @@ def test_ratio_bomb_refused_by_packing_ratio(large, check):
 
 @pytest.mark.parametrize("name", ["ten_million_cells.xlsx", "ten_million_cells_no_dimension.xlsx"])
 def test_ten_million_cell_sheet_refused_before_loading(large, check, name):
-    refused(check(large[name]), name, "约有 10,000,000 个单元格", "上限 5,000,000", "PLANLINT_MAX_CELLS")
+    refused(check(large[name]), name, "至少有 5,0", "上限 5,000,000", "PLANLINT_MAX_CELLS")
     message, rss = measure(large[name])
-    assert "10,000,000" in message and rss < 100
+    assert "至少有 5,0" in message and rss < 100
 
 
 def test_cell_limit_is_configurable(large, check, monkeypatch):
@@ -314,7 +314,7 @@ def test_far_apart_cells_are_refused(tmp_path, check):
     ).replace('<dimension ref="A1:A1"/>', "")
     path = tmp_path / "far.xlsx"
     path.write_bytes(make_bad_inputs.xlsx([("远", "visible", sheet)]))
-    refused(check(path), "far.xlsx", "约有 26,000,000 个单元格")
+    refused(check(path), "far.xlsx", "至少有 26,000,000 个单元格")
 
 
 def test_csv_with_a_50mb_line(large, check):
@@ -338,3 +338,176 @@ def test_oversized_docx_grid_is_refused(tmp_path, check):
             dst.writestr(item, body)
     assert data
     refused(check(path), "wide.docx", "超过 1000 列")
+
+
+# -- issue 21: hostile inputs ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "cells"), [("lying_dimension.xlsx", "17,179,869,184"), ("far_cell_first.xlsx", "50,000,000")])
+def test_sheet_whose_dimension_lies_is_refused_before_calamine(check, name, cells):
+    """#21.1: `<dimension>` is never trusted; the cells' own references decide, in any order. Before,
+    lying_dimension.xlsx aborted the process (a Rust panic allocating 512 GiB)."""
+    assert (BAD / name).stat().st_size < 3000
+    refused(check(BAD / name), name, f"至少有 {cells} 个单元格", "上限 5,000,000")
+    message, rss = measure(BAD / name)
+    assert cells in message and rss < 150
+
+
+def test_styled_far_cell_without_value_is_read(monkeypatch, capsys):
+    """A far cell with only a style is not placed by calamine: the plan is read, not refused."""
+    from planlint.readers import read_tables
+
+    (table,) = read_tables(str(BAD / "styled_far_cell.xlsx"))
+    assert len(table.rows) == 4 and table.rows[1][:2] == ["序号", "抽查任务名称"]
+
+
+def _far(sheet: str) -> str:
+    return sheet.replace("</sheetData>", '<row r="900000"><c r="J900000" t="inlineStr"><is><t>y</t></is></c></row></sheetData>')
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        lambda s: s.replace('"', "'"),  # single-quoted attributes
+        lambda s: s.replace("<c ", "<x:c ").replace("</c>", "</x:c>").replace(
+            "<worksheet ", '<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '),
+        lambda s: s.replace('r="J900000"', 'r="j900000"'),  # lower-case reference
+        lambda s: s.replace('<c r="J900000"', '<c t="n" r="J900000"'),  # r not first
+        lambda s: s.replace('<c r="J900000"', '<c r="&#74;900000"'),  # a character reference
+        lambda s: s.replace('<c r="J900000" t="inlineStr"><is><t>y</t></is>',
+                            '<c r="A900000"><v>1</v></c><c/><c/><c/><c/><c/><c/><c/><c/><c t="inlineStr"><is><t>y</t></is>'),
+        lambda s: s.replace('<c r="J900000"', '<c r="J900000" bad=a<b'),  # not well-formed XML
+    ],
+    ids=["single-quotes", "prefixed", "lower-case", "r-not-first", "char-ref", "cells-without-r", "malformed"],
+)
+def test_far_cell_written_any_way_is_found(tmp_path, check, variant):
+    """Every way calamine accepts a cell reference is seen by the extent scan."""
+    path = tmp_path / "far.xlsx"
+    path.write_bytes(make_bad_inputs.xlsx([("远", "visible", variant(_far(make_bad_inputs.sheet_xml(make_bad_inputs.plan_rows()))))]))
+    refused(check(path), "far.xlsx", "个单元格", "上限 5,000,000")
+
+
+def test_sheet_with_a_dtd_is_refused(tmp_path, check):
+    sheet = make_bad_inputs.sheet_xml(make_bad_inputs.plan_rows())
+    sheet = sheet.replace("?>", '?><!DOCTYPE worksheet [<!ENTITY far "XFD1048576">]>', 1).replace('r="A1"', 'r="&far;"')
+    path = tmp_path / "dtd.xlsx"
+    path.write_bytes(make_bad_inputs.xlsx([("计划", "visible", sheet)]))
+    refused(check(path), "dtd.xlsx", "DTD")
+
+
+def _plan_copy(tmp_path: Path) -> Path:
+    plan = tmp_path / "plan.xlsx"
+    plan.write_bytes(MODEL.read_bytes())
+    return plan
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "{plan}", "--no-config", "--write-baseline", "{alias}"),
+        ("check", "{plan}", "--no-config", "-f", "json:{alias}"),
+        ("check", "{plan}", "--no-config", "-f", "html:{alias}"),
+        ("check", "{plan}", "--no-config", "-f", "xlsx:{alias}"),
+        ("fix", "{plan}", "--no-config", "-o", "{alias}"),
+        ("diff", "{plan}", "{plan}", "--no-config", "-f", "xlsx", "-o", "{alias}"),
+    ],
+    ids=["baseline", "json", "html", "xlsx", "fix", "diff"],
+)
+@pytest.mark.parametrize("alias", ["same", "symlink", "hardlink"])
+def test_no_writer_replaces_an_input(tmp_path, monkeypatch, capsys, args, alias):
+    """#21.4: every writer goes through one guard (planlint.atomic) that knows every input read, by
+    any name. Before, `check p.xlsx --write-baseline p.xlsx` replaced the plan with JSON."""
+    plan = _plan_copy(tmp_path)
+    before = plan.read_bytes()
+    other = tmp_path / "alias.xlsx"
+    if alias == "symlink":
+        other.symlink_to(plan)
+    elif alias == "hardlink":
+        import os
+
+        os.link(plan, other)
+    target = plan if alias == "same" else other
+    argv = [a.format(plan=plan, alias=target) for a in args]
+    code, out, err = run(*argv, monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and "已拒绝覆盖原文件" in out + err, out + err
+    assert plan.read_bytes() == before
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no FIFOs on Windows")
+def test_fifo_output_is_written_through_not_replaced(tmp_path):
+    """#21.3: an output that exists and is not a regular file (a FIFO here; /dev/null as root) is
+    written in place, never renamed over."""
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "out.json"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = subprocess.run([sys.executable, "-m", "planlint", "check", str(MODEL), "--no-config",
+                             "-f", f"json:{fifo}"], capture_output=True, text=True, timeout=120)
+    reader.join(30)
+    assert result.returncode == 0, result.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert json.loads(got[0])["summary"]["files"] == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no device files or FIFOs on Windows")
+@pytest.mark.parametrize("kind", ["dev-zero", "urandom", "fifo"])
+def test_device_or_fifo_input_is_refused_not_read(tmp_path, kind):
+    """#21.5: a link to /dev/zero or /dev/urandom, or a FIFO, named like a plan — given directly or
+    as the superior plan — is refused at once (before: read without bound, or hung forever)."""
+    import os
+
+    path = tmp_path / "plan.csv"
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero" if kind == "dev-zero" else "/dev/urandom")
+    for argv in (["check", str(path)], ["check", str(MODEL), "--superior", str(path)]):
+        result = subprocess.run([sys.executable, "-m", "planlint", *argv, "--no-config", "--no-cache"],
+                                capture_output=True, text=True, timeout=60)
+        assert result.returncode == 2, result.stdout + result.stderr
+        assert "不是普通文件" in result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_text_file_is_never_read_past_its_limit(tmp_path, monkeypatch):
+    """#21.5: at most the size limit + 1 byte is read, also from a file that grows while read."""
+    from planlint.errors import ReadError
+    from planlint.readers import read_tables
+
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"a,b\n" * (2**20 // 4 + 1))  # 1 MB + 4 bytes
+    monkeypatch.setenv("PLANLINT_MAX_TEXT_MB", "1")
+    reads: list[int] = []
+    real_open = __import__("os").fdopen
+
+    def counting_fdopen(*a, **kw):
+        fh = real_open(*a, **kw)
+        read = fh.read
+
+        class Wrapped:
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                fh.close()
+
+            def read(self, n=-1):
+                data = read(n)
+                reads.append(len(data))
+                return data
+
+            def fileno(self):
+                return fh.fileno()
+
+        return Wrapped()
+
+    monkeypatch.setattr("planlint.limits.os.fdopen", counting_fdopen)
+    with pytest.raises(ReadError, match="超过文本文件上限 1 MB"):
+        read_tables(str(path))
+    assert sum(reads) <= 2**20 + 8

@@ -161,9 +161,16 @@ class ResultCache:
 
     def key(self, path: str, rules: list, params: dict[str, Any], meta: dict[str, Any]) -> str | None:
         """The entry key for checking `path` this way, or None when the file cannot be read."""
-        try:
-            content = hashlib.sha256(Path(path).read_bytes()).digest()
-        except OSError:
+        from .errors import ReadError
+        from .limits import open_input
+
+        try:  # a regular file only, hashed in pieces: never a device or a pipe (the reader says why)
+            with open_input(path) as fh:
+                h = hashlib.sha256()
+                while block := fh.read(1 << 20):
+                    h.update(block)
+                content = h.digest()
+        except (OSError, ReadError):
             return None
         h = hashlib.sha256(_FORMAT)
         for part in (self._stamp, self._rules_digest(rules, params), content,

@@ -10,16 +10,21 @@ exports, and an environment variable to change it for one run:
   two-part rule (a minimum inflate ratio, with a grace size for small parts);
 - `PLANLINT_MAX_TEXT_MB` (256): size of a .csv/.tsv/.txt file, read whole into memory.
 
-The guards run on metadata (the zip central directory, the `<dimension>` of a sheet, `os.stat`)
-or on a single streaming pass in C (byte counts), never on a second parse of the content.
+Inputs are read only if they are regular files (`open_input`: a link to /dev/zero or a FIFO named
+`*.csv` is refused, not read forever), and a text file is never read past its limit + 1 byte.
+
+The guards run on metadata (the zip central directory, `os.stat`) or on one streaming pass over
+the sheet XML (the extent of its cells: a `<dimension>` is never trusted), before the file is loaded.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
+from typing import BinaryIO
 
-from .errors import ConfigError
+from .errors import ConfigError, ReadError
 
 GRACE_BYTES = 1024 * 1024  # parts smaller than this are never refused for their ratio
 _ENV = {
@@ -69,3 +74,36 @@ def hint(var_key: str) -> str:
     """How to raise one limit, for the end of a refusal message."""
     var, _ = _ENV[var_key]
     return f"如确需检查，可设置环境变量 {var} 提高上限"
+
+
+def open_input(path: str) -> BinaryIO:
+    """`path` opened for reading if it is a regular file (links followed), registered as an input
+    that no output may replace. Opened without blocking and checked on the open file, so a FIFO
+    never hangs the run and a file swapped after a check is still caught."""
+    from .atomic import note_input
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except IsADirectoryError:
+        raise ReadError("是一个目录，不是文件", path) from None
+    except OSError as exc:
+        raise ReadError(f"无法打开文件（{exc.strerror}）", path) from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise ReadError("是一个目录，不是文件", path)
+        raise ReadError("不是普通文件（而是设备、管道或套接字），已拒绝读取；请给出计划文件本身的路径", path)
+    note_input(path, st)
+    return os.fdopen(fd, "rb")
+
+
+def read_input(path: str, cap: int, too_big: str) -> bytes:
+    """The whole regular file at `path`, reading at most `cap` + 1 bytes: a file over `cap` (or
+    growing past it while read) is refused with `too_big` (formatted with `size` in MB)."""
+    with open_input(path) as fh:
+        size = os.fstat(fh.fileno()).st_size
+        data = fh.read(cap + 1) if size <= cap else b""
+    if size > cap or len(data) > cap:
+        raise ReadError(too_big.format(size=max(size, len(data)) / 2**20), path)
+    return data

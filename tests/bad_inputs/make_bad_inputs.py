@@ -178,6 +178,33 @@ def hidden_sheets() -> bytes:
     )
 
 
+def lying_dimension() -> bytes:
+    """`<dimension ref="A1:F4">`, then one more cell at XFD1048576: calamine would build a grid of
+    17 billion cells (512 GiB) and abort the process. 2 KB."""
+    sheet = sheet_xml(plan_rows()).replace(
+        "</sheetData>", '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+    )
+    sheet = sheet.replace(sheet[sheet.index("<dimension") : sheet.index("<sheetData>")], '<dimension ref="A1:F4"/>')
+    return xlsx([("内部计划", "visible", sheet)])
+
+
+def far_cell_first() -> bytes:
+    """No `<dimension>`, and the far cell (AX1000000: 50 million cells) comes first, out of order."""
+    sheet = sheet_xml(plan_rows())
+    sheet = sheet[: sheet.index("<dimension")] + sheet[sheet.index("<sheetData>") :]
+    return xlsx([("内部计划", "visible", sheet.replace(
+        "<sheetData>", '<sheetData><row r="1000000"><c r="AX1000000"><v>1</v></c></row>'))])
+
+
+def styled_far_cell() -> bytes:
+    """A far cell with a style and no value (formatting applied far down): calamine does not
+    place it, so the plan is read as usual."""
+    sheet = sheet_xml(plan_rows()).replace(
+        "</sheetData>", '<row r="1048576"><c r="XFD1048576" s="0"/></row></sheetData>'
+    )
+    return xlsx([("内部计划", "visible", sheet)])
+
+
 # -- docx --------------------------------------------------------------------------------------
 
 
@@ -335,6 +362,9 @@ def corpus() -> dict[str, bytes]:
         "nested_tables.docx": nested_tables(),
         "no_header.docx": no_header(),
         "merged_header.docx": merged_header(),
+        "lying_dimension.xlsx": lying_dimension(),
+        "far_cell_first.xlsx": far_cell_first(),
+        "styled_far_cell.xlsx": styled_far_cell(),
     }
     files.update({name: text.encode("utf-8") for name, text in TEXT_FILES.items()})
     return files

@@ -25,17 +25,12 @@ _SAVE_AS = {".xlsm": ".xlsx", ".xls": ".xlsx", ".et": ".xlsx", ".doc": ".docx", 
 def read_tables(path: str) -> list[Table]:
     """All tables of the file at `path` (sheets, Word tables, text blocks), in file order."""
     ext = os.path.splitext(path)[1].lower()
-    if os.path.isdir(path):
-        raise ReadError("是一个目录，不是文件", path)
     if ext not in SUPPORTED and ext not in (".xls", ".doc", ".et", ".wps"):
         raise ReadError(
             f"不支持的文件类型「{ext or '无扩展名'}」，请提供 {'、'.join(SUPPORTED)} 格式的抽查计划", path
         )
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise ReadError(f"无法打开文件（{exc.strerror}）", path) from None
+    with limits.open_input(path) as fh:  # a regular file, or a ReadError (never a device or a FIFO)
+        head = fh.read(8)
     if not head:
         raise ReadError("文件为空（0 字节），请确认文件已正确保存或下载完整", path)
     if head.startswith(_ZIP_MAGIC):

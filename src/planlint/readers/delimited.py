@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 
 from .. import limits
 from ..errors import ReadError
@@ -18,17 +17,15 @@ from ._common import title_from_rows
 
 
 def read_bytes(path: str) -> bytes:
-    """The whole file, refused when it is over the text size limit (it is held in memory)."""
+    """The whole file, refused when it is over the text size limit (it is held in memory); a
+    device or a pipe is refused, never read (limits.read_input)."""
     lim = limits.current()
-    size = os.path.getsize(path)
-    if size > lim.max_text_bytes:
-        raise ReadError(
-            f"文件有 {size / 2**20:,.0f} MB，超过文本文件上限 {lim.max_text_mb} MB，已拒绝读取；"
-            f"请拆分文件或改用 .xlsx 后再检查。{limits.hint('max_text_mb')}",
-            path,
-        )
-    with open(path, "rb") as fh:
-        return fh.read()
+    return limits.read_input(
+        path,
+        lim.max_text_bytes,
+        f"文件有 {{size:,.0f}} MB，超过文本文件上限 {lim.max_text_mb} MB，已拒绝读取；"
+        f"请拆分文件或改用 .xlsx 后再检查。{limits.hint('max_text_mb')}",
+    )
 
 
 def check_cells(text: str, delimiter: str, path: str) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import zipfile
+from functools import lru_cache
 from xml.etree import ElementTree as ET
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
@@ -33,13 +34,8 @@ _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _PERCENT_BUILTIN = {9, 10}
-_CELL_REF = re.compile(r"([A-Z]+)(\d+)")
+_CELL_REF = re.compile(r"([A-Z]{1,3})(\d{1,7})")
 _QUOTED = re.compile(r'"[^"]*"|\\.')
-_DIMENSION = re.compile(rb'<(?:[\w.-]+:)?dimension\s+ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
-_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData[\s>/]")
-_REF = re.compile(rb'\sr="([A-Z]{0,3})(\d{1,7})"')  # a cell's r="B7" or a row's r="7"
-_HEAD_BYTES = 64 * 1024
-_UNKNOWN = 2**62  # an extent the quick pass cannot bound
 _CHUNK = 1 << 20
 
 
@@ -143,84 +139,219 @@ def _refuse_cells(path: str, sheet: str, cells: int) -> None:
     limit = limits.current().max_cells
     where = f"工作表「{sheet}」" if cells > limit else f"连同前面的工作表，到工作表「{sheet}」"
     raise ReadError(
-        f"{where}约有 {cells:,} 个单元格，超过上限 {limit:,}，已拒绝读取以免耗尽内存；"
+        f"{where}至少有 {cells:,} 个单元格，超过上限 {limit:,}，已拒绝读取以免耗尽内存；"
         f"请删去多余的空行空列（或拆分文件）后另存再检查。{limits.hint('max_cells')}",
         path,
     )
 
 
 def _sheet_extents(path: str) -> dict[str, int]:
-    """Cells of each worksheet's used range (rows × columns), by sheet name, read without loading
-    any cell. A package too odd to inspect here is left to calamine, which reports it."""
+    """Cells of the grid calamine will build for each worksheet (rows × columns spanning its
+    valued cells), by sheet name, from one streaming pass over each sheet's XML.
+
+    `<dimension>` is never trusted: it may understate the sheet (A1:F4, then one cell at
+    XFD1048576, makes calamine allocate 512 GiB), and rows may come in any order. A package too odd
+    to inspect here is left to calamine, which reports it."""
     try:
         with zipfile.ZipFile(path) as zf:
             return {name: _extent(zf, member) for name, member in _sheet_members(zf).items()}
+    except _Forged:
+        raise ReadError(
+            "工作表中含有 DTD/实体声明（Excel 和 WPS 不会写出，可能是伪造的文件），已拒绝读取；"
+            "请用 Excel/WPS 打开后另存为 .xlsx 再检查",
+            path,
+        ) from None
     except (*ZIP_ERRORS, ET.ParseError):
-        return {}
+        return {}  # no sheet to find: calamine reports the damage
 
 
 def _extent(zf: zipfile.ZipFile, member: str) -> int:
+    limit = limits.current().max_cells
     with zf.open(member) as fh:
-        head = fh.read(_HEAD_BYTES)
-        data_at = _SHEET_DATA.search(head)
-        dim = _DIMENSION.search(head, 0, data_at.start() if data_at else len(head))
-        if dim and dim[3]:
-            rows = int(dim[4]) - int(dim[2]) + 1
-            cols = _col_index(dim[3].decode()) - _col_index(dim[1].decode()) + 1
-            return max(rows, 1) * max(cols, 1)
-        estimate = _quick_extent(fh, head)
-    if estimate <= limits.current().max_cells:
-        return estimate
-    with zf.open(member) as fh:  # near or over the limit: count exactly before refusing
-        return _exact_extent(fh)
+        size = _plain_extent(fh)
+    if size is not None and size <= limit:
+        return size
+    with zf.open(member) as fh:  # written otherwise, or near the limit: the XML parser decides
+        size = _Extent().scan(fh, limit)
+    if size is None:  # not well-formed XML, which calamine may still read: bound it by its bytes
+        with zf.open(member) as fh:
+            size = _lenient_extent(fh)
+    return size
 
 
-def _pieces(fh, first: bytes = b""):
-    """The part in ~1 MB pieces, each cut just after a `>`, so that no tag (and so no reference)
-    is split between two pieces."""
-    rest, buf = b"", first or fh.read(_CHUNK)
-    while buf:
-        buf = rest + buf
-        more = fh.read(_CHUNK)
-        cut = (buf.rfind(b">") + 1 or len(buf)) if more else len(buf)
-        yield buf[:cut]
-        rest, buf = buf[cut:], more
+_PLAIN_REF = rb' r="([A-Z]{1,3})(0*[1-9]\d{0,6})"'
+_LAST_PLAIN = re.compile(rb"<c" + _PLAIN_REF)
+_NOT_PLAIN = re.compile(rb"<c(?=[\s/>])(?!" + _PLAIN_REF + rb")")
+_PREFIXED = re.compile(rb":c[\s/>]")  # a cell tag with a namespace prefix
 
 
-def _quick_extent(fh, head: bytes) -> int:
-    """Rows × columns up to the last cell reference of each 1 MB piece: O(1) work per piece on
-    top of unpacking, because every writer emits rows and cells in order. A piece without any
-    reference (cells written without one, or one huge cell) gives up: the exact count decides."""
+def _pieces(fh):
+    """The part in ~1 MB pieces, each cut just after a `>`, so that no tag start is split."""
+    rest = b""
+    while block := fh.read(_CHUNK):
+        block = rest + block
+        cut = block.rfind(b">") + 1
+        yield block[:cut]
+        rest = block[cut:]
+    if rest:
+        yield rest
+
+
+def _plain_extent(fh) -> int | None:
+    """Rows × columns up to the farthest cell reference, for a sheet whose every cell tag is
+    written the way Excel, WPS, LibreOffice and openpyxl write it (`<c r="B7"`, first attribute,
+    unprefixed); None when any cell is written otherwise (the XML parser decides then). Rows may
+    come in any order, yet no object is made per cell: each piece is searched (in C) for the
+    last cell's row and column, and only if some cell lies beyond them are its cells listed. An
+    upper bound: cells without a value count."""
     max_row = max_col = 0
-    for part in _pieces(fh, head):
-        at = part.rfind(b' r="')
-        match = _REF.match(part, at) if at >= 0 else None
-        if match is None:
-            return _UNKNOWN
-        max_row = max(max_row, int(match[2]))
-        if match[1]:
-            max_col = max(max_col, _col_index(match[1].decode()) + 1)
-    return max(max_row, 1) * max(max_col, 1)
-
-
-def _exact_extent(fh) -> int:
-    """Rows × columns bounding every cell reference, in any order (one findall per piece).
-    Cells without a reference continue the row, so they may widen it by their number."""
-    max_row = max_col = refs = cells = row_ends = 0
     for part in _pieces(fh):
-        found = _REF.findall(part)
-        if found:
-            max_row = max(max_row, max(int(d) for _, d in found))
-            named = {c for c, _ in found if c}
-            refs += sum(1 for c, _ in found if c)
-            if named:
-                max_col = max(max_col, max(_col_index(c.decode()) + 1 for c in named))
-        cells += part.count(b"<c ") + part.count(b"<c>")
-        row_ends += part.count(b"</row>")
-    rows = max(max_row, row_ends, 1)
-    if refs == 0:  # no references at all: the grid is as many cells as are written
-        return max(cells, rows)
-    return rows * max(max_col, min(max(cells - refs, 0), 16384), 1)
+        if _NOT_PLAIN.search(part) or _PREFIXED.search(part):
+            return None
+        at = part.rfind(b'<c r="')
+        if at < 0:
+            continue
+        last = _LAST_PLAIN.match(part, at)
+        row, col = max(max_row, int(last[2])), max(max_col, _col_index(last[1].decode()) + 1)
+        if _beyond(row, col).search(part):
+            found = _LAST_PLAIN.findall(part)
+            row = max(row, max(int(d) for _, d in found))
+            col = max(col, max(_col_index(c.decode()) + 1 for c in {c for c, _ in found}))
+        max_row, max_col = row, col
+    return max_row * max_col
+
+
+@lru_cache(maxsize=64)
+def _beyond(row: int, col: int) -> re.Pattern[bytes]:
+    """A plain cell reference whose row is greater than `row` or whose column is right of `col`."""
+    return re.compile(rb'<c r="(?:[A-Z]{1,3}0*(?:%s)"|(?:%s)\d)' % (_greater(str(row), b"[1-9]", b"\\d"),
+                                                                   _greater(_letters(col), b"[A-Z]", b"[A-Z]")))
+
+
+def _greater(text: str, lead: bytes, any_: bytes) -> bytes:
+    """A regex alternation for the tokens (digit strings without leading zeros, or column letters)
+    that sort after `text`: a longer one, or one of the same length with a greater prefix."""
+    alts = [lead + any_ + b"{%d,}" % len(text)]
+    for i, ch in enumerate(text):
+        nxt = chr(ord(ch) + 1)
+        if nxt not in ":[":  # after '9' or 'Z' there is no greater character
+            rest = len(text) - i - 1
+            alts.append(text[:i].encode() + b"[" + nxt.encode() + (b"-9]" if ch.isdigit() else b"-Z]")
+                        + (any_ + b"{%d}" % rest if rest else b""))
+    return b"|".join(alts)
+
+
+def _letters(col: int) -> str:
+    """1-based column number → letters (1 → A)."""
+    out = ""
+    while col:
+        col, r = divmod(col - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+_ANY_REF = re.compile(rb"""<(?:[\w.-]+:)?(c|row)\b[^>]*?\sr\s*=\s*["']([A-Za-z]{0,3})(\d{1,7})["']""")
+_ANY_CELL = re.compile(rb"<(?:[\w.-]+:)?c[\s/>]")
+
+
+def _lenient_extent(fh) -> int:
+    """An upper bound of the grid of a sheet that is not well-formed XML: the farthest row and
+    column any reference names (any order, case, quoting), widened by the cells without one."""
+    max_row = max_col = cells = rows = 0
+    rest = b""
+    while block := fh.read(_CHUNK):
+        block = rest + block
+        cut = block.rfind(b"<")
+        part, rest = (block[:cut], block[cut:]) if cut > 0 else (block, b"")
+        for tag, letters, digits in _ANY_REF.findall(part):
+            max_row = max(max_row, int(digits))
+            if tag == b"c" and letters:
+                max_col = max(max_col, _col_index(letters.decode().upper()) + 1)
+        cells += len(_ANY_CELL.findall(part))
+        rows += part.count(b"<row") + part.count(b":row")
+    return max(max_row, rows, 1) * max(max_col, min(cells, 16384), 1)
+
+
+class _Extent:
+    """The bounding box of a sheet's valued cells, the way calamine places them: a cell's `r`
+    gives its row and column (any case, any attribute quoting, any namespace prefix: this is an
+    XML parser, not a pattern); a cell without one follows the previous cell of its row, a row
+    without `r` follows the previous row. A cell without a value (`<c r="XFD1" s="1"/>`) is not
+    placed by calamine and not counted."""
+
+    __slots__ = ("row", "col", "cell", "top", "bottom", "left", "right", "kinds")
+
+    def __init__(self) -> None:
+        self.row = 0  # 1-based row of the current <row>
+        self.col = 0  # 1-based column of the current cell
+        self.cell: tuple[int, int] | None = None  # a cell whose value is not seen yet
+        self.top = self.left = 1 << 62
+        self.bottom = self.right = 0
+        self.kinds: dict[str, str] = {}  # tag as written → local name
+
+    def scan(self, fh, limit: int) -> int | None:
+        """The grid's cells, or None when the XML is not well-formed."""
+        from xml.parsers import expat
+
+        # UTF-8 whatever the declaration says (OOXML parts are UTF-8; calamine ignores it too),
+        # so an unknown encoding name cannot stop the scan.
+        parser = expat.ParserCreate("utf-8")
+        parser.StartElementHandler = self._start
+        parser.StartDoctypeDeclHandler = _no_dtd  # Excel never writes one; entities are refused
+        parser.EntityDeclHandler = _no_dtd
+        try:
+            while block := fh.read(_CHUNK):
+                parser.Parse(block, False)
+                if self.size() > limit:
+                    break  # already over: no need to read the rest
+            else:
+                parser.Parse(b"", True)
+        except expat.ExpatError:
+            return None
+        return self.size()
+
+    def size(self) -> int:
+        if not self.bottom:
+            return 0
+        return (self.bottom - self.top + 1) * (self.right - self.left + 1)
+
+    def _start(self, name: str, attrs: dict[str, str]) -> None:
+        kind = self.kinds.get(name)
+        if kind is None:
+            kind = self.kinds[name] = name.rpartition(":")[2]
+        if kind == "c":
+            ref = attrs.get("r")
+            match = _CELL_REF.fullmatch(ref.upper()) if ref else None
+            if match:
+                self.row, self.col = int(match[2]), _col_index(match[1]) + 1
+            else:
+                self.col += 1
+            self.cell = (self.row, self.col)
+        elif kind in ("v", "is"):
+            if self.cell is not None:
+                row, col = self.cell
+                self.cell = None
+                if row < self.top:
+                    self.top = row
+                if row > self.bottom:
+                    self.bottom = row
+                if col < self.left:
+                    self.left = col
+                if col > self.right:
+                    self.right = col
+        elif kind == "row":
+            ref = attrs.get("r", "")
+            self.row = int(ref) if ref.isdigit() and len(ref) < 10 else self.row + 1
+            self.col = 0
+            self.cell = None
+
+
+class _Forged(Exception):
+    """A sheet declares a DTD or entities."""
+
+
+def _no_dtd(*_args: object) -> None:
+    raise _Forged
 
 
 def _fill_merges(rows: list[list[str]], merges: list, top: int, left: int) -> set[tuple[int, int]]:

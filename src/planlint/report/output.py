@@ -15,21 +15,14 @@ if TYPE_CHECKING:
     from ..result import CheckResult
 
 
-def _same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:  # one of them does not exist yet
-        return os.path.realpath(a) == os.path.realpath(b)
-
-
 def refuse_input(
     out: str | os.PathLike, result: CheckResult | None = None, inputs: Iterable[str] = ()
 ) -> None:
-    """Raise if `out` is one of the checked files: a report must never replace the plan it is about."""
-    paths = [*inputs, *({r.path for r in result.reports} if result is not None else ())]
-    for path in paths:
-        if _same_file(out, path):
-            raise PlanlintError("输出文件与被检查的文件相同，已拒绝覆盖原文件；请换一个输出路径", str(out))
+    """Raise if `out` is one of the checked files: a report must never replace the plan it is about
+    (planlint.atomic's guard, which also knows every other input this process has read)."""
+    from ..atomic import check_target
+
+    check_target(out, [*inputs, *({r.path for r in result.reports} if result is not None else ())])
 
 
 def atomic_write(path: str | os.PathLike, data: bytes | str, encoding: str = "utf-8") -> None:
