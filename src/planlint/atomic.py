@@ -23,7 +23,7 @@ from pathlib import Path
 from .errors import PlanlintError
 
 _INPUTS: set[tuple[int, int]] = set()  # (st_dev, st_ino) of every input read by this process
-_SAME_AS_INPUT = "输出文件与被检查的文件相同，已拒绝覆盖原文件；请换一个输出路径"
+_SAME_AS_INPUT = "输出文件与被检查的文件相同：planlint 不会覆盖输入文件，已拒绝覆盖原文件；请换一个输出路径"
 
 
 def note_input(path: str | os.PathLike, st: os.stat_result | None = None) -> None:
