@@ -8,7 +8,10 @@ exports, and an environment variable to change it for one run:
 - `PLANLINT_MAX_COMPRESSION_RATIO` (200): unpacked / packed size of any package part larger than
   1 MB (ordinary sheet XML packs 5–30×; a zip bomb packs up to 1000×). Apache POI uses the same
   two-part rule (a minimum inflate ratio, with a grace size for small parts);
-- `PLANLINT_MAX_TEXT_MB` (256): size of a .csv/.tsv/.txt file, read whole into memory.
+- `PLANLINT_MAX_TEXT_MB` (256): size of a .csv/.tsv/.txt file, read whole into memory;
+- `PLANLINT_MAX_COLUMNS` (1,000): columns of one table. A plan has 10–20 (Word allows 63); a
+  table ten times wider is a data export, not a plan, and every unknown column costs each cell
+  rule a step per row. Such a table is left out with a note (the file's other tables are checked).
 
 Inputs are read only if they are regular files (`open_input`: a link to /dev/zero or a FIFO named
 `*.csv` is refused, not read forever), and a text file is never read past its limit + 1 byte.
@@ -22,9 +25,12 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from .errors import ConfigError, ReadError
+
+if TYPE_CHECKING:
+    from .table import Table
 
 GRACE_BYTES = 1024 * 1024  # parts smaller than this are never refused for their ratio
 _ENV = {
@@ -32,6 +38,7 @@ _ENV = {
     "max_uncompressed_mb": ("PLANLINT_MAX_UNCOMPRESSED_MB", 512),
     "max_ratio": ("PLANLINT_MAX_COMPRESSION_RATIO", 200),
     "max_text_mb": ("PLANLINT_MAX_TEXT_MB", 256),
+    "max_columns": ("PLANLINT_MAX_COLUMNS", 1000),
 }
 
 
@@ -41,6 +48,7 @@ class Limits:
     max_uncompressed_mb: int
     max_ratio: int
     max_text_mb: int
+    max_columns: int
 
     @property
     def max_uncompressed_bytes(self) -> int:
@@ -107,3 +115,22 @@ def read_input(path: str, cap: int, too_big: str) -> bytes:
     if size > cap or len(data) > cap:
         raise ReadError(too_big.format(size=max(size, len(data)) / 2**20), path)
     return data
+
+
+def drop_wide_tables(tables: list[Table], path: str) -> list[Table]:
+    """`tables` without those wider than the column limit, each named in a note on the first one
+    kept; a ReadError when none is left."""
+    limit = current().max_columns
+    wide = [t for t in tables if t.rows and len(t.rows[0]) > limit]
+    if not wide:
+        return tables
+    notes = [
+        f"{f'工作表「{t.sheet}」' if t.sheet else '表格'}有 {len(t.rows[0]):,} 列，超过上限 {limit:,} 列，"
+        f"不是抽查计划表，未检查。{hint('max_columns')}"
+        for t in wide
+    ]
+    kept = [t for t in tables if all(t is not w for w in wide)]
+    if not kept:
+        raise ReadError(notes[0].replace("，未检查。", "，已拒绝读取；请删去多余的列后另存再检查。"), path)
+    kept[0].notes.extend(notes)
+    return kept

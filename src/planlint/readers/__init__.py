@@ -35,11 +35,11 @@ def read_tables(path: str) -> list[Table]:
         raise ReadError("文件为空（0 字节），请确认文件已正确保存或下载完整", path)
     if head.startswith(_ZIP_MAGIC):
         kind = _zip_kind(path, ext)
-        return _reader(kind)(path)
+        return limits.drop_wide_tables(_reader(kind)(path), path)
     if head.startswith(_OLE2_MAGIC):
         raise ReadError(_ole2_message(path), path)
     if ext in _TEXT_READERS:
-        return _reader(_TEXT_READERS[ext])(path)
+        return limits.drop_wide_tables(_reader(_TEXT_READERS[ext])(path), path)
     target = _SAVE_AS.get(ext, ext)
     raise ReadError(
         f"不是有效的 {ext} 文件（可能已损坏或只是改了扩展名），请用 Excel/WPS 打开后另存为 {target} 再检查",

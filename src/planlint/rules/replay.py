@@ -104,7 +104,8 @@ def replayed_hits(fn: PrimitiveFn, args: dict[str, Any], keys: list[str], ctx: C
             else:
                 for task in same[1:]:
                     yield from fn(ctx, task, **narrowed)
-    rest = [k for k in keys if k not in repeated]
+    replayed = set(repeated)
+    rest = [k for k in keys if k not in replayed]
     if rest:
         unrepeated = {**args, "fields": rest} if several else args
         for task in ctx.plan.tasks:
