@@ -189,12 +189,13 @@ def test_limits(work: Path, tmp_path: Path):
     assert list(work.iterdir()) == []
 
 
-def test_unexpected_failure_is_one_chinese_line(monkeypatch, client: TestClient, work: Path):
+def test_unexpected_failure_is_one_chinese_line(monkeypatch, work: Path):
     def boom(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(engine, "run", boom)
-    _, status = _check(client, YUANPING)
+    monkeypatch.setattr(engine, "run", boom)  # in this process: the batch runs in a thread here
+    with TestClient(create_app(temp_parent=str(work), isolate=False), base_url="http://127.0.0.1") as client:
+        _, status = _check(client, YUANPING)
     assert status["state"] == "failed" and "内部错误" in status["error"] and "boom" not in status["error"]
     assert list(work.iterdir()) == []
 
@@ -252,6 +253,112 @@ def test_job_progress_counts_finished_items():
         seen.append((item, job.stage, job.done, job.total))
     assert seen == [("a", "正在检查", 0, 2), ("b", "正在检查", 1, 2)] and job.done == 2
     assert job.status() == {"state": "queued", "stage": "正在检查", "done": 2, "total": 2}
+
+
+# ---------------------------------------------------------------- hostile use (issue 21)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"origin": "https://evil.example"}, {"sec-fetch-site": "cross-site"}, {"sec-fetch-site": "same-site"},
+     {"origin": "null"}, {"origin": "http://127.0.0.1:9999"}],
+)
+def test_cross_site_upload_is_refused(client: TestClient, work: Path, headers: dict):
+    """#21.10: any page the editor visits could post to the local server; before, this was 202."""
+    r = client.post("/api/check", files=[("files", _part(YUANPING))], headers=headers)
+    assert r.status_code == 403 and "其他网站" in r.json()["error"]
+    assert list(work.iterdir()) == []
+
+
+def test_same_origin_upload_is_accepted(client: TestClient):
+    r = client.post("/api/check", files=[("files", _part(YUANPING))],
+                    headers={"origin": "http://127.0.0.1", "sec-fetch-site": "same-origin"})
+    assert r.status_code == 202, r.text
+    assert _wait(client, r.json()["job"])["state"] == "done"
+
+
+def test_a_batch_over_its_limits_fails_alone(work: Path):
+    """#21.10: a batch runs in a child process with a memory limit; going over it (here: 1 MB, so
+    at once) fails that batch with a message, and the server goes on serving."""
+    from planlint.serve.jobs import JobLimits
+
+    app = create_app(temp_parent=str(work), limits=JobLimits(memory_mb=1, seconds=60))
+    with TestClient(app, base_url="http://127.0.0.1") as c:
+        _, status = _check(c, YUANPING)
+        assert status["state"] == "failed" and "内存上限（1 MB）" in status["error"], status
+        assert c.get("/").status_code == 200
+    assert list(work.iterdir()) == []
+
+
+def test_waiting_uploads_are_bounded_in_bytes(monkeypatch, tmp_path: Path):
+    import threading
+
+    from planlint.serve import jobs
+
+    release = threading.Event()
+    monkeypatch.setattr(jobs, "run_job", lambda job, limits: (release.wait(30), job.batch.cleanup(),
+                                                              setattr(job, "state", "done")))
+    store = jobs.JobStore(max_queued_bytes=10)
+    batches = []
+    for _ in range(2):
+        batch = jobs.Batch(str(tmp_path))
+        batch.add("计划.csv").write_bytes(b"12345678")
+        batches.append(batch)
+    store.submit(batches[0], None)
+    with pytest.raises(jobs.Busy):
+        store.submit(batches[1], None)
+    release.set()
+    batches[1].cleanup()
+    store.close()
+
+
+def test_kept_results_are_bounded_in_bytes(monkeypatch, tmp_path: Path):
+    from planlint.serve import jobs
+
+    def finish(job, limits):
+        job.batch.cleanup()
+        job.downloads = {"report.json": jobs.Download("r.json", "application/json", b"x" * 60)}
+        job.size, job.state = 60, "done"
+
+    monkeypatch.setattr(jobs, "run_job", finish)
+    store = jobs.JobStore(max_kept_bytes=100)
+    ids = []
+    for _ in range(3):
+        batch = jobs.Batch(str(tmp_path))
+        batch.add("计划.csv").write_bytes(b"1")
+        job = store.submit(batch, None)
+        ids.append(job.id)
+        deadline = time.monotonic() + 30
+        while not job.finished and time.monotonic() < deadline:
+            time.sleep(0.01)
+    store.close()
+    assert [store.get(i) is not None for i in ids] == [False, False, True]
+
+
+def test_long_chinese_upload_name(client: TestClient, tmp_path: Path):
+    """#21.10: 90 Chinese characters are 270 bytes, over the 255 a file name may have: before, HTTP 500."""
+    from planlint.serve.jobs import MAX_NAME_BYTES, safe_filename
+
+    name = "晋" * 90 + ".xlsx"
+    cut = safe_filename(name, "文件1")
+    assert cut.endswith(".xlsx") and len(cut.encode()) <= MAX_NAME_BYTES and cut.startswith("晋" * 60)
+    r = client.post("/api/check", files=[("files", (name, YUANPING.read_bytes(), "application/octet-stream"))])
+    assert r.status_code == 202, r.text
+    status = _wait(client, r.json()["job"])
+    assert status["state"] == "done" and status["files"][0]["name"] == cut
+
+
+def test_stale_temporary_folders_are_swept_at_start(work: Path):
+    """#21.10: a server killed mid-batch left its upload folder (other people's plans) on disk."""
+    dead = work / "planlint-serve-999999999-abc"
+    (dead / "in" / "0").mkdir(parents=True)
+    (dead / "in" / "0" / "计划.xlsx").write_bytes(b"plan")
+    own = work / f"planlint-serve-{os.getpid()}-live"
+    own.mkdir()
+    other = work / "unrelated"
+    other.mkdir()
+    create_app(temp_parent=str(work))
+    assert sorted(p.name for p in work.iterdir()) == sorted([own.name, "unrelated"])
 
 
 # ---------------------------------------------------------------- the command

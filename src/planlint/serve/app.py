@@ -10,7 +10,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from starlette.applications import Starlette
 from starlette.datastructures import UploadFile
@@ -24,7 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..rules.loader import DEFAULT_PROFILE, load_profile, profile_names
-from .jobs import ACCEPTED, Batch, Download, JobStore, suffix_of
+from .jobs import ACCEPTED, Batch, Busy, Download, JobLimits, JobStore, suffix_of, sweep_stale
 
 log = logging.getLogger("planlint.serve")
 
@@ -76,6 +76,22 @@ class _Headers:
         await self.app(scope, receive, send_with_headers)
 
 
+def cross_site(headers) -> bool:
+    """Whether a request was sent by another site's page (a form or script on any page the editor
+    visits could otherwise submit jobs here). Browsers say so in `Sec-Fetch-Site`; older ones
+    only send `Origin`, which must then name this server as the request's Host does. A request
+    with neither comes from a program (curl, a script), not from a web page, and is allowed."""
+    site = headers.get("sec-fetch-site")
+    if site is not None and site not in ("same-origin", "none"):
+        return True
+    origin = headers.get("origin")
+    if origin is None:
+        return False
+    if origin == "null":  # a sandboxed frame, a file:// page, a redirect across sites
+        return True
+    return urlsplit(origin).netloc.lower() != headers.get("host", "").lower()
+
+
 def _page(max_file_bytes: int, max_files: int) -> str:
     from jinja2 import Environment, PackageLoader
 
@@ -110,11 +126,18 @@ def create_app(
     max_files: int = MAX_FILES,
     temp_parent: str | None = None,
     trusted_hosts: Sequence[str] | None = LOOPBACK_HOSTS,
+    limits: JobLimits | None = None,
+    isolate: bool = True,
 ) -> Starlette:
     """The web app. `temp_parent` is where each batch's temporary folder is made (default: the
-    system's); `trusted_hosts` are the Host names accepted, which stops a web site from reaching
-    this server through DNS rebinding (None accepts any, for a deliberate LAN binding)."""
-    store = JobStore()
+    system's); folders that a server which is gone left there are deleted first. `trusted_hosts`
+    are the Host names accepted, which stops a web site from reaching this server through DNS
+    rebinding (None accepts any, for a deliberate LAN binding). Each batch runs in a child process
+    bounded by `limits` (default: JobLimits.from_env()); `isolate=False` runs it in a thread."""
+    removed = sweep_stale(temp_parent)
+    if removed:
+        log.info("planlint serve: deleted %d temporary folder(s) left by an earlier server", removed)
+    store = JobStore(limits=(limits or JobLimits.from_env()) if isolate else None)
     page = _page(max_file_bytes, max_files)
     max_request = max_file_bytes * (max_files + 1) + 1024 * 1024  # the plans, a superior plan, the form
 
@@ -122,6 +145,8 @@ def create_app(
         return HTMLResponse(page, headers={"content-security-policy": PAGE_CSP})
 
     async def check(request: Request) -> Response:
+        if cross_site(request.headers):
+            return _error("拒绝来自其他网站的上传请求：请直接在本页面上传文件。", 403)
         length = request.headers.get("content-length", "")
         if not length.isdigit():
             return _error("上传请求缺少长度信息，请用本页面上传文件。", 411)
@@ -140,7 +165,11 @@ def create_app(
         except BaseException:
             batch.cleanup()
             raise
-        job = store.submit(batch, profile)
+        try:
+            job = store.submit(batch, profile)
+        except Busy:
+            batch.cleanup()
+            return _error("正在检查的文件太多，请等前面的检查完成后再上传。", 503)
         return JSONResponse({"job": job.id}, status_code=202)
 
     async def status(request: Request) -> Response:
