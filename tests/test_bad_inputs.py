@@ -556,3 +556,18 @@ def test_table_wider_than_the_column_limit(tmp_path, check, monkeypatch, capsys)
     ]))
     code, out, err = run("check", str(wide), "--no-config", monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0 and "工作表「统计」有 1,200 列，超过上限 1,000 列" in err, out + err
+
+
+def test_control_characters_are_escaped_in_text_and_fix_output(tmp_path, monkeypatch, capsys):
+    """#21.14: a newline in a flagged cell printed `::warning file=x::…` as a line of its own (a
+    workflow command in a CI log), an ESC drove the terminal; both are shown escaped."""
+    task = [make_bad_inputs.TASKS[0][0], "2022年食品生产\n::warning file=x::伪造\x1b[2J", *make_bad_inputs.TASKS[0][2:]]
+    rows = make_bad_inputs.plan_rows([task, make_bad_inputs.TASKS[1]])
+    plan = tmp_path / "plan.csv"
+    plan.write_text("\r\n".join(",".join(f'"{c}"' for c in r) for r in rows), encoding="utf-8")
+    _, out, err = run("check", str(plan), "--no-config", "--no-color", monkeypatch=monkeypatch, capsys=capsys)
+    assert "PL501" in out and "\\n::warning file=x::伪造\\x1b[2J" in out
+    _, out2, err2 = run("fix", str(plan), "--no-config", "--unsafe-fixes", "--diff", monkeypatch=monkeypatch, capsys=capsys)
+    for text in (out, err, out2, err2):
+        assert "\x1b" not in text and not any(line.startswith("::") for line in text.splitlines()), text
+    assert "\\x1b[2J" in out2

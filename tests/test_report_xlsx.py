@@ -170,3 +170,30 @@ def test_refuses_to_overwrite_the_input(plan_xlsx):
     with pytest.raises(PlanlintError, match="拒绝覆盖"):
         write("xlsx", make_result(str(plan_xlsx)), str(plan_xlsx))
     assert sha256(plan_xlsx) == before
+
+
+@pytest.mark.parametrize("char", ["\x0b", "\x01", "\x1b"])
+def test_control_characters_never_sink_the_copy(tmp_path, monkeypatch, capsys, char):
+    """#21.7: a control character in a flagged cell (quoted in the comment) or in a sheet name made
+    openpyxl refuse the whole copy (内部错误); every text is filtered to U+FFFD instead."""
+    import sys
+
+    from conftest import run_cli
+
+    sys.path.insert(0, str(Path(__file__).parent / "bad_inputs"))
+    import make_bad_inputs as m
+
+    task = [m.TASKS[0][0], f"2022年食品{char}生产企业监督检查", *m.TASKS[0][2:]]
+    plan = tmp_path / "plan.csv"
+    plan.write_text("\n".join(",".join(r) for r in m.plan_rows([task, m.TASKS[1]])), encoding="utf-8")
+    out = tmp_path / "out.xlsx"
+    code, _, _ = run_cli("check", str(plan), "--no-config", "-f", f"xlsx:{out}", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0
+    texts = [c.comment.text for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row if c.comment]
+    assert any("食品\ufffd生产" in t for t in texts)
+
+
+def test_sheet_names_lose_control_characters():
+    from planlint.report.xlsx import _sheet_title
+
+    assert _sheet_title("计划\x00表\x1b", set()) == "计划_表_"

@@ -104,6 +104,7 @@ def fix(paths, unsafe_fixes, diff, output, exit_non_zero_on_fix, debug, **kw):
     from ..errors import PlanlintError
     from ..pipeline import discover
     from ..report.output import atomic_write, refuse_input
+    from ..report.text import escape_controls as esc
 
     options = run_options(superior=(), baseline=None, population=None, jobs=1, **kw)
     files = discover(list(paths))
@@ -122,20 +123,20 @@ def fix(paths, unsafe_fixes, diff, output, exit_non_zero_on_fix, debug, **kw):
             outcome = fix_file(path, options, unsafe_fixes, work)
             for error in outcome.errors:
                 unreadable = True
-                click.echo(f"{path}：无法读取：{error}", err=True)
+                click.echo(esc(f"{path}：无法读取：{error}"), err=True)
             for skip in outcome.skipped:
-                click.echo(f"{skip.edit.location}：跳过：{skip.reason}", err=True)
+                click.echo(esc(f"{skip.edit.location}：跳过：{skip.reason}"), err=True)
             if outcome.errors:
                 continue
             if not outcome.changes:
-                click.echo(f"{path}：没有可自动修复的问题", err=True)
+                click.echo(esc(f"{path}：没有可自动修复的问题"), err=True)
                 continue
             changed_any = True
             if diff:
                 for location, old, new in sorted(
                     outcome.changes.values(), key=lambda c: (c[0].sheet or "", c[0].row, c[0].col)
                 ):
-                    click.echo(f"{location}: 「{old}」 → 「{new}」")
+                    click.echo(esc(f"{location}: 「{old}」 → 「{new}」"))
                 continue
             atomic_write(targets[path], Path(outcome.result_path).read_bytes())
             left = f"，剩余问题 {outcome.remaining} 个" if outcome.remaining else "，没有剩余问题"
@@ -144,7 +145,7 @@ def fix(paths, unsafe_fixes, diff, output, exit_non_zero_on_fix, debug, **kw):
                 if outcome.remaining_unsafe and not unsafe_fixes
                 else ""
             )
-            click.echo(f"{path}：已修复 {len(outcome.changes)} 处 → {targets[path]}{left}{hint}", err=True)
+            click.echo(esc(f"{path}：已修复 {len(outcome.changes)} 处 → {targets[path]}{left}{hint}"), err=True)
     if unreadable:
         sys.exit(2)
     sys.exit(1 if changed_any and exit_non_zero_on_fix else 0)

@@ -3,6 +3,7 @@ per-rule statistics and a one-line Chinese summary. Colour only when asked (writ
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
@@ -13,6 +14,21 @@ from .output import emit_chunks
 
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 _COLORS = {"error": "31", "warning": "33", "info": "36", "bold": "1", "dim": "2"}
+# C0 and C1 controls, DEL, and the Unicode line and paragraph separators: a newline in a cell must
+# not start a line of its own in a CI log (`::warning file=…::` is a workflow command there), nor an
+# ESC drive the terminal.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def escape_controls(text: str) -> str:
+    """`text` with every control character shown as an escape (`\\n`, `\\x1b`, `\\u2028`), for the
+    human-readable outputs: one finding stays one line, and cell text never reaches the terminal
+    or the CI log as anything but text."""
+    if text.isprintable():  # the usual case: nothing to do
+        return text
+    return _CONTROLS.sub(lambda m: _NAMED.get(m[0]) or (f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100
+                                                          else f"\\u{ord(m[0]):04x}"), text)
 
 
 def _paint(text: str, style: str, color: bool) -> str:
@@ -22,29 +38,30 @@ def _paint(text: str, style: str, color: bool) -> str:
 def _plan_heading(report: PlanReport) -> str:
     where = report.path + (f":{report.sheet}" if report.sheet else "")
     if report.plan is None:
-        return where
+        return escape_controls(where)
     title = report.plan.meta.title
     tasks = f"{len(report.plan.tasks)} 项任务"
-    return f"{where}（{title}，{tasks}）" if title else f"{where}（{tasks}）"
+    return escape_controls(f"{where}（{title}，{tasks}）" if title else f"{where}（{tasks}）")
 
 
 def _report_lines(report: PlanReport, color: bool) -> Iterator[str]:
+    esc = escape_controls
     if report.error is not None:
-        yield f"{_paint(report.path, 'bold', color)}  {_paint('[error]', 'error', color)} 无法读取：{report.error}"
+        yield f"{_paint(esc(report.path), 'bold', color)}  {_paint('[error]', 'error', color)} 无法读取：{esc(report.error)}"
         return
     yield _paint(_plan_heading(report), "bold", color)
     for f in sorted(report.findings, key=lambda f: f.sort_key()):
         sev = _paint(f"[{f.severity}]", f.severity, color)
-        yield f"{f.location}  {sev} {f.rule_id} {f.slug}  {f.message}"
+        yield f"{esc(str(f.location))}  {sev} {f.rule_id} {f.slug}  {esc(f.message)}"
         if f.fix:
-            yield f"  建议：{f.fix}"
+            yield f"  建议：{esc(f.fix)}"
 
 
 def _review(result: CheckResult, color: bool) -> list[str]:
     """The city reviewer's overview: one line per plan, worst first."""
     lines = [_paint("审查概要（问题最多的在前）：", "bold", color)]
     for row in result.review():
-        where = row.report.path + (f":{row.report.sheet}" if row.report.sheet else "")
+        where = escape_controls(row.report.path + (f":{row.report.sheet}" if row.report.sheet else ""))
         if row.report.error is not None:
             lines.append(f"  {where}：无法读取")
             continue

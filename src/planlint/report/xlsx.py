@@ -31,14 +31,21 @@ OPENPYXL_SUFFIXES = {".xlsx", ".xlsm"}
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
+def clean(text: str) -> str:
+    """`text` without the control characters a workbook cannot hold (openpyxl refuses them, and
+    the whole copy with them): each becomes U+FFFD, visibly. Every text planlint writes into a
+    workbook — cells, comments, sheet names — passes through here."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+
+
 def put(ws: Worksheet, row: int, col: int, value: object) -> Cell:
     """Set a cell to a value taken from a plan or a finding, inert: openpyxl stores any string
     starting with '=' as a formula (`=HYPERLINK(…)`, `=cmd|…`), so force a string with a quote
     prefix, the way Excel stores text typed as '=…."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        value = clean(value)
     cell = ws.cell(row=row, column=col)
     cell.value = value
     if isinstance(value, str) and value.startswith("="):
@@ -48,7 +55,7 @@ def put(ws: Worksheet, row: int, col: int, value: object) -> Cell:
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
-    base = (_BAD_SHEET_CHARS.sub("_", name).strip("'") or "计划")[:31]
+    base = (_BAD_SHEET_CHARS.sub("_", clean(name).replace("\ufffd", "_")).strip("'") or "计划")[:31]
     title, n = base, 2
     while title in taken:
         suffix = f"({n})"
@@ -186,7 +193,7 @@ def _annotate(copy: _Copy, reports: list[PlanReport], findings: list[Finding]) -
         text = _comment_text(group)
         if cell.comment is not None:  # keep the author's own comment above ours
             text = f"{cell.comment.text}\n\n{text}"
-        comment = Comment(text, "planlint")
+        comment = Comment(clean(text), "planlint")
         comment.width, comment.height = 360, min(80 + 60 * len(group), 600)
         cell.comment = comment
     return targets
@@ -232,7 +239,7 @@ def _result_sheet(copy: _Copy, reports: list[PlanReport], findings: list[Finding
         if target is not None:
             tws, trow, tcol = target
             ref = f"{_quote_sheet(tws.title)}!{_letter(tcol)}{trow}"
-            link_cell.value = f"{tws.title}!{_letter(tcol)}{trow}"
+            link_cell.value = clean(f"{tws.title}!{_letter(tcol)}{trow}")
             link_cell.hyperlink = Hyperlink(ref=link_cell.coordinate, location=ref, tooltip="跳转到单元格")
             link_cell.font = Font(color="0563C1", underline="single")
         ws.cell(row=row, column=2).font = Font(
