@@ -76,8 +76,15 @@ def _number_texts(value: float, number_format: str) -> set[str]:
 def _xlsx(src: str, edits: list[Edit], skipped: list[Skipped]) -> tuple[bytes, list[Edit]]:
     from openpyxl import load_workbook
 
+    from .readers.xlsx import excessive_merges, merged_ranges
     from .report.xlsx import put
 
+    if excessive_merges(src):  # openpyxl would take minutes over them (issue 21.9)
+        raise PlanlintError(
+            f"工作簿中有 {merged_ranges(src)[0]:,} 个合并单元格区域（异常多，文件可能已损坏），无法生成修复副本；"
+            "请用 Excel/WPS 打开后另存再修复",
+            src,
+        )
     keep_vba = src.lower().endswith(".xlsm")
     wb = load_workbook(src, keep_vba=keep_vba)
     done: dict[tuple, Edit] = {}

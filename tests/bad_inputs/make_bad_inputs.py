@@ -205,6 +205,15 @@ def styled_far_cell() -> bytes:
     return xlsx([("内部计划", "visible", sheet)])
 
 
+def many_merges(copies: int = 20_000) -> bytes:
+    """The title row's merged range A1:I1, listed 20,000 times (12 KB): openpyxl makes objects for
+    every cell of every copy (minutes), and a reader that fills each copy does it 20,000 times."""
+    tasks = [[*TASKS[0][:1], "2022年食品生产企业监督检查", *TASKS[0][2:]], TASKS[1]]
+    merges = f'<mergeCells count="{copies}">' + '<mergeCell ref="A1:I1"/>' * copies + "</mergeCells>"
+    sheet = sheet_xml(plan_rows(tasks)).replace("</sheetData>", "</sheetData>" + merges)
+    return xlsx([("内部计划", "visible", sheet)])
+
+
 # -- docx --------------------------------------------------------------------------------------
 
 
@@ -365,6 +374,7 @@ def corpus() -> dict[str, bytes]:
         "lying_dimension.xlsx": lying_dimension(),
         "far_cell_first.xlsx": far_cell_first(),
         "styled_far_cell.xlsx": styled_far_cell(),
+        "many_merges.xlsx": many_merges(),
     }
     files.update({name: text.encode("utf-8") for name, text in TEXT_FILES.items()})
     return files

@@ -355,20 +355,65 @@ def _no_dtd(*_args: object) -> None:
 
 
 def _fill_merges(rows: list[list[str]], merges: list, top: int, left: int) -> set[tuple[int, int]]:
-    """Copy each merged range's anchor text into its other cells; return those cells' indices."""
+    """Copy each merged range's anchor text into its other cells; return those cells' indices.
+
+    A range listed many times counts once (20,000 copies of one range made a 12 KB file cost
+    seconds); ranges that overlap (Excel never writes them) are filled only up to the sheet's own
+    size in all, so their work is bounded by the grid."""
     covered: set[tuple[int, int]] = set()
     height, width = len(rows), len(rows[0])
-    for (r0, c0), (r1, c1) in merges:
+    budget = height * width
+    for (r0, c0), (r1, c1) in sorted(set(map(tuple, merges))):
         i0, j0 = r0 - top, c0 - left
         if not (0 <= i0 < height and 0 <= j0 < width):
             continue  # anchor outside the data (an empty formatted range)
+        i1, j1 = min(r1 - top, height - 1), min(c1 - left, width - 1)
+        budget -= (i1 - i0 + 1) * (j1 - j0 + 1)
+        if budget < 0:
+            break  # overlapping ranges beyond the sheet's size: damage, not layout
         text = rows[i0][j0]
-        for i in range(i0, min(r1 - top, height - 1) + 1):
-            for j in range(j0, min(c1 - left, width - 1) + 1):
+        for i in range(i0, i1 + 1):
+            row = rows[i]
+            for j in range(j0, j1 + 1):
                 if (i, j) != (i0, j0):
-                    rows[i][j] = text
+                    row[j] = text
                     covered.add((i, j))
     return covered
+
+
+_MERGE_REF = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\s[^>]*?ref\s*=\s*["']([A-Za-z]{1,3})(\d{1,7})(?::([A-Za-z]{1,3})(\d{1,7}))?""")
+
+
+def merged_ranges(path: str) -> tuple[int, int]:
+    """(ranges, cells) of all the merged ranges in the workbook's sheets, counted from the package
+    without loading it: openpyxl makes an object for every cell of every range it loads, so a
+    file of 20,000 copies of one range takes it minutes. Writers that load a workbook with
+    openpyxl (the annotated copy, fix) check this first and rebuild the workbook instead when it
+    is excessive (`excessive_merges`)."""
+    count = cells = 0
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for member in _sheet_members(zf).values():
+                with zf.open(member) as fh:
+                    for part in _pieces(fh):
+                        for c0, r0, c1, r1 in _MERGE_REF.findall(part):
+                            count += 1
+                            rows = abs(int(r1 or r0) - int(r0)) + 1
+                            cols = abs(_col_index((c1 or c0).decode().upper()) - _col_index(c0.decode().upper())) + 1
+                            cells += rows * cols
+    except (*ZIP_ERRORS, ET.ParseError):
+        pass
+    return count, cells
+
+
+MAX_MERGED_RANGES = 5_000  # real plans have tens to hundreds (title rows, task cells merged down)
+MAX_MERGED_CELLS = 500_000
+
+
+def excessive_merges(path: str) -> bool:
+    """Whether openpyxl would spend minutes on the workbook's merged ranges."""
+    count, cells = merged_ranges(path)
+    return count > MAX_MERGED_RANGES or cells > MAX_MERGED_CELLS
 
 
 def _render(value: object) -> str:

@@ -134,10 +134,18 @@ def _letter(col: int) -> str:
     return get_column_letter(col)
 
 
-def _anchor(ws: Worksheet, row: int, col: int) -> tuple[int, int]:
-    """Comments and fills go on the top-left cell of a merged range (the others cannot hold them)."""
-    for rng in ws.merged_cells.ranges:
-        if rng.min_row <= row <= rng.max_row and rng.min_col <= col <= rng.max_col:
+def _anchor(ws: Worksheet, row: int, col: int, index: dict) -> tuple[int, int]:
+    """Comments and fills go on the top-left cell of a merged range (the others cannot hold them).
+    `index` caches, per worksheet, the ranges by the rows they cover: one pass over the ranges per
+    sheet, not one per finding."""
+    by_row = index.get(ws.title)
+    if by_row is None:
+        by_row = index[ws.title] = defaultdict(list)
+        for rng in ws.merged_cells.ranges:
+            for r in range(rng.min_row, rng.max_row + 1):
+                by_row[r].append(rng)
+    for rng in by_row.get(row, ()):
+        if rng.min_col <= col <= rng.max_col:
             return rng.min_row, rng.min_col
     return row, col
 
@@ -155,12 +163,12 @@ def _row_anchor_col(reports: list[PlanReport], finding: Finding) -> int:
     return 1
 
 
-def _target(copy: _Copy, reports: list[PlanReport], f: Finding) -> tuple[Worksheet, int, int] | None:
+def _target(copy: _Copy, reports: list[PlanReport], f: Finding, index: dict) -> tuple[Worksheet, int, int] | None:
     ws = copy.sheet(f.location.sheet)
     if ws is None or f.location.row == 0:
         return None
     col = f.location.col or _row_anchor_col(reports, f)
-    row, col = _anchor(ws, f.location.row, col)
+    row, col = _anchor(ws, f.location.row, col, index)
     return ws, row, col
 
 
@@ -180,8 +188,9 @@ def _annotate(copy: _Copy, reports: list[PlanReport], findings: list[Finding]) -
 
     by_cell: dict[tuple, list[Finding]] = defaultdict(list)
     targets: dict[Finding, tuple] = {}
+    index: dict = {}
     for f in findings:
-        target = _target(copy, reports, f)
+        target = _target(copy, reports, f, index)
         if target is not None:
             ws, row, col = target
             by_cell[(ws.title, row, col)].append(f)
@@ -258,7 +267,9 @@ def _result_sheet(copy: _Copy, reports: list[PlanReport], findings: list[Finding
 def annotated_copy(path: str, reports: list[PlanReport]) -> bytes:
     """The annotated workbook for one checked file, as bytes."""
     findings = sorted((f for r in reports for f in r.findings), key=lambda f: f.sort_key())
-    if Path(path).suffix.lower() in OPENPYXL_SUFFIXES:
+    from ..readers.xlsx import excessive_merges
+
+    if Path(path).suffix.lower() in OPENPYXL_SUFFIXES and not excessive_merges(path):
         try:
             copy = _load(path)
         except Exception as exc:  # openpyxl refuses some files the reader could still parse
