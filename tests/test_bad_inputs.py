@@ -594,3 +594,59 @@ def test_twenty_thousand_copies_of_one_merged_range(tmp_path, monkeypatch, capsy
     assert any(c.comment and "PL501" in c.comment.text for ws in book.worksheets for row in ws.iter_rows() for c in row)
     code, out, err = run("fix", str(path), "--no-config", "--unsafe-fixes", "-o", str(tmp_path / "fixed.xlsx"), monkeypatch=monkeypatch, capsys=capsys)
     assert code == 2 and "20,000 个合并单元格区域" in err and "另存" in err
+
+
+def test_word_tables_nested_600_deep(monkeypatch, capsys):
+    """#21.16: nesting was flattened by recursion (RecursionError at ~500 levels)."""
+    from planlint.readers import read_tables
+
+    (table,) = read_tables(str(BAD / "deep_nested_tables.docx"))
+    assert "最里层" in table.rows[1][5] and table.rows[1][5].startswith(make_bad_inputs.RISK)
+    assert findings(BAD / "deep_nested_tables.docx", monkeypatch=monkeypatch, capsys=capsys) == (0, [])
+
+
+def _with_declaration(data: bytes, member: str) -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for name in src.namelist():
+            body = src.read(name)
+            if name == member:
+                body = body.replace(b'encoding="UTF-8"', b'encoding="UTF-8UTF-8"')
+            dst.writestr(name, body)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("suffix", "member"), [(".xlsx", "xl/workbook.xml"), (".docx", "word/document.xml")])
+def test_unknown_encoding_declared_in_a_part(tmp_path, monkeypatch, capsys, suffix, member):
+    """#21.16: `encoding="UTF-8UTF-8"` raised LookupError (内部错误); the part is read as UTF-8,
+    as Excel and calamine read it, and the cell-extent guard still runs."""
+    data = (make_bad_inputs.xlsx([("内部计划", "visible", make_bad_inputs.sheet_xml(make_bad_inputs.plan_rows()))])
+            if suffix == ".xlsx" else make_bad_inputs.deep_nested_tables(2))
+    path = tmp_path / f"plan{suffix}"
+    path.write_bytes(_with_declaration(data, member))
+    code, found = findings(path, monkeypatch=monkeypatch, capsys=capsys)
+    assert (code, found) == (0, [])
+    from planlint.readers.xlsx import _sheet_extents
+
+    if suffix == ".xlsx":
+        assert _sheet_extents(str(path)) == {"内部计划": 36}
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_csv_without_bom(tmp_path, monkeypatch, capsys, codec):
+    """#21.16: UTF-16 without a byte-order mark was refused as a binary file ("NUL 字节")."""
+    path = tmp_path / "plan.csv"
+    path.write_bytes("\r\n".join(",".join(r) for r in make_bad_inputs.plan_rows()).encode(codec))
+    assert findings(path, monkeypatch=monkeypatch, capsys=capsys) == (0, [])
+
+
+def test_large_word_table_is_read_in_bounded_memory(tmp_path):
+    """#21.12: the document is streamed row by row: 200,000 cells in a few tens of MB (the XML
+    tree took ~150 MB for these, 3.9 GB for the 2.5-million-cell file of the report)."""
+    path = tmp_path / "big.docx"
+    path.write_bytes(make_bad_inputs.many_small_docx_cells(10_000))
+    message, rss = measure(path)
+    assert message is None and rss < 90

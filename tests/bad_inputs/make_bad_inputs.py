@@ -285,6 +285,47 @@ def _fill_row(table, i: int, values: list[str]) -> None:
         table.cell(i, j).text = text
 
 
+_W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def docx_from_body(body: str) -> bytes:
+    """A minimal .docx whose document body is `body` (WordprocessingML)."""
+    return _zip({
+        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG}">'
+        f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="word/document.xml"/></Relationships>',
+        "word/document.xml": f'<?xml version="1.0" encoding="UTF-8"?><w:document {_W}><w:body>{body}</w:body></w:document>',
+    })
+
+
+def _w_row(cells: list[str]) -> str:
+    return "<w:tr>" + "".join(f"<w:tc><w:p><w:r><w:t>{escape(c)}</w:t></w:r></w:p></w:tc>" for c in cells) + "</w:tr>"
+
+
+def deep_nested_tables(depth: int = 600) -> bytes:
+    """A plan table whose risk cell holds a table nested 600 deep (recursion would overflow)."""
+    inner = "<w:p><w:r><w:t>最里层</w:t></w:r></w:p>"
+    for _ in range(depth):
+        inner = f"<w:tbl><w:tr><w:tc>{inner}</w:tc></w:tr></w:tbl><w:p/>"
+    rows = [_w_row(HEADER)] + [_w_row(t) for t in TASKS]
+    rows[1] = rows[1].replace(f"<w:t>{escape(RISK)}</w:t></w:r></w:p>", f"<w:t>{escape(RISK)}</w:t></w:r></w:p>{inner}", 1)
+    return docx_from_body(f"<w:p><w:r><w:t>{TITLE}</w:t></w:r></w:p><w:tbl>{''.join(rows)}</w:tbl>")
+
+
+def many_small_docx_cells(rows: int, cols: int = 20) -> bytes:
+    """A Word table of rows × cols one-character cells (2.5 million in 19 MB: issue 21.12)."""
+    rng = random.Random(12)  # varied, so that it packs like a real file (about 20:1)
+    body = "".join(
+        "<w:tr>" + "".join(f"<w:tc><w:p><w:r><w:t>{rng.randrange(1000)}</w:t></w:r></w:p></w:tc>" for _ in range(cols))
+        + "</w:tr>"
+        for _ in range(rows)
+    )
+    return docx_from_body(f"<w:p><w:r><w:t>{TITLE}</w:t></w:r></w:p><w:tbl>{_w_row(HEADER)}{body}</w:tbl>")
+
+
 # -- OLE2 (old binary and encrypted) -------------------------------------------------------------
 
 
@@ -375,6 +416,7 @@ def corpus() -> dict[str, bytes]:
         "far_cell_first.xlsx": far_cell_first(),
         "styled_far_cell.xlsx": styled_far_cell(),
         "many_merges.xlsx": many_merges(),
+        "deep_nested_tables.docx": deep_nested_tables(),
     }
     files.update({name: text.encode("utf-8") for name, text in TEXT_FILES.items()})
     return files

@@ -1,7 +1,7 @@
 """Delimited text (.csv/.tsv) → one Table. The encoding and the delimiter are detected, never asked.
 
-Encodings: a UTF-16 BOM (Excel's "Unicode text"), else strict UTF-8 (with or without BOM), else
-GB18030 (a superset of GBK/GB2312, what Chinese Excel/WPS writes by default). Row numbers are record
+Encodings: a UTF-16 BOM (Excel's "Unicode text"), UTF-16 without one (told by its zero bytes),
+else strict UTF-8 (with or without BOM), else GB18030 (a superset of GBK/GB2312, what Chinese Excel/WPS writes by default). Row numbers are record
 numbers, which is what Excel shows when it opens the file.
 """
 
@@ -60,6 +60,9 @@ def decode(data: bytes, path: str) -> str:
         except UnicodeDecodeError:
             pass
     if b"\x00" in data:
+        text = _utf16_without_bom(data)
+        if text is not None:
+            return text
         raise ReadError(
             "含有 NUL 字节，不是文本文件（可能是改了扩展名的二进制文件），请导出为 .xlsx 或 UTF-8 编码的 .csv",
             path,
@@ -76,6 +79,21 @@ def decode(data: bytes, path: str) -> str:
         raise ReadError(
             "无法识别文件编码（既不是 UTF-8 也不是 GB18030/GBK），请另存为 UTF-8 编码后再检查", path
         ) from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 saved without a byte-order mark: its ASCII characters (digits, commas, line ends)
+    put a zero byte on one side of each pair; a CJK character rarely has one, on either side."""
+    sample = data[:65536]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    codec = "utf-16-le" if odd > 4 * even else "utf-16-be" if even > 4 * odd else None
+    if codec is None:
+        return None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    return None if "\x00" in text else text
 
 
 def _decode_lines(data: bytes) -> str:

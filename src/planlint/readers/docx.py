@@ -19,52 +19,73 @@ from ._common import ZIP_ERRORS, pick_title, title_from_rows
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _NESTED_NOTE = "表格单元格内嵌套了表格，已将嵌套表格的文字并入该单元格"
-_P, _TBL, _TR, _TC, _SDT = f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc", f"{_W}sdt"
+_P, _TBL, _TR, _TC = f"{_W}p", f"{_W}tbl", f"{_W}tr", f"{_W}tc"
 _MAX_GRID = 1000  # Word allows 63 columns; a larger span or offset is damage, not layout
 
 
 def read(path: str) -> list[Table]:
+    """Stream the document: each body-level paragraph and each row of a body-level table is read
+    as the parser finishes it and then dropped, so memory holds the table's texts, not the XML
+    tree (a 19 MB .docx of 2.5 million small cells held 3.9 GB as a tree)."""
     try:
         with zipfile.ZipFile(path) as zf:
-            xml = zf.read("word/document.xml")
-    except ZIP_ERRORS as exc:
-        raise ReadError(
-            f"不是有效的 .docx 文件（可能已损坏：{exc}），请用 Word/WPS 打开后另存为 .docx 再检查", path
-        ) from None
-    try:
-        body = ET.fromstring(xml).find(f"{_W}body")
+            try:
+                with zf.open("word/document.xml") as fh:
+                    return _read_stream(path, fh)
+            except LookupError:  # an unknown encoding declared: the part is UTF-8, as Word reads it
+                with zf.open("word/document.xml") as fh:
+                    return _read_stream(path, fh, ET.XMLParser(encoding="utf-8"))
     except ET.ParseError as exc:
         raise ReadError(
             f"Word 文档内容无法解析（{exc}），请用 Word/WPS 打开后另存为 .docx 再检查", path
         ) from None
+    except ZIP_ERRORS as exc:
+        raise ReadError(
+            f"不是有效的 .docx 文件（可能已损坏：{exc}），请用 Word/WPS 打开后另存为 .docx 再检查", path
+        ) from None
+
+
+def _read_stream(path: str, fh, parser: ET.XMLParser | None = None) -> list[Table]:
+    """Body-level blocks are told apart by counting, not by a stack of ancestors (the loop runs
+    once per XML element, millions of times): a table that starts outside any table and any
+    paragraph is a body-level table, its rows are those that end at table depth 1, and a
+    paragraph that ends outside any table and any other paragraph is body-level prose."""
     tables: list[Table] = []
     prose: list[str] = []
-    for elem in _blocks(body):
-        if elem.tag == _P:
-            text = _paragraph_text(elem).strip()
-            if text:
-                prose.append(text)
-        elif elem.tag == _TBL:
-            table = _read_table(path, elem, f"表{len(tables) + 1}", prose)
-            if table is not None:
-                tables.append(table)
-            prose = []
+    table: _TableBuilder | None = None
+    tbl_depth = p_depth = 0
+    for event, elem in ET.iterparse(fh, events=("start", "end"), parser=parser):
+        tag = elem.tag
+        if event == "start":
+            if tag == _P:
+                p_depth += 1
+            elif tag == _TBL:
+                if tbl_depth == 0 and p_depth == 0:
+                    table = _TableBuilder(path, f"表{len(tables) + 1}")
+                tbl_depth += 1
+            continue
+        if tag == _P:
+            p_depth -= 1
+            if p_depth == 0 and tbl_depth == 0:
+                text = _paragraph_text(elem).strip()
+                if text:
+                    prose.append(text)
+                elem.clear()
+        elif tag == _TR:
+            if tbl_depth == 1 and table is not None:
+                table.add_row(elem)
+                elem.clear()  # the row's XML is done with
+        elif tag == _TBL:
+            tbl_depth -= 1
+            if tbl_depth == 0 and table is not None:
+                built = table.finish(prose)
+                if built is not None:
+                    tables.append(built)
+                prose, table = [], None
+                elem.clear()
     if not tables:
         raise ReadError("文档中没有表格，请确认抽查计划以 Word 表格形式保存（而不是文本或图片）", path)
     return tables
-
-
-def _blocks(body: ET.Element | None):
-    """Body-level paragraphs and tables in document order, looking inside content controls."""
-    if body is None:
-        return
-    for elem in body:
-        if elem.tag == _SDT:
-            content = elem.find(f"{_W}sdtContent")
-            if content is not None:
-                yield from _blocks(content)
-        else:
-            yield elem
 
 
 def _paragraph_text(p: ET.Element) -> str:
@@ -81,6 +102,8 @@ def _paragraph_text(p: ET.Element) -> str:
 
 
 def _cell_text(tc: ET.Element, notes: list[str]) -> str:
+    """The cell's paragraphs, one per line; a table nested inside it (at any depth) is flattened
+    to one line per row of its own, without recursion (Word allows nesting hundreds deep)."""
     lines = []
     for child in tc:
         if child.tag == _P:
@@ -88,9 +111,14 @@ def _cell_text(tc: ET.Element, notes: list[str]) -> str:
         elif child.tag == _TBL:
             if _NESTED_NOTE not in notes:
                 notes.append(_NESTED_NOTE)
-            for tr in child.iter(_TR):
-                lines.append(" ".join(_cell_text(c, notes) for c in tr.findall(_TC)))
+            for tr in child.iter(_TR):  # every row of every depth, in document order
+                lines.append(" ".join(_own_text(c) for c in tr.findall(_TC)))
     return "\n".join(lines)
+
+
+def _own_text(tc: ET.Element) -> str:
+    """A nested cell's own paragraphs (its nested tables' rows are lines of their own)."""
+    return " ".join(_paragraph_text(p) for p in tc.findall(_P))
 
 
 def _val(parent: ET.Element | None, tag: str) -> str | None:
@@ -112,11 +140,22 @@ def _grid_int(text: str | None, default: int) -> int:
     return value if 0 <= value <= _MAX_GRID else default
 
 
-def _read_table(path: str, tbl: ET.Element, sheet: str, prose: list[str]) -> Table | None:
-    notes: list[str] = []
-    rows: list[list[str]] = []
-    covered: set[tuple[int, int]] = set()
-    for i, tr in enumerate(tbl.findall(_TR)):
+class _TableBuilder:
+    """One body-level Word table, row by row as the parser finishes each."""
+
+    def __init__(self, path: str, sheet: str) -> None:
+        self.path, self.sheet = path, sheet
+        self.notes: list[str] = []
+        self.rows: list[list[str]] = []
+        self.covered: set[tuple[int, int]] = set()
+        self.cells = 0
+        self.limit = limits.current().max_cells
+        # Plans repeat the same texts down whole columns: one string per distinct text.
+        self.share = {}.setdefault
+
+    def add_row(self, tr: ET.Element) -> None:
+        i = len(self.rows)
+        rows, covered = self.rows, self.covered
         row: dict[int, str] = {}
         col = _grid_int(_val(tr.find(f"{_W}trPr"), "gridBefore"), 0)
         for tc in tr.findall(_TC):
@@ -124,9 +163,9 @@ def _read_table(path: str, tbl: ET.Element, sheet: str, prose: list[str]) -> Tab
             span = max(1, _grid_int(_val(props, "gridSpan"), 1))
             if col + span > _MAX_GRID:
                 raise ReadError(
-                    f"{sheet}第 {i + 1} 行超过 {_MAX_GRID} 列（Word 表格最多 63 列），文件可能已损坏；"
+                    f"{self.sheet}第 {i + 1} 行超过 {_MAX_GRID} 列（Word 表格最多 63 列），文件可能已损坏；"
                     "请用 Word/WPS 打开后另存为 .docx 再检查",
-                    path,
+                    self.path,
                 )
             vmerge = _val(props, "vMerge")
             if vmerge is not None and vmerge != "restart" and i > 0:
@@ -135,33 +174,42 @@ def _read_table(path: str, tbl: ET.Element, sheet: str, prose: list[str]) -> Tab
                 text = above[col] if col < len(above) else ""
                 covered.update((i, col + k) for k in range(span))
             else:
-                text = _cell_text(tc, notes)
+                text = self.share(t := _cell_text(tc, self.notes), t)
                 covered.update((i, col + k) for k in range(1, span))
             for k in range(span):
                 row[col + k] = text
             col += span
         width = max(row, default=-1) + 1
         rows.append([row.get(j, "") for j in range(width)])
-    width = max((len(r) for r in rows), default=0)
-    if width == 0 or not any(c.strip() for r in rows for c in r):
-        return None
-    limit = limits.current().max_cells
-    if len(rows) * width > limit:
-        raise ReadError(
-            f"{sheet}有 {len(rows):,} 行 × {width} 列，超过单元格上限 {limit:,}，已拒绝读取；"
-            f"请拆分文件后再检查。{limits.hint('max_cells')}",
-            path,
+        self.cells += max(width, 1)
+        if self.cells > self.limit:  # refused while reading, before the rest is held
+            raise ReadError(
+                f"{self.sheet}已超过单元格上限 {self.limit:,}（读到第 {i + 1:,} 行），已拒绝读取；"
+                f"请拆分文件后再检查。{limits.hint('max_cells')}",
+                self.path,
+            )
+
+    def finish(self, prose: list[str]) -> Table | None:
+        rows = self.rows
+        width = max((len(r) for r in rows), default=0)
+        if width == 0 or not any(c.strip() for r in rows for c in r):
+            return None
+        if len(rows) * width > self.limit:
+            raise ReadError(
+                f"{self.sheet}有 {len(rows):,} 行 × {width} 列，超过单元格上限 {self.limit:,}，已拒绝读取；"
+                f"请拆分文件后再检查。{limits.hint('max_cells')}",
+                self.path,
+            )
+        for r in rows:
+            r.extend([""] * (width - len(r)))
+        return Table(
+            path=self.path,
+            sheet=self.sheet,
+            rows=rows,
+            row_numbers=list(range(1, len(rows) + 1)),
+            covered=frozenset(self.covered),
+            title=title_from_rows(rows) or pick_title(prose),
+            context="\n".join(prose),
+            format="docx",
+            notes=self.notes,
         )
-    for r in rows:
-        r.extend([""] * (width - len(r)))
-    return Table(
-        path=path,
-        sheet=sheet,
-        rows=rows,
-        row_numbers=list(range(1, len(rows) + 1)),
-        covered=frozenset(covered),
-        title=title_from_rows(rows) or pick_title(prose),
-        context="\n".join(prose),
-        format="docx",
-        notes=notes,
-    )

@@ -468,7 +468,7 @@ def _percent_cells(path: str, sheet_name: str) -> set[tuple[int, int]]:
 
 def _percent_styles(zf: zipfile.ZipFile) -> set[int]:
     """Indices of cellXfs whose number format is a percentage (built-in 9/10 or a custom % code)."""
-    styles = ET.fromstring(zf.read("xl/styles.xml"))
+    styles = _part_xml(zf, "xl/styles.xml")
     custom = {
         int(fmt.get("numFmtId", "-1"))
         for fmt in styles.iter(f"{_NS_MAIN}numFmt")
@@ -484,10 +484,20 @@ def _percent_styles(zf: zipfile.ZipFile) -> set[int]:
     }
 
 
+def _part_xml(zf: zipfile.ZipFile, name: str) -> ET.Element:
+    """A package part's XML. OOXML parts are UTF-8 (or UTF-16 with a BOM): a declaration naming
+    an unknown encoding (`encoding="UTF-8UTF-8"`) is overruled, as calamine overrules it."""
+    data = zf.read(name)
+    try:
+        return ET.fromstring(data)
+    except LookupError:
+        return ET.fromstring(data, parser=ET.XMLParser(encoding="utf-8"))
+
+
 def _sheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → package part holding its XML."""
-    book = ET.fromstring(zf.read("xl/workbook.xml"))
-    rels = ET.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    book = _part_xml(zf, "xl/workbook.xml")
+    rels = _part_xml(zf, "xl/_rels/workbook.xml.rels")
     targets = {}
     for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
         target = rel.get("Target", "")
