@@ -650,3 +650,45 @@ def test_large_word_table_is_read_in_bounded_memory(tmp_path):
     path.write_bytes(make_bad_inputs.many_small_docx_cells(10_000))
     message, rss = measure(path)
     assert message is None and rss < 90
+
+
+def test_rule_template_with_a_huge_width_renders_unformatted():
+    """#21.13: `{raw:>400000000}` in a rule file built a 400 MB string per finding (3.85 GB)."""
+    from planlint.templating import render
+
+    assert render("「{raw:>400000000}」{raw:>4}", {"raw": "ab"}) == "「ab」  ab"
+    assert render("{raw:.{n}}|{raw!r:>99999}", {"raw": "ab", "n": 10**8}) == "ab|'ab'"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "某县: [1, 2]",
+        "某县: {totals: [企业, 5]}",
+        "某县: {totals: {企业: abc}}",
+        "某县: {totals: {企业: -5}}",
+        "某县: {totals: {企业: 1e999}}",
+        "某县: {totals: {企业: true}}",
+        "某县: {scopes: 全县企业}",
+        "某县: {scopes: {全县企业: {count: [1]}}}",
+        "- 某县",
+    ],
+)
+def test_population_yaml_with_wrong_value_types(tmp_path, monkeypatch, capsys, text):
+    """#21.13: wrong value types in a population YAML gave 内部错误 (AttributeError)."""
+    pop = tmp_path / "pop.yaml"
+    pop.write_text(text, encoding="utf-8")
+    code, out, err = run("check", str(MODEL), "--no-config", "--population", str(pop), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and "pop.yaml" in err, out + err
+
+
+def test_population_yaml_not_utf8_or_not_a_file(tmp_path, monkeypatch, capsys):
+    pop = tmp_path / "pop.yaml"
+    pop.write_bytes("某县: {totals: {企业: 5}}".encode("gbk"))
+    code, _, err = run("check", str(MODEL), "--no-config", "--population", str(pop), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and "不是 UTF-8 编码" in err
+    if sys.platform != "win32":
+        link = tmp_path / "zero.yaml"
+        link.symlink_to("/dev/zero")
+        code, _, err = run("check", str(MODEL), "--no-config", "--population", str(link), monkeypatch=monkeypatch, capsys=capsys)
+        assert code == 2 and "不是普通文件" in err

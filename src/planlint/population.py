@@ -48,10 +48,19 @@ def _category(value: str, where: str) -> str:
 
 
 def _count(value: object, where: str) -> int:
-    try:
-        return int(str(value).replace(",", "").replace("，", "").strip())
-    except ValueError:
-        raise PlanlintError(f"{where}：数量「{value}」不是整数", None) from None
+    text = str(value).replace(",", "").replace("，", "").strip()
+    if isinstance(value, bool) or not text.isdigit() or len(text) > 15:  # no sign, fraction or 1e9999
+        raise PlanlintError(f"{where}：数量「{str(value)[:50]}」不是非负整数", None)
+    return int(text)
+
+
+def _mapping(value: object, what: str, where: str) -> dict:
+    """A YAML value that must be a mapping (or absent)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise PlanlintError(f"{where}：{what}应为“名称: 数量”的映射，而不是「{str(value)[:50]}」", None)
+    return value
 
 
 def population_of(source: str | dict) -> dict[str, PlacePopulation]:
@@ -62,7 +71,7 @@ def population_of(source: str | dict) -> dict[str, PlacePopulation]:
 @lru_cache(maxsize=8)
 def load_population(path: str) -> dict[str, PlacePopulation]:
     p = Path(path)
-    if not p.is_file():
+    if not p.exists():
         raise PlanlintError("监管对象数量文件不存在", path)
     if p.suffix.lower() in (".yaml", ".yml"):
         return _from_yaml(path)
@@ -70,9 +79,18 @@ def load_population(path: str) -> dict[str, PlacePopulation]:
 
 
 def _from_yaml(path: str) -> dict[str, PlacePopulation]:
+    from . import limits
+    from .errors import ReadError
     from .rules.loader import read_yaml
 
-    return from_mapping(read_yaml(Path(path).read_text(encoding="utf-8"), path) or {}, path)
+    try:  # a regular file, never past the text limit (limits.read_input)
+        data = limits.read_input(path, limits.current().max_text_bytes, "文件有 {size:,.0f} MB，超过文本文件上限，已拒绝读取")
+        text = data.decode("utf-8-sig")
+    except ReadError as exc:
+        raise PlanlintError(f"监管对象数量文件无法读取：{exc.message}", path) from None
+    except UnicodeDecodeError:
+        raise PlanlintError("监管对象数量文件不是 UTF-8 编码，请另存为 UTF-8 后再用", path) from None
+    return from_mapping(read_yaml(text, path) or {}, path)
 
 
 def from_mapping(data: object, path: str) -> dict[str, PlacePopulation]:
@@ -80,10 +98,13 @@ def from_mapping(data: object, path: str) -> dict[str, PlacePopulation]:
         raise PlanlintError("应为“地区: {totals: …, scopes: …}”的形式", path)
     out = {}
     for place, body in data.items():
+        where = f"{path} {place}"
+        if body is not None and not isinstance(body, dict):
+            raise PlanlintError(f"{where}：应为“{{totals: …, scopes: …}}”的映射，而不是「{str(body)[:50]}」", None)
         pop = PlacePopulation()
-        for cat, n in ((body or {}).get("totals") or {}).items():
-            pop.totals[_category(str(cat), f"{path} {place}")] = _count(n, f"{path} {place}")
-        for scope, spec in ((body or {}).get("scopes") or {}).items():
+        for cat, n in _mapping((body or {}).get("totals"), "totals", where).items():
+            pop.totals[_category(str(cat), where)] = _count(n, where)
+        for scope, spec in _mapping((body or {}).get("scopes"), "scopes", where).items():
             if isinstance(spec, dict):
                 cat = _category(str(spec.get("category", "企业")), f"{path} {place}")
                 pop.scopes[str(scope)] = (_count(spec.get("count"), f"{path} {scope}"), cat)

@@ -2,13 +2,26 @@
 
 A template is parsed once; a missing name stays visible as `{name}` instead of raising, None renders
 empty, and a template that cannot be filled is shown as written — a report never fails on a template.
+Rule files come from users: a width or precision over MAX_WIDTH (`{raw:>400000000}` would build a
+400 MB string per finding) makes the field render unformatted.
 """
 
 from __future__ import annotations
 
+import re
 import string
 from functools import lru_cache
 from typing import Any
+
+MAX_WIDTH = 1000
+_NUMBER = re.compile(r"\d+")
+
+
+def _safe_spec(spec: str) -> str:
+    """`spec` unless a width or precision in it is over MAX_WIDTH, then '' (no formatting)."""
+    if spec and any(int(n) > MAX_WIDTH for n in _NUMBER.findall(spec)):
+        return ""
+    return spec
 
 
 class _Formatter(string.Formatter):
@@ -18,7 +31,7 @@ class _Formatter(string.Formatter):
         return kwargs.get(key, "{" + str(key) + "}") if isinstance(key, str) else super().get_value(key, args, kwargs)
 
     def format_field(self, value: Any, format_spec: str) -> str:
-        return "" if value is None else super().format_field(value, format_spec)
+        return "" if value is None else super().format_field(value, _safe_spec(format_spec))
 
 
 _FORMAT = _Formatter()
@@ -38,7 +51,7 @@ def _compile(template: str) -> tuple[tuple[str, str, tuple[str, ...], str | None
             first, *attrs = field_name.split(".")
             if not first.isidentifier() or not all(a.isidentifier() for a in attrs) or "{" in (spec or ""):
                 return None
-            parts.append((literal, first, tuple(attrs), conversion, spec or ""))
+            parts.append((literal, first, tuple(attrs), conversion, _safe_spec(spec or "")))
     except ValueError:
         return None
     return tuple(parts)
