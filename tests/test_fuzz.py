@@ -120,6 +120,55 @@ def file_target(data: bytes, suffix: str, folder: Path) -> None:
         assert str(exc).startswith(str(path)) and "\n" not in exc.message, exc
 
 
+FORMATS = ("text", "json", "sarif", "junit", "github", "html", "xlsx")
+
+
+class InternalError(AssertionError):
+    """planlint reported 内部错误 (a bug caught by its last line of defence) for an input."""
+
+
+def whole_target(data: bytes, suffix: str, folder: Path) -> None:
+    """Bytes as a file, through everything a user can run on it: `check` (engine.run), every
+    output format (the annotated .xlsx copy included) and `fix` with unsafe fixes. A file that
+    cannot be read is a message; an internal error anywhere is a failure."""
+    import shutil
+
+    from planlint import engine
+    from planlint.commands.fix import fix_file
+    from planlint.errors import PlanlintError
+    from planlint.report import ReportOptions, reporter, write
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    path = folder / f"fuzz{suffix}"
+    path.write_bytes(data)
+    options = engine.RunOptions(use_config=False, cache=False)
+    result = engine.run([str(path)], options)
+    for report in result.reports:
+        if report.error is not None and report.error.startswith("内部错误"):
+            raise InternalError(f"check: {report.error}")
+    for fmt in FORMATS:
+        try:
+            if fmt == "xlsx":
+                write(fmt, result, str(folder / "out.xlsx"), color=False)
+            else:
+                reporter(fmt).render(result, ReportOptions())
+        except PlanlintError:
+            pass  # a message for the user (e.g. openpyxl cannot open the workbook)
+        except Exception as exc:
+            raise InternalError(f"-f {fmt}: {type(exc).__name__}: {exc}") from exc
+    work = folder / "fix"
+    work.mkdir()
+    try:
+        outcome = fix_file(str(path), options, True, work)
+    except PlanlintError:
+        return
+    except Exception as exc:
+        raise InternalError(f"fix: {type(exc).__name__}: {exc}") from exc
+    if any(e.startswith("内部错误") for e in outcome.errors):
+        raise InternalError(f"fix: {outcome.errors}")
+
+
 def mutations(seed: bytes):
     """Strategy: a valid file damaged — bytes flipped, a slice dropped, or cut short."""
     flips = st.lists(st.tuples(st.integers(0, len(seed) - 1), st.integers(0, 255)), min_size=1, max_size=8)
@@ -185,6 +234,15 @@ def test_pipeline_never_raises(spec):
 def test_readers_raise_only_read_errors(tmp_path_factory, case):
     data, suffix = case
     file_target(data, suffix, tmp_path_factory.mktemp("fuzz", numbered=True))
+
+
+@settings(max_examples=30, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(FILES)
+def test_check_every_format_and_fix_on_damaged_files(tmp_path_factory, case):
+    """#21: not only no escaped exception, but no 内部错误 from check, any format, or fix."""
+    data, suffix = case
+    whole_target(data, suffix, tmp_path_factory.mktemp("whole", numbered=True))
 
 
 @fuzz(12)

@@ -407,7 +407,7 @@ def merged_ranges(path: str) -> tuple[int, int]:
 
 
 MAX_MERGED_RANGES = 5_000  # real plans have tens to hundreds (title rows, task cells merged down)
-MAX_MERGED_CELLS = 500_000
+MAX_MERGED_CELLS = 100_000  # openpyxl makes an object per merged cell: ~10 s per 100k
 
 
 def excessive_merges(path: str) -> bool:
