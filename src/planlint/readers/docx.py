@@ -140,6 +140,57 @@ def _grid_int(text: str | None, default: int) -> int:
     return value if 0 <= value <= _MAX_GRID else default
 
 
+def row_cells(tr: ET.Element, i: int, path: str, sheet: str) -> list[tuple[int, int, ET.Element, bool]]:
+    """Row `i`'s cells placed on the table grid: (first column, span, <w:tc>, continues a vertical
+    merge), following gridBefore, gridSpan and vMerge. Works on ElementTree and lxml elements."""
+    cells = []
+    col = _grid_int(_val(tr.find(f"{_W}trPr"), "gridBefore"), 0)
+    for tc in tr.findall(_TC):
+        props = tc.find(f"{_W}tcPr")
+        span = max(1, _grid_int(_val(props, "gridSpan"), 1))
+        if col + span > _MAX_GRID:
+            raise ReadError(
+                f"{sheet}第 {i + 1} 行超过 {_MAX_GRID} 列（Word 表格最多 63 列），文件可能已损坏；"
+                "请用 Word/WPS 打开后另存为 .docx 再检查",
+                path,
+            )
+        vmerge = _val(props, "vMerge")
+        cells.append((col, span, tc, vmerge is not None and vmerge != "restart" and i > 0))
+        col += span
+    return cells
+
+
+def grid(tbl: ET.Element, path: str, sheet: str) -> list[list[tuple[int, int, ET.Element, bool]]]:
+    """Every row of a table (an element already in memory) placed on the grid (row_cells)."""
+    return [row_cells(tr, i, path, sheet) for i, tr in enumerate(tbl.findall(_TR))]
+
+
+def _read_table(path: str, tbl: ET.Element, sheet: str, prose: list[str]) -> Table | None:
+    """A table element already in memory, read as the streaming reader reads it."""
+    builder = _TableBuilder(path, sheet)
+    for tr in tbl.findall(_TR):
+        builder.add_row(tr)
+    return builder.finish(prose)
+
+
+def _blocks(body: ET.Element | None):
+    """Body-level paragraphs and tables of a tree in memory, in document order, looking inside
+    content controls (without recursion: they can nest)."""
+    if body is None:
+        return
+    stack = [iter(body)]
+    while stack:
+        elem = next(stack[-1], None)
+        if elem is None:
+            stack.pop()
+        elif elem.tag == f"{_W}sdt":
+            content = elem.find(f"{_W}sdtContent")
+            if content is not None:
+                stack.append(iter(content))
+        else:
+            yield elem
+
+
 class _TableBuilder:
     """One body-level Word table, row by row as the parser finishes each."""
 
@@ -157,18 +208,8 @@ class _TableBuilder:
         i = len(self.rows)
         rows, covered = self.rows, self.covered
         row: dict[int, str] = {}
-        col = _grid_int(_val(tr.find(f"{_W}trPr"), "gridBefore"), 0)
-        for tc in tr.findall(_TC):
-            props = tc.find(f"{_W}tcPr")
-            span = max(1, _grid_int(_val(props, "gridSpan"), 1))
-            if col + span > _MAX_GRID:
-                raise ReadError(
-                    f"{self.sheet}第 {i + 1} 行超过 {_MAX_GRID} 列（Word 表格最多 63 列），文件可能已损坏；"
-                    "请用 Word/WPS 打开后另存为 .docx 再检查",
-                    self.path,
-                )
-            vmerge = _val(props, "vMerge")
-            if vmerge is not None and vmerge != "restart" and i > 0:
+        for col, span, tc, continues in row_cells(tr, i, self.path, self.sheet):
+            if continues:
                 # continues the merge above: same text as the cell over it
                 above = rows[i - 1]
                 text = above[col] if col < len(above) else ""
@@ -178,7 +219,6 @@ class _TableBuilder:
                 covered.update((i, col + k) for k in range(1, span))
             for k in range(span):
                 row[col + k] = text
-            col += span
         width = max(row, default=-1) + 1
         rows.append([row.get(j, "") for j in range(width)])
         self.cells += max(width, 1)
