@@ -692,3 +692,11 @@ def test_population_yaml_not_utf8_or_not_a_file(tmp_path, monkeypatch, capsys):
         link.symlink_to("/dev/zero")
         code, _, err = run("check", str(MODEL), "--no-config", "--population", str(link), monkeypatch=monkeypatch, capsys=capsys)
         assert code == 2 and "不是普通文件" in err
+
+
+def test_workbook_with_too_many_sheets(tmp_path, check, monkeypatch):
+    """#21.12: sheets are bounded too (each costs a read and a header search)."""
+    monkeypatch.setenv("PLANLINT_MAX_SHEETS", "3")
+    path = tmp_path / "sheets.xlsx"
+    path.write_bytes(make_bad_inputs.xlsx([(f"表{i}", "visible", make_bad_inputs.sheet_xml([["x"]])) for i in range(4)]))
+    refused(check(path), "sheets.xlsx", "有 4 张工作表，超过上限 3", "PLANLINT_MAX_SHEETS")

@@ -9,6 +9,8 @@ exports, and an environment variable to change it for one run:
   1 MB (ordinary sheet XML packs 5–30×; a zip bomb packs up to 1000×). Apache POI uses the same
   two-part rule (a minimum inflate ratio, with a grace size for small parts);
 - `PLANLINT_MAX_TEXT_MB` (256): size of a .csv/.tsv/.txt file, read whole into memory;
+- `PLANLINT_MAX_SHEETS` (1,000): worksheets of one workbook (real plans have a few; each sheet
+  costs a read and a header search even when it holds one cell);
 - `PLANLINT_MAX_COLUMNS` (1,000): columns of one table. A plan has 10–20 (Word allows 63); a
   table ten times wider is a data export, not a plan, and every unknown column costs each cell
   rule a step per row. Such a table is left out with a note (the file's other tables are checked).
@@ -39,6 +41,7 @@ _ENV = {
     "max_ratio": ("PLANLINT_MAX_COMPRESSION_RATIO", 200),
     "max_text_mb": ("PLANLINT_MAX_TEXT_MB", 256),
     "max_columns": ("PLANLINT_MAX_COLUMNS", 1000),
+    "max_sheets": ("PLANLINT_MAX_SHEETS", 1000),
 }
 
 
@@ -49,6 +52,7 @@ class Limits:
     max_ratio: int
     max_text_mb: int
     max_columns: int
+    max_sheets: int
 
     @property
     def max_uncompressed_bytes(self) -> int:

@@ -40,8 +40,16 @@ _CHUNK = 1 << 20
 
 
 def read(path: str) -> list[Table]:
-    budget = limits.current().max_cells
-    for name, cells in _sheet_extents(path).items():  # before calamine reads the file at all
+    lim = limits.current()
+    extents = _sheet_extents(path)
+    if len(extents) > lim.max_sheets:
+        raise ReadError(
+            f"工作簿有 {len(extents):,} 张工作表，超过上限 {lim.max_sheets:,}，已拒绝读取；"
+            f"请把抽查计划表另存为单独的工作簿再检查。{limits.hint('max_sheets')}",
+            path,
+        )
+    budget = lim.max_cells
+    for name, cells in extents.items():  # before calamine reads the file at all
         budget -= cells
         if budget < 0:
             _refuse_cells(path, name, cells)
