@@ -443,6 +443,17 @@ def test_a_merged_cell_gives_one_finding_at_its_anchor_with_the_range(tmp_path):
     assert found[0].location.cell == "H2" and found[0].location.range == "H2:H4"
     assert str(found[0].location).endswith("!H2:H4")
     assert found[0].location.to_json()["range"] == "H2:H4"
+    import io
+
+    from openpyxl import load_workbook
+
+    from planlint.engine import RunOptions, run
+    from planlint.report.xlsx import annotated_copy
+
+    result = run([str(path)], RunOptions(profile="default", use_config=False))
+    copy = load_workbook(io.BytesIO(annotated_copy(str(path), result.reports)))
+    sheet = copy[ws.title]
+    assert sheet["H2"].comment.text.count("PL303") == 1  # one comment, one finding in it
 
 
 def test_continuation_row_cells_are_linted_on_their_own_cells(tmp_path):
