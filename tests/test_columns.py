@@ -495,3 +495,11 @@ def test_findings_on_converted_cells_quote_the_original(tmp_path):
     found = [f for f in _check(path) if f.slug == "type-invalid"]
     assert len(found) == 1 and "「專項」" in found[0].message and found[0].location.cell == "C2"
     assert found[0].edits == ()
+
+
+def test_a_task_name_repeated_on_sub_rows_is_still_the_task_name(tmp_path):
+    plan = csv_plan(tmp_path, "序号,任务名称,联查部门,抽查事项\n1,民办学校联合抽查,教育部门,办学行为\n"
+                              ",民办学校联合抽查,市场监管部门,食品安全\n")
+    assert plan.columns["name"].header == "任务名称"
+    hashed = csv_plan(tmp_path, "序号,抽查任务名称,抽查事项\n#1,广告检查,广告\n#2,价格检查,价格\n")
+    assert [t.seq for t in hashed.tasks] == ["#1", "#2"]

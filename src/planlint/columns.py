@@ -44,6 +44,7 @@ _BRACKETS = str.maketrans(
 STRONG, STEM, WEAK = 0, 1, 2  # how firmly a header names its key: by name, by stem, by a weak name
 _BRACKETED = re.compile(r"\([^()]*\)?")  # also an unclosed `(牵头指导处室` running to the end
 _DIGIT = re.compile(r"\d")
+_COMMENT = re.compile(r"\s*#+(?:\s|[A-Za-z]|$)")
 
 
 class Match(NamedTuple):
@@ -239,7 +240,7 @@ class _Builder:
         for j, _, match in heads:
             if match is None or match.by_content:
                 continue
-            if match.key == "name" and self._names_the_plan(start, j):
+            if match.key == "name" and self._names_the_plan(start, j, match.rank == WEAK):
                 continue
             if match.key not in chosen or (match.rank, j) < chosen[match.key]:
                 chosen[match.key] = (match.rank, j)
@@ -279,12 +280,14 @@ class _Builder:
         return [t for i in range(start, min(len(rows), start + limit))
                 if (t := rows[i][j].strip()) and (i, j) not in covered and not self.is_comment(rows[i])]
 
-    def _names_the_plan(self, start: int, j: int) -> bool:
-        """A 抽查计划名称 column: one value repeated on every row, or texts naming a plan (…计划)."""
+    def _names_the_plan(self, start: int, j: int, weak: bool) -> bool:
+        """A 抽查计划名称 column: texts naming a plan (…计划), or one value repeated on every row
+        where the header is only a weak name or the value names a plan. (A task-name column may
+        repeat a task's name on its sub-rows instead of merging the cells.)"""
         texts = self._own_texts(start, j)
-        if len(texts) >= 2 and len(set(texts)) == 1:
+        if texts and all(t.endswith("计划") for t in texts):
             return True
-        return bool(texts) and all(t.endswith("计划") for t in texts)
+        return len(texts) >= 2 and len(set(texts)) == 1 and (weak or "计划" in texts[0])
 
     def _content_key(self, start: int, j: int) -> str | None:
         """The key a column's cells say it holds: 定向/不定向 → type, 重点/一般检查事项 → category,
@@ -479,9 +482,8 @@ class _Builder:
 
     @staticmethod
     def is_comment(row: list[str]) -> bool:
-        """A `#` line of a text export (`# partial-row: …`): a note, not a task."""
-        first = next((c.strip() for c in row if c.strip()), "")
-        return first.startswith("#")
+        """A `#` line of a text export (`# partial-row: …`): a note, not a task (`#3` is a 序号)."""
+        return _COMMENT.match(row[0]) is not None if row else False
 
     def notice(self, known: dict[str, Column], tasks: list[Task]) -> None:
         """Say so when the table does not read as a plan: no task at all, or no column that names
