@@ -503,3 +503,14 @@ def test_a_task_name_repeated_on_sub_rows_is_still_the_task_name(tmp_path):
     assert plan.columns["name"].header == "任务名称"
     hashed = csv_plan(tmp_path, "序号,抽查任务名称,抽查事项\n#1,广告检查,广告\n#2,价格检查,价格\n")
     assert [t.seq for t in hashed.tasks] == ["#1", "#2"]
+
+
+def test_seq_wins_over_an_id_column(tmp_path):
+    plan = csv_plan(tmp_path, "抽查任务编号,序号,抽查任务名称,抽查事项\nSJ-01,1,广告检查,广告\nSJ-02,2,价格检查,价格\n")
+    assert plan.columns["seq"].header == "序号" and [t.seq for t in plan.tasks] == ["1", "2"]
+
+
+def test_word_merged_cells_are_located_at_their_anchor():
+    plan = plan_of(FORMATS / f"{ZEZHOU}.docx")  # J8:J13 merged down tasks 6–11 (vMerge)
+    assert [t.fields["inspector"].location.cell for t in plan.tasks[5:11]] == ["J8"] * 6
+    assert plan.spans[(8, 10)] == (13, 10)
