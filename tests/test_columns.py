@@ -314,6 +314,11 @@ def test_header_recognition_is_fast_on_large_sheets():
         ("检查任务编号", "seq"),
         ("抽查频率", "frequency"),
         ("检查对象名称", "scope"),
+        ("监管对象", "scope"),
+        ("监管对象数量", "count"),
+        ("参与抽查部门", "partner"),
+        ("实施机关", "inspector"),
+        ("业务指导科室", "office"),
         # data, not headers
         ("2024年3月至10月", None),
         ("是否部门联合抽查", None),
