@@ -11,7 +11,7 @@ from pathlib import Path
 from sys import intern
 from typing import Any
 
-from .cellrefs import collapse_merged, continuation_views, with_original_text
+from .cellrefs import collapse_merged, continuation_ctx, continuation_hits, with_original_text
 from .config import Config, find_config, load_config_file
 from .errors import ConfigError, PlanlintError, ReadError
 from .findings import SEVERITY_RANK, Edit, Finding
@@ -168,7 +168,7 @@ def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx, replay: bool = True) -> 
     With `replay`, cell rules run once per distinct text of a column (planlint.rules.replay)."""
     findings = []
     tasks = plan.tasks
-    views = [view for task in tasks if task.continuation for view in continuation_views(task)]
+    view_ctx = continuation_ctx(ctx)
     for rule in rules:
         if rule.scope == "plan-set" or not applies(rule, plan):
             continue
@@ -184,9 +184,8 @@ def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx, replay: bool = True) -> 
                     findings.append(make_finding(rule, hit, ctx))
         else:
             findings.extend(make_finding(rule, hit, ctx) for hit in fn(ctx, None, **args))
-        if rule.scope == "cell":  # the cells continuation rows hold themselves
-            findings.extend(make_finding(rule, hit, ctx) for view in views for hit in fn(ctx, view, **args)
-                            if hit.location.row == view.location.row)
+        if rule.scope == "cell" and view_ctx is not None:  # the cells continuation rows hold themselves
+            findings.extend(make_finding(rule, hit, ctx) for hit in continuation_hits(rule, fn, args, view_ctx))
     return collapse_merged(findings, plan)
 
 
