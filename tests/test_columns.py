@@ -519,3 +519,16 @@ def test_word_merged_cells_are_located_at_their_anchor():
     plan = plan_of(FORMATS / f"{ZEZHOU}.docx")  # J8:J13 merged down tasks 6–11 (vMerge)
     assert [t.fields["inspector"].location.cell for t in plan.tasks[5:11]] == ["J8"] * 6
     assert plan.spans[(8, 10)] == (13, 10)
+
+
+def test_an_unknown_column_whose_cells_partly_fit_is_offered_as_the_missing_one(tmp_path):
+    def kept(row: list[str]) -> list[str]:
+        return [c for h, c in zip(HEADER, row) if h not in ("发起部门", "抽查检查起止时间")]
+
+    rows = [[*kept(HEADER), "责任分工", "工作进度"], [*kept(_row(1)), "市教育局牵头发起，市场监管局配合", "3月-6月"],
+            [*kept(_row(2)), "县局负责", "待定"], [*kept(_row(3)), "县局负责", "另行通知"]]
+    path = tmp_path / "plan.csv"
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", "utf-8")
+    found = {f.field: f for f in _check(path) if f.slug == "required-column-missing"}
+    assert found["initiator"].severity == "warning" and "「责任分工」列可能就是发起部门" in found["initiator"].message
+    assert found["window"].severity == "warning" and "「工作进度」列可能就是抽查检查起止时间" in found["window"].message
