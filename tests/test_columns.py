@@ -532,3 +532,10 @@ def test_an_unknown_column_whose_cells_partly_fit_is_offered_as_the_missing_one(
     found = {f.field: f for f in _check(path) if f.slug == "required-column-missing"}
     assert found["initiator"].severity == "warning" and "「责任分工」列可能就是发起部门" in found["initiator"].message
     assert found["window"].severity == "warning" and "「工作进度」列可能就是抽查检查起止时间" in found["window"].message
+
+
+def test_a_simplified_plan_quoting_a_traditional_name_is_not_converted(tmp_path):
+    plan = csv_plan(tmp_path, "序号,抽查任务名称,抽查事项,抽查对象范围\n1,对经营者价格活动的行政检查,明码标价检查,"
+                              "辖区内的各类经营者（含華潤萬家超市门店）\n")
+    assert plan.originals == {} and "華潤萬家" in plan.tasks[0].text("scope")
+    assert not any("繁体" in n for n in plan.notes)

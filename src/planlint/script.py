@@ -21,6 +21,7 @@ from .readers._common import pick_title, title_from_rows
 from .table import Table
 
 SAMPLE_ROWS = 200  # rows (title and header included) looked at to decide whether a table needs work
+TRADITIONAL_SHARE = 8  # one changed character in 8 Chinese characters (about a third in real ones)
 # A pinyin syllable in brackets right after a Chinese character: 監(jiān), 數（shù）. At least one
 # tone-marked vowel, so that (A类), (B) or (rev) are left alone.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
@@ -53,13 +54,20 @@ def _outside_gb2312(text: str) -> bool:
 
 
 def needs_simplifying(texts: list[str]) -> bool:
-    """Whether these texts (a sample of a table) are in traditional script or carry pinyin."""
+    """Whether these texts (a sample of a table) are in traditional script or carry pinyin. A
+    simplified plan quoting a few traditional names (華為) is not converted: at least one Chinese
+    character in TRADITIONAL_SHARE must change."""
     sample = "\n".join(texts)
     if _PINYIN.search(sample):
         return True
     if sample.isascii() or not _outside_gb2312(sample):
         return False
-    return _converter().convert(sample) != sample
+    converted = _converter().convert(sample)
+    if len(converted) != len(sample):  # a phrase conversion: not simplified text
+        return True
+    changed = sum(1 for a, b in zip(sample, converted) if a != b)
+    han = sum(1 for c in sample if "\u3400" <= c <= "\u9fff")
+    return changed * TRADITIONAL_SHARE >= max(han, 1)
 
 
 def simplify_table(table: Table) -> Table:
