@@ -49,10 +49,6 @@ class Location(NamedTuple):
             return self.cell
         return f"{self.cell}:{column_letter(self.end_col or self.col)}{self.end_row}"
 
-    def anchor(self) -> Location:
-        """The cell itself, without its merged range."""
-        return Location(self.path, self.sheet, self.row, self.col) if self.end_row else self
-
     def __str__(self) -> str:
         where = self.path
         if self.sheet:
