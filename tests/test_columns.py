@@ -539,3 +539,15 @@ def test_a_simplified_plan_quoting_a_traditional_name_is_not_converted(tmp_path)
                               "辖区内的各类经营者（含華潤萬家超市门店）\n")
     assert plan.originals == {} and "華潤萬家" in plan.tasks[0].text("scope")
     assert not any("繁体" in n for n in plan.notes)
+
+
+def test_a_vague_header_whose_cells_decide_nothing_is_asked_about(tmp_path):
+    header = [h if h != "抽查检查模式" else "抽查方式" for h in HEADER]
+    rows = [header, [*_row(1)[:-1], "双随机抽查"], [*_row(2)[:-1], "书面检查"]]
+    path = tmp_path / "plan.csv"
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", "utf-8")
+    plan = plan_of(path)
+    assert "mode" not in plan.columns and "抽查方式" in [c.header for c in plan.unknown_columns]
+    found = [f for f in _check(path) if f.field == "mode"]
+    assert [(f.slug, f.severity) for f in found] == [("required-column-missing", "warning")]
+    assert "「抽查方式」列可能就是抽查检查模式" in found[0].message

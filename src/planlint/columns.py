@@ -252,12 +252,11 @@ class _Builder:
             key = self._content_key(start, j)
             if key == "quota" and "quota" in chosen:
                 key = "ratio"
-            if key is not None and key not in chosen:
-                by_content.append(f"「{header or column_letter(self.t.first_col + j)}」→{FIELD_NAMES[key]}")
-            elif match is not None and match.key not in chosen:
-                key = match.key  # the header's own default: 抽查方式 → 抽查检查模式
-            else:
+            if key is None or key in chosen:
+                if match is not None:  # 抽查方式 holding 双随机: perhaps the mode, but the cells do not say
+                    self.candidates.setdefault(match.key, []).append(header)
                 continue
+            by_content.append(f"「{header or column_letter(self.t.first_col + j)}」→{FIELD_NAMES[key]}")
             chosen[key] = (match.rank if match else WEAK, j)
             keys[j] = key
         self._split_quota(keys, heads)
@@ -318,8 +317,9 @@ class _Builder:
 
     def _candidates(self, known: dict[str, Column], unknown: list[Column], start: int) -> None:
         """For each key the plan seems to lack, the columns that may hold it: a header naming it in
-        brackets (配合单位(抽查层级)), or an unknown column whose cells partly parse as it or
-        (for the initiator) say who leads (牵头/发起)."""
+        brackets (配合单位(抽查层级)), a header like 抽查方式 whose cells did not decide (added
+        in `columns`), or an unknown column whose cells partly parse as it or (for the initiator)
+        say who leads (牵头/发起)."""
         for column in known.values():
             for key in bracket_keys(column.header) - known.keys():
                 self.candidates.setdefault(key, []).append(column.header)
