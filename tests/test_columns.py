@@ -551,3 +551,10 @@ def test_a_vague_header_whose_cells_decide_nothing_is_asked_about(tmp_path):
     found = [f for f in _check(path) if f.field == "mode"]
     assert [(f.slug, f.severity) for f in found] == [("required-column-missing", "warning")]
     assert "「抽查方式」列可能就是抽查检查模式" in found[0].message
+
+
+def test_task_names_ending_in_plan_stay_task_names(tmp_path):
+    plan = csv_plan(tmp_path, "序号,抽查任务名称,抽查事项\n1,广告监测计划,广告\n2,价格监测计划,价格\n")
+    assert plan.columns["name"].header == "抽查任务名称"
+    single = csv_plan(tmp_path, "序号,抽查计划名称,抽查事项\n1,某县2024年度双随机抽查工作计划,广告\n")
+    assert "name" not in single.columns

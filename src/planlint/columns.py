@@ -280,11 +280,11 @@ class _Builder:
                 if (t := rows[i][j].strip()) and (i, j) not in covered and not self.is_comment(rows[i])]
 
     def _names_the_plan(self, start: int, j: int, weak: bool) -> bool:
-        """A 抽查计划名称 column: texts naming a plan (…计划), or one value repeated on every row
-        where the header is only a weak name or the value names a plan. (A task-name column may
-        repeat a task's name on its sub-rows instead of merging the cells.)"""
+        """A 抽查计划名称 column: a plan-name header whose texts name a plan (…计划), or one value
+        repeated on every row where the header is only a weak name or the value names a plan. (A
+        task-name column may repeat a task's name on its sub-rows instead of merging the cells.)"""
         texts = self._own_texts(start, j)
-        if texts and all(t.endswith("计划") for t in texts):
+        if weak and texts and all(t.endswith("计划") for t in texts):
             return True
         return len(texts) >= 2 and len(set(texts)) == 1 and (weak or "计划" in texts[0])
 
