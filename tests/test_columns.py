@@ -459,6 +459,11 @@ def test_a_merged_cell_gives_one_finding_at_its_anchor_with_the_range(tmp_path):
     copy = load_workbook(io.BytesIO(annotated_copy(str(path), result.reports)))
     sheet = copy[ws.title]
     assert sheet["H2"].comment.text.count("PL303") == 1  # one comment, one finding in it
+    from planlint.report.sarif import to_dict
+
+    [region] = [r["locations"][0]["physicalLocation"]["region"] for r in to_dict(result)["runs"][0]["results"]
+                if r["ruleId"] == "PL303"]
+    assert region == {"startLine": 2, "startColumn": 8, "endLine": 4}
 
 
 def test_continuation_row_cells_are_linted_on_their_own_cells(tmp_path):
