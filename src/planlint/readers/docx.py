@@ -198,7 +198,7 @@ class _TableBuilder:
         self.path, self.sheet = path, sheet
         self.notes: list[str] = []
         self.rows: list[list[str]] = []
-        self.covered: set[tuple[int, int]] = set()
+        self.covered: dict[tuple[int, int], tuple[int, int]] = {}  # covered cell → its merge's anchor
         self.cells = 0
         self.limit = limits.current().max_cells
         # Plans repeat the same texts down whole columns: one string per distinct text.
@@ -213,10 +213,11 @@ class _TableBuilder:
                 # continues the merge above: same text as the cell over it
                 above = rows[i - 1]
                 text = above[col] if col < len(above) else ""
-                covered.update((i, col + k) for k in range(span))
+                anchor = covered.get((i - 1, col), (i - 1, col))
+                covered.update(((i, col + k), anchor) for k in range(span))
             else:
                 text = self.share(t := _cell_text(tc, self.notes), t)
-                covered.update((i, col + k) for k in range(1, span))
+                covered.update(((i, col + k), (i, col)) for k in range(1, span))
             for k in range(span):
                 row[col + k] = text
         width = max(row, default=-1) + 1
@@ -248,6 +249,7 @@ class _TableBuilder:
             rows=rows,
             row_numbers=list(range(1, len(rows) + 1)),
             covered=frozenset(self.covered),
+            anchors=self.covered,
             title=title_from_rows(rows) or pick_title(prose),
             context="\n".join(prose),
             format="docx",

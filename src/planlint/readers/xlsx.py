@@ -130,14 +130,15 @@ def _read_sheet(path: str, book: CalamineWorkbook, name: str) -> Table | None:
         for i, j in fractions:
             if (top + i, left + j) in percent:
                 rows[i][j] = _percent(values[i][j])
-    covered = _fill_merges(rows, merges, top, left)
+    anchors = _fill_merges(rows, merges, top, left)
     return Table(
         path=path,
         sheet=name,
         rows=rows,
         row_numbers=list(range(top + 1, top + 1 + len(rows))),
         first_col=left + 1,
-        covered=frozenset(covered),
+        covered=frozenset(anchors),
+        anchors=anchors,
         title=title_from_rows(rows),
         format="xlsx",
     )
@@ -362,13 +363,14 @@ def _no_dtd(*_args: object) -> None:
     raise _Forged
 
 
-def _fill_merges(rows: list[list[str]], merges: list, top: int, left: int) -> set[tuple[int, int]]:
-    """Copy each merged range's anchor text into its other cells; return those cells' indices.
+def _fill_merges(rows: list[list[str]], merges: list, top: int, left: int) -> dict[tuple[int, int], tuple[int, int]]:
+    """Copy each merged range's anchor text into its other cells; return those cells' indices,
+    each with its anchor's.
 
     A range listed many times counts once (20,000 copies of one range made a 12 KB file cost
     seconds); ranges that overlap (Excel never writes them) are filled only up to the sheet's own
     size in all, so their work is bounded by the grid."""
-    covered: set[tuple[int, int]] = set()
+    covered: dict[tuple[int, int], tuple[int, int]] = {}
     height, width = len(rows), len(rows[0])
     budget = height * width
     for (r0, c0), (r1, c1) in sorted(set(map(tuple, merges))):
@@ -385,7 +387,7 @@ def _fill_merges(rows: list[list[str]], merges: list, top: int, left: int) -> se
             for j in range(j0, j1 + 1):
                 if (i, j) != (i0, j0):
                     row[j] = text
-                    covered.add((i, j))
+                    covered[(i, j)] = (i0, j0)
     return covered
 
 
