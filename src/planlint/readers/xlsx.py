@@ -416,7 +416,7 @@ def merged_ranges(path: str) -> tuple[int, int]:
     return count, cells
 
 
-MAX_MERGED_RANGES = 5_000  # real plans have tens to hundreds (title rows, task cells merged down)
+MAX_MERGED_RANGES = 2_000  # real plans: tens to hundreds; openpyxl checks each new range against all the others (n²)
 MAX_MERGED_CELLS = 100_000  # openpyxl makes an object per merged cell: ~10 s per 100k
 
 
