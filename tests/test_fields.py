@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import importlib.util
 import json
 from decimal import Decimal
 from importlib.resources import files
@@ -39,29 +37,6 @@ def test_golden_has_one_entry_per_string() -> None:
     for kind, entries in GOLDEN.items():
         texts = [e["text"] for e in entries]
         assert len(texts) == len(set(texts)), kind
-
-
-@pytest.fixture
-def pure_parser(monkeypatch: pytest.MonkeyPatch):
-    """fields.parse running on the pure-Python Lark parser, as where lark-cython has no wheel."""
-    monkeypatch.setattr(fields, "_parser", functools.lru_cache(maxsize=1)(lambda: fields.build_parser(False)))
-    fields._parse_raw.cache_clear()
-    fields._parse_normalized.cache_clear()
-    yield
-    fields._parse_raw.cache_clear()
-    fields._parse_normalized.cache_clear()
-
-
-def test_golden_with_the_pure_python_parser(pure_parser: None) -> None:
-    assert fields._parser().options._plugins == {}
-    wrong = [(kind, text) for kind, text, expected in CASES if compact(fields.parse(kind, text)) != expected]
-    assert wrong == []
-
-
-def test_lark_cython_runs_the_parser_where_installed() -> None:
-    installed = importlib.util.find_spec("lark_cython") is not None
-    assert (fields._accelerator() is not None) == installed
-    assert bool(fields._parser().options._plugins) == installed
 
 
 # Header cells of the four seed tables → parse kind (the tables' own wording, as in the seeds).
@@ -269,24 +244,3 @@ def test_parse_command_error_has_caret_and_exit_1() -> None:
     assert caret_line == " " * (2 + 4) + "^"  # 3月— takes 4 columns (— is ambiguous-width: 1)
     payload = json.loads(result.stdout)
     assert [p["value"]["type"] for p in payload] == ["ParseError", "Window"]
-
-
-def test_an_accelerator_failure_falls_back_to_lark(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Should lark-cython ever fail on a text where Lark would not, Lark's answer is used."""
-
-    class Broken:
-        def parse(self, text: str, start: str) -> None:
-            raise RuntimeError("accelerator bug")
-
-    pure = fields.build_parser(accelerated=False)
-    monkeypatch.setattr(fields, "_parser", lambda: Broken())
-    monkeypatch.setattr(fields, "_accelerator", lambda: {"stand-in": True})
-    monkeypatch.setattr(fields, "_error_parser", lambda: pure)
-    fields._parse_raw.cache_clear()
-    fields._parse_normalized.cache_clear()
-    try:
-        assert fields.parse("quota", "不低于5%；1次/年").canonical() == "不低于5%；1次/年"
-        assert fields.parse("window", "3月—13月").hint  # a ParseError, explained as before
-    finally:
-        fields._parse_raw.cache_clear()
-        fields._parse_normalized.cache_clear()

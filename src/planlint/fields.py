@@ -680,17 +680,12 @@ _GENERIC_HINTS = {
 }
 
 
-def build_parser(accelerated: bool = True) -> Lark:
-    """A parser for every field kind. Lark's cache=True pickles the LALR tables to a temp file keyed
-    by the grammar text, so later processes skip the grammar analysis.
-
-    With `accelerated` and lark-cython installed (a dependency wherever it ships wheels), Lark runs
-    its Cython LALR parser and lexer: the same grammar, tables and results in about 30% less time
-    per uncached cell. Without it the pure-Python Lark parser does the same job."""
+def build_parser() -> Lark:
+    """The parser for every field kind. Lark's cache=True pickles the LALR tables to a temp file
+    keyed by the grammar text, so later processes skip the grammar analysis."""
     from importlib.resources import files  # here, not at import: it pulls in pathlib & co.
 
     grammar = (files("planlint.bundled.grammar") / "fields.lark").read_text(encoding="utf-8")
-    plugins = _accelerator() if accelerated else None
     return Lark(
         grammar,
         parser="lalr",
@@ -698,31 +693,13 @@ def build_parser(accelerated: bool = True) -> Lark:
         cache=True,
         maybe_placeholders=False,
         transformer=_FieldTransformer(),
-        **({"_plugins": plugins} if plugins else {}),
     )
-
-
-@functools.lru_cache(maxsize=1)
-def _accelerator() -> dict[str, Any] | None:
-    try:
-        import lark_cython
-    except ImportError:
-        return None
-    return lark_cython.plugins
 
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> Lark:
     """The one parser of the process."""
     return build_parser()
-
-
-@functools.lru_cache(maxsize=1)
-def _error_parser() -> Lark:
-    """The parser that explains syntax errors. Labelled hints come from `match_examples`, which
-    needs Lark's interactive parser; lark-cython has none, so errors (rare, and memoized) are
-    parsed again by the pure-Python parser, which refuses the same texts at the same places."""
-    return build_parser(accelerated=False) if _accelerator() else _parser()
 
 
 def _error_offset(err: UnexpectedInput, length: int) -> int:
@@ -739,7 +716,7 @@ def _error_offset(err: UnexpectedInput, length: int) -> int:
 def _hint(kind: str, err: UnexpectedInput) -> str:
     examples = _EXAMPLES.get(kind)
     if examples and err.state is not None:
-        parser = _error_parser()
+        parser = _parser()
 
         def parse_example(text: str) -> Any:
             # An example that trips a date check raises _Invalid, which is no syntax match.
@@ -759,21 +736,6 @@ def _parse_normalized(kind: str, norm: str) -> Any:
     """value, or (offset in `norm`, hint) for an error. Memoized per distinct normalized text."""
     try:
         return _parser().parse(norm, start=kind)
-    except _Invalid as err:
-        return (err.pos, err.hint)
-    except UnexpectedInput:
-        return _reparse(kind, norm)
-    except Exception:
-        if _accelerator() is None:
-            raise
-        return _reparse(kind, norm)  # lark-cython failed where Lark would not: Lark decides
-
-
-def _reparse(kind: str, norm: str) -> Any:
-    """The pure-Python parser's answer for a text the accelerated parser refused: the same grammar
-    refuses it too, and this parser can say where and why — (offset in `norm`, hint)."""
-    try:
-        return _error_parser().parse(norm, start=kind)
     except _Invalid as err:
         return (err.pos, err.hint)
     except UnexpectedInput as err:
