@@ -179,7 +179,9 @@ def test_field_kinds() -> None:
     assert fields.FIELD_KINDS == {
         "quota": "quota",
         "ratio": "quota",
-        "count": "quota",
+        "count": "count",
+        "base": "count",
+        "target": "count",
         "frequency": "frequency",
         "window": "window",
         "mode": "mode",
