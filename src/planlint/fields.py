@@ -929,7 +929,7 @@ def _parse_normalized(kind: str, norm: str) -> Any:
 _QUOTA_KINDS = frozenset(("quota", "count", "frequency"))
 # Words that leave the number to someone else: 各市根据实际情况确定, 由各科室自行确定, 视情况抽查.
 _DELEGATED = re.compile(r"实际情况|实际需要|工作实际|自行确定|另行确定|酌情|视情|由各|各[省市县区地科股室队所][^,;。]{0,12}确定")
-_QUANTITY = re.compile(r"\d+(?:\.\d+)?(?:%|万?(?:户次|家次|户|家|个|件|台|所|批次|批|人|单位)|次)")
+_QUANTITY = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:%|万?(?:户次|家次|户|家|个|件|台|所|批次|批|人|单位)|次)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 from ...matching import plain, text_similarity
 from ...population import CATEGORIES, population_of
-from ...values import Quota
 from ..registry import Ctx, Hit, primitive
+from .quota import task_quota
 
 
 @primitive("coverage", ("plan-set",))
@@ -29,9 +29,10 @@ def coverage(ctx: Ctx, task: None) -> Iterator[Hit]:
     scopes = [(plain(s), n, cat) for s, (n, cat) in pop.scopes.items()]
     checked = dict.fromkeys(CATEGORIES, 0)
     for t in plan.tasks:
-        q = t.value("quota")
-        if not isinstance(q, Quota):
+        whole = task_quota(t)  # whichever columns state the ratio or count
+        if whole is None:
             continue
+        q = whole.quota
         key = plain(t.text("scope"))
         best = max(((text_similarity(key, s), n, cat) for s, n, cat in scopes), default=(0, 0, ""))
         if best[0] < 0.8:
