@@ -17,6 +17,7 @@ from planlint.commands.parse import parse as parse_command
 from planlint.values import (
     STANDARD_RISK_CLAUSE,
     DatePoint,
+    ModePair,
     ParseError,
     PlanTitle,
     Ratio,
@@ -246,3 +247,114 @@ def test_parse_command_error_has_caret_and_exit_1() -> None:
     assert caret_line == " " * (2 + 4) + "^"  # 3月— takes 4 columns (— is ambiguous-width: 1)
     payload = json.loads(result.stdout)
     assert [p["value"]["type"] for p in payload] == ["ParseError", "Window"]
+
+
+# ---- wording families of real plans from other places (issue 14)
+
+REALPLANS = REPO.parent / "shared" / "realplans"
+
+
+def _realplan_cells(header_words: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(file, kind, cell) for the columns of the realplans TSVs whose header names one of the words,
+    skipping files whose transcription ran cells together (`# cell-splitting:`): their quota cells
+    were cut mid-word by the mirror, and a finding on them is fair."""
+    out = []
+    for path in sorted(REALPLANS.glob("*.tsv")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if any(line.startswith("# cell-splitting:") for line in lines):
+            continue
+        rows = [line.split("\t") for line in lines if not line.startswith("#")]
+        kinds = []
+        for header in rows[0]:
+            plain = fields.normalize(header.replace("\\n", ""))
+            kinds.append(next((k for w, k in header_words.items() if w in plain), None))
+        for row in rows[1:]:
+            out += [(path.name, k, cell) for k, cell in zip(kinds, row) if k and cell.strip()]
+    return out
+
+
+@pytest.mark.skipif(not REALPLANS.is_dir(), reason="shared/realplans not available")
+def test_realplan_quota_cells_all_read() -> None:
+    """Every ratio, frequency, count and base cell of the real plans reads: typed, or prose marked for
+    review; none is unreadable (上高 =1 / >=1 and 户 counts, 池州 基數和比例, 旺苍 bare 户数, 亳州 prose)."""
+    cells = _realplan_cells({"频次": "frequency", "比例": "quota", "基数": "quota", "户数": "count", "数量": "count"})
+    assert len(cells) > 40
+    unread = [(name, kind, cell) for name, kind, cell in cells if isinstance(fields.parse(kind, cell), ParseError)]
+    assert unread == []
+    reviewed = {name for name, kind, cell in cells if getattr(fields.parse(kind, cell), "review", None)}
+    assert reviewed == {"010_亳州市_2024.tsv"}
+
+
+@pytest.mark.skipif(not REALPLANS.is_dir(), reason="shared/realplans not available")
+def test_realplan_level_cells_read_as_modes() -> None:
+    cells = _realplan_cells({"层级": "mode"})
+    values = {cell: fields.parse(kind, cell) for _, kind, cell in cells}
+    assert {c: [p.canonical() for p in m.pairs] for c, m in values.items()} == {
+        "区级发起,区级检查": ["县抽县查"],
+        "市级发起,下派区级检查": ["市抽县查"],
+    }
+
+
+def test_bare_comparison_is_a_frequency_only_in_a_frequency_column() -> None:
+    """`≥20` without a unit: in a frequency column 20 times (marked non-standard), in a count column
+    20 targets, in a combined quota cell unreadable (20%? 20户? 20次?)."""
+    freq = fields.parse("frequency", "≥20")
+    assert (freq.times_low, freq.bound, freq.notation) == (20, "at_least", "comparison")
+    assert fields.parse("count", "≥20").count.canonical() == "不少于20"
+    err = fields.parse("quota", "≥20")
+    assert isinstance(err, ParseError) and "单位" in err.hint
+
+
+def test_comparison_notation_takes_no_part_in_equality() -> None:
+    """`=1` means what `抽查1次` means: equal values, so diff and cross-plan rules see no change."""
+    assert fields.parse("frequency", "=1") == fields.parse("frequency", "抽查1次")
+    assert fields.parse("frequency", "=1").notation == "comparison"
+
+
+def test_quota_parts_in_any_order_give_one_value() -> None:
+    a = fields.parse("quota", "抽查基数40065户，抽查比例不低于3%；1次/年")
+    b = fields.parse("quota", "1次/年，抽查比例不低于3%，基数40065户")
+    assert a == b
+    assert (a.base.low, a.ratio.low, a.frequency.times_low) == (40065, Decimal(3), 1)
+
+
+def test_per_class_parts_belong_to_the_class_named_before_them() -> None:
+    q = fields.parse("quota", "5%；A类企业3%；B、C类企业10%（约20户）；D类100%，2次/年")
+    assert q.ratio == Ratio(Decimal(5))
+    assert [(t.tier, str(t.ratio.low)) for t in q.tiers] == [("A", "3"), ("B", "10"), ("C", "10"), ("D", "100")]
+    assert q.tiers[1].count.canonical() == "约20户"
+    assert q.tiers[3].frequency.canonical() == "2次/年"
+    assert [str(r.low) for r in q.ratios()] == ["5", "3", "10", "10", "100"]
+
+
+def test_floor_and_ceiling_make_a_range_but_two_plain_ratios_do_not() -> None:
+    assert fields.parse("quota", "不低于10%，不高于30%").ratio == Ratio(Decimal(10), Decimal(30), "range")
+    assert isinstance(fields.parse("quota", "不低于10%，不低于30%"), ParseError)
+    assert isinstance(fields.parse("quota", "5%、8%"), ParseError)
+
+
+def test_prose_needs_review_but_a_slip_stays_unreadable() -> None:
+    for text in ("由各县（市、区）结合工作实际确定", "视情况抽查", "登记科10户、网监科5户，共15户"):
+        q = fields.parse("quota", text)
+        assert q.review and q.note == text, text
+    for text in ("适量抽查", "5%x", "百分之五"):
+        assert isinstance(fields.parse("quota", text), ParseError), text
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [("第一季度", (1, 3)), ("二季度", (4, 6)), ("第三、四季度", (7, 12)), ("上半年", (1, 6)), ("下半年", (7, 12)),
+     ("前三季度", (1, 9)), ("第二季度前", (1, 6)), ("2025年第二至第三季度", (4, 9)), ("年底前", (1, 12))],
+)
+def test_windows_by_quarter_and_half_year(text: str, months: tuple[int, int]) -> None:
+    window = fields.parse("window", text)
+    assert (window.start.month, window.end.month) == months
+    assert window.end_date(2025).day in (30, 31)
+
+
+def test_level_only_modes_say_who_inspects() -> None:
+    for text, level in [("县", "county"), ("县（区）级市场监管部门", "county"), ("縣(市、區)級市場監管部門", "county"),
+                        ("市级", "city"), ("区级市场监督管理局", "county")]:
+        assert fields.parse("mode", text).pairs == (ModePair(None, level),), text
+    assert fields.parse("mode", "市局组织、县局实施").pairs == (ModePair("city", "county"),)
+    assert fields.parse("mode", "组织：市 实施：县").pairs == (ModePair("city", "county"),)

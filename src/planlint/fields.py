@@ -316,7 +316,8 @@ _TIER_RISK = {"低": "A", "一般": "B", "较高": "C", "高": "D"}
 
 
 def _label_tiers(label: str) -> list[str]:
-    """A类 → [A]; B、C类企业 → [B, C]; 较高风险企业 → [C]."""
+    """A类 → [A]; 对B、C类企业 → [B, C]; 较高风险企业 → [C]."""
+    label = label.removeprefix("对")
     if label[0] in "ABCD":
         return _TIER_LETTERS.findall(label.split("类")[0].split("级")[0])
     return [_TIER_RISK[label.partition("风险")[0]]]
@@ -347,11 +348,16 @@ def _assemble(items: list[Any]) -> v.Quota:
             tiers.append((_label_tiers(item.value), {}, item.end_pos))
             continue
         slot = tiers[-1][1] if tiers else own
-        if isinstance(item, Token):  # PAREN: a count (5%(10户)) or a note (以实际工作抽查数为准)
+        if isinstance(item, Token) and item.type != "PAREN":  # FREQ_LEAD (抽查频次:) says nothing more
+            continue
+        if isinstance(item, Token):  # PAREN: a count (5%(10户)), a ratio (50户(5%)) or a note
             text = item.value[1:-1]
-            inner = _paren_count(text) if "count" not in slot else None
-            if inner is not None:
-                slot["count"] = inner
+            count = _paren_count(text) if "count" not in slot else None
+            ratio = _paren_ratio(text) if "ratio" not in slot else None
+            if count is not None:
+                slot["count"] = count
+            elif ratio is not None:
+                slot["ratio"] = ratio
             elif text:
                 notes.append(text)
             continue
@@ -392,6 +398,8 @@ class _FieldTransformer(Transformer):
     # ---- quota
     # Parts of a quota are handed up as _Part(value, offset) so that the cell can be checked whole.
     def ratio(self, c: list[Token]) -> _Part:
+        if c[0].type == "FULL_COVER":  # 全覆盖
+            return _Part(v.Ratio(Decimal(100)), c[0].start_pos)
         nums = [t for t in c if t.type in _NUMBER_TYPES]
         if len(nums) == 2:
             return _Part(v.Ratio(_dec(nums[0]), _dec(nums[1]), v.RANGE), nums[0].start_pos)
@@ -422,7 +430,7 @@ class _FieldTransformer(Transformer):
 
     # ---- frequency
     def frequency(self, c: list[Any]) -> v.Frequency:
-        return c[0].value if isinstance(c[0], _Part) else c[0]
+        return c[-1].value if isinstance(c[-1], _Part) else c[-1]
 
     def freq(self, c: list[Token]) -> _Part:
         period = None
@@ -453,9 +461,9 @@ class _FieldTransformer(Transformer):
 
     def freq_cmp(self, c: list[Token]) -> v.Frequency:
         """`=1`, `>=1`, `≥1` in a frequency column: so many times (per task), written as a comparison."""
-        sign, number = _CMP.fullmatch(c[0].value).groups()
+        sign, number = _CMP.fullmatch(c[-1].value).groups()
         if sign in ("<", "<="):
-            raise _Invalid(c[0].start_pos, "频次应写下限或确数，如“1次/年”“不少于1次/年”")
+            raise _Invalid(c[-1].start_pos, "频次应写下限或确数，如“1次/年”“不少于1次/年”")
         bound = v.AT_LEAST if sign.startswith(">") else v.EXACT
         return v.Frequency(int(number), None, None, bound, notation="comparison")
 
@@ -543,6 +551,10 @@ class _FieldTransformer(Transformer):
         """县 · 县(区)级市场监管部门: the level that inspects; who selects is not said."""
         return v.ModePair(None, _LEVELS[c[0].value])
 
+    def self_run(self, c: list[Token]) -> v.ModePair:
+        """县级组织实施: the level selects and inspects."""
+        return v.ModePair(_LEVELS[c[0].value], _LEVELS[c[0].value])
+
     def mode(self, c: list[Any]) -> v.Mode:
         return v.Mode(tuple(dict.fromkeys(p for p in c if isinstance(p, v.ModePair))))
 
@@ -577,7 +589,7 @@ class _FieldTransformer(Transformer):
 
 
 _DATE_TYPES = frozenset(("DATE", "SLASH_DATE"))
-_DATE = re.compile(r"(?:(\d+)年)?([^年月]+)月(?:(.+)[日号])?")
+_DATE = re.compile(r"(?:(\d+)年)?([^年月]+)月(?:(.+)[日号]|底|末|初)?")
 
 
 def _date_point(tok: Token) -> v.DatePoint:
@@ -603,7 +615,7 @@ def _quarters(tok: Token) -> list[int]:
     """The quarters a QUARTERS token names, in order: 二、三季度 → [2, 3]; 前三季度 → [1, 2, 3];
     一-三季度 → [1, 2, 3]. A quarter out of order (三、二季度) is an invalid window."""
     text = tok.value
-    nums = [_cn_or_int(n) if n != "两" else 2 for n in _QUARTER_NUMS.findall(text.split("季度")[0])]
+    nums = [_cn_or_int(n) if n != "两" else 2 for n in _QUARTER_NUMS.findall(text)]
     if text.startswith("前"):
         return list(range(1, nums[0] + 1))
     if "-" in text and len(nums) == 2:
@@ -654,12 +666,25 @@ _PAREN_COUNT = re.compile(
 )
 _PAREN_BOUNDS = {
     "约": v.ABOUT,
+    "不低于": v.AT_LEAST,
     "不少于": v.AT_LEAST,
     "不超过": v.AT_MOST,
     "以上": v.AT_LEAST,
     "以下": v.AT_MOST,
     "左右": v.ABOUT,
 }
+
+
+_PAREN_RATIO = re.compile(r"(约|不低于|不少于|不超过)?(\d+(?:\.\d+)?)%(以上|以下|左右)?")
+
+
+def _paren_ratio(inner: str) -> v.Ratio | None:
+    """`约50户(5%)`: a parenthesis holding only a ratio is the quota's ratio."""
+    m = _PAREN_RATIO.fullmatch(inner)
+    if m is None:
+        return None
+    pre, number, post = m.groups()
+    return v.Ratio(Decimal(number), None, _PAREN_BOUNDS.get(post or pre or "", v.EXACT))
 
 
 def _paren_count(inner: str) -> v.Count | None:
@@ -931,6 +956,11 @@ _QUOTA_KINDS = frozenset(("quota", "count", "frequency"))
 _DELEGATED = re.compile(r"实际情况|实际需要|工作实际|自行确定|另行确定|酌情|视情|由各|各[省市县区地科股室队所][^,;。]{0,12}确定")
 _QUANTITY = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:%|万?(?:户次|家次|户|家|个|件|台|所|批次|批|人|单位)|次)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# The quota grammar's own words: not prose when counting how much of a text is prose.
+_QUOTA_WORDS = re.compile(
+    r"不低于|不少于|不小于|不高于|不超过|不大于|至少|至多|最低|最高|最少|最多|以上|以下|以内|左右|大约|约为|约"
+    r"|抽查|抽取|抽检|检查|比例|基数|频次|每年|每季度|每半年|每月|年度|全年|本年"
+)
 
 
 def _review_reason(norm: str) -> str | None:
@@ -940,8 +970,8 @@ def _review_reason(norm: str) -> str | None:
     if _DELEGATED.search(norm):
         return "比例或数量交由执行单位根据实际情况确定"
     quantities = len(_QUANTITY.findall(norm))
-    words = len(_CJK.findall(norm))
-    if (quantities >= 2 and words >= 6) or (quantities >= 1 and words >= 12):
+    words = len(_CJK.findall(_QUOTA_WORDS.sub("", _QUANTITY.sub("", norm))))
+    if (quantities >= 2 and words >= 4) or (quantities >= 1 and words >= 10):
         return "比例或数量以文字叙述，含多个数字或条件"
     return None
 
