@@ -358,3 +358,56 @@ def test_level_only_modes_say_who_inspects() -> None:
         assert fields.parse("mode", text).pairs == (ModePair(None, level),), text
     assert fields.parse("mode", "市局组织、县局实施").pairs == (ModePair("city", "county"),)
     assert fields.parse("mode", "组织：市 实施：县").pairs == (ModePair("city", "county"),)
+
+
+def _task(row: dict[str, str], extra: dict[str, str]):
+    from planlint.casefile import build_case_plan
+
+    return build_case_plan([row], {"extra_columns": extra}, "t").tasks[0]
+
+
+def test_task_quota_assembles_split_columns_and_says_where_each_part_came_from() -> None:
+    from planlint.rules.primitives.quota import quota_text, task_quota
+
+    task = _task(
+        {"quota": "", "ratio": "不低于3%", "count": "20", "frequency": ">=1", "base": "约4万户"},
+        {"ratio": "抽查比例", "count": "抽查户数", "frequency": "抽查频次", "base": "抽查基数"},
+    )
+    whole = task_quota(task)
+    assert whole.quota.canonical() == "抽查基数约40000户，不低于3%（20）；不少于1次"
+    assert whole.sources == {"ratio": "ratio", "count": "count", "frequency": "frequency", "base": "base"}
+    assert quota_text(task) == "不低于3%；20；约4万户；>=1"
+
+
+def test_task_quota_prefers_the_combined_cell_and_keeps_prose_for_review() -> None:
+    from planlint.rules.primitives.quota import task_quota
+
+    both = task_quota(_task({"quota": "5%；1次/年", "ratio": "8%"}, {"ratio": "抽查比例"}))
+    assert (both.quota.ratio.low, both.sources["ratio"], both.sources["frequency"]) == (5, "quota", "quota")
+    prose = task_quota(_task({"quota": "各县根据实际情况确定"}, {}))
+    assert prose.quota.review and prose.quota.note == "各县根据实际情况确定"
+    assert task_quota(_task({"quota": "适量抽查"}, {})) is None
+
+
+def test_cross_plan_quota_rule_reads_a_split_ratio_column(tmp_path) -> None:
+    """quota-below-superior compares the county's 抽查比例 column with the city's combined cell, and
+    reports on the column the ratio came from (L: the extra 抽查比例 column)."""
+    from planlint.commands.rules_cmd import test_rules
+
+    (tmp_path / "split.yaml").write_text(
+        """cases:
+  - rule: quota-below-superior
+    superior:
+      plan: {level: city, place: 示范市}
+      rows: [{name: 对直销企业的双随机抽查, quota: 不低于30%, initiator: 市局组织发起, mode: 市抽县查}]
+    extra_columns: {ratio: 抽查比例}
+    pass: [{name: 对直销企业的双随机抽查, quota: "", ratio: 30%}]
+    fail:
+      - row: {name: 对直销企业的双随机抽查, quota: "", ratio: 10%}
+        expect: [L2]
+""",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(test_rules, [str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "2 passed, 0 failed" in result.output
