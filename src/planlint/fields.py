@@ -491,7 +491,7 @@ class _FieldTransformer(Transformer):
         return _qualified(v.Window(date, date), c)
 
     def deadline(self, c: list[Token]) -> v.Window:
-        end = _date_point(c[0])
+        end = _date_point(next(t for t in c if t.type in _DATE_TYPES))
         return _qualified(v.Window(v.DatePoint(1, None, end.year), end, deadline_only=True), c)
 
     def whole_year(self, c: list[Token]) -> v.Window:
@@ -588,13 +588,16 @@ class _FieldTransformer(Transformer):
         )
 
 
-_DATE_TYPES = frozenset(("DATE", "SLASH_DATE"))
-_DATE = re.compile(r"(?:(\d+)年)?([^年月]+)月(?:(.+)[日号]|底|末|初)?")
+_DATE_TYPES = frozenset(("DATE", "SLASH_DATE", "YEAR_MONTH"))
+_DATE = re.compile(r"(?:(\d+)年)?([^年月]+)月(?:(.+)[日号]|底|末|初|[上中下]旬)?")
 
 
 def _date_point(tok: Token) -> v.DatePoint:
     """A DATE (2026年2月24日, 11月) or SLASH_DATE (2021/5/20) token → a checked DatePoint; an
     impossible month or day is reported at its own offset inside the token."""
+    if tok.type == "YEAR_MONTH":  # 2024.3
+        y, m = re.split(r"[/.]", tok.value)
+        return _check_date(v.DatePoint(int(m), None, int(y)), tok.start_pos + len(y) + 1)
     if tok.type == "SLASH_DATE":
         y, m, d = re.split(r"[/.]", tok.value)
         return _check_date(v.DatePoint(int(m), int(d), int(y)), tok.start_pos + len(y) + 1)
@@ -954,6 +957,8 @@ def _parse_normalized(kind: str, norm: str) -> Any:
 _QUOTA_KINDS = frozenset(("quota", "count", "frequency"))
 # Words that leave the number to someone else: 各市根据实际情况确定, 由各科室自行确定, 视情况抽查.
 _DELEGATED = re.compile(r"实际情况|实际需要|工作实际|自行确定|另行确定|酌情|视情|由各|各[省市县区地科股室队所][^,;。]{0,12}确定")
+# How often without a number: 不定期抽查, 根据需要.
+_UNQUANTIFIED = re.compile(r"不定期|根据(?:工作)?需要|随时")
 _QUANTITY = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:%|万?(?:户次|家次|户|家|个|件|台|所|批次|批|人|单位)|次)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # The quota grammar's own words: not prose when counting how much of a text is prose.
@@ -969,6 +974,8 @@ def _review_reason(norm: str) -> str | None:
     a sum over several offices (登记科10户、网监科5户，共15户), thresholds (10所及以下的按不少于2所)."""
     if _DELEGATED.search(norm):
         return "比例或数量交由执行单位根据实际情况确定"
+    if _UNQUANTIFIED.search(norm):
+        return "频次或数量没有写成数字"
     quantities = len(_QUANTITY.findall(norm))
     words = len(_CJK.findall(_QUOTA_WORDS.sub("", _QUANTITY.sub("", norm))))
     if (quantities >= 2 and words >= 4) or (quantities >= 1 and words >= 10):
