@@ -411,3 +411,11 @@ def test_cross_plan_quota_rule_reads_a_split_ratio_column(tmp_path) -> None:
     result = CliRunner().invoke(test_rules, [str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "2 passed, 0 failed" in result.output
+
+
+@pytest.mark.parametrize("text", ["/", "／", "—", "-", "无", "暂无"])
+def test_placeholder_in_a_quota_column_is_an_empty_cell(text: str) -> None:
+    """A split 抽查数量 column holding "/" beside a 抽查比例 says nothing: not an unreadable quota."""
+    for kind in ("quota", "count", "frequency"):
+        assert fields.parse(kind, text) is None
+    assert isinstance(fields.parse("window", text), ParseError)  # a window has no placeholder

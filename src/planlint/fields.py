@@ -3,7 +3,8 @@
 `parse(kind, text)` is the whole public contract:
 
 * returns a value from `planlint.values` (Quota, Frequency, Window, Mode, RiskClause, PlanTitle),
-  a `values.ParseError` when the text does not parse, or None for empty / blank text;
+  a `values.ParseError` when the text does not parse, or None for empty / blank text (and, in quota,
+  count and frequency cells, for a placeholder such as "/" or "无");
 * never raises on any text; an unknown `kind` is a programming error and raises ValueError;
 * `ParseError.offset` indexes the ORIGINAL text (normalization keeps an offset map) and
   `ParseError.hint` is a Chinese explanation, labelled with `UnexpectedInput.match_examples`.
@@ -957,6 +958,8 @@ def _parse_normalized(kind: str, norm: str) -> Any:
 _QUOTA_KINDS = frozenset(("quota", "count", "frequency"))
 # Words that leave the number to someone else: 各市根据实际情况确定, 由各科室自行确定, 视情况抽查.
 _DELEGATED = re.compile(r"实际情况|实际需要|工作实际|自行确定|另行确定|酌情|视情|由各|各[省市县区地科股室队所][^,;。]{0,12}确定")
+# What split columns hold where they have nothing to say (抽查数量 "/" beside a 抽查比例): an empty cell.
+_PLACEHOLDERS = frozenset(("/", "-", "\\", "无", "暂无", "/无", "不适用", "—"))
 # How often without a number: 不定期抽查, 根据需要.
 _UNQUANTIFIED = re.compile(r"不定期|根据(?:工作)?需要|随时")
 _QUANTITY = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:%|万?(?:户次|家次|户|家|个|件|台|所|批次|批|人|单位)|次)")
@@ -983,6 +986,15 @@ def _review_reason(norm: str) -> str | None:
     return None
 
 
+def _says_nothing(kind: str, norm: str) -> bool:
+    return not norm or (kind in _QUOTA_KINDS and norm in _PLACEHOLDERS)
+
+
+def is_blank(kind: str, text: str) -> bool:
+    """Whether `parse(kind, text)` is None: blank text, or a placeholder ("/", "无") in a quota cell."""
+    return _says_nothing(kind, normalize(text))
+
+
 @functools.lru_cache(maxsize=65536)
 def _parse_raw(kind: str, text: str) -> Any:
     if not text.strip():
@@ -990,7 +1002,7 @@ def _parse_raw(kind: str, text: str) -> Any:
     if len(text) > MAX_LENGTH:
         return v.ParseError(kind, text, MAX_LENGTH, f"内容过长（超过{MAX_LENGTH}个字符），不像是一个单元格")
     norm = normalize(text)
-    if not norm:
+    if _says_nothing(kind, norm):
         return None
     result = _parse_normalized(kind, norm)
     if isinstance(result, tuple) and kind in _QUOTA_KINDS:
