@@ -109,6 +109,7 @@ def _build_char_map() -> dict[str, str]:
         "機机關关聯联隨随內内實实際际準准遞递嚴严與与對对進进週周頻频無无擾扰納纳適适"
         "開开發发組组織织轄辖結结營营經经務务門门權权從从號号時时間间雙双計计約约項项"
         "別别歲岁齊齐產产資资認认證证許许"
+        "蓋盖總总據据況况確确應应負负責责審审"
     )
     for i in range(0, len(traditional), 2):
         table[traditional[i]] = traditional[i + 1]
