@@ -350,7 +350,7 @@ def _assemble(items: list[Any]) -> v.Quota:
             tiers.append((_label_tiers(item.value), {}, item.end_pos))
             continue
         slot = tiers[-1][1] if tiers else own
-        if isinstance(item, Token) and item.type != "PAREN":  # FREQ_LEAD (抽查频次:) says nothing more
+        if isinstance(item, Token) and item.type != "PAREN":  # a lead (抽查比例:, 抽查频次:) says nothing more
             continue
         if isinstance(item, Token):  # PAREN: a count (5%(10户)), a ratio (50户(5%)) or a note
             text = item.value[1:-1]
@@ -591,7 +591,7 @@ class _FieldTransformer(Transformer):
 
 
 _DATE_TYPES = frozenset(("DATE", "SLASH_DATE", "YEAR_MONTH"))
-_DATE = re.compile(r"(?:(\d+)年)?([^年月]+)月(?:(.+)[日号]|底|末|初|[上中下]旬)?")
+_DATE = re.compile(r"(?:(\d+)年)?([^年月]+)月份?(?:(.+)[日号]|底|末|初|[上中下]旬)?")
 
 
 def _date_point(tok: Token) -> v.DatePoint:
