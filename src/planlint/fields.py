@@ -960,7 +960,7 @@ _QUOTA_KINDS = frozenset(("quota", "count", "frequency"))
 # Words that leave the number to someone else: 各市根据实际情况确定, 由各科室自行确定, 视情况抽查.
 _DELEGATED = re.compile(r"实际情况|实际需要|工作实际|自行确定|另行确定|酌情|视情|由各|各[省市县区地科股室队所][^,;。]{0,12}确定")
 # What split columns hold where they have nothing to say (抽查数量 "/" beside a 抽查比例): an empty cell.
-_PLACEHOLDERS = frozenset(("/", "-", "\\", "无", "暂无", "/无", "不适用", "—"))
+_PLACEHOLDERS = frozenset(("/", "-", "\\", "无", "暂无", "/无", "不适用", "不涉及", "—"))
 # How often without a number: 不定期抽查, 根据需要.
 _UNQUANTIFIED = re.compile(r"不定期|根据(?:工作)?需要|随时")
 _QUANTITY = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:%|万?(?:户次|家次|户|家|个|件|台|所|批次|批|人|单位)|次)")
