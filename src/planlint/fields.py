@@ -1,4 +1,4 @@
-"""Parse the plans' free-text cells (quota, frequency, window, mode, risk, title) into typed values.
+"""Parse the plans' free-text cells (quota, count, frequency, window, mode, risk, title) into typed values.
 
 `parse(kind, text)` is the whole public contract:
 
@@ -22,6 +22,10 @@ Risk clauses are prose: the grammar recognizes tier words (低风险/一般风�
 守信/警示/失信/严重失信), escalation words (递加, 提高, 加大 …), exemptions, percentages, counts and
 frequencies, and skips everything else. The Transformer attaches numbers to the tiers named just
 before them in the same sentence (see `_risk_clause`). A risk clause therefore never fails to parse.
+
+A quota or count text that does not parse but is prose for a person — numbers left to others
+(各市根据实际情况确定), stated in sentences or as a sum over offices, or a frequency with no number
+(不定期) — parses to a Quota whose `review` says why (`_review_reason`); rules report it as a warning.
 
 The Lark parser is built once per process (with Lark's grammar cache) and results are memoized
 per distinct text, since plans repeat the same strings in every row.
