@@ -18,6 +18,8 @@ class PlanReport:
     plan: Plan | None
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
+    # the requirement layers applied to the plan, national first (planlint.layers.Layer.title)
+    layers: tuple[str, ...] = ()
 
     def counts(self) -> dict[str, int]:
         c = dict.fromkeys(SEVERITIES, 0)

@@ -24,7 +24,7 @@ def load_yaml(*parts: str) -> Any:
         return marshal.loads(entry.read_bytes())
     except (OSError, ValueError, EOFError, TypeError):
         pass
-    from ..rules.loader import read_yaml
+    from ..yamlio import read_yaml
 
     data = read_yaml(raw.decode("utf-8"), "rules/" + "/".join(parts))
     _store(entry, data)

@@ -139,11 +139,12 @@ def name_month(ctx: Ctx, task, name: str, window: str) -> Iterator[Hit]:
 
 @primitive("h2_share", ("plan",), {"field": FIELD, "param": PARAM}, required=("field", "param"))
 def h2_share(ctx: Ctx, task: None, field: str, param: str) -> Iterator[Hit]:
-    """Share of tasks that only start in July or later; too many piles the work into the second half."""
+    """Share of tasks that only start in July or later; too many piles the work into the second half.
+    A plan with fewer dated tasks than `min_share_tasks` is not judged by a share."""
     threshold = ctx.param(param)
     windows = [(t, _window(t, field)) for t in ctx.plan.tasks]
     windows = [(t, w) for t, w in windows if w is not None]
-    if not windows or threshold is None:
+    if not windows or threshold is None or len(windows) < (ctx.param("min_share_tasks") or 0):
         return
     late = [t for t, w in windows if w.start.month >= 7]
     share = len(late) / len(windows)

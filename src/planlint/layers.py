@@ -1,0 +1,207 @@
+"""Requirement layers: which documents bind a plan, by its place and year.
+
+A reviewer applies national requirements everywhere, a province's 方案 in that province, a city's
+notice to the city and its counties, and what a plan's own notice declares to that plan alone
+(domain.md, "Who binds whom"). Each layer is a profile (rules/profiles/*.yaml) with the place and
+years it belongs to, the document it comes from, its numbers (params), and the rules it makes
+binding, each with its own clause (a Binding). Rules of the national baseline are on everywhere;
+a rule marked `layer: local` in its pack runs only where a layer binds it.
+
+A plan gets the national layer, then every bundled layer whose place contains the plan's place
+(泽州县 ⊂ 晋城市 ⊂ 山西省, from the gazetteer) and whose years contain its year, and last the
+deadline its own notice declares, when the notice is in the file. A profile named by --profile
+or the config gives its own chain instead, and a plan outside one of its layers gets a note and
+not that layer's rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .plan import PlanMeta
+from .rules.model import Rule
+
+LAYER_NAMES = {"national": "全国", "province": "省级", "city": "市级", "plan": "本计划", "local": "地方"}
+LAYER_ORDER = {"national": 0, "province": 1, "city": 2, "plan": 3}
+NATURE_NAMES = {"requirement": "约束性要求", "kpi": "地方考核指标", "template": "表格模板要求", "premise": "前提不确定"}
+# A local target, a form's preference or an uncertain premise is never an error.
+_CAPPED = {"kpi", "template", "premise"}
+_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """A rule made binding by a layer: the clause it comes from and how hard it binds."""
+
+    basis: str
+    nature: str = "requirement"  # requirement | kpi | template | premise
+    severity: str | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Layer:
+    name: str
+    level: str = "national"  # national | province | city | plan
+    place: str | None = None
+    years: tuple[int | None, int | None] = (None, None)
+    document: str = ""
+    description: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    severity: dict[str, Any] = field(default_factory=dict)
+    packs: list[str] = field(default_factory=list)
+    parent: str | None = None
+    label: str = ""
+
+    @property
+    def jurisdiction(self) -> str:
+        return self.place or "全国"
+
+    @property
+    def years_text(self) -> str:
+        low, high = self.years
+        if low is None and high is None:
+            return "不限年度"
+        if low == high:
+            return f"{low}年"
+        return f"{low or ''}年起" if high is None else (f"{high}年及以前" if low is None else f"{low}—{high}年")
+
+    def title(self) -> str:
+        return f"{LAYER_NAMES[self.level]}·{self.jurisdiction}·{self.years_text}（{self.name}）"
+
+    def excludes(self, meta: PlanMeta) -> str | None:
+        """Why this layer does not bind a plan, or None when it does."""
+        if self.level == "national":
+            return None
+        region = meta.region or ((meta.place,) if meta.place else ())
+        if not region:
+            return "计划所在地未能识别"
+        if self.place not in region:
+            return f"计划属于{'、'.join(region[:1])}，不在{self.place}"
+        low, high = self.years
+        if low is not None or high is not None:
+            if meta.year is None:
+                return "计划年度未能识别"
+            if (low is not None and meta.year < low) or (high is not None and meta.year > high):
+                return f"计划年度{meta.year}年不在{self.years_text}"
+        return None
+
+
+def layer_from_data(data: dict[str, Any], label: str, parent: Layer | None) -> Layer:
+    """A profile's own data as a layer; packs and params are inherited from the parent layer."""
+    years = data.get("years") or {}
+    bindings = {
+        slug: Binding(str(b["basis"]).strip(), b.get("nature", "requirement"), b.get("severity"), dict(b.get("args") or {}))
+        for slug, b in (data.get("rules") or {}).items()
+    }
+    return Layer(
+        name=data["profile"],
+        # a profile without a place binds wherever it is named (a user's own overlay)
+        level=data.get("layer", "national" if parent is None or not data.get("place") else "province"),
+        place=data.get("place"),
+        years=(years.get("min"), years.get("max")),
+        document=str(data.get("document", "")).strip(),
+        description=str(data.get("description", "")).strip(),
+        params=dict(data.get("params") or {}),
+        bindings=bindings,
+        severity=dict(data.get("severity") or {}),
+        packs=list(data.get("packs") or (parent.packs if parent else [])),
+        parent=parent.name if parent else None,
+        label=label,
+    )
+
+
+def bind(rule: Rule, layer: Layer, binding: Binding) -> Rule:
+    """The rule as a layer makes it binding: its clause, severity (capped by the binding's nature)
+    and arguments, and where it comes from."""
+    severity = binding.severity or rule.severity
+    if binding.nature in _CAPPED and _RANK.get(severity, 0) > _RANK["warning"]:
+        severity = "warning"
+    check = {**rule.check, **binding.args} if binding.args else rule.check
+    return replace(rule, severity=severity, basis=binding.basis, check=check, layer=layer.level,
+                   jurisdiction=layer.jurisdiction, years=layer.years, source=layer.name, nature=binding.nature)
+
+
+def apply_layers(catalog: list[Rule], layers: list[Layer]) -> list[Rule]:
+    """The rules of a plan under these layers (national first): national rules as defined unless a
+    layer re-binds them; local rules only where a layer binds them."""
+    out = []
+    for rule in catalog:
+        bound = rule if rule.layer == "national" else None
+        for layer in layers:
+            binding = layer.bindings.get(rule.slug)
+            if binding is not None:
+                bound = bind(rule, layer, binding)
+        if bound is not None:
+            out.append(bound)
+    return out
+
+
+def merged_params(layers: list[Layer]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for layer in layers:
+        params.update(layer.params)
+    return params
+
+
+def merged_severity(layers: list[Layer]) -> dict[str, Any]:
+    severity: dict[str, Any] = {}
+    for layer in layers:
+        severity.update(layer.severity)
+    return severity
+
+
+# ---------------------------------------------------------------- a plan's own notice
+
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """A requirement the plan's own notice states: a deadline (`务于11月30日前完成`)."""
+
+    param: str  # deadline
+    value: str  # 11月30日
+    sentence: str  # the notice's words, for the basis
+    document: str  # the notice's number, when it gives one
+
+
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}〔\d{4}〕\d+号")
+_DEADLINE = re.compile(r"(?:于|在)?\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:前|之前|以前)[^。；;\n]{0,30}?完成")
+_SENTENCE_END = re.compile(r"[。；;\n]")
+
+
+def declared_in(notice: str) -> tuple[Declared, ...]:
+    """The deadline a notice declares for the plan's tasks (the first one it states)."""
+    if not notice:
+        return ()
+    match = _DEADLINE.search(notice)
+    if match is None:
+        return ()
+    month, day = int(match[1]), int(match[2])
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return ()
+    starts = [m.end() for m in _SENTENCE_END.finditer(notice, 0, match.start())]
+    start = starts[-1] if starts else 0
+    end_match = _SENTENCE_END.search(notice, match.end())
+    sentence = notice[start:end_match.start() if end_match else len(notice)].strip()
+    number = _DOC_NUMBER.search(notice)
+    return (Declared("deadline", f"{month}月{day}日", sentence[:120], number[0] if number else ""),)
+
+
+def notice_layer(meta: PlanMeta) -> Layer | None:
+    """The plan's own layer from what its notice declares."""
+    if not meta.declared:
+        return None
+    params: dict[str, Any] = {}
+    bindings: dict[str, Binding] = {}
+    documents = []
+    for d in meta.declared:
+        if d.param == "deadline":
+            params["deadline"] = {"default": d.value}
+            doc = d.document or "本计划的印发通知"
+            documents.append(doc)
+            bindings["window-after-deadline"] = Binding(f"{doc}：{d.sentence}", "requirement", "error")
+    return Layer(name="notice", level="plan", place=meta.place, years=(meta.year, meta.year),
+                 document="、".join(dict.fromkeys(documents)) or "本计划的印发通知", params=params, bindings=bindings,
+                 description="本计划印发通知中写明的要求")
