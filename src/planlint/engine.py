@@ -66,6 +66,13 @@ class Resolved:
     def layer_titles(self) -> tuple[str, ...]:
         return tuple(layer.title() for layer in self.applied)
 
+    def skipped_titles(self, meta: PlanMeta) -> tuple[str, ...]:
+        """The layers left out that a reader would expect: those of the plan's own place (another
+        year), or every one when the place is unknown."""
+        region = set(meta.region or ())
+        return tuple(f"{layer.title()}：{reason}" for layer, reason in self.skipped
+                     if not region or layer.place in region or layer.level == "national")
+
 
 @dataclass(slots=True)
 class RuleSet:
@@ -342,7 +349,8 @@ def check_file(path: str, ruleset: RuleSet, overrides: list[dict[str, Any]],
             unknown = unknown_meta_note(path, plan.meta, ruleset.all_rules, resolved)
             if unknown:
                 notes.add(unknown)
-            reports.append(PlanReport(path, plan.source.sheet, plan, findings, layers=resolved.layer_titles()))
+            reports.append(PlanReport(path, plan.source.sheet, plan, findings, layers=resolved.layer_titles(),
+                                      layers_skipped=resolved.skipped_titles(plan.meta)))
     return reports, notes
 
 

@@ -70,7 +70,8 @@ class Layer:
         return f"{low or ''}年起" if high is None else (f"{high}年及以前" if low is None else f"{low}—{high}年")
 
     def title(self) -> str:
-        return f"{LAYER_NAMES[self.level]}·{self.jurisdiction}·{self.years_text}（{self.name}）"
+        where = "全国" if self.level == "national" else f"{LAYER_NAMES[self.level]}·{self.jurisdiction}"
+        return f"{where}·{self.years_text}（{self.name}）"
 
     def excludes(self, meta: PlanMeta) -> str | None:
         """Why this layer does not bind a plan, or None when it does."""
@@ -205,3 +206,19 @@ def notice_layer(meta: PlanMeta) -> Layer | None:
     return Layer(name="notice", level="plan", place=meta.place, years=(meta.year, meta.year),
                  document="、".join(dict.fromkeys(documents)) or "本计划的印发通知", params=params, bindings=bindings,
                  description="本计划印发通知中写明的要求")
+
+
+def explain_plan_layers(path: str, meta: PlanMeta, applied: tuple[str, ...], skipped: tuple[str, ...]) -> list[str]:
+    """Lines for `planlint check --explain-layers`: the plan's identity, the layers it got and why."""
+    from .plan import KIND_NAMES
+    from .plan import LEVEL_NAMES as PLAN_LEVELS
+
+    where = " ⊂ ".join(meta.region) if meta.region else (meta.place or "所在地未识别")
+    what = f"{meta.year}年" if meta.year else "年度未识别"
+    kind = f"{PLAN_LEVELS.get(meta.level or '', '层级未识别')}{KIND_NAMES.get(meta.kind or '', '')}计划"
+    lines = [f"{path}：{where}，{what}，{kind}", "  适用：" + " ← ".join(applied)]
+    lines += [f"  未适用：{s}" for s in skipped]
+    if len(applied) == 1 and meta.region:
+        lines.append(f"  说明：内置配置档中没有{meta.region[-1]}及其下辖地区的要求，只适用全国要求；"
+                     "可为本省、本市增加配置档（见 README「Requirement layers」）")
+    return lines
