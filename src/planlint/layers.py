@@ -170,6 +170,7 @@ class Declared:
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}〔\d{4}〕\d+号")
 _DEADLINE = re.compile(r"(?:于|在)?\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:前|之前|以前)[^。；;\n]{0,30}?完成")
 _SENTENCE_END = re.compile(r"[。；;\n]")
+_CLAUSE_START = re.compile(r"[。；;：:\n]")
 
 
 def declared_in(notice: str) -> tuple[Declared, ...]:
@@ -182,7 +183,7 @@ def declared_in(notice: str) -> tuple[Declared, ...]:
     month, day = int(match[1]), int(match[2])
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return ()
-    starts = [m.end() for m in _SENTENCE_END.finditer(notice, 0, match.start())]
+    starts = [m.end() for m in _CLAUSE_START.finditer(notice, 0, match.start())]
     start = starts[-1] if starts else 0
     end_match = _SENTENCE_END.search(notice, match.end())
     sentence = notice[start:end_match.start() if end_match else len(notice)].strip()

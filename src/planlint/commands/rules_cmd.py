@@ -44,7 +44,8 @@ def _binding_layers(rule):
 def rules(profile, extra, fmt):
     """列出规则：编号、名称、级别、层级（全国/省/市/本计划）、适用地区与年度、依据。"""
     ruleset = _ruleset(profile, extra)
-    shown = ruleset.rules + ([r for r in ruleset.all_rules if r.layer == "local"] if ruleset.auto else [])
+    shown = sorted(ruleset.rules + ([r for r in ruleset.all_rules if r.layer == "local"] if ruleset.auto else []),
+                   key=lambda r: r.id)
     if fmt == "json":
         click.echo(json.dumps([
             {"id": r.id, "slug": r.slug, "severity": r.severity, "scope": r.scope, "pack": r.pack,
