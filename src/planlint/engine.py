@@ -14,10 +14,10 @@ from typing import Any
 from .config import Config, find_config, load_config_file
 from .errors import ConfigError, PlanlintError, ReadError
 from .findings import SEVERITY_RANK, Edit, Finding
+from .layers import LAYER_ORDER, Layer, apply_layers, merged_params, merged_severity, notice_layer
 from .pipeline import discover, load_plans
 from .plan import KIND_NAMES, LEVEL_NAMES, Plan, PlanMeta
 from .result import CheckResult, PlanReport
-from .layers import LAYER_ORDER, Layer, apply_layers, merged_params, merged_severity, notice_layer
 from .rules.loader import (
     AUTO_PROFILE,
     Profile,

@@ -17,7 +17,6 @@ from ...population import CATEGORIES, category_of, population_of
 from ...values import Quota
 from ..registry import Ctx, Hit, primitive
 
-
 _PROVINCE_DRAWN = re.compile(r"由省[^，。；;]{0,12}抽取|省(?:局|级|市场监[督管]*管?理?局)[^，。；;]{0,6}统一抽取")
 
 
