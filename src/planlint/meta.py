@@ -52,7 +52,7 @@ class Place(NamedTuple):
 class Gazetteer:
     by_code: dict[str, Place]
     by_name: dict[str, tuple[Place, ...]]  # full and short names
-    names: tuple[str, ...]  # every name, longest first
+    by_first: dict[str, tuple[str, ...]]  # every name by its first character, longest first
 
     def level(self, name: str) -> str | None:
         """The level of a place name; None when unknown or when same-named places differ."""
@@ -106,14 +106,13 @@ class Gazetteer:
         return place
 
     def _hits(self, text: str) -> list[tuple[int, int, str]]:
-        hits = []
-        for name in self.names:
-            start = text.find(name)
-            while start >= 0:
-                if name in self.by_name and (self._is_full(name) or _SHORT_FOLLOW.match(text, start + len(name))):
+        hits, seen = [], set()
+        for start, char in enumerate(text):
+            for name in self.by_first.get(char, ()):
+                if name not in seen and text.startswith(name, start) and (
+                        self._is_full(name) or _SHORT_FOLLOW.match(text, start + len(name))):
+                    seen.add(name)
                     hits.append((start, -len(name), name))
-                    break
-                start = text.find(name, start + 1)
         # a name inside a longer hit at the same place is not a hit of its own (晋城 in 晋城市)
         hits.sort()
         kept: list[tuple[int, int, str]] = []
@@ -151,7 +150,10 @@ def gazetteer() -> Gazetteer:
             if short != place.name and short not in by_name:
                 by_name[short] = [place]
     frozen = {k: tuple(v) for k, v in by_name.items()}
-    return Gazetteer(by_code, frozen, tuple(sorted(frozen, key=len, reverse=True)))
+    by_first: dict[str, list[str]] = {}
+    for name in sorted(frozen, key=len, reverse=True):
+        by_first.setdefault(name[0], []).append(name)
+    return Gazetteer(by_code, frozen, {k: tuple(v) for k, v in by_first.items()})
 
 
 def title_text(table: Table) -> str | None:
