@@ -119,13 +119,17 @@ def test_a_deadline_in_the_plans_own_notice_is_its_own_layer(tmp_path):
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="seed documents not present")
-def test_yuanping_notice_export_declares_its_own_deadline():
-    seed = next(p for p in SEEDS.glob("*.txt") if "原双随机办" in p.read_text(encoding="utf-8"))
+@pytest.mark.parametrize(("number", "place", "deadline", "rate"),
+                         [("原双随机办〔2024〕2号", "原平市·2024年", "11月30日", 0.95),
+                          ("晋市市监〔2025〕7号", "晋城市·2025年", "12月20日", 0.90)])
+def test_a_notice_export_declares_its_own_deadline_and_rate(number, place, deadline, rate):
+    seed = next(p for p in SEEDS.glob("*.txt") if number in p.read_text(encoding="utf-8")[:400])
     result = run([str(seed)], RunOptions(use_config=False))
-    (report,) = [r for r in result.reports if r.plan is not None]
-    (declared,) = report.plan.meta.declared
-    assert (declared.value, declared.document) == ("11月30日", "原双随机办〔2024〕2号")
-    assert report.layers[-1].startswith("本计划·原平市·2024年")
+    report = next(r for r in result.reports if r.plan is not None)
+    declared = {d.param: d for d in report.plan.meta.declared}
+    assert (declared["deadline"].value, declared["deadline"].document) == (deadline, number)
+    assert declared["risk_application_rate"].value == rate
+    assert report.layers[-1].startswith(f"本计划·{place}")
 
 
 def test_severity_follows_the_nature_of_the_basis(tmp_path):

@@ -159,10 +159,11 @@ def merged_severity(layers: list[Layer]) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class Declared:
-    """A requirement the plan's own notice states: a deadline (`务于11月30日前完成`)."""
+    """A requirement the plan's own notice states: a deadline (`务于11月30日前完成`) or a floor for
+    the risk-classification application rate (`应用率不低于95%`)."""
 
-    param: str  # deadline
-    value: str  # 11月30日
+    param: str  # deadline | risk_application_rate
+    value: Any  # 11月30日 | 0.95
     sentence: str  # the notice's words, for the basis
     document: str  # the notice's number, when it gives one
 
@@ -173,22 +174,36 @@ _SENTENCE_END = re.compile(r"[。；;\n]")
 _CLAUSE_START = re.compile(r"[。；;：:\n]")
 
 
+_RATE = re.compile(r"风险分类结果应用率(?:达到|不低于|不少于|达)\s*(\d{2,3})\s*%")
+
+
 def declared_in(notice: str) -> tuple[Declared, ...]:
-    """The deadline a notice declares for the plan's tasks (the first one it states)."""
+    """The deadline and the application-rate floor a notice declares for the plan's tasks (the
+    first of each it states)."""
     if not notice:
         return ()
+    number = _DOC_NUMBER.search(notice)
+    document = number[0] if number else ""
+    found = []
     match = _DEADLINE.search(notice)
-    if match is None:
-        return ()
-    month, day = int(match[1]), int(match[2])
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return ()
+    if match is not None and 1 <= int(match[1]) <= 12 and 1 <= int(match[2]) <= 31:
+        found.append(Declared("deadline", f"{int(match[1])}月{int(match[2])}日", _sentence(notice, match), document))
+    match = _RATE.search(notice)
+    if match is not None and 0 < int(match[1]) <= 100:
+        found.append(Declared("risk_application_rate", int(match[1]) / 100, _sentence(notice, match), document))
+    return tuple(found)
+
+
+def _sentence(notice: str, match: re.Match) -> str:
+    """The clause of the notice around a match, for the basis."""
     starts = [m.end() for m in _CLAUSE_START.finditer(notice, 0, match.start())]
     start = starts[-1] if starts else 0
     end_match = _SENTENCE_END.search(notice, match.end())
-    sentence = notice[start:end_match.start() if end_match else len(notice)].strip()
-    number = _DOC_NUMBER.search(notice)
-    return (Declared("deadline", f"{month}月{day}日", sentence[:120], number[0] if number else ""),)
+    return notice[start:end_match.start() if end_match else len(notice)].strip()[:120]
+
+
+_DECLARED_RULES = {"deadline": ("window-after-deadline", "requirement", "error"),
+                   "risk_application_rate": ("risk-application-rate", "kpi", None)}
 
 
 def notice_layer(meta: PlanMeta) -> Layer | None:
@@ -199,13 +214,13 @@ def notice_layer(meta: PlanMeta) -> Layer | None:
     bindings: dict[str, Binding] = {}
     documents = []
     for d in meta.declared:
-        if d.param == "deadline":
-            params["deadline"] = {"default": d.value}
-            doc = d.document or "本计划的印发通知"
-            documents.append(doc)
-            bindings["window-after-deadline"] = Binding(f"{doc}：{d.sentence}", "requirement", "error")
+        slug, nature, severity = _DECLARED_RULES[d.param]
+        params[d.param] = {"default": d.value}
+        doc = d.document or "本计划的印发通知"
+        documents.append(doc)
+        bindings[slug] = Binding(f"{doc}：{d.sentence}", nature, severity)
     return Layer(name="notice", level="plan", place=meta.place, years=(meta.year, meta.year),
-                 document="、".join(dict.fromkeys(documents)) or "本计划的印发通知", params=params, bindings=bindings,
+                 document="、".join(dict.fromkeys(documents)), params=params, bindings=bindings,
                  description="本计划印发通知中写明的要求")
 
 
