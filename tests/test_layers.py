@@ -113,7 +113,7 @@ def test_a_deadline_in_the_plans_own_notice_is_its_own_layer(tmp_path):
     late = [f for f in result.findings if f.slug == "window-after-deadline"]
     assert [f.task_seq for f in late] == ["1"]
     assert late[0].severity == "error"
-    assert late[0].basis == "上市监〔2025〕3号：各项抽查任务务于10月31日前完成"
+    assert late[0].basis == "上高县市场监督管理局 上市监〔2025〕3号：各项抽查任务务于10月31日前完成"
     (report,) = result.reports
     assert report.layers[-1].startswith("本计划·上高县·2025年")
 
@@ -217,7 +217,7 @@ def test_second_province_example_from_the_readme(tmp_path):
     path = _plan(tmp_path, "上高县市场监督管理局2025年度双随机抽查工作计划", [_row(1, "3月—12月"), _row(2)])
     result = run([str(path)], RunOptions(profile=str(profile), use_config=False))
     (late,) = [f for f in result.findings if f.slug == "window-after-deadline"]
-    assert "赣市监〔2025〕××号" in late.basis and late.severity == "error"
+    assert late.basis.startswith("江西省市场监督管理局 赣市监〔2025〕××号") and late.severity == "error"
     # the same profile on a 山西 plan: a note, and none of 江西's rules
     result = run([str(JINCHENG)], RunOptions(profile=str(profile), use_config=False))
     assert any("jiangxi-2025" in n and "不在江西省" in n for n in result.notes)
@@ -231,7 +231,7 @@ def test_second_province_example_from_the_readme(tmp_path):
 
 def test_a_profile_place_must_be_a_known_division(tmp_path):
     profile = tmp_path / "x.yaml"
-    profile.write_text("profile: x\nextends: default\nlayer: province\nplace: 亚特兰蒂斯省\ndocument: 无\n",
+    profile.write_text("profile: x\nextends: default\nlayer: province\nplace: 亚特兰蒂斯省\nissuer: 某局\ndocument: 无\n",
                        encoding="utf-8")
     with pytest.raises(ConfigError) as info:
         load_profile(str(profile))
@@ -242,8 +242,8 @@ def test_rules_and_explain_show_layer_place_years_and_citation(monkeypatch, caps
     code, out, _ = run_cli("rules", monkeypatch=monkeypatch, capsys=capsys)
     assert code in (0, None)
     block = out[out.index("PL301"):out.index("PL302")]
-    assert "地方" in block and "市级·晋城市·2025年（jincheng-2025）：晋市市监〔2025〕7号 五" in block
-    assert "本计划·原平市·2024年（yuanping-2024）：原双随机办〔2024〕2号 五" in block
+    assert "地方" in block and "市级·晋城市·2025年（jincheng-2025）：晋城市市场监督管理局 晋市市监〔2025〕7号 五" in block
+    assert "本计划·原平市·2024年（yuanping-2024）：原平市市场监管领域“双随机、一公开”监管工作领导小组办公室 原双随机办〔2024〕2号 五" in block
     block = out[out.index("PL401"):out.index("PL402")]
     assert "全国·2023年起（配置档 default）" in block and "企业信用风险分类管理" in block
     code, out, _ = run_cli("explain", "PL301", "--profile", "jincheng-2025", monkeypatch=monkeypatch, capsys=capsys)

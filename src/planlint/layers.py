@@ -94,8 +94,10 @@ class Layer:
 def layer_from_data(data: dict[str, Any], label: str, parent: Layer | None) -> Layer:
     """A profile's own data as a layer; packs and params are inherited from the parent layer."""
     years = data.get("years") or {}
+    issuer = str(data.get("issuer", "")).strip()
     bindings = {
-        slug: Binding(str(b["basis"]).strip(), b.get("nature", "requirement"), b.get("severity"), dict(b.get("args") or {}))
+        slug: Binding(_cited(issuer, str(b["basis"]).strip()), b.get("nature", "requirement"), b.get("severity"),
+                      dict(b.get("args") or {}))
         for slug, b in (data.get("rules") or {}).items()
     }
     return Layer(
@@ -113,6 +115,11 @@ def layer_from_data(data: dict[str, Any], label: str, parent: Layer | None) -> L
         parent=parent.name if parent else None,
         label=label,
     )
+
+
+def _cited(issuer: str, basis: str) -> str:
+    """A clause named with its issuer and number (晋城市市场监督管理局 晋市市监〔2025〕7号 五：…)."""
+    return basis if not issuer or basis.startswith(issuer) else f"{issuer} {basis}"
 
 
 def bind(rule: Rule, layer: Layer, binding: Binding) -> Rule:
@@ -218,7 +225,7 @@ def notice_layer(meta: PlanMeta) -> Layer | None:
         params[d.param] = {"default": d.value}
         doc = d.document or "本计划的印发通知"
         documents.append(doc)
-        bindings[slug] = Binding(f"{doc}：{d.sentence}", nature, severity)
+        bindings[slug] = Binding(_cited(meta.issuer or "", f"{doc}：{d.sentence}"), nature, severity)
     return Layer(name="notice", level="plan", place=meta.place, years=(meta.year, meta.year),
                  document="、".join(dict.fromkeys(documents)), params=params, bindings=bindings,
                  description="本计划印发通知中写明的要求")
