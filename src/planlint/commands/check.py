@@ -60,7 +60,7 @@ def common_options(fn):
     """Options shared by check, fix and diff: which rules, which profile, plan metadata."""
     for decorator in reversed(
         [
-            click.option("--profile", "-p", help="配置档名称（如 shanxi-2025、default）或 .yaml 路径"),
+            click.option("--profile", "-p", help="配置档名称或 .yaml 路径（默认 auto：按计划所在地和年度适用全国、省、市及本计划的要求）"),
             click.option("--select", multiple=True, help="只启用这些规则（编号、名称或编号前缀，逗号分隔）"),
             click.option("--ignore", multiple=True, help="停用这些规则（编号、名称或编号前缀，逗号分隔）"),
             click.option("--rules", multiple=True, type=click.Path(), help="追加的规则包文件或文件夹"),
