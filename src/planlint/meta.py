@@ -135,15 +135,14 @@ def _short(name: str) -> str:
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
     text = files("planlint.bundled.rules").joinpath("places.tsv").read_text(encoding="utf-8")
-    by_code: dict[str, Place] = {}
-    for line in text.splitlines():
-        if line.startswith(("#", "code\t")) or not line:
-            continue
-        code, name, level, kind, parent = line.split("\t")
-        by_code[code] = Place(code, name, level, kind, parent)
+    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith(("#", "code\t"))]
+    by_code = {row[0]: Place._make(row) for row in rows}
     by_name: dict[str, list[Place]] = {}
     for place in by_code.values():
-        by_name.setdefault(place.name, []).append(place)
+        if place.name in by_name:
+            by_name[place.name].append(place)
+        else:
+            by_name[place.name] = [place]
     for place in by_code.values():  # short names of provinces and cities only (山西, 晋城, 重庆)
         if place.level != "county":
             short = _short(place.name)
