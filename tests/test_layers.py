@@ -132,6 +132,22 @@ def test_a_notice_export_declares_its_own_deadline_and_rate(number, place, deadl
     assert report.layers[-1].startswith(f"本计划·{place}")
 
 
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seed documents not present")
+def test_a_superior_plans_notice_binds_its_counties_only(tmp_path):
+    """晋城's notice (in the superior file) states 12月20日: 泽州县 2025 is held to it under the
+    national profile alone; a county of another city is not."""
+    superior = next(p for p in SEEDS.glob("*.txt") if "晋市市监〔2025〕7号" in p.read_text(encoding="utf-8")[:400])
+    zezhou = _plan(tmp_path, "泽州县市场监督管理局2025年度内部双随机抽查工作计划", [_row(1, "3月—12月31日"), _row(2)])
+    other = _plan(tmp_path, "潞城区市场监督管理局2025年度内部双随机抽查工作计划", [_row(1, "3月—12月31日"), _row(2)])
+    result = run([str(zezhou), str(other)], RunOptions(profile="default", superior=(str(superior),), use_config=False))
+    late = {(r.plan.meta.place, f.basis) for r in result.reports for f in r.findings if f.slug == "window-after-deadline"}
+    assert {place for place, _ in late} == {"泽州县"}
+    assert all("晋市市监〔2025〕7号" in basis and "12月20日" in basis for _, basis in late)
+    by_place = {r.plan.meta.place: r.layers for r in result.reports}
+    assert by_place["泽州县"][-1].startswith("市级·晋城市·2025年（superior）")
+    assert len(by_place["潞城区"]) == 1
+
+
 def test_severity_follows_the_nature_of_the_basis(tmp_path):
     profile = tmp_path / "kpi.yaml"
     profile.write_text(textwrap.dedent("""\

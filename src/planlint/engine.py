@@ -14,7 +14,15 @@ from typing import Any
 from .config import Config, find_config, load_config_file
 from .errors import ConfigError, PlanlintError, ReadError
 from .findings import SEVERITY_RANK, Edit, Finding
-from .layers import LAYER_ORDER, Layer, apply_layers, merged_params, merged_severity, notice_layer
+from .layers import (
+    LAYER_ORDER,
+    Layer,
+    apply_layers,
+    merged_params,
+    merged_severity,
+    notice_layer,
+    superior_layer,
+)
 from .pipeline import discover, load_plans
 from .plan import KIND_NAMES, LEVEL_NAMES, Plan, PlanMeta
 from .result import CheckResult, PlanReport
@@ -86,6 +94,7 @@ class RuleSet:
     ignore: tuple[str, ...] = ()
     severity: dict[str, Any] = field(default_factory=dict)  # config + command line
     extra_params: dict[str, Any] = field(default_factory=dict)  # config + command line
+    superior_layers: list[Layer] = field(default_factory=list)  # from the notices of --superior plans
     _memo: dict[Any, Resolved] = field(default_factory=dict)
 
     def resolve(self, meta: PlanMeta) -> Resolved:
@@ -98,7 +107,7 @@ class RuleSet:
 
     def _resolve(self, meta: PlanMeta) -> Resolved:
         national, *below = self.profile.chain
-        candidates = self.candidates if self.auto else below
+        candidates = [*(self.candidates if self.auto else below), *self.superior_layers]
         applied, skipped = [national], []
         for layer in sorted(candidates, key=lambda x: LAYER_ORDER[x.level]):
             reason = layer.excludes(meta)
@@ -116,7 +125,8 @@ class RuleSet:
 
     def fingerprint(self) -> tuple:
         """Everything a plan's findings depend on besides the file (for the result cache)."""
-        return (self.all_rules, self.profile.chain, self.auto, self.candidates, self.select, self.ignore,
+        return (self.all_rules, self.profile.chain, self.auto, self.candidates, self.superior_layers, self.select,
+                self.ignore,
                 sorted(self.severity.items(), key=str), sorted(self.extra_params.items(), key=str))
 
 
@@ -461,16 +471,22 @@ def _run(paths: list[str], options: RunOptions) -> CheckResult:
     superior_files = set(map(os.path.abspath, discover(superior_paths))) if superior_paths else set()
     files = [f for f in files if os.path.abspath(f) not in superior_files]
 
-    outcomes = _check_all(files, options.jobs, _Worker(ruleset, config, options), options.progress)
-    reports = [r for rs, _ in outcomes for r in rs]
-    notes = set().union(*(n for _, n in outcomes)) if outcomes else set()
-
     superiors = []
     for sp in sorted(superior_files):
         try:
             superiors += load_plans(sp, _file_meta(options, config, sp))
         except ReadError as exc:
             raise PlanlintError(f"上级计划无法读取：{exc.message}", sp) from None
+    # what a superior plan's own notice declares binds the plans of its place and year
+    for sup in superiors:
+        _complete_meta(sup.meta)
+        layer = superior_layer(sup.meta)
+        if layer is not None:
+            ruleset.superior_layers.append(layer)
+
+    outcomes = _check_all(files, options.jobs, _Worker(ruleset, config, options), options.progress)
+    reports = [r for rs, _ in outcomes for r in rs]
+    notes = set().union(*(n for _, n in outcomes)) if outcomes else set()
     _run_plan_set(reports, ruleset, config, superiors, options, notes)
 
     rules_by_id = {}

@@ -231,6 +231,21 @@ def notice_layer(meta: PlanMeta) -> Layer | None:
                  description="本计划印发通知中写明的要求")
 
 
+_LEVEL_OF_PLAN = {"province": "province", "city": "city", "county": "plan"}
+
+
+def superior_layer(meta: PlanMeta) -> Layer | None:
+    """What a superior plan's notice declares (晋城's 12月20日 in its own file), as the layer of its
+    place and year: it binds the plans below it (its counties), not other places."""
+    own = notice_layer(meta)
+    if own is None or not meta.place or meta.level not in _LEVEL_OF_PLAN:
+        return None
+    own.name = "superior"
+    own.level = _LEVEL_OF_PLAN[meta.level]
+    own.description = "上级计划印发通知中写明的要求"
+    return own
+
+
 def explain_plan_layers(path: str, meta: PlanMeta, applied: tuple[str, ...], skipped: tuple[str, ...]) -> list[str]:
     """Lines for `planlint check --explain-layers`: the plan's identity, the layers it got and why."""
     from .plan import KIND_NAMES
