@@ -211,6 +211,11 @@ def test_unknown_year_is_a_note_naming_the_rules_skipped(tmp_path):
     assert "--year" in note
 
 
+def test_a_place_the_gazetteer_does_not_know_is_a_note():
+    result = run([str(SAMPLES / "示范-某县2025年度内部双随机抽查工作计划.xlsx")], RunOptions(use_config=False))
+    assert any("「某县」不在行政区划表中" in n for n in result.notes)
+
+
 def test_coverage_not_held_alone_when_the_province_draws_the_list(tmp_path):
     rows = ["1,企业双随机抽查,登记事项检查,全县企业,1%（抽查名单由省局统一抽取）,,3月—10月,县局,省抽县查"]
     path = _plan(tmp_path, "泽州县市场监督管理局2023年度内部双随机抽查工作计划", rows)

@@ -302,6 +302,9 @@ def unknown_meta_note(path: str, meta: PlanMeta, rules: list[Rule], resolved: Re
     """A note naming what stayed unknown about a plan and which rules and layers were skipped for it."""
     missing = [k for k in ("year", "place", "level", "kind") if getattr(meta, k) is None]
     if not missing:
+        if meta.place and not meta.region:
+            return (f"{path}：计划所在地「{meta.place}」不在行政区划表中，只适用了全国要求，未适用省、市要求层级；"
+                    "地名有误时请改正标题，或在配置文件 meta.place 中写明全称。")
         return None
     skipped = [r for r in rules if r.scope != "plan-set" and any(k in r.when for k in missing)]
     layers = [layer for layer, reason in resolved.skipped if "未能识别" in reason]

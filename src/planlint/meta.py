@@ -194,7 +194,7 @@ def region_of(place: str | None) -> tuple[str, ...]:
     places = gazetteer()
     found = places.find(place)
     if found is None:
-        return (place,)
+        return ()  # not a division the gazetteer knows: no province or city layer can be matched
     return places.chain(found) if found.code else _zone_chain(places, found)
 
 
