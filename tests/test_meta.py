@@ -60,6 +60,19 @@ def test_title_from_context_when_the_table_has_none():
     assert _meta(table) == ("高平市", "county", "internal", 2024)
 
 
+def test_kind_from_the_notice_title_when_the_table_title_has_none():
+    table = Table(
+        path="附件.csv",
+        sheet=None,
+        rows=[["序号"]],
+        row_numbers=[1],
+        title="抽查工作计划表",
+        context="原平市双随机办文件\n关于印发《原平市2024年度市场监管领域部门 联合双随机抽查工作计划》的通知\n"
+                "各成员单位：兼顾本级系统内抽查计划。",
+    )
+    assert _meta(table) == ("原平市", "county", "joint", 2024)
+
+
 def test_year_from_context_when_the_title_has_none():
     table = Table(
         path="x.csv",

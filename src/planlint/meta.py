@@ -171,7 +171,9 @@ def plan_meta(table: Table) -> PlanMeta:
     if not isinstance(parsed, values.PlanTitle):
         parsed = values.PlanTitle(text=title or "")
     stem = Path(table.path).stem if table.path else ""
-    sources = [s for s in (title or "", stem) if s]
+    # the notice's own title (关于印发《…计划》的通知) says what the plan is as well as its title does
+    notice = next((line for line in table.context.splitlines() if "印发" in line and "计划" in line), "")
+    sources = [s for s in (title or "", notice.replace(" ", ""), stem) if s]
     places = gazetteer()
     place = next((p for p in (places.find(s) for s in sources) if p is not None), None)
     if place is None and table.context:
@@ -179,10 +181,10 @@ def plan_meta(table: Table) -> PlanMeta:
     name = place.name if place else parsed.place
     level = place.level if place else (parsed.level or (places.level(name) if name else None))
     region = places.chain(place) if place and place.code else _zone_chain(places, place)
-    kind = parsed.kind or next((_kind(s) for s in sources if _kind(s)), None)
+    kind = "joint" if parsed.kind == "joint" else next((_kind(s) for s in sources if _kind(s)), parsed.kind)
     if kind is None and any("计划" in s for s in sources):
         kind = "internal"  # a plan that does not say 部门联合 is the bureau's own
-    year = parsed.year or _year(title or "") or _year(table.context) or _year(stem, bare=True)
+    year = parsed.year or _year(title or "") or _year(notice) or _year(table.context) or _year(stem, bare=True)
     return PlanMeta(title=title, issuer=parsed.issuer, place=name, level=level, kind=kind, year=year, region=region,
                     declared=declared_in(table.context))
 
