@@ -257,6 +257,7 @@ def explain_plan_layers(path: str, meta: PlanMeta, applied: tuple[str, ...], ski
     lines = [f"{path}：{where}，{what}，{kind}", "  适用：" + " ← ".join(applied)]
     lines += [f"  未适用：{s}" for s in skipped]
     if len(applied) == 1 and meta.region:
-        lines.append(f"  说明：内置配置档中没有{meta.region[-1]}及其下辖地区的要求，只适用全国要求；"
+        which = "适用于本计划年度的" if skipped else ""
+        lines.append(f"  说明：内置配置档中没有{which}{meta.region[-1]}及其下辖地区的要求，只适用全国要求；"
                      "可为本省、本市增加配置档（见 README「Requirement layers」）")
     return lines
