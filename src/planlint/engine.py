@@ -440,19 +440,19 @@ class _Worker:
     def _check(self, path: str) -> Outcome:
         overrides = list(self.config.overrides_for(path))
         meta = _file_meta(self.options, self.config, path)
-        key = None
-        if self.cache:
+        cache, key = self.cache, None
+        if cache is not None:
             # one object for the files without overrides: the cache hashes it once
             basis = self._fingerprint if not overrides else [self._fingerprint, overrides]
-            key = self.cache.key(path, basis, {}, meta)
-        if key is not None:
-            hit = self.cache.get(key)
+            key = cache.key(path, basis, {}, meta)
+        if cache is not None and key is not None:
+            hit = cache.get(key)
             if hit is not None:
                 return hit
         outcome = check_file(path, self.ruleset, overrides, meta)
         reports = outcome[0]
-        if key is not None and not any(r.error for r in reports):
-            self.cache.put(key, outcome, sum(len(r.plan.tasks) for r in reports if r.plan is not None))
+        if cache is not None and key is not None and not any(r.error for r in reports):
+            cache.put(key, outcome, sum(len(r.plan.tasks) for r in reports if r.plan is not None))
         return outcome
 
 
@@ -470,7 +470,8 @@ def _run(paths: list[str], options: RunOptions) -> CheckResult:
     files = discover(paths)
     if not files:
         raise PlanlintError("没有找到可检查的文件（支持 .xlsx .docx .csv .txt）", " ".join(paths))
-    superior_paths = list(options.superior) or ([config.resolve(config.get("superior"))] if config.get("superior") else [])
+    configured = config.resolve(config.get("superior")) if config.get("superior") else None
+    superior_paths = list(options.superior) or ([configured] if configured else [])
     superior_files = set(map(os.path.abspath, discover(superior_paths))) if superior_paths else set()
     files = [f for f in files if os.path.abspath(f) not in superior_files]
 
@@ -492,7 +493,7 @@ def _run(paths: list[str], options: RunOptions) -> CheckResult:
     notes = set().union(*(n for _, n in outcomes)) if outcomes else set()
     _run_plan_set(reports, ruleset, config, superiors, options, notes)
 
-    rules_by_id = {}
+    rules_by_id: dict[str, Rule] = {}
     for r in reports:
         if r.plan is not None:
             for rule in ruleset.resolve(r.plan.meta).rules:
@@ -504,8 +505,9 @@ def _run(paths: list[str], options: RunOptions) -> CheckResult:
     # follows the reading order of the cells, not the order in which rules happen to run.
     for r in reports:
         r.findings.sort(key=Finding.sort_key)
-    if options.baseline or config.get("baseline"):
-        apply_baseline(reports, options.baseline or config.resolve(config.get("baseline")))
+    baseline = options.baseline or (config.resolve(config.get("baseline")) if config.get("baseline") else None)
+    if baseline:
+        apply_baseline(reports, baseline)
     return CheckResult(reports, rules_by_id, sorted(notes), sorted(superior_files))
 
 
