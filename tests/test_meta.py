@@ -140,6 +140,19 @@ def test_development_zones_are_county_level_under_their_city(title, zone, parent
     assert meta.region[1] == parent
 
 
+@pytest.mark.parametrize(
+    ("title", "place", "chain"),
+    [
+        ("恩施州市场监督管理局2024年度双随机抽查工作计划", "恩施土家族苗族自治州", ("恩施土家族苗族自治州", "湖北省")),
+        ("长阳县市场监督管理局2024年度双随机抽查工作计划", "长阳土家族自治县", ("长阳土家族自治县", "宜昌市", "湖北省")),
+        ("黔东南州2023年度部门联合双随机抽查工作计划", "黔东南苗族侗族自治州", ("黔东南苗族侗族自治州", "贵州省")),
+    ],
+)
+def test_autonomous_areas_by_their_everyday_names(title, place, chain):
+    found = gazetteer().find(title)
+    assert found.name == place and gazetteer().chain(found) == chain
+
+
 def test_same_named_districts_resolve_by_the_city_named_with_them():
     places = gazetteer()
     assert len(places.by_name["城区"]) > 1

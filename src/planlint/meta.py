@@ -37,6 +37,15 @@ _SHORT_FOLLOW = re.compile(r"(?:\d|市场|市监|经|高新|开发|双随机|省
 _SHORT_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市", "地区", "盟")
 _SUFFIX_LEVELS = (("自治区", "province"), ("省", "province"), ("自治州", "city"), ("地区", "city"), ("盟", "city"),
                   ("县", "county"), ("区", "county"), ("旗", "county"))
+# The 55 minority nationalities, longest first: an autonomous area's everyday name drops them
+# (恩施土家族苗族自治州 → 恩施州, 长阳土家族自治县 → 长阳县, 鄂伦春自治旗 keeps its name).
+_NATIONALITIES = tuple(sorted((
+    "蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 哈萨克族 傣族 黎族 "
+    "傈僳族 佤族 畲族 高山族 拉祜族 水族 东乡族 纳西族 景颇族 柯尔克孜族 土族 达斡尔族 仫佬族 羌族 布朗族 撒拉族 "
+    "毛南族 仡佬族 锡伯族 阿昌族 普米族 塔吉克族 怒族 乌孜别克族 俄罗斯族 鄂温克族 德昂族 保安族 裕固族 京族 "
+    "塔塔尔族 独龙族 鄂伦春族 赫哲族 门巴族 珞巴族 基诺族 各族 蒙古 哈萨克 柯尔克孜"
+).split(), key=len, reverse=True))
+_AUTONOMOUS = (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗"))
 LEVEL_ORDER = {"province": 0, "city": 1, "county": 2}
 
 
@@ -125,6 +134,17 @@ class Gazetteer:
         return any(p.name == name for p in self.by_name[name])
 
 
+def _everyday(name: str) -> str | None:
+    """The name an autonomous area goes by in titles: 恩施土家族苗族自治州 → 恩施州."""
+    for suffix, short in _AUTONOMOUS:
+        if name.endswith(suffix):
+            base = name[: -len(suffix)]
+            while (n := next((x for x in _NATIONALITIES if base.endswith(x)), None)) and len(base) > len(n) + 1:
+                base = base[: -len(n)]
+            return base + short if base + suffix != name else None
+    return None
+
+
 def _short(name: str) -> str:
     for suffix in _SHORT_SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
@@ -148,6 +168,10 @@ def gazetteer() -> Gazetteer:
             short = _short(place.name)
             if short != place.name and short not in by_name:
                 by_name[short] = [place]
+        if "自治" in place.name and place.level != "province":
+            everyday = _everyday(place.name)
+            if everyday and everyday not in by_name:
+                by_name[everyday] = [place]
     frozen = {k: tuple(v) for k, v in by_name.items()}
     by_first: dict[str, list[str]] = {}
     for name in sorted(frozen, key=len, reverse=True):
