@@ -33,7 +33,7 @@ ROWS = """adcode,name,longitude,latitude
 def test_levels_kinds_and_parents(tmp_path):
     source = tmp_path / "adcodes.csv"
     source.write_text(ROWS, encoding="utf-8")
-    rows = {name: (level, kind, parent) for code, name, level, kind, parent in gen_places.generate(source)}
+    rows = {name: (level, kind, parent) for code, name, level, kind, parent, _ in gen_places.generate(source)}
     assert rows["山西省"] == ("province", "province", "")
     assert rows["忻州市"] == ("city", "city", "140000")
     assert rows["原平市"] == ("county", "county-city", "140900")
@@ -47,6 +47,8 @@ def test_levels_kinds_and_parents(tmp_path):
     assert rows["广西壮族自治区"] == ("province", "autonomous-region", "")
     assert "台湾省" not in rows
     assert len([r for r in gen_places.generate(source) if r[1] == "重庆市"]) == 1
+    aliases = {r[1]: r[5] for r in gen_places.generate(source)}
+    assert aliases["山西省"] == "山西" and aliases["广西壮族自治区"] == "广西" and aliases["原平市"] == ""
 
 
 def test_the_committed_table_names_its_source_and_date():

@@ -77,7 +77,7 @@ class Gazetteer:
         """The place called `name`; among same-named places, the one whose ancestor `context` names."""
         found = self.by_name.get(name, ())
         if len(found) > 1 and context:
-            named = [p for p in found if any(a.name in context or _short(a.name) in context for a in self.ancestors(p))]
+            named = [p for p in found if any(a.name in context or short_name(a.name) in context for a in self.ancestors(p))]
             found = tuple(named) or found
         if len(found) == 1:
             return found[0]
@@ -134,8 +134,9 @@ class Gazetteer:
         return any(p.name == name for p in self.by_name[name])
 
 
-def _everyday(name: str) -> str | None:
-    """The name an autonomous area goes by in titles: 恩施土家族苗族自治州 → 恩施州."""
+def everyday_name(name: str) -> str | None:
+    """The name an autonomous area goes by in titles: 恩施土家族苗族自治州 → 恩施州 (tools/gen_places.py
+    writes these aliases into the table)."""
     for suffix, short in _AUTONOMOUS:
         if name.endswith(suffix):
             base = name[: -len(suffix)]
@@ -145,7 +146,8 @@ def _everyday(name: str) -> str | None:
     return None
 
 
-def _short(name: str) -> str:
+def short_name(name: str) -> str:
+    """A province's or city's name without its suffix (山西, 晋城, 广西), as titles often write it."""
     for suffix in _SHORT_SUFFIXES:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
@@ -154,24 +156,20 @@ def _short(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
+    """rules/places.tsv: code, name, level, kind, parent, and the other names a place goes by."""
     text = files("planlint.bundled.rules").joinpath("places.tsv").read_text(encoding="utf-8")
     rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith(("#", "code\t"))]
-    by_code = {row[0]: Place._make(row) for row in rows}
+    by_code = {row[0]: Place._make(row[:5]) for row in rows}
     by_name: dict[str, list[Place]] = {}
     for place in by_code.values():
         if place.name in by_name:
             by_name[place.name].append(place)
         else:
             by_name[place.name] = [place]
-    for place in by_code.values():  # short names of provinces and cities only (山西, 晋城, 重庆)
-        if place.level != "county":
-            short = _short(place.name)
-            if short != place.name and short not in by_name:
-                by_name[short] = [place]
-        if "自治" in place.name and place.level != "province":
-            everyday = _everyday(place.name)
-            if everyday and everyday not in by_name:
-                by_name[everyday] = [place]
+    for row in rows:  # aliases name one place each, and never shadow a real name
+        for alias in row[5].split(",") if row[5] else ():
+            if alias not in by_name:
+                by_name[alias] = [by_code[row[0]]]
     frozen = {k: tuple(v) for k, v in by_name.items()}
     by_first: dict[str, list[str]] = {}
     for name in sorted(frozen, key=len, reverse=True):
