@@ -250,6 +250,19 @@ def test_second_province_example_from_the_readme(tmp_path):
     assert [x.name for x in rs.resolve(meta).applied] == ["default", "jiangxi-2025"]
 
 
+@pytest.mark.parametrize(
+    ("rules", "words"),
+    [("window-after-dedline: {nature: requirement, basis: 某文件 一}", ["window-after-dedline", "planlint rules"]),
+     ("required-column-missing: {nature: template, basis: 某文件 一, args: {colums: [mode]}}", ["colums", "fields"])],
+)
+def test_a_profile_binding_an_unknown_rule_or_argument_is_refused(tmp_path, rules, words):
+    profile = tmp_path / "typo.yaml"
+    profile.write_text(f"profile: typo\nextends: default\nrules:\n  {rules}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        build_ruleset(RunOptions(profile=str(profile)), Config())
+    assert str(profile) in str(info.value) and all(w in str(info.value) for w in words)
+
+
 def test_a_profile_place_must_be_a_known_division(tmp_path):
     profile = tmp_path / "x.yaml"
     profile.write_text("profile: x\nextends: default\nlayer: province\nplace: 亚特兰蒂斯省\nissuer: 某局\ndocument: 无\n",

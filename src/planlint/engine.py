@@ -150,6 +150,9 @@ def build_ruleset(options: RunOptions, config: Config) -> RuleSet:
     for extra in [*(config.get("rules") or []), *options.extra_rules]:
         rules += load_pack(extra, base=config.base)
     check_unique(rules)
+    auto = name == AUTO_PROFILE
+    candidates = bundled_layers() if auto else []
+    _check_bindings(rules, [*profile.chain, *candidates])
     severity = {**(config.get("severity") or {}), **options.severity}
     select = tuple(options.select or config.get("select") or ())
     ignore = (*(config.get("ignore") or []), *options.ignore)
@@ -157,9 +160,22 @@ def build_ruleset(options: RunOptions, config: Config) -> RuleSet:
     enabled = select_rules(apply_layers(rules, profile.chain), select=select, ignore=ignore,
                            severity={**profile.severity, **severity})
     params = {**profile.params, **extra_params}
-    auto = name == AUTO_PROFILE
-    return RuleSet(enabled, params, profile, rules, auto, bundled_layers() if auto else [], select, ignore,
-                   severity, extra_params)
+    return RuleSet(enabled, params, profile, rules, auto, candidates, select, ignore, severity, extra_params)
+
+
+def _check_bindings(rules: list[Rule], layers: list[Layer]) -> None:
+    """Every rule a layer binds exists, and its `args` are arguments the rule's check takes."""
+    by_slug = {r.slug: r for r in rules}
+    for layer in layers:
+        for slug, binding in layer.bindings.items():
+            rule = by_slug.get(slug)
+            if rule is None:
+                raise ConfigError(f"位置 /rules/{slug}：没有名为 {slug} 的规则（用 planlint rules 查看规则名称）", layer.label)
+            allowed = set(PRIMITIVES[rule.fn].args)
+            unknown = sorted(set(binding.args) - allowed)
+            if unknown:
+                raise ConfigError(f"位置 /rules/{slug}/args：{rule.fn} 没有参数 {'、'.join(unknown)}"
+                                  f"（可用：{'、'.join(sorted(allowed))}）", layer.label)
 
 
 def applies(rule: Rule, plan: Plan) -> bool:
