@@ -71,7 +71,9 @@ def test_named_profile_outside_its_place_gives_a_note_and_not_its_rules():
 def test_realplans_get_no_local_rule_of_another_place_or_year(profile):
     """No 山西 or city-local rule on a plan outside 山西 or that city, no 2025 rule on a 2021–2024 plan."""
     files = sorted(str(p) for p in REALPLANS.iterdir() if p.suffix in (".xlsx", ".tsv"))
-    result = run(files, RunOptions(profile=profile, use_config=False))
+    options = RunOptions(profile=profile, use_config=False)
+    result = run(files, options)
+    ruleset = build_ruleset(options, Config())
     local = ("晋", "山西", "原双随机办", "原平", "泽市监", "泽州")
     checked = 0
     for report in result.reports:
@@ -80,16 +82,30 @@ def test_realplans_get_no_local_rule_of_another_place_or_year(profile):
         checked += 1
         meta = report.plan.meta
         in_shanxi = "山西省" in meta.region
+        rules = {r.id: r for r in ruleset.resolve(meta).rules}
         for f in report.findings:
-            cites_local = any(w in f.basis for w in local)
-            assert not cites_local or in_shanxi, (report.path, f.slug, f.basis)
-            if meta.year and meta.year < 2025:
-                assert "2025" not in f.basis, (report.path, f.slug, f.basis)
+            assert in_shanxi or not any(w in f.basis for w in local), (report.path, f.slug, f.basis)
+            rule = rules[f.rule_id]
+            assert rule.jurisdiction == "全国" or rule.jurisdiction in meta.region, (report.path, f.slug)
+            low, high = rule.years
+            assert (low is None or meta.year >= low) and (high is None or meta.year <= high), (report.path, f.slug)
         for title in report.layers[1:]:  # every layer applied beyond the national one is of its place and year
             assert any(place in title for place in meta.region), (report.path, title)
             years = [int(y) for y in re.findall(r"(\d{4})年", title)]
             assert meta.year in years, (report.path, title)
-    assert checked >= 8
+    assert checked >= 8 and any(r.findings for r in result.reports)
+
+
+@pytest.mark.parametrize(("place", "local"), [("泽州县", True), ("高平市", True), ("长治市", False),
+                                              ("上高县", False), ("无为市", False), ("重庆市", False)])
+def test_jincheng_rules_bind_jincheng_and_its_counties_only(tmp_path, place, local):
+    """The same late, second-half-heavy, poorly tiered 2025 plan: 晋城's 12月20日, H2 share and 90%
+    apply to 晋城's own counties (and county-level cities) and nowhere else."""
+    rows = [_row(1, "7月—12月31日"), _row(2, "8月—11月", risk=""), _row(3, "9月—11月"), _row(4), _row(5, "7月—10月")]
+    path = _plan(tmp_path, f"{place}市场监督管理局2025年度内部双随机抽查工作计划", rows)
+    slugs = {f.slug for f in run([str(path)], RunOptions(use_config=False)).findings}
+    city_rules = {"window-after-deadline", "h2-concentration", "risk-application-rate"}
+    assert (slugs & city_rules == city_rules) if local else not (slugs & city_rules), slugs
 
 
 @pytest.mark.skipif(not REALPLANS.is_dir(), reason="shared/realplans not present")
