@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .findings import SEVERITY_RANK
 from .plan import PlanMeta
 from .rules.model import Rule
 
@@ -28,7 +29,6 @@ LAYER_ORDER = {"national": 0, "province": 1, "city": 2, "plan": 3}
 NATURE_NAMES = {"requirement": "约束性要求", "kpi": "地方考核指标", "template": "表格模板要求", "premise": "前提不确定"}
 # A local target, a form's preference or an uncertain premise is never an error.
 _CAPPED = {"kpi", "template", "premise"}
-_RANK = {"info": 0, "warning": 1, "error": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +126,7 @@ def bind(rule: Rule, layer: Layer, binding: Binding) -> Rule:
     """The rule as a layer makes it binding: its clause, severity (capped by the binding's nature)
     and arguments, and where it comes from."""
     severity = binding.severity or rule.severity
-    if binding.nature in _CAPPED and _RANK.get(severity, 0) > _RANK["warning"]:
+    if binding.nature in _CAPPED and SEVERITY_RANK.get(severity, 0) > SEVERITY_RANK["warning"]:
         severity = "warning"
     check = {**rule.check, **binding.args} if binding.args else rule.check
     return replace(rule, severity=severity, basis=binding.basis, check=check, layer=layer.level,
