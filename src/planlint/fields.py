@@ -323,7 +323,7 @@ _TIER_RISK = {"低": "A", "一般": "B", "较高": "C", "高": "D"}
 
 def _label_tiers(label: str) -> list[str]:
     """A类 → [A]; 对B、C类企业 → [B, C]; 较高风险企业 → [C]."""
-    label = label.removeprefix("对")
+    label = label.removeprefix("其中").removeprefix("对")
     if label[0] in "ABCD":
         return _TIER_LETTERS.findall(label.split("类")[0].split("级")[0])
     return [_TIER_RISK[label.partition("风险")[0]]]
