@@ -11,6 +11,7 @@ from pathlib import Path
 from sys import intern
 from typing import Any
 
+from .cellrefs import collapse_merged, continuation_ctx, continuation_hits, with_original_text
 from .config import Config, find_config, load_config_file
 from .errors import ConfigError, PlanlintError, ReadError
 from .findings import SEVERITY_RANK, Edit, Finding
@@ -212,6 +213,9 @@ def make_finding(rule: Rule, hit: Hit, ctx: Ctx) -> Finding:
     if "param" in rule.check:
         variables["param"] = ctx.param(rule.check["param"])
     variables.update(hit.vars)
+    edits = hit.edits
+    if ctx.plan.originals:  # a cell converted from traditional script: quoted as written
+        variables, edits = with_original_text(ctx.plan, variables, hit.location, edits)
     severity = rule.severity
     if hit.severity and SEVERITY_RANK[hit.severity] < SEVERITY_RANK[severity]:
         severity = hit.severity
@@ -219,7 +223,6 @@ def make_finding(rule: Rule, hit: Hit, ctx: Ctx) -> Finding:
     # A large plan gives tens of thousands of findings with a few hundred distinct texts (the same
     # cell text, the same message): interned, they are stored once. Edits on the finding's own cell
     # share its Location.
-    edits = hit.edits
     if edits:
         edits = tuple(e if e.location is location and e.new is intern(e.new)
                       else Edit(location if e.location == location else e.location, e.old, intern(e.new), e.safe)
@@ -256,6 +259,7 @@ def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx, replay: bool = True) -> 
     more specific one is silent on a cell where that one reported."""
     findings: list[Finding] = []
     tasks = plan.tasks
+    view_ctx = continuation_ctx(ctx)
     active = [r for r in rules if r.scope != "plan-set" and applies(r, plan)]
     for rule in [r for r in active if r.scope != "plan"]:
         fn = PRIMITIVES[rule.fn].fn
@@ -268,13 +272,15 @@ def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx, replay: bool = True) -> 
             for task in tasks:
                 for hit in fn(ctx, task, **args):
                     findings.append(make_finding(rule, hit, ctx))
+        if rule.scope == "cell" and view_ctx is not None:  # the cells continuation rows hold themselves
+            findings.extend(make_finding(rule, hit, ctx) for hit in continuation_hits(rule, fn, args, view_ctx))
     plan_rules = [r for r in active if r.scope == "plan"]
     if plan_rules:
         ctx.reported = {(f.field, f.location.row) for f in findings if f.field}
         for rule in plan_rules:
             args = {k: v for k, v in rule.check.items() if k != "fn"}
             findings.extend(make_finding(rule, hit, ctx) for hit in PRIMITIVES[rule.fn].fn(ctx, None, **args))
-    return one_per_problem(findings, rules)
+    return one_per_problem(collapse_merged(findings, plan), rules)
 
 
 def one_per_problem(findings: list[Finding], rules: list[Rule]) -> list[Finding]:
