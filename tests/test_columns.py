@@ -426,10 +426,26 @@ def _row(n: int, window: str = "3月-6月", inspector: str = "县市场监管局
     return [str(n), f"任务{n}", "定向", "检查", "全县企业", "不低于5%；1次/年", RISK, window, inspector, "县抽县查"]
 
 
+# The national layer requires only 名称/事项/范围/比例/时间 columns; these tests are about how a
+# missing column is asked about, so they check against a 山西-style table template wherever the plan is.
+TEMPLATE_PROFILE = """\
+profile: template-columns
+extends: default
+rules:
+  required-column-missing:
+    nature: requirement
+    severity: error
+    basis: 测试用计划表式
+    args: {fields: [seq, name, items, scope, risk, window, mode], any_of: [[quota, ratio, count, target], [initiator, office, inspector]]}
+"""
+
+
 def _check(path: Path):
     from planlint.engine import RunOptions, run
 
-    return run([str(path)], RunOptions(profile="default", use_config=False)).findings
+    profile = path.parent / "template-columns.yaml"
+    profile.write_text(TEMPLATE_PROFILE, encoding="utf-8")
+    return run([str(path)], RunOptions(profile=str(profile), use_config=False)).findings
 
 
 def test_a_merged_cell_gives_one_finding_at_its_anchor_with_the_range(tmp_path):
