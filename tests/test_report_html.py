@@ -4,14 +4,12 @@ chromium, headless): counts visible, filters working, chart drawn (pixels in the
 from __future__ import annotations
 
 import re
-import shutil
 import struct
 import subprocess
 import zlib
 from pathlib import Path
 
-import pytest
-from conftest import CHROMIUM_FLAGS
+from conftest import CHROMIUM_FLAGS, chromium
 from report_fixtures import HYPERLINK, make_result
 
 from planlint.report import ReportOptions, write
@@ -55,10 +53,7 @@ def test_review_summary_worst_first():
 
 
 def _chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.fail("未找到 chromium：请先运行 apt-get install -y chromium fonts-noto-cjk")
-    return path
+    return chromium()
 
 
 def _run_chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:

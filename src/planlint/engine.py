@@ -11,10 +11,10 @@ from pathlib import Path
 from sys import intern
 from typing import Any
 
-from .config import Config, find_config, load_config_file
+from .config import Config, check_params, find_config, load_config_file
 from .errors import ConfigError, PlanlintError, ReadError
 from .findings import SEVERITY_RANK, Edit, Finding
-from .pipeline import discover, load_plans
+from .pipeline import Exclude, discover, load_plans
 from .plan import KIND_NAMES, LEVEL_NAMES, Plan
 from .result import CheckResult, PlanReport
 from .rules.loader import (
@@ -28,6 +28,7 @@ from .rules.loader import (
 from .rules.model import Rule
 from .rules.registry import PRIMITIVES, Ctx, Hit
 from .rules.replay import replay_columns, replayed_hits
+from .rules.selectors import check_selectors
 from .suppress import apply_baseline, apply_waivers
 from .templating import render
 
@@ -46,6 +47,8 @@ class RunOptions:
     baseline: str | None = None
     population: str | None = None
     extra_rules: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()  # gitignore-style patterns (relative to the working directory)
+    outputs: tuple[str, ...] = ()  # files and folders this run writes: never read as plans
     jobs: int = 1
     debug: bool = False  # let unexpected exceptions propagate (with their traceback)
     cache: bool = False  # per-file results in the user cache dir (planlint.cache); the CLI turns it on
@@ -69,24 +72,27 @@ def load_config(options: RunOptions, paths: list[str]) -> Config:
 
 
 def build_ruleset(options: RunOptions, config: Config) -> RuleSet:
-    profile = load_profile(options.profile or config.get("profile") or DEFAULT_PROFILE)
+    profile = load_profile(options.profile or config.profile or DEFAULT_PROFILE)
     rules: list[Rule] = []
     for name in profile.packs:
         try:
             rules += load_pack(name)
         except ConfigError as exc:
             raise ConfigError(f"配置档 {profile.name} 引用的规则包有误：{exc.message}", profile.label) from None
-    for extra in [*(config.get("rules") or []), *options.extra_rules]:
+    for extra in [*config.rules, *options.extra_rules]:
         rules += load_pack(extra, base=config.base)
     check_unique(rules)
-    severity = {**profile.severity, **(config.get("severity") or {}), **options.severity}
+    check_selectors(rules, [*((t, "--select") for t in options.select), *((t, "--ignore") for t in options.ignore),
+                            *config.selectors()])
+    check_params(config.params, profile.params, config.label)
+    severity = {**profile.severity, **config.severity, **options.severity}
     enabled = select_rules(
         rules,
-        select=options.select or config.get("select") or (),
-        ignore=[*(config.get("ignore") or []), *options.ignore],
+        select=options.select or config.select,
+        ignore=[*config.ignore, *options.ignore],
         severity=severity,
     )
-    params = {**profile.params, **(config.get("params") or {}), **options.params}
+    params = {**profile.params, **config.params, **options.params}
     return RuleSet(enabled, params, profile, rules)
 
 
@@ -184,9 +190,9 @@ def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx, replay: bool = True) -> 
 
 
 def _file_meta(options: RunOptions, config: Config, path: str) -> dict[str, Any]:
-    meta = dict(config.get("meta") or {})
+    meta = dict(config.meta)
     for ov in config.overrides_for(path):
-        meta.update(ov.get("meta") or {})
+        meta.update(ov.meta)
     meta.update({k: v for k, v in options.meta.items() if v is not None})
     return meta
 
@@ -194,8 +200,7 @@ def _file_meta(options: RunOptions, config: Config, path: str) -> dict[str, Any]
 def _file_rules(ruleset: RuleSet, config: Config, path: str) -> list[Rule]:
     rules = ruleset.rules
     for ov in config.overrides_for(path):
-        rules = select_rules(rules, select=ov.get("select") or (), ignore=ov.get("ignore") or (),
-                             severity=ov.get("severity"))
+        rules = select_rules(rules, select=ov.select, ignore=ov.ignore, severity=ov.severity)
     return rules
 
 
@@ -306,27 +311,30 @@ class _Worker:
         return outcome
 
 
-def run(paths: list[str], options: RunOptions | None = None) -> CheckResult:
+def run(paths: list[str], options: RunOptions | None = None, config: Config | None = None) -> CheckResult:
     """Check every plan under `paths`. The cyclic garbage collector is paused for the whole run: a
     batch keeps every plan it has read (the reports and the plan-set rules need them), and each
     collection would rescan all of them, again and again as the batch grows."""
     with _gc_paused():
-        return _run(paths, options or RunOptions())
+        options = options or RunOptions()
+        return _run(paths, options, config if config is not None else load_config(options, paths))
 
 
-def _run(paths: list[str], options: RunOptions) -> CheckResult:
-    config = load_config(options, paths)
+def _run(paths: list[str], options: RunOptions, config: Config) -> CheckResult:
     ruleset = build_ruleset(options, config)
-    files = discover(paths)
+    found_notes: list[str] = []
+    excludes = [Exclude(config.base, config.exclude), Exclude(Path.cwd(), options.exclude)]
+    files = discover(paths, excludes=excludes, outputs=options.outputs, notes=found_notes)
     if not files:
         raise PlanlintError("没有找到可检查的文件（支持 .xlsx .docx .csv .txt）", " ".join(paths))
-    superior_paths = list(options.superior) or ([config.resolve(config.get("superior"))] if config.get("superior") else [])
-    superior_files = set(map(os.path.abspath, discover(superior_paths))) if superior_paths else set()
+    superior_paths = list(options.superior) or ([config.superior] if config.superior else [])
+    superior_files = set(map(os.path.abspath, discover(superior_paths, notes=found_notes))) if superior_paths else set()
     files = [f for f in files if os.path.abspath(f) not in superior_files]
 
     outcomes = _check_all(files, options.jobs, _Worker(ruleset, config, options), options.progress)
     reports = [r for rs, _ in outcomes for r in rs]
     notes = set().union(*(n for _, n in outcomes)) if outcomes else set()
+    notes |= set(found_notes)
 
     superiors = []
     for sp in sorted(superior_files):
@@ -342,8 +350,8 @@ def _run(paths: list[str], options: RunOptions) -> CheckResult:
     # follows the reading order of the cells, not the order in which rules happen to run.
     for r in reports:
         r.findings.sort(key=Finding.sort_key)
-    if options.baseline or config.get("baseline"):
-        apply_baseline(reports, options.baseline or config.resolve(config.get("baseline")))
+    if options.baseline or config.baseline:
+        apply_baseline(reports, options.baseline or config.baseline)
     return CheckResult(reports, rules_by_id, sorted(notes), sorted(superior_files))
 
 
@@ -362,7 +370,7 @@ def _run_plan_set(reports: list[PlanReport], ruleset: RuleSet, config: Config, s
     if not any(r.scope == "plan-set" for r in ruleset.rules):
         return
     plans = [r.plan for r in reports if r.plan is not None]
-    extras: dict[str, Any] = {"population": options.population or config.resolve(config.get("population"))}
+    extras: dict[str, Any] = {"population": options.population or config.population}
     for report in reports:
         if report.plan is not None:
             found, more = plan_set_findings(report.plan, _file_rules(ruleset, config, report.path),
