@@ -322,3 +322,33 @@ def test_config_is_read_once_per_run(tmp_path, monkeypatch, capsys):
     code, _, _ = run_cli("check", str(tmp_path / ZEZHOU), monkeypatch=monkeypatch, capsys=capsys)
     assert code == 1  # the config's fail_on: warning applies to a warning-only run
     assert len(calls) == 1
+
+
+def test_require_all_covers_the_packs_under_test(tmp_path, monkeypatch, capsys):
+    """`test-rules --rules my-pack.yaml --require-all` asks for cases of my-pack's rules, not of the
+    bundled ones (which have their own cases in rules/cases/)."""
+    pack = tmp_path / "my-pack.yaml"
+    pack.write_text(
+        "pack: my-pack\nrules:\n  - id: XY101\n    slug: local-typo\n    severity: warning\n    scope: cell\n"
+        "    summary: 本地错别字\n    check: {fn: substitute, map: {抽检抽查: 抽查检查}}\n"
+        "    message: \"「{raw}」有错别字\"\n    fix: \"改为「{new}」\"\n    basis: 本地规定\n"
+        "    doc: {what: 错别字, why: 写错, example: 抽检抽查, use_instead: 抽查检查}\n", encoding="utf-8")
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    case = cases / "my-pack.yaml"
+    case.write_text("cases:\n  - rule: local-typo\n    pass: [{}]\n", encoding="utf-8")
+    args = ("test-rules", str(cases), "--rules", str(pack), "--require-all")
+    code, out, _ = run_cli(*args, monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 1 and out.count("缺少用例") == 1 and "XY101 local-typo" in out
+    case.write_text("cases:\n  - rule: local-typo\n    pass: [{}]\n    fail:\n"
+                    "      - row: {items: 抽检抽查}\n        expect: [D2]\n", encoding="utf-8")
+    code, out, _ = run_cli(*args, monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0 and "缺少用例" not in out, out
+
+
+def test_fix_diff_exits_one_when_it_would_change_something(tmp_path, monkeypatch, capsys):
+    plan = SAMPLES / "原平市2024年度部门联合双随机抽查工作计划.xlsx"
+    code, out, _ = run_cli("fix", str(plan), "--no-config", "--diff", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 1 and "→" in out
+    code, out, _ = run_cli("fix", str(SAMPLES / MODEL), "--no-config", "--diff", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0 and out == ""

@@ -194,3 +194,14 @@ def test_config_reads_without_tomllib(tmp_path):
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and r.stdout.strip() == "('PL5',)", r.stderr
+
+
+def test_readme_waiver_example_matches_the_sample(plan_dir):
+    """The README's waiver line, as written, waives the sample's stale task name (and is used)."""
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    waiver = next(line for line in readme.splitlines() if line.strip().startswith("- {rule: stale-year, file:"))
+    (plan_dir / ".planlint.yaml").write_text(
+        f"select: [stale-year, waiver-unused]\nwaivers:\n{waiver}\n", encoding="utf-8")
+    assert _slugs(run([str(plan_dir / ZEZHOU)])) == []

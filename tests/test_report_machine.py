@@ -306,3 +306,27 @@ def test_github_workflow_commands(result):
         for prop in props.split(","):  # a raw ',' or ':' in a value would split it wrongly
             key, _, value = prop.partition("=")
             assert key in {"file", "line", "col", "title"} and ":" not in value
+
+
+# ---------------------------------------------------------------- streaming (#16: memory at 100k tasks)
+
+
+@pytest.mark.parametrize("module", [json_report, sarif], ids=["json", "sarif"])
+def test_streamed_report_is_the_one_document_text(result, module):
+    """Written piece by piece, the text is still exactly json.dumps(…, indent=2) of the document."""
+    text = module.render(result, OPTS)
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
+    empty = module.render(CheckResult([]), OPTS)
+    assert empty == json.dumps(json.loads(empty), ensure_ascii=False, indent=2) + "\n"
+
+
+@pytest.mark.parametrize("module", [json_report, sarif], ids=["json", "sarif"])
+def test_report_of_many_findings_is_written_in_pieces(module, monkeypatch, tmp_path):
+    """A 100k-task plan's report never exists as one string: the writer gets it a finding at a time."""
+    big = make_result("plan.xlsx")
+    report = big.reports[0]
+    report.findings = [report.findings[0]] * 5_000
+    pieces: list[int] = []
+    monkeypatch.setattr(module, "emit_chunks", lambda chunks, out: pieces.extend(len(c) for c in chunks))
+    module.write(big, str(tmp_path / "r"), OPTS)
+    assert len(pieces) > 5_000 and max(pieces) < sum(pieces) / 1_000

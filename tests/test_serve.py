@@ -457,3 +457,14 @@ def test_page_states_in_the_browser(server):
             expect(page.locator("#start")).to_be_enabled()
         finally:
             browser.close()
+
+
+def test_every_route_is_documented_in_the_readme():
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    paths = [r.path for r in create_app().routes if r.path != "/"]
+    assert paths
+    for path in paths:
+        written = path.replace("{job}", "<id>").replace("{key:path}", "<key>")
+        assert f"`{written}" in readme or f" {written}`" in readme or f"`GET {written}`" in readme, path
