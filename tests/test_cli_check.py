@@ -165,7 +165,8 @@ def test_own_outputs_are_not_read_back(tmp_path, monkeypatch, capsys):
                            "-f", f"json:{plans / 'r.json'}", monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0
     # check says where it wrote each output
-    assert f"已写入 xlsx 报告：{plans / 'one.xlsx'}" in err and f"已写入 json 报告：{plans / 'r.json'}" in err
+    assert f"已写入 xlsx 报告：文件夹 {plans / 'one.xlsx'}（2 个文件各一个 .批注.xlsx 副本）" in err
+    assert f"已写入 json 报告：{plans / 'r.json'}" in err
     assert sorted(p.name for p in (plans / "one.xlsx").iterdir()) == sorted(
         f"{Path(n).stem}.批注.xlsx" for n in (ZEZHOU, MODEL))
     run_cli("fix", str(plans / ZEZHOU), "--no-config", "--unsafe-fixes", monkeypatch=monkeypatch, capsys=capsys)
@@ -352,3 +353,11 @@ def test_fix_diff_exits_one_when_it_would_change_something(tmp_path, monkeypatch
     assert code == 1 and "→" in out
     code, out, _ = run_cli("fix", str(SAMPLES / MODEL), "--no-config", "--diff", monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0 and out == ""
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
+def test_superior_that_is_not_a_regular_file_is_an_error(tmp_path, monkeypatch, capsys):
+    (tmp_path / "市级.xlsx").symlink_to("/dev/zero")
+    code, _, err = run_cli("check", str(SAMPLES / MODEL), "--no-config", "--superior", str(tmp_path / "市级.xlsx"),
+                           monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and "上级计划不是可读取的计划文件" in err and "设备文件" in err

@@ -328,7 +328,12 @@ def _run(paths: list[str], options: RunOptions, config: Config) -> CheckResult:
     if not files:
         raise PlanlintError("没有找到可检查的文件（支持 .xlsx .docx .csv .txt）", " ".join(paths))
     superior_paths = list(options.superior) or ([config.superior] if config.superior else [])
-    superior_files = set(map(os.path.abspath, discover(superior_paths, notes=found_notes))) if superior_paths else set()
+    superior_notes: list[str] = []
+    superior_files = set(map(os.path.abspath, discover(superior_paths, notes=superior_notes))) if superior_paths else set()
+    if superior_paths and not superior_files:
+        why = "；".join(superior_notes) or "只读取 .xlsx .docx .csv .txt 文件"
+        raise PlanlintError(f"上级计划不是可读取的计划文件（{why}）", " ".join(superior_paths))
+    found_notes += superior_notes
     files = [f for f in files if os.path.abspath(f) not in superior_files]
 
     outcomes = _check_all(files, options.jobs, _Worker(ruleset, config, options), options.progress)

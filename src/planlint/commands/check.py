@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 
 import click
 
@@ -121,7 +122,11 @@ def _write_outputs(outputs, result, *, statistics: bool, color: bool | None, qui
             click.echo(f"planlint：错误：{exc}", err=True)
             continue
         if out is not None and not quiet:
-            click.echo(f"已写入 {fmt} 报告：{out}", err=True)
+            if fmt == "xlsx" and Path(out).is_dir():  # several inputs: one annotated copy each
+                n = len({r.path for r in chosen.reports})
+                click.echo(f"已写入 xlsx 报告：文件夹 {out}（{n} 个文件各一个 .批注.xlsx 副本）", err=True)
+            else:
+                click.echo(f"已写入 {fmt} 报告：{out}", err=True)
     return failed
 
 
