@@ -361,3 +361,43 @@ def test_superior_that_is_not_a_regular_file_is_an_error(tmp_path, monkeypatch, 
     code, _, err = run_cli("check", str(SAMPLES / MODEL), "--no-config", "--superior", str(tmp_path / "市级.xlsx"),
                            monkeypatch=monkeypatch, capsys=capsys)
     assert code == 2 and "上级计划不是可读取的计划文件" in err and "设备文件" in err
+
+
+def test_fixable_count_when_only_unsafe_fixes_apply(monkeypatch, capsys):
+    _, _, err = run_cli("check", str(SAMPLES / ZEZHOU), "--no-config", "--select", "stale-year",
+                        monkeypatch=monkeypatch, capsys=capsys)
+    assert "其中 1 个问题可用 planlint fix --unsafe-fixes 修复" in err and "其中 0 个" not in err
+
+
+def test_coverage_note_only_when_the_coverage_rule_runs(monkeypatch, capsys):
+    _, _, err = run_cli("check", str(SAMPLES / MODEL), "--no-config", monkeypatch=monkeypatch, capsys=capsys)
+    assert "未估算年度抽查覆盖率" in err
+    _, _, err = run_cli("check", str(SAMPLES / MODEL), "--no-config", "--ignore", "coverage-below-target",
+                        monkeypatch=monkeypatch, capsys=capsys)
+    assert "未估算年度抽查覆盖率" not in err
+
+
+def test_a_failing_writer_does_not_cost_the_other_outputs(tmp_path, monkeypatch, capsys):
+    import planlint.report.sarif as sarif
+
+    def broken(*_args, **_kw):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(sarif, "write", broken)
+    code, out, err = _run_raw(monkeypatch, capsys, "check", str(SAMPLES / MODEL), "--no-config",
+                              "-f", f"sarif:{tmp_path / 'r.sarif'}", "-f", f"json:{tmp_path / 'r.json'}")
+    assert code == 2 and (tmp_path / "r.json").exists() and not (tmp_path / "r.sarif").exists()
+    assert "写 sarif 报告时 RuntimeError: boom" in err and "Traceback" not in err
+
+
+def _run_raw(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
+    """Like conftest.run_cli, without its assertion that no internal error is shown."""
+    import sys
+
+    from planlint.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["planlint", *args])
+    with pytest.raises(SystemExit) as info:
+        main()
+    out, err = capsys.readouterr()
+    return info.value.code, out, err

@@ -83,7 +83,8 @@ class _Ignored:
         return self._gitignores[folder]
 
     def start(self, root: Path) -> None:
-        """Add the .gitignore files of the repository that holds `root`, from its top down to `root`."""
+        """A walk of `root` begins: find the git work tree holding it (its .gitignore files, from the
+        top down, are read as the walk reaches them)."""
         here = self._root = Path(os.path.abspath(root))
         chain = [here, *here.parents]
         top = next((i for i, folder in enumerate(chain) if (folder / ".git").exists()), None)

@@ -104,7 +104,8 @@ def _fixable(result) -> tuple[int, int]:
     return safe, unsafe
 
 
-def _write_outputs(outputs, result, *, statistics: bool, color: bool | None, quiet: bool, fail_on: str) -> int:
+def _write_outputs(outputs, result, *, statistics: bool, color: bool | None, quiet: bool, fail_on: str,
+                   debug: bool) -> int:
     """Every requested output, each on its own: one that cannot be written is reported and the
     others are still written. Returns the number that failed."""
     from .. import report
@@ -120,6 +121,13 @@ def _write_outputs(outputs, result, *, statistics: bool, color: bool | None, qui
         except PlanlintError as exc:
             failed += 1
             click.echo(f"planlint：错误：{exc}", err=True)
+            continue
+        except Exception as exc:  # a bug in one writer must not cost the other outputs
+            if debug:
+                raise
+            failed += 1
+            click.echo(f"planlint：内部错误：写 {fmt} 报告时 {type(exc).__name__}: {exc}"
+                       "（其他报告照常写出；请加 --debug 重新运行并报告此问题）", err=True)
             continue
         if out is not None and not quiet:
             if fmt == "xlsx" and Path(out).is_dir():  # several inputs: one annotated copy each
@@ -181,15 +189,17 @@ def check(paths, formats, output, fail_on, exit_zero, quiet, statistics, write_b
         click.echo(f"已把 {n} 个问题写入基线文件 {write_baseline}", err=True)
     threshold = fail_on or config.fail_on or "error"
     failed_outputs = _write_outputs(outputs, result, statistics=statistics, color=color, quiet=quiet,
-                                    fail_on=threshold)
+                                    fail_on=threshold, debug=debug)
     sys.stdout.flush()  # notes on stderr come after the report, also when both go to one terminal
     if not quiet and failed_outputs < len(outputs):  # notes about a report nobody got are noise
         for note in result.notes:
             click.echo(f"提示：{note}", err=True)
         safe, unsafe = _fixable(result)
-        if safe or unsafe:
+        if safe:
             more = f"（另有 {unsafe} 个可加 --unsafe-fixes 修复）" if unsafe else ""
             click.echo(f"其中 {safe} 个问题可用 planlint fix 自动修复{more}", err=True)
+        elif unsafe:
+            click.echo(f"其中 {unsafe} 个问题可用 planlint fix --unsafe-fixes 修复（会改变内容，请核对修复副本）", err=True)
     # A CI log may show only stderr: say there why the run failed with exit code 2 (unless the
     # report on stdout, read by a person, has just said it).
     if not any(out is None and fmt in HUMAN_FORMATS for fmt, out in outputs):
