@@ -3,6 +3,7 @@ checked input, and with paths shown relative to the working directory where poss
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -87,8 +88,15 @@ def _batched(chunks: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
 
 def display_path(path: str) -> str:
     """`path` relative to the working directory when it lies under it, POSIX separators."""
+    return _display_path(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=1024)
+def _display_path(path: str, cwd: str) -> str:
+    # Cached: a report names the same few files once per finding, and resolve() costs a system
+    # call per path component (SARIF of 87k findings spent most of its time here).
     p = Path(path)
     try:
-        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return p.resolve().relative_to(Path(cwd).resolve()).as_posix()
     except (ValueError, OSError):
         return p.as_posix()

@@ -119,7 +119,7 @@ def _result(finding: Finding, index: int) -> dict:
     }
 
 
-def _document(result: CheckResult) -> dict:
+def _document(result: CheckResult) -> jsonstream.Streamed:
     """The SARIF log; its results are an iterator, dumped one at a time by jsonstream."""
     descriptors = [_descriptor(rule) for _, rule in sorted(result.rules.items())]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
@@ -139,7 +139,7 @@ def _document(result: CheckResult) -> dict:
         for r in result.reports
         if r.error is not None
     ]
-    run = {
+    run = jsonstream.Streamed({
         "tool": {
             "driver": {
                 "name": "planlint",
@@ -154,8 +154,8 @@ def _document(result: CheckResult) -> dict:
             {"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}
         ],
         "results": (_result(f, index[f.rule_id]) for f in findings),
-    }
-    return {"$schema": SCHEMA, "version": "2.1.0", "runs": iter([run])}
+    })
+    return jsonstream.Streamed({"$schema": SCHEMA, "version": "2.1.0", "runs": iter([run])})
 
 
 def render(result: CheckResult, options: ReportOptions) -> str:
