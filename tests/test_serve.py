@@ -385,6 +385,7 @@ def test_in_the_browser(server, tmp_path: Path):
             }""")
             page.click("#start")
             expect(page.locator("#results")).to_be_visible(timeout=60_000)
+            expect(page.locator("#progress")).to_be_hidden()  # done: no progress bar left over
             expect(page.locator("#total-findings")).to_have_text(str(expected))
             assert any(label.startswith("正在") for label in page.evaluate("window.progressLabels"))
             expect(page.locator("#files-table tr")).to_have_count(2)
@@ -455,6 +456,13 @@ def test_page_states_in_the_browser(server):
             # A plan chosen: 开始检查 enabled.
             page.set_input_files("#files", str(YUANPING))
             expect(page.locator("#start")).to_be_enabled()
+            # A batch that fails (an unreadable superior plan): the reason shows, progress and results do not.
+            page.set_input_files("#superior", files=[{"name": "市级计划.docx", "mimeType": "application/octet-stream",
+                                                      "buffer": b"garbage"}])
+            page.click("#start")
+            expect(page.locator("#message")).to_contain_text("上级计划无法读取", timeout=60_000)
+            expect(page.locator("#progress")).to_be_hidden()
+            expect(page.locator("#results")).to_be_hidden()
         finally:
             browser.close()
 
