@@ -92,7 +92,7 @@ def to_element(result: CheckResult, fail_on: str = "error") -> ET.Element:
             counts["errors"] += errors
         suite = ET.SubElement(root, "testsuite", {
             "name": _clean(path), **{k: str(v) for k, v in counts.items()}, "skipped": "0",
-            "time": "0", "timestamp": stamp, "hostname": "planlint", "id": str(i), "package": "planlint",
+            "time": "0", "timestamp": stamp, "id": str(i),
         })
         ET.SubElement(suite, "properties")
         suite.extend(cases)
