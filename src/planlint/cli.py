@@ -88,9 +88,9 @@ def _chinese_click_messages() -> None:
     for name in ("core", "decorators", "exceptions", "formatting", "parser", "termui", "types", "utils"):
         module = importlib.import_module(f"click.{name}")
         if hasattr(module, "_"):
-            module._ = _gettext
+            setattr(module, "_", _gettext)  # noqa: B010 - a module attribute, looked up when shown
         if hasattr(module, "ngettext"):
-            module.ngettext = _ngettext
+            setattr(module, "ngettext", _ngettext)  # noqa: B010
 
 
 _chinese_click_messages()

@@ -109,8 +109,8 @@ class _Ignored:
         folder = self._repo
         parts = rel_repo.split("/")
         for i in range(len(parts)):
-            spec = self._gitignore(folder)
-            if spec is not None and spec.match_file("/".join(parts[i:]) + ("/" if is_dir else "")):
+            gitignore = self._gitignore(folder)
+            if gitignore is not None and gitignore.match_file("/".join(parts[i:]) + ("/" if is_dir else "")):
                 return True
             folder = folder / parts[i]
         return False

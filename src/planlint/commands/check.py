@@ -29,9 +29,9 @@ def parse_outputs(formats: tuple[str, ...], output: str | None) -> list[tuple[st
         fmt, _, path = spec.partition(":")
         outs.append((fmt.strip().lower(), path or None))
     if output:
-        fmt, path = outs[0]
-        if path is None:
-            outs[0] = (fmt, output)
+        first, first_path = outs[0]
+        if first_path is None:
+            outs[0] = (first, output)
         else:
             raise click.UsageError("-o 与 -f 格式:路径 不能同时用于同一个输出")
     to_stdout = [fmt for fmt, path in outs if path is None]
