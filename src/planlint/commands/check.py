@@ -75,7 +75,7 @@ def common_options(fn):
     """Options shared by check, fix and diff: which rules, which profile, plan metadata."""
     for decorator in reversed(
         [
-            click.option("--profile", "-p", help="配置档名称（如 shanxi-2025、default）或 .yaml 路径"),
+            click.option("--profile", "-p", help="配置档名称或 .yaml 路径（默认 auto：按计划所在地和年度适用全国、省、市及本计划的要求）"),
             click.option("--select", multiple=True,
                          help="只启用这些规则：编号（PL301）、名称（stale-year）或编号前缀（PL3），逗号分隔，不区分大小写"),
             click.option("--ignore", multiple=True, help="停用这些规则（写法同 --select）"),
@@ -159,7 +159,10 @@ def _write_outputs(outputs, result, *, statistics: bool, color: bool | None, qui
 @click.option("--no-cache", is_flag=True,
               help="不使用结果缓存（缓存位于 $PLANLINT_CACHE_DIR 或系统的缓存文件夹，planlint cache clean 可清空）")
 @click.option("--color/--no-color", default=None, help="文本输出是否着色（默认：终端中着色）")
-def check(paths, formats, output, fail_on, exit_zero, quiet, statistics, write_baseline, color, debug, **kw):
+@click.option("--explain-layers", is_flag=True,
+              help="说明每个计划适用了哪些要求层级（全国、省、市、本计划）及原因（输出到标准错误）")
+def check(paths, formats, output, fail_on, exit_zero, quiet, statistics, write_baseline, color, debug, explain_layers,
+          **kw):
     """检查抽查工作计划（.xlsx/.docx/.csv/.txt，可给出文件夹）。
 
     退出码：0 无达到 --fail-on 级别的问题；1 有问题；2 用法错误或文件无法读取。
@@ -191,6 +194,13 @@ def check(paths, formats, output, fail_on, exit_zero, quiet, statistics, write_b
     failed_outputs = _write_outputs(outputs, result, statistics=statistics, color=color, quiet=quiet,
                                     fail_on=threshold, debug=debug)
     sys.stdout.flush()  # notes on stderr come after the report, also when both go to one terminal
+    if explain_layers:
+        from ..layers import explain_plan_layers
+
+        for r in result.reports:
+            if r.plan is not None:
+                for line in explain_plan_layers(r.path, r.plan.meta, r.layers, r.layers_skipped):
+                    click.echo(line, err=True)
     if not quiet and failed_outputs < len(outputs):  # notes about a report nobody got are noise
         for note in result.notes:
             click.echo(f"提示：{note}", err=True)
