@@ -7,7 +7,7 @@ The file is read once per run into a frozen, typed `Config`; nothing downstream 
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -235,25 +235,54 @@ def find_config(start: str | Path) -> Config:
     return Config()
 
 
-def check_params(given: Mapping[str, Any], defaults: Mapping[str, Any], label: str, prefix: str = "") -> None:
-    """Parameters set in a config must have the shape of the profile's: a number where the profile
-    has a number (or null), text where it has text, a table where it has a table. Rules read them
-    without further checks, so a wrong type here would surface as an internal error there."""
+def check_params(given: Mapping[str, Any], defaults: Sequence[Mapping[str, Any]], label: str, prefix: str = "") -> None:
+    """Parameters set in a config must be ones the profiles know, in a shape one of them gives it: a
+    number where a profile has a number, text where it has text, a table where it has a table (null
+    is always allowed: it turns the parameter off). Rules read parameters without further checks,
+    so a wrong type here would surface as an internal error there. `defaults`: the params of every
+    profile layer that may apply."""
     for key, value in given.items():
         name = f"{prefix}{key}"
-        if key not in defaults:
-            known = "、".join(sorted(defaults)) or "（无）"
+        shapes = [d[key] for d in defaults if key in d]
+        if not shapes:
+            known = "、".join(sorted({k for d in defaults for k in d})) or "（无）"
             raise ConfigError(f"params 中没有参数「{name}」；可设置的参数：{known}", label)
-        want = defaults[key]
-        if isinstance(want, dict):
-            if not isinstance(value, dict):
-                raise ConfigError(f"params.{name} 应为一组设置（如 {{{', '.join(want)}: …}}），实际为「{value!r}」", label)
-            check_params(value, want, label, f"{name}.")
-        elif isinstance(want, bool):
-            if not isinstance(value, bool):
-                raise ConfigError(f"params.{name} 应为 true 或 false，实际为「{value!r}」", label)
-        elif want is None or isinstance(want, (int, float)):
-            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
-                raise ConfigError(f"params.{name} 应为数字，实际为「{value!r}」", label)
-        elif isinstance(want, str) and not isinstance(value, str):
-            raise ConfigError(f"params.{name} 应为文字（如「{want}」），实际为「{value!r}」", label)
+        _check_value(value, [s for s in shapes if s is not None], label, name)
+
+
+def _check_value(value: Any, shapes: list[Any], label: str, name: str) -> None:
+    if not shapes or value is None:
+        return
+    tables = [s for s in shapes if isinstance(s, dict)]
+    if isinstance(value, dict):
+        if not tables:
+            raise ConfigError(f"params.{name} 应为{_kind(shapes[0])}，实际为一组设置", label)
+        check_params(value, tables, label, f"{name}.")
+        return
+    if any(_same_kind(value, s) for s in shapes if not isinstance(s, dict)):
+        return
+    if tables and len(tables) == len(shapes):
+        example = "、".join(dict.fromkeys(k for t in tables for k in t))
+        raise ConfigError(f"params.{name} 应为一组设置（如 {{{example}: …}}），实际为「{value!r}」", label)
+    raise ConfigError(f"params.{name} 应为{_kind(next(s for s in shapes if not isinstance(s, dict)))}，"
+                      f"实际为「{value!r}」", label)
+
+
+def _same_kind(value: Any, shape: Any) -> bool:
+    if isinstance(shape, bool):
+        return isinstance(value, bool)
+    if isinstance(shape, (int, float)):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(shape, str):
+        return isinstance(value, str)
+    return True
+
+
+def _kind(shape: Any) -> str:
+    if isinstance(shape, bool):
+        return " true 或 false"
+    if isinstance(shape, (int, float)):
+        return "数字"
+    if isinstance(shape, str):
+        return f"文字（如「{shape}」）"
+    return "一组设置"

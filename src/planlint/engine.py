@@ -159,7 +159,8 @@ def build_ruleset(options: RunOptions, config: Config) -> RuleSet:
     _check_bindings(rules, [*profile.chain, *candidates])
     check_selectors(rules, [*((t, "--select") for t in options.select), *((t, "--ignore") for t in options.ignore),
                             *config.selectors()])
-    check_params(config.params, {**merged_params([*profile.chain, *candidates]), **profile.params}, config.label)
+    check_params(config.params, [profile.params, *(layer.params for layer in [*profile.chain, *candidates])],
+                 config.label)
     severity = {**config.severity, **options.severity}
     select = tuple(options.select or config.select)
     ignore = (*config.ignore, *options.ignore)
