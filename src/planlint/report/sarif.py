@@ -78,6 +78,8 @@ def _location(finding: Finding) -> dict:
         region: dict = {"startLine": loc.row}
         if loc.col > 0:
             region["properties"] = {"cell": loc.cell, "column": loc.col}
+            if loc.range != loc.cell:  # a merged cell: its whole range
+                region["properties"]["range"] = loc.range
         if loc.end_row > loc.row:  # a merged cell spanning rows
             region["endLine"] = loc.end_row
         physical["region"] = region
