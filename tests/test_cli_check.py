@@ -401,3 +401,13 @@ def _run_raw(monkeypatch, capsys, *args: str) -> tuple[int, str, str]:
         main()
     out, err = capsys.readouterr()
     return info.value.code, out, err
+
+
+def test_xlsx_output_never_replaces_an_unreadable_input(tmp_path, monkeypatch, capsys):
+    bad = tmp_path / "坏.xlsx"
+    bad.write_bytes(b"not a workbook")
+    shutil.copy(SAMPLES / MODEL, tmp_path / MODEL)
+    code, _, err = run_cli("check", str(bad), str(tmp_path / MODEL), "--no-config", "-f", f"xlsx:{bad}",
+                           monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and "拒绝覆盖原文件" in err
+    assert bad.read_bytes() == b"not a workbook"

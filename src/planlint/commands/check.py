@@ -109,6 +109,7 @@ def _write_outputs(outputs, result, *, statistics: bool, color: bool | None, qui
     """Every requested output, each on its own: one that cannot be written is reported and the
     others are still written. Returns the number that failed."""
     from .. import report
+    from ..report.output import refuse_input
 
     failed = 0
     shown = result.without_info() if quiet else result
@@ -117,6 +118,8 @@ def _write_outputs(outputs, result, *, statistics: bool, color: bool | None, qui
         if fmt == "xlsx":
             chosen = chosen.readable()  # an unreadable file has no workbook to annotate
         try:
+            if out is not None:
+                refuse_input(out, result)  # every input, the unreadable ones too (left out of `chosen` for xlsx)
             report.write(fmt, chosen, out, statistics=statistics, color=color, fail_on=fail_on)
         except PlanlintError as exc:
             failed += 1
