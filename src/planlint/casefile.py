@@ -94,6 +94,14 @@ class CaseRun:
         return [o for o in self.outcomes if not o.ok]
 
 
+def missing_cases(rules: list[Rule], run: CaseRun) -> list[Rule]:
+    """The rules among `rules` without at least one passing and one failing case. Plan rules run by
+    the engine itself (fn: engine) have no table to build a case from and are left out."""
+    return [r for r in rules
+            if not (r.scope == "plan" and r.check.get("fn") == "engine")
+            and (not run.passes.get(r.slug) or not run.fails.get(r.slug))]
+
+
 def _rows_of(item: Any) -> list[dict[str, Any]]:
     if isinstance(item, dict) and "rows" in item:
         return [r or {} for r in item["rows"]]

@@ -90,7 +90,7 @@ def _targets(paths: list[str], output: str | None) -> dict[str, str]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @common_options
 @click.option("--unsafe-fixes", is_flag=True, help="同时应用可能改变含义的修复（如年度、截止日期）")
-@click.option("--diff", is_flag=True, help="只显示每个单元格的修改，不写文件")
+@click.option("--diff", is_flag=True, help="只显示每个单元格的修改，不写文件；有修改时退出码为 1")
 @click.option(
     "--output", "-o", type=click.Path(), help="输出文件（多个输入时为文件夹）；默认 原文件名.fixed.扩展名"
 )
@@ -99,7 +99,7 @@ def fix(paths, unsafe_fixes, diff, output, exit_non_zero_on_fix, debug, **kw):
     """自动修复抽查工作计划中的问题，结果写入副本，原文件不变。
 
     默认只应用安全修复（写法规范化、错别字、空白与标点）；--unsafe-fixes 还会应用可能改变含义的修复。
-    退出码：0 成功；1 有修改且给了 --exit-non-zero-on-fix；2 用法错误或文件无法读取。
+    退出码：0 成功；1 有修改且给了 --exit-non-zero-on-fix，或 --diff 显示了修改；2 用法错误或文件无法读取。
     """
     from ..errors import PlanlintError
     from ..pipeline import discover
@@ -147,4 +147,4 @@ def fix(paths, unsafe_fixes, diff, output, exit_non_zero_on_fix, debug, **kw):
             click.echo(f"{path}：已修复 {len(outcome.changes)} 处 → {targets[path]}{left}{hint}", err=True)
     if unreadable:
         sys.exit(2)
-    sys.exit(1 if changed_any and exit_non_zero_on_fix else 0)
+    sys.exit(1 if changed_any and (exit_non_zero_on_fix or diff) else 0)

@@ -175,6 +175,7 @@ def run_job(job: Job) -> None:
         job.batch = None
     # Set last, so that a client seeing "done" also sees the uploads gone.
     job.error = error
+    job.stage = "检查失败" if error else "检查完成"
     job.state = "failed" if error else "done"
 
 
