@@ -1,4 +1,4 @@
-"""fixes.apply_edits per format (only the named cells change, formatting/encoding kept, stale
+"""fixes.apply_fixes per format (only the named cells change, formatting/encoding kept, stale
 edits skipped) and `planlint fix` on the bundled samples (safe fixes only, idempotent, originals
 untouched)."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLES
+from conftest import SAMPLES, run_cli
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from report_fixtures import sha256
@@ -17,7 +17,8 @@ from report_fixtures import sha256
 from planlint.cli import cli
 from planlint.errors import PlanlintError
 from planlint.findings import Edit
-from planlint.fixes import Skipped, apply_edits, default_output
+from planlint.findings import Fix
+from planlint.fixes import Skipped, apply_fixes, default_output
 from planlint.table import Location
 
 
@@ -25,15 +26,27 @@ def edit(path: Path, sheet: str | None, row: int, col: int, old: str, new: str, 
     return Edit(Location(str(path), sheet, row, col), old, new, safe)
 
 
+def apply_edits(src, edits, out, *, skipped=None, applied=None) -> int:
+    """Each edit as a fix of its own, applied to a copy of `src` written to `out`."""
+    skipped = [] if skipped is None else skipped
+    fixes = [Fix((e,), "safe" if e.safe else "unsafe", "test") for e in edits]
+    data, done = apply_fixes(str(src), fixes, skipped)
+    Path(out).write_bytes(data)
+    if applied is not None:
+        applied.extend(done)
+    return len(done)
+
+
 def test_default_output_name():
     assert default_output("a/泽州县2023.xlsx") == str(Path("a/泽州县2023.fixed.xlsx"))
 
 
-def test_refuses_to_write_over_the_input(tmp_path):
+def test_refuses_to_write_over_the_input(tmp_path, monkeypatch, capsys):
     src = tmp_path / "p.csv"
-    src.write_text("a,b\n", encoding="utf-8")
-    with pytest.raises(PlanlintError, match="拒绝覆盖"):
-        apply_edits(str(src), [], str(src))
+    src.write_bytes(CSV_GB.encode("gb18030"))
+    before = src.read_bytes()
+    code, out, err = run_cli("fix", str(src), "--no-config", "-o", str(src), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and "拒绝覆盖" in out + err and src.read_bytes() == before
 
 
 # ---------------------------------------------------------------- xlsx

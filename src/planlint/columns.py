@@ -203,6 +203,8 @@ class _Builder:
         row = self.rows[i]
         number = self.t.row_numbers[i]
         where, first_col, at, parse = self.where, self.t.first_col, Field.at, self.parse
+        if self.t.row_sheets is not None:  # a table over several pages
+            where = (self.t.path, self.t.sheet_of(i))
         out: dict[str, Field] = {}
         for key, j, kind in columns:
             raw = row[j]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
+
+_PAGE_PLACE = re.compile(r"第\d+页 表\d+")
 
 
 @lru_cache(maxsize=1024)
@@ -39,6 +42,10 @@ class Location(NamedTuple):
         return f"{column_letter(self.col)}{self.row}"
 
     def __str__(self) -> str:
+        if self.sheet and _PAGE_PLACE.fullmatch(self.sheet) and self.row:
+            # a PDF has no cell names: 计划.pdf:第3页 表1 第5行 第4列
+            col = f" 第{self.col}列" if self.col else ""
+            return f"{self.path}:{self.sheet} 第{self.row}行{col}"
         where = self.path
         if self.sheet:
             where += f":{self.sheet}"
@@ -71,8 +78,14 @@ class Table:
     context: str = ""
     format: str = ""
     notes: list[str] = field(default_factory=list)
+    # Per-row place names where one table spans several (a PDF table over pages: 第3页 表1);
+    # None when every row is in `sheet`.
+    row_sheets: list[str] | None = None
+
+    def sheet_of(self, i: int) -> str | None:
+        return self.sheet if self.row_sheets is None else self.row_sheets[i]
 
     def location(self, i: int, j: int | None = None) -> Location:
         """Location of row index i (and column index j), as the user sees it."""
         col = 0 if j is None else self.first_col + j
-        return Location(self.path, self.sheet, self.row_numbers[i], col)
+        return Location(self.path, self.sheet_of(i), self.row_numbers[i], col)

@@ -16,7 +16,10 @@ from ..findings import SEVERITY_RANK, Finding
 from ..result import CheckResult, PlanReport
 from . import ReportOptions
 from .cells import field_index, plan_fields, where
+from ..workbook import merged_anchor, put
 from .output import atomic_write, refuse_input
+
+__all__ = ["annotated_copy", "put", "write"]
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -29,22 +32,6 @@ FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "BDD7EE"}
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 OPENPYXL_SUFFIXES = {".xlsx", ".xlsm"}
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-
-
-def put(ws: Worksheet, row: int, col: int, value: object) -> Cell:
-    """Set a cell to a value taken from a plan or a finding, inert: openpyxl stores any string
-    starting with '=' as a formula (`=HYPERLINK(…)`, `=cmd|…`), so force a string with a quote
-    prefix, the way Excel stores text typed as '=…."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-    cell = ws.cell(row=row, column=col)
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
@@ -76,9 +63,9 @@ class _Copy:
 
 
 def _load(path: str) -> _Copy:
-    from openpyxl import load_workbook
+    from ..workbook import load
 
-    wb = load_workbook(path)
+    wb = load(path)
     sheets: dict[str | None, Worksheet] = {ws.title: ws for ws in wb.worksheets}
     sheets[None] = wb.active
     return _Copy(wb, sheets)
@@ -127,14 +114,6 @@ def _letter(col: int) -> str:
     return get_column_letter(col)
 
 
-def _anchor(ws: Worksheet, row: int, col: int) -> tuple[int, int]:
-    """Comments and fills go on the top-left cell of a merged range (the others cannot hold them)."""
-    for rng in ws.merged_cells.ranges:
-        if rng.min_row <= row <= rng.max_row and rng.min_col <= col <= rng.max_col:
-            return rng.min_row, rng.min_col
-    return row, col
-
-
 def _row_anchor_col(reports: list[PlanReport], finding: Finding) -> int:
     """A whole-row finding is pinned to the row's 序号 cell (else the table's first column)."""
     for r in reports:
@@ -153,7 +132,7 @@ def _target(copy: _Copy, reports: list[PlanReport], f: Finding) -> tuple[Workshe
     if ws is None or f.location.row == 0:
         return None
     col = f.location.col or _row_anchor_col(reports, f)
-    row, col = _anchor(ws, f.location.row, col)
+    row, col = merged_anchor(ws, f.location.row, col)
     return ws, row, col
 
 
@@ -248,10 +227,21 @@ def _result_sheet(copy: _Copy, reports: list[PlanReport], findings: list[Finding
     copy.wb.active = 0
 
 
+def annotates_in_place(path: str) -> bool:
+    """Whether the annotated copy is the original workbook (an Excel 2007+ package, whatever its
+    extension); every other format is rebuilt as a workbook from the parsed plan."""
+    from ..readers import kind_of
+
+    try:
+        return kind_of(path) == "xlsx"
+    except PlanlintError:
+        return False
+
+
 def annotated_copy(path: str, reports: list[PlanReport]) -> bytes:
     """The annotated workbook for one checked file, as bytes."""
     findings = sorted((f for r in reports for f in r.findings), key=lambda f: f.sort_key())
-    if Path(path).suffix.lower() in OPENPYXL_SUFFIXES:
+    if path and annotates_in_place(path):
         try:
             copy = _load(path)
         except Exception as exc:  # openpyxl refuses some files the reader could still parse
