@@ -29,6 +29,7 @@ class Rule:
     doc: RuleDoc = RuleDoc()
     pack: str = ""  # pack file it came from
     summary: str = ""  # one line, Chinese, for `planlint rules` and SARIF shortDescription
+    safety: str = ""  # "safe" | "unsafe": the edits the rule proposes (rules/core YAML); "" none
 
     @property
     def fn(self) -> str:
