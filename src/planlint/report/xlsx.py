@@ -81,28 +81,32 @@ def _rebuild(reports: list[PlanReport]) -> _Copy:
     wb.remove(wb.active)
     sheets: dict[str | None, Worksheet] = {}
     taken: set[str] = set()
+    widths: dict[tuple[str | None, int], int] = defaultdict(int)
+
+    def sheet(name: str | None, i: int) -> Worksheet:
+        # one worksheet per place a location names: a sheet, a Word table, a PDF table's page
+        if name not in sheets:
+            sheets[name] = wb.create_sheet(_sheet_title(name or f"表{i}", taken))
+        return sheets[name]
+
     for i, report in enumerate((r for r in reports if r.plan is not None), start=1):
         plan = report.plan
-        key = plan.source.sheet
-        if key not in sheets:
-            sheets[key] = wb.create_sheet(_sheet_title(key or f"表{i}", taken))
-        ws = sheets[key]
+        sheet(plan.source.sheet, i)
         for dropped in plan.dropped:
-            if dropped.text and dropped.location.row > 0:
-                put(ws, dropped.location.row, max(dropped.location.col, 1), dropped.text).font = Font(
-                    color="808080"
-                )
+            loc = dropped.location
+            if dropped.text and loc.row > 0:
+                put(sheet(loc.sheet, i), loc.row, max(loc.col, 1), dropped.text).font = Font(color="808080")
         for column in [*plan.columns.values(), *plan.unknown_columns]:
-            if column.location.row > 0 and column.location.col > 0:
-                put(ws, column.location.row, column.location.col, column.header).font = Font(bold=True)
-        widths: dict[int, int] = defaultdict(int)
+            loc = column.location
+            if loc.row > 0 and loc.col > 0:
+                put(sheet(loc.sheet, i), loc.row, loc.col, column.header).font = Font(bold=True)
         for field in plan_fields(plan):
             loc = field.location
             if loc.row > 0 and loc.col > 0:
-                put(ws, loc.row, loc.col, field.raw)
-                widths[loc.col] = max(widths[loc.col], len(field.raw))
-        for col, width in widths.items():
-            ws.column_dimensions[_letter(col)].width = min(max(width, 8), 40) + 2
+                put(sheet(loc.sheet, i), loc.row, loc.col, field.raw)
+                widths[(loc.sheet, loc.col)] = max(widths[(loc.sheet, loc.col)], len(field.raw))
+    for (name, col), width in widths.items():
+        sheets[name].column_dimensions[_letter(col)].width = min(max(width, 8), 40) + 2
     if not wb.worksheets:  # nothing parsed: the copy is just the result sheet
         sheets[None] = wb.create_sheet(_sheet_title("计划", taken))
     return _Copy(wb, sheets)
