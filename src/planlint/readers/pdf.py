@@ -28,7 +28,11 @@ from ._common import pick_title, title_from_rows
 
 PAGES_ENV = "PLANLINT_MAX_PDF_PAGES"
 DEFAULT_MAX_PAGES = 500
-_STREAM = re.compile(rb"/FlateDecode[^>]*>>\s*stream\r?\n")
+_STREAM = re.compile(rb">>\s*stream\r?\n")
+# Streams pdfplumber never unpacks to find text: images and embedded font programs.
+_SKIPPED_STREAMS = (b"/Image", b"/Length1", b"/Length2", b"/Length3", b"/FontFile")
+_STREAM_CAP = 8 * 2**20  # unpacked bytes of one content, object or form stream (a plan page: ~100 KB)
+_TOTAL_CAP = 64 * 2**20
 _ENDSTREAM = b"endstream"
 _PADDING = 6.0  # pt: a cell's inner margin (Word 0.19 cm) plus tolerance
 _SAME_X = 2.0  # pt: column edges that match between two pages
@@ -77,8 +81,10 @@ def _check_pages(path: str, count: int) -> None:
 
 
 def _check_streams(path: str) -> None:
-    """Refuse a PDF whose compressed streams unpack to more than the package limit (a 'PDF bomb'),
-    unpacking each at most up to what is left of the limit, before pdfplumber reads the file."""
+    """Refuse a 'PDF bomb' before pdfplumber reads the file: a content/object stream that unpacks
+    to more than 8 MB, or all of them to more than 64 MB (pdfminer interprets content streams in
+    Python, ~1 MB in ten seconds, and holds them in memory). Each is unpacked at most to the cap.
+    Images and font programs are not counted: pdfplumber does not unpack them."""
     lim = limits.current()
     size = os.path.getsize(path)
     if size > lim.max_uncompressed_bytes:
@@ -89,20 +95,24 @@ def _check_streams(path: str) -> None:
         )
     with open(path, "rb") as fh:
         data = fh.read()
-    budget = lim.max_uncompressed_bytes
+    budget = _TOTAL_CAP
     for match in _STREAM.finditer(data):
+        head = data[max(0, match.start() - 2048) : match.start()]
+        head = head[head.rfind(b" obj") + 1 :] if b" obj" in head else head
+        if b"/FlateDecode" not in head or any(marker in head for marker in _SKIPPED_STREAMS):
+            continue
         end = data.find(_ENDSTREAM, match.end())
         chunk = data[match.end() : end if end >= 0 else len(data)]
         inflater = zlib.decompressobj()
         try:
-            out = inflater.decompress(chunk, budget + 1)
+            out = inflater.decompress(chunk, min(_STREAM_CAP, budget) + 1)
         except zlib.error:
             continue  # pdfminer copes with (or reports) a damaged stream
         budget -= len(out)
-        if budget < 0 or inflater.unconsumed_tail:
+        if len(out) > _STREAM_CAP or budget < 0:
             raise ReadError(
-                f"PDF 中的压缩数据解压后超过 {lim.max_uncompressed_mb} MB（疑似 PDF 炸弹或异常文件），已拒绝读取；"
-                f"请确认文件来源，或用原始的 Word/WPS 文件检查。{limits.hint('max_uncompressed_mb')}",
+                f"PDF 中的压缩数据解压后超过 {_STREAM_CAP // 2**20 if len(out) > _STREAM_CAP else _TOTAL_CAP // 2**20} MB"
+                "（疑似 PDF 炸弹或异常文件），已拒绝读取；请确认文件来源，或用原始的 Word/WPS 文件检查",
                 path,
             )
 
@@ -124,11 +134,12 @@ class _Part:
 def _read_pages(path: str, pages: list) -> list[Table]:
     parts: list[_Part] = []
     open_part: _Part | None = None  # the last table of the previous page, if it ended the page
-    saw_text = False
+    saw_text = saw_images = False
     prose: list[str] = []
     for page_no, page in enumerate(pages, start=1):
         chars = page.chars
         saw_text = saw_text or any(c["text"].strip() for c in chars)
+        saw_images = saw_images or bool(page.images)
         tables = sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0]))
         top = 0.0
         for k, found in enumerate(tables):
@@ -161,6 +172,8 @@ def _read_pages(path: str, pages: list) -> list[Table]:
             open_part = None
             prose.extend(meaningful)
     if not parts:
+        if not saw_text and not saw_images:
+            raise ReadError("PDF 中没有任何文字或表格（空白页），请确认导出的是抽查计划", path)
         if not saw_text:
             raise ReadError(
                 "PDF 中没有文字（可能是扫描件或图片），需要先做文字识别（OCR），planlint 不做 OCR；"
