@@ -15,9 +15,7 @@ from openpyxl.styles import Font, PatternFill
 from report_fixtures import sha256
 
 from planlint.cli import cli
-from planlint.errors import PlanlintError
-from planlint.findings import Edit
-from planlint.findings import Fix
+from planlint.findings import Edit, Fix
 from planlint.fixes import Skipped, apply_fixes, default_output
 from planlint.table import Location
 

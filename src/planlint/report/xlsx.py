@@ -14,16 +14,15 @@ from typing import TYPE_CHECKING
 from ..errors import PlanlintError
 from ..findings import SEVERITY_RANK, Finding
 from ..result import CheckResult, PlanReport
+from ..workbook import merged_anchor, put
 from . import ReportOptions
 from .cells import field_index, plan_fields, where
-from ..workbook import merged_anchor, put
 from .output import atomic_write, refuse_input
 
 __all__ = ["annotated_copy", "put", "write"]
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
-    from openpyxl.cell.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
 BINARY = True
