@@ -139,7 +139,7 @@ def grid(tbl: ET.Element, path: str, sheet: str) -> list[list[tuple[int, int, ET
 def _read_table(path: str, tbl: ET.Element, sheet: str, prose: list[str]) -> Table | None:
     notes: list[str] = []
     rows: list[list[str]] = []
-    covered: set[tuple[int, int]] = set()
+    covered: dict[tuple[int, int], tuple[int, int]] = {}  # covered cell → its merge's anchor
     for i, cells in enumerate(grid(tbl, path, sheet)):
         row: dict[int, str] = {}
         for col, span, tc, continues in cells:
@@ -147,10 +147,11 @@ def _read_table(path: str, tbl: ET.Element, sheet: str, prose: list[str]) -> Tab
                 # continues the merge above: same text as the cell over it
                 above = rows[i - 1]
                 text = above[col] if col < len(above) else ""
-                covered.update((i, col + k) for k in range(span))
+                anchor = covered.get((i - 1, col), (i - 1, col))
+                covered.update(((i, col + k), anchor) for k in range(span))
             else:
                 text = _cell_text(tc, notes)
-                covered.update((i, col + k) for k in range(1, span))
+                covered.update(((i, col + k), (i, col)) for k in range(1, span))
             for k in range(span):
                 row[col + k] = text
         width = max(row, default=-1) + 1
@@ -173,6 +174,7 @@ def _read_table(path: str, tbl: ET.Element, sheet: str, prose: list[str]) -> Tab
         rows=rows,
         row_numbers=list(range(1, len(rows) + 1)),
         covered=frozenset(covered),
+        anchors=covered,
         title=title_from_rows(rows) or pick_title(prose),
         context="\n".join(prose),
         format="docx",
