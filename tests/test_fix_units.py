@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from planlint import engine
+from planlint.config import Config
 from planlint.casefile import CaseRun, _rows_of, _spec, build_case_plan, case_sources, run_case_file
 from planlint.rules.registry import PRIMITIVES, Ctx
 
@@ -19,8 +20,8 @@ ALL_FIELDS = {"seq", "name", "type", "items", "scope", "quota", "ratio", "count"
 
 @pytest.fixture(scope="module")
 def ruleset():
-    options = engine.RunOptions(use_config=False)
-    return engine.build_ruleset(options, engine.load_config(options, []))
+    # every rule as its pack defines it, local ones included (as tests/test_rule_packs.py runs cases)
+    return engine.build_ruleset(engine.RunOptions(profile="default", use_config=False), Config())
 
 
 def _cases() -> list[tuple[str, dict]]:
@@ -50,25 +51,25 @@ def _emitted(rule, case, item, params) -> list:
 
 
 def test_declared_safety_is_what_each_rule_emits(ruleset):
-    by_slug = {r.slug: r for r in ruleset.rules}
+    by_slug = {r.slug: r for r in ruleset.all_rules}
     checked = set()
     for _, case in _cases():
         rule = by_slug.get(case["rule"])
         if rule is None or rule.scope not in ("cell", "task"):
             continue
         for item in case.get("fail") or []:
-            edits = _emitted(rule, case, item, ruleset.params)
+            edits = _emitted(rule, case, item, {**ruleset.params, **(case.get("params") or {})})
             if not rule.safety:
                 assert not edits, f"{rule.slug} emits edits but its YAML declares no fix (safety:)"
                 continue
             assert edits, f"{rule.slug} declares a {rule.safety} fix but emits no edit on {item}"
             assert {e.safe for e in edits} == {rule.safety == "safe"}, (rule.slug, rule.safety, edits)
             checked.add(rule.slug)
-    assert checked == {r.slug for r in ruleset.rules if r.safety}  # every declared fix was exercised
+    assert checked == {r.slug for r in ruleset.all_rules if r.safety}  # every declared fix was exercised
 
 
 def test_prose_safety_agrees_with_the_declaration(ruleset):
-    for rule in ruleset.rules:
+    for rule in ruleset.all_rules:
         prose = rule.doc.fix_safety
         if rule.safety == "safe":
             assert prose.startswith("安全修复"), rule.slug
@@ -85,7 +86,7 @@ def test_undeclared_fix_is_not_offered(ruleset):
 
     from planlint.engine import check_plan
 
-    rule = next(r for r in ruleset.rules if r.slug == "text-normalize")
+    rule = next(r for r in ruleset.all_rules if r.slug == "text-normalize")
     plan = build_case_plan([{"quota": "5%以上; 1次/年"}], {}, "case")
     assert all(e.safe for f in check_plan(plan, [rule], Ctx(plan, ruleset.params)) for e in f.edits)
     unsafe = check_plan(plan, [replace(rule, safety="unsafe")], Ctx(plan, ruleset.params))
@@ -95,7 +96,7 @@ def test_undeclared_fix_is_not_offered(ruleset):
 
 
 def test_every_failing_case_with_a_fix_says_what_the_row_becomes(ruleset):
-    by_slug = {r.slug: r for r in ruleset.rules}
+    by_slug = {r.slug: r for r in ruleset.all_rules}
     missing = [
         f"{label}: {case['rule']} fail#{i}"
         for label, case in _cases()
@@ -115,7 +116,7 @@ def _editable_fields(rule) -> set[str]:
 
 
 def test_every_pair_of_fixes_on_a_field_has_a_meeting_case(ruleset):
-    fixing = sorted((r for r in ruleset.rules if r.safety), key=lambda r: r.slug)
+    fixing = sorted((r for r in ruleset.all_rules if r.safety), key=lambda r: r.slug)
     pairs = {
         frozenset((a.slug, b.slug))
         for a, b in itertools.combinations(fixing, 2)
@@ -128,7 +129,7 @@ def test_every_pair_of_fixes_on_a_field_has_a_meeting_case(ruleset):
 
 def test_meeting_cases_and_fixed_rows_pass(ruleset):
     run = CaseRun()
-    by_slug = {r.slug: r for r in ruleset.rules}
+    by_slug = {r.slug: r for r in ruleset.all_rules}
     for label, source in case_sources(None):
         run_case_file(label, source, by_slug, ruleset.params, run)
     meets = [o for o in run.outcomes if "meets#" in o.label]
@@ -153,7 +154,7 @@ def test_a_fixed_row_that_loses_a_text_fails(tmp_path, ruleset):
         encoding="utf-8",
     )
     run = CaseRun()
-    run_case_file(str(case), case, {r.slug: r for r in ruleset.rules}, ruleset.params, run)
+    run_case_file(str(case), case, {r.slug: r for r in ruleset.all_rules}, ruleset.params, run)
     failed = {o.label: o.detail for o in run.failed}
     assert set(failed) == {"columns-swapped+place-mismatch meets#1", "known-typo fail#1"}
     assert "商标代理行为的检查" in failed["columns-swapped+place-mismatch meets#1"]

@@ -241,7 +241,7 @@ def run_case_file(path: str, source: Any, rules: dict[str, Rule], params: dict[s
                 ok = {c for c, _ in want} == got_cells and all(s is None or (c, s) in got for c, s in want)
                 detail = "" if ok else f"应在 {'、'.join(sorted(c + (f'({s})' if s else '') for c, s in want)) or '（无）'} 报告，实际为 {'、'.join(sorted(c + f'({s})' for c, s in got)) or '（无）'}"
                 if ok and isinstance(item, dict) and "fixed" in item:
-                    fixed = fix_rows(_rows_of(item), _spec(case, item), path, [rule], params)
+                    fixed = fix_rows(_rows_of(item), _spec(case, item), path, [rule], case_params)
                     detail = _fixed_mismatch(fixed, item["fixed"])
                     ok = not detail
             run.outcomes.append(Outcome(slug, label, ok, detail))
@@ -250,7 +250,8 @@ def run_case_file(path: str, source: Any, rules: dict[str, Rule], params: dict[s
         missing = [s for s in slugs if s not in rules]
         if missing:
             raise ConfigError(f"第{n}个 meets 用例引用了未启用或不存在的规则 {missing[0]!r}", path)
-        fixed = fix_rows(_rows_of(meet), _spec(meet, meet), path, [rules[s] for s in slugs], params)
+        meet_params = {**params, **(meet.get("params") or {})}
+        fixed = fix_rows(_rows_of(meet), _spec(meet, meet), path, [rules[s] for s in slugs], meet_params)
         detail = _fixed_mismatch(fixed, meet.get("fixed") or {})
         run.outcomes.append(Outcome("+".join(slugs), f"{'+'.join(slugs)} meets#{n}", not detail, detail))
 

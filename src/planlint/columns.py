@@ -389,7 +389,8 @@ class _Builder:
                     continue
                 # a merged range is one cell: its fields are located at the range's anchor
                 ai, aj = self.t.anchors.get((i, j), (i, j))
-                out[key] = at(key, raw, where, self.t.row_numbers[ai], first_col + aj,
+                at_anchor = where if self.t.row_sheets is None else (self.t.path, self.t.sheet_of(ai))
+                out[key] = at(key, raw, at_anchor, self.t.row_numbers[ai], first_col + aj,
                               parse(kind, raw) if kind else None)
                 continue
             if own_only and not raw.strip():

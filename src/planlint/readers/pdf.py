@@ -127,7 +127,7 @@ class _Part:
     rows: list[list[str]] = field(default_factory=list)
     sheets: list[str] = field(default_factory=list)  # 第N页 表M, per row
     numbers: list[int] = field(default_factory=list)  # row on that page
-    covered: set[tuple[int, int]] = field(default_factory=set)
+    covered: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)  # cell → its merge's anchor
     prose: list[str] = field(default_factory=list)
 
 
@@ -198,6 +198,7 @@ def _table(path: str, part: _Part) -> Table:
         rows=rows,
         row_numbers=part.numbers,
         covered=frozenset(part.covered),
+        anchors=part.covered,
         title=title_from_rows(rows) or pick_title(part.prose),
         context="\n".join(part.prose),
         format="pdf",
@@ -205,7 +206,7 @@ def _table(path: str, part: _Part) -> Table:
     )
 
 
-def _extend(part: _Part, grid: list[list[str]], covered: set[tuple[int, int]], page_no: int) -> None:
+def _extend(part: _Part, grid: list[list[str]], covered: dict[tuple[int, int], tuple[int, int]], page_no: int) -> None:
     """Add one page's rows of a table: drop a repeated header, join a row split by the page break."""
     start = 0
     if part.header is None:
@@ -235,10 +236,19 @@ def _extend(part: _Part, grid: list[list[str]], covered: set[tuple[int, int]], p
         part.rows.append(grid[i])
         part.sheets.append(label)
         part.numbers.append(i + 1)
-    part.covered.update((base + i - start, j) for i, j in covered if i >= start)
+    for (i, j), (ai, aj) in covered.items():
+        if i < start:
+            continue
+        if ai < start:  # a merge begun on the page before (or in the row joined into its last row)
+            anchor = part.covered.get((base - 1, aj), (base - 1, aj)) if base else (0, aj)
+        else:
+            anchor = (base + ai - start, aj)
+        part.covered[(base + i - start, j)] = anchor
 
 
-def _carry(part: _Part, grid: list[list[str]], covered: set[tuple[int, int]], carried: dict[int, int]) -> None:
+def _carry(
+    part: _Part, grid: list[list[str]], covered: dict[tuple[int, int], tuple[int, int]], carried: dict[int, int]
+) -> None:
     """A vertical merge that began on the previous page: its cells here get the text above."""
     if not part.rows:
         return
@@ -247,7 +257,7 @@ def _carry(part: _Part, grid: list[list[str]], covered: set[tuple[int, int]], ca
         if c < len(last) and last[c]:
             for r in range(min(rows, len(grid))):
                 grid[r][c] = last[c]
-                covered.add((r, c))
+                covered[(r, c)] = (-1, c)  # anchored on the page before
 
 
 def _header_rows(grid: list[list[str]]) -> int:
@@ -259,7 +269,9 @@ def _header_rows(grid: list[list[str]]) -> int:
     return 1
 
 
-def _grid(found, chars: list[dict]) -> tuple[list[list[str]], set[tuple[int, int]], list[float], dict[int, int]]:
+def _grid(
+    found, chars: list[dict]
+) -> tuple[list[list[str]], dict[tuple[int, int], tuple[int, int]], list[float], dict[int, int]]:
     """The table's text on its grid of columns and rows, merged boxes spread over their cells; and
     the empty boxes at the top spanning several rows (column → rows), which on a continued page
     are a vertical merge carried over from the page before."""
@@ -271,7 +283,7 @@ def _grid(found, chars: list[dict]) -> tuple[list[list[str]], set[tuple[int, int
     xs, ys = _dedupe(xs), _dedupe(ys)
     texts = _cell_texts(boxes, chars)
     grid = [[""] * (len(xs) - 1) for _ in range(len(ys) - 1)]
-    covered: set[tuple[int, int]] = set()
+    covered: dict[tuple[int, int], tuple[int, int]] = {}
     carried: dict[int, int] = {}
     for box, text in zip(boxes, texts):
         c0, c1 = _index(xs, box[0]), _index(xs, box[2])
@@ -283,7 +295,7 @@ def _grid(found, chars: list[dict]) -> tuple[list[list[str]], set[tuple[int, int
                 if r < len(grid) and c < len(grid[r]):
                     grid[r][c] = text
                     if (r, c) != (r0, c0):
-                        covered.add((r, c))
+                        covered[(r, c)] = (r0, c0)
     return grid, covered, xs, carried
 
 

@@ -125,8 +125,9 @@ def _apply_merges(table: Table, spans: list) -> None:
     """Give the covered cells of each merged range the anchor's text, as for .xlsx."""
     if not spans or not table.rows:
         return
-    covered = _fill_merges(table.rows, spans, table.row_numbers[0] - 1, table.first_col - 1)
-    table.covered = table.covered | frozenset(covered)
+    anchors = _fill_merges(table.rows, spans, table.row_numbers[0] - 1, table.first_col - 1)
+    table.covered = table.covered | frozenset(anchors)
+    table.anchors = {**table.anchors, **anchors}
 
 
 _OFFICE_VALUE_TYPE = f"{_ODS_OFFICE}value-type"
