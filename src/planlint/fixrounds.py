@@ -37,7 +37,7 @@ class FileFix:
     remaining: int = 0
     remaining_unsafe: int = 0
     result_path: str | None = None  # the fixed copy in the work folder
-    errors: list[str] = field(default_factory=list)  # the file could not be read or copied
+    errors: list[str] = field(default_factory=list)  # why the file could not be read or fixed (Chinese)
 
 
 def run_options_for(path: str, options):
@@ -61,7 +61,7 @@ def fix_file(path: str, options, unsafe: bool, work: Path) -> FileFix:
     outcome = FileFix(path)
     current = path
     result = engine.run([current], options)
-    outcome.errors = [r.error for r in result.reports if r.error is not None]
+    outcome.errors = [f"无法读取：{r.error}" for r in result.reports if r.error is not None]
     if outcome.errors:
         return outcome
     for round_no in range(1, MAX_ROUNDS + 1):
@@ -72,7 +72,7 @@ def fix_file(path: str, options, unsafe: bool, work: Path) -> FileFix:
         try:
             data, applied = apply_fixes(current, fixes, skipped)
         except PlanlintError as exc:
-            outcome.errors = [exc.message]
+            outcome.errors = [f"无法修复：{exc.message}"]
             return outcome
         outcome.skipped = skipped
         if not applied:

@@ -56,7 +56,7 @@ def fix(paths, unsafe_fixes, diff, output, exit_non_zero_on_fix, debug, **kw):
             outcome = fix_file(path, options, unsafe_fixes, work)
             for error in outcome.errors:
                 unreadable = True
-                click.echo(f"{path}：无法读取：{error}", err=True)
+                click.echo(f"{path}：{error}", err=True)
             for skip in outcome.skipped:
                 shown = skip.edit.location._replace(path=path)  # the user's file, not the work copy
                 click.echo(f"{shown}：跳过：{skip.reason}", err=True)
