@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from planlint import engine
-from planlint.config import Config
 from planlint.casefile import CaseRun, _rows_of, _spec, build_case_plan, case_sources, run_case_file
+from planlint.config import Config
 from planlint.rules.registry import PRIMITIVES, Ctx
 
 ALL_FIELDS = {"seq", "name", "type", "items", "scope", "quota", "ratio", "count", "frequency", "risk", "window",

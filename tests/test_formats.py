@@ -41,7 +41,7 @@ def soffice() -> str:
     pytest.skip(f"未找到 soffice：{SOFFICE_HINT}")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def checked(path: Path) -> engine.CheckResult:
     """One check per file for the whole module: converting a .doc or reading a PDF takes seconds."""
     return engine.run([str(path)], engine.RunOptions(use_config=False))

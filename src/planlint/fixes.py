@@ -161,19 +161,27 @@ def apply(copy: EditableCopy, fixes: list[Fix], skipped: list[Skipped]) -> list[
     return applied
 
 
+def unfixable(src_path: str) -> str | None:
+    """Why planlint cannot write a fixed copy of `src_path` (by its content), or None."""
+    from .readers import kind_of
+
+    if kind_of(src_path) in EDITABLE:
+        return None
+    suffix = Path(src_path).suffix.lower() or "无扩展名"
+    return (
+        f"不支持自动修复「{suffix}」文件（只能修改 .xlsx、.docx、.csv、.tsv、.txt 的副本）；"
+        "请先另存为 .xlsx 或 .docx，或用 check -f xlsx 生成批注副本"
+    )
+
+
 def open_copy(src_path: str) -> EditableCopy:
     """An editable copy of `src_path`, by its content (an .xlsx renamed .xls is still edited as one)."""
     from .readers import kind_of
 
-    kind = kind_of(src_path)
-    if kind not in EDITABLE:
-        suffix = Path(src_path).suffix.lower() or "无扩展名"
-        raise PlanlintError(
-            f"不支持自动修复「{suffix}」文件（只能修改 .xlsx、.docx、.csv、.tsv、.txt 的副本）；"
-            "请先另存为 .xlsx 或 .docx，或用 check -f xlsx 生成批注副本",
-            src_path,
-        )
-    return import_module(f".readers.{kind}", __package__).open_copy(src_path)
+    reason = unfixable(src_path)
+    if reason is not None:
+        raise PlanlintError(reason, src_path)
+    return import_module(f".readers.{kind_of(src_path)}", __package__).open_copy(src_path)
 
 
 def apply_fixes(src_path: str, fixes: list[Fix], skipped: list[Skipped]) -> tuple[bytes, list[Edit]]:

@@ -56,9 +56,17 @@ def run_options_for(path: str, options):
 def fix_file(path: str, options, unsafe: bool, work: Path) -> FileFix:
     """Fix rounds for one file inside `work`; each round writes a new copy named like the original."""
     from . import engine
+    from .fixes import unfixable
 
-    options = run_options_for(path, options)
     outcome = FileFix(path)
+    try:
+        reason = unfixable(path)  # known before reading (a .doc or PDF would be converted for nothing)
+    except PlanlintError:
+        reason = None  # unreadable: the check below says why
+    if reason is not None:
+        outcome.errors = [f"无法修复：{reason}"]
+        return outcome
+    options = run_options_for(path, options)
     current = path
     result = engine.run([current], options)
     outcome.errors = [f"无法读取：{r.error}" for r in result.reports if r.error is not None]
