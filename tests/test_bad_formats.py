@@ -44,6 +44,10 @@ def test_corrupt_xls(bad, check):
     refused(check(bad["corrupt.xls"]), "corrupt.xls", "不是有效的 .xls 文件", "另存为 .xlsx")
 
 
+def test_ods_of_repeated_rows_is_refused_before_calamine_expands_it(bad, check):
+    refused(check(bad["repeated.ods"]), "repeated.ods", "100,000,000 个单元格", "超过上限")
+
+
 def test_pdf_without_a_table(bad, check):
     refused(check(bad["no_table.pdf"]), "no_table.pdf", "没有找到带表格线的表格")
 

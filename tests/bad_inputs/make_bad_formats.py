@@ -134,9 +134,32 @@ def write_all(folder: Path) -> dict[str, Path]:
         "bomb.pdf": bomb_pdf(),
         "nested.pdf": nested_pdf(),
         "doc_named.pdf": (FIXTURES / f"{ZEZHOU}.seed.doc").read_bytes(),
+        "repeated.ods": repeated_ods(),
     }
     out = {}
     for name, data in files.items():
         (folder / name).write_bytes(data)
         out[name] = folder / name
     return out
+
+
+def repeated_ods(rows: int = 1_000_000, cols: int = 100) -> bytes:
+    """A 1 KB .ods whose one row, holding text, is repeated a million times across 100 columns."""
+    import zipfile
+
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="计划">'
+        f'<table:table-row table:number-rows-repeated="{rows}">'
+        f'<table:table-cell office:value-type="string" table:number-columns-repeated="{cols}">'
+        "<text:p>抽查</text:p></table:table-cell></table:table-row>"
+        "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype", (2025, 1, 1, 0, 0, 0)), "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr(zipfile.ZipInfo("content.xml", (2025, 1, 1, 0, 0, 0)), content)
+    return buffer.getvalue()
