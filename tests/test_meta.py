@@ -132,6 +132,8 @@ def test_every_municipality_is_province_level_and_its_districts_county_level():
         ("合肥高新技术产业开发区市场监管局2024年度双随机抽查工作计划", "合肥高新技术产业开发区", "合肥市"),
         ("晋城经济技术开发区2025年度内部双随机抽查工作计划", "晋城经济技术开发区", "晋城市"),
         ("苏州工业园区市场监督管理局2023年度双随机抽查工作计划", "苏州工业园区", "苏州市"),
+        ("武汉东湖新技术开发区市场监管局2023年度双随机抽查工作计划", "武汉东湖新技术开发区", "武汉市"),
+        ("天津经济技术开发区2024年度部门联合双随机抽查工作计划", "天津经济技术开发区", "天津市"),
     ],
 )
 def test_development_zones_are_county_level_under_their_city(title, zone, parent):
@@ -151,6 +153,12 @@ def test_development_zones_are_county_level_under_their_city(title, zone, parent
 def test_autonomous_areas_by_their_everyday_names(title, place, chain):
     found = gazetteer().find(title)
     assert found.name == place and gazetteer().chain(found) == chain
+
+
+def test_a_city_bureau_with_a_zone_branch_in_its_notice_is_the_city():
+    places = gazetteer()
+    assert places.find("晋城市市场监督管理局2025年度双随机抽查工作计划").name == "晋城市"
+    assert places.find("武汉市市场监督管理局开发区分局").name == "武汉市"
 
 
 def test_same_named_districts_resolve_by_the_city_named_with_them():

@@ -27,10 +27,12 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _PLAN_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度")
 _BARE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 # Development zones (national or provincial): they act as counties (domain.md).
-_ZONE = re.compile(
-    r"(?:国家级)?(?:经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|高新区|经开区|"
-    r"高新技术产业园区|工业园区|产业园区|综合保税区|保税区|开发区)"
-)
+_ZONE_WORDS = (r"(?:经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|新技术开发区|高新区|经开区|"
+               r"高新技术产业园区|工业园区|产业园区|综合保税区|保税区|开发区)")
+_ZONE = re.compile(r"(?:国家级)?" + _ZONE_WORDS)
+# A zone named after its city, perhaps with a name of its own between (武汉东湖新技术开发区); the
+# words of an issuer's name (市场监督管理局) or of a title (年度计划) do not belong to a zone's name.
+_ZONE_AFTER_PLACE = re.compile(r"(?:(?!市场|监督|管理|局|年|计划|双随机)[\u4e00-\u9fff]){0,6}?" + _ZONE_WORDS)
 _JOINT_WORDS = ("部门联合", "一业一查", "联合双随机", "联合抽查")
 _SHORT_FOLLOW = re.compile(r"(?:\d|市场|市监|经|高新|开发|双随机|省|$|[\s（(“\"《:：,，、])")
 # Suffixes dropped for a short name (山西, 晋城, 重庆); longest first.
@@ -104,7 +106,7 @@ class Gazetteer:
         pos, _neg, name = min(hits)
         place = self.lookup(name, text)
         end = pos + len(name)
-        zone = _ZONE.match(text, end)
+        zone = _ZONE_AFTER_PLACE.match(text, end)
         if zone and (place is None or place.level != "county"):
             return Place("", text[pos:zone.end()], "county", "zone", place.code if place else "")
         for p2, _n2, name2 in hits:
@@ -118,8 +120,9 @@ class Gazetteer:
         hits, seen = [], set()
         for start, char in enumerate(text):
             for name in self.by_first.get(char, ()):
+                end = start + len(name)
                 if name not in seen and text.startswith(name, start) and (
-                        self._is_full(name) or _SHORT_FOLLOW.match(text, start + len(name))):
+                        self._is_full(name) or _SHORT_FOLLOW.match(text, end) or _ZONE_AFTER_PLACE.match(text, end)):
                     seen.add(name)
                     hits.append((start, -len(name), name))
         # a name inside a longer hit at the same place is not a hit of its own (晋城 in 晋城市)

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 from ...matching import plain, text_similarity
 from ...population import CATEGORIES, category_of, population_of
-from ...values import Quota
 from ..registry import Ctx, Hit, primitive
+from .quota import task_quota
 
 _PROVINCE_DRAWN = re.compile(r"由省[^，。；;]{0,12}抽取|省(?:局|级|市场监[督管]*管?理?局)[^，。；;]{0,6}统一抽取")
 
@@ -46,9 +46,10 @@ def coverage(ctx: Ctx, task: None) -> Iterator[Hit]:
         if province_drawn(t):
             by_province.setdefault(category_of(t.text("scope")), []).append(t.seq or str(t.location.row))
             continue
-        q = t.value("quota")
-        if not isinstance(q, Quota):
+        whole = task_quota(t)  # whichever columns state the ratio or count
+        if whole is None:
             continue
+        q = whole.quota
         key = plain(t.text("scope"))
         best = max(((text_similarity(key, s), n, cat) for s, n, cat in scopes), default=(0, 0, ""))
         if best[0] < 0.8:
