@@ -10,6 +10,12 @@ from typing import NamedTuple
 _PAGE_PLACE = re.compile(r"第\d+页 表\d+")
 
 
+def is_page_place(sheet: str | None) -> bool:
+    """Whether a location's sheet is a page of a PDF table (`第3页 表1`), which has no cell names:
+    its cells are written `第3页 表1 第5行 第4列`."""
+    return bool(sheet) and _PAGE_PLACE.fullmatch(sheet) is not None
+
+
 @lru_cache(maxsize=1024)
 def column_letter(col: int) -> str:
     """1 → A, 27 → AA (Excel column names)."""
@@ -53,7 +59,7 @@ class Location(NamedTuple):
         return f"{self.cell}:{column_letter(self.end_col or self.col)}{self.end_row}"
 
     def __str__(self) -> str:
-        if self.sheet and _PAGE_PLACE.fullmatch(self.sheet) and self.row:
+        if self.row and is_page_place(self.sheet):
             # a PDF has no cell names: 计划.pdf:第3页 表1 第5行 第4列
             col = f" 第{self.col}列" if self.col else ""
             return f"{self.path}:{self.sheet} 第{self.row}行{col}"
