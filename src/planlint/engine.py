@@ -230,6 +230,11 @@ def make_finding(rule: Rule, hit: Hit, ctx: Ctx) -> Finding:
     # A large plan gives tens of thousands of findings with a few hundred distinct texts (the same
     # cell text, the same message): interned, they are stored once. Edits on the finding's own cell
     # share its Location.
+    if edits and rule.safety != "safe":
+        # The rule's YAML declares what its fix is: an undeclared fix is not offered, and an
+        # unsafe rule's edits are never applied without --unsafe-fixes (tests/test_fix_units.py
+        # checks the declarations against what each primitive emits).
+        edits = tuple(Edit(e.location, e.old, e.new, False) for e in edits) if rule.safety else ()
     if edits:
         edits = tuple(e if e.location is location and e.new is intern(e.new)
                       else Edit(location if e.location == location else e.location, e.old, intern(e.new), e.safe)

@@ -17,8 +17,9 @@ from .readers import SUPPORTED
 
 __all__ = ["KNOWN_UNSUPPORTED", "SUPPORTED", "Exclude", "discover", "load_plans"]
 
-# Formats a folder walk picks up only so that the reader can say what to do with them.
-KNOWN_UNSUPPORTED = (".xls", ".doc", ".et", ".wps", ".pdf", ".ods")
+# Formats a folder walk picks up only so that the reader can say what to do with them (none now:
+# .xls/.et/.ods/.doc/.wps/.pdf are read since issue 17).
+KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 
 
 def load_plans(path: str, meta: dict[str, Any] | None = None) -> list[Plan]:

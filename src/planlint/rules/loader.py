@@ -134,6 +134,7 @@ def parse_pack(data: Any, label: str, *, check_schema: bool) -> list[Rule]:
                 doc=RuleDoc(**{k: str(v).strip() for k, v in doc.items()}),
                 pack=str(data.get("pack", label)),
                 summary=entry.get("summary", "").strip(),
+                safety=entry.get("safety", ""),
                 layer=entry.get("layer", "national"),
                 source="default" if entry.get("layer", "national") == "national" else "",
                 jurisdiction="全国" if entry.get("layer", "national") == "national" else "",
