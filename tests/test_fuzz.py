@@ -134,8 +134,8 @@ def whole_target(data: bytes, suffix: str, folder: Path) -> None:
     import shutil
 
     from planlint import engine
-    from planlint.commands.fix import fix_file
     from planlint.errors import PlanlintError
+    from planlint.fixrounds import fix_file
     from planlint.report import ReportOptions, reporter, write
 
     shutil.rmtree(folder, ignore_errors=True)

@@ -81,7 +81,7 @@ def load_population(path: str) -> dict[str, PlacePopulation]:
 def _from_yaml(path: str) -> dict[str, PlacePopulation]:
     from . import limits
     from .errors import ReadError
-    from .rules.loader import read_yaml
+    from .yamlio import read_yaml
 
     try:  # a regular file, never past the text limit (limits.read_input)
         data = limits.read_input(path, limits.current().max_text_bytes, "文件有 {size:,.0f} MB，超过文本文件上限，已拒绝读取")

@@ -255,3 +255,84 @@ class _TableBuilder:
             format="docx",
             notes=self.notes,
         )
+
+
+# ---------------------------------------------------------------- editing a copy
+
+
+class _DocxCell:
+    __slots__ = ("key", "text")
+
+    def __init__(self, tc) -> None:
+        self.key = tc  # the <w:tc> element: a vertical merge's cells all lead to its first one
+        self.text = _cell_text(tc, [])
+
+    def holds(self, old: str) -> bool:
+        return self.text == old
+
+
+class _DocxCopy:
+    """A python-docx copy. Tables are named and cells placed on the grid by the reader's own
+    functions, so 表2 第3行 第4列 is the same cell to the reader and to the editor."""
+
+    formula_risk = False
+
+    def __init__(self, path: str) -> None:
+        import docx
+
+        try:
+            self.document = docx.Document(path)
+        except Exception as exc:  # python-docx raises KeyError, ValueError … on odd packages
+            raise ReadError(
+                f"python-docx 无法打开此文档以写入副本（{type(exc).__name__}: {str(exc)[:200]}），"
+                "请用 Word/WPS 打开后另存为 .docx 再试",
+                path,
+            ) from None
+        self.grids = []
+        for elem in _blocks(self.document.element.body):
+            if elem.tag == _TBL and _read_table(path, elem, "", []) is not None:
+                self.grids.append(grid(elem, path, ""))
+
+    def target(self, location) -> _DocxCell | str:
+        name = location.sheet or "表1"
+        index = int(name[1:]) - 1 if name.startswith("表") and name[1:].isdigit() else -1
+        if not 0 <= index < len(self.grids):
+            return "在文档中找不到该表格"
+        rows, r, col = self.grids[index], location.row - 1, location.col - 1
+        while 0 <= r < len(rows):
+            found = next((cell for cell in rows[r] if cell[0] <= col < cell[0] + cell[1]), None)
+            if found is None:
+                break
+            if not found[3]:
+                return _DocxCell(found[2])
+            r -= 1  # continues the vertical merge above
+        return "在文档中找不到该单元格"
+
+    def refuses(self, new: str) -> str | None:
+        return None
+
+    def write(self, target: _DocxCell, new: str) -> None:
+        """Replace the cell's text, keeping the first paragraph and the first run's formatting."""
+        from docx.table import _Cell
+
+        first, *extra = _Cell(target.key, None).paragraphs
+        for paragraph in extra:
+            paragraph._element.getparent().remove(paragraph._element)
+        runs = first.runs
+        if runs:
+            runs[0].text = new  # python-docx turns \n into <w:br/> and \t into <w:tab/>
+            for run in runs[1:]:
+                run._element.getparent().remove(run._element)
+        else:
+            first.add_run(new)
+
+    def save(self) -> bytes:
+        import io
+
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()
+
+
+def open_copy(path: str) -> _DocxCopy:
+    return _DocxCopy(path)
