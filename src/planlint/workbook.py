@@ -51,14 +51,6 @@ def load(path: str, *, keep_vba: bool = False) -> Workbook:
     is a ReadError with a message, not an internal error."""
     from openpyxl import load_workbook
 
-    from .readers.xlsx import excessive_merges, merged_ranges
-
-    if excessive_merges(path):  # openpyxl would take minutes over them (issue 21.9)
-        raise ReadError(
-            f"工作簿中有 {merged_ranges(path)[0]:,} 个合并单元格区域（异常多，文件可能已损坏），"
-            "无法生成副本；请用 Excel/WPS 打开后另存为 .xlsx 再试",
-            path,
-        )
     try:
         with open(path, "rb") as fh:
             return load_workbook(io.BytesIO(fh.read()), keep_vba=keep_vba)

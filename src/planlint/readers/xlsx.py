@@ -564,6 +564,13 @@ class _XlsxCopy:
     def __init__(self, path: str) -> None:
         from ..workbook import load
 
+        if excessive_merges(path):  # openpyxl would take minutes over them (issue 21.9)
+            raise ReadError(
+                f"工作簿中有 {merged_ranges(path)[0]:,} 个合并单元格区域（异常多，文件可能已损坏），"
+                "无法生成修复副本；请用 Excel/WPS 打开后另存为 .xlsx 再试",
+                path,
+            )
+
         try:
             with zipfile.ZipFile(path) as zf:
                 keep_vba = "xl/vbaProject.bin" in zf.namelist()
