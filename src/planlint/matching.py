@@ -27,6 +27,10 @@ _PUNCT = re.compile(r"[\s\W_]+")
 WEIGHTS = {"name": 0.5, "items": 0.3, "scope": 0.2}
 NAME_MARGIN = 0.1  # a name-only match scores its name similarity less this
 FIELD_LABELS = {"name": "任务名称", "items": "抽查事项", "scope": "抽查对象范围"}
+SCOPE_FLOOR = 0.5  # object ranges less alike than this, with neither inside the other, differ
+SUBSET_SCOPE = 0.8  # the scope similarity credited when the ranges name the same population
+MISMATCH_CAP = 0.3  # the most two tasks on different populations can score
+ALL_ENTITIES = ("*",)  # population_parts of a range that names only kinds of target (全县企业、个体工商户)
 
 
 @lru_cache(maxsize=65536)
@@ -68,11 +72,98 @@ def _short(text: str, n: int = 12) -> str:
     return text if len(text) <= n else text[:n] + "…"
 
 
+# Qualifiers of a population that say nothing about which population it is (全县企业 = 企业).
+_SCOPE_GENERIC = re.compile(
+    r"本辖区内?|辖区内|辖区|全省|全市|全县|全区|本省|本市|本县|本区|市直|县直|区域内|各类|所有|其他|其它|包括|[的等其]"
+)
+# Kinds of target that, alone, mean every registered entity: 企业、个体工商户 is everyone.
+_SCOPE_KINDS = re.compile(r"企业|个体工商户|个体户|农民专业合作社|合作社|市场主体|经营主体|经营者|经营单位|单位|主体")
+# A leading place name (太原市农药生产经营主体); 市场 is not a place.
+_LEADING_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,3}?(?:省|市(?!场)|县|区)")
+
+
+_PAREN = re.compile(r"[（(][^（）()]*[)）]")
+_LIST_SEP = re.compile(r"[、，,；;/]|及其|以及|[及和与或]")
+
+
+@lru_cache(maxsize=65536)
+def population_parts(scope: str) -> tuple[str, ...]:
+    """An 抽查对象范围 reduced to the populations it lists (`本辖区集贸市场、加油站` → 集贸市场, 加油站):
+    years, place words, remarks in brackets and punctuation removed, the kind of target (企业, 单位,
+    个体工商户) kept, since it is part of the population. A range naming only kinds of target (全县企业、
+    个体工商户) is every registered entity: ALL_ENTITIES."""
+    text = _PAREN.sub("", _YEAR_MONTH.sub("", scope))
+    parts = []
+    for piece in _LIST_SEP.split(text):
+        piece = _SCOPE_GENERIC.sub("", _PUNCT.sub("", piece))
+        piece = _LEADING_PLACE.sub("", piece) if len(piece) > 4 else piece
+        if piece:
+            parts.append(piece)
+    if not parts:
+        return ()
+    if not any(_SCOPE_KINDS.sub("", p) for p in parts):
+        return ALL_ENTITIES
+    whole = "".join(parts)
+    return tuple(dict.fromkeys([whole, *parts]))
+
+
+def _substituted(a: str, b: str) -> tuple[str, str] | None:
+    """Where two names of populations put different things before the same head word (农药|种子 in
+    农药生产经营主体 / 种子生产经营主体, 工业产|食 before 品生产企业). An added qualifier (入网餐饮服务提供者)
+    narrows a population instead of naming another, so it is not a substitution."""
+    from difflib import SequenceMatcher
+
+    ops = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    for (op, i1, i2, j1, j2), nxt in zip(ops, ops[1:]):
+        x, y = a[i1:i2], b[j1:j2]
+        if op == "replace" and len(x) + len(y) >= 3 and nxt[0] == "equal" and nxt[2] - nxt[1] >= 2:
+            return x, y
+    return None
+
+
+def _pair_agrees(a: str, b: str) -> bool:
+    if a == b or _is_subsequence(a, b) or _is_subsequence(b, a):
+        return True
+    return _substituted(a, b) is None and text_similarity(a, b) >= SCOPE_FLOOR
+
+
+def objects_agree(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[bool | None, str]:
+    """Whether two populations (`population_parts`, or a task name reduced by `distinctive`) are the
+    same: True (the same, or one within the other), False (different populations), None (nothing to
+    compare); with the reason in Chinese."""
+    if not a or not b:
+        return None, ""
+    if a == b:
+        return True, "对象相同"
+    if ALL_ENTITIES in (a, b):
+        return True, "一方的对象范围是全部市场主体"
+    for x in a:
+        for y in b:
+            if _pair_agrees(x, y):
+                return True, "对象范围一致" if x == y else f"对象范围相近（「{_short(x, 8)}」≈「{_short(y, 8)}」）"
+    sub = _substituted(a[0], b[0])
+    if sub is not None:
+        return False, f"对象不同（「{_short(sub[0], 8)}」≠「{_short(sub[1], 8)}」）"
+    return False, f"对象范围不同（「{_short(a[0], 8)}」≠「{_short(b[0], 8)}」）"
+
+
+def _is_subsequence(short: str, long_: str) -> bool:
+    it = iter(long_)
+    return all(c in it for c in short)
+
+
 def similarity(a: Task, b: Task) -> tuple[float, str]:
     """Weighted similarity of two tasks over the fields both have, and why.
 
-    Names whose distinctive words (three or more characters) nearly coincide are strong evidence on
-    their own: a county often writes a terse 抽查事项 (`计量监督检查`) where the city lists the items."""
+    The same task means the same population: when the object ranges (or, without them, the names)
+    name different populations, the tasks do not match however alike the rest reads (对工业产品生产企业
+    / 食品生产 share 生产; 餐饮服务提供者 / 入网餐饮服务提供者 share a name but not their ranges). Names whose
+    distinctive words (three or more characters) nearly coincide are strong evidence once the
+    populations agree: a county often writes a terse 抽查事项 (`计量监督检查`) where the city lists the items."""
+    agree, why = objects_agree(population_parts(a.text("scope")), population_parts(b.text("scope")))
+    if agree is None:
+        names = distinctive(a.text("name")), distinctive(b.text("name"))
+        agree, why = objects_agree(*(((n,) if n else ()) for n in names))
     total = weight = 0.0
     sims: dict[str, float] = {}
     parts = []
@@ -81,6 +172,8 @@ def similarity(a: Task, b: Task) -> tuple[float, str]:
         if not ta or not tb:
             continue
         s = sims[key] = text_similarity(ta, tb)
+        if key == "scope" and agree:
+            s = sims[key] = max(s, SUBSET_SCOPE)
         total += w * s
         weight += w
         shown = f"（「{_short(ta)}」≈「{_short(tb)}」）" if s >= 0.5 else ""
@@ -88,10 +181,16 @@ def similarity(a: Task, b: Task) -> tuple[float, str]:
     if weight == 0:
         return 0.0, "两项任务没有可比较的文字"
     score = total / weight
-    names = min(len(distinctive(a.text("name"))), len(distinctive(b.text("name"))))
-    if names >= 3 and sims.get("name", 0) - NAME_MARGIN > score:
+    name_a, name_b = distinctive(a.text("name")), distinctive(b.text("name"))
+    if agree is False:
+        if not (name_a == name_b and len(name_a) >= 4):
+            return min(score, MISMATCH_CAP), "，".join([why, *parts])
+        why = "任务名称相同，但" + why  # the writer's own word that it is the same task
+    if min(len(name_a), len(name_b)) >= 3 and sims.get("name", 0) - NAME_MARGIN > score:
         score = sims["name"] - NAME_MARGIN
         parts.insert(0, "任务名称的关键词基本相同")
+    if why:
+        parts.insert(0, why)
     return score, "，".join(parts)
 
 
