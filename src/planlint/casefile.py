@@ -13,6 +13,9 @@ isolates one rule. Rows land on a sheet whose header is row 1 and whose columns 
             expect: [H2]                    # or [{cell: H2, severity: warning}]
           - rows: [{}, {window: "13月"}]   # several tasks for plan-scope rules
             expect: [H3]
+      - rule: item-not-in-list
+        params: {general_item_ratio_cap: 0.1}  # profile parameters for this case
+        item_list: [{item: 广告行为的检查, category: 广告, kind: 一般}]   # a 抽查事项清单, inline
 """
 
 from __future__ import annotations
@@ -129,6 +132,12 @@ def run_case_file(path: str, source: Any, rules: dict[str, Rule], params: dict[s
         rule = rules.get(slug)
         if rule is None:
             raise ConfigError(f"第{n}个用例引用了未启用或不存在的规则 {slug!r}", path)
+        case_params = {**params, **(case.get("params") or {})}  # e.g. a local cap that is null by default
+        item_list = None
+        if case.get("item_list"):
+            from .itemlist import ItemList
+
+            item_list = ItemList.from_rows(case["item_list"], source="用例清单")
         items = [("pass", i, item) for i, item in enumerate(case.get("pass") or [], 1)]
         items += [("fail", i, item) for i, item in enumerate(case.get("fail") or [], 1)]
         for kind, i, item in items:
@@ -136,10 +145,10 @@ def run_case_file(path: str, source: Any, rules: dict[str, Rule], params: dict[s
             superiors = [build_case_plan(_rows_of(case["superior"]), case["superior"], path + "#superior")] if case.get("superior") else []
             siblings = [build_case_plan(_rows_of(s), s, f"{path}#sibling{j}") for j, s in enumerate(case.get("siblings") or [])]
             if rule.scope == "plan-set":
-                extras = {"population": case.get("population")}
-                findings, _ = plan_set_findings(plan, [rule], params, [plan, *siblings], superiors, extras)
+                extras = {"population": case.get("population"), "item_list": item_list}
+                findings, _ = plan_set_findings(plan, [rule], case_params, [plan, *siblings], superiors, extras)
             else:
-                findings = check_plan(plan, [rule], Ctx(plan, params))
+                findings = check_plan(plan, [rule], Ctx(plan, case_params))
             got = {(f.location.cell, f.severity) for f in findings}
             label = f"{slug} {kind}#{i}"
             if kind == "pass":

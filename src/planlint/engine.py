@@ -45,6 +45,7 @@ class RunOptions:
     use_config: bool = True
     baseline: str | None = None
     population: str | None = None
+    item_list: str | None = None  # a 抽查事项清单 (planlint.itemlist), for the items pack
     extra_rules: tuple[str, ...] = ()
     jobs: int = 1
     debug: bool = False  # let unexpected exceptions propagate (with their traceback)
@@ -221,6 +222,11 @@ def check_file(path: str, rules: list[Rule], params: dict[str, Any], meta: dict[
         except ReadError as exc:
             return [PlanReport(path, None, None, error=exc.message)], set()
         reports, notes = [], set()
+        from .itemlist import looks_like_item_list
+
+        if any(looks_like_item_list(p) for p in plans):
+            plans = [p for p in plans if not looks_like_item_list(p)]
+            notes.add(f"{path}：是抽查事项清单，不是抽查计划，未作检查；如需用它核对抽查事项，请用 --item-list 指定。")
         for plan in plans:
             notes |= {f"{path}：{note}" for note in plan.notes}
             ctx = Ctx(plan, params)
@@ -322,7 +328,10 @@ def _run(paths: list[str], options: RunOptions) -> CheckResult:
         raise PlanlintError("没有找到可检查的文件（支持 .xlsx .docx .csv .txt）", " ".join(paths))
     superior_paths = list(options.superior) or ([config.resolve(config.get("superior"))] if config.get("superior") else [])
     superior_files = set(map(os.path.abspath, discover(superior_paths))) if superior_paths else set()
-    files = [f for f in files if os.path.abspath(f) not in superior_files]
+    item_list_path = options.item_list or config.resolve(config.get("item_list"))
+    item_list = _load_item_list(item_list_path)  # before the work: a bad list stops the run at once
+    inputs = superior_files | ({os.path.abspath(item_list_path)} if item_list_path else set())
+    files = [f for f in files if os.path.abspath(f) not in inputs]
 
     outcomes = _check_all(files, options.jobs, _Worker(ruleset, config, options), options.progress)
     reports = [r for rs, _ in outcomes for r in rs]
@@ -334,7 +343,7 @@ def _run(paths: list[str], options: RunOptions) -> CheckResult:
             superiors += load_plans(sp, _file_meta(options, config, sp))
         except ReadError as exc:
             raise PlanlintError(f"上级计划无法读取：{exc.message}", sp) from None
-    _run_plan_set(reports, ruleset, config, superiors, options, notes)
+    _run_plan_set(reports, ruleset, config, superiors, options, notes, item_list)
 
     rules_by_id = {r.id: r for r in ruleset.rules}
     apply_waivers(reports, config, ruleset.all_rules, ruleset.rules)
@@ -357,12 +366,21 @@ def plan_set_findings(plan: Plan, rules: list[Rule], params: dict[str, Any], pla
     return findings, ctx.extras.get("notes", set())
 
 
+def _load_item_list(path: str | None) -> Any:
+    if not path:
+        return None
+    from .itemlist import load_item_list
+
+    return load_item_list(path)
+
+
 def _run_plan_set(reports: list[PlanReport], ruleset: RuleSet, config: Config, superiors: list[Plan],
-                  options: RunOptions, notes: set[str]) -> None:
+                  options: RunOptions, notes: set[str], item_list: Any = None) -> None:
     if not any(r.scope == "plan-set" for r in ruleset.rules):
         return
     plans = [r.plan for r in reports if r.plan is not None]
-    extras: dict[str, Any] = {"population": options.population or config.resolve(config.get("population"))}
+    extras: dict[str, Any] = {"population": options.population or config.resolve(config.get("population")),
+                              "item_list": item_list}
     for report in reports:
         if report.plan is not None:
             found, more = plan_set_findings(report.plan, _file_rules(ruleset, config, report.path),

@@ -74,7 +74,9 @@ def _short(text: str, n: int = 12) -> str:
 
 # Qualifiers of a population that say nothing about which population it is (全县企业 = 企业).
 _SCOPE_GENERIC = re.compile(
-    r"本辖区内?|辖区内|辖区|全省|全市|全县|全区|本省|本市|本县|本区|市直|县直|区域内|各类|所有|其他|其它|包括|[的等其]"
+    r"本辖区内?|辖区内|辖区|全省|全市|全县|全区|本省|本市|本县|本区|市直|县直|区域内|各类|所有|其他|其它|包括|"
+    # a registration state is not a condition: 2024年度已年报的企业, 存续企业 are every enterprise
+    r"已?(?:报送|公示)?(?:年度报告|年报)|存续|在营|在业|登记在册|[的等其]"
 )
 # Kinds of target that, alone, mean every registered entity: 企业、个体工商户 is everyone.
 _SCOPE_KINDS = re.compile(r"企业|个体工商户|个体户|农民专业合作社|合作社|市场主体|经营主体|经营者|经营单位|单位|主体")
@@ -83,7 +85,7 @@ _LEADING_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,3}?(?:省|市(?!场)|县|区)")
 
 
 _PAREN = re.compile(r"[（(][^（）()]*[)）]")
-_LIST_SEP = re.compile(r"[、，,；;/]|及其|以及|[及和与或]")
+_LIST_SEP = re.compile(r"[、，,；;/]|及其(?!他)|以及|[及和与或]")
 
 
 @lru_cache(maxsize=65536)

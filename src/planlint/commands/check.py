@@ -50,6 +50,7 @@ def run_options(**kw):
         use_config=not kw["no_config"],
         baseline=kw["baseline"],
         population=kw["population"],
+        item_list=kw.get("item_list"),
         extra_rules=tuple(kw["rules"]),
         jobs=kw["jobs"],
         cache=not kw.get("no_cache", True),
@@ -81,6 +82,7 @@ def common_options(fn):
 @common_options
 @click.option("--superior", "-s", multiple=True, type=click.Path(), help="上级（如市级）计划，用于跨计划检查")
 @click.option("--population", type=click.Path(dir_okay=False), help="监管对象数量文件（CSV/YAML），用于估算覆盖率")
+@click.option("--item-list", type=click.Path(dir_okay=False), help="抽查事项清单（.xlsx/.csv，本省公布的格式），用于核对抽查事项")
 @click.option("--format", "-f", "formats", multiple=True,
               help="输出格式 text|json|sarif|junit|github|html|xlsx，可写成 格式:路径，可重复")
 @click.option("--output", "-o", type=click.Path(), help="输出文件（用于第一个格式）")

@@ -1,0 +1,56 @@
+"""The burden on one enterprise: how many inspections a year the plan's tasks can bring to the same
+population, against the department's published cap (国办发〔2024〕54号; the number is local)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from ...matching import ALL_ENTITIES, objects_agree, population_parts
+from ...plan import Task
+from ...values import Quota, RiskClause
+from ..registry import FIELD, PARAM, Ctx, Hit, primitive
+from .common import field_hit
+
+
+def most_per_year(task: Task, risk: str) -> Decimal:
+    """The most inspections a year this task can bring to one of its objects: its frequency, or the
+    highest per-tier frequency of its risk clause (a D-tier enterprise gets that one); once a year
+    when it states none."""
+    most = Decimal(1)
+    value = task.value("quota")
+    if isinstance(value, Quota) and value.frequency is not None:
+        most = value.frequency.per_year()[1]
+    clause = task.value(risk)
+    if isinstance(clause, RiskClause):
+        for spec in clause.specs:
+            if spec.frequency is not None:
+                most = max(most, spec.frequency.per_year()[1])
+    return most
+
+
+@primitive("burden", ("plan",), {"param": PARAM, "risk": FIELD}, required=("param", "risk"))
+def burden(ctx: Ctx, task: None, param: str, risk: str) -> Iterator[Hit]:
+    """For each population a task names, the tasks whose object ranges cover it (the same population
+    test as cross-plan matching; a range of every registered entity covers all), and the sum of
+    their most inspections a year; one hit per distinct set of tasks above the cap."""
+    cap = ctx.param(param)
+    if cap is None:
+        return
+    tasks = [t for t in ctx.plan.tasks if t.text("scope")]
+    parts = {id(t): population_parts(t.text("scope")) for t in tasks}
+    seen: set[frozenset[int]] = set()
+    for t in tasks:
+        own = parts[id(t)]
+        if not own or own == ALL_ENTITIES:
+            continue
+        covering = [u for u in tasks if u is t or (parts[id(u)] and objects_agree(own, parts[id(u)])[0])]
+        key = frozenset(id(u) for u in covering)
+        if len(covering) < 2 or key in seen:
+            continue
+        seen.add(key)
+        total = sum(most_per_year(u, risk) for u in covering)
+        if total > Decimal(str(cap)):
+            yield field_hit(ctx.plan, t, "scope", tasks="、".join(u.seq or "?" for u in covering),
+                            others="、".join(u.seq or "?" for u in covering if u is not t),
+                            total=f"{total:g}", param=f"{Decimal(str(cap)):g}", count=len(covering))
