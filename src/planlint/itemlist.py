@@ -265,13 +265,12 @@ def load_item_list(path: str) -> ItemList:
         kind_col = cols.get("kind")
         body = table.rows[head + 1:]
         # a column of 重点/一般 is the item class, whatever its header (抽查类别 often holds it)
-        for key in ("category", "kind"):
-            j = cols.get(key)
-            values = [r[j].strip() for r in body if j is not None and j < len(r) and r[j].strip()]
+        for j in range(max(map(len, table.rows[head:]), default=0)):
+            values = [r[j].strip() for r in body if j < len(r) and r[j].strip()]
             if values and sum(bool(_KIND_WORDS.match(_PUNCT.sub("", v))) for v in values) >= len(values) * 0.8:
                 kind_col = j
-                if key == "category":
-                    cols.pop("category")
+                cols = {k: c for k, c in cols.items() if c != j}
+                break
         entries = []
         category = ""
         for i, row in enumerate(body, start=head + 1):

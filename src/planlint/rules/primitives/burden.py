@@ -3,6 +3,7 @@ population, against the department's published cap (国办发〔2024〕54号; th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -29,28 +30,49 @@ def most_per_year(task: Task, risk: str) -> Decimal:
     return most
 
 
+_INDIVIDUAL = re.compile(r"个体工商户|个体户")
+_ENTERPRISE = re.compile(r"企业|公司")
+
+
+def _kinds(scope: str) -> frozenset[str]:
+    """Which kinds of entity a range can hold: an entity is either an enterprise or a 个体工商户, so a
+    task on every 个体工商户 never reaches an enterprise (食品销售者 can be either)."""
+    individual, enterprise = bool(_INDIVIDUAL.search(scope)), bool(_ENTERPRISE.search(scope))
+    if individual != enterprise:
+        return frozenset(("individual",) if individual else ("enterprise",))
+    return frozenset(("enterprise", "individual"))
+
+
 @primitive("burden", ("plan",), {"param": PARAM, "risk": FIELD}, required=("param", "risk"))
 def burden(ctx: Ctx, task: None, param: str, risk: str) -> Iterator[Hit]:
     """For each population a task names, the tasks whose object ranges cover it (the same population
-    test as cross-plan matching; a range of every registered entity covers all), and the sum of
-    their most inspections a year; one hit per distinct set of tasks above the cap."""
+    test as cross-plan matching; a range of every entity of a kind covers that kind), and the sum of
+    their most inspections a year for one entity; one hit per distinct set of tasks above the cap."""
     cap = ctx.param(param)
     if cap is None:
         return
     tasks = [t for t in ctx.plan.tasks if t.text("scope")]
     parts = {id(t): population_parts(t.text("scope")) for t in tasks}
+    generic = [u for u in tasks if parts[id(u)] == ALL_ENTITIES]
     seen: set[frozenset[int]] = set()
     for t in tasks:
         own = parts[id(t)]
         if not own or own == ALL_ENTITIES:
             continue
-        covering = [u for u in tasks if u is t or (parts[id(u)] and objects_agree(own, parts[id(u)])[0])]
+        specific = [u for u in tasks if u is t or (parts[id(u)] and parts[id(u)] != ALL_ENTITIES
+                                                     and objects_agree(own, parts[id(u)])[0])]
+        worst: tuple[Decimal, list[Task]] = (Decimal(0), [])
+        for kind in sorted(_kinds(t.text("scope"))):
+            covering = specific + [u for u in generic if kind in _kinds(u.text("scope"))]
+            total = sum((most_per_year(u, risk) for u in covering), Decimal(0))
+            if total > worst[0]:
+                worst = (total, covering)
+        total, covering = worst
         key = frozenset(id(u) for u in covering)
-        if len(covering) < 2 or key in seen:
+        if len(covering) < 2 or key in seen or total <= Decimal(str(cap)):
             continue
         seen.add(key)
-        total = sum(most_per_year(u, risk) for u in covering)
-        if total > Decimal(str(cap)):
-            yield field_hit(ctx.plan, t, "scope", tasks="、".join(u.seq or "?" for u in covering),
-                            others="、".join(u.seq or "?" for u in covering if u is not t),
-                            total=f"{total:g}", param=f"{Decimal(str(cap)):g}", count=len(covering))
+        covering.sort(key=lambda u: tasks.index(u))
+        yield field_hit(ctx.plan, t, "scope", tasks="、".join(u.seq or "?" for u in covering),
+                        others="、".join(u.seq or "?" for u in covering if u is not t),
+                        total=f"{total:g}", param=f"{Decimal(str(cap)):g}", count=len(covering))

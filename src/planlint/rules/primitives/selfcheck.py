@@ -70,18 +70,30 @@ def risk_full_ratio(ctx: Ctx, task: Task, field: str) -> Iterator[Hit]:
     yield field_hit(ctx.plan, task, field, quota_raw=task.text("quota") or task.text("ratio"))
 
 
-# Objects that are not enterprises: the enterprise credit-risk tiers (企业信用风险分类) do not classify them.
-# 机构 alone: 医疗机构, 计量检定机构; the 代理/检测/认证/培训 机构 are mostly companies.
+# Objects that are not enterprises, as the head word of a population (中小学校, 特种设备作业人员): the
+# enterprise credit-risk tiers (企业信用风险分类) do not classify them. 机构 alone: 医疗机构, 计量检定机构;
+# the 代理/检测/认证/培训 机构 are mostly companies.
 _NOT_ENTERPRISE = re.compile(
-    r"个体工商户|个体户|人员|事业单位|社会组织|学校|幼儿园|医院|(?<!代理|检测|检验|认证|中介|培训|服务)机构|协会|学会"
+    r"(个体工商户|个体户|人员|事业单位|社会组织|学校|幼儿园|医院|高中|中学|小学|"
+    r"(?<!代理|检测|检验|认证|中介|培训|服务)机构|协会|学会)$"
 )
-_ENTERPRISE = re.compile(r"企业|公司|经营者|经营单位|市场主体|经营主体|提供者|生产者|销售者|经销商|(?<!工)商户|厂|店|超市|商场")
-
-
 # 国市监信发〔2024〕72号 (个体工商户信用风险分类管理): every 个体工商户 classified by the end of 2025 and
 # the tiers used in 双随机 from then on; a 2025 plan may already apply them.
 INDIVIDUAL_TIERS_FROM = 2025
 _INDIVIDUAL = ("个体工商户", "个体户")
+
+
+def non_enterprise_head(scope: str) -> str | None:
+    """The non-enterprise kind every population of the range ends with (学校, 人员 …), else None."""
+    parts = population_parts(scope)
+    if not parts or parts == ALL_ENTITIES and not any(w in scope for w in _INDIVIDUAL):
+        return None
+    if parts == ALL_ENTITIES:  # 全县个体工商户: a kind of entity, not a trade
+        return "个体工商户" if not re.search(r"企业|合作社|市场主体", scope) else None
+    heads = [_NOT_ENTERPRISE.search(p) for p in (parts[1:] if len(parts) > 1 else parts)]
+    if all(heads):
+        return heads[0].group(1)  # type: ignore[union-attr]
+    return None
 
 
 @primitive("risk_non_enterprise", ("task",), {"field": FIELD}, required=("field",))
@@ -92,12 +104,10 @@ def risk_non_enterprise(ctx: Ctx, task: Task, field: str) -> Iterator[Hit]:
     scope = task.text("scope")
     if clause is None or clause.not_applicable or not clause.tiers or not scope:
         return
-    found = _NOT_ENTERPRISE.search(scope)
-    if found is None or _ENTERPRISE.search(scope):
+    head = non_enterprise_head(scope)
+    if head is None or (head in _INDIVIDUAL and (ctx.plan.meta.year or 0) >= INDIVIDUAL_TIERS_FROM):
         return
-    if found.group(0) in _INDIVIDUAL and (ctx.plan.meta.year or 0) >= INDIVIDUAL_TIERS_FROM:
-        return
-    yield field_hit(ctx.plan, task, field, objects=found.group(0), scope_raw=scope)
+    yield field_hit(ctx.plan, task, field, objects=head, scope_raw=scope)
 
 
 @primitive("tier_counts", ("task",), {"field": FIELD}, required=("field",))
