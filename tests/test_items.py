@@ -253,3 +253,14 @@ def test_serve_takes_an_item_list(tmp_path):
     assert rules.count("PL801") == 8 == sum(f.rule_id == "PL801" for f in expected.findings)
     assert [f["path"] for f in report["files"]] == [MODEL.name]  # the list is an input, not a plan
     assert list(work.iterdir()) == []
+
+
+def test_target_below_base_times_ratio(tmp_path):
+    """铜陵 2022 / 池州 2024 write 抽查基数和比例 in one column beside 抽查目标数."""
+    plan = tmp_path / "池州市2024年度双随机抽查工作计划.csv"
+    plan.write_text("序号,抽查任务名称,抽查事项,抽查对象,抽查基数和比例,抽查目标数\n"
+                    "1,全市企业不定向抽查,登记事项检查,全市企业,\"40065户，3%\",1200户\n"
+                    "2,全市企业定向抽查,公示信息检查,全市大型企业,\"120户，10%\",12户\n", encoding="utf-8")
+    result = run([str(plan)], RunOptions(use_config=False, select=("target-below-base-ratio",)))
+    assert [(f.task_seq, f.location.cell) for f in result.findings] == [("1", "F2")]
+    assert "1202户" in result.findings[0].message

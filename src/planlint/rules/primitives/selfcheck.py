@@ -4,10 +4,12 @@ task's name."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from ...columns import field_key
 from ...matching import ALL_ENTITIES, population_parts
 from ...plan import Task
 from ...values import Quota, RiskClause
@@ -171,3 +173,45 @@ def column_repeats_name(ctx: Ctx, task: None, field: str) -> Iterator[Hit]:
             "raw": column.header, "col": column.header, "name_col": plan.columns["name"].header,
             "same": len(same), "total": len(both), "tasks": "、".join(t.seq or "?" for t in same),
         })
+
+
+_HEADER_SPACE = re.compile(r"\s+")
+_COUNT = re.compile(r"(\d[\d,，]*)\s*(户|家|个)")
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
+_INT = re.compile(r"\d[\d,，]*")
+
+
+def _column_by_header(ctx: Ctx, *words: str) -> str | None:
+    """The field key of the first column whose header holds every word (known or unknown column)."""
+    cache = ctx.extras.setdefault("columns_by_header", {})
+    key = (id(ctx.plan), words)
+    if key not in cache:
+        columns = [*ctx.plan.columns.values(), *ctx.plan.unknown_columns]
+        found = next((c for c in columns if all(w in _HEADER_SPACE.sub("", c.header) for w in words)), None)
+        cache[key] = field_key(found) if found is not None else None
+    return cache[key]
+
+
+def _int(text: str) -> int:
+    return int(re.sub(r"[,，]", "", text))
+
+
+@primitive("target_below_base", ("task",))
+def target_below_base(ctx: Ctx, task: Task) -> Iterator[Hit]:
+    """A 抽查目标数 below the 抽查基数 × 比例 written together in one 抽查基数和比例 cell (40065户、3% →
+    at least 1202户). A target above it is more inspection, not an inconsistency. (Separate 基数 and
+    比例 columns are target-mismatch's.)"""
+    source = _column_by_header(ctx, "基数", "比例")
+    target_key = _column_by_header(ctx, "目标")
+    if source is None or target_key is None or source == target_key:
+        return
+    text = task.text(source)
+    base, ratio = _COUNT.search(text), _PERCENT.search(text)
+    target = _INT.search(task.text(target_key))
+    if base is None or ratio is None or target is None:
+        return
+    n_base, share, n_target = _int(base.group(1)), Decimal(ratio.group(1)), _int(target.group(0))
+    least = math.ceil(Decimal(n_base) * share / 100)
+    if n_target < least:
+        yield field_hit(ctx.plan, task, target_key, base_n=n_base, ratio=f"{share:g}%", target_n=n_target,
+                        expected=least)
