@@ -57,8 +57,13 @@ def test_missing_city_task_for_counties():
     missing = [f.message for f in result.findings]
     # 长治 task 10 (野生动物交易检查, 各县区局发起) has no counterpart in 泽州.
     assert any("野生动物交易检查" in m for m in missing)
-    # 长治 task 3 (计量单位使用情况) matches 泽州 task 3; task 9 (文物经营活动) matches 泽州 task 11.
-    assert not any("「计量单位使用情况的监督检查」" in m or "「文物经营活动检查」" in m for m in missing)
+    # 长治 task 9 (文物经营活动, 企业、个体工商户) matches 泽州 task 11 (全县文物经营单位): a range of every
+    # entity holds the 文物 trade.
+    assert not any("「文物经营活动检查」" in m for m in missing)
+    # 长治 task 3 (计量单位使用情况 in 宣传出版、文化教育、市场交易领域) and 泽州 task 3 share a name but not
+    # a population (泽州 wrote 在用计量器具): reported missing, with 泽州 task 3 named as the closest.
+    (m,) = [m for m in missing if "「计量单位使用情况的监督检查」" in m]
+    assert "最接近的是本计划任务3「计量单位使用情况双随机抽查」" in m
     assert {f.location.cell for f in result.findings} == {"2"}  # reported on the plan's header row
 
 
@@ -200,6 +205,21 @@ LABELLED_PAIRS = [
     (("在用计量器具双随机抽查", "计量监督检查", "全县加油站"),
      ("在用计量器具的监督检查", "在用强检计量器具监督检查", "本辖区集贸市场、加油站"),
      True),
+    (("对特种设备作业人员的行政检查", "对特种设备作业人员的行政检查", ""),  # 上高 2023 (no range column)
+     ("对特种设备使用登记的行政检查", "对特种设备使用登记的行政检查", ""),
+     False),
+    (("保安行业相关单位抽查", "4.保安从业单位及其保安服务活动情况的检查", "保安行业相关单位"),  # 武汉经开区 2022:
+     ("保安行业相关单位抽查", "5.保安培训单位及其培训活动情况的检查", "保安培训单位"),  # one name, two tasks
+     False),
+    (("学校办学情况抽查", "3.学校食堂食品安全情况的检查", "高校"),
+     ("学校办学情况抽查", "3.学校食堂食品安全情况的检查", "中小学、幼儿园"),
+     False),
+    (("2024年度营利性民办学校部门联合抽查", "招生简章、办学行为、教育教学质量、财务资产状况以及实施学历教育的营利性民办学校执行电子学籍制度情况的检查", "营利性民办学校"),  # 亳州 2024
+     ("2023年度全营利性民办学校部门联合抽查", "招生简章、办学行为、教育教学质量、财务资产状况以及实施学历教育的营利性民办学校执行电子学籍制度情况的检查", "营利性民办学校"),  # 宣城 2023
+     True),
+    (("对旅行社经营情况的双随机抽查", "证照情况、制度落实、行政许可及从业人员从业资格证等情况", "太原市旅行社"),  # 山西 2021
+     ("旅行社经营情况的检查", "旅行社经营情况的检查", "全市旅行社"),  # 原平 2024
+     True),
     (("文物经营活动检查", "文物经营活动检查", "企业、个体工商户"),
      ("对文物经营单位双随机抽查", "文物经营检查", "全县文物经营单位"),
      True),
@@ -274,3 +294,13 @@ def test_real_plans_are_not_duplicates_of_their_other_format():
     # shared/realplans has each plan as .tsv and as .xlsx in one folder
     result = run([str(REALPLANS)], RunOptions(select=("PL7",), use_config=False))
     assert [f for f in result.findings if f.slug != "coverage-below-target"] == []
+
+
+def test_one_task_with_a_new_population_is_still_one_task_in_diff():
+    """Across plans a shared name is not enough; between two versions of one plan, the same 序号 and
+    name still pair a task whose 对象范围 was changed (planlint diff reports the change)."""
+    from planlint.diff import pair_tasks
+
+    old, new = _task("对加油站的双随机抽查", scope="全县加油站"), _task("对加油站的双随机抽查", scope="全县眼镜店")
+    assert not match_tasks([old], [new], 0.62)
+    assert [(i, j) for i, j, _ in pair_tasks([old], [new])] == [(0, 0)]

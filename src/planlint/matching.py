@@ -29,7 +29,10 @@ NAME_MARGIN = 0.1  # a name-only match scores its name similarity less this
 FIELD_LABELS = {"name": "任务名称", "items": "抽查事项", "scope": "抽查对象范围"}
 SCOPE_FLOOR = 0.5  # object ranges less alike than this, with neither inside the other, differ
 SUBSET_SCOPE = 0.8  # the scope similarity credited when the ranges name the same population
-MISMATCH_CAP = 0.3  # the most two tasks on different populations can score
+# The most two tasks on different populations can score: below any match threshold, but enough for
+# superior-task-missing to name the closest task ("若是同一任务请统一写法").
+MISMATCH_CAP = 0.45
+SAME_NAME_CAP = 0.55  # … and with the same name: still below any cross-plan threshold
 ALL_ENTITIES = ("*",)  # population_parts of a range that names only kinds of target (全县企业、个体工商户)
 
 
@@ -110,15 +113,17 @@ def population_parts(scope: str) -> tuple[str, ...]:
 
 
 def _substituted(a: str, b: str) -> tuple[str, str] | None:
-    """Where two names of populations put different things before the same head word (农药|种子 in
-    农药生产经营主体 / 种子生产经营主体, 工业产|食 before 品生产企业). An added qualifier (入网餐饮服务提供者)
-    narrows a population instead of naming another, so it is not a substitution."""
+    """Where two names of populations share words but put different ones in the same slot: 农药|种子
+    before 生产经营主体, 作业人员|使用登记 after 特种设备. An added qualifier (入网餐饮服务提供者) narrows a
+    population instead of naming another, so it is not a substitution."""
     from difflib import SequenceMatcher
 
     ops = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    for (op, i1, i2, j1, j2), nxt in zip(ops, ops[1:]):
+    if not any(op == "equal" and i2 - i1 >= 2 for op, i1, i2, _, _ in ops):
+        return None  # nothing shared: not two versions of one name
+    for op, i1, i2, j1, j2 in ops:
         x, y = a[i1:i2], b[j1:j2]
-        if op == "replace" and len(x) + len(y) >= 3 and nxt[0] == "equal" and nxt[2] - nxt[1] >= 2:
+        if op == "replace" and len(x) + len(y) >= 3:
             return x, y
     return None
 
@@ -159,7 +164,8 @@ def similarity(a: Task, b: Task) -> tuple[float, str]:
 
     The same task means the same population: when the object ranges (or, without them, the names)
     name different populations, the tasks do not match however alike the rest reads (对工业产品生产企业
-    / 食品生产 share 生产; 餐饮服务提供者 / 入网餐饮服务提供者 share a name but not their ranges). Names whose
+    / 食品生产 share 生产; 餐饮服务提供者 / 入网餐饮服务提供者 share a name but not their ranges), not even
+    with the same name. Names whose
     distinctive words (three or more characters) nearly coincide are strong evidence once the
     populations agree: a county often writes a terse 抽查事项 (`计量监督检查`) where the city lists the items."""
     agree, why = objects_agree(population_parts(a.text("scope")), population_parts(b.text("scope")))
@@ -184,10 +190,11 @@ def similarity(a: Task, b: Task) -> tuple[float, str]:
         return 0.0, "两项任务没有可比较的文字"
     score = total / weight
     name_a, name_b = distinctive(a.text("name")), distinctive(b.text("name"))
-    if agree is False:
-        if not (name_a == name_b and len(name_a) >= 4):
-            return min(score, MISMATCH_CAP), "，".join([why, *parts])
-        why = "任务名称相同，但" + why  # the writer's own word that it is the same task
+    if agree is False:  # not even one name: 武汉 names a group of tasks on different objects alike
+        same_name = name_a == name_b and len(name_a) >= 3
+        if same_name:  # still the closest candidate, e.g. for one task's two versions with the same 序号
+            why = "任务名称相同，但" + why
+        return min(score, SAME_NAME_CAP if same_name else MISMATCH_CAP), "，".join([why, *parts])
     if min(len(name_a), len(name_b)) >= 3 and sims.get("name", 0) - NAME_MARGIN > score:
         score = sims["name"] - NAME_MARGIN
         parts.insert(0, "任务名称的关键词基本相同")
