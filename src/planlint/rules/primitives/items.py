@@ -17,6 +17,7 @@ from ...plan import Task
 from ...values import Quota, Ratio
 from ..registry import PARAM, Ctx, Hit, primitive
 from .common import field_hit
+from .selfcheck import column_by_header
 
 _MAX_SHOWN = 3
 
@@ -62,6 +63,7 @@ def _ratio(task: Task) -> Ratio | None:
 
 
 _CLASS_IN_CELL = re.compile(r"(重点|一般)(?:检查)?事项")
+_TICK = re.compile(r"[√✓✔☑]|^是$")
 
 
 def item_class(ctx: Ctx, task: Task) -> tuple[str | None, str]:
@@ -71,6 +73,10 @@ def item_class(ctx: Ctx, task: Task) -> tuple[str | None, str]:
         m = _CLASS_IN_CELL.search(task.text(key))
         if m:
             return m.group(1), f"本计划写明为{m.group(0)}"
+    for kind in (KEY, GENERAL):  # 旺苍 2022: 检查事项 over two columns 一般事项 / 重点事项 ticked with √
+        column = column_by_header(ctx, kind + "事项")
+        if column is not None and _TICK.search(task.text(column)):
+            return kind, f"本计划在「{kind}事项」栏打了勾"
     items = item_list(ctx)
     if items is None or not task.text("items"):
         return None, ""

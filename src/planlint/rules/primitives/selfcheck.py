@@ -181,7 +181,7 @@ _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*[%％]")
 _INT = re.compile(r"\d[\d,，]*")
 
 
-def _column_by_header(ctx: Ctx, *words: str) -> str | None:
+def column_by_header(ctx: Ctx, *words: str) -> str | None:
     """The field key of the first column whose header holds every word (known or unknown column)."""
     cache = ctx.extras.setdefault("columns_by_header", {})
     key = (id(ctx.plan), words)
@@ -201,8 +201,8 @@ def target_below_base(ctx: Ctx, task: Task) -> Iterator[Hit]:
     """A 抽查目标数 below the 抽查基数 × 比例 written together in one 抽查基数和比例 cell (40065户、3% →
     at least 1202户). A target above it is more inspection, not an inconsistency. (Separate 基数 and
     比例 columns are target-mismatch's.)"""
-    source = _column_by_header(ctx, "基数", "比例")
-    target_key = _column_by_header(ctx, "目标")
+    source = column_by_header(ctx, "基数", "比例")
+    target_key = column_by_header(ctx, "目标")
     if source is None or target_key is None or source == target_key:
         return
     text = task.text(source)
