@@ -33,7 +33,7 @@ SUBSET_SCOPE = 0.8  # the scope similarity credited when the ranges name the sam
 # superior-task-missing to name the closest task ("若是同一任务请统一写法").
 MISMATCH_CAP = 0.45
 SAME_NAME_CAP = 0.55  # … and with the same name: still below any cross-plan threshold
-ALL_ENTITIES = ("*",)  # population_parts of a range that names only kinds of target (全县企业、个体工商户)
+ALL_ENTITIES = "*"  # population_parts of a range that names only kinds of target: ("*企业",), ("*",) for several
 
 
 @lru_cache(maxsize=65536)
@@ -81,7 +81,9 @@ _SCOPE_GENERIC = re.compile(
     # a registration state is not a condition: 2024年度已年报的企业, 存续企业 are every enterprise
     r"已?(?:报送|公示)?(?:年度报告|年报)|存续|在营|在业|登记在册|[的等其]"
 )
-# Kinds of target that, alone, mean every registered entity: 企业、个体工商户 is everyone.
+# The three kinds of registered entity; an entity is one of them.
+_KIND_WORDS = {"企业": ("企业", "公司"), "个体工商户": ("个体工商户", "个体户"), "农民专业合作社": ("合作社",)}
+# Kinds of target that, alone, mean every registered entity (of that kind): 企业、个体工商户 is everyone.
 _SCOPE_KINDS = re.compile(r"企业|个体工商户|个体户|农民专业合作社|合作社|市场主体|经营主体|经营者|经营单位|单位|主体")
 # A leading place name (太原市农药生产经营主体); 市场 is not a place.
 _LEADING_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,3}?(?:省|市(?!场)|县|区)")
@@ -95,8 +97,8 @@ _LIST_SEP = re.compile(r"[、，,；;/]|及其(?!他)|以及|[及和与或]")
 def population_parts(scope: str) -> tuple[str, ...]:
     """An 抽查对象范围 reduced to the populations it lists (`本辖区集贸市场、加油站` → 集贸市场, 加油站):
     years, place words, remarks in brackets and punctuation removed, the kind of target (企业, 单位,
-    个体工商户) kept, since it is part of the population. A range naming only kinds of target (全县企业、
-    个体工商户) is every registered entity: ALL_ENTITIES."""
+    个体工商户) kept, since it is part of the population. A range naming only kinds of target is every
+    registered entity of its kind: ("*企业",) for 全县企业, ("*",) for 企业、个体工商户 or 市场主体."""
     text = _PAREN.sub("", _YEAR_MONTH.sub("", scope))
     parts = []
     for piece in _LIST_SEP.split(text):
@@ -107,7 +109,8 @@ def population_parts(scope: str) -> tuple[str, ...]:
     if not parts:
         return ()
     if not any(_SCOPE_KINDS.sub("", p) for p in parts):
-        return ALL_ENTITIES
+        kinds = {k for k, words in _KIND_WORDS.items() if any(w in text for w in words)}
+        return (ALL_ENTITIES + (kinds.pop() if len(kinds) == 1 else ""),)
     whole = "".join(parts)
     return tuple(dict.fromkeys([whole, *parts]))
 
@@ -142,8 +145,8 @@ def objects_agree(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[bool | None, 
         return None, ""
     if a == b:
         return True, "对象相同"
-    if ALL_ENTITIES in (a, b):
-        return True, "一方的对象范围是全部市场主体"
+    if everyone(a) or everyone(b):
+        return _kind_agrees(a, b)
     for x in a:
         for y in b:
             if _pair_agrees(x, y):
@@ -152,6 +155,28 @@ def objects_agree(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[bool | None, 
     if sub is not None:
         return False, f"对象不同（「{_short(sub[0], 8)}」≠「{_short(sub[1], 8)}」）"
     return False, f"对象范围不同（「{_short(a[0], 8)}」≠「{_short(b[0], 8)}」）"
+
+
+def everyone(parts: tuple[str, ...]) -> bool:
+    """A population of every registered entity (of one kind, or of all)."""
+    return bool(parts) and parts[0].startswith(ALL_ENTITIES)
+
+
+def kind_of(parts: tuple[str, ...]) -> str:
+    """企业, 个体工商户 or 农民专业合作社 for a population of one kind, else ''."""
+    if everyone(parts):
+        return parts[0][len(ALL_ENTITIES):]
+    kinds = {k for k, words in _KIND_WORDS.items() if any(w in parts[0] for w in words)} if parts else set()
+    return kinds.pop() if len(kinds) == 1 else ""
+
+
+def _kind_agrees(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[bool, str]:
+    """Every entity of a kind holds any population of that kind, none of another kind (an enterprise
+    is never a 个体工商户)."""
+    ka, kb = kind_of(a), kind_of(b)
+    if ka and kb and ka != kb:
+        return False, f"对象不同（{ka}≠{kb}）"
+    return True, "一方的对象范围是全部" + (ka if everyone(a) and ka else kb if everyone(b) and kb else "市场主体")
 
 
 def _is_subsequence(short: str, long_: str) -> bool:
@@ -169,9 +194,10 @@ def similarity(a: Task, b: Task) -> tuple[float, str]:
     distinctive words (three or more characters) nearly coincide are strong evidence once the
     populations agree: a county often writes a terse 抽查事项 (`计量监督检查`) where the city lists the items."""
     agree, why = objects_agree(population_parts(a.text("scope")), population_parts(b.text("scope")))
-    if agree is None:
-        names = distinctive(a.text("name")), distinctive(b.text("name"))
-        agree, why = objects_agree(*(((n,) if n else ()) for n in names))
+    for key in ("name", "items"):  # without both ranges, what the names (else the items) are about
+        if agree is None:
+            texts = distinctive(a.text(key)), distinctive(b.text(key))
+            agree, why = objects_agree(*(((t,) if t else ()) for t in texts))
     total = weight = 0.0
     sims: dict[str, float] = {}
     parts = []

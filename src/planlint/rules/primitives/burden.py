@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from ...matching import ALL_ENTITIES, objects_agree, population_parts
+from ...matching import everyone, objects_agree, population_parts
 from ...plan import Task
 from ...values import Quota, RiskClause
 from ..registry import FIELD, PARAM, Ctx, Hit, primitive
@@ -53,13 +53,13 @@ def burden(ctx: Ctx, task: None, param: str, risk: str) -> Iterator[Hit]:
         return
     tasks = [t for t in ctx.plan.tasks if t.text("scope")]
     parts = {id(t): population_parts(t.text("scope")) for t in tasks}
-    generic = [u for u in tasks if parts[id(u)] == ALL_ENTITIES]
+    generic = [u for u in tasks if everyone(parts[id(u)])]
     seen: set[frozenset[int]] = set()
     for t in tasks:
         own = parts[id(t)]
-        if not own or own == ALL_ENTITIES:
+        if not own or everyone(own):
             continue
-        specific = [u for u in tasks if u is t or (parts[id(u)] and parts[id(u)] != ALL_ENTITIES
+        specific = [u for u in tasks if u is t or (parts[id(u)] and not everyone(parts[id(u)])
                                                      and objects_agree(own, parts[id(u)])[0])]
         worst: tuple[Decimal, list[Task]] = (Decimal(0), [])
         for kind in sorted(_kinds(t.text("scope"))):

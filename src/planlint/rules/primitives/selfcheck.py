@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ...columns import field_key
-from ...matching import ALL_ENTITIES, population_parts
+from ...matching import everyone, kind_of, population_parts
 from ...plan import Task
 from ...values import Quota, RiskClause
 from ..registry import FIELD, Ctx, Hit, primitive
@@ -40,7 +40,7 @@ def type_scope(ctx: Ctx, task: Task, type: str) -> Iterator[Hit]:
     parts = population_parts(task.text("scope"))
     if not parts:
         return
-    generic = parts == ALL_ENTITIES
+    generic = everyone(parts)
     if (type == "directed" and generic) or (type == "undirected" and not generic):
         yield field_hit(ctx.plan, task, "scope", type_raw=task.text("type"))
 
@@ -88,10 +88,10 @@ _INDIVIDUAL = ("个体工商户", "个体户")
 def non_enterprise_head(scope: str) -> str | None:
     """The non-enterprise kind every population of the range ends with (学校, 人员 …), else None."""
     parts = population_parts(scope)
-    if not parts or parts == ALL_ENTITIES and not any(w in scope for w in _INDIVIDUAL):
+    if not parts:
         return None
-    if parts == ALL_ENTITIES:  # 全县个体工商户: a kind of entity, not a trade
-        return "个体工商户" if not re.search(r"企业|合作社|市场主体", scope) else None
+    if everyone(parts):  # 全县个体工商户: a kind of entity, not a trade
+        return "个体工商户" if kind_of(parts) == "个体工商户" else None
     heads = [_NOT_ENTERPRISE.search(p) for p in (parts[1:] if len(parts) > 1 else parts)]
     if all(heads):
         return heads[0].group(1)  # type: ignore[union-attr]
