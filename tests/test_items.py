@@ -212,17 +212,29 @@ def test_new_rules_on_the_seeds():
     assert _by_plan(result) == EXPECTED_ON_SEEDS
 
 
+# Judged one by one: each is a real defect or a fair question. The last three need the header families
+# of shared/realplans to be read (上高's 年度计划名称 as the task name, 池州's 抽查基数和比例, 旺苍's
+# traditional script), so they are allowed rather than required here.
+REAL_REQUIRED = {("肇庆", "undirected-with-condition"): {"6", "8"}}  # 自我声明公开的标准, 拍卖企业: 不定向?
+REAL_ALLOWED = {
+    ("上高", "items-repeat-name"): {""},  # the 检查内容 column copies the task names, 7 of 7
+    ("池州", "target-below-base-ratio"): {"1"},  # 1200户 < 40065户 × 3%
+    ("旺苍", "directed-without-condition"): {"1", "4", "5"},  # 定向 on 各类市场主体 / 企业、个体工商户…
+}
+
+
 @pytest.mark.skipif(not REALPLANS.is_dir(), reason="needs ../shared/realplans beside the repository")
 def test_new_rules_on_real_plans():
     result = run([str(REALPLANS)], RunOptions(use_config=False, select=NEW_RULES))
     assert all(f.severity in ("warning", "info") for f in result.findings)
-    found = _by_plan(result)
-    # 肇庆 2025: 不定向 tasks on 自我声明公开的标准 and on 拍卖企业 (in both of its formats)
-    assert found.pop(("020_肇庆市_2025", "undirected-with-condition")) == {"6", "8"}
-    assert found.pop(("肇庆市市场监督管理局2025年度双随机抽查工作计划", "undirected-with-condition")) == {"6", "8"}
-    # 上高 2023: its 检查内容 column copies the task names on every row (reported once its 年度计划名称
-    # column is read as the task name); nothing else
-    assert set(found) <= {(stem, "items-repeat-name") for stem in ("004_上高县_2023", "上高县市场监督管理局2023年度双随机抽查工作计划")}, found
+    found: dict[tuple[str, str], set[str]] = {}
+    for (stem, slug), seqs in _by_plan(result).items():
+        place = next(p for p in ("肇庆", "上高", "池州", "旺苍", "") if p in stem)
+        found.setdefault((place, slug), set()).update(seqs)
+    for key, seqs in REAL_REQUIRED.items():
+        assert found.pop(key, set()) == seqs, key
+    for key, seqs in found.items():
+        assert seqs <= REAL_ALLOWED.get(key, set()), (key, seqs)
 
 
 # ---------------------------------------------------------------- the web page
