@@ -304,3 +304,16 @@ def test_item_list_in_the_browser(server):  # noqa: F811  (the `planlint serve` 
             expect(page.frame_locator("#report").get_by_text("PL801").first).to_be_visible()
         finally:
             browser.close()
+
+
+def test_a_list_with_its_实施主体_is_still_a_list_and_a_plan_with_a_basis_column_still_a_plan(tmp_path):
+    folder = tmp_path / "计划"
+    folder.mkdir()
+    _list_file(folder, [["1", "登记事项", "名称规范使用情况的检查", "企业", "书面检查", "一般", "《企业名称登记管理规定》", "县级市场监管部门"]],
+               header=("序号", "抽查类别", "抽查事项", "抽查对象", "检查方式", "事项类别", "依据", "实施主体"))
+    plan = folder / "某县2025年度双随机抽查工作计划.csv"
+    plan.write_text("序号,抽查任务名称,抽查事项,抽查对象范围,检查依据\n1,对广告经营者的双随机抽查,广告行为检查,全县广告经营者,《广告法》\n",
+                    encoding="utf-8")
+    result = run([str(folder)], RunOptions(use_config=False, select=("PL1",)))
+    assert [Path(r.path).name for r in result.reports] == [plan.name]
+    assert any("清单.xlsx：是抽查事项清单" in n for n in result.notes)

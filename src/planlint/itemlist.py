@@ -235,16 +235,16 @@ def _header_row(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
     return None
 
 
-# Columns every plan has one of, and no item list has.
-_PLAN_ONLY = ("quota", "ratio", "count", "frequency", "window", "initiator", "inspector", "mode", "risk", "base", "target")
+# Columns a plan has and an item list has not (a list may name its 实施主体, never a task or a ratio).
+_PLAN_ONLY = ("name", "quota", "ratio", "count", "frequency", "window", "mode", "risk", "base", "target")
 
 
 def looks_like_item_list(plan: Plan) -> bool:
-    """A table read as a plan that is an 抽查事项清单: an 抽查事项 column and a 事项类别 or 依据
-    column, and none of the ratio, time, initiator, inspector, mode or risk columns of a plan."""
+    """A table read as a plan that is an 抽查事项清单: an 抽查事项 column and a 事项类别, 检查方式 or
+    依据 column, and none of the task-name, ratio, time, mode or risk columns of a plan."""
     if "items" not in plan.columns or any(k in plan.columns for k in _PLAN_ONLY):
         return False
-    list_only = set(_HEADERS["kind"]) | set(_HEADERS["basis"])
+    list_only = set(_HEADERS["kind"]) | set(_HEADERS["basis"]) | set(_HEADERS["method"])
     return any(_norm_header(c.header) in list_only for c in plan.unknown_columns)
 
 
