@@ -132,7 +132,7 @@ def _substituted(a: str, b: str) -> tuple[str, str] | None:
 
 
 def _pair_agrees(a: str, b: str) -> bool:
-    if a == b or _is_subsequence(a, b) or _is_subsequence(b, a):
+    if a == b or _within(a, b) or _within(b, a):
         return True
     return _substituted(a, b) is None and text_similarity(a, b) >= SCOPE_FLOOR
 
@@ -179,9 +179,14 @@ def _kind_agrees(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[bool, str]:
     return True, "一方的对象范围是全部" + (ka if everyone(a) and ka else kb if everyone(b) and kb else "市场主体")
 
 
-def _is_subsequence(short: str, long_: str) -> bool:
+def _within(short: str, long_: str) -> bool:
+    """`short` names a population inside `long_`'s: contained as written, or — four characters or
+    more — with qualifiers inserted (营利性民办学校 in 营利性民办职业高中学校). Two characters scattered in a
+    long text (药…店) are not a population."""
+    if short in long_:
+        return True
     it = iter(long_)
-    return all(c in it for c in short)
+    return len(short) >= 4 and all(c in it for c in short)
 
 
 def similarity(a: Task, b: Task) -> tuple[float, str]:
@@ -190,9 +195,9 @@ def similarity(a: Task, b: Task) -> tuple[float, str]:
     The same task means the same population: when the object ranges (or, without them, the names)
     name different populations, the tasks do not match however alike the rest reads (对工业产品生产企业
     / 食品生产 share 生产; 餐饮服务提供者 / 入网餐饮服务提供者 share a name but not their ranges), not even
-    with the same name. Names whose
-    distinctive words (three or more characters) nearly coincide are strong evidence once the
-    populations agree: a county often writes a terse 抽查事项 (`计量监督检查`) where the city lists the items."""
+    under one name. Names whose distinctive words (three or more characters) nearly coincide are
+    strong evidence once the populations agree: a county often writes a terse 抽查事项 (`计量监督检查`)
+    where the city lists the items."""
     agree, why = objects_agree(population_parts(a.text("scope")), population_parts(b.text("scope")))
     for key in ("name", "items"):  # without both ranges, what the names (else the items) are about
         if agree is None:
