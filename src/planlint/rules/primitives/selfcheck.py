@@ -12,7 +12,7 @@ from decimal import Decimal
 from ...columns import field_key
 from ...matching import everyone, kind_of, population_parts
 from ...plan import Task
-from ...values import Quota, RiskClause
+from ...values import Count, Quota, Ratio, RiskClause
 from ..registry import FIELD, Ctx, Hit, primitive
 from .common import field_hit
 
@@ -48,7 +48,7 @@ def type_scope(ctx: Ctx, task: Task, type: str) -> Iterator[Hit]:
 def _ratio_is_full(task: Task) -> bool:
     for key in ("quota", "ratio"):
         value = task.value(key)
-        ratio = value.ratio if isinstance(value, Quota) else None
+        ratio = value.ratio if isinstance(value, Quota) else value if isinstance(value, Ratio) else None
         if ratio is not None:
             return ratio.low >= Decimal(100)
     return False
@@ -122,10 +122,11 @@ def tier_counts(ctx: Ctx, task: Task, field: str) -> Iterator[Hit]:
     total = None
     for key in ("quota", "count"):
         value = task.value(key)
-        if isinstance(value, Quota) and value.count is not None and value.count.high is None:
-            total = value.count
+        count = value.count if isinstance(value, Quota) else value if isinstance(value, Count) else None
+        if count is not None and count.high is None:
+            total = count
             break
-    if len(counts) < 2 or total is None or total.bound not in ("exact",):
+    if len(counts) < 2 or total is None or total.bound != "exact":
         return
     stated = sum(s.count.low for s in counts)  # type: ignore[union-attr]
     if stated != total.low:
