@@ -317,3 +317,13 @@ def test_a_list_with_its_实施主体_is_still_a_list_and_a_plan_with_a_basis_co
     result = run([str(folder)], RunOptions(use_config=False, select=("PL1",)))
     assert [Path(r.path).name for r in result.reports] == [plan.name]
     assert any("清单.xlsx：是抽查事项清单" in n for n in result.notes)
+
+
+@pytest.mark.skipif(not REALPLANS.is_dir(), reason="needs ../shared/realplans beside the repository")
+def test_items_of_continuation_rows_are_checked_on_their_own_cell():
+    """亳州 2024: task 1's 联查部门 sub-rows each list their own items (市场监管部门: 餐饮服务食品安全监督检查;
+    登记事项检查;公示信息检查)."""
+    (plan,) = REALPLANS.glob("亳州*.xlsx")
+    result = run([str(plan)], RunOptions(use_config=False, item_list=str(SAMPLE_LIST), select=("item-not-in-list",)))
+    by_cell = {f.location.cell: f.message for f in result.findings}
+    assert "F4" in by_cell and "「餐饮服务食品安全监督检查」" in by_cell["F4"] and "登记事项" not in by_cell["F4"]

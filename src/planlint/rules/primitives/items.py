@@ -16,7 +16,7 @@ from ...itemlist import GENERAL, KEY, ItemList
 from ...plan import Task
 from ...values import Quota, Ratio
 from ..registry import PARAM, Ctx, Hit, primitive
-from .common import field_hit
+from .common import column_name, field_hit
 from .selfcheck import column_by_header
 
 _MAX_SHOWN = 3
@@ -34,22 +34,27 @@ def _quote(texts: list[str]) -> str:
 
 @primitive("item_in_list", ("plan-set",))
 def item_in_list(ctx: Ctx, task: None) -> Iterator[Hit]:
-    """Each task's 抽查事项 names items (or categories) of the loaded list; one hit per task with the
-    items that match none and the closest entries."""
+    """Each 抽查事项 cell names items (or categories) of the loaded list — a task's own and those of
+    its continuation rows (亳州's 联查部门 sub-rows); one hit per cell with the items that match none
+    and the closest entries."""
     items = item_list(ctx)
     if items is None or "items" not in ctx.plan.columns:
         return
+    column = column_name(ctx.plan, "items")
     for t in ctx.plan.tasks:
-        text = t.text("items")
-        if not text:
-            continue
-        missing = [m for m in items.match_cell(text) if not m.entries]
-        if not missing:
-            continue
-        closest = list(dict.fromkeys(e.label() for m in missing for e in m.closest))
-        suggestion = ("可改为清单中的" + _quote(closest)) if closest else "清单中没有相近的事项"
-        yield field_hit(ctx.plan, t, "items", unmatched=_quote([m.text for m in missing]), count=len(missing),
-                        closest=suggestion, item_list=items.source)
+        for fields in (t.fields, *t.continuation):
+            cell = fields.get("items")
+            if cell is None or not cell.text:
+                continue
+            missing = [m for m in items.match_cell(cell.text) if not m.entries]
+            if not missing:
+                continue
+            closest = list(dict.fromkeys(e.label() for m in missing for e in m.closest))
+            suggestion = ("可改为清单中的" + _quote(closest)) if closest else "清单中没有相近的事项"
+            yield Hit(cell.location, field="items", task=t, vars={
+                "raw": cell.text, "col": column, "unmatched": _quote([m.text for m in missing]),
+                "count": len(missing), "closest": suggestion, "item_list": items.source,
+            })
 
 
 def _ratio(task: Task) -> Ratio | None:
