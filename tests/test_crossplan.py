@@ -254,6 +254,9 @@ def test_model_plan_against_city_plan():
     from planlint.report.text import render
 
     assert "重复发起上级任务 0，缺少上级任务 0，可能与上级自行检查的任务重复 1" in render(result, ReportOptions())
+    from planlint.report import html
+
+    assert "缺少上级任务 0，可能与上级自行检查的任务重复 1" in html.render(result, ReportOptions())
 
 
 def test_ratio_and_window_bind_only_tasks_the_county_carries(tmp_path):
