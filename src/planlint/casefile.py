@@ -132,8 +132,9 @@ def run_case_file(path: str, source: Any, rules: dict[str, Rule], params: dict[s
         rule = rules.get(slug)
         if rule is None:
             raise ConfigError(f"第{n}个用例引用了未启用或不存在的规则 {slug!r}", path)
-        case_params = {**params, **(case.get("params") or {})}  # e.g. a local cap that is null by default
-        item_list = None
+        # a case may state the profile numbers it is about (`params: {deadline: {internal: 12月20日}}`)
+        case_params = {**params, **(case.get("params") or {})}
+        item_list = None  # and the 抽查事项清单 it runs with (`item_list: [{item: …, category: …, kind: 一般}]`)
         if case.get("item_list"):
             from .itemlist import ItemList
 
