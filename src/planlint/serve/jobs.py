@@ -107,17 +107,20 @@ class Batch:
         self.root = Path(self._tmp.name)
         self.plans: list[Upload] = []
         self.superior: Upload | None = None
+        self.item_list: Upload | None = None  # a 抽查事项清单 for the items pack
         self._names: set[str] = set()
 
-    def add(self, raw_name: str | None, *, superior: bool = False) -> Path:
+    def add(self, raw_name: str | None, *, superior: bool = False, item_list: bool = False) -> Path:
         """Reserve a path for an uploaded file and return it; the caller writes the bytes."""
-        n = len(self.plans) + (self.superior is not None)
+        n = len(self.plans) + (self.superior is not None) + (self.item_list is not None)
         name = safe_filename(raw_name, f"文件{n + 1}")
-        folder = self.root / ("superior" if superior else "in") / str(n)
+        folder = self.root / ("superior" if superior else "item_list" if item_list else "in") / str(n)
         folder.mkdir(parents=True)
         upload = Upload(self._unique(name), folder / name)
         if superior:
             self.superior = upload
+        elif item_list:
+            self.item_list = upload
         else:
             self.plans.append(upload)
         return upload.path
@@ -132,7 +135,7 @@ class Batch:
 
     def view(self) -> BatchView:
         """What the checking needs, without the folder's owner (safe to send to a child process)."""
-        return BatchView(list(self.plans), self.superior, self.root)
+        return BatchView(list(self.plans), self.superior, self.root, self.item_list)
 
     def display(self, path: str | None) -> str | None:
         return self.view().display(path)
@@ -140,7 +143,7 @@ class Batch:
     def size(self) -> int:
         """Bytes of the uploaded files."""
         total = 0
-        for upload in [*self.plans, *([self.superior] if self.superior else [])]:
+        for upload in [*self.plans, *(u for u in (self.superior, self.item_list) if u is not None)]:
             try:
                 total += upload.path.stat().st_size
             except OSError:
@@ -156,10 +159,11 @@ class BatchView:
     plans: list[Upload]
     superior: Upload | None
     root: Path
+    item_list: Upload | None = None
 
     def display(self, path: str | None) -> str | None:
         """The user's name for a path inside the batch (None if it is not one of the uploads)."""
-        uploads = [*self.plans, *([self.superior] if self.superior else [])]
+        uploads = [*self.plans, *(u for u in (self.superior, self.item_list) if u is not None)]
         return next((u.name for u in uploads if path is not None and str(u.path) == str(path)), None)
 
 
@@ -409,6 +413,7 @@ def _check(view: BatchView, profile: str | None, progress) -> Outcome:
         profile=profile,
         use_config=False,  # a planlint.yaml above the temporary folder is not the user's
         superior=(str(view.superior.path),) if view.superior else (),
+        item_list=str(view.item_list.path) if view.item_list else None,
         progress=progress,
     )
     result = engine.run([str(u.path) for u in view.plans], options)
