@@ -1,0 +1,101 @@
+"""Classes of problems found by running planlint on real plans it had never seen (a survey of
+other provinces' plans): each class has an inline case in made-up wording and, where the survey
+showed it, a case on the survey's transcription in tests/fixtures/unseen/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from planlint.engine import RunOptions, run
+from planlint.pipeline import load_plans
+
+UNSEEN = Path(__file__).parent / "fixtures" / "unseen"
+QINGCHUAN = UNSEEN / "青川县市场监督管理局2025年度双随机一公开监管计划.xlsx"
+JINJIANG = UNSEEN / "晋江市市场监督管理局2024年度双随机抽查工作计划.xlsx"
+
+
+def xlsx(tmp_path: Path, title: str, rows: list[list[str]], merges: tuple[str, ...] = ()) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append([title])
+    for row in rows:
+        ws.append(row)
+    for rng in merges:
+        ws.merge_cells(rng)
+    path = tmp_path / f"{title}.xlsx"
+    wb.save(path)
+    return path
+
+
+def plan(path: Path):
+    plans = list(load_plans(str(path)))
+    assert len(plans) == 1
+    return plans[0]
+
+
+def findings(path: Path, **meta):
+    return run([str(path)], RunOptions(use_config=False, meta=meta)).findings
+
+
+def headers(p) -> dict[str, str]:
+    return {key: "".join(c.header.split()) for key, c in p.columns.items()}
+
+
+# -- 1. columns: a field taken by another column, start/end windows, header families --------------
+
+def test_second_key_of_a_header_whose_first_is_taken_beats_a_remark_column(tmp_path):
+    path = xlsx(tmp_path, "某县市场监督管理局2025年度双随机抽查工作计划", [
+        ["序号", "任务名称", "抽查事项", "抽查对象", "抽查比例", "信用风险分类 抽查比例", "检查时间", "备注"],
+        ["1", "食品销售抽查", "食品销售检查", "食品经营者", "5%", "B类3%，C类6%，D类10%", "5月至10月",
+         "A类企业不纳入抽查"],
+        ["2", "广告抽查", "广告检查", "广告经营者", "3%", "B类2%，C类5%，D类8%", "6月至9月", "低风险企业不抽查"],
+    ])
+    p = plan(path)
+    assert headers(p)["risk"] == "信用风险分类抽查比例"
+    assert headers(p)["ratio"] == "抽查比例"
+    assert "risk" not in {c.key for c in p.unknown_columns}
+    assert p.tasks[0].text("risk").startswith("B类3%")
+
+
+def test_qingchuan_risk_column_is_the_risk_ratio_column_not_the_remarks():
+    p = plan(QINGCHUAN)
+    assert headers(p)["risk"] == "信用风险分类抽查比例"
+    slugs = {(f.slug, f.location.cell) for f in findings(QINGCHUAN)}
+    assert not {s for s in slugs if s[0] == "risk-clause-missing"}
+    assert not {s for s in slugs if s[0].startswith("risk-") and s[1].startswith("O")}  # not 备注
+
+
+def test_count_partner_and_split_window_headers(tmp_path):
+    path = xlsx(tmp_path, "某县2025年度部门联合双随机抽查工作计划", [
+        ["序号", "任务名称", "抽查事项", "抽查对象", "抽取对象数（户）", "发起部门", "协查单位", "抽取日期", "抽取日期至"],
+        ["1", "成品油抽查", "成品油质量检查", "加油站", "12", "县市场监管局", "县商务局", "2025年4月1日", "2025年6月30日"],
+        ["2", "农药抽查", "农药经营检查", "农资店", "8", "县农业农村局", "县市场监管局", "2025年5月1日", "2025年9月30日"],
+    ])
+    p = plan(path)
+    h = headers(p)
+    assert h["count"] == "抽取对象数(户)" or h["count"] == "抽取对象数（户）"
+    assert h["partner"] == "协查单位"
+    assert h["window"] == "抽取日期"
+    window = p.tasks[0].value("window")
+    assert (window.start.month, window.end.month, window.end.day) == (4, 6, 30)
+    assert p.tasks[0].get("window").location.col == 8  # the start cell
+
+
+def test_two_row_header_splitting_the_window_into_start_and_end(tmp_path):
+    path = xlsx(tmp_path, "某市场监督管理局2025年度双随机抽查工作计划", [
+        ["序号", "任务名称", "抽查事项", "抽查对象", "抽查比例", "", "抽查时间", "", "承办股室"],
+        ["", "", "", "", "企业", "个体工商户", "开始时间", "结束时间", ""],
+        ["1", "登记事项抽查", "登记事项检查", "企业", "3%", "1%", "2025年3月1日", "2025年10月31日", "信用股"],
+    ], merges=("A2:A3", "B2:B3", "C2:C3", "D2:D3", "E2:F2", "G2:H2", "I2:I3"))
+    p = plan(path)
+    assert not [d for d in p.dropped if d.reason == "header-repeat"]
+    window = p.tasks[0].value("window")
+    assert (window.start.month, window.end.month) == (3, 10)
+
+
+def test_jinjiang_window_is_the_start_to_end_range():
+    p = plan(JINJIANG)
+    assert [t.text("window") for t in p.tasks][0] == "2024年4月1日至2024年11月30日"
+    assert not [d for d in p.dropped if d.reason == "header-repeat"]
