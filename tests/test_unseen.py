@@ -99,3 +99,33 @@ def test_jinjiang_window_is_the_start_to_end_range():
     p = plan(JINJIANG)
     assert [t.text("window") for t in p.tasks][0] == "2024年4月1日至2024年11月30日"
     assert not [d for d in p.dropped if d.reason == "header-repeat"]
+
+
+# -- 2. a window in another year than the plan's -------------------------------------------------
+
+def _window_plan(tmp_path, title, window, name="plan"):
+    return xlsx(tmp_path, title, [
+        ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间"],
+        ["1", "农资经营抽查", "农资经营检查", "农资经营户", "5%", window],
+        ["2", "种子经营抽查", "种子经营检查", "种子经营户", "5%", "4月至10月"],
+    ])
+
+
+def test_window_in_last_year_is_an_error_when_the_title_states_the_year(tmp_path):
+    path = _window_plan(tmp_path, "某县农业农村局2024年度双随机抽查工作计划", "2023年4月至2023年9月")
+    hits = [f for f in findings(path) if f.slug == "window-other-year"]
+    assert [(f.location.cell, f.severity) for f in hits] == [("F3", "error")]
+    assert "2023年" in hits[0].message and "2024年" in hits[0].message
+    assert "2024年4月至2024年9月" in hits[0].fix
+
+
+def test_window_rolling_into_next_year_or_in_the_plan_year_is_not_reported(tmp_path):
+    for window in ("2024年12月至2025年1月", "2024年3月至11月", "年内完成"):
+        path = _window_plan(tmp_path, "某县农业农村局2024年度双随机抽查工作计划", window)
+        assert not [f for f in findings(path) if f.slug == "window-other-year"], window
+
+
+def test_huangshan_window_of_the_year_before():
+    hits = [f for f in findings(UNSEEN / "黄山市农业农村局2024年度部门联合抽查工作计划.xlsx")
+            if f.slug == "window-other-year"]
+    assert hits and all("2023" in f.message for f in hits)
