@@ -129,3 +129,27 @@ def test_huangshan_window_of_the_year_before():
     hits = [f for f in findings(UNSEEN / "黄山市农业农村局2024年度部门联合抽查工作计划.xlsx")
             if f.slug == "window-other-year"]
     assert hits and all("2023" in f.message for f in hits)
+
+
+# -- 3. level words read relative to the plan's place ---------------------------------------------
+
+def _mode_plan(tmp_path, title, modes):
+    rows = [["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间", "抽查检查模式"]]
+    rows += [[str(i), f"任务{i}", "登记事项检查", "企业", "3%", "4月至10月", m] for i, m in enumerate(modes, 1)]
+    return xlsx(tmp_path, title, rows)
+
+
+def test_shi_in_a_county_level_city_plan_is_its_own_level(tmp_path):
+    path = _mode_plan(tmp_path, "义乌市市场监督管理局2025年度双随机抽查工作计划", ["市抽市查", "州抽市查", "省抽市查"])
+    assert not [f for f in findings(path) if f.slug == "mode-level-mismatch"]
+
+
+def test_shi_in_a_county_plan_is_still_the_level_above(tmp_path):
+    path = _mode_plan(tmp_path, "武义县市场监督管理局2025年度双随机抽查工作计划", ["市抽市查", "县抽县查"])
+    hits = [f for f in findings(path) if f.slug == "mode-level-mismatch"]
+    assert [f.location.cell for f in hits] == ["G3"]
+
+
+def test_jinghong_modes_are_not_above_the_plan():
+    path = UNSEEN / "景洪市市场监督管理局2023年度双随机抽查工作计划.xlsx"
+    assert not [f for f in findings(path) if f.slug == "mode-level-mismatch"]
