@@ -153,3 +153,35 @@ def test_shi_in_a_county_plan_is_still_the_level_above(tmp_path):
 def test_jinghong_modes_are_not_above_the_plan():
     path = UNSEEN / "景洪市市场监督管理局2023年度双随机抽查工作计划.xlsx"
     assert not [f for f in findings(path) if f.slug == "mode-level-mismatch"]
+
+
+# -- 4. the task's whole quota: an empty ratio cell beside a count or tiered ratios ---------------
+
+def test_empty_ratio_is_fine_when_the_task_states_its_quota_elsewhere(tmp_path):
+    path = xlsx(tmp_path, "某县市场监督管理局2025年度双随机抽查工作计划", [
+        ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查户数", "信用风险分类", "抽查时间"],
+        ["1", "特种设备抽查", "使用登记检查", "使用单位", "", "15", "高风险企业全部抽查", "4月至9月"],
+        ["2", "计量抽查", "计量器具检查", "加油站", "", "", "B类5%，C类10%，D类20%", "5月至9月"],
+        ["3", "广告抽查", "广告发布检查", "广告经营者", "", "", "按风险分类抽查", "5月至9月"],
+    ])
+    hits = [f.location.cell for f in findings(path) if f.slug == "required-field-empty"]
+    assert hits == ["E5", "F5"]  # only the task that states no quota anywhere
+
+
+def test_qingchuan_empty_ratio_beside_count_is_not_reported():
+    assert not [f for f in findings(QINGCHUAN) if f.slug == "required-field-empty" and f.location.cell[0] == "I"]
+
+
+def test_ratio_written_in_the_scope_column_is_a_warning_naming_it(tmp_path):
+    path = tmp_path / "某市市场监督管理局2025年度双随机抽查工作计划.csv"
+    path.write_text("序号,抽查任务名称,抽查事项,抽查对象范围,抽查时间\n"
+                    "1,食品生产抽查,生产许可检查,食品生产企业，按3%的比例随机抽取,4月至10月\n"
+                    "2,化妆品抽查,经营行为检查,化妆品经营者，按2%比例抽取,5月至10月\n", "utf-8")
+    hits = [f for f in findings(path) if f.slug == "required-column-missing"]
+    assert [(f.severity, "抽查对象范围" in f.message) for f in hits] == [("warning", True)]
+
+
+def test_guangdong_ratio_in_scope_is_a_warning():
+    hits = [f for f in findings(UNSEEN / "广东省市场监督管理局2020年度双随机抽查工作计划.csv")
+            if f.slug == "required-column-missing"]
+    assert hits and all(f.severity == "warning" for f in hits)

@@ -36,6 +36,7 @@ _CONTENT_KINDS: tuple[tuple[str, Callable[[object], bool]], ...] = (
     ("risk", lambda v: isinstance(v, values.RiskClause) and bool(v.mentions_risk or v.tiers)),
     ("quota", lambda v: isinstance(v, values.Quota) and (v.ratio is not None or v.frequency is not None)),
 )
+_RATIO_TEXT = re.compile(r"\d\s*[%％‰]|比例")  # a cell that states a ratio, whatever its column
 _BRACKETS = str.maketrans(
     {"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")", "＼": "/", "\\": "/", "*": None, "※": None}
 )
@@ -389,9 +390,15 @@ class _Builder:
         brackets (配合单位(抽查层级)), a header like 抽查方式 whose cells did not decide (added
         in `columns`), or an unknown column whose cells partly parse as it or (for the initiator)
         say who leads (牵头/发起)."""
+        quota_missing = not ({"quota", "ratio", "count", "target"} & known.keys())
         for column in known.values():
             for key in bracket_keys(column.header) - known.keys():
                 self.candidates.setdefault(key, []).append(column.header)
+            # a ratio written into another column (抽查对象范围: 按1%的比例抽取…)
+            if quota_missing and column.key not in ("seq", "window") and any(
+                _RATIO_TEXT.search(t) for t in self._own_texts(start, column.index)
+            ):
+                self.candidates.setdefault("quota", []).append(column.header)
         for column in unknown:
             texts = self._own_texts(start, column.index)
             if not texts:

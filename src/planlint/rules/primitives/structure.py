@@ -35,6 +35,34 @@ def required(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
             yield field_hit(ctx.plan, task, key)
 
 
+_QUOTA_CELLS = ("quota", "ratio", "count")
+
+
+@primitive("required_in_task", ("cell", "task"), {"fields": FIELDS}, required=("fields",))
+def required_in_task(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
+    """Like `required`, but an empty ratio, count or quota cell is fine when the task states its
+    quota elsewhere: a 抽查户数 beside an empty 抽查比例, per-tier ratios in the risk column
+    (B类40%（13户）…). Not cellwise: whether a quota cell may be empty depends on the task."""
+    from .quota import task_quota
+
+    quota = None
+    for key in fields:
+        if key not in ctx.plan.columns or task.text(key):
+            continue
+        if key in _QUOTA_CELLS:
+            if quota is None:
+                quota = task_quota(task) or False
+            if (quota and (quota.quota.ratio or quota.quota.count or quota.quota.tiers)) or _risk_states_quota(task):
+                continue
+        yield field_hit(ctx.plan, task, key)
+
+
+def _risk_states_quota(task) -> bool:
+    """The risk column gives per-tier ratios or counts (按照B类40%（13户）、C类80%…比例抽取)."""
+    specs = getattr(task.value("risk"), "specs", ())
+    return any(s.ratio is not None or s.count is not None for s in specs)
+
+
 @primitive("unique", ("plan",), {"field": FIELD}, required=("field",))
 def unique(ctx: Ctx, task: None, field: str) -> Iterator[Hit]:
     seen: dict[str, object] = {}
