@@ -185,3 +185,18 @@ def test_guangdong_ratio_in_scope_is_a_warning():
     hits = [f for f in findings(UNSEEN / "广东省市场监督管理局2020年度双随机抽查工作计划.csv")
             if f.slug == "required-column-missing"]
     assert hits and all(f.severity == "warning" for f in hits)
+
+
+# -- 5. an initiator named again as partner, either cell listing several departments -------------
+
+def test_partner_repeating_one_of_several_initiators(tmp_path):
+    path = xlsx(tmp_path, "某区2025年度部门联合双随机抽查工作计划", [
+        ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间", "发起部门", "配合部门"],
+        ["1", "商贸企业联合抽查", "经营行为检查", "商贸企业", "3%", "4月至9月", "区市场监管局、区商务局", "区商务局"],
+        ["2", "校外培训联合抽查", "收费行为检查", "培训机构", "5%", "5月至9月", "区教育局", "区教育局、区市场监管局"],
+        ["3", "加油站联合抽查", "油品质量检查", "加油站", "5%", "5月至9月", "区市场监管局", "区应急管理局"],
+    ])
+    hits = {f.location.cell: f for f in findings(path) if f.slug == "partner-same-as-initiator"}
+    assert sorted(hits) == ["H3", "H4"]
+    assert hits["H3"].severity == "error" and "区商务局" in hits["H3"].message
+    assert hits["H4"].severity == "warning"

@@ -148,12 +148,19 @@ _LIST_SEP = re.compile(r"[、，,；;/\s]+")
 
 @primitive("partner_differs", ("cell", "task"), {"initiator": FIELD, "partner": FIELD}, required=("initiator", "partner"))
 def partner_differs(ctx: Ctx, task, initiator: str, partner: str) -> Iterator[Hit]:
-    initiator_text = normalize_body(task.text(initiator))
-    if not initiator_text:
+    """A department named both as initiator and as partner. Either cell may list several
+    (`区市场监管局、区商务局`). With no other partner left the task is not joint at all (the rule's
+    severity); a partner list that also names other departments only repeats one (a warning)."""
+    initiators = {normalize_body(p) for p in _LIST_SEP.split(task.text(initiator)) if p}
+    if not initiators:
         return
-    partners = [normalize_body(p) for p in _LIST_SEP.split(task.text(partner)) if p]
-    if initiator_text in partners:
-        yield field_hit(ctx.plan, task, partner, initiator_raw=task.text(initiator))
+    partners = [p for p in _LIST_SEP.split(task.text(partner)) if p]
+    same = [p for p in partners if normalize_body(p) in initiators]
+    if same:
+        hit = field_hit(ctx.plan, task, partner, initiator_raw=task.text(initiator), same="、".join(same))
+        if len(same) < len(partners):
+            hit.severity = "warning"
+        yield hit
 
 
 @lru_cache(maxsize=8)
