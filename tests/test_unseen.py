@@ -200,3 +200,17 @@ def test_partner_repeating_one_of_several_initiators(tmp_path):
     assert sorted(hits) == ["H3", "H4"]
     assert hits["H3"].severity == "error" and "区商务局" in hits["H3"].message
     assert hits["H4"].severity == "warning"
+
+
+# -- 6. one problem, one finding: an incomplete risk clause is not also reported as untiered -----
+
+def test_risk_clause_naming_two_tiers_is_one_finding(tmp_path):
+    path = xlsx(tmp_path, "某区市场监督管理局2024年度双随机抽查工作计划", [
+        ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "信用风险分类", "抽查时间"],
+        ["1", "特种设备抽查", "使用登记检查", "使用单位", "5%", "低风险企业不抽查，高风险企业全覆盖", "4月至9月"],
+        ["2", "计量抽查", "计量器具检查", "加油站", "5%", "根据信用风险分类结果确定抽查比例", "5月至9月"],
+    ])
+    risk = [(f.location.cell, f.slug) for f in findings(path) if f.slug.startswith("risk-clause")]
+    assert ("F3", "risk-clause-incomplete") in risk
+    assert ("F3", "risk-clause-untiered") not in risk
+    assert ("F4", "risk-clause-untiered") in risk  # names no tier at all: still reported
