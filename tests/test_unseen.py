@@ -214,3 +214,20 @@ def test_risk_clause_naming_two_tiers_is_one_finding(tmp_path):
     assert ("F3", "risk-clause-incomplete") in risk
     assert ("F3", "risk-clause-untiered") not in risk
     assert ("F4", "risk-clause-untiered") in risk  # names no tier at all: still reported
+
+
+# -- 7. wordings: tier letters with a colon, 组织/实施 with units, 年内完成, 县(市、区)抽查 ------------
+
+def test_wordings_offices_write_are_read(tmp_path):
+    path = xlsx(tmp_path, "某市市场监督管理局2025年度双随机抽查工作计划", [
+        ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间", "抽查检查模式"],
+        ["1", "工业产品抽查", "生产许可检查", "生产企业", "A:2%;B:3%;C:6%;D:10%", "年内完成", "组织：市\n实施：县，各市场监管所"],
+        ["2", "广告抽查", "广告发布检查", "广告经营者", "B级:3%；C级:5%", "4月至9月", "县（市、区）抽查"],
+    ])
+    slugs = {f.slug for f in findings(path)}
+    assert not slugs & {"quota-unparseable", "window-invalid", "mode-unparseable"}
+
+
+def test_chongqing_tier_ratios_with_a_colon_parse():
+    path = UNSEEN / "重庆市市场监督管理局2024年度双随机一公开抽查工作计划.xlsx"
+    assert not [f for f in findings(path) if f.slug == "quota-unparseable"]
