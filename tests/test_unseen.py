@@ -231,3 +231,16 @@ def test_wordings_offices_write_are_read(tmp_path):
 def test_chongqing_tier_ratios_with_a_colon_parse():
     path = UNSEEN / "重庆市市场监督管理局2024年度双随机一公开抽查工作计划.xlsx"
     assert not [f for f in findings(path) if f.slug == "quota-unparseable"]
+
+
+def test_windows_by_half_year_and_to_year_end(tmp_path):
+    path = xlsx(tmp_path, "某县市场监督管理局2025年度双随机抽查工作计划", [
+        ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间"],
+        ["1", "食品销售抽查", "经营行为检查", "食品经营者", "5%", "上半年、下半年各一次"],
+        ["2", "药品零售抽查", "经营行为检查", "药店", "5%", "3月至年底"],
+    ])
+    p = plan(path)
+    first, second = (t.value("window") for t in p.tasks)
+    assert [(b.start.month, b.end.month) for b in first.batches] == [(1, 6), (7, 12)]
+    assert (second.start.month, second.end.month) == (3, 12)
+    assert not [f for f in findings(path) if f.slug == "window-invalid"]

@@ -508,6 +508,11 @@ class _FieldTransformer(Transformer):
         qualifier = paren.value[1:-1] or None if paren is not None else None
         return v.Window(batches[0].start, batches[-1].end, batches=batches, qualifier=qualifier)
 
+    def until_year_end(self, c: list[Token]) -> v.Window:
+        """3月至年底: from a date to the end of its year."""
+        start = _date_point(c[0])
+        return _qualified(v.Window(start, v.DatePoint(12, None, start.year)), c)
+
     def named_period(self, c: list[Token]) -> v.Window:
         """第二季度 · 二、三季度 · 前三季度 · 上半年 · 年底前, optionally after a year (2023年第四季度)."""
         year = _int(c[0]) if c[0].type == "YEAR" else None
