@@ -244,3 +244,18 @@ def test_windows_by_half_year_and_to_year_end(tmp_path):
     assert [(b.start.month, b.end.month) for b in first.batches] == [(1, 6), (7, 12)]
     assert (second.start.month, second.end.month) == (3, 12)
     assert not [f for f in findings(path) if f.slug == "window-invalid"]
+
+
+def test_objects_counted_before_a_ratio_are_the_base(tmp_path):
+    path = xlsx(tmp_path, "某县农业农村局2025年度双随机抽查工作计划", [
+        ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间"],
+        ["1", "兽药经营抽查", "经营行为检查", "兽药经营者", "辖区兽药经营企业共36家，按10%比例抽取", "4月至9月"],
+    ])
+    quota = plan(path).tasks[0].value("ratio")
+    assert (quota.base.low, quota.ratio.low) == (36, 10)
+    assert not [f for f in findings(path) if f.slug in ("quota-needs-review", "quota-unparseable")]
+
+
+def test_huangshan_prose_quota_is_read():
+    path = UNSEEN / "黄山市农业农村局2024年度部门联合抽查工作计划.xlsx"
+    assert not [f for f in findings(path) if f.slug == "quota-needs-review"]

@@ -970,6 +970,11 @@ _PLACEHOLDERS = frozenset(("/", "-", "\\", "无", "暂无", "/无", "不适用",
 _UNQUANTIFIED = re.compile(r"不定期|根据(?:工作)?需要|随时")
 _QUANTITY = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:%|万?(?:户次|家次|户|家|个|件|台|所|批次|批|人|单位)|次)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# The objects a quota counts, named before their number: 重点监管的有机肥料企业约28家，按照100%比例抽取 —
+# the number is the base (基数约28家) when a ratio of it follows.
+_OBJECT_BASE = re.compile(
+    r"^对?[\u4e00-\u9fff()、]{0,30}?(?:企业|经营者|经营户|生产者|主体|单位|机构|门店|场所|商户)(?:共计?|总计|合计)?(?=约|\d)"
+)
 # The quota grammar's own words: not prose when counting how much of a text is prose.
 _QUOTA_WORDS = re.compile(
     r"不低于|不少于|不小于|不高于|不超过|不大于|至少|至多|最低|最高|最少|最多|以上|以下|以内|左右|大约|约为|约"
@@ -1011,6 +1016,10 @@ def _parse_raw(kind: str, text: str) -> Any:
     if _says_nothing(kind, norm):
         return None
     result = _parse_normalized(kind, norm)
+    based = _OBJECT_BASE.sub("基数", norm, count=1) if isinstance(result, tuple) and kind == "quota" and "%" in norm else norm
+    if based != norm:
+        again = _parse_normalized(kind, based)
+        result = again if isinstance(again, v.Quota) else result
     if isinstance(result, tuple) and kind in _QUOTA_KINDS:
         reason = _review_reason(norm)
         if reason is not None:
