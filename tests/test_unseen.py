@@ -4,6 +4,7 @@ showed it, a case on the survey's transcription in tests/fixtures/unseen/."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -259,3 +260,12 @@ def test_objects_counted_before_a_ratio_are_the_base(tmp_path):
 def test_huangshan_prose_quota_is_read():
     path = UNSEEN / "黄山市农业农村局2024年度部门联合抽查工作计划.xlsx"
     assert not [f for f in findings(path) if f.slug == "quota-needs-review"]
+
+
+def test_per_mille_ratio(tmp_path):
+    path = xlsx(tmp_path, "某县市场监督管理局2025年度双随机抽查工作计划", [
+        ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间"],
+        ["1", "个体工商户登记事项抽查", "登记事项检查", "个体工商户", "5‰", "4月至9月"],
+    ])
+    assert plan(path).tasks[0].value("ratio").ratio.low == Decimal("0.5")
+    assert not [f for f in findings(path) if f.location.cell == "E3" and f.severity == "error"]

@@ -221,6 +221,8 @@ def _int(tok: Token) -> int:
 
 
 def _dec(tok: Token) -> Decimal:
+    if tok.value.endswith("‰"):  # per mille: 5‰ is 0.5%
+        return Decimal(tok.value[:-1]) / 10
     text = tok.value.rstrip("%")  # INT, DECIMAL, CNUM or PCT
     return Decimal(text) if text[:1].isdigit() else Decimal(_cn_int(text))
 
