@@ -224,6 +224,7 @@ def test_wordings_offices_write_are_read(tmp_path):
         ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间", "抽查检查模式"],
         ["1", "工业产品抽查", "生产许可检查", "生产企业", "A:2%;B:3%;C:6%;D:10%", "年内完成", "组织：市\n实施：县，各市场监管所"],
         ["2", "广告抽查", "广告发布检查", "广告经营者", "B级:3%；C级:5%", "4月至9月", "县（市、区）抽查"],
+        ["3", "商标抽查", "商标使用检查", "企业", "3%", "5月至9月", "区局发起，市场所实施"],
     ])
     slugs = {f.slug for f in findings(path)}
     assert not slugs & {"quota-unparseable", "window-invalid", "mode-unparseable"}
