@@ -270,3 +270,25 @@ def test_per_mille_ratio(tmp_path):
     ])
     assert plan(path).tasks[0].value("ratio").ratio.low == Decimal("0.5")
     assert not [f for f in findings(path) if f.location.cell == "E3" and f.severity == "error"]
+
+
+def test_window_in_another_year_is_a_warning_when_the_year_comes_from_the_file_name(tmp_path):
+    path = tmp_path / "某县2024年抽查计划.csv"
+    path.write_text("序号,抽查任务名称,抽查事项,抽查对象范围,抽查比例,抽查时间\n"
+                    "1,农资经营抽查,农资经营检查,农资经营户,5%,2023年4月至2023年9月\n", "utf-8")
+    hits = [f for f in findings(path) if f.slug == "window-other-year"]
+    assert [(f.location.cell, f.severity) for f in hits] == [("F2", "warning")]
+
+
+def test_mode_split_over_organising_and_implementing_level_columns(tmp_path):
+    path = xlsx(tmp_path, "景洪市市场监督管理局2025年度双随机抽查工作计划", [
+        ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间", "组织层级", "实施层级"],
+        ["1", "特种设备抽查", "使用登记检查", "使用单位", "5%", "4月至9月", "州级", "市级"],
+        ["2", "广告抽查", "广告发布检查", "广告经营者", "3%", "5月至9月", "市级", "市级"],
+    ])
+    p = plan(path)
+    modes = [t.value("mode") for t in p.tasks]
+    assert [(m.pairs[0].select, m.pairs[0].inspect) for m in modes] == [("city", "city"), ("city", "city")]
+    assert p.tasks[0].text("mode") == "组织：州级；实施：市级"
+    # in a county-level city's plan 市 is its own level: neither task inspects above it
+    assert not [f for f in findings(path) if f.slug in ("mode-level-mismatch", "required-column-missing")]

@@ -132,6 +132,9 @@ def stem_keys(text: str) -> list[str]:
     return sorted(scored, key=lambda k: scored[k], reverse=True)
 
 
+# The two halves of a mode: 组织层级 | 实施层级, 发起层级 | 检查层级.
+_MODE_ORG = re.compile(r"组织|发起|抽取")
+_MODE_IMPL = re.compile(r"实施|检查|执行")
 # The two halves of a window split over two columns: 开始时间 | 结束时间, 抽取日期 | 抽取日期至.
 _WINDOW_END = re.compile(r"(结束|截止|终止|完成|止)(时间|日期)?$|至$")
 
@@ -212,6 +215,7 @@ class _Builder:
         self.notes: list[str] = list(table.notes)
         self.candidates: dict[str, list[str]] = {}  # missing key → headers of columns that may hold it
         self.window_end: int | None = None  # the 结束时间 column of a window split over two columns
+        self.mode_split: tuple[int, int] | None = None  # (组织层级, 实施层级) columns of a split mode
 
     # -- header ---------------------------------------------------------------------------------
     def find_header(self) -> int:
@@ -325,6 +329,11 @@ class _Builder:
                 if _WINDOW_END.search(norm) and not _WINDOW_END.search(_unbracketed(normalize_header(first))):
                     self.window_end = j
                     continue
+            if match.key == "mode" and "mode" in chosen and self.mode_split is None:
+                split = self._mode_split(norm, next(h for i, h, _ in heads if i == chosen["mode"][1]))
+                if split is not None:
+                    self.mode_split = (j, chosen["mode"][1]) if split else (chosen["mode"][1], j)
+                    continue
             texts = self._own_texts(start, j)
             for key in stem_keys(norm):
                 if key in chosen:
@@ -341,6 +350,17 @@ class _Builder:
             by_content.append(f"「{header}」→{FIELD_NAMES[key]}")
             chosen[key] = (STEM, j)
             keys[j] = key
+
+    @staticmethod
+    def _mode_split(norm: str, other: str) -> bool | None:
+        """Whether a second mode column is the organising half (True) or the implementing half
+        (False) of a mode split over 组织层级 | 实施层级; None when the two do not split so."""
+        other = _unbracketed(normalize_header(other))
+        if _MODE_ORG.search(norm) and _MODE_IMPL.search(other) and not _MODE_IMPL.search(norm):
+            return True
+        if _MODE_IMPL.search(norm) and _MODE_ORG.search(other) and not _MODE_IMPL.search(other):
+            return False
+        return None
 
     def _own_texts(self, start: int, j: int, limit: int = CONTENT_SAMPLE_ROWS) -> list[str]:
         """The non-empty texts a column's data cells hold themselves (not copied from a merge)."""
@@ -471,7 +491,20 @@ class _Builder:
             out[key] = at(key, raw, where, number, first_col + j, parse(kind, raw) if kind else None)
         if self.window_end is not None and "window" in out:
             self._join_window(i, out)
+        if self.mode_split is not None and "mode" in out:
+            self._join_mode(i, out)
         return out
+
+    def _join_mode(self, i: int, out: dict[str, Field]) -> None:
+        """A mode split over 组织层级 (市) and 实施层级 (县) is one mode 市抽县查, located at the
+        column that holds the key; kept as written where either half is not one level."""
+        org, impl = (self.rows[i][j].strip() for j in self.mode_split)
+        a, b = (self.parse("mode", t) for t in (org, impl))
+        if not (isinstance(a, values.Mode) and isinstance(b, values.Mode) and len(a.pairs) == len(b.pairs) == 1):
+            return
+        f = out["mode"]
+        value = values.Mode((values.ModePair(a.pairs[0].inspect, b.pairs[0].inspect),))
+        out["mode"] = Field.at("mode", f"组织：{org}；实施：{impl}", f._where, f._row, f._col, value)
 
     def _join_window(self, i: int, out: dict[str, Field]) -> None:
         """A window split over a start and an end column is one window `开始至结束`, located at the

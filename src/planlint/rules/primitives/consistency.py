@@ -101,6 +101,7 @@ _RANK = {"county": 1, "city": 2, "province": 3}
 
 # X抽Y查 as written; the level words read relative to the plan's place (see _word_levels)
 _PAIR = re.compile(r"(省|市|州|盟|地区|县|区|旗)(?:级)?(?:抽取?|抽查)(省|市|州|盟|地区|县|区|旗)(?:级)?(?:检?查|实施)")
+_ORG_IMPL = re.compile(r"(?:组织|发起)[:：]?(省|市|州|盟|地区|县|区|旗)级?\W{0,3}?实施[:：]?(省|市|州|盟|地区|县|区|旗)")
 _WORD_LEVELS = {"省": "province", "州": "city", "盟": "city", "地区": "city", "市": "city",
                 "县": "county", "区": "county", "旗": "county"}
 
@@ -124,7 +125,7 @@ def _mode_pairs(ctx: Ctx, raw: str, value: Mode) -> list[tuple[str, str]]:
     """(written pair, inspecting level) for each pair of the cell: the written X抽Y查 read with the
     plan's level words where the cell has them, else the parsed pairs."""
     words = _word_levels(ctx)
-    written = _PAIR.findall(raw)
+    written = _PAIR.findall(raw) or _ORG_IMPL.findall(raw)
     if written:
         return [(f"{x}抽{y}查", words[y]) for x, y in written]
     return [(p.canonical(), p.inspect) for p in value.pairs]
