@@ -162,7 +162,7 @@ def test_empty_ratio_is_fine_when_the_task_states_its_quota_elsewhere(tmp_path):
     path = xlsx(tmp_path, "某县市场监督管理局2025年度双随机抽查工作计划", [
         ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查户数", "信用风险分类", "抽查时间"],
         ["1", "特种设备抽查", "使用登记检查", "使用单位", "", "15", "高风险企业全部抽查", "4月至9月"],
-        ["2", "计量抽查", "计量器具检查", "加油站", "", "", "B类5%，C类10%，D类20%", "5月至9月"],
+        ["2", "计量抽查", "计量器具检查", "加油站", "", "", "B类5%，C类10%，D类20%", "5月至9月"],  # its own tiers
         ["3", "广告抽查", "广告发布检查", "广告经营者", "", "", "按风险分类抽查", "5月至9月"],
     ])
     hits = [f.location.cell for f in findings(path) if f.slug == "required-field-empty"]
@@ -292,3 +292,13 @@ def test_mode_split_over_organising_and_implementing_level_columns(tmp_path):
     assert p.tasks[0].text("mode") == "组织：州级；实施：市级"
     # in a county-level city's plan 市 is its own level: neither task inspects above it
     assert not [f for f in findings(path) if f.slug in ("mode-level-mismatch", "required-column-missing")]
+
+
+def test_the_same_tiered_clause_on_every_task_is_no_task_quota(tmp_path):
+    clause = "对A类企业抽查比例不低于3%，B类不低于5%，C类不低于10%，D类100%"
+    path = xlsx(tmp_path, "某县市场监督管理局2025年度双随机抽查工作计划", [
+        ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "信用风险分类", "抽查时间"],
+        ["1", "特种设备抽查", "使用登记检查", "使用单位", "5%", clause, "4月至9月"],
+        ["2", "计量抽查", "计量器具检查", "加油站", "", clause, "5月至9月"],
+    ])
+    assert [f.location.cell for f in findings(path) if f.slug == "required-field-empty"] == ["E4"]
