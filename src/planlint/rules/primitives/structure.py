@@ -43,7 +43,7 @@ def required_in_task(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
     """Like `required`, but an empty ratio, count or quota cell is fine when the task states its
     quota elsewhere: a 抽查户数 beside an empty 抽查比例, per-tier ratios in the risk column
     (B类40%（13户）…). Not cellwise: whether a quota cell may be empty depends on the task."""
-    from .quota import task_quota
+    from .quota import risk_states_quota, task_quota
 
     quota = None
     for key in fields:
@@ -52,19 +52,9 @@ def required_in_task(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
         if key in _QUOTA_CELLS:
             if quota is None:
                 quota = task_quota(task) or False
-            if (quota and (quota.quota.ratio or quota.quota.count or quota.quota.tiers)) or _risk_states_quota(ctx, task):
+            if (quota and (quota.quota.ratio or quota.quota.count or quota.quota.tiers)) or risk_states_quota(ctx, task):
                 continue
         yield field_hit(ctx.plan, task, key)
-
-
-def _risk_states_quota(ctx: Ctx, task) -> bool:
-    """The risk column gives this task's own per-tier ratios or counts (按照B类40%（13户）、C类80%（7户）
-    比例抽取). The same clause on every task is the plan's general policy, not a task's quota."""
-    specs = getattr(task.value("risk"), "specs", ())
-    if not any(s.ratio is not None or s.count is not None for s in specs):
-        return False
-    text = task.text("risk")
-    return any(s.count is not None for s in specs) or any(t.text("risk") != text for t in ctx.plan.tasks)
 
 
 @primitive("unique", ("plan",), {"field": FIELD}, required=("field",))
