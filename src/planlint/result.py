@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from .findings import SEVERITIES, Finding
 from .plan import Plan
@@ -36,8 +37,9 @@ class ReviewRow:
 
     report: PlanReport
     counts: dict[str, int]
-    duplicated: int  # tasks that re-initiate a superior task
+    duplicated: int  # tasks that re-initiate a superior task (superior-task-duplicated, warning)
     missing: int  # superior tasks for counties that the plan lacks
+    overlaps: int = 0  # tasks that may repeat a task the superior inspects itself (the same rule, info)
 
 
 @dataclass(slots=True)
@@ -46,14 +48,27 @@ class CheckResult:
     rules: dict[str, Rule] = field(default_factory=dict)  # by id: the rules that were enabled
     notes: list[str] = field(default_factory=list)  # run-level remarks (e.g. coverage not estimated)
     superiors: list[str] = field(default_factory=list)  # superior plan files the run compared against
+    started: datetime | None = None  # when the run began (JUnit's timestamp)
+    elapsed: float = 0.0  # seconds the run took (JUnit's time)
+
+    def without_info(self) -> CheckResult:
+        """The same result without info findings (what `--quiet` shows a person)."""
+        reports = [replace(r, findings=[f for f in r.findings if f.severity != "info"]) for r in self.reports]
+        return replace(self, reports=reports)
+
+    def readable(self) -> CheckResult:
+        """The same result without the files that could not be read."""
+        return replace(self, reports=[r for r in self.reports if r.error is None])
 
     def review(self) -> list[ReviewRow]:
         """One row per plan, worst first: unreadable, then errors, cross-plan problems, warnings."""
         rows = []
         for r in self.reports:
-            slugs = [f.slug for f in r.findings if f.severity != "info"]
-            rows.append(ReviewRow(r, r.counts(), slugs.count("superior-task-duplicated"),
-                                  slugs.count("superior-task-missing")))
+            # the summary says what the findings say: a duplicate reported as an info is an overlap
+            hits = [(f.slug, f.severity == "info") for f in r.findings]
+            rows.append(ReviewRow(r, r.counts(), hits.count(("superior-task-duplicated", False)),
+                                  hits.count(("superior-task-missing", False)) + hits.count(("superior-task-missing", True)),
+                                  hits.count(("superior-task-duplicated", True))))
         return sorted(rows, key=lambda x: (x.report.error is None, -x.counts["error"], -(x.duplicated + x.missing),
                                            -x.counts["warning"], -x.counts["info"], x.report.path, x.report.sheet or ""))
 
