@@ -12,7 +12,7 @@ import importlib.resources
 import json
 import string
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
@@ -271,7 +271,7 @@ def select_rules(
     *,
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
-    severity: dict[str, str] | None = None,
+    severity: Mapping[str, str] | None = None,
 ) -> list[Rule]:
     """Apply select/ignore and severity overrides ('off' disables a rule)."""
     select, ignore = list(select), list(ignore)
