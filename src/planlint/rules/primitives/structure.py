@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from ...plan import FIELD_NAMES
 from ..registry import FIELD, FIELDS, WORDS, Ctx, Hit, primitive
@@ -10,7 +10,7 @@ from .common import field_hit
 
 
 @primitive("columns_present", ("plan",), {"fields": FIELDS, "any_of": {"type": "array", "items": FIELDS}})
-def columns_present(ctx: Ctx, task: None, fields: list[str], any_of: list[list[str]] = ()) -> Iterator[Hit]:
+def columns_present(ctx: Ctx, task: None, fields: list[str], any_of: Sequence[Sequence[str]] = ()) -> Iterator[Hit]:
     """Each key in `fields` must be a column; for each group in `any_of`, at least one must be.
     Where a column the reader could not place may be the missing one (a header naming it in
     brackets, cells that parse as it), the hit names that column and asks, as a warning."""
@@ -61,13 +61,14 @@ def required_in_task(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
 def unique(ctx: Ctx, task: None, field: str) -> Iterator[Hit]:
     seen: dict[str, object] = {}
     for t in ctx.plan.tasks:
-        text = t.text(field)
-        if not text:
+        cell = t.get(field)
+        if cell is None or not cell.text:
             continue
+        text = cell.text
         if text in seen:
             yield field_hit(ctx.plan, t, field, first=seen[text])
         else:
-            seen[text] = t.get(field).location.cell
+            seen[text] = cell.location.cell
 
 
 @primitive("contiguous", ("plan",), {"field": FIELD}, required=("field",))
