@@ -36,6 +36,7 @@ _CONTENT_KINDS: tuple[tuple[str, Callable[[object], bool]], ...] = (
     ("risk", lambda v: isinstance(v, values.RiskClause) and bool(v.mentions_risk or v.tiers)),
     ("quota", lambda v: isinstance(v, values.Quota) and (v.ratio is not None or v.frequency is not None)),
 )
+_RATIO_TEXT = re.compile(r"\d\s*[%％‰]|比例")  # a cell that states a ratio, whatever its column
 _BRACKETS = str.maketrans(
     {"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")", "＼": "/", "\\": "/", "*": None, "※": None}
 )
@@ -117,6 +118,27 @@ def _stem_match(text: str) -> Match | None:
     return found
 
 
+def stem_keys(text: str) -> list[str]:
+    """Every key a header names by a stem outside its brackets, the strongest and last-ending
+    first: `信用风险分类抽查比例` → [ratio, risk]. A header whose first key is taken by another
+    column may name a second one."""
+    base = _unbracketed(normalize_header(text)) or normalize_header(text)
+    scored: dict[str, tuple[int, int, int]] = {}
+    for stem, match in synonyms().contains:
+        at = base.rfind(stem)
+        if at >= 0:
+            score = (-match.rank, at + len(stem), len(stem))
+            scored[match.key] = max(scored.get(match.key, score), score)
+    return sorted(scored, key=lambda k: scored[k], reverse=True)
+
+
+# The two halves of a mode: 组织层级 | 实施层级, 发起层级 | 检查层级.
+_MODE_ORG = re.compile(r"组织|发起|抽取")
+_MODE_IMPL = re.compile(r"实施|检查|执行")
+# The two halves of a window split over two columns: 开始时间 | 结束时间, 抽取日期 | 抽取日期至.
+_WINDOW_END = re.compile(r"(结束|截止|终止|完成|止)(时间|日期)?$|至$")
+
+
 @lru_cache(maxsize=16384)
 def header_match(text: str) -> Match | None:
     """The key a header cell names and how firmly, or None. Exact names are tried on the whole
@@ -192,6 +214,8 @@ class _Builder:
         self._cache: dict[tuple[str, str], object] = {}
         self.notes: list[str] = list(table.notes)
         self.candidates: dict[str, list[str]] = {}  # missing key → headers of columns that may hold it
+        self.window_end: int | None = None  # the 结束时间 column of a window split over two columns
+        self.mode_split: tuple[int, int] | None = None  # (组织层级, 实施层级) columns of a split mode
 
     # -- header ---------------------------------------------------------------------------------
     def find_header(self) -> int:
@@ -215,9 +239,20 @@ class _Builder:
         row = self.rows[i]
         if seq_index is not None and row[seq_index].strip() and (i, seq_index) not in self.covered:
             return False
-        own = [c for j, c in enumerate(row) if c.strip() and (i, j) not in self.covered]
+        own = [(j, c) for j, c in enumerate(row) if c.strip() and (i, j) not in self.covered]
         subs = synonyms().subheaders
-        return bool(own) and all(header_key(c) or normalize_header(c) in subs for c in own)
+        return bool(own) and all(
+            header_key(c) or normalize_header(c) in subs or self._under_merged_parent(i - 1, j) for j, c in own
+        )
+
+    def _under_merged_parent(self, h: int, j: int) -> bool:
+        """Cell (h, j) is part of a range merged across columns (抽查时间 over 开始时间 | 结束时间):
+        the row below it holds sub-labels, whatever they say (企业 | 个体工商户)."""
+        anchors = self.t.anchors
+        anchor = anchors.get((h, j), (h, j))
+        if anchor[0] != h:
+            return False
+        return any(a == anchor and c[0] == h and c[1] != anchor[1] for c, a in anchors.items()) if anchors else False
 
     def columns(self, h: int, two_rows: bool) -> tuple[dict[str, Column], list[Column]]:
         """The plan's columns: each key goes to the column that names it most firmly (leftmost on a
@@ -249,6 +284,7 @@ class _Builder:
                 chosen[match.key] = (match.rank, j)
         keys = {j: key for key, (_, j) in chosen.items()}
         by_content: list[str] = []
+        self._second_keys(heads, chosen, keys, start, by_content)
         for j, header, match in heads:
             if j in keys or (match is not None and not match.by_content):
                 continue
@@ -275,6 +311,56 @@ class _Builder:
                 unknown.append(column)
         self._candidates(known, unknown, start)
         return dict(sorted(known.items(), key=lambda kc: kc[1].index)), unknown
+
+    def _second_keys(self, heads: list[tuple[int, str, Match | None]], chosen: dict[str, tuple[int, int]],
+                     keys: dict[int, str], start: int, by_content: list[str]) -> None:
+        """A named column whose key another column took is not thrown away: the end half of a
+        split window (结束时间 beside 开始时间) joins the window; a header naming a second key
+        (信用风险分类抽查比例: ratio taken → risk) takes it when its cells agree, else what its
+        cells parse as. This runs before unnamed columns (备注) are recognised by content, so a
+        column whose header names a field wins it over a remark column whose cells resemble it."""
+        content_kinds = {kind for kind, _ in _CONTENT_KINDS}
+        for j, header, match in heads:
+            if j in keys or match is None or match.by_content or match.key not in chosen:
+                continue  # (a name column left out as the plan's own name stays out)
+            norm = _unbracketed(normalize_header(header))
+            if match.key == "window" and "window" in chosen and self.window_end is None:
+                first = next(h for i, h, _ in heads if i == chosen["window"][1])
+                if _WINDOW_END.search(norm) and not _WINDOW_END.search(_unbracketed(normalize_header(first))):
+                    self.window_end = j
+                    continue
+            if match.key == "mode" and "mode" in chosen and self.mode_split is None:
+                split = self._mode_split(norm, next(h for i, h, _ in heads if i == chosen["mode"][1]))
+                if split is not None:
+                    self.mode_split = (j, chosen["mode"][1]) if split else (chosen["mode"][1], j)
+                    continue
+            texts = self._own_texts(start, j)
+            for key in stem_keys(norm):
+                if key in chosen:
+                    continue
+                agrees = key not in content_kinds or self._content_key(start, j) == key
+                if agrees and texts:
+                    break
+            else:
+                key = self._content_key(start, j)
+                if key == "quota" and "quota" in chosen:
+                    key = "ratio"
+                if key is None or key in chosen:
+                    continue
+            by_content.append(f"「{header}」→{FIELD_NAMES[key]}")
+            chosen[key] = (STEM, j)
+            keys[j] = key
+
+    @staticmethod
+    def _mode_split(norm: str, other: str) -> bool | None:
+        """Whether a second mode column is the organising half (True) or the implementing half
+        (False) of a mode split over 组织层级 | 实施层级; None when the two do not split so."""
+        other = _unbracketed(normalize_header(other))
+        if _MODE_ORG.search(norm) and _MODE_IMPL.search(other) and not _MODE_IMPL.search(norm):
+            return True
+        if _MODE_IMPL.search(norm) and _MODE_ORG.search(other) and not _MODE_IMPL.search(other):
+            return False
+        return None
 
     def _own_texts(self, start: int, j: int, limit: int = CONTENT_SAMPLE_ROWS) -> list[str]:
         """The non-empty texts a column's data cells hold themselves (not copied from a merge)."""
@@ -324,9 +410,15 @@ class _Builder:
         brackets (配合单位(抽查层级)), a header like 抽查方式 whose cells did not decide (added
         in `columns`), or an unknown column whose cells partly parse as it or (for the initiator)
         say who leads (牵头/发起)."""
+        quota_missing = not ({"quota", "ratio", "count", "target"} & known.keys())
         for column in known.values():
             for key in bracket_keys(column.header) - known.keys():
                 self.candidates.setdefault(key, []).append(column.header)
+            # a ratio written into another column (抽查对象范围: 按1%的比例抽取…)
+            if quota_missing and column.key not in ("seq", "window") and any(
+                _RATIO_TEXT.search(t) for t in self._own_texts(start, column.index)
+            ):
+                self.candidates.setdefault("quota", []).append(column.header)
         for column in unknown:
             texts = self._own_texts(start, column.index)
             if not texts:
@@ -400,7 +492,32 @@ class _Builder:
             if own_only and not raw.strip():
                 continue
             out[key] = at(key, raw, where, number, first_col + j, parse(kind, raw) if kind else None)
+        if self.window_end is not None and "window" in out:
+            self._join_window(i, out)
+        if self.mode_split is not None and "mode" in out:
+            self._join_mode(i, out)
         return out
+
+    def _join_mode(self, i: int, out: dict[str, Field]) -> None:
+        """A mode split over 组织层级 (市) and 实施层级 (县) is one mode 市抽县查, located at the
+        column that holds the key; kept as written where either half is not one level."""
+        org, impl = (self.rows[i][j].strip() for j in self.mode_split)
+        a, b = (self.parse("mode", t) for t in (org, impl))
+        if not (isinstance(a, values.Mode) and isinstance(b, values.Mode) and len(a.pairs) == len(b.pairs) == 1):
+            return
+        f = out["mode"]
+        value = values.Mode((values.ModePair(a.pairs[0].inspect, b.pairs[0].inspect),))
+        out["mode"] = Field.at("mode", f"组织：{org}；实施：{impl}", f._where, f._row, f._col, value)
+
+    def _join_window(self, i: int, out: dict[str, Field]) -> None:
+        """A window split over a start and an end column is one window `开始至结束`, located at the
+        start cell (the end cell stays a column of its own)."""
+        start = out["window"]
+        end = self.rows[i][self.window_end].strip()
+        if not end or not start.raw.strip() or end in start.raw:
+            return
+        raw = f"{start.raw.strip()}至{end}"
+        out["window"] = Field.at("window", raw, start._where, start._row, start._col, self.parse("window", raw))
 
     def parse(self, kind: str, raw: str) -> object:
         if not raw.strip():

@@ -13,6 +13,7 @@ import datetime as _dt
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -195,7 +196,7 @@ def _content_key(task: Task) -> tuple:
     return tuple(sorted((k, normalize(t)) for k, t in field_texts(task).items()))
 
 
-def pair_tasks(old: list[Task], new: list[Task]) -> list[tuple[int, int, str]]:
+def pair_tasks(old: Sequence[Task], new: Sequence[Task]) -> list[tuple[int, int, str]]:
     """(old index, new index, why) for every task present in both versions."""
     pairs: list[tuple[int, int, str]] = []
     by_content: dict[tuple, list[int]] = defaultdict(list)
@@ -211,14 +212,14 @@ def pair_tasks(old: list[Task], new: list[Task]) -> list[tuple[int, int, str]]:
     used_old, used_new = {p[0] for p in pairs}, {p[1] for p in pairs}
     left_old = [i for i in range(len(old)) if i not in used_old]
     for j in [j for j in range(len(new)) if j not in used_new]:
-        i = next((i for i in left_old if new[j].seq.strip() and old[i].seq.strip() == new[j].seq.strip()), None)
-        if i is None:
+        same_seq = next((i for i in left_old if new[j].seq.strip() and old[i].seq.strip() == new[j].seq.strip()), None)
+        if same_seq is None:
             continue
-        score, why = similarity(old[i], new[j])
-        rival = max((similarity(old[k], new[j])[0] for k in left_old if k != i), default=0.0)
+        score, why = similarity(old[same_seq], new[j])
+        rival = max((similarity(old[k], new[j])[0] for k in left_old if k != same_seq), default=0.0)
         if score >= SEQ_THRESHOLD and score >= rival:
-            pairs.append((i, j, f"序号相同，匹配度{score:.0%}：{why}"))
-            left_old.remove(i)
+            pairs.append((same_seq, j, f"序号相同，匹配度{score:.0%}：{why}"))
+            left_old.remove(same_seq)
             used_new.add(j)
 
     left_new = [j for j in range(len(new)) if j not in used_new]
@@ -391,9 +392,9 @@ def mark_findings(diff: PlanDiff, old_findings: list[Finding], new_findings: lis
     an added task every finding is new. It goes on the task, and on the field change it is about."""
     old_keys = {(f.task_seq, f.rule_id) for f in old_findings}
     by_seq: dict[str, TaskDiff] = {}
-    for td in diff.tasks:
-        if td.new is not None:
-            by_seq.setdefault(td.new.seq, td)
+    for task_diff in diff.tasks:
+        if task_diff.new is not None:
+            by_seq.setdefault(task_diff.new.seq, task_diff)
     for f in new_findings:
         td = by_seq.get(f.task_seq) if f.task_seq is not None else None
         if td is None or td.status == UNCHANGED:

@@ -374,7 +374,7 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check_file(path: str, ruleset: RuleSet, overrides: list[dict[str, Any]],
+def check_file(path: str, ruleset: RuleSet, overrides: list[Override],
                meta: dict[str, Any]) -> tuple[list[PlanReport], set[str]]:
     """Read and check one file, each plan under the layers of its own place and year. Picklable
     arguments and result, so batches can use processes."""
@@ -554,8 +554,9 @@ def _run(paths: list[str], options: RunOptions, config: Config) -> CheckResult:
     # follows the reading order of the cells, not the order in which rules happen to run.
     for r in reports:
         r.findings.sort(key=Finding.sort_key)
-    if options.baseline or config.baseline:
-        apply_baseline(reports, options.baseline or config.baseline)
+    baseline = options.baseline or config.baseline
+    if baseline:
+        apply_baseline(reports, baseline)
     return CheckResult(reports, rules_by_id, sorted(notes), sorted(superior_files))
 
 

@@ -225,6 +225,8 @@ def _int(tok: Token) -> int:
 
 
 def _dec(tok: Token) -> Decimal:
+    if tok.value.endswith("‰"):  # per mille: 5‰ is 0.5%
+        return Decimal(tok.value[:-1]) / 10
     text = tok.value.rstrip("%")  # INT, DECIMAL, CNUM or PCT
     return Decimal(text) if text[:1].isdigit() else Decimal(_cn_int(text))
 
@@ -511,6 +513,11 @@ class _FieldTransformer(Transformer):
         paren = c[-1] if not isinstance(c[-1], v.Window) and c[-1].type == "PAREN" else None
         qualifier = paren.value[1:-1] or None if paren is not None else None
         return v.Window(batches[0].start, batches[-1].end, batches=batches, qualifier=qualifier)
+
+    def until_year_end(self, c: list[Token]) -> v.Window:
+        """3月至年底: from a date to the end of its year."""
+        start = _date_point(c[0])
+        return _qualified(v.Window(start, v.DatePoint(12, None, start.year)), c)
 
     def named_period(self, c: list[Token]) -> v.Window:
         """第二季度 · 二、三季度 · 前三季度 · 上半年 · 年底前, optionally after a year (2023年第四季度)."""
@@ -969,6 +976,11 @@ _PLACEHOLDERS = frozenset(("/", "-", "\\", "无", "暂无", "/无", "不适用",
 _UNQUANTIFIED = re.compile(r"不定期|根据(?:工作)?需要|随时")
 _QUANTITY = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:%|万?(?:户次|家次|户|家|个|件|台|所|批次|批|人|单位)|次)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+# The objects a quota counts, named before their number: 重点监管的有机肥料企业约28家，按照100%比例抽取 —
+# the number is the base (基数约28家) when a ratio of it follows.
+_OBJECT_BASE = re.compile(
+    r"^对?[\u4e00-\u9fff()、]{0,30}?(?:企业|经营者|经营户|生产者|主体|单位|机构|门店|场所|商户)(?:共计?|总计|合计)?(?=约|\d)"
+)
 # The quota grammar's own words: not prose when counting how much of a text is prose.
 _QUOTA_WORDS = re.compile(
     r"不低于|不少于|不小于|不高于|不超过|不大于|至少|至多|最低|最高|最少|最多|以上|以下|以内|左右|大约|约为|约"
@@ -1010,6 +1022,10 @@ def _parse_raw(kind: str, text: str) -> Any:
     if _says_nothing(kind, norm):
         return None
     result = _parse_normalized(kind, norm)
+    based = _OBJECT_BASE.sub("基数", norm, count=1) if isinstance(result, tuple) and kind == "quota" and "%" in norm else norm
+    if based != norm:
+        again = _parse_normalized(kind, based)
+        result = again if isinstance(again, v.Quota) else result
     if isinstance(result, tuple) and kind in _QUOTA_KINDS:
         reason = _review_reason(norm)
         if reason is not None:

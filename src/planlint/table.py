@@ -13,7 +13,7 @@ _PAGE_PLACE = re.compile(r"第\d+页 表\d+")
 def is_page_place(sheet: str | None) -> bool:
     """Whether a location's sheet is a page of a PDF table (`第3页 表1`), which has no cell names:
     its cells are written `第3页 表1 第5行 第4列`."""
-    return bool(sheet) and _PAGE_PLACE.fullmatch(sheet) is not None
+    return sheet is not None and _PAGE_PLACE.fullmatch(sheet) is not None
 
 
 @lru_cache(maxsize=1024)

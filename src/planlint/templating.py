@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -23,11 +24,14 @@ def _safe_spec(spec: str) -> str:
         return ""
     return spec
 
+# (literal, name, attributes, conversion, spec): one `literal{name.attr!c:spec}` piece of a template
+_Part = tuple[str, str, tuple[str, ...], str | None, str]
+
 
 class _Formatter(string.Formatter):
     """str.format for message templates: a missing name stays visible instead of raising."""
 
-    def get_value(self, key: Any, args: Any, kwargs: dict[str, Any]) -> Any:
+    def get_value(self, key: int | str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
         return kwargs.get(key, "{" + str(key) + "}") if isinstance(key, str) else super().get_value(key, args, kwargs)
 
     def format_field(self, value: Any, format_spec: str) -> str:
@@ -38,11 +42,11 @@ _FORMAT = _Formatter()
 
 
 @lru_cache(maxsize=1024)
-def _compile(template: str) -> tuple[tuple[str, str, tuple[str, ...], str | None, str], ...] | None:
+def _compile(template: str) -> tuple[_Part, ...] | None:
     """A template as (literal, name, attributes, conversion, spec) parts, parsed once; None when it
     uses anything but `{name.attr!c:spec}` fields (indexing, positional or nested fields), which
     render() then hands to string.Formatter."""
-    parts = []
+    parts: list[_Part] = []
     try:
         for literal, field_name, spec, conversion in _FORMAT.parse(template):
             if field_name is None:

@@ -19,9 +19,11 @@ PREBUILT_SUFFIX = ".json"
 
 def load_yaml(*parts: str) -> Any:
     """A bundled YAML file under rules/ as plain data (validated by the test suite, not here)."""
-    source = files("planlint.bundled.rules").joinpath(*parts)
-    raw = source.read_bytes()
-    prebuilt = files("planlint.bundled.rules").joinpath(*parts[:-1], parts[-1] + PREBUILT_SUFFIX)
+    folder = files("planlint.bundled.rules")
+    for part in parts[:-1]:  # one step at a time: Traversable.joinpath takes one name before 3.11
+        folder = folder / part
+    raw = (folder / parts[-1]).read_bytes()
+    prebuilt = folder / (parts[-1] + PREBUILT_SUFFIX)
     try:
         entry = json.loads(prebuilt.read_bytes())
         if entry["crc"] == zlib.crc32(raw) and entry["size"] == len(raw):

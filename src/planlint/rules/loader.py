@@ -11,11 +11,12 @@ from __future__ import annotations
 import importlib.resources
 import json
 import string
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..bundled import load_yaml
 from ..errors import ConfigError
@@ -26,6 +27,12 @@ from .model import Rule, RuleDoc
 from .registry import PRIMITIVES
 from .selectors import matches
 
+if TYPE_CHECKING:
+    if sys.version_info >= (3, 11):
+        from importlib.resources.abc import Traversable
+    else:
+        from importlib.abc import Traversable
+
 BUNDLED = importlib.resources.files("planlint.bundled.rules")
 # No profile named: each plan gets the layers of its own place and year (planlint.layers).
 AUTO_PROFILE = "auto"
@@ -35,7 +42,7 @@ NATIONAL_PROFILE = "default"
 __all__ = ["AUTO_PROFILE", "DEFAULT_PROFILE", "NATIONAL_PROFILE", "Profile", "load_pack", "load_profile", "read_yaml"]
 
 
-def _read_source(source: Path | importlib.resources.abc.Traversable, label: str) -> Any:
+def _read_source(source: Path | Traversable, label: str) -> Any:
     try:
         text = source.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -49,7 +56,7 @@ def _read_source(source: Path | importlib.resources.abc.Traversable, label: str)
 
 @cache
 def schema(name: str) -> dict:
-    return json.loads(BUNDLED.joinpath("schema", f"{name}.schema.json").read_text(encoding="utf-8"))
+    return json.loads((BUNDLED / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
 def validate(data: Any, schema_name: str, label: str, *, schema_obj: dict | None = None, prefix: str = "") -> None:
@@ -162,7 +169,7 @@ class Profile:
 
 
 def _bundled_names(folder: str) -> list[str]:
-    return sorted(p.name[:-5] for p in BUNDLED.joinpath(folder).iterdir() if p.name.endswith(".yaml"))
+    return sorted(p.name[:-5] for p in (BUNDLED / folder).iterdir() if p.name.endswith(".yaml"))
 
 
 def profile_names() -> list[str]:
@@ -264,7 +271,7 @@ def select_rules(
     *,
     select: Iterable[str] = (),
     ignore: Iterable[str] = (),
-    severity: dict[str, str] | None = None,
+    severity: Mapping[str, str] | None = None,
 ) -> list[Rule]:
     """Apply select/ignore and severity overrides ('off' disables a rule)."""
     select, ignore = list(select), list(ignore)

@@ -90,10 +90,10 @@ def replayed_hits(fn: PrimitiveFn, args: dict[str, Any], keys: list[str], ctx: C
     is replayed: the primitive runs once per distinct text, narrowed to that column through `fields`
     when it checks several. The other columns (序号, task names …) are checked task by task, together."""
     several = "fields" in args or len(keys) > 1
-    repeated = [k for k in keys if _column(ctx, k) is not None]
-    for key in repeated:
+    repeated = {k: column for k in keys if (column := _column(ctx, k)) is not None}
+    for key, column in repeated.items():
         narrowed = {**args, "fields": [key]} if several else args
-        for same in _column(ctx, key).values():
+        for same in column.values():
             first = same[0]
             hits = list(fn(ctx, first, **narrowed))
             yield from hits

@@ -99,14 +99,47 @@ def scope_within(ctx: Ctx, task, field: str, words: dict[str, list[str]]) -> Ite
 _RANK = {"county": 1, "city": 2, "province": 3}
 
 
+# X抽Y查 as written; the level words read relative to the plan's place (see _word_levels)
+_PAIR = re.compile(r"(省|市|州|盟|地区|县|区|旗)(?:级)?(?:抽取?|抽查)(省|市|州|盟|地区|县|区|旗)(?:级)?(?:检?查|实施)")
+_ORG_IMPL = re.compile(r"(?:组织|发起)[:：]?(省|市|州|盟|地区|县|区|旗)级?\W{0,3}?实施[:：]?(省|市|州|盟|地区|县|区|旗)")
+_WORD_LEVELS = {"省": "province", "州": "city", "盟": "city", "地区": "city", "市": "city",
+                "县": "county", "区": "county", "旗": "county"}
+
+
+def _word_levels(ctx: Ctx) -> dict[str, str]:
+    """What each level word means in this plan. In a county-level city's plan (景洪市, 无为市) 市 is
+    the plan's own, county level, and the prefecture above it is the 州 / 盟 / 地区 or the 市 of
+    its parent; elsewhere 市 is the prefecture level."""
+    from ...meta import gazetteer
+
+    words = dict(_WORD_LEVELS)
+    place = ctx.plan.meta.place
+    if place and ctx.plan.meta.level == "county":
+        found = gazetteer().lookup(place, " ".join(ctx.plan.meta.region))
+        if (found is not None and found.kind == "county-city") or (found is None and place.endswith("市")):
+            words["市"] = "county"
+    return words
+
+
+def _mode_pairs(ctx: Ctx, raw: str, value: Mode) -> list[tuple[str, str]]:
+    """(written pair, inspecting level) for each pair of the cell: the written X抽Y查 read with the
+    plan's level words where the cell has them, else the parsed pairs."""
+    words = _word_levels(ctx)
+    written = _PAIR.findall(raw) or _ORG_IMPL.findall(raw)
+    if written:
+        return [(f"{x}抽{y}查", words[y]) for x, y in written]
+    return [(p.canonical(), p.inspect) for p in value.pairs]
+
+
 @primitive("mode_level", ("cell", "task"), {"field": FIELD}, required=("field",))
 def mode_level(ctx: Ctx, task, field: str) -> Iterator[Hit]:
-    """No level inspects above its own: 省抽省查 or 市抽市查 cannot appear in a county plan."""
+    """No level inspects above its own: 省抽省查 or 市抽市查 cannot appear in a county plan — except
+    where 市 is the county level itself (a county-level city's plan)."""
     value = task.value(field)
     level = ctx.plan.meta.level
     if not isinstance(value, Mode) or level not in _RANK:
         return
-    bad = [p.canonical() for p in value.pairs if _RANK[p.inspect] > _RANK[level]]
+    bad = [text for text, inspect in _mode_pairs(ctx, task.text(field), value) if _RANK[inspect] > _RANK[level]]
     if bad:
         yield field_hit(ctx.plan, task, field, bad="、".join(bad), level_char=LEVEL_CHARS[level])
 
@@ -116,12 +149,19 @@ _LIST_SEP = re.compile(r"[、，,；;/\s]+")
 
 @primitive("partner_differs", ("cell", "task"), {"initiator": FIELD, "partner": FIELD}, required=("initiator", "partner"))
 def partner_differs(ctx: Ctx, task, initiator: str, partner: str) -> Iterator[Hit]:
-    initiator_text = normalize_body(task.text(initiator))
-    if not initiator_text:
+    """A department named both as initiator and as partner. Either cell may list several
+    (`区市场监管局、区商务局`). With no other partner left the task is not joint at all (the rule's
+    severity); a partner list that also names other departments only repeats one (a warning)."""
+    initiators = {normalize_body(p) for p in _LIST_SEP.split(task.text(initiator)) if p}
+    if not initiators:
         return
-    partners = [normalize_body(p) for p in _LIST_SEP.split(task.text(partner)) if p]
-    if initiator_text in partners:
-        yield field_hit(ctx.plan, task, partner, initiator_raw=task.text(initiator))
+    partners = [p for p in _LIST_SEP.split(task.text(partner)) if p]
+    same = [p for p in partners if normalize_body(p) in initiators]
+    if same:
+        hit = field_hit(ctx.plan, task, partner, initiator_raw=task.text(initiator), same="、".join(same))
+        if len(same) < len(partners):
+            hit.severity = "warning"
+        yield hit
 
 
 @lru_cache(maxsize=8)

@@ -55,6 +55,29 @@ def window_valid(ctx: Ctx, task, field: str) -> Iterator[Hit]:
         yield field_hit(ctx.plan, task, field, problem=f"结束时间{f.value.end}早于开始时间{f.value.start}")
 
 
+@primitive("window_year", ("cell", "task"), {"field": FIELD}, required=("field",))
+def window_year(ctx: Ctx, task, field: str) -> Iterator[Hit]:
+    """A window in another year than the plan's (`2022年11月` in a 2023 plan): copied from an old
+    plan, or a typo. A window starting in the plan year and running into the next is left to the
+    deadline rules. The plan year is certain when the title states it; otherwise (read from the
+    file name or the window itself) the finding is a warning."""
+    window = _window(task, field)
+    year = ctx.plan.meta.year
+    if window is None or not year:
+        return
+    years = sorted({y for y in (window.start.year, window.end.year) if y} - {year})
+    if not years or (window.start.year in (year, None) and years == [year + 1]):
+        return
+    f = task.get(field)
+    new = re.sub(r"(?:19|20)\d{2}(?=\s*年)", str(year), f.raw).strip()
+    hit = field_hit(ctx.plan, task, field, stale="、".join(map(str, years)), year=year, new=new)
+    if new != f.raw.strip():
+        hit.edits = (Edit(f.location, f.raw, new, safe=False),)
+    if str(year) not in (ctx.plan.meta.title or ""):
+        hit.severity = "warning"
+    yield hit
+
+
 @primitive("not_after", ("cell", "task"), {"field": FIELD, "param": PARAM}, required=("field", "param"))
 def not_after(ctx: Ctx, task, field: str, param: str) -> Iterator[Hit]:
     """The window must end by the deadline. A window that ends with the deadline's month but names no

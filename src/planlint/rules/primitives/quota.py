@@ -178,7 +178,7 @@ def quota_present(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
     required cell instead, and a cell that does not parse is reported as such."""
     plan = ctx.plan
     keys = [k for k in fields if k in plan.columns]
-    if not keys or "quota" in keys or task_quota(task) is not None:
+    if not keys or "quota" in keys or task_quota(task) is not None or risk_states_quota(ctx, task):
         return
     if any(isinstance(task.value(k), ParseError) for k in keys):
         return
@@ -199,6 +199,16 @@ def _target_count(task: Any, key: str) -> int | None:
     if isinstance(value, Quota) and value.count is not None:
         return value.count.low
     return None if isinstance(value, Quota) else _first_int(task.text(key))
+
+
+def risk_states_quota(ctx: Ctx, task: Any) -> bool:
+    """The risk column gives this task's own per-tier ratios or counts (按照B类40%（13户）、C类80%（7户）
+    比例抽取). The same clause on every task is the plan's general policy, not a task's quota."""
+    specs = getattr(task.value("risk"), "specs", ())
+    if not any(s.ratio is not None or s.count is not None for s in specs):
+        return False
+    text = task.text("risk")
+    return any(s.count is not None for s in specs) or any(t.text("risk") != text for t in ctx.plan.tasks)
 
 
 @primitive("target_product", ("task",), {"target": FIELD}, required=("target",))

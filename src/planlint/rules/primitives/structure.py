@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from ...plan import FIELD_NAMES
 from ..registry import FIELD, FIELDS, WORDS, Ctx, Hit, primitive
@@ -10,7 +10,7 @@ from .common import field_hit
 
 
 @primitive("columns_present", ("plan",), {"fields": FIELDS, "any_of": {"type": "array", "items": FIELDS}})
-def columns_present(ctx: Ctx, task: None, fields: list[str], any_of: list[list[str]] = ()) -> Iterator[Hit]:
+def columns_present(ctx: Ctx, task: None, fields: list[str], any_of: Sequence[Sequence[str]] = ()) -> Iterator[Hit]:
     """Each key in `fields` must be a column; for each group in `any_of`, at least one must be.
     Where a column the reader could not place may be the missing one (a header naming it in
     brackets, cells that parse as it), the hit names that column and asks, as a warning."""
@@ -35,17 +35,40 @@ def required(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
             yield field_hit(ctx.plan, task, key)
 
 
+_QUOTA_CELLS = ("quota", "ratio", "count")
+
+
+@primitive("required_in_task", ("cell", "task"), {"fields": FIELDS}, required=("fields",))
+def required_in_task(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
+    """Like `required`, but an empty ratio, count or quota cell is fine when the task states its
+    quota elsewhere: a 抽查户数 beside an empty 抽查比例, per-tier ratios in the risk column
+    (B类40%（13户）…). Not cellwise: whether a quota cell may be empty depends on the task."""
+    from .quota import risk_states_quota, task_quota
+
+    quota = None
+    for key in fields:
+        if key not in ctx.plan.columns or task.text(key):
+            continue
+        if key in _QUOTA_CELLS:
+            if quota is None:
+                quota = task_quota(task) or False
+            if (quota and (quota.quota.ratio or quota.quota.count or quota.quota.tiers)) or risk_states_quota(ctx, task):
+                continue
+        yield field_hit(ctx.plan, task, key)
+
+
 @primitive("unique", ("plan",), {"field": FIELD}, required=("field",))
 def unique(ctx: Ctx, task: None, field: str) -> Iterator[Hit]:
     seen: dict[str, object] = {}
     for t in ctx.plan.tasks:
-        text = t.text(field)
-        if not text:
+        cell = t.get(field)
+        if cell is None or not cell.text:
             continue
+        text = cell.text
         if text in seen:
             yield field_hit(ctx.plan, t, field, first=seen[text])
         else:
-            seen[text] = t.get(field).location.cell
+            seen[text] = cell.location.cell
 
 
 @primitive("contiguous", ("plan",), {"field": FIELD}, required=("field",))
