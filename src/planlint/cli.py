@@ -20,6 +20,7 @@ COMMANDS = {
     "test-rules": "rules_cmd:test_rules",
     "diff": "diff:diff",
     "serve": "serve:serve",
+    "desk": "desk:desk",
 }
 
 
