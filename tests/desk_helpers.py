@@ -85,17 +85,27 @@ def upload(client, rid: str, county: str, path: Path, name: str | None = None):
                        files={"plan": (name or path.name, path.read_bytes(), XLSX)}, follow_redirects=False)
 
 
+def retitle(path: Path, old: str, new: str) -> Path:
+    """Replace `old` by `new` in the title rows above the table (the plan's year and place)."""
+    wb = openpyxl.load_workbook(path)
+    for row in wb.active.iter_rows(max_row=3):
+        for cell in row:
+            if isinstance(cell.value, str) and old in cell.value:
+                cell.value = cell.value.replace(old, new)
+    wb.save(path)
+    return path
+
+
 def county_plan(tmp: Path, county: str, source: Path = MODEL, note: str = "") -> Path:
     """The model plan as a county's own: its title and file name name the county; `note` makes
-    the bytes (and so the stored file) distinct."""
+    the bytes (and so the stored file) distinct, not the plan."""
     wb = openpyxl.load_workbook(source)
     ws = wb.active
     for row in ws.iter_rows(max_row=3):
         for cell in row:
             if isinstance(cell.value, str) and "某县" in cell.value:
                 cell.value = cell.value.replace("某县", county)
-    if note:
-        ws.cell(ws.max_row + 2, 1, note)
+    wb.properties.description = note  # different bytes, same plan
     path = tmp / f"{county}2025年度内部双随机抽查工作计划{note}.xlsx"
     wb.save(path)
     return path
