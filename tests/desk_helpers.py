@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -9,6 +10,10 @@ from pathlib import Path
 
 import openpyxl
 from conftest import SAMPLES
+
+# argon2's cheapest parameters for the tests' accounts (also in the servers they start); one test
+# checks the real defaults.
+os.environ["PLANLINT_DESK_CHEAP_HASHES"] = "1"
 
 CITY = SAMPLES / "晋城市市场监管局2025年度双随机抽查工作计划.xlsx"
 ZEZHOU = SAMPLES / "泽州县市场监督管理局2023年度内部双随机抽查工作计划.xlsx"

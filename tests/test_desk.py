@@ -136,6 +136,17 @@ def test_cli_user_add_reset_disable(tmp_path, monkeypatch, capsys):
     assert actions == ["user.add", "user.reset", "user.disable"]
 
 
+def test_passwords_use_argon2id_with_the_library_defaults(tmp_path, monkeypatch):
+    monkeypatch.delenv(auth.CHEAP_HASHES_ENV)
+    data = make_desk(tmp_path / "d", accounts=(ZZ,))
+    stored = rows(data, "SELECT password_hash FROM users")[0]["password_hash"]
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    conn = db.connect(data)
+    assert auth.login(conn, "zz", PASSWORD, "127.0.0.1") is not None
+    assert auth.login(conn, "zz", PASSWORD + "x", "127.0.0.1") is None
+    conn.close()
+
+
 def test_session_cookie_is_signed_httponly_samesite_and_expires(desk):
     data, app = desk
     c = client(app)

@@ -6,12 +6,14 @@ the account's sessions at once, and a session ends by itself after `SESSION_SECO
 
 from __future__ import annotations
 
+import functools
+import os
 import secrets
 import sqlite3
 import time
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from ..errors import PlanlintError
@@ -26,9 +28,30 @@ FAIL_WINDOW = 15 * 60
 MAX_FAILS_PER_USER = 5
 MAX_FAILS_PER_IP = 30
 
-_hasher = PasswordHasher()
-# Verified against when the user does not exist, so that timing does not tell which names exist.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+# Tests set this to use argon2's cheapest parameters (a login then costs microseconds, not a second
+# of a loaded CI machine). Never set it on a server.
+CHEAP_HASHES_ENV = "PLANLINT_DESK_CHEAP_HASHES"
+
+
+def _hasher() -> PasswordHasher:
+    cheap = os.environ.get(CHEAP_HASHES_ENV) == "1"
+    return _cheap_hasher() if cheap else _default_hasher()
+
+
+@functools.cache
+def _default_hasher() -> PasswordHasher:
+    return PasswordHasher()  # argon2-cffi's defaults: Argon2id, RFC 9106 low-memory profile
+
+
+@functools.cache
+def _cheap_hasher() -> PasswordHasher:
+    return PasswordHasher.from_parameters(profiles.CHEAPEST)
+
+
+@functools.cache
+def _dummy_hash(cheap: bool) -> str:
+    """Verified against when the user does not exist, so that timing does not tell which names exist."""
+    return (_cheap_hasher() if cheap else _default_hasher()).hash(secrets.token_urlsafe(16))
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +96,7 @@ def add_user(conn: sqlite3.Connection, username: str, role: str, county: str | N
             raise PlanlintError(f"用户「{username}」已存在；要改密码请用 planlint desk user reset")
         conn.execute(
             "INSERT INTO users (id, username, role, county, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (user.id, username, role, county, _hasher.hash(password), db.now()),
+            (user.id, username, role, county, _hasher().hash(password), db.now()),
         )
         db.audit(conn, "user.add", username="(命令行)", detail=f"{username} {role} {county or ''}".strip())
     return user
@@ -92,7 +115,7 @@ def reset_password(conn: sqlite3.Connection, username: str, password: str) -> No
     with db.transaction(conn):
         row = _existing(conn, username)
         conn.execute("UPDATE users SET password_hash = ?, disabled = 0 WHERE id = ?",
-                     (_hasher.hash(password), row["id"]))
+                     (_hasher().hash(password), row["id"]))
         conn.execute("UPDATE sessions SET revoked = 1 WHERE user_id = ?", (row["id"],))
         conn.execute("DELETE FROM login_failures WHERE key = ?", (f"user:{username}",))
         db.audit(conn, "user.reset", username="(命令行)", detail=username)
@@ -128,8 +151,9 @@ def login(conn: sqlite3.Connection, username: str, password: str, ip: str) -> tu
             oldest = rows[-limit]["at"]
             raise Throttled(max(1, int((oldest + FAIL_WINDOW - time.time()) / 60) + 1))
     row = conn.execute("SELECT * FROM users WHERE username = ?", (username,)).fetchone()
+    stored = row["password_hash"] if row else _dummy_hash(os.environ.get(CHEAP_HASHES_ENV) == "1")
     try:
-        ok = _hasher.verify(row["password_hash"] if row else _DUMMY_HASH, password) and row is not None
+        ok = _hasher().verify(stored, password) and row is not None
     except (VerificationError, InvalidHashError):
         ok = False
     if not ok or row["disabled"]:
@@ -145,8 +169,8 @@ def login(conn: sqlite3.Connection, username: str, password: str, ip: str) -> tu
                      (sid, user.id, db.now(), time.time() + SESSION_SECONDS))
         conn.execute("DELETE FROM login_failures WHERE key = ?", (keys[0],))
         conn.execute("DELETE FROM sessions WHERE expires_at < ?", (time.time() - SESSION_SECONDS,))
-        if _hasher.check_needs_rehash(row["password_hash"]):
-            conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (_hasher.hash(password), user.id))
+        if _hasher().check_needs_rehash(row["password_hash"]):
+            conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (_hasher().hash(password), user.id))
         db.audit(conn, "login", username=user.username, role=user.role, ip=ip)
     return user, sid
 

@@ -78,18 +78,19 @@ def serve(data_dir: Path, host: str, port: int, workers: int, lint_processes: in
     db.connect(data_dir).close()  # a clear message before anything starts; applies pending migrations
     secure = bool(proxies) if secure_cookies is None else secure_cookies
     proxy_options = {"proxy_headers": bool(proxies), "forwarded_allow_ips": ",".join(proxies) if proxies else ""}
-    click.echo(f"planlint 城市审查台：http://{host}:{port}/（数据：{data_dir}）")
     if proxies:
         click.echo(f"只信任来自 {', '.join(proxies)} 的转发头。")
     if workers == 1:
         from ..commands.serve import bind
 
         sock = bind(host, port)
+        click.echo(f"planlint 城市审查台：http://{host}:{sock.getsockname()[1]}/（数据：{data_dir}）")
         app = create_app(Settings(data_dir=data_dir, lint_processes=lint_processes,
                                   max_file_bytes=max_file_mb * 1024 * 1024, secure_cookies=secure))
         config = uvicorn.Config(app, log_level="info", timeout_graceful_shutdown=30, **proxy_options)
         uvicorn.Server(config).run(sockets=[sock])
         return
+    click.echo(f"planlint 城市审查台：http://{host}:{port}/（数据：{data_dir}，{workers} 个进程）")
     os.environ.update(
         PLANLINT_DESK_DATA=str(Path(data_dir).resolve()),
         PLANLINT_DESK_LINT_PROCESSES=str(lint_processes),
