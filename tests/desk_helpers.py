@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,3 +125,71 @@ def copy_as(tmp: Path, source: Path, name: str) -> Path:
     target = tmp / name
     shutil.copy(source, target)
     return target
+
+
+_URL = re.compile(r"http://127\.0\.0\.1:(\d+)/")
+
+
+class Server:
+    """`planlint desk serve DATA --port 0` in a subprocess; the port is read from its first line."""
+
+    def __init__(self, data: Path, *extra: str) -> None:
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "planlint", "desk", "serve", str(data), "--port", "0", "--lint-processes", "2",
+             *extra],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        )
+        self.output: list[str] = []
+        deadline = time.time() + 60
+        port = None
+        while port is None:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise AssertionError("server exited: " + "".join(self.output))
+            self.output.append(line)
+            if m := _URL.search(line):
+                port = int(m.group(1))
+            assert time.time() < deadline, "".join(self.output)
+        threading.Thread(target=self._drain, daemon=True).start()
+        self.url = f"http://127.0.0.1:{port}"
+        import httpx
+
+        while True:
+            try:
+                if httpx.get(f"{self.url}/healthz").status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.time() < deadline, "".join(self.output)
+            time.sleep(0.1)
+
+    def _drain(self) -> None:
+        for line in self.proc.stdout:
+            self.output.append(line)
+
+    def kill9(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=30)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill9()
+
+
+def session(server: Server, account: Account, headers: dict | None = None):
+    """An httpx client logged in to a running server."""
+    import httpx
+
+    c = httpx.Client(base_url=server.url, follow_redirects=False, timeout=120, headers=headers or {})
+    token = csrf_of(c.get("/login").text)
+    r = c.post("/login", data={"username": account.username, "password": PASSWORD, "csrf_token": token})
+    assert r.status_code == 303 and r.headers["location"] == "/", r.text[:300]
+    return c
+
+
+

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import re
-import signal
 import socket
 import sqlite3
 import subprocess
@@ -24,77 +21,24 @@ import pytest
 pytest.importorskip("argon2")
 httpx = pytest.importorskip("httpx")
 
-from desk_helpers import CITY, PASSWORD, REVIEWER, XLSX, Account, county_path, county_plan, csrf_of, make_desk  # noqa: E402
+from desk_helpers import (  # noqa: E402
+    CITY,
+    REVIEWER,
+    XLSX,
+    Account,
+    Server,
+    county_path,
+    county_plan,
+    make_desk,
+    session,
+    token,
+)
 
 from planlint.desk import db  # noqa: E402
 from planlint.desk.store import FileStore  # noqa: E402
 
 COUNTIES = [f"{name}县" for name in ("甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸")]
 EDITORS = [Account(f"e{i}", "editor", c) for i, c in enumerate(COUNTIES)]
-_URL = re.compile(r"http://127\.0\.0\.1:(\d+)/")
-
-
-class Server:
-    """`planlint desk serve DATA --port 0` in a subprocess; the port is read from its first line."""
-
-    def __init__(self, data: Path, *extra: str) -> None:
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "planlint", "desk", "serve", str(data), "--port", "0", "--lint-processes", "2",
-             *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
-        )
-        self.output: list[str] = []
-        deadline = time.time() + 60
-        port = None
-        while port is None:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise AssertionError("server exited: " + "".join(self.output))
-            self.output.append(line)
-            if m := _URL.search(line):
-                port = int(m.group(1))
-            assert time.time() < deadline, "".join(self.output)
-        threading.Thread(target=self._drain, daemon=True).start()
-        self.url = f"http://127.0.0.1:{port}"
-        while True:
-            try:
-                if httpx.get(f"{self.url}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.time() < deadline, "".join(self.output)
-            time.sleep(0.1)
-
-    def _drain(self) -> None:
-        for line in self.proc.stdout:
-            self.output.append(line)
-
-    def kill9(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=30)
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGINT)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill9()
-
-
-def session(server: Server, account: Account, headers: dict | None = None) -> httpx.Client:
-    c = httpx.Client(base_url=server.url, follow_redirects=False, timeout=120, headers=headers or {})
-    token = csrf_of(c.get("/login").text)
-    r = c.post("/login", data={"username": account.username, "password": PASSWORD, "csrf_token": token})
-    assert r.status_code == 303 and r.headers["location"] == "/", r.text[:300]
-    return c
-
-
-def token(c: httpx.Client) -> str:
-    return csrf_of(c.get("/").text)
-
-
 def post_upload(c: httpx.Client, rid: str, county: str, path: Path) -> httpx.Response:
     return c.post(f"{county_path(rid, county)}/upload", data={"csrf_token": token(c)},
                   files={"plan": (path.name, path.read_bytes(), XLSX)})

@@ -75,6 +75,7 @@ class Desk:
         self.linter = Linter(settings.lint_processes)
         self.env = Environment(loader=PackageLoader("planlint.desk", "templates"), autoescape=True)
         self.env.globals.update(version=__version__, STATUS=rounds.STATUS, SEVERITY_NAMES=SEVERITY_NAMES)
+        self.env.filters["when"] = when
 
     @contextmanager
     def conn(self) -> Iterator[sqlite3.Connection]:
@@ -98,6 +99,11 @@ class NeedLogin(Exception):
 
 
 NOT_FOUND = "页面不存在，或您无权查看。"
+
+
+def when(stamp: str | None) -> str:
+    """A stored UTC timestamp as shown: 2025-03-01 08:30 UTC."""
+    return f"{stamp[:10]} {stamp[11:16]} UTC" if stamp else ""
 
 
 def _ip(request: Request) -> str:
@@ -311,8 +317,10 @@ def create_app(settings: Settings) -> Starlette:
             rnd = round_for(conn, user, rid, county)
             state = rounds.county_state(conn, rid, county)
             waived = rounds.waivers(conn, rid, county)
+            latest = rounds.latest_version(conn, rid, county)
+            messages = {f["key"]: f["message"] for f in rounds.findings_of(latest)["findings"]} if latest else {}
             return page(request, "county.html", user, round=rnd, county=county, state=state,
-                        versions=rounds.versions(conn, rid, county), waivers=list(waived.values()),
+                        versions=rounds.versions(conn, rid, county), waivers=list(waived.values()), messages=messages,
                         events=rounds.events(conn, rid, county), max_mb=settings.max_file_bytes // 1024 // 1024,
                         accepted=" ".join(s for s in ACCEPTED if s in (".xlsx", ".docx", ".csv", ".txt")),
                         may_upload=not user.is_reviewer and state["status"] in ("pending", "returned"),
