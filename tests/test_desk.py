@@ -346,6 +346,30 @@ def test_board_worst_first_with_duplicates_and_coverage(desk, tmp_path):
     assert not any(n.startswith("阳城县") for n in names)
 
 
+def test_cross_county_review_of_the_current_versions(desk, tmp_path):
+    from test_crossplan import county_with_city_copies
+
+    data, app = desk
+    city, zz, gp = client(app), client(app), client(app)
+    login(city, REVIEWER), login(zz, ZZ), login(gp, GP)
+    rid = open_round(city)
+    assert "还没有可比对的版本" in city.get(f"/rounds/{rid}/review").text
+    # both counties carry the city's task 2; 高平市 lowers its ratio
+    a = retitle(county_with_city_copies(tmp_path, seqs=("2",), name="泽州县2025年度计划.xlsx"), "2023", "2025")
+    (tmp_path / "gp").mkdir()
+    b = retitle(county_with_city_copies(tmp_path / "gp", seqs=("2",), name="高平市2025年度计划.xlsx"), "2023", "2025")
+    wb = openpyxl.load_workbook(b)
+    wb.active.cell(wb.active.max_row, 6, "10%")
+    wb.save(b)
+    upload(zz, rid, "泽州县", a), upload(gp, rid, "高平市", b)
+    expected = run([str(a), str(b)], RunOptions(profile="shanxi-2025", superior=(str(CITY),), use_config=False))
+    siblings = [f for f in expected.findings if f.slug == "sibling-inconsistent"]
+    assert len(siblings) == 2
+    page = city.get(f"/rounds/{rid}/review").text
+    assert all(f.message in page for f in siblings)
+    assert page.count("sibling") == 0 and page.count("第 1 版") == 2
+
+
 def test_upload_limits_and_unreadable_files(tmp_path):
     data = make_desk(tmp_path / "d")
     app = create_app(Settings(data_dir=data, max_file_bytes=200_000))
@@ -423,6 +447,7 @@ ROUTES = [
     ("GET", "/rounds/{rid}/board.json", {"reviewer"}),
     ("GET", "/rounds/{rid}/export.xlsx", {"reviewer"}),
     ("GET", "/rounds/{rid}/export.zip", {"reviewer"}),
+    ("GET", "/rounds/{rid}/review", {"reviewer"}),
     ("GET", "/rounds/{rid}/superior", {"reviewer", "own", "other"}),
     ("GET", "{county}", {"reviewer", "own"}),
     ("GET", "/v/{vid}", {"reviewer", "own"}),
@@ -482,6 +507,7 @@ _ROLE_ONLY = {
     ("GET", "/rounds/{rid}/board.json"): {"reviewer"},
     ("GET", "/rounds/{rid}/export.xlsx"): {"reviewer"},
     ("GET", "/rounds/{rid}/export.zip"): {"reviewer"},
+    ("GET", "/rounds/{rid}/review"): {"reviewer"},
     ("POST", "/rounds"): {"reviewer"},
     ("POST", "{county}/return"): {"reviewer"},
     ("POST", "{county}/accept"): {"reviewer"},

@@ -39,7 +39,7 @@ from .. import __version__
 from ..errors import PlanlintError
 from ..serve.jobs import ACCEPTED, MEDIA_TYPES, XLSX_TYPE, safe_filename, suffix_of
 from . import auth, db, export, rounds
-from .lint import Linter, LintRequest, StoredFile
+from .lint import Linter, LintRequest, ReviewRequest, StoredFile
 from .store import FileStore, secret_key
 
 log = logging.getLogger("planlint.desk")
@@ -310,6 +310,25 @@ def create_app(settings: Settings) -> Starlette:
              "errors": r.errors, "warnings": r.warnings, "duplicates": r.duplicates, "coverage": r.coverage,
              "waivers": r.waivers, "last_activity": r.last_activity} for r in rows]})
 
+    async def review_page(request: Request) -> Response:
+        """Every county's current version checked together: differences between counties."""
+        rid = request.path_params["rid"]
+        with desk.conn() as conn:
+            user = require(request, conn, "reviewer")
+            rnd = round_for(conn, user, rid)
+            current = [(r.county, rounds.get_version(conn, r.version_id)) for r in rounds.board(conn, rid)
+                       if r.version_id is not None and not r.unreadable]
+        store = desk.store
+        req = ReviewRequest(
+            plans=tuple((county, StoredFile(v["filename"], str(store.path(v["file_hash"])))) for county, v in current),
+            superior=StoredFile(rnd["superior_name"], str(store.path(rnd["superior_hash"]))),
+            profile=rnd["profile"],
+            population=_population(desk, rnd),
+        )
+        found = await run_in_threadpool(desk.linter.review, req) if current else {}
+        return page(request, "review.html", user, round=rnd, found=found,
+                    versions={county: v["number"] for county, v in current})
+
     async def county_page(request: Request) -> Response:
         rid, county = request.path_params["rid"], request.path_params["county"]
         with desk.conn() as conn:
@@ -497,6 +516,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/rounds/{rid}/export.xlsx", export_xlsx),
             Route("/rounds/{rid}/export.zip", export_zip),
             Route("/rounds/{rid}/superior", superior_file),
+            Route("/rounds/{rid}/review", review_page),
             Route("/rounds/{rid}/c/{county}", county_page),
             Route("/rounds/{rid}/c/{county}/upload", upload, methods=["POST"]),
             Route("/rounds/{rid}/c/{county}/return", review_action(False), methods=["POST"]),
@@ -555,14 +575,19 @@ def _upload(desk: Desk, user: auth.User, rnd: sqlite3.Row, county: str, name: st
             plan=StoredFile(name, str(store.path(file_hash))),
             superior=StoredFile(rnd["superior_name"], str(store.path(rnd["superior_hash"]))),
             profile=rnd["profile"],
-            population=StoredFile(rnd["population_name"], str(store.path(rnd["population_hash"])))
-            if rnd["population_hash"] else None,
+            population=_population(desk, rnd),
             previous=StoredFile(previous["filename"], str(store.path(previous["file_hash"])))
             if previous is not None and not previous["unreadable"] else None,
         )
         outcome = desk.linter.run(req)
         return rounds.record_version(conn, store, user, rnd["id"], county, filename=name, file_hash=file_hash,
                                      size=len(data), outcome=outcome, ip=ip)
+
+
+def _population(desk: Desk, rnd: sqlite3.Row) -> StoredFile | None:
+    if not rnd["population_hash"]:
+        return None
+    return StoredFile(rnd["population_name"], str(desk.store.path(rnd["population_hash"])))
 
 
 class _SecurityHeaders:

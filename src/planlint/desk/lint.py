@@ -76,7 +76,7 @@ def lint_version(req: LintRequest) -> LintOutcome:
         return _lint(req, work)
 
 
-def _options(req: LintRequest, superior: str | None, population: str | None):
+def _options(req: LintRequest | ReviewRequest, superior: str | None, population: str | None):
     from ..engine import RunOptions
 
     return RunOptions(profile=req.profile, use_config=False, superior=(superior,) if superior else (),
@@ -170,6 +170,37 @@ def _diff(req: LintRequest, new_reports: list, work: Path, options, out: LintOut
         out.diff = json.loads(json.dumps(to_dict(diffs), ensure_ascii=False, default=str))
 
 
+# Findings that compare one county's plan with the other counties' (not with the city plan alone).
+BETWEEN_COUNTIES = ("sibling-inconsistent", "internal-joint-duplicate")
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRequest:
+    plans: tuple[tuple[str, StoredFile], ...]  # (county, its current version)
+    superior: StoredFile
+    profile: str
+    population: StoredFile | None = None
+
+
+def review_round(req: ReviewRequest) -> dict[str, list[dict[str, Any]]]:
+    """The cross-plan review of `planlint check 各县计划/ --superior 市级计划`, over every county's
+    current version at once: per county, the findings that compare it with the other counties."""
+    from .. import engine
+
+    with tempfile.TemporaryDirectory(prefix="planlint-desk-review-") as tmp:
+        work = Path(tmp)
+        paths = {_place(work, f"plans/{i}", stored): county for i, (county, stored) in enumerate(req.plans)}
+        superior = _place(work, "superior", req.superior)
+        population = _place(work, "population", req.population) if req.population else None
+        result = engine.run(list(paths), _options(req, superior, population))
+        out: dict[str, list[dict[str, Any]]] = {county: [] for county, _ in req.plans}
+        for report in result.reports:
+            for f in report.findings:
+                if f.slug in BETWEEN_COUNTIES:
+                    out[paths[report.path]].append(f.to_json())
+        return out
+
+
 class Linter:
     """Runs `lint_version` in worker processes (`processes` > 0: uploads of several counties are
     linted in parallel, and a crash in a reader cannot take the server down), or in the calling
@@ -184,10 +215,16 @@ class Linter:
 
     def run(self, req: LintRequest) -> LintOutcome:
         """Blocking: call from a worker thread."""
+        return self._call(lint_version, req)
+
+    def review(self, req: ReviewRequest) -> dict[str, list[dict[str, Any]]]:
+        return self._call(review_round, req)
+
+    def _call(self, fn, req):
         if self._pool is not None:
-            return self._pool.submit(lint_version, req).result()
+            return self._pool.submit(fn, req).result()
         with self._lock:
-            return lint_version(req)
+            return fn(req)
 
     def close(self) -> None:
         if self._pool is not None:
