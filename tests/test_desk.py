@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import sqlite3
 import stat
 import zipfile
@@ -42,6 +43,7 @@ from planlint.desk import auth, db, rounds  # noqa: E402
 from planlint.desk.app import Settings, create_app  # noqa: E402
 from planlint.desk.store import FileStore  # noqa: E402
 from planlint.engine import RunOptions, run  # noqa: E402
+from planlint.errors import PlanlintError  # noqa: E402
 
 
 def client(app) -> TestClient:
@@ -522,3 +524,19 @@ def test_ids_are_not_guessable(matrix):
     other = matrix["clients"]["other"]
     assert other.get(f"/v/{matrix['vid'][:-1]}A").status_code == 404
     assert other.get(f"/rounds/{matrix['rid']}/c/%E6%B3%BD%E5%B7%9E%E5%8E%BF").status_code == 404  # 泽州县, encoded
+
+
+def _die(req):
+    os._exit(1)
+
+
+def test_a_lint_process_that_dies_is_replaced():
+    from planlint.desk import lint
+
+    linter = lint.Linter(1)
+    try:
+        with pytest.raises(PlanlintError, match="检查进程意外退出"):
+            linter._call(_die, None)
+        assert linter._call(len, "abc") == 3  # a fresh pool takes the next job
+    finally:
+        linter.close()

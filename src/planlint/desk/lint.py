@@ -11,6 +11,7 @@ import multiprocessing
 import tempfile
 import threading
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -207,11 +208,12 @@ class Linter:
     thread, one at a time (`processes` = 0, for tests and small sites)."""
 
     def __init__(self, processes: int) -> None:
-        self._pool = (
-            ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn"))
-            if processes > 0 else None
-        )
+        self._processes = processes
+        self._pool = self._new_pool() if processes > 0 else None
         self._lock = threading.Lock()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self._processes, mp_context=multiprocessing.get_context("spawn"))
 
     def run(self, req: LintRequest) -> LintOutcome:
         """Blocking: call from a worker thread."""
@@ -221,10 +223,18 @@ class Linter:
         return self._call(review_round, req)
 
     def _call(self, fn, req):
-        if self._pool is not None:
-            return self._pool.submit(fn, req).result()
-        with self._lock:
-            return fn(req)
+        if self._pool is None:
+            with self._lock:
+                return fn(req)
+        pool = self._pool
+        try:
+            return pool.submit(fn, req).result()
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): later uploads get a new pool, this one a message.
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = self._new_pool()
+            raise PlanlintError("检查进程意外退出（文件可能过大或已损坏），这个版本没有保存；请检查文件后重新上传") from None
 
     def close(self) -> None:
         if self._pool is not None:
