@@ -182,7 +182,9 @@ def create_app(settings: Settings) -> Starlette:
 
     async def form_of(request: Request, max_files: int = 0) -> Any:
         length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > max_request:
+        if not length.isdigit():  # a streamed body could be of any size: browsers always send the length
+            raise Denied(411, "请求缺少长度信息，请用页面提交。")
+        if int(length) > max_request:
             raise Denied(413, f"上传内容超过上限（单个文件最大 {settings.max_file_bytes // 1024 // 1024} MB）。")
         try:
             form = await request.form(max_files=max_files, max_fields=20)
