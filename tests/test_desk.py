@@ -298,6 +298,8 @@ def test_round_upload_lint_diff_waive_submit_return_accept(desk, tmp_path):
     assert "只有已提交的计划" in city.get(r.headers["location"]).text
     events = [r["action"] for r in rows(data, "SELECT action FROM events ORDER BY id")]
     assert events == ["upload", "upload", "waive", "submit", "return", "upload", "submit", "accept"]
+    audit_page = city.get("/audit").text
+    assert "review.accept" in audit_page and row["file_hash"][:12] in audit_page
     audited = {r["action"] for r in rows(data, "SELECT action FROM audit")}
     assert {"round.open", "version.upload", "waiver", "version.submit", "review.return", "review.accept",
             "download.annotated", "login"} <= audited
@@ -497,6 +499,7 @@ ROUTES = [
     ("GET", "/rounds/{rid}/export.xlsx", {"reviewer"}),
     ("GET", "/rounds/{rid}/export.zip", {"reviewer"}),
     ("GET", "/rounds/{rid}/review", {"reviewer"}),
+    ("GET", "/audit", {"reviewer"}),
     ("GET", "/rounds/{rid}/superior", {"reviewer", "own", "other"}),
     ("GET", "{county}", {"reviewer", "own"}),
     ("GET", "/v/{vid}", {"reviewer", "own"}),
@@ -557,6 +560,7 @@ _ROLE_ONLY = {
     ("GET", "/rounds/{rid}/export.xlsx"): {"reviewer"},
     ("GET", "/rounds/{rid}/export.zip"): {"reviewer"},
     ("GET", "/rounds/{rid}/review"): {"reviewer"},
+    ("GET", "/audit"): {"reviewer"},
     ("POST", "/rounds"): {"reviewer"},
     ("POST", "{county}/return"): {"reviewer"},
     ("POST", "{county}/accept"): {"reviewer"},

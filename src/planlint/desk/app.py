@@ -50,6 +50,7 @@ COOKIE = "planlint_desk"
 CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; "
        "frame-ancestors 'none'")
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+AUDIT_SHOWN = 500
 POPULATION_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".yaml", ".yml")
 
 
@@ -476,6 +477,13 @@ def create_app(settings: Settings) -> Starlette:
         return Response(data, media_type="application/zip",
                         headers={"content-disposition": _attachment(f"{rnd['title']}报送材料.zip")})
 
+    async def audit_page(request: Request) -> Response:
+        """The last AUDIT_SHOWN lines of the audit log (reviewers; the full log is the `audit` table)."""
+        with desk.conn() as conn:
+            user = require(request, conn, "reviewer")
+            entries = conn.execute("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (AUDIT_SHOWN,)).fetchall()
+            return page(request, "audit.html", user, entries=entries, shown=AUDIT_SHOWN)
+
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
 
@@ -527,6 +535,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/v/{vid}/file/{kind}", version_file),
             Route("/v/{vid}/waive", waive, methods=["POST"]),
             Route("/v/{vid}/submit", submit, methods=["POST"]),
+            Route("/audit", audit_page),
             Route("/healthz", healthz),
         ],
         middleware=[
