@@ -102,6 +102,11 @@ def test_file_store_is_content_addressed_and_read_only(tmp_path):
     assert not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
     with pytest.raises(ValueError):
         store.path("../../etc/passwd")
+    # what a crash in the middle of a put leaves behind is swept, once it is old
+    (tmp_path / "tmp" / "put-old").write_bytes(b"half")
+    (tmp_path / "tmp" / "put-new").write_bytes(b"being written")
+    os.utime(tmp_path / "tmp" / "put-old", (0, 0))
+    assert store.sweep() == 1 and [p.name for p in (tmp_path / "tmp").iterdir()] == ["put-new"]
 
 
 def test_init_refuses_a_folder_in_use(tmp_path, monkeypatch, capsys):

@@ -73,6 +73,7 @@ class Desk:
         self.data_dir = Path(settings.data_dir)
         db.connect(self.data_dir).close()  # migrate once, at start
         self.store = FileStore(self.data_dir)
+        self.store.sweep()
         self.linter = Linter(settings.lint_processes)
         self.env = Environment(loader=PackageLoader("planlint.desk", "templates"), autoescape=True)
         self.env.globals.update(version=__version__, STATUS=rounds.STATUS, SEVERITY_NAMES=SEVERITY_NAMES)

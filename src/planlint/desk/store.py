@@ -15,6 +15,7 @@ import secrets
 import shutil
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 from ..errors import PlanlintError
@@ -55,6 +56,22 @@ class FileStore:
             raise
         _fsync_dir(target.parent)
         return digest
+
+    def sweep(self, older_than: float = 3600) -> int:
+        """Delete temporary files left by a crash in the middle of `put` (old ones only: another
+        worker process may be writing a new one right now)."""
+        if not self.tmp.is_dir():
+            return 0
+        cutoff = time.time() - older_than
+        removed = 0
+        for path in self.tmp.glob("put-*"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                pass
+        return removed
 
     def read(self, digest: str) -> bytes:
         return self.path(digest).read_bytes()
