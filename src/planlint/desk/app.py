@@ -51,6 +51,7 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-actio
        "frame-ancestors 'none'")
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 AUDIT_SHOWN = 500
+REVIEWS_KEPT = 8  # cross-county reviews kept in memory
 POPULATION_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".yaml", ".yml")
 
 
@@ -74,6 +75,7 @@ class Desk:
         db.connect(self.data_dir).close()  # migrate once, at start
         self.store = FileStore(self.data_dir)
         self.store.sweep()
+        self.reviews: dict[ReviewRequest, dict[str, list[dict[str, Any]]]] = {}  # oldest first
         self.linter = Linter(settings.lint_processes)
         self.env = Environment(loader=PackageLoader("planlint.desk", "templates"), autoescape=True)
         self.env.globals.update(version=__version__, STATUS=rounds.STATUS, SEVERITY_NAMES=SEVERITY_NAMES)
@@ -329,7 +331,13 @@ def create_app(settings: Settings) -> Starlette:
             profile=rnd["profile"],
             population=_population(desk, rnd),
         )
-        found = await run_in_threadpool(desk.linter.review, req) if current else {}
+        # The same current versions give the same review: kept for the last few (ReviewRequest is hashable).
+        found = desk.reviews.get(req)
+        if found is None:
+            found = await run_in_threadpool(desk.linter.review, req) if current else {}
+            desk.reviews[req] = found
+            while len(desk.reviews) > REVIEWS_KEPT:
+                desk.reviews.pop(next(iter(desk.reviews)))
         return page(request, "review.html", user, round=rnd, found=found,
                     versions={county: v["number"] for county, v in current})
 
