@@ -338,6 +338,7 @@ def test_board_worst_first_with_duplicates_and_coverage(desk, tmp_path):
     assert [b["county"] for b in board] == ["阳城县", "泽州县", "高平市"]
     page = city.get(f"/rounds/{rid}").text
     assert page.index("阳城县") < page.index("泽州县") < page.index("高平市") and "覆盖率" in page
+    assert page.count("（已逾期）") == 3  # due 2025-03-31, nobody submitted
 
     # exports: the board as a workbook, every current version with its annotated copy as a zip
     x = city.get(f"/rounds/{rid}/export.xlsx")

@@ -303,7 +303,8 @@ def create_app(settings: Settings) -> Starlette:
                 return _redirect(county_url(rid, user.county))
             rows = rounds.board(conn, rid)
             counts = {k: sum(1 for r in rows if r.status == k) for k in rounds.STATUS}
-            return page(request, "board.html", user, round=rnd, rows=rows, counts=counts)
+            overdue = bool(rnd["due_date"]) and date.today().isoformat() > rnd["due_date"]
+            return page(request, "board.html", user, round=rnd, rows=rows, counts=counts, overdue=overdue)
 
     async def board_json(request: Request) -> Response:
         rid = request.path_params["rid"]
