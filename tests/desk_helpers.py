@@ -141,6 +141,15 @@ class Server:
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
         )
         self.output: list[str] = []
+        try:
+            self._wait_until_up()
+        except BaseException:
+            self.kill9()
+            raise
+
+    def _wait_until_up(self) -> None:
+        import httpx
+
         deadline = time.time() + 60
         port = None
         while port is None:
@@ -153,8 +162,6 @@ class Server:
             assert time.time() < deadline, "".join(self.output)
         threading.Thread(target=self._drain, daemon=True).start()
         self.url = f"http://127.0.0.1:{port}"
-        import httpx
-
         while True:
             try:
                 if httpx.get(f"{self.url}/healthz").status_code == 200:
@@ -169,7 +176,8 @@ class Server:
             self.output.append(line)
 
     def kill9(self) -> None:
-        self.proc.send_signal(signal.SIGKILL)
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=30)
 
     def stop(self) -> None:

@@ -41,8 +41,10 @@ def _workbook(path):
 def server(tmp_path):
     pytest.importorskip("argon2")
     srv = Server(make_desk(tmp_path / "data", accounts=(REVIEWER, ZZ, GP)), "--lint-processes", "0")
-    yield srv
-    srv.stop()
+    try:
+        yield srv
+    finally:
+        srv.stop()
 
 
 def test_a_whole_round_in_the_browser(server, tmp_path):

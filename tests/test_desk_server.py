@@ -76,6 +76,15 @@ def desk(tmp_path_factory):
     data = make_desk(tmp / "data", accounts=(REVIEWER, *EDITORS))
     # Behind a real proxy the cookies are Secure (HTTPS to the proxy); this client speaks plain HTTP.
     server = Server(data, "--proxy", "127.0.0.1", "--no-secure-cookies")
+    state = {"tmp": tmp, "data": data, "server": server}
+    try:
+        yield _set_up(state)
+    finally:
+        state["server"].stop()
+
+
+def _set_up(state: dict) -> dict:
+    tmp, server = state["tmp"], state["server"]
     city = session(server, REVIEWER)
     r = city.post("/rounds", data={"csrf_token": token(city), "title": "并发测试", "year": "2025", "profile": "shanxi-2025",
                                    "counties": "、".join(COUNTIES)},
@@ -83,9 +92,8 @@ def desk(tmp_path_factory):
     assert r.status_code == 303, r.text[:300]
     rid = r.headers["location"].rsplit("/", 1)[1]
     plans = {(c, n): county_plan(tmp, c, note=n) for c in COUNTIES for n in ("甲稿", "乙稿")}
-    state = {"tmp": tmp, "data": data, "server": server, "rid": rid, "plans": plans, "city": city}
-    yield state
-    state["server"].stop()
+    state.update(rid=rid, plans=plans, city=city)
+    return state
 
 
 def _fire(jobs: list) -> list:
@@ -214,11 +222,16 @@ def test_kill_9_during_uploads_then_restart(desk):
     for t in threads:
         t.start()
     time.sleep(0.8)
+    children = _children(server.proc.pid)
     server.kill9()
     for t in threads:
         t.join(timeout=60)
     hanging.close()
     committed = sum(1 for r in results if isinstance(r, httpx.Response) and r.status_code == 303)
+    deadline = time.time() + 15
+    while any(_alive(pid) for pid in children) and time.time() < deadline:
+        time.sleep(0.2)
+    assert children and not any(_alive(pid) for pid in children)  # the lint processes followed the server
 
     check_consistent(data)
     after = len(query(data, "SELECT id FROM versions"))
@@ -235,6 +248,27 @@ def test_kill_9_during_uploads_then_restart(desk):
     session(restarted, EDITORS[1], headers={"x-forwarded-for": "10.9.9.9"})
     ip = query(data, "SELECT ip FROM audit WHERE action = 'login' ORDER BY id DESC LIMIT 1")[0]["ip"]
     assert ip == "127.0.0.1"
+
+
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie whose parent is gone counts as ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
 
 
 def _try(fn):

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import tempfile
 import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -202,6 +204,18 @@ def review_round(req: ReviewRequest) -> dict[str, list[dict[str, Any]]]:
         return out
 
 
+def _follow_parent(parent: int) -> None:
+    """In a lint process: exit when the server that started it is gone (killed with SIGKILL, a
+    pool's own shutdown never runs), instead of lingering as an orphan."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="planlint-desk-parent").start()
+
+
 class Linter:
     """Runs `lint_version` in worker processes (`processes` > 0: uploads of several counties are
     linted in parallel, and a crash in a reader cannot take the server down), or in the calling
@@ -213,7 +227,8 @@ class Linter:
         self._lock = threading.Lock()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self._processes, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(max_workers=self._processes, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_follow_parent, initargs=(os.getpid(),))
 
     def run(self, req: LintRequest) -> LintOutcome:
         """Blocking: call from a worker thread."""
