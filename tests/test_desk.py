@@ -452,6 +452,35 @@ def test_a_post_without_a_length_is_refused(desk):
     assert r.status_code == 411
 
 
+BAD_INPUTS = ("encrypted.xlsx", "not_a_zip.xlsx", "truncated.xlsx", "old_binary.xls", "docx_named.xlsx",
+              "xlsx_named.docx", "nul_bytes.csv", "dde_text.xlsx", "formulas.xlsx")
+
+
+def test_hostile_and_broken_files_get_the_readers_message(desk, tmp_path):
+    """The bad-input corpus of `planlint check`: each upload is recorded with what check says of it
+    (unreadable, with the reader's message), and nothing breaks the server."""
+    from conftest import REPO
+
+    data, app = desk
+    city, zz = client(app), client(app)
+    login(city, REVIEWER), login(zz, ZZ)
+    rid = open_round(city)
+    for name in BAD_INPUTS:
+        path = REPO / "tests" / "bad_inputs" / name
+        r = upload(zz, rid, "泽州县", path)
+        assert r.status_code == 303 and r.headers["location"].startswith("/v/"), (name, r.status_code)
+        (row,) = rows(data, "SELECT * FROM versions WHERE id = ?", r.headers["location"].rsplit("/", 1)[1])
+        try:
+            result = run([str(path)], RunOptions(profile="shanxi-2025", superior=(str(CITY),), use_config=False))
+            error = next((rep.error for rep in result.reports if rep.error), None)
+        except PlanlintError as exc:
+            error = exc.message
+        assert row["unreadable"] == error, name
+        assert zz.get(r.headers["location"]).status_code == 200
+    empty = upload(zz, rid, "泽州县", REPO / "tests" / "bad_inputs" / "empty.xlsx")
+    assert "空文件" in zz.get(empty.headers["location"]).text
+
+
 def test_version_count_limit(desk, tmp_path, monkeypatch):
     data, app = desk
     city, zz = client(app), client(app)
