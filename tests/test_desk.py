@@ -88,6 +88,7 @@ def test_migrations_apply_in_order_and_a_newer_database_is_refused(tmp_path):
     assert db.apply_migrations(conn) == db.SCHEMA_VERSION
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "versions_county" in indexes
+    assert "diff_base" in {r[1] for r in conn.execute("PRAGMA table_info(versions)")}
     conn.execute(f"PRAGMA user_version = {db.SCHEMA_VERSION + 1}")
     with pytest.raises(Exception, match="升级 planlint"):
         db.apply_migrations(conn)
@@ -268,7 +269,7 @@ def test_round_upload_lint_diff_waive_submit_return_accept(desk, tmp_path):
     diff = json.loads(row2["diff_json"])
     assert diff["command"] == "diff" and diff["summary"]["added"] + diff["summary"]["changed"] > 0
     page = zz.get(f"/v/{v2}").text
-    assert "与上一版相比" in page
+    assert "与第 1 版相比" in page and row2["diff_base"] == 1
     # an old version cannot be submitted
     r = zz.post(f"/v/{v1}/submit", data={"csrf_token": token(zz)})
     assert "只能提交最新的版本" in zz.get(r.headers["location"]).text

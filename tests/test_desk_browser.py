@@ -131,7 +131,7 @@ def test_a_whole_round_in_the_browser(server, tmp_path):
             zz.locator("input[name=plan]").set_input_files(str(second))
             zz.get_by_role("button", name="上传并检查").click()
             expect(zz.locator("h1")).to_contain_text("第 2 版")
-            expect(zz.locator("#diff")).to_contain_text("与上一版相比")
+            expect(zz.locator("#diff")).to_contain_text("与第 1 版相比")
             zz.get_by_role("button", name="提交此版本").click()
             expect(zz.locator("#status")).to_have_text("已提交")
             expect(zz.locator("#versions")).to_contain_text("第 2 版（已提交）")

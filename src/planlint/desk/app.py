@@ -11,15 +11,14 @@ the next page). Who may do what:
 from __future__ import annotations
 
 import hashlib
-import hmac
+import json
 import logging
 import os
 import secrets
 import sqlite3
-import tempfile
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -39,16 +38,15 @@ from .. import __version__
 from ..errors import PlanlintError
 from ..serve.jobs import ACCEPTED, MEDIA_TYPES, XLSX_TYPE, safe_filename, suffix_of
 from . import auth, db, export, rounds
-from .lint import Linter, LintRequest, ReviewRequest, StoredFile
+from .lint import Linter, ReviewRequest, StoredFile
+from .security import Denied, NeedLogin, SecurityHeaders, check_csrf, csrf_token
 from .store import FileStore, secret_key
+from .submissions import population_file, store_and_lint, validate_round_files
 
 log = logging.getLogger("planlint.desk")
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 COOKIE = "planlint_desk"
-# Pages use no script at all; styles are inline; forms post to this server only.
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; "
-       "frame-ancestors 'none'")
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 AUDIT_SHOWN = 500
 REVIEWS_KEPT = 8  # cross-county reviews kept in memory
@@ -61,7 +59,6 @@ class Settings:
     lint_processes: int = 0  # 0: lint in the request's thread, one at a time
     max_file_bytes: int = MAX_FILE_BYTES
     secure_cookies: bool = False  # Secure flag: set when users reach the desk over HTTPS
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class Desk:
@@ -90,18 +87,6 @@ class Desk:
             conn.close()
 
 
-class Denied(Exception):
-    """Answer with `status` and a one-line message (403 forbidden, 404 not found …)."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status, self.message = status, message
-
-
-class NeedLogin(Exception):
-    pass
-
-
 NOT_FOUND = "页面不存在，或您无权查看。"
 
 
@@ -112,20 +97,6 @@ def when(stamp: str | None) -> str:
 
 def _ip(request: Request) -> str:
     return request.client.host if request.client else "?"
-
-
-def _csrf(request: Request) -> str:
-    token = request.session.get("csrf")
-    if not token:
-        token = request.session["csrf"] = secrets.token_urlsafe(32)
-    return token
-
-
-def _check_csrf(request: Request, form: Any | None) -> None:
-    sent = request.headers.get("x-csrf-token") or (form.get("csrf_token") if form is not None else None)
-    expected = request.session.get("csrf")
-    if not (isinstance(sent, str) and expected and hmac.compare_digest(sent, expected)):
-        raise Denied(403, "页面已过期或请求来源不明（CSRF 校验失败），请刷新页面后重试。")
 
 
 def _flash(request: Request, message: str, kind: str = "error") -> None:
@@ -181,7 +152,7 @@ def create_app(settings: Settings) -> Starlette:
 
     def page(request: Request, template: str, user: auth.User | None, status: int = 200, **ctx: Any) -> HTMLResponse:
         flash = request.session.pop("flash", None)
-        html = desk.env.get_template(template).render(user=user, csrf=_csrf(request), flash=flash, **ctx)
+        html = desk.env.get_template(template).render(user=user, csrf=csrf_token(request), flash=flash, **ctx)
         return HTMLResponse(html, status_code=status)
 
     async def form_of(request: Request, max_files: int = 0) -> Any:
@@ -194,7 +165,7 @@ def create_app(settings: Settings) -> Starlette:
             form = await request.form(max_files=max_files, max_fields=20)
         except HTTPException as exc:
             raise Denied(400, f"请求无法解析（{exc.detail}），请用页面重新提交。") from None
-        _check_csrf(request, form)
+        check_csrf(request, form)
         return form
 
     async def read_upload(upload: Any, what: str, suffixes: tuple[str, ...]) -> tuple[str, bytes]:
@@ -283,7 +254,7 @@ def create_app(settings: Settings) -> Starlette:
                 pop_upload = form.get("population")
                 population = (await read_upload(pop_upload, "监管对象数量文件", POPULATION_SUFFIXES)
                               if isinstance(pop_upload, UploadFile) and pop_upload.filename else None)
-                await run_in_threadpool(_validate_round_files, superior, population)
+                await run_in_threadpool(validate_round_files, superior, population)
                 rid = await run_in_threadpool(
                     rounds.open_round, conn, desk.store, user, title=title, year=int(year_text), profile=profile,
                     superior=superior, population=population, due_date=due, counties=counties,
@@ -330,7 +301,7 @@ def create_app(settings: Settings) -> Starlette:
             plans=tuple((county, StoredFile(v["filename"], str(store.path(v["file_hash"])))) for county, v in current),
             superior=StoredFile(rnd["superior_name"], str(store.path(rnd["superior_hash"]))),
             profile=rnd["profile"],
-            population=_population(desk, rnd),
+            population=population_file(desk.store, rnd),
         )
         # The same current versions give the same review: kept for the last few (ReviewRequest is hashable).
         found = desk.reviews.get(req)
@@ -371,7 +342,9 @@ def create_app(settings: Settings) -> Starlette:
                 return _redirect(county_url(rid, county))
         try:
             name, data = await read_upload(form.get("plan"), "计划文件", ACCEPTED)
-            vid = await run_in_threadpool(_upload, desk, user, rnd, county, name, data, _ip(request))
+            with desk.conn() as conn:
+                vid = await run_in_threadpool(store_and_lint, conn, desk.store, desk.linter, user, rnd, county, name,
+                                              data, _ip(request))
         except PlanlintError as exc:
             _flash(request, exc.message)
             return _redirect(county_url(rid, county))
@@ -387,8 +360,6 @@ def create_app(settings: Settings) -> Starlette:
             data = rounds.findings_of(v)
             waived = rounds.waivers(conn, v["round_id"], v["county"])
             editable = not user.is_reviewer and state["status"] in ("pending", "returned")
-            import json
-
             return page(request, "version.html", user, round=rnd, v=v, state=state, data=data, waived=waived,
                         editable=editable, is_latest=latest["id"] == v["id"],
                         unwaived_errors=rounds.unwaived_errors(conn, v),
@@ -549,7 +520,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/healthz", healthz),
         ],
         middleware=[
-            Middleware(_SecurityHeaders),
+            Middleware(SecurityHeaders),
             Middleware(SessionMiddleware, secret_key=secret_key(desk.data_dir), session_cookie=COOKIE,
                        max_age=auth.SESSION_SECONDS, same_site="lax", https_only=settings.secure_cookies),
         ],
@@ -559,78 +530,6 @@ def create_app(settings: Settings) -> Starlette:
     )
     app.state.desk = desk
     return app
-
-
-def _validate_round_files(superior: tuple[str, bytes], population: tuple[str, bytes] | None) -> None:
-    """Refuse a city plan that cannot be read as a plan, and a population file that cannot be read."""
-    from ..pipeline import load_plans
-    from ..population import load_population
-
-    with tempfile.TemporaryDirectory(prefix="planlint-desk-") as tmp:
-        path = Path(tmp) / superior[0]
-        path.write_bytes(superior[1])
-        try:
-            plans = load_plans(str(path))
-        except PlanlintError as exc:
-            raise rounds.Refused(f"市级计划「{superior[0]}」无法读取：{exc.message}") from None
-        if not plans:
-            raise rounds.Refused(f"市级计划「{superior[0]}」中没有找到抽查任务表")
-        if population is not None:
-            pop = Path(tmp) / "pop" / population[0]
-            pop.parent.mkdir()
-            pop.write_bytes(population[1])
-            try:
-                load_population(str(pop))
-            except PlanlintError as exc:
-                raise rounds.Refused(f"监管对象数量文件「{population[0]}」无法读取：{exc.message}") from None
-
-
-def _upload(desk: Desk, user: auth.User, rnd: sqlite3.Row, county: str, name: str, data: bytes,
-            ip: str | None) -> str:
-    """Store the file, lint it, record the version (in a worker thread, on its own connection)."""
-    store = desk.store
-    file_hash = store.put(data)
-    with desk.conn() as conn:
-        previous = rounds.latest_version(conn, rnd["id"], county)
-        req = LintRequest(
-            plan=StoredFile(name, str(store.path(file_hash))),
-            superior=StoredFile(rnd["superior_name"], str(store.path(rnd["superior_hash"]))),
-            profile=rnd["profile"],
-            population=_population(desk, rnd),
-            previous=StoredFile(previous["filename"], str(store.path(previous["file_hash"])))
-            if previous is not None and not previous["unreadable"] else None,
-        )
-        outcome = desk.linter.run(req)
-        return rounds.record_version(conn, store, user, rnd["id"], county, filename=name, file_hash=file_hash,
-                                     size=len(data), outcome=outcome, ip=ip)
-
-
-def _population(desk: Desk, rnd: sqlite3.Row) -> StoredFile | None:
-    if not rnd["population_hash"]:
-        return None
-    return StoredFile(rnd["population_name"], str(desk.store.path(rnd["population_hash"])))
-
-
-class _SecurityHeaders:
-    """No caching of plans or pages, no MIME sniffing, no referrer, no framing, the page CSP."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        async def send_with_headers(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] += [
-                    (b"cache-control", b"no-store"),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
-                    (b"x-frame-options", b"DENY"),
-                    (b"content-security-policy", CSP.encode()),
-                ]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 def app_from_env() -> Starlette:

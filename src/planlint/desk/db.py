@@ -121,6 +121,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     CREATE INDEX versions_county ON versions (round_id, county, number);
     """,
+    # 3: which version a version's diff is against (two uploads at once may share a predecessor)
+    """
+    ALTER TABLE versions ADD COLUMN diff_base INTEGER;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -114,7 +114,8 @@ def check_may_upload(conn: sqlite3.Connection, rid: str, county: str) -> None:
 
 
 def record_version(conn: sqlite3.Connection, store: FileStore, user: User, rid: str, county: str, *,
-                   filename: str, file_hash: str, size: int, outcome: LintOutcome, ip: str | None) -> str:
+                   filename: str, file_hash: str, size: int, outcome: LintOutcome, ip: str | None,
+                   diff_base: int | None = None) -> str:
     """Store the copies, then record the version, its number and the audit line in one transaction:
     the upload is there entirely or not at all."""
     annotated = store.put(outcome.annotated) if outcome.annotated is not None else None
@@ -127,14 +128,16 @@ def record_version(conn: sqlite3.Connection, store: FileStore, user: User, rid: 
         conn.execute(
             "INSERT INTO versions (id, round_id, county, number, filename, file_hash, size, uploaded_by, uploaded_at,"
             " errors, warnings, infos, duplicates, coverage, unreadable, findings_json, annotated_hash, fixed_hash,"
-            " fixed_name, fixed_cells, diff_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " fixed_name, fixed_cells, diff_json, diff_base)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (vid, rid, county, number, filename, file_hash, size, user.username, db.now(),
              outcome.counts["error"], outcome.counts["warning"], outcome.counts["info"], outcome.duplicates,
              outcome.coverage, outcome.unreadable,
              json.dumps({"findings": outcome.findings, "tasks": outcome.tasks, "problems": outcome.problems},
                         ensure_ascii=False),
              annotated, fixed, outcome.fixed_name, outcome.fixed_cells,
-             json.dumps(outcome.diff, ensure_ascii=False) if outcome.diff is not None else None),
+             json.dumps(outcome.diff, ensure_ascii=False) if outcome.diff is not None else None,
+             diff_base if outcome.diff is not None else None),
         )
         conn.execute("UPDATE round_counties SET updated_at = ? WHERE round_id = ? AND county = ?", (db.now(), rid, county))
         _event(conn, rid, county, user, "upload", vid, f"第 {number} 版：{filename}")
