@@ -482,6 +482,23 @@ def test_hostile_and_broken_files_get_the_readers_message(desk, tmp_path):
     assert "空文件" in zz.get(empty.headers["location"]).text
 
 
+def test_a_bug_met_while_linting_saves_nothing_and_says_so(desk, tmp_path, monkeypatch):
+    from planlint.desk import lint
+
+    data, app = desk
+    city, zz = client(app), client(app)
+    login(city, REVIEWER), login(zz, ZZ)
+    rid = open_round(city)
+
+    def broken(req):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(lint, "lint_version", broken)
+    r = upload(zz, rid, "泽州县", county_plan(tmp_path, "泽州县"))
+    assert r.status_code == 303 and "内部错误" in zz.get(r.headers["location"]).text
+    assert rows(data, "SELECT COUNT(*) AS n FROM versions")[0]["n"] == 0
+
+
 def test_version_count_limit(desk, tmp_path, monkeypatch):
     data, app = desk
     city, zz = client(app), client(app)

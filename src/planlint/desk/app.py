@@ -348,6 +348,12 @@ def create_app(settings: Settings) -> Starlette:
         except PlanlintError as exc:
             _flash(request, exc.message)
             return _redirect(county_url(rid, county))
+        except Denied:
+            raise
+        except Exception:  # a bug met on this file: the editor gets a message, the log the traceback
+            log.exception("planlint desk: upload of %s for %s failed", name, county)
+            _flash(request, "检查这个文件时发生内部错误，这个版本没有保存；详细信息已记录在服务器日志中，请联系市局。")
+            return _redirect(county_url(rid, county))
         return _redirect(f"/v/{vid}")
 
     async def version_page(request: Request) -> Response:
