@@ -116,6 +116,19 @@ def test_init_refuses_a_folder_in_use(tmp_path, monkeypatch, capsys):
     assert code == 2 and "已存在" in err
 
 
+def test_backup_refuses_a_used_target_and_a_folder_that_is_not_a_desk(tmp_path, monkeypatch, capsys):
+    data = make_desk(tmp_path / "d", accounts=(ZZ,))
+    (tmp_path / "used").mkdir()
+    (tmp_path / "used" / "x").write_text("x")
+    code, _, err = run_cli("desk", "backup", str(data), str(tmp_path / "used"), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and "不为空" in err
+    code, _, err = run_cli("desk", "backup", str(tmp_path / "used"), str(tmp_path / "out"), monkeypatch=monkeypatch,
+                           capsys=capsys)
+    assert code == 2 and "desk init" in err and not (tmp_path / "out").exists()
+    code, out, _ = run_cli("desk", "backup", str(data), str(tmp_path / "out"), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0 and rows(tmp_path / "out", "SELECT username FROM users")[0]["username"] == "zz"
+
+
 # --- accounts and sessions -------------------------------------------------------------------------
 
 
