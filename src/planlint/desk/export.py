@@ -18,10 +18,6 @@ BOARD_HEADERS = ("县（市、区）", "状态", "版本", "错误", "警告", "
 FINDING_HEADERS = ("县（市、区）", "版本", "级别", "规则", "位置", "任务", "问题", "修改建议", "依据", "说明理由")
 
 
-def _coverage(row: rounds.BoardRow) -> str:
-    return row.coverage or ""
-
-
 def board_xlsx(conn: sqlite3.Connection, rid: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -38,7 +34,7 @@ def board_xlsx(conn: sqlite3.Connection, rid: str) -> bytes:
         put(ws, 3, c, h).font = Font(bold=True)
     for r, row in enumerate(rows, 4):
         values = (row.county, row.status_label, row.version or "", row.errors if row.version else "",
-                  row.warnings if row.version else "", row.duplicates if row.version else "", _coverage(row),
+                  row.warnings if row.version else "", row.duplicates if row.version else "", row.coverage or "",
                   row.waivers, row.last_activity, row.comment or "")
         for c, v in enumerate(values, 1):
             put(ws, r, c, v)
