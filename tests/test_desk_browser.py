@@ -55,11 +55,13 @@ def test_a_whole_round_in_the_browser(server, tmp_path):
     second = county_plan(tmp_path, "泽州县", note="修改稿")
     gaoping = county_plan(tmp_path, "高平市")
 
+    expect.set_options(timeout=30_000)  # a loaded CI machine may take seconds to lint an upload
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
         try:
             def login(account):
                 ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
+                ctx.set_default_timeout(60_000)
                 page = ctx.new_page()
                 page.goto(server.url + "/")
                 expect(page.locator("h1")).to_have_text("登录城市审查台")
@@ -162,3 +164,4 @@ def test_a_whole_round_in_the_browser(server, tmp_path):
                     fh.write(shot)
         finally:
             browser.close()
+            expect.set_options(timeout=5_000)  # Playwright's default, for the other tests

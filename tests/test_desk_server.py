@@ -214,6 +214,9 @@ def test_kill_9_during_uploads_then_restart(desk):
     body = (f"--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n--XyZ\r\n"
             f"Content-Disposition: form-data; name=\"plan\"; filename=\"plan.xlsx\"\r\n"
             f"Content-Type: {XLSX}\r\n\r\n").encode() + plan + b"\r\n--XyZ--\r\n"
+    # one upload first, so that the lint processes exist whatever ran before this test
+    assert post_upload(c0, rid, COUNTIES[0], desk["plans"][(COUNTIES[0], "乙稿")]).status_code == 303
+    before += 1
     hanging = _partial_upload(server, cookie, rid, COUNTIES[0], body[: len(body) // 2], len(body))
     # ten complete uploads in flight, the server killed while they are being stored and linted
     results: list = []
