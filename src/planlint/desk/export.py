@@ -45,6 +45,7 @@ def board_xlsx(conn: sqlite3.Connection, rid: str) -> bytes:
     detail = wb.create_sheet("问题清单")
     for c, h in enumerate(FINDING_HEADERS, 1):
         put(detail, 1, c, h).font = Font(bold=True)
+    wrap = Alignment(wrap_text=True, vertical="top")  # one style object for every cell
     r = 2
     for row in rows:
         if row.version_id is None:
@@ -59,7 +60,7 @@ def board_xlsx(conn: sqlite3.Connection, rid: str) -> bytes:
                       f"{f['rule']} {f['slug']}", where, f.get("task") or "", f["message"], f["fix"], f["basis"],
                       w["reason"] if w else "")
             for c, v in enumerate(values, 1):
-                put(detail, r, c, v).alignment = Alignment(wrap_text=True, vertical="top")
+                put(detail, r, c, v).alignment = wrap
             r += 1
     for c, width in enumerate((14, 6, 6, 26, 12, 6, 50, 40, 40, 30), 1):
         detail.column_dimensions[detail.cell(1, c).column_letter].width = width
