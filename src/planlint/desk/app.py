@@ -116,6 +116,18 @@ def _attachment(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
+def _closing_form(handler: Any) -> Any:
+    """A POST endpoint whose uploaded files (spooled to temporary files) are closed when it is done."""
+
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        finally:
+            await request.close()
+
+    return endpoint
+
+
 def create_app(settings: Settings) -> Starlette:
     desk = Desk(settings)
     desk.env.globals["county_url"] = county_url
@@ -504,10 +516,10 @@ def create_app(settings: Settings) -> Starlette:
     app = Starlette(
         routes=[
             Route("/login", login_page),
-            Route("/login", login, methods=["POST"]),
-            Route("/logout", logout, methods=["POST"]),
+            Route("/login", _closing_form(login), methods=["POST"]),
+            Route("/logout", _closing_form(logout), methods=["POST"]),
             Route("/", home),
-            Route("/rounds", open_round, methods=["POST"]),
+            Route("/rounds", _closing_form(open_round), methods=["POST"]),
             Route("/rounds/{rid}", round_page),
             Route("/rounds/{rid}/board.json", board_json),
             Route("/rounds/{rid}/export.xlsx", export_xlsx),
@@ -515,13 +527,13 @@ def create_app(settings: Settings) -> Starlette:
             Route("/rounds/{rid}/superior", superior_file),
             Route("/rounds/{rid}/review", review_page),
             Route("/rounds/{rid}/c/{county}", county_page),
-            Route("/rounds/{rid}/c/{county}/upload", upload, methods=["POST"]),
-            Route("/rounds/{rid}/c/{county}/return", review_action(False), methods=["POST"]),
-            Route("/rounds/{rid}/c/{county}/accept", review_action(True), methods=["POST"]),
+            Route("/rounds/{rid}/c/{county}/upload", _closing_form(upload), methods=["POST"]),
+            Route("/rounds/{rid}/c/{county}/return", _closing_form(review_action(False)), methods=["POST"]),
+            Route("/rounds/{rid}/c/{county}/accept", _closing_form(review_action(True)), methods=["POST"]),
             Route("/v/{vid}", version_page),
             Route("/v/{vid}/file/{kind}", version_file),
-            Route("/v/{vid}/waive", waive, methods=["POST"]),
-            Route("/v/{vid}/submit", submit, methods=["POST"]),
+            Route("/v/{vid}/waive", _closing_form(waive), methods=["POST"]),
+            Route("/v/{vid}/submit", _closing_form(submit), methods=["POST"]),
             Route("/audit", audit_page),
             Route("/healthz", healthz),
         ],
