@@ -49,6 +49,7 @@ MAX_FILE_BYTES = 20 * 1024 * 1024
 COOKIE = "planlint_desk"
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 AUDIT_SHOWN = 500
+SMALL_FORM_BYTES = 64 * 1024  # a form without files (login, comments, waivers)
 REVIEWS_KEPT = 8  # cross-county reviews kept in memory
 POPULATION_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".yaml", ".yml")
 
@@ -167,11 +168,17 @@ def create_app(settings: Settings) -> Starlette:
         html = desk.env.get_template(template).render(user=user, csrf=csrf_token(request), flash=flash, **ctx)
         return HTMLResponse(html, status_code=status)
 
-    async def form_of(request: Request, max_files: int = 0) -> Any:
+    async def form_of(request: Request, max_files: int = 0, anonymous: bool = False) -> Any:
+        """The posted form, CSRF-checked. The body is read only for a live session (or for the login
+        form, which is small): nobody without an account can make the server spool large uploads."""
+        if not anonymous:
+            with desk.conn() as conn:
+                if user_of(request, conn) is None:
+                    raise NeedLogin()
         length = request.headers.get("content-length", "")
         if not length.isdigit():  # a streamed body could be of any size: browsers always send the length
             raise Denied(411, "请求缺少长度信息，请用页面提交。")
-        if int(length) > max_request:
+        if int(length) > (max_request if max_files else SMALL_FORM_BYTES):
             raise Denied(413, f"上传内容超过上限（单个文件最大 {settings.max_file_bytes // 1024 // 1024} MB）。")
         try:
             form = await request.form(max_files=max_files, max_fields=20)
@@ -202,7 +209,7 @@ def create_app(settings: Settings) -> Starlette:
         return page(request, "login.html", None)
 
     async def login(request: Request) -> Response:
-        form = await form_of(request)
+        form = await form_of(request, anonymous=True)
         username, password = str(form.get("username") or "").strip(), str(form.get("password") or "")
         try:
             with desk.conn() as conn:
