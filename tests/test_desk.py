@@ -525,6 +525,13 @@ def test_version_count_limit(desk, tmp_path, monkeypatch):
     assert [r["number"] for r in rows(data, "SELECT number FROM versions ORDER BY number")] == [1, 2]
 
 
+def test_county_names_are_checked():
+    assert rounds.parse_counties("泽州县，高平市、阳城县\n泽州县") == ["泽州县", "高平市", "阳城县"]
+    for bad in ("../etc", "泽州/县", "", "a\\b"):
+        with pytest.raises(rounds.Refused):
+            rounds.parse_counties(bad)
+
+
 def test_open_round_refuses_a_city_plan_that_is_not_a_plan(desk, tmp_path):
     data, app = desk
     city = client(app)

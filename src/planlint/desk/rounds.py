@@ -5,6 +5,7 @@ store; who may call which is decided by the web layer (`app.py`)."""
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import sqlite3
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from .store import FileStore
 STATUS = {"pending": "未提交", "submitted": "已提交", "returned": "已退回", "accepted": "已通过"}
 MAX_VERSIONS = 30  # per county and round
 MAX_COUNTIES = 300
+_BAD_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 
 
 class Refused(PlanlintError):
@@ -42,6 +44,9 @@ def parse_counties(text: str) -> list[str]:
         raise Refused(f"一轮最多 {MAX_COUNTIES} 个县（市、区）")
     if any(len(n) > 40 for n in names):
         raise Refused("县（市、区）名称过长，请用逗号或换行分隔各县")
+    bad = [n for n in names if _BAD_NAME.search(n) or n.startswith(".")]
+    if bad:  # county names become folder names in the exported .zip
+        raise Refused(f"县（市、区）名称「{bad[0]}」含有不能用作文件夹名的字符")
     return names
 
 
