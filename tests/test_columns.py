@@ -267,3 +267,299 @@ def test_header_recognition_is_fast_on_large_sheets():
     elapsed = time.perf_counter() - start
     assert len(plan.tasks) == 50_000
     assert elapsed < 5, elapsed
+
+
+# -- header families and content recognition (issue #14) ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        # as real plans from other provinces write them
+        ("计划开展时间", "window"),
+        ("时间安排", "window"),
+        ("完成时间", "window"),
+        ("抽查\n时间段", "window"),
+        ("实施 时间", "window"),
+        ("抽查基数\n和比例", "quota"),
+        ("抽取比例", "ratio"),
+        ("拟抽查比例", "ratio"),
+        ("拟抽查户数", "count"),
+        ("大约抽取的检查对象数量", "count"),
+        ("抽查户数（户）", "count"),
+        ("抽查\n目标数", "target"),
+        ("股室", "office"),
+        ("牵头股室", "office"),
+        ("承办处室", "office"),
+        ("实施部门", "office"),
+        ("实施层级 及说明", "mode"),
+        ("组织实施层级", "mode"),
+        ("抽查计划编号", "seq"),
+        ("抽查任务编号", "seq"),
+        ("联查对象", "scope"),
+        ("发起方式\n(牵头指导处室", "initiator"),
+        ("配合单位(抽查层级)", "partner"),
+        ("检查事项(内容)", "items"),
+        ("信用风险分类监管要求", "risk"),
+        # made up, as another office could write them
+        ("检查完成时限", "window"),
+        ("计划抽查时间段", "window"),
+        ("拟抽取户数", "count"),
+        ("抽检比例（%）", "ratio"),
+        ("检查对象数量（家）", "count"),
+        ("监管对象总数", "base"),
+        ("负责科室", "office"),
+        ("承办股室", "office"),
+        ("执法检查层级", "mode"),
+        ("检查任务编号", "seq"),
+        ("抽查频率", "frequency"),
+        ("检查对象名称", "scope"),
+        ("监管对象", "scope"),
+        ("监管对象数量", "count"),
+        ("参与抽查部门", "partner"),
+        ("实施机关", "inspector"),
+        ("业务指导科室", "office"),
+        # data, not headers
+        ("2024年3月至10月", None),
+        ("是否部门联合抽查", None),
+    ],
+)
+def test_header_families(header, key):
+    assert header_key(header) == key
+
+
+def test_columns_recognised_by_their_cells(tmp_path):
+    plan = csv_plan(
+        tmp_path,
+        "序号,任务名称,检查事项,工作安排,方式,组织形式,对象\n"
+        "1,广告检查,广告发布登记,3月-6月,定向抽查,市抽县查,广告发布单位\n"
+        "2,价格检查,明码标价,4月至9月,不定向抽查,县抽县查,各类经营者\n",
+    )
+    assert plan.columns["window"].header == "工作安排"
+    assert plan.columns["type"].header == "方式"
+    assert plan.columns["mode"].header == "组织形式"
+    note = next(n for n in plan.notes if "按单元格内容识别" in n)
+    assert "「工作安排」→抽查检查起止时间" in note and "「方式」→抽查类型" in note
+
+
+def test_a_column_repeating_the_plan_name_is_not_the_task_name(tmp_path):
+    plan = csv_plan(
+        tmp_path,
+        "序号,抽查计划名称,检查事项,检查对象\n"
+        "1,某县2024年度双随机抽查工作计划,广告发布登记,广告发布单位\n"
+        "2,某县2024年度双随机抽查工作计划,明码标价,各类经营者\n",
+    )
+    assert "name" not in plan.columns
+    assert [c.header for c in plan.unknown_columns] == ["抽查计划名称"]
+    varying = csv_plan(tmp_path, "序号,年度计划名称,检查内容\n1,对广告的检查,广告\n2,对价格的检查,价格\n")
+    assert varying.columns["name"].header == "年度计划名称"
+
+
+def test_a_task_name_column_wins_over_a_plan_name_column(tmp_path):
+    plan = csv_plan(tmp_path, "序号,计划名称,任务名称,检查事项\n1,县广告检查,广告登记检查,登记\n2,县商标检查,商标使用检查,商标\n")
+    assert plan.columns["name"].header == "任务名称"
+
+
+def test_split_quota_columns(tmp_path):
+    plan = csv_plan(tmp_path, "序号,任务名称,抽查比例,抽查频次,抽查数量\n1,广告检查,5%,1次/年,3户\n")
+    assert {k: plan.columns[k].header for k in ("ratio", "frequency", "count")} == {
+        "ratio": "抽查比例", "frequency": "抽查频次", "count": "抽查数量"}
+    assert "quota" not in plan.columns
+    alone = csv_plan(tmp_path, "序号,任务名称,抽查事项,抽查数量\n1,广告检查,广告,不低于5%；1次/年\n")
+    assert alone.columns["quota"].header == "抽查数量"  # the whole quota in one column (晋城)
+
+
+def test_item_category_and_type_by_content(tmp_path):
+    plan = csv_plan(tmp_path, "序号,任务名称,抽查事项,抽查类别,抽查方式\n1,广告检查,广告,重点检查事项,定向抽查\n"
+                              "2,价格检查,价格,一般检查事项,不定向抽查\n")
+    assert plan.columns["category"].header == "抽查类别"
+    assert plan.columns["type"].header == "抽查方式"
+
+
+def test_traditional_script_and_pinyin_are_read_as_simplified(tmp_path):
+    plan = csv_plan(
+        tmp_path,
+        "序號,抽查任務名稱,檢查事項,擬抽查比例,完成時間,組織實施層級\n"
+        "1,廣告監(jiān)督檢查,廣告經(jīng)營者登記檢查,6%,2022年11月10日前,縣抽縣查\n",
+    )
+    assert {"seq", "name", "items", "ratio", "window", "mode"} <= plan.columns.keys()
+    task = plan.tasks[0]
+    assert task.text("name") == "广告监督检查" and task.text("items") == "广告经营者登记检查"
+    assert isinstance(task.value("window"), values.Window) and isinstance(task.value("mode"), values.Mode)
+    name = task.fields["name"]
+    assert name.location.cell == "B2"  # still the original cell
+    assert plan.originals[(2, 2)] == "廣告監(jiān)督檢查"  # kept as written, for quotes
+
+
+def test_simplified_plan_is_not_converted(tmp_path):
+    plan = csv_plan(tmp_path, "序号,抽查任务名称,抽查事项\n1,乾县著作权检查(A类),检查\n")
+    assert plan.originals == {} and plan.tasks[0].text("name") == "乾县著作权检查(A类)"
+
+
+def test_tasks_without_seq_are_known_by_id_or_row(tmp_path):
+    by_id = csv_plan(tmp_path, "抽查任务编号,抽查任务名称,抽查事项\nSJ-2024-01,广告检查,广告\nSJ-2024-02,价格检查,价格\n")
+    assert [t.seq for t in by_id.tasks] == ["SJ-2024-01", "SJ-2024-02"]
+    by_row = csv_plan(tmp_path, "抽查任务名称,抽查事项,抽查对象\n广告检查,广告,广告单位\n价格检查,价格,经营者\n")
+    assert [t.seq for t in by_row.tasks] == ["第2行", "第3行"]
+
+
+def test_zero_tasks_and_non_plan_tables_get_a_notice(tmp_path):
+    empty = csv_plan(tmp_path, "序号,抽查任务名称,抽查事项,抽查比例\n")
+    assert not empty.tasks and any("0 项" in n for n in empty.notes)
+    other = csv_plan(tmp_path, "序号,地区,抽查比例,起止时间\n1,甲县,5%,3月-6月\n")
+    assert any("可能不是抽查计划表" in n for n in other.notes)
+
+
+def test_comment_lines_of_a_text_export_are_not_tasks(tmp_path):
+    plan = csv_plan(tmp_path, "序号,抽查任务名称,抽查事项\n1,广告检查,广告\n# partial-row:,2,价格[TRUNCATED]\n")
+    assert [t.seq for t in plan.tasks] == ["1"] and plan.dropped[-1].reason == "comment"
+
+
+# -- wiring: merged ranges, continuation rows, missing columns (issue #14) --------------------------
+
+HEADER = ["序号", "抽查任务名称", "抽查类型", "抽查事项", "抽查对象范围", "抽查比例及频次", "信用风险分类管理",
+          "抽查检查起止时间", "发起部门", "抽查检查模式"]
+RISK = "根据企业信用风险分类结果，对A、B、C、D类企业分别按3%、5%、10%、20%的比例抽查"
+
+
+def _row(n: int, window: str = "3月-6月", inspector: str = "县市场监管局") -> list[str]:
+    return [str(n), f"任务{n}", "定向", "检查", "全县企业", "不低于5%；1次/年", RISK, window, inspector, "县抽县查"]
+
+
+def _check(path: Path):
+    from planlint.engine import RunOptions, run
+
+    return run([str(path)], RunOptions(profile="default", use_config=False)).findings
+
+
+def test_a_merged_cell_gives_one_finding_at_its_anchor_with_the_range(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    for n in (1, 2, 3):
+        ws.append(_row(n, window="3月至"))  # unreadable window, merged over the three tasks
+    ws.merge_cells("H2:H4")
+    path = tmp_path / "merged.xlsx"
+    wb.save(path)
+    plan = plan_of(path)
+    assert [t.fields["window"].location.cell for t in plan.tasks] == ["H2", "H2", "H2"]
+    found = [f for f in _check(path) if f.field == "window"]
+    assert len(found) == 1, [(f.slug, str(f.location)) for f in found]
+    assert found[0].location.cell == "H2" and found[0].location.range == "H2:H4"
+    assert str(found[0].location).endswith("!H2:H4")
+    assert found[0].location.to_json()["range"] == "H2:H4"
+    import io
+
+    from openpyxl import load_workbook
+
+    from planlint.engine import RunOptions, run
+    from planlint.report.xlsx import annotated_copy
+
+    result = run([str(path)], RunOptions(profile="default", use_config=False))
+    copy = load_workbook(io.BytesIO(annotated_copy(str(path), result.reports)))
+    sheet = copy[ws.title]
+    assert sheet["H2"].comment.text.count("PL303") == 1  # one comment, one finding in it
+    from planlint.report.sarif import to_dict
+
+    [region] = [r["locations"][0]["physicalLocation"]["region"] for r in to_dict(result)["runs"][0]["results"]
+                if r["ruleId"] == "PL303"]
+    assert region == {"startLine": 2, "startColumn": 8, "endLine": 4}
+
+
+def test_continuation_row_cells_are_linted_on_their_own_cells(tmp_path):
+    rows = [HEADER, _row(1), ["", "", "", "第二项检查", "", "", "", "3月至", "", ""]]
+    plan = csv_plan(tmp_path, "\n".join(",".join(r) for r in rows) + "\n")
+    assert len(plan.tasks) == 1 and len(plan.tasks[0].continuation) == 1
+    found = [f for f in _check(tmp_path / "plan.csv") if f.field == "window"]
+    assert [(f.location.cell, f.task_seq) for f in found] == [("H3", "1")]
+    assert not [f for f in _check(tmp_path / "plan.csv") if f.slug == "required-field-empty"]
+
+
+def test_missing_column_that_another_column_may_be_is_a_warning_naming_it(tmp_path):
+    header = [h if h != "抽查检查模式" else "配合单位（抽查层级）" for h in HEADER]
+    rows = [header, [*_row(1)[:-1], "县级市场监管部门"]]
+    path = tmp_path / "plan.csv"
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", "utf-8")
+    found = [f for f in _check(path) if f.slug == "required-column-missing"]
+    assert [(f.field, f.severity) for f in found] == [("mode", "warning")]
+    assert "「配合单位（抽查层级）」列可能就是抽查检查模式" in found[0].message  # as written
+    truly = [h for h in HEADER if h != "抽查检查模式"]
+    path.write_text(",".join(truly) + "\n" + ",".join(_row(1)[:-1]) + "\n", "utf-8")
+    found = [f for f in _check(path) if f.slug == "required-column-missing"]
+    assert [(f.field, f.severity, f.message) for f in found] == [("mode", "error", "计划表缺少「抽查检查模式」列")]
+
+
+def test_internal_plan_office_column_stands_for_the_initiator(tmp_path):
+    header = [h if h != "发起部门" else "承办股室" for h in HEADER]
+    path = tmp_path / "plan.csv"
+    path.write_text(",".join(header) + "\n" + ",".join(_row(1, inspector="广告股")) + "\n", "utf-8")
+    assert not [f for f in _check(path) if f.slug == "required-column-missing"]
+
+
+def test_findings_on_converted_cells_quote_the_original(tmp_path):
+    header = ["序號", "抽查任務名稱", "抽查類型", "抽查事項", "抽查對象範圍", "抽查比例及頻次", "信用風險分類管理",
+              "抽查檢查起止時間", "發起部門", "抽查檢查模式"]
+    row = ["1", "廣告檢查", "專項", "檢查", "全縣企業", "不低於5%；1次/年", RISK, "3月-6月", "縣局", "縣抽縣查"]
+    path = tmp_path / "plan.csv"
+    path.write_text(",".join(header) + "\n" + ",".join(row) + "\n", "utf-8")
+    found = [f for f in _check(path) if f.slug == "type-invalid"]
+    assert len(found) == 1 and "「專項」" in found[0].message and found[0].location.cell == "C2"
+    assert found[0].edits == ()
+
+
+def test_a_task_name_repeated_on_sub_rows_is_still_the_task_name(tmp_path):
+    plan = csv_plan(tmp_path, "序号,任务名称,联查部门,抽查事项\n1,民办学校联合抽查,教育部门,办学行为\n"
+                              ",民办学校联合抽查,市场监管部门,食品安全\n")
+    assert plan.columns["name"].header == "任务名称"
+    hashed = csv_plan(tmp_path, "序号,抽查任务名称,抽查事项\n#1,广告检查,广告\n#2,价格检查,价格\n")
+    assert [t.seq for t in hashed.tasks] == ["#1", "#2"]
+
+
+def test_seq_wins_over_an_id_column(tmp_path):
+    plan = csv_plan(tmp_path, "抽查任务编号,序号,抽查任务名称,抽查事项\nSJ-01,1,广告检查,广告\nSJ-02,2,价格检查,价格\n")
+    assert plan.columns["seq"].header == "序号" and [t.seq for t in plan.tasks] == ["1", "2"]
+
+
+def test_word_merged_cells_are_located_at_their_anchor():
+    plan = plan_of(FORMATS / f"{ZEZHOU}.docx")  # J8:J13 merged down tasks 6–11 (vMerge)
+    assert [t.fields["inspector"].location.cell for t in plan.tasks[5:11]] == ["J8"] * 6
+    assert plan.spans[(8, 10)] == (13, 10)
+
+
+def test_an_unknown_column_whose_cells_partly_fit_is_offered_as_the_missing_one(tmp_path):
+    def kept(row: list[str]) -> list[str]:
+        return [c for h, c in zip(HEADER, row) if h not in ("发起部门", "抽查检查起止时间")]
+
+    rows = [[*kept(HEADER), "责任分工", "工作进度"], [*kept(_row(1)), "市教育局牵头发起，市场监管局配合", "3月-6月"],
+            [*kept(_row(2)), "县局负责", "待定"], [*kept(_row(3)), "县局负责", "另行通知"]]
+    path = tmp_path / "plan.csv"
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", "utf-8")
+    found = {f.field: f for f in _check(path) if f.slug == "required-column-missing"}
+    assert found["initiator"].severity == "warning" and "「责任分工」列可能就是发起部门" in found["initiator"].message
+    assert found["window"].severity == "warning" and "「工作进度」列可能就是抽查检查起止时间" in found["window"].message
+
+
+def test_a_simplified_plan_quoting_a_traditional_name_is_not_converted(tmp_path):
+    plan = csv_plan(tmp_path, "序号,抽查任务名称,抽查事项,抽查对象范围\n1,对经营者价格活动的行政检查,明码标价检查,"
+                              "辖区内的各类经营者（含華潤萬家超市门店）\n")
+    assert plan.originals == {} and "華潤萬家" in plan.tasks[0].text("scope")
+    assert not any("繁体" in n for n in plan.notes)
+
+
+def test_a_vague_header_whose_cells_decide_nothing_is_asked_about(tmp_path):
+    header = [h if h != "抽查检查模式" else "抽查方式" for h in HEADER]
+    rows = [header, [*_row(1)[:-1], "双随机抽查"], [*_row(2)[:-1], "书面检查"]]
+    path = tmp_path / "plan.csv"
+    path.write_text("\n".join(",".join(r) for r in rows) + "\n", "utf-8")
+    plan = plan_of(path)
+    assert "mode" not in plan.columns and "抽查方式" in [c.header for c in plan.unknown_columns]
+    found = [f for f in _check(path) if f.field == "mode"]
+    assert [(f.slug, f.severity) for f in found] == [("required-column-missing", "warning")]
+    assert "「抽查方式」列可能就是抽查检查模式" in found[0].message
+
+
+def test_task_names_ending_in_plan_stay_task_names(tmp_path):
+    plan = csv_plan(tmp_path, "序号,抽查任务名称,抽查事项\n1,广告监测计划,广告\n2,价格监测计划,价格\n")
+    assert plan.columns["name"].header == "抽查任务名称"
+    single = csv_plan(tmp_path, "序号,抽查计划名称,抽查事项\n1,某县2024年度双随机抽查工作计划,广告\n")
+    assert "name" not in single.columns

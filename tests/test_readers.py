@@ -243,3 +243,20 @@ def test_content_wins_over_extension(tmp_path):
     path = tmp_path / "其实是xlsx.xls"
     path.write_bytes(JINCHENG.read_bytes())
     assert only(path).format == "xlsx"
+
+
+def test_a_sheet_that_is_not_a_plan_is_named_in_a_note(tmp_path):
+    from planlint.pipeline import load_plans
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "计划"
+    ws.append(["序号", "抽查任务名称", "抽查事项", "抽查比例"])
+    ws.append([1, "广告检查", "广告发布登记", "5%"])
+    other = wb.create_sheet("填表说明")
+    other.append(["请按模板填写，勿改动表头"])
+    path = tmp_path / "plan.xlsx"
+    wb.save(path)
+    plans = load_plans(str(path))
+    assert len(plans) == 1
+    assert any("「填表说明」" in n and "不是计划表" in n for n in plans[0].notes)

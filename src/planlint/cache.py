@@ -96,11 +96,13 @@ class LazyTasks(Sequence):
 def _plan_state(plan: Plan) -> tuple:
     tasks = plan.tasks
     blob = tasks._blob if isinstance(tasks, LazyTasks) and tasks._blob is not None else dumps(pack_tasks(tasks))
-    return (plan.meta, blob, len(tasks), plan.columns, plan.source, plan.unknown_columns, plan.dropped, plan.notes)
+    return (plan.meta, blob, len(tasks), plan.columns, plan.source, plan.unknown_columns, plan.dropped, plan.notes,
+            plan.originals, plan.spans, plan.candidates)
 
 
-def _plan(meta, blob, count, columns, source, unknown_columns, dropped, notes) -> Plan:
-    return Plan(meta, LazyTasks(blob, count), columns, source, unknown_columns, dropped, notes)  # type: ignore[arg-type]
+def _plan(meta, blob, count, columns, source, unknown_columns, dropped, notes, originals, spans, candidates) -> Plan:
+    return Plan(meta, LazyTasks(blob, count), columns, source, unknown_columns, dropped, notes,  # type: ignore[arg-type]
+                originals, spans, candidates)
 
 
 def dumps(value: Any) -> bytes:

@@ -11,42 +11,71 @@ from __future__ import annotations
 import gc
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
-from . import fields
+from . import fields, values
 from .bundled import load_yaml
 from .errors import ReadError
-from .plan import Column, DroppedRow, Field, Plan, PlanMeta, Task
+from .plan import FIELD_NAMES, Column, DroppedRow, Field, Plan, PlanMeta, Task
+from .script import simplify_table
 from .table import Table, column_letter
 
 HEADER_SEARCH_ROWS = 60  # a header further down than this is not a plan table
+CONTENT_SAMPLE_ROWS = 200  # data rows looked at to recognise a column by its cells
 MIN_HEADER_KEYS = 3
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _CONTAINS_MAX_LEN = 16  # longer cells are data, not headers: 根据企业信用风险分类结果… must not match
+_TYPE_WORDS = frozenset(("定向", "不定向", "定向抽查", "不定向抽查"))
+# What a column's cells parse as, for recognising columns by content: (parse kind = field key, test).
+_CONTENT_KINDS: tuple[tuple[str, Callable[[object], bool]], ...] = (
+    ("mode", lambda v: isinstance(v, values.Mode)),
+    ("window", lambda v: isinstance(v, values.Window)),
+    ("risk", lambda v: isinstance(v, values.RiskClause) and bool(v.mentions_risk or v.tiers)),
+    ("quota", lambda v: isinstance(v, values.Quota) and (v.ratio is not None or v.frequency is not None)),
+)
 _BRACKETS = str.maketrans(
     {"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")", "＼": "/", "\\": "/"}
 )
 
 
+STRONG, STEM, WEAK = 0, 1, 2  # how firmly a header names its key: by name, by stem, by a weak name
+_BRACKETED = re.compile(r"\([^()]*\)?")  # also an unclosed `(牵头指导处室` running to the end
+_DIGIT = re.compile(r"\d")
+_COMMENT = re.compile(r"\s*#+(?:\s|[A-Za-z]|$)")
+
+
+class Match(NamedTuple):
+    key: str
+    rank: int  # STRONG, STEM or WEAK
+    by_content: bool = False  # a header like 抽查方式 whose cells decide the key; `key` is the default
+
+
 @dataclass(frozen=True, slots=True)
 class Synonyms:
-    exact: dict[str, str]  # normalized header → key
-    contains: tuple[tuple[str, str], ...]  # (fragment, key), longest fragment first
+    exact: dict[str, Match]  # normalized header → match
+    contains: tuple[tuple[str, Match], ...]  # (stem, match), longest stem first
     subheaders: frozenset[str]
 
 
 @lru_cache(maxsize=1)
 def synonyms() -> Synonyms:
-    """The bundled synonym table, compiled once."""
+    """The bundled header families (rules/columns.yaml), compiled once."""
     data = load_yaml("columns.yaml")
-    exact: dict[str, str] = {}
-    contains: list[tuple[str, str]] = []
+    exact: dict[str, Match] = {}
+    contains: list[tuple[str, Match]] = []
     for key, spec in data["columns"].items():
-        exact.setdefault(normalize_header(key), key)
+        exact.setdefault(normalize_header(key), Match(key, STRONG))
         for name in spec.get("names", []):
-            exact.setdefault(normalize_header(name), key)
-        contains.extend((normalize_header(f), key) for f in spec.get("contains", []))
+            exact.setdefault(normalize_header(name), Match(key, STRONG))
+        for name in spec.get("content", []):
+            exact.setdefault(normalize_header(name), Match(key, STEM, by_content=True))
+        contains.extend((normalize_header(f), Match(key, STEM)) for f in spec.get("contains", []))
+        for weak in spec.get("weak", []):
+            exact.setdefault(normalize_header(weak), Match(key, WEAK))
+            contains.append((normalize_header(weak), Match(key, WEAK)))
     contains.sort(key=lambda pair: -len(pair[0]))
     subs = frozenset(normalize_header(s) for s in data.get("subheaders", []))
     return Synonyms(exact, tuple(contains), subs)
@@ -56,23 +85,72 @@ def synonyms() -> Synonyms:
 def normalize_header(text: str) -> str:
     """Header text in one width, without spaces or line breaks: `智慧监管（信用风险分类）\\n要求` →
     `智慧监管(信用风险分类)要求`, `发起主体 /指导单位` → `发起主体/指导单位`."""
-    return "".join(unicodedata.normalize("NFKC", text).translate(_BRACKETS).split())
+    # a literal `\\n` is a line break escaped by a TSV export
+    return "".join(unicodedata.normalize("NFKC", text.replace("\\n", "\n")).translate(_BRACKETS).split())
+
+
+def _one_line(header: str) -> str:
+    """A header as messages quote it: `抽查比例\\n及频次` → `抽查比例及频次` (line breaks, also the
+    escaped `\\n` of a TSV export, are only layout)."""
+    return "".join(header.replace("\\n", "\n").strip().splitlines())
+
+
+def _unbracketed(norm: str) -> str:
+    return _BRACKETED.sub("", norm)
+
+
+def _stem_match(text: str) -> Match | None:
+    """The family a header names by a stem. Chinese headers are head-final: the stem that ends last
+    wins (检查对象数量 is a count), then the longest; weak stems only where no other stem is found."""
+    best: tuple[int, int, int] | None = None
+    found: Match | None = None
+    for stem, match in synonyms().contains:
+        at = text.rfind(stem)
+        if at < 0:
+            continue
+        score = (-match.rank, at + len(stem), len(stem))
+        if best is None or score > best:
+            best, found = score, match
+    return found
+
+
+@lru_cache(maxsize=16384)
+def header_match(text: str) -> Match | None:
+    """The key a header cell names and how firmly, or None. Exact names are tried on the whole
+    header and on the header without its bracketed parts, then stems outside the brackets; a long
+    text or one with digits is data, not a header, and is matched by exact name only."""
+    norm = normalize_header(text)
+    if not norm:
+        return None
+    table = synonyms()
+    match = table.exact.get(norm)
+    if match is not None:
+        return match
+    base = _unbracketed(norm)
+    if base != norm and base in table.exact:
+        return table.exact[base]
+    if len(norm) > _CONTAINS_MAX_LEN or _DIGIT.search(norm):
+        return None
+    return _stem_match(base) if base else _stem_match(norm)
 
 
 @lru_cache(maxsize=16384)
 def header_key(text: str) -> str | None:
     """The canonical key a header cell names, or None."""
+    match = header_match(text)
+    return match.key if match else None
+
+
+def bracket_keys(text: str) -> set[str]:
+    """Keys named only inside a header's brackets: `配合单位(抽查层级)` → {mode}. Such a column may be
+    the one a plan seems to lack."""
     norm = normalize_header(text)
-    if not norm:
-        return None
-    table = synonyms()
-    key = table.exact.get(norm)
-    if key is not None or len(norm) > _CONTAINS_MAX_LEN:
-        return key
-    for fragment, candidate in table.contains:
-        if fragment in norm:
-            return candidate
-    return None
+    keys = set()
+    for part in re.findall(r"\(([^()]*)\)?", norm):
+        match = synonyms().exact.get(part) or (_stem_match(part) if part else None)
+        if match is not None:
+            keys.add(match.key)
+    return keys
 
 
 def field_key(column: Column) -> str:
@@ -85,6 +163,7 @@ def field_key(column: Column) -> str:
 
 def build_plan(table: Table, meta: PlanMeta | None = None) -> Plan:
     """The Plan held in `table`. Raises ReadError when the table has no recognizable header."""
+    table = simplify_table(table)  # traditional script and pinyin, before headers and titles are read
     if meta is None:
         from .meta import plan_meta
 
@@ -108,6 +187,8 @@ class _Builder:
         self.dropped: list[DroppedRow] = []
         self.where = (table.path, table.sheet)  # shared by every Field of the table
         self._cache: dict[tuple[str, str], object] = {}
+        self.notes: list[str] = list(table.notes)
+        self.candidates: dict[str, list[str]] = {}  # missing key → headers of columns that may hold it
 
     # -- header ---------------------------------------------------------------------------------
     def find_header(self) -> int:
@@ -136,26 +217,121 @@ class _Builder:
         return bool(own) and all(header_key(c) or normalize_header(c) in subs for c in own)
 
     def columns(self, h: int, two_rows: bool) -> tuple[dict[str, Column], list[Column]]:
-        known: dict[str, Column] = {}
-        unknown: list[Column] = []
+        """The plan's columns: each key goes to the column that names it most firmly (leftmost on a
+        tie); headers that say too little (抽查方式) and unknown headers are recognised by their
+        cells; a name column that repeats one value (the plan's own name) is not the task name."""
         width = len(self.rows[h])
+        start = h + 1 + two_rows
+        heads: list[tuple[int, str, Match | None]] = []
         for j in range(width):
-            parent = self.rows[h][j].strip()
+            parent = _one_line(self.rows[h][j])
             child = ""
             if two_rows and (h + 1, j) not in self.covered:
-                child = self.rows[h + 1][j].strip()
+                child = _one_line(self.rows[h + 1][j])
             if child:
                 header = f"{parent} {child}".strip() if parent else child
                 candidates = [child, parent + child, parent]
             else:
                 header, candidates = parent, [parent]
-            key = next((k for k in map(header_key, candidates) if k), None)
-            location = self.t.location(h, j)
-            if key and key not in known:
-                known[key] = Column(key, j, header, location)
-            elif header or self._has_data(h + 1 + two_rows, j):
-                unknown.append(Column("", j, header, location))
-        return known, unknown
+            match = next((m for m in map(header_match, candidates) if m), None)
+            if header or self._has_data(start, j):
+                heads.append((j, header, match))
+        chosen: dict[str, tuple[int, int]] = {}  # key → (rank, column index)
+        for j, _, match in heads:
+            if match is None or match.by_content:
+                continue
+            if match.key == "name" and self._names_the_plan(start, j, match.rank == WEAK):
+                continue
+            if match.key not in chosen or (match.rank, j) < chosen[match.key]:
+                chosen[match.key] = (match.rank, j)
+        keys = {j: key for key, (_, j) in chosen.items()}
+        by_content: list[str] = []
+        for j, header, match in heads:
+            if j in keys or (match is not None and not match.by_content):
+                continue
+            key = self._content_key(start, j)
+            if key == "quota" and "quota" in chosen:
+                key = "ratio"
+            if key is None or key in chosen:
+                if match is not None:  # 抽查方式 holding 双随机: perhaps the mode, but the cells do not say
+                    self.candidates.setdefault(match.key, []).append(header)
+                continue
+            by_content.append(f"「{header or column_letter(self.t.first_col + j)}」→{FIELD_NAMES[key]}")
+            chosen[key] = (match.rank if match else WEAK, j)
+            keys[j] = key
+        self._split_quota(keys, heads)
+        if by_content:
+            self.notes.append(f"以下列的表头不是常见写法，已按单元格内容识别：{'；'.join(by_content)}，请核对")
+        known: dict[str, Column] = {}
+        unknown: list[Column] = []
+        for j, header, _ in heads:
+            column = Column(keys.get(j, ""), j, header, self.t.location(h, j))
+            if column.key:
+                known[column.key] = column
+            else:
+                unknown.append(column)
+        self._candidates(known, unknown, start)
+        return dict(sorted(known.items(), key=lambda kc: kc[1].index)), unknown
+
+    def _own_texts(self, start: int, j: int, limit: int = CONTENT_SAMPLE_ROWS) -> list[str]:
+        """The non-empty texts a column's data cells hold themselves (not copied from a merge)."""
+        covered, rows = self.covered, self.rows
+        return [t for i in range(start, min(len(rows), start + limit))
+                if (t := rows[i][j].strip()) and (i, j) not in covered and not self.is_comment(rows[i])]
+
+    def _names_the_plan(self, start: int, j: int, weak: bool) -> bool:
+        """A 抽查计划名称 column: a plan-name header whose texts name a plan (…计划), or one value
+        repeated on every row where the header is only a weak name or the value names a plan. (A
+        task-name column may repeat a task's name on its sub-rows instead of merging the cells.)"""
+        texts = self._own_texts(start, j)
+        if weak and texts and all(t.endswith("计划") for t in texts):
+            return True
+        return len(texts) >= 2 and len(set(texts)) == 1 and (weak or "计划" in texts[0])
+
+    def _content_key(self, start: int, j: int) -> str | None:
+        """The key a column's cells say it holds: 定向/不定向 → type, 重点/一般检查事项 → category,
+        or what most of them parse as (mode, window, risk clause, quota)."""
+        texts = list(dict.fromkeys(self._own_texts(start, j)))[:30]
+        if not texts:
+            return None
+        squeezed = [normalize_header(t) for t in texts]
+        if all(t in _TYPE_WORDS for t in squeezed):
+            return "type"
+        if all(("重点" in t or "一般" in t) and "事项" in t and len(t) <= 12 for t in squeezed):
+            return "category"
+        need = max(1, -(-len(texts) * 4 // 5))  # four in five
+        for kind, ok in _CONTENT_KINDS:
+            if sum(1 for t in texts if ok(self.parse(kind, t))) >= need:
+                return kind
+        return None
+
+    def _split_quota(self, keys: dict[int, str], heads: list[tuple[int, str, Match | None]]) -> None:
+        """A 抽查数量 column beside a separate 抽查比例 / 抽查频次 column is the count, not the quota."""
+        where = {key: j for j, key in keys.items()}
+        j = where.get("quota")
+        if j is None or "count" in where or not ({"ratio", "frequency"} & where.keys()):
+            return
+        header = _unbracketed(normalize_header(next(h for i, h, _ in heads if i == j)))
+        if "比例" not in header and "频次" not in header:
+            keys[j] = "count"
+
+    def _candidates(self, known: dict[str, Column], unknown: list[Column], start: int) -> None:
+        """For each key the plan seems to lack, the columns that may hold it: a header naming it in
+        brackets (配合单位(抽查层级)), a header like 抽查方式 whose cells did not decide (added
+        in `columns`), or an unknown column whose cells partly parse as it or (for the initiator)
+        say who leads (牵头/发起)."""
+        for column in known.values():
+            for key in bracket_keys(column.header) - known.keys():
+                self.candidates.setdefault(key, []).append(column.header)
+        for column in unknown:
+            texts = self._own_texts(start, column.index)
+            if not texts:
+                continue
+            for kind, ok in _CONTENT_KINDS:
+                if kind not in known and any(ok(self.parse(kind, t)) for t in texts):
+                    self.candidates.setdefault(kind, []).append(column.header)
+            if "initiator" not in known and any("牵头" in t or "发起" in t for t in texts):
+                self.candidates.setdefault("initiator", []).append(column.header)
 
     def _has_data(self, start: int, j: int) -> bool:
         return any(row[j].strip() for row in self.rows[start:])
@@ -202,11 +378,19 @@ class _Builder:
         """Row i's cells as Fields; `columns` holds (key, column index, parse kind or None)."""
         row = self.rows[i]
         number = self.t.row_numbers[i]
-        where, first_col, at, parse = self.where, self.t.first_col, Field.at, self.parse
+        where, first_col, at, parse, covered = self.where, self.t.first_col, Field.at, self.parse, self.covered
         out: dict[str, Field] = {}
         for key, j, kind in columns:
             raw = row[j]
-            if own_only and (not raw.strip() or (i, j) in self.covered):
+            if covered and (i, j) in covered:
+                if own_only:
+                    continue
+                # a merged range is one cell: its fields are located at the range's anchor
+                ai, aj = self.t.anchors.get((i, j), (i, j))
+                out[key] = at(key, raw, where, self.t.row_numbers[ai], first_col + aj,
+                              parse(kind, raw) if kind else None)
+                continue
+            if own_only and not raw.strip():
                 continue
             out[key] = at(key, raw, where, number, first_col + j, parse(kind, raw) if kind else None)
         return out
@@ -260,12 +444,17 @@ class _Builder:
             if banner:
                 self.drop(i, banner)
                 continue
+            if self.is_comment(row):
+                self.drop(i, "comment")
+                continue
             if tasks and (seq or name) and self.empty_or_covered(i, seq) and self.empty_or_covered(i, name):
                 tasks[-1].add_continuation(self.make_fields(i, ordered, own_only=True))
                 continue
             task_fields = self.make_fields(i, ordered, own_only=False)
             seq_text = task_fields["seq"].text if "seq" in task_fields else ""
-            tasks.append(Task(seq_text, task_fields, self.t.location(i)))
+            # a task without 序号 (or 编号) is known by its row: messages never say 任务?
+            tasks.append(Task(seq_text or f"第{self.t.row_numbers[i]}行", task_fields, self.t.location(i)))
+        self.notice(known, tasks)
         return Plan(
             meta=meta,
             tasks=tasks,
@@ -273,5 +462,36 @@ class _Builder:
             source=self.t.location(h),
             unknown_columns=unknown,
             dropped=self.dropped,
-            notes=list(self.t.notes),
+            notes=self.notes,
+            originals={self._physical(ij): text for ij, text in self.t.originals.items()},
+            spans=self.spans(),
+            candidates=self.candidates,
         )
+
+    def _physical(self, ij: tuple[int, int]) -> tuple[int, int]:
+        return self.t.row_numbers[ij[0]], self.t.first_col + ij[1]
+
+    def spans(self) -> dict[tuple[int, int], tuple[int, int]]:
+        """Each merged range's anchor cell → its last (row, col), as the user sees them."""
+        out: dict[tuple[int, int], tuple[int, int]] = {}
+        for covered, anchor in self.t.anchors.items():
+            key, (row, col) = self._physical(anchor), self._physical(covered)
+            end = out.get(key, key)
+            out[key] = (max(end[0], row), max(end[1], col))
+        return out
+
+    @staticmethod
+    def is_comment(row: list[str]) -> bool:
+        """A `#` line of a text export (`# partial-row: …`): a note, not a task (`#3` is a 序号)."""
+        return _COMMENT.match(row[0]) is not None if row else False
+
+    def notice(self, known: dict[str, Column], tasks: list[Task]) -> None:
+        """Say so when the table does not read as a plan: no task at all, or no column that names
+        what a task does."""
+        where = f"工作表「{self.t.sheet}」" if self.t.sheet else "表格"
+        if not tasks:
+            self.notes.append(f"{where}在表头之后没有读到任何抽查任务（0 项），未做逐项检查；"
+                              "请确认任务行没有被删除、隐藏或放在另一个工作表中")
+        elif not ({"name", "items"} & known.keys()):
+            self.notes.append(f"{where}没有抽查任务名称或抽查事项列，可能不是抽查计划表；请确认表头，"
+                              "或在 rules/columns.yaml 中补充该列名")

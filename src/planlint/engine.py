@@ -11,6 +11,7 @@ from pathlib import Path
 from sys import intern
 from typing import Any
 
+from .cellrefs import collapse_merged, continuation_ctx, continuation_hits, with_original_text
 from .config import Config, find_config, load_config_file
 from .errors import ConfigError, PlanlintError, ReadError
 from .findings import SEVERITY_RANK, Edit, Finding
@@ -124,6 +125,9 @@ def make_finding(rule: Rule, hit: Hit, ctx: Ctx) -> Finding:
     if "param" in rule.check:
         variables["param"] = ctx.param(rule.check["param"])
     variables.update(hit.vars)
+    edits = hit.edits
+    if ctx.plan.originals:  # a cell converted from traditional script: quoted as written
+        variables, edits = with_original_text(ctx.plan, variables, hit.location, edits)
     severity = rule.severity
     if hit.severity and SEVERITY_RANK[hit.severity] < SEVERITY_RANK[severity]:
         severity = hit.severity
@@ -131,7 +135,6 @@ def make_finding(rule: Rule, hit: Hit, ctx: Ctx) -> Finding:
     # A large plan gives tens of thousands of findings with a few hundred distinct texts (the same
     # cell text, the same message): interned, they are stored once. Edits on the finding's own cell
     # share its Location.
-    edits = hit.edits
     if edits:
         edits = tuple(e if e.location is location and e.new is intern(e.new)
                       else Edit(location if e.location == location else e.location, e.old, intern(e.new), e.safe)
@@ -165,6 +168,7 @@ def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx, replay: bool = True) -> 
     With `replay`, cell rules run once per distinct text of a column (planlint.rules.replay)."""
     findings = []
     tasks = plan.tasks
+    view_ctx = continuation_ctx(ctx)
     for rule in rules:
         if rule.scope == "plan-set" or not applies(rule, plan):
             continue
@@ -180,7 +184,9 @@ def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx, replay: bool = True) -> 
                     findings.append(make_finding(rule, hit, ctx))
         else:
             findings.extend(make_finding(rule, hit, ctx) for hit in fn(ctx, None, **args))
-    return findings
+        if rule.scope == "cell" and view_ctx is not None:  # the cells continuation rows hold themselves
+            findings.extend(make_finding(rule, hit, ctx) for hit in continuation_hits(rule, fn, args, view_ctx))
+    return collapse_merged(findings, plan)
 
 
 def _file_meta(options: RunOptions, config: Config, path: str) -> dict[str, Any]:

@@ -25,11 +25,14 @@ def load_plans(path: str, meta: dict[str, Any] | None = None) -> list[Plan]:
 
     plans: list[Plan] = []
     first_error: ReadError | None = None
+    skipped: list[str] = []
     for table in read_tables(path):
         try:
             plan = build_plan(table)
         except ReadError as exc:
             first_error = first_error or exc
+            if any(c.strip() for row in table.rows for c in row):
+                skipped.append(f"「{table.sheet}」" if table.sheet else "一个表格")
             continue
         for key, value in (meta or {}).items():
             if value is not None:
@@ -37,6 +40,8 @@ def load_plans(path: str, meta: dict[str, Any] | None = None) -> list[Plan]:
         plans.append(plan)
     if not plans:
         raise first_error or ReadError("文件中没有找到表格，请确认这是抽查工作计划表", path)
+    if skipped:  # not silence: say which tables were not read as plans
+        plans[0].notes.append(f"{'、'.join(skipped)}中没有找到抽查计划表头，不是计划表，未作检查")
     return plans
 
 

@@ -19,6 +19,7 @@ FIELD_NAMES = {
     "seq": "序号",
     "name": "抽查任务名称",
     "type": "抽查类型",
+    "category": "事项类别",
     "items": "抽查事项",
     "scope": "抽查对象范围",
     "quota": "抽查比例/数量",
@@ -30,6 +31,7 @@ FIELD_NAMES = {
     "risk": "信用风险分类管理",
     "window": "抽查检查起止时间",
     "initiator": "发起部门",
+    "office": "承办科室",
     "partner": "配合部门",
     "inspector": "检查主体",
     "mode": "抽查检查模式",
@@ -165,7 +167,7 @@ class DroppedRow:
     """A row the reader did not turn into a task, and why — nothing is dropped silently."""
 
     location: Location
-    reason: str  # header-repeat | blank | title | stray-text
+    reason: str  # header-repeat | blank | title | note | stray-text | comment
     text: str = ""
 
 
@@ -178,6 +180,12 @@ class Plan:
     unknown_columns: list[Column] = field(default_factory=list)
     dropped: list[DroppedRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # what the reader noticed (hidden sheets, nested tables)
+    # (row, col) → the cell's text as written, where planlint.script converted it (traditional script)
+    originals: dict[tuple[int, int], str] = field(default_factory=dict)
+    # a merged range's anchor (row, col) → its last (row, col)
+    spans: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    # a key the plan has no column for → headers of columns that may hold it
+    candidates: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def path(self) -> str:

@@ -29,6 +29,10 @@ class Location(NamedTuple):
     sheet: str | None
     row: int
     col: int = 0
+    # A merged cell: the last row and column of its range (0 for a single cell). Only findings carry
+    # it; fields and edits are located at the range's anchor (row, col).
+    end_row: int = 0
+    end_col: int = 0
 
     @property
     def cell(self) -> str:
@@ -38,17 +42,27 @@ class Location(NamedTuple):
             return str(self.row)
         return f"{column_letter(self.col)}{self.row}"
 
+    @property
+    def range(self) -> str:
+        """`J8:J13` for a merged cell, else the same as `cell`."""
+        if not self.end_row or self.col == 0:
+            return self.cell
+        return f"{self.cell}:{column_letter(self.end_col or self.col)}{self.end_row}"
+
     def __str__(self) -> str:
         where = self.path
         if self.sheet:
             where += f":{self.sheet}"
-        cell = self.cell
+        cell = self.range
         if cell:
             where += f"!{cell}" if self.sheet else f":{cell}"
         return where
 
     def to_json(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "col": self.col, "cell": self.cell}
+        out = {"sheet": self.sheet, "row": self.row, "col": self.col, "cell": self.cell}
+        if self.end_row:
+            out["range"] = self.range
+        return out
 
 
 @dataclass(slots=True)
@@ -58,7 +72,8 @@ class Table:
     `rows[i][j]` is the text of the cell in physical row `row_numbers[i]`, column `first_col + j`
     ('' when empty). Merged cells are resolved: every cell of a merged range carries the anchor's
     text, and the non-anchor cells are listed in `covered` as (i, j) so that header and
-    continuation-row logic can tell a vertical merge from a repeated value.
+    continuation-row logic can tell a vertical merge from a repeated value; `anchors` maps each
+    of them to its range's anchor.
     """
 
     path: str
@@ -71,6 +86,10 @@ class Table:
     context: str = ""
     format: str = ""
     notes: list[str] = field(default_factory=list)
+    # covered cell (i, j) → its merged range's anchor (i, j), where the reader knows the ranges
+    anchors: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    # cell (i, j) → its text as written, for cells whose text planlint.script converted
+    originals: dict[tuple[int, int], str] = field(default_factory=dict)
 
     def location(self, i: int, j: int | None = None) -> Location:
         """Location of row index i (and column index j), as the user sees it."""

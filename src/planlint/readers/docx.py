@@ -115,7 +115,7 @@ def _grid_int(text: str | None, default: int) -> int:
 def _read_table(path: str, tbl: ET.Element, sheet: str, prose: list[str]) -> Table | None:
     notes: list[str] = []
     rows: list[list[str]] = []
-    covered: set[tuple[int, int]] = set()
+    covered: dict[tuple[int, int], tuple[int, int]] = {}  # covered cell → its merge's anchor
     for i, tr in enumerate(tbl.findall(_TR)):
         row: dict[int, str] = {}
         col = _grid_int(_val(tr.find(f"{_W}trPr"), "gridBefore"), 0)
@@ -133,10 +133,11 @@ def _read_table(path: str, tbl: ET.Element, sheet: str, prose: list[str]) -> Tab
                 # continues the merge above: same text as the cell over it
                 above = rows[i - 1]
                 text = above[col] if col < len(above) else ""
-                covered.update((i, col + k) for k in range(span))
+                anchor = covered.get((i - 1, col), (i - 1, col))
+                covered.update(((i, col + k), anchor) for k in range(span))
             else:
                 text = _cell_text(tc, notes)
-                covered.update((i, col + k) for k in range(1, span))
+                covered.update(((i, col + k), (i, col)) for k in range(1, span))
             for k in range(span):
                 row[col + k] = text
             col += span
@@ -160,6 +161,7 @@ def _read_table(path: str, tbl: ET.Element, sheet: str, prose: list[str]) -> Tab
         rows=rows,
         row_numbers=list(range(1, len(rows) + 1)),
         covered=frozenset(covered),
+        anchors=covered,
         title=title_from_rows(rows) or pick_title(prose),
         context="\n".join(prose),
         format="docx",

@@ -126,14 +126,15 @@ def _read_sheet(path: str, book: CalamineWorkbook, name: str) -> Table | None:
         for i, j in fractions:
             if (top + i, left + j) in percent:
                 rows[i][j] = _percent(values[i][j])
-    covered = _fill_merges(rows, merges, top, left)
+    anchors = _fill_merges(rows, merges, top, left)
     return Table(
         path=path,
         sheet=name,
         rows=rows,
         row_numbers=list(range(top + 1, top + 1 + len(rows))),
         first_col=left + 1,
-        covered=frozenset(covered),
+        covered=frozenset(anchors),
+        anchors=anchors,
         title=title_from_rows(rows),
         format="xlsx",
     )
@@ -223,9 +224,10 @@ def _exact_extent(fh) -> int:
     return rows * max(max_col, min(max(cells - refs, 0), 16384), 1)
 
 
-def _fill_merges(rows: list[list[str]], merges: list, top: int, left: int) -> set[tuple[int, int]]:
-    """Copy each merged range's anchor text into its other cells; return those cells' indices."""
-    covered: set[tuple[int, int]] = set()
+def _fill_merges(rows: list[list[str]], merges: list, top: int, left: int) -> dict[tuple[int, int], tuple[int, int]]:
+    """Copy each merged range's anchor text into its other cells; return those cells' indices,
+    each with its anchor's."""
+    covered: dict[tuple[int, int], tuple[int, int]] = {}
     height, width = len(rows), len(rows[0])
     for (r0, c0), (r1, c1) in merges:
         i0, j0 = r0 - top, c0 - left
@@ -236,7 +238,7 @@ def _fill_merges(rows: list[list[str]], merges: list, top: int, left: int) -> se
             for j in range(j0, min(c1 - left, width - 1) + 1):
                 if (i, j) != (i0, j0):
                     rows[i][j] = text
-                    covered.add((i, j))
+                    covered[(i, j)] = (i0, j0)
     return covered
 
 

@@ -65,4 +65,4 @@ def where(loc: Location) -> str:
         return sheet
     if loc.col == 0:
         return f"{sheet} 第{loc.row}行".strip()
-    return f"{sheet}!{loc.cell}" if sheet else loc.cell
+    return f"{sheet}!{loc.range}" if sheet else loc.range

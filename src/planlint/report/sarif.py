@@ -76,6 +76,8 @@ def _location(finding: Finding) -> dict:
         region = {"startLine": loc.row}
         if loc.col > 0:
             region["startColumn"] = loc.col
+        if loc.end_row > loc.row:  # a merged cell spanning rows
+            region["endLine"] = loc.end_row
         physical["region"] = region
     where = (
         f"{loc.sheet}!{loc.cell}"

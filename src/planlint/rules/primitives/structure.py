@@ -11,12 +11,20 @@ from .common import field_hit
 
 @primitive("columns_present", ("plan",), {"fields": FIELDS, "any_of": {"type": "array", "items": FIELDS}})
 def columns_present(ctx: Ctx, task: None, fields: list[str], any_of: list[list[str]] = ()) -> Iterator[Hit]:
-    """Each key in `fields` must be a column; for each group in `any_of`, at least one must be."""
+    """Each key in `fields` must be a column; for each group in `any_of`, at least one must be.
+    Where a column the reader could not place may be the missing one (a header naming it in
+    brackets, cells that parse as it), the hit names that column and asks, as a warning."""
     plan = ctx.plan
     missing = [key for key in fields if key not in plan.columns]
     missing += [group[0] for group in any_of if not any(k in plan.columns for k in group)]
     for key in missing:
-        yield Hit(plan.source, field=key, vars={"col": FIELD_NAMES.get(key, key), "raw": ""})
+        group = next((g for g in any_of if g[0] == key), [key])
+        maybe = list(dict.fromkeys(h for k in group for h in plan.candidates.get(k, ())))
+        hint = ""
+        if maybe:
+            hint = f"；「{'」「'.join(maybe)}」列可能就是{FIELD_NAMES.get(key, key)}，请确认：若是，请将表头改为「{FIELD_NAMES.get(key, key)}」"
+        yield Hit(plan.source, field=key, vars={"col": FIELD_NAMES.get(key, key), "raw": "", "maybe": hint},
+                  severity="warning" if maybe else None)
 
 
 @primitive("required", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
