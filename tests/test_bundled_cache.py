@@ -1,39 +1,52 @@
-"""Bundled YAML is parsed once and kept as marshal in the cache dir; the cache is only an optimisation."""
+"""Bundled YAML ships pre-built as JSON (setup.py's build step): read as is when it matches the YAML
+beside it, ignored when stale, and nothing is written at run time."""
 
 from __future__ import annotations
 
+import importlib.resources
+import shutil
+
 import yaml
 
-from planlint.bundled import load_yaml
+import planlint.bundled as bundled
+from planlint.bundled import load_yaml, prebuilt
+
+BUNDLED = importlib.resources.files("planlint.bundled.rules")
 
 
-def _entries(root):
-    return sorted((root / "bundled").glob("*.marshal"))
+def _copy_rules(tmp_path, monkeypatch):
+    """A copy of the bundled rules folder that load_yaml reads instead of the package's."""
+    root = tmp_path / "rules"
+    shutil.copytree(str(BUNDLED), root, ignore=shutil.ignore_patterns("*.json", "__pycache__"))
+    monkeypatch.setattr(bundled, "files", lambda _pkg: root)
+    return root
 
 
-def test_parsed_once_then_read_from_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANLINT_CACHE_DIR", str(tmp_path))
-    first = load_yaml("columns.yaml")
-    assert len(_entries(tmp_path)) == 1
-    assert load_yaml("columns.yaml") == first
-    # Same data the YAML parser gives.
-    from importlib.resources import files
-
-    text = files("planlint.bundled.rules").joinpath("columns.yaml").read_text(encoding="utf-8")
-    assert first == yaml.safe_load(text)
-
-
-def test_corrupt_entry_is_reparsed_and_replaced(tmp_path, monkeypatch):
-    monkeypatch.setenv("PLANLINT_CACHE_DIR", str(tmp_path))
-    good = load_yaml("places.yaml")
-    (entry,) = _entries(tmp_path)
-    entry.write_bytes(b"\x00garbage")
-    assert load_yaml("places.yaml") == good
-    assert entry.read_bytes() != b"\x00garbage"
+def test_prebuilt_data_is_what_the_yaml_says(tmp_path, monkeypatch):
+    root = _copy_rules(tmp_path, monkeypatch)
+    source = root / "profiles" / "jincheng-2025.yaml"
+    raw = source.read_bytes()
+    (root / "profiles" / "jincheng-2025.yaml.json").write_text(prebuilt(raw, {"profile": "from-json"}), encoding="utf-8")
+    # a matching pre-built file is used as is (here deliberately different data, to see it was read)
+    assert load_yaml("profiles", "jincheng-2025.yaml") == {"profile": "from-json"}
+    # and the real build writes exactly the YAML's data
+    real = yaml.safe_load(raw.decode("utf-8"))
+    (root / "profiles" / "jincheng-2025.yaml.json").write_text(prebuilt(raw, real), encoding="utf-8")
+    assert load_yaml("profiles", "jincheng-2025.yaml") == real
 
 
-def test_unwritable_cache_dir_still_works(tmp_path, monkeypatch):
-    blocker = tmp_path / "not-a-dir"
-    blocker.write_text("x")
-    monkeypatch.setenv("PLANLINT_CACHE_DIR", str(blocker))
+def test_stale_or_broken_prebuilt_is_ignored(tmp_path, monkeypatch):
+    root = _copy_rules(tmp_path, monkeypatch)
+    source = root / "columns.yaml"
+    target = root / "columns.yaml.json"
+    target.write_text(prebuilt(b"an older columns.yaml", {"stale": True}), encoding="utf-8")
+    assert load_yaml("columns.yaml") == yaml.safe_load(source.read_text(encoding="utf-8"))
+    target.write_bytes(b"\x00garbage")
+    assert load_yaml("columns.yaml") == yaml.safe_load(source.read_text(encoding="utf-8"))
+
+
+def test_nothing_is_written_at_run_time(tmp_path, monkeypatch):
+    monkeypatch.setenv("PLANLINT_CACHE_DIR", str(tmp_path / "cache"))
     assert load_yaml("profiles", "shanxi-2025.yaml")["profile"] == "shanxi-2025"
+    assert load_yaml("columns.yaml")
+    assert not (tmp_path / "cache").exists()

@@ -33,7 +33,9 @@ def test_config_found_upward_selects_rules(plan_dir):
 
 
 def test_pyproject_tool_section(plan_dir):
-    (plan_dir / "pyproject.toml").write_text('[tool.planlint]\nignore = ["PL5", "text-normalize"]\n', encoding="utf-8")
+    # as a 2025 plan, 泽州县 is bound by 晋城市's 2025 deadline (12月20日)
+    (plan_dir / "pyproject.toml").write_text('[tool.planlint]\nignore = ["PL5", "text-normalize"]\nmeta = {year = 2025}\n',
+                                             encoding="utf-8")
     slugs = _slugs(run([str(plan_dir / ZEZHOU)]))
     assert "stale-year" not in slugs and "place-mismatch" not in slugs
     assert "window-after-deadline" in slugs
@@ -85,8 +87,9 @@ def test_baseline_suppresses_known_findings_only(plan_dir, tmp_path):
     options.baseline = str(baseline)
     again = run([str(plan_dir / ZEZHOU)], options)
     assert again.findings == []
-    # A finding the baseline does not know about still shows.
+    # A finding the baseline does not know about still shows (as a 2025 plan, under 晋城's deadline).
     options.select = ("stale-year", "place-mismatch", "window-after-deadline")
+    options.meta = {"year": 2025}
     later = run([str(plan_dir / ZEZHOU)], options)
     assert {f.slug for f in later.findings} == {"window-after-deadline"}
 

@@ -104,9 +104,10 @@ def run_cli_args(monkeypatch, capsys):
 
 def test_cli_text_json_and_new_findings(tmp_path, run_cli_args):
     new = _edit(tmp_path, "new.xlsx", lambda ws: ws.cell(5, 8, "5月—12月31日"))
-    code, out, _ = run_cli_args("diff", str(ZEZHOU), str(new))
+    # as a 2025 plan, 泽州县 is bound by 晋城市's 2025 deadline (12月20日)
+    code, out, _ = run_cli_args("diff", str(ZEZHOU), str(new), "--year", "2025")
     assert code == 0 and "延期" in out and "window-after-deadline" in out
-    code, out, _ = run_cli_args("diff", str(ZEZHOU), str(new), "-f", "json")
+    code, out, _ = run_cli_args("diff", str(ZEZHOU), str(new), "--year", "2025", "-f", "json")
     data = json.loads(out)
     assert code == 0 and data["version"] == 1
     (changed,) = [t for p in data["plans"] for t in p["tasks"] if t["status"] == "changed"]
@@ -312,7 +313,7 @@ def test_normalize_folds_only_form():
 
 def test_cli_marks_new_finding_and_writes_filing_table(tmp_path, run_cli_args):
     def edit(ws):
-        set_cell(ws, 10, "window", "9月—12月31日")  # past 12月20日 (shanxi-2025 internal deadline)
+        set_cell(ws, 10, "window", "9月—12月31日")  # past the profile's 12月20日
         set_cell(ws, 4, "quota", "不低于5%；1次/年")
         delete_and_renumber(ws, 3)
         r = row_of(ws, 1)
@@ -320,8 +321,13 @@ def test_cli_marks_new_finding_and_writes_filing_table(tmp_path, run_cli_args):
 
     old, new = edited(tmp_path, MODEL, edit)
     before = sha(old), sha(new)
+    # 某县 is no real place: a profile without a place binds a deadline wherever it is named
+    profile = tmp_path / "deadline.yaml"
+    profile.write_text("profile: deadline-1220\nextends: default\nparams: {deadline: {internal: 12月20日}}\n"
+                       "rules:\n  window-after-deadline: {nature: requirement, basis: 晋市市监〔2025〕7号 五}\n",
+                       encoding="utf-8")
 
-    code, out, err = run_cli_args("diff", str(old), str(new), "--profile", "shanxi-2025", "-f", "json")
+    code, out, err = run_cli_args("diff", str(old), str(new), "--profile", str(profile), "-f", "json")
     assert code == 0, err
     doc = json.loads(out)
     assert (doc["version"], doc["tool"], doc["command"]) == (1, "planlint", "diff")
@@ -340,13 +346,13 @@ def test_cli_marks_new_finding_and_writes_filing_table(tmp_path, run_cli_args):
     assert tasks[("3", None)]["status"] == "removed"
     assert tasks[("1", "1")]["status"] == "cosmetic"
 
-    code, text, _ = run_cli_args("diff", str(old), str(new), "--profile", "shanxi-2025")
+    code, text, _ = run_cli_args("diff", str(old), str(new), "--profile", str(profile))
     assert code == 0
     for heading in ("【取消】", "【调整】", "【仅文字调整】", "【仅序号变化】", "window-after-deadline"):
         assert heading in text
 
     table = tmp_path / "调整情况表.xlsx"
-    code, _, err = run_cli_args("diff", str(old), str(new), "--profile", "shanxi-2025", "-f", "xlsx", "-o", str(table))
+    code, _, err = run_cli_args("diff", str(old), str(new), "--profile", str(profile), "-f", "xlsx", "-o", str(table))
     assert code == 0, err
     ws = openpyxl.load_workbook(table)["调整情况表"]
     assert "调整情况表" in ws["A1"].value

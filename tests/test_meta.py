@@ -60,6 +60,19 @@ def test_title_from_context_when_the_table_has_none():
     assert _meta(table) == ("高平市", "county", "internal", 2024)
 
 
+def test_kind_from_the_notice_title_when_the_table_title_has_none():
+    table = Table(
+        path="附件.csv",
+        sheet=None,
+        rows=[["序号"]],
+        row_numbers=[1],
+        title="抽查工作计划表",
+        context="原平市双随机办文件\n关于印发《原平市2024年度市场监管领域部门 联合双随机抽查工作计划》的通知\n"
+                "各成员单位：兼顾本级系统内抽查计划。",
+    )
+    assert _meta(table) == ("原平市", "county", "joint", 2024)
+
+
 def test_year_from_context_when_the_title_has_none():
     table = Table(
         path="x.csv",
@@ -80,5 +93,106 @@ def test_gazetteer_levels():
     assert places.level("山西省") == "province"
     assert places.level("某某区") == "county"  # by suffix
     assert places.level("某某市") is None  # a 市 not listed could be either
-    assert places.find("忻州市原平市市场监管局") == "忻州市"
-    assert len([n for n, lvl in places.levels.items() if lvl == "city"]) == 11
+    # the city named first, narrowed to its county-level city named right after it
+    assert places.find("忻州市原平市市场监管局").name == "原平市"
+    shanxi = places.lookup("山西省")
+    assert len([p for p in places.by_code.values() if p.level == "city" and p.parent == shanxi.code]) == 11
+
+
+def test_every_county_level_city_is_county_level():
+    places = gazetteer()
+    county_cities = [p for p in places.by_code.values() if p.kind == "county-city"]
+    assert len(county_cities) > 350  # 397 in the 2025 table
+    for p in county_cities:
+        assert p.level == "county" and p.name.endswith("市"), p
+        assert places.ancestors(p)[-1].level == "province", p
+    assert places.chain(places.lookup("无为市")) == ("无为市", "芜湖市", "安徽省")
+    assert places.chain(places.lookup("原平市")) == ("原平市", "忻州市", "山西省")
+    assert places.chain(places.lookup("仙桃市")) == ("仙桃市", "湖北省")  # directly under the province
+
+
+def test_every_municipality_is_province_level_and_its_districts_county_level():
+    places = gazetteer()
+    municipalities = sorted(p.name for p in places.by_code.values() if p.kind == "municipality")
+    assert municipalities == ["上海市", "北京市", "天津市", "重庆市"]
+    for name in municipalities:
+        city = places.lookup(name)
+        assert city.level == "province"
+        districts = [p for p in places.by_code.values() if p.parent == city.code]
+        assert districts and all(d.level == "county" for d in districts)
+    assert places.find("重庆市2024年度双随机抽查工作计划").level == "province"
+    assert places.find("重庆市渝中区市场监督管理局2024年度").name == "渝中区"
+
+
+@pytest.mark.parametrize(
+    ("title", "zone", "parent"),
+    [
+        ("武汉经济技术开发区2022年度部门联合双随机抽查工作计划", "武汉经济技术开发区", "武汉市"),
+        ("武汉经开区2022年度部门联合双随机抽查工作计划", "武汉经开区", "武汉市"),
+        ("合肥高新技术产业开发区市场监管局2024年度双随机抽查工作计划", "合肥高新技术产业开发区", "合肥市"),
+        ("晋城经济技术开发区2025年度内部双随机抽查工作计划", "晋城经济技术开发区", "晋城市"),
+        ("苏州工业园区市场监督管理局2023年度双随机抽查工作计划", "苏州工业园区", "苏州市"),
+        ("武汉东湖新技术开发区市场监管局2023年度双随机抽查工作计划", "武汉东湖新技术开发区", "武汉市"),
+        ("天津经济技术开发区2024年度部门联合双随机抽查工作计划", "天津经济技术开发区", "天津市"),
+    ],
+)
+def test_development_zones_are_county_level_under_their_city(title, zone, parent):
+    meta = plan_meta(Table(path="x.xlsx", sheet=None, rows=[["序号"]], row_numbers=[1], title=title))
+    assert (meta.place, meta.level) == (zone, "county")
+    assert meta.region[1] == parent
+
+
+@pytest.mark.parametrize(
+    ("title", "place", "chain"),
+    [
+        ("恩施州市场监督管理局2024年度双随机抽查工作计划", "恩施土家族苗族自治州", ("恩施土家族苗族自治州", "湖北省")),
+        ("长阳县市场监督管理局2024年度双随机抽查工作计划", "长阳土家族自治县", ("长阳土家族自治县", "宜昌市", "湖北省")),
+        ("黔东南州2023年度部门联合双随机抽查工作计划", "黔东南苗族侗族自治州", ("黔东南苗族侗族自治州", "贵州省")),
+    ],
+)
+def test_autonomous_areas_by_their_everyday_names(title, place, chain):
+    found = gazetteer().find(title)
+    assert found.name == place and gazetteer().chain(found) == chain
+
+
+def test_a_city_bureau_with_a_zone_branch_in_its_notice_is_the_city():
+    places = gazetteer()
+    assert places.find("晋城市市场监督管理局2025年度双随机抽查工作计划").name == "晋城市"
+    assert places.find("武汉市市场监督管理局开发区分局").name == "武汉市"
+
+
+def test_same_named_districts_resolve_by_the_city_named_with_them():
+    places = gazetteer()
+    assert len(places.by_name["城区"]) > 1
+    assert places.chain(places.find("晋城市城区市场监督管理局")) == ("城区", "晋城市", "山西省")
+    assert places.find("城区市场监督管理局").level == "county"  # level known, city not
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("上高县市场监督管理局2023年度双随机抽查工作计划.xlsx", ("上高县", "county", "internal", 2023)),
+        ("006_武汉经开区_2022.tsv", ("武汉经开区", "county", None, 2022)),
+        ("亳州市市场监管领域2024年度一业一查部门联合双随机抽查工作计划.xlsx", ("亳州市", "city", "joint", 2024)),
+        ("山西省2021年度市场监管领域部门联合双随机抽查工作计划（各市）.xlsx", ("山西省", "province", "joint", 2021)),
+    ],
+)
+def test_identity_from_the_file_name_when_title_and_notice_say_nothing(name, expected):
+    assert _meta(Table(path=f"/somewhere/{name}", sheet=None, rows=[["序号"]], row_numbers=[1])) == expected
+
+
+REALPLANS = SEEDS.parent / "realplans"
+
+
+@pytest.mark.skipif(not REALPLANS.is_dir(), reason="shared/realplans not present")
+def test_realplans_identity_matches_their_transcription_notes():
+    """Each real plan's place level and year as its .tsv notes give them (# level, # year)."""
+    import re
+
+    for tsv in sorted(REALPLANS.glob("*.tsv")):
+        notes = dict(re.findall(r"^# (level|year): (\S+)", tsv.read_text(encoding="utf-8"), re.M))
+        place = tsv.stem.split("_")[1]
+        (xlsx,) = [p for p in REALPLANS.glob("*.xlsx") if p.name.startswith(place[:2])]
+        meta = plan_meta(Table(path=str(xlsx), sheet=None, rows=[["序号"]], row_numbers=[1]))
+        assert (meta.level, meta.year) == (notes["level"], int(notes["year"])), xlsx.name
+        assert meta.region and meta.region[-1].endswith(("省", "市")), xlsx.name

@@ -26,7 +26,8 @@ def flat(findings: list) -> list[tuple]:
 def findings(path: Path, replay: bool) -> list[tuple]:
     out = []
     for plan in load_plans(str(path)):
-        out += engine.check_plan(plan, RULESET.rules, Ctx(plan, RULESET.params), replay=replay)
+        resolved = RULESET.resolve(plan.meta)  # the layers of the plan's own place and year
+        out += engine.check_plan(plan, resolved.rules, Ctx(plan, resolved.params), replay=replay)
     return flat(out)
 
 
@@ -38,8 +39,9 @@ def test_replay_finds_what_every_cell_finds(path: Path) -> None:
 
 
 def test_repeated_cells_each_get_their_own_finding_and_edit(tmp_path: Path) -> None:
-    plan_file = tmp_path / "某县市场监督管理局2025年度内部双随机抽查工作计划.csv"
-    rows = ["某县市场监督管理局2025年度内部双随机抽查工作计划", "序号,抽查任务名称,抽查事项,抽查对象范围,抽查比例/数量,抽查检查起止时间,抽查检查模式"]
+    # a county of 晋城 in 2025: 晋城's 12月20日 binds it
+    plan_file = tmp_path / "泽州县市场监督管理局2025年度内部双随机抽查工作计划.csv"
+    rows = ["泽州县市场监督管理局2025年度内部双随机抽查工作计划", "序号,抽查任务名称,抽查事项,抽查对象范围,抽查比例/数量,抽查检查起止时间,抽查检查模式"]
     rows += [f"{i},任务{i},检查{i},企业{i},5%,3月—12月,县抽县查" for i in (1, 2, 3)]
     plan_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
     late = [f for f in findings(plan_file, replay=True) if f[0] == "PL301"]

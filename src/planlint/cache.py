@@ -139,7 +139,7 @@ def _code_stamp() -> bytes:
         for folder, dirs, names in os.walk(root):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(names):
-                if name.endswith((".py", ".yaml", ".json", ".lark", ".j2", ".html")):
+                if name.endswith((".py", ".yaml", ".json", ".tsv", ".lark", ".j2", ".html")):
                     st = os.stat(os.path.join(folder, name))
                     h.update(f"{folder}/{name}:{st.st_size}:{st.st_mtime_ns}\n".encode())
     return h.digest()

@@ -129,6 +129,8 @@ def run_case_file(path: str, source: Any, rules: dict[str, Rule], params: dict[s
         rule = rules.get(slug)
         if rule is None:
             raise ConfigError(f"第{n}个用例引用了未启用或不存在的规则 {slug!r}", path)
+        # a case may state the profile numbers it is about (`params: {deadline: {internal: 12月20日}}`)
+        case_params = {**params, **(case.get("params") or {})}
         items = [("pass", i, item) for i, item in enumerate(case.get("pass") or [], 1)]
         items += [("fail", i, item) for i, item in enumerate(case.get("fail") or [], 1)]
         for kind, i, item in items:
@@ -137,9 +139,9 @@ def run_case_file(path: str, source: Any, rules: dict[str, Rule], params: dict[s
             siblings = [build_case_plan(_rows_of(s), s, f"{path}#sibling{j}") for j, s in enumerate(case.get("siblings") or [])]
             if rule.scope == "plan-set":
                 extras = {"population": case.get("population")}
-                findings, _ = plan_set_findings(plan, [rule], params, [plan, *siblings], superiors, extras)
+                findings, _ = plan_set_findings(plan, [rule], case_params, [plan, *siblings], superiors, extras)
             else:
-                findings = check_plan(plan, [rule], Ctx(plan, params))
+                findings = check_plan(plan, [rule], Ctx(plan, case_params))
             got = {(f.location.cell, f.severity) for f in findings}
             label = f"{slug} {kind}#{i}"
             if kind == "pass":

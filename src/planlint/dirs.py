@@ -1,4 +1,4 @@
-"""Where planlint keeps its per-user cache (results, pre-parsed bundled data)."""
+"""Where planlint keeps its per-user cache (check results)."""
 
 from __future__ import annotations
 

@@ -15,12 +15,22 @@ from .cellrefs import collapse_merged, continuation_ctx, continuation_hits, with
 from .config import Config, find_config, load_config_file
 from .errors import ConfigError, PlanlintError, ReadError
 from .findings import SEVERITY_RANK, Edit, Finding
+from .layers import (
+    LAYER_ORDER,
+    Layer,
+    apply_layers,
+    merged_params,
+    merged_severity,
+    notice_layer,
+    superior_layer,
+)
 from .pipeline import discover, load_plans
-from .plan import KIND_NAMES, LEVEL_NAMES, Plan
+from .plan import KIND_NAMES, LEVEL_NAMES, Plan, PlanMeta
 from .result import CheckResult, PlanReport
 from .rules.loader import (
-    DEFAULT_PROFILE,
+    AUTO_PROFILE,
     Profile,
+    bundled_layers,
     check_unique,
     load_pack,
     load_profile,
@@ -53,12 +63,72 @@ class RunOptions:
     progress: Callable[[Iterable, int, str], Iterable] | None = None
 
 
-@dataclass(slots=True)
-class RuleSet:
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """What binds one plan: its rules and numbers, the layers applied and those left out (and why)."""
+
     rules: list[Rule]
     params: dict[str, Any]
+    applied: tuple[Layer, ...]
+    skipped: tuple[tuple[Layer, str], ...]
+
+    def layer_titles(self) -> tuple[str, ...]:
+        return tuple(layer.title() for layer in self.applied)
+
+    def skipped_titles(self, meta: PlanMeta) -> tuple[str, ...]:
+        """The layers left out that a reader would expect: those of the plan's own place (another
+        year), or every one when the place is unknown."""
+        region = set(meta.region or ())
+        return tuple(f"{layer.title()}：{reason}" for layer, reason in self.skipped
+                     if not region or layer.place in region or layer.level == "national")
+
+
+@dataclass(slots=True)
+class RuleSet:
+    rules: list[Rule]  # the named profile's chain (or the national layer), selected: `planlint rules`
+    params: dict[str, Any]
     profile: Profile
-    all_rules: list[Rule]  # before select/ignore: what waivers and explain may name
+    all_rules: list[Rule]  # every loaded rule as its pack defines it: what waivers and explain may name
+    auto: bool = True  # layers chosen per plan by its place and year (no profile named)
+    candidates: list[Layer] = field(default_factory=list)  # the layers below national that may apply
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: dict[str, Any] = field(default_factory=dict)  # config + command line
+    extra_params: dict[str, Any] = field(default_factory=dict)  # config + command line
+    superior_layers: list[Layer] = field(default_factory=list)  # from the notices of --superior plans
+    _memo: dict[Any, Resolved] = field(default_factory=dict)
+
+    def resolve(self, meta: PlanMeta) -> Resolved:
+        """The layers, rules and parameters for a plan of this place and year."""
+        key = (meta.region, meta.place, meta.year, meta.declared)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._resolve(meta)
+        return found
+
+    def _resolve(self, meta: PlanMeta) -> Resolved:
+        national, *below = self.profile.chain
+        candidates = [*(self.candidates if self.auto else below), *self.superior_layers]
+        applied, skipped = [national], []
+        for layer in sorted(candidates, key=lambda x: LAYER_ORDER[x.level]):
+            reason = layer.excludes(meta)
+            if reason is None:
+                applied.append(layer)
+            else:
+                skipped.append((layer, reason))
+        own = notice_layer(meta)
+        if own is not None:
+            applied.append(own)
+        rules = select_rules(apply_layers(self.all_rules, applied), select=self.select, ignore=self.ignore,
+                             severity={**merged_severity(applied), **self.severity})
+        params = {**merged_params(applied), **self.extra_params}
+        return Resolved(rules, params, tuple(applied), tuple(skipped))
+
+    def fingerprint(self) -> tuple:
+        """Everything a plan's findings depend on besides the file (for the result cache)."""
+        return (self.all_rules, self.profile.chain, self.auto, self.candidates, self.superior_layers, self.select,
+                self.ignore,
+                sorted(self.severity.items(), key=str), sorted(self.extra_params.items(), key=str))
 
 
 def load_config(options: RunOptions, paths: list[str]) -> Config:
@@ -70,25 +140,43 @@ def load_config(options: RunOptions, paths: list[str]) -> Config:
 
 
 def build_ruleset(options: RunOptions, config: Config) -> RuleSet:
-    profile = load_profile(options.profile or config.get("profile") or DEFAULT_PROFILE)
+    name = options.profile or config.get("profile") or AUTO_PROFILE
+    profile = load_profile(name)
     rules: list[Rule] = []
-    for name in profile.packs:
+    for pack in profile.packs:
         try:
-            rules += load_pack(name)
+            rules += load_pack(pack)
         except ConfigError as exc:
             raise ConfigError(f"配置档 {profile.name} 引用的规则包有误：{exc.message}", profile.label) from None
     for extra in [*(config.get("rules") or []), *options.extra_rules]:
         rules += load_pack(extra, base=config.base)
     check_unique(rules)
-    severity = {**profile.severity, **(config.get("severity") or {}), **options.severity}
-    enabled = select_rules(
-        rules,
-        select=options.select or config.get("select") or (),
-        ignore=[*(config.get("ignore") or []), *options.ignore],
-        severity=severity,
-    )
-    params = {**profile.params, **(config.get("params") or {}), **options.params}
-    return RuleSet(enabled, params, profile, rules)
+    auto = name == AUTO_PROFILE
+    candidates = bundled_layers() if auto else []
+    _check_bindings(rules, [*profile.chain, *candidates])
+    severity = {**(config.get("severity") or {}), **options.severity}
+    select = tuple(options.select or config.get("select") or ())
+    ignore = (*(config.get("ignore") or []), *options.ignore)
+    extra_params = {**(config.get("params") or {}), **options.params}
+    enabled = select_rules(apply_layers(rules, profile.chain), select=select, ignore=ignore,
+                           severity={**profile.severity, **severity})
+    params = {**profile.params, **extra_params}
+    return RuleSet(enabled, params, profile, rules, auto, candidates, select, ignore, severity, extra_params)
+
+
+def _check_bindings(rules: list[Rule], layers: list[Layer]) -> None:
+    """Every rule a layer binds exists, and its `args` are arguments the rule's check takes."""
+    by_slug = {r.slug: r for r in rules}
+    for layer in layers:
+        for slug, binding in layer.bindings.items():
+            rule = by_slug.get(slug)
+            if rule is None:
+                raise ConfigError(f"位置 /rules/{slug}：没有名为 {slug} 的规则（用 planlint rules 查看规则名称）", layer.label)
+            allowed = set(PRIMITIVES[rule.fn].args)
+            unknown = sorted(set(binding.args) - allowed)
+            if unknown:
+                raise ConfigError(f"位置 /rules/{slug}/args：{rule.fn} 没有参数 {'、'.join(unknown)}"
+                                  f"（可用：{'、'.join(sorted(allowed))}）", layer.label)
 
 
 def applies(rule: Rule, plan: Plan) -> bool:
@@ -165,28 +253,51 @@ def _hits(rule: Rule, ctx: Ctx) -> Iterator[Hit]:
 
 def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx, replay: bool = True) -> list[Finding]:
     """Cell, task and plan rules over one plan (plan-set rules run later, over the whole run).
-    With `replay`, cell rules run once per distinct text of a column (planlint.rules.replay)."""
-    findings = []
+    With `replay`, cell rules run once per distinct text of a column (planlint.rules.replay).
+    Plan rules run after the others and see which cells those reported (`ctx.reported`), so a
+    share does not report again a task already reported on its own; a rule that `yields_to` a
+    more specific one is silent on a cell where that one reported."""
+    findings: list[Finding] = []
     tasks = plan.tasks
     view_ctx = continuation_ctx(ctx)
-    for rule in rules:
-        if rule.scope == "plan-set" or not applies(rule, plan):
-            continue
+    active = [r for r in rules if r.scope != "plan-set" and applies(r, plan)]
+    for rule in [r for r in active if r.scope != "plan"]:
         fn = PRIMITIVES[rule.fn].fn
         args = {k: v for k, v in rule.check.items() if k != "fn"}
         columns = replay_columns(rule, plan) if replay else None
         if columns is not None:
             findings.extend(make_finding(rule, hit, ctx) for hit in replayed_hits(fn, args, columns, ctx))
-        elif rule.scope in ("cell", "task"):
+        else:
             # the hot loop of a large plan: one primitive call per task, nothing else per task
             for task in tasks:
                 for hit in fn(ctx, task, **args):
                     findings.append(make_finding(rule, hit, ctx))
-        else:
-            findings.extend(make_finding(rule, hit, ctx) for hit in fn(ctx, None, **args))
         if rule.scope == "cell" and view_ctx is not None:  # the cells continuation rows hold themselves
             findings.extend(make_finding(rule, hit, ctx) for hit in continuation_hits(rule, fn, args, view_ctx))
-    return collapse_merged(findings, plan)
+    plan_rules = [r for r in active if r.scope == "plan"]
+    if plan_rules:
+        ctx.reported = {(f.field, f.location.row) for f in findings if f.field}
+        for rule in plan_rules:
+            args = {k: v for k, v in rule.check.items() if k != "fn"}
+            findings.extend(make_finding(rule, hit, ctx) for hit in PRIMITIVES[rule.fn].fn(ctx, None, **args))
+    return one_per_problem(collapse_merged(findings, plan), rules)
+
+
+def one_per_problem(findings: list[Finding], rules: list[Rule]) -> list[Finding]:
+    """Drop the findings of a rule on cells where a rule it `yields_to` reported."""
+    yielding = {r.id: r.yields_to for r in rules if r.yields_to}
+    if not yielding:
+        return findings
+    reported: dict[str, set[tuple]] = {}
+    for f in findings:
+        reported.setdefault(f.slug, set()).add(_cell_key(f))
+    return [f for f in findings
+            if not any(_cell_key(f) in reported.get(slug, ()) for slug in yielding.get(f.rule_id, ()))]
+
+
+def _cell_key(f: Finding) -> tuple:
+    loc = f.location
+    return (loc.path, loc.sheet, loc.row, loc.col)
 
 
 def _file_meta(options: RunOptions, config: Config, path: str) -> dict[str, Any]:
@@ -197,12 +308,44 @@ def _file_meta(options: RunOptions, config: Config, path: str) -> dict[str, Any]
     return meta
 
 
-def _file_rules(ruleset: RuleSet, config: Config, path: str) -> list[Rule]:
-    rules = ruleset.rules
-    for ov in config.overrides_for(path):
+def _with_overrides(rules: list[Rule], overrides: list[dict[str, Any]]) -> list[Rule]:
+    """A file's own select/ignore/severity from the config's `overrides`."""
+    for ov in overrides:
         rules = select_rules(rules, select=ov.get("select") or (), ignore=ov.get("ignore") or (),
                              severity=ov.get("severity"))
     return rules
+
+
+# What a rule's `when` needs to know about the plan, by PlanMeta attribute.
+_META_WORDS = {"year": "年度", "level": "层级（省、市、县）", "kind": "类型（内部、部门联合）", "place": "所在地"}
+
+
+def unknown_meta_note(path: str, meta: PlanMeta, rules: list[Rule], resolved: Resolved) -> str | None:
+    """A note naming what stayed unknown about a plan and which rules and layers were skipped for it."""
+    missing = [k for k in ("year", "place", "level", "kind") if getattr(meta, k) is None]
+    if not missing:
+        if meta.place and not meta.region:
+            return (f"{path}：计划所在地「{meta.place}」不在行政区划表中，只适用了全国要求，未适用省、市要求层级；"
+                    "地名有误时请改正标题，或在配置文件 meta.place 中写明全称。")
+        return None
+    skipped = [r for r in rules if r.scope != "plan-set" and any(k in r.when for k in missing)]
+    layers = [layer for layer, reason in resolved.skipped if "未能识别" in reason]
+    parts = []
+    if skipped:
+        parts.append("依赖这些信息的规则 " + "、".join(f"{r.id} {r.slug}" for r in skipped))
+    if layers or "place" in missing or "year" in missing:
+        parts.append("按所在地和年度适用的省、市要求层级" + (f"（{'、'.join(x.name for x in layers)}）" if layers else ""))
+    what = "、".join(_META_WORDS[k] for k in missing)
+    return (f"{path}：未能从标题、印发通知或文件名识别计划的{what}，已跳过{'；'.join(parts) or '相关规则'}。"
+            "可在配置文件 meta 或命令行 --year/--level/--kind 中指定。")
+
+
+def _complete_meta(meta: PlanMeta) -> None:
+    """A place set by the config or command line gets its administrative chain."""
+    if meta.place and (not meta.region or meta.region[0] != meta.place):
+        from .meta import region_of
+
+        meta.region = region_of(meta.place)
 
 
 @contextmanager
@@ -219,8 +362,10 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check_file(path: str, rules: list[Rule], params: dict[str, Any], meta: dict[str, Any]) -> tuple[list[PlanReport], set[str]]:
-    """Read and check one file. Picklable arguments and result, so batches can use processes."""
+def check_file(path: str, ruleset: RuleSet, overrides: list[dict[str, Any]],
+               meta: dict[str, Any]) -> tuple[list[PlanReport], set[str]]:
+    """Read and check one file, each plan under the layers of its own place and year. Picklable
+    arguments and result, so batches can use processes."""
     with _gc_paused():
         try:
             plans = load_plans(path, meta)
@@ -229,11 +374,27 @@ def check_file(path: str, rules: list[Rule], params: dict[str, Any], meta: dict[
         reports, notes = [], set()
         for plan in plans:
             notes |= {f"{path}：{note}" for note in plan.notes}
-            ctx = Ctx(plan, params)
+            _complete_meta(plan.meta)
+            resolved = ruleset.resolve(plan.meta)
+            rules = _with_overrides(resolved.rules, overrides)
+            ctx = Ctx(plan, resolved.params)
             findings = check_plan(plan, rules, ctx)
             notes |= ctx.extras.get("notes", set())
-            reports.append(PlanReport(path, plan.source.sheet, plan, findings))
+            notes |= layer_notes(path, plan.meta, resolved, ruleset.auto)
+            unknown = unknown_meta_note(path, plan.meta, ruleset.all_rules, resolved)
+            if unknown:
+                notes.add(unknown)
+            reports.append(PlanReport(path, plan.source.sheet, plan, findings, layers=resolved.layer_titles(),
+                                      layers_skipped=resolved.skipped_titles(plan.meta)))
     return reports, notes
+
+
+def layer_notes(path: str, meta: PlanMeta, resolved: Resolved, auto: bool) -> set[str]:
+    """With a profile named, each of its layers a plan is outside of (place or years) is a note."""
+    if auto:
+        return set()
+    return {f"{path}：计划不在配置档 {layer.name}（{layer.jurisdiction}，{layer.years_text}）的适用范围内"
+            f"（{reason}），未适用该层级的规则和参数。" for layer, reason in resolved.skipped}
 
 
 Outcome = tuple[list[PlanReport], set[str]]
@@ -280,6 +441,7 @@ class _Worker:
 
     def __init__(self, ruleset: RuleSet, config: Config, options: RunOptions) -> None:
         self.ruleset, self.config, self.options = ruleset, config, options
+        self._fingerprint = [ruleset.fingerprint()]
         self.cache = None
         if options.cache:
             from .cache import ResultCache
@@ -298,17 +460,21 @@ class _Worker:
             return [PlanReport(path, None, None, error=message)], set()
 
     def _check(self, path: str) -> Outcome:
-        rules = _file_rules(self.ruleset, self.config, path)
+        overrides = list(self.config.overrides_for(path))
         meta = _file_meta(self.options, self.config, path)
-        key = self.cache.key(path, rules, self.ruleset.params, meta) if self.cache else None
-        if key is not None:
-            hit = self.cache.get(key)
+        cache, key = self.cache, None
+        if cache is not None:
+            # one object for the files without overrides: the cache hashes it once
+            basis = self._fingerprint if not overrides else [self._fingerprint, overrides]
+            key = cache.key(path, basis, {}, meta)
+        if cache is not None and key is not None:
+            hit = cache.get(key)
             if hit is not None:
                 return hit
-        outcome = check_file(path, rules, self.ruleset.params, meta)
+        outcome = check_file(path, self.ruleset, overrides, meta)
         reports = outcome[0]
-        if key is not None and not any(r.error for r in reports):
-            self.cache.put(key, outcome, sum(len(r.plan.tasks) for r in reports if r.plan is not None))
+        if cache is not None and key is not None and not any(r.error for r in reports):
+            cache.put(key, outcome, sum(len(r.plan.tasks) for r in reports if r.plan is not None))
         return outcome
 
 
@@ -326,13 +492,10 @@ def _run(paths: list[str], options: RunOptions) -> CheckResult:
     files = discover(paths)
     if not files:
         raise PlanlintError("没有找到可检查的文件（支持 .xlsx .docx .csv .txt）", " ".join(paths))
-    superior_paths = list(options.superior) or ([config.resolve(config.get("superior"))] if config.get("superior") else [])
+    configured = config.resolve(config.get("superior")) if config.get("superior") else None
+    superior_paths = list(options.superior) or ([configured] if configured else [])
     superior_files = set(map(os.path.abspath, discover(superior_paths))) if superior_paths else set()
     files = [f for f in files if os.path.abspath(f) not in superior_files]
-
-    outcomes = _check_all(files, options.jobs, _Worker(ruleset, config, options), options.progress)
-    reports = [r for rs, _ in outcomes for r in rs]
-    notes = set().union(*(n for _, n in outcomes)) if outcomes else set()
 
     superiors = []
     for sp in sorted(superior_files):
@@ -340,16 +503,33 @@ def _run(paths: list[str], options: RunOptions) -> CheckResult:
             superiors += load_plans(sp, _file_meta(options, config, sp))
         except ReadError as exc:
             raise PlanlintError(f"上级计划无法读取：{exc.message}", sp) from None
+    # what a superior plan's own notice declares binds the plans of its place and year
+    for sup in superiors:
+        _complete_meta(sup.meta)
+        layer = superior_layer(sup.meta)
+        if layer is not None:
+            ruleset.superior_layers.append(layer)
+
+    outcomes = _check_all(files, options.jobs, _Worker(ruleset, config, options), options.progress)
+    reports = [r for rs, _ in outcomes for r in rs]
+    notes = set().union(*(n for _, n in outcomes)) if outcomes else set()
     _run_plan_set(reports, ruleset, config, superiors, options, notes)
 
-    rules_by_id = {r.id: r for r in ruleset.rules}
-    apply_waivers(reports, config, ruleset.all_rules, ruleset.rules)
+    rules_by_id: dict[str, Rule] = {}
+    for r in reports:
+        if r.plan is not None:
+            for rule in ruleset.resolve(r.plan.meta).rules:
+                rules_by_id.setdefault(rule.id, rule)
+    if not rules_by_id:
+        rules_by_id = {r.id: r for r in ruleset.rules}
+    apply_waivers(reports, config, ruleset.all_rules, list(rules_by_id.values()))
     # Sorted before the baseline spends its counts: which findings a partial count covers then
     # follows the reading order of the cells, not the order in which rules happen to run.
     for r in reports:
         r.findings.sort(key=Finding.sort_key)
-    if options.baseline or config.get("baseline"):
-        apply_baseline(reports, options.baseline or config.resolve(config.get("baseline")))
+    baseline = options.baseline or (config.resolve(config.get("baseline")) if config.get("baseline") else None)
+    if baseline:
+        apply_baseline(reports, baseline)
     return CheckResult(reports, rules_by_id, sorted(notes), sorted(superior_files))
 
 
@@ -365,13 +545,14 @@ def plan_set_findings(plan: Plan, rules: list[Rule], params: dict[str, Any], pla
 
 def _run_plan_set(reports: list[PlanReport], ruleset: RuleSet, config: Config, superiors: list[Plan],
                   options: RunOptions, notes: set[str]) -> None:
-    if not any(r.scope == "plan-set" for r in ruleset.rules):
+    if not any(r.scope == "plan-set" for r in ruleset.all_rules):
         return
     plans = [r.plan for r in reports if r.plan is not None]
     extras: dict[str, Any] = {"population": options.population or config.resolve(config.get("population"))}
     for report in reports:
         if report.plan is not None:
-            found, more = plan_set_findings(report.plan, _file_rules(ruleset, config, report.path),
-                                            ruleset.params, plans, superiors, extras)
+            resolved = ruleset.resolve(report.plan.meta)
+            rules = _with_overrides(resolved.rules, list(config.overrides_for(report.path)))
+            found, more = plan_set_findings(report.plan, rules, resolved.params, plans, superiors, extras)
             report.findings.extend(found)
             notes |= more

@@ -3,7 +3,8 @@
 `parse(kind, text)` is the whole public contract:
 
 * returns a value from `planlint.values` (Quota, Frequency, Window, Mode, RiskClause, PlanTitle),
-  a `values.ParseError` when the text does not parse, or None for empty / blank text;
+  a `values.ParseError` when the text does not parse, or None for empty / blank text (and, in quota,
+  count and frequency cells, for a placeholder such as "/" or "无");
 * never raises on any text; an unknown `kind` is a programming error and raises ValueError;
 * `ParseError.offset` indexes the ORIGINAL text (normalization keeps an offset map) and
   `ParseError.hint` is a Chinese explanation, labelled with `UnexpectedInput.match_examples`.
@@ -40,19 +41,22 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from . import values as v
 
-# Canonical column key → parse kind. ratio/count/frequency columns all hold quota-like text
-# (a separate 抽查频次 column often repeats the ratio too), so they parse as a quota.
+# Canonical column key → parse kind. Ratio columns hold quota-like text (5%；1次/年), so they parse as a
+# quota; count columns (抽查数量, 抽查户数(户), 抽查基数, 目标数) as a count, where the header carries the
+# unit and a bare number (20) is a count; frequency columns as a frequency (=1 and >=1 included).
 FIELD_KINDS: dict[str, str] = {
     "quota": "quota",
     "ratio": "quota",
-    "count": "quota",
+    "count": "count",
+    "base": "count",
+    "target": "count",
     "frequency": "frequency",
     "window": "window",
     "mode": "mode",
     "risk": "risk",
 }
 
-KINDS = ("quota", "frequency", "window", "mode", "risk", "title")
+KINDS = ("quota", "count", "frequency", "window", "mode", "risk", "title")
 
 # Longer cells are not plan cells; refusing them keeps the parser's cost bounded on junk input.
 MAX_LENGTH = 4000
@@ -105,6 +109,7 @@ def _build_char_map() -> dict[str, str]:
         "機机關关聯联隨随內内實实際际準准遞递嚴严與与對对進进週周頻频無无擾扰納纳適适"
         "開开發发組组織织轄辖結结營营經经務务門门權权從从號号時时間间雙双計计約约項项"
         "別别歲岁齊齐產产資资認认證证許许"
+        "蓋盖總总據据況况確确應应負负責责審审"
     )
     for i in range(0, len(traditional), 2):
         table[traditional[i]] = traditional[i + 1]
@@ -226,9 +231,9 @@ _BOUNDS = {
     ),
     **dict.fromkeys(("以上", "及以上", "(含)以上", "或以上"), v.AT_LEAST),
     **dict.fromkeys(
-        ("不高于", "不超过", "不大于", "最多", "至多", "<=", "<", "以下", "及以下", "以内"), v.AT_MOST
+        ("不高于", "不超过", "不大于", "最高", "最多", "至多", "<=", "<", "以下", "及以下", "以内"), v.AT_MOST
     ),
-    **dict.fromkeys(("约", "大约", "大概", "左右"), v.ABOUT),
+    **dict.fromkeys(("约", "约为", "大约", "大概", "左右"), v.ABOUT),
 }
 _NUMBER_TYPES = frozenset(("INT", "DECIMAL", "CNUM", "PCT", "TIMES", "COUNT"))
 _FREQ_PER = re.compile(r"([^-次/]+)(?:-([^次/]+))?次?/每?(.+)")
@@ -241,6 +246,19 @@ def _bound(tokens: list[Token]) -> str:
         if t.type in ("BOUND_PRE", "BOUND_POST"):
             bound = _BOUNDS[t.value]
     return bound
+
+
+_COUNT_UNIT = re.compile(r"(?:万)?([^\d.万]+)$")
+_CMP = re.compile(r"(>=|<=|=+|>|<)(\d+)")
+
+
+def _count_int(tok: Token) -> int:
+    """A count token's number, 万 included: 40065户 → 40065, 1.5万户 → 15000."""
+    m = re.match(r"(\d+(?:\.\d+)?)(万?)", tok.value)
+    number = Decimal(m.group(1)) * (10000 if m.group(2) else 1)
+    if tok.type == "DECIMAL" or number != number.to_integral_value():
+        raise _Invalid(tok.start_pos, "户数应为整数")
+    return int(number)
 
 
 def _cn_or_int(text: str) -> int:
@@ -282,6 +300,96 @@ def _check_date(point: v.DatePoint, pos: int) -> v.DatePoint:
     return point
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Part:
+    """A quota part (Ratio, Count, Frequency or _Base) and the offset it starts at."""
+
+    value: Any
+    pos: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Base:
+    count: v.Count
+
+
+_TIER_LETTERS = re.compile(r"[A-D]")
+_TIER_RISK = {"低": "A", "一般": "B", "较高": "C", "高": "D"}
+
+
+def _label_tiers(label: str) -> list[str]:
+    """A类 → [A]; 对B、C类企业 → [B, C]; 较高风险企业 → [C]."""
+    label = label.removeprefix("对")
+    if label[0] in "ABCD":
+        return _TIER_LETTERS.findall(label.split("类")[0].split("级")[0])
+    return [_TIER_RISK[label.partition("风险")[0]]]
+
+
+def _merge(old: Any, new: Any, pos: int) -> Any:
+    """A second ratio or count in one cell: a floor and a ceiling (不低于10%，不高于30%) make a range;
+    anything else is two answers to one question."""
+    if old is None:
+        return new
+    bounds = {old.bound, new.bound}
+    if bounds == {v.AT_LEAST, v.AT_MOST} and old.high is None and new.high is None:
+        low, high = (old, new) if old.bound == v.AT_LEAST else (new, old)
+        if isinstance(old, v.Count):
+            return v.Count(low.low, high.low, v.RANGE, low.unit or high.unit)
+        return v.Ratio(low.low, high.low, v.RANGE)
+    what = "比例" if isinstance(old, v.Ratio) else "数量"
+    raise _Invalid(pos, f"一个单元格中写了两个{what}，无法确定以哪个为准（上下限请写“不低于10%，不高于30%”）")
+
+
+def _assemble(items: list[Any]) -> v.Quota:
+    """A quota cell's parts, in order, → one Quota (see the grammar's quota section)."""
+    own: dict[str, Any] = {}
+    tiers: list[tuple[list[str], dict[str, Any], int]] = []
+    notes: list[str] = []
+    for item in items:
+        if isinstance(item, Token) and item.type == "TIER_LABEL":
+            tiers.append((_label_tiers(item.value), {}, item.end_pos))
+            continue
+        slot = tiers[-1][1] if tiers else own
+        if isinstance(item, Token) and item.type != "PAREN":  # a lead (抽查比例:, 抽查频次:) says nothing more
+            continue
+        if isinstance(item, Token):  # PAREN: a count (5%(10户)), a ratio (50户(5%)) or a note
+            text = item.value[1:-1]
+            count = _paren_count(text) if "count" not in slot else None
+            ratio = _paren_ratio(text) if "ratio" not in slot else None
+            if count is not None:
+                slot["count"] = count
+            elif ratio is not None:
+                slot["ratio"] = ratio
+            elif text:
+                notes.append(text)
+            continue
+        value, pos = item.value, item.pos
+        if isinstance(value, _Base):
+            if tiers or "base" in own:
+                raise _Invalid(pos, "抽查基数只能写一个")
+            own["base"] = value.count
+        elif isinstance(value, v.Frequency):
+            if "frequency" in slot:
+                raise _Invalid(pos, "一个单元格中写了两个频次，无法确定以哪个为准")
+            slot["frequency"] = value
+        else:
+            key = "ratio" if isinstance(value, v.Ratio) else "count"
+            slot[key] = _merge(slot.get(key), value, pos)
+    for _names, got, end in tiers:
+        if not got:
+            raise _Invalid(end, "类别后缺少比例、户数或频次，如“A类3%”")
+    specs = tuple(
+        v.TierSpec(tier, got.get("ratio"), got.get("frequency"), got.get("count"))
+        for names, got, _ in tiers
+        for tier in names
+    )
+    if not own and not specs:
+        raise _Invalid(0, "只有括号内的说明，缺少比例、户数或频次")
+    return v.Quota(
+        own.get("ratio"), own.get("count"), own.get("frequency"), "；".join(notes) or None, own.get("base"), specs
+    )
+
+
 class _FieldTransformer(Transformer):
     """Parse tree → values. Used inline by the LALR parser, so no trees are ever built. Most
     rules hand over their tokens directly; the methods read them by terminal type."""
@@ -290,42 +398,46 @@ class _FieldTransformer(Transformer):
         super().__init__(visit_tokens=False)
 
     # ---- quota
-    def ratio(self, c: list[Token]) -> v.Ratio:
+    # Parts of a quota are handed up as _Part(value, offset) so that the cell can be checked whole.
+    def ratio(self, c: list[Token]) -> _Part:
+        if c[0].type == "FULL_COVER":  # 全覆盖
+            return _Part(v.Ratio(Decimal(100)), c[0].start_pos)
         nums = [t for t in c if t.type in _NUMBER_TYPES]
         if len(nums) == 2:
-            return v.Ratio(_dec(nums[0]), _dec(nums[1]), v.RANGE)
-        return v.Ratio(_dec(nums[0]), None, _bound(c))
+            return _Part(v.Ratio(_dec(nums[0]), _dec(nums[1]), v.RANGE), nums[0].start_pos)
+        return _Part(v.Ratio(_dec(nums[0]), None, _bound(c)), nums[0].start_pos)
 
-    def count(self, c: list[Token]) -> v.Count:
+    def amount(self, c: list[Token]) -> _Part:
         nums = [t for t in c if t.type in _NUMBER_TYPES]
-        unit = _UNIT_SUFFIX.search(nums[-1].value).group()
+        unit = _COUNT_UNIT.search(nums[-1].value).group(1)
         if len(nums) == 2:
-            return v.Count(_int(nums[0]), _int(nums[1]), v.RANGE, unit)
-        return v.Count(_int(nums[0]), None, _bound(c), unit)
+            return _Part(v.Count(_int(nums[0]), _count_int(nums[1]), v.RANGE, unit), nums[0].start_pos)
+        return _Part(v.Count(_count_int(nums[0]), None, _bound(c), unit), nums[0].start_pos)
+
+    def base(self, c: list[Token]) -> _Part:
+        num = next(t for t in c if t.type in _NUMBER_TYPES)
+        m = _COUNT_UNIT.search(num.value)
+        count = v.Count(_count_int(num), None, _bound(c), m.group(1) if m else "")
+        return _Part(_Base(count), num.start_pos)
 
     def quota(self, c: list[Any]) -> v.Quota:
-        ratio = count = freq = None
-        notes: list[str] = []
-        for item in c:
-            if isinstance(item, v.Ratio):
-                ratio = item
-            elif isinstance(item, v.Count):
-                count = item
-            elif isinstance(item, v.Frequency):
-                freq = item
-            else:  # PAREN: a count (5%(10户)) or a note (以实际工作抽查数为准)
-                text = item.value[1:-1]
-                inner = _paren_count(text) if count is None else None
-                if inner is not None:
-                    count = inner
-                else:
-                    notes.append(text)
-        return v.Quota(ratio, count, freq, "；".join(notes) or None)
+        return _assemble(c)
+
+    count = quota
+
+    def bare_count(self, c: list[Token]) -> v.Quota:
+        num = next(t for t in c if t.type in _NUMBER_TYPES)
+        notes = [t.value[1:-1] for t in c if t.type == "PAREN" and t.value[1:-1]]
+        return v.Quota(count=v.Count(_int(num), None, _bound(c), ""), note="；".join(notes) or None)
 
     # ---- frequency
-    def freq(self, c: list[Token]) -> v.Frequency:
+    def frequency(self, c: list[Any]) -> v.Frequency:
+        return c[-1].value if isinstance(c[-1], _Part) else c[-1]
+
+    def freq(self, c: list[Token]) -> _Part:
         period = None
         nums: list[Token] = []
+        pos = c[0].start_pos
         for t in c:
             if t.type == "FREQ_PER":
                 m = _FREQ_PER.fullmatch(t.value)
@@ -333,7 +445,7 @@ class _FieldTransformer(Transformer):
                 low, high, per = m.groups()
                 lo = _cn_or_int(low)
                 hi = _cn_or_int(high) if high else None
-                return v.Frequency(lo, None if hi == lo else hi, _PERIODS[per], _bound(c))
+                return _Part(v.Frequency(lo, None if hi == lo else hi, _PERIODS[per], _bound(c)), pos)
             if t.type == "PERIOD":
                 period = _PERIODS[t.value]
             elif t.type == "THIS_YEAR":
@@ -342,17 +454,20 @@ class _FieldTransformer(Transformer):
                 nums.append(t)
         low = _int(nums[0])
         high = _int(nums[1]) if len(nums) == 2 else None
-        return v.Frequency(low, None if high == low else high, period, _bound(c))
+        return _Part(v.Frequency(low, None if high == low else high, period, _bound(c)), pos)
 
-    def freq_nper(self, c: list[Token]) -> v.Frequency:
+    def freq_nper(self, c: list[Token]) -> _Part:
         if _int(c[0]) != 1:
             raise _Invalid(c[0].start_pos, "频次应为每年、每半年、每季度或每月若干次")
-        return self.freq(c[1:])
+        return _Part(self.freq(c[1:]).value, c[0].start_pos)
 
-    def freq_bare(self, c: list[Token]) -> v.Frequency:
-        if c[0].value not in (">=", ">"):
-            raise _Invalid(c[1].end_pos, "缺少百分号（或“户”“家”“次”等单位）")
-        return v.Frequency(_int(c[1]), None, None, v.AT_LEAST)
+    def freq_cmp(self, c: list[Token]) -> v.Frequency:
+        """`=1`, `>=1`, `≥1` in a frequency column: so many times (per task), written as a comparison."""
+        sign, number = _CMP.fullmatch(c[-1].value).groups()
+        if sign in ("<", "<="):
+            raise _Invalid(c[-1].start_pos, "频次应写下限或确数，如“1次/年”“不少于1次/年”")
+        bound = v.AT_LEAST if sign.startswith(">") else v.EXACT
+        return v.Frequency(int(number), None, None, bound, notation="comparison")
 
     # ---- window
     def span(self, c: list[Token]) -> v.Window:
@@ -378,7 +493,7 @@ class _FieldTransformer(Transformer):
         return _qualified(v.Window(date, date), c)
 
     def deadline(self, c: list[Token]) -> v.Window:
-        end = _date_point(c[0])
+        end = _date_point(next(t for t in c if t.type in _DATE_TYPES))
         return _qualified(v.Window(v.DatePoint(1, None, end.year), end, deadline_only=True), c)
 
     def whole_year(self, c: list[Token]) -> v.Window:
@@ -393,13 +508,57 @@ class _FieldTransformer(Transformer):
         qualifier = paren.value[1:-1] or None if paren is not None else None
         return v.Window(batches[0].start, batches[-1].end, batches=batches, qualifier=qualifier)
 
+    def named_period(self, c: list[Token]) -> v.Window:
+        """第二季度 · 二、三季度 · 前三季度 · 上半年 · 年底前, optionally after a year (2023年第四季度)."""
+        year = _int(c[0]) if c[0].type == "YEAR" else None
+        tok = next(t for t in c if t.type in ("QUARTERS", "HALF_YEAR", "YEAR_END"))
+        before = any(t.type == "BEFORE" for t in c)
+        if tok.type == "YEAR_END":
+            start_point, end_point = v.DatePoint(1, None, year), v.DatePoint(12, None, year)
+            return _qualified(v.Window(start_point, end_point, deadline_only=True, label="年底"), c)
+        if tok.type == "HALF_YEAR":
+            first = tok.value[0] == "上"
+            start, end, label = (1, 6, "上半年") if first else (7, 12, "下半年")
+            batches: tuple[v.Window, ...] = ()
+        else:
+            quarters = _quarters(tok)
+            start, end = quarters[0] * 3 - 2, quarters[-1] * 3
+            label = _quarter_label(tok.value, quarters)
+            runs = _runs(quarters)
+            batches = ()
+            if len(runs) > 1:  # 一、三季度: two stretches, like two batches
+                batches = tuple(
+                    v.Window(
+                        v.DatePoint(a * 3 - 2, None, year),
+                        v.DatePoint(b * 3, None, year),
+                        label=_quarter_label("", list(range(a, b + 1))),
+                    )
+                    for a, b in runs
+                )
+        window = v.Window(
+            v.DatePoint(1 if before else start, None, year),
+            v.DatePoint(end, None, year),
+            batches=batches,
+            deadline_only=before,
+            label=label,
+        )
+        return _qualified(window, c)
+
     # ---- mode
     def mode_item(self, c: list[Token]) -> v.ModePair:
         levels = [t for t in c if t.type == "LEVEL"]
         return v.ModePair(_LEVELS[levels[0].value], _LEVELS[levels[1].value])
 
-    def mode(self, c: list[v.ModePair]) -> v.Mode:
-        return v.Mode(tuple(dict.fromkeys(c)))
+    def level_only(self, c: list[Token]) -> v.ModePair:
+        """县 · 县(区)级市场监管部门: the level that inspects; who selects is not said."""
+        return v.ModePair(None, _LEVELS[c[0].value])
+
+    def self_run(self, c: list[Token]) -> v.ModePair:
+        """县级组织实施: the level selects and inspects."""
+        return v.ModePair(_LEVELS[c[0].value], _LEVELS[c[0].value])
+
+    def mode(self, c: list[Any]) -> v.Mode:
+        return v.Mode(tuple(dict.fromkeys(p for p in c if isinstance(p, v.ModePair))))
 
     # ---- risk and title: flat token streams
     def risk(self, c: list[Token]) -> v.RiskClause:
@@ -431,13 +590,16 @@ class _FieldTransformer(Transformer):
         )
 
 
-_DATE_TYPES = frozenset(("DATE", "SLASH_DATE"))
-_DATE = re.compile(r"(?:(\d+)年)?([^年月]+)月(?:(.+)[日号])?")
+_DATE_TYPES = frozenset(("DATE", "SLASH_DATE", "YEAR_MONTH"))
+_DATE = re.compile(r"(?:(\d+)年)?([^年月]+)月份?(?:(.+)[日号]|底|末|初|[上中下]旬)?")
 
 
 def _date_point(tok: Token) -> v.DatePoint:
     """A DATE (2026年2月24日, 11月) or SLASH_DATE (2021/5/20) token → a checked DatePoint; an
     impossible month or day is reported at its own offset inside the token."""
+    if tok.type == "YEAR_MONTH":  # 2024.3
+        y, m = re.split(r"[/.]", tok.value)
+        return _check_date(v.DatePoint(int(m), None, int(y)), tok.start_pos + len(y) + 1)
     if tok.type == "SLASH_DATE":
         y, m, d = re.split(r"[/.]", tok.value)
         return _check_date(v.DatePoint(int(m), int(d), int(y)), tok.start_pos + len(y) + 1)
@@ -448,6 +610,41 @@ def _date_point(tok: Token) -> v.DatePoint:
         _cn_or_int(month), None if day is None else _cn_or_int(day), None if year is None else int(year)
     )
     return _check_date(point, tok.start_pos + match.start(2 if day is None else 3))
+
+
+_QUARTER_NUMS = re.compile(r"[一二两三四1-4]")
+_CN_ORDINAL = "一二三四"
+
+
+def _quarters(tok: Token) -> list[int]:
+    """The quarters a QUARTERS token names, in order: 二、三季度 → [2, 3]; 前三季度 → [1, 2, 3];
+    一-三季度 → [1, 2, 3]. A quarter out of order (三、二季度) is an invalid window."""
+    text = tok.value
+    nums = [_cn_or_int(n) if n != "两" else 2 for n in _QUARTER_NUMS.findall(text)]
+    if text.startswith("前"):
+        return list(range(1, nums[0] + 1))
+    if "-" in text and len(nums) == 2:
+        nums = list(range(nums[0], nums[1] + 1))
+    if nums != sorted(set(nums)):
+        raise _Invalid(tok.start_pos, "季度应按先后顺序写，且不重复")
+    return nums
+
+
+def _quarter_label(text: str, quarters: list[int]) -> str:
+    if text.startswith("前"):
+        return f"前{_CN_ORDINAL[quarters[-1] - 1]}季度"
+    return "第" + "、".join(_CN_ORDINAL[q - 1] for q in quarters) + "季度"
+
+
+def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """[1, 2, 4] → [(1, 2), (4, 4)]: the contiguous stretches of a sorted list."""
+    runs: list[tuple[int, int]] = []
+    for n in numbers:
+        if runs and runs[-1][1] == n - 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
 
 
 def _qualified(window: v.Window, tokens: list[Token]) -> v.Window:
@@ -474,12 +671,25 @@ _PAREN_COUNT = re.compile(
 )
 _PAREN_BOUNDS = {
     "约": v.ABOUT,
+    "不低于": v.AT_LEAST,
     "不少于": v.AT_LEAST,
     "不超过": v.AT_MOST,
     "以上": v.AT_LEAST,
     "以下": v.AT_MOST,
     "左右": v.ABOUT,
 }
+
+
+_PAREN_RATIO = re.compile(r"(约|不低于|不少于|不超过)?(\d+(?:\.\d+)?)%(以上|以下|左右)?")
+
+
+def _paren_ratio(inner: str) -> v.Ratio | None:
+    """`约50户(5%)`: a parenthesis holding only a ratio is the quota's ratio."""
+    m = _PAREN_RATIO.fullmatch(inner)
+    if m is None:
+        return None
+    pre, number, post = m.groups()
+    return v.Ratio(Decimal(number), None, _PAREN_BOUNDS.get(post or pre or "", v.EXACT))
 
 
 def _paren_count(inner: str) -> v.Count | None:
@@ -670,8 +880,10 @@ _EXAMPLES: dict[str, dict[str, list[str]]] = {
         "无法识别的层级，应为省、市、县或区": ["市抽乡查", "乡抽县查", "市抽"],
     },
 }
+_EXAMPLES["count"] = _EXAMPLES["quota"]
 _GENERIC_HINTS = {
     "quota": "无法识别的抽查比例/数量，应为“不低于5%；1次/年”等形式",
+    "count": "无法识别的抽查数量，应为“20户”“不少于10家”等形式",
     "frequency": "无法识别的抽查频次，应为“1次/年”“每季度1次”等形式",
     "window": "无法识别的起止时间，应为“3月—11月”或“2024年4月至9月”等形式",
     "mode": "无法识别的抽查模式，应为“市抽县查”等形式",
@@ -680,17 +892,12 @@ _GENERIC_HINTS = {
 }
 
 
-def build_parser(accelerated: bool = True) -> Lark:
-    """A parser for every field kind. Lark's cache=True pickles the LALR tables to a temp file keyed
-    by the grammar text, so later processes skip the grammar analysis.
-
-    With `accelerated` and lark-cython installed (a dependency wherever it ships wheels), Lark runs
-    its Cython LALR parser and lexer: the same grammar, tables and results in about 30% less time
-    per uncached cell. Without it the pure-Python Lark parser does the same job."""
+def build_parser() -> Lark:
+    """The parser for every field kind. Lark's cache=True pickles the LALR tables to a temp file
+    keyed by the grammar text, so later processes skip the grammar analysis."""
     from importlib.resources import files  # here, not at import: it pulls in pathlib & co.
 
     grammar = (files("planlint.bundled.grammar") / "fields.lark").read_text(encoding="utf-8")
-    plugins = _accelerator() if accelerated else None
     return Lark(
         grammar,
         parser="lalr",
@@ -698,31 +905,13 @@ def build_parser(accelerated: bool = True) -> Lark:
         cache=True,
         maybe_placeholders=False,
         transformer=_FieldTransformer(),
-        **({"_plugins": plugins} if plugins else {}),
     )
-
-
-@functools.lru_cache(maxsize=1)
-def _accelerator() -> dict[str, Any] | None:
-    try:
-        import lark_cython
-    except ImportError:
-        return None
-    return lark_cython.plugins
 
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> Lark:
     """The one parser of the process."""
     return build_parser()
-
-
-@functools.lru_cache(maxsize=1)
-def _error_parser() -> Lark:
-    """The parser that explains syntax errors. Labelled hints come from `match_examples`, which
-    needs Lark's interactive parser; lark-cython has none, so errors (rare, and memoized) are
-    parsed again by the pure-Python parser, which refuses the same texts at the same places."""
-    return build_parser(accelerated=False) if _accelerator() else _parser()
 
 
 def _error_offset(err: UnexpectedInput, length: int) -> int:
@@ -739,7 +928,7 @@ def _error_offset(err: UnexpectedInput, length: int) -> int:
 def _hint(kind: str, err: UnexpectedInput) -> str:
     examples = _EXAMPLES.get(kind)
     if examples and err.state is not None:
-        parser = _error_parser()
+        parser = _parser()
 
         def parse_example(text: str) -> Any:
             # An example that trips a date check raises _Invalid, which is no syntax match.
@@ -761,23 +950,50 @@ def _parse_normalized(kind: str, norm: str) -> Any:
         return _parser().parse(norm, start=kind)
     except _Invalid as err:
         return (err.pos, err.hint)
-    except UnexpectedInput:
-        return _reparse(kind, norm)
-    except Exception:
-        if _accelerator() is None:
-            raise
-        return _reparse(kind, norm)  # lark-cython failed where Lark would not: Lark decides
-
-
-def _reparse(kind: str, norm: str) -> Any:
-    """The pure-Python parser's answer for a text the accelerated parser refused: the same grammar
-    refuses it too, and this parser can say where and why — (offset in `norm`, hint)."""
-    try:
-        return _error_parser().parse(norm, start=kind)
-    except _Invalid as err:
-        return (err.pos, err.hint)
     except UnexpectedInput as err:
         return (_error_offset(err, len(norm)), _hint(kind, err))
+
+
+# ---------------------------------------------------------------------------------- prose quotas
+
+_QUOTA_KINDS = frozenset(("quota", "count", "frequency"))
+# Words that leave the number to someone else: 各市根据实际情况确定, 由各科室自行确定, 视情况抽查.
+_DELEGATED = re.compile(r"实际情况|实际需要|工作实际|自行确定|另行确定|酌情|视情|由各|各[省市县区地科股室队所][^,;。]{0,12}确定")
+# What split columns hold where they have nothing to say (抽查数量 "/" beside a 抽查比例): an empty cell.
+_PLACEHOLDERS = frozenset(("/", "-", "\\", "无", "暂无", "/无", "不适用", "—"))
+# How often without a number: 不定期抽查, 根据需要.
+_UNQUANTIFIED = re.compile(r"不定期|根据(?:工作)?需要|随时")
+_QUANTITY = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:%|万?(?:户次|家次|户|家|个|件|台|所|批次|批|人|单位)|次)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# The quota grammar's own words: not prose when counting how much of a text is prose.
+_QUOTA_WORDS = re.compile(
+    r"不低于|不少于|不小于|不高于|不超过|不大于|至少|至多|最低|最高|最少|最多|以上|以下|以内|左右|大约|约为|约"
+    r"|抽查|抽取|抽检|检查|比例|基数|频次|每年|每季度|每半年|每月|年度|全年|本年"
+)
+
+
+def _review_reason(norm: str) -> str | None:
+    """Why a quota text that does not parse is prose for a person to check, or None when it is a
+    malformed quota (适量抽查, 5%x). Prose leaves the number to others, or states numbers in sentences:
+    a sum over several offices (登记科10户、网监科5户，共15户), thresholds (10所及以下的按不少于2所)."""
+    if _DELEGATED.search(norm):
+        return "比例或数量交由执行单位根据实际情况确定"
+    if _UNQUANTIFIED.search(norm):
+        return "频次或数量没有写成数字"
+    quantities = len(_QUANTITY.findall(norm))
+    words = len(_CJK.findall(_QUOTA_WORDS.sub("", _QUANTITY.sub("", norm))))
+    if (quantities >= 2 and words >= 4) or (quantities >= 1 and words >= 10):
+        return "比例或数量以文字叙述，含多个数字或条件"
+    return None
+
+
+def _says_nothing(kind: str, norm: str) -> bool:
+    return not norm or (kind in _QUOTA_KINDS and norm in _PLACEHOLDERS)
+
+
+def is_blank(kind: str, text: str) -> bool:
+    """Whether `parse(kind, text)` is None: blank text, or a placeholder ("/", "无") in a quota cell."""
+    return _says_nothing(kind, normalize(text))
 
 
 @functools.lru_cache(maxsize=65536)
@@ -787,9 +1003,13 @@ def _parse_raw(kind: str, text: str) -> Any:
     if len(text) > MAX_LENGTH:
         return v.ParseError(kind, text, MAX_LENGTH, f"内容过长（超过{MAX_LENGTH}个字符），不像是一个单元格")
     norm = normalize(text)
-    if not norm:
+    if _says_nothing(kind, norm):
         return None
     result = _parse_normalized(kind, norm)
+    if isinstance(result, tuple) and kind in _QUOTA_KINDS:
+        reason = _review_reason(norm)
+        if reason is not None:
+            return v.Quota(note=text.strip(), review=reason)
     if isinstance(result, tuple):
         pos, hint = result
         offsets = _normalize_map(text)[1]

@@ -150,6 +150,10 @@ class PlanMeta:
     level: str | None = None  # province | city | county
     kind: str | None = None  # internal | joint
     year: int | None = None
+    # the place and its ancestors, most specific first (泽州县, 晋城市, 山西省): from the gazetteer
+    region: tuple[str, ...] = ()
+    # requirements the plan's own notice declares (planlint.layers.Declared): its own layer
+    declared: tuple = ()
 
     def to_json(self) -> dict:
         return {

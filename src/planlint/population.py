@@ -70,7 +70,7 @@ def load_population(path: str) -> dict[str, PlacePopulation]:
 
 
 def _from_yaml(path: str) -> dict[str, PlacePopulation]:
-    from .rules.loader import read_yaml
+    from .yamlio import read_yaml
 
     return from_mapping(read_yaml(Path(path).read_text(encoding="utf-8"), path) or {}, path)
 

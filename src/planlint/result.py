@@ -18,6 +18,10 @@ class PlanReport:
     plan: Plan | None
     findings: list[Finding] = field(default_factory=list)
     error: str | None = None
+    # the requirement layers applied to the plan, national first (planlint.layers.Layer.title), and
+    # those of its own place left out, each with the reason (`--explain-layers`)
+    layers: tuple[str, ...] = ()
+    layers_skipped: tuple[str, ...] = ()
 
     def counts(self) -> dict[str, int]:
         c = dict.fromkeys(SEVERITIES, 0)

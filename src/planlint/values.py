@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 # Bounds of a ratio, count or frequency.
@@ -71,7 +71,8 @@ class Ratio:
 
 @dataclass(frozen=True, slots=True)
 class Count:
-    """A number of targets (`60-70家`, `7户`)."""
+    """A number of targets (`60-70家`, `7户`, `1.5万户` = 15000). `unit` is empty for a bare number in a
+    column whose header carries the unit (抽查户数（户）: 20)."""
 
     low: int
     high: int | None = None
@@ -94,6 +95,9 @@ class Frequency:
     times_high: int | None = None
     period: str | None = "year"
     bound: str = EXACT
+    # "comparison" for `=1` / `>=1` (a comparison sign where 1次/年 belongs): read, but not standard.
+    # How it was written, not what it means, so it takes no part in equality.
+    notation: str | None = field(default=None, compare=False)
 
     def per_year(self) -> tuple[Decimal, Decimal]:
         """(low, high) inspections per year; a period-less frequency counts as per year."""
@@ -113,14 +117,28 @@ class Frequency:
 
 @dataclass(frozen=True, slots=True)
 class Quota:
-    """抽查比例/数量/频次 in one cell: any of ratio, count and frequency, plus a trailing note."""
+    """抽查比例/数量/频次 from one cell or from a task's split columns: any of ratio, count, frequency
+    and base (抽查基数), per-tier numbers (`A类3%；B类5%`), and a trailing note.
+
+    `review` is set (a Chinese reason) when the text is prose a person has to check — numbers left to
+    others (各市根据实际情况确定) or stated in sentences; `note` then holds the text as written."""
 
     ratio: Ratio | None = None
     count: Count | None = None
     frequency: Frequency | None = None
     note: str | None = None
+    base: Count | None = None
+    tiers: tuple[TierSpec, ...] = ()
+    review: str | None = None
+
+    def ratios(self) -> list[Ratio]:
+        """Every ratio the quota states: its own and each tier's."""
+        own = [self.ratio] if self.ratio is not None else []
+        return own + [t.ratio for t in self.tiers if t.ratio is not None]
 
     def canonical(self) -> str:
+        if self.review is not None:
+            return self.note or ""
         head = ""
         if self.ratio is not None:
             head = self.ratio.canonical()
@@ -130,9 +148,13 @@ class Quota:
             head = self.count.canonical()
         if self.note:
             head += f"（{self.note}）"
+        if self.base is not None:
+            head = f"抽查基数{self.base.canonical()}" + (f"，{head}" if head else "")
+        parts = [head] if head else []
         if self.frequency is not None:
-            return f"{head}；{self.frequency.canonical()}" if head else self.frequency.canonical()
-        return head
+            parts.append(self.frequency.canonical())
+        parts.extend(t.short() for t in self.tiers)  # last: what follows a tier label is that tier's
+        return "；".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +191,9 @@ class Window:
     qualifier: str | None = None
     whole_year: bool = False
     deadline_only: bool = False  # `2022年11月10日前`: start is the start of the year
+    # How a window by quarter or half-year was named (第二季度, 二、三季度, 上半年): the months are in
+    # start/end; the name is kept for the canonical text and takes no part in equality.
+    label: str | None = field(default=None, compare=False)
 
     def start_date(self, year: int) -> _dt.date:
         return self.start.as_date(year, end=False)
@@ -182,7 +207,9 @@ class Window:
         return self.start_date(2000) > self.end_date(2000)
 
     def canonical(self) -> str:
-        if self.batches:
+        if self.label:
+            text = (f"{self.end.year}年" if self.end.year else "") + self.label + ("前" if self.deadline_only else "")
+        elif self.batches:
             parts = [
                 f"第{_CN_ORDINALS[i] if i < 10 else i + 1}批{b.canonical()}"
                 for i, b in enumerate(self.batches)
@@ -206,10 +233,15 @@ class Window:
 
 @dataclass(frozen=True, slots=True)
 class ModePair:
-    select: str  # province | city | county
+    """Who selects and who inspects. A cell naming one level only (县, 县（区）级市场监管部门) says who
+    inspects, not who selects: `select` is None."""
+
+    select: str | None  # province | city | county
     inspect: str
 
     def canonical(self) -> str:
+        if self.select is None:
+            return f"{LEVEL_CHARS[self.inspect]}级"
         return f"{LEVEL_CHARS[self.select]}抽{LEVEL_CHARS[self.inspect]}查"
 
 
@@ -241,6 +273,19 @@ class TierSpec:
         if self.frequency is not None:
             parts.append(f"频次{self.frequency.canonical()}")
         return f"对{TIER_NAMES[self.tier]}企业" + "，".join(parts)
+
+    def short(self) -> str:
+        """As a quota cell writes it: `B类40%（13户）`, `C类10%；1次/年` → `C类10%，1次/年`."""
+        parts = []
+        if self.ratio is not None:
+            parts.append(self.ratio.canonical())
+            if self.count is not None:
+                parts[-1] += f"（{self.count.canonical()}）"
+        elif self.count is not None:
+            parts.append(self.count.canonical())
+        if self.frequency is not None:
+            parts.append(self.frequency.canonical())
+        return f"{self.tier}类" + "，".join(parts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,7 +60,7 @@ def common_options(fn):
     """Options shared by check, fix and diff: which rules, which profile, plan metadata."""
     for decorator in reversed(
         [
-            click.option("--profile", "-p", help="配置档名称（如 shanxi-2025、default）或 .yaml 路径"),
+            click.option("--profile", "-p", help="配置档名称或 .yaml 路径（默认 auto：按计划所在地和年度适用全国、省、市及本计划的要求）"),
             click.option("--select", multiple=True, help="只启用这些规则（编号、名称或编号前缀，逗号分隔）"),
             click.option("--ignore", multiple=True, help="停用这些规则（编号、名称或编号前缀，逗号分隔）"),
             click.option("--rules", multiple=True, type=click.Path(), help="追加的规则包文件或文件夹"),
@@ -94,7 +94,9 @@ def common_options(fn):
 @click.option("--no-cache", is_flag=True,
               help="不使用结果缓存（缓存位于 $PLANLINT_CACHE_DIR 或 ~/.cache/planlint，按文件内容与规则区分）")
 @click.option("--color/--no-color", default=None, help="文本输出是否着色（默认：终端中着色）")
-def check(paths, formats, output, fail_on, exit_zero, statistics, write_baseline, color, debug, **kw):
+@click.option("--explain-layers", is_flag=True,
+              help="说明每个计划适用了哪些要求层级（全国、省、市、本计划）及原因（输出到标准错误）")
+def check(paths, formats, output, fail_on, exit_zero, statistics, write_baseline, color, debug, explain_layers, **kw):
     """检查抽查工作计划（.xlsx/.docx/.csv/.txt，可给出文件夹）。
 
     退出码：0 无达到 --fail-on 级别的问题；1 有问题；2 用法错误或文件无法读取。
@@ -116,6 +118,13 @@ def check(paths, formats, output, fail_on, exit_zero, statistics, write_baseline
     for fmt, out in outputs:
         report.write(fmt, result, out, statistics=statistics, color=color)
     sys.stdout.flush()  # notes on stderr come after the report, also when both go to one terminal
+    if explain_layers:
+        from ..layers import explain_plan_layers
+
+        for r in result.reports:
+            if r.plan is not None:
+                for line in explain_plan_layers(r.path, r.plan.meta, r.layers, r.layers_skipped):
+                    click.echo(line, err=True)
     for note in result.notes:
         click.echo(f"提示：{note}", err=True)
     config_fail_on = engine.load_config(options, list(paths)).get("fail_on")

@@ -49,7 +49,8 @@ def render_error(err: ParseError) -> str:
 def parse(field: str, texts: tuple[str, ...]) -> None:
     """解析单元格文本并以 JSON 输出类型化结果（供规则作者调试）。
 
-    FIELD 为字段（quota、frequency、window、mode、risk、title 等），TEXT 为单元格原文，可给多个。
+    FIELD 为字段（quota、count、frequency、window、mode、risk、title 等；count 列中不带单位的数字按户数读取），
+    TEXT 为单元格原文，可给多个。
     无法解析时在原文下方用 ^ 标出位置，退出码为 1。
     """
     kind = fields.FIELD_KINDS.get(field, field)

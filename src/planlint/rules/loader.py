@@ -19,33 +19,19 @@ from typing import Any
 
 from ..bundled import load_yaml
 from ..errors import ConfigError
+from ..layers import Layer, layer_from_data
+from ..yamlio import read_yaml
 from . import primitives as _primitives  # noqa: F401 - registers the check vocabulary
 from .model import Rule, RuleDoc
 from .registry import PRIMITIVES
 
 BUNDLED = importlib.resources.files("planlint.bundled.rules")
-DEFAULT_PROFILE = "shanxi-2025"
+# No profile named: each plan gets the layers of its own place and year (planlint.layers).
+AUTO_PROFILE = "auto"
+DEFAULT_PROFILE = AUTO_PROFILE
+NATIONAL_PROFILE = "default"
 
-def read_yaml(text: str, label: str) -> Any:
-    """Parse YAML data (no tags that construct objects). yaml is imported here, not at start-up:
-    bundled files come pre-parsed from planlint.bundled.load_yaml."""
-    import yaml
-
-    # libyaml's loader is ~10× faster; the pure-Python one behaves the same
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"第{mark.line + 1}行第{mark.column + 1}列：" if mark else ""
-        problem = exc.problem or str(exc)
-        if "could not determine a constructor" in problem:
-            problem = "不允许的 YAML 标签（规则文件只能包含数据，不能构造对象），请删去该标签"
-        else:
-            problem += "；请检查该处的缩进、冒号、引号和括号"
-        raise ConfigError(f"YAML 格式错误，{where}{problem}", label) from None
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"YAML 格式错误：{exc}", label) from None
+__all__ = ["AUTO_PROFILE", "DEFAULT_PROFILE", "NATIONAL_PROFILE", "Profile", "load_pack", "load_profile", "read_yaml"]
 
 
 def _read_source(source: Path | importlib.resources.abc.Traversable, label: str) -> Any:
@@ -147,6 +133,10 @@ def parse_pack(data: Any, label: str, *, check_schema: bool) -> list[Rule]:
                 doc=RuleDoc(**{k: str(v).strip() for k, v in doc.items()}),
                 pack=str(data.get("pack", label)),
                 summary=entry.get("summary", "").strip(),
+                layer=entry.get("layer", "national"),
+                source="default" if entry.get("layer", "national") == "national" else "",
+                jurisdiction="全国" if entry.get("layer", "national") == "national" else "",
+                yields_to=tuple(entry.get("yields_to") or ()),
             )
         )
     return rules
@@ -154,12 +144,19 @@ def parse_pack(data: Any, label: str, *, check_schema: bool) -> list[Rule]:
 
 @dataclass(slots=True)
 class Profile:
+    """A named profile: its chain of layers, national first, and what they add up to."""
+
     name: str
     packs: list[str]
     params: dict[str, Any]
     severity: dict[str, str] = field(default_factory=dict)
     description: str = ""
     label: str = ""  # the file it came from, for error messages
+    chain: list[Layer] = field(default_factory=list)
+
+    @property
+    def layer(self) -> Layer:
+        return self.chain[-1]
 
 
 def _bundled_names(folder: str) -> list[str]:
@@ -167,11 +164,21 @@ def _bundled_names(folder: str) -> list[str]:
 
 
 def profile_names() -> list[str]:
-    return _bundled_names("profiles")
+    """`auto` (layers by the plan's place and year) and the bundled profiles."""
+    return [AUTO_PROFILE, *_bundled_names("profiles")]
+
+
+_AUTO_DESCRIPTION = ("按计划所在地和年度自动适用：全国要求，加上计划所在省、市及计划本身印发通知中的要求"
+                     "（如泽州县2025年计划：全国 ← 山西省2025 ← 晋城市2025）。")
 
 
 def load_profile(name_or_path: str, _seen: tuple[str, ...] = ()) -> Profile:
-    """A bundled profile by name, or a profile file by path; `extends` merges a parent profile."""
+    """A bundled profile by name, or a profile file by path; `extends` chains the layer above.
+    `auto` is the national profile, with the other layers chosen per plan."""
+    if name_or_path == AUTO_PROFILE:
+        national = load_profile(NATIONAL_PROFILE)
+        return Profile(AUTO_PROFILE, national.packs, national.params, national.severity, _AUTO_DESCRIPTION,
+                       national.label, national.chain)
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml") and path.exists():
         data, label, bundled = _read_source(path, str(path)), str(path), False
@@ -184,15 +191,41 @@ def load_profile(name_or_path: str, _seen: tuple[str, ...] = ()) -> Profile:
         data, bundled = load_yaml("profiles", f"{name_or_path}.yaml"), True
     if not bundled:
         validate(data, "profile", label)
+        _check_place(data, label)
     parent = None
     if data.get("extends"):
-        if data["extends"] in _seen:
+        if data["extends"] in _seen or data["extends"] == data["profile"]:
             raise ConfigError(f"配置档 extends 形成循环：{data['extends']}", label)
         parent = load_profile(data["extends"], (*_seen, data["profile"]))
-    params = {**(parent.params if parent else {}), **(data.get("params") or {})}
-    severity = {**(parent.severity if parent else {}), **(data.get("severity") or {})}
-    packs = data.get("packs") or (parent.packs if parent else [])
-    return Profile(data["profile"], list(packs), params, severity, data.get("description", ""), label)
+    elif data.get("layer", "national") != "national":
+        raise ConfigError("省、市或计划层级的配置档需要 extends（如 extends: default）", label)
+    layer = layer_from_data(data, label, parent.layer if parent else None)
+    chain = [*(parent.chain if parent else []), layer]
+    params = {**(parent.params if parent else {}), **layer.params}
+    severity = {**(parent.severity if parent else {}), **layer.severity}
+    return Profile(layer.name, list(layer.packs), params, severity, layer.description, label, chain)
+
+
+def _check_place(data: dict, label: str) -> None:
+    """A layer's place must be a division the gazetteer knows, so that plans can be matched to it."""
+    place = data.get("place")
+    if not place:
+        return
+    from ..meta import gazetteer
+
+    if gazetteer().lookup(place) is None:
+        raise ConfigError(f"位置 /place：地名「{place}」不在行政区划表中，请写全称（如 江西省、赣州市、上高县）", label)
+
+
+def bundled_layers() -> list[Layer]:
+    """Every bundled layer below the national one: the candidates for a plan's own place and year."""
+    layers = []
+    for name in _bundled_names("profiles"):
+        if name != NATIONAL_PROFILE:
+            layer = load_profile(name).layer
+            if layer.level != "national":
+                layers.append(layer)
+    return layers
 
 
 @cache

@@ -29,6 +29,17 @@ class Rule:
     doc: RuleDoc = RuleDoc()
     pack: str = ""  # pack file it came from
     summary: str = ""  # one line, Chinese, for `planlint rules` and SARIF shortDescription
+    # Which requirement layer binds the rule (planlint.layers): as defined in its pack, `national`
+    # (on everywhere) or `local` (on only where a layer binds it); once bound, the binding layer's
+    # level (province, city, plan), place, years and profile name.
+    layer: str = "national"
+    jurisdiction: str = "全国"
+    years: tuple[int | None, int | None] = (None, None)
+    source: str = "default"
+    nature: str = "requirement"  # requirement | kpi | template | premise
+    # Rules that report the same defect more specifically: on a cell where one of them reported,
+    # this rule stays silent (one problem, one finding).
+    yields_to: tuple[str, ...] = ()
 
     @property
     def fn(self) -> str:

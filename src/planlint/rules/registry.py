@@ -39,6 +39,9 @@ class Ctx:
     plans: list[Plan] = dataclasses.field(default_factory=list)
     superiors: list[Plan] = dataclasses.field(default_factory=list)
     extras: dict[str, Any] = dataclasses.field(default_factory=dict)  # e.g. population data
+    # (field, row) of the cells the plan's cell and task rules reported, for plan-level rules: a
+    # share counts every task but lists again only those not reported on their own
+    reported: set[tuple[str, int]] = dataclasses.field(default_factory=set)
 
     def param(self, name: str) -> Any:
         """A profile parameter; a dict keyed by plan kind or level picks this plan's entry."""

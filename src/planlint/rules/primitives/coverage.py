@@ -1,15 +1,28 @@
 """Annual coverage: the share of a place's enterprises (个体工商户, 合作社) a plan's tasks will inspect,
-estimated from a population file, against the profile's floors (3% of enterprises in Shanxi)."""
+estimated from a population file, against the profile's floors.
+
+The national floor (《企业公示信息抽查办法》第四条: ≥3% of enterprises) is a draw by the national or
+provincial office over its whole jurisdiction, so a task whose list the province draws
+("抽查名单由省局统一抽取") does not hold the county plan to the floor on its own: that category is
+left to the province's draw, with a note."""
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 
 from ...matching import plain, text_similarity
-from ...population import CATEGORIES, population_of
-from ...values import Quota
+from ...population import CATEGORIES, category_of, population_of
 from ..registry import Ctx, Hit, primitive
+from .quota import task_quota
+
+_PROVINCE_DRAWN = re.compile(r"由省[^，。；;]{0,12}抽取|省(?:局|级|市场监[督管]*管?理?局)[^，。；;]{0,6}统一抽取")
+
+
+def province_drawn(task) -> bool:
+    """The task's list of targets is drawn by the province, not by the plan's own bureau."""
+    return any(_PROVINCE_DRAWN.search(f.raw) for f in task.fields.values() if f is not None and f.raw)
 
 
 @primitive("coverage", ("plan-set",))
@@ -28,10 +41,15 @@ def coverage(ctx: Ctx, task: None) -> Iterator[Hit]:
     floors = ctx.param("coverage_floor") or {}
     scopes = [(plain(s), n, cat) for s, (n, cat) in pop.scopes.items()]
     checked = dict.fromkeys(CATEGORIES, 0)
+    by_province: dict[str, list[str]] = {}
     for t in plan.tasks:
-        q = t.value("quota")
-        if not isinstance(q, Quota):
+        if province_drawn(t):
+            by_province.setdefault(category_of(t.text("scope")), []).append(t.seq or str(t.location.row))
             continue
+        whole = task_quota(t)  # whichever columns state the ratio or count
+        if whole is None:
+            continue
+        q = whole.quota
         key = plain(t.text("scope"))
         best = max(((text_similarity(key, s), n, cat) for s, n, cat in scopes), default=(0, 0, ""))
         if best[0] < 0.8:
@@ -44,6 +62,10 @@ def coverage(ctx: Ctx, task: None) -> Iterator[Hit]:
     for cat, floor in floors.items():
         total = pop.totals.get(cat)
         if not total or floor is None:
+            continue
+        if cat in by_province:
+            notes.add(f"{plan.meta.place or plan.path}：任务{'、'.join(by_province[cat])}的{CATEGORIES.get(cat, cat)}"
+                      "抽查名单由省级统一抽取，覆盖率由省级统筹（《企业公示信息抽查办法》第四条），未按本计划单独核对。")
             continue
         share = checked[cat] / total
         if share < float(floor):

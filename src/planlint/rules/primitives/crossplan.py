@@ -12,10 +12,11 @@ from collections.abc import Iterator
 
 from ...matching import Match, closest, match_tasks
 from ...plan import Plan, Task
-from ...values import Mode, Quota, Window
+from ...values import Mode, Ratio, Window
 from ..registry import Ctx, Hit, primitive
 from .common import field_hit
 from .dates import plan_year
+from .quota import quota_text, task_quota
 
 DEFAULT_THRESHOLD = 0.7
 
@@ -115,18 +116,21 @@ def superior_missing(ctx: Ctx, task: None) -> Iterator[Hit]:
                 )
 
 
-def _ratio(task: Task):
-    q = task.value("quota")
-    return q.ratio if isinstance(q, Quota) else None
+def _ratio(task: Task) -> tuple[Ratio | None, str]:
+    """The task's ratio from whichever column states it, and that column's key."""
+    whole = task_quota(task)
+    if whole is None or whole.quota.ratio is None:
+        return None, "quota"
+    return whole.quota.ratio, whole.sources["ratio"]
 
 
 @primitive("quota_below_superior", ("plan-set",))
 def quota_below_superior(ctx: Ctx, task: None) -> Iterator[Hit]:
     for sup in superiors_of(ctx):
         for m in matches(ctx, ctx.plan, sup).values():
-            mine, theirs = _ratio(m.task), _ratio(m.other)
+            (mine, key), (theirs, _) = _ratio(m.task), _ratio(m.other)
             if mine is not None and theirs is not None and mine.low < theirs.low:
-                yield field_hit(ctx.plan, m.task, "quota", superior_ratio=theirs.canonical(),
+                yield field_hit(ctx.plan, m.task, key, superior_ratio=theirs.canonical(),
                                 ratio=mine.canonical(), **_sup_vars(m, sup))
 
 
@@ -191,9 +195,9 @@ def sibling_inconsistent(ctx: Ctx, task: None) -> Iterator[Hit]:
                 carried.setdefault(id(m.other), []).append((sib, m.task))
         for key, m in mine.items():
             differing = [
-                f"{sib.meta.place or sib.path}：{t.text('quota') or '（无比例）'}、{t.text('window') or '（无时间）'}"
+                f"{sib.meta.place or sib.path}：{quota_text(t) or '（无比例）'}、{t.text('window') or '（无时间）'}"
                 for sib, t in carried.get(key, [])
-                if (t.text("quota"), t.text("window")) != (m.task.text("quota"), m.task.text("window"))
+                if (quota_text(t), t.text("window")) != (quota_text(m.task), m.task.text("window"))
             ]
             if differing:
                 yield field_hit(plan, m.task, "quota", others="；".join(differing), count=len(differing),

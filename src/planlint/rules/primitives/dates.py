@@ -27,11 +27,8 @@ def parse_month_day(text: str) -> tuple[int, int]:
 
 
 def plan_year(ctx: Ctx, window: Window | None = None) -> int:
-    if ctx.plan.meta.year:
-        return ctx.plan.meta.year
-    if window is not None and (window.end.year or window.start.year):
-        return window.end.year or window.start.year
-    return dt.date.today().year
+    year = ctx.plan.meta.year or (window.end.year or window.start.year if window is not None else None)
+    return year or dt.date.today().year
 
 
 def _window(task, field: str) -> Window | None:
@@ -139,11 +136,11 @@ def name_month(ctx: Ctx, task, name: str, window: str) -> Iterator[Hit]:
 
 @primitive("h2_share", ("plan",), {"field": FIELD, "param": PARAM}, required=("field", "param"))
 def h2_share(ctx: Ctx, task: None, field: str, param: str) -> Iterator[Hit]:
-    """Share of tasks that only start in July or later; too many piles the work into the second half."""
+    """Share of tasks that only start in July or later; too many piles the work into the second half.
+    A plan with fewer dated tasks than `min_share_tasks` is not judged by a share."""
     threshold = ctx.param(param)
-    windows = [(t, _window(t, field)) for t in ctx.plan.tasks]
-    windows = [(t, w) for t, w in windows if w is not None]
-    if not windows or threshold is None:
+    windows = [(t, w) for t in ctx.plan.tasks if (w := _window(t, field)) is not None]
+    if not windows or threshold is None or len(windows) < (ctx.param("min_share_tasks") or 0):
         return
     late = [t for t, w in windows if w.start.month >= 7]
     share = len(late) / len(windows)

@@ -1,16 +1,83 @@
-"""Checks on typed cells: parse failures, ratios out of range, non-standard quota text,
-missing frequencies, and base × ratio against a stated target."""
+"""Checks on a task's quota — 抽查比例、数量、频次、基数 — whether it sits in one cell or in split columns
+(抽查比例 / 抽查频次 / 抽查数量 / 抽查基数): parse failures, ratios out of range, non-standard wording,
+prose that needs a person, missing frequencies, and base × ratio against a stated target.
+
+`task_quota` is the one place that assembles a task's whole quota; every rule that needs more than one
+cell's own value reads it (also the cross-plan and coverage rules)."""
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from ...findings import Edit
-from ...values import ParseError, Quota
+from ...values import ABOUT, AT_LEAST, AT_MOST, RANGE, Frequency, ParseError, Quota
 from ..registry import FIELD, FIELDS, WORDS, Ctx, Hit, primitive
 from .common import field_hit
+
+# The columns a task's quota can come from, most specific last: a combined 抽查比例及频次 cell, then split
+# 抽查比例 / 抽查数量 / 抽查基数 / 抽查频次 columns.
+QUOTA_KEYS = ("quota", "ratio", "count", "base", "frequency")
+_PARTS = ("ratio", "count", "frequency", "base", "tiers", "review")
+
+
+@dataclass(frozen=True, slots=True)
+class TaskQuota:
+    """A task's whole quota and, for each part it states (ratio, count, frequency, base, tiers,
+    review), the field key of the cell it came from — where a finding about that part belongs."""
+
+    quota: Quota
+    sources: dict[str, str]
+
+
+def task_quota(task: Any) -> TaskQuota | None:
+    """The task's quota from every quota column it has; the first column stating a part gives it.
+    A 抽查基数 column's count is the base; a 抽查频次 column's Frequency is the frequency. None when
+    no quota cell of the task parses."""
+    parts: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    notes: list[str] = []
+
+    def take(part: str, value: Any, key: str) -> None:
+        if value and part not in parts:
+            parts[part], sources[part] = value, key
+
+    for key in QUOTA_KEYS:
+        value = task.value(key)
+        if isinstance(value, Frequency):
+            take("frequency", value, key)
+        elif isinstance(value, Quota):
+            if key == "base" and value.base is None and value.ratio is None:
+                take("base", value.count, key)  # 抽查基数 column: 40065 / 约4万户
+                continue
+            for part in _PARTS:
+                take(part, getattr(value, part), key)
+            if value.note and value.review is None:
+                notes.append(value.note)
+    if not sources:
+        return None
+    if "review" in parts:  # the prose as written, for the message
+        notes = [task.value(sources["review"]).note]
+    quota = Quota(
+        parts.get("ratio"),
+        parts.get("count"),
+        parts.get("frequency"),
+        "；".join(notes) or None,
+        parts.get("base"),
+        parts.get("tiers", ()),
+        parts.get("review"),
+    )
+    return TaskQuota(quota, sources)
+
+
+def quota_text(task: Any) -> str:
+    """The task's quota as written, its split columns joined with "；" (a combined cell alone as is)."""
+    return "；".join(t for t in (task.text(key) for key in QUOTA_KEYS) if t)
 
 
 @primitive("parses", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
@@ -23,55 +90,85 @@ def parses(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
             yield field_hit(ctx.plan, task, key, offset=err.offset + 1, hint=err.hint, caret=err.caret())
 
 
-@primitive("ratio_range", ("cell", "task"), {"field": FIELD}, required=("field",))
-def ratio_range(ctx: Ctx, task, field: str) -> Iterator[Hit]:
-    """A share of targets must lie in (0%, 100%]."""
-    value = task.value(field)
-    ratio = value.ratio if isinstance(value, Quota) else None
-    if ratio is None:
-        return
-    values = [ratio.low] + ([ratio.high] if ratio.high is not None else [])
-    if any(v <= 0 or v > 100 for v in values):
-        yield field_hit(ctx.plan, task, field, ratio=ratio.canonical())
+@primitive("ratio_range", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
+def ratio_range(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
+    """A share of targets must lie in (0%, 100%]: every ratio of each cell, per-class ones included
+    (a separate 抽查比例 column as much as a combined one)."""
+    for key in fields:
+        value = task.value(key)
+        if not isinstance(value, Quota):
+            continue
+        bad = [r for r in value.ratios() if not r.in_range()]
+        if bad:
+            yield field_hit(ctx.plan, task, key, ratio="、".join(r.canonical() for r in bad))
 
 
 # `1/年` — a frequency written without its unit 次.
 _BARE_FREQUENCY = re.compile(r"(?<![次\d.])(\d+)\s*/\s*(年|半年|季度|季|月)")
 
 
-@primitive("quota_unit", ("cell", "task"), {"field": FIELD}, required=("field",))
-def quota_unit(ctx: Ctx, task, field: str) -> Iterator[Hit]:
+@primitive("quota_unit", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
+def quota_unit(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
     """A frequency written `1/年` instead of `1次/年`: the safe fix inserts 次 and nothing else."""
-    f = task.get(field)
-    if f is None or not isinstance(f.value, Quota) or f.value.frequency is None:
-        return
-    new = _BARE_FREQUENCY.sub(r"\1次/\2", f.raw)
-    if new != f.raw:
-        hit = field_hit(ctx.plan, task, field, new=new.strip(), canonical=f.value.canonical())
-        hit.edits = (Edit(f.location, f.raw, new, safe=True),)
-        yield hit
+    for key in fields:
+        f = task.get(key)
+        value = f.value if f is not None else None
+        has_frequency = isinstance(value, Frequency) or (isinstance(value, Quota) and value.frequency is not None)
+        if not has_frequency:
+            continue
+        new = _BARE_FREQUENCY.sub(r"\1次/\2", f.raw)
+        if new != f.raw:
+            hit = field_hit(ctx.plan, task, key, new=new.strip(), canonical=value.canonical())
+            hit.edits = (Edit(f.location, f.raw, new, safe=True),)
+            yield hit
+
+
+@primitive("frequency_comparison", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
+def frequency_comparison(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
+    """A frequency written as a comparison (`=1`, `>=1`, `≥1`): read as so many times, but neither the
+    unit 次 nor the period is written. The suggestion assumes an annual plan's 每年."""
+    for key in fields:
+        value = task.value(key)
+        if isinstance(value, Frequency) and value.notation == "comparison":
+            annual = dataclasses.replace(value, period="year")
+            yield field_hit(ctx.plan, task, key, suggested=annual.canonical())
+
+
+@primitive("quota_review", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
+def quota_review(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
+    """A quota written as prose a person has to check (各市根据实际情况确定, a sum over several
+    offices): one finding per cell, with the reason the parser gave."""
+    for key in fields:
+        value = task.value(key)
+        if isinstance(value, Quota) and value.review is not None:
+            yield field_hit(ctx.plan, task, key, reason=value.review)
 
 
 @primitive(
     "frequency_required",
     ("cell", "task"),
-    {"field": FIELD, "header_words": WORDS, "kinds": WORDS},
-    required=("field",),
+    {"fields": FIELDS, "header_words": WORDS, "kinds": WORDS},
+    required=("fields",),
 )
 def frequency_required(
-    ctx: Ctx, task, field: str, header_words: list[str] = (), kinds: list[str] = ()
+    ctx: Ctx, task, fields: list[str], header_words: list[str] = (), kinds: list[str] = ()
 ) -> Iterator[Hit]:
-    """When the column promises a frequency (its header names 频次) or the plan kind requires one,
-    a quota without a frequency is incomplete. A separate 抽查频次 column satisfies it."""
+    """When a quota column promises a frequency (its header names 频次) or the plan kind requires one,
+    a task whose whole quota has no frequency is incomplete. Reported on the first of `fields` the plan
+    has; a separate 抽查频次 column is where the frequency goes, so a plan with one is left alone."""
     plan = ctx.plan
-    column = plan.columns.get(field)
-    if column is None or "frequency" in plan.columns:
+    key = next((k for k in fields if k in plan.columns), None)
+    if key is None or "frequency" in plan.columns:
         return
-    if not (any(w in column.header for w in header_words) or plan.meta.kind in kinds):
+    headers = [plan.columns[k].header for k in fields if k in plan.columns]
+    if not (any(w in h for w in header_words for h in headers) or plan.meta.kind in kinds):
         return
-    value = task.value(field)
-    if isinstance(value, Quota) and value.frequency is None:
-        yield field_hit(plan, task, field, suggested=f"{task.text(field)}；1次/年")
+    whole = task_quota(task)
+    if whole is None or whole.quota.review is not None or isinstance(task.value(key), ParseError):
+        return
+    quota = whole.quota
+    if quota.frequency is None and not any(t.frequency is not None for t in quota.tiers):
+        yield field_hit(plan, task, key, suggested=f"{task.text(key)}；1次/年")
 
 
 _INT = re.compile(r"\d+")
@@ -82,21 +179,35 @@ def _first_int(text: str) -> int | None:
     return int(m.group()) if m else None
 
 
-@primitive(
-    "target_product",
-    ("task",),
-    {"base": FIELD, "target": FIELD, "ratio": FIELD},
-    required=("base", "target", "ratio"),
-)
-def target_product(ctx: Ctx, task, base: str, target: str, ratio: str) -> Iterator[Hit]:
-    """抽查基数 × 抽查比例 should give the stated 目标数 (to the nearest whole target)."""
-    value = task.value(ratio)
-    n_base, n_target = _first_int(task.text(base)), _first_int(task.text(target))
-    if not isinstance(value, Quota) or value.ratio is None or n_base is None or n_target is None:
+def _target_count(task: Any, key: str) -> int | None:
+    value = task.value(key)
+    if isinstance(value, Quota) and value.count is not None:
+        return value.count.low
+    return None if isinstance(value, Quota) else _first_int(task.text(key))
+
+
+@primitive("target_product", ("task",), {"target": FIELD}, required=("target",))
+def target_product(ctx: Ctx, task, target: str) -> Iterator[Hit]:
+    """抽查基数 × 抽查比例 should give the stated 目标数 (to the nearest whole target), the base and the
+    ratio read from whichever columns state them. A ratio with a floor (不低于3%) allows a larger target,
+    a range any target within it, and an approximate base or ratio (约) 5% either way."""
+    whole = task_quota(task)
+    n_target = _target_count(task, target)
+    if whole is None or n_target is None:
         return
-    expected = (Decimal(n_base) * value.ratio.low / 100).quantize(Decimal(1), rounding="ROUND_HALF_UP")
-    if int(expected) != n_target:
+    ratio, base = whole.quota.ratio, whole.quota.base
+    if ratio is None or base is None:
+        return
+    n_base = base.low
+    low = Decimal(n_base) * ratio.low / 100
+    high = Decimal(n_base) * (ratio.high if ratio.bound == RANGE and ratio.high is not None else ratio.low) / 100
+    if ABOUT in (ratio.bound, base.bound):
+        low, high = low * Decimal("0.95"), high * Decimal("1.05")
+    expected = int(low.quantize(Decimal(1), rounding="ROUND_HALF_UP"))
+    lowest = 0 if ratio.bound == AT_MOST else math.floor(low + Decimal("0.5"))
+    highest = math.inf if ratio.bound == AT_LEAST else math.floor(high + Decimal("0.5"))
+    if not lowest <= n_target <= highest:
         yield field_hit(
-            ctx.plan, task, target, base_n=n_base, target_n=n_target, expected=int(expected),
-            ratio=value.ratio.canonical(),
+            ctx.plan, task, target, base_n=n_base, target_n=n_target, expected=expected,
+            ratio=ratio.canonical(),
         )

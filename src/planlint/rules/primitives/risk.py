@@ -102,13 +102,15 @@ def _suggest(stated: dict[tuple[str, str], list[tuple[Amount, str]]]) -> str:
 @primitive("risk_share", ("plan",), {"field": FIELD, "param": PARAM}, required=("field", "param"))
 def risk_share(ctx: Ctx, task: None, field: str, param: str) -> Iterator[Hit]:
     """Share of tasks whose clause applies the tiers, against the profile's floor. Tasks whose
-    clause says the classification does not apply are left out of the count."""
+    clause says the classification does not apply are left out of the count; a plan with fewer
+    tasks than `min_share_tasks` is not judged by a share. Every failing task counts, but the
+    finding lists again only those no cell rule has reported (one problem, one finding)."""
     threshold = ctx.param(param)
     plan = ctx.plan
     if threshold is None or field not in plan.columns or not plan.tasks:
         return
     counted = [t for t in plan.tasks if not ((c := _clause(t, field)) and c.not_applicable)]
-    if not counted:
+    if not counted or len(counted) < (ctx.param("min_share_tasks") or 0):
         return
     bad = [t for t in counted if not applies_tiers(_clause(t, field))]
     share = 1 - len(bad) / len(counted)
@@ -122,7 +124,18 @@ def risk_share(ctx: Ctx, task: None, field: str, param: str) -> Iterator[Hit]:
                 "param": f"{float(threshold):.0%}",
                 "applied": len(counted) - len(bad),
                 "total": len(counted),
-                "tasks": "、".join(t.seq or "?" for t in bad),
+                "tasks": task_list(bad, field, ctx.reported),
                 "raw": column.header,
             },
         )
+
+
+def task_list(tasks: list, field: str, reported: set[tuple[str, int]]) -> str:
+    """「2、3」, with the tasks already reported cell by cell named apart, not listed again."""
+    fresh = [t.seq or "?" for t in tasks if (field, t.location.row) not in reported]
+    known = [t.seq or "?" for t in tasks if (field, t.location.row) in reported]
+    if not known:
+        return "、".join(fresh)
+    if not fresh:
+        return f"{'、'.join(known)}（均已逐项报告）"
+    return f"{'、'.join(fresh)}（另有任务{'、'.join(known)}已逐项报告）"

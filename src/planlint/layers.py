@@ -1,0 +1,263 @@
+"""Requirement layers: which documents bind a plan, by its place and year.
+
+A reviewer applies national requirements everywhere, a province's 方案 in that province, a city's
+notice to the city and its counties, and what a plan's own notice declares to that plan alone
+(domain.md, "Who binds whom"). Each layer is a profile (rules/profiles/*.yaml) with the place and
+years it belongs to, the document it comes from, its numbers (params), and the rules it makes
+binding, each with its own clause (a Binding). Rules of the national baseline are on everywhere;
+a rule marked `layer: local` in its pack runs only where a layer binds it.
+
+A plan gets the national layer, then every bundled layer whose place contains the plan's place
+(泽州县 ⊂ 晋城市 ⊂ 山西省, from the gazetteer) and whose years contain its year, and last the
+deadline its own notice declares, when the notice is in the file. A profile named by --profile
+or the config gives its own chain instead, and a plan outside one of its layers gets a note and
+not that layer's rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from .findings import SEVERITY_RANK
+from .plan import PlanMeta
+from .rules.model import Rule
+
+LAYER_NAMES = {"national": "全国", "province": "省级", "city": "市级", "plan": "本计划", "local": "地方"}
+LAYER_ORDER = {"national": 0, "province": 1, "city": 2, "plan": 3}
+NATURE_NAMES = {"requirement": "约束性要求", "kpi": "地方考核指标", "template": "表格模板要求", "premise": "前提不确定"}
+# A local target, a form's preference or an uncertain premise is never an error.
+_CAPPED = {"kpi", "template", "premise"}
+
+
+@dataclass(frozen=True, slots=True)
+class Binding:
+    """A rule made binding by a layer: the clause it comes from and how hard it binds."""
+
+    basis: str
+    nature: str = "requirement"  # requirement | kpi | template | premise
+    severity: str | None = None
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Layer:
+    name: str
+    level: str = "national"  # national | province | city | plan
+    place: str | None = None
+    years: tuple[int | None, int | None] = (None, None)
+    document: str = ""
+    description: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    bindings: dict[str, Binding] = field(default_factory=dict)
+    severity: dict[str, Any] = field(default_factory=dict)
+    packs: list[str] = field(default_factory=list)
+    parent: str | None = None
+    label: str = ""
+
+    @property
+    def jurisdiction(self) -> str:
+        return self.place or "全国"
+
+    @property
+    def years_text(self) -> str:
+        low, high = self.years
+        if low is None and high is None:
+            return "不限年度"
+        if low == high:
+            return f"{low}年"
+        return f"{low or ''}年起" if high is None else (f"{high}年及以前" if low is None else f"{low}—{high}年")
+
+    def title(self) -> str:
+        where = "全国" if self.level == "national" else f"{LAYER_NAMES[self.level]}·{self.jurisdiction}"
+        return f"{where}·{self.years_text}（{self.name}）"
+
+    def excludes(self, meta: PlanMeta) -> str | None:
+        """Why this layer does not bind a plan, or None when it does."""
+        if self.level == "national":
+            return None
+        region = meta.region or ((meta.place,) if meta.place else ())
+        if not region:
+            return "计划所在地未能识别"
+        if self.place not in region:
+            return f"计划属于{'、'.join(region[:1])}，不在{self.place}"
+        low, high = self.years
+        if low is not None or high is not None:
+            if meta.year is None:
+                return "计划年度未能识别"
+            if (low is not None and meta.year < low) or (high is not None and meta.year > high):
+                return f"计划年度{meta.year}年不在{self.years_text}"
+        return None
+
+
+def layer_from_data(data: dict[str, Any], label: str, parent: Layer | None) -> Layer:
+    """A profile's own data as a layer; packs and params are inherited from the parent layer."""
+    years = data.get("years") or {}
+    issuer = str(data.get("issuer", "")).strip()
+    bindings = {
+        slug: Binding(_cited(issuer, str(b["basis"]).strip()), b.get("nature", "requirement"), b.get("severity"),
+                      dict(b.get("args") or {}))
+        for slug, b in (data.get("rules") or {}).items()
+    }
+    return Layer(
+        name=data["profile"],
+        # a profile without a place binds wherever it is named (a user's own overlay)
+        level=data.get("layer", "national" if parent is None or not data.get("place") else "province"),
+        place=data.get("place"),
+        years=(years.get("min"), years.get("max")),
+        document=str(data.get("document", "")).strip(),
+        description=str(data.get("description", "")).strip(),
+        params=dict(data.get("params") or {}),
+        bindings=bindings,
+        severity=dict(data.get("severity") or {}),
+        packs=list(data.get("packs") or (parent.packs if parent else [])),
+        parent=parent.name if parent else None,
+        label=label,
+    )
+
+
+def _cited(issuer: str, basis: str) -> str:
+    """A clause named with its issuer and number (晋城市市场监督管理局 晋市市监〔2025〕7号 五：…)."""
+    return basis if not issuer or basis.startswith(issuer) else f"{issuer} {basis}"
+
+
+def bind(rule: Rule, layer: Layer, binding: Binding) -> Rule:
+    """The rule as a layer makes it binding: its clause, severity (capped by the binding's nature)
+    and arguments, and where it comes from."""
+    severity = binding.severity or rule.severity
+    if binding.nature in _CAPPED and SEVERITY_RANK.get(severity, 0) > SEVERITY_RANK["warning"]:
+        severity = "warning"
+    check = {**rule.check, **binding.args} if binding.args else rule.check
+    return replace(rule, severity=severity, basis=binding.basis, check=check, layer=layer.level,
+                   jurisdiction=layer.jurisdiction, years=layer.years, source=layer.name, nature=binding.nature)
+
+
+def apply_layers(catalog: list[Rule], layers: list[Layer]) -> list[Rule]:
+    """The rules of a plan under these layers (national first): national rules as defined unless a
+    layer re-binds them; local rules only where a layer binds them."""
+    out = []
+    for rule in catalog:
+        bound = rule if rule.layer == "national" else None
+        for layer in layers:
+            binding = layer.bindings.get(rule.slug)
+            if binding is not None:
+                bound = bind(rule, layer, binding)
+        if bound is not None:
+            out.append(bound)
+    return out
+
+
+def merged_params(layers: list[Layer]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for layer in layers:
+        params.update(layer.params)
+    return params
+
+
+def merged_severity(layers: list[Layer]) -> dict[str, Any]:
+    severity: dict[str, Any] = {}
+    for layer in layers:
+        severity.update(layer.severity)
+    return severity
+
+
+# ---------------------------------------------------------------- a plan's own notice
+
+@dataclass(frozen=True, slots=True)
+class Declared:
+    """A requirement the plan's own notice states: a deadline (`务于11月30日前完成`) or a floor for
+    the risk-classification application rate (`应用率不低于95%`)."""
+
+    param: str  # deadline | risk_application_rate
+    value: Any  # 11月30日 | 0.95
+    sentence: str  # the notice's words, for the basis
+    document: str  # the notice's number, when it gives one
+
+
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}〔\d{4}〕\d+号")
+_DEADLINE = re.compile(r"(?:于|在)?\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:前|之前|以前)[^。；;\n]{0,30}?完成")
+_SENTENCE_END = re.compile(r"[。；;\n]")
+_CLAUSE_START = re.compile(r"[。；;：:\n]")
+
+
+_RATE = re.compile(r"风险分类结果应用率(?:达到|不低于|不少于|达)\s*(\d{2,3})\s*%")
+
+
+def declared_in(notice: str) -> tuple[Declared, ...]:
+    """The deadline and the application-rate floor a notice declares for the plan's tasks (the
+    first of each it states)."""
+    if not notice:
+        return ()
+    number = _DOC_NUMBER.search(notice)
+    document = number[0] if number else ""
+    found = []
+    match = _DEADLINE.search(notice)
+    if match is not None and 1 <= int(match[1]) <= 12 and 1 <= int(match[2]) <= 31:
+        found.append(Declared("deadline", f"{int(match[1])}月{int(match[2])}日", _sentence(notice, match), document))
+    match = _RATE.search(notice)
+    if match is not None and 0 < int(match[1]) <= 100:
+        found.append(Declared("risk_application_rate", int(match[1]) / 100, _sentence(notice, match), document))
+    return tuple(found)
+
+
+def _sentence(notice: str, match: re.Match) -> str:
+    """The clause of the notice around a match, for the basis."""
+    starts = [m.end() for m in _CLAUSE_START.finditer(notice, 0, match.start())]
+    start = starts[-1] if starts else 0
+    end_match = _SENTENCE_END.search(notice, match.end())
+    return notice[start:end_match.start() if end_match else len(notice)].strip()[:120]
+
+
+_DECLARED_RULES = {"deadline": ("window-after-deadline", "requirement", "error"),
+                   "risk_application_rate": ("risk-application-rate", "kpi", None)}
+
+
+def notice_layer(meta: PlanMeta) -> Layer | None:
+    """The plan's own layer from what its notice declares."""
+    if not meta.declared:
+        return None
+    params: dict[str, Any] = {}
+    bindings: dict[str, Binding] = {}
+    documents = []
+    for d in meta.declared:
+        slug, nature, severity = _DECLARED_RULES[d.param]
+        params[d.param] = {"default": d.value}
+        doc = d.document or "本计划的印发通知"
+        documents.append(doc)
+        bindings[slug] = Binding(_cited(meta.issuer or "", f"{doc}：{d.sentence}"), nature, severity)
+    return Layer(name="notice", level="plan", place=meta.place, years=(meta.year, meta.year),
+                 document="、".join(dict.fromkeys(documents)), params=params, bindings=bindings,
+                 description="本计划印发通知中写明的要求")
+
+
+_LEVEL_OF_PLAN = {"province": "province", "city": "city", "county": "plan"}
+
+
+def superior_layer(meta: PlanMeta) -> Layer | None:
+    """What a superior plan's notice declares (晋城's 12月20日 in its own file), as the layer of its
+    place and year: it binds the plans below it (its counties), not other places."""
+    own = notice_layer(meta)
+    if own is None or not meta.place or meta.level not in _LEVEL_OF_PLAN:
+        return None
+    own.name = "superior"
+    own.level = _LEVEL_OF_PLAN[meta.level]
+    own.description = "上级计划印发通知中写明的要求"
+    return own
+
+
+def explain_plan_layers(path: str, meta: PlanMeta, applied: tuple[str, ...], skipped: tuple[str, ...]) -> list[str]:
+    """Lines for `planlint check --explain-layers`: the plan's identity, the layers it got and why."""
+    from .plan import KIND_NAMES
+    from .plan import LEVEL_NAMES as PLAN_LEVELS
+
+    where = " ⊂ ".join(meta.region) if meta.region else (meta.place or "所在地未识别")
+    what = f"{meta.year}年" if meta.year else "年度未识别"
+    kind = f"{PLAN_LEVELS.get(meta.level or '', '层级未识别')}{KIND_NAMES.get(meta.kind or '', '')}计划"
+    lines = [f"{path}：{where}，{what}，{kind}", "  适用：" + " ← ".join(applied)]
+    lines += [f"  未适用：{s}" for s in skipped]
+    if len(applied) == 1 and meta.region:
+        which = "适用于本计划年度的" if skipped else ""
+        lines.append(f"  说明：内置配置档中没有{which}{meta.region[-1]}及其下辖地区的要求，只适用全国要求；"
+                     "可为本省、本市增加配置档（见 README「Requirement layers」）")
+    return lines
