@@ -71,8 +71,8 @@ def token(client) -> str:
 
 
 def open_round(client, counties=("泽州县", "高平市"), population: Path | None = None, require_clean=False,
-               title="2025年度县级计划报送") -> str:
-    data = {"csrf_token": token(client), "title": title, "year": "2025", "profile": "shanxi-2025",
+               title="2025年度县级计划报送", profile="shanxi-2025") -> str:
+    data = {"csrf_token": token(client), "title": title, "year": "2025", "profile": profile,
             "due_date": "2025-03-31", "counties": "\n".join(counties)}
     if require_clean:
         data["require_clean"] = "on"

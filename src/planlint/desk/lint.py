@@ -43,7 +43,7 @@ class LintOutcome:
     findings: list[dict[str, Any]] = field(default_factory=list)  # the JSON report's findings, plus "key"
     counts: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
     duplicates: int = 0
-    coverage: str | None = None  # 达标 / 不足 … / 未估算 …; None without a population file
+    coverage: str | None = None  # 不足 / 未估算 / 未发现不足; None without a population file
     unreadable: str | None = None  # the reader's message when the file is not a readable plan
     tasks: int = 0
     annotated: bytes | None = None
@@ -118,7 +118,8 @@ def _lint(req: LintRequest, work: Path) -> LintOutcome:
     if population:
         short = [f for f in out.findings if f["slug"] == COVERAGE_SLUG]
         skipped = [n for n in result.notes if "未估算" in n]
-        out.coverage = "不足" if short else ("未估算" if skipped else "达标")
+        # No finding is not "meets the floor": the plan's layers may set no floor for it.
+        out.coverage = "不足" if short else ("未估算" if skipped else "未发现不足")
     try:
         out.annotated = annotated_copy(plan, reports)
     except PlanlintError as exc:
