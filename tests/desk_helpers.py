@@ -133,10 +133,10 @@ _URL = re.compile(r"http://127\.0\.0\.1:(\d+)/")
 class Server:
     """`planlint desk serve DATA --port 0` in a subprocess; the port is read from its first line."""
 
-    def __init__(self, data: Path, *extra: str) -> None:
+    def __init__(self, data: Path, *extra: str, port: int = 0) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "planlint", "desk", "serve", str(data), "--port", "0", "--lint-processes", "2",
+            [sys.executable, "-m", "planlint", "desk", "serve", str(data), "--port", str(port), "--lint-processes", "2",
              *extra],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
         )

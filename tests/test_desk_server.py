@@ -192,6 +192,21 @@ def test_backup_while_uploading_then_serve_the_backup(desk):
         restored.stop()
 
 
+def test_several_worker_processes_share_sessions_and_data(desk, tmp_path):
+    """`--workers 2`: uvicorn's worker processes on one port; a session opened through one is valid in
+    the other (sessions live in the database), and the board is the same from either."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = Server(desk["data"], "--workers", "2", "--lint-processes", "0", port=port)
+    try:
+        city = session(server, REVIEWER)
+        boards = {json.dumps(city.get(f"/rounds/{desk['rid']}/board.json").json(), sort_keys=True) for _ in range(6)}
+        assert len(boards) == 1 and len(json.loads(boards.pop())["counties"]) == len(COUNTIES)
+    finally:
+        server.stop()
+
+
 def _partial_upload(server: Server, cookie: str, rid: str, county: str, body_part: bytes, total: int) -> socket.socket:
     """An upload whose body is only partly sent: the server is killed while it waits for the rest."""
     url = urlsplit(server.url)
