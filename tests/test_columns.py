@@ -314,6 +314,8 @@ def test_header_recognition_is_fast_on_large_sheets():
         ("检查任务编号", "seq"),
         ("抽查频率", "frequency"),
         ("检查对象名称", "scope"),
+        ("抽查比例*", "ratio"),
+        ("抽查检查起止时间①", "window"),
         ("监管对象", "scope"),
         ("监管对象数量", "count"),
         ("参与抽查部门", "partner"),
@@ -565,3 +567,9 @@ def test_task_names_ending_in_plan_stay_task_names(tmp_path):
     assert plan.columns["name"].header == "抽查任务名称"
     single = csv_plan(tmp_path, "序号,抽查计划名称,抽查事项\n1,某县2024年度双随机抽查工作计划,广告\n")
     assert "name" not in single.columns
+
+
+def test_bare_category_words_under_a_category_header(tmp_path):
+    plan = csv_plan(tmp_path, "序号,任务名称,抽查事项,抽查类别,备注\n1,广告检查,广告,重点,重点\n2,价格检查,价格,一般,\n")
+    assert plan.columns["category"].header == "抽查类别"
+    assert "备注" in [c.header for c in plan.unknown_columns]

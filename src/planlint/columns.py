@@ -37,8 +37,9 @@ _CONTENT_KINDS: tuple[tuple[str, Callable[[object], bool]], ...] = (
     ("quota", lambda v: isinstance(v, values.Quota) and (v.ratio is not None or v.frequency is not None)),
 )
 _BRACKETS = str.maketrans(
-    {"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")", "＼": "/", "\\": "/"}
+    {"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")", "＼": "/", "\\": "/", "*": None, "※": None}
 )
+_FOOTNOTES = {c: None for c in range(0x2460, 0x2474)}  # ①–⑳ marking a header's footnote (NFKC: digits)
 
 
 STRONG, STEM, WEAK = 0, 1, 2  # how firmly a header names its key: by name, by stem, by a weak name
@@ -84,9 +85,11 @@ def synonyms() -> Synonyms:
 @lru_cache(maxsize=16384)
 def normalize_header(text: str) -> str:
     """Header text in one width, without spaces or line breaks: `智慧监管（信用风险分类）\\n要求` →
-    `智慧监管(信用风险分类)要求`, `发起主体 /指导单位` → `发起主体/指导单位`."""
+    `智慧监管(信用风险分类)要求`, `发起主体 /指导单位` → `发起主体/指导单位`; footnote marks
+    (`抽查比例*`, `抽查比例①`) dropped."""
     # a literal `\\n` is a line break escaped by a TSV export
-    return "".join(unicodedata.normalize("NFKC", text.replace("\\n", "\n")).translate(_BRACKETS).split())
+    text = text.replace("\\n", "\n").translate(_FOOTNOTES)
+    return "".join(unicodedata.normalize("NFKC", text).translate(_BRACKETS).split())
 
 
 def _one_line(header: str) -> str:
@@ -249,7 +252,7 @@ class _Builder:
         for j, header, match in heads:
             if j in keys or (match is not None and not match.by_content):
                 continue
-            key = self._content_key(start, j)
+            key = self._content_key(start, j, vague=match is not None)
             if key == "quota" and "quota" in chosen:
                 key = "ratio"
             if key is None or key in chosen:
@@ -288,16 +291,17 @@ class _Builder:
             return True
         return len(texts) >= 2 and len(set(texts)) == 1 and (weak or "计划" in texts[0])
 
-    def _content_key(self, start: int, j: int) -> str | None:
-        """The key a column's cells say it holds: 定向/不定向 → type, 重点/一般检查事项 → category,
-        or what most of them parse as (mode, window, risk clause, quota)."""
+    def _content_key(self, start: int, j: int, vague: bool = False) -> str | None:
+        """The key a column's cells say it holds: 定向/不定向 → type, 重点/一般检查事项 → category
+        (bare 重点/一般 under a header such as 抽查类别, not under 备注), or what most of them
+        parse as (mode, window, risk clause, quota)."""
         texts = list(dict.fromkeys(self._own_texts(start, j)))[:30]
         if not texts:
             return None
         squeezed = [normalize_header(t) for t in texts]
         if all(t in _TYPE_WORDS for t in squeezed):
             return "type"
-        if all(("重点" in t or "一般" in t) and "事项" in t and len(t) <= 12 for t in squeezed):
+        if all(("重点" in t or "一般" in t) and ("事项" in t or vague) and len(t) <= 12 for t in squeezed):
             return "category"
         need = max(1, -(-len(texts) * 4 // 5))  # four in five
         for kind, ok in _CONTENT_KINDS:
