@@ -1,4 +1,4 @@
-"""Parse the plans' free-text cells (quota, frequency, window, mode, risk, title) into typed values.
+"""Parse the plans' free-text cells (quota, count, frequency, window, mode, risk, title) into typed values.
 
 `parse(kind, text)` is the whole public contract:
 
@@ -22,6 +22,10 @@ Risk clauses are prose: the grammar recognizes tier words (低风险/一般风�
 守信/警示/失信/严重失信), escalation words (递加, 提高, 加大 …), exemptions, percentages, counts and
 frequencies, and skips everything else. The Transformer attaches numbers to the tiers named just
 before them in the same sentence (see `_risk_clause`). A risk clause therefore never fails to parse.
+
+A quota or count text that does not parse but is prose for a person — numbers left to others
+(各市根据实际情况确定), stated in sentences or as a sum over offices, or a frequency with no number
+(不定期) — parses to a Quota whose `review` says why (`_review_reason`); rules report it as a warning.
 
 The Lark parser is built once per process (with Lark's grammar cache) and results are memoized
 per distinct text, since plans repeat the same strings in every row.
@@ -319,7 +323,7 @@ _TIER_RISK = {"低": "A", "一般": "B", "较高": "C", "高": "D"}
 
 def _label_tiers(label: str) -> list[str]:
     """A类 → [A]; 对B、C类企业 → [B, C]; 较高风险企业 → [C]."""
-    label = label.removeprefix("对")
+    label = label.removeprefix("其中").removeprefix("对")
     if label[0] in "ABCD":
         return _TIER_LETTERS.findall(label.split("类")[0].split("级")[0])
     return [_TIER_RISK[label.partition("风险")[0]]]
@@ -960,7 +964,7 @@ _QUOTA_KINDS = frozenset(("quota", "count", "frequency"))
 # Words that leave the number to someone else: 各市根据实际情况确定, 由各科室自行确定, 视情况抽查.
 _DELEGATED = re.compile(r"实际情况|实际需要|工作实际|自行确定|另行确定|酌情|视情|由各|各[省市县区地科股室队所][^,;。]{0,12}确定")
 # What split columns hold where they have nothing to say (抽查数量 "/" beside a 抽查比例): an empty cell.
-_PLACEHOLDERS = frozenset(("/", "-", "\\", "无", "暂无", "/无", "不适用", "—"))
+_PLACEHOLDERS = frozenset(("/", "-", "\\", "无", "暂无", "/无", "不适用", "不涉及", "—"))
 # How often without a number: 不定期抽查, 根据需要.
 _UNQUANTIFIED = re.compile(r"不定期|根据(?:工作)?需要|随时")
 _QUANTITY = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:%|万?(?:户次|家次|户|家|个|件|台|所|批次|批|人|单位)|次)")

@@ -171,6 +171,21 @@ def frequency_required(
         yield field_hit(plan, task, key, suggested=f"{task.text(key)}；1次/年")
 
 
+@primitive("quota_present", ("task",), {"fields": FIELDS}, required=("fields",))
+def quota_present(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
+    """A plan whose quota is split over columns (抽查比例 / 抽查户数 …) needs it in at least one of them;
+    one empty column beside a filled one is no gap. A combined 抽查比例/数量 column is checked as a
+    required cell instead, and a cell that does not parse is reported as such."""
+    plan = ctx.plan
+    keys = [k for k in fields if k in plan.columns]
+    if not keys or "quota" in keys or task_quota(task) is not None:
+        return
+    if any(isinstance(task.value(k), ParseError) for k in keys):
+        return
+    names = "、".join(f"「{plan.columns[k].header}」" for k in keys)
+    yield field_hit(plan, task, keys[0], seq=task.seq or "?", columns=names)
+
+
 _INT = re.compile(r"\d+")
 
 
@@ -196,7 +211,7 @@ def target_product(ctx: Ctx, task, target: str) -> Iterator[Hit]:
     if whole is None or n_target is None:
         return
     ratio, base = whole.quota.ratio, whole.quota.base
-    if ratio is None or base is None:
+    if ratio is None or base is None or not ratio.in_range():  # quota-out-of-range says it
         return
     n_base = base.low
     low = Decimal(n_base) * ratio.low / 100
