@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 
-# Tests never write into the user's real cache folder (planlint check caches per-file results).
-os.environ["PLANLINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="planlint-test-cache-")
+# Tests never write into the user's real cache folder (planlint check caches per-file results);
+# the folder of this test process is removed when the session ends.
+_TEST_CACHE = tempfile.mkdtemp(prefix="planlint-test-cache-")
+os.environ["PLANLINT_CACHE_DIR"] = _TEST_CACHE
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_TEST_CACHE, ignore_errors=True)
+
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "samples"
@@ -20,6 +28,29 @@ SEEDS = REPO.parent / "shared" / "seeds"
 @pytest.fixture
 def samples() -> Path:
     return SAMPLES
+
+
+# CI sets this so that a missing external program fails the tests that need it instead of skipping them.
+REQUIRE_EXTERNAL = "PLANLINT_REQUIRE_EXTERNAL"
+
+
+def require_external(name: str, hint: str, path: str | None = None) -> str:
+    """The path of the external program `name` (`path` if the caller found it, else looked up on
+    PATH). When it is missing the test skips with `hint` (how to install it), or fails when
+    PLANLINT_REQUIRE_EXTERNAL=1, as .ci/run sets it."""
+    path = path or shutil.which(name)
+    if path:
+        return path
+    message = f"未找到 {name}：{hint}"
+    if os.environ.get(REQUIRE_EXTERNAL) == "1":
+        pytest.fail(f"{message}（{REQUIRE_EXTERNAL}=1：缺少外部组件即失败）")
+    pytest.skip(message)
+
+
+def chromium() -> str:
+    """Debian's chromium, for the HTML report and web page tests."""
+    return require_external("chromium", "请先运行 apt-get install -y chromium fonts-noto-cjk",
+                            shutil.which("chromium-browser"))
 
 
 # Debian's chromium, headless, on a machine with no network: the flags that keep it quiet and fast.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,74 @@ def test_tasks_come_back_lazily_and_whole(samples):
         }
     # a loaded-again plan pickles again (a cached plan in a later run's worker)
     assert cache.loads(cache.dumps(again)).tasks == plan.tasks
+
+
+# ---------------------------------------------------------------- housekeeping (#20.11)
+
+
+def test_cache_clean_empties_the_folder(tmp_path, cache_dir):
+    from planlint.cli import cli
+
+    shutil.copy(Path(__file__).parents[1] / "samples" / MODEL, tmp_path / MODEL)
+    run(str(tmp_path / MODEL))
+    assert entries(cache_dir)
+    result = CliRunner().invoke(cli, ["cache", "info"])
+    assert result.exit_code == 0 and str(cache_dir) in result.output and "MiB" in result.output
+    result = CliRunner().invoke(cli, ["cache", "clean"])
+    assert result.exit_code == 0 and "已清空缓存" in result.output
+    assert not cache_dir.exists() or not any(cache_dir.rglob("*"))
+    run(str(tmp_path / MODEL))  # and it fills again
+    assert entries(cache_dir)
+
+
+def test_trim_keeps_the_cache_under_its_cap(cache_dir):
+    import os
+
+    folder = cache_dir / "results" / "ab"
+    folder.mkdir(parents=True)
+    for i in range(10):
+        entry = folder / f"ab{i:02d}.pickle"
+        entry.write_bytes(b"x" * 1000)
+        os.utime(entry, (1_000_000 + i, 1_000_000 + i))  # entry 0 least recently used
+    assert cache.trim(max_bytes=20_000) == 0  # under the cap: nothing to do
+    freed = cache.trim(max_bytes=5_000)
+    kept = sorted(p.name for p in folder.iterdir())
+    assert freed == 6_000 and kept == [f"ab{i:02d}.pickle" for i in range(6, 10)]
+
+
+def test_check_trims_after_the_run(tmp_path, cache_dir, monkeypatch):
+    shutil.copy(Path(__file__).parents[1] / "samples" / MODEL, tmp_path / MODEL)
+    stale = cache_dir / "results" / "zz" / "old.pickle"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"x" * 10_000)
+    import os
+
+    os.utime(stale, (1_000_000, 1_000_000))
+    monkeypatch.setattr(cache, "MAX_CACHE_BYTES", 9_000)
+    run(str(tmp_path / MODEL))
+    assert not stale.exists() and entries(cache_dir)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG_CACHE_HOME is the Linux convention")
+def test_default_folder_is_the_platforms(monkeypatch, tmp_path):
+    from planlint.dirs import cache_dir
+
+    monkeypatch.delenv("PLANLINT_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "planlint"
+
+
+def test_tests_leave_no_cache_folder_behind(tmp_path):
+    """The test session's own cache folder is removed when pytest ends (conftest)."""
+    import subprocess
+
+    (tmp_path / "test_x.py").write_text(
+        "import os\ndef test_x():\n    open(os.path.join(os.environ['PLANLINT_CACHE_DIR'], 'f'), 'w').close()\n"
+        "    print('CACHE=' + os.environ['PLANLINT_CACHE_DIR'])\n", encoding="utf-8")
+    conftest = Path(__file__).parent / "conftest.py"
+    shutil.copy(conftest, tmp_path / "conftest.py")
+    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", str(tmp_path / "test_x.py")],
+                       capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    folder = next(line[6:] for line in r.stdout.splitlines() if line.startswith("CACHE="))
+    assert not Path(folder).exists()

@@ -461,11 +461,14 @@ def test_a_merged_cell_gives_one_finding_at_its_anchor_with_the_range(tmp_path):
     copy = load_workbook(io.BytesIO(annotated_copy(str(path), result.reports)))
     sheet = copy[ws.title]
     assert sheet["H2"].comment.text.count("PL303") == 1  # one comment, one finding in it
-    from planlint.report.sarif import to_dict
+    import json
 
-    [region] = [r["locations"][0]["physicalLocation"]["region"] for r in to_dict(result)["runs"][0]["results"]
-                if r["ruleId"] == "PL303"]
-    assert region == {"startLine": 2, "startColumn": 8, "endLine": 4}
+    from planlint.report import ReportOptions
+    from planlint.report.sarif import render
+
+    results = json.loads(render(result, ReportOptions()))["runs"][0]["results"]
+    [region] = [r["locations"][0]["physicalLocation"]["region"] for r in results if r["ruleId"] == "PL303"]
+    assert region == {"startLine": 2, "endLine": 4, "properties": {"cell": "H2", "column": 8, "range": "H2:H4"}}
 
 
 def test_continuation_row_cells_are_linted_on_their_own_cells(tmp_path):

@@ -123,3 +123,88 @@ def test_calendar_beyond_coverage_is_a_note_not_a_crash(tmp_path):
     findings = check_plan(plan, [rule], ctx)
     assert [f.slug for f in findings] == ["publicity-after-year-end"]
     assert any("2100" in n for n in ctx.extras["notes"])
+
+
+# ---------------------------------------------------------------- typed settings (#16.4, #21.13, #20.1)
+
+
+def test_config_is_a_frozen_typed_object(plan_dir):
+    import dataclasses
+
+    from planlint.config import find_config
+
+    (plan_dir / ".planlint.yaml").write_text(
+        "profile: default\nsuperior: 市级/市计划.xlsx\nselect: [stale-year]\nseverity: {stale-year: off}\n"
+        "waivers:\n  - {rule: stale-year, task: 6, reason: 已报备}\n", encoding="utf-8")
+    config = find_config(plan_dir / ZEZHOU)
+    assert config.profile == "default" and config.select == ("stale-year",)
+    assert config.superior == str(plan_dir / "市级" / "市计划.xlsx")  # resolved against the config's folder
+    assert dict(config.severity) == {"stale-year": "off"}  # YAML's unquoted off (false) read as "off"
+    assert config.waivers[0].task == "6" and config.waivers[0].reason == "已报备"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.profile = "shanxi-2025"
+    with pytest.raises(TypeError):
+        config.severity["PL301"] = "info"
+
+
+def test_yaml_alias_bomb_is_refused_quickly(plan_dir, monkeypatch, capsys):
+    import time
+
+    from conftest import run_cli
+
+    lines = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for i in range(1, 9):
+        prev, name = "abcdefghi"[i - 1], "abcdefghi"[i]
+        lines.append(f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
+    (plan_dir / ".planlint.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")  # 9^9 ≈ 387M strings
+    start = time.monotonic()
+    code, _, err = run_cli("check", str(plan_dir / ZEZHOU), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and "别名" in err and ".planlint.yaml" in err
+    assert time.monotonic() - start < 20
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ("params: {h2_share_max: 一半}\n", "params.h2_share_max 应为数字"),
+        ("params: {deadline: 12月20日}\n", "params.deadline 应为一组设置"),
+        ("params: {deadline: {internal: 1220}}\n", "params.deadline.internal 应为文字"),
+        ("params: {no_such_param: 1}\n", "没有参数「no_such_param」"),
+        ("- select\n- ignore\n", "而不是列表"),
+        ("select: stale-year\n", "select"),
+        ("overrides: [{files: 3}]\n", "overrides"),
+        ("waivers: [{rule: stale-year}]\n", "reason"),
+    ],
+)
+def test_wrong_value_types_are_clear_errors(plan_dir, monkeypatch, capsys, text, expect):
+    from conftest import run_cli
+
+    (plan_dir / ".planlint.yaml").write_text(text, encoding="utf-8")
+    code, _, err = run_cli("check", str(plan_dir / ZEZHOU), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and ".planlint.yaml" in err and expect in err, err
+
+
+def test_config_reads_without_tomllib(tmp_path):
+    """Python 3.10 has no tomllib: planlint reads pyproject.toml with tomli there."""
+    import subprocess
+    import sys
+
+    (tmp_path / "pyproject.toml").write_text('[tool.planlint]\nignore = ["PL5"]\n', encoding="utf-8")
+    code = (
+        "import sys; sys.modules['tomllib'] = None\n"
+        "from planlint.config import find_config\n"
+        f"print(find_config({str(tmp_path)!r}).ignore)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and r.stdout.strip() == "('PL5',)", r.stderr
+
+
+def test_readme_waiver_example_matches_the_sample(plan_dir):
+    """The README's waiver line, as written, waives the sample's stale task name (and is used)."""
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    waiver = next(line for line in readme.splitlines() if line.strip().startswith("- {rule: stale-year, file:"))
+    (plan_dir / ".planlint.yaml").write_text(
+        f"select: [stale-year, waiver-unused]\nwaivers:\n{waiver}\n", encoding="utf-8")
+    assert _slugs(run([str(plan_dir / ZEZHOU)])) == []

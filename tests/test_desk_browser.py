@@ -7,29 +7,11 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 
 import openpyxl
 import pytest
-from conftest import CHROMIUM_FLAGS
+from conftest import CHROMIUM_FLAGS, chromium
 from desk_helpers import CITY, GP, PASSWORD, REVIEWER, ZEZHOU, ZZ, Server, copy_as, county_plan, make_desk
-
-INSTALL_HINT = "apt-get install -y chromium fonts-noto-cjk"
-
-
-def require_external(what: str, hint: str) -> None:
-    """Skip without the component, fail when CI says it must be there (PLANLINT_REQUIRE_EXTERNAL=1)."""
-    message = f"未找到 {what}：请先运行 {hint}"
-    if os.environ.get("PLANLINT_REQUIRE_EXTERNAL") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def _chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        require_external("chromium", INSTALL_HINT)
-    return path
 
 
 def _workbook(path):
@@ -48,7 +30,7 @@ def server(tmp_path):
 
 
 def test_a_whole_round_in_the_browser(server, tmp_path):
-    chromium = _chromium()
+    executable = chromium()  # skips, or fails under PLANLINT_REQUIRE_EXTERNAL=1, without it
     from playwright.sync_api import expect, sync_playwright
 
     first = copy_as(tmp_path, ZEZHOU, "泽州县2025年度内部双随机抽查工作计划（初稿）.xlsx")
@@ -57,7 +39,7 @@ def test_a_whole_round_in_the_browser(server, tmp_path):
 
     expect.set_options(timeout=30_000)  # a loaded CI machine may take seconds to lint an upload
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
         try:
             def login(account):
                 ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)

@@ -1,4 +1,4 @@
-"""fixes.apply_edits per format (only the named cells change, formatting/encoding kept, stale
+"""fixes.apply_fixes per format (only the named cells change, formatting/encoding kept, stale
 edits skipped) and `planlint fix` on the bundled samples (safe fixes only, idempotent, originals
 untouched)."""
 
@@ -9,15 +9,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import SAMPLES
+from conftest import SAMPLES, run_cli
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from report_fixtures import sha256
 
 from planlint.cli import cli
-from planlint.errors import PlanlintError
-from planlint.findings import Edit
-from planlint.fixes import Skipped, apply_edits, default_output
+from planlint.findings import Edit, Fix
+from planlint.fixes import Skipped, apply_fixes, default_output
 from planlint.table import Location
 
 
@@ -25,15 +24,27 @@ def edit(path: Path, sheet: str | None, row: int, col: int, old: str, new: str, 
     return Edit(Location(str(path), sheet, row, col), old, new, safe)
 
 
+def apply_edits(src, edits, out, *, skipped=None, applied=None) -> int:
+    """Each edit as a fix of its own, applied to a copy of `src` written to `out`."""
+    skipped = [] if skipped is None else skipped
+    fixes = [Fix((e,), "safe" if e.safe else "unsafe", "test") for e in edits]
+    data, done = apply_fixes(str(src), fixes, skipped)
+    Path(out).write_bytes(data)
+    if applied is not None:
+        applied.extend(done)
+    return len(done)
+
+
 def test_default_output_name():
     assert default_output("a/泽州县2023.xlsx") == str(Path("a/泽州县2023.fixed.xlsx"))
 
 
-def test_refuses_to_write_over_the_input(tmp_path):
+def test_refuses_to_write_over_the_input(tmp_path, monkeypatch, capsys):
     src = tmp_path / "p.csv"
-    src.write_text("a,b\n", encoding="utf-8")
-    with pytest.raises(PlanlintError, match="拒绝覆盖"):
-        apply_edits(str(src), [], str(src))
+    src.write_bytes(CSV_GB.encode("gb18030"))
+    before = src.read_bytes()
+    code, out, err = run_cli("fix", str(src), "--no-config", "-o", str(src), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and "拒绝覆盖" in out + err and src.read_bytes() == before
 
 
 # ---------------------------------------------------------------- xlsx
@@ -264,7 +275,7 @@ def test_fix_on_samples_changes_only_safe_edits_and_is_idempotent(samples_copy):
 def test_fix_diff_writes_nothing(samples_copy):
     files = sorted(samples_copy.iterdir())
     result = CliRunner().invoke(cli, ["fix", "--diff", *map(str, files)])
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # it would change something (ruff's convention)
     lines = [line for line in result.output.splitlines() if "→" in line]
     assert lines and all(": 「" in line and "」 → 「" in line for line in lines)
     assert sorted(samples_copy.iterdir()) == files
@@ -276,3 +287,175 @@ def test_fix_exit_code_for_pre_commit(samples_copy, tmp_path):
     result = CliRunner().invoke(cli, ["fix", "--exit-non-zero-on-fix", "-o", str(out), *map(str, files)])
     assert result.exit_code == 1
     assert all(".fixed." in p.name for p in out.iterdir())
+
+
+# ---------------------------------------------------------------- fixes as units (issue 16)
+
+ZEZHOU_TITLE = "泽州县市场监督管理局2023年度内部双随机抽查工作计划"
+PLAN_HEADER = "序号,抽查任务名称,抽查类型,抽查事项,抽查对象范围,抽查比例及频次,信用风险分类管理,抽查检查起止时间,发起部门,检查主体,抽查检查模式"
+RISK = "根据企业信用风险分类结果，对低风险、一般风险、较高风险、高风险企业分别递加比例抽查"
+
+
+def _plan_row(seq: int, items: str, scope: str, quota: str = "不低于5%；1次/年") -> str:
+    return (f"{seq},对商标代理机构的双随机抽查,定向,{items},{scope},{quota},{RISK},3月—11月,"
+            "泽州县市场监督管理局知识产权股,泽州县市场监督管理局,县抽县查")
+
+
+def _columns(path: Path) -> dict[str, list[str]]:
+    import csv
+    import io
+
+    from planlint.readers.delimited import decode
+
+    rows = list(csv.reader(io.StringIO(decode(path.read_bytes(), str(path)), newline="")))
+    return {h: [r[j] for r in rows[2:]] for j, h in enumerate(rows[1])}
+
+
+def test_swap_and_place_fix_on_one_cell_lose_nothing(tmp_path, monkeypatch, capsys):
+    """The swap's two edits and the place fix land on the same cell: the swap is applied whole or
+    not at all, so the fixed copy holds both texts, each in its column, with the place corrected."""
+    src = tmp_path / "泽州县.csv"
+    src.write_text(
+        f"{ZEZHOU_TITLE}\n{PLAN_HEADER}\n{_plan_row(1, '泽州市从事商标代理业务的服务机构', '商标代理行为的检查')}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "fixed.csv"
+    code, _, err = run_cli("fix", str(src), "--unsafe-fixes", "--no-config", "-o", str(out),
+                           monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, err
+    columns = _columns(out)
+    assert columns["抽查事项"] == ["商标代理行为的检查"]
+    assert columns["抽查对象范围"] == ["泽州县从事商标代理业务的服务机构"]
+    assert "没有剩余问题" in err
+
+
+def test_fixes_meeting_on_a_cell_are_resolved_before_applying():
+    from planlint.fixes import resolve
+
+    here = Location("p.csv", None, 3, 4)
+    there = Location("p.csv", None, 3, 5)
+    swap = Fix((Edit(here, "甲市对象", "事项", False), Edit(there, "事项", "甲市对象", False)), "unsafe", "columns-swapped")
+    place = Fix((Edit(here, "甲市对象", "甲县对象", False),), "unsafe", "place-mismatch")
+    tidy = Fix((Edit(there, "事项", "事项。", True),), "safe", "text-normalize")
+    skipped: list[Skipped] = []
+    chosen = resolve([swap, place, tidy, place], skipped)
+    # the safe fix wins its cell, then the more specific of the two unsafe ones; the swap waits
+    assert chosen == [place, tidy]
+    assert [s.fix for s in skipped] == [swap] and "下一轮" in skipped[0].reason
+
+
+def test_half_applicable_fix_is_not_applied(tmp_path):
+    """A swap whose second cell no longer holds the text the rule saw is skipped whole."""
+    src = tmp_path / "p.csv"
+    src.write_text("序号,抽查事项,抽查对象范围\n1,对象,事项\n", encoding="utf-8")
+    fix = Fix((Edit(Location(str(src), None, 2, 2), "对象", "事项", False),
+               Edit(Location(str(src), None, 2, 3), "别的", "对象", False)), "unsafe", "columns-swapped")
+    skipped: list[Skipped] = []
+    data, applied = apply_fixes(str(src), [fix], skipped)
+    assert applied == [] and data == src.read_bytes()
+    assert "均未应用" in skipped[0].reason
+
+
+def test_fix_mixed_encoding_csv_uses_the_readers_detector(tmp_path, monkeypatch, capsys):
+    """A csv whose lines mix UTF-8 and GB18030 (check reads it line by line) is fixed, not a
+    UnicodeDecodeError: the untouched lines keep their bytes, the edited record is UTF-8."""
+    head = f"{ZEZHOU_TITLE}\n{PLAN_HEADER}\n".encode()
+    gb_line = (_plan_row(1, "商标代理行为的检查", "全县商标代理机构", "5%以上; 1次/年") + "\n").encode("gb18030")
+    utf_line = (_plan_row(2, "商标代理行为的检查", "全县商标代理机构") + "\n").encode()
+    src = tmp_path / "混合编码.csv"
+    src.write_bytes(head + gb_line + utf_line)
+    out = tmp_path / "fixed.csv"
+    code, _, err = run_cli("fix", str(src), "--no-config", "-o", str(out), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, err
+    data = out.read_bytes()
+    assert data.startswith(head) and data.endswith(utf_line)
+    assert "5%以上；1次/年".encode() in data
+
+
+def test_fix_never_makes_text_a_formula_in_csv(tmp_path, monkeypatch, capsys):
+    """Whitespace tidying must not strip what keeps `=…` inert when the csv is opened (issue 21.11)."""
+    src = tmp_path / "p.csv"
+    row = _plan_row(1, "商标代理行为的检查", "全县商标代理机构").replace("对商标代理机构的双随机抽查", '"\u3000=HYPERLINK(""http://x"")"')
+    row2 = _plan_row(2, "商标代理行为的检查", " =1+1 ")
+    src.write_text(f"{ZEZHOU_TITLE}\n{PLAN_HEADER}\n{row}\n{row2}\n", encoding="utf-8")
+    out = tmp_path / "fixed.csv"
+    code, _, err = run_cli("fix", str(src), "--no-config", "-o", str(out), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0
+    if out.exists():
+        columns = _columns(out)
+        assert not any(c.startswith(("=", "+", "-", "@")) for col in columns.values() for c in col), columns
+    assert "当作公式" in err
+
+
+def test_xlsx_output_quote_prefixes_formula_like_text(tmp_path):
+    src = _workbook(tmp_path / "plan.xlsx")
+    out = tmp_path / "out.xlsx"
+    apply_edits(str(src), [edit(src, "计划", 3, 2, "任务乙", "+任务乙"), edit(src, "计划", 2, 2, "任务甲", "@任务甲")], out)
+    ws = load_workbook(out)["计划"]
+    assert ws["B3"].value == "+任务乙" and ws["B3"].quotePrefix and ws["B3"].data_type == "s"
+    assert ws["B2"].value == "@任务甲" and ws["B2"].quotePrefix
+
+
+def test_fix_load_failure_is_a_read_error(tmp_path, monkeypatch, capsys):
+    """A workbook calamine reads but openpyxl refuses (a broken styles part): `fix` says so with
+    exit 2 and what to do, never an internal error (issue 21.8)."""
+    import zipfile
+
+    src = tmp_path / "plan.xlsx"
+    model = SAMPLES / "示范-某县2025年度内部双随机抽查工作计划.xlsx"
+    typo = "".join(f"&#{ord(c)};" for c in "全县").encode()  # the sheet stores CJK as character references
+    with zipfile.ZipFile(model) as zin, zipfile.ZipFile(src, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/styles.xml":
+                data = b"<styleSheet xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'>" \
+                       b"<cellXfs count='1'><xf numFmtId='x'/></cellXfs></styleSheet>"
+            elif info.filename == "xl/worksheets/sheet1.xml":
+                assert typo in data
+                data = data.replace(typo, typo + b"  ", 1)  # trailing spaces: a safe tidy fix
+            zout.writestr(info, data)
+    code, out, err = run_cli("fix", str(src), "--no-config", "-o", str(tmp_path / "o.xlsx"),
+                             monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2, out + err
+    assert "openpyxl 无法打开此工作簿" in err and "另存为 .xlsx" in err
+    assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_fix_in_a_read_only_folder_writes_elsewhere(tmp_path, monkeypatch, capsys):
+    """The work folder is in the system temp folder, not beside the input (issue 21.15)."""
+    import os
+    import tempfile
+
+    folder = tmp_path / "只读"
+    folder.mkdir()
+    src = folder / "plan.csv"
+    src.write_bytes(CSV_GB.encode("gb18030"))
+    out_dir = tmp_path / "out"
+    folder.chmod(0o555)
+    try:
+        if os.access(folder, os.W_OK):
+            pytest.skip("running as a user who can write anywhere (root): the folder is not read-only")
+        code, _, err = run_cli("fix", str(src), "--no-config", "-o", str(out_dir / "fixed.csv"),
+                               monkeypatch=monkeypatch, capsys=capsys)
+        assert code == 0, err
+        assert sorted(p.name for p in folder.iterdir()) == ["plan.csv"]
+    finally:
+        folder.chmod(0o755)
+    assert not list(Path(tempfile.gettempdir()).glob("planlint-fix-*/round1"))
+
+
+def test_fix_leaves_no_work_folder_beside_the_input_and_sweeps_stale_ones(tmp_path, monkeypatch, capsys):
+    import os
+    import tempfile
+    import time
+
+    stale = Path(tempfile.mkdtemp(prefix="planlint-fix-"))
+    old = time.time() - 7200
+    os.utime(stale, (old, old))
+    src = tmp_path / "plan.csv"
+    src.write_bytes(CSV_GB.encode("gb18030"))
+    code, _, err = run_cli("fix", str(src), "--no-config", "-o", str(tmp_path / "o" / "fixed.csv"),
+                           monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o", "plan.csv"]
+    assert not stale.exists()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import importlib.resources
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 from conftest import REPO
 
 import planlint

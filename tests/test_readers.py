@@ -199,6 +199,8 @@ def test_corrupt_xlsx(tmp_path):
 def test_xlsx_that_is_not_a_zip(tmp_path):
     path = tmp_path / "假的.xlsx"
     path.write_text("序号,任务\n", "utf-8")
+    assert only(path).format == "csv"  # a csv under a spreadsheet name is read by its content
+    path.write_text("不是表格\n", "utf-8")
     assert "另存为 .xlsx" in _error(path)
 
 
@@ -217,7 +219,7 @@ def test_empty_file(tmp_path):
 
 
 def test_unknown_extension(tmp_path):
-    path = tmp_path / "计划.pdf"
+    path = tmp_path / "计划.pages"
     path.write_bytes(b"%PDF-1.7")
     assert "不支持的文件类型" in _error(path)
 

@@ -11,7 +11,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM_FLAGS
+from conftest import CHROMIUM_FLAGS, chromium
 from report_fixtures import HYPERLINK, make_result
 
 from planlint.report import ReportOptions, write
@@ -55,10 +55,7 @@ def test_review_summary_worst_first():
 
 
 def _chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.fail("未找到 chromium：请先运行 apt-get install -y chromium fonts-noto-cjk")
-    return path
+    return chromium()
 
 
 def _run_chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
@@ -154,3 +151,17 @@ def test_rendered_in_headless_chromium(tmp_path):
     assert _count_color(rows, (0xC6, 0x28, 0x28)) > 1000  # error red
     assert _count_color(rows, (0xB7, 0x79, 0x1F)) > 1000  # warning amber
     assert _count_color(rows, (0x15, 0x65, 0xC0)) > 1000  # info blue
+
+
+def test_missing_external_program_skips_or_fails(monkeypatch):
+    """Tests needing chromium or LibreOffice skip with the install hint; with
+    PLANLINT_REQUIRE_EXTERNAL=1 (CI) the absence is a failure."""
+    from conftest import require_external
+
+    monkeypatch.delenv("PLANLINT_REQUIRE_EXTERNAL", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="未找到 no-such-program：apt-get install no-such-program"):
+        require_external("no-such-program", "apt-get install no-such-program")
+    monkeypatch.setenv("PLANLINT_REQUIRE_EXTERNAL", "1")
+    with pytest.raises(pytest.fail.Exception, match="PLANLINT_REQUIRE_EXTERNAL=1"):
+        require_external("no-such-program", "apt-get install no-such-program")
+    assert require_external("sh", "") == shutil.which("sh")

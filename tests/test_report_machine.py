@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from datetime import datetime, timezone
+from pathlib import Path
 
 import jsonschema
 import pytest
+import xmlschema
 from report_fixtures import RULES, make_result
 
 from planlint.findings import Finding
@@ -202,7 +205,12 @@ def test_sarif_structure(result):
     hit = next(r for r in run["results"] if r["ruleId"] == "PL301")
     loc = hit["locations"][0]
     assert loc["physicalLocation"]["artifactLocation"]["uri"] == "plan.xlsx"
-    assert loc["physicalLocation"]["region"] == {"startLine": 3, "startColumn": 6}
+    # A spreadsheet column is not a count of characters: no startColumn, no columnKind; the
+    # cell and the sheet travel as properties.
+    assert loc["physicalLocation"]["region"] == {"startLine": 3, "properties": {"cell": "F3", "column": 6}}
+    assert loc["physicalLocation"]["properties"] == {"sheet": "内部计划"}
+    assert "columnKind" not in run
+    assert not any("startColumn" in r["locations"][0]["physicalLocation"].get("region", {}) for r in run["results"])
     assert loc["logicalLocations"][0]["name"] == "内部计划!F3"
     assert hit["level"] == "error"
     assert {r["level"] for r in run["results"]} == {"error", "warning", "note"}
@@ -226,24 +234,50 @@ def test_sarif_fingerprints_stable_and_distinct(result):
 # ---------------------------------------------------------------- junit
 
 
-def test_junit_parses_one_testcase_per_plan_one_failure_per_finding(result):
+JUNIT_XSD = Path(__file__).parent / "fixtures" / "junit.xsd"
+
+
+def test_junit_one_testcase_per_finding_failing_at_fail_on(result):
     where = result.reports[0].findings[0].location
     result.reports[0].findings.append(
         Finding("PL902", "ctl", "info", "控制字符\x0b\x01在单元格里", "", where)
     )
-    root = ET.fromstring(junit.render(result, OPTS).encode("utf-8"))
-    assert root.tag == "testsuites"
+    result.started = datetime(2025, 3, 1, 8, 30, 5, tzinfo=timezone.utc)
+    result.elapsed = 1.25
+    text = junit.render(result, OPTS)
+    xmlschema.XMLSchema(JUNIT_XSD).validate(text)
+    root = ET.fromstring(text.encode("utf-8"))
+    assert root.tag == "testsuites" and root.get("time") == "1.250"
+    suites = root.findall("testsuite")
+    assert [s.get("timestamp") for s in suites] == ["2025-03-01T08:30:05"] * 2
     cases = root.findall("./testsuite/testcase")
-    assert len(cases) == 2
-    plan_case, bad_case = cases
-    assert plan_case.get("name") == "内部计划"
-    failures = plan_case.findall("failure")
-    assert len(failures) == 9
-    assert failures[1].get("type") == "PL301 window-after-deadline"
-    assert "建议：将结束时间改为12月20日" in failures[1].text
-    assert any("<script>" in (f.get("message") or "") for f in failures)  # escaped on the wire, intact here
-    assert bad_case.find("error").get("message") == "文件已加密"
-    assert root.get("tests") == "2" and root.get("failures") == "9" and root.get("errors") == "1"
+    findings = sorted(result.reports[0].findings, key=lambda f: f.sort_key())
+    assert len(cases) == len(findings) + 1  # one per finding, one for the unreadable file
+    assert {c.get("classname") for c in cases[:-1]} == {"plan.xlsx"}
+    pl301 = next(c for c in cases if c.get("name").startswith("PL301 "))
+    assert pl301.get("name") == "PL301 window-after-deadline 内部计划!F3"
+    assert "建议：将结束时间改为12月20日" in pl301.find("failure").text
+    # --fail-on error (the default): only errors fail; warnings and info pass with their text kept
+    failing = [c for c in cases if c.find("failure") is not None]
+    errors = sum(f.severity == "error" for f in findings)
+    assert len(failing) == errors and root.get("failures") == str(errors)
+    passing = [c for c in cases[:-1] if c.find("failure") is None]
+    assert all(c.find("system-out") is not None for c in passing)
+    assert any("<script>" in (c.find("failure").get("message") or "") for c in failing) or any(
+        "<script>" in (c.find("system-out").text or "") for c in passing)  # escaped on the wire, intact here
+    assert cases[-1].find("error").get("message") == "文件已加密"
+    assert root.get("tests") == str(len(cases)) and root.get("errors") == "1"
+    # at --fail-on info every finding is a failure
+    everything = ET.fromstring(junit.render(result, ReportOptions(fail_on="info")).encode("utf-8"))
+    assert everything.get("failures") == str(len(findings))
+
+
+def test_junit_clean_plan_is_one_passing_testcase():
+    clean = CheckResult([PlanReport("clean.xlsx", "计划", None)], started=datetime(2025, 1, 2, tzinfo=timezone.utc))
+    text = junit.render(clean, OPTS)
+    xmlschema.XMLSchema(JUNIT_XSD).validate(text)
+    case = ET.fromstring(text.encode("utf-8")).find("./testsuite/testcase")
+    assert case.get("name") == "计划 未发现问题" and list(case) == []
 
 
 # ---------------------------------------------------------------- github
@@ -272,3 +306,27 @@ def test_github_workflow_commands(result):
         for prop in props.split(","):  # a raw ',' or ':' in a value would split it wrongly
             key, _, value = prop.partition("=")
             assert key in {"file", "line", "col", "title"} and ":" not in value
+
+
+# ---------------------------------------------------------------- streaming (#16: memory at 100k tasks)
+
+
+@pytest.mark.parametrize("module", [json_report, sarif], ids=["json", "sarif"])
+def test_streamed_report_is_the_one_document_text(result, module):
+    """Written piece by piece, the text is still exactly json.dumps(…, indent=2) of the document."""
+    text = module.render(result, OPTS)
+    assert text == json.dumps(json.loads(text), ensure_ascii=False, indent=2) + "\n"
+    empty = module.render(CheckResult([]), OPTS)
+    assert empty == json.dumps(json.loads(empty), ensure_ascii=False, indent=2) + "\n"
+
+
+@pytest.mark.parametrize("module", [json_report, sarif], ids=["json", "sarif"])
+def test_report_of_many_findings_is_written_in_pieces(module, monkeypatch, tmp_path):
+    """A 100k-task plan's report never exists as one string: the writer gets it a finding at a time."""
+    big = make_result("plan.xlsx")
+    report = big.reports[0]
+    report.findings = [report.findings[0]] * 5_000
+    pieces: list[int] = []
+    monkeypatch.setattr(module, "emit_chunks", lambda chunks, out: pieces.extend(len(c) for c in chunks))
+    module.write(big, str(tmp_path / "r"), OPTS)
+    assert len(pieces) > 5_000 and max(pieces) < sum(pieces) / 1_000

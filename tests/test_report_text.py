@@ -105,6 +105,7 @@ class _Tty(io.StringIO):
 
 def test_progress_bar_on_a_terminal_only(monkeypatch):
     monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
     tty = _Tty()
     assert list(progress(range(5), 5, "检查", stream=tty)) == [0, 1, 2, 3, 4]
     assert "检查 [" in tty.getvalue() and "5/5" in tty.getvalue()
@@ -114,6 +115,14 @@ def test_progress_bar_on_a_terminal_only(monkeypatch):
     assert pipe.getvalue() == ""
 
     monkeypatch.setenv("CI", "true")
+    tty = _Tty()
+    assert list(progress(range(5), 5, "检查", stream=tty)) == [0, 1, 2, 3, 4]
+    assert tty.getvalue() == ""
+
+
+def test_no_progress_bar_on_a_dumb_terminal(monkeypatch):
+    monkeypatch.delenv("CI", raising=False)
+    monkeypatch.setenv("TERM", "dumb")
     tty = _Tty()
     assert list(progress(range(5), 5, "检查", stream=tty)) == [0, 1, 2, 3, 4]
     assert tty.getvalue() == ""

@@ -7,7 +7,6 @@ import base64
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import CHROMIUM_FLAGS, SAMPLES
+from conftest import CHROMIUM_FLAGS, SAMPLES, chromium
 from starlette.testclient import TestClient
 
 from planlint import engine
@@ -293,10 +292,7 @@ def test_busy_port_is_a_clear_message():
 # ---------------------------------------------------------------- in the browser
 
 def _chromium() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.fail("未找到 chromium：请先运行 apt-get install -y chromium fonts-noto-cjk")
-    return path
+    return chromium()
 
 
 @pytest.fixture
@@ -389,6 +385,7 @@ def test_in_the_browser(server, tmp_path: Path):
             }""")
             page.click("#start")
             expect(page.locator("#results")).to_be_visible(timeout=60_000)
+            expect(page.locator("#progress")).to_be_hidden()  # done: no progress bar left over
             expect(page.locator("#total-findings")).to_have_text(str(expected))
             assert any(label.startswith("正在") for label in page.evaluate("window.progressLabels"))
             expect(page.locator("#files-table tr")).to_have_count(2)
@@ -420,3 +417,62 @@ def test_in_the_browser(server, tmp_path: Path):
             browser.close()
     leftovers = [p.name for p in temp.iterdir() if p.name.startswith("planlint-serve-")]
     assert leftovers == []
+
+
+def test_finished_job_does_not_report_a_running_stage(client: TestClient, tmp_path: Path):
+    """A job that is done says so in its stage too (not the last stage it ran, 正在生成修复副本)."""
+    _, status = _check(client, YUANPING)
+    assert status["state"] == "done" and status["stage"] == "检查完成"
+    bad = tmp_path / "市级计划.docx"
+    bad.write_bytes(b"garbage")
+    _, failed = _check(client, ZEZHOU, superior=bad)
+    assert failed["state"] == "failed" and failed["stage"] == "检查失败"
+
+
+def test_page_states_in_the_browser(server):
+    """What a person sees before choosing anything, with a superior plan chosen, and after removing it."""
+    from playwright.sync_api import expect, sync_playwright
+
+    url, _ = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_chromium(), headless=True, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(locale="zh-CN")
+            page.goto(url)
+            # Nothing chosen: no 移除 button, no progress, no results, 开始检查 disabled.
+            expect(page.locator("#clear-superior")).to_be_hidden()
+            expect(page.locator("#progress")).to_be_hidden()
+            expect(page.locator("#results")).to_be_hidden()
+            expect(page.locator("#message")).to_be_hidden()
+            expect(page.locator("#start")).to_be_disabled()
+            # A superior plan chosen: its name and the 移除 button show.
+            page.set_input_files("#superior", str(JINCHENG))
+            expect(page.locator("#superior-name")).to_contain_text(JINCHENG.name)
+            expect(page.locator("#clear-superior")).to_be_visible()
+            # Removed again: the button goes with it.
+            page.click("#clear-superior")
+            expect(page.locator("#clear-superior")).to_be_hidden()
+            expect(page.locator("#superior-name")).not_to_contain_text(JINCHENG.name)
+            # A plan chosen: 开始检查 enabled.
+            page.set_input_files("#files", str(YUANPING))
+            expect(page.locator("#start")).to_be_enabled()
+            # A batch that fails (an unreadable superior plan): the reason shows, progress and results do not.
+            page.set_input_files("#superior", files=[{"name": "市级计划.docx", "mimeType": "application/octet-stream",
+                                                      "buffer": b"garbage"}])
+            page.click("#start")
+            expect(page.locator("#message")).to_contain_text("上级计划无法读取", timeout=60_000)
+            expect(page.locator("#progress")).to_be_hidden()
+            expect(page.locator("#results")).to_be_hidden()
+        finally:
+            browser.close()
+
+
+def test_every_route_is_documented_in_the_readme():
+    from conftest import REPO
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    paths = [r.path for r in create_app().routes if r.path != "/"]
+    assert paths
+    for path in paths:
+        written = path.replace("{job}", "<id>").replace("{key:path}", "<key>")
+        assert f"`{written}" in readme or f" {written}`" in readme or f"`GET {written}`" in readme, path

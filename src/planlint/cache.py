@@ -6,9 +6,10 @@ carry the path), the rules that ran on it (with severities and arguments), the p
 the file's metadata overrides, and the planlint code and bundled data (version + file stamps).
 Plan-set rules are not cached: they run after the cache, over the cached plans, every time.
 
-Entries live in the user cache directory (`$PLANLINT_CACHE_DIR`, else `$XDG_CACHE_HOME/planlint`,
-else `~/.cache/planlint`), never beside the checked files. They are pickles written by this user into
-a private folder; an entry that does not load is treated as a miss and replaced.
+Entries live in the user cache directory (`$PLANLINT_CACHE_DIR`, else the platform's user cache
+folder, see planlint.dirs), never beside the checked files. They are pickles written by this user into
+a private folder; an entry that does not load is treated as a miss and replaced. The folder is kept
+under MAX_CACHE_BYTES (least recently used entries go first) and `planlint cache clean` empties it.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from .plan import Plan, Task, pack_tasks, unpack_tasks
 
 # Bigger files are not stored: their pickles cost memory and disk out of proportion to typical plans.
 MAX_CACHED_TASKS = 20_000
+# The results folder is trimmed to this size after a run (a 50-task plan's entry is ~30 KB).
+MAX_CACHE_BYTES = 256 * 1024 * 1024
 _FORMAT = b"planlint-results-1"
 
 
@@ -183,7 +186,13 @@ class ResultCache:
             stored_key, value = loads(entry.read_bytes())
         except Exception:  # missing, truncated, corrupt or from another planlint: a miss, replaced by put()
             return None
-        return value if stored_key == key else None
+        if stored_key != key:
+            return None
+        try:
+            os.utime(entry)  # recently used: trim() keeps it
+        except OSError:
+            pass
+        return value
 
     def put(self, key: str, value: Any, tasks: int) -> None:
         if tasks > MAX_CACHED_TASKS:
@@ -201,3 +210,60 @@ class ResultCache:
                 raise
         except OSError:
             pass  # a read-only or full cache folder only costs speed
+
+
+def _entries(root: Path) -> list[tuple[float, int, Path]]:
+    """(mtime, size, path) of every stored result."""
+    out = []
+    for entry in (root / "results").glob("*/*.pickle"):
+        try:
+            st = entry.stat()
+        except OSError:
+            continue
+        out.append((st.st_mtime, st.st_size, entry))
+    return out
+
+
+def trim(root: Path | None = None, max_bytes: int | None = None) -> int:
+    """Delete the least recently used results until the folder holds at most `max_bytes`
+    (MAX_CACHE_BYTES; then down to 80% of it, so that the next runs do not trim again).
+    Returns the bytes freed."""
+    max_bytes = MAX_CACHE_BYTES if max_bytes is None else max_bytes
+    entries = _entries(root or cache_dir())
+    total = sum(size for _, size, _ in entries)
+    if total <= max_bytes:
+        return 0
+    freed = 0
+    for _, size, entry in sorted(entries):
+        if total - freed <= max_bytes * 0.8:
+            break
+        try:
+            entry.unlink()
+            freed += size
+        except OSError:
+            pass
+    return freed
+
+
+def size(root: Path | None = None) -> tuple[int, int]:
+    """(entries, bytes) of the whole cache folder."""
+    files = n = 0
+    for folder, _, names in os.walk(root or cache_dir()):
+        for name in names:
+            try:
+                n += os.stat(os.path.join(folder, name)).st_size
+                files += 1
+            except OSError:
+                pass
+    return files, n
+
+
+def clean(root: Path | None = None) -> tuple[int, int]:
+    """Empty the cache folder (results and pre-parsed bundled data). Returns (files, bytes) removed."""
+    import shutil
+
+    root = root or cache_dir()
+    removed = size(root)
+    if root.exists():
+        shutil.rmtree(root)
+    return removed

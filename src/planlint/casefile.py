@@ -13,6 +13,17 @@ isolates one rule. Rows land on a sheet whose header is row 1 and whose columns 
             expect: [H2]                    # or [{cell: H2, severity: warning}]
           - rows: [{}, {window: "13月"}]   # several tasks for plan-scope rules
             expect: [H3]
+          - row: {window: "3月—12月31日"}
+            expect: [H2]
+            fixed: {window: "3月—12月20日"}  # the row after its fix (safe or unsafe) is applied
+
+    meets:                                  # fixes of several rules on one cell: none loses a text
+      - rules: [columns-swapped, place-mismatch]
+        row: {items: "示范市从事商标代理业务的服务机构", scope: "商标代理行为的检查"}
+        fixed: {items: "商标代理行为的检查", scope: "示范县从事商标代理业务的服务机构"}
+
+`fixed` rows are reached as `planlint fix --unsafe-fixes` reaches them: fixes applied whole, those
+meeting on a cell resolved by planlint.fixes, round after round until nothing changes.
 """
 
 from __future__ import annotations
@@ -60,12 +71,10 @@ def build_case_plan(rows: list[dict[str, Any]], spec: dict[str, Any], label: str
     """A Plan from case rows, through the same header recognition real files go through."""
     from .columns import build_plan
 
-    columns = [(k, h) for k, h in DEFAULT_COLUMNS if k not in spec.get("drop", [])]
-    columns = [(k, spec.get("headers", {}).get(k, h)) for k, h in columns]
-    columns += [(k, h) for k, h in spec.get("extra_columns", {}).items()]
+    columns = case_columns(spec)
     table_rows = [[h for _, h in columns]]
     for i, row in enumerate(rows, start=1):
-        values = {**DEFAULT_ROW, "seq": str(i), **{k: ("" if v is None else str(v)) for k, v in row.items()}}
+        values = row_values(row, i)
         table_rows.append([values.get(k, "") for k, _ in columns])
     meta = {**DEFAULT_META, **spec.get("plan", {})}
     table = Table(label, "计划", table_rows, list(range(1, len(table_rows) + 1)), title=meta["title"])
@@ -73,6 +82,84 @@ def build_case_plan(rows: list[dict[str, Any]], spec: dict[str, Any], label: str
     for key, value in meta.items():
         setattr(plan.meta, key, value)
     return plan
+
+
+def case_columns(spec: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field key, header) of the case sheet's columns A, B, …"""
+    columns = [(k, h) for k, h in DEFAULT_COLUMNS if k not in spec.get("drop", [])]
+    columns = [(k, spec.get("headers", {}).get(k, h)) for k, h in columns]
+    return columns + [(k, h) for k, h in spec.get("extra_columns", {}).items()]
+
+
+def row_values(row: dict[str, Any], seq: int) -> dict[str, str]:
+    """Every cell of a case row: the model task's, with the case's changes."""
+    return {**DEFAULT_ROW, "seq": str(seq), **{k: ("" if v is None else str(v)) for k, v in row.items()}}
+
+
+class _RowsCopy:
+    """Case rows as an editable copy for planlint.fixes: row 2 is the first task, column A 序号."""
+
+    formula_risk = False
+
+    def __init__(self, rows: list[dict[str, Any]], spec: dict[str, Any]) -> None:
+        self.rows = [row_values(r, i) for i, r in enumerate(rows, start=1)]
+        self.keys = [k for k, _ in case_columns(spec)]
+
+    def target(self, location: Any) -> Any:
+        i, j = location.row - 2, location.col - 1
+        if not (0 <= i < len(self.rows) and 0 <= j < len(self.keys)):
+            return "找不到该单元格"
+        return _RowCell((i, self.keys[j]), self.rows[i].get(self.keys[j], ""))
+
+    def refuses(self, new: str) -> str | None:
+        return None
+
+    def write(self, target: Any, new: str) -> None:
+        i, key = target.key
+        self.rows[i][key] = new
+
+    def save(self) -> bytes:
+        return b""
+
+
+@dataclass(frozen=True, slots=True)
+class _RowCell:
+    key: tuple[int, str]
+    text: str
+
+    def holds(self, old: str) -> bool:
+        return self.text == old
+
+
+def fix_rows(rows: list[dict[str, Any]], spec: dict[str, Any], label: str, rules: list[Rule],
+             params: dict[str, Any], rounds: int = 5) -> list[dict[str, str]]:
+    """The case rows after the rules' fixes, safe and unsafe, round after round (as `planlint fix
+    --unsafe-fixes` does to a file) until nothing changes."""
+    from .engine import check_plan
+    from .fixes import apply, fixes_of, resolve
+    from .rules.registry import Ctx
+
+    current = [dict(r) for r in rows]
+    for _ in range(rounds):
+        plan = build_case_plan(current, spec, label)
+        fixes = fixes_of(check_plan(plan, rules, Ctx(plan, params)), unsafe=True)
+        copy = _RowsCopy(current, spec)
+        if not fixes or not apply(copy, resolve(fixes, []), []):
+            break
+        current = copy.rows
+    return [row_values(r, i) for i, r in enumerate(current, start=1)]
+
+
+def _fixed_mismatch(got: list[dict[str, str]], want: Any) -> str:
+    """'' when every cell the case names holds the expected text, else what differs."""
+    wanted = want if isinstance(want, list) else [want]
+    diffs = [
+        f"第{i}行 {k}：应为「{v}」，实际为「{got[i - 1].get(k, '') if i <= len(got) else ''}」"
+        for i, row in enumerate(wanted, start=1)
+        for k, v in (row or {}).items()
+        if i > len(got) or got[i - 1].get(k, "") != str(v)
+    ]
+    return "；".join(diffs)
 
 
 @dataclass(slots=True)
@@ -92,6 +179,14 @@ class CaseRun:
     @property
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.ok]
+
+
+def missing_cases(rules: list[Rule], run: CaseRun) -> list[Rule]:
+    """The rules among `rules` without at least one passing and one failing case. Plan rules run by
+    the engine itself (fn: engine) have no table to build a case from and are left out."""
+    return [r for r in rules
+            if not (r.scope == "plan" and r.check.get("fn") == "engine")
+            and (not run.passes.get(r.slug) or not run.fails.get(r.slug))]
 
 
 def _rows_of(item: Any) -> list[dict[str, Any]]:
@@ -153,7 +248,20 @@ def run_case_file(path: str, source: Any, rules: dict[str, Rule], params: dict[s
                 got_cells = {c for c, _ in got}
                 ok = {c for c, _ in want} == got_cells and all(s is None or (c, s) in got for c, s in want)
                 detail = "" if ok else f"应在 {'、'.join(sorted(c + (f'({s})' if s else '') for c, s in want)) or '（无）'} 报告，实际为 {'、'.join(sorted(c + f'({s})' for c, s in got)) or '（无）'}"
+                if ok and isinstance(item, dict) and "fixed" in item:
+                    fixed = fix_rows(_rows_of(item), _spec(case, item), path, [rule], case_params)
+                    detail = _fixed_mismatch(fixed, item["fixed"])
+                    ok = not detail
             run.outcomes.append(Outcome(slug, label, ok, detail))
+    for n, meet in enumerate(data.get("meets") or [], start=1):
+        slugs = list(meet.get("rules") or [])
+        missing = [s for s in slugs if s not in rules]
+        if missing:
+            raise ConfigError(f"第{n}个 meets 用例引用了未启用或不存在的规则 {missing[0]!r}", path)
+        meet_params = {**params, **(meet.get("params") or {})}
+        fixed = fix_rows(_rows_of(meet), _spec(meet, meet), path, [rules[s] for s in slugs], meet_params)
+        detail = _fixed_mismatch(fixed, meet.get("fixed") or {})
+        run.outcomes.append(Outcome("+".join(slugs), f"{'+'.join(slugs)} meets#{n}", not detail, detail))
 
 
 def case_sources(folder: str | None) -> list[tuple[str, Any]]:

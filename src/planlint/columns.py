@@ -383,6 +383,8 @@ class _Builder:
         row = self.rows[i]
         number = self.t.row_numbers[i]
         where, first_col, at, parse, covered = self.where, self.t.first_col, Field.at, self.parse, self.covered
+        if self.t.row_sheets is not None:  # a table over several pages
+            where = (self.t.path, self.t.sheet_of(i))
         out: dict[str, Field] = {}
         for key, j, kind in columns:
             raw = row[j]
@@ -391,7 +393,8 @@ class _Builder:
                     continue
                 # a merged range is one cell: its fields are located at the range's anchor
                 ai, aj = self.t.anchors.get((i, j), (i, j))
-                out[key] = at(key, raw, where, self.t.row_numbers[ai], first_col + aj,
+                at_anchor = where if self.t.row_sheets is None else (self.t.path, self.t.sheet_of(ai))
+                out[key] = at(key, raw, at_anchor, self.t.row_numbers[ai], first_col + aj,
                               parse(kind, raw) if kind else None)
                 continue
             if own_only and not raw.strip():

@@ -192,7 +192,7 @@ def _table(ws, first_row: int, headers: tuple[str, ...], rows: list[tuple], widt
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
-    from .report.xlsx import put
+    from .workbook import put
 
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -228,7 +228,7 @@ def xlsx_bytes(diffs: list[PlanDiff]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    from .report.xlsx import put
+    from .workbook import put
 
     wb = Workbook()
     ws = wb.active

@@ -7,9 +7,11 @@ from pathlib import Path
 
 
 def cache_dir() -> Path:
-    """`PLANLINT_CACHE_DIR` wins, then the XDG base directory convention."""
+    """`PLANLINT_CACHE_DIR` wins, then the platform's user cache folder (platformdirs: XDG on
+    Linux, ~/Library/Caches on macOS, %LOCALAPPDATA% on Windows)."""
     explicit = os.environ.get("PLANLINT_CACHE_DIR")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "planlint"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("planlint", appauthor=False))

@@ -12,7 +12,7 @@ from sys import intern
 from typing import Any
 
 from .cellrefs import collapse_merged, continuation_ctx, continuation_hits, with_original_text
-from .config import Config, find_config, load_config_file
+from .config import Config, Override, check_params, find_config, load_config_file
 from .errors import ConfigError, PlanlintError, ReadError
 from .findings import SEVERITY_RANK, Edit, Finding
 from .layers import (
@@ -24,7 +24,7 @@ from .layers import (
     notice_layer,
     superior_layer,
 )
-from .pipeline import discover, load_plans
+from .pipeline import Exclude, discover, load_plans
 from .plan import KIND_NAMES, LEVEL_NAMES, Plan, PlanMeta
 from .result import CheckResult, PlanReport
 from .rules.loader import (
@@ -39,6 +39,7 @@ from .rules.loader import (
 from .rules.model import Rule
 from .rules.registry import PRIMITIVES, Ctx, Hit
 from .rules.replay import replay_columns, replayed_hits
+from .rules.selectors import check_selectors
 from .suppress import apply_baseline, apply_waivers
 from .templating import render
 
@@ -57,6 +58,8 @@ class RunOptions:
     baseline: str | None = None
     population: str | None = None
     extra_rules: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()  # gitignore-style patterns (relative to the working directory)
+    outputs: tuple[str, ...] = ()  # files and folders this run writes: never read as plans
     jobs: int = 1
     debug: bool = False  # let unexpected exceptions propagate (with their traceback)
     cache: bool = False  # per-file results in the user cache dir (planlint.cache); the CLI turns it on
@@ -140,7 +143,7 @@ def load_config(options: RunOptions, paths: list[str]) -> Config:
 
 
 def build_ruleset(options: RunOptions, config: Config) -> RuleSet:
-    name = options.profile or config.get("profile") or AUTO_PROFILE
+    name = options.profile or config.profile or AUTO_PROFILE
     profile = load_profile(name)
     rules: list[Rule] = []
     for pack in profile.packs:
@@ -148,16 +151,20 @@ def build_ruleset(options: RunOptions, config: Config) -> RuleSet:
             rules += load_pack(pack)
         except ConfigError as exc:
             raise ConfigError(f"配置档 {profile.name} 引用的规则包有误：{exc.message}", profile.label) from None
-    for extra in [*(config.get("rules") or []), *options.extra_rules]:
+    for extra in [*config.rules, *options.extra_rules]:
         rules += load_pack(extra, base=config.base)
     check_unique(rules)
     auto = name == AUTO_PROFILE
     candidates = bundled_layers() if auto else []
     _check_bindings(rules, [*profile.chain, *candidates])
-    severity = {**(config.get("severity") or {}), **options.severity}
-    select = tuple(options.select or config.get("select") or ())
-    ignore = (*(config.get("ignore") or []), *options.ignore)
-    extra_params = {**(config.get("params") or {}), **options.params}
+    check_selectors(rules, [*((t, "--select") for t in options.select), *((t, "--ignore") for t in options.ignore),
+                            *config.selectors()])
+    check_params(config.params, [profile.params, *(layer.params for layer in [*profile.chain, *candidates])],
+                 config.label)
+    severity = {**config.severity, **options.severity}
+    select = tuple(options.select or config.select)
+    ignore = (*config.ignore, *options.ignore)
+    extra_params = {**config.params, **options.params}
     enabled = select_rules(apply_layers(rules, profile.chain), select=select, ignore=ignore,
                            severity={**profile.severity, **severity})
     params = {**profile.params, **extra_params}
@@ -223,6 +230,11 @@ def make_finding(rule: Rule, hit: Hit, ctx: Ctx) -> Finding:
     # A large plan gives tens of thousands of findings with a few hundred distinct texts (the same
     # cell text, the same message): interned, they are stored once. Edits on the finding's own cell
     # share its Location.
+    if edits and rule.safety != "safe":
+        # The rule's YAML declares what its fix is: an undeclared fix is not offered, and an
+        # unsafe rule's edits are never applied without --unsafe-fixes (tests/test_fix_units.py
+        # checks the declarations against what each primitive emits).
+        edits = tuple(Edit(e.location, e.old, e.new, False) for e in edits) if rule.safety else ()
     if edits:
         edits = tuple(e if e.location is location and e.new is intern(e.new)
                       else Edit(location if e.location == location else e.location, e.old, intern(e.new), e.safe)
@@ -301,18 +313,17 @@ def _cell_key(f: Finding) -> tuple:
 
 
 def _file_meta(options: RunOptions, config: Config, path: str) -> dict[str, Any]:
-    meta = dict(config.get("meta") or {})
+    meta = dict(config.meta)
     for ov in config.overrides_for(path):
-        meta.update(ov.get("meta") or {})
+        meta.update(ov.meta)
     meta.update({k: v for k, v in options.meta.items() if v is not None})
     return meta
 
 
-def _with_overrides(rules: list[Rule], overrides: list[dict[str, Any]]) -> list[Rule]:
+def _with_overrides(rules: list[Rule], overrides: list[Override]) -> list[Rule]:
     """A file's own select/ignore/severity from the config's `overrides`."""
     for ov in overrides:
-        rules = select_rules(rules, select=ov.get("select") or (), ignore=ov.get("ignore") or (),
-                             severity=ov.get("severity"))
+        rules = select_rules(rules, select=ov.select, ignore=ov.ignore, severity=ov.severity)
     return rules
 
 
@@ -478,23 +489,29 @@ class _Worker:
         return outcome
 
 
-def run(paths: list[str], options: RunOptions | None = None) -> CheckResult:
+def run(paths: list[str], options: RunOptions | None = None, config: Config | None = None) -> CheckResult:
     """Check every plan under `paths`. The cyclic garbage collector is paused for the whole run: a
     batch keeps every plan it has read (the reports and the plan-set rules need them), and each
     collection would rescan all of them, again and again as the batch grows."""
     with _gc_paused():
-        return _run(paths, options or RunOptions())
+        options = options or RunOptions()
+        return _run(paths, options, config if config is not None else load_config(options, paths))
 
 
-def _run(paths: list[str], options: RunOptions) -> CheckResult:
-    config = load_config(options, paths)
+def _run(paths: list[str], options: RunOptions, config: Config) -> CheckResult:
     ruleset = build_ruleset(options, config)
-    files = discover(paths)
+    found_notes: list[str] = []
+    excludes = [Exclude(config.base, config.exclude), Exclude(Path.cwd(), options.exclude)]
+    files = discover(paths, excludes=excludes, outputs=options.outputs, notes=found_notes)
     if not files:
         raise PlanlintError("没有找到可检查的文件（支持 .xlsx .docx .csv .txt）", " ".join(paths))
-    configured = config.resolve(config.get("superior")) if config.get("superior") else None
-    superior_paths = list(options.superior) or ([configured] if configured else [])
-    superior_files = set(map(os.path.abspath, discover(superior_paths))) if superior_paths else set()
+    superior_paths = list(options.superior) or ([config.superior] if config.superior else [])
+    superior_notes: list[str] = []
+    superior_files = set(map(os.path.abspath, discover(superior_paths, notes=superior_notes))) if superior_paths else set()
+    if superior_paths and not superior_files:
+        why = "；".join(superior_notes) or "只读取 .xlsx .docx .csv .txt 文件"
+        raise PlanlintError(f"上级计划不是可读取的计划文件（{why}）", " ".join(superior_paths))
+    found_notes += superior_notes
     files = [f for f in files if os.path.abspath(f) not in superior_files]
 
     superiors = []
@@ -513,6 +530,7 @@ def _run(paths: list[str], options: RunOptions) -> CheckResult:
     outcomes = _check_all(files, options.jobs, _Worker(ruleset, config, options), options.progress)
     reports = [r for rs, _ in outcomes for r in rs]
     notes = set().union(*(n for _, n in outcomes)) if outcomes else set()
+    notes |= set(found_notes)
     _run_plan_set(reports, ruleset, config, superiors, options, notes)
 
     rules_by_id: dict[str, Rule] = {}
@@ -527,9 +545,8 @@ def _run(paths: list[str], options: RunOptions) -> CheckResult:
     # follows the reading order of the cells, not the order in which rules happen to run.
     for r in reports:
         r.findings.sort(key=Finding.sort_key)
-    baseline = options.baseline or (config.resolve(config.get("baseline")) if config.get("baseline") else None)
-    if baseline:
-        apply_baseline(reports, baseline)
+    if options.baseline or config.baseline:
+        apply_baseline(reports, options.baseline or config.baseline)
     return CheckResult(reports, rules_by_id, sorted(notes), sorted(superior_files))
 
 
@@ -548,7 +565,7 @@ def _run_plan_set(reports: list[PlanReport], ruleset: RuleSet, config: Config, s
     if not any(r.scope == "plan-set" for r in ruleset.all_rules):
         return
     plans = [r.plan for r in reports if r.plan is not None]
-    extras: dict[str, Any] = {"population": options.population or config.resolve(config.get("population"))}
+    extras: dict[str, Any] = {"population": options.population or config.population}
     for report in reports:
         if report.plan is not None:
             resolved = ruleset.resolve(report.plan.meta)

@@ -22,6 +22,20 @@ class Edit:
 
 
 @dataclass(frozen=True, slots=True)
+class Fix:
+    """The edits of one finding, applied together or not at all (a swap is two edits: applying
+    one without the other would copy a cell over its neighbour and lose a text)."""
+
+    edits: tuple[Edit, ...]
+    safety: str  # "safe" | "unsafe"
+    rule: str = ""  # the slug of the rule that proposed it, for messages
+
+    @property
+    def safe(self) -> bool:
+        return self.safety == "safe"
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule_id: str
     slug: str
@@ -33,6 +47,12 @@ class Finding:
     task_seq: str | None = None
     basis: str = ""
     edits: tuple[Edit, ...] = ()
+
+    def autofix(self) -> Fix | None:
+        """The finding's edits as one unit; unsafe as soon as one edit is."""
+        if not self.edits:
+            return None
+        return Fix(self.edits, "safe" if all(e.safe for e in self.edits) else "unsafe", self.slug)
 
     def sort_key(self) -> tuple:
         loc = self.location

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pathspec
 
 from .errors import PlanlintError, ReadError
 from .plan import Plan
 from .readers import SUPPORTED
 
-__all__ = ["KNOWN_UNSUPPORTED", "SUPPORTED", "discover", "load_plans"]
+__all__ = ["KNOWN_UNSUPPORTED", "SUPPORTED", "Exclude", "discover", "load_plans"]
 
-# Formats a folder walk picks up only so that the reader can say what to do with them.
-KNOWN_UNSUPPORTED = (".xls", ".doc", ".et", ".wps", ".pdf", ".ods")
+# Formats a folder walk picks up only so that the reader can say what to do with them (none now:
+# .xls/.et/.ods/.doc/.wps/.pdf are read since issue 17).
+KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 
 
 def load_plans(path: str, meta: dict[str, Any] | None = None) -> list[Plan]:
@@ -45,22 +50,154 @@ def load_plans(path: str, meta: dict[str, Any] | None = None) -> list[Plan]:
     return plans
 
 
-def discover(paths: Iterable[str]) -> list[str]:
-    """Files to check: explicit files as given, folders walked for plan formats (sorted)."""
+# planlint's own outputs beside the plans: fixed copies and annotated copies. Reading them back as
+# plans would count every plan twice (and lint a report).
+OWN_OUTPUT_MARKERS = (".fixed.", ".批注.")
+
+
+@dataclass(frozen=True, slots=True)
+class Exclude:
+    """gitignore-style patterns, matched against paths relative to `base` (the config's folder for
+    `exclude:` in a config, the working directory for `--exclude`)."""
+
+    base: Path
+    patterns: tuple[str, ...]
+
+    def spec(self) -> pathspec.PathSpec:
+        return pathspec.GitIgnoreSpec.from_lines(self.patterns)
+
+
+class _Ignored:
+    """What a folder walk skips: the run's exclude patterns and, inside a git work tree, the
+    .gitignore files from the repository root down (as ruff does)."""
+
+    def __init__(self, excludes: Iterable[Exclude]) -> None:
+        self._specs = [(Path(os.path.abspath(e.base)), e.spec()) for e in excludes if e.patterns]
+        self._gitignores: dict[Path, pathspec.PathSpec | None] = {}
+        self._repo: Path | None = None
+        self._root: Path | None = None  # the folder being walked
+
+    def _gitignore(self, folder: Path) -> pathspec.PathSpec | None:
+        if folder not in self._gitignores:
+            spec = None
+            try:
+                lines = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
+                spec = pathspec.GitIgnoreSpec.from_lines(lines)
+            except OSError:
+                pass
+            self._gitignores[folder] = spec
+        return self._gitignores[folder]
+
+    def start(self, root: Path) -> None:
+        """A walk of `root` begins: find the git work tree holding it (its .gitignore files, from the
+        top down, are read as the walk reaches them)."""
+        here = self._root = Path(os.path.abspath(root))
+        chain = [here, *here.parents]
+        top = next((i for i, folder in enumerate(chain) if (folder / ".git").exists()), None)
+        self._repo = chain[top] if top is not None else None
+
+    def ignored(self, path: Path, is_dir: bool) -> bool:
+        if not self._specs and self._repo is None:
+            return False
+        full = Path(os.path.abspath(path))
+        for base, spec in self._specs:
+            # a pattern is relative to its base; for a folder walked outside it, to that folder
+            rel = _relative(full, base)
+            if rel is None and self._root is not None:
+                rel = _relative(full, self._root)
+            if rel is not None and spec.match_file(rel + ("/" if is_dir else "")):
+                return True
+        if self._repo is None:
+            return False
+        rel_repo = _relative(full, self._repo)
+        if rel_repo is None:
+            return False
+        folder = self._repo
+        parts = rel_repo.split("/")
+        for i in range(len(parts)):
+            gitignore = self._gitignore(folder)
+            if gitignore is not None and gitignore.match_file("/".join(parts[i:]) + ("/" if is_dir else "")):
+                return True
+            folder = folder / parts[i]
+        return False
+
+
+def _relative(path: Path, base: Path) -> str | None:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return None
+
+
+def _kind(path: str) -> str | None:
+    """None for a regular file; otherwise what it is, for the note saying it was skipped. stat()
+    follows links, so a link to /dev/zero or to a FIFO is what it points at."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return "无法访问的路径（可能是失效的链接）"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "命名管道（FIFO）"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "设备文件"
+    if stat.S_ISSOCK(mode):
+        return "套接字"
+    return "不是普通文件"
+
+
+def discover(
+    paths: Iterable[str],
+    *,
+    excludes: Iterable[Exclude] = (),
+    outputs: Iterable[str] = (),
+    notes: list[str] | None = None,
+) -> list[str]:
+    """Files to check: explicit files as given, folders walked for plan formats (sorted).
+
+    Each file once, however often it is named (`check samples samples/x.xlsx`). Only regular files:
+    anything else (a device, a FIFO, a link to one) is skipped with a note in `notes`, since reading
+    it would never end. A walk also skips hidden and Office lock files, planlint's own outputs (the
+    `outputs` of this run, `*.fixed.*`, `*.批注.*`), the `excludes` patterns and, in a git work tree,
+    what .gitignore ignores. A file named explicitly is always checked."""
     files: list[str] = []
+    seen: set[str] = set()
+    skip_outputs = {os.path.normcase(os.path.realpath(o)) for o in outputs}
+    ignored = _Ignored(excludes)
+
+    def add(path: str, walked: bool) -> None:
+        key = os.path.normcase(os.path.realpath(path))
+        if key in seen or (walked and key in skip_outputs):
+            return
+        kind = _kind(path)
+        if kind is not None:
+            if notes is not None:
+                notes.append(f"{path}：{kind}，已跳过（只检查普通文件）")
+            return
+        seen.add(key)
+        files.append(path)
+
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
+            ignored.start(p)
             for root, dirs, names in os.walk(p):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                here = Path(root)
+                dirs[:] = sorted(
+                    d for d in dirs
+                    if not d.startswith(".")
+                    and os.path.normcase(os.path.realpath(here / d)) not in skip_outputs
+                    and not ignored.ignored(here / d, True)
+                )
                 for name in sorted(names):
                     suffix = Path(name).suffix.lower()
-                    if name.startswith(("~$", ".")) or ".fixed." in name:
+                    if name.startswith(("~$", ".")) or any(m in name for m in OWN_OUTPUT_MARKERS):
                         continue
-                    if suffix in SUPPORTED or suffix in KNOWN_UNSUPPORTED:
-                        files.append(os.path.join(root, name))
-        elif p.exists():
-            files.append(str(p))
+                    if (suffix in SUPPORTED or suffix in KNOWN_UNSUPPORTED) and not ignored.ignored(here / name, False):
+                        add(os.path.join(root, name), True)
+        elif os.path.lexists(p):
+            add(str(p), False)
         else:
             raise PlanlintError("文件或文件夹不存在，请检查路径", raw)
     return files

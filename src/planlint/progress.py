@@ -17,8 +17,9 @@ _MIN_INTERVAL = 0.1
 
 
 def enabled(stream: TextIO | None = None) -> bool:
+    """A terminal that can redraw a line: not a pipe, not CI, not TERM=dumb (Emacs shells, some IDEs)."""
     stream = sys.stderr if stream is None else stream
-    return bool(stream.isatty()) and not os.environ.get("CI")
+    return bool(stream.isatty()) and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
 
 
 def progress(

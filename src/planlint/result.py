@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 
 from .findings import SEVERITIES, Finding
 from .plan import Plan
@@ -46,6 +47,17 @@ class CheckResult:
     rules: dict[str, Rule] = field(default_factory=dict)  # by id: the rules that were enabled
     notes: list[str] = field(default_factory=list)  # run-level remarks (e.g. coverage not estimated)
     superiors: list[str] = field(default_factory=list)  # superior plan files the run compared against
+    started: datetime | None = None  # when the run began (JUnit's timestamp)
+    elapsed: float = 0.0  # seconds the run took (JUnit's time)
+
+    def without_info(self) -> CheckResult:
+        """The same result without info findings (what `--quiet` shows a person)."""
+        reports = [replace(r, findings=[f for f in r.findings if f.severity != "info"]) for r in self.reports]
+        return replace(self, reports=reports)
+
+    def readable(self) -> CheckResult:
+        """The same result without the files that could not be read."""
+        return replace(self, reports=[r for r in self.reports if r.error is None])
 
     def review(self) -> list[ReviewRow]:
         """One row per plan, worst first: unreadable, then errors, cross-plan problems, warnings."""

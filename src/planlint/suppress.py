@@ -6,30 +6,29 @@ from __future__ import annotations
 import fnmatch
 import json
 from pathlib import Path
-from typing import Any
 
-from .config import Config
+from .config import Config, Waiver
 from .errors import PlanlintError
 from .findings import Finding
 from .result import CheckResult, PlanReport
-from .rules.loader import matches
 from .rules.model import Rule
+from .rules.selectors import matches
 from .table import Location
 from .templating import render
 
 
-def _waiver_matches(w: dict[str, Any], f: Finding, rule: Rule | None, rel: str) -> bool:
-    if not (matches(rule, w["rule"]) if rule else w["rule"] in (f.rule_id, f.slug)):
+def _waiver_matches(w: Waiver, f: Finding, rule: Rule | None, rel: str) -> bool:
+    if not (matches(rule, w.rule) if rule else w.rule in (f.rule_id, f.slug)):
         return False
-    if w.get("file") and not (fnmatch.fnmatch(rel, w["file"]) or fnmatch.fnmatch(Path(rel).name, w["file"])):
+    if w.file and not (fnmatch.fnmatch(rel, w.file) or fnmatch.fnmatch(Path(rel).name, w.file)):
         return False
-    if "task" in w and str(w["task"]) != (f.task_seq or ""):
+    if w.task is not None and w.task != (f.task_seq or ""):
         return False
-    return not ("cell" in w and w["cell"].upper() != f.location.cell)
+    return not (w.cell is not None and w.cell.upper() != f.location.cell)
 
 
 def apply_waivers(reports: list[PlanReport], config: Config, all_rules: list[Rule], enabled: list[Rule]) -> None:
-    waivers = config.get("waivers") or []
+    waivers = config.waivers
     if not waivers:
         return
     rules = {r.id: r for r in all_rules}
@@ -51,10 +50,10 @@ def apply_waivers(reports: list[PlanReport], config: Config, all_rules: list[Rul
         return
     for i, w in enumerate(waivers):
         if not used[i]:
-            where = "、".join(f"{k}={w[k]}" for k in ("rule", "file", "task", "cell") if k in w)
+            where = w.describe()
             finding = Finding(
                 unused_rule.id, unused_rule.slug, unused_rule.severity,
-                render(unused_rule.message, {"waiver": where, "reason": w["reason"], "index": i + 1}),
+                render(unused_rule.message, {"waiver": where, "reason": w.reason, "index": i + 1}),
                 render(unused_rule.fix, {"waiver": where, "index": i + 1}),
                 Location(str(config.path), None, 0), basis=unused_rule.basis,
             )

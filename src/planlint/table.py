@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
+
+_PAGE_PLACE = re.compile(r"第\d+页 表\d+")
+
+
+def is_page_place(sheet: str | None) -> bool:
+    """Whether a location's sheet is a page of a PDF table (`第3页 表1`), which has no cell names:
+    its cells are written `第3页 表1 第5行 第4列`."""
+    return bool(sheet) and _PAGE_PLACE.fullmatch(sheet) is not None
 
 
 @lru_cache(maxsize=1024)
@@ -50,6 +59,10 @@ class Location(NamedTuple):
         return f"{self.cell}:{column_letter(self.end_col or self.col)}{self.end_row}"
 
     def __str__(self) -> str:
+        if self.row and is_page_place(self.sheet):
+            # a PDF has no cell names: 计划.pdf:第3页 表1 第5行 第4列
+            col = f" 第{self.col}列" if self.col else ""
+            return f"{self.path}:{self.sheet} 第{self.row}行{col}"
         where = self.path
         if self.sheet:
             where += f":{self.sheet}"
@@ -86,6 +99,12 @@ class Table:
     context: str = ""
     format: str = ""
     notes: list[str] = field(default_factory=list)
+    # Per-row place names where one table spans several (a PDF table over pages: 第3页 表1);
+    # None when every row is in `sheet`.
+    row_sheets: list[str] | None = None
+
+    def sheet_of(self, i: int) -> str | None:
+        return self.sheet if self.row_sheets is None else self.row_sheets[i]
     # covered cell (i, j) → its merged range's anchor (i, j), where the reader knows the ranges
     anchors: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     # cell (i, j) → its text as written, for cells whose text planlint.script converted
@@ -94,4 +113,4 @@ class Table:
     def location(self, i: int, j: int | None = None) -> Location:
         """Location of row index i (and column index j), as the user sees it."""
         col = 0 if j is None else self.first_col + j
-        return Location(self.path, self.sheet, self.row_numbers[i], col)
+        return Location(self.path, self.sheet_of(i), self.row_numbers[i], col)

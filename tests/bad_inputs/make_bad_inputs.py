@@ -384,7 +384,11 @@ def _zip_with_raw(entries: dict[str, bytes | str], raw_name: str, raw: tuple[byt
         zf.fp.seek(zf.start_dir)
         info.header_offset = zf.fp.tell()
         info.CRC, info.compress_size, info.file_size = crc, len(stream), size
-        zf.fp.write(info.FileHeader(zip64=size > 0xFFFFFFFF))
+        try:
+            header = info.FileHeader(zip64=size > 0xFFFFFFFF)
+        except zipfile.LargeZipFile:  # Python 3.10 insists on zip64 extensions above 2 GiB
+            header = info.FileHeader(zip64=True)
+        zf.fp.write(header)
         zf.fp.write(stream)
         zf.start_dir = zf.fp.tell()
         zf.filelist.append(info)

@@ -1,79 +1,14 @@
-"""`planlint fix PATH…`: apply the findings' edits to a copy (`<stem>.fixed<suffix>`), re-check
-the copy and repeat until nothing changes (a few rounds at most). Never edits a file in place."""
+"""`planlint fix PATH…`: apply the findings' fixes to a copy (`<stem>.fixed<suffix>`), re-check
+the copy and repeat until nothing changes (planlint.fixrounds). Never edits a file in place."""
 
 from __future__ import annotations
 
 import sys
-import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
 from .check import common_options, run_options
-
-MAX_ROUNDS = 5
-
-
-@dataclass(slots=True)
-class FileFix:
-    """What fixing one file did: the cells changed (first old → last new), edits skipped in the
-    last round, and the findings left."""
-
-    path: str
-    changes: dict[tuple, tuple[object, str, str]] = field(default_factory=dict)  # key → (location, old, new)
-    skipped: list = field(default_factory=list)
-    remaining: int = 0
-    remaining_unsafe: int = 0
-    result_path: str | None = None  # the fixed copy in the work folder
-    errors: list[str] = field(default_factory=list)  # the file could not be read
-
-
-def _edits(reports, unsafe: bool) -> list:
-    return [e for r in reports for f in r.findings for e in f.edits if e.safe or unsafe]
-
-
-def fix_file(path: str, options, unsafe: bool, work: Path) -> FileFix:
-    """Fix rounds for one file inside `work`; each round writes a new copy named like the
-    original (so config overrides and waivers that match on the file name still apply)."""
-    from .. import engine
-    from ..findings import Edit
-    from ..fixes import Skipped, apply_edits
-    from ..table import Location
-
-    outcome = FileFix(path)
-    current = path
-    result = engine.run([current], options)
-    outcome.errors = [r.error for r in result.reports if r.error is not None]
-    if outcome.errors:
-        return outcome
-    for round_no in range(1, MAX_ROUNDS + 1):
-        edits = _edits(result.reports, unsafe)
-        if not edits:
-            break
-        target = work / f"round{round_no}" / Path(path).name
-        target.parent.mkdir()
-        skipped: list[Skipped] = []
-        applied: list[Edit] = []
-        apply_edits(current, edits, str(target), skipped=skipped, applied=applied)
-        outcome.skipped = skipped
-        if not applied:
-            break
-        for edit in applied:
-            loc = edit.location
-            key = (loc.sheet, loc.row, loc.col)
-            shown = Location(path, loc.sheet, loc.row, loc.col)  # the user's file, not the work copy
-            first_old = outcome.changes[key][1] if key in outcome.changes else edit.old
-            outcome.changes[key] = (shown, first_old, edit.new)
-        current = str(target)
-        result = engine.run([current], options)
-    # A cell rewritten back to its original text is no change at all.
-    outcome.changes = {k: v for k, v in outcome.changes.items() if v[1] != v[2]}
-    findings = [f for r in result.reports for f in r.findings]
-    outcome.remaining = len(findings)
-    outcome.remaining_unsafe = sum(1 for f in findings if f.edits and not all(e.safe for e in f.edits))
-    outcome.result_path = current if current != path else None
-    return outcome
 
 
 def _targets(paths: list[str], output: str | None) -> dict[str, str]:
@@ -90,7 +25,7 @@ def _targets(paths: list[str], output: str | None) -> dict[str, str]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @common_options
 @click.option("--unsafe-fixes", is_flag=True, help="同时应用可能改变含义的修复（如年度、截止日期）")
-@click.option("--diff", is_flag=True, help="只显示每个单元格的修改，不写文件")
+@click.option("--diff", is_flag=True, help="只显示每个单元格的修改，不写文件；有修改时退出码为 1")
 @click.option(
     "--output", "-o", type=click.Path(), help="输出文件（多个输入时为文件夹）；默认 原文件名.fixed.扩展名"
 )
@@ -99,9 +34,10 @@ def fix(paths, unsafe_fixes, diff, output, exit_non_zero_on_fix, debug, **kw):
     """自动修复抽查工作计划中的问题，结果写入副本，原文件不变。
 
     默认只应用安全修复（写法规范化、错别字、空白与标点）；--unsafe-fixes 还会应用可能改变含义的修复。
-    退出码：0 成功；1 有修改且给了 --exit-non-zero-on-fix；2 用法错误或文件无法读取。
+    退出码：0 成功；1 有修改且给了 --exit-non-zero-on-fix，或 --diff 显示了修改；2 用法错误或文件无法读取。
     """
     from ..errors import PlanlintError
+    from ..fixrounds import fix_file, work_folder
     from ..pipeline import discover
     from ..report.output import atomic_write, refuse_input
 
@@ -113,18 +49,17 @@ def fix(paths, unsafe_fixes, diff, output, exit_non_zero_on_fix, debug, **kw):
     for target in targets.values():
         refuse_input(target, inputs=files)
     changed_any = unreadable = False
-    # The work folder sits beside the first input so that config lookup behaves as for the real
-    # file (same directory tree).
-    with tempfile.TemporaryDirectory(prefix=".planlint-fix-", dir=Path(files[0]).parent) as tmp:
+    with work_folder() as tmp:
         for n, path in enumerate(files):
             work = Path(tmp) / str(n)
             work.mkdir()
             outcome = fix_file(path, options, unsafe_fixes, work)
             for error in outcome.errors:
                 unreadable = True
-                click.echo(f"{path}：无法读取：{error}", err=True)
+                click.echo(f"{path}：{error}", err=True)
             for skip in outcome.skipped:
-                click.echo(f"{skip.edit.location}：跳过：{skip.reason}", err=True)
+                shown = skip.edit.location._replace(path=path)  # the user's file, not the work copy
+                click.echo(f"{shown}：跳过：{skip.reason}", err=True)
             if outcome.errors:
                 continue
             if not outcome.changes:
@@ -147,4 +82,4 @@ def fix(paths, unsafe_fixes, diff, output, exit_non_zero_on_fix, debug, **kw):
             click.echo(f"{path}：已修复 {len(outcome.changes)} 处 → {targets[path]}{left}{hint}", err=True)
     if unreadable:
         sys.exit(2)
-    sys.exit(1 if changed_any and exit_non_zero_on_fix else 0)
+    sys.exit(1 if changed_any and (exit_non_zero_on_fix or diff) else 0)

@@ -124,7 +124,7 @@ def explain(rule, profile, extra):
 @click.option("--verbose", "-v", is_flag=True, help="列出每个用例")
 def test_rules(folder, profile, extra, require_all, verbose):
     """运行 YAML 规则用例（默认运行内置用例）。全部通过时退出码为 0。"""
-    from ..casefile import CaseRun, case_sources, run_case_file
+    from ..casefile import CaseRun, case_sources, missing_cases, run_case_file
 
     ruleset = _ruleset(profile, extra)
     # every rule, local ones included (a case states the numbers it needs with `params:`), as the
@@ -138,11 +138,15 @@ def test_rules(folder, profile, extra, require_all, verbose):
             click.echo(f"{'通过' if o.ok else '失败'}  {o.label}  {o.detail}")
     problems = len(run.failed)
     if require_all:
-        for r in by_slug.values():
-            if r.scope == "plan" and r.check.get("fn") == "engine":
-                continue
-            if not run.passes.get(r.slug) or not run.fails.get(r.slug):
-                click.echo(f"缺少用例  {r.id} {r.slug}：需要至少一个通过用例和一个不通过用例")
-                problems += 1
+        # With --rules, the packs under test are those; the bundled ones have their own cases.
+        scope = list(by_slug.values())
+        if extra:
+            from ..rules.loader import load_pack
+
+            own = {r.id for pack in extra for r in load_pack(pack)}
+            scope = [r for r in scope if r.id in own]
+        for r in missing_cases(scope, run):
+            click.echo(f"缺少用例  {r.id} {r.slug}：需要至少一个通过用例和一个不通过用例")
+            problems += 1
     click.echo(f"{len(run.outcomes) - len(run.failed)} passed, {len(run.failed)} failed")
     sys.exit(1 if problems else 0)

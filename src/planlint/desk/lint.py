@@ -132,9 +132,8 @@ def _lint(req: LintRequest, work: Path) -> LintOutcome:
 
 
 def _fixed_copy(req: LintRequest, plan: str, work: Path, out: LintOutcome) -> None:
-    # fix_file lives in the CLI module planlint.commands.fix (being moved below the CLI).
-    from ..commands.fix import fix_file
     from ..fixes import default_output
+    from ..fixrounds import fix_file
 
     fix_work = work / "fix"
     fix_work.mkdir()

@@ -15,19 +15,36 @@ from ..errors import ReadError
 from ..table import Table
 from ._common import ZIP_ERRORS
 
-SUPPORTED = (".xlsx", ".xlsm", ".docx", ".csv", ".tsv", ".txt")
+# Extensions a plan is read from. Old and other office formats are read natively where a library
+# reads them (.xls/.xlsb/.ods/.et through calamine, PDF through pdfplumber); word-processor files
+# other than .docx go through LibreOffice (an optional external program).
+SUPPORTED = (
+    ".xlsx", ".xlsm", ".docx", ".csv", ".tsv", ".txt",
+    ".xls", ".xlsb", ".ods", ".et", ".doc", ".wps", ".odt", ".pdf",
+)
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_PDF_MAGIC = b"%PDF-"
 _TEXT_READERS = {".csv": "delimited", ".tsv": "delimited", ".txt": "text"}
-_SAVE_AS = {".xlsm": ".xlsx", ".xls": ".xlsx", ".et": ".xlsx", ".doc": ".docx", ".wps": ".docx"}
+_SPREADSHEET_EXT = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et")
+_WORD_EXT = (".docx", ".doc", ".wps", ".odt")
+_SAVE_AS = {".xlsm": ".xlsx", ".xls": ".xlsx", ".xlsb": ".xlsx", ".ods": ".xlsx", ".et": ".xlsx",
+            ".doc": ".docx", ".wps": ".docx", ".odt": ".docx", ".pdf": ".docx"}
 
 
 def read_tables(path: str) -> list[Table]:
     """All tables of the file at `path` (sheets, Word tables, text blocks), in file order."""
+    return _reader(kind_of(path))(path)
+
+
+def kind_of(path: str) -> str:
+    """The reader module for the file at `path`: by its content where the content says (zip
+    package, OLE2 compound file, PDF), by its extension for text. Raises ReadError for a file no
+    reader takes, with what to do."""
     ext = os.path.splitext(path)[1].lower()
     if os.path.isdir(path):
         raise ReadError("是一个目录，不是文件", path)
-    if ext not in SUPPORTED and ext not in (".xls", ".doc", ".et", ".wps"):
+    if ext not in SUPPORTED:
         raise ReadError(
             f"不支持的文件类型「{ext or '无扩展名'}」，请提供 {'、'.join(SUPPORTED)} 格式的抽查计划", path
         )
@@ -39,12 +56,15 @@ def read_tables(path: str) -> list[Table]:
     if not head:
         raise ReadError("文件为空（0 字节），请确认文件已正确保存或下载完整", path)
     if head.startswith(_ZIP_MAGIC):
-        kind = _zip_kind(path, ext)
-        return _reader(kind)(path)
+        return _zip_kind(path, ext)
     if head.startswith(_OLE2_MAGIC):
-        raise ReadError(_ole2_message(path), path)
+        return _ole2_kind(path, ext)
+    if head.startswith(_PDF_MAGIC):
+        return "pdf"
     if ext in _TEXT_READERS:
-        return _reader(_TEXT_READERS[ext])(path)
+        return _TEXT_READERS[ext]
+    if ext in _SPREADSHEET_EXT and _looks_delimited(path):
+        return "delimited"  # a csv saved under a spreadsheet name (what some systems export)
     target = _SAVE_AS.get(ext, ext)
     raise ReadError(
         f"不是有效的 {ext} 文件（可能已损坏或只是改了扩展名），请用 Excel/WPS 打开后另存为 {target} 再检查",
@@ -52,8 +72,23 @@ def read_tables(path: str) -> list[Table]:
     )
 
 
+def _looks_delimited(path: str) -> bool:
+    """Whether a file is text whose first lines split on tabs or commas."""
+    from .delimited import detect, sniff_delimiter
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(64 * 1024)
+        text = detect(data, path).text
+    except (OSError, ReadError):
+        return False
+    lines = [line for line in text.splitlines()[:5] if line.strip()]
+    delimiter = sniff_delimiter(text)
+    return bool(lines) and all(delimiter in line for line in lines)
+
+
 def _reader(kind: str) -> Callable[[str], list[Table]]:
-    # Import on demand: checking one .xlsx should not load the Word or text readers.
+    # Import on demand: checking one .xlsx should not load the Word, PDF or text readers.
     from importlib import import_module
 
     return import_module(f"{__name__}.{kind}").read
@@ -76,8 +111,10 @@ def _zip_kind(path: str, ext: str) -> str:
         return "xlsx"
     if "word/document.xml" in names:
         return "docx"
+    if "xl/workbook.bin" in names:
+        return "spreadsheet"  # .xlsb
     if "content.xml" in names:
-        raise ReadError("是 OpenDocument（.ods/.odt）文件，请用 WPS/Excel 另存为 .xlsx 或 .docx 再检查", path)
+        return "spreadsheet" if _odf_mimetype(path) != "application/vnd.oasis.opendocument.text" else "wordproc"
     raise ReadError("是压缩包，但不是 Excel 或 Word 文件，请解压后检查其中的抽查计划文件", path)
 
 
@@ -102,15 +139,26 @@ def check_package_size(path: str, infos: list[zipfile.ZipInfo]) -> None:
             )
 
 
-def _ole2_message(path: str) -> str:
-    """OLE2 compound files are either password-protected Office 2007+ files or old binary formats;
-    the stream names in the directory tell which."""
+def _odf_mimetype(path: str) -> str:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return zf.read("mimetype").decode("ascii", "replace").strip()
+    except (*ZIP_ERRORS, UnicodeError):
+        return ""
+
+
+def _ole2_kind(path: str, ext: str) -> str:
+    """OLE2 compound files are old binary workbooks and documents (Excel 97-2003 .xls, WPS .et,
+    Word 97-2003 .doc, WPS .wps) or password-protected Office 2007+ files; the stream names in the
+    directory tell which."""
     with open(path, "rb") as fh:
         data = fh.read(4 * 1024 * 1024)
     if "EncryptionInfo".encode("utf-16-le") in data:
-        return "文件设有打开密码（已加密），无法读取；请在 Excel/WPS/Word 中取消密码后另存再检查"
+        raise ReadError("文件设有打开密码（已加密），无法读取；请在 Excel/WPS/Word 中取消密码后另存再检查", path)
     if "WordDocument".encode("utf-16-le") in data:
-        return "是旧版 Word 97-2003（.doc）文件，请用 Word/WPS 另存为 .docx 再检查"
+        return "wordproc"
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-        return "是旧版 Excel 97-2003（.xls）文件，请用 Excel/WPS 另存为 .xlsx 再检查"
-    return "是旧版 Office 二进制文件，请用 Excel/WPS/Word 另存为 .xlsx 或 .docx 再检查"
+        return "spreadsheet"
+    if ext in (".wps", ".doc"):
+        return "wordproc"  # WPS's own streams: LibreOffice decides whether it can read them
+    raise ReadError("是无法识别的 Office 二进制文件，请用 Excel/WPS/Word 另存为 .xlsx 或 .docx 再检查", path)

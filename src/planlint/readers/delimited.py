@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
+from typing import NamedTuple
 
 from .. import limits
 from ..errors import ReadError
@@ -55,11 +57,24 @@ def check_grid(rows: int, width: int, path: str) -> None:
         )
 
 
+class Decoded(NamedTuple):
+    """A text file's text and how it was stored, so that a fixed copy is stored the same way."""
+
+    text: str
+    codec: str  # utf-16 | utf-8 | gb18030 | mixed (UTF-8 lines and GB18030 lines)
+    bom: bytes
+
+
 def decode(data: bytes, path: str) -> str:
     """Text of a file whose encoding the user did not state (shared with the text-export reader)."""
+    return detect(data, path).text
+
+
+def detect(data: bytes, path: str) -> Decoded:
+    """The one encoding detector of planlint: readers and the fixed copies both use it."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            return Decoded(data.decode("utf-16"), "utf-16", data[:2])
         except UnicodeDecodeError:
             pass
     if b"\x00" in data:
@@ -67,14 +82,15 @@ def decode(data: bytes, path: str) -> str:
             "含有 NUL 字节，不是文本文件（可能是改了扩展名的二进制文件），请导出为 .xlsx 或 UTF-8 编码的 .csv",
             path,
         )
+    bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     try:
-        return data.decode("utf-8-sig")
+        return Decoded(data.decode("utf-8-sig"), "utf-8", bom)
     except UnicodeDecodeError as exc:
         if not data[: exc.start].isascii():
             # UTF-8 text up to here, then something else: rows pasted from another export.
-            return _decode_lines(data)
+            return Decoded(_decode_lines(data), "mixed", bom)
     try:
-        return data.decode("gb18030")
+        return Decoded(data.decode("gb18030"), "gb18030", b"")
     except UnicodeDecodeError:
         raise ReadError(
             "无法识别文件编码（既不是 UTF-8 也不是 GB18030/GBK），请另存为 UTF-8 编码后再检查", path
@@ -132,3 +148,94 @@ def read(path: str) -> list[Table]:
             format="tsv" if delimiter == "\t" else "csv",
         )
     ]
+
+
+# ---------------------------------------------------------------- editing a copy
+
+
+class _Field(NamedTuple):
+    key: tuple[int, int]  # (record index, column index)
+    text: str
+
+    def holds(self, old: str) -> bool:
+        return self.text == old
+
+
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+class _DelimitedCopy:
+    """A csv/tsv copy: only the records an edit touches are rewritten; every other byte stays as
+    it was, and rewritten records are stored in the file's own encoding (UTF-8 for a mixed file)."""
+
+    formula_risk = True
+
+    def __init__(self, path: str) -> None:
+        data = read_bytes(path)
+        self.decoded = detect(data, path)
+        text = self.decoded.text
+        self.delimiter = "\t" if path.lower().endswith(".tsv") else sniff_delimiter(text)
+        self.lines = io.StringIO(text, newline="").readlines()
+        body = data[len(self.decoded.bom) :]
+        byte_lines = _LINE.findall(body) if self.decoded.codec != "utf-16" else []
+        self.byte_lines = byte_lines if len(byte_lines) == len(self.lines) else None
+        reader = csv.reader(iter(self.lines), delimiter=self.delimiter)
+        self.records: list[tuple[int, int, list[str]]] = []  # (first line, end line, fields)
+        start = 0
+        try:
+            for fields in reader:
+                self.records.append((start, reader.line_num, fields))
+                start = reader.line_num
+        except csv.Error as exc:
+            raise ReadError(f"CSV 格式错误（第 {reader.line_num} 行：{exc}），请用 Excel/WPS 打开后重新导出", path) from None
+        self.tail = start
+        self.changed: set[int] = set()
+
+    def target(self, location) -> _Field | str:
+        i, j = location.row - 1, location.col - 1
+        if not 0 <= i < len(self.records):
+            return "找不到该行"
+        fields = self.records[i][2]
+        return _Field((i, j), fields[j] if j < len(fields) else "")
+
+    def refuses(self, new: str) -> str | None:
+        return None
+
+    def write(self, target: _Field, new: str) -> None:
+        i, j = target.key
+        fields = self.records[i][2]
+        fields.extend([""] * (j + 1 - len(fields)))
+        fields[j] = new
+        self.changed.add(i)
+
+    def save(self) -> bytes:
+        codec = _write_codec(self.decoded)
+        parts: list[bytes] = [self.decoded.bom]
+        for i, (first, end, fields) in enumerate(self.records):
+            if i not in self.changed:
+                parts.append(self._original(first, end, codec))
+                continue
+            original = "".join(self.lines[first:end])
+            ending = original[len(original.rstrip("\r\n")) :]
+            buffer = io.StringIO()
+            csv.writer(buffer, delimiter=self.delimiter, lineterminator=ending or "\n").writerow(fields)
+            record = buffer.getvalue() if ending else buffer.getvalue().rstrip("\n")
+            parts.append(record.encode(codec))
+        parts.append(self._original(self.tail, len(self.lines), codec))
+        return b"".join(parts)
+
+    def _original(self, first: int, end: int, codec: str) -> bytes:
+        if self.byte_lines is not None:
+            return b"".join(self.byte_lines[first:end])
+        return "".join(self.lines[first:end]).encode(codec)
+
+
+def _write_codec(decoded: Decoded) -> str:
+    """The codec an edited record is stored in: the file's own (UTF-8 for a mixed file)."""
+    if decoded.codec == "utf-16":
+        return "utf-16-le" if decoded.bom == b"\xff\xfe" else "utf-16-be"
+    return "utf-8" if decoded.codec == "mixed" else decoded.codec
+
+
+def open_copy(path: str) -> _DelimitedCopy:
+    return _DelimitedCopy(path)

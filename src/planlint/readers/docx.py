@@ -112,12 +112,13 @@ def _grid_int(text: str | None, default: int) -> int:
     return value if 0 <= value <= _MAX_GRID else default
 
 
-def _read_table(path: str, tbl: ET.Element, sheet: str, prose: list[str]) -> Table | None:
-    notes: list[str] = []
-    rows: list[list[str]] = []
-    covered: dict[tuple[int, int], tuple[int, int]] = {}  # covered cell → its merge's anchor
+def grid(tbl: ET.Element, path: str, sheet: str) -> list[list[tuple[int, int, ET.Element, bool]]]:
+    """Each row's cells placed on the table grid: (first column, span, <w:tc>, continues a vertical
+    merge), following gridBefore, gridSpan and vMerge. Shared with the editor of .docx copies, so
+    a location means the same cell to both. Works on ElementTree and lxml (python-docx) elements."""
+    rows = []
     for i, tr in enumerate(tbl.findall(_TR)):
-        row: dict[int, str] = {}
+        cells = []
         col = _grid_int(_val(tr.find(f"{_W}trPr"), "gridBefore"), 0)
         for tc in tr.findall(_TC):
             props = tc.find(f"{_W}tcPr")
@@ -129,7 +130,20 @@ def _read_table(path: str, tbl: ET.Element, sheet: str, prose: list[str]) -> Tab
                     path,
                 )
             vmerge = _val(props, "vMerge")
-            if vmerge is not None and vmerge != "restart" and i > 0:
+            cells.append((col, span, tc, vmerge is not None and vmerge != "restart" and i > 0))
+            col += span
+        rows.append(cells)
+    return rows
+
+
+def _read_table(path: str, tbl: ET.Element, sheet: str, prose: list[str]) -> Table | None:
+    notes: list[str] = []
+    rows: list[list[str]] = []
+    covered: dict[tuple[int, int], tuple[int, int]] = {}  # covered cell → its merge's anchor
+    for i, cells in enumerate(grid(tbl, path, sheet)):
+        row: dict[int, str] = {}
+        for col, span, tc, continues in cells:
+            if continues:
                 # continues the merge above: same text as the cell over it
                 above = rows[i - 1]
                 text = above[col] if col < len(above) else ""
@@ -140,7 +154,6 @@ def _read_table(path: str, tbl: ET.Element, sheet: str, prose: list[str]) -> Tab
                 covered.update(((i, col + k), (i, col)) for k in range(1, span))
             for k in range(span):
                 row[col + k] = text
-            col += span
         width = max(row, default=-1) + 1
         rows.append([row.get(j, "") for j in range(width)])
     width = max((len(r) for r in rows), default=0)
@@ -167,3 +180,84 @@ def _read_table(path: str, tbl: ET.Element, sheet: str, prose: list[str]) -> Tab
         format="docx",
         notes=notes,
     )
+
+
+# ---------------------------------------------------------------- editing a copy
+
+
+class _DocxCell:
+    __slots__ = ("key", "text")
+
+    def __init__(self, tc) -> None:
+        self.key = tc  # the <w:tc> element: a vertical merge's cells all lead to its first one
+        self.text = _cell_text(tc, [])
+
+    def holds(self, old: str) -> bool:
+        return self.text == old
+
+
+class _DocxCopy:
+    """A python-docx copy. Tables are named and cells placed on the grid by the reader's own
+    functions, so 表2 第3行 第4列 is the same cell to the reader and to the editor."""
+
+    formula_risk = False
+
+    def __init__(self, path: str) -> None:
+        import docx
+
+        try:
+            self.document = docx.Document(path)
+        except Exception as exc:  # python-docx raises KeyError, ValueError … on odd packages
+            raise ReadError(
+                f"python-docx 无法打开此文档以写入副本（{type(exc).__name__}: {str(exc)[:200]}），"
+                "请用 Word/WPS 打开后另存为 .docx 再试",
+                path,
+            ) from None
+        self.grids = []
+        for elem in _blocks(self.document.element.body):
+            if elem.tag == _TBL and _read_table(path, elem, "", []) is not None:
+                self.grids.append(grid(elem, path, ""))
+
+    def target(self, location) -> _DocxCell | str:
+        name = location.sheet or "表1"
+        index = int(name[1:]) - 1 if name.startswith("表") and name[1:].isdigit() else -1
+        if not 0 <= index < len(self.grids):
+            return "在文档中找不到该表格"
+        rows, r, col = self.grids[index], location.row - 1, location.col - 1
+        while 0 <= r < len(rows):
+            found = next((cell for cell in rows[r] if cell[0] <= col < cell[0] + cell[1]), None)
+            if found is None:
+                break
+            if not found[3]:
+                return _DocxCell(found[2])
+            r -= 1  # continues the vertical merge above
+        return "在文档中找不到该单元格"
+
+    def refuses(self, new: str) -> str | None:
+        return None
+
+    def write(self, target: _DocxCell, new: str) -> None:
+        """Replace the cell's text, keeping the first paragraph and the first run's formatting."""
+        from docx.table import _Cell
+
+        first, *extra = _Cell(target.key, None).paragraphs
+        for paragraph in extra:
+            paragraph._element.getparent().remove(paragraph._element)
+        runs = first.runs
+        if runs:
+            runs[0].text = new  # python-docx turns \n into <w:br/> and \t into <w:tab/>
+            for run in runs[1:]:
+                run._element.getparent().remove(run._element)
+        else:
+            first.add_run(new)
+
+    def save(self) -> bytes:
+        import io
+
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()
+
+
+def open_copy(path: str) -> _DocxCopy:
+    return _DocxCopy(path)

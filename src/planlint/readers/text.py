@@ -9,11 +9,12 @@ drop them with a reason. Prose between blocks starts a new table. Row numbers ar
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from ..errors import ReadError
 from ..table import Table
 from ._common import clean_title, pick_title
-from .delimited import check_cells, check_grid, decode, read_bytes
+from .delimited import _write_codec, check_cells, check_grid, decode, detect, read_bytes
 
 _PAGE_NUMBER = re.compile(r"^[\s\-—–－]*(第\s*)?\d+(\s*页)?[\s\-—–－]*$")
 
@@ -93,3 +94,54 @@ def _continues(block: _Block, gap: list[tuple[int, str]]) -> bool:
             continue
         return False
     return True
+
+
+# ---------------------------------------------------------------- editing a copy
+
+_LINE_ENDS = "\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"  # what str.splitlines splits on, as the reader
+
+
+class _Field(NamedTuple):
+    key: tuple[int, int]  # (line index, tab-separated field index)
+    text: str
+
+    def holds(self, old: str) -> bool:
+        return self.text == old
+
+
+class _TextCopy:
+    """A text-export copy: row = line number (as the reader counts them), col = tab-separated field."""
+
+    formula_risk = True
+
+    def __init__(self, path: str) -> None:
+        self.decoded = detect(read_bytes(path), path)
+        self.lines = self.decoded.text.splitlines(keepends=True)
+
+    def target(self, location) -> _Field | str:
+        i, j = location.row - 1, location.col - 1
+        if not 0 <= i < len(self.lines):
+            return "找不到该行"
+        cells = self.lines[i].rstrip(_LINE_ENDS).split("\t")
+        return _Field((i, j), cells[j] if j < len(cells) else "")
+
+    def refuses(self, new: str) -> str | None:
+        if "\t" in new or any(c in new for c in _LINE_ENDS):
+            return "新内容含制表符或换行，文本导出中无法表示"
+        return None
+
+    def write(self, target: _Field, new: str) -> None:
+        i, j = target.key
+        body = self.lines[i].rstrip(_LINE_ENDS)
+        ending = self.lines[i][len(body) :]
+        cells = body.split("\t")
+        cells.extend([""] * (j + 1 - len(cells)))
+        cells[j] = new
+        self.lines[i] = "\t".join(cells) + ending
+
+    def save(self) -> bytes:
+        return self.decoded.bom + "".join(self.lines).encode(_write_codec(self.decoded))
+
+
+def open_copy(path: str) -> _TextCopy:
+    return _TextCopy(path)

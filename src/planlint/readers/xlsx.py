@@ -331,3 +331,79 @@ def _col_index(letters: str) -> int:
     for ch in letters:
         n = n * 26 + ord(ch) - 64
     return n - 1
+
+
+# ---------------------------------------------------------------- editing a copy
+
+
+def _number_texts(value: float, number_format: str) -> set[str]:
+    """How the reader may have rendered a number (integral → '1', %-formatted → '5%')."""
+    texts = {str(value), _render(float(value))}
+    if "%" in number_format:
+        texts.add(_percent(value))
+    return texts
+
+
+class _XlsxCell:
+    __slots__ = ("key", "text", "_cell")
+
+    def __init__(self, key: tuple, cell) -> None:
+        self.key, self._cell = key, cell
+        value = cell.value
+        self.text = "" if value is None else str(value)
+
+    def holds(self, old: str) -> bool:
+        value = self._cell.value
+        if isinstance(value, str):
+            return value == old
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return old in _number_texts(value, self._cell.number_format)
+        return value is None and old == ""
+
+
+class _XlsxCopy:
+    """An openpyxl copy of the workbook: formatting, merges and other sheets kept (not images or
+    charts, which openpyxl drops). A covered cell of a merged range is edited at its anchor."""
+
+    formula_risk = False
+
+    def __init__(self, path: str) -> None:
+        from ..workbook import load
+
+        try:
+            with zipfile.ZipFile(path) as zf:
+                keep_vba = "xl/vbaProject.bin" in zf.namelist()
+        except ZIP_ERRORS:
+            keep_vba = False
+        self.wb = load(path, keep_vba=keep_vba)
+
+    def target(self, location) -> _XlsxCell | str:
+        from ..workbook import merged_anchor
+
+        wb, sheet = self.wb, location.sheet
+        ws = wb[sheet] if sheet in wb.sheetnames else (wb.active if sheet is None else None)
+        if ws is None:
+            return f"找不到工作表「{sheet}」"
+        row, col = merged_anchor(ws, location.row, location.col)
+        cell = ws.cell(row=row, column=col)
+        if cell.data_type == "f":
+            return "单元格是公式，未修改"
+        return _XlsxCell((ws.title, row, col), cell)
+
+    def refuses(self, new: str) -> str | None:
+        return None
+
+    def write(self, target: _XlsxCell, new: str) -> None:
+        from ..workbook import put
+
+        title, row, col = target.key
+        put(self.wb[title], row, col, new)
+
+    def save(self) -> bytes:
+        from ..workbook import to_bytes
+
+        return to_bytes(self.wb)
+
+
+def open_copy(path: str) -> _XlsxCopy:
+    return _XlsxCopy(path)

@@ -35,6 +35,7 @@ REPORTERS = {
 class ReportOptions:
     statistics: bool = False  # text: counts per rule after the findings
     color: bool = False  # text: ANSI colours (decided by write(), not by the reporter)
+    fail_on: str = "error"  # junit: findings at or above this severity are failures
 
 
 def reporter(fmt: str) -> ModuleType:
@@ -48,7 +49,7 @@ def reporter(fmt: str) -> ModuleType:
 
 def _auto_color(out: str | None) -> bool:
     # NO_COLOR / FORCE_COLOR follow the no-color.org and force-color.org conventions.
-    if out is not None or os.environ.get("NO_COLOR"):
+    if out is not None or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     if os.environ.get("FORCE_COLOR"):
         return True
@@ -62,6 +63,7 @@ def write(
     *,
     statistics: bool = False,
     color: bool | None = None,
+    fail_on: str = "error",
 ) -> None:
     """Write `result` in format `fmt` to `out` (None: stdout). Binary formats need `out`.
     Output files are written atomically and never over a checked input file."""
@@ -72,5 +74,6 @@ def write(
         raise PlanlintError(f"{fmt} 格式输出的是文件，请用 -o 路径 或 -f {fmt}:路径 指定输出位置")
     if out is not None:
         refuse_input(out, result)
-    options = ReportOptions(statistics=statistics, color=_auto_color(out) if color is None else color)
+    options = ReportOptions(statistics=statistics, color=_auto_color(out) if color is None else color,
+                            fail_on=fail_on)
     module.write(result, out, options)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from ..findings import Finding
 from ..plan import Field, Plan
-from ..table import Location
+from ..table import Location, is_page_place
 from ..values import ParseError
 
 _QUOTED = re.compile(r"「([^」]+)」")
@@ -63,6 +63,8 @@ def where(loc: Location) -> str:
     sheet = loc.sheet or ""
     if loc.row == 0:
         return sheet
+    if is_page_place(sheet):  # a PDF table's page: 第3页 表1 第5行 第4列
+        return f"{sheet} 第{loc.row}行" + (f" 第{loc.col}列" if loc.col else "")
     if loc.col == 0:
         return f"{sheet} 第{loc.row}行".strip()
     return f"{sheet}!{loc.range}" if sheet else loc.range

@@ -1,9 +1,14 @@
 """GitHub Actions workflow commands: `::error file=…,line=…,col=…,title=…::message`, one per
-finding, so findings show as annotations on the run and the pull request."""
+finding, so findings show as annotations on the run and the pull request. GitHub shows only the
+first 10 annotations of each type per step, so in a workflow (`$GITHUB_STEP_SUMMARY` set) the run
+also appends a Markdown job summary: the counts, the worst plans and the most frequent rules."""
 
 from __future__ import annotations
 
-from ..findings import Finding
+import os
+from collections import Counter
+
+from ..findings import SEVERITIES, Finding
 from ..result import CheckResult
 from . import ReportOptions
 from .cells import where
@@ -49,5 +54,51 @@ def render(result: CheckResult, options: ReportOptions) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+def _cell(text: str) -> str:
+    """Text for a Markdown table cell."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+
+
+def job_summary(result: CheckResult, top: int = 10) -> str:
+    """The Markdown job summary: totals, the worst plans first, the most frequent rules."""
+    s = result.summary()
+    lines = [
+        "## planlint 检查结果",
+        "",
+        f"共检查 {s['files']} 个文件、{s['tasks']} 项任务：错误 {s['error']}，警告 {s['warning']}，提示 {s['info']}",
+    ]
+    unreadable = [r for r in result.reports if r.error is not None]
+    if unreadable:
+        lines.append(f"，{len(unreadable)} 个文件无法读取")
+    lines[-1] += "。"
+    rows = [row for row in result.review() if row.report.error is not None or any(row.counts.values())]
+    if rows:
+        lines += ["", "### 问题最多的计划", "", "| 计划 | 错误 | 警告 | 提示 |", "|---|---:|---:|---:|"]
+        for row in rows[:top]:
+            where = display_path(row.report.path) + (f":{row.report.sheet}" if row.report.sheet else "")
+            if row.report.error is not None:
+                lines.append(f"| {_cell(where)} | 无法读取：{_cell(row.report.error)} | | |")
+            else:
+                lines.append(f"| {_cell(where)} | " + " | ".join(str(row.counts[sev]) for sev in SEVERITIES) + " |")
+        if len(rows) > top:
+            lines.append(f"| 另有 {len(rows) - top} 个计划 | | | |")
+    by_rule = Counter((f.rule_id, f.slug, f.severity) for f in result.findings)
+    if by_rule:
+        lines += ["", "### 最常见的问题", "", "| 规则 | 级别 | 数量 |", "|---|---|---:|"]
+        for (rule_id, slug, severity), n in sorted(by_rule.items(), key=lambda x: (-x[1], x[0]))[:top]:
+            lines.append(f"| {rule_id} {slug} | {severity} | {n} |")
+    shown = Counter(f.severity for f in result.findings)
+    if any(n > 10 for n in shown.values()):
+        lines += ["", "GitHub 每一步每种级别只显示前 10 条注释；完整列表见上表与 SARIF/HTML 报告。"]
+    return "\n".join(lines) + "\n"
+
+
 def write(result: CheckResult, out: str | None, options: ReportOptions) -> None:
     emit(render(result, options), out)
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary:
+        try:
+            with open(summary, "a", encoding="utf-8") as fh:
+                fh.write(job_summary(result))
+        except OSError:
+            pass  # the annotations are written; a summary GitHub cannot take is not worth failing for

@@ -6,43 +6,44 @@ from __future__ import annotations
 import json
 
 from ..result import CheckResult, PlanReport
-from . import ReportOptions
-from .output import emit
+from . import ReportOptions, jsonstream
+from .output import emit_chunks
 
 VERSION = 1
 
 
-def _file_entry(report: PlanReport) -> dict:
-    entry: dict = {
+def _file_entry(report: PlanReport) -> jsonstream.Streamed:
+    """One file's entry; its findings are an iterator, dumped one at a time by jsonstream."""
+    entry = jsonstream.Streamed({
         "path": report.path,
         "sheet": report.sheet,
         "plan": report.plan.meta.to_json() if report.plan is not None else None,
         "tasks": len(report.plan.tasks) if report.plan is not None else 0,
-        "findings": [f.to_json() for f in sorted(report.findings, key=lambda f: f.sort_key())],
-    }
+        "findings": (f.to_json() for f in sorted(report.findings, key=lambda f: f.sort_key())),
+    })
     if report.error is not None:
         entry["error"] = report.error
     return entry
 
 
-def to_dict(result: CheckResult) -> dict:
-    doc: dict = {
+def _document(result: CheckResult) -> jsonstream.Streamed:
+    doc = jsonstream.Streamed({
         "version": VERSION,
         "tool": "planlint",
-        "files": [_file_entry(r) for r in result.reports],
+        "files": (_file_entry(r) for r in result.reports),
         "summary": result.summary(),
-    }
+    })
     if result.notes:
         doc["notes"] = list(result.notes)
     return doc
 
 
 def render(result: CheckResult, options: ReportOptions) -> str:
-    return json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
+    return "".join(jsonstream.document(_document(result)))
 
 
 def write(result: CheckResult, out: str | None, options: ReportOptions) -> None:
-    emit(render(result, options), out)
+    emit_chunks(jsonstream.document(_document(result)), out)
 
 
 def load_schema() -> dict:

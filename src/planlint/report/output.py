@@ -3,9 +3,10 @@ checked input, and with paths shown relative to the working directory where poss
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -57,21 +58,45 @@ def emit_chunks(chunks: Iterable[str], out: str | None) -> None:
     """Text made piece by piece, written as it comes: to stdout (out None), or atomically to a file.
     A report of a 100k-task plan never exists as one string (80 MB less at its peak)."""
     if out is None:
-        write = sys.stdout.write
-        for chunk in chunks:
-            write(chunk)
+        # through click: on a Windows console it turns the reporter's ANSI colours into console
+        # calls; the reporter decided whether there are any (color=True: never strip them here)
+        import click
+
+        for piece in _batched(chunks):
+            click.echo(piece, nl=False, color=True)
         sys.stdout.flush()
         return
     from ..atomic import write_chunks
 
     _make_folder(out)
-    write_chunks(str(out), (chunk.encode("utf-8") for chunk in chunks))
+    write_chunks(str(out), (piece.encode("utf-8") for piece in _batched(chunks)))
+
+
+def _batched(chunks: Iterable[str], size: int = 1 << 16) -> Iterator[str]:
+    """Small chunks (a line each) joined into pieces of about `size` characters."""
+    buf: list[str] = []
+    n = 0
+    for chunk in chunks:
+        buf.append(chunk)
+        n += len(chunk)
+        if n >= size:
+            yield "".join(buf)
+            buf, n = [], 0
+    if buf:
+        yield "".join(buf)
 
 
 def display_path(path: str) -> str:
     """`path` relative to the working directory when it lies under it, POSIX separators."""
+    return _display_path(path, os.getcwd())
+
+
+@functools.lru_cache(maxsize=1024)
+def _display_path(path: str, cwd: str) -> str:
+    # Cached: a report names the same few files once per finding, and resolve() costs a system
+    # call per path component (SARIF of 87k findings spent most of its time here).
     p = Path(path)
     try:
-        return p.resolve().relative_to(Path.cwd().resolve()).as_posix()
+        return p.resolve().relative_to(Path(cwd).resolve()).as_posix()
     except (ValueError, OSError):
         return p.as_posix()

@@ -1,19 +1,19 @@
 """SARIF 2.1.0, in the subset GitHub code scanning reads: rules with help text (and the regulatory
-basis), results with a physical location (row → line, column → column) and a logical location
-`工作表!H7`, since a line number means little in a workbook."""
+basis), results with a physical location (row → line; the sheet and cell in its properties) and a
+logical location `工作表!H7`, since a line number means little in a workbook. Written as it is made
+(planlint.report.jsonstream): the results of a 100k-task plan never exist as one document."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 from urllib.parse import quote
 
 from .. import __version__
 from ..findings import Finding
 from ..result import CheckResult
 from ..rules.model import Rule
-from . import ReportOptions
-from .output import display_path, emit
+from . import ReportOptions, jsonstream
+from .output import display_path, emit_chunks
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -70,15 +70,21 @@ def _stand_in(finding: Finding) -> dict:
 
 
 def _location(finding: Finding) -> dict:
+    """Row → line, so that code scanning can show the result; no column: a spreadsheet column is
+    not a count of characters (SARIF's columnKind), so the cell and the sheet go in properties."""
     loc = finding.location
     physical: dict = {"artifactLocation": {"uri": _uri(loc.path), "uriBaseId": "%SRCROOT%"}}
     if loc.row > 0:  # row 0 is "the whole table": a file-level result, no region
-        region = {"startLine": loc.row}
+        region: dict = {"startLine": loc.row}
         if loc.col > 0:
-            region["startColumn"] = loc.col
+            region["properties"] = {"cell": loc.cell, "column": loc.col}
+            if loc.range != loc.cell:  # a merged cell: its whole range
+                region["properties"]["range"] = loc.range
         if loc.end_row > loc.row:  # a merged cell spanning rows
             region["endLine"] = loc.end_row
         physical["region"] = region
+    if loc.sheet:
+        physical["properties"] = {"sheet": loc.sheet}
     where = (
         f"{loc.sheet}!{loc.cell}"
         if loc.sheet and loc.cell
@@ -117,15 +123,15 @@ def _result(finding: Finding, index: int) -> dict:
     }
 
 
-def to_dict(result: CheckResult) -> dict:
+def _document(result: CheckResult) -> jsonstream.Streamed:
+    """The SARIF log; its results are an iterator, dumped one at a time by jsonstream."""
     descriptors = [_descriptor(rule) for _, rule in sorted(result.rules.items())]
     index = {d["id"]: i for i, d in enumerate(descriptors)}
-    results = []
-    for finding in sorted(result.findings, key=lambda f: f.sort_key()):
+    findings = sorted(result.findings, key=lambda f: f.sort_key())
+    for finding in findings:
         if finding.rule_id not in index:
             index[finding.rule_id] = len(descriptors)
             descriptors.append(_stand_in(finding))
-        results.append(_result(finding, index[finding.rule_id]))
     notifications = [
         {
             "level": "error",
@@ -137,7 +143,7 @@ def to_dict(result: CheckResult) -> dict:
         for r in result.reports
         if r.error is not None
     ]
-    run = {
+    run = jsonstream.Streamed({
         "tool": {
             "driver": {
                 "name": "planlint",
@@ -151,15 +157,14 @@ def to_dict(result: CheckResult) -> dict:
         "invocations": [
             {"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}
         ],
-        "columnKind": "unicodeCodePoints",
-        "results": results,
-    }
-    return {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+        "results": (_result(f, index[f.rule_id]) for f in findings),
+    })
+    return jsonstream.Streamed({"$schema": SCHEMA, "version": "2.1.0", "runs": iter([run])})
 
 
 def render(result: CheckResult, options: ReportOptions) -> str:
-    return json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
+    return "".join(jsonstream.document(_document(result)))
 
 
 def write(result: CheckResult, out: str | None, options: ReportOptions) -> None:
-    emit(render(result, options), out)
+    emit_chunks(jsonstream.document(_document(result)), out)

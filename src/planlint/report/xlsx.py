@@ -14,13 +14,15 @@ from typing import TYPE_CHECKING
 from ..errors import PlanlintError
 from ..findings import SEVERITY_RANK, Finding
 from ..result import CheckResult, PlanReport
+from ..workbook import merged_anchor, put
 from . import ReportOptions
 from .cells import field_index, plan_fields, where
 from .output import atomic_write, refuse_input
 
+__all__ = ["annotated_copy", "put", "write"]
+
 if TYPE_CHECKING:
     from openpyxl import Workbook
-    from openpyxl.cell.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
 BINARY = True
@@ -29,22 +31,6 @@ FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "BDD7EE"}
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 OPENPYXL_SUFFIXES = {".xlsx", ".xlsm"}
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
-
-
-def put(ws: Worksheet, row: int, col: int, value: object) -> Cell:
-    """Set a cell to a value taken from a plan or a finding, inert: openpyxl stores any string
-    starting with '=' as a formula (`=HYPERLINK(…)`, `=cmd|…`), so force a string with a quote
-    prefix, the way Excel stores text typed as '=…."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
-    cell = ws.cell(row=row, column=col)
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
@@ -76,9 +62,9 @@ class _Copy:
 
 
 def _load(path: str) -> _Copy:
-    from openpyxl import load_workbook
+    from ..workbook import load
 
-    wb = load_workbook(path)
+    wb = load(path)
     sheets: dict[str | None, Worksheet] = {ws.title: ws for ws in wb.worksheets}
     sheets[None] = wb.active
     return _Copy(wb, sheets)
@@ -94,28 +80,32 @@ def _rebuild(reports: list[PlanReport]) -> _Copy:
     wb.remove(wb.active)
     sheets: dict[str | None, Worksheet] = {}
     taken: set[str] = set()
+    widths: dict[tuple[str | None, int], int] = defaultdict(int)
+
+    def sheet(name: str | None, i: int) -> Worksheet:
+        # one worksheet per place a location names: a sheet, a Word table, a PDF table's page
+        if name not in sheets:
+            sheets[name] = wb.create_sheet(_sheet_title(name or f"表{i}", taken))
+        return sheets[name]
+
     for i, report in enumerate((r for r in reports if r.plan is not None), start=1):
         plan = report.plan
-        key = plan.source.sheet
-        if key not in sheets:
-            sheets[key] = wb.create_sheet(_sheet_title(key or f"表{i}", taken))
-        ws = sheets[key]
+        sheet(plan.source.sheet, i)
         for dropped in plan.dropped:
-            if dropped.text and dropped.location.row > 0:
-                put(ws, dropped.location.row, max(dropped.location.col, 1), dropped.text).font = Font(
-                    color="808080"
-                )
+            loc = dropped.location
+            if dropped.text and loc.row > 0:
+                put(sheet(loc.sheet, i), loc.row, max(loc.col, 1), dropped.text).font = Font(color="808080")
         for column in [*plan.columns.values(), *plan.unknown_columns]:
-            if column.location.row > 0 and column.location.col > 0:
-                put(ws, column.location.row, column.location.col, column.header).font = Font(bold=True)
-        widths: dict[int, int] = defaultdict(int)
+            loc = column.location
+            if loc.row > 0 and loc.col > 0:
+                put(sheet(loc.sheet, i), loc.row, loc.col, column.header).font = Font(bold=True)
         for field in plan_fields(plan):
             loc = field.location
             if loc.row > 0 and loc.col > 0:
-                put(ws, loc.row, loc.col, field.raw)
-                widths[loc.col] = max(widths[loc.col], len(field.raw))
-        for col, width in widths.items():
-            ws.column_dimensions[_letter(col)].width = min(max(width, 8), 40) + 2
+                put(sheet(loc.sheet, i), loc.row, loc.col, field.raw)
+                widths[(loc.sheet, loc.col)] = max(widths[(loc.sheet, loc.col)], len(field.raw))
+    for (name, col), width in widths.items():
+        sheets[name].column_dimensions[_letter(col)].width = min(max(width, 8), 40) + 2
     if not wb.worksheets:  # nothing parsed: the copy is just the result sheet
         sheets[None] = wb.create_sheet(_sheet_title("计划", taken))
     return _Copy(wb, sheets)
@@ -125,14 +115,6 @@ def _letter(col: int) -> str:
     from openpyxl.utils import get_column_letter
 
     return get_column_letter(col)
-
-
-def _anchor(ws: Worksheet, row: int, col: int) -> tuple[int, int]:
-    """Comments and fills go on the top-left cell of a merged range (the others cannot hold them)."""
-    for rng in ws.merged_cells.ranges:
-        if rng.min_row <= row <= rng.max_row and rng.min_col <= col <= rng.max_col:
-            return rng.min_row, rng.min_col
-    return row, col
 
 
 def _row_anchor_col(reports: list[PlanReport], finding: Finding) -> int:
@@ -153,7 +135,7 @@ def _target(copy: _Copy, reports: list[PlanReport], f: Finding) -> tuple[Workshe
     if ws is None or f.location.row == 0:
         return None
     col = f.location.col or _row_anchor_col(reports, f)
-    row, col = _anchor(ws, f.location.row, col)
+    row, col = merged_anchor(ws, f.location.row, col)
     return ws, row, col
 
 
@@ -248,10 +230,21 @@ def _result_sheet(copy: _Copy, reports: list[PlanReport], findings: list[Finding
     copy.wb.active = 0
 
 
+def annotates_in_place(path: str) -> bool:
+    """Whether the annotated copy is the original workbook (an Excel 2007+ package, whatever its
+    extension); every other format is rebuilt as a workbook from the parsed plan."""
+    from ..readers import kind_of
+
+    try:
+        return kind_of(path) == "xlsx"
+    except PlanlintError:
+        return False
+
+
 def annotated_copy(path: str, reports: list[PlanReport]) -> bytes:
     """The annotated workbook for one checked file, as bytes."""
     findings = sorted((f for r in reports for f in r.findings), key=lambda f: f.sort_key())
-    if Path(path).suffix.lower() in OPENPYXL_SUFFIXES:
+    if path and annotates_in_place(path):
         try:
             copy = _load(path)
         except Exception as exc:  # openpyxl refuses some files the reader could still parse

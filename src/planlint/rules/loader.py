@@ -24,6 +24,7 @@ from ..yamlio import read_yaml
 from . import primitives as _primitives  # noqa: F401 - registers the check vocabulary
 from .model import Rule, RuleDoc
 from .registry import PRIMITIVES
+from .selectors import matches
 
 BUNDLED = importlib.resources.files("planlint.bundled.rules")
 # No profile named: each plan gets the layers of its own place and year (planlint.layers).
@@ -133,6 +134,7 @@ def parse_pack(data: Any, label: str, *, check_schema: bool) -> list[Rule]:
                 doc=RuleDoc(**{k: str(v).strip() for k, v in doc.items()}),
                 pack=str(data.get("pack", label)),
                 summary=entry.get("summary", "").strip(),
+                safety=entry.get("safety", ""),
                 layer=entry.get("layer", "national"),
                 source="default" if entry.get("layer", "national") == "national" else "",
                 jurisdiction="全国" if entry.get("layer", "national") == "national" else "",
@@ -255,11 +257,6 @@ def load_pack(name_or_path: str, *, base: Path | None = None) -> list[Rule]:
     for file in files:
         rules += parse_pack(_read_source(file, str(file)), str(file), check_schema=True)
     return rules
-
-
-def matches(rule: Rule, token: str) -> bool:
-    """--select/--ignore tokens: an id (PL301), a slug, an id prefix (PL3) or ALL."""
-    return token in ("ALL", rule.id, rule.slug) or (token[:1].isalpha() and token.isupper() and rule.id.startswith(token))
 
 
 def select_rules(

@@ -29,6 +29,7 @@ class Rule:
     doc: RuleDoc = RuleDoc()
     pack: str = ""  # pack file it came from
     summary: str = ""  # one line, Chinese, for `planlint rules` and SARIF shortDescription
+    safety: str = ""  # "safe" | "unsafe": the edits the rule proposes (rules/core YAML); "" none
     # Which requirement layer binds the rule (planlint.layers): as defined in its pack, `national`
     # (on everywhere) or `local` (on only where a layer binds it); once bound, the binding layer's
     # level (province, city, plan), place, years and profile name.

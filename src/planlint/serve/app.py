@@ -93,7 +93,7 @@ def _page(max_file_bytes: int, max_files: int) -> str:
         config=config,
         max_file_mb=_mb(max_file_bytes),
         max_files=max_files,
-        accepted=" ".join(s for s in ACCEPTED if s in (".xlsx", ".docx", ".csv", ".txt")),
+        accepted=" ".join(s for s in ACCEPTED if s not in (".xlsm", ".tsv", ".xlsb", ".odt")),
     )
 
 

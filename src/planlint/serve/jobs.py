@@ -175,6 +175,7 @@ def run_job(job: Job) -> None:
         job.batch = None
     # Set last, so that a client seeing "done" also sees the uploads gone.
     job.error = error
+    job.stage = "检查失败" if error else "检查完成"
     job.state = "failed" if error else "done"
 
 
@@ -261,8 +262,8 @@ def _has_safe_edits(reports: list) -> bool:
 def _fix(job: Job, entry: dict[str, Any], index: int, upload: Upload, work: Path) -> None:
     """The same fix rounds as `planlint fix` (safe fixes only), on the uploaded copy."""
     from .. import engine
-    from ..commands.fix import fix_file
     from ..fixes import default_output
+    from ..fixrounds import fix_file
 
     work.mkdir(parents=True)
     options = engine.RunOptions(profile=job.profile, use_config=False)

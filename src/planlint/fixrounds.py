@@ -1,0 +1,130 @@
+"""Fix rounds for one file, shared by `planlint fix` and the web page: apply the findings' fixes to
+a copy, re-check the copy, and repeat until nothing changes (a few rounds at most).
+
+The copies live in a work folder in the system temporary folder (never beside the input, which may
+be read-only), named like the original, so that config overrides and waivers that match on the
+file name still apply; the config is the one found for the original file.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .atomic import write_bytes
+from .errors import PlanlintError
+from .findings import Edit
+from .fixes import Skipped, apply_fixes, fixes_of
+from .table import Location
+
+MAX_ROUNDS = 5
+WORK_PREFIX = "planlint-fix-"
+_STALE_SECONDS = 3600
+
+
+@dataclass(slots=True)
+class FileFix:
+    """What fixing one file did: the cells changed (first old → last new), fixes left in the last
+    round, and the findings left."""
+
+    path: str
+    changes: dict[tuple, tuple[Location, str, str]] = field(default_factory=dict)  # key → (location, old, new)
+    skipped: list[Skipped] = field(default_factory=list)
+    remaining: int = 0
+    remaining_unsafe: int = 0
+    result_path: str | None = None  # the fixed copy in the work folder
+    errors: list[str] = field(default_factory=list)  # why the file could not be read or fixed (Chinese)
+
+
+def run_options_for(path: str, options):
+    """`options` with the config found for `path` made explicit, so that checking a copy in the
+    temporary folder uses the same config as checking the original."""
+    from .config import find_config
+
+    if options.config or not options.use_config:
+        return options
+    found = find_config(path)
+    if found.path is None:
+        return dataclasses.replace(options, use_config=False)
+    return dataclasses.replace(options, config=str(found.path))
+
+
+def fix_file(path: str, options, unsafe: bool, work: Path) -> FileFix:
+    """Fix rounds for one file inside `work`; each round writes a new copy named like the original."""
+    from . import engine
+    from .fixes import unfixable
+
+    outcome = FileFix(path)
+    try:
+        reason = unfixable(path)  # known before reading (a .doc or PDF would be converted for nothing)
+    except PlanlintError:
+        reason = None  # unreadable: the check below says why
+    if reason is not None:
+        outcome.errors = [f"无法修复：{reason}"]
+        return outcome
+    options = run_options_for(path, options)
+    current = path
+    result = engine.run([current], options)
+    outcome.errors = [f"无法读取：{r.error}" for r in result.reports if r.error is not None]
+    if outcome.errors:
+        return outcome
+    for round_no in range(1, MAX_ROUNDS + 1):
+        fixes = fixes_of((f for r in result.reports for f in r.findings), unsafe)
+        if not fixes:
+            break
+        skipped: list[Skipped] = []
+        try:
+            data, applied = apply_fixes(current, fixes, skipped)
+        except PlanlintError as exc:
+            outcome.errors = [f"无法修复：{exc.message}"]
+            return outcome
+        outcome.skipped = skipped
+        if not applied:
+            break
+        target = work / f"round{round_no}" / Path(path).name
+        target.parent.mkdir(parents=True)
+        write_bytes(str(target), data)
+        _record(outcome, path, applied)
+        current = str(target)
+        result = engine.run([current], options)
+    # A cell rewritten back to its original text is no change at all.
+    outcome.changes = {k: v for k, v in outcome.changes.items() if v[1] != v[2]}
+    findings = [f for r in result.reports for f in r.findings]
+    outcome.remaining = len(findings)
+    outcome.remaining_unsafe = sum(1 for f in findings if f.edits and not all(e.safe for e in f.edits))
+    outcome.result_path = current if current != path else None
+    return outcome
+
+
+def _record(outcome: FileFix, path: str, applied: list[Edit]) -> None:
+    for edit in applied:
+        loc = edit.location
+        key = (loc.sheet, loc.row, loc.col)
+        shown = Location(path, loc.sheet, loc.row, loc.col)  # the user's file, not the work copy
+        first_old = outcome.changes[key][1] if key in outcome.changes else edit.old
+        outcome.changes[key] = (shown, first_old, edit.new)
+
+
+def work_folder() -> tempfile.TemporaryDirectory:
+    """A fresh work folder in the system temporary folder; folders a killed run left are removed."""
+    sweep_stale()
+    return tempfile.TemporaryDirectory(prefix=WORK_PREFIX, ignore_cleanup_errors=True)
+
+
+def sweep_stale() -> None:
+    """Remove work folders older than an hour (a `planlint fix` killed mid-run leaves one)."""
+    now = time.time()
+    try:
+        entries = list(Path(tempfile.gettempdir()).glob(f"{WORK_PREFIX}*"))
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_dir() and now - entry.stat().st_mtime > _STALE_SECONDS:
+                shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            continue

@@ -1,0 +1,68 @@
+"""openpyxl workbooks as planlint writes them: text stored inert, merged ranges resolved to their
+anchor, files openpyxl refuses reported as read errors. Shared by the annotated copy, the fixed
+copy and the 调整情况表, so each rule about workbooks lives in one place."""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+from .errors import ReadError
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+# What Excel/WPS/LibreOffice take as the start of a formula when a person types it or a csv is
+# opened: text starting with one of these is stored with a quote prefix (shown as text, never run).
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def put(ws: Worksheet, row: int, col: int, value: object) -> Cell:
+    """Set a cell to a value taken from a plan or a finding, inert: openpyxl stores any string
+    starting with '=' as a formula (`=HYPERLINK(…)`, `=cmd|…`), so force a string; and give
+    `= + - @` text the quote prefix Excel gives text typed as '=…, so that editing the cell later
+    does not turn it into a formula either."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    cell = ws.cell(row=row, column=col)
+    cell.value = value
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def merged_anchor(ws: Worksheet, row: int, col: int) -> tuple[int, int]:
+    """The top-left cell of the merged range holding (row, col), or the cell itself: a covered
+    cell shows the anchor's text and cannot hold a value, fill or comment of its own."""
+    for rng in ws.merged_cells.ranges:
+        if rng.min_row <= row <= rng.max_row and rng.min_col <= col <= rng.max_col:
+            return rng.min_row, rng.min_col
+    return row, col
+
+
+def load(path: str, *, keep_vba: bool = False) -> Workbook:
+    """The workbook at `path` for a copy. Read from a file object, so the extension does not
+    matter (an .xlsx saved as .xls); a package openpyxl refuses although the reader could read it
+    is a ReadError with a message, not an internal error."""
+    from openpyxl import load_workbook
+
+    try:
+        with open(path, "rb") as fh:
+            return load_workbook(io.BytesIO(fh.read()), keep_vba=keep_vba)
+    except Exception as exc:  # openpyxl raises anything from KeyError to TypeError on odd packages
+        raise ReadError(
+            f"openpyxl 无法打开此工作簿以写入副本（{type(exc).__name__}: {str(exc)[:200]}），"
+            "请用 Excel/WPS 打开后另存为 .xlsx 再试",
+            path,
+        ) from None
+
+
+def to_bytes(wb: Any) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,129 @@
+"""Bad input in the formats read since issue 17: a corrupt .xls, an encrypted .doc, a PDF with no
+table, a scanned PDF, a 2,000-page PDF, PDF bombs, a LibreOffice conversion that hangs, and no
+LibreOffice at all. Each gives one clear Chinese line naming the file, exit 2, no traceback."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from test_formats import FORMATS, ZEZHOU, soffice
+
+sys.path.insert(0, str(Path(__file__).parent / "bad_inputs"))
+import make_bad_formats  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def bad(tmp_path_factory) -> dict[str, Path]:
+    return make_bad_formats.write_all(tmp_path_factory.mktemp("bad_formats"))
+
+
+@pytest.fixture
+def check(monkeypatch, capsys):
+    def _check(path: Path | str, *extra: str) -> tuple[int, str, str]:
+        return run_cli("check", str(path), "--no-config", "--no-cache", *extra, monkeypatch=monkeypatch, capsys=capsys)
+
+    return _check
+
+
+def refused(result: tuple[int, str, str], name: str, *phrases: str) -> str:
+    code, out, err = result
+    assert code == 2, out + err
+    lines = [line for line in (out + err).splitlines() if name in line and "无法读取" in line]
+    assert len(lines) == 1, out + err
+    assert "请" in lines[0] and all(p in lines[0] for p in phrases), lines[0]
+    return lines[0]
+
+
+def test_corrupt_xls(bad, check):
+    refused(check(bad["corrupt.xls"]), "corrupt.xls", "不是有效的 .xls 文件", "另存为 .xlsx")
+
+
+def test_ods_of_repeated_rows_is_refused_before_calamine_expands_it(bad, check):
+    refused(check(bad["repeated.ods"]), "repeated.ods", "100,000,000 个单元格", "超过上限")
+
+
+def test_pdf_without_a_table(bad, check):
+    refused(check(bad["no_table.pdf"]), "no_table.pdf", "没有找到带表格线的表格")
+
+
+def test_scanned_pdf_needs_ocr(bad, check):
+    refused(check(bad["scanned.pdf"]), "scanned.pdf", "OCR", "扫描件")
+
+
+def test_two_thousand_page_pdf_is_refused_by_its_page_count(bad, check, monkeypatch):
+    refused(check(bad["pages_2000.pdf"]), "pages_2000.pdf", "2,000 页", "上限 500 页")
+    monkeypatch.setenv("PLANLINT_MAX_PDF_PAGES", "3000")  # the limit is the user's to raise
+    refused(check(bad["pages_2000.pdf"]), "pages_2000.pdf", "空白页")
+
+
+def test_pdf_bomb_is_refused_before_parsing(bad, check):
+    refused(check(bad["bomb.pdf"]), "bomb.pdf", "PDF 炸弹", "超过 8 MB")
+
+
+def test_deeply_nested_pdf_is_a_read_error(bad, check):
+    code, out, err = check(bad["nested.pdf"])
+    assert code == 2 and "无法读取" in out + err
+
+
+def test_doc_named_pdf_is_read_by_its_content(bad, check):
+    soffice()
+    code, out, err = check(bad["doc_named.pdf"])
+    assert code == 1 and "15 项任务" in out + err
+
+
+def test_encrypted_doc(tmp_path, check):
+    soffice()
+    path = make_bad_formats.encrypted_doc(tmp_path)
+    refused(check(path), "encrypted.doc", "LibreOffice 无法转换", "取消密码")
+
+
+def _conversions() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("planlint-convert-*")}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the fake LibreOffice is a shell script")
+def test_hanging_conversion_is_killed_at_the_limit(tmp_path, check, monkeypatch):
+    fake = make_bad_formats.fake_soffice(tmp_path)
+    monkeypatch.setenv("PLANLINT_SOFFICE", str(fake))
+    monkeypatch.setenv("PLANLINT_CONVERT_TIMEOUT", "1")
+    before = _conversions()
+    started = time.monotonic()
+    refused(check(FORMATS / f"{ZEZHOU}.seed.doc"), f"{ZEZHOU}.seed.doc", "超过 1 秒", "已终止")
+    assert time.monotonic() - started < 30
+    pid = int((tmp_path / "soffice.pid").read_text())
+    with pytest.raises(ProcessLookupError):  # the whole process group was killed
+        for _ in range(50):
+            os.kill(pid, 0)
+            time.sleep(0.1)
+    assert _conversions() <= before  # its temporary folder is gone
+
+
+def test_absent_libreoffice_says_what_to_install(tmp_path, check, monkeypatch):
+    monkeypatch.setenv("PLANLINT_SOFFICE", str(tmp_path / "no-such-soffice"))
+    line = refused(check(FORMATS / f"{ZEZHOU}.seed.doc"), f"{ZEZHOU}.seed.doc", "libreoffice-writer-nogui")
+    assert "LibreOffice" in line and "Windows" in line and "另存为 .docx" in line
+
+
+def test_stale_conversion_folders_are_swept(tmp_path, monkeypatch):
+    from planlint.readers import wordproc
+
+    stale = Path(tempfile.mkdtemp(prefix="planlint-convert-"))
+    fresh = Path(tempfile.mkdtemp(prefix="planlint-convert-"))
+    old = time.time() - 7200
+    os.utime(stale, (old, old))
+    wordproc.sweep_stale()
+    assert not stale.exists() and fresh.exists()
+    fresh.rmdir()
+
+
+def test_fix_refuses_formats_it_cannot_write(monkeypatch, capsys, tmp_path):
+    code, out, err = run_cli("fix", str(FORMATS / f"{ZEZHOU}.xls"), "--no-config", "--unsafe-fixes", "-o", str(tmp_path / "o.xls"),
+                             monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and "不支持自动修复" in err and "批注副本" in err
+    assert not (tmp_path / "o.xls").exists()

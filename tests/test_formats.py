@@ -1,0 +1,179 @@
+"""The same plan in every format gives the same tasks and findings (issue 17).
+
+The seeds' tables were written by LibreOffice as .xls/.ods (from the .xlsx) and as .doc/.odt/PDF
+(from a bordered Word table of the same sheet, and from the seed .docx), by
+tests/fixtures/formats/make_formats.py. WPS's .et and .wps are the .xls/.doc binary formats under
+WPS's names: the tests copy the files to those names. Spreadsheets keep every cell coordinate;
+Word and PDF files are compared modulo locations.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import SAMPLES
+
+from planlint import engine
+from planlint.readers import kind_of, read_tables
+
+FORMATS = Path(__file__).parent / "fixtures" / "formats"
+SEEDS = sorted(p.stem for p in SAMPLES.glob("*.xlsx"))
+ZEZHOU = "泽州县市场监督管理局2023年度内部双随机抽查工作计划"
+YUANPING = "原平市2024年度部门联合双随机抽查工作计划"
+SOFFICE_HINT = "读取 .doc/.wps/.odt 需要 LibreOffice：apt-get install -y libreoffice-writer-nogui libreoffice-calc-nogui"
+
+
+def soffice() -> str:
+    """LibreOffice, or skip with the install hint (fail when PLANLINT_REQUIRE_EXTERNAL=1)."""
+    from planlint.readers.wordproc import find_soffice
+
+    found = find_soffice()
+    if found:
+        return found
+    if os.environ.get("PLANLINT_REQUIRE_EXTERNAL") == "1":
+        pytest.fail(f"未找到 soffice：{SOFFICE_HINT}")
+    pytest.skip(f"未找到 soffice：{SOFFICE_HINT}")
+
+
+@functools.cache
+def checked(path: Path) -> engine.CheckResult:
+    """One check per file for the whole module: converting a .doc or reading a PDF takes seconds."""
+    return engine.run([str(path)], engine.RunOptions(use_config=False))
+
+
+def outcome(path: Path) -> tuple[int, Counter, Counter]:
+    """Tasks, findings without locations, and findings with their cell."""
+    result = checked(path)
+    errors = [r.error for r in result.reports if r.error]
+    assert not errors, errors
+    findings = [f for r in result.reports for f in r.findings]
+    tasks = sum(len(r.plan.tasks) for r in result.reports if r.plan is not None)
+    plain = Counter((f.rule_id, f.severity, f.message, f.field, f.task_seq) for f in findings)
+    located = Counter((f.rule_id, f.message, f.location.sheet, f.location.row, f.location.col) for f in findings)
+    return tasks, plain, located
+
+
+def _copy_as(src: Path, folder: Path, suffix: str) -> Path:
+    target = folder / f"{src.name.split('.')[0]}{suffix}"
+    shutil.copyfile(src, target)
+    return target
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("suffix", [".xls", ".ods", ".et"])
+def test_spreadsheet_formats_read_like_the_xlsx(seed, suffix, tmp_path):
+    path = FORMATS / f"{seed}{suffix}" if suffix != ".et" else _copy_as(FORMATS / f"{seed}.xls", tmp_path, ".et")
+    assert kind_of(str(path)) == "spreadsheet"
+    tasks, plain, located = outcome(path)
+    want_tasks, want_plain, want_located = outcome(SAMPLES / f"{seed}.xlsx")
+    assert tasks == want_tasks > 0
+    assert plain == want_plain
+    assert located == want_located  # same sheets, rows and columns
+
+
+def test_ods_merged_cells_are_spread_like_excel():
+    """calamine does not report .ods merges: they come from content.xml, as for .xlsx."""
+    ods, xlsx = read_tables(str(FORMATS / f"{ZEZHOU}.ods"))[0], read_tables(str(SAMPLES / f"{ZEZHOU}.xlsx"))[0]
+    assert ods.rows == xlsx.rows and ods.covered == xlsx.covered and ods.format == "ods"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_pdf_reads_like_the_xlsx(seed):
+    tasks, plain, _ = outcome(FORMATS / f"{seed}.pdf")
+    want_tasks, want_plain, _ = outcome(SAMPLES / f"{seed}.xlsx")
+    assert tasks == want_tasks > 0
+    assert plain == want_plain
+
+
+def test_pdf_of_the_seed_docx_reads_like_the_docx():
+    tasks, plain, _ = outcome(FORMATS / f"{ZEZHOU}.seed.pdf")
+    want_tasks, want_plain, _ = outcome(SAMPLES / f"{ZEZHOU}.docx")
+    assert tasks == want_tasks and plain == want_plain
+
+
+def test_pdf_table_over_pages_is_one_table_with_page_locations():
+    """原平's table runs over four pages with rows split by page breaks: one table, 42 tasks, and
+    every location names its page: 第3页 表1 第5行 第4列."""
+    path = FORMATS / f"{YUANPING}.pdf"
+    tables = read_tables(str(path))
+    assert len(tables) == 1 and len(set(tables[0].row_sheets)) >= 3
+    result = checked(path)
+    shown = [str(f.location) for r in result.reports for f in r.findings if f.location.col]
+    assert shown and all(re.search(r":第\d+页 表1 第\d+行 第\d+列$", s) for s in shown), shown[:3]
+    assert any(":第1页" not in s for s in shown)  # findings on later pages too
+    wrapped = {c for row in tables[0].rows for c in row if "抽查比例不低于" in c}
+    assert wrapped and not any("\n" in c for c in wrapped)  # wrapped cell text joined
+
+
+def test_pdf_annotated_copy_is_a_rebuilt_workbook(tmp_path, monkeypatch, capsys):
+    from conftest import run_cli
+    from openpyxl import load_workbook
+
+    out = tmp_path / "批注.xlsx"
+    code, _, err = run_cli("check", str(FORMATS / f"{ZEZHOU}.pdf"), "--no-config", "-f", f"xlsx:{out}",
+                           monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 1, err
+    wb = load_workbook(out)
+    pages = [ws for ws in wb.worksheets if re.fullmatch(r"第\d+页 表1", ws.title)]
+    assert len(pages) >= 2
+    commented = [c for ws in pages for row in ws.iter_rows() for c in row if c.comment is not None]
+    assert commented and any("泽州市" in c.comment.text for c in commented)
+    # the result sheet links to the rebuilt page sheets' cells
+    links = [row[4].value for row in wb["检查结果"].iter_rows(min_row=2) if row[4].hyperlink is not None]
+    assert links and all(link.split("!")[0] in wb.sheetnames for link in links)
+
+
+def test_pdf_places_are_written_by_page_row_and_column():
+    from planlint.report.cells import where
+    from planlint.table import Location
+
+    loc = Location("计划.pdf", "第3页 表1", 5, 4)
+    assert str(loc) == "计划.pdf:第3页 表1 第5行 第4列" and where(loc) == "第3页 表1 第5行 第4列"
+    assert where(loc._replace(col=0)) == "第3页 表1 第5行"
+    assert str(Location("计划.xlsx", "第3页 表1x", 5, 4)) == "计划.xlsx:第3页 表1x!D5"
+
+
+@pytest.mark.parametrize("name", [f"{YUANPING}.doc", f"{ZEZHOU}.seed.doc", f"{ZEZHOU}.seed.odt"])
+def test_word_processor_files_read_like_the_original(name):
+    soffice()
+    path = FORMATS / name
+    original = SAMPLES / (f"{ZEZHOU}.docx" if ".seed." in name else f"{name.split('.')[0]}.xlsx")
+    tasks, plain, _ = outcome(path)
+    want_tasks, want_plain, _ = outcome(original)
+    assert tasks == want_tasks > 0 and plain == want_plain
+
+
+def test_wps_file_reads_like_the_docx_with_the_originals_locations(tmp_path):
+    soffice()
+    path = _copy_as(FORMATS / f"{ZEZHOU}.seed.doc", tmp_path, ".wps")
+    tasks, plain, located = outcome(path)
+    want_tasks, want_plain, want_located = outcome(SAMPLES / f"{ZEZHOU}.docx")
+    assert tasks == want_tasks and plain == want_plain
+    assert located == want_located  # 表1, row and column of the Word table
+    assert {f.location.path for r in checked(path).reports for f in r.findings} == {str(path)}
+
+
+def test_check_and_serve_accept_the_new_types():
+    from planlint.pipeline import discover
+    from planlint.readers import SUPPORTED
+
+    assert {".xls", ".xlsb", ".ods", ".et", ".doc", ".wps", ".pdf"} <= set(SUPPORTED)
+    found = {Path(p).suffix for p in discover([str(FORMATS)])}
+    assert {".xls", ".ods", ".doc", ".pdf", ".odt"} <= found
+    pytest.importorskip("starlette")
+    from starlette.testclient import TestClient
+
+    from planlint.serve.app import create_app
+
+    with TestClient(create_app(), base_url="http://127.0.0.1") as client:
+        page = client.get("/").text
+    picker = re.search(r'id="files"[^>]*accept="([^"]*)"', page)[1].split(",")
+    shown = re.search(r"支持 ([^；]*)；", page)[1].split()
+    for ext in (".xls", ".et", ".ods", ".doc", ".wps", ".pdf"):
+        assert ext in picker and ext in shown, ext
