@@ -10,14 +10,13 @@ Word and PDF files are compared modulo locations.
 from __future__ import annotations
 
 import functools
-import os
 import re
 import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from conftest import SAMPLES, require_external
 
 from planlint import engine
 from planlint.readers import kind_of, read_tables
@@ -33,12 +32,7 @@ def soffice() -> str:
     """LibreOffice, or skip with the install hint (fail when PLANLINT_REQUIRE_EXTERNAL=1)."""
     from planlint.readers.wordproc import find_soffice
 
-    found = find_soffice()
-    if found:
-        return found
-    if os.environ.get("PLANLINT_REQUIRE_EXTERNAL") == "1":
-        pytest.fail(f"未找到 soffice：{SOFFICE_HINT}")
-    pytest.skip(f"未找到 soffice：{SOFFICE_HINT}")
+    return require_external("soffice", SOFFICE_HINT, find_soffice())
 
 
 @functools.cache

@@ -29,16 +29,23 @@ EXPECTED = {
     YUANPING: {
         "known-typo": "E41", "merge-candidate": "E5 E15 E18 E36", "name-window-mismatch": "C23 C24",
         "quota-nonstandard": "F23", "text-normalize": " ".join(f"F{r}" for r in range(9, 46)),
+        "risk-tiers-for-non-enterprises": "G9 G10 G12 G13 G40",  # schools, 机构: info, a question
     },
     JINCHENG: {
         "columns-swapped": "D13", "risk-clause-untiered": "G9", "risk-tier-inconsistent": "G8",
         "scope-beyond-jurisdiction": "E4 E6 E8 E10 E11", "text-normalize": "E12",
         "window-after-deadline": "H6 H8 H9 H10 H11",
+        "risk-tiers-for-non-enterprises": "G10",  # 法定计量检定机构
     },
-    ZEZHOU: {"place-mismatch": "J8", "stale-year": "B8"},  # J8:J13 is one merged cell
+    ZEZHOU: {
+        "place-mismatch": "J8", "stale-year": "B8",  # J8:J13 is one merged cell
+        "risk-escalation-at-full-ratio": "G4 G13",  # 100% and 分别递加比例
+        "risk-tiers-for-non-enterprises": "G7 G15",  # 法定计量检定机构; 个体工商户 in a 2023 plan
+    },
     CHANGZHI: {
         "merge-candidate": "D9 D12", "risk-clause-incomplete": "F16 F20", "risk-clause-missing": "F5 F6 F15",
         "seq-gap": "A15", "window-missing": "G5 G6 G15",
+        "risk-escalation-at-full-ratio": "F17",
     },
 }
 LAYERS = {

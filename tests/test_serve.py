@@ -181,7 +181,7 @@ def test_limits(work: Path, tmp_path: Path):
         assert r.status_code == 400 and "未知的配置档" in r.json()["error"]
         r = c.post(
             "/api/check",
-            content=b"-" * (2000 * 3 + 1024 * 1024 + 1),
+            content=b"-" * (2000 * 4 + 1024 * 1024 + 1),  # 2 plans, a superior plan, an item list, the form
             headers={"content-type": "multipart/form-data; boundary=x"},
         )
         assert r.status_code == 413 and "请分批检查" in r.json()["error"]

@@ -22,6 +22,10 @@ isolates one rule. Rows land on a sheet whose header is row 1 and whose columns 
         row: {items: "示范市从事商标代理业务的服务机构", scope: "商标代理行为的检查"}
         fixed: {items: "商标代理行为的检查", scope: "示范县从事商标代理业务的服务机构"}
 
+      - rule: item-not-in-list
+        params: {general_item_ratio_cap: 0.1}  # profile parameters for this case
+        item_list: [{item: 广告行为的检查, category: 广告, kind: 一般}]   # a 抽查事项清单, inline
+
 `fixed` rows are reached as `planlint fix --unsafe-fixes` reaches them: fixes applied whole, those
 meeting on a cell resolved by planlint.fixes, round after round until nothing changes.
 """
@@ -226,6 +230,11 @@ def run_case_file(path: str, source: Any, rules: dict[str, Rule], params: dict[s
             raise ConfigError(f"第{n}个用例引用了未启用或不存在的规则 {slug!r}", path)
         # a case may state the profile numbers it is about (`params: {deadline: {internal: 12月20日}}`)
         case_params = {**params, **(case.get("params") or {})}
+        item_list = None  # and the 抽查事项清单 it runs with (`item_list: [{item: …, category: …, kind: 一般}]`)
+        if case.get("item_list"):
+            from .itemlist import ItemList
+
+            item_list = ItemList.from_rows(case["item_list"], source="用例清单")
         items = [("pass", i, item) for i, item in enumerate(case.get("pass") or [], 1)]
         items += [("fail", i, item) for i, item in enumerate(case.get("fail") or [], 1)]
         for kind, i, item in items:
@@ -233,7 +242,7 @@ def run_case_file(path: str, source: Any, rules: dict[str, Rule], params: dict[s
             superiors = [build_case_plan(_rows_of(case["superior"]), case["superior"], path + "#superior")] if case.get("superior") else []
             siblings = [build_case_plan(_rows_of(s), s, f"{path}#sibling{j}") for j, s in enumerate(case.get("siblings") or [])]
             if rule.scope == "plan-set":
-                extras = {"population": case.get("population")}
+                extras = {"population": case.get("population"), "item_list": item_list}
                 findings, _ = plan_set_findings(plan, [rule], case_params, [plan, *siblings], superiors, extras)
             else:
                 findings = check_plan(plan, [rule], Ctx(plan, case_params))

@@ -80,6 +80,7 @@ class Config:
     meta: Mapping[str, Any] = field(default_factory=_empty)
     superior: str | None = None
     population: str | None = None
+    item_list: str | None = None  # a 抽查事项清单 (planlint.itemlist)
     baseline: str | None = None
     fail_on: str | None = None
     exclude: tuple[str, ...] = ()  # gitignore-style patterns, relative to the config folder
@@ -180,6 +181,7 @@ def from_data(data: dict[str, Any], path: Path | None) -> Config:
         meta=_frozen(data.get("meta")),
         superior=resolve(data.get("superior")),
         population=resolve(data.get("population")),
+        item_list=resolve(data.get("item_list")),
         baseline=resolve(data.get("baseline")),
         fail_on=data.get("fail_on"),
         exclude=tuple(data.get("exclude") or ()),

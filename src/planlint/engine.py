@@ -57,6 +57,7 @@ class RunOptions:
     use_config: bool = True
     baseline: str | None = None
     population: str | None = None
+    item_list: str | None = None  # a 抽查事项清单 (planlint.itemlist), for the items pack
     extra_rules: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()  # gitignore-style patterns (relative to the working directory)
     outputs: tuple[str, ...] = ()  # files and folders this run writes: never read as plans
@@ -383,6 +384,11 @@ def check_file(path: str, ruleset: RuleSet, overrides: list[dict[str, Any]],
         except ReadError as exc:
             return [PlanReport(path, None, None, error=exc.message)], set()
         reports, notes = [], set()
+        from .itemlist import looks_like_item_list
+
+        if any(looks_like_item_list(p) for p in plans):
+            plans = [p for p in plans if not looks_like_item_list(p)]
+            notes.add(f"{path}：是抽查事项清单，不是抽查计划，未作检查；如需用它核对抽查事项，请用 --item-list 指定。")
         for plan in plans:
             notes |= {f"{path}：{note}" for note in plan.notes}
             _complete_meta(plan.meta)
@@ -512,7 +518,10 @@ def _run(paths: list[str], options: RunOptions, config: Config) -> CheckResult:
         why = "；".join(superior_notes) or "只读取 .xlsx .docx .csv .txt 文件"
         raise PlanlintError(f"上级计划不是可读取的计划文件（{why}）", " ".join(superior_paths))
     found_notes += superior_notes
-    files = [f for f in files if os.path.abspath(f) not in superior_files]
+    item_list_path = options.item_list or config.item_list
+    item_list = _load_item_list(item_list_path)  # before the work: a bad list stops the run at once
+    inputs = superior_files | ({os.path.abspath(item_list_path)} if item_list_path else set())
+    files = [f for f in files if os.path.abspath(f) not in inputs]
 
     superiors = []
     for sp in sorted(superior_files):
@@ -531,7 +540,7 @@ def _run(paths: list[str], options: RunOptions, config: Config) -> CheckResult:
     reports = [r for rs, _ in outcomes for r in rs]
     notes = set().union(*(n for _, n in outcomes)) if outcomes else set()
     notes |= set(found_notes)
-    _run_plan_set(reports, ruleset, config, superiors, options, notes)
+    _run_plan_set(reports, ruleset, config, superiors, options, notes, item_list)
 
     rules_by_id: dict[str, Rule] = {}
     for r in reports:
@@ -560,12 +569,20 @@ def plan_set_findings(plan: Plan, rules: list[Rule], params: dict[str, Any], pla
     return findings, ctx.extras.get("notes", set())
 
 
+def _load_item_list(path: str | None) -> Any:
+    if not path:
+        return None
+    from .itemlist import load_item_list
+
+    return load_item_list(path)
+
+
 def _run_plan_set(reports: list[PlanReport], ruleset: RuleSet, config: Config, superiors: list[Plan],
-                  options: RunOptions, notes: set[str]) -> None:
+                  options: RunOptions, notes: set[str], item_list: Any = None) -> None:
     if not any(r.scope == "plan-set" for r in ruleset.all_rules):
         return
     plans = [r.plan for r in reports if r.plan is not None]
-    extras: dict[str, Any] = {"population": options.population or config.population}
+    extras: dict[str, Any] = {"population": options.population or config.population, "item_list": item_list}
     for report in reports:
         if report.plan is not None:
             resolved = ruleset.resolve(report.plan.meta)

@@ -37,8 +37,9 @@ class ReviewRow:
 
     report: PlanReport
     counts: dict[str, int]
-    duplicated: int  # tasks that re-initiate a superior task
+    duplicated: int  # tasks that re-initiate a superior task (superior-task-duplicated, warning)
     missing: int  # superior tasks for counties that the plan lacks
+    overlaps: int = 0  # tasks that may repeat a task the superior inspects itself (the same rule, info)
 
 
 @dataclass(slots=True)
@@ -63,9 +64,11 @@ class CheckResult:
         """One row per plan, worst first: unreadable, then errors, cross-plan problems, warnings."""
         rows = []
         for r in self.reports:
-            slugs = [f.slug for f in r.findings if f.severity != "info"]
-            rows.append(ReviewRow(r, r.counts(), slugs.count("superior-task-duplicated"),
-                                  slugs.count("superior-task-missing")))
+            # the summary says what the findings say: a duplicate reported as an info is an overlap
+            hits = [(f.slug, f.severity == "info") for f in r.findings]
+            rows.append(ReviewRow(r, r.counts(), hits.count(("superior-task-duplicated", False)),
+                                  hits.count(("superior-task-missing", False)) + hits.count(("superior-task-missing", True)),
+                                  hits.count(("superior-task-duplicated", True))))
         return sorted(rows, key=lambda x: (x.report.error is None, -x.counts["error"], -(x.duplicated + x.missing),
                                            -x.counts["warning"], -x.counts["info"], x.report.path, x.report.sheet or ""))
 

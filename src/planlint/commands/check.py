@@ -64,6 +64,7 @@ def run_options(**kw):
         use_config=not kw["no_config"],
         baseline=kw["baseline"],
         population=kw["population"],
+        item_list=kw.get("item_list"),
         extra_rules=tuple(kw["rules"]),
         exclude=split_tokens(kw.get("exclude", ())),
         jobs=kw["jobs"],
@@ -146,6 +147,7 @@ def _write_outputs(outputs, result, *, statistics: bool, color: bool | None, qui
 @common_options
 @click.option("--superior", "-s", multiple=True, type=click.Path(), help="上级（如市级）计划，用于跨计划检查")
 @click.option("--population", type=click.Path(dir_okay=False), help="监管对象数量文件（CSV/YAML），用于估算覆盖率")
+@click.option("--item-list", type=click.Path(dir_okay=False), help="抽查事项清单（.xlsx/.csv，本省公布的格式），用于核对抽查事项")
 @click.option("--exclude", multiple=True,
               help="检查文件夹时跳过的文件或文件夹（.gitignore 写法，如 'out/' '*草稿*'，逗号分隔，可重复）")
 @click.option("--format", "-f", "formats", multiple=True,

@@ -65,6 +65,7 @@ def _review(result: CheckResult) -> list[dict]:
             "counts": row.counts,
             "duplicated": row.duplicated,
             "missing": row.missing,
+            "overlaps": row.overlaps,
             "title": row.report.plan.meta.title if row.report.plan else None,
         }
         for row in result.review()

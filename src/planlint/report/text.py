@@ -52,6 +52,8 @@ def _review(result: CheckResult, color: bool) -> list[str]:
         line = f"  {where}：错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}"
         if result.superiors:
             line += f"；重复发起上级任务 {row.duplicated}，缺少上级任务 {row.missing}"
+            if row.overlaps:
+                line += f"，可能与上级自行检查的任务重复 {row.overlaps}"
         lines.append(line)
     return lines
 

@@ -116,7 +116,7 @@ def create_app(
     this server through DNS rebinding (None accepts any, for a deliberate LAN binding)."""
     store = JobStore()
     page = _page(max_file_bytes, max_files)
-    max_request = max_file_bytes * (max_files + 1) + 1024 * 1024  # the plans, a superior plan, the form
+    max_request = max_file_bytes * (max_files + 2) + 1024 * 1024  # the plans, a superior plan, an item list, the form
 
     async def index(request: Request) -> Response:
         return HTMLResponse(page, headers={"content-security-policy": PAGE_CSP})
@@ -199,18 +199,22 @@ async def _receive(request: Request, batch: Batch, max_file_bytes: int, max_file
             plans = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
             superior = form.get("superior")
             superior = superior if isinstance(superior, UploadFile) and superior.filename else None
+            item_list = form.get("item_list")
+            item_list = item_list if isinstance(item_list, UploadFile) and item_list.filename else None
             if not plans:
                 raise Rejected("请至少选择一个计划文件。")
             if len(plans) > max_files:
                 raise Rejected(
                     f"一次最多检查 {max_files} 个文件，本次选择了 {len(plans)} 个；请分批检查。", 413
                 )
-            for upload in [*plans, *([superior] if superior else [])]:
+            for upload in [*plans, *(u for u in (superior, item_list) if u is not None)]:
                 _accept(upload, max_file_bytes)
             for upload in plans:
                 await _copy(upload, batch.add(upload.filename), max_file_bytes)
             if superior is not None:
                 await _copy(superior, batch.add(superior.filename, superior=True), max_file_bytes)
+            if item_list is not None:
+                await _copy(item_list, batch.add(item_list.filename, item_list=True), max_file_bytes)
             return profile
     except HTTPException as exc:  # the multipart parser's own refusals
         raise Rejected(f"上传内容无法解析（{exc.detail}），请用本页面重新上传。") from None

@@ -81,17 +81,20 @@ class Batch:
         self.root = Path(self._tmp.name)
         self.plans: list[Upload] = []
         self.superior: Upload | None = None
+        self.item_list: Upload | None = None  # a 抽查事项清单 for the items pack
         self._names: set[str] = set()
 
-    def add(self, raw_name: str | None, *, superior: bool = False) -> Path:
+    def add(self, raw_name: str | None, *, superior: bool = False, item_list: bool = False) -> Path:
         """Reserve a path for an uploaded file and return it; the caller writes the bytes."""
-        n = len(self.plans) + (self.superior is not None)
+        n = len(self.plans) + (self.superior is not None) + (self.item_list is not None)
         name = safe_filename(raw_name, f"文件{n + 1}")
-        folder = self.root / ("superior" if superior else "in") / str(n)
+        folder = self.root / ("superior" if superior else "item_list" if item_list else "in") / str(n)
         folder.mkdir(parents=True)
         upload = Upload(self._unique(name), folder / name)
         if superior:
             self.superior = upload
+        elif item_list:
+            self.item_list = upload
         else:
             self.plans.append(upload)
         return upload.path
@@ -106,7 +109,7 @@ class Batch:
 
     def display(self, path: str | None) -> str | None:
         """The user's name for a path inside the batch (None if it is not one of the uploads)."""
-        uploads = [*self.plans, *([self.superior] if self.superior else [])]
+        uploads = [*self.plans, *(u for u in (self.superior, self.item_list) if u is not None)]
         return next((u.name for u in uploads if path is not None and str(u.path) == str(path)), None)
 
     def cleanup(self) -> None:
@@ -189,6 +192,7 @@ def _check(job: Job, batch: Batch) -> None:
         profile=job.profile,
         use_config=False,  # a planlint.yaml above the temporary folder is not the user's
         superior=(str(batch.superior.path),) if batch.superior else (),
+        item_list=str(batch.item_list.path) if batch.item_list else None,
         progress=job.progress,
     )
     result = engine.run([str(u.path) for u in batch.plans], options)

@@ -1,3 +1,15 @@
 """Check primitives, one module per concern. Importing this package registers them all."""
 
-from . import consistency, coverage, crossplan, dates, efficiency, quota, risk, structure  # noqa: F401
+from . import (  # noqa: F401
+    burden,
+    consistency,
+    coverage,
+    crossplan,
+    dates,
+    efficiency,
+    items,
+    quota,
+    risk,
+    selfcheck,
+    structure,
+)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...matching import Match, closest, match_tasks
+from ...matching import Match, closest, match_tasks, plain
 from ...plan import Plan, Task
 from ...values import Mode, Ratio, Window
 from ..registry import Ctx, Hit, primitive
@@ -45,8 +45,31 @@ def _same_year(ctx: Ctx, plan: Plan, other: Plan) -> bool:
     return True
 
 
+def _contents(plan: Plan, keys: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    return frozenset(tuple(plain(t.text(k)) for k in keys) for t in plan.tasks)
+
+
+def same_plan(ctx: Ctx, plan: Plan, other: Plan) -> bool:
+    """Two inputs that are one plan (the same table saved as .xlsx and as .csv, or read twice): the
+    same tasks in the columns both have, or the same title (one inside the other: a text export
+    prefixes its source), place and year. Such a pair is never compared as internal vs joint, as
+    siblings, or as county vs city. Decided once per pair and run."""
+    if plan is other:
+        return True
+    cache = ctx.extras.setdefault("same_plan", {})
+    key = (id(plan), id(other))
+    if key not in cache:
+        keys = tuple(sorted(k for k in plan.columns.keys() & other.columns.keys() if k != "seq"))
+        same = "name" in keys and bool(plan.tasks) and _contents(plan, keys) == _contents(other, keys)
+        short, long_ = sorted((plain(plan.meta.title or ""), plain(other.meta.title or "")), key=len)
+        same = same or (len(short) >= 8 and short in long_ and plan.meta.year == other.meta.year
+                        and plan.meta.place == other.meta.place)
+        cache[key] = cache[(id(other), id(plan))] = same
+    return cache[key]
+
+
 def superiors_of(ctx: Ctx) -> list[Plan]:
-    return [s for s in ctx.superiors if s is not ctx.plan and _same_year(ctx, ctx.plan, s)]
+    return [s for s in ctx.superiors if not same_plan(ctx, ctx.plan, s) and _same_year(ctx, ctx.plan, s)]
 
 
 def city_role(task: Task) -> str | None:
@@ -71,6 +94,17 @@ def for_counties(task: Task) -> bool:
         return True
     mode = task.value("mode")
     return isinstance(mode, Mode) and any(p.select == "county" for p in mode.pairs)
+
+
+def carried_by_county(task: Task) -> bool:
+    """A superior task the county carries out — inspecting what the city draws (市抽县查) or
+    initiating it itself (各地组织发起, 县抽县查) — so that its ratio and window bind the county's task.
+    A task the city inspects itself (市抽市查) sets nothing for the county's own tasks."""
+    return city_role(task) == "county-inspects" or for_counties(task)
+
+
+def _carried(ctx: Ctx, plan: Plan, sup: Plan) -> list[Match]:
+    return [m for m in matches(ctx, plan, sup).values() if carried_by_county(m.other)]
 
 
 def _sup_vars(m: Match, sup: Plan) -> dict:
@@ -127,7 +161,7 @@ def _ratio(task: Task) -> tuple[Ratio | None, str]:
 @primitive("quota_below_superior", ("plan-set",))
 def quota_below_superior(ctx: Ctx, task: None) -> Iterator[Hit]:
     for sup in superiors_of(ctx):
-        for m in matches(ctx, ctx.plan, sup).values():
+        for m in _carried(ctx, ctx.plan, sup):
             (mine, key), (theirs, _) = _ratio(m.task), _ratio(m.other)
             if mine is not None and theirs is not None and mine.low < theirs.low:
                 yield field_hit(ctx.plan, m.task, key, superior_ratio=theirs.canonical(),
@@ -137,7 +171,7 @@ def quota_below_superior(ctx: Ctx, task: None) -> Iterator[Hit]:
 @primitive("window_outside_superior", ("plan-set",))
 def window_outside_superior(ctx: Ctx, task: None) -> Iterator[Hit]:
     for sup in superiors_of(ctx):
-        for m in matches(ctx, ctx.plan, sup).values():
+        for m in _carried(ctx, ctx.plan, sup):
             mine, theirs = m.task.value("window"), m.other.value("window")
             if not (isinstance(mine, Window) and isinstance(theirs, Window)):
                 continue
@@ -169,7 +203,8 @@ def internal_joint_duplicate(ctx: Ctx, task: None) -> Iterator[Hit]:
     plan = ctx.plan
     if plan.meta.kind != "internal":
         return
-    joints = [p for p in _joint_plans(ctx).get(plan.meta.place or "", ()) if p is not plan and _same_year(ctx, plan, p)]
+    joints = [p for p in _joint_plans(ctx).get(plan.meta.place or "", ())
+              if not same_plan(ctx, plan, p) and _same_year(ctx, plan, p)]
     for joint in joints:
         for m in matches(ctx, plan, joint).values():
             yield field_hit(plan, m.task, "name", joint_plan=joint.meta.title or joint.path,
@@ -183,15 +218,15 @@ def sibling_inconsistent(ctx: Ctx, task: None) -> Iterator[Hit]:
     superiors = superiors_of(ctx)
     if not superiors:  # without a superior plan there is nothing to carry; skip the O(plans²) scan
         return
-    siblings = [p for p in ctx.plans if p is not plan and p.meta.level == plan.meta.level
-                and p.meta.year == plan.meta.year]
+    siblings = [p for p in ctx.plans if p.meta.level == plan.meta.level and p.meta.year == plan.meta.year
+                and not same_plan(ctx, plan, p)]
     for sup in superiors:
-        mine = {id(m.other): m for m in matches(ctx, plan, sup).values()}
+        mine = {id(m.other): m for m in _carried(ctx, plan, sup)}
         if not mine:
             continue
         carried: dict[int, list[tuple[Plan, Task]]] = {}
         for sib in siblings:
-            for m in matches(ctx, sib, sup).values():
+            for m in _carried(ctx, sib, sup):
                 carried.setdefault(id(m.other), []).append((sib, m.task))
         for key, m in mine.items():
             differing = [
