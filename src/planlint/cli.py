@@ -21,6 +21,7 @@ COMMANDS = {
     "diff": "diff:diff",
     "serve": "serve:serve",
     "cache": "cache_cmd:cache",
+    "desk": "desk:desk",
 }
 
 

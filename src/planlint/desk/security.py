@@ -1,0 +1,62 @@
+"""The desk's web safeguards: refusals as exceptions, the CSRF token of a session, the headers
+every response carries."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+
+from starlette.requests import Request
+
+# Pages use no script at all; styles are inline; forms post to this server only.
+CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; "
+       "frame-ancestors 'none'")
+
+
+class Denied(Exception):
+    """Answer with `status` and a one-line message (403 forbidden, 404 not found …)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+class NeedLogin(Exception):
+    pass
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get("csrf")
+    if not token:
+        token = request.session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+def check_csrf(request: Request, form: Any | None) -> None:
+    sent = request.headers.get("x-csrf-token") or (form.get("csrf_token") if form is not None else None)
+    expected = request.session.get("csrf")
+    if not (isinstance(sent, str) and expected and hmac.compare_digest(sent, expected)):
+        raise Denied(403, "页面已过期或请求来源不明（CSRF 校验失败），请刷新页面后重试。")
+
+
+class SecurityHeaders:
+    """No caching of plans or pages, no MIME sniffing, no referrer, no framing, the page CSP."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] += [
+                    (b"cache-control", b"no-store"),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"content-security-policy", CSP.encode()),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
