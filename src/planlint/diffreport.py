@@ -227,11 +227,12 @@ def filing_rows(diffs: list[PlanDiff]) -> list[tuple[str, str, str, str, str, st
 def xlsx_bytes(diffs: list[PlanDiff]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.properties import PageSetupProperties
 
-    from .workbook import put
+    from .workbook import active_sheet, put
 
     wb = Workbook()
-    ws = wb.active
+    ws = active_sheet(wb)
     ws.title = SHEET
     title = next((d.new.meta.title for d in diffs if d.new.meta.title), "抽查工作计划")
     put(ws, 1, 1, f"{title}调整情况表").font = Font(bold=True, size=14)
@@ -242,6 +243,8 @@ def xlsx_bytes(diffs: list[PlanDiff]) -> bytes:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+    if ws.sheet_properties.pageSetUpPr is None:  # openpyxl creates one with each sheet; the stubs allow None
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "2:2"
 
