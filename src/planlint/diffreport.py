@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 
 from . import __version__
 from .diff import ADDED, CHANGED, COSMETIC, KINDS, REMOVED, RENUMBERED, STATUS_NAMES, PlanDiff, TaskDiff
@@ -284,4 +285,4 @@ def render_html(diffs: list[PlanDiff]) -> str:
 
 
 # format name -> renderer; xlsx is the only binary one and needs an output file
-RENDERERS = {"text": render_text, "json": render_json, "xlsx": xlsx_bytes, "html": render_html}
+RENDERERS: dict[str, Callable[[list[PlanDiff]], str | bytes]] = {"text": render_text, "json": render_json, "xlsx": xlsx_bytes, "html": render_html}
