@@ -23,7 +23,7 @@ import pickle
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from . import __version__
 from .dirs import cache_dir
@@ -59,7 +59,7 @@ class _Pickler(pickle.Pickler):
         return cls, tuple(getattr(obj, n) for n in names)
 
 
-class LazyTasks(Sequence):
+class LazyTasks(Sequence[Task]):
     """A plan's tasks as they come back from a `--jobs` worker or the cache: unpickled on first use.
     A batch's parent process mostly needs each plan's metadata, task count and findings (the text and
     JSON reports, the plan-set rules without a superior plan), and unpickling 11 Fields per task of
@@ -74,6 +74,7 @@ class LazyTasks(Sequence):
 
     def _load(self) -> list[Task]:
         if self._tasks is None:
+            assert self._blob is not None  # dropped only once the tasks are loaded
             self._tasks = unpack_tasks(loads(self._blob))
             self._blob = None
         return self._tasks
@@ -81,7 +82,13 @@ class LazyTasks(Sequence):
     def __len__(self) -> int:
         return self._count
 
-    def __getitem__(self, index):  # type: ignore[override]
+    @overload
+    def __getitem__(self, index: int) -> Task: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Task]: ...
+
+    def __getitem__(self, index: int | slice) -> Task | list[Task]:
         return self._load()[index]
 
     def __iter__(self) -> Iterator[Task]:
@@ -104,7 +111,7 @@ def _plan_state(plan: Plan) -> tuple:
 
 
 def _plan(meta, blob, count, columns, source, unknown_columns, dropped, notes, originals, spans, candidates) -> Plan:
-    return Plan(meta, LazyTasks(blob, count), columns, source, unknown_columns, dropped, notes,  # type: ignore[arg-type]
+    return Plan(meta, LazyTasks(blob, count), columns, source, unknown_columns, dropped, notes,
                 originals, spans, candidates)
 
 

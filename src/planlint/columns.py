@@ -335,6 +335,7 @@ class _Builder:
                     self.mode_split = (j, chosen["mode"][1]) if split else (chosen["mode"][1], j)
                     continue
             texts = self._own_texts(start, j)
+            key: str | None
             for key in stem_keys(norm):
                 if key in chosen:
                     continue
@@ -493,15 +494,15 @@ class _Builder:
                 continue
             out[key] = at(key, raw, where, number, first_col + j, parse(kind, raw) if kind else None)
         if self.window_end is not None and "window" in out:
-            self._join_window(i, out)
+            self._join_window(i, out, self.window_end)
         if self.mode_split is not None and "mode" in out:
-            self._join_mode(i, out)
+            self._join_mode(i, out, self.mode_split)
         return out
 
-    def _join_mode(self, i: int, out: dict[str, Field]) -> None:
+    def _join_mode(self, i: int, out: dict[str, Field], split: tuple[int, int]) -> None:
         """A mode split over 组织层级 (市) and 实施层级 (县) is one mode 市抽县查, located at the
         column that holds the key; kept as written where either half is not one level."""
-        org, impl = (self.rows[i][j].strip() for j in self.mode_split)
+        org, impl = (self.rows[i][j].strip() for j in split)
         a, b = (self.parse("mode", t) for t in (org, impl))
         if not (isinstance(a, values.Mode) and isinstance(b, values.Mode) and len(a.pairs) == len(b.pairs) == 1):
             return
@@ -509,11 +510,11 @@ class _Builder:
         value = values.Mode((values.ModePair(a.pairs[0].inspect, b.pairs[0].inspect),))
         out["mode"] = Field.at("mode", f"组织：{org}；实施：{impl}", f._where, f._row, f._col, value)
 
-    def _join_window(self, i: int, out: dict[str, Field]) -> None:
+    def _join_window(self, i: int, out: dict[str, Field], end_col: int) -> None:
         """A window split over a start and an end column is one window `开始至结束`, located at the
         start cell (the end cell stays a column of its own)."""
         start = out["window"]
-        end = self.rows[i][self.window_end].strip()
+        end = self.rows[i][end_col].strip()
         if not end or not start.raw.strip() or end in start.raw:
             return
         raw = f"{start.raw.strip()}至{end}"

@@ -7,6 +7,7 @@ The file is read once per run into a frozen, typed `Config`; nothing downstream 
 from __future__ import annotations
 
 import fnmatch
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,10 +17,13 @@ from typing import Any
 from .errors import ConfigError
 from .rules.loader import read_yaml, validate
 
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10: the same parser, published separately
-    import tomli as tomllib  # type: ignore[no-redef]
+if sys.version_info >= (3, 11):
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # tomllib blocked (test_config simulates Python 3.10 this way)
+        import tomli as tomllib
+else:  # Python 3.10: the same parser, published separately
+    import tomli as tomllib
 
 CONFIG_NAMES = (".planlint.yaml", "planlint.yaml")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 
 from . import __version__
 from .diff import ADDED, CHANGED, COSMETIC, KINDS, REMOVED, RENUMBERED, STATUS_NAMES, PlanDiff, TaskDiff
@@ -227,11 +228,12 @@ def filing_rows(diffs: list[PlanDiff]) -> list[tuple[str, str, str, str, str, st
 def xlsx_bytes(diffs: list[PlanDiff]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.properties import PageSetupProperties
 
-    from .workbook import put
+    from .workbook import active_sheet, put
 
     wb = Workbook()
-    ws = wb.active
+    ws = active_sheet(wb)
     ws.title = SHEET
     title = next((d.new.meta.title for d in diffs if d.new.meta.title), "抽查工作计划")
     put(ws, 1, 1, f"{title}调整情况表").font = Font(bold=True, size=14)
@@ -242,6 +244,8 @@ def xlsx_bytes(diffs: list[PlanDiff]) -> bytes:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+    if ws.sheet_properties.pageSetUpPr is None:  # openpyxl creates one with each sheet; the stubs allow None
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "2:2"
 
@@ -281,4 +285,4 @@ def render_html(diffs: list[PlanDiff]) -> str:
 
 
 # format name -> renderer; xlsx is the only binary one and needs an output file
-RENDERERS = {"text": render_text, "json": render_json, "xlsx": xlsx_bytes, "html": render_html}
+RENDERERS: dict[str, Callable[[list[PlanDiff]], str | bytes]] = {"text": render_text, "json": render_json, "xlsx": xlsx_bytes, "html": render_html}

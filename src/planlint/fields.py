@@ -216,11 +216,24 @@ def _cn_int(text: str) -> int:
 _UNIT_SUFFIX = re.compile(r"[^\d.一二两三四五六七八九十]+$")
 
 
+def _pos(tok: Token) -> int:
+    """Where a lexed token starts. Lark sets it on every token it lexes; the stubs allow None
+    only for tokens made by hand, which never reach here."""
+    assert tok.start_pos is not None
+    return tok.start_pos
+
+
+def _end(tok: Token) -> int:
+    """Where a lexed token ends (see _pos)."""
+    assert tok.end_pos is not None
+    return tok.end_pos
+
+
 def _int(tok: Token) -> int:
     """The integer a number token starts with: 12, 十二, 1次, 11月 …"""
     text = _UNIT_SUFFIX.sub("", tok.value)
     if tok.type == "DECIMAL":
-        raise _Invalid(tok.start_pos, "次数、户数、月份和日期应为整数")
+        raise _Invalid(_pos(tok), "次数、户数、月份和日期应为整数")
     return int(text) if text.isdigit() else _cn_int(text)
 
 
@@ -261,9 +274,10 @@ _CMP = re.compile(r"(>=|<=|=+|>|<)(\d+)")
 def _count_int(tok: Token) -> int:
     """A count token's number, 万 included: 40065户 → 40065, 1.5万户 → 15000."""
     m = re.match(r"(\d+(?:\.\d+)?)(万?)", tok.value)
+    assert m is not None  # the grammar's count tokens start with a number
     number = Decimal(m.group(1)) * (10000 if m.group(2) else 1)
     if tok.type == "DECIMAL" or number != number.to_integral_value():
-        raise _Invalid(tok.start_pos, "户数应为整数")
+        raise _Invalid(_pos(tok), "户数应为整数")
     return int(number)
 
 
@@ -353,7 +367,7 @@ def _assemble(items: list[Any]) -> v.Quota:
     notes: list[str] = []
     for item in items:
         if isinstance(item, Token) and item.type == "TIER_LABEL":
-            tiers.append((_label_tiers(item.value), {}, item.end_pos))
+            tiers.append((_label_tiers(item.value), {}, _end(item)))
             continue
         slot = tiers[-1][1] if tiers else own
         if isinstance(item, Token) and item.type != "PAREN":  # a lead (抽查比例:, 抽查频次:) says nothing more
@@ -407,24 +421,26 @@ class _FieldTransformer(Transformer):
     # Parts of a quota are handed up as _Part(value, offset) so that the cell can be checked whole.
     def ratio(self, c: list[Token]) -> _Part:
         if c[0].type == "FULL_COVER":  # 全覆盖
-            return _Part(v.Ratio(Decimal(100)), c[0].start_pos)
+            return _Part(v.Ratio(Decimal(100)), _pos(c[0]))
         nums = [t for t in c if t.type in _NUMBER_TYPES]
         if len(nums) == 2:
-            return _Part(v.Ratio(_dec(nums[0]), _dec(nums[1]), v.RANGE), nums[0].start_pos)
-        return _Part(v.Ratio(_dec(nums[0]), None, _bound(c)), nums[0].start_pos)
+            return _Part(v.Ratio(_dec(nums[0]), _dec(nums[1]), v.RANGE), _pos(nums[0]))
+        return _Part(v.Ratio(_dec(nums[0]), None, _bound(c)), _pos(nums[0]))
 
     def amount(self, c: list[Token]) -> _Part:
         nums = [t for t in c if t.type in _NUMBER_TYPES]
-        unit = _COUNT_UNIT.search(nums[-1].value).group(1)
+        m = _COUNT_UNIT.search(nums[-1].value)
+        assert m is not None  # an amount's last number carries its unit (grammar)
+        unit = m.group(1)
         if len(nums) == 2:
-            return _Part(v.Count(_int(nums[0]), _count_int(nums[1]), v.RANGE, unit), nums[0].start_pos)
-        return _Part(v.Count(_count_int(nums[0]), None, _bound(c), unit), nums[0].start_pos)
+            return _Part(v.Count(_int(nums[0]), _count_int(nums[1]), v.RANGE, unit), _pos(nums[0]))
+        return _Part(v.Count(_count_int(nums[0]), None, _bound(c), unit), _pos(nums[0]))
 
     def base(self, c: list[Token]) -> _Part:
         num = next(t for t in c if t.type in _NUMBER_TYPES)
         m = _COUNT_UNIT.search(num.value)
         count = v.Count(_count_int(num), None, _bound(c), m.group(1) if m else "")
-        return _Part(_Base(count), num.start_pos)
+        return _Part(_Base(count), _pos(num))
 
     def quota(self, c: list[Any]) -> v.Quota:
         return _assemble(c)
@@ -443,7 +459,7 @@ class _FieldTransformer(Transformer):
     def freq(self, c: list[Token]) -> _Part:
         period = None
         nums: list[Token] = []
-        pos = c[0].start_pos
+        pos = _pos(c[0])
         for t in c:
             if t.type == "FREQ_PER":
                 m = _FREQ_PER.fullmatch(t.value)
@@ -464,14 +480,16 @@ class _FieldTransformer(Transformer):
 
     def freq_nper(self, c: list[Token]) -> _Part:
         if _int(c[0]) != 1:
-            raise _Invalid(c[0].start_pos, "频次应为每年、每半年、每季度或每月若干次")
-        return _Part(self.freq(c[1:]).value, c[0].start_pos)
+            raise _Invalid(_pos(c[0]), "频次应为每年、每半年、每季度或每月若干次")
+        return _Part(self.freq(c[1:]).value, _pos(c[0]))
 
     def freq_cmp(self, c: list[Token]) -> v.Frequency:
         """`=1`, `>=1`, `≥1` in a frequency column: so many times (per task), written as a comparison."""
-        sign, number = _CMP.fullmatch(c[-1].value).groups()
+        m = _CMP.fullmatch(c[-1].value)
+        assert m is not None  # the grammar's comparison token has this form
+        sign, number = m.groups()
         if sign in ("<", "<="):
-            raise _Invalid(c[-1].start_pos, "频次应写下限或确数，如“1次/年”“不少于1次/年”")
+            raise _Invalid(_pos(c[-1]), "频次应写下限或确数，如“1次/年”“不少于1次/年”")
         bound = v.AT_LEAST if sign.startswith(">") else v.EXACT
         return v.Frequency(int(number), None, None, bound, notation="comparison")
 
@@ -489,8 +507,8 @@ class _FieldTransformer(Transformer):
         year = _int(c[0]) if c[0].type == "YEAR" else None
         first, last = (t for t in c if t.type in ("INT", "CNUM", "MONTH"))
         window = v.Window(
-            _check_date(v.DatePoint(_int(first), None, year), first.start_pos),
-            _check_date(v.DatePoint(_int(last), None, year), last.start_pos),
+            _check_date(v.DatePoint(_int(first), None, year), _pos(first)),
+            _check_date(v.DatePoint(_int(last), None, year), _pos(last)),
         )
         return _qualified(window, c)
 
@@ -610,17 +628,17 @@ def _date_point(tok: Token) -> v.DatePoint:
     impossible month or day is reported at its own offset inside the token."""
     if tok.type == "YEAR_MONTH":  # 2024.3
         y, m = re.split(r"[/.]", tok.value)
-        return _check_date(v.DatePoint(int(m), None, int(y)), tok.start_pos + len(y) + 1)
+        return _check_date(v.DatePoint(int(m), None, int(y)), _pos(tok) + len(y) + 1)
     if tok.type == "SLASH_DATE":
         y, m, d = re.split(r"[/.]", tok.value)
-        return _check_date(v.DatePoint(int(m), int(d), int(y)), tok.start_pos + len(y) + 1)
+        return _check_date(v.DatePoint(int(m), int(d), int(y)), _pos(tok) + len(y) + 1)
     match = _DATE.fullmatch(tok.value)
     assert match is not None
     year, month, day = match.groups()
     point = v.DatePoint(
         _cn_or_int(month), None if day is None else _cn_or_int(day), None if year is None else int(year)
     )
-    return _check_date(point, tok.start_pos + match.start(2 if day is None else 3))
+    return _check_date(point, _pos(tok) + match.start(2 if day is None else 3))
 
 
 _QUARTER_NUMS = re.compile(r"[一二两三四1-4]")
@@ -637,7 +655,7 @@ def _quarters(tok: Token) -> list[int]:
     if "-" in text and len(nums) == 2:
         nums = list(range(nums[0], nums[1] + 1))
     if nums != sorted(set(nums)):
-        raise _Invalid(tok.start_pos, "季度应按先后顺序写，且不重复")
+        raise _Invalid(_pos(tok), "季度应按先后顺序写，且不重复")
     return nums
 
 
@@ -932,7 +950,7 @@ def _error_offset(err: UnexpectedInput, length: int) -> int:
         pos = err.token.start_pos if err.token.type != "$END" else length
         return length if pos is None else pos
     if isinstance(err, UnexpectedCharacters):
-        return err.pos_in_stream
+        return length if err.pos_in_stream is None else err.pos_in_stream
     return 0  # pragma: no cover - the LALR parser raises only the three above
 
 

@@ -147,7 +147,7 @@ def apply(copy: EditableCopy, fixes: list[Fix], skipped: list[Skipped]) -> list[
                 reason, blocker = refusal, edit
                 break
             plan.append((target, edit))
-        if reason is not None:
+        if reason is not None and blocker is not None:  # (set together)
             if len(fix.edits) > 1:
                 reason += f"（该修复共 {len(fix.edits)} 处修改，须一并应用，均未应用）"
             skipped.append(Skipped(blocker, reason, fix))

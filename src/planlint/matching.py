@@ -9,6 +9,7 @@ weighted. Every match carries a Chinese explanation of why it matched.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -234,7 +235,7 @@ def similarity(a: Task, b: Task) -> tuple[float, str]:
     return score, "，".join(parts)
 
 
-def closest(task: Task, others: list[Task]) -> tuple[float, Task | None]:
+def closest(task: Task, others: Sequence[Task]) -> tuple[float, Task | None]:
     """The most similar of `others` (for messages about a task that found no match)."""
     best: tuple[float, Task | None] = (0.0, None)
     for o in others:
@@ -244,7 +245,7 @@ def closest(task: Task, others: list[Task]) -> tuple[float, Task | None]:
     return best
 
 
-def match_tasks(tasks: list[Task], others: list[Task], threshold: float) -> dict[int, Match]:
+def match_tasks(tasks: Sequence[Task], others: Sequence[Task], threshold: float) -> dict[int, Match]:
     """One-to-one matches, best first: index in `tasks` → Match with a task of `others`."""
     candidates = []
     for i, t in enumerate(tasks):

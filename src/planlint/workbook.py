@@ -5,12 +5,13 @@ copy and the 调整情况表, so each rule about workbooks lives in one place.""
 from __future__ import annotations
 
 import io
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from .errors import ReadError
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
+    from openpyxl.cell import _CellSetValue
     from openpyxl.cell.cell import Cell
     from openpyxl.worksheet.worksheet import Worksheet
 
@@ -24,16 +25,28 @@ def put(ws: Worksheet, row: int, col: int, value: object) -> Cell:
     starting with '=' as a formula (`=HYPERLINK(…)`, `=cmd|…`), so force a string; and give
     `= + - @` text the quote prefix Excel gives text typed as '=…, so that editing the cell later
     does not turn it into a formula either."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
 
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     cell = ws.cell(row=row, column=col)
-    cell.value = value
+    if isinstance(cell, MergedCell):  # openpyxl would refuse the value anyway; say where
+        raise ValueError(f"cell ({row}, {col}) is covered by a merged range: write to merged_anchor()")
+    cell.value = cast("_CellSetValue", value)  # openpyxl checks the type itself (ValueError otherwise)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         cell.data_type = "s"
         cell.quotePrefix = True
     return cell
+
+
+def active_sheet(wb: Workbook) -> Worksheet:
+    """The workbook's active worksheet; a new openpyxl Workbook always has one."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    ws = wb.active
+    if not isinstance(ws, Worksheet):
+        raise TypeError(f"the active sheet is not a worksheet: {ws!r}")
+    return ws
 
 
 def merged_anchor(ws: Worksheet, row: int, col: int) -> tuple[int, int]:

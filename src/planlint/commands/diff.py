@@ -70,5 +70,6 @@ def diff(old, new, fmt, output, debug, **kw):
         atomic.write_bytes(output, data.encode("utf-8") if isinstance(data, str) else data, protect=(old, new))
         click.echo(f"已写入 {output}", err=True)
     else:
+        assert isinstance(data, str)  # the one binary format, xlsx, requires --output (checked above)
         sys.stdout.write(data)
         sys.stdout.flush()

@@ -73,6 +73,7 @@ def fix(paths, unsafe_fixes, diff, output, exit_non_zero_on_fix, debug, **kw):
                 ):
                     click.echo(esc(f"{location}: 「{old}」 → 「{new}」"))
                 continue
+            assert outcome.result_path is not None  # changes were applied, so there is a fixed copy
             atomic_write(targets[path], Path(outcome.result_path).read_bytes())
             left = f"，剩余问题 {outcome.remaining} 个" if outcome.remaining else "，没有剩余问题"
             hint = (

@@ -153,7 +153,7 @@ def _read_pages(path: str, pages: list) -> list[Table]:
                 and not [line for line in above if not _page_furniture(line)]
                 and _same_columns(open_part.edges, edges)
             )
-            if continues:
+            if continues and open_part is not None:  # (continues implies an open part)
                 part = open_part
                 _carry(part, grid, covered, carried)
                 _extend(part, grid, covered, page_no)
@@ -277,7 +277,7 @@ def _grid(
     are a vertical merge carried over from the page before."""
     boxes = [c for c in found.cells if c[2] - c[0] > 0.5 and c[3] - c[1] > 0.5]
     if not boxes:
-        return [], set(), [], {}
+        return [], {}, [], {}
     xs = sorted({round(b[0], 1) for b in boxes} | {round(b[2], 1) for b in boxes})
     ys = sorted({round(b[1], 1) for b in boxes} | {round(b[3], 1) for b in boxes})
     xs, ys = _dedupe(xs), _dedupe(ys)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -112,7 +112,9 @@ def quota_unit(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
     """A frequency written `1/年` instead of `1次/年`: the safe fix inserts 次 and nothing else."""
     for key in fields:
         f = task.get(key)
-        value = f.value if f is not None else None
+        if f is None:
+            continue
+        value = f.value
         has_frequency = isinstance(value, Frequency) or (isinstance(value, Quota) and value.frequency is not None)
         if not has_frequency:
             continue
@@ -151,7 +153,7 @@ def quota_review(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
     required=("fields",),
 )
 def frequency_required(
-    ctx: Ctx, task, fields: list[str], header_words: list[str] = (), kinds: list[str] = ()
+    ctx: Ctx, task, fields: list[str], header_words: Sequence[str] = (), kinds: Sequence[str] = ()
 ) -> Iterator[Hit]:
     """When a quota column promises a frequency (its header names 频次) or the plan kind requires one,
     a task whose whole quota has no frequency is incomplete. Reported on the first of `fields` the plan

@@ -118,7 +118,7 @@ def tier_counts(ctx: Ctx, task: Task, field: str) -> Iterator[Hit]:
     clause = _clause(task, field)
     if clause is None:
         return
-    counts = [s for s in clause.specs if s.count is not None and s.count.high is None]
+    counts = [(s.tier, s.count) for s in clause.specs if s.count is not None and s.count.high is None]
     total = None
     for key in ("quota", "count"):
         value = task.value(key)
@@ -128,9 +128,9 @@ def tier_counts(ctx: Ctx, task: Task, field: str) -> Iterator[Hit]:
             break
     if len(counts) < 2 or total is None or total.bound != "exact":
         return
-    stated = sum(s.count.low for s in counts)  # type: ignore[union-attr]
+    stated = sum(count.low for _, count in counts)
     if stated != total.low:
-        parts = "、".join(f"{s.tier}类{s.count.low}{s.count.unit}" for s in counts)  # type: ignore[union-attr]
+        parts = "、".join(f"{tier}类{count.low}{count.unit}" for tier, count in counts)
         yield field_hit(ctx.plan, task, field, parts=parts, stated=stated, total=total.canonical(),
                         unit=total.unit)
 

@@ -46,12 +46,13 @@ def required_in_task(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
     from .quota import risk_states_quota, task_quota
 
     quota = None
+    quota_read = False
     for key in fields:
         if key not in ctx.plan.columns or task.text(key):
             continue
         if key in _QUOTA_CELLS:
-            if quota is None:
-                quota = task_quota(task) or False
+            if not quota_read:
+                quota, quota_read = task_quota(task), True
             if (quota and (quota.quota.ratio or quota.quota.count or quota.quota.tiers)) or risk_states_quota(ctx, task):
                 continue
         yield field_hit(ctx.plan, task, key)
