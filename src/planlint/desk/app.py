@@ -108,6 +108,13 @@ def _redirect(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def _stored_version(conn: sqlite3.Connection, vid: str) -> sqlite3.Row:
+    """A version the board lists: it is stored."""
+    v = rounds.get_version(conn, vid)
+    assert v is not None, f"no version {vid}"
+    return v
+
+
 def county_url(rid: str, county: str) -> str:
     return f"/rounds/{rid}/c/{quote(county, safe='')}"
 
@@ -153,7 +160,7 @@ def create_app(settings: Settings) -> Starlette:
         if county is not None:
             if not user.may_see(county) or rounds.county_state(conn, rid, county) is None:
                 raise Denied(404, NOT_FOUND)
-        elif not user.is_reviewer and rounds.county_state(conn, rid, user.county) is None:
+        elif not user.is_reviewer and (user.county is None or rounds.county_state(conn, rid, user.county) is None):
             raise Denied(404, NOT_FOUND)
         return rnd
 
@@ -290,6 +297,7 @@ def create_app(settings: Settings) -> Starlette:
             user = require(request, conn)
             rnd = round_for(conn, user, rid)
             if not user.is_reviewer:
+                assert user.county is not None, "an editor has a county"
                 return _redirect(county_url(rid, user.county))
             rows = rounds.board(conn, rid)
             counts = {k: sum(1 for r in rows if r.status == k) for k in rounds.STATUS}
@@ -313,7 +321,7 @@ def create_app(settings: Settings) -> Starlette:
         with desk.conn() as conn:
             user = require(request, conn, "reviewer")
             rnd = round_for(conn, user, rid)
-            current = [(r.county, rounds.get_version(conn, r.version_id)) for r in rounds.board(conn, rid)
+            current = [(r.county, _stored_version(conn, r.version_id)) for r in rounds.board(conn, rid)
                        if r.version_id is not None and not r.unreadable]
         store = desk.store
         req = ReviewRequest(
@@ -338,6 +346,7 @@ def create_app(settings: Settings) -> Starlette:
             user = require(request, conn)
             rnd = round_for(conn, user, rid, county)
             state = rounds.county_state(conn, rid, county)
+            assert state is not None, "round_for refuses a county not in the round"
             waived = rounds.waivers(conn, rid, county)
             latest = rounds.latest_version(conn, rid, county)
             messages = {f["key"]: f["message"] for f in rounds.findings_of(latest)["findings"]} if latest else {}
@@ -382,6 +391,7 @@ def create_app(settings: Settings) -> Starlette:
             rnd = rounds.get_round(conn, v["round_id"])
             state = rounds.county_state(conn, v["round_id"], v["county"])
             latest = rounds.latest_version(conn, v["round_id"], v["county"])
+            assert state is not None and latest is not None, "a stored version's county is in its round"
             data = rounds.findings_of(v)
             waived = rounds.waivers(conn, v["round_id"], v["county"])
             editable = not user.is_reviewer and state["status"] in ("pending", "returned")

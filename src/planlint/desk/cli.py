@@ -77,7 +77,8 @@ def serve(data_dir: Path, host: str, port: int, workers: int, lint_processes: in
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     db.connect(data_dir).close()  # a clear message before anything starts; applies pending migrations
     secure = bool(proxies) if secure_cookies is None else secure_cookies
-    proxy_options = {"proxy_headers": bool(proxies), "forwarded_allow_ips": ",".join(proxies) if proxies else ""}
+    proxy_headers = bool(proxies)
+    forwarded_allow_ips = ",".join(proxies) if proxies else ""
     if proxies:
         click.echo(f"只信任来自 {', '.join(proxies)} 的转发头。")
     if workers == 1:
@@ -87,7 +88,8 @@ def serve(data_dir: Path, host: str, port: int, workers: int, lint_processes: in
         click.echo(f"planlint 城市审查台：http://{host}:{sock.getsockname()[1]}/（数据：{data_dir}）")
         app = create_app(Settings(data_dir=data_dir, lint_processes=lint_processes,
                                   max_file_bytes=max_file_mb * 1024 * 1024, secure_cookies=secure))
-        config = uvicorn.Config(app, log_level="info", timeout_graceful_shutdown=30, **proxy_options)
+        config = uvicorn.Config(app, log_level="info", timeout_graceful_shutdown=30,
+                                proxy_headers=proxy_headers, forwarded_allow_ips=forwarded_allow_ips)
         uvicorn.Server(config).run(sockets=[sock])
         return
     click.echo(f"planlint 城市审查台：http://{host}:{port}/（数据：{data_dir}，{workers} 个进程）")
@@ -98,7 +100,8 @@ def serve(data_dir: Path, host: str, port: int, workers: int, lint_processes: in
         PLANLINT_DESK_SECURE_COOKIES="1" if secure else "0",
     )
     uvicorn.run("planlint.desk.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level="info", timeout_graceful_shutdown=30, **proxy_options)
+                log_level="info", timeout_graceful_shutdown=30,
+                proxy_headers=proxy_headers, forwarded_allow_ips=forwarded_allow_ips)
 
 
 @desk.command()

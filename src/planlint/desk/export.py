@@ -21,25 +21,29 @@ FINDING_HEADERS = ("县（市、区）", "版本", "级别", "规则", "位置",
 def board_xlsx(conn: sqlite3.Connection, rid: str) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    from ..workbook import active_sheet
 
     from ..report.xlsx import put
 
     rnd = rounds.get_round(conn, rid)
+    assert rnd is not None, f"no round {rid}"
     wb = Workbook()
-    ws = wb.active
+    ws = active_sheet(wb)
     ws.title = "审查台账"
     put(ws, 1, 1, f"{rnd['title']}（{rnd['year']}年度，上级计划：{rnd['superior_name']}）").font = Font(bold=True)
     rows = rounds.board(conn, rid)
     for c, h in enumerate(BOARD_HEADERS, 1):
         put(ws, 3, c, h).font = Font(bold=True)
     for r, row in enumerate(rows, 4):
-        values = (row.county, row.status_label, row.version or "", row.errors if row.version else "",
+        board_values = (row.county, row.status_label, row.version or "", row.errors if row.version else "",
                   row.warnings if row.version else "", row.duplicates if row.version else "", row.coverage or "",
                   row.waivers, row.last_activity, row.comment or "")
-        for c, v in enumerate(values, 1):
+        for c, v in enumerate(board_values, 1):
             put(ws, r, c, v)
     for c, width in enumerate((16, 8, 6, 6, 6, 12, 10, 10, 22, 40), 1):
-        ws.column_dimensions[ws.cell(3, c).column_letter].width = width
+        ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A4"
 
     detail = wb.create_sheet("问题清单")
@@ -51,6 +55,7 @@ def board_xlsx(conn: sqlite3.Connection, rid: str) -> bytes:
         if row.version_id is None:
             continue
         version = rounds.get_version(conn, row.version_id)
+        assert version is not None, "the board lists stored versions"
         waived = rounds.waivers(conn, rid, row.county)
         for f in rounds.findings_of(version)["findings"]:
             loc = f.get("location") or {}
@@ -63,7 +68,7 @@ def board_xlsx(conn: sqlite3.Connection, rid: str) -> bytes:
                 put(detail, r, c, v).alignment = wrap
             r += 1
     for c, width in enumerate((14, 6, 6, 26, 12, 6, 50, 40, 40, 30), 1):
-        detail.column_dimensions[detail.cell(1, c).column_letter].width = width
+        detail.column_dimensions[get_column_letter(c)].width = width
     detail.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)
@@ -77,6 +82,7 @@ def _stem(name: str) -> str:
 def submissions_zip(conn: sqlite3.Connection, store: FileStore, rid: str) -> bytes:
     """审查台账.xlsx, the city plan, and per county its current version, annotated copy and findings."""
     rnd = rounds.get_round(conn, rid)
+    assert rnd is not None, f"no round {rid}"
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("审查台账.xlsx", board_xlsx(conn, rid))
@@ -85,6 +91,7 @@ def submissions_zip(conn: sqlite3.Connection, store: FileStore, rid: str) -> byt
             if row.version_id is None:
                 continue
             v = rounds.get_version(conn, row.version_id)
+            assert v is not None, "the board lists stored versions"
             folder = f"{row.county}（{row.status_label}，第{v['number']}版）"
             zf.writestr(f"{folder}/{Path(v['filename']).name}", store.read(v["file_hash"]))
             if v["annotated_hash"]:

@@ -166,6 +166,7 @@ def _diff(req: LintRequest, new_reports: list, work: Path, options, out: LintOut
         return
     diffs = []
     for old, new in zip(old_reports, [r for r in new_reports if r.plan is not None]):
+        assert old.plan is not None and new.plan is not None  # both lists keep only reports with a plan
         d = diff_plans(old.plan, new.plan)
         mark_findings(d, old.findings, new.findings)
         diffs.append(d)

@@ -180,6 +180,7 @@ def add_waiver(conn: sqlite3.Connection, user: User, version: sqlite3.Row, key: 
     rid, county = version["round_id"], version["county"]
     with db.transaction(conn):
         state = county_state(conn, rid, county)
+        assert state is not None, "a version's county belongs to its round"
         if state["status"] in ("submitted", "accepted"):
             raise Refused(f"本轮计划{STATUS[state['status']]}，不能再修改说明")
         conn.execute(
@@ -202,13 +203,16 @@ def unwaived_errors(conn: sqlite3.Connection, version: sqlite3.Row) -> int:
 def submit(conn: sqlite3.Connection, user: User, version: sqlite3.Row, ip: str | None) -> None:
     rid, county = version["round_id"], version["county"]
     rnd = get_round(conn, rid)
+    assert rnd is not None, "a version's round exists"
     if version["unreadable"]:
         raise Refused("这个版本无法读取为抽查计划，不能提交")
     with db.transaction(conn):
         state = county_state(conn, rid, county)
+        assert state is not None, "a version's county belongs to its round"
         if state["status"] in ("submitted", "accepted"):
             raise Refused(f"本轮计划{STATUS[state['status']]}，不能重复提交")
         latest = latest_version(conn, rid, county)
+        assert latest is not None, "the county has at least this version"
         if latest["id"] != version["id"]:
             raise Refused(f"只能提交最新的版本（第 {latest['number']} 版）")
         if rnd["require_clean"] and (n := unwaived_errors(conn, version)):
@@ -233,6 +237,7 @@ def review(conn: sqlite3.Connection, user: User, rid: str, county: str, accept: 
         if state is None or state["status"] != "submitted":
             raise Refused(f"该县计划当前为「{STATUS[state['status']] if state else '不在本轮'}」，只有已提交的计划可以退回或通过")
         version = get_version(conn, state["submitted_version"])
+        assert version is not None, "a submitted version is stored"
         status = "accepted" if accept else "returned"
         conn.execute("UPDATE round_counties SET status = ?, comment = ?, updated_at = ? WHERE round_id = ? AND county = ?",
                      (status, comment or None, db.now(), rid, county))

@@ -54,7 +54,7 @@ def store_and_lint(conn: sqlite3.Connection, store: FileStore, linter: Linter, u
     outcome = linter.run(req)
     return rounds.record_version(conn, store, user, rnd["id"], county, filename=name, file_hash=file_hash,
                                  size=len(data), outcome=outcome, ip=ip,
-                                 diff_base=previous["number"] if req.previous is not None else None)
+                                 diff_base=previous["number"] if previous is not None and req.previous is not None else None)
 
 
 def population_file(store: FileStore, rnd: sqlite3.Row) -> StoredFile | None:
