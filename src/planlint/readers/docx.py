@@ -10,6 +10,7 @@ nearest one naming a plan is its title.
 from __future__ import annotations
 
 import zipfile
+from typing import cast
 from xml.etree import ElementTree as ET
 
 from .. import limits
@@ -202,7 +203,8 @@ class _TableBuilder:
         self.cells = 0
         self.limit = limits.current().max_cells
         # Plans repeat the same texts down whole columns: one string per distinct text.
-        self.share = {}.setdefault
+        texts: dict[str, str] = {}
+        self.share = texts.setdefault
 
     def add_row(self, tr: ET.Element) -> None:
         i = len(self.rows)
@@ -313,9 +315,12 @@ class _DocxCopy:
 
     def write(self, target: _DocxCell, new: str) -> None:
         """Replace the cell's text, keeping the first paragraph and the first run's formatting."""
+        from docx.table import Table as DocxTable
         from docx.table import _Cell
 
-        first, *extra = _Cell(target.key, None).paragraphs
+        # The parent is never used: paragraphs, runs, run.text and add_run(text) with no style only
+        # touch the XML; a parent is needed only to reach the document part (styles, images).
+        first, *extra = _Cell(target.key, cast(DocxTable, None)).paragraphs
         for paragraph in extra:
             paragraph._element.getparent().remove(paragraph._element)
         runs = first.runs

@@ -107,14 +107,15 @@ def _read_sheet(path: str, book: CalamineWorkbook, name: str) -> Table | None:
     del sheet  # calamine's own copy of the cells (as big as `values`) is not needed past this point
     width = max(len(r) for r in values)
     rows: list[list[str]] = []
-    fractions: list[tuple[int, int]] = []  # numbers that may be percentages
+    fractions: list[tuple[int, int, float]] = []  # numbers that may be percentages, with their place
     # Plans repeat the same texts (risk clauses, windows, bodies) down whole columns: keep one
     # string per distinct text, so calamine's per-cell copies die with `values`.
-    share = {}.setdefault
+    texts: dict[str, str] = {}
+    share = texts.setdefault
 
     def other(value: object, i: int, j: int) -> str:
         if value.__class__ is float and 0 < value <= 1:
-            fractions.append((i, j))
+            fractions.append((i, j, value))
         return _render(value)
 
     for i, row in enumerate(values):
@@ -127,9 +128,9 @@ def _read_sheet(path: str, book: CalamineWorkbook, name: str) -> Table | None:
         return None
     if fractions:
         percent = _percent_cells(path, name)
-        for i, j in fractions:
+        for i, j, fraction in fractions:
             if (top + i, left + j) in percent:
-                rows[i][j] = _percent(values[i][j])
+                rows[i][j] = _percent(fraction)
     anchors = _fill_merges(rows, merges, top, left)
     return Table(
         path=path,
@@ -221,6 +222,8 @@ def _plain_extent(fh) -> int | None:
         if at < 0:
             continue
         last = _LAST_PLAIN.match(part, at)
+        if last is None:  # not expected: _NOT_PLAIN saw every `<c r="` tag as plain; let the parser decide
+            return None
         row, col = max(max_row, int(last[2])), max(max_col, _col_index(last[1].decode()) + 1)
         if _beyond(row, col).search(part):
             found = _LAST_PLAIN.findall(part)

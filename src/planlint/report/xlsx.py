@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from ..errors import PlanlintError
 from ..findings import SEVERITY_RANK, Finding
 from ..result import CheckResult, PlanReport
-from ..workbook import put
+from ..workbook import active_sheet, put
 from . import ReportOptions
 from .cells import field_index, plan_fields, where
 from .output import atomic_write, refuse_input
@@ -71,11 +71,15 @@ class _Copy:
 
 
 def _load(path: str) -> _Copy:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     from ..workbook import load
 
     wb = load(path)
     sheets: dict[str | None, Worksheet] = {ws.title: ws for ws in wb.worksheets}
-    sheets[None] = wb.active
+    active = wb.active
+    if isinstance(active, Worksheet):  # a chartsheet (or none) has no cells a finding could name
+        sheets[None] = active
     return _Copy(wb, sheets)
 
 
@@ -86,7 +90,7 @@ def _rebuild(reports: list[PlanReport]) -> _Copy:
     from openpyxl.styles import Font
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(active_sheet(wb))
     sheets: dict[str | None, Worksheet] = {}
     taken: set[str] = set()
     widths: dict[tuple[str | None, int], int] = defaultdict(int)
@@ -97,8 +101,8 @@ def _rebuild(reports: list[PlanReport]) -> _Copy:
             sheets[name] = wb.create_sheet(_sheet_title(name or f"表{i}", taken))
         return sheets[name]
 
-    for i, report in enumerate((r for r in reports if r.plan is not None), start=1):
-        plan = report.plan
+    plans = [report.plan for report in reports if report.plan is not None]
+    for i, plan in enumerate(plans, start=1):
         sheet(plan.source.sheet, i)
         for dropped in plan.dropped:
             loc = dropped.location
@@ -323,8 +327,9 @@ def _empty() -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    wb.active.title = RESULT_SHEET
-    put(wb.active, 1, 1, "未检查任何文件")
+    ws = active_sheet(wb)
+    ws.title = RESULT_SHEET
+    put(ws, 1, 1, "未检查任何文件")
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()

@@ -5,7 +5,7 @@ initiator, known typos and untidy whitespace/punctuation."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 from ...findings import Edit
@@ -177,7 +177,7 @@ def _typo_pattern(pairs: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
     required=("map",),
     cellwise=True,
 )
-def substitute(ctx: Ctx, task, map: dict[str, str], fields: list[str] = ()) -> Iterator[Hit]:
+def substitute(ctx: Ctx, task, map: dict[str, str], fields: Sequence[str] = ()) -> Iterator[Hit]:
     """Known typos, as literal text (no regular expressions from rule files: nothing can backtrack)."""
     pattern = _typo_pattern(tuple(map.items()))
     # Walk the named fields, not every field testing membership: replay narrows `fields` to one
