@@ -16,10 +16,28 @@ from planlint.columns import build_plan
 from planlint.rules.primitives.consistency import tidy
 from planlint.table import Table
 
-NASTY = ["至" * 4000, "%" * 4000, "1" * 4000, "—" * 4000, "（" * 4000, "不低于" * 1300, "1次/" * 1000,
-         "中" + "\n " * 16000 + "x", " ；" * 8000, "A类3%，" * 700]
+NASTY = [
+    "至" * 4000,
+    "%" * 4000,
+    "1" * 4000,
+    "—" * 4000,
+    "（" * 4000,
+    "不低于" * 1300,
+    "1次/" * 1000,
+    "中" + "\n " * 16000 + "x",
+    " ；" * 8000,
+    "A类3%，" * 700,
+]
 RISK = "根据企业信用风险分类结果，对低风险、一般风险、较高风险、高风险企业分别递加比例抽查"
-HEADER = ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例/数量", "信用风险分类管理", "抽查起止时间"]
+HEADER = [
+    "序号",
+    "抽查任务名称",
+    "抽查事项",
+    "抽查对象范围",
+    "抽查比例/数量",
+    "信用风险分类管理",
+    "抽查起止时间",
+]
 
 
 def adversarial_cells() -> float:
@@ -32,8 +50,9 @@ def adversarial_cells() -> float:
 
 
 def large_sheet(tasks: int = 50_000) -> float:
-    rows = [HEADER] + [[str(n), f"任务{n}", "检查", "全县企业", "不低于5%；1次/年", RISK, "3月-11月"]
-                       for n in range(tasks)]
+    rows = [HEADER] + [
+        [str(n), f"任务{n}", "检查", "全县企业", "不低于5%；1次/年", RISK, "3月-11月"] for n in range(tasks)
+    ]
     table = Table(path="big.csv", sheet=None, rows=rows, row_numbers=list(range(1, len(rows) + 1)))
     start = time.perf_counter()
     plan = build_plan(table)

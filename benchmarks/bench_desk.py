@@ -57,7 +57,9 @@ def timed(fn, repeats: int) -> list[float]:
 def show(label: str, times: list[float]) -> None:
     times = sorted(times)
     p90 = times[min(len(times) - 1, int(len(times) * 0.9))]
-    print(f"{label}: median {statistics.median(times) * 1000:.0f} ms, p90 {p90 * 1000:.0f} ms, n={len(times)}")
+    print(
+        f"{label}: median {statistics.median(times) * 1000:.0f} ms, p90 {p90 * 1000:.0f} ms, n={len(times)}"
+    )
 
 
 def bench_uploads(tmp: Path, n: int) -> None:
@@ -100,12 +102,26 @@ def bench_board(tmp: Path, counties: int, versions: int) -> None:
         for v in range(versions):
             path, outcome = outcomes[(i + v) % 2]
             data_bytes = path.read_bytes()
-            rounds.record_version(conn, store, editor, rid, county, filename=path.name,
-                                  file_hash=store.put(data_bytes), size=len(data_bytes), outcome=outcome, ip=None)
+            rounds.record_version(
+                conn,
+                store,
+                editor,
+                rid,
+                county,
+                filename=path.name,
+                file_hash=store.put(data_bytes),
+                size=len(data_bytes),
+                outcome=outcome,
+                ip=None,
+            )
     conn.close()
     print(f"recorded {counties * versions} versions in {time.perf_counter() - t:.1f} s")
-    for label, url in (("board page", f"/rounds/{rid}"), ("board JSON", f"/rounds/{rid}/board.json"),
-                       ("board export .xlsx", f"/rounds/{rid}/export.xlsx")):
+    for label, url in (
+        ("board page", f"/rounds/{rid}"),
+        ("board JSON", f"/rounds/{rid}/board.json"),
+        ("board export .xlsx", f"/rounds/{rid}/export.xlsx"),
+    ):
+
         def get(url=url):
             assert city.get(url).status_code == 200
 

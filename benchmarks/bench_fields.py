@@ -128,7 +128,9 @@ def run(cells: list[tuple[str, str]], uncached: bool = False, repeats: int = 3) 
 
 def real_plans() -> list[tuple[str, list[tuple[str, str]]]]:
     """The distinct typed cells of every readable seed and real plan (samples/, shared/realplans/)."""
-    paths = sorted((REPO / "samples").glob("*.xlsx")) + sorted((REPO.parent / "shared" / "realplans").glob("*.xlsx"))
+    paths = sorted((REPO / "samples").glob("*.xlsx")) + sorted(
+        (REPO.parent / "shared" / "realplans").glob("*.xlsx")
+    )
     out = []
     for path in paths:
         try:

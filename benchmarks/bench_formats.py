@@ -30,9 +30,21 @@ DEFAULT_REPEATS = 7
 
 def _convert(fmt: str, source: Path, out: Path, profile: Path) -> Path:
     subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-         "--convert-to", fmt, "--outdir", str(out), str(source)],
-        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600,
+        [
+            "soffice",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=600,
     )
     return out / f"{source.stem}.{fmt.split(':')[0]}"
 
@@ -62,7 +74,9 @@ def main() -> None:
     from planlint.readers import read_tables
 
     if shutil.which("soffice") is None:
-        sys.exit("soffice (LibreOffice) is needed: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui")
+        sys.exit(
+            "soffice (LibreOffice) is needed: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         files = make_files(Path(tmp))
         times: dict[str, list[float]] = {k: [] for k in files}
@@ -84,7 +98,9 @@ def main() -> None:
         print("|---|---|---|---|")
         for fmt in files:
             read = statistics.median(times[fmt])
-            print(f"| .{fmt} | {read * 1000:,.0f} ms | {read / base:.1f}× | {statistics.median(checks[fmt]) * 1000:,.0f} ms |")
+            print(
+                f"| .{fmt} | {read * 1000:,.0f} ms | {read / base:.1f}× | {statistics.median(checks[fmt]) * 1000:,.0f} ms |"
+            )
 
 
 if __name__ == "__main__":

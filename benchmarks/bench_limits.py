@@ -83,9 +83,14 @@ def plan_xlsx(path: Path, rows: int, cols: int, *, sheets: int = 1, merges: int 
 def _xml_row(r: int, cells: list[str]) -> bytes:
     from xml.sax.saxutils import escape
 
-    return (f'<row r="{r}">' + "".join(
-        f'<c r="{_col(j)}{r}" t="inlineStr"><is><t>{escape(v)}</t></is></c>' for j, v in enumerate(cells, start=1)
-    ) + "</row>").encode()
+    return (
+        f'<row r="{r}">'
+        + "".join(
+            f'<c r="{_col(j)}{r}" t="inlineStr"><is><t>{escape(v)}</t></is></c>'
+            for j, v in enumerate(cells, start=1)
+        )
+        + "</row>"
+    ).encode()
 
 
 def plan_csv(path: Path, rows: int, cols: int, *, note: int = 0) -> None:
@@ -124,8 +129,12 @@ def serve_upload(path: Path) -> tuple[float, int, int, str]:
     if out.returncode:
         return 0.0, -1, out.returncode, out.stderr.strip().splitlines()[-1][:120]
     data = json.loads(out.stdout)
-    return data["seconds"], max(data["server"], data["batch"]), 0 if data["state"] == "done" else 2, \
-        f"server {data['server']} MB, batch {data['batch']} MB"
+    return (
+        data["seconds"],
+        max(data["server"], data["batch"]),
+        0 if data["state"] == "done" else 2,
+        f"server {data['server']} MB, batch {data['batch']} MB",
+    )
 
 
 def plan_docx(path: Path, rows: int, cols: int) -> None:
@@ -134,11 +143,17 @@ def plan_docx(path: Path, rows: int, cols: int) -> None:
     rng = random.Random(21)
 
     def tr(cells: list[str]) -> str:
-        return "<w:tr>" + "".join(f"<w:tc><w:p><w:r><w:t>{escape(c)}</w:t></w:r></w:p></w:tc>" for c in cells) + "</w:tr>"
+        return (
+            "<w:tr>"
+            + "".join(f"<w:tc><w:p><w:r><w:t>{escape(c)}</w:t></w:r></w:p></w:tc>" for c in cells)
+            + "</w:tr>"
+        )
 
     header = (m.HEADER + [f"列{j}" for j in range(cols)])[:cols]
     body = "".join(tr(_row_cells(i, rng, cols)) for i in range(1, rows + 1))
-    path.write_bytes(m.docx_from_body(f"<w:p><w:r><w:t>{m.TITLE}</w:t></w:r></w:p><w:tbl>{tr(header)}{body}</w:tbl>"))
+    path.write_bytes(
+        m.docx_from_body(f"<w:p><w:r><w:t>{m.TITLE}</w:t></w:r></w:p><w:tbl>{tr(header)}{body}</w:tbl>")
+    )
 
 
 # Peak RSS from the process itself (VmHWM at exit): getrusage's ru_maxrss of a child survives the
@@ -161,8 +176,12 @@ main()
 def run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int, str]:
     """A planlint command in a fresh process: (seconds, peak RSS in MB, exit code, last stderr line)."""
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", _MEASURED, *argv], stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+    proc = subprocess.run(
+        [sys.executable, "-c", _MEASURED, *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **(env or {})},
+    )
     seconds = time.perf_counter() - start
     lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
     peak = next((int(x.split()[1]) // 1024 for x in lines if x.startswith("PEAK_KB ")), -1)
@@ -172,7 +191,9 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, int,
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=1.0, help="fraction of each limit to run at (default 1)")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="fraction of each limit to run at (default 1)"
+    )
     parser.add_argument("--only", help="run one case by name")
     args = parser.parse_args()
     lim = limits.current()
@@ -186,18 +207,27 @@ def main() -> int:
         # the column limit: max_columns columns, rows up to the cell limit
         "columns": (lambda p: plan_csv(p, cells // lim.max_columns - 2, lim.max_columns), ".csv", check),
         # merged ranges: the most the annotated copy still hands to openpyxl, through -f xlsx
-        "merges": (lambda p: plan_xlsx(p, 2 * int(MAX_MERGED_RANGES * s) + 2, 11, merges=int(MAX_MERGED_RANGES * s)),
-                   ".xlsx", ["check", "--no-config", "--no-cache", "--exit-zero", "-f", "xlsx:{out}"]),
+        "merges": (
+            lambda p: plan_xlsx(p, 2 * int(MAX_MERGED_RANGES * s) + 2, 11, merges=int(MAX_MERGED_RANGES * s)),
+            ".xlsx",
+            ["check", "--no-config", "--no-cache", "--exit-zero", "-f", "xlsx:{out}"],
+        ),
         # a Word table at the cell limit (20 small columns, as in the report of issue 21.12)
         "docx-cells": (lambda p: plan_docx(p, cells // 20 - 1, 20), ".docx", check),
         # many sheets: 1,000 plans of 50 tasks in one workbook
         "sheets": (lambda p: plan_xlsx(p, 50, 11, sheets=max(1, int(1000 * s))), ".xlsx", check),
         # the text size limit: a csv of max_text_mb, rows with a 2 KB 备注 cell
-        "text-size": (lambda p: plan_csv(p, int(lim.max_text_bytes * s) // 2600, 11, note=2048), ".csv", check),
+        "text-size": (
+            lambda p: plan_csv(p, int(lim.max_text_bytes * s) // 2600, 11, note=2048),
+            ".csv",
+            check,
+        ),
         # serve's upload limit: one csv of MAX_FILE_BYTES through the web app
         "upload": (lambda p: plan_csv(p, int(MAX_FILE_BYTES * s) // 2600, 11, note=2048), ".csv", None),
     }
-    print(f"{'case':<11} {'input':>22} {'file MB':>8} {'time s':>8} {'peak MB':>8}   target: ≤ {TARGET_SECONDS} s, ≤ {TARGET_MB} MB")
+    print(
+        f"{'case':<11} {'input':>22} {'file MB':>8} {'time s':>8} {'peak MB':>8}   target: ≤ {TARGET_SECONDS} s, ≤ {TARGET_MB} MB"
+    )
     failed = False
     for name, (make, suffix, argv) in cases.items():
         if args.only and name != args.only:
@@ -214,12 +244,21 @@ def main() -> int:
         ok = seconds <= TARGET_SECONDS and 0 <= peak <= TARGET_MB and code in (0, 1)
         failed |= not ok
         size = path.stat().st_size / 2**20
-        what = {"cells": f"{cells:,} cells", "columns": f"{lim.max_columns} columns", "docx-cells": f"{cells:,} cells",
-                "merges": f"{int(MAX_MERGED_RANGES * s):,} ranges", "sheets": f"{max(1, int(1000 * s))} sheets",
-                "text-size": f"{size:,.0f} MB", "upload": f"{size:,.1f} MB upload"}[name]
-        print(f"{name:<11} {what:>22} {size:>8.1f} {seconds:>8.1f} {peak:>8}   {'met' if ok else 'NOT MET'}"
-              f"{'' if code in (0, 1) else f' (exit {code}: {last})'}  (file made in {made:.0f} s)"
-              f"{f'  {last}' if name == 'upload' else ''}", flush=True)
+        what = {
+            "cells": f"{cells:,} cells",
+            "columns": f"{lim.max_columns} columns",
+            "docx-cells": f"{cells:,} cells",
+            "merges": f"{int(MAX_MERGED_RANGES * s):,} ranges",
+            "sheets": f"{max(1, int(1000 * s))} sheets",
+            "text-size": f"{size:,.0f} MB",
+            "upload": f"{size:,.1f} MB upload",
+        }[name]
+        print(
+            f"{name:<11} {what:>22} {size:>8.1f} {seconds:>8.1f} {peak:>8}   {'met' if ok else 'NOT MET'}"
+            f"{'' if code in (0, 1) else f' (exit {code}: {last})'}  (file made in {made:.0f} s)"
+            f"{f'  {last}' if name == 'upload' else ''}",
+            flush=True,
+        )
         path.unlink()
     return 1 if failed else 0
 

@@ -44,8 +44,13 @@ def drive(strategy: st.SearchStrategy, target, examples: int) -> tuple[int, floa
     escaped: Counter = Counter()
     internal: Counter = Counter()
 
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(strategy)
     def run(example):
         nonlocal count
@@ -84,8 +89,11 @@ def main() -> int:
         total_count += count
         total_time += seconds
         failures += sum(escaped.values()) + sum(internal.values())
-        print(f"{name:<13} {count:>8,} inputs  {seconds:8.1f} s  {count / seconds:8.0f}/s  "
-              f"escaped {sum(escaped.values())}  内部错误 {sum(internal.values())}", flush=True)
+        print(
+            f"{name:<13} {count:>8,} inputs  {seconds:8.1f} s  {count / seconds:8.0f}/s  "
+            f"escaped {sum(escaped.values())}  内部错误 {sum(internal.values())}",
+            flush=True,
+        )
         for what, n in [*escaped.most_common(5), *internal.most_common(5)]:
             print(f"    {n:>6} × {what}", flush=True)
     verdict = f"{failures} failures" if failures else "nothing escaped, 0 内部错误"

@@ -105,8 +105,11 @@ FRICTIONLESS_SCHEMA = {
         {"name": "抽查类型", "type": "string", "constraints": {"enum": ["定向", "不定向"]}},
         {"name": "抽查事项", "type": "string", "constraints": {"required": True}},
         {"name": "抽查对象范围", "type": "string", "constraints": {"required": True}},
-        {"name": "抽查比例/数量", "type": "string",
-         "constraints": {"required": True, "pattern": r".*(\d+(\.\d+)?\s*%|\d+\s*(户|家|个|批次)).*"}},
+        {
+            "name": "抽查比例/数量",
+            "type": "string",
+            "constraints": {"required": True, "pattern": r".*(\d+(\.\d+)?\s*%|\d+\s*(户|家|个|批次)).*"},
+        },
         {"name": "信用风险分类管理", "type": "string", "constraints": {"required": True}},
         {"name": "抽查检查起止时间", "type": "string", "constraints": {"required": True}},
         {"name": "发起主体/指导单位", "type": "string", "constraints": {"required": True}},
@@ -120,16 +123,25 @@ def bench_frictionless(paths: dict[str, Path]) -> None:
     try:
         from frictionless import Dialect, Resource, Schema, formats, validate
     except ImportError:
-        add("check / frictionless validate", "frictionless not installed (pip install '.[bench]')",
-            "≥ 2× faster", False)
+        add(
+            "check / frictionless validate",
+            "frictionless not installed (pip install '.[bench]')",
+            "≥ 2× faster",
+            False,
+        )
         return
     print("in-process check vs frictionless validate", file=sys.stderr)
     schema = Schema.from_descriptor(FRICTIONLESS_SCHEMA)
 
     def frictionless(path: Path, rows: int) -> None:
         # frictionless refuses absolute paths as unsafe: name the file relative to its folder
-        resource = Resource(path.name, basepath=str(path.parent), schema=schema, dialect=Dialect(header_rows=[2]),
-                            control=formats.ExcelControl(sheet="内部计划"))
+        resource = Resource(
+            path.name,
+            basepath=str(path.parent),
+            schema=schema,
+            dialect=Dialect(header_rows=[2]),
+            control=formats.ExcelControl(sheet="内部计划"),
+        )
         report = validate(resource, limit_errors=10**9)
         assert report.tasks[0].stats["rows"] == rows, report.flatten(["type", "note"])[:3]
 
@@ -139,9 +151,12 @@ def bench_frictionless(paths: dict[str, Path]) -> None:
         check()
         t = interleaved({"frictionless": lambda p=path, n=n: frictionless(p, n), "planlint": check}, repeats)
         speedup = t["frictionless"] / t["planlint"]
-        add(f"frictionless validate / check, {n:,} tasks",
+        add(
+            f"frictionless validate / check, {n:,} tasks",
             f"{t['frictionless'] * 1000:,.0f} ms vs {t['planlint'] * 1000:,.0f} ms = {speedup:.2f}× faster",
-            "≥ 2×", speedup >= 2)
+            "≥ 2×",
+            speedup >= 2,
+        )
 
 
 # -- whole process --------------------------------------------------------------------------------
@@ -183,11 +198,15 @@ def bench_startup(paths: dict[str, Path]) -> None:
         e = env(bytecode)
         for cmd in (check, openpyxl):  # warm the OS cache (and write the .pyc)
             timed(cmd, e)()
-        t = interleaved({"check": timed(check, e), "openpyxl": timed(openpyxl, e), "bare": timed(bare, e)}, 15)
+        t = interleaved(
+            {"check": timed(check, e), "openpyxl": timed(openpyxl, e), "bare": timed(bare, e)}, 15
+        )
         label = "with .pyc (as installed)" if bytecode else "no .pyc (PYTHONDONTWRITEBYTECODE=1)"
         ratio = t["check"] / t["openpyxl"]
-        measured = (f"{t['check'] * 1000:.0f} ms vs {t['openpyxl'] * 1000:.0f} ms = {ratio:.2f}× "
-                    f"(python -c pass {t['bare'] * 1000:.0f} ms)")
+        measured = (
+            f"{t['check'] * 1000:.0f} ms vs {t['openpyxl'] * 1000:.0f} ms = {ratio:.2f}× "
+            f"(python -c pass {t['bare'] * 1000:.0f} ms)"
+        )
         if bytecode:
             add(f"check 50 tasks, whole process / import openpyxl, {label}", measured, "< 1.0×", ratio < 1)
         else:
@@ -196,19 +215,35 @@ def bench_startup(paths: dict[str, Path]) -> None:
 
 def bench_rss(paths: dict[str, Path]) -> None:
     print("peak RSS, 100k tasks", file=sys.stderr)
-    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
-             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    probe = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
     for fmt in ("text", "json", "sarif"):  # json and sarif are streamed like text
         report = OUT / f"rss-report.{fmt}"
-        cmd = [*planlint_cmd(), "check", str(paths["plan-100000"]), "--no-config", "--no-cache", "--exit-zero",
-               "-f", f"{fmt}:{report}"]
+        cmd = [
+            *planlint_cmd(),
+            "check",
+            str(paths["plan-100000"]),
+            "--no-config",
+            "--no-cache",
+            "--exit-zero",
+            "-f",
+            f"{fmt}:{report}",
+        ]
         t = time.perf_counter()
-        out = subprocess.run([sys.executable, "-c", probe, *cmd], env=env(True), capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-c", probe, *cmd], env=env(True), capture_output=True, text=True
+        )
         wall = time.perf_counter() - t
         report.unlink(missing_ok=True)
         rss = int(out.stdout.split()[-1]) * 1024 / MIB  # ru_maxrss is in KiB on Linux
-        add(f"peak RSS, check 100,000 tasks ({fmt} report)", f"{rss:.0f} MiB ({wall:.1f} s wall)", "< 300 MiB",
-            rss < 300)
+        add(
+            f"peak RSS, check 100,000 tasks ({fmt} report)",
+            f"{rss:.0f} MiB ({wall:.1f} s wall)",
+            "< 300 MiB",
+            rss < 300,
+        )
 
 
 def bench_batch(paths: dict[str, Path]) -> None:
@@ -219,17 +254,26 @@ def bench_batch(paths: dict[str, Path]) -> None:
     timed([*base, "--no-cache", "-j", "2"], e)()  # warm the OS file cache
     t = interleaved({j: timed([*base, "--no-cache", "-j", j], e) for j in ("1", "2", "0")}, 3)
     speedup = t["1"] / t["2"]
-    add("batch --jobs 1 / --jobs 2", f"{t['1']:.1f} s vs {t['2']:.1f} s = {speedup:.2f}×", "≥ 1.7×", speedup >= 1.7)
-    add("batch --jobs 1 / --jobs 0 (all cores)", f"{t['1']:.1f} s vs {t['0']:.1f} s = {t['1'] / t['0']:.2f}× "
-        f"({os.cpu_count()} CPUs)")
+    add(
+        "batch --jobs 1 / --jobs 2",
+        f"{t['1']:.1f} s vs {t['2']:.1f} s = {speedup:.2f}×",
+        "≥ 1.7×",
+        speedup >= 1.7,
+    )
+    add(
+        "batch --jobs 1 / --jobs 0 (all cores)",
+        f"{t['1']:.1f} s vs {t['0']:.1f} s = {t['1'] / t['0']:.2f}× ({os.cpu_count()} CPUs)",
+    )
     # the content cache: the same batch, unchanged, linted again
     cache = tempfile.mkdtemp(prefix="cache-", dir=OUT)
     try:
         e_cache = {**e, "PLANLINT_CACHE_DIR": cache}
         timed(base, e_cache)()  # fills the cache
         hit = interleaved({"hit": timed(base, e_cache)}, 3)["hit"]
-        add("batch re-lint, unchanged files (content cache) / --jobs 1 --no-cache",
-            f"{hit:.2f} s vs {t['1']:.1f} s = {t['1'] / hit:.0f}× faster")
+        add(
+            "batch re-lint, unchanged files (content cache) / --jobs 1 --no-cache",
+            f"{hit:.2f} s vs {t['1']:.1f} s = {t['1'] / hit:.0f}× faster",
+        )
     finally:
         shutil.rmtree(cache, ignore_errors=True)
 
@@ -246,8 +290,13 @@ def table() -> str:
     return out.getvalue()
 
 
-BENCHES = {"sizes": bench_sizes, "frictionless": bench_frictionless, "startup": bench_startup,
-           "rss": bench_rss, "batch": bench_batch}
+BENCHES = {
+    "sizes": bench_sizes,
+    "frictionless": bench_frictionless,
+    "startup": bench_startup,
+    "rss": bench_rss,
+    "batch": bench_batch,
+}
 
 
 def main() -> None:
@@ -261,8 +310,10 @@ def main() -> None:
         if not args.only or name in args.only:
             bench(paths)
     print(table())
-    print(f"{sum(r.ok is False for r in ROWS)} target(s) missed; {time.perf_counter() - t0:.0f} s in all, "
-          f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    print(
+        f"{sum(r.ok is False for r in ROWS)} target(s) missed; {time.perf_counter() - t0:.0f} s in all, "
+        f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}"
+    )
 
 
 if __name__ == "__main__":

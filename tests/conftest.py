@@ -49,8 +49,9 @@ def require_external(name: str, hint: str, path: str | None = None) -> str:
 
 def chromium() -> str:
     """Debian's chromium, for the HTML report and web page tests."""
-    return require_external("chromium", "请先运行 apt-get install -y chromium fonts-noto-cjk",
-                            shutil.which("chromium-browser"))
+    return require_external(
+        "chromium", "请先运行 apt-get install -y chromium fonts-noto-cjk", shutil.which("chromium-browser")
+    )
 
 
 # Debian's chromium, headless, on a machine with no network: the flags that keep it quiet and fast.

@@ -62,18 +62,31 @@ def csrf_of(html: str) -> str:
 def login(client, account: Account | str, password: str = PASSWORD):
     name = account if isinstance(account, str) else account.username
     token = csrf_of(client.get("/login").text)
-    return client.post("/login", data={"username": name, "password": password, "csrf_token": token},
-                       follow_redirects=False)
+    return client.post(
+        "/login", data={"username": name, "password": password, "csrf_token": token}, follow_redirects=False
+    )
 
 
 def token(client) -> str:
     return csrf_of(client.get("/").text)
 
 
-def open_round(client, counties=("泽州县", "高平市"), population: Path | None = None, require_clean=False,
-               title="2025年度县级计划报送", profile="shanxi-2025") -> str:
-    data = {"csrf_token": token(client), "title": title, "year": "2025", "profile": profile,
-            "due_date": "2025-03-31", "counties": "\n".join(counties)}
+def open_round(
+    client,
+    counties=("泽州县", "高平市"),
+    population: Path | None = None,
+    require_clean=False,
+    title="2025年度县级计划报送",
+    profile="shanxi-2025",
+) -> str:
+    data = {
+        "csrf_token": token(client),
+        "title": title,
+        "year": "2025",
+        "profile": profile,
+        "due_date": "2025-03-31",
+        "counties": "\n".join(counties),
+    }
     if require_clean:
         data["require_clean"] = "on"
     files = {"superior": (CITY.name, CITY.read_bytes(), XLSX)}
@@ -91,8 +104,12 @@ def county_path(rid: str, county: str) -> str:
 
 
 def upload(client, rid: str, county: str, path: Path, name: str | None = None):
-    return client.post(f"{county_path(rid, county)}/upload", data={"csrf_token": token(client)},
-                       files={"plan": (name or path.name, path.read_bytes(), XLSX)}, follow_redirects=False)
+    return client.post(
+        f"{county_path(rid, county)}/upload",
+        data={"csrf_token": token(client)},
+        files={"plan": (name or path.name, path.read_bytes(), XLSX)},
+        follow_redirects=False,
+    )
 
 
 def retitle(path: Path, old: str, new: str) -> Path:
@@ -136,9 +153,23 @@ class Server:
     def __init__(self, data: Path, *extra: str, port: int = 0) -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "planlint", "desk", "serve", str(data), "--port", str(port), "--lint-processes", "2",
-             *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+            [
+                sys.executable,
+                "-m",
+                "planlint",
+                "desk",
+                "serve",
+                str(data),
+                "--port",
+                str(port),
+                "--lint-processes",
+                "2",
+                *extra,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=env,
         )
         self.output: list[str] = []
         try:
@@ -198,6 +229,3 @@ def session(server: Server, account: Account, headers: dict | None = None):
     r = c.post("/login", data={"username": account.username, "password": PASSWORD, "csrf_token": token})
     assert r.status_code == 303 and r.headers["location"] == "/", r.text[:300]
     return c
-
-
-

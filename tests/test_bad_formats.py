@@ -26,7 +26,9 @@ def bad(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture
 def check(monkeypatch, capsys):
     def _check(path: Path | str, *extra: str) -> tuple[int, str, str]:
-        return run_cli("check", str(path), "--no-config", "--no-cache", *extra, monkeypatch=monkeypatch, capsys=capsys)
+        return run_cli(
+            "check", str(path), "--no-config", "--no-cache", *extra, monkeypatch=monkeypatch, capsys=capsys
+        )
 
     return _check
 
@@ -123,7 +125,15 @@ def test_stale_conversion_folders_are_swept(tmp_path, monkeypatch):
 
 
 def test_fix_refuses_formats_it_cannot_write(monkeypatch, capsys, tmp_path):
-    code, out, err = run_cli("fix", str(FORMATS / f"{ZEZHOU}.xls"), "--no-config", "--unsafe-fixes", "-o", str(tmp_path / "o.xls"),
-                             monkeypatch=monkeypatch, capsys=capsys)
+    code, out, err = run_cli(
+        "fix",
+        str(FORMATS / f"{ZEZHOU}.xls"),
+        "--no-config",
+        "--unsafe-fixes",
+        "-o",
+        str(tmp_path / "o.xls"),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 2 and "不支持自动修复" in err and "批注副本" in err
     assert not (tmp_path / "o.xls").exists()

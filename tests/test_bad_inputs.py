@@ -45,10 +45,14 @@ def refused(result: tuple[int, str, str], name: str, *phrases: str) -> str:
 
 
 def findings(path: Path, *extra: str, monkeypatch, capsys) -> tuple[int, list[tuple[str, str, str]]]:
-    code, out, _ = run("check", str(path), "--no-config", "-f", "json", *extra, monkeypatch=monkeypatch, capsys=capsys)
+    code, out, _ = run(
+        "check", str(path), "--no-config", "-f", "json", *extra, monkeypatch=monkeypatch, capsys=capsys
+    )
     data = json.loads(out)
     assert all(f.get("error") is None for f in data["files"])
-    return code, sorted((f["sheet"] or "", x["rule"], x["location"]["cell"]) for f in data["files"] for x in f["findings"])
+    return code, sorted(
+        (f["sheet"] or "", x["rule"], x["location"]["cell"]) for f in data["files"] for x in f["findings"]
+    )
 
 
 def test_corpus_is_what_the_generator_writes():
@@ -100,12 +104,16 @@ def test_docx_table_without_header(check):
 
 
 def test_xlsx_named_docx_is_read_by_content(monkeypatch, capsys):
-    code, found = findings(BAD / "xlsx_named.docx", "--select", "stale-year", monkeypatch=monkeypatch, capsys=capsys)
+    code, found = findings(
+        BAD / "xlsx_named.docx", "--select", "stale-year", monkeypatch=monkeypatch, capsys=capsys
+    )
     assert (code, found) == (0, [("内部计划", "PL501", "B8")])
 
 
 def test_docx_named_xlsx_is_read_by_content(monkeypatch, capsys):
-    code, found = findings(BAD / "docx_named.xlsx", "--select", "stale-year", monkeypatch=monkeypatch, capsys=capsys)
+    code, found = findings(
+        BAD / "docx_named.xlsx", "--select", "stale-year", monkeypatch=monkeypatch, capsys=capsys
+    )
     assert (code, found) == (0, [("表1", "PL501", "B8")])
 
 
@@ -143,8 +151,17 @@ def test_dde_text_is_inert_in_the_xlsx_report(tmp_path, monkeypatch, capsys):
     from openpyxl import load_workbook
 
     out = tmp_path / "report.xlsx"
-    code, _, _ = run("check", str(BAD / "dde_text.xlsx"), "--no-config", "-f", "xlsx", "-o", str(out),
-                     monkeypatch=monkeypatch, capsys=capsys)
+    code, _, _ = run(
+        "check",
+        str(BAD / "dde_text.xlsx"),
+        "--no-config",
+        "-f",
+        "xlsx",
+        "-o",
+        str(out),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 1
     book = load_workbook(out)
     texts = [c for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
@@ -203,21 +220,34 @@ def _config_error(result: tuple[int, str, str], *phrases: str) -> str:
 
 
 def test_rule_file_with_invalid_yaml(check):
-    _config_error(check(MODEL, "--rules", str(BAD / "rules/invalid_yaml.yaml")),
-                  "invalid_yaml.yaml", "YAML 格式错误，第5行第1列", "请检查")
+    _config_error(
+        check(MODEL, "--rules", str(BAD / "rules/invalid_yaml.yaml")),
+        "invalid_yaml.yaml",
+        "YAML 格式错误，第5行第1列",
+        "请检查",
+    )
 
 
 def test_rule_file_with_python_object_tag_runs_nothing(check, tmp_path):
     marker = Path("/tmp/planlint-pwned")
     marker.unlink(missing_ok=True)
-    _config_error(check(MODEL, "--rules", str(BAD / "rules/python_object.yaml")),
-                  "python_object.yaml", "不允许的 YAML 标签", "删去该标签")
+    _config_error(
+        check(MODEL, "--rules", str(BAD / "rules/python_object.yaml")),
+        "python_object.yaml",
+        "不允许的 YAML 标签",
+        "删去该标签",
+    )
     assert not marker.exists()
 
 
 def test_rule_file_with_unknown_keys(check):
-    _config_error(check(MODEL, "--rules", str(BAD / "rules/unknown_keys.yaml")),
-                  "unknown_keys.yaml", "规则 XX101", "/rules/0", "未知的键 regex")
+    _config_error(
+        check(MODEL, "--rules", str(BAD / "rules/unknown_keys.yaml")),
+        "unknown_keys.yaml",
+        "规则 XX101",
+        "/rules/0",
+        "未知的键 regex",
+    )
 
 
 def test_catastrophic_pattern_is_literal_text(tmp_path, monkeypatch, capsys):
@@ -230,19 +260,35 @@ def test_catastrophic_pattern_is_literal_text(tmp_path, monkeypatch, capsys):
     rows[1][1] = "名称(a+)+$"
     plan = tmp_path / "plan.csv"
     plan.write_text("\n".join([make_bad_inputs.TITLE, head, *(",".join(r) for r in rows)]), "utf-8")
-    code, found = findings(plan, "--rules", str(BAD / "rules/catastrophic_pattern.yaml"), "--select", "XX102",
-                           monkeypatch=monkeypatch, capsys=capsys)
+    code, found = findings(
+        plan,
+        "--rules",
+        str(BAD / "rules/catastrophic_pattern.yaml"),
+        "--select",
+        "XX102",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert found == [("", "XX102", "B4")]
 
 
 def test_profile_naming_a_missing_pack(check):
-    _config_error(check(MODEL, "--profile", str(BAD / "rules/missing_pack_profile.yaml")),
-                  "'no-such-pack' 不存在", "请检查配置档的 packs")
+    _config_error(
+        check(MODEL, "--profile", str(BAD / "rules/missing_pack_profile.yaml")),
+        "'no-such-pack' 不存在",
+        "请检查配置档的 packs",
+    )
 
 
 def test_config_with_unknown_key(monkeypatch, capsys):
-    result = run("check", str(MODEL), "--config", str(BAD / "config_unknown_key/.planlint.yaml"),
-                 monkeypatch=monkeypatch, capsys=capsys)
+    result = run(
+        "check",
+        str(MODEL),
+        "--config",
+        str(BAD / "config_unknown_key/.planlint.yaml"),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     _config_error(result, ".planlint.yaml", "未知的键 exclude_everything")
 
 
@@ -273,8 +319,13 @@ def measure(path: Path, **env: str) -> tuple[str | None, int]:
     """Read `path` in a fresh interpreter; its message and peak RSS in MB."""
     import os
 
-    result = subprocess.run([sys.executable, "-c", _MEASURE, str(path)], capture_output=True, text=True,
-                            timeout=120, env={**os.environ, **env})
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env},
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     return data["message"], data["rss_kb"] // 1024
@@ -282,13 +333,25 @@ def measure(path: Path, **env: str) -> tuple[str | None, int]:
 
 def test_zip_bomb_refused_by_declared_size(large, check):
     assert large["zip_bomb.xlsx"].stat().st_size < 4 * 2**20  # 3 GB of XML in 3 MB
-    refused(check(large["zip_bomb.xlsx"]), "zip_bomb.xlsx", "解压后共 3,072 MB", "上限 512 MB", "PLANLINT_MAX_UNCOMPRESSED_MB")
+    refused(
+        check(large["zip_bomb.xlsx"]),
+        "zip_bomb.xlsx",
+        "解压后共 3,072 MB",
+        "上限 512 MB",
+        "PLANLINT_MAX_UNCOMPRESSED_MB",
+    )
     message, rss = measure(large["zip_bomb.xlsx"])
     assert "超过上限" in message and rss < 100
 
 
 def test_ratio_bomb_refused_by_packing_ratio(large, check):
-    refused(check(large["ratio_bomb.xlsx"]), "ratio_bomb.xlsx", "压缩比 1009:1", "上限 200:1", "PLANLINT_MAX_COMPRESSION_RATIO")
+    refused(
+        check(large["ratio_bomb.xlsx"]),
+        "ratio_bomb.xlsx",
+        "压缩比 1009:1",
+        "上限 200:1",
+        "PLANLINT_MAX_COMPRESSION_RATIO",
+    )
 
 
 @pytest.mark.parametrize("name", ["ten_million_cells.xlsx", "ten_million_cells_no_dimension.xlsx"])
@@ -308,9 +371,11 @@ def test_cell_limit_is_configurable(large, check, monkeypatch):
 
 def test_far_apart_cells_are_refused(tmp_path, check):
     """Two cells, A1 and Z1000000, in a 1 KB file: calamine would build a 26-million-cell grid."""
-    sheet = make_bad_inputs.sheet_xml([["x"]]).replace(
-        "</row>", '</row><row r="1000000"><c r="Z1000000" t="inlineStr"><is><t>y</t></is></c></row>'
-    ).replace('<dimension ref="A1:A1"/>', "")
+    sheet = (
+        make_bad_inputs.sheet_xml([["x"]])
+        .replace("</row>", '</row><row r="1000000"><c r="Z1000000" t="inlineStr"><is><t>y</t></is></c></row>')
+        .replace('<dimension ref="A1:A1"/>', "")
+    )
     path = tmp_path / "far.xlsx"
     path.write_bytes(make_bad_inputs.xlsx([("远", "visible", sheet)]))
     refused(check(path), "far.xlsx", "至少有 26,000,000 个单元格")
@@ -340,7 +405,9 @@ def test_oversized_docx_grid_is_refused(tmp_path, check):
 # -- issue 21: hostile inputs ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "cells"), [("lying_dimension.xlsx", "17,179,869,184"), ("far_cell_first.xlsx", "50,000,000")])
+@pytest.mark.parametrize(
+    ("name", "cells"), [("lying_dimension.xlsx", "17,179,869,184"), ("far_cell_first.xlsx", "50,000,000")]
+)
 def test_sheet_whose_dimension_lies_is_refused_before_calamine(check, name, cells):
     """#21.1: `<dimension>` is never trusted; the cells' own references decide, in any order. Before,
     lying_dimension.xlsx aborted the process (a Rust panic allocating 512 GiB)."""
@@ -359,34 +426,58 @@ def test_styled_far_cell_without_value_is_read(monkeypatch, capsys):
 
 
 def _far(sheet: str) -> str:
-    return sheet.replace("</sheetData>", '<row r="900000"><c r="J900000" t="inlineStr"><is><t>y</t></is></c></row></sheetData>')
+    return sheet.replace(
+        "</sheetData>", '<row r="900000"><c r="J900000" t="inlineStr"><is><t>y</t></is></c></row></sheetData>'
+    )
 
 
 @pytest.mark.parametrize(
     "variant",
     [
         lambda s: s.replace('"', "'"),  # single-quoted attributes
-        lambda s: s.replace("<c ", "<x:c ").replace("</c>", "</x:c>").replace(
-            "<worksheet ", '<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '),
+        lambda s: (
+            s.replace("<c ", "<x:c ")
+            .replace("</c>", "</x:c>")
+            .replace(
+                "<worksheet ",
+                '<worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" ',
+            )
+        ),
         lambda s: s.replace('r="J900000"', 'r="j900000"'),  # lower-case reference
         lambda s: s.replace('<c r="J900000"', '<c t="n" r="J900000"'),  # r not first
         lambda s: s.replace('<c r="J900000"', '<c r="&#74;900000"'),  # a character reference
-        lambda s: s.replace('<c r="J900000" t="inlineStr"><is><t>y</t></is>',
-                            '<c r="A900000"><v>1</v></c><c/><c/><c/><c/><c/><c/><c/><c/><c t="inlineStr"><is><t>y</t></is>'),
+        lambda s: s.replace(
+            '<c r="J900000" t="inlineStr"><is><t>y</t></is>',
+            '<c r="A900000"><v>1</v></c><c/><c/><c/><c/><c/><c/><c/><c/><c t="inlineStr"><is><t>y</t></is>',
+        ),
         lambda s: s.replace('<c r="J900000"', '<c r="J900000" bad=a<b'),  # not well-formed XML
     ],
-    ids=["single-quotes", "prefixed", "lower-case", "r-not-first", "char-ref", "cells-without-r", "malformed"],
+    ids=[
+        "single-quotes",
+        "prefixed",
+        "lower-case",
+        "r-not-first",
+        "char-ref",
+        "cells-without-r",
+        "malformed",
+    ],
 )
 def test_far_cell_written_any_way_is_found(tmp_path, check, variant):
     """Every way calamine accepts a cell reference is seen by the extent scan."""
     path = tmp_path / "far.xlsx"
-    path.write_bytes(make_bad_inputs.xlsx([("远", "visible", variant(_far(make_bad_inputs.sheet_xml(make_bad_inputs.plan_rows()))))]))
+    path.write_bytes(
+        make_bad_inputs.xlsx(
+            [("远", "visible", variant(_far(make_bad_inputs.sheet_xml(make_bad_inputs.plan_rows()))))]
+        )
+    )
     refused(check(path), "far.xlsx", "个单元格", "上限 5,000,000")
 
 
 def test_sheet_with_a_dtd_is_refused(tmp_path, check):
     sheet = make_bad_inputs.sheet_xml(make_bad_inputs.plan_rows())
-    sheet = sheet.replace("?>", '?><!DOCTYPE worksheet [<!ENTITY far "XFD1048576">]>', 1).replace('r="A1"', 'r="&far;"')
+    sheet = sheet.replace("?>", '?><!DOCTYPE worksheet [<!ENTITY far "XFD1048576">]>', 1).replace(
+        'r="A1"', 'r="&far;"'
+    )
     path = tmp_path / "dtd.xlsx"
     path.write_bytes(make_bad_inputs.xlsx([("计划", "visible", sheet)]))
     refused(check(path), "dtd.xlsx", "DTD")
@@ -444,8 +535,12 @@ def test_fifo_output_is_written_through_not_replaced(tmp_path):
     got: list[bytes] = []
     reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
     reader.start()
-    result = subprocess.run([sys.executable, "-m", "planlint", "check", str(MODEL), "--no-config",
-                             "-f", f"json:{fifo}"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "planlint", "check", str(MODEL), "--no-config", "-f", f"json:{fifo}"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     reader.join(30)
     assert result.returncode == 0, result.stderr
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
@@ -470,8 +565,12 @@ def test_device_or_fifo_input_is_refused_not_read(tmp_path, kind):
     with pytest.raises(ReadError, match="不是普通文件"):
         read_tables(str(path))
     for argv in (["check", str(path)], ["check", str(MODEL), "--superior", str(path)]):
-        result = subprocess.run([sys.executable, "-m", "planlint", *argv, "--no-config", "--no-cache"],
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "planlint", *argv, "--no-config", "--no-cache"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         shown = result.stdout + result.stderr
         assert result.returncode == 2, shown
         # discovery skips it with a note; a reader given it anyway refuses it (limits.open_input)
@@ -532,7 +631,9 @@ def test_substitute_visits_only_the_named_columns():
 
     from planlint.plan import Field, Task
 
-    fields = Fields({f"c{i}": Field("计划年度", "计划年度", Location("p.csv", None, 3, i + 1)) for i in range(1000)})
+    fields = Fields(
+        {f"c{i}": Field("计划年度", "计划年度", Location("p.csv", None, 3, i + 1)) for i in range(1000)}
+    )
     fields["name"] = Field("抽查记划", "抽查记划", Location("p.csv", None, 3, 1001))
     task = Task("1", fields, Location("p.csv", None, 3, 0))
 
@@ -551,13 +652,20 @@ def test_table_wider_than_the_column_limit(tmp_path, check, monkeypatch, capsys)
     a plan sheet is left out with a note and the plan is checked."""
     head = make_bad_inputs.HEADER + [f"列{i}" for i in range(100_000)]
     path = tmp_path / "wide.csv"
-    path.write_text("\n".join([make_bad_inputs.TITLE, ",".join(head), *(",".join(t) for t in make_bad_inputs.TASKS)]), "utf-8")
+    path.write_text(
+        "\n".join([make_bad_inputs.TITLE, ",".join(head), *(",".join(t) for t in make_bad_inputs.TASKS)]),
+        "utf-8",
+    )
     refused(check(path), "wide.csv", "有 100,009 列，超过上限 1,000 列", "PLANLINT_MAX_COLUMNS")
     wide = tmp_path / "two.xlsx"
-    wide.write_bytes(make_bad_inputs.xlsx([
-        ("内部计划", "visible", make_bad_inputs.sheet_xml(make_bad_inputs.plan_rows())),
-        ("统计", "visible", make_bad_inputs.sheet_xml([["x"] * 1200])),
-    ]))
+    wide.write_bytes(
+        make_bad_inputs.xlsx(
+            [
+                ("内部计划", "visible", make_bad_inputs.sheet_xml(make_bad_inputs.plan_rows())),
+                ("统计", "visible", make_bad_inputs.sheet_xml([["x"] * 1200])),
+            ]
+        )
+    )
     code, out, err = run("check", str(wide), "--no-config", monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0 and "工作表「统计」有 1,200 列，超过上限 1,000 列" in err, out + err
 
@@ -565,13 +673,19 @@ def test_table_wider_than_the_column_limit(tmp_path, check, monkeypatch, capsys)
 def test_control_characters_are_escaped_in_text_and_fix_output(tmp_path, monkeypatch, capsys):
     """#21.14: a newline in a flagged cell printed `::warning file=x::…` as a line of its own (a
     workflow command in a CI log), an ESC drove the terminal; both are shown escaped."""
-    task = [make_bad_inputs.TASKS[0][0], "2022年食品生产\n::warning file=x::伪造\x1b[2J", *make_bad_inputs.TASKS[0][2:]]
+    task = [
+        make_bad_inputs.TASKS[0][0],
+        "2022年食品生产\n::warning file=x::伪造\x1b[2J",
+        *make_bad_inputs.TASKS[0][2:],
+    ]
     rows = make_bad_inputs.plan_rows([task, make_bad_inputs.TASKS[1]])
     plan = tmp_path / "plan.csv"
     plan.write_text("\r\n".join(",".join(f'"{c}"' for c in r) for r in rows), encoding="utf-8")
     _, out, err = run("check", str(plan), "--no-config", "--no-color", monkeypatch=monkeypatch, capsys=capsys)
     assert "PL501" in out and "\\n::warning file=x::伪造\\x1b[2J" in out
-    _, out2, err2 = run("fix", str(plan), "--no-config", "--unsafe-fixes", "--diff", monkeypatch=monkeypatch, capsys=capsys)
+    _, out2, err2 = run(
+        "fix", str(plan), "--no-config", "--unsafe-fixes", "--diff", monkeypatch=monkeypatch, capsys=capsys
+    )
     for text in (out, err, out2, err2):
         assert "\x1b" not in text and not any(line.startswith("::") for line in text.splitlines()), text
     assert "\\x1b[2J" in out2
@@ -591,12 +705,28 @@ def test_twenty_thousand_copies_of_one_merged_range(tmp_path, monkeypatch, capsy
     (table,) = read_tables(str(path))
     assert table.rows[0] == [make_bad_inputs.TITLE] * 9 and len(table.covered) == 8
     out = tmp_path / "out.xlsx"
-    code, _, _ = run("check", str(path), "--no-config", "-f", f"xlsx:{out}", monkeypatch=monkeypatch, capsys=capsys)
+    code, _, _ = run(
+        "check", str(path), "--no-config", "-f", f"xlsx:{out}", monkeypatch=monkeypatch, capsys=capsys
+    )
     assert code == 0
     book = load_workbook(out)
     assert all(not ws.merged_cells.ranges for ws in book.worksheets)
-    assert any(c.comment and "PL501" in c.comment.text for ws in book.worksheets for row in ws.iter_rows() for c in row)
-    code, out, err = run("fix", str(path), "--no-config", "--unsafe-fixes", "-o", str(tmp_path / "fixed.xlsx"), monkeypatch=monkeypatch, capsys=capsys)
+    assert any(
+        c.comment and "PL501" in c.comment.text
+        for ws in book.worksheets
+        for row in ws.iter_rows()
+        for c in row
+    )
+    code, out, err = run(
+        "fix",
+        str(path),
+        "--no-config",
+        "--unsafe-fixes",
+        "-o",
+        str(tmp_path / "fixed.xlsx"),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 2 and "20,000 个合并单元格区域" in err and "另存" in err
 
 
@@ -627,8 +757,13 @@ def _with_declaration(data: bytes, member: str) -> bytes:
 def test_unknown_encoding_declared_in_a_part(tmp_path, monkeypatch, capsys, suffix, member):
     """#21.16: `encoding="UTF-8UTF-8"` raised LookupError (内部错误); the part is read as UTF-8,
     as Excel and calamine read it, and the cell-extent guard still runs."""
-    data = (make_bad_inputs.xlsx([("内部计划", "visible", make_bad_inputs.sheet_xml(make_bad_inputs.plan_rows()))])
-            if suffix == ".xlsx" else make_bad_inputs.deep_nested_tables(2))
+    data = (
+        make_bad_inputs.xlsx(
+            [("内部计划", "visible", make_bad_inputs.sheet_xml(make_bad_inputs.plan_rows()))]
+        )
+        if suffix == ".xlsx"
+        else make_bad_inputs.deep_nested_tables(2)
+    )
     path = tmp_path / f"plan{suffix}"
     path.write_bytes(_with_declaration(data, member))
     code, found = findings(path, monkeypatch=monkeypatch, capsys=capsys)
@@ -682,19 +817,31 @@ def test_population_yaml_with_wrong_value_types(tmp_path, monkeypatch, capsys, t
     """#21.13: wrong value types in a population YAML gave 内部错误 (AttributeError)."""
     pop = tmp_path / "pop.yaml"
     pop.write_text(text, encoding="utf-8")
-    code, out, err = run("check", str(MODEL), "--no-config", "--population", str(pop), monkeypatch=monkeypatch, capsys=capsys)
+    code, out, err = run(
+        "check", str(MODEL), "--no-config", "--population", str(pop), monkeypatch=monkeypatch, capsys=capsys
+    )
     assert code == 2 and "pop.yaml" in err, out + err
 
 
 def test_population_yaml_not_utf8_or_not_a_file(tmp_path, monkeypatch, capsys):
     pop = tmp_path / "pop.yaml"
     pop.write_bytes("某县: {totals: {企业: 5}}".encode("gbk"))
-    code, _, err = run("check", str(MODEL), "--no-config", "--population", str(pop), monkeypatch=monkeypatch, capsys=capsys)
+    code, _, err = run(
+        "check", str(MODEL), "--no-config", "--population", str(pop), monkeypatch=monkeypatch, capsys=capsys
+    )
     assert code == 2 and "不是 UTF-8 编码" in err
     if sys.platform != "win32":
         link = tmp_path / "zero.yaml"
         link.symlink_to("/dev/zero")
-        code, _, err = run("check", str(MODEL), "--no-config", "--population", str(link), monkeypatch=monkeypatch, capsys=capsys)
+        code, _, err = run(
+            "check",
+            str(MODEL),
+            "--no-config",
+            "--population",
+            str(link),
+            monkeypatch=monkeypatch,
+            capsys=capsys,
+        )
         assert code == 2 and "不是普通文件" in err
 
 
@@ -702,5 +849,7 @@ def test_workbook_with_too_many_sheets(tmp_path, check, monkeypatch):
     """#21.12: sheets are bounded too (each costs a read and a header search)."""
     monkeypatch.setenv("PLANLINT_MAX_SHEETS", "3")
     path = tmp_path / "sheets.xlsx"
-    path.write_bytes(make_bad_inputs.xlsx([(f"表{i}", "visible", make_bad_inputs.sheet_xml([["x"]])) for i in range(4)]))
+    path.write_bytes(
+        make_bad_inputs.xlsx([(f"表{i}", "visible", make_bad_inputs.sheet_xml([["x"]])) for i in range(4)])
+    )
     refused(check(path), "sheets.xlsx", "有 4 张工作表，超过上限 3", "PLANLINT_MAX_SHEETS")

@@ -26,7 +26,9 @@ def test_prebuilt_data_is_what_the_yaml_says(tmp_path, monkeypatch):
     root = _copy_rules(tmp_path, monkeypatch)
     source = root / "profiles" / "jincheng-2025.yaml"
     raw = source.read_bytes()
-    (root / "profiles" / "jincheng-2025.yaml.json").write_text(prebuilt(raw, {"profile": "from-json"}), encoding="utf-8")
+    (root / "profiles" / "jincheng-2025.yaml.json").write_text(
+        prebuilt(raw, {"profile": "from-json"}), encoding="utf-8"
+    )
     # a matching pre-built file is used as is (here deliberately different data, to see it was read)
     assert load_yaml("profiles", "jincheng-2025.yaml") == {"profile": "from-json"}
     # and the real build writes exactly the YAML's data

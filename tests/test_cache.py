@@ -14,7 +14,9 @@ from planlint import cache, engine
 from planlint.commands.check import check
 
 MODEL = "示范-某县2025年度内部双随机抽查工作计划.xlsx"
-ZEZHOU = Path(__file__).parent / "fixtures" / "formats" / "泽州县市场监督管理局2023年度内部双随机抽查工作计划.csv"
+ZEZHOU = (
+    Path(__file__).parent / "fixtures" / "formats" / "泽州县市场监督管理局2023年度内部双随机抽查工作计划.csv"
+)
 
 
 @pytest.fixture
@@ -200,11 +202,18 @@ def test_tests_leave_no_cache_folder_behind(tmp_path):
 
     (tmp_path / "test_x.py").write_text(
         "import os\ndef test_x():\n    open(os.path.join(os.environ['PLANLINT_CACHE_DIR'], 'f'), 'w').close()\n"
-        "    print('CACHE=' + os.environ['PLANLINT_CACHE_DIR'])\n", encoding="utf-8")
+        "    print('CACHE=' + os.environ['PLANLINT_CACHE_DIR'])\n",
+        encoding="utf-8",
+    )
     conftest = Path(__file__).parent / "conftest.py"
     shutil.copy(conftest, tmp_path / "conftest.py")
-    r = subprocess.run([sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", str(tmp_path / "test_x.py")],
-                       capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    r = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", str(tmp_path / "test_x.py")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     folder = next(line[6:] for line in r.stdout.splitlines() if line.startswith("CACHE="))
     assert not Path(folder).exists()

@@ -33,12 +33,17 @@ def test_findings_exit_one_and_fail_on(tmp_path):
     # Only warnings selected: below the default --fail-on error …
     assert planlint("check", target, "--no-config", "--select", "stale-year").returncode == 0
     # … but at --fail-on warning they fail; --exit-zero turns findings into 0.
-    assert planlint("check", target, "--no-config", "--select", "stale-year", "--fail-on", "warning").returncode == 1
+    assert (
+        planlint("check", target, "--no-config", "--select", "stale-year", "--fail-on", "warning").returncode
+        == 1
+    )
     assert planlint("check", target, "--no-config", "--exit-zero").returncode == 0
 
 
 def test_json_report_pins_locations():
-    r = planlint("check", str(SAMPLES / ZEZHOU), "--no-config", "-f", "json", "--select", "stale-year,place-mismatch")
+    r = planlint(
+        "check", str(SAMPLES / ZEZHOU), "--no-config", "-f", "json", "--select", "stale-year,place-mismatch"
+    )
     data = json.loads(r.stdout)
     assert data["version"] == 1 and data["summary"]["files"] == 1
     entry = data["files"][0]
@@ -117,14 +122,22 @@ BAD = Path(__file__).parent / "bad_inputs"
     ],
 )
 def test_unknown_selector_is_a_usage_error(args, where, hint, monkeypatch, capsys):
-    code, out, err = run_cli("check", str(SAMPLES / ZEZHOU), "--no-config", *args, monkeypatch=monkeypatch, capsys=capsys)
+    code, out, err = run_cli(
+        "check", str(SAMPLES / ZEZHOU), "--no-config", *args, monkeypatch=monkeypatch, capsys=capsys
+    )
     assert code == 2 and out == ""
     assert f"{where} 中的「{args[1]}」不是已知的规则" in err and hint in err
     assert "编号前缀（PL3）" in err
 
 
-@pytest.mark.parametrize("config", ["ignore: [text-normalise]\n", "severity: {stale-yeer: info}\n",
-                                    "overrides:\n  - files: '*.xlsx'\n    select: [PL9999]\n"])
+@pytest.mark.parametrize(
+    "config",
+    [
+        "ignore: [text-normalise]\n",
+        "severity: {stale-yeer: info}\n",
+        "overrides:\n  - files: '*.xlsx'\n    select: [PL9999]\n",
+    ],
+)
 def test_unknown_selector_in_config_is_an_error(config, tmp_path, monkeypatch, capsys):
     shutil.copy(SAMPLES / ZEZHOU, tmp_path / ZEZHOU)
     (tmp_path / ".planlint.yaml").write_text(config, encoding="utf-8")
@@ -134,8 +147,17 @@ def test_unknown_selector_in_config_is_an_error(config, tmp_path, monkeypatch, c
 
 def test_selectors_are_case_insensitive(monkeypatch, capsys):
     def slugs(*selectors: str) -> set[str]:
-        _, out, _ = run_cli("check", str(SAMPLES / ZEZHOU), "--no-config", "-f", "json", "--exit-zero",
-                            *[a for s in selectors for a in ("--select", s)], monkeypatch=monkeypatch, capsys=capsys)
+        _, out, _ = run_cli(
+            "check",
+            str(SAMPLES / ZEZHOU),
+            "--no-config",
+            "-f",
+            "json",
+            "--exit-zero",
+            *[a for s in selectors for a in ("--select", s)],
+            monkeypatch=monkeypatch,
+            capsys=capsys,
+        )
         return {f["slug"] for entry in json.loads(out)["files"] for f in entry["findings"]}
 
     assert slugs("pl501") == slugs("PL501") == slugs("STALE-YEAR") == {"stale-year"}
@@ -154,22 +176,36 @@ def _plans(tmp_path: Path) -> Path:
 
 
 def _checked(monkeypatch, capsys, *args: str) -> tuple[int, dict, str]:
-    code, out, err = run_cli("check", *args, "--no-config", "-f", "json", "--exit-zero",
-                             monkeypatch=monkeypatch, capsys=capsys)
+    code, out, err = run_cli(
+        "check", *args, "--no-config", "-f", "json", "--exit-zero", monkeypatch=monkeypatch, capsys=capsys
+    )
     return code, json.loads(out), err
 
 
 def test_own_outputs_are_not_read_back(tmp_path, monkeypatch, capsys):
     plans = _plans(tmp_path)
-    code, _, err = run_cli("check", str(plans), "--no-config", "--exit-zero", "-f", f"xlsx:{plans / 'one.xlsx'}",
-                           "-f", f"json:{plans / 'r.json'}", monkeypatch=monkeypatch, capsys=capsys)
+    code, _, err = run_cli(
+        "check",
+        str(plans),
+        "--no-config",
+        "--exit-zero",
+        "-f",
+        f"xlsx:{plans / 'one.xlsx'}",
+        "-f",
+        f"json:{plans / 'r.json'}",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 0
     # check says where it wrote each output
     assert f"已写入 xlsx 报告：文件夹 {plans / 'one.xlsx'}（2 个文件各一个 .批注.xlsx 副本）" in err
     assert f"已写入 json 报告：{plans / 'r.json'}" in err
     assert sorted(p.name for p in (plans / "one.xlsx").iterdir()) == sorted(
-        f"{Path(n).stem}.批注.xlsx" for n in (ZEZHOU, MODEL))
-    run_cli("fix", str(plans / ZEZHOU), "--no-config", "--unsafe-fixes", monkeypatch=monkeypatch, capsys=capsys)
+        f"{Path(n).stem}.批注.xlsx" for n in (ZEZHOU, MODEL)
+    )
+    run_cli(
+        "fix", str(plans / ZEZHOU), "--no-config", "--unsafe-fixes", monkeypatch=monkeypatch, capsys=capsys
+    )
     assert (plans / f"{Path(ZEZHOU).stem}.fixed.xlsx").exists()
     _, doc, _ = _checked(monkeypatch, capsys, str(plans))
     assert sorted(Path(f["path"]).name for f in doc["files"]) == sorted([ZEZHOU, MODEL])
@@ -177,7 +213,9 @@ def test_own_outputs_are_not_read_back(tmp_path, monkeypatch, capsys):
 
 def test_same_file_twice_counts_once(monkeypatch, capsys):
     _, once, _ = _checked(monkeypatch, capsys, str(SAMPLES))
-    _, twice, _ = _checked(monkeypatch, capsys, str(SAMPLES), str(SAMPLES / ZEZHOU), str(SAMPLES / "." / ZEZHOU))
+    _, twice, _ = _checked(
+        monkeypatch, capsys, str(SAMPLES), str(SAMPLES / ZEZHOU), str(SAMPLES / "." / ZEZHOU)
+    )
     assert twice["summary"] == once["summary"]
     assert len(twice["files"]) == len(once["files"])
 
@@ -194,11 +232,20 @@ def test_exclude_on_the_command_line_and_in_the_config(tmp_path, monkeypatch, ca
     _, doc, _ = _checked(monkeypatch, capsys, str(plans), "--exclude", "示范*,草稿")
     assert [Path(f["path"]).name for f in doc["files"]] == [ZEZHOU]
     (plans / ".planlint.yaml").write_text("exclude: ['草稿/', '示范*.xlsx']\n", encoding="utf-8")
-    code, out, _ = run_cli("check", str(plans), "-f", "json", "--exit-zero", monkeypatch=monkeypatch, capsys=capsys)
+    code, out, _ = run_cli(
+        "check", str(plans), "-f", "json", "--exit-zero", monkeypatch=monkeypatch, capsys=capsys
+    )
     assert [Path(f["path"]).name for f in json.loads(out)["files"]] == [ZEZHOU]
     # a file named explicitly is checked whatever the patterns say
-    code, out, _ = run_cli("check", str(drafts / "旧版.xlsx"), "-f", "json", "--exit-zero",
-                           monkeypatch=monkeypatch, capsys=capsys)
+    code, out, _ = run_cli(
+        "check",
+        str(drafts / "旧版.xlsx"),
+        "-f",
+        "json",
+        "--exit-zero",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert len(json.loads(out)["files"]) == 1
 
 
@@ -225,7 +272,9 @@ def test_devices_and_fifos_are_skipped_with_a_note(tmp_path, monkeypatch, capsys
     assert "zero.csv：设备文件，已跳过" in err and "pipe.csv：命名管道（FIFO），已跳过" in err
     assert "gone.xlsx" in err
     # named explicitly: still not read (it would never end), and nothing else to check is exit 2
-    code, out, err = run_cli("check", str(plans / "pipe.csv"), "--no-config", monkeypatch=monkeypatch, capsys=capsys)
+    code, out, err = run_cli(
+        "check", str(plans / "pipe.csv"), "--no-config", monkeypatch=monkeypatch, capsys=capsys
+    )
     assert code == 2 and "没有找到可检查的文件" in err
 
 
@@ -233,8 +282,17 @@ def test_devices_and_fifos_are_skipped_with_a_note(tmp_path, monkeypatch, capsys
 
 
 def test_two_reports_to_stdout_is_a_usage_error(monkeypatch, capsys):
-    code, out, err = run_cli("check", str(SAMPLES / MODEL), "--no-config", "-f", "text", "-f", "json",
-                             monkeypatch=monkeypatch, capsys=capsys)
+    code, out, err = run_cli(
+        "check",
+        str(SAMPLES / MODEL),
+        "--no-config",
+        "-f",
+        "text",
+        "-f",
+        "json",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 2 and out == "" and "text、json" in err and "-f 格式:路径" in err
 
 
@@ -252,25 +310,42 @@ def test_fixable_counts(monkeypatch, capsys):
 
 def test_quiet_hides_notes_and_info(monkeypatch, capsys):
     plan = str(SAMPLES / "原平市2024年度部门联合双随机抽查工作计划.xlsx")
-    _, loud, loud_err = run_cli("check", plan, "--no-config", "--exit-zero", monkeypatch=monkeypatch, capsys=capsys)
-    _, quiet, quiet_err = run_cli("check", plan, "--no-config", "--exit-zero", "-q", monkeypatch=monkeypatch,
-                                  capsys=capsys)
+    _, loud, loud_err = run_cli(
+        "check", plan, "--no-config", "--exit-zero", monkeypatch=monkeypatch, capsys=capsys
+    )
+    _, quiet, quiet_err = run_cli(
+        "check", plan, "--no-config", "--exit-zero", "-q", monkeypatch=monkeypatch, capsys=capsys
+    )
     assert "提示：" in loud_err and "[info]" in loud
     assert quiet_err == "" and "[info]" not in quiet
     assert [line for line in loud.splitlines() if "[error]" in line] == [
-        line for line in quiet.splitlines() if "[error]" in line]
+        line for line in quiet.splitlines() if "[error]" in line
+    ]
 
 
 def test_one_bad_file_does_not_sink_the_reports_of_the_rest(tmp_path, monkeypatch, capsys):
     plans = _plans(tmp_path)
     shutil.copy(BAD / "truncated.xlsx", plans / "truncated.xlsx")
     out = tmp_path / "out"
-    code, _, err = run_cli("check", str(plans), "--no-config", "-f", f"xlsx:{out}", "-f", f"json:{tmp_path / 'r.json'}",
-                           "-f", f"sarif:{tmp_path / 'r.sarif'}", monkeypatch=monkeypatch, capsys=capsys)
+    code, _, err = run_cli(
+        "check",
+        str(plans),
+        "--no-config",
+        "-f",
+        f"xlsx:{out}",
+        "-f",
+        f"json:{tmp_path / 'r.json'}",
+        "-f",
+        f"sarif:{tmp_path / 'r.sarif'}",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 2
     doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert {Path(f["path"]).name for f in doc["files"]} == {ZEZHOU, MODEL, "truncated.xlsx"}
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{Path(n).stem}.批注.xlsx" for n in (ZEZHOU, MODEL))
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        f"{Path(n).stem}.批注.xlsx" for n in (ZEZHOU, MODEL)
+    )
     assert (tmp_path / "r.sarif").exists()
     # the reason is on stderr too, for a CI log that shows only stderr
     reason = next(f["error"] for f in doc["files"] if f["path"].endswith("truncated.xlsx"))
@@ -283,7 +358,9 @@ def test_one_bad_file_does_not_sink_the_reports_of_the_rest(tmp_path, monkeypatc
 def test_click_usage_errors_in_chinese(monkeypatch, capsys):
     code, _, err = run_cli("check", str(SAMPLES / MODEL), "--nope", monkeypatch=monkeypatch, capsys=capsys)
     assert code == 2 and "没有选项 '--nope'" in err and "用法" in err and "No such option" not in err
-    code, _, err = run_cli("check", str(SAMPLES / MODEL), "--fail-on", "bad", monkeypatch=monkeypatch, capsys=capsys)
+    code, _, err = run_cli(
+        "check", str(SAMPLES / MODEL), "--fail-on", "bad", monkeypatch=monkeypatch, capsys=capsys
+    )
     assert code == 2 and "的值无效" in err and "不是 'error', 'warning', 'info' 之一" in err
     code, _, err = run_cli("check", monkeypatch=monkeypatch, capsys=capsys)
     assert code == 2 and "缺少参数" in err and "Missing" not in err
@@ -302,7 +379,9 @@ def test_github_format_writes_a_job_summary(tmp_path, monkeypatch, capsys):
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
-    code, out, _ = run_cli("check", str(SAMPLES), "--no-config", "-f", "github", monkeypatch=monkeypatch, capsys=capsys)
+    code, out, _ = run_cli(
+        "check", str(SAMPLES), "--no-config", "-f", "github", monkeypatch=monkeypatch, capsys=capsys
+    )
     assert code == 1 and out.startswith("::")
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n## planlint 检查结果")  # appended, as GitHub expects
@@ -332,8 +411,10 @@ def test_require_all_covers_the_packs_under_test(tmp_path, monkeypatch, capsys):
     pack.write_text(
         "pack: my-pack\nrules:\n  - id: XY101\n    slug: local-typo\n    severity: warning\n    scope: cell\n"
         "    summary: 本地错别字\n    check: {fn: substitute, map: {抽检抽查: 抽查检查}}\n"
-        "    message: \"「{raw}」有错别字\"\n    fix: \"改为「{new}」\"\n    basis: 本地规定\n"
-        "    doc: {what: 错别字, why: 写错, example: 抽检抽查, use_instead: 抽查检查}\n", encoding="utf-8")
+        '    message: "「{raw}」有错别字"\n    fix: "改为「{new}」"\n    basis: 本地规定\n'
+        "    doc: {what: 错别字, why: 写错, example: 抽检抽查, use_instead: 抽查检查}\n",
+        encoding="utf-8",
+    )
     cases = tmp_path / "cases"
     cases.mkdir()
     case = cases / "my-pack.yaml"
@@ -341,8 +422,11 @@ def test_require_all_covers_the_packs_under_test(tmp_path, monkeypatch, capsys):
     args = ("test-rules", str(cases), "--rules", str(pack), "--require-all")
     code, out, _ = run_cli(*args, monkeypatch=monkeypatch, capsys=capsys)
     assert code == 1 and out.count("缺少用例") == 1 and "XY101 local-typo" in out
-    case.write_text("cases:\n  - rule: local-typo\n    pass: [{}]\n    fail:\n"
-                    "      - row: {items: 抽检抽查}\n        expect: [D2]\n", encoding="utf-8")
+    case.write_text(
+        "cases:\n  - rule: local-typo\n    pass: [{}]\n    fail:\n"
+        "      - row: {items: 抽检抽查}\n        expect: [D2]\n",
+        encoding="utf-8",
+    )
     code, out, _ = run_cli(*args, monkeypatch=monkeypatch, capsys=capsys)
     assert code == 0 and "缺少用例" not in out, out
 
@@ -351,29 +435,52 @@ def test_fix_diff_exits_one_when_it_would_change_something(tmp_path, monkeypatch
     plan = SAMPLES / "原平市2024年度部门联合双随机抽查工作计划.xlsx"
     code, out, _ = run_cli("fix", str(plan), "--no-config", "--diff", monkeypatch=monkeypatch, capsys=capsys)
     assert code == 1 and "→" in out
-    code, out, _ = run_cli("fix", str(SAMPLES / MODEL), "--no-config", "--diff", monkeypatch=monkeypatch, capsys=capsys)
+    code, out, _ = run_cli(
+        "fix", str(SAMPLES / MODEL), "--no-config", "--diff", monkeypatch=monkeypatch, capsys=capsys
+    )
     assert code == 0 and out == ""
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX only")
 def test_superior_that_is_not_a_regular_file_is_an_error(tmp_path, monkeypatch, capsys):
     (tmp_path / "市级.xlsx").symlink_to("/dev/zero")
-    code, _, err = run_cli("check", str(SAMPLES / MODEL), "--no-config", "--superior", str(tmp_path / "市级.xlsx"),
-                           monkeypatch=monkeypatch, capsys=capsys)
+    code, _, err = run_cli(
+        "check",
+        str(SAMPLES / MODEL),
+        "--no-config",
+        "--superior",
+        str(tmp_path / "市级.xlsx"),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 2 and "上级计划不是可读取的计划文件" in err and "设备文件" in err
 
 
 def test_fixable_count_when_only_unsafe_fixes_apply(monkeypatch, capsys):
-    _, _, err = run_cli("check", str(SAMPLES / ZEZHOU), "--no-config", "--select", "stale-year",
-                        monkeypatch=monkeypatch, capsys=capsys)
+    _, _, err = run_cli(
+        "check",
+        str(SAMPLES / ZEZHOU),
+        "--no-config",
+        "--select",
+        "stale-year",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert "其中 1 个问题可用 planlint fix --unsafe-fixes 修复" in err and "其中 0 个" not in err
 
 
 def test_coverage_note_only_when_the_coverage_rule_runs(monkeypatch, capsys):
     _, _, err = run_cli("check", str(SAMPLES / MODEL), "--no-config", monkeypatch=monkeypatch, capsys=capsys)
     assert "未估算年度抽查覆盖率" in err
-    _, _, err = run_cli("check", str(SAMPLES / MODEL), "--no-config", "--ignore", "coverage-below-target",
-                        monkeypatch=monkeypatch, capsys=capsys)
+    _, _, err = run_cli(
+        "check",
+        str(SAMPLES / MODEL),
+        "--no-config",
+        "--ignore",
+        "coverage-below-target",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert "未估算年度抽查覆盖率" not in err
 
 
@@ -384,8 +491,17 @@ def test_a_failing_writer_does_not_cost_the_other_outputs(tmp_path, monkeypatch,
         raise RuntimeError("boom")
 
     monkeypatch.setattr(sarif, "write", broken)
-    code, out, err = _run_raw(monkeypatch, capsys, "check", str(SAMPLES / MODEL), "--no-config",
-                              "-f", f"sarif:{tmp_path / 'r.sarif'}", "-f", f"json:{tmp_path / 'r.json'}")
+    code, out, err = _run_raw(
+        monkeypatch,
+        capsys,
+        "check",
+        str(SAMPLES / MODEL),
+        "--no-config",
+        "-f",
+        f"sarif:{tmp_path / 'r.sarif'}",
+        "-f",
+        f"json:{tmp_path / 'r.json'}",
+    )
     assert code == 2 and (tmp_path / "r.json").exists() and not (tmp_path / "r.sarif").exists()
     assert "写 sarif 报告时 RuntimeError: boom" in err and "Traceback" not in err
 
@@ -407,7 +523,15 @@ def test_xlsx_output_never_replaces_an_unreadable_input(tmp_path, monkeypatch, c
     bad = tmp_path / "坏.xlsx"
     bad.write_bytes(b"not a workbook")
     shutil.copy(SAMPLES / MODEL, tmp_path / MODEL)
-    code, _, err = run_cli("check", str(bad), str(tmp_path / MODEL), "--no-config", "-f", f"xlsx:{bad}",
-                           monkeypatch=monkeypatch, capsys=capsys)
+    code, _, err = run_cli(
+        "check",
+        str(bad),
+        str(tmp_path / MODEL),
+        "--no-config",
+        "-f",
+        f"xlsx:{bad}",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 2 and "拒绝覆盖原文件" in err
     assert bad.read_bytes() == b"not a workbook"

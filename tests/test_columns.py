@@ -354,22 +354,31 @@ def test_a_column_repeating_the_plan_name_is_not_the_task_name(tmp_path):
 
 
 def test_a_task_name_column_wins_over_a_plan_name_column(tmp_path):
-    plan = csv_plan(tmp_path, "序号,计划名称,任务名称,检查事项\n1,县广告检查,广告登记检查,登记\n2,县商标检查,商标使用检查,商标\n")
+    plan = csv_plan(
+        tmp_path,
+        "序号,计划名称,任务名称,检查事项\n1,县广告检查,广告登记检查,登记\n2,县商标检查,商标使用检查,商标\n",
+    )
     assert plan.columns["name"].header == "任务名称"
 
 
 def test_split_quota_columns(tmp_path):
     plan = csv_plan(tmp_path, "序号,任务名称,抽查比例,抽查频次,抽查数量\n1,广告检查,5%,1次/年,3户\n")
     assert {k: plan.columns[k].header for k in ("ratio", "frequency", "count")} == {
-        "ratio": "抽查比例", "frequency": "抽查频次", "count": "抽查数量"}
+        "ratio": "抽查比例",
+        "frequency": "抽查频次",
+        "count": "抽查数量",
+    }
     assert "quota" not in plan.columns
     alone = csv_plan(tmp_path, "序号,任务名称,抽查事项,抽查数量\n1,广告检查,广告,不低于5%；1次/年\n")
     assert alone.columns["quota"].header == "抽查数量"  # the whole quota in one column (晋城)
 
 
 def test_item_category_and_type_by_content(tmp_path):
-    plan = csv_plan(tmp_path, "序号,任务名称,抽查事项,抽查类别,抽查方式\n1,广告检查,广告,重点检查事项,定向抽查\n"
-                              "2,价格检查,价格,一般检查事项,不定向抽查\n")
+    plan = csv_plan(
+        tmp_path,
+        "序号,任务名称,抽查事项,抽查类别,抽查方式\n1,广告检查,广告,重点检查事项,定向抽查\n"
+        "2,价格检查,价格,一般检查事项,不定向抽查\n",
+    )
     assert plan.columns["category"].header == "抽查类别"
     assert plan.columns["type"].header == "抽查方式"
 
@@ -395,9 +404,13 @@ def test_simplified_plan_is_not_converted(tmp_path):
 
 
 def test_tasks_without_seq_are_known_by_id_or_row(tmp_path):
-    by_id = csv_plan(tmp_path, "抽查任务编号,抽查任务名称,抽查事项\nSJ-2024-01,广告检查,广告\nSJ-2024-02,价格检查,价格\n")
+    by_id = csv_plan(
+        tmp_path, "抽查任务编号,抽查任务名称,抽查事项\nSJ-2024-01,广告检查,广告\nSJ-2024-02,价格检查,价格\n"
+    )
     assert [t.seq for t in by_id.tasks] == ["SJ-2024-01", "SJ-2024-02"]
-    by_row = csv_plan(tmp_path, "抽查任务名称,抽查事项,抽查对象\n广告检查,广告,广告单位\n价格检查,价格,经营者\n")
+    by_row = csv_plan(
+        tmp_path, "抽查任务名称,抽查事项,抽查对象\n广告检查,广告,广告单位\n价格检查,价格,经营者\n"
+    )
     assert [t.seq for t in by_row.tasks] == ["第2行", "第3行"]
 
 
@@ -409,19 +422,42 @@ def test_zero_tasks_and_non_plan_tables_get_a_notice(tmp_path):
 
 
 def test_comment_lines_of_a_text_export_are_not_tasks(tmp_path):
-    plan = csv_plan(tmp_path, "序号,抽查任务名称,抽查事项\n1,广告检查,广告\n# partial-row:,2,价格[TRUNCATED]\n")
+    plan = csv_plan(
+        tmp_path, "序号,抽查任务名称,抽查事项\n1,广告检查,广告\n# partial-row:,2,价格[TRUNCATED]\n"
+    )
     assert [t.seq for t in plan.tasks] == ["1"] and plan.dropped[-1].reason == "comment"
 
 
 # -- wiring: merged ranges, continuation rows, missing columns (issue #14) --------------------------
 
-HEADER = ["序号", "抽查任务名称", "抽查类型", "抽查事项", "抽查对象范围", "抽查比例及频次", "信用风险分类管理",
-          "抽查检查起止时间", "发起部门", "抽查检查模式"]
+HEADER = [
+    "序号",
+    "抽查任务名称",
+    "抽查类型",
+    "抽查事项",
+    "抽查对象范围",
+    "抽查比例及频次",
+    "信用风险分类管理",
+    "抽查检查起止时间",
+    "发起部门",
+    "抽查检查模式",
+]
 RISK = "根据企业信用风险分类结果，对A、B、C、D类企业分别按3%、5%、10%、20%的比例抽查"
 
 
 def _row(n: int, window: str = "3月-6月", inspector: str = "县市场监管局") -> list[str]:
-    return [str(n), f"任务{n}", "定向", "检查", "全县企业", "不低于5%；1次/年", RISK, window, inspector, "县抽县查"]
+    return [
+        str(n),
+        f"任务{n}",
+        "定向",
+        "检查",
+        "全县企业",
+        "不低于5%；1次/年",
+        RISK,
+        window,
+        inspector,
+        "县抽县查",
+    ]
 
 
 def _check(path: Path, profile: str = "default", **meta):
@@ -464,7 +500,11 @@ def test_a_merged_cell_gives_one_finding_at_its_anchor_with_the_range(tmp_path):
 
     results = json.loads(render(result, ReportOptions()))["runs"][0]["results"]
     [region] = [r["locations"][0]["physicalLocation"]["region"] for r in results if r["ruleId"] == "PL303"]
-    assert region == {"startLine": 2, "endLine": 4, "properties": {"cell": "H2", "column": 8, "range": "H2:H4"}}
+    assert region == {
+        "startLine": 2,
+        "endLine": 4,
+        "properties": {"cell": "H2", "column": 8, "range": "H2:H4"},
+    }
 
 
 def test_continuation_row_cells_are_linted_on_their_own_cells(tmp_path):
@@ -489,7 +529,9 @@ def test_missing_column_that_another_column_may_be_is_a_warning_naming_it(tmp_pa
     truly = [h for h in HEADER if h != "抽查检查模式"]
     path.write_text(",".join(truly) + "\n" + ",".join(_row(1)[:-1]) + "\n", "utf-8")
     found = [f for f in _check(path, **shanxi) if f.slug == "required-column-missing"]
-    assert [(f.field, f.severity, f.message) for f in found] == [("mode", "error", "计划表缺少「抽查检查模式」列")]
+    assert [(f.field, f.severity, f.message) for f in found] == [
+        ("mode", "error", "计划表缺少「抽查检查模式」列")
+    ]
 
 
 def test_internal_plan_office_column_stands_for_the_initiator(tmp_path):
@@ -500,9 +542,30 @@ def test_internal_plan_office_column_stands_for_the_initiator(tmp_path):
 
 
 def test_findings_on_converted_cells_quote_the_original(tmp_path):
-    header = ["序號", "抽查任務名稱", "抽查類型", "抽查事項", "抽查對象範圍", "抽查比例及頻次", "信用風險分類管理",
-              "抽查檢查起止時間", "發起部門", "抽查檢查模式"]
-    row = ["1", "廣告檢查", "專項", "檢查", "全縣企業", "不低於5%；1次/年", RISK, "3月-6月", "縣局", "縣抽縣查"]
+    header = [
+        "序號",
+        "抽查任務名稱",
+        "抽查類型",
+        "抽查事項",
+        "抽查對象範圍",
+        "抽查比例及頻次",
+        "信用風險分類管理",
+        "抽查檢查起止時間",
+        "發起部門",
+        "抽查檢查模式",
+    ]
+    row = [
+        "1",
+        "廣告檢查",
+        "專項",
+        "檢查",
+        "全縣企業",
+        "不低於5%；1次/年",
+        RISK,
+        "3月-6月",
+        "縣局",
+        "縣抽縣查",
+    ]
     path = tmp_path / "plan.csv"
     path.write_text(",".join(header) + "\n" + ",".join(row) + "\n", "utf-8")
     found = [f for f in _check(path) if f.slug == "type-invalid"]
@@ -511,15 +574,20 @@ def test_findings_on_converted_cells_quote_the_original(tmp_path):
 
 
 def test_a_task_name_repeated_on_sub_rows_is_still_the_task_name(tmp_path):
-    plan = csv_plan(tmp_path, "序号,任务名称,联查部门,抽查事项\n1,民办学校联合抽查,教育部门,办学行为\n"
-                              ",民办学校联合抽查,市场监管部门,食品安全\n")
+    plan = csv_plan(
+        tmp_path,
+        "序号,任务名称,联查部门,抽查事项\n1,民办学校联合抽查,教育部门,办学行为\n"
+        ",民办学校联合抽查,市场监管部门,食品安全\n",
+    )
     assert plan.columns["name"].header == "任务名称"
     hashed = csv_plan(tmp_path, "序号,抽查任务名称,抽查事项\n#1,广告检查,广告\n#2,价格检查,价格\n")
     assert [t.seq for t in hashed.tasks] == ["#1", "#2"]
 
 
 def test_seq_wins_over_an_id_column(tmp_path):
-    plan = csv_plan(tmp_path, "抽查任务编号,序号,抽查任务名称,抽查事项\nSJ-01,1,广告检查,广告\nSJ-02,2,价格检查,价格\n")
+    plan = csv_plan(
+        tmp_path, "抽查任务编号,序号,抽查任务名称,抽查事项\nSJ-01,1,广告检查,广告\nSJ-02,2,价格检查,价格\n"
+    )
     assert plan.columns["seq"].header == "序号" and [t.seq for t in plan.tasks] == ["1", "2"]
 
 
@@ -533,18 +601,28 @@ def test_an_unknown_column_whose_cells_partly_fit_is_offered_as_the_missing_one(
     def kept(row: list[str]) -> list[str]:
         return [c for h, c in zip(HEADER, row) if h not in ("发起部门", "抽查检查起止时间")]
 
-    rows = [[*kept(HEADER), "责任分工", "工作进度"], [*kept(_row(1)), "市教育局牵头发起，市场监管局配合", "3月-6月"],
-            [*kept(_row(2)), "县局负责", "待定"], [*kept(_row(3)), "县局负责", "另行通知"]]
+    rows = [
+        [*kept(HEADER), "责任分工", "工作进度"],
+        [*kept(_row(1)), "市教育局牵头发起，市场监管局配合", "3月-6月"],
+        [*kept(_row(2)), "县局负责", "待定"],
+        [*kept(_row(3)), "县局负责", "另行通知"],
+    ]
     path = tmp_path / "plan.csv"
     path.write_text("\n".join(",".join(r) for r in rows) + "\n", "utf-8")
     found = {f.field: f for f in _check(path) if f.slug == "required-column-missing"}
     assert "initiator" not in found  # the national baseline does not require a 发起部门 column
-    assert found["window"].severity == "warning" and "「工作进度」列可能就是抽查检查起止时间" in found["window"].message
+    assert (
+        found["window"].severity == "warning"
+        and "「工作进度」列可能就是抽查检查起止时间" in found["window"].message
+    )
 
 
 def test_a_simplified_plan_quoting_a_traditional_name_is_not_converted(tmp_path):
-    plan = csv_plan(tmp_path, "序号,抽查任务名称,抽查事项,抽查对象范围\n1,对经营者价格活动的行政检查,明码标价检查,"
-                              "辖区内的各类经营者（含華潤萬家超市门店）\n")
+    plan = csv_plan(
+        tmp_path,
+        "序号,抽查任务名称,抽查事项,抽查对象范围\n1,对经营者价格活动的行政检查,明码标价检查,"
+        "辖区内的各类经营者（含華潤萬家超市门店）\n",
+    )
     assert plan.originals == {} and "華潤萬家" in plan.tasks[0].text("scope")
     assert not any("繁体" in n for n in plan.notes)
 
@@ -569,6 +647,8 @@ def test_task_names_ending_in_plan_stay_task_names(tmp_path):
 
 
 def test_bare_category_words_under_a_category_header(tmp_path):
-    plan = csv_plan(tmp_path, "序号,任务名称,抽查事项,抽查类别,备注\n1,广告检查,广告,重点,重点\n2,价格检查,价格,一般,\n")
+    plan = csv_plan(
+        tmp_path, "序号,任务名称,抽查事项,抽查类别,备注\n1,广告检查,广告,重点,重点\n2,价格检查,价格,一般,\n"
+    )
     assert plan.columns["category"].header == "抽查类别"
     assert "备注" in [c.header for c in plan.unknown_columns]

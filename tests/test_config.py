@@ -34,8 +34,9 @@ def test_config_found_upward_selects_rules(plan_dir):
 
 def test_pyproject_tool_section(plan_dir):
     # as a 2025 plan, 泽州县 is bound by 晋城市's 2025 deadline (12月20日)
-    (plan_dir / "pyproject.toml").write_text('[tool.planlint]\nignore = ["PL5", "text-normalize"]\nmeta = {year = 2025}\n',
-                                             encoding="utf-8")
+    (plan_dir / "pyproject.toml").write_text(
+        '[tool.planlint]\nignore = ["PL5", "text-normalize"]\nmeta = {year = 2025}\n', encoding="utf-8"
+    )
     slugs = _slugs(run([str(plan_dir / ZEZHOU)]))
     assert "stale-year" not in slugs and "place-mismatch" not in slugs
     assert "window-after-deadline" in slugs
@@ -57,7 +58,8 @@ def test_severity_override_and_off(plan_dir):
 
 def test_per_glob_override_and_meta(plan_dir):
     (plan_dir / ".planlint.yaml").write_text(
-        "select: [stale-year]\noverrides:\n  - files: '泽州*.xlsx'\n    meta: {year: 2022}\n", encoding="utf-8"
+        "select: [stale-year]\noverrides:\n  - files: '泽州*.xlsx'\n    meta: {year: 2022}\n",
+        encoding="utf-8",
     )
     # With the plan year overridden to 2022, 2022年加油站… is no longer stale.
     assert _slugs(run([str(plan_dir / ZEZHOU)])) == []
@@ -135,7 +137,9 @@ def test_config_is_a_frozen_typed_object(plan_dir):
 
     (plan_dir / ".planlint.yaml").write_text(
         "profile: default\nsuperior: 市级/市计划.xlsx\nselect: [stale-year]\nseverity: {stale-year: off}\n"
-        "waivers:\n  - {rule: stale-year, task: 6, reason: 已报备}\n", encoding="utf-8")
+        "waivers:\n  - {rule: stale-year, task: 6, reason: 已报备}\n",
+        encoding="utf-8",
+    )
     config = find_config(plan_dir / ZEZHOU)
     assert config.profile == "default" and config.select == ("stale-year",)
     assert config.superior == str(plan_dir / "市级" / "市计划.xlsx")  # resolved against the config's folder
@@ -204,7 +208,10 @@ def test_readme_waiver_example_matches_the_sample(plan_dir):
     from conftest import REPO
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    waiver = next(line for line in readme.splitlines() if line.strip().startswith("- {rule: stale-year, file:"))
+    waiver = next(
+        line for line in readme.splitlines() if line.strip().startswith("- {rule: stale-year, file:")
+    )
     (plan_dir / ".planlint.yaml").write_text(
-        f"select: [stale-year, waiver-unused]\nwaivers:\n{waiver}\n", encoding="utf-8")
+        f"select: [stale-year, waiver-unused]\nwaivers:\n{waiver}\n", encoding="utf-8"
+    )
     assert _slugs(run([str(plan_dir / ZEZHOU)])) == []

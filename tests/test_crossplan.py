@@ -18,7 +18,9 @@ ZEZHOU = SAMPLES / "泽州县市场监督管理局2023年度内部双随机抽�
 COLUMNS = ["seq", "name", "type", "items", "scope", "quota", "risk", "window", "initiator", "inspector"]
 
 
-def county_with_city_copies(tmp_path, seqs=("2", "10"), name="某县2025年度内部双随机抽查工作计划.xlsx", county=None):
+def county_with_city_copies(
+    tmp_path, seqs=("2", "10"), name="某县2025年度内部双随机抽查工作计划.xlsx", county=None
+):
     """泽州 2023 plus verbatim copies of 晋城 2025 tasks (the 市抽县查 ones by default); `county`
     renames the plan in its title (two plans with one title and year are one plan saved twice)."""
     city = load_plans(str(JINCHENG))[0]
@@ -100,7 +102,9 @@ def test_sibling_inconsistency_across_counties(tmp_path):
 
 def _task(name, items="", scope=""):
     loc = Location("x", None, 1, 1)
-    return Task("1", {k: Field(k, v, loc) for k, v in (("name", name), ("items", items), ("scope", scope)) if v}, loc)
+    return Task(
+        "1", {k: Field(k, v, loc) for k, v in (("name", name), ("items", items), ("scope", scope)) if v}, loc
+    )
 
 
 @pytest.mark.parametrize(
@@ -132,8 +136,12 @@ def test_near_miss_pairs_do_not_match(a, b):
 
 def test_coverage_from_gb18030_population_csv(tmp_path):
     pop = tmp_path / "监管对象数量.csv"
-    pop.write_bytes("地区,对象范围,类别,数量\n泽州县,合计,企业,20000\n泽州县,全县企业,企业,20000\n".encode("gb18030"))
-    result = run([str(ZEZHOU)], RunOptions(select=("coverage-below-target",), population=str(pop), use_config=False))
+    pop.write_bytes(
+        "地区,对象范围,类别,数量\n泽州县,合计,企业,20000\n泽州县,全县企业,企业,20000\n".encode("gb18030")
+    )
+    result = run(
+        [str(ZEZHOU)], RunOptions(select=("coverage-below-target",), population=str(pop), use_config=False)
+    )
     # 泽州's 不定向 task 12 checks 1% of 全县企业: 200 of 20000 = 1.0% < 3%.
     (finding,) = result.findings
     assert "1.0%" in finding.message and "200/20000" in finding.message
@@ -178,57 +186,143 @@ def _scoped(name, items, scope):
 # (name, 抽查事项, 抽查对象范围) twice, and whether they are one task.
 LABELLED_PAIRS = [
     # different populations whose names or items read alike
-    (("对工业产品生产企业的双随机抽查", "生产领域产品质量监督检查", "全县工业产品生产企业"),
-     ("食品生产日常监督检查", "1.食品生产者资质; 2.食品安全自查; 3.生产许可条件保持情况", "全省获证食品生产企业 (对严重违法失信企业的双随机抽查另项安排)"),
-     False),
-    (("对餐饮服务提供者的双随机抽查", "餐饮服务食品安全监督检查", "全县餐饮服务提供者"),
-     ("对入网餐饮服务提供者的双随机抽查", "检查经营资质、食品安全、环境卫生、反餐饮浪费等方面",
-      "以医院、写字楼、商圈、高校周边、大型社区等为重点区域,以第三方平台“排名前、人气高、销量大”的“网红”餐饮店"),
-     False),
-    (("对农药生产经营主体的双随机抽查", "1.农药生产经营许可证;2.农药产品标签、进销货票据、台账", "太原市农药生产经营主体"),
-     ("对种子生产经营主体的双随机抽查", "1.种子生产经营许可证;2.种子产品标签、备案、进销货票据、台账", "太原市种子生产经营主体"),
-     False),
-    (("旅游景点专项抽查", "是否存在不执行政府定价、价格欺诈等价格违法行为", "辖区4A级及以上的景区"),
-     ("电动自行车充电设施领域专项抽查", "是否存在不执行明码标价、价格欺诈等价格违法行为", "辖区电动自行车充电设施运营单位"),
-     False),
-    (("对企业登记事项和公示信息的双随机抽查", "登记事项检查；公示信息检查", "全县企业"),
-     ("对拍卖企业拍卖活动经营资格、行为的双随机抽查", "拍卖企业证、照是否齐全、合法有效", "本辖区获证拍卖企业"),
-     False),
-    (("对企业登记事项和公示信息的双随机抽查", "登记事项检查；公示信息检查", "全县企业"),  # the model plan:
-     ("对个体工商户登记事项和公示信息的双随机抽查", "登记事项检查；公示信息检查", "全县个体工商户"),  # 企业 ≠ 个体工商户
-     False),
-    (("对个体工商户登记事项和公示信息的双随机抽查", "登记事项检查；公示信息检查", "全县个体工商户"),
-     ("企业年度报告抽查", "12.年度报告公示信息的检查", "各类企业年报信息"),  # 武汉经开区 2022
-     False),
+    (
+        ("对工业产品生产企业的双随机抽查", "生产领域产品质量监督检查", "全县工业产品生产企业"),
+        (
+            "食品生产日常监督检查",
+            "1.食品生产者资质; 2.食品安全自查; 3.生产许可条件保持情况",
+            "全省获证食品生产企业 (对严重违法失信企业的双随机抽查另项安排)",
+        ),
+        False,
+    ),
+    (
+        ("对餐饮服务提供者的双随机抽查", "餐饮服务食品安全监督检查", "全县餐饮服务提供者"),
+        (
+            "对入网餐饮服务提供者的双随机抽查",
+            "检查经营资质、食品安全、环境卫生、反餐饮浪费等方面",
+            "以医院、写字楼、商圈、高校周边、大型社区等为重点区域,以第三方平台“排名前、人气高、销量大”的“网红”餐饮店",
+        ),
+        False,
+    ),
+    (
+        (
+            "对农药生产经营主体的双随机抽查",
+            "1.农药生产经营许可证;2.农药产品标签、进销货票据、台账",
+            "太原市农药生产经营主体",
+        ),
+        (
+            "对种子生产经营主体的双随机抽查",
+            "1.种子生产经营许可证;2.种子产品标签、备案、进销货票据、台账",
+            "太原市种子生产经营主体",
+        ),
+        False,
+    ),
+    (
+        ("旅游景点专项抽查", "是否存在不执行政府定价、价格欺诈等价格违法行为", "辖区4A级及以上的景区"),
+        (
+            "电动自行车充电设施领域专项抽查",
+            "是否存在不执行明码标价、价格欺诈等价格违法行为",
+            "辖区电动自行车充电设施运营单位",
+        ),
+        False,
+    ),
+    (
+        ("对企业登记事项和公示信息的双随机抽查", "登记事项检查；公示信息检查", "全县企业"),
+        (
+            "对拍卖企业拍卖活动经营资格、行为的双随机抽查",
+            "拍卖企业证、照是否齐全、合法有效",
+            "本辖区获证拍卖企业",
+        ),
+        False,
+    ),
+    (
+        ("对企业登记事项和公示信息的双随机抽查", "登记事项检查；公示信息检查", "全县企业"),  # the model plan:
+        (
+            "对个体工商户登记事项和公示信息的双随机抽查",
+            "登记事项检查；公示信息检查",
+            "全县个体工商户",
+        ),  # 企业 ≠ 个体工商户
+        False,
+    ),
+    (
+        ("对个体工商户登记事项和公示信息的双随机抽查", "登记事项检查；公示信息检查", "全县个体工商户"),
+        ("企业年度报告抽查", "12.年度报告公示信息的检查", "各类企业年报信息"),  # 武汉经开区 2022
+        False,
+    ),
     # one task written by two offices
-    (("法定计量检定机构双随机抽查", "计量检定机构监督检查", "全县法定计量检定机构"),
-     ("对法定计量检定机构专项监督检查", "法定计量检定机构专项监督检查(域建标工作)", "全省依法设置的法定计量检定机构和省局授权建立的计量检定机构"),
-     True),
-    (("直销行业专项抽查", "直销企业及关联主体是否存在违规销售、传销、虚假宣传等行为",
-      "辖区直销企业及其关联主体(包括直销企业的分支机构、服务网点、经销商等)"),
-     ("对直销企业的双随机抽查", "直销行为监督检查", "本省直销企业及驻晋直销企业省级分支机构"),
-     True),
-    (("在用计量器具双随机抽查", "计量监督检查", "全县加油站"),
-     ("在用计量器具的监督检查", "在用强检计量器具监督检查", "本辖区集贸市场、加油站"),
-     True),
-    (("对特种设备作业人员的行政检查", "对特种设备作业人员的行政检查", ""),  # 上高 2023 (no range column)
-     ("对特种设备使用登记的行政检查", "对特种设备使用登记的行政检查", ""),
-     False),
-    (("保安行业相关单位抽查", "4.保安从业单位及其保安服务活动情况的检查", "保安行业相关单位"),  # 武汉经开区 2022:
-     ("保安行业相关单位抽查", "5.保安培训单位及其培训活动情况的检查", "保安培训单位"),  # one name, two tasks
-     False),
-    (("学校办学情况抽查", "3.学校食堂食品安全情况的检查", "高校"),
-     ("学校办学情况抽查", "3.学校食堂食品安全情况的检查", "中小学、幼儿园"),
-     False),
-    (("2024年度营利性民办学校部门联合抽查", "招生简章、办学行为、教育教学质量、财务资产状况以及实施学历教育的营利性民办学校执行电子学籍制度情况的检查", "营利性民办学校"),  # 亳州 2024
-     ("2023年度全营利性民办学校部门联合抽查", "招生简章、办学行为、教育教学质量、财务资产状况以及实施学历教育的营利性民办学校执行电子学籍制度情况的检查", "营利性民办学校"),  # 宣城 2023
-     True),
-    (("对旅行社经营情况的双随机抽查", "证照情况、制度落实、行政许可及从业人员从业资格证等情况", "太原市旅行社"),  # 山西 2021
-     ("旅行社经营情况的检查", "旅行社经营情况的检查", "全市旅行社"),  # 原平 2024
-     True),
-    (("文物经营活动检查", "文物经营活动检查", "企业、个体工商户"),
-     ("对文物经营单位双随机抽查", "文物经营检查", "全县文物经营单位"),
-     True),
+    (
+        ("法定计量检定机构双随机抽查", "计量检定机构监督检查", "全县法定计量检定机构"),
+        (
+            "对法定计量检定机构专项监督检查",
+            "法定计量检定机构专项监督检查(域建标工作)",
+            "全省依法设置的法定计量检定机构和省局授权建立的计量检定机构",
+        ),
+        True,
+    ),
+    (
+        (
+            "直销行业专项抽查",
+            "直销企业及关联主体是否存在违规销售、传销、虚假宣传等行为",
+            "辖区直销企业及其关联主体(包括直销企业的分支机构、服务网点、经销商等)",
+        ),
+        ("对直销企业的双随机抽查", "直销行为监督检查", "本省直销企业及驻晋直销企业省级分支机构"),
+        True,
+    ),
+    (
+        ("在用计量器具双随机抽查", "计量监督检查", "全县加油站"),
+        ("在用计量器具的监督检查", "在用强检计量器具监督检查", "本辖区集贸市场、加油站"),
+        True,
+    ),
+    (
+        ("对特种设备作业人员的行政检查", "对特种设备作业人员的行政检查", ""),  # 上高 2023 (no range column)
+        ("对特种设备使用登记的行政检查", "对特种设备使用登记的行政检查", ""),
+        False,
+    ),
+    (
+        (
+            "保安行业相关单位抽查",
+            "4.保安从业单位及其保安服务活动情况的检查",
+            "保安行业相关单位",
+        ),  # 武汉经开区 2022:
+        (
+            "保安行业相关单位抽查",
+            "5.保安培训单位及其培训活动情况的检查",
+            "保安培训单位",
+        ),  # one name, two tasks
+        False,
+    ),
+    (
+        ("学校办学情况抽查", "3.学校食堂食品安全情况的检查", "高校"),
+        ("学校办学情况抽查", "3.学校食堂食品安全情况的检查", "中小学、幼儿园"),
+        False,
+    ),
+    (
+        (
+            "2024年度营利性民办学校部门联合抽查",
+            "招生简章、办学行为、教育教学质量、财务资产状况以及实施学历教育的营利性民办学校执行电子学籍制度情况的检查",
+            "营利性民办学校",
+        ),  # 亳州 2024
+        (
+            "2023年度全营利性民办学校部门联合抽查",
+            "招生简章、办学行为、教育教学质量、财务资产状况以及实施学历教育的营利性民办学校执行电子学籍制度情况的检查",
+            "营利性民办学校",
+        ),  # 宣城 2023
+        True,
+    ),
+    (
+        (
+            "对旅行社经营情况的双随机抽查",
+            "证照情况、制度落实、行政许可及从业人员从业资格证等情况",
+            "太原市旅行社",
+        ),  # 山西 2021
+        ("旅行社经营情况的检查", "旅行社经营情况的检查", "全市旅行社"),  # 原平 2024
+        True,
+    ),
+    (
+        ("文物经营活动检查", "文物经营活动检查", "企业、个体工商户"),
+        ("对文物经营单位双随机抽查", "文物经营检查", "全县文物经营单位"),
+        True,
+    ),
 ]
 
 
@@ -253,7 +347,9 @@ def test_model_plan_against_city_plan():
     from planlint.report import ReportOptions
     from planlint.report.text import render
 
-    assert "重复发起上级任务 0，缺少上级任务 0，可能与上级自行检查的任务重复 1" in render(result, ReportOptions())
+    assert "重复发起上级任务 0，缺少上级任务 0，可能与上级自行检查的任务重复 1" in render(
+        result, ReportOptions()
+    )
     from planlint.report import html
 
     assert "缺少上级任务 0，可能与上级自行检查的任务重复 1" in html.render(result, ReportOptions())
@@ -262,7 +358,9 @@ def test_model_plan_against_city_plan():
 def test_ratio_and_window_bind_only_tasks_the_county_carries(tmp_path):
     # 泽州 task 5 matches 晋城 task 7 (法定计量检定机构, 市抽市查 at 不低于30%): the city inspects it
     # itself, so 泽州's own 20% task is not held to the city's ratio.
-    result = _check([ZEZHOU], JINCHENG, select=("quota-below-superior", "window-outside-superior"), meta={"year": 2025})
+    result = _check(
+        [ZEZHOU], JINCHENG, select=("quota-below-superior", "window-outside-superior"), meta={"year": 2025}
+    )
     assert result.findings == []
     # A copy of 晋城's 市抽县查 task 2 at a lower ratio is.
     county = county_with_city_copies(tmp_path, seqs=("2",))
@@ -287,13 +385,19 @@ def test_one_plan_in_two_formats_is_not_compared_with_itself(tmp_path):
     csv = tmp_path / "某县2025年度计划.csv"
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     cfg = tmp_path / ".planlint.yaml"
-    cfg.write_text("meta: {place: 某县, year: 2025, level: county}\noverrides:\n  - files: '*.csv'\n    meta: {kind: joint}\n"
-                   "  - files: '*.xlsx'\n    meta: {kind: internal}\n", encoding="utf-8")
+    cfg.write_text(
+        "meta: {place: 某县, year: 2025, level: county}\noverrides:\n  - files: '*.csv'\n    meta: {kind: joint}\n"
+        "  - files: '*.xlsx'\n    meta: {kind: internal}\n",
+        encoding="utf-8",
+    )
     result = run([str(tmp_path)], RunOptions(select=("internal-joint-duplicate",)))
     assert len(result.reports) == 2 and result.findings == []
     # A different joint plan of the same place that shares one task is still compared.
-    lines = [",".join(header), "1,学校食堂食品安全情况检查,定向,学校食堂食品安全检查,全县学校食堂,30%",
-             ",".join(["2", *(plan.tasks[0].text(k) for k in keys[1:])])]
+    lines = [
+        ",".join(header),
+        "1,学校食堂食品安全情况检查,定向,学校食堂食品安全检查,全县学校食堂,30%",
+        ",".join(["2", *(plan.tasks[0].text(k) for k in keys[1:])]),
+    ]
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = run([str(tmp_path)], RunOptions(select=("internal-joint-duplicate",)))
     assert [(f.task_seq, f.location.cell) for f in result.findings] == [("1", "B3")]
@@ -310,6 +414,9 @@ def test_one_task_with_a_new_population_is_still_one_task_in_diff():
     name still pair a task whose 对象范围 was changed (planlint diff reports the change)."""
     from planlint.diff import pair_tasks
 
-    old, new = _task("对加油站的双随机抽查", scope="全县加油站"), _task("对加油站的双随机抽查", scope="全县眼镜店")
+    old, new = (
+        _task("对加油站的双随机抽查", scope="全县加油站"),
+        _task("对加油站的双随机抽查", scope="全县眼镜店"),
+    )
     assert not match_tasks([old], [new], 0.62)
     assert [(i, j) for i, j, _ in pair_tasks([old], [new])] == [(0, 0)]

@@ -120,12 +120,22 @@ def test_backup_refuses_a_used_target_and_a_folder_that_is_not_a_desk(tmp_path, 
     data = make_desk(tmp_path / "d", accounts=(ZZ,))
     (tmp_path / "used").mkdir()
     (tmp_path / "used" / "x").write_text("x")
-    code, _, err = run_cli("desk", "backup", str(data), str(tmp_path / "used"), monkeypatch=monkeypatch, capsys=capsys)
+    code, _, err = run_cli(
+        "desk", "backup", str(data), str(tmp_path / "used"), monkeypatch=monkeypatch, capsys=capsys
+    )
     assert code == 2 and "不为空" in err
-    code, _, err = run_cli("desk", "backup", str(tmp_path / "used"), str(tmp_path / "out"), monkeypatch=monkeypatch,
-                           capsys=capsys)
+    code, _, err = run_cli(
+        "desk",
+        "backup",
+        str(tmp_path / "used"),
+        str(tmp_path / "out"),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 2 and "desk init" in err and not (tmp_path / "out").exists()
-    code, out, _ = run_cli("desk", "backup", str(data), str(tmp_path / "out"), monkeypatch=monkeypatch, capsys=capsys)
+    code, out, _ = run_cli(
+        "desk", "backup", str(data), str(tmp_path / "out"), monkeypatch=monkeypatch, capsys=capsys
+    )
     assert code == 0 and rows(tmp_path / "out", "SELECT username FROM users")[0]["username"] == "zz"
 
 
@@ -136,20 +146,46 @@ def test_cli_user_add_reset_disable(tmp_path, monkeypatch, capsys):
     data = tmp_path / "d"
     assert run_cli("desk", "init", str(data), monkeypatch=monkeypatch, capsys=capsys)[0] == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("first-password-1\n"))
-    code, out, _ = run_cli("desk", "user", "add", "zz", "--data", str(data), "--role", "editor",
-                           "--county", "泽州县", monkeypatch=monkeypatch, capsys=capsys)
+    code, out, _ = run_cli(
+        "desk",
+        "user",
+        "add",
+        "zz",
+        "--data",
+        str(data),
+        "--role",
+        "editor",
+        "--county",
+        "泽州县",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 0 and "泽州县" in out
     (row,) = rows(data, "SELECT * FROM users")
     assert row["password_hash"].startswith("$argon2id$") and "first-password-1" not in row["password_hash"]
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
-    code, _, err = run_cli("desk", "user", "reset", "zz", "--data", str(data), monkeypatch=monkeypatch, capsys=capsys)
+    code, _, err = run_cli(
+        "desk", "user", "reset", "zz", "--data", str(data), monkeypatch=monkeypatch, capsys=capsys
+    )
     assert code == 2 and "密码太短" in err
     monkeypatch.setattr("sys.stdin", io.StringIO("second-password-2\n"))
-    assert run_cli("desk", "user", "reset", "zz", "--data", str(data), monkeypatch=monkeypatch, capsys=capsys)[0] == 0
-    assert run_cli("desk", "user", "disable", "zz", "--data", str(data), monkeypatch=monkeypatch, capsys=capsys)[0] == 0
-    code, out, _ = run_cli("desk", "user", "list", "--data", str(data), monkeypatch=monkeypatch, capsys=capsys)
+    assert (
+        run_cli("desk", "user", "reset", "zz", "--data", str(data), monkeypatch=monkeypatch, capsys=capsys)[0]
+        == 0
+    )
+    assert (
+        run_cli("desk", "user", "disable", "zz", "--data", str(data), monkeypatch=monkeypatch, capsys=capsys)[
+            0
+        ]
+        == 0
+    )
+    code, out, _ = run_cli(
+        "desk", "user", "list", "--data", str(data), monkeypatch=monkeypatch, capsys=capsys
+    )
     assert "已停用" in out
-    code, _, err = run_cli("desk", "user", "disable", "nobody", "--data", str(data), monkeypatch=monkeypatch, capsys=capsys)
+    code, _, err = run_cli(
+        "desk", "user", "disable", "nobody", "--data", str(data), monkeypatch=monkeypatch, capsys=capsys
+    )
     assert code == 2 and "没有用户" in err
     code, _, err = run_cli("desk", "serve", str(tmp_path / "nothing"), monkeypatch=monkeypatch, capsys=capsys)
     assert code == 2 and "desk init" in err
@@ -198,8 +234,10 @@ def test_session_expires_and_ends_on_logout_reset_and_disable(desk, monkeypatch)
     assert c.get("/").headers["location"] == "/login"
     c.cookies.clear()
     # reset and disable end open sessions
-    for action in (lambda conn: auth.reset_password(conn, "zz", PASSWORD),
-                   lambda conn: auth.disable_user(conn, "zz")):
+    for action in (
+        lambda conn: auth.reset_password(conn, "zz", PASSWORD),
+        lambda conn: auth.disable_user(conn, "zz"),
+    ):
         login(c, ZZ)
         assert c.get("/").status_code == 200
         conn = db.connect(data)
@@ -234,7 +272,12 @@ def test_every_post_needs_the_csrf_token(desk):
     assert c.post("/login", data={"username": "city", "password": PASSWORD}).status_code == 403
     login(c, REVIEWER)
     rid = open_round(c)
-    for path in ("/logout", "/rounds", f"{county_path(rid, '泽州县')}/return", f"{county_path(rid, '泽州县')}/accept"):
+    for path in (
+        "/logout",
+        "/rounds",
+        f"{county_path(rid, '泽州县')}/return",
+        f"{county_path(rid, '泽州县')}/accept",
+    ):
         for sent in ({}, {"csrf_token": "forged"}):
             r = c.post(path, data={**sent, "comment": "x"})
             assert r.status_code == 403 and "CSRF" in r.text, path
@@ -261,12 +304,20 @@ def test_round_upload_lint_diff_waive_submit_return_accept(desk, tmp_path):
     expected = run([str(first)], RunOptions(profile="shanxi-2025", superior=(str(CITY),), use_config=False))
     page = zz.get(f"/v/{v1}").text
     (row,) = rows(data, "SELECT * FROM versions WHERE id = ?", v1)
-    assert row["errors"] == expected.summary()["error"] > 0 and row["warnings"] == expected.summary()["warning"]
+    assert (
+        row["errors"] == expected.summary()["error"] > 0 and row["warnings"] == expected.summary()["warning"]
+    )
     assert len(json.loads(row["findings_json"])["findings"]) == len(expected.findings)
     assert expected.findings[0].message in page
-    assert rows(data, "SELECT file_hash FROM audit WHERE action = 'version.upload'")[0]["file_hash"] == row["file_hash"]
+    assert (
+        rows(data, "SELECT file_hash FROM audit WHERE action = 'version.upload'")[0]["file_hash"]
+        == row["file_hash"]
+    )
     annotated = zz.get(f"/v/{v1}/file/annotated")
-    assert annotated.status_code == 200 and "检查结果" in openpyxl.load_workbook(io.BytesIO(annotated.content)).sheetnames
+    assert (
+        annotated.status_code == 200
+        and "检查结果" in openpyxl.load_workbook(io.BytesIO(annotated.content)).sheetnames
+    )
     assert zz.get(f"/v/{v1}/file/original").content == first.read_bytes()
 
     # require_clean: errors must be fixed or explained before submitting
@@ -290,7 +341,10 @@ def test_round_upload_lint_diff_waive_submit_return_accept(desk, tmp_path):
     # waiver on a warning, carried by its key
     findings = json.loads(row2["findings_json"])["findings"]
     warning = next((f for f in findings if f["severity"] == "warning"), findings[0])
-    r = zz.post(f"/v/{v2}/waive", data={"csrf_token": token(zz), "key": warning["key"], "reason": "沿用省局模板，已报备"})
+    r = zz.post(
+        f"/v/{v2}/waive",
+        data={"csrf_token": token(zz), "key": warning["key"], "reason": "沿用省局模板，已报备"},
+    )
     assert "已保存说明" in zz.get(r.headers["location"]).text
     r = zz.post(f"/v/{v2}/waive", data={"csrf_token": token(zz), "key": "PL999|1|name", "reason": "x"})
     assert "没有这个问题" in zz.get(r.headers["location"]).text
@@ -304,10 +358,17 @@ def test_round_upload_lint_diff_waive_submit_return_accept(desk, tmp_path):
     # the reviewer returns it with comments; the editor uploads again and resubmits; accepted
     r = city.post(f"{county_path(rid, '泽州县')}/return", data={"csrf_token": token(city), "comment": ""})
     assert "退回意见" in city.get(r.headers["location"]).text  # a return needs a comment
-    city.post(f"{county_path(rid, '泽州县')}/return", data={"csrf_token": token(city), "comment": "任务5比例偏低，请核实"})
+    city.post(
+        f"{county_path(rid, '泽州县')}/return",
+        data={"csrf_token": token(city), "comment": "任务5比例偏低，请核实"},
+    )
     page = zz.get(county_path(rid, "泽州县")).text
     assert "已退回" in page and "任务5比例偏低，请核实" in page
-    v3 = upload(zz, rid, "泽州县", county_plan(tmp_path, "泽州县", note="修改后")).headers["location"].rsplit("/", 1)[1]
+    v3 = (
+        upload(zz, rid, "泽州县", county_plan(tmp_path, "泽州县", note="修改后"))
+        .headers["location"]
+        .rsplit("/", 1)[1]
+    )
     r = zz.post(f"/v/{v3}/submit", data={"csrf_token": token(zz)})
     assert "已提交第 3 版" in zz.get(r.headers["location"]).text
     city.post(f"{county_path(rid, '泽州县')}/accept", data={"csrf_token": token(city), "comment": ""})
@@ -320,13 +381,25 @@ def test_round_upload_lint_diff_waive_submit_return_accept(desk, tmp_path):
     audit_page = city.get("/audit").text
     assert "review.accept" in audit_page and row["file_hash"][:12] in audit_page
     audited = {r["action"] for r in rows(data, "SELECT action FROM audit")}
-    assert {"round.open", "version.upload", "waiver", "version.submit", "review.return", "review.accept",
-            "download.annotated", "login"} <= audited
+    assert {
+        "round.open",
+        "version.upload",
+        "waiver",
+        "version.submit",
+        "review.return",
+        "review.accept",
+        "download.annotated",
+        "login",
+    } <= audited
 
     # 高平市 uploaded nothing: first on the board (worst first), accepted 泽州县 last
     board = city.get(f"/rounds/{rid}/board.json").json()["counties"]
     assert [b["county"] for b in board] == ["高平市", "泽州县"]
-    assert board[0]["status_label"] == "未提交" and board[1]["status_label"] == "已通过" and board[1]["version"] == 3
+    assert (
+        board[0]["status_label"] == "未提交"
+        and board[1]["status_label"] == "已通过"
+        and board[1]["version"] == 3
+    )
 
 
 def test_board_worst_first_with_duplicates_and_coverage(desk, tmp_path):
@@ -334,7 +407,11 @@ def test_board_worst_first_with_duplicates_and_coverage(desk, tmp_path):
     city = client(app)
     login(city, REVIEWER)
     pop = tmp_path / "监管对象数量.csv"
-    pop.write_bytes("地区,对象范围,类别,数量\n泽州县,合计,企业,20000\n泽州县,全县企业,企业,20000\n高平市,合计,企业,100\n".encode("gb18030"))
+    pop.write_bytes(
+        "地区,对象范围,类别,数量\n泽州县,合计,企业,20000\n泽州县,全县企业,企业,20000\n高平市,合计,企业,100\n".encode(
+            "gb18030"
+        )
+    )
     # "auto": each plan gets the layers of its place and year (晋城's 3% coverage floor binds 泽州县)
     rid = open_round(city, counties=("泽州县", "高平市", "阳城县"), population=pop, profile="auto")
     zz, gp = client(app), client(app)
@@ -367,7 +444,9 @@ def test_board_worst_first_with_duplicates_and_coverage(desk, tmp_path):
     names = z.namelist()
     assert "审查台账.xlsx" in names and f"上级计划/{CITY.name}" in names
     zz_files = [n for n in names if n.startswith("泽州县（未提交，第1版）/")]
-    assert any(n.endswith(".批注.xlsx") for n in zz_files) and any(n.endswith("检查结果.json") for n in zz_files)
+    assert any(n.endswith(".批注.xlsx") for n in zz_files) and any(
+        n.endswith("检查结果.json") for n in zz_files
+    )
     assert not any(n.startswith("阳城县") for n in names)
 
 
@@ -380,14 +459,20 @@ def test_cross_county_review_of_the_current_versions(desk, tmp_path):
     rid = open_round(city)
     assert "还没有可比对的版本" in city.get(f"/rounds/{rid}/review").text
     # both counties carry the city's task 2; 高平市 lowers its ratio
-    a = retitle(county_with_city_copies(tmp_path, seqs=("2",), name="泽州县2025年度计划.xlsx"), "2023", "2025")
+    a = retitle(
+        county_with_city_copies(tmp_path, seqs=("2",), name="泽州县2025年度计划.xlsx"), "2023", "2025"
+    )
     (tmp_path / "gp").mkdir()
-    b = retitle(county_with_city_copies(tmp_path / "gp", seqs=("2",), name="高平市2025年度计划.xlsx"), "2023", "2025")
+    b = retitle(
+        county_with_city_copies(tmp_path / "gp", seqs=("2",), name="高平市2025年度计划.xlsx"), "2023", "2025"
+    )
     wb = openpyxl.load_workbook(b)
     wb.active.cell(wb.active.max_row, 6, "10%")
     wb.save(b)
     upload(zz, rid, "泽州县", a), upload(gp, rid, "高平市", b)
-    expected = run([str(a), str(b)], RunOptions(profile="shanxi-2025", superior=(str(CITY),), use_config=False))
+    expected = run(
+        [str(a), str(b)], RunOptions(profile="shanxi-2025", superior=(str(CITY),), use_config=False)
+    )
     between = [f for f in expected.findings if f.slug in ("sibling-inconsistent", "internal-joint-duplicate")]
     page = city.get(f"/rounds/{rid}/review").text
     assert all(f.message in page for f in between)
@@ -426,8 +511,11 @@ def test_safe_fixed_copy_and_real_plans_from_other_provinces(desk, tmp_path):
     data, app = desk
     city, editor = client(app), client(app)
     realplans = REPO.parent / "shared" / "realplans"
-    plans = [SAMPLES / "原平市2024年度部门联合双随机抽查工作计划.xlsx",
-             *sorted(realplans.glob("上高县*.xlsx")), *sorted(realplans.glob("旺苍县*.xlsx"))]
+    plans = [
+        SAMPLES / "原平市2024年度部门联合双随机抽查工作计划.xlsx",
+        *sorted(realplans.glob("上高县*.xlsx")),
+        *sorted(realplans.glob("旺苍县*.xlsx")),
+    ]
     assert len(plans) == 3, plans
     counties = [p.name[:3] for p in plans]
     conn = db.connect(data)
@@ -441,13 +529,19 @@ def test_safe_fixed_copy_and_real_plans_from_other_provinces(desk, tmp_path):
         login(editor, f"u-{county}")
         vid = upload(editor, rid, county, plan).headers["location"].rsplit("/", 1)[1]
         (row,) = rows(data, "SELECT * FROM versions WHERE id = ?", vid)
-        expected = run([str(plan)], RunOptions(profile="shanxi-2025", superior=(str(CITY),), use_config=False))
+        expected = run(
+            [str(plan)], RunOptions(profile="shanxi-2025", superior=(str(CITY),), use_config=False)
+        )
         assert (row["errors"], row["warnings"], row["infos"]) == tuple(
-            expected.summary()[k] for k in ("error", "warning", "info")), county
+            expected.summary()[k] for k in ("error", "warning", "info")
+        ), county
         # a plan the readers cannot read yet is recorded with the reader's own message
         assert row["unreadable"] == next((r.error for r in expected.reports if r.error), None)
         if county == "原平市":  # frequency units and punctuation: a safe-fixed copy
-            assert row["fixed_cells"] > 0 and row["fixed_name"] == "原平市2024年度部门联合双随机抽查工作计划.fixed.xlsx"
+            assert (
+                row["fixed_cells"] > 0
+                and row["fixed_name"] == "原平市2024年度部门联合双随机抽查工作计划.fixed.xlsx"
+            )
             assert "修复副本" in editor.get(f"/v/{vid}").text
             fixed = editor.get(f"/v/{vid}/file/fixed")
             assert fixed.status_code == 200 and fixed.content != plan.read_bytes()
@@ -467,8 +561,17 @@ def test_a_post_without_a_length_is_refused(desk):
     assert r.status_code == 411
 
 
-BAD_INPUTS = ("encrypted.xlsx", "not_a_zip.xlsx", "truncated.xlsx", "old_binary.xls", "docx_named.xlsx",
-              "xlsx_named.docx", "nul_bytes.csv", "dde_text.xlsx", "formulas.xlsx")
+BAD_INPUTS = (
+    "encrypted.xlsx",
+    "not_a_zip.xlsx",
+    "truncated.xlsx",
+    "old_binary.xls",
+    "docx_named.xlsx",
+    "xlsx_named.docx",
+    "nul_bytes.csv",
+    "dde_text.xlsx",
+    "formulas.xlsx",
+)
 
 
 def test_hostile_and_broken_files_get_the_readers_message(desk, tmp_path):
@@ -486,7 +589,9 @@ def test_hostile_and_broken_files_get_the_readers_message(desk, tmp_path):
         assert r.status_code == 303 and r.headers["location"].startswith("/v/"), (name, r.status_code)
         (row,) = rows(data, "SELECT * FROM versions WHERE id = ?", r.headers["location"].rsplit("/", 1)[1])
         try:
-            result = run([str(path)], RunOptions(profile="shanxi-2025", superior=(str(CITY),), use_config=False))
+            result = run(
+                [str(path)], RunOptions(profile="shanxi-2025", superior=(str(CITY),), use_config=False)
+            )
             error = next((rep.error for rep in result.reports if rep.error), None)
         except PlanlintError as exc:
             error = exc.message
@@ -537,9 +642,17 @@ def test_open_round_refuses_a_city_plan_that_is_not_a_plan(desk, tmp_path):
     data, app = desk
     city = client(app)
     login(city, REVIEWER)
-    r = city.post("/rounds", data={"csrf_token": token(city), "title": "t", "year": "2025", "profile": "shanxi-2025",
-                                   "counties": "泽州县"},
-                  files={"superior": ("市级计划.xlsx", b"PK\x03\x04junk", XLSX)})
+    r = city.post(
+        "/rounds",
+        data={
+            "csrf_token": token(city),
+            "title": "t",
+            "year": "2025",
+            "profile": "shanxi-2025",
+            "counties": "泽州县",
+        },
+        files={"superior": ("市级计划.xlsx", b"PK\x03\x04junk", XLSX)},
+    )
     assert "无法读取" in city.get(r.headers["location"]).text
     assert rows(data, "SELECT COUNT(*) AS n FROM rounds")[0]["n"] == 0
 
@@ -558,9 +671,22 @@ def matrix(tmp_path_factory):
     for name, account in (("reviewer", REVIEWER), ("own", ZZ), ("other", GP), ("outside", YC)):
         assert login(clients[name], account).status_code == 303
     rid = open_round(clients["reviewer"])
-    vid = upload(clients["own"], rid, "泽州县", county_plan(tmp, "泽州县")).headers["location"].rsplit("/", 1)[1]
-    key = json.loads(rows(data, "SELECT findings_json FROM versions")[0]["findings_json"])["findings"][0]["key"]
-    return {"data": data, "clients": clients, "rid": rid, "vid": vid, "key": key, "plan": county_plan(tmp, "泽州县")}
+    vid = (
+        upload(clients["own"], rid, "泽州县", county_plan(tmp, "泽州县"))
+        .headers["location"]
+        .rsplit("/", 1)[1]
+    )
+    key = json.loads(rows(data, "SELECT findings_json FROM versions")[0]["findings_json"])["findings"][0][
+        "key"
+    ]
+    return {
+        "data": data,
+        "clients": clients,
+        "rid": rid,
+        "vid": vid,
+        "key": key,
+        "plan": county_plan(tmp, "泽州县"),
+    }
 
 
 ALL = {"reviewer", "own", "other", "outside"}
@@ -599,8 +725,16 @@ def _request(m, role: str, method: str, template: str):
     path = template.format(rid=m["rid"], vid=m["vid"], county=county_path(m["rid"], "泽州县"))
     if method == "GET":
         return c.get(path)
-    form = {"csrf_token": token(c) if role != "none" else "", "key": m["key"], "reason": "理由", "comment": "意见",
-            "title": "另一轮", "year": "2025", "profile": "shanxi-2025", "counties": "泽州县"}
+    form = {
+        "csrf_token": token(c) if role != "none" else "",
+        "key": m["key"],
+        "reason": "理由",
+        "comment": "意见",
+        "title": "另一轮",
+        "year": "2025",
+        "profile": "shanxi-2025",
+        "counties": "泽州县",
+    }
     files = None
     if path.endswith("/upload"):
         files = {"plan": (m["plan"].name, m["plan"].read_bytes(), XLSX)}
@@ -622,7 +756,9 @@ def test_authorization(matrix, role, method, template, allowed):
         assert r.headers.get("location") != "/login"
     else:
         assert r.status_code in (403, 404), (r.status_code, r.text[:300])
-        expected = 403 if (method, template) in _ROLE_ONLY and role not in _ROLE_ONLY[(method, template)] else 404
+        expected = (
+            403 if (method, template) in _ROLE_ONLY and role not in _ROLE_ONLY[(method, template)] else 404
+        )
         assert r.status_code == expected
     if not (role in allowed and method == "POST"):
         assert _counts(matrix["data"]) == before  # a refused request changed nothing
@@ -648,7 +784,9 @@ def test_ids_are_not_guessable(matrix):
     assert len(matrix["rid"]) >= 22 and len(matrix["vid"]) >= 22 and matrix["rid"] != matrix["vid"]
     other = matrix["clients"]["other"]
     assert other.get(f"/v/{matrix['vid'][:-1]}A").status_code == 404
-    assert other.get(f"/rounds/{matrix['rid']}/c/%E6%B3%BD%E5%B7%9E%E5%8E%BF").status_code == 404  # 泽州县, encoded
+    assert (
+        other.get(f"/rounds/{matrix['rid']}/c/%E6%B3%BD%E5%B7%9E%E5%8E%BF").status_code == 404
+    )  # 泽州县, encoded
 
 
 def _die(req):

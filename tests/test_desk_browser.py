@@ -41,8 +41,11 @@ def test_a_whole_round_in_the_browser(server, tmp_path):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
         try:
+
             def login(account):
-                ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True)
+                ctx = browser.new_context(
+                    viewport={"width": 1280, "height": 900}, locale="zh-CN", accept_downloads=True
+                )
                 ctx.set_default_timeout(60_000)
                 page = ctx.new_page()
                 page.goto(server.url + "/")
@@ -130,7 +133,10 @@ def test_a_whole_round_in_the_browser(server, tmp_path):
                 city.get_by_role("link", name="导出审查台账（.xlsx）").click()
             ws = _workbook(info.value.path())["审查台账"]
             assert [(ws.cell(r, 1).value, ws.cell(r, 2).value, ws.cell(r, 3).value) for r in (4, 5, 6)] == [
-                ("阳城县", "未提交", None), ("泽州县", "已提交", 2), ("高平市", "已通过", 1)]
+                ("阳城县", "未提交", None),
+                ("泽州县", "已提交", 2),
+                ("高平市", "已通过", 1),
+            ]
 
             # an editor cannot open the board or another county's page
             assert gp.goto(board_url.replace("/rounds/", "/rounds/") + "/board.json").status == 403

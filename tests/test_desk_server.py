@@ -39,9 +39,14 @@ from planlint.desk.store import FileStore  # noqa: E402
 
 COUNTIES = [f"{name}县" for name in ("甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸")]
 EDITORS = [Account(f"e{i}", "editor", c) for i, c in enumerate(COUNTIES)]
+
+
 def post_upload(c: httpx.Client, rid: str, county: str, path: Path) -> httpx.Response:
-    return c.post(f"{county_path(rid, county)}/upload", data={"csrf_token": token(c)},
-                  files={"plan": (path.name, path.read_bytes(), XLSX)})
+    return c.post(
+        f"{county_path(rid, county)}/upload",
+        data={"csrf_token": token(c)},
+        files={"plan": (path.name, path.read_bytes(), XLSX)},
+    )
 
 
 def query(data: Path, sql: str, *args) -> list[sqlite3.Row]:
@@ -62,12 +67,14 @@ def check_consistent(data: Path) -> None:
     for v in versions:
         for digest in (v["file_hash"], v["annotated_hash"], v["fixed_hash"]):
             assert digest is None or store.verify(digest), (v["id"], digest)
-    for county, in {(v["county"],) for v in versions}:
+    for (county,) in {(v["county"],) for v in versions}:
         numbers = sorted(v["number"] for v in versions if v["county"] == county)
         assert numbers == list(range(1, len(numbers) + 1)), (county, numbers)
     uploads = query(data, "SELECT version_id FROM events WHERE action = 'upload'")
     assert sorted(e["version_id"] for e in uploads) == sorted(v["id"] for v in versions)
-    assert query(data, "SELECT COUNT(*) AS n FROM audit WHERE action = 'version.upload'")[0]["n"] == len(versions)
+    assert query(data, "SELECT COUNT(*) AS n FROM audit WHERE action = 'version.upload'")[0]["n"] == len(
+        versions
+    )
 
 
 @pytest.fixture(scope="module")
@@ -86,9 +93,17 @@ def desk(tmp_path_factory):
 def _set_up(state: dict) -> dict:
     tmp, server = state["tmp"], state["server"]
     city = session(server, REVIEWER)
-    r = city.post("/rounds", data={"csrf_token": token(city), "title": "并发测试", "year": "2025", "profile": "shanxi-2025",
-                                   "counties": "、".join(COUNTIES)},
-                  files={"superior": (CITY.name, CITY.read_bytes(), XLSX)})
+    r = city.post(
+        "/rounds",
+        data={
+            "csrf_token": token(city),
+            "title": "并发测试",
+            "year": "2025",
+            "profile": "shanxi-2025",
+            "counties": "、".join(COUNTIES),
+        },
+        files={"superior": (CITY.name, CITY.read_bytes(), XLSX)},
+    )
     assert r.status_code == 303, r.text[:300]
     rid = r.headers["location"].rsplit("/", 1)[1]
     plans = {(c, n): county_plan(tmp, c, note=n) for c in COUNTIES for n in ("甲稿", "乙稿")}
@@ -119,18 +134,25 @@ def _fire(jobs: list) -> list:
 def test_twenty_uploads_at_once(desk):
     server, rid, data = desk["server"], desk["rid"], desk["data"]
     clients = {a.county: session(server, a) for a in EDITORS}
-    jobs = [(lambda c=c, n=n: post_upload(clients[c], rid, c, desk["plans"][(c, n)]))
-            for c in COUNTIES for n in ("甲稿", "乙稿")]
+    jobs = [
+        (lambda c=c, n=n: post_upload(clients[c], rid, c, desk["plans"][(c, n)]))
+        for c in COUNTIES
+        for n in ("甲稿", "乙稿")
+    ]
     started = time.time()
     results = _fire(jobs)
     elapsed = time.time() - started
-    assert all(isinstance(r, httpx.Response) and r.status_code == 303 and r.headers["location"].startswith("/v/")
-               for r in results), results
+    assert all(
+        isinstance(r, httpx.Response) and r.status_code == 303 and r.headers["location"].startswith("/v/")
+        for r in results
+    ), results
     versions = query(data, "SELECT * FROM versions")
     assert len(versions) == 20
     for county in COUNTIES:
         mine = [v for v in versions if v["county"] == county]
-        expected = {hashlib.sha256(desk["plans"][(county, n)].read_bytes()).hexdigest() for n in ("甲稿", "乙稿")}
+        expected = {
+            hashlib.sha256(desk["plans"][(county, n)].read_bytes()).hexdigest() for n in ("甲稿", "乙稿")
+        }
         assert sorted(v["number"] for v in mine) == [1, 2]
         assert {v["file_hash"] for v in mine} == expected  # its own two files, nobody else's
         for v in mine:
@@ -154,7 +176,10 @@ def _title_of(xlsx: bytes) -> bytes:
 
 def test_forwarded_headers_only_from_the_configured_proxy(desk):
     session(desk["server"], EDITORS[0], headers={"x-forwarded-for": "10.1.2.3"})
-    ips = [r["ip"] for r in query(desk["data"], "SELECT ip FROM audit WHERE action = 'login' ORDER BY id DESC LIMIT 1")]
+    ips = [
+        r["ip"]
+        for r in query(desk["data"], "SELECT ip FROM audit WHERE action = 'login' ORDER BY id DESC LIMIT 1")
+    ]
     assert ips == ["10.1.2.3"]  # the server was started with --proxy 127.0.0.1
 
 
@@ -163,8 +188,14 @@ def test_backup_while_uploading_then_serve_the_backup(desk):
     clients = {a.county: session(server, a) for a in EDITORS[:4]}
     jobs = [(lambda c=c: post_upload(clients[c], rid, c, desk["plans"][(c, "甲稿")])) for c in clients]
     out = tmp / "backup"
-    jobs.append(lambda: subprocess.run([sys.executable, "-m", "planlint", "desk", "backup", str(data), str(out)],
-                                       capture_output=True, text=True, timeout=120))
+    jobs.append(
+        lambda: subprocess.run(
+            [sys.executable, "-m", "planlint", "desk", "backup", str(data), str(out)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    )
     results = _fire(jobs)
     done = results[-1]
     assert done.returncode == 0 and "已备份" in done.stdout, done.stderr
@@ -201,19 +232,25 @@ def test_several_worker_processes_share_sessions_and_data(desk, tmp_path):
     server = Server(desk["data"], "--workers", "2", "--lint-processes", "0", port=port)
     try:
         city = session(server, REVIEWER)
-        boards = {json.dumps(city.get(f"/rounds/{desk['rid']}/board.json").json(), sort_keys=True) for _ in range(6)}
+        boards = {
+            json.dumps(city.get(f"/rounds/{desk['rid']}/board.json").json(), sort_keys=True) for _ in range(6)
+        }
         assert len(boards) == 1 and len(json.loads(boards.pop())["counties"]) == len(COUNTIES)
     finally:
         server.stop()
 
 
-def _partial_upload(server: Server, cookie: str, rid: str, county: str, body_part: bytes, total: int) -> socket.socket:
+def _partial_upload(
+    server: Server, cookie: str, rid: str, county: str, body_part: bytes, total: int
+) -> socket.socket:
     """An upload whose body is only partly sent: the server is killed while it waits for the rest."""
     url = urlsplit(server.url)
     sock = socket.create_connection((url.hostname, url.port))
     path = county_path(rid, county)
-    head = (f"POST {path}/upload HTTP/1.1\r\nHost: {url.netloc}\r\nCookie: {cookie}\r\n"
-            f"Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: {total}\r\n\r\n")
+    head = (
+        f"POST {path}/upload HTTP/1.1\r\nHost: {url.netloc}\r\nCookie: {cookie}\r\n"
+        f"Content-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: {total}\r\n\r\n"
+    )
     sock.sendall(head.encode() + body_part)
     return sock
 
@@ -226,17 +263,29 @@ def test_kill_9_during_uploads_then_restart(desk):
     csrf = token(c0)
     cookie = "; ".join(f"{k}={v}" for k, v in c0.cookies.items())
     plan = desk["plans"][(COUNTIES[0], "甲稿")].read_bytes()
-    body = (f"--XyZ\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{csrf}\r\n--XyZ\r\n"
-            f"Content-Disposition: form-data; name=\"plan\"; filename=\"plan.xlsx\"\r\n"
-            f"Content-Type: {XLSX}\r\n\r\n").encode() + plan + b"\r\n--XyZ--\r\n"
+    body = (
+        (
+            f'--XyZ\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{csrf}\r\n--XyZ\r\n'
+            f'Content-Disposition: form-data; name="plan"; filename="plan.xlsx"\r\n'
+            f"Content-Type: {XLSX}\r\n\r\n"
+        ).encode()
+        + plan
+        + b"\r\n--XyZ--\r\n"
+    )
     # one upload first, so that the lint processes exist whatever ran before this test
     assert post_upload(c0, rid, COUNTIES[0], desk["plans"][(COUNTIES[0], "乙稿")]).status_code == 303
     before += 1
     hanging = _partial_upload(server, cookie, rid, COUNTIES[0], body[: len(body) // 2], len(body))
     # ten complete uploads in flight, the server killed while they are being stored and linted
     results: list = []
-    threads = [threading.Thread(target=lambda c=c: results.append(_try(lambda: post_upload(
-        clients[c], rid, c, desk["plans"][(c, "乙稿")])))) for c in COUNTIES]
+    threads = [
+        threading.Thread(
+            target=lambda c=c: results.append(
+                _try(lambda: post_upload(clients[c], rid, c, desk["plans"][(c, "乙稿")]))
+            )
+        )
+        for c in COUNTIES
+    ]
     for t in threads:
         t.start()
     time.sleep(0.8)
@@ -253,7 +302,9 @@ def test_kill_9_during_uploads_then_restart(desk):
 
     check_consistent(data)
     after = len(query(data, "SELECT id FROM versions"))
-    assert before + committed <= after <= before + len(COUNTIES)  # answered uploads all there; none half there
+    assert (
+        before + committed <= after <= before + len(COUNTIES)
+    )  # answered uploads all there; none half there
 
     # restart without --proxy: the same data, the same (server-side) sessions, forwarded headers ignored
     desk["server"] = restarted = Server(data)

@@ -52,7 +52,9 @@ def _unmerge(ws):
             continue
         value = ws.cell(rng.min_row, rng.min_col).value
         ws.unmerge_cells(str(rng))
-        for row in ws.iter_rows(min_row=rng.min_row, max_row=rng.max_row, min_col=rng.min_col, max_col=rng.max_col):
+        for row in ws.iter_rows(
+            min_row=rng.min_row, max_row=rng.max_row, min_col=rng.min_col, max_col=rng.max_col
+        ):
             for cell in row:
                 cell.value = value
 
@@ -125,8 +127,18 @@ def test_filing_table_and_inputs_untouched(tmp_path, monkeypatch, capsys):
     new = _edit(tmp_path, "new.xlsx", edits)
     before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (ZEZHOU, new)}
     out = tmp_path / "调整情况表.xlsx"
-    code, _, _ = run_cli("diff", str(ZEZHOU), str(new), "-f", "xlsx", "-o", str(out), "--no-config",
-                         monkeypatch=monkeypatch, capsys=capsys)
+    code, _, _ = run_cli(
+        "diff",
+        str(ZEZHOU),
+        str(new),
+        "-f",
+        "xlsx",
+        "-o",
+        str(out),
+        "--no-config",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 0
     ws = openpyxl.load_workbook(out)["调整情况表"]
     header = [c.value for c in ws[2]]
@@ -151,7 +163,9 @@ def test_html_diff_is_a_page_with_the_changes(tmp_path, run_cli_args):
 # --- more seed pairs: 晋城 2025 and the model plan ----------------------------------------
 
 
-JINCHENG = "晋城市市场监管局2025年度双随机抽查工作计划.xlsx"  # row 2 header, tasks 1-4 rows 3-6, header again row 7
+JINCHENG = (
+    "晋城市市场监管局2025年度双随机抽查工作计划.xlsx"  # row 2 header, tasks 1-4 rows 3-6, header again row 7
+)
 MODEL = "示范-某县2025年度内部双随机抽查工作计划.xlsx"  # tasks 1-10 in rows 3-12
 COL = {"seq": 1, "name": 2, "items": 4, "scope": 5, "quota": 6, "window": 8, "mode": 11}
 
@@ -267,13 +281,28 @@ def test_added_task_and_scope_widened(tmp_path):
     def edit(ws):
         set_cell(ws, 4, "scope", "全省广播电台、电视台、报刊出版单位、互联网广告发布者")
         set_cell(ws, 6, "mode", "市抽县查")
-        ws.append([11, "对网络交易平台内经营者的双随机抽查", "定向", "网络交易监督检查", "本辖区网络经营者",
-                   "不低于5%", "根据企业信用风险分类结果，对低风险、一般风险、较高风险、高风险企业分别递加比例抽查",
-                   "4月—10月", "市局组织发起", "市市场监管局", "市抽市查"])
+        ws.append(
+            [
+                11,
+                "对网络交易平台内经营者的双随机抽查",
+                "定向",
+                "网络交易监督检查",
+                "本辖区网络经营者",
+                "不低于5%",
+                "根据企业信用风险分类结果，对低风险、一般风险、较高风险、高风险企业分别递加比例抽查",
+                "4月—10月",
+                "市局组织发起",
+                "市市场监管局",
+                "市抽市查",
+            ]
+        )
 
     d = diff_files(*edited(tmp_path, JINCHENG, edit))
     assert [(td.new_seq, td.kinds) for td in d.by_status(ADDED)] == [("11", ["added"])]
-    assert {td.new_seq: td.kinds for td in d.by_status(CHANGED)} == {"4": ["scope-widened"], "6": ["mode-changed"]}
+    assert {td.new_seq: td.kinds for td in d.by_status(CHANGED)} == {
+        "4": ["scope-widened"],
+        "6": ["mode-changed"],
+    }
 
 
 @pytest.mark.parametrize(
@@ -304,8 +333,9 @@ def test_normalize_folds_only_form():
     assert normalize("不低于5%；1次/年") == normalize("不低于5% ; 1次/年")
     assert normalize("根据结果，对低风险") == normalize("根据结果,对低风险")
     assert normalize("1.5%") != normalize("15%")
-    assert compare_field("quota", "10%", "1.0%", parse("quota", "10%"), parse("quota", "1.0%"), 2025).kinds == (
-        "ratio-lowered",)
+    assert compare_field(
+        "quota", "10%", "1.0%", parse("quota", "10%"), parse("quota", "1.0%"), 2025
+    ).kinds == ("ratio-lowered",)
 
 
 # --- the command ----------------------------------------------------------------------------------
@@ -323,9 +353,11 @@ def test_cli_marks_new_finding_and_writes_filing_table(tmp_path, run_cli_args):
     before = sha(old), sha(new)
     # 某县 is no real place: a profile without a place binds a deadline wherever it is named
     profile = tmp_path / "deadline.yaml"
-    profile.write_text("profile: deadline-1220\nextends: default\nparams: {deadline: {internal: 12月20日}}\n"
-                       "rules:\n  window-after-deadline: {nature: requirement, basis: 晋市市监〔2025〕7号 五}\n",
-                       encoding="utf-8")
+    profile.write_text(
+        "profile: deadline-1220\nextends: default\nparams: {deadline: {internal: 12月20日}}\n"
+        "rules:\n  window-after-deadline: {nature: requirement, basis: 晋市市监〔2025〕7号 五}\n",
+        encoding="utf-8",
+    )
 
     code, out, err = run_cli_args("diff", str(old), str(new), "--profile", str(profile), "-f", "json")
     assert code == 0, err
@@ -335,7 +367,13 @@ def test_cli_marks_new_finding_and_writes_filing_table(tmp_path, run_cli_args):
     counts = plan["summary"]
     assert counts["new_findings"] >= 1
     assert {k: v for k, v in counts.items() if k != "new_findings"} == {
-        "added": 0, "removed": 1, "changed": 2, "cosmetic": 1, "renumbered": 5, "unchanged": 1}
+        "added": 0,
+        "removed": 1,
+        "changed": 2,
+        "cosmetic": 1,
+        "renumbered": 5,
+        "unchanged": 1,
+    }
     tasks = {(t["old_seq"], t["new_seq"]): t for t in plan["tasks"]}
     late = tasks[("10", "9")]
     assert late["status"] == "changed" and "window-postponed" in late["kinds"]
@@ -352,7 +390,9 @@ def test_cli_marks_new_finding_and_writes_filing_table(tmp_path, run_cli_args):
         assert heading in text
 
     table = tmp_path / "调整情况表.xlsx"
-    code, _, err = run_cli_args("diff", str(old), str(new), "--profile", str(profile), "-f", "xlsx", "-o", str(table))
+    code, _, err = run_cli_args(
+        "diff", str(old), str(new), "--profile", str(profile), "-f", "xlsx", "-o", str(table)
+    )
     assert code == 0, err
     ws = openpyxl.load_workbook(table)["调整情况表"]
     assert "调整情况表" in ws["A1"].value

@@ -277,9 +277,13 @@ def _realplan_cells(header_words: dict[str, str]) -> list[tuple[str, str, str]]:
 def test_realplan_quota_cells_all_read() -> None:
     """Every ratio, frequency, count and base cell of the real plans reads: typed, or prose marked for
     review; none is unreadable (上高 =1 / >=1 and 户 counts, 池州 基數和比例, 旺苍 bare 户数, 亳州 prose)."""
-    cells = _realplan_cells({"频次": "frequency", "比例": "quota", "基数": "quota", "户数": "count", "数量": "count"})
+    cells = _realplan_cells(
+        {"频次": "frequency", "比例": "quota", "基数": "quota", "户数": "count", "数量": "count"}
+    )
     assert len(cells) > 40
-    unread = [(name, kind, cell) for name, kind, cell in cells if isinstance(fields.parse(kind, cell), ParseError)]
+    unread = [
+        (name, kind, cell) for name, kind, cell in cells if isinstance(fields.parse(kind, cell), ParseError)
+    ]
     assert unread == []
     reviewed = {name for name, kind, cell in cells if getattr(fields.parse(kind, cell), "review", None)}
     assert reviewed == {"010_亳州市_2024.tsv"}
@@ -321,7 +325,12 @@ def test_quota_parts_in_any_order_give_one_value() -> None:
 def test_per_class_parts_belong_to_the_class_named_before_them() -> None:
     q = fields.parse("quota", "5%；A类企业3%；B、C类企业10%（约20户）；D类100%，2次/年")
     assert q.ratio == Ratio(Decimal(5))
-    assert [(t.tier, str(t.ratio.low)) for t in q.tiers] == [("A", "3"), ("B", "10"), ("C", "10"), ("D", "100")]
+    assert [(t.tier, str(t.ratio.low)) for t in q.tiers] == [
+        ("A", "3"),
+        ("B", "10"),
+        ("C", "10"),
+        ("D", "100"),
+    ]
     assert q.tiers[1].count.canonical() == "约20户"
     assert q.tiers[3].frequency.canonical() == "2次/年"
     assert [str(r.low) for r in q.ratios()] == ["5", "3", "10", "10", "100"]
@@ -343,8 +352,17 @@ def test_prose_needs_review_but_a_slip_stays_unreadable() -> None:
 
 @pytest.mark.parametrize(
     ("text", "months"),
-    [("第一季度", (1, 3)), ("二季度", (4, 6)), ("第三、四季度", (7, 12)), ("上半年", (1, 6)), ("下半年", (7, 12)),
-     ("前三季度", (1, 9)), ("第二季度前", (1, 6)), ("2025年第二至第三季度", (4, 9)), ("年底前", (1, 12))],
+    [
+        ("第一季度", (1, 3)),
+        ("二季度", (4, 6)),
+        ("第三、四季度", (7, 12)),
+        ("上半年", (1, 6)),
+        ("下半年", (7, 12)),
+        ("前三季度", (1, 9)),
+        ("第二季度前", (1, 6)),
+        ("2025年第二至第三季度", (4, 9)),
+        ("年底前", (1, 12)),
+    ],
 )
 def test_windows_by_quarter_and_half_year(text: str, months: tuple[int, int]) -> None:
     window = fields.parse("window", text)
@@ -353,8 +371,13 @@ def test_windows_by_quarter_and_half_year(text: str, months: tuple[int, int]) ->
 
 
 def test_level_only_modes_say_who_inspects() -> None:
-    for text, level in [("县", "county"), ("县（区）级市场监管部门", "county"), ("縣(市、區)級市場監管部門", "county"),
-                        ("市级", "city"), ("区级市场监督管理局", "county")]:
+    for text, level in [
+        ("县", "county"),
+        ("县（区）级市场监管部门", "county"),
+        ("縣(市、區)級市場監管部門", "county"),
+        ("市级", "city"),
+        ("区级市场监督管理局", "county"),
+    ]:
         assert fields.parse("mode", text).pairs == (ModePair(None, level),), text
     assert fields.parse("mode", "市局组织、县局实施").pairs == (ModePair("city", "county"),)
     assert fields.parse("mode", "组织：市 实施：县").pairs == (ModePair("city", "county"),)

@@ -169,8 +169,17 @@ def named_windows(draw) -> Window:
     else:
         a = draw(st.integers(1, 4))
         b = draw(st.integers(a, 4))
-        start, end, label = a * 3 - 2, b * 3, "第" + "、".join("一二三四"[q - 1] for q in range(a, b + 1)) + "季度"
-    return Window(DatePoint(1 if before else start, None, year), DatePoint(end, None, year), deadline_only=before, label=label)
+        start, end, label = (
+            a * 3 - 2,
+            b * 3,
+            "第" + "、".join("一二三四"[q - 1] for q in range(a, b + 1)) + "季度",
+        )
+    return Window(
+        DatePoint(1 if before else start, None, year),
+        DatePoint(end, None, year),
+        deadline_only=before,
+        label=label,
+    )
 
 
 @st.composite
@@ -178,7 +187,9 @@ def windows(draw) -> Window:
     qualifier = draw(st.none() | NOTE)
     if draw(st.integers(0, 4)) == 0:
         named = draw(named_windows())
-        return Window(named.start, named.end, qualifier=qualifier, deadline_only=named.deadline_only, label=named.label)
+        return Window(
+            named.start, named.end, qualifier=qualifier, deadline_only=named.deadline_only, label=named.label
+        )
     if draw(st.booleans()):
         batches = tuple(
             w for w in draw(st.lists(plain_windows(), min_size=2, max_size=4)) if not w.whole_year

@@ -14,8 +14,24 @@ from planlint.casefile import CaseRun, _rows_of, _spec, build_case_plan, case_so
 from planlint.config import Config
 from planlint.rules.registry import PRIMITIVES, Ctx
 
-ALL_FIELDS = {"seq", "name", "type", "items", "scope", "quota", "ratio", "count", "frequency", "risk", "window",
-              "initiator", "partner", "inspector", "mode", "region"}
+ALL_FIELDS = {
+    "seq",
+    "name",
+    "type",
+    "items",
+    "scope",
+    "quota",
+    "ratio",
+    "count",
+    "frequency",
+    "risk",
+    "window",
+    "initiator",
+    "partner",
+    "inspector",
+    "mode",
+    "region",
+}
 
 
 @pytest.fixture(scope="module")

@@ -43,7 +43,9 @@ def test_refuses_to_write_over_the_input(tmp_path, monkeypatch, capsys):
     src = tmp_path / "p.csv"
     src.write_bytes(CSV_GB.encode("gb18030"))
     before = src.read_bytes()
-    code, out, err = run_cli("fix", str(src), "--no-config", "-o", str(src), monkeypatch=monkeypatch, capsys=capsys)
+    code, out, err = run_cli(
+        "fix", str(src), "--no-config", "-o", str(src), monkeypatch=monkeypatch, capsys=capsys
+    )
     assert code == 2 and "拒绝覆盖" in out + err and src.read_bytes() == before
 
 
@@ -297,8 +299,10 @@ RISK = "根据企业信用风险分类结果，对低风险、一般风险、较
 
 
 def _plan_row(seq: int, items: str, scope: str, quota: str = "不低于5%；1次/年") -> str:
-    return (f"{seq},对商标代理机构的双随机抽查,定向,{items},{scope},{quota},{RISK},3月—11月,"
-            "泽州县市场监督管理局知识产权股,泽州县市场监督管理局,县抽县查")
+    return (
+        f"{seq},对商标代理机构的双随机抽查,定向,{items},{scope},{quota},{RISK},3月—11月,"
+        "泽州县市场监督管理局知识产权股,泽州县市场监督管理局,县抽县查"
+    )
 
 
 def _columns(path: Path) -> dict[str, list[str]]:
@@ -320,8 +324,16 @@ def test_swap_and_place_fix_on_one_cell_lose_nothing(tmp_path, monkeypatch, caps
         encoding="utf-8",
     )
     out = tmp_path / "fixed.csv"
-    code, _, err = run_cli("fix", str(src), "--unsafe-fixes", "--no-config", "-o", str(out),
-                           monkeypatch=monkeypatch, capsys=capsys)
+    code, _, err = run_cli(
+        "fix",
+        str(src),
+        "--unsafe-fixes",
+        "--no-config",
+        "-o",
+        str(out),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 0, err
     columns = _columns(out)
     assert columns["抽查事项"] == ["商标代理行为的检查"]
@@ -334,7 +346,11 @@ def test_fixes_meeting_on_a_cell_are_resolved_before_applying():
 
     here = Location("p.csv", None, 3, 4)
     there = Location("p.csv", None, 3, 5)
-    swap = Fix((Edit(here, "甲市对象", "事项", False), Edit(there, "事项", "甲市对象", False)), "unsafe", "columns-swapped")
+    swap = Fix(
+        (Edit(here, "甲市对象", "事项", False), Edit(there, "事项", "甲市对象", False)),
+        "unsafe",
+        "columns-swapped",
+    )
     place = Fix((Edit(here, "甲市对象", "甲县对象", False),), "unsafe", "place-mismatch")
     tidy = Fix((Edit(there, "事项", "事项。", True),), "safe", "text-normalize")
     skipped: list[Skipped] = []
@@ -348,8 +364,14 @@ def test_half_applicable_fix_is_not_applied(tmp_path):
     """A swap whose second cell no longer holds the text the rule saw is skipped whole."""
     src = tmp_path / "p.csv"
     src.write_text("序号,抽查事项,抽查对象范围\n1,对象,事项\n", encoding="utf-8")
-    fix = Fix((Edit(Location(str(src), None, 2, 2), "对象", "事项", False),
-               Edit(Location(str(src), None, 2, 3), "别的", "对象", False)), "unsafe", "columns-swapped")
+    fix = Fix(
+        (
+            Edit(Location(str(src), None, 2, 2), "对象", "事项", False),
+            Edit(Location(str(src), None, 2, 3), "别的", "对象", False),
+        ),
+        "unsafe",
+        "columns-swapped",
+    )
     skipped: list[Skipped] = []
     data, applied = apply_fixes(str(src), [fix], skipped)
     assert applied == [] and data == src.read_bytes()
@@ -360,12 +382,16 @@ def test_fix_mixed_encoding_csv_uses_the_readers_detector(tmp_path, monkeypatch,
     """A csv whose lines mix UTF-8 and GB18030 (check reads it line by line) is fixed, not a
     UnicodeDecodeError: the untouched lines keep their bytes, the edited record is UTF-8."""
     head = f"{ZEZHOU_TITLE}\n{PLAN_HEADER}\n".encode()
-    gb_line = (_plan_row(1, "商标代理行为的检查", "全县商标代理机构", "5%以上; 1次/年") + "\n").encode("gb18030")
+    gb_line = (_plan_row(1, "商标代理行为的检查", "全县商标代理机构", "5%以上; 1次/年") + "\n").encode(
+        "gb18030"
+    )
     utf_line = (_plan_row(2, "商标代理行为的检查", "全县商标代理机构") + "\n").encode()
     src = tmp_path / "混合编码.csv"
     src.write_bytes(head + gb_line + utf_line)
     out = tmp_path / "fixed.csv"
-    code, _, err = run_cli("fix", str(src), "--no-config", "-o", str(out), monkeypatch=monkeypatch, capsys=capsys)
+    code, _, err = run_cli(
+        "fix", str(src), "--no-config", "-o", str(out), monkeypatch=monkeypatch, capsys=capsys
+    )
     assert code == 0, err
     data = out.read_bytes()
     assert data.startswith(head) and data.endswith(utf_line)
@@ -375,11 +401,15 @@ def test_fix_mixed_encoding_csv_uses_the_readers_detector(tmp_path, monkeypatch,
 def test_fix_never_makes_text_a_formula_in_csv(tmp_path, monkeypatch, capsys):
     """Whitespace tidying must not strip what keeps `=…` inert when the csv is opened (issue 21.11)."""
     src = tmp_path / "p.csv"
-    row = _plan_row(1, "商标代理行为的检查", "全县商标代理机构").replace("对商标代理机构的双随机抽查", '"\u3000=HYPERLINK(""http://x"")"')
+    row = _plan_row(1, "商标代理行为的检查", "全县商标代理机构").replace(
+        "对商标代理机构的双随机抽查", '"\u3000=HYPERLINK(""http://x"")"'
+    )
     row2 = _plan_row(2, "商标代理行为的检查", " =1+1 ")
     src.write_text(f"{ZEZHOU_TITLE}\n{PLAN_HEADER}\n{row}\n{row2}\n", encoding="utf-8")
     out = tmp_path / "fixed.csv"
-    code, _, err = run_cli("fix", str(src), "--no-config", "-o", str(out), monkeypatch=monkeypatch, capsys=capsys)
+    code, _, err = run_cli(
+        "fix", str(src), "--no-config", "-o", str(out), monkeypatch=monkeypatch, capsys=capsys
+    )
     assert code == 0
     if out.exists():
         columns = _columns(out)
@@ -390,7 +420,11 @@ def test_fix_never_makes_text_a_formula_in_csv(tmp_path, monkeypatch, capsys):
 def test_xlsx_output_quote_prefixes_formula_like_text(tmp_path):
     src = _workbook(tmp_path / "plan.xlsx")
     out = tmp_path / "out.xlsx"
-    apply_edits(str(src), [edit(src, "计划", 3, 2, "任务乙", "+任务乙"), edit(src, "计划", 2, 2, "任务甲", "@任务甲")], out)
+    apply_edits(
+        str(src),
+        [edit(src, "计划", 3, 2, "任务乙", "+任务乙"), edit(src, "计划", 2, 2, "任务甲", "@任务甲")],
+        out,
+    )
     ws = load_workbook(out)["计划"]
     assert ws["B3"].value == "+任务乙" and ws["B3"].quotePrefix and ws["B3"].data_type == "s"
     assert ws["B2"].value == "@任务甲" and ws["B2"].quotePrefix
@@ -408,14 +442,17 @@ def test_fix_load_failure_is_a_read_error(tmp_path, monkeypatch, capsys):
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == "xl/styles.xml":
-                data = b"<styleSheet xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'>" \
-                       b"<cellXfs count='1'><xf numFmtId='x'/></cellXfs></styleSheet>"
+                data = (
+                    b"<styleSheet xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'>"
+                    b"<cellXfs count='1'><xf numFmtId='x'/></cellXfs></styleSheet>"
+                )
             elif info.filename == "xl/worksheets/sheet1.xml":
                 assert typo in data
                 data = data.replace(typo, typo + b"  ", 1)  # trailing spaces: a safe tidy fix
             zout.writestr(info, data)
-    code, out, err = run_cli("fix", str(src), "--no-config", "-o", str(tmp_path / "o.xlsx"),
-                             monkeypatch=monkeypatch, capsys=capsys)
+    code, out, err = run_cli(
+        "fix", str(src), "--no-config", "-o", str(tmp_path / "o.xlsx"), monkeypatch=monkeypatch, capsys=capsys
+    )
     assert code == 2, out + err
     assert "openpyxl 无法打开此工作簿" in err and "另存为 .xlsx" in err
     assert not (tmp_path / "o.xlsx").exists()
@@ -435,8 +472,15 @@ def test_fix_in_a_read_only_folder_writes_elsewhere(tmp_path, monkeypatch, capsy
     try:
         if os.access(folder, os.W_OK):
             pytest.skip("running as a user who can write anywhere (root): the folder is not read-only")
-        code, _, err = run_cli("fix", str(src), "--no-config", "-o", str(out_dir / "fixed.csv"),
-                               monkeypatch=monkeypatch, capsys=capsys)
+        code, _, err = run_cli(
+            "fix",
+            str(src),
+            "--no-config",
+            "-o",
+            str(out_dir / "fixed.csv"),
+            monkeypatch=monkeypatch,
+            capsys=capsys,
+        )
         assert code == 0, err
         assert sorted(p.name for p in folder.iterdir()) == ["plan.csv"]
     finally:
@@ -454,8 +498,15 @@ def test_fix_leaves_no_work_folder_beside_the_input_and_sweeps_stale_ones(tmp_pa
     os.utime(stale, (old, old))
     src = tmp_path / "plan.csv"
     src.write_bytes(CSV_GB.encode("gb18030"))
-    code, _, err = run_cli("fix", str(src), "--no-config", "-o", str(tmp_path / "o" / "fixed.csv"),
-                           monkeypatch=monkeypatch, capsys=capsys)
+    code, _, err = run_cli(
+        "fix",
+        str(src),
+        "--no-config",
+        "-o",
+        str(tmp_path / "o" / "fixed.csv"),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 0, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o", "plan.csv"]
     assert not stale.exists()

@@ -25,7 +25,9 @@ FORMATS = Path(__file__).parent / "fixtures" / "formats"
 SEEDS = sorted(p.stem for p in SAMPLES.glob("*.xlsx"))
 ZEZHOU = "泽州县市场监督管理局2023年度内部双随机抽查工作计划"
 YUANPING = "原平市2024年度部门联合双随机抽查工作计划"
-SOFFICE_HINT = "读取 .doc/.wps/.odt 需要 LibreOffice：apt-get install -y libreoffice-writer-nogui libreoffice-calc-nogui"
+SOFFICE_HINT = (
+    "读取 .doc/.wps/.odt 需要 LibreOffice：apt-get install -y libreoffice-writer-nogui libreoffice-calc-nogui"
+)
 
 
 def soffice() -> str:
@@ -49,7 +51,9 @@ def outcome(path: Path) -> tuple[int, Counter, Counter]:
     findings = [f for r in result.reports for f in r.findings]
     tasks = sum(len(r.plan.tasks) for r in result.reports if r.plan is not None)
     plain = Counter((f.rule_id, f.severity, f.message, f.field, f.task_seq) for f in findings)
-    located = Counter((f.rule_id, f.message, f.location.sheet, f.location.row, f.location.col) for f in findings)
+    located = Counter(
+        (f.rule_id, f.message, f.location.sheet, f.location.row, f.location.col) for f in findings
+    )
     return tasks, plain, located
 
 
@@ -62,7 +66,9 @@ def _copy_as(src: Path, folder: Path, suffix: str) -> Path:
 @pytest.mark.parametrize("seed", SEEDS)
 @pytest.mark.parametrize("suffix", [".xls", ".ods", ".et"])
 def test_spreadsheet_formats_read_like_the_xlsx(seed, suffix, tmp_path):
-    path = FORMATS / f"{seed}{suffix}" if suffix != ".et" else _copy_as(FORMATS / f"{seed}.xls", tmp_path, ".et")
+    path = (
+        FORMATS / f"{seed}{suffix}" if suffix != ".et" else _copy_as(FORMATS / f"{seed}.xls", tmp_path, ".et")
+    )
     assert kind_of(str(path)) == "spreadsheet"
     tasks, plain, located = outcome(path)
     want_tasks, want_plain, want_located = outcome(SAMPLES / f"{seed}.xlsx")
@@ -73,7 +79,10 @@ def test_spreadsheet_formats_read_like_the_xlsx(seed, suffix, tmp_path):
 
 def test_ods_merged_cells_are_spread_like_excel():
     """calamine does not report .ods merges: they come from content.xml, as for .xlsx."""
-    ods, xlsx = read_tables(str(FORMATS / f"{ZEZHOU}.ods"))[0], read_tables(str(SAMPLES / f"{ZEZHOU}.xlsx"))[0]
+    ods, xlsx = (
+        read_tables(str(FORMATS / f"{ZEZHOU}.ods"))[0],
+        read_tables(str(SAMPLES / f"{ZEZHOU}.xlsx"))[0],
+    )
     assert ods.rows == xlsx.rows and ods.covered == xlsx.covered and ods.format == "ods"
 
 
@@ -110,8 +119,15 @@ def test_pdf_annotated_copy_is_a_rebuilt_workbook(tmp_path, monkeypatch, capsys)
     from openpyxl import load_workbook
 
     out = tmp_path / "批注.xlsx"
-    code, _, err = run_cli("check", str(FORMATS / f"{ZEZHOU}.pdf"), "--no-config", "-f", f"xlsx:{out}",
-                           monkeypatch=monkeypatch, capsys=capsys)
+    code, _, err = run_cli(
+        "check",
+        str(FORMATS / f"{ZEZHOU}.pdf"),
+        "--no-config",
+        "-f",
+        f"xlsx:{out}",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 1, err
     wb = load_workbook(out)
     pages = [ws for ws in wb.worksheets if re.fullmatch(r"第\d+页 表1", ws.title)]

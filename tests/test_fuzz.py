@@ -34,20 +34,59 @@ GRAMMAR = st.sampled_from(
     "%％/／;；,，、。—-–~～至年月日次户个家季度半一二三四五六七八九十百千0123456789.．:：()（）【】〔〕 \u3000\t\n\r"
 )
 WORDS = st.sampled_from(
-    ["不低于", "以上", "每年", "抽查", "市抽县查", "县抽县查", "联合", "内部", "A类", "B级", "D类", "低风险",
-     "高风险", "信用风险分类", "分别", "第一季度", "上半年", "截至", "至今", "2023年", "2025"]
+    [
+        "不低于",
+        "以上",
+        "每年",
+        "抽查",
+        "市抽县查",
+        "县抽县查",
+        "联合",
+        "内部",
+        "A类",
+        "B级",
+        "D类",
+        "低风险",
+        "高风险",
+        "信用风险分类",
+        "分别",
+        "第一季度",
+        "上半年",
+        "截至",
+        "至今",
+        "2023年",
+        "2025",
+    ]
 )
 ANY = st.characters(codec="utf-8", exclude_categories=("Cs",))
 CHAR = st.one_of(CJK, FULL_WIDTH, CONTROL, GRAMMAR, ANY)
 SEEDS = st.sampled_from(
-    ["不低于5%/一年一次", "5%以上; 1次/年", "35%；1次/季度", "5% (10户)/一年一次", "抽查比例不低于20%; 1次/年",
-     "不低于30%; 抽查1次", "5%; 1/年", "100%", "3月—11月", "1月-11月", "2023年4月至9月", "市抽市查",
-     "对A类企业抽查比例不低于3%，B类不低于5%，C类不低于10%，D类100%", "=cmd|' /C calc'!A0", "", " "]
+    [
+        "不低于5%/一年一次",
+        "5%以上; 1次/年",
+        "35%；1次/季度",
+        "5% (10户)/一年一次",
+        "抽查比例不低于20%; 1次/年",
+        "不低于30%; 抽查1次",
+        "5%; 1/年",
+        "100%",
+        "3月—11月",
+        "1月-11月",
+        "2023年4月至9月",
+        "市抽市查",
+        "对A类企业抽查比例不低于3%，B类不低于5%，C类不低于10%，D类100%",
+        "=cmd|' /C calc'!A0",
+        "",
+        " ",
+    ]
 )
 SHORT = st.text(CHAR, max_size=40)
 COMPOSED = st.lists(st.one_of(SEEDS, WORDS, SHORT), min_size=1, max_size=6).map("".join)
-LONG = st.builds(lambda parts, n: "".join(parts) * n, st.lists(st.one_of(SEEDS, WORDS, GRAMMAR, SHORT), min_size=1, max_size=3),
-                 st.integers(min_value=20, max_value=800))
+LONG = st.builds(
+    lambda parts, n: "".join(parts) * n,
+    st.lists(st.one_of(SEEDS, WORDS, GRAMMAR, SHORT), min_size=1, max_size=3),
+    st.integers(min_value=20, max_value=800),
+)
 CELL = st.one_of(SHORT, COMPOSED, COMPOSED, LONG)
 
 HEADER = make_bad_inputs.HEADER
@@ -80,7 +119,9 @@ def parse_target(kind: str, text: str) -> None:
     from planlint.values import ParseError
 
     value = fields.parse(kind, text)
-    assert value is None or isinstance(value, ParseError) or value.__class__.__module__ == "planlint.values", value
+    assert (
+        value is None or isinstance(value, ParseError) or value.__class__.__module__ == "planlint.values"
+    ), value
 
 
 def pipeline_target(spec: tuple) -> None:
@@ -93,8 +134,14 @@ def pipeline_target(spec: tuple) -> None:
     rows = ([[title]] if title is not None else []) + [list(header)] + [list(r) for r in body]
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
-    table = Table(path="fuzz.xlsx", sheet="计划", rows=rows, row_numbers=list(range(1, len(rows) + 1)),
-                  title=title, format="xlsx")
+    table = Table(
+        path="fuzz.xlsx",
+        sheet="计划",
+        rows=rows,
+        row_numbers=list(range(1, len(rows) + 1)),
+        title=title,
+        format="xlsx",
+    )
     try:
         plan = build_plan(table)
     except ReadError:
@@ -211,9 +258,14 @@ FILES = st.one_of(
 
 # -- tests --------------------------------------------------------------------------------------
 
+
 def fuzz(examples: int) -> settings:
-    return settings(max_examples=examples, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    return settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
 
 
 @fuzz(300)
@@ -235,12 +287,19 @@ def test_readers_raise_only_read_errors(tmp_path_factory, case):
     file_target(data, suffix, tmp_path_factory.mktemp("fuzz", numbered=True))
 
 
-@settings(max_examples=30, deadline=None, database=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.one_of(
-    st.tuples(mutations(MODEL_XLSX), st.sampled_from([".xlsx", ".docx"])),
-    st.tuples(mutations(MODEL_DOCX), st.sampled_from([".docx", ".xlsx"])),
-))
+@settings(
+    max_examples=30,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    st.one_of(
+        st.tuples(mutations(MODEL_XLSX), st.sampled_from([".xlsx", ".docx"])),
+        st.tuples(mutations(MODEL_DOCX), st.sampled_from([".docx", ".xlsx"])),
+    )
+)
 def test_check_every_format_and_fix_on_damaged_files(tmp_path_factory, case):
     """#21: not only no escaped exception, but no 内部错误 from check, any format, or fix. Damaged
     packages here; damaged text files too in benchmarks/fuzz_pipeline.py, where `fix` on a csv
@@ -270,8 +329,18 @@ def test_long_adversarial_cells_are_linear():
     benchmarks/bench_adversarial.py (a timed assertion here failed on a loaded machine)."""
     from planlint.rules.primitives.consistency import tidy
 
-    nasty = ["至" * 4000, "%" * 4000, "1" * 4000, "—" * 4000, "（" * 4000, "不低于" * 1300, "1次/" * 1000,
-             "中" + "\n " * 16000 + "x", " ；" * 8000, "A类3%，" * 700]
+    nasty = [
+        "至" * 4000,
+        "%" * 4000,
+        "1" * 4000,
+        "—" * 4000,
+        "（" * 4000,
+        "不低于" * 1300,
+        "1次/" * 1000,
+        "中" + "\n " * 16000 + "x",
+        " ；" * 8000,
+        "A类3%，" * 700,
+    ]
     for text in nasty:
         for kind in fields.KINDS:
             fields.parse(kind, text)  # a value or a ParseError, never an exception

@@ -42,7 +42,10 @@ def test_sample_list_holds_the_ten_confirmed_items():
         ("（2）经营（驻在）期限监督检查", ["事项"]),
         ("登记事项检查；公示信息检查", ["类别", "类别"]),  # a category stands for its items
         ("登记事项、公示信息两大抽查类别检查", ["类别", "类别"]),  # 肇庆 2025
-        ("注册资本实缴情况的检查(只针对实缴制企业)、法定代表人(负责人)任职情况的检查", ["事项", "事项"]),  # 池州 2024
+        (
+            "注册资本实缴情况的检查(只针对实缴制企业)、法定代表人(负责人)任职情况的检查",
+            ["事项", "事项"],
+        ),  # 池州 2024
         ("法定代表人、自然人股东身份真实性的检查", ["事项"]),  # a 、 inside one item
         ("年度报告公示信息的检查。即时公示信息的检查", ["事项", "事项"]),
     ],
@@ -67,8 +70,12 @@ def test_item_keys_and_split():
     assert split_items("1.证照检查；2.会议和培训情况检查") == ["1.证照检查", "2.会议和培训情况检查"]
 
 
-def _list_file(tmp_path: Path, rows: list[list[str]], header=("序号", "抽查类别", "抽查事项", "抽查对象", "检查方式", "事项类别", "依据"),
-               name="清单.xlsx") -> Path:
+def _list_file(
+    tmp_path: Path,
+    rows: list[list[str]],
+    header=("序号", "抽查类别", "抽查事项", "抽查对象", "检查方式", "事项类别", "依据"),
+    name="清单.xlsx",
+) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["某省市场监管部门随机抽查事项清单"])
@@ -83,9 +90,14 @@ def _list_file(tmp_path: Path, rows: list[list[str]], header=("序号", "抽查�
 def test_published_shapes(tmp_path):
     # 抽查类别 holding 重点/一般 is the item class, recognised by its cells; a merged 抽查领域 cell
     # (blank below its first row) covers the rows below.
-    path = _list_file(tmp_path, [["1", "广告", "广告发布登记情况的检查", "广告发布单位", "书面检查", "一般检查事项", "《广告法》"],
-                                 ["2", "", "广告内容的检查", "广告主", "网络监测", "重点检查事项", "《广告法》"]],
-                      header=("序号", "抽查领域", "抽查事项", "检查对象", "检查方式", "抽查类别", "检查依据"))
+    path = _list_file(
+        tmp_path,
+        [
+            ["1", "广告", "广告发布登记情况的检查", "广告发布单位", "书面检查", "一般检查事项", "《广告法》"],
+            ["2", "", "广告内容的检查", "广告主", "网络监测", "重点检查事项", "《广告法》"],
+        ],
+        header=("序号", "抽查领域", "抽查事项", "检查对象", "检查方式", "抽查类别", "检查依据"),
+    )
     items = load_item_list(str(path))
     assert [(e.category, e.kind) for e in items.entries] == [("广告", GENERAL), ("广告", KEY)]
     csv = tmp_path / "清单.csv"
@@ -100,11 +112,25 @@ def test_bad_item_list_is_a_clear_error(tmp_path, monkeypatch, capsys):
     wb.save(not_a_list)
     with pytest.raises(PlanlintError, match="抽查事项"):
         load_item_list(str(not_a_list))
-    code, out, err = run_cli("check", str(MODEL), "--no-config", "--item-list", str(not_a_list),
-                             monkeypatch=monkeypatch, capsys=capsys)
+    code, out, err = run_cli(
+        "check",
+        str(MODEL),
+        "--no-config",
+        "--item-list",
+        str(not_a_list),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 2 and "清单.xlsx" in err and "抽查事项" in err
-    code, out, err = run_cli("check", str(MODEL), "--no-config", "--item-list", str(tmp_path / "无.xlsx"),
-                             monkeypatch=monkeypatch, capsys=capsys)
+    code, out, err = run_cli(
+        "check",
+        str(MODEL),
+        "--no-config",
+        "--item-list",
+        str(tmp_path / "无.xlsx"),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     assert code == 2 and "无.xlsx" in out + err
 
 
@@ -115,15 +141,28 @@ def test_check_with_item_list_end_to_end(tmp_path, monkeypatch, capsys):
     shutil.copy(MODEL, plan)
     items = tmp_path / "清单.xlsx"
     shutil.copy(SAMPLE_LIST, items)
-    code, out, err = run_cli("check", str(plan), "--no-config", "--item-list", str(items), "-f", "json",
-                             "--select", "item-not-in-list", monkeypatch=monkeypatch, capsys=capsys)
+    code, out, err = run_cli(
+        "check",
+        str(plan),
+        "--no-config",
+        "--item-list",
+        str(items),
+        "-f",
+        "json",
+        "--select",
+        "item-not-in-list",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
     report = json.loads(out)
     found = {f["task"]: f for f in report["files"][0]["findings"]}
     assert set(found) == {"1", "2", "3", "4", "5", "6", "7", "10"}  # not 8 and 9 (登记事项检查；公示信息检查)
     assert "「广告行为检查」" in found["7"]["message"] and found["7"]["location"]["cell"] == "D9"
     assert code == 0  # warnings only
     # the same from the config file, and the list in the checked folder is not linted as a plan
-    (tmp_path / ".planlint.yaml").write_text("item_list: 清单.xlsx\nselect: [item-not-in-list]\n", encoding="utf-8")
+    (tmp_path / ".planlint.yaml").write_text(
+        "item_list: 清单.xlsx\nselect: [item-not-in-list]\n", encoding="utf-8"
+    )
     result = run([str(tmp_path)])
     assert [r.path for r in result.reports] == [str(plan)]
     assert len(result.findings) == 8
@@ -136,21 +175,42 @@ def test_item_list_in_a_folder_without_the_option_is_skipped_with_a_note():
 
 
 def test_general_item_ratio_from_the_list(tmp_path):
-    items = _list_file(tmp_path, [["1", "广告", "广告发布登记情况的检查", "", "", "一般", ""],
-                                  ["2", "食品", "食品销售监督检查", "", "", "重点", ""]])
-    result = run([str(MODEL)], RunOptions(use_config=False, item_list=str(items), select=("general-item-ratio",),
-                                          params={"general_item_ratio_cap": 0.04}))
+    items = _list_file(
+        tmp_path,
+        [
+            ["1", "广告", "广告发布登记情况的检查", "", "", "一般", ""],
+            ["2", "食品", "食品销售监督检查", "", "", "重点", ""],
+        ],
+    )
+    result = run(
+        [str(MODEL)],
+        RunOptions(
+            use_config=False,
+            item_list=str(items),
+            select=("general-item-ratio",),
+            params={"general_item_ratio_cap": 0.04},
+        ),
+    )
     assert result.findings == []  # 广告行为检查 is not in this list; 食品销售 is 重点
     plan = tmp_path / "计划.xlsx"
     wb = openpyxl.load_workbook(MODEL)
     wb.active["D9"] = "广告发布登记情况的检查"  # task 7, 不低于5%
     wb.save(plan)
-    result = run([str(plan)], RunOptions(use_config=False, item_list=str(items), select=("general-item-ratio",),
-                                         params={"general_item_ratio_cap": 0.04}))
+    result = run(
+        [str(plan)],
+        RunOptions(
+            use_config=False,
+            item_list=str(items),
+            select=("general-item-ratio",),
+            params={"general_item_ratio_cap": 0.04},
+        ),
+    )
     assert [(f.task_seq, f.location.cell) for f in result.findings] == [("7", "F9")]
     assert "一般检查事项" in result.findings[0].message
     # without a cap only 100% is reported
-    result = run([str(plan)], RunOptions(use_config=False, item_list=str(items), select=("general-item-ratio",)))
+    result = run(
+        [str(plan)], RunOptions(use_config=False, item_list=str(items), select=("general-item-ratio",))
+    )
     assert result.findings == []
 
 
@@ -171,7 +231,9 @@ def test_burden_counts_the_riskiest_tier(tmp_path):
     wb = openpyxl.load_workbook(MODEL)
     wb.active["G8"] = "对A类企业每年1次，B类企业每年1次，C类企业每年2次，D类企业每年3次"  # task 6
     wb.save(plan)
-    result = run([str(plan)], RunOptions(use_config=False, select=("inspection-burden",), params={"burden_cap": 3}))
+    result = run(
+        [str(plan)], RunOptions(use_config=False, select=("inspection-burden",), params={"burden_cap": 3})
+    )
     assert [(f.task_seq, f.location.cell) for f in result.findings] == [("6", "E8")]
     assert "最多4次" in result.findings[0].message
 
@@ -194,7 +256,13 @@ EXPECTED_ON_SEEDS = {
     ("泽州县市场监督管理局2023年度内部双随机抽查工作计划", "risk-tiers-for-non-enterprises"): {"5", "13"},
     ("长治市市场监督管理局2023年度双随机抽查工作计划", "risk-escalation-at-full-ratio"): {"15"},
     ("晋城市市场监管局2025年度双随机抽查工作计划", "risk-tiers-for-non-enterprises"): {"7"},
-    ("原平市2024年度部门联合双随机抽查工作计划", "risk-tiers-for-non-enterprises"): {"6", "7", "9", "10", "37"},
+    ("原平市2024年度部门联合双随机抽查工作计划", "risk-tiers-for-non-enterprises"): {
+        "6",
+        "7",
+        "9",
+        "10",
+        "37",
+    },
 }
 
 
@@ -250,8 +318,10 @@ def test_serve_takes_an_item_list(tmp_path):
     with TestClient(create_app(temp_parent=str(work)), base_url="http://127.0.0.1") as client:
         page = client.get("/").text
         assert 'id="item-list"' in page and "抽查事项清单" in page
-        files = [("files", (MODEL.name, MODEL.read_bytes(), "application/octet-stream")),
-                 ("item_list", (SAMPLE_LIST.name, SAMPLE_LIST.read_bytes(), "application/octet-stream"))]
+        files = [
+            ("files", (MODEL.name, MODEL.read_bytes(), "application/octet-stream")),
+            ("item_list", (SAMPLE_LIST.name, SAMPLE_LIST.read_bytes(), "application/octet-stream")),
+        ]
         response = client.post("/api/check", files=files)
         assert response.status_code == 202, response.text
         job = response.json()["job"]
@@ -271,9 +341,12 @@ def test_serve_takes_an_item_list(tmp_path):
 def test_target_below_base_times_ratio(tmp_path):
     """铜陵 2022 / 池州 2024 write 抽查基数和比例 in one column beside 抽查目标数."""
     plan = tmp_path / "池州市2024年度双随机抽查工作计划.csv"
-    plan.write_text("序号,抽查任务名称,抽查事项,抽查对象,抽查基数和比例,抽查目标数\n"
-                    "1,全市企业不定向抽查,登记事项检查,全市企业,\"40065户，3%\",1200户\n"
-                    "2,全市企业定向抽查,公示信息检查,全市大型企业,\"120户，10%\",12户\n", encoding="utf-8")
+    plan.write_text(
+        "序号,抽查任务名称,抽查事项,抽查对象,抽查基数和比例,抽查目标数\n"
+        '1,全市企业不定向抽查,登记事项检查,全市企业,"40065户，3%",1200户\n'
+        '2,全市企业定向抽查,公示信息检查,全市大型企业,"120户，10%",12户\n',
+        encoding="utf-8",
+    )
     result = run([str(plan)], RunOptions(use_config=False, select=("target-below-base-ratio",)))
     assert [(f.task_seq, f.location.cell) for f in result.findings] == [("1", "F2")]
     assert "1202户" in result.findings[0].message
@@ -309,11 +382,27 @@ def test_item_list_in_the_browser(server):  # noqa: F811  (the `planlint serve` 
 def test_a_list_with_its_实施主体_is_still_a_list_and_a_plan_with_a_basis_column_still_a_plan(tmp_path):
     folder = tmp_path / "计划"
     folder.mkdir()
-    _list_file(folder, [["1", "登记事项", "名称规范使用情况的检查", "企业", "书面检查", "一般", "《企业名称登记管理规定》", "县级市场监管部门"]],
-               header=("序号", "抽查类别", "抽查事项", "抽查对象", "检查方式", "事项类别", "依据", "实施主体"))
+    _list_file(
+        folder,
+        [
+            [
+                "1",
+                "登记事项",
+                "名称规范使用情况的检查",
+                "企业",
+                "书面检查",
+                "一般",
+                "《企业名称登记管理规定》",
+                "县级市场监管部门",
+            ]
+        ],
+        header=("序号", "抽查类别", "抽查事项", "抽查对象", "检查方式", "事项类别", "依据", "实施主体"),
+    )
     plan = folder / "某县2025年度双随机抽查工作计划.csv"
-    plan.write_text("序号,抽查任务名称,抽查事项,抽查对象范围,检查依据\n1,对广告经营者的双随机抽查,广告行为检查,全县广告经营者,《广告法》\n",
-                    encoding="utf-8")
+    plan.write_text(
+        "序号,抽查任务名称,抽查事项,抽查对象范围,检查依据\n1,对广告经营者的双随机抽查,广告行为检查,全县广告经营者,《广告法》\n",
+        encoding="utf-8",
+    )
     result = run([str(folder)], RunOptions(use_config=False, select=("PL1",)))
     assert [Path(r.path).name for r in result.reports] == [plan.name]
     assert any("清单.xlsx：是抽查事项清单" in n for n in result.notes)
@@ -324,6 +413,12 @@ def test_items_of_continuation_rows_are_checked_on_their_own_cell():
     """亳州 2024: task 1's 联查部门 sub-rows each list their own items (市场监管部门: 餐饮服务食品安全监督检查;
     登记事项检查;公示信息检查)."""
     (plan,) = REALPLANS.glob("亳州*.xlsx")
-    result = run([str(plan)], RunOptions(use_config=False, item_list=str(SAMPLE_LIST), select=("item-not-in-list",)))
+    result = run(
+        [str(plan)], RunOptions(use_config=False, item_list=str(SAMPLE_LIST), select=("item-not-in-list",))
+    )
     by_cell = {f.location.cell: f.message for f in result.findings}
-    assert "F4" in by_cell and "「餐饮服务食品安全监督检查」" in by_cell["F4"] and "登记事项" not in by_cell["F4"]
+    assert (
+        "F4" in by_cell
+        and "「餐饮服务食品安全监督检查」" in by_cell["F4"]
+        and "登记事项" not in by_cell["F4"]
+    )

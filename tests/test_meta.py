@@ -68,7 +68,7 @@ def test_kind_from_the_notice_title_when_the_table_title_has_none():
         row_numbers=[1],
         title="抽查工作计划表",
         context="原平市双随机办文件\n关于印发《原平市2024年度市场监管领域部门 联合双随机抽查工作计划》的通知\n"
-                "各成员单位：兼顾本级系统内抽查计划。",
+        "各成员单位：兼顾本级系统内抽查计划。",
     )
     assert _meta(table) == ("原平市", "county", "joint", 2024)
 
@@ -145,9 +145,21 @@ def test_development_zones_are_county_level_under_their_city(title, zone, parent
 @pytest.mark.parametrize(
     ("title", "place", "chain"),
     [
-        ("恩施州市场监督管理局2024年度双随机抽查工作计划", "恩施土家族苗族自治州", ("恩施土家族苗族自治州", "湖北省")),
-        ("长阳县市场监督管理局2024年度双随机抽查工作计划", "长阳土家族自治县", ("长阳土家族自治县", "宜昌市", "湖北省")),
-        ("黔东南州2023年度部门联合双随机抽查工作计划", "黔东南苗族侗族自治州", ("黔东南苗族侗族自治州", "贵州省")),
+        (
+            "恩施州市场监督管理局2024年度双随机抽查工作计划",
+            "恩施土家族苗族自治州",
+            ("恩施土家族苗族自治州", "湖北省"),
+        ),
+        (
+            "长阳县市场监督管理局2024年度双随机抽查工作计划",
+            "长阳土家族自治县",
+            ("长阳土家族自治县", "宜昌市", "湖北省"),
+        ),
+        (
+            "黔东南州2023年度部门联合双随机抽查工作计划",
+            "黔东南苗族侗族自治州",
+            ("黔东南苗族侗族自治州", "贵州省"),
+        ),
     ],
 )
 def test_autonomous_areas_by_their_everyday_names(title, place, chain):
@@ -173,8 +185,14 @@ def test_same_named_districts_resolve_by_the_city_named_with_them():
     [
         ("上高县市场监督管理局2023年度双随机抽查工作计划.xlsx", ("上高县", "county", "internal", 2023)),
         ("006_武汉经开区_2022.tsv", ("武汉经开区", "county", None, 2022)),
-        ("亳州市市场监管领域2024年度一业一查部门联合双随机抽查工作计划.xlsx", ("亳州市", "city", "joint", 2024)),
-        ("山西省2021年度市场监管领域部门联合双随机抽查工作计划（各市）.xlsx", ("山西省", "province", "joint", 2021)),
+        (
+            "亳州市市场监管领域2024年度一业一查部门联合双随机抽查工作计划.xlsx",
+            ("亳州市", "city", "joint", 2024),
+        ),
+        (
+            "山西省2021年度市场监管领域部门联合双随机抽查工作计划（各市）.xlsx",
+            ("山西省", "province", "joint", 2021),
+        ),
     ],
 )
 def test_identity_from_the_file_name_when_title_and_notice_say_nothing(name, expected):

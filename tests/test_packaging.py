@@ -14,7 +14,9 @@ import planlint
 
 
 def test_every_source_package_is_listed_in_pyproject():
-    listed = set(tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"])
+    listed = set(
+        tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["packages"]
+    )
     source = {
         ".".join(p.parent.relative_to(REPO / "src").parts)
         for p in (REPO / "src" / "planlint").rglob("__init__.py")

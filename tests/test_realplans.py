@@ -43,7 +43,7 @@ def _tsv_task_count(path: Path) -> int:
     lines = [line for line in path.read_text("utf-8").splitlines() if line and not line.startswith("#")]
     header = lines[0].split("\t")
     seq = next(i for i, h in enumerate(header) if h in ("序号", "序號"))
-    return sum(1 for line in lines[1:] if (cells := line.split("\t"))[seq:seq + 1] and cells[seq].strip())
+    return sum(1 for line in lines[1:] if (cells := line.split("\t"))[seq : seq + 1] and cells[seq].strip())
 
 
 pytestmark = pytest.mark.skipif(not FILES, reason="../shared/realplans/ is not beside the repository")
@@ -73,7 +73,9 @@ def test_no_column_reported_missing_that_is_there_under_another_name(path, resul
     _, absent = PLANS[_place(path)]
     result = results[path.name]
     assert all(r.error is None for r in result.reports)
-    missing = {f.field for f in result.findings if f.slug == "required-column-missing" and f.severity == "error"}
+    missing = {
+        f.field for f in result.findings if f.slug == "required-column-missing" and f.severity == "error"
+    }
     assert missing <= absent, missing - absent
 
 

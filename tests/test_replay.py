@@ -31,8 +31,11 @@ def findings(path: Path, replay: bool) -> list[tuple]:
     return flat(out)
 
 
-@pytest.mark.parametrize("path", sorted(p for p in SAMPLES.iterdir() if p.suffix in (".xlsx", ".docx", ".csv", ".txt")),
-                         ids=lambda p: p.name[:12])
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in SAMPLES.iterdir() if p.suffix in (".xlsx", ".docx", ".csv", ".txt")),
+    ids=lambda p: p.name[:12],
+)
 def test_replay_finds_what_every_cell_finds(path: Path) -> None:
     with_replay = findings(path, replay=True)
     assert with_replay == findings(path, replay=False)
@@ -41,7 +44,10 @@ def test_replay_finds_what_every_cell_finds(path: Path) -> None:
 def test_repeated_cells_each_get_their_own_finding_and_edit(tmp_path: Path) -> None:
     # a county of 晋城 in 2025: 晋城's 12月20日 binds it
     plan_file = tmp_path / "泽州县市场监督管理局2025年度内部双随机抽查工作计划.csv"
-    rows = ["泽州县市场监督管理局2025年度内部双随机抽查工作计划", "序号,抽查任务名称,抽查事项,抽查对象范围,抽查比例/数量,抽查检查起止时间,抽查检查模式"]
+    rows = [
+        "泽州县市场监督管理局2025年度内部双随机抽查工作计划",
+        "序号,抽查任务名称,抽查事项,抽查对象范围,抽查比例/数量,抽查检查起止时间,抽查检查模式",
+    ]
     rows += [f"{i},任务{i},检查{i},企业{i},5%,3月—12月,县抽县查" for i in (1, 2, 3)]
     plan_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
     late = [f for f in findings(plan_file, replay=True) if f[0] == "PL301"]
@@ -65,7 +71,10 @@ def test_a_rule_over_several_columns_replays_the_repeated_ones(tmp_path: Path) -
     """text-normalize reads 13 columns: 抽查检查模式 repeats (replayed), task names do not (checked
     task by task); both give a finding on each row's own cell, with its own edit."""
     plan_file = tmp_path / "某县市场监督管理局2025年度内部双随机抽查工作计划.csv"
-    rows = ["某县市场监督管理局2025年度内部双随机抽查工作计划", "序号,抽查任务名称,抽查事项,抽查对象范围,抽查检查模式"]
+    rows = [
+        "某县市场监督管理局2025年度内部双随机抽查工作计划",
+        "序号,抽查任务名称,抽查事项,抽查对象范围,抽查检查模式",
+    ]
     rows += [f"{i},任务  {i},检查{i},企业{i},县抽县查  " for i in (1, 2, 3)]
     plan_file.write_text("\n".join(rows) + "\n", encoding="utf-8")
     tidy = [f for f in findings(plan_file, replay=True) if f[0] == "PL509"]

@@ -159,7 +159,9 @@ def test_missing_external_program_skips_or_fails(monkeypatch):
     from conftest import require_external
 
     monkeypatch.delenv("PLANLINT_REQUIRE_EXTERNAL", raising=False)
-    with pytest.raises(pytest.skip.Exception, match="未找到 no-such-program：apt-get install no-such-program"):
+    with pytest.raises(
+        pytest.skip.Exception, match="未找到 no-such-program：apt-get install no-such-program"
+    ):
         require_external("no-such-program", "apt-get install no-such-program")
     monkeypatch.setenv("PLANLINT_REQUIRE_EXTERNAL", "1")
     with pytest.raises(pytest.fail.Exception, match="PLANLINT_REQUIRE_EXTERNAL=1"):

@@ -210,7 +210,9 @@ def test_sarif_structure(result):
     assert loc["physicalLocation"]["region"] == {"startLine": 3, "properties": {"cell": "F3", "column": 6}}
     assert loc["physicalLocation"]["properties"] == {"sheet": "内部计划"}
     assert "columnKind" not in run
-    assert not any("startColumn" in r["locations"][0]["physicalLocation"].get("region", {}) for r in run["results"])
+    assert not any(
+        "startColumn" in r["locations"][0]["physicalLocation"].get("region", {}) for r in run["results"]
+    )
     assert loc["logicalLocations"][0]["name"] == "内部计划!F3"
     assert hit["level"] == "error"
     assert {r["level"] for r in run["results"]} == {"error", "warning", "note"}
@@ -264,7 +266,8 @@ def test_junit_one_testcase_per_finding_failing_at_fail_on(result):
     passing = [c for c in cases[:-1] if c.find("failure") is None]
     assert all(c.find("system-out") is not None for c in passing)
     assert any("<script>" in (c.find("failure").get("message") or "") for c in failing) or any(
-        "<script>" in (c.find("system-out").text or "") for c in passing)  # escaped on the wire, intact here
+        "<script>" in (c.find("system-out").text or "") for c in passing
+    )  # escaped on the wire, intact here
     assert cases[-1].find("error").get("message") == "文件已加密"
     assert root.get("tests") == str(len(cases)) and root.get("errors") == "1"
     # at --fail-on info every finding is a failure
@@ -273,7 +276,9 @@ def test_junit_one_testcase_per_finding_failing_at_fail_on(result):
 
 
 def test_junit_clean_plan_is_one_passing_testcase():
-    clean = CheckResult([PlanReport("clean.xlsx", "计划", None)], started=datetime(2025, 1, 2, tzinfo=timezone.utc))
+    clean = CheckResult(
+        [PlanReport("clean.xlsx", "计划", None)], started=datetime(2025, 1, 2, tzinfo=timezone.utc)
+    )
     text = junit.render(clean, OPTS)
     xmlschema.XMLSchema(JUNIT_XSD).validate(text)
     case = ET.fromstring(text.encode("utf-8")).find("./testsuite/testcase")

@@ -187,9 +187,17 @@ def test_control_characters_never_sink_the_copy(tmp_path, monkeypatch, capsys, c
     plan = tmp_path / "plan.csv"
     plan.write_text("\n".join(",".join(r) for r in m.plan_rows([task, m.TASKS[1]])), encoding="utf-8")
     out = tmp_path / "out.xlsx"
-    code, _, _ = run_cli("check", str(plan), "--no-config", "-f", f"xlsx:{out}", monkeypatch=monkeypatch, capsys=capsys)
+    code, _, _ = run_cli(
+        "check", str(plan), "--no-config", "-f", f"xlsx:{out}", monkeypatch=monkeypatch, capsys=capsys
+    )
     assert code == 0
-    texts = [c.comment.text for ws in load_workbook(out).worksheets for row in ws.iter_rows() for c in row if c.comment]
+    texts = [
+        c.comment.text
+        for ws in load_workbook(out).worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.comment
+    ]
     assert any("食品\ufffd生产" in t for t in texts)
 
 

@@ -99,5 +99,9 @@ def test_bundled_cases_pass():
 
 def test_every_rule_has_pass_and_fail_cases():
     run, rules = _case_run()
-    missing = [r.slug for r in rules if r.check["fn"] != "engine" and not (run.passes.get(r.slug) and run.fails.get(r.slug))]
+    missing = [
+        r.slug
+        for r in rules
+        if r.check["fn"] != "engine" and not (run.passes.get(r.slug) and run.fails.get(r.slug))
+    ]
     assert missing == []

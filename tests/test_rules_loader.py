@@ -55,7 +55,9 @@ def test_python_tag_is_refused(tmp_path):
 
 
 def test_unknown_key_reports_rule_id_and_pointer(tmp_path):
-    p = _pack(tmp_path, "pack: demo\nrules:" + GOOD_RULE.replace("scope: cell", "scope: cell\n    colour: red"))
+    p = _pack(
+        tmp_path, "pack: demo\nrules:" + GOOD_RULE.replace("scope: cell", "scope: cell\n    colour: red")
+    )
     msg = _error(load_pack, str(p))
     assert "XX101" in msg and "/rules/0" in msg and "colour" in msg
 
@@ -67,7 +69,10 @@ def test_unknown_primitive_is_refused(tmp_path):
 
 
 def test_primitive_arguments_are_validated(tmp_path):
-    p = _pack(tmp_path, "pack: demo\nrules:" + GOOD_RULE.replace("fields: [name]", "fields: name, pattern: '(a+)+$'"))
+    p = _pack(
+        tmp_path,
+        "pack: demo\nrules:" + GOOD_RULE.replace("fields: [name]", "fields: name, pattern: '(a+)+$'"),
+    )
     msg = _error(load_pack, str(p))
     assert "XX101" in msg and "/rules/0/check" in msg
 

@@ -27,24 +27,34 @@ MODEL = "示范-某县2025年度内部双随机抽查工作计划.xlsx"
 # The complete findings of each seed under its own layers: slug → cells.
 EXPECTED = {
     YUANPING: {
-        "known-typo": "E41", "merge-candidate": "E5 E15 E18 E36", "name-window-mismatch": "C23 C24",
-        "quota-nonstandard": "F23", "text-normalize": " ".join(f"F{r}" for r in range(9, 46)),
+        "known-typo": "E41",
+        "merge-candidate": "E5 E15 E18 E36",
+        "name-window-mismatch": "C23 C24",
+        "quota-nonstandard": "F23",
+        "text-normalize": " ".join(f"F{r}" for r in range(9, 46)),
         "risk-tiers-for-non-enterprises": "G9 G10 G12 G13 G40",  # schools, 机构: info, a question
     },
     JINCHENG: {
-        "columns-swapped": "D13", "risk-clause-untiered": "G9", "risk-tier-inconsistent": "G8",
-        "scope-beyond-jurisdiction": "E4 E6 E8 E10 E11", "text-normalize": "E12",
+        "columns-swapped": "D13",
+        "risk-clause-untiered": "G9",
+        "risk-tier-inconsistent": "G8",
+        "scope-beyond-jurisdiction": "E4 E6 E8 E10 E11",
+        "text-normalize": "E12",
         "window-after-deadline": "H6 H8 H9 H10 H11",
         "risk-tiers-for-non-enterprises": "G10",  # 法定计量检定机构
     },
     ZEZHOU: {
-        "place-mismatch": "J8", "stale-year": "B8",  # J8:J13 is one merged cell
+        "place-mismatch": "J8",
+        "stale-year": "B8",  # J8:J13 is one merged cell
         "risk-escalation-at-full-ratio": "G4 G13",  # 100% and 分别递加比例
         "risk-tiers-for-non-enterprises": "G7 G15",  # 法定计量检定机构; 个体工商户 in a 2023 plan
     },
     CHANGZHI: {
-        "merge-candidate": "D9 D12", "risk-clause-incomplete": "F16 F20", "risk-clause-missing": "F5 F6 F15",
-        "seq-gap": "A15", "window-missing": "G5 G6 G15",
+        "merge-candidate": "D9 D12",
+        "risk-clause-incomplete": "F16 F20",
+        "risk-clause-missing": "F5 F6 F15",
+        "seq-gap": "A15",
+        "window-missing": "G5 G6 G15",
         "risk-escalation-at-full-ratio": "F17",
     },
 }
@@ -111,7 +121,9 @@ def test_zezhou_defects(found):
     # 泽州市市场监督管理局, tasks 6–11: one merged cell J8:J13, so one finding at its anchor (issue #14)
     assert _cell(found, ZEZHOU, "place-mismatch") == ["J8"]
     # a 2023 plan: 晋城's 2025 notice does not bind it
-    assert _cell(found, ZEZHOU, "h2-concentration") == [] and _cell(found, ZEZHOU, "window-after-deadline") == []
+    assert (
+        _cell(found, ZEZHOU, "h2-concentration") == [] and _cell(found, ZEZHOU, "window-after-deadline") == []
+    )
 
 
 def test_zezhou_as_a_2025_plan_gets_jincheng_and_shanxi_rules():
@@ -136,7 +148,10 @@ def test_changzhi_defects(found):
     assert len(_cell(found, CHANGZHI, "window-missing")) == 3
     assert len(_cell(found, CHANGZHI, "risk-clause-incomplete")) == 2  # 14 truncated, 17 only 高风险
     # 晋城's 90% and 12月20日 do not bind 长治
-    assert _cell(found, CHANGZHI, "risk-application-rate") == [] and _cell(found, CHANGZHI, "window-after-deadline") == []
+    assert (
+        _cell(found, CHANGZHI, "risk-application-rate") == []
+        and _cell(found, CHANGZHI, "window-after-deadline") == []
+    )
 
 
 def test_changzhi_risk_clause_is_a_national_warning():
@@ -148,5 +163,7 @@ def test_changzhi_risk_clause_is_a_national_warning():
 def test_model_plan_is_clean():
     result = run([str(SAMPLES / MODEL)], RunOptions(use_config=False))
     assert result.reports and result.reports[0].plan is not None
-    bad = [(f.slug, f.location.cell, f.message) for f in result.findings if f.severity in ("error", "warning")]
+    bad = [
+        (f.slug, f.location.cell, f.message) for f in result.findings if f.severity in ("error", "warning")
+    ]
     assert bad == []

@@ -259,8 +259,13 @@ def test_job_progress_counts_finished_items():
 
 @pytest.mark.parametrize(
     "headers",
-    [{"origin": "https://evil.example"}, {"sec-fetch-site": "cross-site"}, {"sec-fetch-site": "same-site"},
-     {"origin": "null"}, {"origin": "http://127.0.0.1:9999"}],
+    [
+        {"origin": "https://evil.example"},
+        {"sec-fetch-site": "cross-site"},
+        {"sec-fetch-site": "same-site"},
+        {"origin": "null"},
+        {"origin": "http://127.0.0.1:9999"},
+    ],
 )
 def test_cross_site_upload_is_refused(client: TestClient, work: Path, headers: dict):
     """#21.10: any page the editor visits could post to the local server; before, this was 202."""
@@ -270,13 +275,18 @@ def test_cross_site_upload_is_refused(client: TestClient, work: Path, headers: d
 
 
 def test_same_origin_upload_is_accepted(client: TestClient):
-    r = client.post("/api/check", files=[("files", _part(YUANPING))],
-                    headers={"origin": "http://127.0.0.1", "sec-fetch-site": "same-origin"})
+    r = client.post(
+        "/api/check",
+        files=[("files", _part(YUANPING))],
+        headers={"origin": "http://127.0.0.1", "sec-fetch-site": "same-origin"},
+    )
     assert r.status_code == 202, r.text
     assert _wait(client, r.json()["job"])["state"] == "done"
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS is enforced on Linux (none on Windows, not on macOS)")
+@pytest.mark.skipif(
+    sys.platform != "linux", reason="RLIMIT_AS is enforced on Linux (none on Windows, not on macOS)"
+)
 def test_a_batch_over_its_limits_fails_alone(work: Path):
     """#21.10: a batch runs in a child process with a memory limit; going over it (here: 1 MB, so
     at once) fails that batch with a message, and the server goes on serving."""
@@ -296,8 +306,11 @@ def test_waiting_uploads_are_bounded_in_bytes(monkeypatch, tmp_path: Path):
     from planlint.serve import jobs
 
     release = threading.Event()
-    monkeypatch.setattr(jobs, "run_job", lambda job, limits: (release.wait(30), job.batch.cleanup(),
-                                                              setattr(job, "state", "done")))
+    monkeypatch.setattr(
+        jobs,
+        "run_job",
+        lambda job, limits: (release.wait(30), job.batch.cleanup(), setattr(job, "state", "done")),
+    )
     store = jobs.JobStore(max_queued_bytes=10)
     batches = []
     for _ in range(2):
@@ -342,7 +355,9 @@ def test_long_chinese_upload_name(client: TestClient, tmp_path: Path):
     name = "晋" * 90 + ".xlsx"
     cut = safe_filename(name, "文件1")
     assert cut.endswith(".xlsx") and len(cut.encode()) <= MAX_NAME_BYTES and cut.startswith("晋" * 60)
-    r = client.post("/api/check", files=[("files", (name, YUANPING.read_bytes(), "application/octet-stream"))])
+    r = client.post(
+        "/api/check", files=[("files", (name, YUANPING.read_bytes(), "application/octet-stream"))]
+    )
     assert r.status_code == 202, r.text
     status = _wait(client, r.json()["job"])
     assert status["state"] == "done" and status["files"][0]["name"] == cut
@@ -398,6 +413,7 @@ def test_busy_port_is_a_clear_message():
 
 
 # ---------------------------------------------------------------- in the browser
+
 
 def _chromium() -> str:
     return chromium()
@@ -565,8 +581,12 @@ def test_page_states_in_the_browser(server):
             page.set_input_files("#files", str(YUANPING))
             expect(page.locator("#start")).to_be_enabled()
             # A batch that fails (an unreadable superior plan): the reason shows, progress and results do not.
-            page.set_input_files("#superior", files=[{"name": "市级计划.docx", "mimeType": "application/octet-stream",
-                                                      "buffer": b"garbage"}])
+            page.set_input_files(
+                "#superior",
+                files=[
+                    {"name": "市级计划.docx", "mimeType": "application/octet-stream", "buffer": b"garbage"}
+                ],
+            )
             page.click("#start")
             expect(page.locator("#message")).to_contain_text("上级计划无法读取", timeout=60_000)
             expect(page.locator("#progress")).to_be_hidden()

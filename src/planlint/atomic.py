@@ -99,7 +99,9 @@ def _write_in_place(path: Path, st: os.stat_result, chunks: Iterable[bytes]) -> 
     if stat.S_ISDIR(st.st_mode):
         raise PlanlintError("输出路径是一个文件夹，请给出文件名", str(path))
     if not (stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
-        raise PlanlintError("输出路径不是普通文件（如块设备或套接字），已拒绝写入；请换一个输出文件名", str(path))
+        raise PlanlintError(
+            "输出路径不是普通文件（如块设备或套接字），已拒绝写入；请换一个输出文件名", str(path)
+        )
     try:
         with open(path, "wb") as fh:
             for chunk in chunks:

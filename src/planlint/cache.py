@@ -53,7 +53,9 @@ class _Pickler(pickle.Pickler):
             names = self._fields[cls]
         except KeyError:
             slotted = dataclasses.is_dataclass(cls) and "__slots__" in cls.__dict__
-            names = self._fields[cls] = tuple(f.name for f in dataclasses.fields(cls) if f.init) if slotted else None
+            names = self._fields[cls] = (
+                tuple(f.name for f in dataclasses.fields(cls) if f.init) if slotted else None
+            )
         if names is None:
             return NotImplemented
         return cls, tuple(getattr(obj, n) for n in names)
@@ -105,14 +107,39 @@ class LazyTasks(Sequence[Task]):
 
 def _plan_state(plan: Plan) -> tuple:
     tasks = plan.tasks
-    blob = tasks._blob if isinstance(tasks, LazyTasks) and tasks._blob is not None else dumps(pack_tasks(tasks))
-    return (plan.meta, blob, len(tasks), plan.columns, plan.source, plan.unknown_columns, plan.dropped, plan.notes,
-            plan.originals, plan.spans, plan.candidates)
+    blob = (
+        tasks._blob if isinstance(tasks, LazyTasks) and tasks._blob is not None else dumps(pack_tasks(tasks))
+    )
+    return (
+        plan.meta,
+        blob,
+        len(tasks),
+        plan.columns,
+        plan.source,
+        plan.unknown_columns,
+        plan.dropped,
+        plan.notes,
+        plan.originals,
+        plan.spans,
+        plan.candidates,
+    )
 
 
-def _plan(meta, blob, count, columns, source, unknown_columns, dropped, notes, originals, spans, candidates) -> Plan:
-    return Plan(meta, LazyTasks(blob, count), columns, source, unknown_columns, dropped, notes,
-                originals, spans, candidates)
+def _plan(
+    meta, blob, count, columns, source, unknown_columns, dropped, notes, originals, spans, candidates
+) -> Plan:
+    return Plan(
+        meta,
+        LazyTasks(blob, count),
+        columns,
+        source,
+        unknown_columns,
+        dropped,
+        notes,
+        originals,
+        spans,
+        candidates,
+    )
 
 
 def dumps(value: Any) -> bytes:
@@ -185,8 +212,12 @@ class ResultCache:
         except (OSError, ReadError):
             return None
         h = hashlib.sha256(_FORMAT)
-        for part in (self._stamp, self._rules_digest(rules, params), content,
-                     pickle.dumps((path, sorted(meta.items())), protocol=5)):
+        for part in (
+            self._stamp,
+            self._rules_digest(rules, params),
+            content,
+            pickle.dumps((path, sorted(meta.items())), protocol=5),
+        ):
             h.update(len(part).to_bytes(8, "little"))
             h.update(part)
         return h.hexdigest()

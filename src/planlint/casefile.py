@@ -67,8 +67,14 @@ DEFAULT_ROW = {
     "inspector": "示范县市场监督管理局",
     "mode": "县抽县查",
 }
-DEFAULT_META = {"title": "示范县市场监督管理局2025年度内部双随机抽查工作计划", "place": "示范县",
-                "issuer": "示范县市场监督管理局", "level": "county", "kind": "internal", "year": 2025}
+DEFAULT_META = {
+    "title": "示范县市场监督管理局2025年度内部双随机抽查工作计划",
+    "place": "示范县",
+    "issuer": "示范县市场监督管理局",
+    "level": "county",
+    "kind": "internal",
+    "year": 2025,
+}
 
 
 def build_case_plan(rows: list[dict[str, Any]], spec: dict[str, Any], label: str) -> Plan:
@@ -135,8 +141,14 @@ class _RowCell:
         return self.text == old
 
 
-def fix_rows(rows: list[dict[str, Any]], spec: dict[str, Any], label: str, rules: list[Rule],
-             params: dict[str, Any], rounds: int = 5) -> list[dict[str, str]]:
+def fix_rows(
+    rows: list[dict[str, Any]],
+    spec: dict[str, Any],
+    label: str,
+    rules: list[Rule],
+    params: dict[str, Any],
+    rounds: int = 5,
+) -> list[dict[str, str]]:
     """The case rows after the rules' fixes, safe and unsafe, round after round (as `planlint fix
     --unsafe-fixes` does to a file) until nothing changes."""
     from .engine import check_plan
@@ -188,9 +200,12 @@ class CaseRun:
 def missing_cases(rules: list[Rule], run: CaseRun) -> list[Rule]:
     """The rules among `rules` without at least one passing and one failing case. Plan rules run by
     the engine itself (fn: engine) have no table to build a case from and are left out."""
-    return [r for r in rules
-            if not (r.scope == "plan" and r.check.get("fn") == "engine")
-            and (not run.passes.get(r.slug) or not run.fails.get(r.slug))]
+    return [
+        r
+        for r in rules
+        if not (r.scope == "plan" and r.check.get("fn") == "engine")
+        and (not run.passes.get(r.slug) or not run.fails.get(r.slug))
+    ]
 
 
 def _rows_of(item: Any) -> list[dict[str, Any]]:
@@ -218,7 +233,9 @@ def _expected(item: dict[str, Any]) -> set[tuple[str, str | None]]:
     return out
 
 
-def run_case_file(path: str, source: Any, rules: dict[str, Rule], params: dict[str, Any], run: CaseRun) -> None:
+def run_case_file(
+    path: str, source: Any, rules: dict[str, Rule], params: dict[str, Any], run: CaseRun
+) -> None:
     from .engine import check_plan, plan_set_findings
     from .rules.registry import Ctx
 
@@ -230,7 +247,9 @@ def run_case_file(path: str, source: Any, rules: dict[str, Rule], params: dict[s
             raise ConfigError(f"第{n}个用例引用了未启用或不存在的规则 {slug!r}", path)
         # a case may state the profile numbers it is about (`params: {deadline: {internal: 12月20日}}`)
         case_params = {**params, **(case.get("params") or {})}
-        item_list = None  # and the 抽查事项清单 it runs with (`item_list: [{item: …, category: …, kind: 一般}]`)
+        item_list = (
+            None  # and the 抽查事项清单 it runs with (`item_list: [{item: …, category: …, kind: 一般}]`)
+        )
         if case.get("item_list"):
             from .itemlist import ItemList
 
@@ -239,24 +258,40 @@ def run_case_file(path: str, source: Any, rules: dict[str, Rule], params: dict[s
         items += [("fail", i, item) for i, item in enumerate(case.get("fail") or [], 1)]
         for kind, i, item in items:
             plan = build_case_plan(_rows_of(item), _spec(case, item), path)
-            superiors = [build_case_plan(_rows_of(case["superior"]), case["superior"], path + "#superior")] if case.get("superior") else []
-            siblings = [build_case_plan(_rows_of(s), s, f"{path}#sibling{j}") for j, s in enumerate(case.get("siblings") or [])]
+            superiors = (
+                [build_case_plan(_rows_of(case["superior"]), case["superior"], path + "#superior")]
+                if case.get("superior")
+                else []
+            )
+            siblings = [
+                build_case_plan(_rows_of(s), s, f"{path}#sibling{j}")
+                for j, s in enumerate(case.get("siblings") or [])
+            ]
             if rule.scope == "plan-set":
                 extras = {"population": case.get("population"), "item_list": item_list}
-                findings, _ = plan_set_findings(plan, [rule], case_params, [plan, *siblings], superiors, extras)
+                findings, _ = plan_set_findings(
+                    plan, [rule], case_params, [plan, *siblings], superiors, extras
+                )
             else:
                 findings = check_plan(plan, [rule], Ctx(plan, case_params))
             got = {(f.location.cell, f.severity) for f in findings}
             label = f"{slug} {kind}#{i}"
             if kind == "pass":
                 run.passes[slug] = run.passes.get(slug, 0) + 1
-                ok, detail = not findings, "" if not findings else "应通过，却报告了 " + "、".join(sorted(c for c, _ in got))
+                ok, detail = (
+                    not findings,
+                    "" if not findings else "应通过，却报告了 " + "、".join(sorted(c for c, _ in got)),
+                )
             else:
                 run.fails[slug] = run.fails.get(slug, 0) + 1
                 want = _expected(item)
                 got_cells = {c for c, _ in got}
                 ok = {c for c, _ in want} == got_cells and all(s is None or (c, s) in got for c, s in want)
-                detail = "" if ok else f"应在 {'、'.join(sorted(c + (f'({s})' if s else '') for c, s in want)) or '（无）'} 报告，实际为 {'、'.join(sorted(c + f'({s})' for c, s in got)) or '（无）'}"
+                detail = (
+                    ""
+                    if ok
+                    else f"应在 {'、'.join(sorted(c + (f'({s})' if s else '') for c, s in want)) or '（无）'} 报告，实际为 {'、'.join(sorted(c + f'({s})' for c, s in got)) or '（无）'}"
+                )
                 if ok and isinstance(item, dict) and "fixed" in item:
                     fixed = fix_rows(_rows_of(item), _spec(case, item), path, [rule], case_params)
                     detail = _fixed_mismatch(fixed, item["fixed"])
@@ -277,7 +312,10 @@ def case_sources(folder: str | None) -> list[tuple[str, Any]]:
     """Case files of a folder, or the bundled ones (rules/cases/)."""
     if folder is None:
         base = BUNDLED.joinpath("cases")
-        return sorted(((f"rules/cases/{p.name}", p) for p in base.iterdir() if p.name.endswith(".yaml")), key=lambda x: x[0])
+        return sorted(
+            ((f"rules/cases/{p.name}", p) for p in base.iterdir() if p.name.endswith(".yaml")),
+            key=lambda x: x[0],
+        )
     p = Path(folder)
     if not p.exists():
         raise ConfigError("用例文件夹不存在", folder)

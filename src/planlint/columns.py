@@ -38,7 +38,18 @@ _CONTENT_KINDS: tuple[tuple[str, Callable[[object], bool]], ...] = (
 )
 _RATIO_TEXT = re.compile(r"\d\s*[%％‰]|比例")  # a cell that states a ratio, whatever its column
 _BRACKETS = str.maketrans(
-    {"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")", "＼": "/", "\\": "/", "*": None, "※": None}
+    {
+        "【": "(",
+        "】": ")",
+        "[": "(",
+        "]": ")",
+        "〔": "(",
+        "〕": ")",
+        "＼": "/",
+        "\\": "/",
+        "*": None,
+        "※": None,
+    }
 )
 _FOOTNOTES = {c: None for c in range(0x2460, 0x2474)}  # ①–⑳ marking a header's footnote (NFKC: digits)
 
@@ -242,7 +253,8 @@ class _Builder:
         own = [(j, c) for j, c in enumerate(row) if c.strip() and (i, j) not in self.covered]
         subs = synonyms().subheaders
         return bool(own) and all(
-            header_key(c) or normalize_header(c) in subs or self._under_merged_parent(i - 1, j) for j, c in own
+            header_key(c) or normalize_header(c) in subs or self._under_merged_parent(i - 1, j)
+            for j, c in own
         )
 
     def _under_merged_parent(self, h: int, j: int) -> bool:
@@ -252,7 +264,11 @@ class _Builder:
         anchor = anchors.get((h, j), (h, j))
         if anchor[0] != h:
             return False
-        return any(a == anchor and c[0] == h and c[1] != anchor[1] for c, a in anchors.items()) if anchors else False
+        return (
+            any(a == anchor and c[0] == h and c[1] != anchor[1] for c, a in anchors.items())
+            if anchors
+            else False
+        )
 
     def columns(self, h: int, two_rows: bool) -> tuple[dict[str, Column], list[Column]]:
         """The plan's columns: each key goes to the column that names it most firmly (leftmost on a
@@ -300,7 +316,9 @@ class _Builder:
             keys[j] = key
         self._split_quota(keys, heads)
         if by_content:
-            self.notes.append(f"以下列的表头不是常见写法，已按单元格内容识别：{'；'.join(by_content)}，请核对")
+            self.notes.append(
+                f"以下列的表头不是常见写法，已按单元格内容识别：{'；'.join(by_content)}，请核对"
+            )
         known: dict[str, Column] = {}
         unknown: list[Column] = []
         for j, header, _ in heads:
@@ -312,8 +330,14 @@ class _Builder:
         self._candidates(known, unknown, start)
         return dict(sorted(known.items(), key=lambda kc: kc[1].index)), unknown
 
-    def _second_keys(self, heads: list[tuple[int, str, Match | None]], chosen: dict[str, tuple[int, int]],
-                     keys: dict[int, str], start: int, by_content: list[str]) -> None:
+    def _second_keys(
+        self,
+        heads: list[tuple[int, str, Match | None]],
+        chosen: dict[str, tuple[int, int]],
+        keys: dict[int, str],
+        start: int,
+        by_content: list[str],
+    ) -> None:
         """A named column whose key another column took is not thrown away: the end half of a
         split window (结束时间 beside 开始时间) joins the window; a header naming a second key
         (信用风险分类抽查比例: ratio taken → risk) takes it when its cells agree, else what its
@@ -366,8 +390,11 @@ class _Builder:
     def _own_texts(self, start: int, j: int, limit: int = CONTENT_SAMPLE_ROWS) -> list[str]:
         """The non-empty texts a column's data cells hold themselves (not copied from a merge)."""
         covered, rows = self.covered, self.rows
-        return [t for i in range(start, min(len(rows), start + limit))
-                if (t := rows[i][j].strip()) and (i, j) not in covered and not self.is_comment(rows[i])]
+        return [
+            t
+            for i in range(start, min(len(rows), start + limit))
+            if (t := rows[i][j].strip()) and (i, j) not in covered and not self.is_comment(rows[i])
+        ]
 
     def _names_the_plan(self, start: int, j: int, weak: bool) -> bool:
         """A 抽查计划名称 column: a plan-name header whose texts name a plan (…计划), or one value
@@ -416,8 +443,10 @@ class _Builder:
             for key in bracket_keys(column.header) - known.keys():
                 self.candidates.setdefault(key, []).append(column.header)
             # a ratio written into another column (抽查对象范围: 按1%的比例抽取…)
-            if quota_missing and column.key not in ("seq", "window") and any(
-                _RATIO_TEXT.search(t) for t in self._own_texts(start, column.index)
+            if (
+                quota_missing
+                and column.key not in ("seq", "window")
+                and any(_RATIO_TEXT.search(t) for t in self._own_texts(start, column.index))
             ):
                 self.candidates.setdefault("quota", []).append(column.header)
         for column in unknown:
@@ -471,11 +500,19 @@ class _Builder:
             return True
         return not self.rows[i][column.index].strip() or (i, column.index) in self.covered
 
-    def make_fields(self, i: int, columns: list[tuple[str, int, str | None]], own_only: bool) -> dict[str, Field]:
+    def make_fields(
+        self, i: int, columns: list[tuple[str, int, str | None]], own_only: bool
+    ) -> dict[str, Field]:
         """Row i's cells as Fields; `columns` holds (key, column index, parse kind or None)."""
         row = self.rows[i]
         number = self.t.row_numbers[i]
-        where, first_col, at, parse, covered = self.where, self.t.first_col, Field.at, self.parse, self.covered
+        where, first_col, at, parse, covered = (
+            self.where,
+            self.t.first_col,
+            Field.at,
+            self.parse,
+            self.covered,
+        )
         if self.t.row_sheets is not None:  # a table over several pages
             where = (self.t.path, self.t.sheet_of(i))
         out: dict[str, Field] = {}
@@ -487,8 +524,14 @@ class _Builder:
                 # a merged range is one cell: its fields are located at the range's anchor
                 ai, aj = self.t.anchors.get((i, j), (i, j))
                 at_anchor = where if self.t.row_sheets is None else (self.t.path, self.t.sheet_of(ai))
-                out[key] = at(key, raw, at_anchor, self.t.row_numbers[ai], first_col + aj,
-                              parse(kind, raw) if kind else None)
+                out[key] = at(
+                    key,
+                    raw,
+                    at_anchor,
+                    self.t.row_numbers[ai],
+                    first_col + aj,
+                    parse(kind, raw) if kind else None,
+                )
                 continue
             if own_only and not raw.strip():
                 continue
@@ -504,7 +547,9 @@ class _Builder:
         column that holds the key; kept as written where either half is not one level."""
         org, impl = (self.rows[i][j].strip() for j in split)
         a, b = (self.parse("mode", t) for t in (org, impl))
-        if not (isinstance(a, values.Mode) and isinstance(b, values.Mode) and len(a.pairs) == len(b.pairs) == 1):
+        if not (
+            isinstance(a, values.Mode) and isinstance(b, values.Mode) and len(a.pairs) == len(b.pairs) == 1
+        ):
             return
         f = out["mode"]
         value = values.Mode((values.ModePair(a.pairs[0].inspect, b.pairs[0].inspect),))
@@ -518,7 +563,9 @@ class _Builder:
         if not end or not start.raw.strip() or end in start.raw:
             return
         raw = f"{start.raw.strip()}至{end}"
-        out["window"] = Field.at("window", raw, start._where, start._row, start._col, self.parse("window", raw))
+        out["window"] = Field.at(
+            "window", raw, start._where, start._row, start._col, self.parse("window", raw)
+        )
 
     def parse(self, kind: str, raw: str) -> object:
         if not raw.strip():
@@ -546,7 +593,9 @@ class _Builder:
         known, unknown = self.columns(h, two_rows)
         ordered = [
             (key, column.index, fields.FIELD_KINDS.get(key))
-            for key, column in sorted([*known.items(), *((field_key(c), c) for c in unknown)], key=lambda kc: kc[1].index)
+            for key, column in sorted(
+                [*known.items(), *((field_key(c), c) for c in unknown)], key=lambda kc: kc[1].index
+            )
         ]
         seq, name = known.get("seq"), known.get("name")
         seq_index = seq.index if seq else None
@@ -615,8 +664,12 @@ class _Builder:
         what a task does."""
         where = f"工作表「{self.t.sheet}」" if self.t.sheet else "表格"
         if not tasks:
-            self.notes.append(f"{where}在表头之后没有读到任何抽查任务（0 项），未做逐项检查；"
-                              "请确认任务行没有被删除、隐藏或放在另一个工作表中")
+            self.notes.append(
+                f"{where}在表头之后没有读到任何抽查任务（0 项），未做逐项检查；"
+                "请确认任务行没有被删除、隐藏或放在另一个工作表中"
+            )
         elif not ({"name", "items"} & known.keys()):
-            self.notes.append(f"{where}没有抽查任务名称或抽查事项列，可能不是抽查计划表；请确认表头，"
-                              "或在 rules/columns.yaml 中补充该列名")
+            self.notes.append(
+                f"{where}没有抽查任务名称或抽查事项列，可能不是抽查计划表；请确认表头，"
+                "或在 rules/columns.yaml 中补充该列名"
+            )

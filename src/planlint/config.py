@@ -170,8 +170,13 @@ def from_data(data: dict[str, Any], path: Path | None) -> Config:
         for ov in data.get("overrides") or ()
     )
     waivers = tuple(
-        Waiver(w["rule"], w["reason"], w.get("file"), None if w.get("task") is None else str(w["task"]),
-               w.get("cell"))
+        Waiver(
+            w["rule"],
+            w["reason"],
+            w.get("file"),
+            None if w.get("task") is None else str(w["task"]),
+            w.get("cell"),
+        )
         for w in data.get("waivers") or ()
     )
     return Config(
@@ -216,8 +221,11 @@ def load_config_file(path: Path) -> Config:
         if data is None:
             data = {}
     if not isinstance(data, dict):
-        raise ConfigError("配置文件的内容应是一组「名称: 值」的设置（如 select: [stale-year]），"
-                          f"而不是{'列表' if isinstance(data, list) else '单个值'}", label)
+        raise ConfigError(
+            "配置文件的内容应是一组「名称: 值」的设置（如 select: [stale-year]），"
+            f"而不是{'列表' if isinstance(data, list) else '单个值'}",
+            label,
+        )
     _count_nodes(data, label)
     validate(data, "config", label)
     return from_data(data, path)
@@ -241,7 +249,9 @@ def find_config(start: str | Path) -> Config:
     return Config()
 
 
-def check_params(given: Mapping[str, Any], defaults: Sequence[Mapping[str, Any]], label: str, prefix: str = "") -> None:
+def check_params(
+    given: Mapping[str, Any], defaults: Sequence[Mapping[str, Any]], label: str, prefix: str = ""
+) -> None:
     """Parameters set in a config must be ones the profiles know, in a shape one of them gives it: a
     number where a profile has a number, text where it has text, a table where it has a table (null
     is always allowed: it turns the parameter off). Rules read parameters without further checks,
@@ -270,8 +280,10 @@ def _check_value(value: Any, shapes: list[Any], label: str, name: str) -> None:
     if tables and len(tables) == len(shapes):
         example = "、".join(dict.fromkeys(k for t in tables for k in t))
         raise ConfigError(f"params.{name} 应为一组设置（如 {{{example}: …}}），实际为「{value!r}」", label)
-    raise ConfigError(f"params.{name} 应为{_kind(next(s for s in shapes if not isinstance(s, dict)))}，"
-                      f"实际为「{value!r}」", label)
+    raise ConfigError(
+        f"params.{name} 应为{_kind(next(s for s in shapes if not isinstance(s, dict)))}，实际为「{value!r}」",
+        label,
+    )
 
 
 def _same_kind(value: Any, shape: Any) -> bool:

@@ -24,9 +24,21 @@ from .values import Count, Frequency, Mode, ParseError, Quota, Ratio, RiskClause
 
 # Task statuses, in the order reports group them.
 ADDED, REMOVED, CHANGED, COSMETIC, RENUMBERED, UNCHANGED = (
-    "added", "removed", "changed", "cosmetic", "renumbered", "unchanged")
-STATUS_NAMES = {ADDED: "新增", REMOVED: "取消", CHANGED: "调整", COSMETIC: "仅文字调整",
-                RENUMBERED: "仅序号变化", UNCHANGED: "未变化"}
+    "added",
+    "removed",
+    "changed",
+    "cosmetic",
+    "renumbered",
+    "unchanged",
+)
+STATUS_NAMES = {
+    ADDED: "新增",
+    REMOVED: "取消",
+    CHANGED: "调整",
+    COSMETIC: "仅文字调整",
+    RENUMBERED: "仅序号变化",
+    UNCHANGED: "未变化",
+}
 
 # Classification codes (stable: the JSON output carries them) → the words of a 调整报备.
 KINDS = {
@@ -62,9 +74,17 @@ KINDS = {
     "risk-changed": "信用风险分类要求调整",
     "field-changed": "内容调整",
 }
-_KEY_KINDS = {"mode": "mode-changed", "initiator": "initiator-changed", "inspector": "inspector-changed",
-              "partner": "partner-changed", "name": "name-changed", "type": "type-changed",
-              "risk": "risk-changed", "quota": "quota-changed", "window": "window-changed"}
+_KEY_KINDS = {
+    "mode": "mode-changed",
+    "initiator": "initiator-changed",
+    "inspector": "inspector-changed",
+    "partner": "partner-changed",
+    "name": "name-changed",
+    "type": "type-changed",
+    "risk": "risk-changed",
+    "quota": "quota-changed",
+    "window": "window-changed",
+}
 # Findings name the column they are about; separate ratio/frequency columns belong to the quota.
 _FIELD_FAMILY = {"ratio": "quota", "count": "quota", "frequency": "quota"}
 
@@ -74,9 +94,31 @@ _NO_YEAR = 2001  # windows of a plan without a year are compared within an ordin
 
 # Character variants that carry no meaning, folded before the cosmetic comparison (NFKC already
 # folds full-width ASCII such as `；` `，` `（`).
-_FOLD = str.maketrans({"—": "-", "–": "-", "―": "-", "－": "-", "～": "~", "。": ".", "、": ",",
-                       "“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"', "『": '"',
-                       "』": '"', "《": "<", "》": ">", "【": "[", "】": "]", "〔": "[", "〕": "]"})
+_FOLD = str.maketrans(
+    {
+        "—": "-",
+        "–": "-",
+        "―": "-",
+        "－": "-",
+        "～": "~",
+        "。": ".",
+        "、": ",",
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "「": '"',
+        "」": '"',
+        "『": '"',
+        "』": '"',
+        "《": "<",
+        "》": ">",
+        "【": "[",
+        "】": "]",
+        "〔": "[",
+        "〕": "]",
+    }
+)
 _KEEP = frozenset("%/")
 _LIST_SEP = re.compile(r"以及|[、，,；;及和与/\n]")
 
@@ -212,7 +254,9 @@ def pair_tasks(old: Sequence[Task], new: Sequence[Task]) -> list[tuple[int, int,
     used_old, used_new = {p[0] for p in pairs}, {p[1] for p in pairs}
     left_old = [i for i in range(len(old)) if i not in used_old]
     for j in [j for j in range(len(new)) if j not in used_new]:
-        same_seq = next((i for i in left_old if new[j].seq.strip() and old[i].seq.strip() == new[j].seq.strip()), None)
+        same_seq = next(
+            (i for i in left_old if new[j].seq.strip() and old[i].seq.strip() == new[j].seq.strip()), None
+        )
         if same_seq is None:
             continue
         score, why = similarity(old[same_seq], new[j])
@@ -243,9 +287,19 @@ def _day(d: _dt.date) -> str:
 def _ordered(a: Any, b: Any, lo: Any, hi: Any, code: str, label: str) -> list[tuple[str, str]]:
     """lowered / raised / changed for two values whose comparable magnitudes are lo, hi."""
     if hi < lo:
-        return [(f"{code}-lowered", f"{label}由{a.canonical()}{'减少' if code == 'count' else '降低'}为{b.canonical()}")]
+        return [
+            (
+                f"{code}-lowered",
+                f"{label}由{a.canonical()}{'减少' if code == 'count' else '降低'}为{b.canonical()}",
+            )
+        ]
     if hi > lo:
-        return [(f"{code}-raised", f"{label}由{a.canonical()}{'增加' if code == 'count' else '提高'}为{b.canonical()}")]
+        return [
+            (
+                f"{code}-raised",
+                f"{label}由{a.canonical()}{'增加' if code == 'count' else '提高'}为{b.canonical()}",
+            )
+        ]
     return [(f"{code}-changed", f"{label}由{a.canonical()}改为{b.canonical()}")]
 
 
@@ -337,8 +391,9 @@ def _classify(key: str, a_text: str, b_text: str, a: Any, b: Any, year: int) -> 
     return [(_KEY_KINDS.get(key, "field-changed"), "")]
 
 
-def compare_field(key: str, old_text: str, new_text: str, old_value: Any, new_value: Any,
-                  year: int) -> FieldChange | None:
+def compare_field(
+    key: str, old_text: str, new_text: str, old_value: Any, new_value: Any, year: int
+) -> FieldChange | None:
     """The change of one field, or None when the text is the same."""
     if old_text == new_text:
         return None

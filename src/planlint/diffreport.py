@@ -124,7 +124,12 @@ def render_text(diffs: list[PlanDiff]) -> str:
 
 
 def _plan_json(plan: Plan) -> dict:
-    return {"path": plan.path, "sheet": plan.source.sheet, "plan": plan.meta.to_json(), "tasks": len(plan.tasks)}
+    return {
+        "path": plan.path,
+        "sheet": plan.source.sheet,
+        "plan": plan.meta.to_json(),
+        "tasks": len(plan.tasks),
+    }
 
 
 def _task_json(td: TaskDiff) -> dict:
@@ -137,8 +142,16 @@ def _task_json(td: TaskDiff) -> dict:
         "kinds": td.kinds,
         "labels": labels(td),
         "changes": [
-            {"field": c.key, "label": c.label, "old": c.old, "new": c.new, "cosmetic": c.cosmetic,
-             "kinds": list(c.kinds), "notes": list(c.notes), "findings": [f.rule_id for f in c.findings]}
+            {
+                "field": c.key,
+                "label": c.label,
+                "old": c.old,
+                "new": c.new,
+                "cosmetic": c.cosmetic,
+                "kinds": list(c.kinds),
+                "notes": list(c.notes),
+                "findings": [f.rule_id for f in c.findings],
+            }
             for c in td.changes
         ],
         "findings": [f.to_json() for f in td.findings],
@@ -170,16 +183,24 @@ def to_dict(diffs: list[PlanDiff]) -> dict:
         counts = d.summary()
         for k, v in counts.items():
             total[k] = total.get(k, 0) + v
-        plans.append({
-            "old": _plan_json(d.old),
-            "new": _plan_json(d.new),
-            "summary": counts,
-            "tasks": [_task_json(td) for td in d.tasks if td.status != "unchanged"],
-            "plan_findings": [f.to_json() for f in d.plan_findings],
-        })
-    return {"version": VERSION, "tool": "planlint", "command": "diff",
-            "old": diffs[0].old.path if diffs else None, "new": diffs[0].new.path if diffs else None,
-            "plans": plans, "summary": total}
+        plans.append(
+            {
+                "old": _plan_json(d.old),
+                "new": _plan_json(d.new),
+                "summary": counts,
+                "tasks": [_task_json(td) for td in d.tasks if td.status != "unchanged"],
+                "plan_findings": [f.to_json() for f in d.plan_findings],
+            }
+        )
+    return {
+        "version": VERSION,
+        "tool": "planlint",
+        "command": "diff",
+        "old": diffs[0].old.path if diffs else None,
+        "new": diffs[0].new.path if diffs else None,
+        "plans": plans,
+        "summary": total,
+    }
 
 
 def render_json(diffs: list[PlanDiff]) -> str:
@@ -260,8 +281,10 @@ def xlsx_bytes(diffs: list[PlanDiff]) -> bytes:
     found = [(td.seq, td.name, f) for d in diffs for td in d.tasks for f in td.findings]
     found += [("", "（计划整体）", f) for d in diffs for f in d.plan_findings]
     if found:
-        rows = [(seq, name, f"{f.rule_id} {f.slug}", SEVERITY_NAMES.get(f.severity, f.severity), f.message, f.fix)
-                for seq, name, f in found]
+        rows = [
+            (seq, name, f"{f.rule_id} {f.slug}", SEVERITY_NAMES.get(f.severity, f.severity), f.message, f.fix)
+            for seq, name, f in found
+        ]
         _table(wb.create_sheet(FINDINGS_SHEET), 1, FINDINGS_HEADERS, rows, (8, 30, 26, 8, 50, 40))
 
     buf = io.BytesIO()
@@ -275,14 +298,30 @@ def xlsx_bytes(diffs: list[PlanDiff]) -> bytes:
 def render_html(diffs: list[PlanDiff]) -> str:
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    env = Environment(loader=PackageLoader("planlint.report", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=PackageLoader("planlint.report", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     groups = [(STATUS_NAMES[s], s) for s in (ADDED, REMOVED, CHANGED, COSMETIC, RENUMBERED)]
     return env.get_template("diff.html").render(
-        diffs=diffs, groups=groups, labels=labels, notes=notes, before_after=before_after, plan_label=_plan_label,
-        summary_line=_summary_line, version=__version__,
+        diffs=diffs,
+        groups=groups,
+        labels=labels,
+        notes=notes,
+        before_after=before_after,
+        plan_label=_plan_label,
+        summary_line=_summary_line,
+        version=__version__,
     )
 
 
 # format name -> renderer; xlsx is the only binary one and needs an output file
-RENDERERS: dict[str, Callable[[list[PlanDiff]], str | bytes]] = {"text": render_text, "json": render_json, "xlsx": xlsx_bytes, "html": render_html}
+RENDERERS: dict[str, Callable[[list[PlanDiff]], str | bytes]] = {
+    "text": render_text,
+    "json": render_json,
+    "xlsx": xlsx_bytes,
+    "html": render_html,
+}

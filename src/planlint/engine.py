@@ -83,8 +83,11 @@ class Resolved:
         """The layers left out that a reader would expect: those of the plan's own place (another
         year), or every one when the place is unknown."""
         region = set(meta.region or ())
-        return tuple(f"{layer.title()}：{reason}" for layer, reason in self.skipped
-                     if not region or layer.place in region or layer.level == "national")
+        return tuple(
+            f"{layer.title()}：{reason}"
+            for layer, reason in self.skipped
+            if not region or layer.place in region or layer.level == "national"
+        )
 
 
 @dataclass(slots=True)
@@ -123,16 +126,28 @@ class RuleSet:
         own = notice_layer(meta)
         if own is not None:
             applied.append(own)
-        rules = select_rules(apply_layers(self.all_rules, applied), select=self.select, ignore=self.ignore,
-                             severity={**merged_severity(applied), **self.severity})
+        rules = select_rules(
+            apply_layers(self.all_rules, applied),
+            select=self.select,
+            ignore=self.ignore,
+            severity={**merged_severity(applied), **self.severity},
+        )
         params = {**merged_params(applied), **self.extra_params}
         return Resolved(rules, params, tuple(applied), tuple(skipped))
 
     def fingerprint(self) -> tuple:
         """Everything a plan's findings depend on besides the file (for the result cache)."""
-        return (self.all_rules, self.profile.chain, self.auto, self.candidates, self.superior_layers, self.select,
-                self.ignore,
-                sorted(self.severity.items(), key=str), sorted(self.extra_params.items(), key=str))
+        return (
+            self.all_rules,
+            self.profile.chain,
+            self.auto,
+            self.candidates,
+            self.superior_layers,
+            self.select,
+            self.ignore,
+            sorted(self.severity.items(), key=str),
+            sorted(self.extra_params.items(), key=str),
+        )
 
 
 def load_config(options: RunOptions, paths: list[str]) -> Config:
@@ -151,23 +166,38 @@ def build_ruleset(options: RunOptions, config: Config) -> RuleSet:
         try:
             rules += load_pack(pack)
         except ConfigError as exc:
-            raise ConfigError(f"配置档 {profile.name} 引用的规则包有误：{exc.message}", profile.label) from None
+            raise ConfigError(
+                f"配置档 {profile.name} 引用的规则包有误：{exc.message}", profile.label
+            ) from None
     for extra in [*config.rules, *options.extra_rules]:
         rules += load_pack(extra, base=config.base)
     check_unique(rules)
     auto = name == AUTO_PROFILE
     candidates = bundled_layers() if auto else []
     _check_bindings(rules, [*profile.chain, *candidates])
-    check_selectors(rules, [*((t, "--select") for t in options.select), *((t, "--ignore") for t in options.ignore),
-                            *config.selectors()])
-    check_params(config.params, [profile.params, *(layer.params for layer in [*profile.chain, *candidates])],
-                 config.label)
+    check_selectors(
+        rules,
+        [
+            *((t, "--select") for t in options.select),
+            *((t, "--ignore") for t in options.ignore),
+            *config.selectors(),
+        ],
+    )
+    check_params(
+        config.params,
+        [profile.params, *(layer.params for layer in [*profile.chain, *candidates])],
+        config.label,
+    )
     severity = {**config.severity, **options.severity}
     select = tuple(options.select or config.select)
     ignore = (*config.ignore, *options.ignore)
     extra_params = {**config.params, **options.params}
-    enabled = select_rules(apply_layers(rules, profile.chain), select=select, ignore=ignore,
-                           severity={**profile.severity, **severity})
+    enabled = select_rules(
+        apply_layers(rules, profile.chain),
+        select=select,
+        ignore=ignore,
+        severity={**profile.severity, **severity},
+    )
     params = {**profile.params, **extra_params}
     return RuleSet(enabled, params, profile, rules, auto, candidates, select, ignore, severity, extra_params)
 
@@ -179,12 +209,18 @@ def _check_bindings(rules: list[Rule], layers: list[Layer]) -> None:
         for slug, binding in layer.bindings.items():
             rule = by_slug.get(slug)
             if rule is None:
-                raise ConfigError(f"位置 /rules/{slug}：没有名为 {slug} 的规则（用 planlint rules 查看规则名称）", layer.label)
+                raise ConfigError(
+                    f"位置 /rules/{slug}：没有名为 {slug} 的规则（用 planlint rules 查看规则名称）",
+                    layer.label,
+                )
             allowed = set(PRIMITIVES[rule.fn].args)
             unknown = sorted(set(binding.args) - allowed)
             if unknown:
-                raise ConfigError(f"位置 /rules/{slug}/args：{rule.fn} 没有参数 {'、'.join(unknown)}"
-                                  f"（可用：{'、'.join(sorted(allowed))}）", layer.label)
+                raise ConfigError(
+                    f"位置 /rules/{slug}/args：{rule.fn} 没有参数 {'、'.join(unknown)}"
+                    f"（可用：{'、'.join(sorted(allowed))}）",
+                    layer.label,
+                )
 
 
 def applies(rule: Rule, plan: Plan) -> bool:
@@ -237,9 +273,12 @@ def make_finding(rule: Rule, hit: Hit, ctx: Ctx) -> Finding:
         # checks the declarations against what each primitive emits).
         edits = tuple(Edit(e.location, e.old, e.new, False) for e in edits) if rule.safety else ()
     if edits:
-        edits = tuple(e if e.location is location and e.new is intern(e.new)
-                      else Edit(location if e.location == location else e.location, e.old, intern(e.new), e.safe)
-                      for e in edits)
+        edits = tuple(
+            e
+            if e.location is location and e.new is intern(e.new)
+            else Edit(location if e.location == location else e.location, e.old, intern(e.new), e.safe)
+            for e in edits
+        )
     return Finding(
         rule_id=rule.id,
         slug=rule.slug,
@@ -286,7 +325,9 @@ def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx, replay: bool = True) -> 
                 for hit in fn(ctx, task, **args):
                     findings.append(make_finding(rule, hit, ctx))
         if rule.scope == "cell" and view_ctx is not None:  # the cells continuation rows hold themselves
-            findings.extend(make_finding(rule, hit, ctx) for hit in continuation_hits(rule, fn, args, view_ctx))
+            findings.extend(
+                make_finding(rule, hit, ctx) for hit in continuation_hits(rule, fn, args, view_ctx)
+            )
     plan_rules = [r for r in active if r.scope == "plan"]
     if plan_rules:
         ctx.reported = {(f.field, f.location.row) for f in findings if f.field}
@@ -304,8 +345,11 @@ def one_per_problem(findings: list[Finding], rules: list[Rule]) -> list[Finding]
     reported: dict[str, set[tuple]] = {}
     for f in findings:
         reported.setdefault(f.slug, set()).add(_cell_key(f))
-    return [f for f in findings
-            if not any(_cell_key(f) in reported.get(slug, ()) for slug in yielding.get(f.rule_id, ()))]
+    return [
+        f
+        for f in findings
+        if not any(_cell_key(f) in reported.get(slug, ()) for slug in yielding.get(f.rule_id, ()))
+    ]
 
 
 def _cell_key(f: Finding) -> tuple:
@@ -329,7 +373,12 @@ def _with_overrides(rules: list[Rule], overrides: list[Override]) -> list[Rule]:
 
 
 # What a rule's `when` needs to know about the plan, by PlanMeta attribute.
-_META_WORDS = {"year": "年度", "level": "层级（省、市、县）", "kind": "类型（内部、部门联合）", "place": "所在地"}
+_META_WORDS = {
+    "year": "年度",
+    "level": "层级（省、市、县）",
+    "kind": "类型（内部、部门联合）",
+    "place": "所在地",
+}
 
 
 def unknown_meta_note(path: str, meta: PlanMeta, rules: list[Rule], resolved: Resolved) -> str | None:
@@ -337,8 +386,10 @@ def unknown_meta_note(path: str, meta: PlanMeta, rules: list[Rule], resolved: Re
     missing = [k for k in ("year", "place", "level", "kind") if getattr(meta, k) is None]
     if not missing:
         if meta.place and not meta.region:
-            return (f"{path}：计划所在地「{meta.place}」不在行政区划表中，只适用了全国要求，未适用省、市要求层级；"
-                    "地名有误时请改正标题，或在配置文件 meta.place 中写明全称。")
+            return (
+                f"{path}：计划所在地「{meta.place}」不在行政区划表中，只适用了全国要求，未适用省、市要求层级；"
+                "地名有误时请改正标题，或在配置文件 meta.place 中写明全称。"
+            )
         return None
     skipped = [r for r in rules if r.scope != "plan-set" and any(k in r.when for k in missing)]
     layers = [layer for layer, reason in resolved.skipped if "未能识别" in reason]
@@ -346,10 +397,15 @@ def unknown_meta_note(path: str, meta: PlanMeta, rules: list[Rule], resolved: Re
     if skipped:
         parts.append("依赖这些信息的规则 " + "、".join(f"{r.id} {r.slug}" for r in skipped))
     if layers or "place" in missing or "year" in missing:
-        parts.append("按所在地和年度适用的省、市要求层级" + (f"（{'、'.join(x.name for x in layers)}）" if layers else ""))
+        parts.append(
+            "按所在地和年度适用的省、市要求层级"
+            + (f"（{'、'.join(x.name for x in layers)}）" if layers else "")
+        )
     what = "、".join(_META_WORDS[k] for k in missing)
-    return (f"{path}：未能从标题、印发通知或文件名识别计划的{what}，已跳过{'；'.join(parts) or '相关规则'}。"
-            "可在配置文件 meta 或命令行 --year/--level/--kind 中指定。")
+    return (
+        f"{path}：未能从标题、印发通知或文件名识别计划的{what}，已跳过{'；'.join(parts) or '相关规则'}。"
+        "可在配置文件 meta 或命令行 --year/--level/--kind 中指定。"
+    )
 
 
 def _complete_meta(meta: PlanMeta) -> None:
@@ -374,8 +430,9 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check_file(path: str, ruleset: RuleSet, overrides: list[Override],
-               meta: dict[str, Any]) -> tuple[list[PlanReport], set[str]]:
+def check_file(
+    path: str, ruleset: RuleSet, overrides: list[Override], meta: dict[str, Any]
+) -> tuple[list[PlanReport], set[str]]:
     """Read and check one file, each plan under the layers of its own place and year. Picklable
     arguments and result, so batches can use processes."""
     with _gc_paused():
@@ -388,7 +445,9 @@ def check_file(path: str, ruleset: RuleSet, overrides: list[Override],
 
         if any(looks_like_item_list(p) for p in plans):
             plans = [p for p in plans if not looks_like_item_list(p)]
-            notes.add(f"{path}：是抽查事项清单，不是抽查计划，未作检查；如需用它核对抽查事项，请用 --item-list 指定。")
+            notes.add(
+                f"{path}：是抽查事项清单，不是抽查计划，未作检查；如需用它核对抽查事项，请用 --item-list 指定。"
+            )
         for plan in plans:
             notes |= {f"{path}：{note}" for note in plan.notes}
             _complete_meta(plan.meta)
@@ -401,8 +460,16 @@ def check_file(path: str, ruleset: RuleSet, overrides: list[Override],
             unknown = unknown_meta_note(path, plan.meta, ruleset.all_rules, resolved)
             if unknown:
                 notes.add(unknown)
-            reports.append(PlanReport(path, plan.source.sheet, plan, findings, layers=resolved.layer_titles(),
-                                      layers_skipped=resolved.skipped_titles(plan.meta)))
+            reports.append(
+                PlanReport(
+                    path,
+                    plan.source.sheet,
+                    plan,
+                    findings,
+                    layers=resolved.layer_titles(),
+                    layers_skipped=resolved.skipped_titles(plan.meta),
+                )
+            )
     return reports, notes
 
 
@@ -410,8 +477,11 @@ def layer_notes(path: str, meta: PlanMeta, resolved: Resolved, auto: bool) -> se
     """With a profile named, each of its layers a plan is outside of (place or years) is a note."""
     if auto:
         return set()
-    return {f"{path}：计划不在配置档 {layer.name}（{layer.jurisdiction}，{layer.years_text}）的适用范围内"
-            f"（{reason}），未适用该层级的规则和参数。" for layer, reason in resolved.skipped}
+    return {
+        f"{path}：计划不在配置档 {layer.name}（{layer.jurisdiction}，{layer.years_text}）的适用范围内"
+        f"（{reason}），未适用该层级的规则和参数。"
+        for layer, reason in resolved.skipped
+    }
 
 
 Outcome = tuple[list[PlanReport], set[str]]
@@ -513,7 +583,9 @@ def _run(paths: list[str], options: RunOptions, config: Config) -> CheckResult:
         raise PlanlintError("没有找到可检查的文件（支持 .xlsx .docx .csv .txt）", " ".join(paths))
     superior_paths = list(options.superior) or ([config.superior] if config.superior else [])
     superior_notes: list[str] = []
-    superior_files = set(map(os.path.abspath, discover(superior_paths, notes=superior_notes))) if superior_paths else set()
+    superior_files = (
+        set(map(os.path.abspath, discover(superior_paths, notes=superior_notes))) if superior_paths else set()
+    )
     if superior_paths and not superior_files:
         why = "；".join(superior_notes) or "只读取 .xlsx .docx .csv .txt 文件"
         raise PlanlintError(f"上级计划不是可读取的计划文件（{why}）", " ".join(superior_paths))
@@ -560,13 +632,23 @@ def _run(paths: list[str], options: RunOptions, config: Config) -> CheckResult:
     return CheckResult(reports, rules_by_id, sorted(notes), sorted(superior_files))
 
 
-def plan_set_findings(plan: Plan, rules: list[Rule], params: dict[str, Any], plans: list[Plan],
-                      superiors: list[Plan], extras: dict[str, Any]) -> tuple[list[Finding], set[str]]:
+def plan_set_findings(
+    plan: Plan,
+    rules: list[Rule],
+    params: dict[str, Any],
+    plans: list[Plan],
+    superiors: list[Plan],
+    extras: dict[str, Any],
+) -> tuple[list[Finding], set[str]]:
     """Plan-set rules for one plan, seeing every plan of the run and the superior plans. `extras` is
     shared by every plan of the run, so task matches between two plans are computed once."""
     ctx = Ctx(plan, params, plans, superiors, extras)
-    findings = [make_finding(rule, hit, ctx) for rule in rules
-                if rule.scope == "plan-set" and applies(rule, plan) for hit in _hits(rule, ctx)]
+    findings = [
+        make_finding(rule, hit, ctx)
+        for rule in rules
+        if rule.scope == "plan-set" and applies(rule, plan)
+        for hit in _hits(rule, ctx)
+    ]
     return findings, ctx.extras.get("notes", set())
 
 
@@ -578,8 +660,15 @@ def _load_item_list(path: str | None) -> Any:
     return load_item_list(path)
 
 
-def _run_plan_set(reports: list[PlanReport], ruleset: RuleSet, config: Config, superiors: list[Plan],
-                  options: RunOptions, notes: set[str], item_list: Any = None) -> None:
+def _run_plan_set(
+    reports: list[PlanReport],
+    ruleset: RuleSet,
+    config: Config,
+    superiors: list[Plan],
+    options: RunOptions,
+    notes: set[str],
+    item_list: Any = None,
+) -> None:
     if not any(r.scope == "plan-set" for r in ruleset.all_rules):
         return
     plans = [r.plan for r in reports if r.plan is not None]

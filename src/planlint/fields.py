@@ -370,7 +370,9 @@ def _assemble(items: list[Any]) -> v.Quota:
             tiers.append((_label_tiers(item.value), {}, _end(item)))
             continue
         slot = tiers[-1][1] if tiers else own
-        if isinstance(item, Token) and item.type != "PAREN":  # a lead (抽查比例:, 抽查频次:) says nothing more
+        if (
+            isinstance(item, Token) and item.type != "PAREN"
+        ):  # a lead (抽查比例:, 抽查频次:) says nothing more
             continue
         if isinstance(item, Token):  # PAREN: a count (5%(10户)), a ratio (50户(5%)) or a note
             text = item.value[1:-1]
@@ -406,7 +408,12 @@ def _assemble(items: list[Any]) -> v.Quota:
     if not own and not specs:
         raise _Invalid(0, "只有括号内的说明，缺少比例、户数或频次")
     return v.Quota(
-        own.get("ratio"), own.get("count"), own.get("frequency"), "；".join(notes) or None, own.get("base"), specs
+        own.get("ratio"),
+        own.get("count"),
+        own.get("frequency"),
+        "；".join(notes) or None,
+        own.get("base"),
+        specs,
     )
 
 
@@ -987,7 +994,9 @@ def _parse_normalized(kind: str, norm: str) -> Any:
 
 _QUOTA_KINDS = frozenset(("quota", "count", "frequency"))
 # Words that leave the number to someone else: 各市根据实际情况确定, 由各科室自行确定, 视情况抽查.
-_DELEGATED = re.compile(r"实际情况|实际需要|工作实际|自行确定|另行确定|酌情|视情|由各|各[省市县区地科股室队所][^,;。]{0,12}确定")
+_DELEGATED = re.compile(
+    r"实际情况|实际需要|工作实际|自行确定|另行确定|酌情|视情|由各|各[省市县区地科股室队所][^,;。]{0,12}确定"
+)
 # What split columns hold where they have nothing to say (抽查数量 "/" beside a 抽查比例): an empty cell.
 _PLACEHOLDERS = frozenset(("/", "-", "\\", "无", "暂无", "/无", "不适用", "不涉及", "—"))
 # How often without a number: 不定期抽查, 根据需要.
@@ -1040,7 +1049,11 @@ def _parse_raw(kind: str, text: str) -> Any:
     if _says_nothing(kind, norm):
         return None
     result = _parse_normalized(kind, norm)
-    based = _OBJECT_BASE.sub("基数", norm, count=1) if isinstance(result, tuple) and kind == "quota" and "%" in norm else norm
+    based = (
+        _OBJECT_BASE.sub("基数", norm, count=1)
+        if isinstance(result, tuple) and kind == "quota" and "%" in norm
+        else norm
+    )
     if based != norm:
         again = _parse_normalized(kind, based)
         result = again if isinstance(again, v.Quota) else result

@@ -97,7 +97,8 @@ def resolve(fixes: list[Fix], skipped: list[Skipped]) -> list[Fix]:
             (
                 (e, claimed[_cell(e)])
                 for e in fix.edits
-                if _cell(e) in claimed and (claimed[_cell(e)][0].old, claimed[_cell(e)][0].new) != (e.old, e.new)
+                if _cell(e) in claimed
+                and (claimed[_cell(e)][0].old, claimed[_cell(e)][0].new) != (e.old, e.new)
             ),
             None,
         )
@@ -134,7 +135,10 @@ def apply(copy: EditableCopy, fixes: list[Fix], skipped: list[Skipped]) -> list[
                 # the same rewrite once per cell. The same text again is already done.
                 if written[target.key] == edit.new:
                     continue
-                reason, blocker = f"与合并单元格上的另一修改（改为「{written[target.key]}」）冲突，下一轮再处理", edit
+                reason, blocker = (
+                    f"与合并单元格上的另一修改（改为「{written[target.key]}」）冲突，下一轮再处理",
+                    edit,
+                )
                 break
             if not target.holds(edit.old):
                 reason, blocker = f"单元格内容已变化（现为「{target.text}」）", edit

@@ -32,7 +32,9 @@ class FileFix:
     round, and the findings left."""
 
     path: str
-    changes: dict[tuple, tuple[Location, str, str]] = field(default_factory=dict)  # key → (location, old, new)
+    changes: dict[tuple, tuple[Location, str, str]] = field(
+        default_factory=dict
+    )  # key → (location, old, new)
     skipped: list[Skipped] = field(default_factory=list)
     remaining: int = 0
     remaining_unsafe: int = 0

@@ -35,7 +35,9 @@ _HEADERS = {
 }
 _KIND_WORDS = re.compile(r"^(重点|一般)(检查)?(事项)?$")
 
-_NUMBERING = re.compile(r"^(?:[(（]?[0-9一二三四五六七八九十]{1,3}[)）]|[0-9一二三四五六七八九十]{1,3}[、.．:：]|[①-⑳])")
+_NUMBERING = re.compile(
+    r"^(?:[(（]?[0-9一二三四五六七八九十]{1,3}[)）]|[0-9一二三四五六七八九十]{1,3}[、.．:：]|[①-⑳])"
+)
 _BRACKETS = re.compile(r"[（(]([^（）()]*)[)）]")
 _SUFFIX = re.compile(r"(?:的)?(?:监督检查|行政检查|监督抽查|检查|抽查)$|情况$|的$")
 # "登记事项、公示信息两大抽查类别检查": a count of categories after the names
@@ -43,7 +45,9 @@ _CATEGORY_TAIL = re.compile(r"(?:[一二两三四五六七八九十0-9]+[大项�
 _PUNCT = re.compile(r"[\s\W_]+")
 # Where a plan's 抽查事项 cell separates items; 、 is tried only inside a piece (it also joins words
 # within one item: 法定代表人、自然人股东身份真实性的检查).
-_ITEM_SEP = re.compile(r"[;；。\n]|(?<=[^0-9])(?=[0-9]{1,2}[、.．](?![0-9]))|(?=[(（][0-9一二三四五六七八九十]{1,2}[)）])")
+_ITEM_SEP = re.compile(
+    r"[;；。\n]|(?<=[^0-9])(?=[0-9]{1,2}[、.．](?![0-9]))|(?=[(（][0-9一二三四五六七八九十]{1,2}[)）])"
+)
 
 
 @lru_cache(maxsize=65536)
@@ -122,8 +126,18 @@ class ItemList:
         entries = []
         for i, r in enumerate(rows, start=1):
             kind = _kind(str(r.get("kind") or ""))
-            entries.append(ItemEntry(str(r["item"]), str(r.get("category") or ""), kind, str(r.get("objects") or ""),
-                                     str(r.get("method") or ""), str(r.get("basis") or ""), str(r.get("seq") or i), i))
+            entries.append(
+                ItemEntry(
+                    str(r["item"]),
+                    str(r.get("category") or ""),
+                    kind,
+                    str(r.get("objects") or ""),
+                    str(r.get("method") or ""),
+                    str(r.get("basis") or ""),
+                    str(r.get("seq") or i),
+                    i,
+                )
+            )
         return cls(source, tuple(entries))
 
     def match_piece(self, text: str) -> ItemMatch | None:
@@ -263,11 +277,14 @@ def load_item_list(path: str) -> ItemList:
             continue
         head, cols = found
         kind_col = cols.get("kind")
-        body = table.rows[head + 1:]
+        body = table.rows[head + 1 :]
         # a column of 重点/一般 is the item class, whatever its header (抽查类别 often holds it)
         for j in range(max(map(len, table.rows[head:]), default=0)):
             values = [r[j].strip() for r in body if j < len(r) and r[j].strip()]
-            if values and sum(bool(_KIND_WORDS.match(_PUNCT.sub("", v))) for v in values) >= len(values) * 0.8:
+            if (
+                values
+                and sum(bool(_KIND_WORDS.match(_PUNCT.sub("", v))) for v in values) >= len(values) * 0.8
+            ):
                 kind_col = j
                 cols = {k: c for k, c in cols.items() if c != j}
                 break
@@ -280,8 +297,21 @@ def load_item_list(path: str) -> ItemList:
             if not item_keys(item):
                 continue
             kind = _kind(row[kind_col]) if kind_col is not None and kind_col < len(row) else None
-            entries.append(ItemEntry(item, category, kind, cell.get("objects", ""), cell.get("method", ""),
-                                     cell.get("basis", ""), cell.get("seq", ""), table.row_numbers[i]))
+            entries.append(
+                ItemEntry(
+                    item,
+                    category,
+                    kind,
+                    cell.get("objects", ""),
+                    cell.get("method", ""),
+                    cell.get("basis", ""),
+                    cell.get("seq", ""),
+                    table.row_numbers[i],
+                )
+            )
         if entries:
             return ItemList(path, tuple(entries))
-    raise PlanlintError("抽查事项清单中没有找到「抽查事项」列，请确认表格有列标题行（序号、抽查类别、抽查事项、抽查对象……）", path)
+    raise PlanlintError(
+        "抽查事项清单中没有找到「抽查事项」列，请确认表格有列标题行（序号、抽查类别、抽查事项、抽查对象……）",
+        path,
+    )

@@ -26,7 +26,12 @@ from .rules.model import Rule
 
 LAYER_NAMES = {"national": "全国", "province": "省级", "city": "市级", "plan": "本计划", "local": "地方"}
 LAYER_ORDER = {"national": 0, "province": 1, "city": 2, "plan": 3}
-NATURE_NAMES = {"requirement": "约束性要求", "kpi": "地方考核指标", "template": "表格模板要求", "premise": "前提不确定"}
+NATURE_NAMES = {
+    "requirement": "约束性要求",
+    "kpi": "地方考核指标",
+    "template": "表格模板要求",
+    "premise": "前提不确定",
+}
 # A local target, a form's preference or an uncertain premise is never an error.
 _CAPPED = {"kpi", "template", "premise"}
 
@@ -67,7 +72,9 @@ class Layer:
             return "不限年度"
         if low == high:
             return f"{low}年"
-        return f"{low or ''}年起" if high is None else (f"{high}年及以前" if low is None else f"{low}—{high}年")
+        return (
+            f"{low or ''}年起" if high is None else (f"{high}年及以前" if low is None else f"{low}—{high}年")
+        )
 
     def title(self) -> str:
         where = "全国" if self.level == "national" else f"{LAYER_NAMES[self.level]}·{self.jurisdiction}"
@@ -96,8 +103,12 @@ def layer_from_data(data: dict[str, Any], label: str, parent: Layer | None) -> L
     years = data.get("years") or {}
     issuer = str(data.get("issuer", "")).strip()
     bindings = {
-        slug: Binding(_cited(issuer, str(b["basis"]).strip()), b.get("nature", "requirement"), b.get("severity"),
-                      dict(b.get("args") or {}))
+        slug: Binding(
+            _cited(issuer, str(b["basis"]).strip()),
+            b.get("nature", "requirement"),
+            b.get("severity"),
+            dict(b.get("args") or {}),
+        )
         for slug, b in (data.get("rules") or {}).items()
     }
     return Layer(
@@ -129,8 +140,17 @@ def bind(rule: Rule, layer: Layer, binding: Binding) -> Rule:
     if binding.nature in _CAPPED and SEVERITY_RANK.get(severity, 0) > SEVERITY_RANK["warning"]:
         severity = "warning"
     check = {**rule.check, **binding.args} if binding.args else rule.check
-    return replace(rule, severity=severity, basis=binding.basis, check=check, layer=layer.level,
-                   jurisdiction=layer.jurisdiction, years=layer.years, source=layer.name, nature=binding.nature)
+    return replace(
+        rule,
+        severity=severity,
+        basis=binding.basis,
+        check=check,
+        layer=layer.level,
+        jurisdiction=layer.jurisdiction,
+        years=layer.years,
+        source=layer.name,
+        nature=binding.nature,
+    )
 
 
 def apply_layers(catalog: list[Rule], layers: list[Layer]) -> list[Rule]:
@@ -164,6 +184,7 @@ def merged_severity(layers: list[Layer]) -> dict[str, Any]:
 
 # ---------------------------------------------------------------- a plan's own notice
 
+
 @dataclass(frozen=True, slots=True)
 class Declared:
     """A requirement the plan's own notice states: a deadline (`务于11月30日前完成`) or a floor for
@@ -176,7 +197,9 @@ class Declared:
 
 
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}〔\d{4}〕\d+号")
-_DEADLINE = re.compile(r"(?:于|在)?\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:前|之前|以前)[^。；;\n]{0,30}?完成")
+_DEADLINE = re.compile(
+    r"(?:于|在)?\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:前|之前|以前)[^。；;\n]{0,30}?完成"
+)
 _SENTENCE_END = re.compile(r"[。；;\n]")
 _CLAUSE_START = re.compile(r"[。；;：:\n]")
 
@@ -194,10 +217,14 @@ def declared_in(notice: str) -> tuple[Declared, ...]:
     found = []
     match = _DEADLINE.search(notice)
     if match is not None and 1 <= int(match[1]) <= 12 and 1 <= int(match[2]) <= 31:
-        found.append(Declared("deadline", f"{int(match[1])}月{int(match[2])}日", _sentence(notice, match), document))
+        found.append(
+            Declared("deadline", f"{int(match[1])}月{int(match[2])}日", _sentence(notice, match), document)
+        )
     match = _RATE.search(notice)
     if match is not None and 0 < int(match[1]) <= 100:
-        found.append(Declared("risk_application_rate", int(match[1]) / 100, _sentence(notice, match), document))
+        found.append(
+            Declared("risk_application_rate", int(match[1]) / 100, _sentence(notice, match), document)
+        )
     return tuple(found)
 
 
@@ -206,11 +233,13 @@ def _sentence(notice: str, match: re.Match) -> str:
     starts = [m.end() for m in _CLAUSE_START.finditer(notice, 0, match.start())]
     start = starts[-1] if starts else 0
     end_match = _SENTENCE_END.search(notice, match.end())
-    return notice[start:end_match.start() if end_match else len(notice)].strip()[:120]
+    return notice[start : end_match.start() if end_match else len(notice)].strip()[:120]
 
 
-_DECLARED_RULES = {"deadline": ("window-after-deadline", "requirement", "error"),
-                   "risk_application_rate": ("risk-application-rate", "kpi", None)}
+_DECLARED_RULES = {
+    "deadline": ("window-after-deadline", "requirement", "error"),
+    "risk_application_rate": ("risk-application-rate", "kpi", None),
+}
 
 
 def notice_layer(meta: PlanMeta) -> Layer | None:
@@ -226,9 +255,16 @@ def notice_layer(meta: PlanMeta) -> Layer | None:
         doc = d.document or "本计划的印发通知"
         documents.append(doc)
         bindings[slug] = Binding(_cited(meta.issuer or "", f"{doc}：{d.sentence}"), nature, severity)
-    return Layer(name="notice", level="plan", place=meta.place, years=(meta.year, meta.year),
-                 document="、".join(dict.fromkeys(documents)), params=params, bindings=bindings,
-                 description="本计划印发通知中写明的要求")
+    return Layer(
+        name="notice",
+        level="plan",
+        place=meta.place,
+        years=(meta.year, meta.year),
+        document="、".join(dict.fromkeys(documents)),
+        params=params,
+        bindings=bindings,
+        description="本计划印发通知中写明的要求",
+    )
 
 
 _LEVEL_OF_PLAN = {"province": "province", "city": "city", "county": "plan"}
@@ -246,7 +282,9 @@ def superior_layer(meta: PlanMeta) -> Layer | None:
     return own
 
 
-def explain_plan_layers(path: str, meta: PlanMeta, applied: tuple[str, ...], skipped: tuple[str, ...]) -> list[str]:
+def explain_plan_layers(
+    path: str, meta: PlanMeta, applied: tuple[str, ...], skipped: tuple[str, ...]
+) -> list[str]:
     """Lines for `planlint check --explain-layers`: the plan's identity, the layers it got and why."""
     from .plan import KIND_NAMES
     from .plan import LEVEL_NAMES as PLAN_LEVELS
@@ -258,6 +296,8 @@ def explain_plan_layers(path: str, meta: PlanMeta, applied: tuple[str, ...], ski
     lines += [f"  未适用：{s}" for s in skipped]
     if len(applied) == 1 and meta.region:
         which = "适用于本计划年度的" if skipped else ""
-        lines.append(f"  说明：内置配置档中没有{which}{meta.region[-1]}及其下辖地区的要求，只适用全国要求；"
-                     "可为本省、本市增加配置档（见 README「Requirement layers」）")
+        lines.append(
+            f"  说明：内置配置档中没有{which}{meta.region[-1]}及其下辖地区的要求，只适用全国要求；"
+            "可为本省、本市增加配置档（见 README「Requirement layers」）"
+        )
     return lines

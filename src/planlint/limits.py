@@ -77,7 +77,9 @@ def current() -> Limits:
         except ValueError:
             value = 0
         if value <= 0:
-            raise ConfigError(f"环境变量 {var}={os.environ[var]!r} 不是正整数，请改为正整数（默认 {default}）或删除该变量")
+            raise ConfigError(
+                f"环境变量 {var}={os.environ[var]!r} 不是正整数，请改为正整数（默认 {default}）或删除该变量"
+            )
         values[key] = value
     return Limits(**values)
 

@@ -34,7 +34,9 @@ SUBSET_SCOPE = 0.8  # the scope similarity credited when the ranges name the sam
 # superior-task-missing to name the closest task ("若是同一任务请统一写法").
 MISMATCH_CAP = 0.45
 SAME_NAME_CAP = 0.55  # … and with the same name: still below any cross-plan threshold
-ALL_ENTITIES = "*"  # population_parts of a range that names only kinds of target: ("*企业",), ("*",) for several
+ALL_ENTITIES = (
+    "*"  # population_parts of a range that names only kinds of target: ("*企业",), ("*",) for several
+)
 
 
 @lru_cache(maxsize=65536)
@@ -83,9 +85,15 @@ _SCOPE_GENERIC = re.compile(
     r"已?(?:报送|公示)?(?:年度报告|年报)|存续|在营|在业|登记在册|[的等其]"
 )
 # The three kinds of registered entity; an entity is one of them.
-_KIND_WORDS = {"企业": ("企业", "公司"), "个体工商户": ("个体工商户", "个体户"), "农民专业合作社": ("合作社",)}
+_KIND_WORDS = {
+    "企业": ("企业", "公司"),
+    "个体工商户": ("个体工商户", "个体户"),
+    "农民专业合作社": ("合作社",),
+}
 # Kinds of target that, alone, mean every registered entity (of that kind): 企业、个体工商户 is everyone.
-_SCOPE_KINDS = re.compile(r"企业|个体工商户|个体户|农民专业合作社|合作社|市场主体|经营主体|经营者|经营单位|单位|主体")
+_SCOPE_KINDS = re.compile(
+    r"企业|个体工商户|个体户|农民专业合作社|合作社|市场主体|经营主体|经营者|经营单位|单位|主体"
+)
 # A leading place name (太原市农药生产经营主体); 市场 is not a place.
 _LEADING_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,3}?(?:省|市(?!场)|县|区)")
 
@@ -151,7 +159,10 @@ def objects_agree(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[bool | None, 
     for x in a:
         for y in b:
             if _pair_agrees(x, y):
-                return True, "对象范围一致" if x == y else f"对象范围相近（「{_short(x, 8)}」≈「{_short(y, 8)}」）"
+                return (
+                    True,
+                    "对象范围一致" if x == y else f"对象范围相近（「{_short(x, 8)}」≈「{_short(y, 8)}」）",
+                )
     sub = _substituted(a[0], b[0])
     if sub is not None:
         return False, f"对象不同（「{_short(sub[0], 8)}」≠「{_short(sub[1], 8)}」）"
@@ -166,7 +177,7 @@ def everyone(parts: tuple[str, ...]) -> bool:
 def kind_of(parts: tuple[str, ...]) -> str:
     """企业, 个体工商户 or 农民专业合作社 for a population of one kind, else ''."""
     if everyone(parts):
-        return parts[0][len(ALL_ENTITIES):]
+        return parts[0][len(ALL_ENTITIES) :]
     kinds = {k for k, words in _KIND_WORDS.items() if any(w in parts[0] for w in words)} if parts else set()
     return kinds.pop() if len(kinds) == 1 else ""
 
@@ -177,7 +188,9 @@ def _kind_agrees(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[bool, str]:
     ka, kb = kind_of(a), kind_of(b)
     if ka and kb and ka != kb:
         return False, f"对象不同（{ka}≠{kb}）"
-    return True, "一方的对象范围是全部" + (ka if everyone(a) and ka else kb if everyone(b) and kb else "市场主体")
+    return True, "一方的对象范围是全部" + (
+        ka if everyone(a) and ka else kb if everyone(b) and kb else "市场主体"
+    )
 
 
 def _within(short: str, long_: str) -> bool:

@@ -27,8 +27,10 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _PLAN_YEAR = re.compile(r"((?:19|20)\d{2})\s*年度")
 _BARE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 # Development zones (national or provincial): they act as counties (domain.md).
-_ZONE_WORDS = (r"(?:经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|新技术开发区|高新区|经开区|"
-               r"高新技术产业园区|工业园区|产业园区|综合保税区|保税区|开发区)")
+_ZONE_WORDS = (
+    r"(?:经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|新技术开发区|高新区|经开区|"
+    r"高新技术产业园区|工业园区|产业园区|综合保税区|保税区|开发区)"
+)
 _ZONE = re.compile(r"(?:国家级)?" + _ZONE_WORDS)
 # A zone named after its city, perhaps with a name of its own between (武汉东湖新技术开发区); the
 # words of an issuer's name (市场监督管理局) or of a title (年度计划) do not belong to a zone's name.
@@ -36,17 +38,41 @@ _ZONE_AFTER_PLACE = re.compile(r"(?:(?!市场|监督|管理|局|年|计划|双�
 _JOINT_WORDS = ("部门联合", "一业一查", "联合双随机", "联合抽查")
 _SHORT_FOLLOW = re.compile(r"(?:\d|市场|市监|经|高新|开发|双随机|省|$|[\s（(“\"《:：,，、])")
 # Suffixes dropped for a short name (山西, 晋城, 重庆); longest first.
-_SHORT_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "特别行政区", "省", "市", "地区", "盟")
-_SUFFIX_LEVELS = (("自治区", "province"), ("省", "province"), ("自治州", "city"), ("地区", "city"), ("盟", "city"),
-                  ("县", "county"), ("区", "county"), ("旗", "county"))
+_SHORT_SUFFIXES = (
+    "维吾尔自治区",
+    "壮族自治区",
+    "回族自治区",
+    "自治区",
+    "特别行政区",
+    "省",
+    "市",
+    "地区",
+    "盟",
+)
+_SUFFIX_LEVELS = (
+    ("自治区", "province"),
+    ("省", "province"),
+    ("自治州", "city"),
+    ("地区", "city"),
+    ("盟", "city"),
+    ("县", "county"),
+    ("区", "county"),
+    ("旗", "county"),
+)
 # The 55 minority nationalities, longest first: an autonomous area's everyday name drops them
 # (恩施土家族苗族自治州 → 恩施州, 长阳土家族自治县 → 长阳县, 鄂伦春自治旗 keeps its name).
-_NATIONALITIES = tuple(sorted((
-    "蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 哈萨克族 傣族 黎族 "
-    "傈僳族 佤族 畲族 高山族 拉祜族 水族 东乡族 纳西族 景颇族 柯尔克孜族 土族 达斡尔族 仫佬族 羌族 布朗族 撒拉族 "
-    "毛南族 仡佬族 锡伯族 阿昌族 普米族 塔吉克族 怒族 乌孜别克族 俄罗斯族 鄂温克族 德昂族 保安族 裕固族 京族 "
-    "塔塔尔族 独龙族 鄂伦春族 赫哲族 门巴族 珞巴族 基诺族 各族 蒙古 哈萨克 柯尔克孜"
-).split(), key=len, reverse=True))
+_NATIONALITIES = tuple(
+    sorted(
+        (
+            "蒙古族 回族 藏族 维吾尔族 苗族 彝族 壮族 布依族 朝鲜族 满族 侗族 瑶族 白族 土家族 哈尼族 哈萨克族 傣族 黎族 "
+            "傈僳族 佤族 畲族 高山族 拉祜族 水族 东乡族 纳西族 景颇族 柯尔克孜族 土族 达斡尔族 仫佬族 羌族 布朗族 撒拉族 "
+            "毛南族 仡佬族 锡伯族 阿昌族 普米族 塔吉克族 怒族 乌孜别克族 俄罗斯族 鄂温克族 德昂族 保安族 裕固族 京族 "
+            "塔塔尔族 独龙族 鄂伦春族 赫哲族 门巴族 珞巴族 基诺族 各族 蒙古 哈萨克 柯尔克孜"
+        ).split(),
+        key=len,
+        reverse=True,
+    )
+)
 _AUTONOMOUS = (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗"))
 LEVEL_ORDER = {"province": 0, "city": 1, "county": 2}
 
@@ -79,7 +105,11 @@ class Gazetteer:
         """The place called `name`; among same-named places, the one whose ancestor `context` names."""
         found = self.by_name.get(name, ())
         if len(found) > 1 and context:
-            named = [p for p in found if any(a.name in context or short_name(a.name) in context for a in self.ancestors(p))]
+            named = [
+                p
+                for p in found
+                if any(a.name in context or short_name(a.name) in context for a in self.ancestors(p))
+            ]
             found = tuple(named) or found
         if len(found) == 1:
             return found[0]
@@ -108,7 +138,7 @@ class Gazetteer:
         end = pos + len(name)
         zone = _ZONE_AFTER_PLACE.match(text, end)
         if zone and (place is None or place.level != "county"):
-            return Place("", text[pos:zone.end()], "county", "zone", place.code if place else "")
+            return Place("", text[pos : zone.end()], "county", "zone", place.code if place else "")
         for p2, _n2, name2 in hits:
             if p2 == end and place is not None and place.code:
                 child = self.lookup(name2, text)
@@ -121,8 +151,15 @@ class Gazetteer:
         for start, char in enumerate(text):
             for name in self.by_first.get(char, ()):
                 end = start + len(name)
-                if name not in seen and text.startswith(name, start) and (
-                        self._is_full(name) or _SHORT_FOLLOW.match(text, end) or _ZONE_AFTER_PLACE.match(text, end)):
+                if (
+                    name not in seen
+                    and text.startswith(name, start)
+                    and (
+                        self._is_full(name)
+                        or _SHORT_FOLLOW.match(text, end)
+                        or _ZONE_AFTER_PLACE.match(text, end)
+                    )
+                ):
                     seen.add(name)
                     hits.append((start, -len(name), name))
         # a name inside a longer hit at the same place is not a hit of its own (晋城 in 晋城市)
@@ -143,7 +180,9 @@ def everyday_name(name: str) -> str | None:
     for suffix, short in _AUTONOMOUS:
         if name.endswith(suffix):
             base = name[: -len(suffix)]
-            while (n := next((x for x in _NATIONALITIES if base.endswith(x)), None)) and len(base) > len(n) + 1:
+            while (n := next((x for x in _NATIONALITIES if base.endswith(x)), None)) and len(base) > len(
+                n
+            ) + 1:
                 base = base[: -len(n)]
             return base + short if base + suffix != name else None
     return None
@@ -209,9 +248,19 @@ def plan_meta(table: Table) -> PlanMeta:
     kind = "joint" if parsed.kind == "joint" else next((_kind(s) for s in sources if _kind(s)), parsed.kind)
     if kind is None and any("计划" in s for s in sources):
         kind = "internal"  # a plan that does not say 部门联合 is the bureau's own
-    year = parsed.year or _year(title or "") or _year(notice) or _year(table.context) or _year(stem, bare=True)
-    return PlanMeta(title=title, issuer=parsed.issuer, place=name, level=level, kind=kind, year=year, region=region,
-                    declared=declared_in(table.context))
+    year = (
+        parsed.year or _year(title or "") or _year(notice) or _year(table.context) or _year(stem, bare=True)
+    )
+    return PlanMeta(
+        title=title,
+        issuer=parsed.issuer,
+        place=name,
+        level=level,
+        kind=kind,
+        year=year,
+        region=region,
+        declared=declared_in(table.context),
+    )
 
 
 def region_of(place: str | None) -> tuple[str, ...]:

@@ -185,7 +185,8 @@ def discover(
             for root, dirs, names in os.walk(p):
                 here = Path(root)
                 dirs[:] = sorted(
-                    d for d in dirs
+                    d
+                    for d in dirs
                     if not d.startswith(".")
                     and os.path.normcase(os.path.realpath(here / d)) not in skip_outputs
                     and not ignored.ignored(here / d, True)
@@ -194,7 +195,9 @@ def discover(
                     suffix = Path(name).suffix.lower()
                     if name.startswith(("~$", ".")) or any(m in name for m in OWN_OUTPUT_MARKERS):
                         continue
-                    if (suffix in SUPPORTED or suffix in KNOWN_UNSUPPORTED) and not ignored.ignored(here / name, False):
+                    if (suffix in SUPPORTED or suffix in KNOWN_UNSUPPORTED) and not ignored.ignored(
+                        here / name, False
+                    ):
                         add(os.path.join(root, name), True)
         elif os.path.lexists(p):
             add(str(p), False)

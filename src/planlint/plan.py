@@ -71,7 +71,12 @@ class Field:
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not Field:
             return NotImplemented
-        return (self.key, self.raw, self.value, self.location) == (other.key, other.raw, other.value, other.location)
+        return (self.key, self.raw, self.value, self.location) == (
+            other.key,
+            other.raw,
+            other.value,
+            other.location,
+        )
 
     __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
 
@@ -130,8 +135,10 @@ def unpack_tasks(packed: list[tuple]) -> list[Task]:
     def fields(items: list[tuple]) -> dict[str, Field]:
         return {k: at(key, raw, where, row, col, value) for k, key, raw, value, where, row, col in items}
 
-    return [Task(seq, fields(own), Location(*loc), [fields(c) for c in cont] if cont else ())
-            for seq, loc, own, cont in packed]
+    return [
+        Task(seq, fields(own), Location(*loc), [fields(c) for c in cont] if cont else ())
+        for seq, loc, own, cont in packed
+    ]
 
 
 @dataclass(frozen=True, slots=True)

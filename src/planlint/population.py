@@ -18,12 +18,23 @@ from pathlib import Path
 from .errors import PlanlintError
 
 CATEGORIES = {"enterprise": "企业", "individual": "个体工商户", "cooperative": "农民专业合作社"}
-_CATEGORY_WORDS = {"企业": "enterprise", "enterprise": "enterprise", "个体工商户": "individual", "个体": "individual",
-                   "individual": "individual", "农民专业合作社": "cooperative", "合作社": "cooperative",
-                   "cooperative": "cooperative"}
+_CATEGORY_WORDS = {
+    "企业": "enterprise",
+    "enterprise": "enterprise",
+    "个体工商户": "individual",
+    "个体": "individual",
+    "individual": "individual",
+    "农民专业合作社": "cooperative",
+    "合作社": "cooperative",
+    "cooperative": "cooperative",
+}
 _TOTAL_WORDS = ("", "合计", "全部", "总计", "total")
-_HEADERS = {"place": ("地区", "place"), "scope": ("对象范围", "抽查对象范围", "scope"),
-            "category": ("类别", "category"), "count": ("数量", "count")}
+_HEADERS = {
+    "place": ("地区", "place"),
+    "scope": ("对象范围", "抽查对象范围", "scope"),
+    "category": ("类别", "category"),
+    "count": ("数量", "count"),
+}
 
 
 def category_of(text: str) -> str:
@@ -84,7 +95,9 @@ def _from_yaml(path: str) -> dict[str, PlacePopulation]:
     from .yamlio import read_yaml
 
     try:  # a regular file, never past the text limit (limits.read_input)
-        data = limits.read_input(path, limits.current().max_text_bytes, "文件有 {size:,.0f} MB，超过文本文件上限，已拒绝读取")
+        data = limits.read_input(
+            path, limits.current().max_text_bytes, "文件有 {size:,.0f} MB，超过文本文件上限，已拒绝读取"
+        )
         text = data.decode("utf-8-sig")
     except ReadError as exc:
         raise PlanlintError(f"监管对象数量文件无法读取：{exc.message}", path) from None
@@ -100,7 +113,9 @@ def from_mapping(data: object, path: str) -> dict[str, PlacePopulation]:
     for place, body in data.items():
         where = f"{path} {place}"
         if body is not None and not isinstance(body, dict):
-            raise PlanlintError(f"{where}：应为“{{totals: …, scopes: …}}”的映射，而不是「{str(body)[:50]}」", None)
+            raise PlanlintError(
+                f"{where}：应为“{{totals: …, scopes: …}}”的映射，而不是「{str(body)[:50]}」", None
+            )
         pop = PlacePopulation()
         for cat, n in _mapping((body or {}).get("totals"), "totals", where).items():
             pop.totals[_category(str(cat), where)] = _count(n, where)
@@ -137,7 +152,11 @@ def _from_table(path: str) -> dict[str, PlacePopulation]:
         pop = out.setdefault(place, PlacePopulation())
         scope = cells[index["scope"]].strip()
         count = _count(cells[index["count"]], where)
-        cat = _category(cells[index["category"]], where) if cells[index["category"]].strip() else category_of(scope)
+        cat = (
+            _category(cells[index["category"]], where)
+            if cells[index["category"]].strip()
+            else category_of(scope)
+        )
         if scope in _TOTAL_WORDS:
             pop.totals[cat] = count
         else:

@@ -66,11 +66,28 @@ class CheckResult:
         for r in self.reports:
             # the summary says what the findings say: a duplicate reported as an info is an overlap
             hits = [(f.slug, f.severity == "info") for f in r.findings]
-            rows.append(ReviewRow(r, r.counts(), hits.count(("superior-task-duplicated", False)),
-                                  hits.count(("superior-task-missing", False)) + hits.count(("superior-task-missing", True)),
-                                  hits.count(("superior-task-duplicated", True))))
-        return sorted(rows, key=lambda x: (x.report.error is None, -x.counts["error"], -(x.duplicated + x.missing),
-                                           -x.counts["warning"], -x.counts["info"], x.report.path, x.report.sheet or ""))
+            rows.append(
+                ReviewRow(
+                    r,
+                    r.counts(),
+                    hits.count(("superior-task-duplicated", False)),
+                    hits.count(("superior-task-missing", False))
+                    + hits.count(("superior-task-missing", True)),
+                    hits.count(("superior-task-duplicated", True)),
+                )
+            )
+        return sorted(
+            rows,
+            key=lambda x: (
+                x.report.error is None,
+                -x.counts["error"],
+                -(x.duplicated + x.missing),
+                -x.counts["warning"],
+                -x.counts["info"],
+                x.report.path,
+                x.report.sheet or "",
+            ),
+        )
 
     @property
     def findings(self) -> list[Finding]:

@@ -96,8 +96,11 @@ def simplify_table(table: Table) -> Table:
     table.originals = originals
     table.context = to_simplified(table.context) if table.context else table.context
     # the reader looked for a title naming a 计划 before the conversion: 計劃 did not
-    table.title = (to_simplified(table.title) if table.title else
-                   title_from_rows(rows) or pick_title(table.context.splitlines()))
+    table.title = (
+        to_simplified(table.title)
+        if table.title
+        else title_from_rows(rows) or pick_title(table.context.splitlines())
+    )
     note = "表格为繁体字或带拼音注音，已转换为简体（OpenCC）后检查；问题定位仍指向原单元格"
     table.notes = [*table.notes, note]
     return table

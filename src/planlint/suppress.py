@@ -27,7 +27,9 @@ def _waiver_matches(w: Waiver, f: Finding, rule: Rule | None, rel: str) -> bool:
     return not (w.cell is not None and w.cell.upper() != f.location.cell)
 
 
-def apply_waivers(reports: list[PlanReport], config: Config, all_rules: list[Rule], enabled: list[Rule]) -> None:
+def apply_waivers(
+    reports: list[PlanReport], config: Config, all_rules: list[Rule], enabled: list[Rule]
+) -> None:
     waivers = config.waivers
     if not waivers:
         return
@@ -38,8 +40,7 @@ def apply_waivers(reports: list[PlanReport], config: Config, all_rules: list[Rul
         kept = []
         for f in report.findings:
             rule = rules.get(f.rule_id)
-            hit = next((i for i, w in enumerate(waivers)
-                        if _waiver_matches(w, f, rule, rel)), None)
+            hit = next((i for i, w in enumerate(waivers) if _waiver_matches(w, f, rule, rel)), None)
             if hit is None:
                 kept.append(f)
             else:
@@ -52,10 +53,13 @@ def apply_waivers(reports: list[PlanReport], config: Config, all_rules: list[Rul
         if not used[i]:
             where = w.describe()
             finding = Finding(
-                unused_rule.id, unused_rule.slug, unused_rule.severity,
+                unused_rule.id,
+                unused_rule.slug,
+                unused_rule.severity,
                 render(unused_rule.message, {"waiver": where, "reason": w.reason, "index": i + 1}),
                 render(unused_rule.fix, {"waiver": where, "index": i + 1}),
-                Location(str(config.path), None, 0), basis=unused_rule.basis,
+                Location(str(config.path), None, 0),
+                basis=unused_rule.basis,
             )
             reports.append(PlanReport(str(config.path), None, None, [finding]))
 
@@ -73,7 +77,11 @@ def write_baseline(result: CheckResult, out: str) -> int:
     entries = [dict(zip(("file", "rule", "task"), json.loads(k)), count=n) for k, n in sorted(counts.items())]
     from .atomic import write_text
 
-    write_text(out, json.dumps({"version": 1, "tool": "planlint", "findings": entries}, ensure_ascii=False, indent=1) + "\n")
+    write_text(
+        out,
+        json.dumps({"version": 1, "tool": "planlint", "findings": entries}, ensure_ascii=False, indent=1)
+        + "\n",
+    )
     return sum(counts.values())
 
 
@@ -82,8 +90,10 @@ def apply_baseline(reports: list[PlanReport], path: str) -> None:
     findings in the order of the reports (engine.run sorts them by cell first)."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        budget = {json.dumps([e["file"], e["rule"], e["task"]], ensure_ascii=False): int(e["count"])
-                  for e in data["findings"]}
+        budget = {
+            json.dumps([e["file"], e["rule"], e["task"]], ensure_ascii=False): int(e["count"])
+            for e in data["findings"]
+        }
     except FileNotFoundError:
         raise PlanlintError("基线文件不存在（先用 --write-baseline 生成）", path) from None
     except (ValueError, KeyError, TypeError):

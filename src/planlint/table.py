@@ -105,6 +105,7 @@ class Table:
 
     def sheet_of(self, i: int) -> str | None:
         return self.sheet if self.row_sheets is None else self.row_sheets[i]
+
     # covered cell (i, j) → its merged range's anchor (i, j), where the reader knows the ranges
     anchors: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     # cell (i, j) → its text as written, for cells whose text planlint.script converted

@@ -24,6 +24,7 @@ def _safe_spec(spec: str) -> str:
         return ""
     return spec
 
+
 # (literal, name, attributes, conversion, spec): one `literal{name.attr!c:spec}` piece of a template
 _Part = tuple[str, str, tuple[str, ...], str | None, str]
 
@@ -32,7 +33,11 @@ class _Formatter(string.Formatter):
     """str.format for message templates: a missing name stays visible instead of raising."""
 
     def get_value(self, key: int | str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
-        return kwargs.get(key, "{" + str(key) + "}") if isinstance(key, str) else super().get_value(key, args, kwargs)
+        return (
+            kwargs.get(key, "{" + str(key) + "}")
+            if isinstance(key, str)
+            else super().get_value(key, args, kwargs)
+        )
 
     def format_field(self, value: Any, format_spec: str) -> str:
         return "" if value is None else super().format_field(value, _safe_spec(format_spec))
@@ -87,7 +92,6 @@ def render(template: str, variables: dict[str, Any]) -> str:
     except (AttributeError, ValueError, IndexError, KeyError):
         return template
     return "".join(out)
-
 
 
 _MISSING = object()

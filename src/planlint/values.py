@@ -208,7 +208,11 @@ class Window:
 
     def canonical(self) -> str:
         if self.label:
-            text = (f"{self.end.year}年" if self.end.year else "") + self.label + ("前" if self.deadline_only else "")
+            text = (
+                (f"{self.end.year}年" if self.end.year else "")
+                + self.label
+                + ("前" if self.deadline_only else "")
+            )
         elif self.batches:
             parts = [
                 f"第{_CN_ORDINALS[i] if i < 10 else i + 1}批{b.canonical()}"

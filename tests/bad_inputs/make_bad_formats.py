@@ -31,7 +31,9 @@ def pdf(objects: list[bytes], root: int = 1) -> bytes:
     out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
     for offset in offsets:
         out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref))
+    out.write(
+        b"trailer\n<< /Size %d /Root %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, root, xref)
+    )
     return out.getvalue()
 
 
@@ -42,14 +44,16 @@ def _stream(data: bytes, extra: bytes = b"") -> bytes:
 def text_pdf() -> bytes:
     """Text, no table: a notice exported without its attachment."""
     content = b"BT /F1 14 Tf 72 720 Td (Notice: the plan table is in a separate attachment.) Tj ET"
-    return pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        _stream(content),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ])
+    return pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            _stream(content),
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+    )
 
 
 def scanned_pdf() -> bytes:
@@ -68,7 +72,10 @@ def scanned_pdf() -> bytes:
 def many_pages_pdf(pages: int = 2000) -> bytes:
     """2,000 empty pages in a few dozen KB."""
     kids = b" ".join(b"%d 0 R" % (3 + i) for i in range(pages))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages)]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+    ]
     objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"] * pages
     return pdf(objects)
 
@@ -76,29 +83,33 @@ def many_pages_pdf(pages: int = 2000) -> bytes:
 def bomb_pdf(megabytes: int = 64) -> bytes:
     """One page whose content stream unpacks to `megabytes` MB of zeros (≈ 1000:1)."""
     packed = zlib.compress(b"\0" * (megabytes * 2**20), 9)
-    return pdf([
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
-        _stream(packed, b"/Filter /FlateDecode "),
-    ])
+    return pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+            _stream(packed, b"/Filter /FlateDecode "),
+        ]
+    )
 
 
 def nested_pdf(depth: int = 50_000) -> bytes:
     """An object nested `depth` arrays deep (parsers that recurse run out of stack)."""
-    return pdf([
-        b"<< /Type /Catalog /Pages 2 0 R /Deep 4 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots 4 0 R >>",
-        b"[" * depth + b"]" * depth,
-    ])
+    return pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R /Deep 4 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Annots 4 0 R >>",
+            b"[" * depth + b"]" * depth,
+        ]
+    )
 
 
 def corrupt_xls() -> bytes:
     """An OLE2 header naming a Workbook stream, then noise."""
     rng = random.Random(17)
     body = bytearray(OLE2 + bytes(rng.getrandbits(8) for _ in range(4096)))
-    body[600:600 + 16] = "Workbook".encode("utf-16-le")
+    body[600 : 600 + 16] = "Workbook".encode("utf-16-le")
     return bytes(body)
 
 
@@ -160,6 +171,9 @@ def repeated_ods(rows: int = 1_000_000, cols: int = 100) -> bytes:
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
-        zf.writestr(zipfile.ZipInfo("mimetype", (2025, 1, 1, 0, 0, 0)), "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr(
+            zipfile.ZipInfo("mimetype", (2025, 1, 1, 0, 0, 0)),
+            "application/vnd.oasis.opendocument.spreadsheet",
+        )
         zf.writestr(zipfile.ZipInfo("content.xml", (2025, 1, 1, 0, 0, 0)), content)
     return buffer.getvalue()

@@ -27,14 +27,41 @@ DATE = (2025, 1, 1, 0, 0, 0)
 DDE = "=cmd|' /C calc'!A0"
 
 TITLE = "某县市场监督管理局2025年度内部双随机抽查工作计划"
-HEADER = ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例及频次", "信用风险分类管理",
-          "抽查起止时间", "发起部门", "抽查检查模式"]
+HEADER = [
+    "序号",
+    "抽查任务名称",
+    "抽查事项",
+    "抽查对象范围",
+    "抽查比例及频次",
+    "信用风险分类管理",
+    "抽查起止时间",
+    "发起部门",
+    "抽查检查模式",
+]
 RISK = "对A类企业抽查比例不低于3%，B类不低于5%，C类不低于10%，D类100%"
 TASKS = [
-    ["1", "2025年食品生产企业监督检查", "食品生产许可事项检查", "辖区内食品生产企业", "不低于5%/一年一次",
-     RISK, "3月—11月", "县市场监督管理局", "县抽县查"],
-    ["2", "2025年特种设备使用单位监督检查", "特种设备使用登记检查", "辖区内特种设备使用单位", "不低于5%/一年一次",
-     RISK, "3月—11月", "县市场监督管理局", "县抽县查"],
+    [
+        "1",
+        "2025年食品生产企业监督检查",
+        "食品生产许可事项检查",
+        "辖区内食品生产企业",
+        "不低于5%/一年一次",
+        RISK,
+        "3月—11月",
+        "县市场监督管理局",
+        "县抽县查",
+    ],
+    [
+        "2",
+        "2025年特种设备使用单位监督检查",
+        "特种设备使用登记检查",
+        "辖区内特种设备使用单位",
+        "不低于5%/一年一次",
+        RISK,
+        "3月—11月",
+        "县市场监督管理局",
+        "县抽县查",
+    ],
 ]
 
 # -- a minimal xlsx writer (inline strings, optional formulas, hidden sheets, drawings) -----------
@@ -132,7 +159,7 @@ def images_only() -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?><xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
         'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
         f'xmlns:r="{_REL}"><xdr:oneCellAnchor><xdr:from><xdr:col>0</xdr:col><xdr:colOff>0</xdr:colOff>'
-        "<xdr:row>0</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:ext cx=\"952500\" cy=\"952500\"/>"
+        '<xdr:row>0</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:ext cx="952500" cy="952500"/>'
         '<xdr:pic><xdr:nvPicPr><xdr:cNvPr id="1" name="扫描件"/><xdr:cNvPicPr/></xdr:nvPicPr>'
         '<xdr:blipFill><a:blip r:embed="rId1"/></xdr:blipFill><xdr:spPr/></xdr:pic><xdr:clientData/>'
         "</xdr:oneCellAnchor></xdr:wsDr>"
@@ -182,9 +209,12 @@ def lying_dimension() -> bytes:
     """`<dimension ref="A1:F4">`, then one more cell at XFD1048576: calamine would build a grid of
     17 billion cells (512 GiB) and abort the process. 2 KB."""
     sheet = sheet_xml(plan_rows()).replace(
-        "</sheetData>", '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+        "</sheetData>",
+        '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
     )
-    sheet = sheet.replace(sheet[sheet.index("<dimension") : sheet.index("<sheetData>")], '<dimension ref="A1:F4"/>')
+    sheet = sheet.replace(
+        sheet[sheet.index("<dimension") : sheet.index("<sheetData>")], '<dimension ref="A1:F4"/>'
+    )
     return xlsx([("内部计划", "visible", sheet)])
 
 
@@ -192,8 +222,17 @@ def far_cell_first() -> bytes:
     """No `<dimension>`, and the far cell (AX1000000: 50 million cells) comes first, out of order."""
     sheet = sheet_xml(plan_rows())
     sheet = sheet[: sheet.index("<dimension")] + sheet[sheet.index("<sheetData>") :]
-    return xlsx([("内部计划", "visible", sheet.replace(
-        "<sheetData>", '<sheetData><row r="1000000"><c r="AX1000000"><v>1</v></c></row>'))])
+    return xlsx(
+        [
+            (
+                "内部计划",
+                "visible",
+                sheet.replace(
+                    "<sheetData>", '<sheetData><row r="1000000"><c r="AX1000000"><v>1</v></c></row>'
+                ),
+            )
+        ]
+    )
 
 
 def styled_far_cell() -> bytes:
@@ -290,19 +329,25 @@ _W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 def docx_from_body(body: str) -> bytes:
     """A minimal .docx whose document body is `body` (WordprocessingML)."""
-    return _zip({
-        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
-        "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG}">'
-        f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="word/document.xml"/></Relationships>',
-        "word/document.xml": f'<?xml version="1.0" encoding="UTF-8"?><w:document {_W}><w:body>{body}</w:body></w:document>',
-    })
+    return _zip(
+        {
+            "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+            "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG}">'
+            f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="word/document.xml"/></Relationships>',
+            "word/document.xml": f'<?xml version="1.0" encoding="UTF-8"?><w:document {_W}><w:body>{body}</w:body></w:document>',
+        }
+    )
 
 
 def _w_row(cells: list[str]) -> str:
-    return "<w:tr>" + "".join(f"<w:tc><w:p><w:r><w:t>{escape(c)}</w:t></w:r></w:p></w:tc>" for c in cells) + "</w:tr>"
+    return (
+        "<w:tr>"
+        + "".join(f"<w:tc><w:p><w:r><w:t>{escape(c)}</w:t></w:r></w:p></w:tc>" for c in cells)
+        + "</w:tr>"
+    )
 
 
 def deep_nested_tables(depth: int = 600) -> bytes:
@@ -311,7 +356,9 @@ def deep_nested_tables(depth: int = 600) -> bytes:
     for _ in range(depth):
         inner = f"<w:tbl><w:tr><w:tc>{inner}</w:tc></w:tr></w:tbl><w:p/>"
     rows = [_w_row(HEADER)] + [_w_row(t) for t in TASKS]
-    rows[1] = rows[1].replace(f"<w:t>{escape(RISK)}</w:t></w:r></w:p>", f"<w:t>{escape(RISK)}</w:t></w:r></w:p>{inner}", 1)
+    rows[1] = rows[1].replace(
+        f"<w:t>{escape(RISK)}</w:t></w:r></w:p>", f"<w:t>{escape(RISK)}</w:t></w:r></w:p>{inner}", 1
+    )
     return docx_from_body(f"<w:p><w:r><w:t>{TITLE}</w:t></w:r></w:p><w:tbl>{''.join(rows)}</w:tbl>")
 
 
@@ -319,7 +366,8 @@ def many_small_docx_cells(rows: int, cols: int = 20) -> bytes:
     """A Word table of rows × cols one-character cells (2.5 million in 19 MB: issue 21.12)."""
     rng = random.Random(12)  # varied, so that it packs like a real file (about 20:1)
     body = "".join(
-        "<w:tr>" + "".join(f"<w:tc><w:p><w:r><w:t>{rng.randrange(1000)}</w:t></w:r></w:p></w:tc>" for _ in range(cols))
+        "<w:tr>"
+        + "".join(f"<w:tc><w:p><w:r><w:t>{rng.randrange(1000)}</w:t></w:r></w:p></w:tc>" for _ in range(cols))
         + "</w:tr>"
         for _ in range(rows)
     )
@@ -367,11 +415,12 @@ RULE = """\
 
 TEXT_FILES = {
     "rules/invalid_yaml.yaml": "pack: broken\nrules:\n  - id: XX101\n    slug: [unclosed\n",
-    "rules/python_object.yaml": "pack: evil\nrules: !!python/object/apply:os.system [\"echo pwned > /tmp/planlint-pwned\"]\n",
+    "rules/python_object.yaml": 'pack: evil\nrules: !!python/object/apply:os.system ["echo pwned > /tmp/planlint-pwned"]\n',
     "rules/unknown_keys.yaml": "pack: extra\nrules:\n" + RULE + "    regex: '(a+)+$'\n",
     # A catastrophic-backtracking regex as a rule would write it: the vocabulary has no regex, so
     # `substitute` treats it as the literal text "(a+)+$" and nothing can backtrack.
-    "rules/catastrophic_pattern.yaml": "pack: redos\nrules:\n" + RULE.replace("XX101", "XX102")
+    "rules/catastrophic_pattern.yaml": "pack: redos\nrules:\n"
+    + RULE.replace("XX101", "XX102")
     .replace("demo-rule", "redos-literal")
     .replace("{fn: required, fields: [name]}", "{fn: substitute, fields: [name], map: {'(a+)+$': 'a'}}")
     .replace("任务{seq}缺少名称", "任务{seq}名称含「{wrong}」"),
@@ -404,7 +453,9 @@ def corpus() -> dict[str, bytes]:
         "dde_text.xlsx": dde_text(),
         "dde_text.csv": "\r\n".join(
             ",".join(f'"{c}"' if "," in c or '"' in c else c for c in r)  # type: ignore[operator]
-            for r in plan_rows([[*TASKS[0][:4], DDE, *TASKS[0][5:]], [*TASKS[1][:6], "+1+1|calc", *TASKS[1][7:]]])
+            for r in plan_rows(
+                [[*TASKS[0][:4], DDE, *TASKS[0][5:]], [*TASKS[1][:6], "+1+1|calc", *TASKS[1][7:]]]
+            )
         ).encode("utf-8"),
         "gbk_unlabelled.csv": gbk,
         "mixed_encodings.csv": utf8_head + gbk_tail,

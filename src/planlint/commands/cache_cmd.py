@@ -31,4 +31,6 @@ def info() -> None:
     from ..dirs import cache_dir
 
     files, n = size()
-    click.echo(f"{cache_dir()}：{files} 个文件，{_mib(n)}（上限 {_mib(MAX_CACHE_BYTES)}，超出时删除最久未用的结果）")
+    click.echo(
+        f"{cache_dir()}：{files} 个文件，{_mib(n)}（上限 {_mib(MAX_CACHE_BYTES)}，超出时删除最久未用的结果）"
+    )

@@ -38,8 +38,15 @@ def _checked(path: str, options) -> list:
 @click.command()
 @click.argument("old", type=click.Path(dir_okay=False))
 @click.argument("new", type=click.Path(dir_okay=False))
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="输出格式；xlsx 为可附在报备材料中的调整情况表")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="输出格式；xlsx 为可附在报备材料中的调整情况表",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="输出文件（xlsx 必须指定）")
 @common_options
 def diff(old, new, fmt, output, debug, **kw):
@@ -53,7 +60,9 @@ def diff(old, new, fmt, output, debug, **kw):
     from ..errors import PlanlintError
 
     if fmt == "xlsx" and not output:
-        raise PlanlintError("xlsx 格式输出的是文件，请用 -o 指定调整情况表的保存位置，例如 -o 调整情况表.xlsx")
+        raise PlanlintError(
+            "xlsx 格式输出的是文件，请用 -o 指定调整情况表的保存位置，例如 -o 调整情况表.xlsx"
+        )
     options = run_options(superior=(), baseline=None, population=None, jobs=1, **kw)
     old_reports, new_reports = _checked(old, options), _checked(new, options)
     diffs = []
@@ -62,12 +71,16 @@ def diff(old, new, fmt, output, debug, **kw):
         mark_findings(d, o.findings, n.findings)
         diffs.append(d)
     if len(old_reports) != len(new_reports):
-        click.echo(f"提示：旧版有 {len(old_reports)} 张计划表，新版有 {len(new_reports)} 张，只对比了能对应上的表",
-                   err=True)
+        click.echo(
+            f"提示：旧版有 {len(old_reports)} 张计划表，新版有 {len(new_reports)} 张，只对比了能对应上的表",
+            err=True,
+        )
 
     data = diffreport.RENDERERS[fmt](diffs)
     if output:
-        atomic.write_bytes(output, data.encode("utf-8") if isinstance(data, str) else data, protect=(old, new))
+        atomic.write_bytes(
+            output, data.encode("utf-8") if isinstance(data, str) else data, protect=(old, new)
+        )
         click.echo(f"已写入 {output}", err=True)
     else:
         assert isinstance(data, str)  # the one binary format, xlsx, requires --output (checked above)

@@ -81,7 +81,9 @@ def fix(paths, unsafe_fixes, diff, output, exit_non_zero_on_fix, debug, **kw):
                 if outcome.remaining_unsafe and not unsafe_fixes
                 else ""
             )
-            click.echo(esc(f"{path}：已修复 {len(outcome.changes)} 处 → {targets[path]}{left}{hint}"), err=True)
+            click.echo(
+                esc(f"{path}：已修复 {len(outcome.changes)} 处 → {targets[path]}{left}{hint}"), err=True
+            )
     if unreadable:
         sys.exit(2)
     sys.exit(1 if changed_any and (exit_non_zero_on_fix or diff) else 0)

@@ -22,11 +22,19 @@ def layer_text(rule) -> str:
     if rule.layer == "local":
         return "地方（由所在地的配置档约束）"
     low, high = rule.years
-    years = "不限年度" if low is None and high is None else (f"{low}年" if low == high else f"{low or ''}—{high or ''}年")
+    years = (
+        "不限年度"
+        if low is None and high is None
+        else (f"{low}年" if low == high else f"{low or ''}—{high or ''}年")
+    )
     when = rule.when.get("year") or {}
     if when and low is None and high is None:
         years = f"{when.get('min', '')}年起" if "min" in when and "max" not in when else years
-    where = "全国" if rule.layer == "national" else f"{LAYER_NAMES.get(rule.layer, rule.layer)}·{rule.jurisdiction}"
+    where = (
+        "全国"
+        if rule.layer == "national"
+        else f"{LAYER_NAMES.get(rule.layer, rule.layer)}·{rule.jurisdiction}"
+    )
     return f"{where}·{years}（配置档 {rule.source}）"
 
 
@@ -44,20 +52,50 @@ def _binding_layers(rule):
 def rules(profile, extra, fmt):
     """列出规则：编号、名称、级别、层级（全国/省/市/本计划）、适用地区与年度、依据。"""
     ruleset = _ruleset(profile, extra)
-    shown = sorted(ruleset.rules + ([r for r in ruleset.all_rules if r.layer == "local"] if ruleset.auto else []),
-                   key=lambda r: r.id)
+    shown = sorted(
+        ruleset.rules + ([r for r in ruleset.all_rules if r.layer == "local"] if ruleset.auto else []),
+        key=lambda r: r.id,
+    )
     if fmt == "json":
-        click.echo(json.dumps([
-            {"id": r.id, "slug": r.slug, "severity": r.severity, "scope": r.scope, "pack": r.pack,
-             "summary": r.summary, "basis": r.basis, "layer": r.layer, "jurisdiction": r.jurisdiction or None,
-             "years": {"min": r.years[0], "max": r.years[1]}, "profile": r.source or None,
-             "bound_by": [{"profile": layer.name, "layer": layer.level, "jurisdiction": layer.jurisdiction,
-                           "years": {"min": layer.years[0], "max": layer.years[1]}, "basis": b.basis,
-                           "nature": b.nature} for layer, b in _binding_layers(r)]}
-            for r in shown
-        ], ensure_ascii=False, indent=1))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "slug": r.slug,
+                        "severity": r.severity,
+                        "scope": r.scope,
+                        "pack": r.pack,
+                        "summary": r.summary,
+                        "basis": r.basis,
+                        "layer": r.layer,
+                        "jurisdiction": r.jurisdiction or None,
+                        "years": {"min": r.years[0], "max": r.years[1]},
+                        "profile": r.source or None,
+                        "bound_by": [
+                            {
+                                "profile": layer.name,
+                                "layer": layer.level,
+                                "jurisdiction": layer.jurisdiction,
+                                "years": {"min": layer.years[0], "max": layer.years[1]},
+                                "basis": b.basis,
+                                "nature": b.nature,
+                            }
+                            for layer, b in _binding_layers(r)
+                        ],
+                    }
+                    for r in shown
+                ],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return
-    head = "按计划所在地和年度自动适用（auto）" if ruleset.auto else "、".join(x.title() for x in ruleset.profile.chain)
+    head = (
+        "按计划所在地和年度自动适用（auto）"
+        if ruleset.auto
+        else "、".join(x.title() for x in ruleset.profile.chain)
+    )
     click.echo(f"配置档 {ruleset.profile.name}：{len(shown)} 条规则；层级：{head}")
     for r in shown:
         click.echo(f"{r.id}  {r.slug:<28} {r.severity:<7} {r.summary}")
@@ -92,12 +130,18 @@ def explain(rule, profile, extra):
     d = r.doc
     bound = _binding_layers(r)
     if r.layer == "local":
-        where = "地方要求：只在约束它的配置档所在地和年度适用。" + ("".join(
-            f"\n- {layer.title()}（{NATURE_NAMES.get(b.nature, b.nature)}）：{b.basis}" for layer, b in bound)
-            or "\n（没有内置配置档约束它）")
+        where = "地方要求：只在约束它的配置档所在地和年度适用。" + (
+            "".join(
+                f"\n- {layer.title()}（{NATURE_NAMES.get(b.nature, b.nature)}）：{b.basis}"
+                for layer, b in bound
+            )
+            or "\n（没有内置配置档约束它）"
+        )
         basis = r.basis
     else:
-        where = layer_text(r) + (f"（{NATURE_NAMES.get(r.nature, r.nature)}）" if r.source != "default" else "")
+        where = layer_text(r) + (
+            f"（{NATURE_NAMES.get(r.nature, r.nature)}）" if r.source != "default" else ""
+        )
         others = [(layer, b) for layer, b in bound if layer.name != r.source]
         if others:
             where += "".join(f"\n- 另在 {layer.title()}：{b.basis}" for layer, b in others)

@@ -152,7 +152,9 @@ def create_app(settings: Settings) -> Starlette:
             raise Denied(403, "您的账号无权进行此操作。")
         return user
 
-    def round_for(conn: sqlite3.Connection, user: auth.User, rid: str, county: str | None = None) -> sqlite3.Row:
+    def round_for(
+        conn: sqlite3.Connection, user: auth.User, rid: str, county: str | None = None
+    ) -> sqlite3.Row:
         """The round, if the user may see it (and the county, if given, is in it and theirs)."""
         rnd = rounds.get_round(conn, rid)
         if rnd is None:
@@ -160,7 +162,9 @@ def create_app(settings: Settings) -> Starlette:
         if county is not None:
             if not user.may_see(county) or rounds.county_state(conn, rid, county) is None:
                 raise Denied(404, NOT_FOUND)
-        elif not user.is_reviewer and (user.county is None or rounds.county_state(conn, rid, user.county) is None):
+        elif not user.is_reviewer and (
+            user.county is None or rounds.county_state(conn, rid, user.county) is None
+        ):
             raise Denied(404, NOT_FOUND)
         return rnd
 
@@ -170,7 +174,9 @@ def create_app(settings: Settings) -> Starlette:
             raise Denied(404, NOT_FOUND)
         return version
 
-    def page(request: Request, template: str, user: auth.User | None, status: int = 200, **ctx: Any) -> HTMLResponse:
+    def page(
+        request: Request, template: str, user: auth.User | None, status: int = 200, **ctx: Any
+    ) -> HTMLResponse:
         flash = request.session.pop("flash", None)
         html = desk.env.get_template(template).render(user=user, csrf=csrf_token(request), flash=flash, **ctx)
         return HTMLResponse(html, status_code=status)
@@ -186,7 +192,9 @@ def create_app(settings: Settings) -> Starlette:
         if not length.isdigit():  # a streamed body could be of any size: browsers always send the length
             raise Denied(411, "请求缺少长度信息，请用页面提交。")
         if int(length) > (max_request if max_files else SMALL_FORM_BYTES):
-            raise Denied(413, f"上传内容超过上限（单个文件最大 {settings.max_file_bytes // 1024 // 1024} MB）。")
+            raise Denied(
+                413, f"上传内容超过上限（单个文件最大 {settings.max_file_bytes // 1024 // 1024} MB）。"
+            )
         try:
             form = await request.form(max_files=max_files, max_fields=20)
         except HTTPException as exc:
@@ -222,11 +230,22 @@ def create_app(settings: Settings) -> Starlette:
             with desk.conn() as conn:
                 result = await run_in_threadpool(auth.login, conn, username, password, _ip(request))
         except auth.Throttled as exc:
-            return page(request, "login.html", None, status=429,
-                        error=f"登录失败次数过多，请 {exc.minutes} 分钟后再试。")
+            return page(
+                request,
+                "login.html",
+                None,
+                status=429,
+                error=f"登录失败次数过多，请 {exc.minutes} 分钟后再试。",
+            )
         if result is None:
-            return page(request, "login.html", None, status=401, error="用户名或密码错误，或账号已停用。",
-                        username=username)
+            return page(
+                request,
+                "login.html",
+                None,
+                status=401,
+                error="用户名或密码错误，或账号已停用。",
+                username=username,
+            )
         user, sid = result
         request.session.clear()  # a new session: new id, new CSRF token
         request.session.update(sid=sid, csrf=secrets.token_urlsafe(32))
@@ -249,9 +268,16 @@ def create_app(settings: Settings) -> Starlette:
             user = require(request, conn)
             from ..rules.loader import DEFAULT_PROFILE, profile_names
 
-            return page(request, "home.html", user, rounds=rounds.rounds_for(conn, user),
-                        profiles=profile_names(), default_profile=DEFAULT_PROFILE, this_year=date.today().year,
-                        accepted=" ".join(s for s in ACCEPTED if s in (".xlsx", ".docx", ".csv", ".txt")))
+            return page(
+                request,
+                "home.html",
+                user,
+                rounds=rounds.rounds_for(conn, user),
+                profiles=profile_names(),
+                default_profile=DEFAULT_PROFILE,
+                this_year=date.today().year,
+                accepted=" ".join(s for s in ACCEPTED if s in (".xlsx", ".docx", ".csv", ".txt")),
+            )
 
     async def open_round(request: Request) -> Response:
         from ..rules.loader import profile_names
@@ -278,13 +304,27 @@ def create_app(settings: Settings) -> Starlette:
                 counties = rounds.parse_counties(str(form.get("counties") or ""))
                 superior = await read_upload(form.get("superior"), "市级计划文件（上级计划）", ACCEPTED)
                 pop_upload = form.get("population")
-                population = (await read_upload(pop_upload, "监管对象数量文件", POPULATION_SUFFIXES)
-                              if isinstance(pop_upload, UploadFile) and pop_upload.filename else None)
+                population = (
+                    await read_upload(pop_upload, "监管对象数量文件", POPULATION_SUFFIXES)
+                    if isinstance(pop_upload, UploadFile) and pop_upload.filename
+                    else None
+                )
                 await run_in_threadpool(validate_round_files, superior, population)
                 rid = await run_in_threadpool(
-                    rounds.open_round, conn, desk.store, user, title=title, year=int(year_text), profile=profile,
-                    superior=superior, population=population, due_date=due, counties=counties,
-                    require_clean=form.get("require_clean") == "on", ip=_ip(request))
+                    rounds.open_round,
+                    conn,
+                    desk.store,
+                    user,
+                    title=title,
+                    year=int(year_text),
+                    profile=profile,
+                    superior=superior,
+                    population=population,
+                    due_date=due,
+                    counties=counties,
+                    require_clean=form.get("require_clean") == "on",
+                    ip=_ip(request),
+                )
             except PlanlintError as exc:
                 _flash(request, exc.message)
                 return _redirect("/")
@@ -310,10 +350,26 @@ def create_app(settings: Settings) -> Starlette:
             user = require(request, conn, "reviewer")
             round_for(conn, user, rid)
             rows = rounds.board(conn, rid)
-        return JSONResponse({"round": rid, "counties": [
-            {"county": r.county, "status": r.status, "status_label": r.status_label, "version": r.version,
-             "errors": r.errors, "warnings": r.warnings, "duplicates": r.duplicates, "coverage": r.coverage,
-             "waivers": r.waivers, "last_activity": r.last_activity} for r in rows]})
+        return JSONResponse(
+            {
+                "round": rid,
+                "counties": [
+                    {
+                        "county": r.county,
+                        "status": r.status,
+                        "status_label": r.status_label,
+                        "version": r.version,
+                        "errors": r.errors,
+                        "warnings": r.warnings,
+                        "duplicates": r.duplicates,
+                        "coverage": r.coverage,
+                        "waivers": r.waivers,
+                        "last_activity": r.last_activity,
+                    }
+                    for r in rows
+                ],
+            }
+        )
 
     async def review_page(request: Request) -> Response:
         """Every county's current version checked together: differences between counties."""
@@ -321,11 +377,16 @@ def create_app(settings: Settings) -> Starlette:
         with desk.conn() as conn:
             user = require(request, conn, "reviewer")
             rnd = round_for(conn, user, rid)
-            current = [(r.county, _stored_version(conn, r.version_id)) for r in rounds.board(conn, rid)
-                       if r.version_id is not None and not r.unreadable]
+            current = [
+                (r.county, _stored_version(conn, r.version_id))
+                for r in rounds.board(conn, rid)
+                if r.version_id is not None and not r.unreadable
+            ]
         store = desk.store
         req = ReviewRequest(
-            plans=tuple((county, StoredFile(v["filename"], str(store.path(v["file_hash"])))) for county, v in current),
+            plans=tuple(
+                (county, StoredFile(v["filename"], str(store.path(v["file_hash"])))) for county, v in current
+            ),
             superior=StoredFile(rnd["superior_name"], str(store.path(rnd["superior_hash"]))),
             profile=rnd["profile"],
             population=population_file(desk.store, rnd),
@@ -337,8 +398,14 @@ def create_app(settings: Settings) -> Starlette:
             desk.reviews[req] = found
             while len(desk.reviews) > REVIEWS_KEPT:
                 desk.reviews.pop(next(iter(desk.reviews)))
-        return page(request, "review.html", user, round=rnd, found=found,
-                    versions={county: v["number"] for county, v in current})
+        return page(
+            request,
+            "review.html",
+            user,
+            round=rnd,
+            found=found,
+            versions={county: v["number"] for county, v in current},
+        )
 
     async def county_page(request: Request) -> Response:
         rid, county = request.path_params["rid"], request.path_params["county"]
@@ -349,13 +416,25 @@ def create_app(settings: Settings) -> Starlette:
             assert state is not None, "round_for refuses a county not in the round"
             waived = rounds.waivers(conn, rid, county)
             latest = rounds.latest_version(conn, rid, county)
-            messages = {f["key"]: f["message"] for f in rounds.findings_of(latest)["findings"]} if latest else {}
-            return page(request, "county.html", user, round=rnd, county=county, state=state,
-                        versions=rounds.versions(conn, rid, county), waivers=list(waived.values()), messages=messages,
-                        events=rounds.events(conn, rid, county), max_mb=settings.max_file_bytes // 1024 // 1024,
-                        accepted=" ".join(s for s in ACCEPTED if s in (".xlsx", ".docx", ".csv", ".txt")),
-                        may_upload=not user.is_reviewer and state["status"] in ("pending", "returned"),
-                        may_review=user.is_reviewer and state["status"] == "submitted")
+            messages = (
+                {f["key"]: f["message"] for f in rounds.findings_of(latest)["findings"]} if latest else {}
+            )
+            return page(
+                request,
+                "county.html",
+                user,
+                round=rnd,
+                county=county,
+                state=state,
+                versions=rounds.versions(conn, rid, county),
+                waivers=list(waived.values()),
+                messages=messages,
+                events=rounds.events(conn, rid, county),
+                max_mb=settings.max_file_bytes // 1024 // 1024,
+                accepted=" ".join(s for s in ACCEPTED if s in (".xlsx", ".docx", ".csv", ".txt")),
+                may_upload=not user.is_reviewer and state["status"] in ("pending", "returned"),
+                may_review=user.is_reviewer and state["status"] == "submitted",
+            )
 
     async def upload(request: Request) -> Response:
         rid, county = request.path_params["rid"], request.path_params["county"]
@@ -371,8 +450,9 @@ def create_app(settings: Settings) -> Starlette:
         try:
             name, data = await read_upload(form.get("plan"), "计划文件", ACCEPTED)
             with desk.conn() as conn:
-                vid = await run_in_threadpool(store_and_lint, conn, desk.store, desk.linter, user, rnd, county, name,
-                                              data, _ip(request))
+                vid = await run_in_threadpool(
+                    store_and_lint, conn, desk.store, desk.linter, user, rnd, county, name, data, _ip(request)
+                )
         except PlanlintError as exc:
             _flash(request, exc.message)
             return _redirect(county_url(rid, county))
@@ -380,7 +460,10 @@ def create_app(settings: Settings) -> Starlette:
             raise
         except Exception:  # a bug met on this file: the editor gets a message, the log the traceback
             log.exception("planlint desk: upload of %s for %s failed", name, county)
-            _flash(request, "检查这个文件时发生内部错误，这个版本没有保存；详细信息已记录在服务器日志中，请联系市局。")
+            _flash(
+                request,
+                "检查这个文件时发生内部错误，这个版本没有保存；详细信息已记录在服务器日志中，请联系市局。",
+            )
             return _redirect(county_url(rid, county))
         return _redirect(f"/v/{vid}")
 
@@ -395,10 +478,20 @@ def create_app(settings: Settings) -> Starlette:
             data = rounds.findings_of(v)
             waived = rounds.waivers(conn, v["round_id"], v["county"])
             editable = not user.is_reviewer and state["status"] in ("pending", "returned")
-            return page(request, "version.html", user, round=rnd, v=v, state=state, data=data, waived=waived,
-                        editable=editable, is_latest=latest["id"] == v["id"],
-                        unwaived_errors=rounds.unwaived_errors(conn, v),
-                        diff=json.loads(v["diff_json"]) if v["diff_json"] else None)
+            return page(
+                request,
+                "version.html",
+                user,
+                round=rnd,
+                v=v,
+                state=state,
+                data=data,
+                waived=waived,
+                editable=editable,
+                is_latest=latest["id"] == v["id"],
+                unwaived_errors=rounds.unwaived_errors(conn, v),
+                diff=json.loads(v["diff_json"]) if v["diff_json"] else None,
+            )
 
     async def version_file(request: Request) -> Response:
         kind = request.path_params["kind"]
@@ -414,21 +507,40 @@ def create_app(settings: Settings) -> Starlette:
             digest, name = files.get(kind, (None, None))
             if digest is None:
                 raise Denied(404, NOT_FOUND)
-            db.audit(conn, f"download.{kind}", username=user.username, role=user.role, ip=_ip(request),
-                     detail=f"{v['round_id']} {v['county']} 第{v['number']}版", file_hash=digest)
-        return Response(desk.store.read(digest), media_type=MEDIA_TYPES.get(suffix_of(name), "application/octet-stream"),
-                        headers={"content-disposition": _attachment(name)})
+            db.audit(
+                conn,
+                f"download.{kind}",
+                username=user.username,
+                role=user.role,
+                ip=_ip(request),
+                detail=f"{v['round_id']} {v['county']} 第{v['number']}版",
+                file_hash=digest,
+            )
+        return Response(
+            desk.store.read(digest),
+            media_type=MEDIA_TYPES.get(suffix_of(name), "application/octet-stream"),
+            headers={"content-disposition": _attachment(name)},
+        )
 
     async def superior_file(request: Request) -> Response:
         with desk.conn() as conn:
             user = require(request, conn)
             rnd = round_for(conn, user, request.path_params["rid"])
-            db.audit(conn, "download.superior", username=user.username, role=user.role, ip=_ip(request),
-                     detail=rnd["id"], file_hash=rnd["superior_hash"])
+            db.audit(
+                conn,
+                "download.superior",
+                username=user.username,
+                role=user.role,
+                ip=_ip(request),
+                detail=rnd["id"],
+                file_hash=rnd["superior_hash"],
+            )
         name = rnd["superior_name"]
-        return Response(desk.store.read(rnd["superior_hash"]),
-                        media_type=MEDIA_TYPES.get(suffix_of(name), "application/octet-stream"),
-                        headers={"content-disposition": _attachment(name)})
+        return Response(
+            desk.store.read(rnd["superior_hash"]),
+            media_type=MEDIA_TYPES.get(suffix_of(name), "application/octet-stream"),
+            headers={"content-disposition": _attachment(name)},
+        )
 
     async def waive(request: Request) -> Response:
         form = await form_of(request)
@@ -436,7 +548,9 @@ def create_app(settings: Settings) -> Starlette:
             user = require(request, conn, "editor")
             v = version_for(conn, user, request.path_params["vid"])
             try:
-                rounds.add_waiver(conn, user, v, str(form.get("key") or ""), str(form.get("reason") or ""), _ip(request))
+                rounds.add_waiver(
+                    conn, user, v, str(form.get("key") or ""), str(form.get("reason") or ""), _ip(request)
+                )
                 _flash(request, "已保存说明。", "ok")
             except PlanlintError as exc:
                 _flash(request, exc.message)
@@ -463,7 +577,9 @@ def create_app(settings: Settings) -> Starlette:
                 user = require(request, conn, "reviewer")
                 round_for(conn, user, rid, county)
                 try:
-                    rounds.review(conn, user, rid, county, accept, str(form.get("comment") or ""), _ip(request))
+                    rounds.review(
+                        conn, user, rid, county, accept, str(form.get("comment") or ""), _ip(request)
+                    )
                     _flash(request, "已通过。" if accept else "已退回，县里可上传新版本后重新提交。", "ok")
                 except PlanlintError as exc:
                     _flash(request, exc.message)
@@ -477,10 +593,20 @@ def create_app(settings: Settings) -> Starlette:
             user = require(request, conn, "reviewer")
             rnd = round_for(conn, user, rid)
             data = await run_in_threadpool(export.board_xlsx, conn, rid)
-            db.audit(conn, "export.xlsx", username=user.username, role=user.role, ip=_ip(request), detail=rid,
-                     file_hash=hashlib.sha256(data).hexdigest())
-        return Response(data, media_type=XLSX_TYPE,
-                        headers={"content-disposition": _attachment(f"{rnd['title']}审查台账.xlsx")})
+            db.audit(
+                conn,
+                "export.xlsx",
+                username=user.username,
+                role=user.role,
+                ip=_ip(request),
+                detail=rid,
+                file_hash=hashlib.sha256(data).hexdigest(),
+            )
+        return Response(
+            data,
+            media_type=XLSX_TYPE,
+            headers={"content-disposition": _attachment(f"{rnd['title']}审查台账.xlsx")},
+        )
 
     async def export_zip(request: Request) -> Response:
         rid = request.path_params["rid"]
@@ -488,10 +614,20 @@ def create_app(settings: Settings) -> Starlette:
             user = require(request, conn, "reviewer")
             rnd = round_for(conn, user, rid)
             data = await run_in_threadpool(export.submissions_zip, conn, desk.store, rid)
-            db.audit(conn, "export.zip", username=user.username, role=user.role, ip=_ip(request), detail=rid,
-                     file_hash=hashlib.sha256(data).hexdigest())
-        return Response(data, media_type="application/zip",
-                        headers={"content-disposition": _attachment(f"{rnd['title']}报送材料.zip")})
+            db.audit(
+                conn,
+                "export.zip",
+                username=user.username,
+                role=user.role,
+                ip=_ip(request),
+                detail=rid,
+                file_hash=hashlib.sha256(data).hexdigest(),
+            )
+        return Response(
+            data,
+            media_type="application/zip",
+            headers={"content-disposition": _attachment(f"{rnd['title']}报送材料.zip")},
+        )
 
     async def audit_page(request: Request) -> Response:
         """The last AUDIT_SHOWN lines of the audit log (reviewers; the full log is the `audit` table)."""
@@ -518,11 +654,15 @@ def create_app(settings: Settings) -> Starlette:
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, HTTPException)
-        message = {404: NOT_FOUND, 405: "不支持的请求方式。"}.get(exc.status_code, f"请求无法处理（{exc.status_code}）。")
+        message = {404: NOT_FOUND, 405: "不支持的请求方式。"}.get(
+            exc.status_code, f"请求无法处理（{exc.status_code}）。"
+        )
         return page(request, "error.html", None, status=exc.status_code, message=message)
 
     async def on_error(request: Request, exc: Exception) -> Response:
-        log.error("planlint desk: %s %s failed: %s: %s", request.method, request.url.path, type(exc).__name__, exc)
+        log.error(
+            "planlint desk: %s %s failed: %s: %s", request.method, request.url.path, type(exc).__name__, exc
+        )
         return PlainTextResponse("内部错误，请求没有完成；详细信息已记录在服务器日志中。", status_code=500)
 
     @asynccontextmanager
@@ -556,11 +696,21 @@ def create_app(settings: Settings) -> Starlette:
         ],
         middleware=[
             Middleware(SecurityHeaders),
-            Middleware(SessionMiddleware, secret_key=secret_key(desk.data_dir), session_cookie=COOKIE,
-                       max_age=auth.SESSION_SECONDS, same_site="lax", https_only=settings.secure_cookies),
+            Middleware(
+                SessionMiddleware,
+                secret_key=secret_key(desk.data_dir),
+                session_cookie=COOKIE,
+                max_age=auth.SESSION_SECONDS,
+                same_site="lax",
+                https_only=settings.secure_cookies,
+            ),
         ],
-        exception_handlers={Denied: on_denied, NeedLogin: on_need_login, HTTPException: on_http,
-                            Exception: on_error},
+        exception_handlers={
+            Denied: on_denied,
+            NeedLogin: on_need_login,
+            HTTPException: on_http,
+            Exception: on_error,
+        },
         lifespan=lifespan,
     )
     app.state.desk = desk
@@ -569,9 +719,11 @@ def create_app(settings: Settings) -> Starlette:
 
 def app_from_env() -> Starlette:
     """Factory for `uvicorn --factory` with several worker processes (settings from the environment)."""
-    return create_app(Settings(
-        data_dir=Path(os.environ["PLANLINT_DESK_DATA"]),
-        lint_processes=int(os.environ.get("PLANLINT_DESK_LINT_PROCESSES", "0")),
-        max_file_bytes=int(os.environ.get("PLANLINT_DESK_MAX_FILE_BYTES", str(MAX_FILE_BYTES))),
-        secure_cookies=os.environ.get("PLANLINT_DESK_SECURE_COOKIES") == "1",
-    ))
+    return create_app(
+        Settings(
+            data_dir=Path(os.environ["PLANLINT_DESK_DATA"]),
+            lint_processes=int(os.environ.get("PLANLINT_DESK_LINT_PROCESSES", "0")),
+            max_file_bytes=int(os.environ.get("PLANLINT_DESK_MAX_FILE_BYTES", str(MAX_FILE_BYTES))),
+            secure_cookies=os.environ.get("PLANLINT_DESK_SECURE_COOKIES") == "1",
+        )
+    )

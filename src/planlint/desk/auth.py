@@ -114,8 +114,10 @@ def reset_password(conn: sqlite3.Connection, username: str, password: str) -> No
     _check_password(password)
     with db.transaction(conn):
         row = _existing(conn, username)
-        conn.execute("UPDATE users SET password_hash = ?, disabled = 0 WHERE id = ?",
-                     (_hasher().hash(password), row["id"]))
+        conn.execute(
+            "UPDATE users SET password_hash = ?, disabled = 0 WHERE id = ?",
+            (_hasher().hash(password), row["id"]),
+        )
         conn.execute("UPDATE sessions SET revoked = 1 WHERE user_id = ?", (row["id"],))
         conn.execute("DELETE FROM login_failures WHERE key = ?", (f"user:{username}",))
         db.audit(conn, "user.reset", username="(命令行)", detail=username)
@@ -130,7 +132,9 @@ def disable_user(conn: sqlite3.Connection, username: str) -> None:
 
 
 def list_users(conn: sqlite3.Connection) -> list[sqlite3.Row]:
-    return conn.execute("SELECT username, role, county, disabled, created_at FROM users ORDER BY role, county, username").fetchall()
+    return conn.execute(
+        "SELECT username, role, county, disabled, created_at FROM users ORDER BY role, county, username"
+    ).fetchall()
 
 
 class Throttled(Exception):
@@ -145,8 +149,9 @@ def login(conn: sqlite3.Connection, username: str, password: str, ip: str) -> tu
     keys = (f"user:{username}", f"ip:{ip}")
     since = time.time() - FAIL_WINDOW
     for key, limit in zip(keys, (MAX_FAILS_PER_USER, MAX_FAILS_PER_IP)):
-        rows = conn.execute("SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at",
-                            (key, since)).fetchall()
+        rows = conn.execute(
+            "SELECT at FROM login_failures WHERE key = ? AND at > ? ORDER BY at", (key, since)
+        ).fetchall()
         if len(rows) >= limit:
             oldest = rows[-limit]["at"]
             raise Throttled(max(1, int((oldest + FAIL_WINDOW - time.time()) / 60) + 1))
@@ -158,19 +163,25 @@ def login(conn: sqlite3.Connection, username: str, password: str, ip: str) -> tu
         ok = False
     if not ok or row["disabled"]:
         with db.transaction(conn):
-            conn.executemany("INSERT INTO login_failures (key, at) VALUES (?, ?)", [(k, time.time()) for k in keys])
+            conn.executemany(
+                "INSERT INTO login_failures (key, at) VALUES (?, ?)", [(k, time.time()) for k in keys]
+            )
             conn.execute("DELETE FROM login_failures WHERE at < ?", (since,))
             db.audit(conn, "login.failed", username=username, ip=ip)
         return None
     user = _user(row)
     sid = secrets.token_urlsafe(32)
     with db.transaction(conn):
-        conn.execute("INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-                     (sid, user.id, db.now(), time.time() + SESSION_SECONDS))
+        conn.execute(
+            "INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+            (sid, user.id, db.now(), time.time() + SESSION_SECONDS),
+        )
         conn.execute("DELETE FROM login_failures WHERE key = ?", (keys[0],))
         conn.execute("DELETE FROM sessions WHERE expires_at < ?", (time.time() - SESSION_SECONDS,))
         if _hasher().check_needs_rehash(row["password_hash"]):
-            conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (_hasher().hash(password), user.id))
+            conn.execute(
+                "UPDATE users SET password_hash = ? WHERE id = ?", (_hasher().hash(password), user.id)
+            )
         db.audit(conn, "login", username=user.username, role=user.role, ip=ip)
     return user, sid
 

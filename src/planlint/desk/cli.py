@@ -47,24 +47,54 @@ def init(data_dir: Path) -> None:
 
     store.init(data_dir)
     click.echo(f"已创建审查台数据文件夹：{data_dir}")
-    click.echo(f"下一步：planlint desk user add 用户名 --role reviewer --data {data_dir}，然后 planlint desk serve {data_dir}")
+    click.echo(
+        f"下一步：planlint desk user add 用户名 --role reviewer --data {data_dir}，然后 planlint desk serve {data_dir}"
+    )
 
 
 @desk.command()
 @click.argument("data_dir", type=DATA_DIR)
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；服务器上通常为 0.0.0.0")
 @click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="端口")
-@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="网页进程数（多个进程同时处理请求）")
-@click.option("--lint-processes", type=click.IntRange(0, 64), default=2, show_default=True,
-              help="每个网页进程中检查计划的进程数（多个县同时上传时并行检查）；0 表示在请求线程中逐个检查")
-@click.option("--proxy", "proxies", multiple=True, metavar="ADDR",
-              help="反向代理的地址（可多次指定）；只信任来自这些地址的 X-Forwarded-For / X-Forwarded-Proto")
-@click.option("--secure-cookies/--no-secure-cookies", default=None,
-              help="会话 Cookie 只经 HTTPS 发送；指定 --proxy 时默认开启")
-@click.option("--max-file-mb", type=click.IntRange(1, 500), default=20, show_default=True, help="单个文件大小上限（MB）")
-def serve(data_dir: Path, host: str, port: int, workers: int, lint_processes: int, proxies: tuple[str, ...],
-          secure_cookies: bool | None, max_file_mb: int) -> None:
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="网页进程数（多个进程同时处理请求）",
+)
+@click.option(
+    "--lint-processes",
+    type=click.IntRange(0, 64),
+    default=2,
+    show_default=True,
+    help="每个网页进程中检查计划的进程数（多个县同时上传时并行检查）；0 表示在请求线程中逐个检查",
+)
+@click.option(
+    "--proxy",
+    "proxies",
+    multiple=True,
+    metavar="ADDR",
+    help="反向代理的地址（可多次指定）；只信任来自这些地址的 X-Forwarded-For / X-Forwarded-Proto",
+)
+@click.option(
+    "--secure-cookies/--no-secure-cookies",
+    default=None,
+    help="会话 Cookie 只经 HTTPS 发送；指定 --proxy 时默认开启",
+)
+@click.option(
+    "--max-file-mb", type=click.IntRange(1, 500), default=20, show_default=True, help="单个文件大小上限（MB）"
+)
+def serve(
+    data_dir: Path,
+    host: str,
+    port: int,
+    workers: int,
+    lint_processes: int,
+    proxies: tuple[str, ...],
+    secure_cookies: bool | None,
+    max_file_mb: int,
+) -> None:
     """启动审查台网页服务。按 Ctrl+C 停止。"""
     require_extras()
     import logging
@@ -86,10 +116,21 @@ def serve(data_dir: Path, host: str, port: int, workers: int, lint_processes: in
 
         sock = bind(host, port)
         click.echo(f"planlint 城市审查台：http://{host}:{sock.getsockname()[1]}/（数据：{data_dir}）")
-        app = create_app(Settings(data_dir=data_dir, lint_processes=lint_processes,
-                                  max_file_bytes=max_file_mb * 1024 * 1024, secure_cookies=secure))
-        config = uvicorn.Config(app, log_level="info", timeout_graceful_shutdown=30,
-                                proxy_headers=proxy_headers, forwarded_allow_ips=forwarded_allow_ips)
+        app = create_app(
+            Settings(
+                data_dir=data_dir,
+                lint_processes=lint_processes,
+                max_file_bytes=max_file_mb * 1024 * 1024,
+                secure_cookies=secure,
+            )
+        )
+        config = uvicorn.Config(
+            app,
+            log_level="info",
+            timeout_graceful_shutdown=30,
+            proxy_headers=proxy_headers,
+            forwarded_allow_ips=forwarded_allow_ips,
+        )
         uvicorn.Server(config).run(sockets=[sock])
         return
     click.echo(f"planlint 城市审查台：http://{host}:{port}/（数据：{data_dir}，{workers} 个进程）")
@@ -99,9 +140,17 @@ def serve(data_dir: Path, host: str, port: int, workers: int, lint_processes: in
         PLANLINT_DESK_MAX_FILE_BYTES=str(max_file_mb * 1024 * 1024),
         PLANLINT_DESK_SECURE_COOKIES="1" if secure else "0",
     )
-    uvicorn.run("planlint.desk.app:app_from_env", factory=True, host=host, port=port, workers=workers,
-                log_level="info", timeout_graceful_shutdown=30,
-                proxy_headers=proxy_headers, forwarded_allow_ips=forwarded_allow_ips)
+    uvicorn.run(
+        "planlint.desk.app:app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+        timeout_graceful_shutdown=30,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
 
 
 @desk.command()
@@ -138,8 +187,12 @@ def _password(confirm: bool = True) -> str:
 @user.command("add")
 @click.argument("username")
 @DATA_OPTION
-@click.option("--role", type=click.Choice(["reviewer", "editor"]), required=True,
-              help="reviewer：市局审查人员；editor：县级编制人员")
+@click.option(
+    "--role",
+    type=click.Choice(["reviewer", "editor"]),
+    required=True,
+    help="reviewer：市局审查人员；editor：县级编制人员",
+)
 @click.option("--county", help="编制人员所属的县（市、区），与报送任务中的名称一致，例如 泽州县")
 def user_add(username: str, data_dir: Path, role: str, county: str | None) -> None:
     """新建账号 USERNAME（密码从提示输入，或从标准输入读一行）。"""

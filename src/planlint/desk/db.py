@@ -153,8 +153,9 @@ def connect(data_dir: Path, migrate: bool = True) -> sqlite3.Connection:
 
 
 def _open(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                           check_same_thread=False)
+    conn = sqlite3.connect(
+        path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+    )
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -205,8 +206,16 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
-def audit(conn: sqlite3.Connection, action: str, *, username: str | None = None, role: str | None = None,
-          ip: str | None = None, detail: str | None = None, file_hash: str | None = None) -> None:
+def audit(
+    conn: sqlite3.Connection,
+    action: str,
+    *,
+    username: str | None = None,
+    role: str | None = None,
+    ip: str | None = None,
+    detail: str | None = None,
+    file_hash: str | None = None,
+) -> None:
     conn.execute(
         "INSERT INTO audit (at, username, role, ip, action, detail, file_hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (now(), username, role, ip, action, detail, file_hash),

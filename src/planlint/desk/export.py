@@ -13,9 +13,30 @@ from . import rounds
 from .store import FileStore
 
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
-BOARD_HEADERS = ("县（市、区）", "状态", "版本", "错误", "警告", "重复发起市抽县查任务", "覆盖率", "已说明的问题",
-                 "最近活动（UTC）", "退回意见")
-FINDING_HEADERS = ("县（市、区）", "版本", "级别", "规则", "位置", "任务", "问题", "修改建议", "依据", "说明理由")
+BOARD_HEADERS = (
+    "县（市、区）",
+    "状态",
+    "版本",
+    "错误",
+    "警告",
+    "重复发起市抽县查任务",
+    "覆盖率",
+    "已说明的问题",
+    "最近活动（UTC）",
+    "退回意见",
+)
+FINDING_HEADERS = (
+    "县（市、区）",
+    "版本",
+    "级别",
+    "规则",
+    "位置",
+    "任务",
+    "问题",
+    "修改建议",
+    "依据",
+    "说明理由",
+)
 
 
 def board_xlsx(conn: sqlite3.Connection, rid: str) -> bytes:
@@ -23,23 +44,33 @@ def board_xlsx(conn: sqlite3.Connection, rid: str) -> bytes:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    from ..workbook import active_sheet
-
     from ..report.xlsx import put
+    from ..workbook import active_sheet
 
     rnd = rounds.get_round(conn, rid)
     assert rnd is not None, f"no round {rid}"
     wb = Workbook()
     ws = active_sheet(wb)
     ws.title = "审查台账"
-    put(ws, 1, 1, f"{rnd['title']}（{rnd['year']}年度，上级计划：{rnd['superior_name']}）").font = Font(bold=True)
+    put(ws, 1, 1, f"{rnd['title']}（{rnd['year']}年度，上级计划：{rnd['superior_name']}）").font = Font(
+        bold=True
+    )
     rows = rounds.board(conn, rid)
     for c, h in enumerate(BOARD_HEADERS, 1):
         put(ws, 3, c, h).font = Font(bold=True)
     for r, row in enumerate(rows, 4):
-        board_values = (row.county, row.status_label, row.version or "", row.errors if row.version else "",
-                  row.warnings if row.version else "", row.duplicates if row.version else "", row.coverage or "",
-                  row.waivers, row.last_activity, row.comment or "")
+        board_values = (
+            row.county,
+            row.status_label,
+            row.version or "",
+            row.errors if row.version else "",
+            row.warnings if row.version else "",
+            row.duplicates if row.version else "",
+            row.coverage or "",
+            row.waivers,
+            row.last_activity,
+            row.comment or "",
+        )
         for c, v in enumerate(board_values, 1):
             put(ws, r, c, v)
     for c, width in enumerate((16, 8, 6, 6, 6, 12, 10, 10, 22, 40), 1):
@@ -61,9 +92,18 @@ def board_xlsx(conn: sqlite3.Connection, rid: str) -> bytes:
             loc = f.get("location") or {}
             where = f"{loc.get('sheet') or ''}!{loc.get('cell') or ''}".strip("!")
             w = waived.get(f["key"])
-            values = (row.county, row.version, SEVERITY_NAMES.get(f["severity"], f["severity"]),
-                      f"{f['rule']} {f['slug']}", where, f.get("task") or "", f["message"], f["fix"], f["basis"],
-                      w["reason"] if w else "")
+            values = (
+                row.county,
+                row.version,
+                SEVERITY_NAMES.get(f["severity"], f["severity"]),
+                f"{f['rule']} {f['slug']}",
+                where,
+                f.get("task") or "",
+                f["message"],
+                f["fix"],
+                f["basis"],
+                w["reason"] if w else "",
+            )
             for c, v in enumerate(values, 1):
                 put(detail, r, c, v).alignment = wrap
             r += 1
@@ -101,7 +141,20 @@ def submissions_zip(conn: sqlite3.Connection, store: FileStore, rid: str) -> byt
             for f in data["findings"]:
                 if f["key"] in waived:
                     f["waiver"] = waived[f["key"]]["reason"]
-            zf.writestr(f"{folder}/检查结果.json", json.dumps(
-                {"county": row.county, "version": v["number"], "file": v["filename"], "sha256": v["file_hash"],
-                 "status": row.status_label, "comment": row.comment, **data}, ensure_ascii=False, indent=2))
+            zf.writestr(
+                f"{folder}/检查结果.json",
+                json.dumps(
+                    {
+                        "county": row.county,
+                        "version": v["number"],
+                        "file": v["filename"],
+                        "sha256": v["file_hash"],
+                        "status": row.status_label,
+                        "comment": row.comment,
+                        **data,
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                ),
+            )
     return buf.getvalue()

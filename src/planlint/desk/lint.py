@@ -82,8 +82,9 @@ def lint_version(req: LintRequest) -> LintOutcome:
 def _options(req: LintRequest | ReviewRequest, superior: str | None, population: str | None):
     from ..engine import RunOptions
 
-    return RunOptions(profile=req.profile, use_config=False, superior=(superior,) if superior else (),
-                      population=population)
+    return RunOptions(
+        profile=req.profile, use_config=False, superior=(superior,) if superior else (), population=population
+    )
 
 
 def _lint(req: LintRequest, work: Path) -> LintOutcome:
@@ -228,8 +229,12 @@ class Linter:
         self._lock = threading.Lock()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(max_workers=self._processes, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_follow_parent, initargs=(os.getpid(),))
+        return ProcessPoolExecutor(
+            max_workers=self._processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_follow_parent,
+            initargs=(os.getpid(),),
+        )
 
     def run(self, req: LintRequest) -> LintOutcome:
         """Blocking: call from a worker thread."""
@@ -250,7 +255,9 @@ class Linter:
             with self._lock:
                 if self._pool is pool:
                     self._pool = self._new_pool()
-            raise PlanlintError("检查进程意外退出（文件可能过大或已损坏），这个版本没有保存；请检查文件后重新上传") from None
+            raise PlanlintError(
+                "检查进程意外退出（文件可能过大或已损坏），这个版本没有保存；请检查文件后重新上传"
+            ) from None
 
     def close(self) -> None:
         if self._pool is not None:

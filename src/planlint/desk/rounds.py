@@ -50,9 +50,21 @@ def parse_counties(text: str) -> list[str]:
     return names
 
 
-def open_round(conn: sqlite3.Connection, store: FileStore, user: User, *, title: str, year: int, profile: str,
-               superior: tuple[str, bytes], population: tuple[str, bytes] | None, due_date: str | None,
-               counties: list[str], require_clean: bool, ip: str | None) -> str:
+def open_round(
+    conn: sqlite3.Connection,
+    store: FileStore,
+    user: User,
+    *,
+    title: str,
+    year: int,
+    profile: str,
+    superior: tuple[str, bytes],
+    population: tuple[str, bytes] | None,
+    due_date: str | None,
+    counties: list[str],
+    require_clean: bool,
+    ip: str | None,
+) -> str:
     rid = new_id()
     superior_hash = store.put(superior[1])
     population_hash = store.put(population[1]) if population else None
@@ -61,15 +73,34 @@ def open_round(conn: sqlite3.Connection, store: FileStore, user: User, *, title:
             "INSERT INTO rounds (id, title, year, profile, superior_name, superior_hash, population_name,"
             " population_hash, due_date, require_clean, created_by, created_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (rid, title, year, profile, superior[0], superior_hash, population[0] if population else None,
-             population_hash, due_date, int(require_clean), user.username, db.now()),
+            (
+                rid,
+                title,
+                year,
+                profile,
+                superior[0],
+                superior_hash,
+                population[0] if population else None,
+                population_hash,
+                due_date,
+                int(require_clean),
+                user.username,
+                db.now(),
+            ),
         )
         conn.executemany(
             "INSERT INTO round_counties (round_id, county, updated_at) VALUES (?, ?, ?)",
             [(rid, c, db.now()) for c in counties],
         )
-        db.audit(conn, "round.open", username=user.username, role=user.role, ip=ip,
-                 detail=f"{rid} {title}（{'、'.join(counties)}）", file_hash=superior_hash)
+        db.audit(
+            conn,
+            "round.open",
+            username=user.username,
+            role=user.role,
+            ip=ip,
+            detail=f"{rid} {title}（{'、'.join(counties)}）",
+            file_hash=superior_hash,
+        )
     return rid
 
 
@@ -78,7 +109,8 @@ def rounds_for(conn: sqlite3.Connection, user: User) -> list[sqlite3.Row]:
         return conn.execute("SELECT * FROM rounds ORDER BY created_at DESC").fetchall()
     return conn.execute(
         "SELECT r.*, rc.status FROM rounds r JOIN round_counties rc ON rc.round_id = r.id"
-        " WHERE rc.county = ? ORDER BY r.created_at DESC", (user.county,)
+        " WHERE rc.county = ? ORDER BY r.created_at DESC",
+        (user.county,),
     ).fetchall()
 
 
@@ -87,7 +119,9 @@ def get_round(conn: sqlite3.Connection, rid: str) -> sqlite3.Row | None:
 
 
 def county_state(conn: sqlite3.Connection, rid: str, county: str) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM round_counties WHERE round_id = ? AND county = ?", (rid, county)).fetchone()
+    return conn.execute(
+        "SELECT * FROM round_counties WHERE round_id = ? AND county = ?", (rid, county)
+    ).fetchone()
 
 
 def versions(conn: sqlite3.Connection, rid: str, county: str) -> list[sqlite3.Row]:
@@ -103,8 +137,9 @@ def get_version(conn: sqlite3.Connection, vid: str) -> sqlite3.Row | None:
 
 
 def latest_version(conn: sqlite3.Connection, rid: str, county: str) -> sqlite3.Row | None:
-    return conn.execute("SELECT * FROM versions WHERE round_id = ? AND county = ? ORDER BY number DESC LIMIT 1",
-                        (rid, county)).fetchone()
+    return conn.execute(
+        "SELECT * FROM versions WHERE round_id = ? AND county = ? ORDER BY number DESC LIMIT 1", (rid, county)
+    ).fetchone()
 
 
 def check_may_upload(conn: sqlite3.Connection, rid: str, county: str) -> None:
@@ -113,14 +148,27 @@ def check_may_upload(conn: sqlite3.Connection, rid: str, county: str) -> None:
         raise Refused("本轮没有要求该县（市、区）提交计划")
     if state["status"] in ("submitted", "accepted"):
         raise Refused(f"本轮计划{STATUS[state['status']]}，不能再上传新版本；如需修改，请联系市局退回")
-    n = conn.execute("SELECT COUNT(*) FROM versions WHERE round_id = ? AND county = ?", (rid, county)).fetchone()[0]
+    n = conn.execute(
+        "SELECT COUNT(*) FROM versions WHERE round_id = ? AND county = ?", (rid, county)
+    ).fetchone()[0]
     if n >= MAX_VERSIONS:
         raise Refused(f"本轮已上传 {n} 个版本，达到上限 {MAX_VERSIONS} 个；请联系市局")
 
 
-def record_version(conn: sqlite3.Connection, store: FileStore, user: User, rid: str, county: str, *,
-                   filename: str, file_hash: str, size: int, outcome: LintOutcome, ip: str | None,
-                   diff_base: int | None = None) -> str:
+def record_version(
+    conn: sqlite3.Connection,
+    store: FileStore,
+    user: User,
+    rid: str,
+    county: str,
+    *,
+    filename: str,
+    file_hash: str,
+    size: int,
+    outcome: LintOutcome,
+    ip: str | None,
+    diff_base: int | None = None,
+) -> str:
     """Store the copies, then record the version, its number and the audit line in one transaction:
     the upload is there entirely or not at all."""
     annotated = store.put(outcome.annotated) if outcome.annotated is not None else None
@@ -128,31 +176,69 @@ def record_version(conn: sqlite3.Connection, store: FileStore, user: User, rid: 
     vid = new_id()
     with db.transaction(conn):
         check_may_upload(conn, rid, county)  # again, inside the lock: the state may have changed
-        number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE round_id = ? AND county = ?",
-                              (rid, county)).fetchone()[0]
+        number = conn.execute(
+            "SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE round_id = ? AND county = ?",
+            (rid, county),
+        ).fetchone()[0]
         conn.execute(
             "INSERT INTO versions (id, round_id, county, number, filename, file_hash, size, uploaded_by, uploaded_at,"
             " errors, warnings, infos, duplicates, coverage, unreadable, findings_json, annotated_hash, fixed_hash,"
             " fixed_name, fixed_cells, diff_json, diff_base)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (vid, rid, county, number, filename, file_hash, size, user.username, db.now(),
-             outcome.counts["error"], outcome.counts["warning"], outcome.counts["info"], outcome.duplicates,
-             outcome.coverage, outcome.unreadable,
-             json.dumps({"findings": outcome.findings, "tasks": outcome.tasks, "problems": outcome.problems},
-                        ensure_ascii=False),
-             annotated, fixed, outcome.fixed_name, outcome.fixed_cells,
-             json.dumps(outcome.diff, ensure_ascii=False) if outcome.diff is not None else None,
-             diff_base if outcome.diff is not None else None),
+            (
+                vid,
+                rid,
+                county,
+                number,
+                filename,
+                file_hash,
+                size,
+                user.username,
+                db.now(),
+                outcome.counts["error"],
+                outcome.counts["warning"],
+                outcome.counts["info"],
+                outcome.duplicates,
+                outcome.coverage,
+                outcome.unreadable,
+                json.dumps(
+                    {"findings": outcome.findings, "tasks": outcome.tasks, "problems": outcome.problems},
+                    ensure_ascii=False,
+                ),
+                annotated,
+                fixed,
+                outcome.fixed_name,
+                outcome.fixed_cells,
+                json.dumps(outcome.diff, ensure_ascii=False) if outcome.diff is not None else None,
+                diff_base if outcome.diff is not None else None,
+            ),
         )
-        conn.execute("UPDATE round_counties SET updated_at = ? WHERE round_id = ? AND county = ?", (db.now(), rid, county))
+        conn.execute(
+            "UPDATE round_counties SET updated_at = ? WHERE round_id = ? AND county = ?",
+            (db.now(), rid, county),
+        )
         _event(conn, rid, county, user, "upload", vid, f"第 {number} 版：{filename}")
-        db.audit(conn, "version.upload", username=user.username, role=user.role, ip=ip,
-                 detail=f"{rid} {county} 第{number}版 {filename}", file_hash=file_hash)
+        db.audit(
+            conn,
+            "version.upload",
+            username=user.username,
+            role=user.role,
+            ip=ip,
+            detail=f"{rid} {county} 第{number}版 {filename}",
+            file_hash=file_hash,
+        )
     return vid
 
 
-def _event(conn: sqlite3.Connection, rid: str, county: str, user: User, action: str, vid: str | None,
-           comment: str | None) -> None:
+def _event(
+    conn: sqlite3.Connection,
+    rid: str,
+    county: str,
+    user: User,
+    action: str,
+    vid: str | None,
+    comment: str | None,
+) -> None:
     conn.execute(
         "INSERT INTO events (round_id, county, at, username, action, version_id, comment) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (rid, county, db.now(), user.username, action, vid, comment),
@@ -168,8 +254,9 @@ def waivers(conn: sqlite3.Connection, rid: str, county: str) -> dict[str, sqlite
     return {r["finding_key"]: r for r in rows}
 
 
-def add_waiver(conn: sqlite3.Connection, user: User, version: sqlite3.Row, key: str, reason: str,
-               ip: str | None) -> None:
+def add_waiver(
+    conn: sqlite3.Connection, user: User, version: sqlite3.Row, key: str, reason: str, ip: str | None
+) -> None:
     reason = reason.strip()
     if not reason:
         raise Refused("请填写说明理由")
@@ -189,15 +276,27 @@ def add_waiver(conn: sqlite3.Connection, user: User, version: sqlite3.Row, key: 
             " created_by = excluded.created_by, created_at = excluded.created_at",
             (rid, county, key, reason, user.username, db.now()),
         )
-        conn.execute("UPDATE round_counties SET updated_at = ? WHERE round_id = ? AND county = ?", (db.now(), rid, county))
+        conn.execute(
+            "UPDATE round_counties SET updated_at = ? WHERE round_id = ? AND county = ?",
+            (db.now(), rid, county),
+        )
         _event(conn, rid, county, user, "waive", version["id"], f"{key}：{reason}")
-        db.audit(conn, "waiver", username=user.username, role=user.role, ip=ip, detail=f"{rid} {county} {key}：{reason}",
-                 file_hash=version["file_hash"])
+        db.audit(
+            conn,
+            "waiver",
+            username=user.username,
+            role=user.role,
+            ip=ip,
+            detail=f"{rid} {county} {key}：{reason}",
+            file_hash=version["file_hash"],
+        )
 
 
 def unwaived_errors(conn: sqlite3.Connection, version: sqlite3.Row) -> int:
     waived = waivers(conn, version["round_id"], version["county"])
-    return sum(1 for f in findings_of(version)["findings"] if f["severity"] == "error" and f["key"] not in waived)
+    return sum(
+        1 for f in findings_of(version)["findings"] if f["severity"] == "error" and f["key"] not in waived
+    )
 
 
 def submit(conn: sqlite3.Connection, user: User, version: sqlite3.Row, ip: str | None) -> None:
@@ -217,15 +316,26 @@ def submit(conn: sqlite3.Connection, user: User, version: sqlite3.Row, ip: str |
             raise Refused(f"只能提交最新的版本（第 {latest['number']} 版）")
         if rnd["require_clean"] and (n := unwaived_errors(conn, version)):
             raise Refused(f"本轮要求提交的计划没有错误：还有 {n} 个错误未修改或未说明理由")
-        conn.execute("UPDATE round_counties SET status = 'submitted', submitted_version = ?, updated_at = ?"
-                     " WHERE round_id = ? AND county = ?", (version["id"], db.now(), rid, county))
+        conn.execute(
+            "UPDATE round_counties SET status = 'submitted', submitted_version = ?, updated_at = ?"
+            " WHERE round_id = ? AND county = ?",
+            (version["id"], db.now(), rid, county),
+        )
         _event(conn, rid, county, user, "submit", version["id"], f"提交第 {version['number']} 版")
-        db.audit(conn, "version.submit", username=user.username, role=user.role, ip=ip,
-                 detail=f"{rid} {county} 第{version['number']}版", file_hash=version["file_hash"])
+        db.audit(
+            conn,
+            "version.submit",
+            username=user.username,
+            role=user.role,
+            ip=ip,
+            detail=f"{rid} {county} 第{version['number']}版",
+            file_hash=version["file_hash"],
+        )
 
 
-def review(conn: sqlite3.Connection, user: User, rid: str, county: str, accept: bool, comment: str,
-           ip: str | None) -> None:
+def review(
+    conn: sqlite3.Connection, user: User, rid: str, county: str, accept: bool, comment: str, ip: str | None
+) -> None:
     """Accept the submitted version, or return it with comments for another version."""
     comment = comment.strip()
     if not accept and not comment:
@@ -235,19 +345,32 @@ def review(conn: sqlite3.Connection, user: User, rid: str, county: str, accept: 
     with db.transaction(conn):
         state = county_state(conn, rid, county)
         if state is None or state["status"] != "submitted":
-            raise Refused(f"该县计划当前为「{STATUS[state['status']] if state else '不在本轮'}」，只有已提交的计划可以退回或通过")
+            raise Refused(
+                f"该县计划当前为「{STATUS[state['status']] if state else '不在本轮'}」，只有已提交的计划可以退回或通过"
+            )
         version = get_version(conn, state["submitted_version"])
         assert version is not None, "a submitted version is stored"
         status = "accepted" if accept else "returned"
-        conn.execute("UPDATE round_counties SET status = ?, comment = ?, updated_at = ? WHERE round_id = ? AND county = ?",
-                     (status, comment or None, db.now(), rid, county))
+        conn.execute(
+            "UPDATE round_counties SET status = ?, comment = ?, updated_at = ? WHERE round_id = ? AND county = ?",
+            (status, comment or None, db.now(), rid, county),
+        )
         _event(conn, rid, county, user, "accept" if accept else "return", version["id"], comment or None)
-        db.audit(conn, "review.accept" if accept else "review.return", username=user.username, role=user.role, ip=ip,
-                 detail=f"{rid} {county} 第{version['number']}版 {comment}".strip(), file_hash=version["file_hash"])
+        db.audit(
+            conn,
+            "review.accept" if accept else "review.return",
+            username=user.username,
+            role=user.role,
+            ip=ip,
+            detail=f"{rid} {county} 第{version['number']}版 {comment}".strip(),
+            file_hash=version["file_hash"],
+        )
 
 
 def events(conn: sqlite3.Connection, rid: str, county: str) -> list[sqlite3.Row]:
-    return conn.execute("SELECT * FROM events WHERE round_id = ? AND county = ? ORDER BY id DESC", (rid, county)).fetchall()
+    return conn.execute(
+        "SELECT * FROM events WHERE round_id = ? AND county = ? ORDER BY id DESC", (rid, county)
+    ).fetchall()
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,8 +408,31 @@ def board(conn: sqlite3.Connection, rid: str) -> list[BoardRow]:
         """,
         (rid,),
     ).fetchall()
-    out = [BoardRow(r["county"], r["status"], r["number"], r["vid"], r["errors"] or 0, r["warnings"] or 0,
-                    r["duplicates"] or 0, r["coverage"], r["unreadable"], r["waivers"], r["updated_at"], r["comment"])
-           for r in rows]
-    return sorted(out, key=lambda b: (b.status == "accepted", b.version is not None and not b.unreadable,
-                                      -b.errors, -b.duplicates, -b.warnings, b.county))
+    out = [
+        BoardRow(
+            r["county"],
+            r["status"],
+            r["number"],
+            r["vid"],
+            r["errors"] or 0,
+            r["warnings"] or 0,
+            r["duplicates"] or 0,
+            r["coverage"],
+            r["unreadable"],
+            r["waivers"],
+            r["updated_at"],
+            r["comment"],
+        )
+        for r in rows
+    ]
+    return sorted(
+        out,
+        key=lambda b: (
+            b.status == "accepted",
+            b.version is not None and not b.unreadable,
+            -b.errors,
+            -b.duplicates,
+            -b.warnings,
+            b.county,
+        ),
+    )

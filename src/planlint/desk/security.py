@@ -10,8 +10,10 @@ from typing import Any
 from starlette.requests import Request
 
 # Pages use no script at all; styles are inline; forms post to this server only.
-CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; "
-       "frame-ancestors 'none'")
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; "
+    "frame-ancestors 'none'"
+)
 
 
 class Denied(Exception):

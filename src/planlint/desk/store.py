@@ -95,7 +95,9 @@ def init(data_dir: Path) -> None:
     """Create a new data folder: the database, the file store, the key that signs session cookies."""
     data_dir = Path(data_dir)
     if data_dir.exists() and (not data_dir.is_dir() or any(data_dir.iterdir())):
-        raise PlanlintError("数据文件夹已存在且不为空；请换一个新文件夹，或直接用 planlint desk serve 启动", str(data_dir))
+        raise PlanlintError(
+            "数据文件夹已存在且不为空；请换一个新文件夹，或直接用 planlint desk serve 启动", str(data_dir)
+        )
     data_dir.mkdir(parents=True, exist_ok=True)
     os.chmod(data_dir, 0o700)
     (data_dir / "files").mkdir()
@@ -112,7 +114,9 @@ def secret_key(data_dir: Path) -> str:
     try:
         return path.read_text().strip()
     except OSError:
-        raise PlanlintError("不是审查台数据文件夹（缺少 secret.key），请先运行 planlint desk init", str(data_dir)) from None
+        raise PlanlintError(
+            "不是审查台数据文件夹（缺少 secret.key），请先运行 planlint desk init", str(data_dir)
+        ) from None
 
 
 def backup(data_dir: Path, out: Path) -> dict[str, int]:

@@ -37,8 +37,17 @@ def validate_round_files(superior: tuple[str, bytes], population: tuple[str, byt
                 raise rounds.Refused(f"监管对象数量文件「{population[0]}」无法读取：{exc.message}") from None
 
 
-def store_and_lint(conn: sqlite3.Connection, store: FileStore, linter: Linter, user: auth.User, rnd: sqlite3.Row,
-                   county: str, name: str, data: bytes, ip: str | None) -> str:
+def store_and_lint(
+    conn: sqlite3.Connection,
+    store: FileStore,
+    linter: Linter,
+    user: auth.User,
+    rnd: sqlite3.Row,
+    county: str,
+    name: str,
+    data: bytes,
+    ip: str | None,
+) -> str:
     """Store the file, lint it, record the version; returns the version's id. Blocking: run it in a
     worker thread, on a connection of its own."""
     file_hash = store.put(data)
@@ -49,12 +58,23 @@ def store_and_lint(conn: sqlite3.Connection, store: FileStore, linter: Linter, u
         profile=rnd["profile"],
         population=population_file(store, rnd),
         previous=StoredFile(previous["filename"], str(store.path(previous["file_hash"])))
-        if previous is not None and not previous["unreadable"] else None,
+        if previous is not None and not previous["unreadable"]
+        else None,
     )
     outcome = linter.run(req)
-    return rounds.record_version(conn, store, user, rnd["id"], county, filename=name, file_hash=file_hash,
-                                 size=len(data), outcome=outcome, ip=ip,
-                                 diff_base=previous["number"] if previous is not None and req.previous is not None else None)
+    return rounds.record_version(
+        conn,
+        store,
+        user,
+        rnd["id"],
+        county,
+        filename=name,
+        file_hash=file_hash,
+        size=len(data),
+        outcome=outcome,
+        ip=ip,
+        diff_base=previous["number"] if previous is not None and req.previous is not None else None,
+    )
 
 
 def population_file(store: FileStore, rnd: sqlite3.Row) -> StoredFile | None:

@@ -19,8 +19,20 @@ from ._common import ZIP_ERRORS
 # reads them (.xls/.xlsb/.ods/.et through calamine, PDF through pdfplumber); word-processor files
 # other than .docx go through LibreOffice (an optional external program).
 SUPPORTED = (
-    ".xlsx", ".xlsm", ".docx", ".csv", ".tsv", ".txt",
-    ".xls", ".xlsb", ".ods", ".et", ".doc", ".wps", ".odt", ".pdf",
+    ".xlsx",
+    ".xlsm",
+    ".docx",
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".xls",
+    ".xlsb",
+    ".ods",
+    ".et",
+    ".doc",
+    ".wps",
+    ".odt",
+    ".pdf",
 )
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -28,8 +40,17 @@ _PDF_MAGIC = b"%PDF-"
 _TEXT_READERS = {".csv": "delimited", ".tsv": "delimited", ".txt": "text"}
 _SPREADSHEET_EXT = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".et")
 _WORD_EXT = (".docx", ".doc", ".wps", ".odt")
-_SAVE_AS = {".xlsm": ".xlsx", ".xls": ".xlsx", ".xlsb": ".xlsx", ".ods": ".xlsx", ".et": ".xlsx",
-            ".doc": ".docx", ".wps": ".docx", ".odt": ".docx", ".pdf": ".docx"}
+_SAVE_AS = {
+    ".xlsm": ".xlsx",
+    ".xls": ".xlsx",
+    ".xlsb": ".xlsx",
+    ".ods": ".xlsx",
+    ".et": ".xlsx",
+    ".doc": ".docx",
+    ".wps": ".docx",
+    ".odt": ".docx",
+    ".pdf": ".docx",
+}
 
 
 def read_tables(path: str) -> list[Table]:
@@ -109,7 +130,9 @@ def _zip_kind(path: str, ext: str) -> str:
     if "xl/workbook.bin" in names:
         return "spreadsheet"  # .xlsb
     if "content.xml" in names:
-        return "spreadsheet" if _odf_mimetype(path) != "application/vnd.oasis.opendocument.text" else "wordproc"
+        return (
+            "spreadsheet" if _odf_mimetype(path) != "application/vnd.oasis.opendocument.text" else "wordproc"
+        )
     raise ReadError("是压缩包，但不是 Excel 或 Word 文件，请解压后检查其中的抽查计划文件", path)
 
 
@@ -125,7 +148,9 @@ def check_package_size(path: str, infos: list[zipfile.ZipInfo]) -> None:
             path,
         )
     for info in infos:
-        if info.file_size > limits.GRACE_BYTES and info.file_size > lim.max_ratio * max(info.compress_size, 1):
+        if info.file_size > limits.GRACE_BYTES and info.file_size > lim.max_ratio * max(
+            info.compress_size, 1
+        ):
             ratio = info.file_size // max(info.compress_size, 1)
             raise ReadError(
                 f"压缩包内的 {info.filename} 压缩比 {ratio}:1 异常（上限 {lim.max_ratio}:1，疑似压缩炸弹），"
@@ -149,7 +174,9 @@ def _ole2_kind(path: str, ext: str) -> str:
     with open(path, "rb") as fh:
         data = fh.read(4 * 1024 * 1024)
     if "EncryptionInfo".encode("utf-16-le") in data:
-        raise ReadError("文件设有打开密码（已加密），无法读取；请在 Excel/WPS/Word 中取消密码后另存再检查", path)
+        raise ReadError(
+            "文件设有打开密码（已加密），无法读取；请在 Excel/WPS/Word 中取消密码后另存再检查", path
+        )
     if "WordDocument".encode("utf-16-le") in data:
         return "wordproc"
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:

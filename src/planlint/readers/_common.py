@@ -11,8 +11,17 @@ import zlib
 # What reading a damaged or unusual zip package raises besides BadZipFile: short reads (EOFError),
 # unsupported versions or methods (NotImplementedError), encrypted parts (RuntimeError), corrupt
 # deflate data (zlib.error), impossible header fields (ValueError, struct.error), a missing part.
-ZIP_ERRORS = (zipfile.BadZipFile, OSError, EOFError, KeyError, ValueError, NotImplementedError, RuntimeError,
-              zlib.error, struct.error)
+ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    KeyError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    zlib.error,
+    struct.error,
+)
 
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 # Lines that merely refer to the plan (subtitles in brackets, the notice's own title) are weaker.

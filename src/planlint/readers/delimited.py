@@ -149,7 +149,9 @@ def read(path: str) -> list[Table]:
                 "请用 Excel/WPS 打开检查该行后重新导出",
                 path,
             ) from None
-        raise ReadError(f"CSV 格式错误（第 {reader.line_num} 行：{exc}），请用 Excel/WPS 打开后重新导出", path) from None
+        raise ReadError(
+            f"CSV 格式错误（第 {reader.line_num} 行：{exc}），请用 Excel/WPS 打开后重新导出", path
+        ) from None
     width = max((len(r) for r in records), default=0)
     check_grid(len(records), width, path)
     rows = [r + [""] * (width - len(r)) for r in records]
@@ -202,7 +204,9 @@ class _DelimitedCopy:
                 self.records.append((start, reader.line_num, fields))
                 start = reader.line_num
         except csv.Error as exc:
-            raise ReadError(f"CSV 格式错误（第 {reader.line_num} 行：{exc}），请用 Excel/WPS 打开后重新导出", path) from None
+            raise ReadError(
+                f"CSV 格式错误（第 {reader.line_num} 行：{exc}），请用 Excel/WPS 打开后重新导出", path
+            ) from None
         self.tail = start
         self.changed: set[int] = set()
 

@@ -54,13 +54,16 @@ def read(path: str) -> list[Table]:
         raise
     except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
         raise ReadError(
-            f"PDF 文件无法解析（可能已损坏：{type(exc).__name__}），请用原始的 Word/WPS 文件检查，或重新导出 PDF", path
+            f"PDF 文件无法解析（可能已损坏：{type(exc).__name__}），请用原始的 Word/WPS 文件检查，或重新导出 PDF",
+            path,
         ) from None
     except RecursionError:
         raise ReadError("PDF 文件的对象嵌套过深（疑似恶意或损坏的文件），已拒绝读取", path) from None
     except Exception as exc:  # pdfminer raises its own exception types for encrypted/odd files
         if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
-            raise ReadError("PDF 文件设有密码，无法读取；请提供未加密的 PDF 或原始的 Word/WPS 文件", path) from None
+            raise ReadError(
+                "PDF 文件设有密码，无法读取；请提供未加密的 PDF 或原始的 Word/WPS 文件", path
+            ) from None
         raise ReadError(
             f"PDF 文件无法解析（{type(exc).__name__}），请用原始的 Word/WPS 文件检查，或重新导出 PDF", path
         ) from None
@@ -181,7 +184,8 @@ def _read_pages(path: str, pages: list) -> list[Table]:
                 path,
             )
         raise ReadError(
-            "PDF 中没有找到带表格线的表格；请提供原始的 Word/WPS/Excel 文件，或把计划表另存为 .xlsx/.docx 再检查", path
+            "PDF 中没有找到带表格线的表格；请提供原始的 Word/WPS/Excel 文件，或把计划表另存为 .xlsx/.docx 再检查",
+            path,
         )
     return [_table(path, part) for part in parts]
 
@@ -191,7 +195,9 @@ def _table(path: str, part: _Part) -> Table:
     rows = [r + [""] * (width - len(r)) for r in part.rows]
     limit = limits.current().max_cells
     if len(rows) * width > limit:
-        raise ReadError(f"表{part.index}超过单元格上限 {limit:,}，已拒绝读取。{limits.hint('max_cells')}", path)
+        raise ReadError(
+            f"表{part.index}超过单元格上限 {limit:,}，已拒绝读取。{limits.hint('max_cells')}", path
+        )
     return Table(
         path=path,
         sheet=f"表{part.index}",
@@ -206,7 +212,9 @@ def _table(path: str, part: _Part) -> Table:
     )
 
 
-def _extend(part: _Part, grid: list[list[str]], covered: dict[tuple[int, int], tuple[int, int]], page_no: int) -> None:
+def _extend(
+    part: _Part, grid: list[list[str]], covered: dict[tuple[int, int], tuple[int, int]], page_no: int
+) -> None:
     """Add one page's rows of a table: drop a repeated header, join a row split by the page break."""
     start = 0
     if part.header is None:
@@ -247,7 +255,10 @@ def _extend(part: _Part, grid: list[list[str]], covered: dict[tuple[int, int], t
 
 
 def _carry(
-    part: _Part, grid: list[list[str]], covered: dict[tuple[int, int], tuple[int, int]], carried: dict[int, int]
+    part: _Part,
+    grid: list[list[str]],
+    covered: dict[tuple[int, int], tuple[int, int]],
+    carried: dict[int, int],
 ) -> None:
     """A vertical merge that began on the previous page: its cells here get the text above."""
     if not part.rows:

@@ -145,4 +145,6 @@ def _check_grids(path: str, book: CalamineWorkbook) -> None:
             if budget < 0:
                 _refuse_cells(path, name, cells)
     except CalamineError as exc:
-        raise ReadError(f"读取工作簿失败（{str(exc)[:200]}），请用 Excel/WPS 打开后另存为 .xlsx 再检查", path) from None
+        raise ReadError(
+            f"读取工作簿失败（{str(exc)[:200]}），请用 Excel/WPS 打开后另存为 .xlsx 再检查", path
+        ) from None

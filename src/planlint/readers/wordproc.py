@@ -102,8 +102,17 @@ def convert(path: str, work: Path, target: str) -> Path:
     command = [
         soffice,
         f"-env:UserInstallation={(work / 'profile').resolve().as_uri()}",
-        "--headless", "--invisible", "--nologo", "--nodefault", "--norestore", "--nolockcheck",
-        "--convert-to", target, "--outdir", str(out), str(source),
+        "--headless",
+        "--invisible",
+        "--nologo",
+        "--nodefault",
+        "--norestore",
+        "--nolockcheck",
+        "--convert-to",
+        target,
+        "--outdir",
+        str(out),
+        str(source),
     ]
     limit = timeout_seconds()
     try:

@@ -84,7 +84,8 @@ def _read_book(path: str, book: CalamineWorkbook) -> list[Table]:
     if not tables:
         if _has_images(path):
             raise ReadError(
-                "工作簿中只有图片，没有单元格数据（planlint 不识别图片里的文字），请提供在单元格中填写的计划表", path
+                "工作簿中只有图片，没有单元格数据（planlint 不识别图片里的文字），请提供在单元格中填写的计划表",
+                path,
             )
         raise ReadError("工作簿中没有任何数据，请确认抽查计划表已保存在工作表中", path)
     return tables
@@ -236,8 +237,10 @@ def _plain_extent(fh) -> int | None:
 @lru_cache(maxsize=64)
 def _beyond(row: int, col: int) -> re.Pattern[bytes]:
     """A plain cell reference whose row is greater than `row` or whose column is right of `col`."""
-    return re.compile(rb'<c r="(?:[A-Z]{1,3}0*(?:%s)"|(?:%s)\d)' % (_greater(str(row), b"[1-9]", b"\\d"),
-                                                                   _greater(_letters(col), b"[A-Z]", b"[A-Z]")))
+    return re.compile(
+        rb'<c r="(?:[A-Z]{1,3}0*(?:%s)"|(?:%s)\d)'
+        % (_greater(str(row), b"[1-9]", b"\\d"), _greater(_letters(col), b"[A-Z]", b"[A-Z]"))
+    )
 
 
 def _greater(text: str, lead: bytes, any_: bytes) -> bytes:
@@ -248,8 +251,13 @@ def _greater(text: str, lead: bytes, any_: bytes) -> bytes:
         nxt = chr(ord(ch) + 1)
         if nxt not in ":[":  # after '9' or 'Z' there is no greater character
             rest = len(text) - i - 1
-            alts.append(text[:i].encode() + b"[" + nxt.encode() + (b"-9]" if ch.isdigit() else b"-Z]")
-                        + (any_ + b"{%d}" % rest if rest else b""))
+            alts.append(
+                text[:i].encode()
+                + b"["
+                + nxt.encode()
+                + (b"-9]" if ch.isdigit() else b"-Z]")
+                + (any_ + b"{%d}" % rest if rest else b"")
+            )
     return b"|".join(alts)
 
 
@@ -366,7 +374,9 @@ def _no_dtd(*_args: object) -> None:
     raise _Forged
 
 
-def _fill_merges(rows: list[list[str]], merges: list, top: int, left: int) -> dict[tuple[int, int], tuple[int, int]]:
+def _fill_merges(
+    rows: list[list[str]], merges: list, top: int, left: int
+) -> dict[tuple[int, int], tuple[int, int]]:
     """Copy each merged range's anchor text into its other cells; return those cells' indices,
     each with its anchor's.
 
@@ -394,7 +404,9 @@ def _fill_merges(rows: list[list[str]], merges: list, top: int, left: int) -> di
     return covered
 
 
-_MERGE_REF = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\s[^>]*?ref\s*=\s*["']([A-Za-z]{1,3})(\d{1,7})(?::([A-Za-z]{1,3})(\d{1,7}))?""")
+_MERGE_REF = re.compile(
+    rb"""<(?:[\w.-]+:)?mergeCell\s[^>]*?ref\s*=\s*["']([A-Za-z]{1,3})(\d{1,7})(?::([A-Za-z]{1,3})(\d{1,7}))?"""
+)
 
 
 def merged_ranges(path: str) -> tuple[int, int]:
@@ -412,14 +424,19 @@ def merged_ranges(path: str) -> tuple[int, int]:
                         for c0, r0, c1, r1 in _MERGE_REF.findall(part):
                             count += 1
                             rows = abs(int(r1 or r0) - int(r0)) + 1
-                            cols = abs(_col_index((c1 or c0).decode().upper()) - _col_index(c0.decode().upper())) + 1
+                            cols = (
+                                abs(_col_index((c1 or c0).decode().upper()) - _col_index(c0.decode().upper()))
+                                + 1
+                            )
                             cells += rows * cols
     except (*ZIP_ERRORS, ET.ParseError):
         pass
     return count, cells
 
 
-MAX_MERGED_RANGES = 2_000  # real plans: tens to hundreds; openpyxl checks each new range against all the others (n²)
+MAX_MERGED_RANGES = (
+    2_000  # real plans: tens to hundreds; openpyxl checks each new range against all the others (n²)
+)
 MAX_MERGED_CELLS = 100_000  # openpyxl makes an object per merged cell: ~10 s per 100k
 
 

@@ -74,6 +74,7 @@ def write(
         raise PlanlintError(f"{fmt} 格式输出的是文件，请用 -o 路径 或 -f {fmt}:路径 指定输出位置")
     if out is not None:
         refuse_input(out, result)
-    options = ReportOptions(statistics=statistics, color=_auto_color(out) if color is None else color,
-                            fail_on=fail_on)
+    options = ReportOptions(
+        statistics=statistics, color=_auto_color(out) if color is None else color, fail_on=fail_on
+    )
     module.write(result, out, options)

@@ -79,7 +79,9 @@ def job_summary(result: CheckResult, top: int = 10) -> str:
             if row.report.error is not None:
                 lines.append(f"| {_cell(where)} | 无法读取：{_cell(row.report.error)} | | |")
             else:
-                lines.append(f"| {_cell(where)} | " + " | ".join(str(row.counts[sev]) for sev in SEVERITIES) + " |")
+                lines.append(
+                    f"| {_cell(where)} | " + " | ".join(str(row.counts[sev]) for sev in SEVERITIES) + " |"
+                )
         if len(rows) > top:
             lines.append(f"| 另有 {len(rows) - top} 个计划 | | | |")
     by_rule = Counter((f.rule_id, f.slug, f.severity) for f in result.findings)

@@ -14,25 +14,29 @@ VERSION = 1
 
 def _file_entry(report: PlanReport) -> jsonstream.Streamed:
     """One file's entry; its findings are an iterator, dumped one at a time by jsonstream."""
-    entry = jsonstream.Streamed({
-        "path": report.path,
-        "sheet": report.sheet,
-        "plan": report.plan.meta.to_json() if report.plan is not None else None,
-        "tasks": len(report.plan.tasks) if report.plan is not None else 0,
-        "findings": (f.to_json() for f in sorted(report.findings, key=lambda f: f.sort_key())),
-    })
+    entry = jsonstream.Streamed(
+        {
+            "path": report.path,
+            "sheet": report.sheet,
+            "plan": report.plan.meta.to_json() if report.plan is not None else None,
+            "tasks": len(report.plan.tasks) if report.plan is not None else 0,
+            "findings": (f.to_json() for f in sorted(report.findings, key=lambda f: f.sort_key())),
+        }
+    )
     if report.error is not None:
         entry["error"] = report.error
     return entry
 
 
 def _document(result: CheckResult) -> jsonstream.Streamed:
-    doc = jsonstream.Streamed({
-        "version": VERSION,
-        "tool": "planlint",
-        "files": (_file_entry(r) for r in result.reports),
-        "summary": result.summary(),
-    })
+    doc = jsonstream.Streamed(
+        {
+            "version": VERSION,
+            "tool": "planlint",
+            "files": (_file_entry(r) for r in result.reports),
+            "summary": result.summary(),
+        }
+    )
     if result.notes:
         doc["notes"] = list(result.notes)
     return doc

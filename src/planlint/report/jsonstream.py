@@ -29,7 +29,14 @@ def _dumps(value: Any, level: int) -> str:
         if not value:
             return "[]"
         inner = "\n" + " " * (INDENT * (level + 1))
-        return "[" + inner + ("," + inner).join(_dumps(v, level + 1) for v in value) + "\n" + " " * (INDENT * level) + "]"
+        return (
+            "["
+            + inner
+            + ("," + inner).join(_dumps(v, level + 1) for v in value)
+            + "\n"
+            + " " * (INDENT * level)
+            + "]"
+        )
     return _scalar(value)
 
 

@@ -38,8 +38,15 @@ def _details(f: Finding) -> str:
 def _finding_case(report: PlanReport, f: Finding, threshold: int) -> tuple[ET.Element, bool]:
     loc = f.location
     where = f"{loc.sheet}!{loc.cell}" if loc.sheet and loc.cell else (loc.cell or _plan_name(report))
-    case = ET.Element("testcase", {"classname": _clean(report.path), "name": _clean(f"{f.rule_id} {f.slug} {where}"),
-                                   "file": _clean(report.path), "time": "0"})
+    case = ET.Element(
+        "testcase",
+        {
+            "classname": _clean(report.path),
+            "name": _clean(f"{f.rule_id} {f.slug} {where}"),
+            "file": _clean(report.path),
+            "time": "0",
+        },
+    )
     failing = SEVERITY_RANK[f.severity] >= threshold
     if failing:
         failure = ET.SubElement(
@@ -90,10 +97,18 @@ def to_element(result: CheckResult, fail_on: str = "error") -> ET.Element:
             counts["tests"] += len(plan_cases)
             counts["failures"] += failures
             counts["errors"] += errors
-        suite = ET.SubElement(root, "testsuite", {
-            "name": _clean(path), **{k: str(v) for k, v in counts.items()}, "skipped": "0",
-            "time": "0", "timestamp": stamp, "id": str(i),
-        })
+        suite = ET.SubElement(
+            root,
+            "testsuite",
+            {
+                "name": _clean(path),
+                **{k: str(v) for k, v in counts.items()},
+                "skipped": "0",
+                "time": "0",
+                "timestamp": stamp,
+                "id": str(i),
+            },
+        )
         ET.SubElement(suite, "properties")
         suite.extend(cases)
         ET.SubElement(suite, "system-out")

@@ -143,22 +143,24 @@ def _document(result: CheckResult) -> jsonstream.Streamed:
         for r in result.reports
         if r.error is not None
     ]
-    run = jsonstream.Streamed({
-        "tool": {
-            "driver": {
-                "name": "planlint",
-                "version": __version__,
-                "semanticVersion": __version__,
-                "informationUri": INFO_URI,
-                "language": "zh-CN",
-                "rules": descriptors,
-            }
-        },
-        "invocations": [
-            {"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}
-        ],
-        "results": (_result(f, index[f.rule_id]) for f in findings),
-    })
+    run = jsonstream.Streamed(
+        {
+            "tool": {
+                "driver": {
+                    "name": "planlint",
+                    "version": __version__,
+                    "semanticVersion": __version__,
+                    "informationUri": INFO_URI,
+                    "language": "zh-CN",
+                    "rules": descriptors,
+                }
+            },
+            "invocations": [
+                {"executionSuccessful": not notifications, "toolExecutionNotifications": notifications}
+            ],
+            "results": (_result(f, index[f.rule_id]) for f in findings),
+        }
+    )
     return jsonstream.Streamed({"$schema": SCHEMA, "version": "2.1.0", "runs": iter([run])})
 
 

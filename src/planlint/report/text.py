@@ -27,8 +27,10 @@ def escape_controls(text: str) -> str:
     or the CI log as anything but text."""
     if text.isprintable():  # the usual case: nothing to do
         return text
-    return _CONTROLS.sub(lambda m: _NAMED.get(m[0]) or (f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100
-                                                          else f"\\u{ord(m[0]):04x}"), text)
+    return _CONTROLS.sub(
+        lambda m: _NAMED.get(m[0]) or (f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}"),
+        text,
+    )
 
 
 def _paint(text: str, style: str, color: bool) -> str:

@@ -159,7 +159,9 @@ def _row_anchor_col(reports: list[PlanReport], finding: Finding) -> int:
     return 1
 
 
-def _target(copy: _Copy, reports: list[PlanReport], f: Finding, index: dict) -> tuple[Worksheet, int, int] | None:
+def _target(
+    copy: _Copy, reports: list[PlanReport], f: Finding, index: dict
+) -> tuple[Worksheet, int, int] | None:
     ws = copy.sheet(f.location.sheet)
     if ws is None or f.location.row == 0:
         return None

@@ -39,7 +39,15 @@ AUTO_PROFILE = "auto"
 DEFAULT_PROFILE = AUTO_PROFILE
 NATIONAL_PROFILE = "default"
 
-__all__ = ["AUTO_PROFILE", "DEFAULT_PROFILE", "NATIONAL_PROFILE", "Profile", "load_pack", "load_profile", "read_yaml"]
+__all__ = [
+    "AUTO_PROFILE",
+    "DEFAULT_PROFILE",
+    "NATIONAL_PROFILE",
+    "Profile",
+    "load_pack",
+    "load_profile",
+    "read_yaml",
+]
 
 
 def _read_source(source: Path | Traversable, label: str) -> Any:
@@ -59,7 +67,9 @@ def schema(name: str) -> dict:
     return json.loads((BUNDLED / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))
 
 
-def validate(data: Any, schema_name: str, label: str, *, schema_obj: dict | None = None, prefix: str = "") -> None:
+def validate(
+    data: Any, schema_name: str, label: str, *, schema_obj: dict | None = None, prefix: str = ""
+) -> None:
     """Validate against a bundled schema; the first error becomes a ConfigError with a JSON pointer."""
     import jsonschema
 
@@ -114,10 +124,13 @@ def parse_pack(data: Any, label: str, *, check_schema: bool) -> list[Rule]:
         prim = PRIMITIVES.get(fn)
         if prim is None:
             known = "、".join(sorted(PRIMITIVES))
-            raise ConfigError(f"规则 {entry['id']}，位置 /rules/{i}/check/fn：未知的检查函数 {fn!r}（可用：{known}）", label)
+            raise ConfigError(
+                f"规则 {entry['id']}，位置 /rules/{i}/check/fn：未知的检查函数 {fn!r}（可用：{known}）", label
+            )
         if entry["scope"] not in prim.scopes:
             raise ConfigError(
-                f"规则 {entry['id']}，位置 /rules/{i}/scope：{fn} 只支持 {'、'.join(sorted(prim.scopes))}", label
+                f"规则 {entry['id']}，位置 /rules/{i}/scope：{fn} 只支持 {'、'.join(sorted(prim.scopes))}",
+                label,
             )
         if check_schema:
             try:
@@ -177,8 +190,10 @@ def profile_names() -> list[str]:
     return [AUTO_PROFILE, *_bundled_names("profiles")]
 
 
-_AUTO_DESCRIPTION = ("按计划所在地和年度自动适用：全国要求，加上计划所在省、市及计划本身印发通知中的要求"
-                     "（如泽州县2025年计划：全国 ← 山西省2025 ← 晋城市2025）。")
+_AUTO_DESCRIPTION = (
+    "按计划所在地和年度自动适用：全国要求，加上计划所在省、市及计划本身印发通知中的要求"
+    "（如泽州县2025年计划：全国 ← 山西省2025 ← 晋城市2025）。"
+)
 
 
 def load_profile(name_or_path: str, _seen: tuple[str, ...] = ()) -> Profile:
@@ -186,8 +201,15 @@ def load_profile(name_or_path: str, _seen: tuple[str, ...] = ()) -> Profile:
     `auto` is the national profile, with the other layers chosen per plan."""
     if name_or_path == AUTO_PROFILE:
         national = load_profile(NATIONAL_PROFILE)
-        return Profile(AUTO_PROFILE, national.packs, national.params, national.severity, _AUTO_DESCRIPTION,
-                       national.label, national.chain)
+        return Profile(
+            AUTO_PROFILE,
+            national.packs,
+            national.params,
+            national.severity,
+            _AUTO_DESCRIPTION,
+            national.label,
+            national.chain,
+        )
     path = Path(name_or_path)
     if path.suffix in (".yaml", ".yml") and path.exists():
         data, label, bundled = _read_source(path, str(path)), str(path), False
@@ -223,7 +245,9 @@ def _check_place(data: dict, label: str) -> None:
     from ..meta import gazetteer
 
     if gazetteer().lookup(place) is None:
-        raise ConfigError(f"位置 /place：地名「{place}」不在行政区划表中，请写全称（如 江西省、赣州市、上高县）", label)
+        raise ConfigError(
+            f"位置 /place：地名「{place}」不在行政区划表中，请写全称（如 江西省、赣州市、上高县）", label
+        )
 
 
 def bundled_layers() -> list[Layer]:

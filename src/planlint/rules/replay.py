@@ -75,8 +75,10 @@ def _movable(hits: list[Hit], task: Task, key: str) -> bool:
     if not hits:
         return True
     here = _cell(task, key)
-    return all(h.field == key and h.task is task and h.location == here and all(e.location == here for e in h.edits)
-               for h in hits)
+    return all(
+        h.field == key and h.task is task and h.location == here and all(e.location == here for e in h.edits)
+        for h in hits
+    )
 
 
 def _moved(hit: Hit, task: Task, key: str) -> Hit:

@@ -139,7 +139,9 @@ def create_app(
         log.info("planlint serve: deleted %d temporary folder(s) left by an earlier server", removed)
     store = JobStore(limits=(limits or JobLimits.from_env()) if isolate else None)
     page = _page(max_file_bytes, max_files)
-    max_request = max_file_bytes * (max_files + 2) + 1024 * 1024  # the plans, a superior plan, an item list, the form
+    max_request = (
+        max_file_bytes * (max_files + 2) + 1024 * 1024
+    )  # the plans, a superior plan, an item list, the form
 
     async def index(request: Request) -> Response:
         return HTMLResponse(page, headers={"content-security-policy": PAGE_CSP})

@@ -184,7 +184,7 @@ def sweep_stale(parent: str | None = None) -> int:
         try:
             if not entry.is_dir() or entry.is_symlink():
                 continue
-            pid = entry.name[len(TEMP_PREFIX):].split("-", 1)[0]
+            pid = entry.name[len(TEMP_PREFIX) :].split("-", 1)[0]
             old = time.time() - entry.stat().st_mtime > STALE_SECONDS
             if pid == str(os.getpid()) and not old:
                 continue
@@ -265,8 +265,10 @@ class JobLimits:
             raw = os.environ.get(var, "")
             return int(raw) if raw.isdigit() and int(raw) > 0 else default
 
-        return cls(number("PLANLINT_SERVE_MAX_MEMORY_MB", cls.memory_mb),
-                   number("PLANLINT_SERVE_MAX_SECONDS", cls.seconds))
+        return cls(
+            number("PLANLINT_SERVE_MAX_MEMORY_MB", cls.memory_mb),
+            number("PLANLINT_SERVE_MAX_SECONDS", cls.seconds),
+        )
 
 
 class JobFailed(Exception):
@@ -325,8 +327,12 @@ def _work_in_child(job: Job, view: BatchView, limits: JobLimits) -> Outcome:
 
     ctx = multiprocessing.get_context("spawn")
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(send, view, job.profile, limits), daemon=True,
-                        name=f"planlint-serve-job-{job.id[:8]}")
+    child = ctx.Process(
+        target=_child,
+        args=(send, view, job.profile, limits),
+        daemon=True,
+        name=f"planlint-serve-job-{job.id[:8]}",
+    )
     child.start()
     send.close()
     deadline = time.monotonic() + 2 * limits.seconds + 30
@@ -357,8 +363,10 @@ def _work_in_child(job: Job, view: BatchView, limits: JobLimits) -> Outcome:
 
 
 def _over_limits(limits: JobLimits) -> str:
-    return (f"检查超出了内存上限（{limits.memory_mb} MB）或时间上限（{limits.seconds} 秒）而被中止，"
-            "文件可能过大或已损坏；请拆分文件或用 Excel/WPS 另存后再检查。")
+    return (
+        f"检查超出了内存上限（{limits.memory_mb} MB）或时间上限（{limits.seconds} 秒）而被中止，"
+        "文件可能过大或已损坏；请拆分文件或用 Excel/WPS 另存后再检查。"
+    )
 
 
 def _child(send, view: BatchView, profile: str | None, limits: JobLimits) -> None:
@@ -465,8 +473,9 @@ def _file_entry(index: int, upload: Upload, reports: list) -> dict[str, Any]:
     }
 
 
-def _annotate(downloads: dict[str, Download], entry: dict[str, Any], index: int, upload: Upload,
-              reports: list) -> None:
+def _annotate(
+    downloads: dict[str, Download], entry: dict[str, Any], index: int, upload: Upload, reports: list
+) -> None:
     from ..report.xlsx import annotated_copy
 
     if not any(r.plan is not None for r in reports):
@@ -485,8 +494,14 @@ def _has_safe_edits(reports: list) -> bool:
     return any(e.safe for r in reports for f in r.findings for e in f.edits)
 
 
-def _fix(downloads: dict[str, Download], profile: str | None, entry: dict[str, Any], index: int,
-         upload: Upload, work: Path) -> None:
+def _fix(
+    downloads: dict[str, Download],
+    profile: str | None,
+    entry: dict[str, Any],
+    index: int,
+    upload: Upload,
+    work: Path,
+) -> None:
     """The same fix rounds as `planlint fix` (safe fixes only), on the uploaded copy."""
     from .. import engine
     from ..fixes import default_output
@@ -518,8 +533,14 @@ class JobStore:
     waiting (`max_queued_bytes`, on disk) and the downloads kept (`max_kept_bytes`, in memory; the
     oldest finished batches are forgotten first, and at most `keep` of them are kept)."""
 
-    def __init__(self, keep: int = KEEP_JOBS, *, limits: JobLimits | None = None,
-                 max_queued_bytes: int = 2 * 1024**3, max_kept_bytes: int = 512 * 1024**2) -> None:
+    def __init__(
+        self,
+        keep: int = KEEP_JOBS,
+        *,
+        limits: JobLimits | None = None,
+        max_queued_bytes: int = 2 * 1024**3,
+        max_kept_bytes: int = 512 * 1024**2,
+    ) -> None:
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._lock = threading.Lock()
         self._keep = keep

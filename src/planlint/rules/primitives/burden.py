@@ -59,8 +59,11 @@ def burden(ctx: Ctx, task: None, param: str, risk: str) -> Iterator[Hit]:
         own = parts[id(t)]
         if not own or everyone(own):
             continue
-        specific = [u for u in tasks if u is t or (parts[id(u)] and not everyone(parts[id(u)])
-                                                     and objects_agree(own, parts[id(u)])[0])]
+        specific = [
+            u
+            for u in tasks
+            if u is t or (parts[id(u)] and not everyone(parts[id(u)]) and objects_agree(own, parts[id(u)])[0])
+        ]
         worst: tuple[Decimal, list[Task]] = (Decimal(0), [])
         for kind in sorted(_kinds(t.text("scope"))):
             covering = specific + [u for u in generic if kind in _kinds(u.text("scope"))]
@@ -73,6 +76,13 @@ def burden(ctx: Ctx, task: None, param: str, risk: str) -> Iterator[Hit]:
             continue
         seen.add(key)
         covering.sort(key=lambda u: tasks.index(u))
-        yield field_hit(ctx.plan, t, "scope", tasks="、".join(u.seq or "?" for u in covering),
-                        others="、".join(u.seq or "?" for u in covering if u is not t),
-                        total=f"{total:g}", param=f"{Decimal(str(cap)):g}", count=len(covering))
+        yield field_hit(
+            ctx.plan,
+            t,
+            "scope",
+            tasks="、".join(u.seq or "?" for u in covering),
+            others="、".join(u.seq or "?" for u in covering if u is not t),
+            total=f"{total:g}",
+            param=f"{Decimal(str(cap)):g}",
+            count=len(covering),
+        )

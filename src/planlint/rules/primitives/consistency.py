@@ -77,7 +77,10 @@ def columns_swapped(
     if scope_acts and items_objects and not items_acts:
         hit = field_hit(ctx.plan, task, items, scope_raw=scope_text)
         fi, fs = task.get(items), task.get(scope)
-        hit.edits = (Edit(fi.location, fi.raw, fs.raw, safe=False), Edit(fs.location, fs.raw, fi.raw, safe=False))
+        hit.edits = (
+            Edit(fi.location, fi.raw, fs.raw, safe=False),
+            Edit(fs.location, fs.raw, fi.raw, safe=False),
+        )
         yield hit
 
 
@@ -100,10 +103,22 @@ _RANK = {"county": 1, "city": 2, "province": 3}
 
 
 # X抽Y查 as written; the level words read relative to the plan's place (see _word_levels)
-_PAIR = re.compile(r"(省|市|州|盟|地区|县|区|旗)(?:级)?(?:抽取?|抽查)(省|市|州|盟|地区|县|区|旗)(?:级)?(?:检?查|实施)")
-_ORG_IMPL = re.compile(r"(?:组织|发起)[:：]?(省|市|州|盟|地区|县|区|旗)级?\W{0,3}?实施[:：]?(省|市|州|盟|地区|县|区|旗)")
-_WORD_LEVELS = {"省": "province", "州": "city", "盟": "city", "地区": "city", "市": "city",
-                "县": "county", "区": "county", "旗": "county"}
+_PAIR = re.compile(
+    r"(省|市|州|盟|地区|县|区|旗)(?:级)?(?:抽取?|抽查)(省|市|州|盟|地区|县|区|旗)(?:级)?(?:检?查|实施)"
+)
+_ORG_IMPL = re.compile(
+    r"(?:组织|发起)[:：]?(省|市|州|盟|地区|县|区|旗)级?\W{0,3}?实施[:：]?(省|市|州|盟|地区|县|区|旗)"
+)
+_WORD_LEVELS = {
+    "省": "province",
+    "州": "city",
+    "盟": "city",
+    "地区": "city",
+    "市": "city",
+    "县": "county",
+    "区": "county",
+    "旗": "county",
+}
 
 
 def _word_levels(ctx: Ctx) -> dict[str, str]:
@@ -139,7 +154,9 @@ def mode_level(ctx: Ctx, task, field: str) -> Iterator[Hit]:
     level = ctx.plan.meta.level
     if not isinstance(value, Mode) or level not in _RANK:
         return
-    bad = [text for text, inspect in _mode_pairs(ctx, task.text(field), value) if _RANK[inspect] > _RANK[level]]
+    bad = [
+        text for text, inspect in _mode_pairs(ctx, task.text(field), value) if _RANK[inspect] > _RANK[level]
+    ]
     if bad:
         yield field_hit(ctx.plan, task, field, bad="、".join(bad), level_char=LEVEL_CHARS[level])
 
@@ -147,7 +164,12 @@ def mode_level(ctx: Ctx, task, field: str) -> Iterator[Hit]:
 _LIST_SEP = re.compile(r"[、，,；;/\s]+")
 
 
-@primitive("partner_differs", ("cell", "task"), {"initiator": FIELD, "partner": FIELD}, required=("initiator", "partner"))
+@primitive(
+    "partner_differs",
+    ("cell", "task"),
+    {"initiator": FIELD, "partner": FIELD},
+    required=("initiator", "partner"),
+)
 def partner_differs(ctx: Ctx, task, initiator: str, partner: str) -> Iterator[Hit]:
     """A department named both as initiator and as partner. Either cell may list several
     (`区市场监管局、区商务局`). With no other partner left the task is not joint at all (the rule's
@@ -173,7 +195,10 @@ def _typo_pattern(pairs: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
 @primitive(
     "substitute",
     ("cell", "task"),
-    {"map": {"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1}, "fields": FIELDS},
+    {
+        "map": {"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1},
+        "fields": FIELDS,
+    },
     required=("map",),
     cellwise=True,
 )

@@ -17,7 +17,9 @@ from ...population import CATEGORIES, category_of, population_of
 from ..registry import Ctx, Hit, primitive
 from .quota import task_quota
 
-_PROVINCE_DRAWN = re.compile(r"由省[^，。；;]{0,12}抽取|省(?:局|级|市场监[督管]*管?理?局)[^，。；;]{0,6}统一抽取")
+_PROVINCE_DRAWN = re.compile(
+    r"由省[^，。；;]{0,12}抽取|省(?:局|级|市场监[督管]*管?理?局)[^，。；;]{0,6}统一抽取"
+)
 
 
 def province_drawn(task) -> bool:
@@ -31,7 +33,9 @@ def coverage(ctx: Ctx, task: None) -> Iterator[Hit]:
     notes = ctx.extras.setdefault("notes", set())
     path = ctx.extras.get("population")
     if not path:
-        notes.add("未提供监管对象数量文件（命令行 --population 或配置文件 population），未估算年度抽查覆盖率。")
+        notes.add(
+            "未提供监管对象数量文件（命令行 --population 或配置文件 population），未估算年度抽查覆盖率。"
+        )
         return
     places = population_of(path)
     pop = places.get(plan.meta.place or "")
@@ -64,13 +68,23 @@ def coverage(ctx: Ctx, task: None) -> Iterator[Hit]:
         if not total or floor is None:
             continue
         if cat in by_province:
-            notes.add(f"{plan.meta.place or plan.path}：任务{'、'.join(by_province[cat])}的{CATEGORIES.get(cat, cat)}"
-                      "抽查名单由省级统一抽取，覆盖率由省级统筹（《企业公示信息抽查办法》第四条），未按本计划单独核对。")
+            notes.add(
+                f"{plan.meta.place or plan.path}：任务{'、'.join(by_province[cat])}的{CATEGORIES.get(cat, cat)}"
+                "抽查名单由省级统一抽取，覆盖率由省级统筹（《企业公示信息抽查办法》第四条），未按本计划单独核对。"
+            )
             continue
         share = checked[cat] / total
         if share < float(floor):
-            yield Hit(plan.source, field="quota", vars={
-                "category": CATEGORIES.get(cat, cat), "share": f"{share:.1%}", "param": f"{float(floor):.0%}",
-                "checked": checked[cat], "total": total, "needed": math.ceil(total * float(floor)) - checked[cat],
-                "raw": "",
-            })
+            yield Hit(
+                plan.source,
+                field="quota",
+                vars={
+                    "category": CATEGORIES.get(cat, cat),
+                    "share": f"{share:.1%}",
+                    "param": f"{float(floor):.0%}",
+                    "checked": checked[cat],
+                    "total": total,
+                    "needed": math.ceil(total * float(floor)) - checked[cat],
+                    "raw": "",
+                },
+            )

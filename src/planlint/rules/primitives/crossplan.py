@@ -62,8 +62,12 @@ def same_plan(ctx: Ctx, plan: Plan, other: Plan) -> bool:
         keys = tuple(sorted(k for k in plan.columns.keys() & other.columns.keys() if k != "seq"))
         same = "name" in keys and bool(plan.tasks) and _contents(plan, keys) == _contents(other, keys)
         short, long_ = sorted((plain(plan.meta.title or ""), plain(other.meta.title or "")), key=len)
-        same = same or (len(short) >= 8 and short in long_ and plan.meta.year == other.meta.year
-                        and plan.meta.place == other.meta.place)
+        same = same or (
+            len(short) >= 8
+            and short in long_
+            and plan.meta.year == other.meta.year
+            and plan.meta.place == other.meta.place
+        )
         cache[key] = cache[(id(other), id(plan))] = same
     return cache[key]
 
@@ -141,12 +145,22 @@ def superior_missing(ctx: Ctx, task: None) -> Iterator[Hit]:
         for t in sup.tasks:
             if for_counties(t) and id(t) not in matched:
                 score, near = closest(t, ctx.plan.tasks)
-                hint = f"；最接近的是本计划任务{near.seq}「{near.name}」（匹配度{score:.0%}），若是同一任务请统一任务名称与抽查事项的写法" if near is not None and score >= 0.4 else ""
+                hint = (
+                    f"；最接近的是本计划任务{near.seq}「{near.name}」（匹配度{score:.0%}），若是同一任务请统一任务名称与抽查事项的写法"
+                    if near is not None and score >= 0.4
+                    else ""
+                )
                 yield Hit(
                     ctx.plan.source,
                     field="name",
-                    vars={"superior_name": t.name, "superior_seq": t.seq, "superior_initiator": t.text("initiator"),
-                          "superior_plan": sup.meta.title or sup.path, "closest": hint, "raw": ""},
+                    vars={
+                        "superior_name": t.name,
+                        "superior_seq": t.seq,
+                        "superior_initiator": t.text("initiator"),
+                        "superior_plan": sup.meta.title or sup.path,
+                        "closest": hint,
+                        "raw": "",
+                    },
                 )
 
 
@@ -164,8 +178,14 @@ def quota_below_superior(ctx: Ctx, task: None) -> Iterator[Hit]:
         for m in _carried(ctx, ctx.plan, sup):
             (mine, key), (theirs, _) = _ratio(m.task), _ratio(m.other)
             if mine is not None and theirs is not None and mine.low < theirs.low:
-                yield field_hit(ctx.plan, m.task, key, superior_ratio=theirs.canonical(),
-                                ratio=mine.canonical(), **_sup_vars(m, sup))
+                yield field_hit(
+                    ctx.plan,
+                    m.task,
+                    key,
+                    superior_ratio=theirs.canonical(),
+                    ratio=mine.canonical(),
+                    **_sup_vars(m, sup),
+                )
 
 
 @primitive("window_outside_superior", ("plan-set",))
@@ -181,8 +201,14 @@ def window_outside_superior(ctx: Ctx, task: None) -> Iterator[Hit]:
             except ValueError:
                 continue
             if late:
-                yield field_hit(ctx.plan, m.task, "window", superior_window=m.other.text("window"),
-                                superior_end=theirs.end, **_sup_vars(m, sup))
+                yield field_hit(
+                    ctx.plan,
+                    m.task,
+                    "window",
+                    superior_window=m.other.text("window"),
+                    superior_end=theirs.end,
+                    **_sup_vars(m, sup),
+                )
 
 
 def _joint_plans(ctx: Ctx) -> dict[str, list[Plan]]:
@@ -203,12 +229,22 @@ def internal_joint_duplicate(ctx: Ctx, task: None) -> Iterator[Hit]:
     plan = ctx.plan
     if plan.meta.kind != "internal":
         return
-    joints = [p for p in _joint_plans(ctx).get(plan.meta.place or "", ())
-              if not same_plan(ctx, plan, p) and _same_year(ctx, plan, p)]
+    joints = [
+        p
+        for p in _joint_plans(ctx).get(plan.meta.place or "", ())
+        if not same_plan(ctx, plan, p) and _same_year(ctx, plan, p)
+    ]
     for joint in joints:
         for m in matches(ctx, plan, joint).values():
-            yield field_hit(plan, m.task, "name", joint_plan=joint.meta.title or joint.path,
-                            joint_seq=m.other.seq, joint_name=m.other.name, reason=m.reason)
+            yield field_hit(
+                plan,
+                m.task,
+                "name",
+                joint_plan=joint.meta.title or joint.path,
+                joint_seq=m.other.seq,
+                joint_name=m.other.name,
+                reason=m.reason,
+            )
 
 
 @primitive("sibling_inconsistent", ("plan-set",))
@@ -218,8 +254,11 @@ def sibling_inconsistent(ctx: Ctx, task: None) -> Iterator[Hit]:
     superiors = superiors_of(ctx)
     if not superiors:  # without a superior plan there is nothing to carry; skip the O(plans²) scan
         return
-    siblings = [p for p in ctx.plans if p.meta.level == plan.meta.level and p.meta.year == plan.meta.year
-                and not same_plan(ctx, plan, p)]
+    siblings = [
+        p
+        for p in ctx.plans
+        if p.meta.level == plan.meta.level and p.meta.year == plan.meta.year and not same_plan(ctx, plan, p)
+    ]
     for sup in superiors:
         mine = {id(m.other): m for m in _carried(ctx, plan, sup)}
         if not mine:
@@ -235,5 +274,12 @@ def sibling_inconsistent(ctx: Ctx, task: None) -> Iterator[Hit]:
                 if (quota_text(t), t.text("window")) != (quota_text(m.task), m.task.text("window"))
             ]
             if differing:
-                yield field_hit(plan, m.task, "quota", others="；".join(differing), count=len(differing),
-                                window_raw=m.task.text("window"), **_sup_vars(m, sup))
+                yield field_hit(
+                    plan,
+                    m.task,
+                    "quota",
+                    others="；".join(differing),
+                    count=len(differing),
+                    window_raw=m.task.text("window"),
+                    **_sup_vars(m, sup),
+                )

@@ -105,7 +105,9 @@ def not_after(ctx: Ctx, task, field: str, param: str) -> Iterator[Hit]:
     yield hit
 
 
-@primitive("publicity_in_year", ("cell", "task"), {"field": FIELD, "param": PARAM}, required=("field", "param"))
+@primitive(
+    "publicity_in_year", ("cell", "task"), {"field": FIELD, "param": PARAM}, required=("field", "param")
+)
 def publicity_in_year(ctx: Ctx, task, field: str, param: str) -> Iterator[Hit]:
     """Results must be public within N working days of the window's end, and by the year's end."""
     window = _window(task, field)
@@ -125,7 +127,12 @@ def publicity_in_year(ctx: Ctx, task, field: str, param: str) -> Iterator[Hit]:
     if due.year > end.year:
         latest, _ = _latest_end(end.year, int(days))
         yield field_hit(
-            ctx.plan, task, field, end=window.end, param=days, due=f"{due.year}年{due.month}月{due.day}日",
+            ctx.plan,
+            task,
+            field,
+            end=window.end,
+            param=days,
+            due=f"{due.year}年{due.month}月{due.day}日",
             latest=f"{latest.month}月{latest.day}日",
         )
 

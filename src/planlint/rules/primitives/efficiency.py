@@ -34,7 +34,9 @@ def merge_groups(ctx: Ctx, task: None, scope: str, initiator: str, items: str) -
         first = tasks[0]
         merged = "；".join(dict.fromkeys(t.text(items) for t in tasks if t.text(items)))
         yield field_hit(
-            ctx.plan, first, scope,
+            ctx.plan,
+            first,
+            scope,
             tasks="、".join(t.seq or "?" for t in tasks),
             others="、".join(t.seq or "?" for t in tasks[1:]),
             initiator_raw=first.text(initiator),

@@ -51,10 +51,19 @@ def item_in_list(ctx: Ctx, task: None) -> Iterator[Hit]:
                 continue
             closest = list(dict.fromkeys(e.label() for m in missing for e in m.closest))
             suggestion = ("可改为清单中的" + _quote(closest)) if closest else "清单中没有相近的事项"
-            yield Hit(cell.location, field="items", task=t, vars={
-                "raw": cell.text, "col": column, "unmatched": _quote([m.text for m in missing]),
-                "count": len(missing), "closest": suggestion, "item_list": items.source,
-            })
+            yield Hit(
+                cell.location,
+                field="items",
+                task=t,
+                vars={
+                    "raw": cell.text,
+                    "col": column,
+                    "unmatched": _quote([m.text for m in missing]),
+                    "count": len(missing),
+                    "closest": suggestion,
+                    "item_list": items.source,
+                },
+            )
 
 
 def _ratio(task: Task) -> Ratio | None:
@@ -111,5 +120,12 @@ def general_item_ratio(ctx: Ctx, task: None, param: str) -> Iterator[Hit]:
         shown_cap = f"{float(cap) * 100:g}%" if cap is not None else ""
         limit = "全部抽查（100%）" if full else f"超过一般检查事项的比例上限{shown_cap}"
         key = "quota" if t.get("quota") is not None else "ratio"
-        yield field_hit(ctx.plan, t, key, ratio=ratio.canonical(), source=source, limit=limit,
-                        cap=shown_cap or "监管实际需要的比例")
+        yield field_hit(
+            ctx.plan,
+            t,
+            key,
+            ratio=ratio.canonical(),
+            source=source,
+            limit=limit,
+            cap=shown_cap or "监管实际需要的比例",
+        )

@@ -115,7 +115,9 @@ def quota_unit(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
         if f is None:
             continue
         value = f.value
-        has_frequency = isinstance(value, Frequency) or (isinstance(value, Quota) and value.frequency is not None)
+        has_frequency = isinstance(value, Frequency) or (
+            isinstance(value, Quota) and value.frequency is not None
+        )
         if not has_frequency:
             continue
         new = _BARE_FREQUENCY.sub(r"\1次/\2", f.raw)
@@ -227,7 +229,9 @@ def target_product(ctx: Ctx, task, target: str) -> Iterator[Hit]:
         return
     n_base = base.low
     low = Decimal(n_base) * ratio.low / 100
-    high = Decimal(n_base) * (ratio.high if ratio.bound == RANGE and ratio.high is not None else ratio.low) / 100
+    high = (
+        Decimal(n_base) * (ratio.high if ratio.bound == RANGE and ratio.high is not None else ratio.low) / 100
+    )
     if ABOUT in (ratio.bound, base.bound):
         low, high = low * Decimal("0.95"), high * Decimal("1.05")
     expected = int(low.quantize(Decimal(1), rounding="ROUND_HALF_UP"))
@@ -235,6 +239,11 @@ def target_product(ctx: Ctx, task, target: str) -> Iterator[Hit]:
     highest = math.inf if ratio.bound == AT_LEAST else math.floor(high + Decimal("0.5"))
     if not lowest <= n_target <= highest:
         yield field_hit(
-            ctx.plan, task, target, base_n=n_base, target_n=n_target, expected=expected,
+            ctx.plan,
+            task,
+            target,
+            base_n=n_base,
+            target_n=n_target,
+            expected=expected,
             ratio=ratio.canonical(),
         )

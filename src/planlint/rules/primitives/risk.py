@@ -93,7 +93,9 @@ def risk_inconsistent(ctx: Ctx, task, field: str) -> Iterator[Hit]:
 def _suggest(stated: dict[tuple[str, str], list[tuple[Amount, str]]]) -> str:
     """Reassign the distinct stated amounts to the tiers in rising order, when there are four."""
     for unit in ("frequency", "ratio"):
-        amounts = sorted({v for (_t, u), vals in stated.items() if u == unit for v in vals}, key=lambda x: x[0])
+        amounts = sorted(
+            {v for (_t, u), vals in stated.items() if u == unit for v in vals}, key=lambda x: x[0]
+        )
         if len(amounts) == len(TIERS):
             return "；".join(f"{t}级{text}" for t, (_v, text) in zip(TIERS, amounts))
     return "按A级≤B级≤C级≤D级写明各级抽查比例或频次，每级只写一次"

@@ -131,8 +131,9 @@ def tier_counts(ctx: Ctx, task: Task, field: str) -> Iterator[Hit]:
     stated = sum(count.low for _, count in counts)
     if stated != total.low:
         parts = "、".join(f"{tier}类{count.low}{count.unit}" for tier, count in counts)
-        yield field_hit(ctx.plan, task, field, parts=parts, stated=stated, total=total.canonical(),
-                        unit=total.unit)
+        yield field_hit(
+            ctx.plan, task, field, parts=parts, stated=stated, total=total.canonical(), unit=total.unit
+        )
 
 
 _YEARS = re.compile(r"\d{4}\s*年度?")
@@ -170,10 +171,18 @@ def column_repeats_name(ctx: Ctx, task: None, field: str) -> Iterator[Hit]:
     same = [t for t in both if _same_words(t.text(field), t.name)]
     if len(same) >= COPIED_COLUMN_MIN and len(same) >= COPIED_COLUMN_SHARE * len(both):
         column = plan.columns[field]
-        yield Hit(column.location, field=field, vars={
-            "raw": column.header, "col": column.header, "name_col": plan.columns["name"].header,
-            "same": len(same), "total": len(both), "tasks": "、".join(t.seq or "?" for t in same),
-        })
+        yield Hit(
+            column.location,
+            field=field,
+            vars={
+                "raw": column.header,
+                "col": column.header,
+                "name_col": plan.columns["name"].header,
+                "same": len(same),
+                "total": len(both),
+                "tasks": "、".join(t.seq or "?" for t in same),
+            },
+        )
 
 
 _HEADER_SPACE = re.compile(r"\s+")
@@ -214,5 +223,6 @@ def target_below_base(ctx: Ctx, task: Task) -> Iterator[Hit]:
     n_base, share, n_target = _int(base.group(1)), Decimal(ratio.group(1)), _int(target.group(0))
     least = math.ceil(Decimal(n_base) * share / 100)
     if n_target < least:
-        yield field_hit(ctx.plan, task, target_key, base_n=n_base, ratio=f"{share:g}%", target_n=n_target,
-                        expected=least)
+        yield field_hit(
+            ctx.plan, task, target_key, base_n=n_base, ratio=f"{share:g}%", target_n=n_target, expected=least
+        )

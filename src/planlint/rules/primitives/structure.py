@@ -10,7 +10,9 @@ from .common import field_hit
 
 
 @primitive("columns_present", ("plan",), {"fields": FIELDS, "any_of": {"type": "array", "items": FIELDS}})
-def columns_present(ctx: Ctx, task: None, fields: list[str], any_of: Sequence[Sequence[str]] = ()) -> Iterator[Hit]:
+def columns_present(
+    ctx: Ctx, task: None, fields: list[str], any_of: Sequence[Sequence[str]] = ()
+) -> Iterator[Hit]:
     """Each key in `fields` must be a column; for each group in `any_of`, at least one must be.
     Where a column the reader could not place may be the missing one (a header naming it in
     brackets, cells that parse as it), the hit names that column and asks, as a warning."""
@@ -23,8 +25,12 @@ def columns_present(ctx: Ctx, task: None, fields: list[str], any_of: Sequence[Se
         hint = ""
         if maybe:
             hint = f"；「{'」「'.join(maybe)}」列可能就是{FIELD_NAMES.get(key, key)}，请确认：若是，请将表头改为「{FIELD_NAMES.get(key, key)}」"
-        yield Hit(plan.source, field=key, vars={"col": FIELD_NAMES.get(key, key), "raw": "", "maybe": hint},
-                  severity="warning" if maybe else None)
+        yield Hit(
+            plan.source,
+            field=key,
+            vars={"col": FIELD_NAMES.get(key, key), "raw": "", "maybe": hint},
+            severity="warning" if maybe else None,
+        )
 
 
 @primitive("required", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
@@ -53,7 +59,9 @@ def required_in_task(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
         if key in _QUOTA_CELLS:
             if not quota_read:
                 quota, quota_read = task_quota(task), True
-            if (quota and (quota.quota.ratio or quota.quota.count or quota.quota.tiers)) or risk_states_quota(ctx, task):
+            if (quota and (quota.quota.ratio or quota.quota.count or quota.quota.tiers)) or risk_states_quota(
+                ctx, task
+            ):
                 continue
         yield field_hit(ctx.plan, task, key)
 
