@@ -535,3 +535,21 @@ def test_xlsx_output_never_replaces_an_unreadable_input(tmp_path, monkeypatch, c
     )
     assert code == 2 and "拒绝覆盖原文件" in err
     assert bad.read_bytes() == b"not a workbook"
+
+
+def test_a_folder_named_explicitly_is_walked_even_where_gitignore_ignores_it(tmp_path, monkeypatch, capsys):
+    """benchmarks/out/ is git-ignored, yet `planlint check benchmarks/out/batch` must check it."""
+    repo = tmp_path / "repo"
+    (repo / "out" / "batch").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / ".gitignore").write_text("/out/\n", "utf-8")
+    shutil.copy(
+        SAMPLES / "示范-某县2025年度内部双随机抽查工作计划.xlsx", repo / "out" / "batch" / "plan.xlsx"
+    )
+    monkeypatch.chdir(repo)
+    code, out, err = run_cli(
+        "check", "out/batch", "--exit-zero", "-f", "json", monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert code == 0 and json.loads(out)["summary"]["files"] == 1
+    code, out, err = run_cli("check", ".", "--exit-zero", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 2 and "没有找到可检查的文件" in err and ".pdf" in err  # from the root, out/ stays ignored

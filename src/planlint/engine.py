@@ -24,7 +24,7 @@ from .layers import (
     notice_layer,
     superior_layer,
 )
-from .pipeline import Exclude, discover, load_plans
+from .pipeline import SUPPORTED, Exclude, discover, load_plans
 from .plan import KIND_NAMES, LEVEL_NAMES, Plan, PlanMeta
 from .result import CheckResult, PlanReport
 from .rules.loader import (
@@ -580,7 +580,7 @@ def _run(paths: list[str], options: RunOptions, config: Config) -> CheckResult:
     excludes = [Exclude(config.base, config.exclude), Exclude(Path.cwd(), options.exclude)]
     files = discover(paths, excludes=excludes, outputs=options.outputs, notes=found_notes)
     if not files:
-        raise PlanlintError("没有找到可检查的文件（支持 .xlsx .docx .csv .txt）", " ".join(paths))
+        raise PlanlintError(f"没有找到可检查的文件（支持 {' '.join(SUPPORTED)}）", " ".join(paths))
     superior_paths = list(options.superior) or ([config.superior] if config.superior else [])
     superior_notes: list[str] = []
     superior_files = (

@@ -95,6 +95,10 @@ class _Ignored:
         chain = [here, *here.parents]
         top = next((i for i, folder in enumerate(chain) if (folder / ".git").exists()), None)
         self._repo = chain[top] if top is not None else None
+        if self._repo is not None and self._git_ignores(here, True):
+            # a folder named explicitly is walked even where .gitignore ignores it (it would
+            # otherwise ignore everything below it): as for a file named explicitly
+            self._repo = None
 
     def ignored(self, path: Path, is_dir: bool) -> bool:
         if not self._specs and self._repo is None:
@@ -107,6 +111,9 @@ class _Ignored:
                 rel = _relative(full, self._root)
             if rel is not None and spec.match_file(rel + ("/" if is_dir else "")):
                 return True
+        return self._git_ignores(full, is_dir)
+
+    def _git_ignores(self, full: Path, is_dir: bool) -> bool:
         if self._repo is None:
             return False
         rel_repo = _relative(full, self._repo)
