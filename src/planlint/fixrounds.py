@@ -9,12 +9,11 @@ file name still apply; the config is the one found for the original file.
 from __future__ import annotations
 
 import dataclasses
-import shutil
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import tempdirs
 from .atomic import write_bytes
 from .errors import PlanlintError
 from .findings import Edit
@@ -23,7 +22,6 @@ from .table import Location
 
 MAX_ROUNDS = 5
 WORK_PREFIX = "planlint-fix-"
-_STALE_SECONDS = 3600
 
 
 @dataclass(slots=True)
@@ -119,14 +117,4 @@ def work_folder() -> tempfile.TemporaryDirectory:
 
 def sweep_stale() -> None:
     """Remove work folders older than an hour (a `planlint fix` killed mid-run leaves one)."""
-    now = time.time()
-    try:
-        entries = list(Path(tempfile.gettempdir()).glob(f"{WORK_PREFIX}*"))
-    except OSError:
-        return
-    for entry in entries:
-        try:
-            if entry.is_dir() and now - entry.stat().st_mtime > _STALE_SECONDS:
-                shutil.rmtree(entry, ignore_errors=True)
-        except OSError:
-            continue
+    tempdirs.sweep_stale(WORK_PREFIX)

@@ -16,9 +16,9 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
+from .. import tempdirs
 from ..errors import ReadError
 from ..table import Table
 from . import docx
@@ -32,7 +32,6 @@ INSTALL_HINT = (
     "下载安装 LibreOffice，然后重试；也可以用 Word/WPS 把文件另存为 .docx 再检查"
 )
 _TEMP_PREFIX = "planlint-convert-"
-_STALE_SECONDS = 3600
 # Macros never run: execution disabled and the security level at "very high" in the private profile.
 _PROFILE_SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" \
@@ -174,14 +173,4 @@ def _kill(proc: subprocess.Popen) -> None:
 
 def sweep_stale() -> None:
     """Remove conversion folders left in the temporary folder by a planlint that was killed."""
-    now = time.time()
-    try:
-        entries = list(Path(tempfile.gettempdir()).glob(f"{_TEMP_PREFIX}*"))
-    except OSError:
-        return
-    for entry in entries:
-        try:
-            if entry.is_dir() and now - entry.stat().st_mtime > _STALE_SECONDS:
-                shutil.rmtree(entry, ignore_errors=True)
-        except OSError:
-            continue
+    tempdirs.sweep_stale(_TEMP_PREFIX)
