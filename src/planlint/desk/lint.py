@@ -255,6 +255,9 @@ class Linter:
             with self._lock:
                 if self._pool is pool:
                     self._pool = self._new_pool()
+            # Shut the broken pool down while we still hold it: dropped unreferenced, its manager
+            # thread can collect it mid-teardown and deadlock (seen on Python 3.13.0 at exit).
+            pool.shutdown(wait=True, cancel_futures=True)
             raise PlanlintError(
                 "检查进程意外退出（文件可能过大或已损坏），这个版本没有保存；请检查文件后重新上传"
             ) from None
