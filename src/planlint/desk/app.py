@@ -37,9 +37,10 @@ from starlette.routing import Route
 from .. import __version__
 from ..errors import PlanlintError
 from ..serve.jobs import ACCEPTED, MEDIA_TYPES, XLSX_TYPE, safe_filename, suffix_of
+from ..webheaders import ResponseHeaders
 from . import auth, db, export, rounds
 from .lint import Linter, ReviewRequest, StoredFile
-from .security import Denied, NeedLogin, SecurityHeaders, check_csrf, csrf_token
+from .security import SECURITY_HEADERS, Denied, NeedLogin, check_csrf, csrf_token
 from .store import FileStore, secret_key
 from .submissions import population_file, store_and_lint, validate_round_files
 
@@ -695,7 +696,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/healthz", healthz),
         ],
         middleware=[
-            Middleware(SecurityHeaders),
+            Middleware(ResponseHeaders, headers=SECURITY_HEADERS),
             Middleware(
                 SessionMiddleware,
                 secret_key=secret_key(desk.data_dir),

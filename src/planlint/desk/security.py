@@ -9,6 +9,8 @@ from typing import Any
 
 from starlette.requests import Request
 
+from ..webheaders import PRIVATE
+
 # Pages use no script at all; styles are inline; forms post to this server only.
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; "
@@ -42,23 +44,5 @@ def check_csrf(request: Request, form: Any | None) -> None:
         raise Denied(403, "页面已过期或请求来源不明（CSRF 校验失败），请刷新页面后重试。")
 
 
-class SecurityHeaders:
-    """No caching of plans or pages, no MIME sniffing, no referrer, no framing, the page CSP."""
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        async def send_with_headers(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] += [
-                    (b"cache-control", b"no-store"),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
-                    (b"x-frame-options", b"DENY"),
-                    (b"content-security-policy", CSP.encode()),
-                ]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+# No caching, sniffing or referrer (as serve), no framing, the page CSP.
+SECURITY_HEADERS = (*PRIVATE, (b"x-frame-options", b"DENY"), (b"content-security-policy", CSP.encode()))

@@ -20,10 +20,10 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..rules.loader import DEFAULT_PROFILE, load_profile, profile_names
+from ..webheaders import ResponseHeaders
 from .jobs import ACCEPTED, Batch, Busy, Download, JobLimits, JobStore, suffix_of, sweep_stale
 
 log = logging.getLogger("planlint.serve")
@@ -54,26 +54,6 @@ def _mb(n: int) -> str:
 
 def _error(message: str, status: int) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
-
-
-class _Headers:
-    """Headers for every response: no caching of plans or reports, no MIME sniffing, no referrer."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] += [
-                    (b"cache-control", b"no-store"),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
-                ]
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
 
 
 def cross_site(headers) -> bool:
@@ -201,7 +181,7 @@ def create_app(
         yield
         store.close()
 
-    middleware = [Middleware(_Headers)]
+    middleware = [Middleware(ResponseHeaders)]
     if trusted_hosts is not None:
         middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(trusted_hosts)))
     app = Starlette(
