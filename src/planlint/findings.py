@@ -8,6 +8,8 @@ from .table import Location
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
+# how every human-readable report names a severity
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +49,9 @@ class Finding:
     task_seq: str | None = None
     basis: str = ""
     edits: tuple[Edit, ...] = ()
+    # the part of the cell's text (as written) the finding is about: [start, end) character offsets,
+    # from the parse error or the matched text; None when it is about the whole cell or no cell
+    span: tuple[int, int] | None = None
 
     def autofix(self) -> Fix | None:
         """The finding's edits as one unit; unsafe as soon as one edit is."""

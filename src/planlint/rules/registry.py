@@ -27,6 +27,7 @@ class Hit:
     vars: dict[str, Any] = dataclasses.field(default_factory=dict)
     edits: tuple[Edit, ...] = ()
     severity: str | None = None  # a primitive may soften a rule's severity (e.g. month-only dates)
+    span: tuple[int, int] | None = None  # [start, end) in the cell's raw text; see Finding.span
 
 
 @dataclass(slots=True)
