@@ -112,12 +112,11 @@ def distinct_cells(n: int, rng: random.Random) -> list[tuple[str, str]]:
 
 def run(cells: list[tuple[str, str]], uncached: bool = False, repeats: int = 3) -> float:
     """Cells per second, the best of `repeats` passes (the machine is shared and noisy). With
-    `uncached`, both memos are emptied before each pass, so every distinct cell is parsed."""
+    `uncached`, the memo is emptied before each pass, so every distinct cell is parsed."""
     parse = fields.parse
     best = float("inf")
     for _ in range(repeats):
         if uncached:
-            fields._parse_raw.cache_clear()
             fields._parse_normalized.cache_clear()
         start = time.perf_counter()
         for kind, text in cells:
@@ -141,7 +140,7 @@ def real_plans() -> list[tuple[str, list[tuple[str, str]]]]:
             (fields.FIELD_KINDS[key], f.raw)
             for plan in plans
             for task in plan.tasks
-            for key, f in task.fields.items()
+            for key, f in task.cells.items()
             if key in fields.FIELD_KINDS and f.raw.strip()
         }
         out.append((path.name, sorted(cells)))
@@ -152,7 +151,6 @@ def per_plan_ms(cells: list[tuple[str, str]], repeats: int = 20) -> float:
     """Milliseconds to parse one plan's distinct typed cells with empty memos (best of `repeats`)."""
     best = float("inf")
     for _ in range(repeats):
-        fields._parse_raw.cache_clear()
         fields._parse_normalized.cache_clear()
         start = time.perf_counter()
         for kind, text in cells:

@@ -10,7 +10,7 @@ import hashlib
 from pathlib import Path
 
 from planlint.findings import Edit, Finding
-from planlint.plan import Column, Field, Plan, PlanMeta, Task
+from planlint.plan import Cell, Column, Plan, PlanMeta, Task
 from planlint.result import CheckResult, PlanReport
 from planlint.rules.model import Rule, RuleDoc
 from planlint.table import Location
@@ -83,15 +83,17 @@ def make_plan(path: str, sheet: str | None = SHEET) -> Plan:
     def loc(row: int, col: int = 0) -> Location:
         return Location(path, sheet, row, col)
 
-    def fields(values: list[str], row: int) -> dict[str, Field]:
-        return {k: Field(k, v, loc(row, c)) for c, (k, v) in enumerate(zip(KEYS, values), start=1) if v}
+    cols = {k: c for c, k in enumerate(KEYS, start=1)}
+
+    def cells(values: list[str]) -> dict[str, Cell]:
+        return {k: Cell(v) for k, v in zip(KEYS, values) if v}
 
     tasks = []
     for i, values in enumerate(TASKS):
         row = 3 if i == 0 else 4 + i
-        task = Task(values[0], fields(values, row), loc(row))
+        task = Task(values[0], cells(values), loc(row), cols)
         if i == 0:
-            task.add_continuation({"items": Field("items", CONTINUATION, loc(4, 3))})
+            task.add_continuation(Task(values[0], {"items": Cell(CONTINUATION)}, loc(4), cols))
         tasks.append(task)
     columns = {k: Column(k, c - 1, h, loc(2, c)) for c, (k, h) in enumerate(zip(KEYS, HEADERS), start=1)}
     meta = PlanMeta(
@@ -190,6 +192,7 @@ def make_findings(path: str, sheet: str | None = SHEET) -> list[Finding]:
             "risk",
             "2",
             "晋城 四",
+            span=(0, len("<script>")),  # the part of the cell the finding is about
         ),
         Finding(
             "PL105",
@@ -212,6 +215,7 @@ def make_findings(path: str, sheet: str | None = SHEET) -> list[Finding]:
             "items",
             "2",
             "山西省 2025 方案 (二)1",
+            span=(0, len("=HYPERLINK")),
         ),
         Finding("PL900", "row-note", "info", "整行提示：任务名称含标记", "", loc(6), None, "3", ""),
         # a plan-level finding (row 0): listed, but there is no cell to annotate

@@ -4,6 +4,7 @@ that is readable after all. No traceback, ever; large cases stay within a bounde
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -617,34 +618,38 @@ def test_text_file_is_never_read_past_its_limit(tmp_path, monkeypatch):
 
 
 def test_substitute_visits_only_the_named_columns():
-    """#21.2: replay narrows `substitute` to one column at a time; it must look at that column only,
-    not walk all of a task's fields (with 100k columns that was 10^10 steps: 88 s for a 0.9 MB csv)."""
-    from planlint.rules.primitives.consistency import substitute
+    """#21.2: `substitute` narrowed to one column looks at that column only, not at all of a task's
+    cells (with 100k columns that was 10^10 steps: 88 s for a 0.9 MB csv). A cell primitive is
+    called with one cell; the engine hands it the named column's cells and no others."""
+    from planlint.engine import check_plan
+    from planlint.plan import Cell, Plan, PlanMeta, Task
+    from planlint.rules.loader import load_pack
+    from planlint.rules.registry import PRIMITIVES, Ctx
     from planlint.table import Location
 
-    class Fields(dict):
-        walked = 0
-
-        def items(self):
-            Fields.walked += 1
-            return super().items()
-
-    from planlint.plan import Field, Task
-
-    fields = Fields(
-        {f"c{i}": Field("计划年度", "计划年度", Location("p.csv", None, 3, i + 1)) for i in range(1000)}
+    cols = {f"c{i}": i + 1 for i in range(1000)} | {"name": 1001}
+    cells = {f"c{i}": Cell("计划年度") for i in range(1000)} | {"name": Cell("抽查记划")}
+    plan = Plan(
+        PlanMeta(), [Task("1", cells, Location("p.csv", None, 3), cols)], {}, Location("p.csv", None, 2)
     )
-    fields["name"] = Field("抽查记划", "抽查记划", Location("p.csv", None, 3, 1001))
-    task = Task("1", fields, Location("p.csv", None, 3, 0))
+    rule = next(r for r in load_pack("consistency") if r.fn == "substitute")
+    rule = dataclasses.replace(
+        rule, check={"fn": "substitute", "map": {"记划": "计划"}, "fields": ["name"]}, when={}
+    )
+    seen: list[str] = []
+    original = PRIMITIVES["substitute"]
 
-    class Plan:
-        meta, columns = None, {}
+    def spy(ctx, cell, **args):
+        seen.append(cell.raw)
+        return original.fn(ctx, cell, **args)
 
-    class Ctx:
-        plan = Plan()
-
-    hits = list(substitute(Ctx(), task, {"记划": "计划"}, ["name"]))
-    assert Fields.walked == 0 and [h.vars["new"] for h in hits] == ["抽查计划"]
+    PRIMITIVES["substitute"] = dataclasses.replace(original, fn=spy)
+    try:
+        findings = check_plan(plan, [rule], Ctx(plan, {}))
+    finally:
+        PRIMITIVES["substitute"] = original
+    assert seen == ["抽查记划"]
+    assert [(f.location.col, f.edits[0].new) for f in findings] == [(1001, "抽查计划")]
 
 
 def test_table_wider_than_the_column_limit(tmp_path, check, monkeypatch, capsys):

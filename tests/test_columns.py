@@ -60,14 +60,14 @@ def test_changzhi_task_15_has_one_continuation_row(ext):
     sub = task.continuation[0]
     row = {"xlsx": 18, "txt": 32}[ext]
     assert task.location.row == row - 1
-    assert sub["items"].text == "工业产品生产许可资格检查 工业产品生产许可证获证企业条件检查"
-    assert sub["items"].location.row == row and sub["items"].location.cell == f"C{row}"
-    assert sub["quota"].raw == "30%/一年一次" and isinstance(sub["quota"].value, values.Quota)
-    assert "seq" not in sub and "name" not in sub and "risk" not in sub  # only the cells it fills
+    assert sub.text("items") == "工业产品生产许可资格检查 工业产品生产许可证获证企业条件检查"
+    assert sub.location.row == row and sub.location_of("items").cell == f"C{row}"
+    assert sub.cells["quota"].raw == "30%/一年一次" and isinstance(sub.value("quota"), values.Quota)
+    assert not {"seq", "name", "risk"} & sub.cells.keys()  # only the cells it fills
 
 
 def _tasks(plan) -> list[tuple[str, dict[str, str]]]:
-    return [(t.seq, {k: f.raw for k, f in t.fields.items()}) for t in plan.tasks]
+    return [(t.seq, {k: f.raw for k, f in t.cells.items()}) for t in plan.tasks]
 
 
 def test_same_table_in_four_formats_gives_same_tasks():
@@ -86,19 +86,19 @@ def test_locations_as_seen_in_excel():
     assert str(plan.source) == f"{SAMPLES / '晋城市市场监管局2025年度双随机抽查工作计划.xlsx'}:附件!2"
     t5 = plan.tasks[4]
     assert t5.seq == "5" and t5.location.row == 8  # after the repeated header on row 7
-    assert t5.fields["quota"].location.cell == "F8" and t5.fields["quota"].raw == "100%"
-    assert plan.tasks[9].fields["window"].location.cell == "H13"
+    assert t5.location_of("quota").cell == "F8" and t5.cells["quota"].raw == "100%"
+    assert plan.tasks[9].location_of("window").cell == "H13"
     yuanping = plan_of(SAMPLES / "原平市2024年度部门联合双随机抽查工作计划.xlsx")
     last = yuanping.tasks[-1]
-    assert (last.seq, last.fields["window"].location.cell, last.fields["region"].raw) == (
+    assert (last.seq, last.location_of("window").cell, last.cells["region"].raw) == (
         "42",
         "H45",
         "原平市",
     )
     assert yuanping.columns["partner"].location.cell == "J3"
     zezhou = plan_of(FORMATS / f"{ZEZHOU}.docx")
-    assert zezhou.tasks[0].fields["inspector"].location.cell == "J3"
-    assert zezhou.tasks[0].fields["inspector"].location.sheet == "表1"
+    assert zezhou.tasks[0].location_of("inspector").cell == "J3"
+    assert zezhou.tasks[0].location_of("inspector").sheet == "表1"
 
 
 def test_repeated_headers_are_dropped_and_accounted():
@@ -136,7 +136,7 @@ def test_fields_are_parsed_once_at_ingest():
     assert task.value("name") is None and task.value("scope") is None  # free text
     changzhi = plan_of(SAMPLES / f"{CHANGZHI}.xlsx")
     t2 = changzhi.tasks[1]
-    assert t2.fields["risk"].raw == "" and t2.value("risk") is None  # empty cell: no value
+    assert t2.cells["risk"].raw == "" and t2.value("risk") is None  # empty cell: no value
 
 
 @pytest.mark.parametrize(
@@ -180,8 +180,8 @@ def test_unknown_columns_are_kept(tmp_path):
     plan = csv_plan(tmp_path, "序号,抽查任务名称,抽查事项,备注\n1,对广告的抽查,广告行为检查,重点\n")
     assert [c.header for c in plan.unknown_columns] == ["备注"]
     assert field_key(plan.unknown_columns[0]) == "col:备注"
-    assert plan.tasks[0].fields["col:备注"].raw == "重点"
-    assert plan.tasks[0].fields["col:备注"].location.cell == "D2"
+    assert plan.tasks[0].cells["col:备注"].raw == "重点"
+    assert plan.tasks[0].location_of("col:备注").cell == "D2"
 
 
 def test_header_split_over_two_rows(tmp_path):
@@ -199,7 +199,7 @@ def test_header_split_over_two_rows(tmp_path):
         "count": 4,
         "window": 5,
     }
-    assert len(plan.tasks) == 1 and plan.tasks[0].fields["count"].raw == "10户"
+    assert len(plan.tasks) == 1 and plan.tasks[0].cells["count"].raw == "10户"
 
 
 def test_merged_two_row_header_in_xlsx(tmp_path):
@@ -226,7 +226,7 @@ def test_merged_two_row_header_in_xlsx(tmp_path):
         "count": "D1",
         "window": "E1",
     }
-    assert [t.seq for t in plan.tasks] == ["1"] and plan.tasks[0].fields["ratio"].location.cell == "C3"
+    assert [t.seq for t in plan.tasks] == ["1"] and plan.tasks[0].location_of("ratio").cell == "C3"
 
 
 def test_blank_rows_and_notes(tmp_path):
@@ -393,8 +393,7 @@ def test_traditional_script_and_pinyin_are_read_as_simplified(tmp_path):
     task = plan.tasks[0]
     assert task.text("name") == "广告监督检查" and task.text("items") == "广告经营者登记检查"
     assert isinstance(task.value("window"), values.Window) and isinstance(task.value("mode"), values.Mode)
-    name = task.fields["name"]
-    assert name.location.cell == "B2"  # still the original cell
+    assert task.location_of("name").cell == "B2"  # still the original cell
     assert plan.originals[(2, 2)] == "廣告監(jiān)督檢查"  # kept as written, for quotes
 
 
@@ -476,7 +475,7 @@ def test_a_merged_cell_gives_one_finding_at_its_anchor_with_the_range(tmp_path):
     path = tmp_path / "merged.xlsx"
     wb.save(path)
     plan = plan_of(path)
-    assert [t.fields["window"].location.cell for t in plan.tasks] == ["H2", "H2", "H2"]
+    assert [t.location_of("window").cell for t in plan.tasks] == ["H2", "H2", "H2"]
     found = [f for f in _check(path) if f.field == "window"]
     assert len(found) == 1, [(f.slug, str(f.location)) for f in found]
     assert found[0].location.cell == "H2" and found[0].location.range == "H2:H4"
@@ -593,7 +592,7 @@ def test_seq_wins_over_an_id_column(tmp_path):
 
 def test_word_merged_cells_are_located_at_their_anchor():
     plan = plan_of(FORMATS / f"{ZEZHOU}.docx")  # J8:J13 merged down tasks 6–11 (vMerge)
-    assert [t.fields["inspector"].location.cell for t in plan.tasks[5:11]] == ["J8"] * 6
+    assert [t.location_of("inspector").cell for t in plan.tasks[5:11]] == ["J8"] * 6
     assert plan.spans[(8, 10)] == (13, 10)
 
 

@@ -124,7 +124,7 @@ def test_calendar_beyond_coverage_is_a_note_not_a_crash(tmp_path):
     ctx = Ctx(plan, {"publicity_workdays": 20})
     findings = check_plan(plan, [rule], ctx)
     assert [f.slug for f in findings] == ["publicity-after-year-end"]
-    assert any("2100" in n for n in ctx.extras["notes"])
+    assert any("2100" in n for n in ctx.notes)
 
 
 # ---------------------------------------------------------------- typed settings (#16.4, #21.13, #20.1)

@@ -9,7 +9,7 @@ from conftest import REPO, SAMPLES
 from planlint.engine import RunOptions, run
 from planlint.matching import match_tasks, similarity
 from planlint.pipeline import load_plans
-from planlint.plan import Field, Task
+from planlint.plan import Cell, Task
 from planlint.table import Location
 
 JINCHENG = SAMPLES / "晋城市市场监管局2025年度双随机抽查工作计划.xlsx"
@@ -101,10 +101,8 @@ def test_sibling_inconsistency_across_counties(tmp_path):
 
 
 def _task(name, items="", scope=""):
-    loc = Location("x", None, 1, 1)
-    return Task(
-        "1", {k: Field(k, v, loc) for k, v in (("name", name), ("items", items), ("scope", scope)) if v}, loc
-    )
+    loc = Location("x", None, 1, 0)
+    return Task("1", {k: Cell(v) for k, v in (("name", name), ("items", items), ("scope", scope)) if v}, loc)
 
 
 @pytest.mark.parametrize(

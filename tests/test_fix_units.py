@@ -12,6 +12,7 @@ import yaml
 from planlint import engine
 from planlint.casefile import CaseRun, _rows_of, _spec, build_case_plan, case_sources, run_case_file
 from planlint.config import Config
+from planlint.engine import cell_columns
 from planlint.rules.registry import PRIMITIVES, Ctx
 
 ALL_FIELDS = {
@@ -55,15 +56,20 @@ def _meets() -> list[dict]:
     return out
 
 
-def _emitted(rule, case, item, params) -> list:
-    """The edits the rule's primitive itself yields on a failing case (before the engine applies
-    the YAML's declaration)."""
+def _emitted(rule, case, item, params) -> list[bool]:
+    """Whether each edit the rule's primitive itself yields on a failing case is safe (before the
+    engine applies the YAML's declaration). A cell primitive's hit proposes its cell's new text."""
     plan = build_case_plan(_rows_of(item), _spec(case, item), "case")
     ctx = Ctx(plan, params)
-    args = {k: v for k, v in rule.check.items() if k != "fn"}
     fn = PRIMITIVES[rule.fn].fn
-    hits = [h for task in plan.tasks for h in fn(ctx, task, **args)] if rule.scope in ("cell", "task") else []
-    return [e for h in hits for e in h.edits]
+    if rule.scope == "cell":
+        args = {k: v for k, v in rule.check.items() if k not in ("fn", "field", "fields")}
+        keys = cell_columns(rule, plan)
+        cells = {id(c): c for t in plan.tasks for k in keys if (c := t.get(k)) is not None}
+        return [h.safe for c in cells.values() for h in fn(ctx, c, **args) if h.new is not None]
+    args = {k: v for k, v in rule.check.items() if k != "fn"}
+    hits = [h for task in plan.tasks for h in fn(ctx, task, **args)] if rule.scope == "task" else []
+    return [e.safe for h in hits for e in h.edits]
 
 
 def test_declared_safety_is_what_each_rule_emits(ruleset):
@@ -79,7 +85,7 @@ def test_declared_safety_is_what_each_rule_emits(ruleset):
                 assert not edits, f"{rule.slug} emits edits but its YAML declares no fix (safety:)"
                 continue
             assert edits, f"{rule.slug} declares a {rule.safety} fix but emits no edit on {item}"
-            assert {e.safe for e in edits} == {rule.safety == "safe"}, (rule.slug, rule.safety, edits)
+            assert set(edits) == {rule.safety == "safe"}, (rule.slug, rule.safety, edits)
             checked.add(rule.slug)
     assert checked == {r.slug for r in ruleset.all_rules if r.safety}  # every declared fix was exercised
 

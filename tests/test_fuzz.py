@@ -128,7 +128,7 @@ def pipeline_target(spec: tuple) -> None:
     """A table in memory → plan → every cell, task, plan and plan-set rule → every text report."""
     from planlint import engine
     from planlint.report import ReportOptions, reporter
-    from planlint.rules.registry import Ctx
+    from planlint.rules.registry import Ctx, RunData
 
     title, header, body = spec
     rows = ([[title]] if title is not None else []) + [list(header)] + [list(r) for r in body]
@@ -148,7 +148,7 @@ def pipeline_target(spec: tuple) -> None:
         return
     rs = ruleset()
     found = engine.check_plan(plan, rs.rules, Ctx(plan, rs.params))
-    more, _ = engine.plan_set_findings(plan, rs.rules, rs.params, [plan], [], {})
+    more = engine.plan_set_findings(plan, rs.rules, rs.params, [plan], [], RunData())
     result = CheckResult([PlanReport("fuzz.xlsx", "计划", plan, found + more)], {r.id: r for r in rs.rules})
     for fmt in ("text", "json", "sarif", "junit", "github"):
         reporter(fmt).render(result, ReportOptions())

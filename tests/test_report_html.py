@@ -36,6 +36,26 @@ def test_cell_text_is_inert():
     assert "<mark>=HYPERLINK</mark>(&#34;http://evil.invalid&#34;" in page
 
 
+def test_highlight_is_the_findings_span_not_a_quote_in_its_message():
+    """report/cells.py marks `Finding.span` of the cell's text; a message quoting part of the cell
+    in 「」 marks nothing by itself, and a span outside the text is ignored."""
+    from planlint.findings import Finding
+    from planlint.report.cells import highlight
+    from planlint.table import Location
+
+    def finding(message: str, span: tuple[int, int] | None) -> Finding:
+        return Finding("PL1", "x", "error", message, "", Location("p", None, 3, 2), span=span)
+
+    raw = "2022年加油站计量监督检查"
+    assert highlight(raw, finding("「2022年加油站计量监督检查」中的2022年", (0, 4))) == [
+        ("2022", True),
+        ("年加油站计量监督检查", False),
+    ]
+    assert highlight(raw, finding("「加油站」", None)) == [(raw, False)]
+    assert highlight(raw, finding("x", (5, 99))) == [(raw, False)]
+    assert highlight("", finding("x", (0, 1))) == []
+
+
 def test_self_contained():
     page = render(_result(), ReportOptions())
     assert not re.search(r"<(link|img|iframe|object)\b", page)

@@ -99,3 +99,28 @@ def test_config_unknown_key(tmp_path):
     p = _pack(tmp_path, "profile: shanxi-2025\nselct: [PL1]\n", ".planlint.yaml")
     msg = _error(load_config_file, p)
     assert "selct" in msg and str(p) in msg
+
+
+def test_template_naming_a_variable_the_check_does_not_provide_is_refused(tmp_path):
+    """#16.5: `required` provides no {ratio}; a message naming it would be shown as `{ratio}` in
+    every report. The pack is refused with the file, the rule and the variable."""
+    p = _pack(tmp_path, "pack: demo\nrules:" + GOOD_RULE.replace("缺少名称", "比例{ratio}缺少名称"))
+    msg = _error(load_pack, str(p))
+    assert str(p) in msg and "XX101" in msg and "{ratio}" in msg and "/rules/0/message" in msg
+    p = _pack(tmp_path, "pack: demo\nrules:" + GOOD_RULE.replace('fix: "填写名称"', 'fix: "改为{new}"'))
+    msg = _error(load_pack, str(p))
+    assert "XX101" in msg and "{new}" in msg and "/rules/0/fix" in msg
+
+
+def test_template_variables_a_check_provides_are_accepted(tmp_path):
+    """The engine's own variables ({seq}, {place}, and a cell rule's {raw}, {col}), a parameter the
+    check names ({param}) and what the primitive declares ({stale}, {value.end}) are fine."""
+    rule = GOOD_RULE.replace("fn: required, fields: [name]", "fn: window_year, field: window").replace(
+        "缺少名称", "{col}「{raw}」{stale}年{value.end}{place}"
+    )
+    assert [r.id for r in load_pack(str(_pack(tmp_path, "pack: demo\nrules:" + rule)))] == ["XX101"]
+    with_param = GOOD_RULE.replace(
+        "fn: required, fields: [name]", "fn: not_after, field: window, param: deadline"
+    )
+    with_param = with_param.replace("缺少名称", "晚于{param}：{suggested}")
+    assert load_pack(str(_pack(tmp_path, "pack: demo\nrules:" + with_param)))[0].id == "XX101"

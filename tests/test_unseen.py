@@ -146,7 +146,7 @@ def test_count_partner_and_split_window_headers(tmp_path):
     assert h["window"] == "抽取日期"
     window = p.tasks[0].value("window")
     assert (window.start.month, window.end.month, window.end.day) == (4, 6, 30)
-    assert p.tasks[0].get("window").location.col == 8  # the start cell
+    assert p.tasks[0].location_of("window").col == 8  # the start cell
 
 
 def test_two_row_header_splitting_the_window_into_start_and_end(tmp_path):

@@ -14,151 +14,30 @@ under MAX_CACHE_BYTES (least recently used entries go first) and `planlint cache
 
 from __future__ import annotations
 
-import dataclasses
-import gc
 import hashlib
-import io
 import os
 import pickle
 import tempfile
-from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
 from . import __version__
 from .dirs import cache_dir
-from .plan import Plan, Task, pack_tasks, unpack_tasks
 
 # Bigger files are not stored: their pickles cost memory and disk out of proportion to typical plans.
 MAX_CACHED_TASKS = 20_000
 # The results folder is trimmed to this size after a run (a 50-task plan's entry is ~30 KB).
 MAX_CACHE_BYTES = 256 * 1024 * 1024
-_FORMAT = b"planlint-results-1"
-
-
-class _Pickler(pickle.Pickler):
-    """Slotted dataclasses (Plan, Task, Field, Location, Finding, the typed values …) pickled as a
-    constructor call. The default path restores each through dataclasses' generic __setstate__,
-    which looks up the fields of every object: 5× slower to load, and a cached plan of 50 tasks
-    holds about 800 of them."""
-
-    _fields: dict[type, tuple[str, ...] | None] = {}  # None: not a slotted dataclass
-
-    def reducer_override(self, obj: Any) -> Any:
-        # Called for every object that is not a plain str, int, list, dict …: keep it cheap.
-        cls = type(obj)
-        if cls is Plan:
-            return _plan, _plan_state(obj)
-        try:
-            names = self._fields[cls]
-        except KeyError:
-            slotted = dataclasses.is_dataclass(cls) and "__slots__" in cls.__dict__
-            names = self._fields[cls] = (
-                tuple(f.name for f in dataclasses.fields(cls) if f.init) if slotted else None
-            )
-        if names is None:
-            return NotImplemented
-        return cls, tuple(getattr(obj, n) for n in names)
-
-
-class LazyTasks(Sequence[Task]):
-    """A plan's tasks as they come back from a `--jobs` worker or the cache: unpickled on first use.
-    A batch's parent process mostly needs each plan's metadata, task count and findings (the text and
-    JSON reports, the plan-set rules without a superior plan), and unpickling 11 Fields per task of
-    every plan was most of its work."""
-
-    __slots__ = ("_blob", "_count", "_tasks")
-
-    def __init__(self, blob: bytes, count: int) -> None:
-        self._blob: bytes | None = blob
-        self._count = count
-        self._tasks: list[Task] | None = None
-
-    def _load(self) -> list[Task]:
-        if self._tasks is None:
-            assert self._blob is not None  # dropped only once the tasks are loaded
-            self._tasks = unpack_tasks(loads(self._blob))
-            self._blob = None
-        return self._tasks
-
-    def __len__(self) -> int:
-        return self._count
-
-    @overload
-    def __getitem__(self, index: int) -> Task: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Task]: ...
-
-    def __getitem__(self, index: int | slice) -> Task | list[Task]:
-        return self._load()[index]
-
-    def __iter__(self) -> Iterator[Task]:
-        return iter(self._load())
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Sequence) and list(self) == list(other)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return f"LazyTasks({self._count} tasks, {'loaded' if self._tasks is not None else 'not loaded'})"
-
-
-def _plan_state(plan: Plan) -> tuple:
-    tasks = plan.tasks
-    blob = (
-        tasks._blob if isinstance(tasks, LazyTasks) and tasks._blob is not None else dumps(pack_tasks(tasks))
-    )
-    return (
-        plan.meta,
-        blob,
-        len(tasks),
-        plan.columns,
-        plan.source,
-        plan.unknown_columns,
-        plan.dropped,
-        plan.notes,
-        plan.originals,
-        plan.spans,
-        plan.candidates,
-    )
-
-
-def _plan(
-    meta, blob, count, columns, source, unknown_columns, dropped, notes, originals, spans, candidates
-) -> Plan:
-    return Plan(
-        meta,
-        LazyTasks(blob, count),
-        columns,
-        source,
-        unknown_columns,
-        dropped,
-        notes,
-        originals,
-        spans,
-        candidates,
-    )
+_FORMAT = b"planlint-results-2"
 
 
 def dumps(value: Any) -> bytes:
-    """Pickle check results (for the cache, and from `--jobs` workers to the parent)."""
-    buf = io.BytesIO()
-    _Pickler(buf, protocol=5).dump(value)
-    return buf.getvalue()
+    """Check results as a plain pickle: a plan's cells are shared values, pickled once each."""
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def loads(data: bytes) -> Any:
-    # Loading makes thousands of small acyclic objects; the cyclic collector would rescan every
-    # plan loaded before (the same reason columns.build_plan pauses it).
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        return pickle.loads(data)
-    finally:
-        if paused:
-            gc.enable()
+    return pickle.loads(data)
 
 
 def _code_stamp() -> bytes:

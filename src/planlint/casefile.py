@@ -237,7 +237,8 @@ def run_case_file(
     path: str, source: Any, rules: dict[str, Rule], params: dict[str, Any], run: CaseRun
 ) -> None:
     from .engine import check_plan, plan_set_findings
-    from .rules.registry import Ctx
+    from .population import population_of
+    from .rules.registry import Ctx, RunData
 
     data = read_yaml(source.read_text(encoding="utf-8"), path) or {}
     for n, case in enumerate(data.get("cases") or [], start=1):
@@ -268,9 +269,10 @@ def run_case_file(
                 for j, s in enumerate(case.get("siblings") or [])
             ]
             if rule.scope == "plan-set":
-                extras = {"population": case.get("population"), "item_list": item_list}
-                findings, _ = plan_set_findings(
-                    plan, [rule], case_params, [plan, *siblings], superiors, extras
+                population = population_of(case["population"]) if case.get("population") else None
+                run_data = RunData(population=population, item_list=item_list)
+                findings = plan_set_findings(
+                    plan, [rule], case_params, [plan, *siblings], superiors, run_data
                 )
             else:
                 findings = check_plan(plan, [rule], Ctx(plan, case_params))

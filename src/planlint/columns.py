@@ -8,7 +8,6 @@ task name, or cells covered by a vertical merge) into the task above.
 
 from __future__ import annotations
 
-import gc
 import re
 import unicodedata
 from collections.abc import Callable
@@ -19,9 +18,9 @@ from typing import NamedTuple
 from . import fields, values
 from .bundled import load_yaml
 from .errors import ReadError
-from .plan import FIELD_NAMES, Column, DroppedRow, Field, Plan, PlanMeta, Task
+from .plan import FIELD_NAMES, Cell, Column, DroppedRow, Plan, PlanMeta, Task
 from .script import simplify_table
-from .table import Table, column_letter
+from .table import Location, Table, column_letter
 
 HEADER_SEARCH_ROWS = 60  # a header further down than this is not a plan table
 CONTENT_SAMPLE_ROWS = 200  # data rows looked at to recognise a column by its cells
@@ -204,15 +203,7 @@ def build_plan(table: Table, meta: PlanMeta | None = None) -> Plan:
         from .meta import plan_meta
 
         meta = plan_meta(table)
-    # Building a plan allocates millions of small acyclic objects on a large sheet; the cyclic
-    # collector would rescan the whole row list again and again (half the build time on 100k rows).
-    paused = gc.isenabled()
-    gc.disable()
-    try:
-        return _Builder(table).build(meta)
-    finally:
-        if paused:
-            gc.enable()
+    return _Builder(table).build(meta)
 
 
 class _Builder:
@@ -221,8 +212,9 @@ class _Builder:
         self.rows = table.rows
         self.covered = table.covered
         self.dropped: list[DroppedRow] = []
-        self.where = (table.path, table.sheet)  # shared by every Field of the table
-        self._cache: dict[tuple[str, str], object] = {}
+        # (parse kind, text) → its Cell: one per distinct text, shared by every task that holds it
+        self._cells: dict[tuple[str, str], Cell] = {}
+        self.cols: dict[str, int] = {}  # field key → sheet column, shared by every task
         self.notes: list[str] = list(table.notes)
         self.candidates: dict[str, list[str]] = {}  # missing key → headers of columns that may hold it
         self.window_end: int | None = None  # the 结束时间 column of a window split over two columns
@@ -500,49 +492,36 @@ class _Builder:
             return True
         return not self.rows[i][column.index].strip() or (i, column.index) in self.covered
 
-    def make_fields(
-        self, i: int, columns: list[tuple[str, int, str | None]], own_only: bool
-    ) -> dict[str, Field]:
-        """Row i's cells as Fields; `columns` holds (key, column index, parse kind or None)."""
+    def make_cells(
+        self, i: int, columns: list[tuple[str, int, str]], own_only: bool
+    ) -> tuple[dict[str, Cell], dict[str, Location] | None]:
+        """Row i's cells by field key, and where a cell sits elsewhere than (row i, its column):
+        a merged range's covered cell is located at the range's anchor. `columns` holds
+        (key, column index, parse kind or "")."""
         row = self.rows[i]
-        number = self.t.row_numbers[i]
-        where, first_col, at, parse, covered = (
-            self.where,
-            self.t.first_col,
-            Field.at,
-            self.parse,
-            self.covered,
-        )
-        if self.t.row_sheets is not None:  # a table over several pages
-            where = (self.t.path, self.t.sheet_of(i))
-        out: dict[str, Field] = {}
+        cell, covered = self.cell, self.covered
+        out: dict[str, Cell] = {}
+        anchored: dict[str, Location] | None = None
         for key, j, kind in columns:
             raw = row[j]
             if covered and (i, j) in covered:
                 if own_only:
                     continue
-                # a merged range is one cell: its fields are located at the range's anchor
+                # a merged range is one cell: it is located at the range's anchor
                 ai, aj = self.t.anchors.get((i, j), (i, j))
-                at_anchor = where if self.t.row_sheets is None else (self.t.path, self.t.sheet_of(ai))
-                out[key] = at(
-                    key,
-                    raw,
-                    at_anchor,
-                    self.t.row_numbers[ai],
-                    first_col + aj,
-                    parse(kind, raw) if kind else None,
-                )
+                if anchored is None:
+                    anchored = {}
+                anchored[key] = self.t.location(ai, aj)
+            elif own_only and not raw.strip():
                 continue
-            if own_only and not raw.strip():
-                continue
-            out[key] = at(key, raw, where, number, first_col + j, parse(kind, raw) if kind else None)
+            out[key] = cell(kind, raw)
         if self.window_end is not None and "window" in out:
             self._join_window(i, out, self.window_end)
         if self.mode_split is not None and "mode" in out:
             self._join_mode(i, out, self.mode_split)
-        return out
+        return out, anchored
 
-    def _join_mode(self, i: int, out: dict[str, Field], split: tuple[int, int]) -> None:
+    def _join_mode(self, i: int, out: dict[str, Cell], split: tuple[int, int]) -> None:
         """A mode split over 组织层级 (市) and 实施层级 (县) is one mode 市抽县查, located at the
         column that holds the key; kept as written where either half is not one level."""
         org, impl = (self.rows[i][j].strip() for j in split)
@@ -551,29 +530,33 @@ class _Builder:
             isinstance(a, values.Mode) and isinstance(b, values.Mode) and len(a.pairs) == len(b.pairs) == 1
         ):
             return
-        f = out["mode"]
-        value = values.Mode((values.ModePair(a.pairs[0].inspect, b.pairs[0].inspect),))
-        out["mode"] = Field.at("mode", f"组织：{org}；实施：{impl}", f._where, f._row, f._col, value)
+        raw = f"组织：{org}；实施：{impl}"
+        found = self._cells.get(("mode+", raw))
+        if found is None:
+            value = values.Mode((values.ModePair(a.pairs[0].inspect, b.pairs[0].inspect),))
+            found = self._cells[("mode+", raw)] = Cell(raw, value)
+        out["mode"] = found
 
-    def _join_window(self, i: int, out: dict[str, Field], end_col: int) -> None:
+    def _join_window(self, i: int, out: dict[str, Cell], end_col: int) -> None:
         """A window split over a start and an end column is one window `开始至结束`, located at the
         start cell (the end cell stays a column of its own)."""
         start = out["window"]
         end = self.rows[i][end_col].strip()
         if not end or not start.raw.strip() or end in start.raw:
             return
-        raw = f"{start.raw.strip()}至{end}"
-        out["window"] = Field.at(
-            "window", raw, start._where, start._row, start._col, self.parse("window", raw)
-        )
+        out["window"] = self.cell("window", f"{start.raw.strip()}至{end}")
+
+    def cell(self, kind: str, raw: str) -> Cell:
+        """The one Cell of this text and parse kind ("" for free text): parsed once per plan."""
+        found = self._cells.get((kind, raw))
+        if found is None:
+            found = self._cells[(kind, raw)] = Cell(
+                raw, fields.parse(kind, raw) if kind and raw.strip() else None
+            )
+        return found
 
     def parse(self, kind: str, raw: str) -> object:
-        if not raw.strip():
-            return None
-        cached = self._cache.get((kind, raw), self)
-        if cached is self:  # identical cells are common (risk clauses): parse each text once
-            cached = self._cache[(kind, raw)] = fields.parse(kind, raw)
-        return cached
+        return self.cell(kind, raw).value
 
     def build(self, meta: PlanMeta) -> Plan:
         rows = self.rows
@@ -592,11 +575,12 @@ class _Builder:
         two_rows = self.is_subheader_row(h + 1, seq_col)
         known, unknown = self.columns(h, two_rows)
         ordered = [
-            (key, column.index, fields.FIELD_KINDS.get(key))
+            (key, column.index, fields.FIELD_KINDS.get(key) or "")
             for key, column in sorted(
                 [*known.items(), *((field_key(c), c) for c in unknown)], key=lambda kc: kc[1].index
             )
         ]
+        self.cols = {key: self.t.first_col + j for key, j, _ in ordered}
         seq, name = known.get("seq"), known.get("name")
         seq_index = seq.index if seq else None
         tasks: list[Task] = []
@@ -622,12 +606,15 @@ class _Builder:
                 self.drop(i, "comment")
                 continue
             if tasks and (seq or name) and self.empty_or_covered(i, seq) and self.empty_or_covered(i, name):
-                tasks[-1].add_continuation(self.make_fields(i, ordered, own_only=True))
+                own, _ = self.make_cells(i, ordered, own_only=True)
+                if own:
+                    tasks[-1].add_continuation(Task(tasks[-1].seq, own, self.t.location(i), self.cols))
                 continue
-            task_fields = self.make_fields(i, ordered, own_only=False)
-            seq_text = task_fields["seq"].text if "seq" in task_fields else ""
+            cells, anchored = self.make_cells(i, ordered, own_only=False)
+            seq_text = cells["seq"].text if "seq" in cells else ""
             # a task without 序号 (or 编号) is known by its row: messages never say 任务?
-            tasks.append(Task(seq_text or f"第{self.t.row_numbers[i]}行", task_fields, self.t.location(i)))
+            seq_or_row = seq_text or f"第{self.t.row_numbers[i]}行"
+            tasks.append(Task(seq_or_row, cells, self.t.location(i), self.cols, (), anchored))
         self.notice(known, tasks)
         return Plan(
             meta=meta,

@@ -227,10 +227,10 @@ class PlanDiff:
 def field_texts(task: Task) -> dict[str, str]:
     """Each field's full text: the task row's cell plus its continuation rows, one per line."""
     texts: dict[str, list[str]] = defaultdict(list)
-    for row in [task.fields, *task.continuation]:
-        for key, f in row.items():
-            if key != "seq" and f.raw.strip():
-                texts[key].append(f.raw)
+    for row in [task, *task.continuation]:
+        for key, c in row.cells.items():
+            if key != "seq" and c.raw.strip():
+                texts[key].append(c.raw)
     return {k: "\n".join(v) for k, v in texts.items()}
 
 

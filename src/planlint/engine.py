@@ -5,13 +5,11 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from sys import intern
 from typing import Any
 
-from .cellrefs import collapse_merged, continuation_ctx, continuation_hits, with_original_text
+from .cellrefs import collapse_merged, with_original_text
 from .config import Config, Override, check_params, find_config, load_config_file
 from .errors import ConfigError, PlanlintError, ReadError
 from .findings import SEVERITY_RANK, Edit, Finding
@@ -25,7 +23,7 @@ from .layers import (
     superior_layer,
 )
 from .pipeline import SUPPORTED, Exclude, discover, load_plans
-from .plan import KIND_NAMES, LEVEL_NAMES, Plan, PlanMeta
+from .plan import KIND_NAMES, LEVEL_NAMES, Cell, Plan, PlanMeta, Task
 from .result import CheckResult, PlanReport
 from .rules.loader import (
     AUTO_PROFILE,
@@ -37,11 +35,10 @@ from .rules.loader import (
     select_rules,
 )
 from .rules.model import Rule
-from .rules.registry import PRIMITIVES, Ctx, Hit
-from .rules.replay import replay_columns, replayed_hits
+from .rules.registry import PRIMITIVES, Ctx, Hit, PrimitiveFn, RunData
 from .rules.selectors import check_selectors
 from .suppress import apply_baseline, apply_waivers
-from .templating import render
+from .templating import names, render
 
 
 @dataclass(slots=True)
@@ -244,90 +241,192 @@ def applies(rule: Rule, plan: Plan) -> bool:
     return True
 
 
-def make_finding(rule: Rule, hit: Hit, ctx: Ctx) -> Finding:
-    task = hit.task
+def _common_vars(rule: Rule, ctx: Ctx, task: Task | None) -> dict[str, Any]:
+    meta = ctx.plan.meta
     variables: dict[str, Any] = {
         "seq": task.seq if task else "",
         "name": task.name if task else "",
-        "place": ctx.plan.meta.place or "",
-        "year": ctx.plan.meta.year or "",
-        "level": LEVEL_NAMES.get(ctx.plan.meta.level or "", ""),
-        "kind": KIND_NAMES.get(ctx.plan.meta.kind or "", ""),
+        "place": meta.place or "",
+        "year": meta.year or "",
+        "level": LEVEL_NAMES.get(meta.level or "", ""),
+        "kind": KIND_NAMES.get(meta.kind or "", ""),
     }
     if "param" in rule.check:
         variables["param"] = ctx.param(rule.check["param"])
+    return variables
+
+
+def _severity(rule: Rule, softened: str | None) -> str:
+    if softened and SEVERITY_RANK[softened] < SEVERITY_RANK[rule.severity]:
+        return softened
+    return rule.severity
+
+
+def _declared(rule: Rule, edits: tuple[Edit, ...]) -> tuple[Edit, ...]:
+    """The rule's YAML declares what its fix is: an undeclared fix is not offered, and an unsafe
+    rule's edits are never applied without --unsafe-fixes (tests/test_fix_units.py checks the
+    declarations against what each primitive emits)."""
+    if edits and rule.safety != "safe":
+        return tuple(Edit(e.location, e.old, e.new, False) for e in edits) if rule.safety else ()
+    return edits
+
+
+def make_finding(rule: Rule, hit: Hit, ctx: Ctx) -> Finding:
+    """The finding of a task, plan or plan-set rule's hit."""
+    task = hit.task
+    variables = _common_vars(rule, ctx, task)
     variables.update(hit.vars)
     edits = hit.edits
     if ctx.plan.originals:  # a cell converted from traditional script: quoted as written
         variables, edits = with_original_text(ctx.plan, variables, hit.location, edits)
-    severity = rule.severity
-    if hit.severity and SEVERITY_RANK[hit.severity] < SEVERITY_RANK[severity]:
-        severity = hit.severity
-    location = hit.location
-    # A large plan gives tens of thousands of findings with a few hundred distinct texts (the same
-    # cell text, the same message): interned, they are stored once. Edits on the finding's own cell
-    # share its Location.
-    if edits and rule.safety != "safe":
-        # The rule's YAML declares what its fix is: an undeclared fix is not offered, and an
-        # unsafe rule's edits are never applied without --unsafe-fixes (tests/test_fix_units.py
-        # checks the declarations against what each primitive emits).
-        edits = tuple(Edit(e.location, e.old, e.new, False) for e in edits) if rule.safety else ()
-    if edits:
-        edits = tuple(
-            e
-            if e.location is location and e.new is intern(e.new)
-            else Edit(location if e.location == location else e.location, e.old, intern(e.new), e.safe)
-            for e in edits
-        )
     return Finding(
         rule_id=rule.id,
         slug=rule.slug,
-        severity=severity,
-        message=intern(render(rule.message, variables)),
-        fix=intern(render(rule.fix, variables)),
-        location=location,
+        severity=_severity(rule, hit.severity),
+        message=render(rule.message, variables),
+        fix=render(rule.fix, variables),
+        location=hit.location,
         field=hit.field,
         task_seq=(task.seq or None) if task else None,
         basis=rule.basis,
-        edits=edits,
+        edits=_declared(rule, edits),
+        span=hit.span,
     )
+
+
+def cell_columns(rule: Rule, plan: Plan) -> list[str]:
+    """The columns a cell rule checks: its `field` or `fields` argument, else every column."""
+    check = rule.check
+    if "field" in check:
+        return [check["field"]]
+    if check.get("fields"):
+        return list(check["fields"])
+    keys: dict[str, None] = {}  # every column the plan's tasks have, in column order
+    for task in plan.tasks:
+        keys.update(dict.fromkeys(task.cols or task.cells))
+        if task.cols:
+            break
+    return list(keys)
+
+
+class CellIndex:
+    """A plan's distinct cells per column, each with the rows holding it, in row order: task rows
+    and continuation rows (`owner` gives a continuation row's task, whose 序号 and name a message
+    names). Built once per plan and column; locations are made only for findings."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self._columns: dict[str, dict[int, tuple[Cell, list[Task]]]] = {}
+        self.owner = {id(row): task for task in plan.tasks for row in task.continuation}
+
+    def column(self, key: str) -> Iterable[tuple[Cell, list[Task]]]:
+        found = self._columns.get(key)
+        if found is None:
+            found = self._columns[key] = {}
+            for task in self.plan.tasks:
+                for row in (task, *task.continuation) if task.continuation else (task,):
+                    cell = row.cells.get(key)
+                    if cell is not None:
+                        entry = found.get(id(cell))
+                        if entry is None:
+                            entry = found[id(cell)] = (cell, [])
+                        entry[1].append(row)
+        return found.values()
+
+
+def cell_findings(rule: Rule, ctx: Ctx, index: CellIndex) -> Iterator[Finding]:
+    """A cell rule's findings: its primitive runs once per distinct cell of each of its columns,
+    and each hit is placed on every cell holding that text."""
+    fn = PRIMITIVES[rule.fn].fn
+    args = {k: v for k, v in rule.check.items() if k not in ("fn", "field", "fields")}
+    plan = ctx.plan
+    per_task = bool(_TASK_VARS & (names(rule.message) | names(rule.fix)))
+    converted = plan.originals
+    owner = index.owner
+    for key in cell_columns(rule, plan):
+        column = plan.header(key)
+        for cell, rows in index.column(key):
+            for hit in fn(ctx, cell, **args):
+                first = owner.get(id(rows[0]), rows[0])
+                variables = _common_vars(rule, ctx, first)
+                variables.update(raw=cell.raw.strip(), value=cell.value, col=column)
+                variables.update(hit.vars)
+                severity = _severity(rule, hit.severity)
+                message = render(rule.message, variables)
+                fix = render(rule.fix, variables)
+                for row in rows:
+                    task = owner.get(id(row), row) if owner else row
+                    location = row.location_of(key)
+                    here = variables
+                    if per_task:
+                        here = {**variables, "seq": task.seq, "name": task.name}
+                    edits: tuple[Edit, ...] = ()
+                    if hit.new is not None:
+                        edits = (Edit(location, cell.raw, hit.new, hit.safe),)
+                    if converted and (location.row, location.col) in converted:
+                        here, edits = with_original_text(plan, here, location, edits)
+                        msg, fx = render(rule.message, here), render(rule.fix, here)
+                    elif per_task:
+                        msg, fx = render(rule.message, here), render(rule.fix, here)
+                    else:
+                        msg, fx = message, fix
+                    yield Finding(
+                        rule_id=rule.id,
+                        slug=rule.slug,
+                        severity=severity,
+                        message=msg,
+                        fix=fx,
+                        location=location,
+                        field=key,
+                        task_seq=task.seq or None,
+                        basis=rule.basis,
+                        edits=_declared(rule, edits),
+                        span=hit.span,
+                    )
+
+
+_TASK_VARS = frozenset(("seq", "name"))
+
+
+def task_hits(fn: PrimitiveFn, args: dict[str, Any], ctx: Ctx) -> Iterator[Hit]:
+    """A task rule's hits on every task, and on the cells continuation rows hold themselves: the
+    rule runs on the task as seen from the continuation row (planlint.plan.Task.view), and keeps
+    the hits on that row."""
+    for task in ctx.plan.tasks:
+        yield from fn(ctx, task, **args)
+        for row in task.continuation:
+            view = task.view(row)
+            for hit in fn(ctx, view, **args):
+                if hit.location.row == view.location.row:
+                    yield hit
 
 
 def _hits(rule: Rule, ctx: Ctx) -> Iterator[Hit]:
     prim = PRIMITIVES[rule.fn]
     args = {k: v for k, v in rule.check.items() if k != "fn"}
-    if rule.scope in ("cell", "task"):
+    if rule.scope == "task":
         for task in ctx.plan.tasks:
             yield from prim.fn(ctx, task, **args)
     else:
         yield from prim.fn(ctx, None, **args)
 
 
-def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx, replay: bool = True) -> list[Finding]:
+def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx) -> list[Finding]:
     """Cell, task and plan rules over one plan (plan-set rules run later, over the whole run).
-    With `replay`, cell rules run once per distinct text of a column (planlint.rules.replay).
-    Plan rules run after the others and see which cells those reported (`ctx.reported`), so a
-    share does not report again a task already reported on its own; a rule that `yields_to` a
-    more specific one is silent on a cell where that one reported."""
+    Cell rules run once per distinct cell (CellIndex). Plan rules run after the others and see
+    which cells those reported (`ctx.reported`), so a share does not report again a task already
+    reported on its own; a rule that `yields_to` a more specific one is silent on a cell where
+    that one reported."""
     findings: list[Finding] = []
-    tasks = plan.tasks
-    view_ctx = continuation_ctx(ctx)
+    index = CellIndex(plan)
     active = [r for r in rules if r.scope != "plan-set" and applies(r, plan)]
-    for rule in [r for r in active if r.scope != "plan"]:
-        fn = PRIMITIVES[rule.fn].fn
-        args = {k: v for k, v in rule.check.items() if k != "fn"}
-        columns = replay_columns(rule, plan) if replay else None
-        if columns is not None:
-            findings.extend(make_finding(rule, hit, ctx) for hit in replayed_hits(fn, args, columns, ctx))
-        else:
-            # the hot loop of a large plan: one primitive call per task, nothing else per task
-            for task in tasks:
-                for hit in fn(ctx, task, **args):
-                    findings.append(make_finding(rule, hit, ctx))
-        if rule.scope == "cell" and view_ctx is not None:  # the cells continuation rows hold themselves
-            findings.extend(
-                make_finding(rule, hit, ctx) for hit in continuation_hits(rule, fn, args, view_ctx)
-            )
+    for rule in active:
+        if rule.scope == "cell":
+            findings.extend(cell_findings(rule, ctx, index))
+        elif rule.scope == "task":
+            fn = PRIMITIVES[rule.fn].fn
+            args = {k: v for k, v in rule.check.items() if k != "fn"}
+            findings.extend(make_finding(rule, hit, ctx) for hit in task_hits(fn, args, ctx))
     plan_rules = [r for r in active if r.scope == "plan"]
     if plan_rules:
         ctx.reported = {(f.field, f.location.row) for f in findings if f.field}
@@ -416,60 +515,45 @@ def _complete_meta(meta: PlanMeta) -> None:
         meta.region = region_of(meta.place)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """A plan is a million small acyclic objects (a Field per cell): the cyclic collector would
-    rescan them again and again while rules allocate findings, for nothing. Reference counting
-    frees them either way; anything cyclic is collected once the file is done."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def check_file(
     path: str, ruleset: RuleSet, overrides: list[Override], meta: dict[str, Any]
 ) -> tuple[list[PlanReport], set[str]]:
     """Read and check one file, each plan under the layers of its own place and year. Picklable
     arguments and result, so batches can use processes."""
-    with _gc_paused():
-        try:
-            plans = load_plans(path, meta)
-        except ReadError as exc:
-            return [PlanReport(path, None, None, error=exc.message)], set()
-        reports, notes = [], set()
-        from .itemlist import looks_like_item_list
+    try:
+        plans = load_plans(path, meta)
+    except ReadError as exc:
+        return [PlanReport(path, None, None, error=exc.message)], set()
+    reports, notes = [], set()
+    from .itemlist import looks_like_item_list
 
-        if any(looks_like_item_list(p) for p in plans):
-            plans = [p for p in plans if not looks_like_item_list(p)]
-            notes.add(
-                f"{path}：是抽查事项清单，不是抽查计划，未作检查；如需用它核对抽查事项，请用 --item-list 指定。"
+    if any(looks_like_item_list(p) for p in plans):
+        plans = [p for p in plans if not looks_like_item_list(p)]
+        notes.add(
+            f"{path}：是抽查事项清单，不是抽查计划，未作检查；如需用它核对抽查事项，请用 --item-list 指定。"
+        )
+    for plan in plans:
+        notes |= {f"{path}：{note}" for note in plan.notes}
+        _complete_meta(plan.meta)
+        resolved = ruleset.resolve(plan.meta)
+        rules = _with_overrides(resolved.rules, overrides)
+        ctx = Ctx(plan, resolved.params)
+        findings = check_plan(plan, rules, ctx)
+        notes |= ctx.notes
+        notes |= layer_notes(path, plan.meta, resolved, ruleset.auto)
+        unknown = unknown_meta_note(path, plan.meta, ruleset.all_rules, resolved)
+        if unknown:
+            notes.add(unknown)
+        reports.append(
+            PlanReport(
+                path,
+                plan.source.sheet,
+                plan,
+                findings,
+                layers=resolved.layer_titles(),
+                layers_skipped=resolved.skipped_titles(plan.meta),
             )
-        for plan in plans:
-            notes |= {f"{path}：{note}" for note in plan.notes}
-            _complete_meta(plan.meta)
-            resolved = ruleset.resolve(plan.meta)
-            rules = _with_overrides(resolved.rules, overrides)
-            ctx = Ctx(plan, resolved.params)
-            findings = check_plan(plan, rules, ctx)
-            notes |= ctx.extras.get("notes", set())
-            notes |= layer_notes(path, plan.meta, resolved, ruleset.auto)
-            unknown = unknown_meta_note(path, plan.meta, ruleset.all_rules, resolved)
-            if unknown:
-                notes.add(unknown)
-            reports.append(
-                PlanReport(
-                    path,
-                    plan.source.sheet,
-                    plan,
-                    findings,
-                    layers=resolved.layer_titles(),
-                    layers_skipped=resolved.skipped_titles(plan.meta),
-                )
-            )
+        )
     return reports, notes
 
 
@@ -491,9 +575,8 @@ def _check_all(files: list[str], jobs: int, work: _Worker, progress: Callable | 
     if jobs == 1 or len(files) < 2:
         items: Iterable[str] = progress(files, len(files), "检查") if progress else files
         return [work(f) for f in items]
+    import pickle
     from concurrent.futures import ProcessPoolExecutor
-
-    from .cache import loads
 
     workers = min((os.cpu_count() or 1) if jobs <= 0 else jobs, len(files))
     # The worker (rules, config, cache) goes to each process once, not with every chunk of paths.
@@ -502,7 +585,7 @@ def _check_all(files: list[str], jobs: int, work: _Worker, progress: Callable | 
         results = pool.map(_pool_work, files, chunksize=max(1, min(8, len(files) // (workers * 8))))
         if progress:
             results = progress(results, len(files), "检查")
-        return [loads(r) for r in results]
+        return [pickle.loads(r) for r in results]
 
 
 _POOL_WORKER: _Worker | None = None
@@ -511,15 +594,15 @@ _POOL_WORKER: _Worker | None = None
 def _init_pool(work: _Worker) -> None:
     global _POOL_WORKER
     _POOL_WORKER = work
-    gc.enable()  # a forked worker inherits the run's paused collector; check_file pauses it per file
 
 
 def _pool_work(path: str) -> bytes:
-    """One file in a pool process; the outcome goes back pickled the fast way (planlint.cache)."""
-    from .cache import dumps
+    """One file in a pool process; the outcome goes back pickled here, in the worker, so that the
+    parent only unpickles (its shared cells once each)."""
+    import pickle
 
     assert _POOL_WORKER is not None
-    return dumps(_POOL_WORKER(path))
+    return pickle.dumps(_POOL_WORKER(path), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 class _Worker:
@@ -566,12 +649,22 @@ class _Worker:
 
 
 def run(paths: list[str], options: RunOptions | None = None, config: Config | None = None) -> CheckResult:
-    """Check every plan under `paths`. The cyclic garbage collector is paused for the whole run: a
-    batch keeps every plan it has read (the reports and the plan-set rules need them), and each
-    collection would rescan all of them, again and again as the batch grows."""
-    with _gc_paused():
+    """Check every plan under `paths`.
+
+    planlint's one garbage-collector policy: the cyclic collector is paused for the run. A run
+    allocates a plan's tasks and findings by the hundred thousand and keeps them (reports and
+    plan-set rules need them), so each collection rescans all of them again, for nothing: checking
+    a file leaves no cyclic garbage (reference counting frees it). Pausing made a 10k-task check
+    ~10% faster (benchmarks/run_all.py, interleaved). `--jobs` workers forked from the run inherit
+    the pause."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
         options = options or RunOptions()
         return _run(paths, options, config if config is not None else load_config(options, paths))
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _run(paths: list[str], options: RunOptions, config: Config) -> CheckResult:
@@ -591,7 +684,8 @@ def _run(paths: list[str], options: RunOptions, config: Config) -> CheckResult:
         raise PlanlintError(f"上级计划不是可读取的计划文件（{why}）", " ".join(superior_paths))
     found_notes += superior_notes
     item_list_path = options.item_list or config.item_list
-    item_list = _load_item_list(item_list_path)  # before the work: a bad list stops the run at once
+    # the run's own inputs, before the work: a bad list or population file stops the run at once
+    run_data = load_run_data(options.population or config.population, item_list_path)
     inputs = superior_files | ({os.path.abspath(item_list_path)} if item_list_path else set())
     files = [f for f in files if os.path.abspath(f) not in inputs]
 
@@ -612,7 +706,7 @@ def _run(paths: list[str], options: RunOptions, config: Config) -> CheckResult:
     reports = [r for rs, _ in outcomes for r in rs]
     notes = set().union(*(n for _, n in outcomes)) if outcomes else set()
     notes |= set(found_notes)
-    _run_plan_set(reports, ruleset, config, superiors, options, notes, item_list)
+    _run_plan_set(reports, ruleset, config, superiors, notes, run_data)
 
     rules_by_id: dict[str, Rule] = {}
     for r in reports:
@@ -638,26 +732,32 @@ def plan_set_findings(
     params: dict[str, Any],
     plans: list[Plan],
     superiors: list[Plan],
-    extras: dict[str, Any],
-) -> tuple[list[Finding], set[str]]:
-    """Plan-set rules for one plan, seeing every plan of the run and the superior plans. `extras` is
-    shared by every plan of the run, so task matches between two plans are computed once."""
-    ctx = Ctx(plan, params, plans, superiors, extras)
-    findings = [
+    run: RunData,
+) -> list[Finding]:
+    """Plan-set rules for one plan, seeing every plan of the run and the superior plans. `run` is
+    shared by every plan of the run, so task matches between two plans are computed once; the
+    notes the rules leave are in `run.notes`."""
+    ctx = Ctx(plan, params, plans, superiors, run)
+    return [
         make_finding(rule, hit, ctx)
         for rule in rules
         if rule.scope == "plan-set" and applies(rule, plan)
         for hit in _hits(rule, ctx)
     ]
-    return findings, ctx.extras.get("notes", set())
 
 
-def _load_item_list(path: str | None) -> Any:
-    if not path:
-        return None
-    from .itemlist import load_item_list
+def load_run_data(population: str | None, item_list: str | None) -> RunData:
+    """The run's own inputs, read before any rule runs: a bad file stops the run at once."""
+    data = RunData()
+    if item_list:
+        from .itemlist import load_item_list
 
-    return load_item_list(path)
+        data.item_list = load_item_list(item_list)
+    if population:
+        from .population import population_of
+
+        data.population = population_of(population)
+    return data
 
 
 def _run_plan_set(
@@ -665,18 +765,17 @@ def _run_plan_set(
     ruleset: RuleSet,
     config: Config,
     superiors: list[Plan],
-    options: RunOptions,
     notes: set[str],
-    item_list: Any = None,
+    run: RunData,
 ) -> None:
     if not any(r.scope == "plan-set" for r in ruleset.all_rules):
         return
     plans = [r.plan for r in reports if r.plan is not None]
-    extras: dict[str, Any] = {"population": options.population or config.population, "item_list": item_list}
     for report in reports:
         if report.plan is not None:
             resolved = ruleset.resolve(report.plan.meta)
             rules = _with_overrides(resolved.rules, list(config.overrides_for(report.path)))
-            found, more = plan_set_findings(report.plan, rules, resolved.params, plans, superiors, extras)
-            report.findings.extend(found)
-            notes |= more
+            report.findings.extend(
+                plan_set_findings(report.plan, rules, resolved.params, plans, superiors, run)
+            )
+    notes |= run.notes

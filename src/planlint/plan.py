@@ -1,10 +1,11 @@
-"""The Plan model: plan metadata and tasks whose fields keep their raw text, typed value and location."""
+"""The Plan model: plan metadata, and tasks whose cells (shared raw text + typed value) are placed by
+the task's row and the plan's columns."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .table import Location
 
@@ -38,107 +39,136 @@ FIELD_NAMES = {
 }
 
 
-class Field:
-    """One cell of a task. `value` is the typed parse result (see values.py), a
-    `values.ParseError` when the text does not parse, or None for free-text fields and empty cells.
+class Cell:
+    """One distinct text of a column and its typed value: `value` is the parse result (see
+    values.py), a `values.ParseError` when the text does not parse, or None for free-text fields
+    and empty cells.
 
-    A plan has a Field per cell (a million on a 100k-task sheet), so a Field keeps its row and column
-    and a (path, sheet) pair shared by its table, and makes its `location` when asked: one object per
-    cell instead of two, 40% less memory, and far less to pickle between processes."""
+    Cells are shared values: plan building makes one Cell per distinct text of a parse kind, and
+    every task holding that text holds the same Cell (a 100k-task sheet has a few thousand). A cell
+    knows nothing of where it sits; a task places it (`Task.location_of`), so a cell rule, which
+    sees only the cell, runs once per distinct cell (planlint.engine)."""
 
-    __slots__ = ("key", "raw", "value", "_where", "_row", "_col")
+    __slots__ = ("raw", "value")
 
-    def __init__(self, key: str, raw: str, location: Location, value: Any = None) -> None:
-        self.key, self.raw, self.value = key, raw, value
-        self._where = (location.path, location.sheet)
-        self._row, self._col = location.row, location.col
-
-    @classmethod
-    def at(cls, key: str, raw: str, where: tuple[str, str | None], row: int, col: int, value: Any) -> Field:
-        """The readers' constructor: `where` is the (path, sheet) pair the table's fields share."""
-        f = cls.__new__(cls)
-        f.key, f.raw, f.value, f._where, f._row, f._col = key, raw, value, where, row, col
-        return f
-
-    @property
-    def location(self) -> Location:
-        return Location(self._where[0], self._where[1], self._row, self._col)
+    def __init__(self, raw: str, value: Any = None) -> None:
+        self.raw, self.value = raw, value
 
     @property
     def text(self) -> str:
         return self.raw.strip()
 
     def __eq__(self, other: object) -> bool:
-        if other.__class__ is not Field:
+        if other.__class__ is not Cell:
             return NotImplemented
-        return (self.key, self.raw, self.value, self.location) == (
-            other.key,
-            other.raw,
-            other.value,
-            other.location,
-        )
+        return self is other or (self.raw == other.raw and self.value == other.value)
 
-    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaces
+    def __hash__(self) -> int:
+        return hash(self.raw)
 
     def __repr__(self) -> str:
-        return f"Field(key={self.key!r}, raw={self.raw!r}, location={self.location!r}, value={self.value!r})"
+        return f"Cell({self.raw!r}, {self.value!r})"
 
     def __reduce__(self) -> tuple:
-        return Field.at, (self.key, self.raw, self._where, self._row, self._col, self.value)
+        return Cell, (self.raw, self.value)
 
 
-@dataclass(slots=True)
 class Task:
-    """One row of the plan (a 抽查任务). Continuation rows (empty 序号 and task name, e.g. a second
-    line of 抽查事项 under a vertically merged task name) are kept as sub-items with their own locations."""
+    """One row of the plan (a 抽查任务): its cells by field key, placed by its row and the plan's
+    columns. Continuation rows (empty 序号 and task name, e.g. a second line of 抽查事项 under a
+    vertically merged task name) are Tasks of their own cells, kept in `continuation`."""
 
-    seq: str
-    fields: dict[str, Field]
-    location: Location
-    # () until a continuation row is found (most tasks have none: no empty list per task)
-    continuation: list[dict[str, Field]] | tuple[()] = ()
+    __slots__ = ("seq", "cells", "location", "cols", "continuation", "anchored")
 
-    def add_continuation(self, fields: dict[str, Field]) -> None:
-        self.continuation = [*self.continuation, fields]
+    def __init__(
+        self,
+        seq: str,
+        cells: dict[str, Cell],
+        location: Location,
+        cols: dict[str, int] | None = None,
+        continuation: list[Task] | tuple[()] = (),
+        anchored: dict[str, Location] | None = None,
+    ) -> None:
+        self.seq, self.cells, self.location = seq, cells, location
+        # field key → sheet column: one dict shared by every task of the table
+        self.cols = cols if cols is not None else {}
+        # () until a continuation row is found (most tasks have none: no empty list per task)
+        self.continuation = continuation
+        # cells of a merged range, located at the range's anchor instead of this row (rare: None)
+        self.anchored = anchored
 
-    def get(self, key: str) -> Field | None:
-        return self.fields.get(key)
+    def add_continuation(self, row: Task) -> None:
+        self.continuation = [*self.continuation, row]
+
+    def get(self, key: str) -> Cell | None:
+        return self.cells.get(key)
 
     def text(self, key: str) -> str:
-        f = self.fields.get(key)  # rules call this ~20 times per task: no property call inside
-        return f.raw.strip() if f is not None else ""
+        c = self.cells.get(key)  # rules call this ~20 times per task: no property call inside
+        return c.raw.strip() if c is not None else ""
 
     def value(self, key: str) -> Any:
-        f = self.fields.get(key)
-        return f.value if f else None
+        c = self.cells.get(key)
+        return c.value if c is not None else None
 
     @property
     def name(self) -> str:
         return self.text("name")
 
+    def location_of(self, key: str) -> Location:
+        """Where the task's cell `key` sits: this row and the key's column (a merged range's
+        anchor for a covered cell); the row itself for a key the table has no column for."""
+        if self.anchored is not None:
+            at = self.anchored.get(key)
+            if at is not None:
+                return at
+        col = self.cols.get(key)
+        loc = self.location
+        return loc if col is None else Location(loc.path, loc.sheet, loc.row, col)
 
-def pack_tasks(tasks: Sequence[Task]) -> list[tuple]:
-    """Tasks as plain tuples, for pickling between processes: pickle handles tuples, strings and
-    ints in C, while every Field or Task object costs it a Python call (half a batch worker's time).
-    The typed values stay objects; they are shared between cells, so each is pickled once."""
+    def placed(self) -> Iterator[PlacedCell]:
+        """Every cell of the task and of its continuation rows, with its location."""
+        for row in (self, *self.continuation):
+            for key, cell in row.cells.items():
+                yield PlacedCell(key, cell, row.location_of(key))
 
-    def fields(d: dict[str, Field]) -> list[tuple]:
-        return [(k, f.key, f.raw, f.value, f._where, f._row, f._col) for k, f in d.items()]
+    def view(self, row: Task) -> Task:
+        """The task as seen from one of its continuation rows: that row's own cells, the task
+        row's for the rest (located where they sit), at the continuation row."""
+        inherited = {k: self.location_of(k) for k in self.cells if k not in row.cells}
+        return Task(self.seq, {**self.cells, **row.cells}, row.location, self.cols, (), inherited)
 
-    return [(t.seq, tuple(t.location), fields(t.fields), [fields(c) for c in t.continuation]) for t in tasks]
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Task:
+            return NotImplemented
+        return self._state() == other._state()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def _state(self) -> tuple:
+        return (self.seq, self.location, list(self.placed()))
+
+    def __repr__(self) -> str:
+        return f"Task({self.seq!r}, {self.location!r}, {self.cells!r})"
+
+    def __reduce__(self) -> tuple:
+        return Task, (self.seq, self.cells, self.location, self.cols, self.continuation, self.anchored)
 
 
-def unpack_tasks(packed: list[tuple]) -> list[Task]:
-    """The inverse of `pack_tasks`."""
-    at = Field.at
+class PlacedCell(NamedTuple):
+    """A cell with its field key and location (what reports and fixes show)."""
 
-    def fields(items: list[tuple]) -> dict[str, Field]:
-        return {k: at(key, raw, where, row, col, value) for k, key, raw, value, where, row, col in items}
+    key: str
+    cell: Cell
+    location: Location
 
-    return [
-        Task(seq, fields(own), Location(*loc), [fields(c) for c in cont] if cont else ())
-        for seq, loc, own, cont in packed
-    ]
+    @property
+    def raw(self) -> str:
+        return self.cell.raw
+
+    @property
+    def value(self) -> Any:
+        return self.cell.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +215,7 @@ class DroppedRow:
 @dataclass(slots=True)
 class Plan:
     meta: PlanMeta
-    tasks: Sequence[Task]  # a list; cache.LazyTasks for a plan from a --jobs worker or the cache
+    tasks: list[Task]
     columns: dict[str, Column]
     source: Location  # path, sheet, header row
     unknown_columns: list[Column] = field(default_factory=list)
@@ -204,3 +234,8 @@ class Plan:
 
     def has(self, key: str) -> bool:
         return key in self.columns
+
+    def header(self, key: str) -> str:
+        """The header of the column `key` as this plan writes it, else the usual name."""
+        col = self.columns.get(key)
+        return col.header if col else FIELD_NAMES.get(key, key)

@@ -66,6 +66,17 @@ def _compile(template: str) -> tuple[_Part, ...] | None:
     return tuple(parts)
 
 
+@lru_cache(maxsize=1024)
+def names(template: str) -> frozenset[str]:
+    """The variables a template names (`{raw}`, `{value.end}` → raw, value)."""
+    try:
+        return frozenset(
+            name.split(".")[0].split("[")[0] for _, name, _, _ in _FORMAT.parse(template) if name
+        )
+    except ValueError:
+        return frozenset()
+
+
 def render(template: str, variables: dict[str, Any]) -> str:
     """str.format with the message-template rules of _Formatter: a missing name stays visible,
     None renders empty, and a template that cannot be filled is shown as written."""

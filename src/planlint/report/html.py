@@ -48,7 +48,7 @@ def _rows(report: PlanReport) -> list[dict]:
             {
                 "finding": f,
                 "where": where(loc),
-                "segments": highlight(raw, f, field),
+                "segments": highlight(raw, f),
             }
         )
     return rows

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..bundled import load_yaml
 from ..errors import ConfigError
 from ..layers import Layer, layer_from_data
+from ..templating import names
 from ..yamlio import read_yaml
 from . import primitives as _primitives  # noqa: F401 - registers the check vocabulary
 from .model import Rule, RuleDoc
@@ -137,8 +138,17 @@ def parse_pack(data: Any, label: str, *, check_schema: bool) -> list[Rule]:
                 validate(entry["check"], "", label, schema_obj=prim.schema(), prefix=f"/rules/{i}/check")
             except ConfigError as exc:
                 raise ConfigError(f"规则 {entry['id']}，{exc.message}", label) from None
+        provided = prim.variables(entry["check"])
         for key in ("message", "fix"):
             _check_template(entry[key], label, entry["id"], key)
+            unknown = sorted(names(entry[key]) - provided)
+            if unknown:
+                raise ConfigError(
+                    f"规则 {entry['id']}，位置 /rules/{i}/{key}：模板引用的变量 "
+                    f"{'、'.join('{' + n + '}' for n in unknown)} 不是检查函数 {fn} 提供的"
+                    f"（可用：{'、'.join(sorted(provided))}）",
+                    label,
+                )
         doc = entry.get("doc") or {}
         rules.append(
             Rule(

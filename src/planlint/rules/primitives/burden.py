@@ -10,7 +10,7 @@ from decimal import Decimal
 from ...matching import everyone, objects_agree, population_parts
 from ...plan import Task
 from ...values import Quota, RiskClause
-from ..registry import FIELD, PARAM, Ctx, Hit, primitive
+from ..registry import CELL_VARS, FIELD, PARAM, Ctx, Hit, primitive
 from .common import field_hit
 
 
@@ -43,7 +43,13 @@ def _kinds(scope: str) -> frozenset[str]:
     return frozenset(("enterprise", "individual"))
 
 
-@primitive("burden", ("plan",), {"param": PARAM, "risk": FIELD}, required=("param", "risk"))
+@primitive(
+    "burden",
+    ("plan",),
+    {"param": PARAM, "risk": FIELD},
+    required=("param", "risk"),
+    provides=(*CELL_VARS, "tasks", "others", "total", "count"),
+)
 def burden(ctx: Ctx, task: None, param: str, risk: str) -> Iterator[Hit]:
     """For each population a task names, the tasks whose object ranges cover it (the same population
     test as cross-plan matching; a range of every entity of a kind covers that kind), and the sum of

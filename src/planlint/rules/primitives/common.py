@@ -6,27 +6,36 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ...plan import FIELD_NAMES, Plan, Task
+from ...plan import Cell, Plan, Task
 from ..registry import Hit
 
 
 def column_name(plan: Plan, key: str) -> str:
     """The header as this plan writes it, else the usual name."""
-    col = plan.columns.get(key)
-    return col.header if col else FIELD_NAMES.get(key, key)
+    return plan.header(key)
 
 
 def field_hit(plan: Plan, task: Task, key: str, **vars: Any) -> Hit:
-    """A hit on task's cell `key` (or its row when the plan lacks that column)."""
-    f = task.get(key)
-    location = f.location if f is not None else task.location
+    """A task rule's hit on the task's cell `key` (or its row when the task has no such cell),
+    with the cell variables a cell rule's hits get from the engine (registry.CELL_VARS)."""
+    c = task.get(key)
+    location = task.location_of(key) if c is not None else task.location
     base = {
-        "raw": f.raw.strip() if f is not None else "",
-        "value": f.value if f is not None else None,
-        "col": column_name(plan, key),
+        "raw": c.raw.strip() if c is not None else "",
+        "value": c.value if c is not None else None,
+        "col": plan.header(key),
     }
     base.update(vars)
     return Hit(location=location, field=key, task=task, vars=base)
+
+
+def text_span(cell: Cell | None, part: str) -> tuple[int, int] | None:
+    """Where `part` first occurs in the cell's raw text, as a span; None when it does not, or when
+    it is the whole cell (a finding about the whole cell marks nothing in particular)."""
+    if cell is None or not part or part.strip() == cell.raw.strip():
+        return None
+    at = cell.raw.find(part)
+    return (at, at + len(part)) if at >= 0 else None
 
 
 _BODY_SYNONYMS = (("市场监督管理局", "市场监管局"), ("市场监督管理", "市场监管"))

@@ -5,57 +5,57 @@ initiator, known typos and untidy whitespace/punctuation."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from functools import lru_cache
 
 from ...findings import Edit
+from ...plan import Cell, Task
 from ...values import LEVEL_CHARS, Mode
-from ..registry import FIELD, FIELDS, WORDS, Ctx, Hit, primitive
-from .common import field_hit, normalize_body
+from ..registry import CELL_VARS, FIELD, FIELDS, WORDS, CellHit, Ctx, Hit, primitive
+from .common import field_hit, normalize_body, text_span
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?=\s*年)")
 
 
-@primitive("year_matches", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
-def year_matches(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
+@primitive(
+    "year_matches", ("cell",), {"fields": FIELDS}, required=("fields",), provides=("stale", "year", "new")
+)
+def year_matches(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     """A year in the text (`2022年加油站…`) other than the plan's year is usually copied from last year."""
     year = ctx.plan.meta.year
     if not year:
         return
-    for key in fields:
-        f = task.get(key)
-        if f is None:
-            continue
-        stale = sorted({int(y) for y in _YEAR.findall(f.raw)} - {year})
-        if stale:
-            new = _YEAR.sub(str(year), f.raw)  # every year followed by 年 becomes the plan year
-            hit = field_hit(ctx.plan, task, key, stale="、".join(map(str, stale)), year=year, new=new.strip())
-            hit.edits = (Edit(f.location, f.raw, new, safe=False),)
-            yield hit
+    stale = sorted({int(y) for y in _YEAR.findall(cell.raw)} - {year})
+    if stale:
+        new = _YEAR.sub(str(year), cell.raw)  # every year followed by 年 becomes the plan year
+        first = next(m.span() for m in _YEAR.finditer(cell.raw) if int(m.group()) != year)
+        yield CellHit(
+            {"stale": "、".join(map(str, stale)), "year": year, "new": new.strip()}, new, span=first
+        )
 
 
 _PLACE_SUFFIXES = ("省", "市", "县", "区")
 
 
-@primitive("place_matches", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
-def place_matches(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
-    """The plan's own place written with the wrong suffix: 泽州市市场监督管理局 in a 泽州县 plan."""
-    place = ctx.plan.meta.place or ""
+@lru_cache(maxsize=64)
+def _wrong_place(place: str) -> re.Pattern[str] | None:
+    """The plan's own place with another suffix: 泽州市 for 泽州县 (not 泽州市场监管局)."""
     if len(place) < 3 or place[-1] not in _PLACE_SUFFIXES:
-        return
+        return None
     stem, own = place[:-1], place[-1]
     # `泽州市场监管局` abbreviates 泽州县市场监管局: a 市 followed by 场 is not a suffix.
-    wrong = re.compile(re.escape(stem) + "([" + "".join(s for s in _PLACE_SUFFIXES if s != own) + "])(?!场)")
-    for key in fields:
-        f = task.get(key)
-        if f is None:
-            continue
-        m = wrong.search(f.raw)
-        if m:
-            new = wrong.sub(place, f.raw)
-            hit = field_hit(ctx.plan, task, key, wrong=m.group(0), place=place, new=new.strip())
-            hit.edits = (Edit(f.location, f.raw, new, safe=False),)
-            yield hit
+    return re.compile(re.escape(stem) + "([" + "".join(s for s in _PLACE_SUFFIXES if s != own) + "])(?!场)")
+
+
+@primitive("place_matches", ("cell",), {"fields": FIELDS}, required=("fields",), provides=("wrong", "new"))
+def place_matches(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
+    """The plan's own place written with the wrong suffix: 泽州市市场监督管理局 in a 泽州县 plan."""
+    place = ctx.plan.meta.place or ""
+    wrong = _wrong_place(place)
+    m = wrong.search(cell.raw) if wrong is not None else None
+    if wrong is not None and m is not None:
+        new = wrong.sub(place, cell.raw)
+        yield CellHit({"wrong": m.group(0), "place": place, "new": new.strip()}, new, span=m.span())
 
 
 @primitive(
@@ -63,6 +63,7 @@ def place_matches(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
     ("task",),
     {"items": FIELD, "scope": FIELD, "action_words": WORDS, "object_words": WORDS},
     required=("items", "scope", "action_words", "object_words"),
+    provides=(*CELL_VARS, "scope_raw"),
 )
 def columns_swapped(
     ctx: Ctx, task, items: str, scope: str, action_words: list[str], object_words: list[str]
@@ -76,26 +77,27 @@ def columns_swapped(
     scope_acts = any(w in scope_text for w in action_words)
     if scope_acts and items_objects and not items_acts:
         hit = field_hit(ctx.plan, task, items, scope_raw=scope_text)
-        fi, fs = task.get(items), task.get(scope)
+        ci, cs = task.cells[items], task.cells[scope]
         hit.edits = (
-            Edit(fi.location, fi.raw, fs.raw, safe=False),
-            Edit(fs.location, fs.raw, fi.raw, safe=False),
+            Edit(task.location_of(items), ci.raw, cs.raw, safe=False),
+            Edit(task.location_of(scope), cs.raw, ci.raw, safe=False),
         )
         yield hit
 
 
 @primitive(
     "scope_within",
-    ("cell", "task"),
+    ("cell",),
     {"field": FIELD, "words": {"type": "object", "additionalProperties": WORDS}},
     required=("field", "words"),
+    provides=("word",),
 )
-def scope_within(ctx: Ctx, task, field: str, words: dict[str, list[str]]) -> Iterator[Hit]:
+def scope_within(ctx: Ctx, cell: Cell, words: dict[str, list[str]]) -> Iterator[CellHit]:
     """A city or county plan cannot draw from the whole province (`全省…`, `本省…`)."""
-    text = task.text(field)
     for word in words.get(ctx.plan.meta.level or "", []):
-        if word in text:
-            yield field_hit(ctx.plan, task, field, word=word, place=ctx.plan.meta.place or "本辖区")
+        at = cell.raw.find(word)
+        if at >= 0:
+            yield CellHit({"word": word, "place": ctx.plan.meta.place or "本辖区"}, span=(at, at + len(word)))
             return
 
 
@@ -146,19 +148,17 @@ def _mode_pairs(ctx: Ctx, raw: str, value: Mode) -> list[tuple[str, str]]:
     return [(p.canonical(), p.inspect) for p in value.pairs]
 
 
-@primitive("mode_level", ("cell", "task"), {"field": FIELD}, required=("field",))
-def mode_level(ctx: Ctx, task, field: str) -> Iterator[Hit]:
+@primitive("mode_level", ("cell",), {"field": FIELD}, required=("field",), provides=("bad", "level_char"))
+def mode_level(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     """No level inspects above its own: 省抽省查 or 市抽市查 cannot appear in a county plan — except
     where 市 is the county level itself (a county-level city's plan)."""
-    value = task.value(field)
+    value = cell.value
     level = ctx.plan.meta.level
     if not isinstance(value, Mode) or level not in _RANK:
         return
-    bad = [
-        text for text, inspect in _mode_pairs(ctx, task.text(field), value) if _RANK[inspect] > _RANK[level]
-    ]
+    bad = [text for text, inspect in _mode_pairs(ctx, cell.text, value) if _RANK[inspect] > _RANK[level]]
     if bad:
-        yield field_hit(ctx.plan, task, field, bad="、".join(bad), level_char=LEVEL_CHARS[level])
+        yield CellHit({"bad": "、".join(bad), "level_char": LEVEL_CHARS[level]})
 
 
 _LIST_SEP = re.compile(r"[、，,；;/\s]+")
@@ -166,11 +166,12 @@ _LIST_SEP = re.compile(r"[、，,；;/\s]+")
 
 @primitive(
     "partner_differs",
-    ("cell", "task"),
+    ("task",),
     {"initiator": FIELD, "partner": FIELD},
     required=("initiator", "partner"),
+    provides=(*CELL_VARS, "initiator_raw", "same"),
 )
-def partner_differs(ctx: Ctx, task, initiator: str, partner: str) -> Iterator[Hit]:
+def partner_differs(ctx: Ctx, task: Task, initiator: str, partner: str) -> Iterator[Hit]:
     """A department named both as initiator and as partner. Either cell may list several
     (`区市场监管局、区商务局`). With no other partner left the task is not joint at all (the rule's
     severity); a partner list that also names other departments only repeats one (a warning)."""
@@ -183,6 +184,7 @@ def partner_differs(ctx: Ctx, task, initiator: str, partner: str) -> Iterator[Hi
         hit = field_hit(ctx.plan, task, partner, initiator_raw=task.text(initiator), same="、".join(same))
         if len(same) < len(partners):
             hit.severity = "warning"
+        hit.span = text_span(task.get(partner), same[0])
         yield hit
 
 
@@ -194,29 +196,25 @@ def _typo_pattern(pairs: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
 
 @primitive(
     "substitute",
-    ("cell", "task"),
+    ("cell",),
     {
         "map": {"type": "object", "additionalProperties": {"type": "string"}, "minProperties": 1},
         "fields": FIELDS,
     },
     required=("map",),
-    cellwise=True,
+    provides=("wrong", "right", "new"),
 )
-def substitute(ctx: Ctx, task, map: dict[str, str], fields: Sequence[str] = ()) -> Iterator[Hit]:
-    """Known typos, as literal text (no regular expressions from rule files: nothing can backtrack)."""
+def substitute(ctx: Ctx, cell: Cell, map: dict[str, str]) -> Iterator[CellHit]:
+    """Known typos, as literal text (no regular expressions from rule files: nothing can backtrack).
+    Without `fields`, in every column."""
     pattern = _typo_pattern(tuple(map.items()))
-    # Walk the named fields, not every field testing membership: replay narrows `fields` to one
-    # column at a time, and a 100k-column file made that quadratic.
-    get = task.fields.get
-    for key, f in ((k, get(k)) for k in fields) if fields else task.fields.items():
-        if f is None:
-            continue
-        for wrong in dict.fromkeys(pattern.findall(f.raw)):
-            right = map[wrong]
-            new = f.raw.replace(wrong, right)
-            hit = field_hit(ctx.plan, task, key, wrong=wrong, right=right, new=new.strip())
-            hit.edits = (Edit(f.location, f.raw, new, safe=True),)
-            yield hit
+    for wrong in dict.fromkeys(pattern.findall(cell.raw)):
+        right = map[wrong]
+        new = cell.raw.replace(wrong, right)
+        at = cell.raw.find(wrong)
+        yield CellHit(
+            {"wrong": wrong, "right": right, "new": new.strip()}, new, safe=True, span=(at, at + len(wrong))
+        )
 
 
 _CJK = r"[\u3400-\u9fff%）)]"
@@ -234,10 +232,8 @@ def _tidy_patterns() -> list[tuple[re.Pattern[str], str]]:
     ]
 
 
-@lru_cache(maxsize=65536)
 def tidy(text: str) -> str:
-    """Whitespace and punctuation a person would not notice but that breaks consistency.
-    Memoized: the same texts recur down a column (risk clauses, bodies, windows)."""
+    """Whitespace and punctuation a person would not notice but that breaks consistency."""
     new = text.strip(" \t\u3000\r\n")
     if not new.isalnum():  # plain words and numbers have nothing to tidy
         for pattern, repl in _tidy_patterns():
@@ -245,15 +241,9 @@ def tidy(text: str) -> str:
     return new
 
 
-@primitive("tidy_text", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
-def tidy_text(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
-    get = task.fields.get  # the hot loop of the pack: one call per cell of every task
-    for key in fields:
-        f = get(key)
-        if f is None or not f.raw:
-            continue
-        new = tidy(f.raw)
-        if new != f.raw:
-            hit = field_hit(ctx.plan, task, key, new=new)
-            hit.edits = (Edit(f.location, f.raw, new, safe=True),)
-            yield hit
+@primitive("tidy_text", ("cell",), {"fields": FIELDS}, required=("fields",), provides=("new",))
+def tidy_text(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
+    if cell.raw:
+        new = tidy(cell.raw)
+        if new != cell.raw:
+            yield CellHit({"new": new}, new, safe=True)

@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterator
 
 from ...matching import plain, text_similarity
-from ...population import CATEGORIES, category_of, population_of
+from ...plan import Task
+from ...population import CATEGORIES, category_of
 from ..registry import Ctx, Hit, primitive
 from .quota import task_quota
 
@@ -22,22 +23,25 @@ _PROVINCE_DRAWN = re.compile(
 )
 
 
-def province_drawn(task) -> bool:
+def province_drawn(task: Task) -> bool:
     """The task's list of targets is drawn by the province, not by the plan's own bureau."""
-    return any(_PROVINCE_DRAWN.search(f.raw) for f in task.fields.values() if f is not None and f.raw)
+    return any(_PROVINCE_DRAWN.search(c.raw) for c in task.cells.values() if c.raw)
 
 
-@primitive("coverage", ("plan-set",))
+@primitive(
+    "coverage",
+    ("plan-set",),
+    provides=("category", "share", "param", "checked", "total", "needed", "raw"),
+)
 def coverage(ctx: Ctx, task: None) -> Iterator[Hit]:
     plan = ctx.plan
-    notes = ctx.extras.setdefault("notes", set())
-    path = ctx.extras.get("population")
-    if not path:
+    notes = ctx.notes
+    places = ctx.run.population
+    if places is None:
         notes.add(
             "未提供监管对象数量文件（命令行 --population 或配置文件 population），未估算年度抽查覆盖率。"
         )
         return
-    places = population_of(path)
     pop = places.get(plan.meta.place or "")
     if pop is None:
         notes.add(f"监管对象数量文件中没有「{plan.meta.place or plan.path}」，未估算其覆盖率。")

@@ -2,7 +2,7 @@
 internal plan against the same body's joint plan ("能纳入联合抽查的不再单独开展系统内抽查").
 
 Tasks are matched with planlint.matching (normalized similarity, explained); matches are cached per
-pair of plans in ctx.extras so a batch of a hundred county plans matches each pair once.
+pair of plans in the run's data (ctx.run) so a batch of a hundred county plans matches each pair once.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from ...matching import Match, closest, match_tasks, plain
 from ...plan import Plan, Task
 from ...values import Mode, Ratio, Window
-from ..registry import Ctx, Hit, primitive
+from ..registry import CELL_VARS, Ctx, Hit, primitive
 from .common import field_hit
 from .dates import plan_year
 from .quota import quota_text, task_quota
@@ -27,7 +27,7 @@ _COUNTIES_INITIATE = re.compile(r"各地|各县|县区局|县（市、区）|县
 
 def matches(ctx: Ctx, plan: Plan, other: Plan) -> dict[int, Match]:
     """Best one-to-one matches of plan's tasks (by index) with other's tasks, cached per run."""
-    cache = ctx.extras.setdefault("match_cache", {})
+    cache = ctx.run.matches
     key = (id(plan), id(other))
     if key not in cache:
         threshold = ctx.param("match_threshold") or DEFAULT_THRESHOLD
@@ -37,7 +37,7 @@ def matches(ctx: Ctx, plan: Plan, other: Plan) -> dict[int, Match]:
 
 def _same_year(ctx: Ctx, plan: Plan, other: Plan) -> bool:
     if plan.meta.year and other.meta.year and plan.meta.year != other.meta.year:
-        ctx.extras.setdefault("notes", set()).add(
+        ctx.notes.add(
             f"{other.meta.title or other.path} 是 {other.meta.year} 年的计划，与 {plan.meta.title or plan.path}"
             f"（{plan.meta.year} 年）年度不同，未做跨计划比对；如年度识别有误，可指定计划年度（命令行 --year 或配置文件 meta.year）。"
         )
@@ -56,7 +56,7 @@ def same_plan(ctx: Ctx, plan: Plan, other: Plan) -> bool:
     siblings, or as county vs city. Decided once per pair and run."""
     if plan is other:
         return True
-    cache = ctx.extras.setdefault("same_plan", {})
+    cache = ctx.run.same_plan
     key = (id(plan), id(other))
     if key not in cache:
         keys = tuple(sorted(k for k in plan.columns.keys() & other.columns.keys() if k != "seq"))
@@ -111,6 +111,10 @@ def _carried(ctx: Ctx, plan: Plan, sup: Plan) -> list[Match]:
     return [m for m in matches(ctx, plan, sup).values() if carried_by_county(m.other)]
 
 
+# the variables _sup_vars sets
+SUP_VARS = ("superior_name", "superior_seq", "superior_plan", "superior_mode", "reason")
+
+
 def _sup_vars(m: Match, sup: Plan) -> dict:
     return {
         "superior_name": m.other.name,
@@ -121,7 +125,7 @@ def _sup_vars(m: Match, sup: Plan) -> dict:
     }
 
 
-@primitive("superior_duplicated", ("plan-set",))
+@primitive("superior_duplicated", ("plan-set",), provides=(*CELL_VARS, *SUP_VARS))
 def superior_duplicated(ctx: Ctx, task: None) -> Iterator[Hit]:
     """A county task matching a task the city runs itself. 市抽县查 is the case the basis forbids
     outright (the county would inspect the same drawn targets twice); a match with a task the city
@@ -137,7 +141,11 @@ def superior_duplicated(ctx: Ctx, task: None) -> Iterator[Hit]:
             yield hit
 
 
-@primitive("superior_missing", ("plan-set",))
+@primitive(
+    "superior_missing",
+    ("plan-set",),
+    provides=("superior_name", "superior_seq", "superior_initiator", "superior_plan", "closest", "raw"),
+)
 def superior_missing(ctx: Ctx, task: None) -> Iterator[Hit]:
     """Each city task that counties are to initiate should have a matching county task."""
     for sup in superiors_of(ctx):
@@ -172,7 +180,7 @@ def _ratio(task: Task) -> tuple[Ratio | None, str]:
     return whole.quota.ratio, whole.sources["ratio"]
 
 
-@primitive("quota_below_superior", ("plan-set",))
+@primitive("quota_below_superior", ("plan-set",), provides=(*CELL_VARS, *SUP_VARS, "superior_ratio", "ratio"))
 def quota_below_superior(ctx: Ctx, task: None) -> Iterator[Hit]:
     for sup in superiors_of(ctx):
         for m in _carried(ctx, ctx.plan, sup):
@@ -188,7 +196,11 @@ def quota_below_superior(ctx: Ctx, task: None) -> Iterator[Hit]:
                 )
 
 
-@primitive("window_outside_superior", ("plan-set",))
+@primitive(
+    "window_outside_superior",
+    ("plan-set",),
+    provides=(*CELL_VARS, *SUP_VARS, "superior_window", "superior_end"),
+)
 def window_outside_superior(ctx: Ctx, task: None) -> Iterator[Hit]:
     for sup in superiors_of(ctx):
         for m in _carried(ctx, ctx.plan, sup):
@@ -212,18 +224,22 @@ def window_outside_superior(ctx: Ctx, task: None) -> Iterator[Hit]:
 
 
 def _joint_plans(ctx: Ctx) -> dict[str, list[Plan]]:
-    """The run's joint plans by place, indexed once per run (ctx.extras is shared by its plans):
+    """The run's joint plans by place, indexed once per run (ctx.run is shared by its plans):
     a batch of a thousand internal plans would otherwise scan every plan for each."""
-    index = ctx.extras.get("joint_plans")
+    index = ctx.run.joint_plans
     if index is None:
-        index = ctx.extras["joint_plans"] = {}
+        index = ctx.run.joint_plans = {}
         for p in [*ctx.plans, *ctx.superiors]:
             if p.meta.kind == "joint" and p.meta.place:
                 index.setdefault(p.meta.place, []).append(p)
     return index
 
 
-@primitive("internal_joint_duplicate", ("plan-set",))
+@primitive(
+    "internal_joint_duplicate",
+    ("plan-set",),
+    provides=(*CELL_VARS, "joint_plan", "joint_seq", "joint_name", "reason"),
+)
 def internal_joint_duplicate(ctx: Ctx, task: None) -> Iterator[Hit]:
     """An internal-plan task that the same place's joint plan already covers."""
     plan = ctx.plan
@@ -247,7 +263,9 @@ def internal_joint_duplicate(ctx: Ctx, task: None) -> Iterator[Hit]:
             )
 
 
-@primitive("sibling_inconsistent", ("plan-set",))
+@primitive(
+    "sibling_inconsistent", ("plan-set",), provides=(*CELL_VARS, *SUP_VARS, "others", "count", "window_raw")
+)
 def sibling_inconsistent(ctx: Ctx, task: None) -> Iterator[Hit]:
     """The same city task carried by several counties with different ratios or windows."""
     plan = ctx.plan

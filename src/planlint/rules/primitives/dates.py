@@ -8,10 +8,10 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from ...findings import Edit
+from ...plan import Cell, Task
 from ...values import DatePoint, ParseError, Window
 from ...workdays import add_workdays
-from ..registry import FIELD, PARAM, Ctx, Hit, primitive
+from ..registry import CELL_VARS, FIELD, PARAM, CellHit, Ctx, Hit, primitive
 from .common import field_hit
 
 _MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
@@ -31,60 +31,71 @@ def plan_year(ctx: Ctx, window: Window | None = None) -> int:
     return year or dt.date.today().year
 
 
-def _window(task, field: str) -> Window | None:
+def _window(task: Task, field: str) -> Window | None:
     value = task.value(field)
     return value if isinstance(value, Window) else None
 
 
-@primitive("window_valid", ("cell", "task"), {"field": FIELD}, required=("field",))
-def window_valid(ctx: Ctx, task, field: str) -> Iterator[Hit]:
+@primitive("window_valid", ("cell",), {"field": FIELD}, required=("field",), provides=("problem",))
+def window_valid(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     """A window must parse, and must not end before it starts."""
-    f = task.get(field)
-    if f is None or f.value is None:
+    value = cell.value
+    if value is None:
         return
-    if isinstance(f.value, ParseError):
-        yield field_hit(ctx.plan, task, field, problem=f"第{f.value.offset + 1}个字符处{f.value.hint}")
+    if isinstance(value, ParseError):
+        end = len(cell.raw)
+        span = (value.offset, end) if 0 <= value.offset < end else None
+        yield CellHit({"problem": f"第{value.offset + 1}个字符处{value.hint}"}, span=span)
         return
-    year = plan_year(ctx, f.value)
+    year = plan_year(ctx, value)
     try:
-        reversed_ = f.value.start_date(year) > f.value.end_date(year)
+        reversed_ = value.start_date(year) > value.end_date(year)
     except ValueError as exc:  # a date that does not exist (4月31日)
-        yield field_hit(ctx.plan, task, field, problem=f"日期不存在（{exc}）")
+        yield CellHit({"problem": f"日期不存在（{exc}）"})
         return
     if reversed_:
-        yield field_hit(ctx.plan, task, field, problem=f"结束时间{f.value.end}早于开始时间{f.value.start}")
+        yield CellHit({"problem": f"结束时间{value.end}早于开始时间{value.start}"})
 
 
-@primitive("window_year", ("cell", "task"), {"field": FIELD}, required=("field",))
-def window_year(ctx: Ctx, task, field: str) -> Iterator[Hit]:
+_STATED_YEAR = re.compile(r"(?:19|20)\d{2}(?=\s*年)")
+
+
+@primitive("window_year", ("cell",), {"field": FIELD}, required=("field",), provides=("stale", "year", "new"))
+def window_year(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     """A window in another year than the plan's (`2022年11月` in a 2023 plan): copied from an old
     plan, or a typo. A window starting in the plan year and running into the next is left to the
     deadline rules. The plan year is certain when the title states it; otherwise (read from the
     file name or the window itself) the finding is a warning."""
-    window = _window(task, field)
+    window = cell.value
     year = ctx.plan.meta.year
-    if window is None or not year:
+    if not isinstance(window, Window) or not year:
         return
     years = sorted({y for y in (window.start.year, window.end.year) if y} - {year})
     if not years or (window.start.year in (year, None) and years == [year + 1]):
         return
-    f = task.get(field)
-    new = re.sub(r"(?:19|20)\d{2}(?=\s*年)", str(year), f.raw).strip()
-    hit = field_hit(ctx.plan, task, field, stale="、".join(map(str, years)), year=year, new=new)
-    if new != f.raw.strip():
-        hit.edits = (Edit(f.location, f.raw, new, safe=False),)
+    new = _STATED_YEAR.sub(str(year), cell.raw).strip()
+    stale = next((m.span() for m in _STATED_YEAR.finditer(cell.raw) if int(m.group()) != year), None)
+    hit = CellHit({"stale": "、".join(map(str, years)), "year": year, "new": new}, span=stale)
+    if new != cell.raw.strip():
+        hit.new = new
     if str(year) not in (ctx.plan.meta.title or ""):
         hit.severity = "warning"
     yield hit
 
 
-@primitive("not_after", ("cell", "task"), {"field": FIELD, "param": PARAM}, required=("field", "param"))
-def not_after(ctx: Ctx, task, field: str, param: str) -> Iterator[Hit]:
+@primitive(
+    "not_after",
+    ("cell",),
+    {"field": FIELD, "param": PARAM},
+    required=("field", "param"),
+    provides=("end", "suggested"),
+)
+def not_after(ctx: Ctx, cell: Cell, param: str) -> Iterator[CellHit]:
     """The window must end by the deadline. A window that ends with the deadline's month but names no
     day (`3月—12月` under 12月20日) is ambiguous: softened to a warning, fix names the day."""
-    window = _window(task, field)
+    window = cell.value
     deadline_text = ctx.param(param)
-    if window is None or not deadline_text:
+    if not isinstance(window, Window) or not deadline_text:
         return
     month, day = parse_month_day(deadline_text)
     year = plan_year(ctx, window)
@@ -97,22 +108,24 @@ def not_after(ctx: Ctx, task, field: str, param: str) -> Iterator[Hit]:
         return
     new_end = DatePoint(month, day, window.end.year)
     suggested = Window(window.start, new_end, qualifier=window.qualifier).canonical()
-    f = task.get(field)
-    hit = field_hit(ctx.plan, task, field, end=window.end, param=deadline_text, suggested=suggested)
-    hit.edits = (Edit(f.location, f.raw, suggested, safe=False),)
+    hit = CellHit({"end": window.end, "param": deadline_text, "suggested": suggested}, suggested)
     if window.end.day is None and window.end.month == month and (window.end.year or year) == year:
         hit.severity = "warning"
     yield hit
 
 
 @primitive(
-    "publicity_in_year", ("cell", "task"), {"field": FIELD, "param": PARAM}, required=("field", "param")
+    "publicity_in_year",
+    ("cell",),
+    {"field": FIELD, "param": PARAM},
+    required=("field", "param"),
+    provides=("end", "due", "latest"),
 )
-def publicity_in_year(ctx: Ctx, task, field: str, param: str) -> Iterator[Hit]:
+def publicity_in_year(ctx: Ctx, cell: Cell, param: str) -> Iterator[CellHit]:
     """Results must be public within N working days of the window's end, and by the year's end."""
-    window = _window(task, field)
+    window = cell.value
     days = ctx.param(param)
-    if window is None or not days:
+    if not isinstance(window, Window) or not days:
         return
     year = plan_year(ctx, window)
     try:
@@ -121,19 +134,18 @@ def publicity_in_year(ctx: Ctx, task, field: str, param: str) -> Iterator[Hit]:
         return
     due, covered = add_workdays(end, int(days))
     if not covered:
-        ctx.extras.setdefault("notes", set()).add(
+        ctx.notes.add(
             f"工作日日历（chinese-calendar）未覆盖{due.year}年，公示期限已按周一至周五估算；升级 chinese-calendar 后结果更准确。"
         )
     if due.year > end.year:
         latest, _ = _latest_end(end.year, int(days))
-        yield field_hit(
-            ctx.plan,
-            task,
-            field,
-            end=window.end,
-            param=days,
-            due=f"{due.year}年{due.month}月{due.day}日",
-            latest=f"{latest.month}月{latest.day}日",
+        yield CellHit(
+            {
+                "end": window.end,
+                "param": days,
+                "due": f"{due.year}年{due.month}月{due.day}日",
+                "latest": f"{latest.month}月{latest.day}日",
+            }
         )
 
 
@@ -150,7 +162,13 @@ def _latest_end(year: int, days: int) -> tuple[dt.date, bool]:
 _NAMED_MONTH = re.compile(r"(?<!\d)(\d{1,2})月份?")
 
 
-@primitive("name_month", ("task",), {"name": FIELD, "window": FIELD}, required=("name", "window"))
+@primitive(
+    "name_month",
+    ("task",),
+    {"name": FIELD, "window": FIELD},
+    required=("name", "window"),
+    provides=(*CELL_VARS, "month", "window_raw"),
+)
 def name_month(ctx: Ctx, task, name: str, window: str) -> Iterator[Hit]:
     """A task named for one month (`2024年7月份…`) should run in that month."""
     w = _window(task, window)
@@ -164,7 +182,13 @@ def name_month(ctx: Ctx, task, name: str, window: str) -> Iterator[Hit]:
         yield field_hit(ctx.plan, task, name, month=month, window_raw=task.text(window))
 
 
-@primitive("h2_share", ("plan",), {"field": FIELD, "param": PARAM}, required=("field", "param"))
+@primitive(
+    "h2_share",
+    ("plan",),
+    {"field": FIELD, "param": PARAM},
+    required=("field", "param"),
+    provides=("share", "late", "total", "tasks", "raw"),
+)
 def h2_share(ctx: Ctx, task: None, field: str, param: str) -> Iterator[Hit]:
     """Share of tasks that only start in July or later; too many piles the work into the second half.
     A plan with fewer dated tasks than `min_share_tasks` is not judged by a share."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..registry import FIELD, Ctx, Hit, primitive
+from ..registry import CELL_VARS, FIELD, Ctx, Hit, primitive
 from .common import field_hit, normalize_body
 
 _PUNCT = re.compile(r"[\s，,、；;。.（）()]+")
@@ -20,6 +20,7 @@ def _key(text: str) -> str:
     ("plan",),
     {"scope": FIELD, "initiator": FIELD, "items": FIELD},
     required=("scope", "initiator", "items"),
+    provides=(*CELL_VARS, "tasks", "others", "initiator_raw", "merged_items", "count"),
 )
 def merge_groups(ctx: Ctx, task: None, scope: str, initiator: str, items: str) -> Iterator[Hit]:
     """One hit per group of ≥2 tasks sharing 抽查对象范围 and 发起部门, on the group's first task."""

@@ -1,7 +1,7 @@
 """Checks against the 抽查事项清单 (`--item-list`): items not in the list, and 一般检查事项 drawn at a
 ratio the list's class does not allow.
 
-The engine loads the list once per run into `ctx.extras["item_list"]` (planlint.itemlist); without
+The engine loads the list once per run into `ctx.run.item_list` (planlint.itemlist); without
 a list these checks do nothing. They are plan-set rules because the list is a run-level input, like
 the superior plan.
 """
@@ -15,16 +15,15 @@ from decimal import Decimal
 from ...itemlist import GENERAL, KEY, ItemList
 from ...plan import Task
 from ...values import Quota, Ratio
-from ..registry import PARAM, Ctx, Hit, primitive
-from .common import column_name, field_hit
+from ..registry import CELL_VARS, PARAM, Ctx, Hit, primitive
+from .common import column_name, field_hit, text_span
 from .selfcheck import column_by_header
 
 _MAX_SHOWN = 3
 
 
 def item_list(ctx: Ctx) -> ItemList | None:
-    value = ctx.extras.get("item_list")
-    return value if isinstance(value, ItemList) else None
+    return ctx.run.item_list
 
 
 def _quote(texts: list[str]) -> str:
@@ -32,7 +31,9 @@ def _quote(texts: list[str]) -> str:
     return shown + (f"等{len(texts)}项" if len(texts) > _MAX_SHOWN else "")
 
 
-@primitive("item_in_list", ("plan-set",))
+@primitive(
+    "item_in_list", ("plan-set",), provides=("raw", "col", "unmatched", "count", "closest", "item_list")
+)
 def item_in_list(ctx: Ctx, task: None) -> Iterator[Hit]:
     """Each 抽查事项 cell names items (or categories) of the loaded list — a task's own and those of
     its continuation rows (亳州's 联查部门 sub-rows); one hit per cell with the items that match none
@@ -42,8 +43,8 @@ def item_in_list(ctx: Ctx, task: None) -> Iterator[Hit]:
         return
     column = column_name(ctx.plan, "items")
     for t in ctx.plan.tasks:
-        for fields in (t.fields, *t.continuation):
-            cell = fields.get("items")
+        for row in (t, *t.continuation):
+            cell = row.get("items")
             if cell is None or not cell.text:
                 continue
             missing = [m for m in items.match_cell(cell.text) if not m.entries]
@@ -52,7 +53,7 @@ def item_in_list(ctx: Ctx, task: None) -> Iterator[Hit]:
             closest = list(dict.fromkeys(e.label() for m in missing for e in m.closest))
             suggestion = ("可改为清单中的" + _quote(closest)) if closest else "清单中没有相近的事项"
             yield Hit(
-                cell.location,
+                row.location_of("items"),
                 field="items",
                 task=t,
                 vars={
@@ -102,7 +103,13 @@ def item_class(ctx: Ctx, task: Task) -> tuple[str | None, str]:
     return None, ""
 
 
-@primitive("general_item_ratio", ("plan-set",), {"param": PARAM}, required=("param",))
+@primitive(
+    "general_item_ratio",
+    ("plan-set",),
+    {"param": PARAM},
+    required=("param",),
+    provides=(*CELL_VARS, "ratio", "source", "limit", "cap"),
+)
 def general_item_ratio(ctx: Ctx, task: None, param: str) -> Iterator[Hit]:
     """A 一般检查事项 task whose ratio is 100% or above the profile's cap (none nationally)."""
     cap = ctx.param(param)
@@ -120,7 +127,7 @@ def general_item_ratio(ctx: Ctx, task: None, param: str) -> Iterator[Hit]:
         shown_cap = f"{float(cap) * 100:g}%" if cap is not None else ""
         limit = "全部抽查（100%）" if full else f"超过一般检查事项的比例上限{shown_cap}"
         key = "quota" if t.get("quota") is not None else "ratio"
-        yield field_hit(
+        hit = field_hit(
             ctx.plan,
             t,
             key,
@@ -129,3 +136,5 @@ def general_item_ratio(ctx: Ctx, task: None, param: str) -> Iterator[Hit]:
             limit=limit,
             cap=shown_cap or "监管实际需要的比例",
         )
+        hit.span = text_span(t.get(key), ratio.canonical())
+        yield hit

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ...findings import Edit
+from ...plan import Cell
 from ...values import ABOUT, AT_LEAST, AT_MOST, RANGE, Frequency, ParseError, Quota
-from ..registry import FIELD, FIELDS, WORDS, Ctx, Hit, primitive
+from ..registry import CELL_VARS, FIELD, FIELDS, WORDS, CellHit, Ctx, Hit, primitive
 from .common import field_hit
 
 # The columns a task's quota can come from, most specific last: a combined 抽查比例及频次 cell, then split
@@ -80,79 +80,75 @@ def quota_text(task: Any) -> str:
     return "；".join(t for t in (task.text(key) for key in QUOTA_KEYS) if t)
 
 
-@primitive("parses", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
-def parses(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
-    """Typed cells that do not parse, with the offset (1-based, as people count) and a hint."""
-    for key in fields:
-        f = task.get(key)
-        if f is not None and isinstance(f.value, ParseError):
-            err = f.value
-            yield field_hit(ctx.plan, task, key, offset=err.offset + 1, hint=err.hint, caret=err.caret())
+@primitive(
+    "parses", ("cell",), {"fields": FIELDS}, required=("fields",), provides=("offset", "hint", "caret")
+)
+def parses(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
+    """A typed cell that does not parse, with the offset (1-based, as people count) and a hint;
+    the span runs from where the parse failed to the end of the cell."""
+    err = cell.value
+    if isinstance(err, ParseError):
+        end = len(cell.raw)
+        span = (err.offset, end) if 0 <= err.offset < end else None
+        yield CellHit({"offset": err.offset + 1, "hint": err.hint, "caret": err.caret()}, span=span)
 
 
-@primitive("ratio_range", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
-def ratio_range(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
-    """A share of targets must lie in (0%, 100%]: every ratio of each cell, per-class ones included
+@primitive("ratio_range", ("cell",), {"fields": FIELDS}, required=("fields",), provides=("ratio",))
+def ratio_range(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
+    """A share of targets must lie in (0%, 100%]: every ratio of the cell, per-class ones included
     (a separate 抽查比例 column as much as a combined one)."""
-    for key in fields:
-        value = task.value(key)
-        if not isinstance(value, Quota):
-            continue
+    value = cell.value
+    if isinstance(value, Quota):
         bad = [r for r in value.ratios() if not r.in_range()]
         if bad:
-            yield field_hit(ctx.plan, task, key, ratio="、".join(r.canonical() for r in bad))
+            yield CellHit({"ratio": "、".join(r.canonical() for r in bad)})
 
 
 # `1/年` — a frequency written without its unit 次.
 _BARE_FREQUENCY = re.compile(r"(?<![次\d.])(\d+)\s*/\s*(年|半年|季度|季|月)")
 
 
-@primitive("quota_unit", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
-def quota_unit(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
+@primitive("quota_unit", ("cell",), {"fields": FIELDS}, required=("fields",), provides=("new", "canonical"))
+def quota_unit(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     """A frequency written `1/年` instead of `1次/年`: the safe fix inserts 次 and nothing else."""
-    for key in fields:
-        f = task.get(key)
-        if f is None:
-            continue
-        value = f.value
-        has_frequency = isinstance(value, Frequency) or (
-            isinstance(value, Quota) and value.frequency is not None
-        )
-        if not has_frequency:
-            continue
-        new = _BARE_FREQUENCY.sub(r"\1次/\2", f.raw)
-        if new != f.raw:
-            hit = field_hit(ctx.plan, task, key, new=new.strip(), canonical=value.canonical())
-            hit.edits = (Edit(f.location, f.raw, new, safe=True),)
-            yield hit
+    value = cell.value
+    has_frequency = isinstance(value, Frequency) or (isinstance(value, Quota) and value.frequency is not None)
+    if not has_frequency:
+        return
+    new = _BARE_FREQUENCY.sub(r"\1次/\2", cell.raw)
+    if new != cell.raw:
+        m = _BARE_FREQUENCY.search(cell.raw)
+        span = m.span() if m is not None else None
+        yield CellHit({"new": new.strip(), "canonical": value.canonical()}, new, safe=True, span=span)
 
 
-@primitive("frequency_comparison", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
-def frequency_comparison(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
+@primitive(
+    "frequency_comparison", ("cell",), {"fields": FIELDS}, required=("fields",), provides=("suggested",)
+)
+def frequency_comparison(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     """A frequency written as a comparison (`=1`, `>=1`, `≥1`): read as so many times, but neither the
     unit 次 nor the period is written. The suggestion assumes an annual plan's 每年."""
-    for key in fields:
-        value = task.value(key)
-        if isinstance(value, Frequency) and value.notation == "comparison":
-            annual = dataclasses.replace(value, period="year")
-            yield field_hit(ctx.plan, task, key, suggested=annual.canonical())
+    value = cell.value
+    if isinstance(value, Frequency) and value.notation == "comparison":
+        annual = dataclasses.replace(value, period="year")
+        yield CellHit({"suggested": annual.canonical()})
 
 
-@primitive("quota_review", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
-def quota_review(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
+@primitive("quota_review", ("cell",), {"fields": FIELDS}, required=("fields",), provides=("reason",))
+def quota_review(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     """A quota written as prose a person has to check (各市根据实际情况确定, a sum over several
     offices): one finding per cell, with the reason the parser gave."""
-    for key in fields:
-        value = task.value(key)
-        if isinstance(value, Quota) and value.review is not None:
-            yield field_hit(ctx.plan, task, key, reason=value.review)
+    value = cell.value
+    if isinstance(value, Quota) and value.review is not None:
+        yield CellHit({"reason": value.review})
 
 
 @primitive(
     "frequency_required",
-    ("cell", "task"),
+    ("task",),
     {"fields": FIELDS, "header_words": WORDS, "kinds": WORDS},
     required=("fields",),
+    provides=(*CELL_VARS, "suggested"),
 )
 def frequency_required(
     ctx: Ctx, task, fields: list[str], header_words: Sequence[str] = (), kinds: Sequence[str] = ()
@@ -175,7 +171,9 @@ def frequency_required(
         yield field_hit(plan, task, key, suggested=f"{task.text(key)}；1次/年")
 
 
-@primitive("quota_present", ("task",), {"fields": FIELDS}, required=("fields",))
+@primitive(
+    "quota_present", ("task",), {"fields": FIELDS}, required=("fields",), provides=(*CELL_VARS, "columns")
+)
 def quota_present(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
     """A plan whose quota is split over columns (抽查比例 / 抽查户数 …) needs it in at least one of them;
     one empty column beside a filled one is no gap. A combined 抽查比例/数量 column is checked as a
@@ -215,7 +213,13 @@ def risk_states_quota(ctx: Ctx, task: Any) -> bool:
     return any(s.count is not None for s in specs) or any(t.text("risk") != text for t in ctx.plan.tasks)
 
 
-@primitive("target_product", ("task",), {"target": FIELD}, required=("target",))
+@primitive(
+    "target_product",
+    ("task",),
+    {"target": FIELD},
+    required=("target",),
+    provides=(*CELL_VARS, "base_n", "target_n", "expected", "ratio"),
+)
 def target_product(ctx: Ctx, task, target: str) -> Iterator[Hit]:
     """抽查基数 × 抽查比例 should give the stated 目标数 (to the nearest whole target), the base and the
     ratio read from whichever columns state them. A ratio with a floor (不低于3%) allows a larger target,

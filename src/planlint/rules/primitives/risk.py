@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from ...plan import Cell, Task
 from ...values import STANDARD_RISK_CLAUSE, TIER_NAMES, TIERS, RiskClause, TierSpec
-from ..registry import FIELD, PARAM, Ctx, Hit, primitive
-from .common import field_hit
+from ..registry import FIELD, PARAM, CellHit, Ctx, Hit, primitive
 
 
-def _clause(task, field: str) -> RiskClause | None:
+def _clause(task: Task, field: str) -> RiskClause | None:
     value = task.value(field)
     return value if isinstance(value, RiskClause) else None
 
@@ -24,28 +24,29 @@ def applies_tiers(clause: RiskClause | None) -> bool:
     return clause is not None and clause.tiered and not clause.truncated
 
 
-@primitive("risk_incomplete", ("cell", "task"), {"field": FIELD}, required=("field",))
-def risk_incomplete(ctx: Ctx, task, field: str) -> Iterator[Hit]:
-    clause = _clause(task, field)
-    if clause is None or clause.not_applicable:
+@primitive(
+    "risk_incomplete", ("cell",), {"field": FIELD}, required=("field",), provides=("problem", "canonical")
+)
+def risk_incomplete(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
+    clause = cell.value
+    if not isinstance(clause, RiskClause) or clause.not_applicable:
         return
     named = set(clause.tiers) | set(clause.exemptions)
     missing = [t for t in TIERS if t not in named]
     if clause.truncated or (clause.tiers and missing):
         what = "条款被截断" if clause.truncated else "未写明" + "、".join(TIER_NAMES[t] for t in missing)
-        yield field_hit(ctx.plan, task, field, problem=what, canonical=STANDARD_RISK_CLAUSE)
+        yield CellHit({"problem": what, "canonical": STANDARD_RISK_CLAUSE})
 
 
-@primitive("risk_untiered", ("cell", "task"), {"field": FIELD}, required=("field",))
-def risk_untiered(ctx: Ctx, task, field: str) -> Iterator[Hit]:
+@primitive("risk_untiered", ("cell",), {"field": FIELD}, required=("field",), provides=("canonical",))
+def risk_untiered(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     """Text in the risk column that names no tier at all (or names tiers but never differentiates)."""
-    f = task.get(field)
-    if f is None or not f.text:
+    if not cell.text:
         return
-    clause = f.value if isinstance(f.value, RiskClause) else None
+    clause = cell.value if isinstance(cell.value, RiskClause) else None
     if clause is not None and (clause.not_applicable or clause.tiered or clause.truncated):
         return
-    yield field_hit(ctx.plan, task, field, canonical=STANDARD_RISK_CLAUSE)
+    yield CellHit({"canonical": STANDARD_RISK_CLAUSE})
 
 
 Amount = tuple[Decimal, Decimal]  # (least, most) per year or percent
@@ -60,11 +61,13 @@ def _measure(spec: TierSpec) -> tuple[str, Amount, str] | None:
     return None
 
 
-@primitive("risk_inconsistent", ("cell", "task"), {"field": FIELD}, required=("field",))
-def risk_inconsistent(ctx: Ctx, task, field: str) -> Iterator[Hit]:
+@primitive(
+    "risk_inconsistent", ("cell",), {"field": FIELD}, required=("field",), provides=("problems", "suggested")
+)
+def risk_inconsistent(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     """A tier stated twice with different numbers, or a riskier tier given less than a safer one."""
-    clause = _clause(task, field)
-    if clause is None or not clause.specs:
+    clause = cell.value
+    if not isinstance(clause, RiskClause) or not clause.specs:
         return
     problems: list[str] = []
     stated: dict[tuple[str, str], list[tuple[Amount, str]]] = {}
@@ -87,7 +90,7 @@ def risk_inconsistent(ctx: Ctx, task, field: str) -> Iterator[Hit]:
                     f"{tier}级（{TIER_NAMES[tier]}，{text}）少于{safer}级（{TIER_NAMES[safer]}，{safer_text}）"
                 )
     if problems:
-        yield field_hit(ctx.plan, task, field, problems="；".join(problems), suggested=_suggest(stated))
+        yield CellHit({"problems": "；".join(problems), "suggested": _suggest(stated)})
 
 
 def _suggest(stated: dict[tuple[str, str], list[tuple[Amount, str]]]) -> str:
@@ -101,7 +104,13 @@ def _suggest(stated: dict[tuple[str, str], list[tuple[Amount, str]]]) -> str:
     return "按A级≤B级≤C级≤D级写明各级抽查比例或频次，每级只写一次"
 
 
-@primitive("risk_share", ("plan",), {"field": FIELD, "param": PARAM}, required=("field", "param"))
+@primitive(
+    "risk_share",
+    ("plan",),
+    {"field": FIELD, "param": PARAM},
+    required=("field", "param"),
+    provides=("share", "applied", "total", "tasks", "raw"),
+)
 def risk_share(ctx: Ctx, task: None, field: str, param: str) -> Iterator[Hit]:
     """Share of tasks whose clause applies the tiers, against the profile's floor. Tasks whose
     clause says the classification does not apply are left out of the count; a plan with fewer

@@ -13,7 +13,7 @@ from ...columns import field_key
 from ...matching import everyone, kind_of, population_parts
 from ...plan import Task
 from ...values import Count, Quota, Ratio, RiskClause
-from ..registry import FIELD, Ctx, Hit, primitive
+from ..registry import CELL_VARS, FIELD, Ctx, Hit, primitive
 from .common import field_hit
 
 _UNDIRECTED = re.compile(r"不定向")
@@ -30,7 +30,13 @@ def sampling_type(task: Task) -> str | None:
     return None
 
 
-@primitive("type_scope", ("task",), {"type": {"enum": ["directed", "undirected"]}}, required=("type",))
+@primitive(
+    "type_scope",
+    ("task",),
+    {"type": {"enum": ["directed", "undirected"]}},
+    required=("type",),
+    provides=(*CELL_VARS, "type_raw"),
+)
 def type_scope(ctx: Ctx, task: Task, type: str) -> Iterator[Hit]:
     """定向 needs a condition in the object range (a type, scale, industry or area of enterprise);
     不定向 draws from every registered entity. A 定向 task whose range names only kinds of entity
@@ -59,7 +65,9 @@ def _clause(task: Task, field: str) -> RiskClause | None:
     return value if isinstance(value, RiskClause) else None
 
 
-@primitive("risk_full_ratio", ("task",), {"field": FIELD}, required=("field",))
+@primitive(
+    "risk_full_ratio", ("task",), {"field": FIELD}, required=("field",), provides=(*CELL_VARS, "quota_raw")
+)
 def risk_full_ratio(ctx: Ctx, task: Task, field: str) -> Iterator[Hit]:
     """A task that draws 100% of its objects while its risk clause raises the ratio with risk: there
     is nothing above 100% to raise to. A clause that raises the frequency instead still means something."""
@@ -98,7 +106,13 @@ def non_enterprise_head(scope: str) -> str | None:
     return None
 
 
-@primitive("risk_non_enterprise", ("task",), {"field": FIELD}, required=("field",))
+@primitive(
+    "risk_non_enterprise",
+    ("task",),
+    {"field": FIELD},
+    required=("field",),
+    provides=(*CELL_VARS, "objects", "scope_raw"),
+)
 def risk_non_enterprise(ctx: Ctx, task: Task, field: str) -> Iterator[Hit]:
     """A tiered enterprise risk clause on a task whose objects are only 个体工商户, 人员 or 机构. Whether
     such objects have their own classification is for the editor to say; 不涉及信用风险分类 is valid."""
@@ -112,7 +126,13 @@ def risk_non_enterprise(ctx: Ctx, task: Task, field: str) -> Iterator[Hit]:
     yield field_hit(ctx.plan, task, field, objects=head, scope_raw=scope)
 
 
-@primitive("tier_counts", ("task",), {"field": FIELD}, required=("field",))
+@primitive(
+    "tier_counts",
+    ("task",),
+    {"field": FIELD},
+    required=("field",),
+    provides=(*CELL_VARS, "parts", "stated", "total", "unit"),
+)
 def tier_counts(ctx: Ctx, task: Task, field: str) -> Iterator[Hit]:
     """Per-tier counts in the risk clause (B类1户、C类2户、D类3户) that do not add up to the task's count."""
     clause = _clause(task, field)
@@ -148,7 +168,7 @@ def _same_words(a: str, b: str) -> bool:
     return len(ka) >= 4 and ka == key(b)
 
 
-@primitive("repeats_name", ("task",), {"field": FIELD}, required=("field",))
+@primitive("repeats_name", ("task",), {"field": FIELD}, required=("field",), provides=tuple(CELL_VARS))
 def repeats_name(ctx: Ctx, task: Task, field: str) -> Iterator[Hit]:
     """A cell that only repeats the task's name (years and punctuation aside): it says nothing of its own."""
     if field in ctx.plan.columns and "name" in ctx.plan.columns and _same_words(task.text(field), task.name):
@@ -159,7 +179,13 @@ COPIED_COLUMN_SHARE = 0.8
 COPIED_COLUMN_MIN = 3
 
 
-@primitive("column_repeats_name", ("plan",), {"field": FIELD}, required=("field",))
+@primitive(
+    "column_repeats_name",
+    ("plan",),
+    {"field": FIELD},
+    required=("field",),
+    provides=("raw", "col", "name_col", "same", "total", "tasks"),
+)
 def column_repeats_name(ctx: Ctx, task: None, field: str) -> Iterator[Hit]:
     """A column that is a copy of the task-name column (nearly every row the same words). One such
     cell is often fine — a task named after its one list item — but a whole column of copies adds
@@ -193,20 +219,19 @@ _INT = re.compile(r"\d[\d,，]*")
 
 def column_by_header(ctx: Ctx, *words: str) -> str | None:
     """The field key of the first column whose header holds every word (known or unknown column)."""
-    cache = ctx.extras.setdefault("columns_by_header", {})
-    key = (id(ctx.plan), words)
-    if key not in cache:
+    cache = ctx.headers
+    if words not in cache:
         columns = [*ctx.plan.columns.values(), *ctx.plan.unknown_columns]
         found = next((c for c in columns if all(w in _HEADER_SPACE.sub("", c.header) for w in words)), None)
-        cache[key] = field_key(found) if found is not None else None
-    return cache[key]
+        cache[words] = field_key(found) if found is not None else None
+    return cache[words]
 
 
 def _int(text: str) -> int:
     return int(re.sub(r"[,，]", "", text))
 
 
-@primitive("target_below_base", ("task",))
+@primitive("target_below_base", ("task",), provides=(*CELL_VARS, "base_n", "ratio", "target_n", "expected"))
 def target_below_base(ctx: Ctx, task: Task) -> Iterator[Hit]:
     """A 抽查目标数 below the 抽查基数 × 比例 written together in one 抽查基数和比例 cell (40065户、3% →
     at least 1202户). A target above it is more inspection, not an inconsistency. (Separate 基数 and

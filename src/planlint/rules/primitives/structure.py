@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ...plan import FIELD_NAMES
-from ..registry import FIELD, FIELDS, WORDS, Ctx, Hit, primitive
+from ...plan import FIELD_NAMES, Cell, Task
+from ..registry import CELL_VARS, FIELD, FIELDS, WORDS, CellHit, Ctx, Hit, primitive
 from .common import field_hit
 
 
-@primitive("columns_present", ("plan",), {"fields": FIELDS, "any_of": {"type": "array", "items": FIELDS}})
+@primitive(
+    "columns_present",
+    ("plan",),
+    {"fields": FIELDS, "any_of": {"type": "array", "items": FIELDS}},
+    provides=("col", "raw", "maybe"),
+)
 def columns_present(
     ctx: Ctx, task: None, fields: list[str], any_of: Sequence[Sequence[str]] = ()
 ) -> Iterator[Hit]:
@@ -33,22 +38,22 @@ def columns_present(
         )
 
 
-@primitive("required", ("cell", "task"), {"fields": FIELDS}, required=("fields",), cellwise=True)
-def required(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
-    """Cells that must not be empty (only where the plan has the column at all)."""
-    for key in fields:
-        if key in ctx.plan.columns and not task.text(key):
-            yield field_hit(ctx.plan, task, key)
+@primitive("required", ("cell",), {"fields": FIELDS}, required=("fields",))
+def required(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
+    """Cells that must not be empty (only where the plan has the column at all: a task holds a
+    cell, empty or not, for every column of its table)."""
+    if not cell.text:
+        yield CellHit()
 
 
 _QUOTA_CELLS = ("quota", "ratio", "count")
 
 
-@primitive("required_in_task", ("cell", "task"), {"fields": FIELDS}, required=("fields",))
-def required_in_task(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
+@primitive("required_in_task", ("task",), {"fields": FIELDS}, required=("fields",), provides=tuple(CELL_VARS))
+def required_in_task(ctx: Ctx, task: Task, fields: list[str]) -> Iterator[Hit]:
     """Like `required`, but an empty ratio, count or quota cell is fine when the task states its
     quota elsewhere: a 抽查户数 beside an empty 抽查比例, per-tier ratios in the risk column
-    (B类40%（13户）…). Not cellwise: whether a quota cell may be empty depends on the task."""
+    (B类40%（13户）…). A task rule: whether a quota cell may be empty depends on the task."""
     from .quota import risk_states_quota, task_quota
 
     quota = None
@@ -66,21 +71,26 @@ def required_in_task(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
         yield field_hit(ctx.plan, task, key)
 
 
-@primitive("unique", ("plan",), {"field": FIELD}, required=("field",))
+@primitive("unique", ("plan",), {"field": FIELD}, required=("field",), provides=(*CELL_VARS, "first"))
 def unique(ctx: Ctx, task: None, field: str) -> Iterator[Hit]:
     seen: dict[str, object] = {}
     for t in ctx.plan.tasks:
-        cell = t.get(field)
-        if cell is None or not cell.text:
+        text = t.text(field)
+        if not text:
             continue
-        text = cell.text
         if text in seen:
             yield field_hit(ctx.plan, t, field, first=seen[text])
         else:
-            seen[text] = cell.location.cell
+            seen[text] = t.location_of(field).cell
 
 
-@primitive("contiguous", ("plan",), {"field": FIELD}, required=("field",))
+@primitive(
+    "contiguous",
+    ("plan",),
+    {"field": FIELD},
+    required=("field",),
+    provides=(*CELL_VARS, "missing", "previous"),
+)
 def contiguous(ctx: Ctx, task: None, field: str) -> Iterator[Hit]:
     """Integer 序号 must count up by one in row order; report the first task after each gap."""
     previous: int | None = None
@@ -96,14 +106,21 @@ def contiguous(ctx: Ctx, task: None, field: str) -> Iterator[Hit]:
         previous = n
 
 
-@primitive("one_of", ("cell", "task"), {"field": FIELD, "values": WORDS}, required=("field", "values"))
-def one_of(ctx: Ctx, task, field: str, values: list[str]) -> Iterator[Hit]:
-    text = task.text(field)
+@primitive(
+    "one_of",
+    ("cell",),
+    {"field": FIELD, "values": WORDS},
+    required=("field", "values"),
+    provides=("allowed",),
+)
+def one_of(ctx: Ctx, cell: Cell, values: list[str]) -> Iterator[CellHit]:
+    text = cell.text
     if text and text not in values:
-        yield field_hit(ctx.plan, task, field, allowed="、".join(values))
+        yield CellHit({"allowed": "、".join(values)})
 
 
-@primitive("engine", ("plan", "plan-set"))
+@primitive("engine", ("plan", "plan-set"), provides=("index", "waiver"))
 def engine(ctx: Ctx, task: None) -> Iterator[Hit]:
-    """For rules the engine reports itself (e.g. unused waivers): the primitive finds nothing."""
+    """For rules the engine reports itself (e.g. unused waivers, with the waiver's index and text,
+    planlint.suppress): the primitive finds nothing."""
     return iter(())
