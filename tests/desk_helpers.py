@@ -229,3 +229,32 @@ def session(server: Server, account: Account, headers: dict | None = None):
     r = c.post("/login", data={"username": account.username, "password": PASSWORD, "csrf_token": token})
     assert r.status_code == 303 and r.headers["location"] == "/", r.text[:300]
     return c
+
+
+def two_table_plan(tmp: Path, county: str, revised: bool = False) -> Path:
+    """The model plan split over two sheets (食品药品: its first five tasks, 计量特设: the rest).
+    `revised`: the sheets in the other order, the first two tasks of 食品药品 swapped and a new
+    task inserted after them, every table renumbered 1, 2, 3 … as an editor would."""
+    wb = openpyxl.load_workbook(MODEL)
+    food = wb.active
+    for cell in food[1]:
+        if isinstance(cell.value, str):
+            cell.value = cell.value.replace("某县", county)
+    food.title = "食品药品"
+    rest = wb.copy_worksheet(food)
+    rest.title = "计量特设"
+    body = [[c.value for c in row] for row in food.iter_rows(min_row=3) if row[1].value]
+    first, second = body[:5], body[5:]
+    if revised:
+        first = [first[1], first[0], *first[2:]]
+        added = list(first[2])
+        added[1:5] = ["对食品生产者的双随机抽查", "定向", "食品生产监督检查", "全县食品生产者"]
+        first.insert(2, added)
+        wb.move_sheet(rest, offset=-1)
+    for sheet, tasks in ((food, first), (rest, second)):
+        sheet.delete_rows(3, sheet.max_row)
+        for i, values in enumerate(tasks):
+            sheet.append([i + 1, *values[1:]])
+    path = tmp / f"{county}2025年度内部双随机抽查工作计划{'（修改）' if revised else ''}.xlsx"
+    wb.save(path)
+    return path

@@ -35,6 +35,7 @@ from desk_helpers import (  # noqa: E402
     open_round,
     retitle,
     token,
+    two_table_plan,
     upload,
 )
 from starlette.testclient import TestClient  # noqa: E402
@@ -400,6 +401,34 @@ def test_round_upload_lint_diff_waive_submit_return_accept(desk, tmp_path):
         and board[1]["status_label"] == "已通过"
         and board[1]["version"] == 3
     )
+
+
+def test_versions_are_paired_as_planlint_diff_pairs_them(desk, tmp_path, monkeypatch, capsys):
+    """Tables by sheet name (here in the other order), tasks by content and 序号: two swapped tasks
+    and an inserted one show as one added task and renumbered ones, nothing changed or removed."""
+    data, app = desk
+    city, zz = client(app), client(app)
+    login(city, REVIEWER), login(zz, ZZ)
+    rid = open_round(city)
+    old, new = two_table_plan(tmp_path, "泽州县"), two_table_plan(tmp_path, "泽州县", revised=True)
+    upload(zz, rid, "泽州县", old)
+    v2 = upload(zz, rid, "泽州县", new).headers["location"].rsplit("/", 1)[1]
+    diff = json.loads(rows(data, "SELECT diff_json FROM versions WHERE id = ?", v2)[0]["diff_json"])
+    summary = diff["summary"]
+    assert summary["added"] == 1 and summary["changed"] == summary["removed"] == summary["cosmetic"] == 0
+    assert summary["renumbered"] > 0
+    added = [t for p in diff["plans"] for t in p["tasks"] if t["status"] == "added"]
+    assert [t["name"] for t in added] == ["对食品生产者的双随机抽查"]
+    assert [(p["old"]["sheet"], p["new"]["sheet"]) for p in diff["plans"]] == [
+        ("计量特设", "计量特设"),
+        ("食品药品", "食品药品"),
+    ]
+    # the same pairing as the command line (new findings differ: the desk lints against the city plan)
+    code, out, _ = run_cli("diff", str(old), str(new), "-f", "json", monkeypatch=monkeypatch, capsys=capsys)
+    cli = json.loads(out)["summary"]
+    assert code == 0 and {**cli, "new_findings": 0} == {**summary, "new_findings": 0}
+    page = zz.get(f"/v/{v2}").text
+    assert "对食品生产者的双随机抽查" in page and "与第 1 版相比" in page
 
 
 def test_board_worst_first_with_duplicates_and_coverage(desk, tmp_path):

@@ -36,6 +36,7 @@ from starlette.routing import Route
 
 from .. import __version__
 from ..errors import PlanlintError
+from ..findings import SEVERITY_NAMES
 from ..serve.jobs import ACCEPTED, MEDIA_TYPES, XLSX_TYPE, safe_filename, suffix_of
 from ..webheaders import ResponseHeaders
 from . import auth, db, export, rounds
@@ -48,7 +49,6 @@ log = logging.getLogger("planlint.desk")
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 COOKIE = "planlint_desk"
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 AUDIT_SHOWN = 500
 SMALL_FORM_BYTES = 64 * 1024  # a form without files (login, comments, waivers)
 REVIEWS_KEPT = 8  # cross-county reviews kept in memory

@@ -9,10 +9,10 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
+from ..findings import SEVERITY_NAMES
 from . import rounds
 from .store import FileStore
 
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 BOARD_HEADERS = (
     "县（市、区）",
     "状态",

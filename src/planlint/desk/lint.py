@@ -151,26 +151,21 @@ def _fixed_copy(req: LintRequest, plan: str, work: Path, out: LintOutcome) -> No
 
 
 def _diff(req: LintRequest, new_reports: list, work: Path, options, out: LintOutcome) -> None:
-    """What changed since the previous version. Both versions are linted with the same options, so
-    only findings the change introduced are marked new. Tables are paired in order (the pairing by
-    sheet name of `planlint diff` lives inside its CLI command)."""
+    """What changed since the previous version, paired as `planlint diff` pairs them (tables by
+    name, tasks by content, 序号 and similarity). Both versions are linted with the same options,
+    so only findings the change introduced are marked new."""
     from .. import engine
-    from ..diff import diff_plans, mark_findings
+    from ..diff import diff_reports
     from ..diffreport import to_dict
 
     assert req.previous is not None
     old_path = _place(work, "previous", req.previous)
     try:
-        old_reports = [r for r in engine.run([old_path], options).reports if r.plan is not None]
+        old_reports = engine.run([old_path], options).reports
     except PlanlintError as exc:
         out.problems.append(f"无法与上一版对比：{exc.message}")
         return
-    diffs = []
-    for old, new in zip(old_reports, [r for r in new_reports if r.plan is not None]):
-        assert old.plan is not None and new.plan is not None  # both lists keep only reports with a plan
-        d = diff_plans(old.plan, new.plan)
-        mark_findings(d, old.findings, new.findings)
-        diffs.append(d)
+    diffs = diff_reports(old_reports, new_reports)
     if diffs:
         out.diff = json.loads(json.dumps(to_dict(diffs), ensure_ascii=False, default=str))
 
