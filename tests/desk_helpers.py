@@ -21,6 +21,8 @@ from conftest import SAMPLES
 os.environ["PLANLINT_DESK_CHEAP_HASHES"] = "1"
 
 CITY = SAMPLES / "晋城市市场监管局2025年度双随机抽查工作计划.xlsx"
+CHANGZHI = SAMPLES / "长治市市场监督管理局2023年度双随机抽查工作计划.xlsx"  # tasks for counties to initiate
+ITEM_LIST = SAMPLES / "item-list" / "示例-抽查事项清单.xlsx"
 ZEZHOU = SAMPLES / "泽州县市场监督管理局2023年度内部双随机抽查工作计划.xlsx"
 MODEL = SAMPLES / "示范-某县2025年度内部双随机抽查工作计划.xlsx"
 PASSWORD = "correct-horse-1"
@@ -78,20 +80,25 @@ def open_round(
     require_clean=False,
     title="2025年度县级计划报送",
     profile="shanxi-2025",
+    item_list: Path | None = None,
+    superior: Path = CITY,
+    year: int = 2025,
 ) -> str:
     data = {
         "csrf_token": token(client),
         "title": title,
-        "year": "2025",
+        "year": str(year),
         "profile": profile,
         "due_date": "2025-03-31",
         "counties": "\n".join(counties),
     }
     if require_clean:
         data["require_clean"] = "on"
-    files = {"superior": (CITY.name, CITY.read_bytes(), XLSX)}
+    files = {"superior": (superior.name, superior.read_bytes(), XLSX)}
     if population is not None:
         files["population"] = (population.name, population.read_bytes(), "text/csv")
+    if item_list is not None:
+        files["item_list"] = (item_list.name, item_list.read_bytes(), XLSX)
     r = client.post("/rounds", data=data, files=files, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/rounds/"), r.text
     return r.headers["location"].rsplit("/", 1)[1]

@@ -19,8 +19,10 @@ pytest.importorskip("starlette")
 
 from conftest import run_cli  # noqa: E402
 from desk_helpers import (  # noqa: E402
+    CHANGZHI,
     CITY,
     GP,
+    ITEM_LIST,
     PASSWORD,
     REVIEWER,
     XLSX,
@@ -454,11 +456,20 @@ def test_board_worst_first_with_duplicates_and_coverage(desk, tmp_path):
     board = city.get(f"/rounds/{rid}/board.json").json()["counties"]
     by = {b["county"]: b for b in board}
     assert by["泽州县"]["duplicates"] == 2 and by["高平市"]["duplicates"] == 0
-    assert by["泽州县"]["coverage"] == "不足"  # 1% of 20000 enterprises
-    assert by["高平市"]["coverage"] in ("未发现不足", "未估算", "不足")
+    assert by["泽州县"]["population_coverage"] == "不足"  # 1% of 20000 enterprises
+    assert by["高平市"]["population_coverage"] in ("未发现不足", "未估算", "不足")
+    # 晋城 2025 runs every task itself or draws for the counties (市抽县查): none for counties to initiate
+    assert by["泽州县"]["coverage"] == {
+        "required": 0,
+        "covered": 0,
+        "missing": [],
+        "label": "市级计划未要求各县发起任务",
+    }
     assert [b["county"] for b in board] == ["阳城县", "泽州县", "高平市"]
     page = city.get(f"/rounds/{rid}").text
-    assert page.index("阳城县") < page.index("泽州县") < page.index("高平市") and "覆盖率" in page
+    assert (
+        page.index("阳城县") < page.index("泽州县") < page.index("高平市") and "监管对象覆盖率：不足" in page
+    )
     assert page.count("（已逾期）") == 3  # due 2025-03-31, nobody submitted
 
     # exports: the board as a workbook, every current version with its annotated copy as a zip
@@ -477,6 +488,128 @@ def test_board_worst_first_with_duplicates_and_coverage(desk, tmp_path):
         n.endswith("检查结果.json") for n in zz_files
     )
     assert not any(n.startswith("阳城县") for n in names)
+
+
+def _with_changzhi_tasks(tmp_path: Path, county: str) -> Path:
+    """泽州 2023 renamed to `county`, plus a copy of each 长治 2023 task that counties initiate."""
+    from planlint.pipeline import load_plans
+    from planlint.rules.primitives.crossplan import for_counties
+
+    columns = ["name", "type", "items", "scope", "quota", "risk", "window", "initiator", "inspector"]
+    wb = openpyxl.load_workbook(ZEZHOU)
+    ws = wb.active
+    ws["A1"] = f"{county}市场监督管理局2023年度内部双随机抽查工作计划"
+    for n, task in enumerate([t for t in load_plans(str(CHANGZHI))[0].tasks if for_counties(t)], start=16):
+        ws.append([str(n), *(task.text(k) for k in columns)])
+    path = tmp_path / f"{county}2023年度内部双随机抽查工作计划.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_coverage_is_the_share_of_the_city_tasks_for_counties(desk, tmp_path):
+    """长治 2023 names five tasks each county initiates (各地组织发起, 各县区局发起). 泽州 has one of them;
+    高平 (泽州 plus copies of all five) has all; the board shows the share and lists what is missing."""
+    data, app = desk
+    city, zz, gp = client(app), client(app), client(app)
+    login(city, REVIEWER), login(zz, ZZ), login(gp, GP)
+    rid = open_round(city, superior=CHANGZHI, year=2023)
+    upload(zz, rid, "泽州县", copy_as(tmp_path, ZEZHOU, ZEZHOU.name))
+    upload(gp, rid, "高平市", _with_changzhi_tasks(tmp_path, "高平市"))
+    by = {b["county"]: b for b in city.get(f"/rounds/{rid}/board.json").json()["counties"]}
+    zz_cov, gp_cov = by["泽州县"]["coverage"], by["高平市"]["coverage"]
+    # the missing ones are exactly the city tasks of 泽州's superior-task-missing findings
+    expected = run(
+        [str(ZEZHOU)], RunOptions(profile="shanxi-2025", superior=(str(CHANGZHI),), use_config=False)
+    )
+    missing = [f.message for f in expected.findings if f.slug == "superior-task-missing"]
+    assert zz_cov["required"] == gp_cov["required"] == 5
+    assert len(zz_cov["missing"]) == len(missing) == 4 and zz_cov["label"] == "覆盖 1/5 项（20%）"
+    assert all(any(m in message for message in missing) for m in zz_cov["missing"])
+    assert "任务10「野生动物交易检查」" in zz_cov["missing"]
+    assert gp_cov == {"required": 5, "covered": 5, "missing": [], "label": "覆盖 5/5 项（100%）"}
+    board = city.get(f"/rounds/{rid}").text
+    assert "覆盖 1/5 项（20%）" in board and "覆盖 5/5 项（100%）" in board
+    assert "未列入：任务" in board and "任务10「野生动物交易检查」" in board
+    # the editor sees it on the county page, the reviewer in the exported workbook
+    assert "覆盖 1/5 项（20%）" in zz.get(county_path(rid, "泽州县")).text
+    ws = openpyxl.load_workbook(io.BytesIO(city.get(f"/rounds/{rid}/export.xlsx").content))["审查台账"]
+    headers = [c.value for c in ws[3]]
+    row = {ws.cell(r, 1).value: r for r in range(4, 6)}["泽州县"]
+    assert ws.cell(row, headers.index("覆盖市级任务") + 1).value == "覆盖 1/5 项（20%）"
+    assert "野生动物交易检查" in ws.cell(row, headers.index("未列入的市级任务") + 1).value
+
+
+def test_a_round_with_an_item_list(desk, tmp_path):
+    """The 抽查事项清单 given when the round is opened is used by every lint of the round, like
+    `planlint check --item-list`; its findings name the list by its file name."""
+    data, app = desk
+    city, zz = client(app), client(app)
+    login(city, REVIEWER), login(zz, ZZ)
+    assert 'name="item_list"' in city.get("/").text
+    rid = open_round(city, item_list=ITEM_LIST)
+    (rnd,) = rows(data, "SELECT * FROM rounds WHERE id = ?", rid)
+    assert rnd["item_list_name"] == ITEM_LIST.name
+    assert FileStore(data).read(rnd["item_list_hash"]) == ITEM_LIST.read_bytes()
+    plan = county_plan(tmp_path, "泽州县")
+    vid = upload(zz, rid, "泽州县", plan).headers["location"].rsplit("/", 1)[1]
+    expected = run(
+        [str(plan)],
+        RunOptions(profile="shanxi-2025", superior=(str(CITY),), item_list=str(ITEM_LIST), use_config=False),
+    )
+    findings = json.loads(
+        rows(data, "SELECT findings_json FROM versions WHERE id = ?", vid)[0]["findings_json"]
+    )["findings"]
+    in_list = [f for f in findings if f["slug"] == "item-not-in-list"]
+    assert len(in_list) == sum(f.slug == "item-not-in-list" for f in expected.findings) > 0
+    assert all(f"抽查事项清单（{ITEM_LIST.name}）" in f["message"] for f in in_list)  # not a temporary path
+    assert "/tmp" not in json.dumps(findings, ensure_ascii=False)
+    assert "item-not-in-list" in zz.get(f"/v/{vid}").text
+    # the second version is linted with the list too, and the diff between them as well
+    v2 = (
+        upload(zz, rid, "泽州县", county_plan(tmp_path, "泽州县", note="二"))
+        .headers["location"]
+        .rsplit("/", 1)[1]
+    )
+    (row2,) = rows(data, "SELECT findings_json, diff_json FROM versions WHERE id = ?", v2)
+    assert sum(f["slug"] == "item-not-in-list" for f in json.loads(row2["findings_json"])["findings"]) == len(
+        in_list
+    )
+    assert json.loads(row2["diff_json"])["summary"]["new_findings"] == 0
+    # both roles see and download the round's list
+    for c in (city, zz):
+        page = c.get(county_path(rid, "泽州县")).text
+        assert ITEM_LIST.name in page and f"/rounds/{rid}/file/item_list" in page
+        assert c.get(f"/rounds/{rid}/file/item_list").content == ITEM_LIST.read_bytes()
+    assert city.get(f"/rounds/{rid}/file/other").status_code == 404
+    # a round without a list: no such findings, no such file
+    plain = open_round(city, title="无清单")
+    vid = upload(zz, plain, "泽州县", plan).headers["location"].rsplit("/", 1)[1]
+    assert "item-not-in-list" not in rows(data, "SELECT findings_json FROM versions WHERE id = ?", vid)[0][0]
+    assert city.get(f"/rounds/{plain}/file/item_list").status_code == 404
+
+
+def test_open_round_refuses_an_item_list_that_is_not_one(desk, tmp_path):
+    data, app = desk
+    city = client(app)
+    login(city, REVIEWER)
+    before = rows(data, "SELECT COUNT(*) FROM rounds")[0][0]
+    r = city.post(
+        "/rounds",
+        data={
+            "csrf_token": token(city),
+            "title": "t",
+            "year": "2025",
+            "profile": "shanxi-2025",
+            "counties": "泽州县",
+        },
+        files={
+            "superior": (CITY.name, CITY.read_bytes(), XLSX),
+            "item_list": ("清单.csv", "地区,数量\n泽州县,1\n".encode(), "text/csv"),  # no 抽查事项 column
+        },
+    )
+    page = city.get(r.headers["location"]).text
+    assert "抽查事项清单「清单.csv」无法读取" in page and "抽查事项" in page
+    assert rows(data, "SELECT COUNT(*) FROM rounds")[0][0] == before
 
 
 def test_cross_county_review_of_the_current_versions(desk, tmp_path):
@@ -699,7 +832,7 @@ def matrix(tmp_path_factory):
     clients = {name: client(app) for name in ("none", "reviewer", "own", "other", "outside")}
     for name, account in (("reviewer", REVIEWER), ("own", ZZ), ("other", GP), ("outside", YC)):
         assert login(clients[name], account).status_code == 303
-    rid = open_round(clients["reviewer"])
+    rid = open_round(clients["reviewer"], item_list=ITEM_LIST)
     vid = (
         upload(clients["own"], rid, "泽州县", county_plan(tmp, "泽州县"))
         .headers["location"]
@@ -729,7 +862,8 @@ ROUTES = [
     ("GET", "/rounds/{rid}/export.zip", {"reviewer"}),
     ("GET", "/rounds/{rid}/review", {"reviewer"}),
     ("GET", "/audit", {"reviewer"}),
-    ("GET", "/rounds/{rid}/superior", {"reviewer", "own", "other"}),
+    ("GET", "/rounds/{rid}/file/superior", {"reviewer", "own", "other"}),
+    ("GET", "/rounds/{rid}/file/item_list", {"reviewer", "own", "other"}),
     ("GET", "{county}", {"reviewer", "own"}),
     ("GET", "/v/{vid}", {"reviewer", "own"}),
     ("GET", "/v/{vid}/file/original", {"reviewer", "own"}),

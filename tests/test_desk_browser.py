@@ -11,7 +11,19 @@ import os
 import openpyxl
 import pytest
 from conftest import CHROMIUM_FLAGS, chromium
-from desk_helpers import CITY, GP, PASSWORD, REVIEWER, ZEZHOU, ZZ, Server, copy_as, county_plan, make_desk
+from desk_helpers import (
+    CITY,
+    GP,
+    ITEM_LIST,
+    PASSWORD,
+    REVIEWER,
+    ZEZHOU,
+    ZZ,
+    Server,
+    copy_as,
+    county_plan,
+    make_desk,
+)
 
 
 def _workbook(path):
@@ -59,15 +71,17 @@ def test_a_whole_round_in_the_browser(server, tmp_path):
             def status_of(page, county):
                 return page.locator("#board tr", has_text=county).locator("td").nth(1)
 
-            # the city opens a round for two counties
+            # the city opens a round for two counties, with the province's 抽查事项清单
             city = login(REVIEWER)
             city.get_by_label("名称").fill("2025年度县级计划报送")
             city.get_by_label("计划年度").fill("2025")
             city.get_by_label("市级计划（上级计划）").set_input_files(str(CITY))
+            city.get_by_label("抽查事项清单").set_input_files(str(ITEM_LIST))
             city.get_by_label("须提交的县（市、区）").fill("泽州县\n高平市\n阳城县")
             city.get_by_role("button", name="开启").click()
             expect(city.locator("h1")).to_have_text("2025年度县级计划报送")
             expect(status_of(city, "泽州县")).to_have_text("未提交")
+            expect(city.locator("#item-list")).to_have_text(ITEM_LIST.name)
             board_url = city.url
 
             # 泽州县 uploads its draft: findings at once, one explained, then submitted
@@ -77,6 +91,8 @@ def test_a_whole_round_in_the_browser(server, tmp_path):
             zz.get_by_role("button", name="上传并检查").click()
             expect(zz.locator("h1")).to_contain_text("第 1 版")
             expect(zz.locator("#findings .sev-error").first).to_be_visible()
+            # every lint of the round checks the 抽查事项 against the round's list
+            expect(zz.locator("#findings")).to_contain_text(f"抽查事项清单（{ITEM_LIST.name}）中找不到")
             expect(zz.get_by_role("link", name="批注副本（.xlsx）")).to_be_visible()
             with zz.expect_download() as info:
                 zz.get_by_role("link", name="批注副本（.xlsx）").click()

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PlanlintError
+from .coverage import CityTasks
 
 COVERAGE_SLUG = "coverage-below-target"
 
@@ -30,11 +31,20 @@ class StoredFile:
 
 
 @dataclass(frozen=True, slots=True)
-class LintRequest:
-    plan: StoredFile
+class RoundFiles:
+    """What every lint of a round uses: the city plan as superior, the profile, and the optional
+    population file and 抽查事项清单."""
+
     superior: StoredFile
     profile: str
     population: StoredFile | None = None
+    item_list: StoredFile | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LintRequest:
+    plan: StoredFile
+    round: RoundFiles
     previous: StoredFile | None = None  # the county's previous version, for the diff
 
 
@@ -44,6 +54,7 @@ class LintOutcome:
     counts: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
     duplicates: int = 0
     coverage: str | None = None  # 不足 / 未估算 / 未发现不足; None without a population file
+    city_tasks: CityTasks | None = None  # the city's tasks for counties it takes up (None: not compared)
     unreadable: str | None = None  # the reader's message when the file is not a readable plan
     tasks: int = 0
     annotated: bytes | None = None
@@ -79,12 +90,41 @@ def lint_version(req: LintRequest) -> LintOutcome:
         return _lint(req, work)
 
 
-def _options(req: LintRequest | ReviewRequest, superior: str | None, population: str | None):
+@dataclass(slots=True)
+class _Placed:
+    """A round's files copied into a work folder: the run options that use them, and the user's
+    name of each copy (findings quote the 抽查事项清单's path; the user sees its name)."""
+
+    options: Any  # planlint.engine.RunOptions
+    names: dict[str, str]
+
+    def shown(self, text: str) -> str:
+        for path, name in self.names.items():
+            text = text.replace(path, name)
+        return text
+
+
+def _place_round(work: Path, files: RoundFiles) -> _Placed:
     from ..engine import RunOptions
 
-    return RunOptions(
-        profile=req.profile, use_config=False, superior=(superior,) if superior else (), population=population
+    names: dict[str, str] = {}
+
+    def place(folder: str, stored: StoredFile | None) -> str | None:
+        if stored is None:
+            return None
+        path = _place(work, folder, stored)
+        names[path] = stored.name
+        return path
+
+    superior = place("superior", files.superior)
+    options = RunOptions(
+        profile=files.profile,
+        use_config=False,
+        superior=(superior,) if superior else (),
+        population=place("population", files.population),
+        item_list=place("item_list", files.item_list),
     )
+    return _Placed(options, names)
 
 
 def _lint(req: LintRequest, work: Path) -> LintOutcome:
@@ -92,31 +132,32 @@ def _lint(req: LintRequest, work: Path) -> LintOutcome:
     from ..report.xlsx import annotated_copy
 
     plan = _place(work, "plan", req.plan)
-    superior = _place(work, "superior", req.superior)
-    population = _place(work, "population", req.population) if req.population else None
+    placed = _place_round(work, req.round)
+    placed.names[plan] = req.plan.name
     out = LintOutcome()
-    options = _options(req, superior, population)
     try:
-        result = engine.run([plan], options)
+        result = engine.run([plan], placed.options)
     except PlanlintError as exc:
-        out.unreadable = exc.message
+        out.unreadable = placed.shown(exc.message)
         return out
     reports = result.reports
     errors = [r.error for r in reports if r.error is not None]
     if errors or not any(r.plan is not None for r in reports):
-        out.unreadable = errors[0] if errors else "文件中没有找到抽查任务表"
+        out.unreadable = placed.shown(errors[0]) if errors else "文件中没有找到抽查任务表"
         return out
     for r in reports:
         out.tasks += len(r.plan.tasks) if r.plan is not None else 0
         for f in r.findings:
             entry = f.to_json()
+            entry["message"], entry["fix"] = placed.shown(f.message), placed.shown(f.fix)
             entry["key"] = finding_key(entry)
             entry["safe_fix"] = any(e.safe for e in f.edits)
             out.findings.append(entry)
             out.counts[f.severity] += 1
     # As the review summary of `planlint check --superior` counts them (info-level matches excluded).
     out.duplicates = sum(row.duplicated for row in result.review())
-    if population:
+    out.city_tasks = _city_tasks(reports, placed.options)
+    if req.round.population:
         short = [f for f in out.findings if f["slug"] == COVERAGE_SLUG]
         skipped = [n for n in result.notes if "未估算" in n]
         # No finding is not "meets the floor": the plan's layers may set no floor for it.
@@ -128,18 +169,32 @@ def _lint(req: LintRequest, work: Path) -> LintOutcome:
     if any(e.safe for r in reports for f in r.findings for e in f.edits):
         _fixed_copy(req, plan, work, out)
     if req.previous is not None:
-        _diff(req, reports, work, options, out)
+        _diff(req, reports, work, placed.options, out)
     return out
 
 
+def _city_tasks(reports: list, options) -> CityTasks | None:
+    """The coverage of the city's tasks for counties, with the parameters that bind each plan."""
+    from .. import engine
+    from ..config import Config
+    from ..pipeline import load_plans
+    from .coverage import city_tasks
+
+    ruleset = engine.build_ruleset(options, Config())
+    superiors = [p for path in options.superior for p in load_plans(path)]
+    plans = [r.plan for r in reports if r.plan is not None]
+    return city_tasks(plans, superiors, lambda plan: ruleset.resolve(plan.meta).params)
+
+
 def _fixed_copy(req: LintRequest, plan: str, work: Path, out: LintOutcome) -> None:
+    from ..engine import RunOptions
     from ..fixes import default_output
     from ..fixrounds import fix_file
 
     fix_work = work / "fix"
     fix_work.mkdir()
     try:
-        outcome = fix_file(plan, _options(req, None, None), False, fix_work)
+        outcome = fix_file(plan, RunOptions(profile=req.round.profile, use_config=False), False, fix_work)
     except PlanlintError as exc:
         out.problems.append(f"无法生成修复副本：{exc.message}")
         return
@@ -177,9 +232,7 @@ BETWEEN_COUNTIES = ("sibling-inconsistent", "internal-joint-duplicate")
 @dataclass(frozen=True, slots=True)
 class ReviewRequest:
     plans: tuple[tuple[str, StoredFile], ...]  # (county, its current version)
-    superior: StoredFile
-    profile: str
-    population: StoredFile | None = None
+    round: RoundFiles
 
 
 def review_round(req: ReviewRequest) -> dict[str, list[dict[str, Any]]]:
@@ -190,14 +243,14 @@ def review_round(req: ReviewRequest) -> dict[str, list[dict[str, Any]]]:
     with tempfile.TemporaryDirectory(prefix="planlint-desk-review-") as tmp:
         work = Path(tmp)
         paths = {_place(work, f"plans/{i}", stored): county for i, (county, stored) in enumerate(req.plans)}
-        superior = _place(work, "superior", req.superior)
-        population = _place(work, "population", req.population) if req.population else None
-        result = engine.run(list(paths), _options(req, superior, population))
+        placed = _place_round(work, req.round)
+        placed.names.update({path: stored.name for path, (_, stored) in zip(paths, req.plans, strict=True)})
+        result = engine.run(list(paths), placed.options)
         out: dict[str, list[dict[str, Any]]] = {county: [] for county, _ in req.plans}
         for report in result.reports:
             for f in report.findings:
                 if f.slug in BETWEEN_COUNTIES:
-                    out[paths[report.path]].append(f.to_json())
+                    out[paths[report.path]].append({**f.to_json(), "message": placed.shown(f.message)})
         return out
 
 
