@@ -966,3 +966,28 @@ def test_a_lint_process_that_dies_is_replaced():
         assert linter._call(len, "abc") == 3  # a fresh pool takes the next job
     finally:
         linter.close()
+
+
+def test_the_desk_uses_the_library_not_the_command_line():
+    """The desk's modules (its web app, lint worker and its own `planlint desk` commands) build on
+    the library: no import of `planlint.commands` or `planlint.cli`, at the top or in a function."""
+    import ast
+
+    import planlint.desk
+
+    folder = Path(planlint.desk.__file__).parent
+    found = []
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                # `from ..commands import x` is level 2, module "commands"; absolute: planlint.commands
+                base = ["planlint", "desk"][: 2 - node.level + 1] if node.level else []
+                names = [".".join(p for p in (*base, node.module, a.name) if p) for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            found += [
+                f"{path.name}: {n}" for n in names if n.startswith(("planlint.commands", "planlint.cli"))
+            ]
+    assert len(list(folder.glob("*.py"))) >= 10 and found == []

@@ -37,7 +37,7 @@ from starlette.routing import Route
 from .. import __version__
 from ..errors import PlanlintError
 from ..findings import SEVERITY_NAMES
-from ..serve.jobs import ACCEPTED, MEDIA_TYPES, XLSX_TYPE, safe_filename, suffix_of
+from ..serve.jobs import ACCEPTED, MEDIA_TYPES, safe_filename, suffix_of
 from ..webheaders import ResponseHeaders
 from . import auth, db, export, rounds
 from .lint import Linter, ReviewRequest, StoredFile
@@ -125,6 +125,30 @@ def county_url(rid: str, county: str) -> str:
 def _attachment(filename: str) -> str:
     fallback = "planlint" + suffix_of(filename)
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+def _download(
+    request: Request,
+    conn: sqlite3.Connection,
+    user: auth.User,
+    action: str,
+    detail: str,
+    name: str,
+    data: bytes,
+    digest: str | None = None,
+) -> Response:
+    """A file for the user, the download written to the audit log with the file's hash."""
+    db.audit(
+        conn,
+        action,
+        username=user.username,
+        role=user.role,
+        ip=_ip(request),
+        detail=detail,
+        file_hash=digest or hashlib.sha256(data).hexdigest(),
+    )
+    media = {".zip": "application/zip", **MEDIA_TYPES}.get(suffix_of(name), "application/octet-stream")
+    return Response(data, media_type=media, headers={"content-disposition": _attachment(name)})
 
 
 def _closing_form(handler: Any) -> Any:
@@ -512,20 +536,10 @@ def create_app(settings: Settings) -> Starlette:
             digest, name = files.get(kind, (None, None))
             if digest is None:
                 raise Denied(404, NOT_FOUND)
-            db.audit(
-                conn,
-                f"download.{kind}",
-                username=user.username,
-                role=user.role,
-                ip=_ip(request),
-                detail=f"{v['round_id']} {v['county']} 第{v['number']}版",
-                file_hash=digest,
+            detail = f"{v['round_id']} {v['county']} 第{v['number']}版"
+            return _download(
+                request, conn, user, f"download.{kind}", detail, name, desk.store.read(digest), digest
             )
-        return Response(
-            desk.store.read(digest),
-            media_type=MEDIA_TYPES.get(suffix_of(name), "application/octet-stream"),
-            headers={"content-disposition": _attachment(name)},
-        )
 
     async def round_file(request: Request) -> Response:
         """A file the round was opened with: the city plan, the population file, the 抽查事项清单."""
@@ -538,20 +552,9 @@ def create_app(settings: Settings) -> Starlette:
             digest, name = rnd[f"{kind}_hash"], rnd[f"{kind}_name"]
             if digest is None:
                 raise Denied(404, NOT_FOUND)
-            db.audit(
-                conn,
-                f"download.{kind}",
-                username=user.username,
-                role=user.role,
-                ip=_ip(request),
-                detail=rnd["id"],
-                file_hash=digest,
+            return _download(
+                request, conn, user, f"download.{kind}", rnd["id"], name, desk.store.read(digest), digest
             )
-        return Response(
-            desk.store.read(digest),
-            media_type=MEDIA_TYPES.get(suffix_of(name), "application/octet-stream"),
-            headers={"content-disposition": _attachment(name)},
-        )
 
     async def waive(request: Request) -> Response:
         form = await form_of(request)
@@ -604,20 +607,7 @@ def create_app(settings: Settings) -> Starlette:
             user = require(request, conn, "reviewer")
             rnd = round_for(conn, user, rid)
             data = await run_in_threadpool(export.board_xlsx, conn, rid)
-            db.audit(
-                conn,
-                "export.xlsx",
-                username=user.username,
-                role=user.role,
-                ip=_ip(request),
-                detail=rid,
-                file_hash=hashlib.sha256(data).hexdigest(),
-            )
-        return Response(
-            data,
-            media_type=XLSX_TYPE,
-            headers={"content-disposition": _attachment(f"{rnd['title']}审查台账.xlsx")},
-        )
+            return _download(request, conn, user, "export.xlsx", rid, f"{rnd['title']}审查台账.xlsx", data)
 
     async def export_zip(request: Request) -> Response:
         rid = request.path_params["rid"]
@@ -625,20 +615,7 @@ def create_app(settings: Settings) -> Starlette:
             user = require(request, conn, "reviewer")
             rnd = round_for(conn, user, rid)
             data = await run_in_threadpool(export.submissions_zip, conn, desk.store, rid)
-            db.audit(
-                conn,
-                "export.zip",
-                username=user.username,
-                role=user.role,
-                ip=_ip(request),
-                detail=rid,
-                file_hash=hashlib.sha256(data).hexdigest(),
-            )
-        return Response(
-            data,
-            media_type="application/zip",
-            headers={"content-disposition": _attachment(f"{rnd['title']}报送材料.zip")},
-        )
+            return _download(request, conn, user, "export.zip", rid, f"{rnd['title']}报送材料.zip", data)
 
     async def audit_page(request: Request) -> Response:
         """The last AUDIT_SHOWN lines of the audit log (reviewers; the full log is the `audit` table)."""
