@@ -265,3 +265,15 @@ def two_table_plan(tmp: Path, county: str, revised: bool = False) -> Path:
     path = tmp / f"{county}2025年度内部双随机抽查工作计划{'（修改）' if revised else ''}.xlsx"
     wb.save(path)
     return path
+
+
+def city_with_county_tasks(tmp: Path, seqs=("4", "6", "9")) -> Path:
+    """晋城 2025 with tasks `seqs` handed to the counties (各县（市、区）局组织发起, 县抽县查): the tasks
+    each county plan should take up, which the board's coverage column counts."""
+    wb = openpyxl.load_workbook(CITY)
+    for row in wb.active.iter_rows(min_row=3):
+        if str(row[0].value).strip() in seqs:
+            row[8].value, row[10].value = "各县（市、区）局组织发起", "县抽县查"
+    path = tmp / CITY.name
+    wb.save(path)
+    return path

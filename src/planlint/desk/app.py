@@ -166,7 +166,8 @@ def _closing_form(handler: Any) -> Any:
 def create_app(settings: Settings) -> Starlette:
     desk = Desk(settings)
     desk.env.globals["county_url"] = county_url
-    max_request = settings.max_file_bytes * 2 + 1024 * 1024
+    # the largest form: a new round's city plan, population file and item list, plus the fields
+    max_request = settings.max_file_bytes * len(ROUND_FILES) + 1024 * 1024
 
     def user_of(request: Request, conn: sqlite3.Connection) -> auth.User | None:
         return auth.session_user(conn, request.session.get("sid"))
@@ -315,7 +316,7 @@ def create_app(settings: Settings) -> Starlette:
     async def open_round(request: Request) -> Response:
         from ..rules.loader import profile_names
 
-        form = await form_of(request, max_files=3)
+        form = await form_of(request, max_files=len(ROUND_FILES))
         with desk.conn() as conn:
             user = require(request, conn, "reviewer")
             try:
