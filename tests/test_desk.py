@@ -91,10 +91,54 @@ def test_migrations_apply_in_order_and_a_newer_database_is_refused(tmp_path):
     assert db.apply_migrations(conn) == db.SCHEMA_VERSION
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "versions_county" in indexes
-    assert "diff_base" in {r[1] for r in conn.execute("PRAGMA table_info(versions)")}
+    assert {"diff_base", "city_tasks"} <= {r[1] for r in conn.execute("PRAGMA table_info(versions)")}
+    assert {"item_list_name", "item_list_hash"} <= {r[1] for r in conn.execute("PRAGMA table_info(rounds)")}
     conn.execute(f"PRAGMA user_version = {db.SCHEMA_VERSION + 1}")
     with pytest.raises(Exception, match="升级 planlint"):
         db.apply_migrations(conn)
+
+
+def test_a_desk_of_the_previous_schema_is_migrated_with_its_data(tmp_path):
+    """A data folder written at schema 3 (before item lists and coverage shares): its round and
+    version survive the migration, the board shows the old version as not compared, and the next
+    upload gets the coverage share."""
+    data = make_desk(tmp_path / "d", accounts=())
+    for f in data.glob(db.DB_NAME + "*"):
+        f.unlink()
+    conn = db._open(db.db_path(data))
+    conn.execute("PRAGMA journal_mode = WAL")
+    assert db.apply_migrations(conn, upto=3) == 3
+    for a in (REVIEWER, ZZ):
+        auth.add_user(conn, a.username, a.role, a.county, PASSWORD)
+    store = FileStore(data)
+    city_hash, plan_hash = store.put(CITY.read_bytes()), store.put(ZEZHOU.read_bytes())
+    conn.execute(
+        "INSERT INTO rounds (id, title, year, profile, superior_name, superior_hash, created_by, created_at)"
+        " VALUES ('r3', '旧一轮', 2025, 'shanxi-2025', ?, ?, 'city', '2025-01-01T00:00:00+00:00')",
+        (CITY.name, city_hash),
+    )
+    conn.execute(
+        "INSERT INTO round_counties (round_id, county, updated_at) VALUES ('r3', '泽州县', '2025-01-01')"
+    )
+    conn.execute(
+        "INSERT INTO versions (id, round_id, county, number, filename, file_hash, size, uploaded_by, uploaded_at,"
+        " errors, warnings, infos, duplicates, findings_json) VALUES ('v3', 'r3', '泽州县', 1, ?, ?, 1, 'zz',"
+        ' \'2025-01-01\', 2, 3, 0, 0, \'{"findings": [], "tasks": 15, "problems": []}\')',
+        (ZEZHOU.name, plan_hash),
+    )
+    conn.close()
+
+    app = create_app(Settings(data_dir=data))  # migrates
+    assert rows(data, "PRAGMA user_version")[0][0] == db.SCHEMA_VERSION
+    city, zz = client(app), client(app)
+    login(city, REVIEWER), login(zz, ZZ)
+    (old,) = city.get("/rounds/r3/board.json").json()["counties"]
+    assert (old["version"], old["errors"], old["coverage"]) == (1, 2, None)
+    assert "未比对" in city.get("/rounds/r3").text and "旧一轮" in city.get("/").text
+    assert city.get("/rounds/r3/file/item_list").status_code == 404
+    upload(zz, "r3", "泽州县", county_plan(tmp_path, "泽州县"))
+    (new,) = city.get("/rounds/r3/board.json").json()["counties"]
+    assert new["version"] == 2 and new["coverage"]["required"] == 0
 
 
 def test_file_store_is_content_addressed_and_read_only(tmp_path):
