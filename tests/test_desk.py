@@ -632,30 +632,6 @@ def test_a_round_with_an_item_list(desk, tmp_path):
     assert city.get(f"/rounds/{plain}/file/item_list").status_code == 404
 
 
-def test_open_round_refuses_an_item_list_that_is_not_one(desk, tmp_path):
-    data, app = desk
-    city = client(app)
-    login(city, REVIEWER)
-    before = rows(data, "SELECT COUNT(*) FROM rounds")[0][0]
-    r = city.post(
-        "/rounds",
-        data={
-            "csrf_token": token(city),
-            "title": "t",
-            "year": "2025",
-            "profile": "shanxi-2025",
-            "counties": "泽州县",
-        },
-        files={
-            "superior": (CITY.name, CITY.read_bytes(), XLSX),
-            "item_list": ("清单.csv", "地区,数量\n泽州县,1\n".encode(), "text/csv"),  # no 抽查事项 column
-        },
-    )
-    page = city.get(r.headers["location"]).text
-    assert "抽查事项清单「清单.csv」无法读取" in page and "抽查事项" in page
-    assert rows(data, "SELECT COUNT(*) FROM rounds")[0][0] == before
-
-
 def test_cross_county_review_of_the_current_versions(desk, tmp_path):
     from test_crossplan import county_with_city_copies
 
@@ -844,22 +820,40 @@ def test_county_names_are_checked():
             rounds.parse_counties(bad)
 
 
-def test_open_round_refuses_a_city_plan_that_is_not_a_plan(desk, tmp_path):
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"superior": ("市级计划.xlsx", b"PK\x03\x04junk", XLSX)}, "市级计划「市级计划.xlsx」无法读取"),
+        (
+            {  # no 抽查事项 column
+                "superior": (CITY.name, CITY.read_bytes(), XLSX),
+                "item_list": ("清单.csv", "地区,数量\n泽州县,1\n".encode(), "text/csv"),
+            },
+            "抽查事项清单「清单.csv」无法读取",
+        ),
+        (
+            {
+                "superior": (CITY.name, CITY.read_bytes(), XLSX),
+                "population": ("数量.csv", b"\xff\xfe\x00junk", "text/csv"),
+            },
+            "监管对象数量文件「数量.csv」无法读取",
+        ),
+    ],
+    ids=["city plan", "item list", "population"],
+)
+def test_open_round_refuses_files_that_cannot_be_read(desk, files, message):
     data, app = desk
     city = client(app)
     login(city, REVIEWER)
-    r = city.post(
-        "/rounds",
-        data={
-            "csrf_token": token(city),
-            "title": "t",
-            "year": "2025",
-            "profile": "shanxi-2025",
-            "counties": "泽州县",
-        },
-        files={"superior": ("市级计划.xlsx", b"PK\x03\x04junk", XLSX)},
-    )
-    assert "无法读取" in city.get(r.headers["location"]).text
+    form = {
+        "csrf_token": token(city),
+        "title": "t",
+        "year": "2025",
+        "profile": "shanxi-2025",
+        "counties": "泽州县",
+    }
+    r = city.post("/rounds", data=form, files=files)
+    assert message in city.get(r.headers["location"]).text
     assert rows(data, "SELECT COUNT(*) AS n FROM rounds")[0]["n"] == 0
 
 
