@@ -474,7 +474,10 @@ def test_versions_are_paired_as_planlint_diff_pairs_them(desk, tmp_path, monkeyp
     cli = json.loads(out)["summary"]
     assert code == 0 and {**cli, "new_findings": 0} == {**summary, "new_findings": 0}
     page = zz.get(f"/v/{v2}").text
-    assert "对食品生产者的双随机抽查" in page and "与第 1 版相比" in page
+    diff_section = page[page.index('id="diff"') :]
+    assert "对食品生产者的双随机抽查" in diff_section and "与第 1 版相比" in page
+    assert "<h3>计量特设</h3>" in diff_section and "<h3>食品药品</h3>" in diff_section
+    assert "新增 1 项 · 取消 0 项 · 调整 0 项" in diff_section and "仅序号变化" in diff_section
 
 
 def test_board_worst_first_with_duplicates_and_coverage(desk, tmp_path):
