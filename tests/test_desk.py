@@ -586,6 +586,50 @@ def test_coverage_is_the_share_of_the_city_tasks_for_counties(desk, tmp_path):
     assert "野生动物交易检查" in ws.cell(row, headers.index("未列入的市级任务") + 1).value
 
 
+def test_board_ranks_missing_city_tasks_with_the_duplicates(desk):
+    """Worst first, as `planlint check --superior`'s review: after errors, the duplicated 市抽县查
+    tasks and the missing city tasks for counties together, then warnings."""
+    from planlint.desk.coverage import CityTasks
+    from planlint.desk.lint import LintOutcome
+
+    data, app = desk
+    city = client(app)
+    login(city, REVIEWER)
+    rid = open_round(city, counties=("甲县", "乙县", "丙县", "丁县"))
+    conn, store = db.connect(data), FileStore(data)
+    try:
+        for county, duplicates, missing, warnings in (
+            ("甲县", 0, (), 9),
+            ("乙县", 0, ("任务1「对直销企业的双随机抽查」", "任务3「对广告发布单位的双随机抽查」"), 0),
+            ("丙县", 1, (), 0),
+            ("丁县", 0, ("任务1「对直销企业的双随机抽查」",), 0),
+        ):
+            outcome = LintOutcome(duplicates=duplicates, city_tasks=CityTasks(3, missing), tasks=3)
+            outcome.counts["warning"] = warnings
+            rounds.record_version(
+                conn,
+                store,
+                auth.User(county, county, "editor", county),
+                rid,
+                county,
+                filename="计划.xlsx",
+                file_hash=store.put(county.encode()),
+                size=3,
+                outcome=outcome,
+                ip=None,
+            )
+        assert [b.county for b in rounds.board(conn, rid)] == [
+            "乙县",
+            "丁县",
+            "丙县",
+            "甲县",
+        ]  # 丁县 and 丙县 tie: by name
+    finally:
+        conn.close()
+    page = city.get(f"/rounds/{rid}").text
+    assert "覆盖 1/3 项（33%）" in page and "覆盖 2/3 项（67%）" in page and "覆盖 3/3 项（100%）" in page
+
+
 def test_a_round_with_an_item_list(desk, tmp_path):
     """The 抽查事项清单 given when the round is opened is used by every lint of the round, like
     `planlint check --item-list`; its findings name the list by its file name."""
