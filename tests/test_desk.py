@@ -653,7 +653,7 @@ def test_a_round_with_an_item_list(desk, tmp_path):
     in_list = [f for f in findings if f["slug"] == "item-not-in-list"]
     assert len(in_list) == sum(f.slug == "item-not-in-list" for f in expected.findings) > 0
     assert all(f"抽查事项清单（{ITEM_LIST.name}）" in f["message"] for f in in_list)  # not a temporary path
-    assert "/tmp" not in json.dumps(findings, ensure_ascii=False)
+    assert "planlint-desk-" not in json.dumps(findings, ensure_ascii=False)  # the work folder's prefix
     assert "item-not-in-list" in zz.get(f"/v/{vid}").text
     # the second version is linted with the list too, and the diff between them as well
     v2 = (
@@ -666,6 +666,7 @@ def test_a_round_with_an_item_list(desk, tmp_path):
         in_list
     )
     assert json.loads(row2["diff_json"])["summary"]["new_findings"] == 0
+    assert "planlint-desk-" not in row2["diff_json"]
     # both roles see and download the round's list
     for c in (city, zz):
         page = c.get(county_path(rid, "泽州县")).text

@@ -98,10 +98,17 @@ class _Placed:
     options: Any  # planlint.engine.RunOptions
     names: dict[str, str]
 
-    def shown(self, text: str) -> str:
-        for path, name in self.names.items():
-            text = text.replace(path, name)
-        return text
+    def shown(self, value: Any) -> Any:
+        """A text, or every text of a JSON value, with the copies' paths replaced by the names."""
+        if isinstance(value, str):
+            for path, name in self.names.items():
+                value = value.replace(path, name)
+            return value
+        if isinstance(value, dict):
+            return {k: self.shown(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.shown(v) for v in value]
+        return value
 
 
 def _place_round(work: Path, files: RoundFiles) -> _Placed:
@@ -148,8 +155,7 @@ def _lint(req: LintRequest, work: Path) -> LintOutcome:
     for r in reports:
         out.tasks += len(r.plan.tasks) if r.plan is not None else 0
         for f in r.findings:
-            entry = f.to_json()
-            entry["message"], entry["fix"] = placed.shown(f.message), placed.shown(f.fix)
+            entry = placed.shown(f.to_json())
             entry["key"] = finding_key(entry)
             entry["safe_fix"] = any(e.safe for e in f.edits)
             out.findings.append(entry)
@@ -169,7 +175,7 @@ def _lint(req: LintRequest, work: Path) -> LintOutcome:
     if any(e.safe for r in reports for f in r.findings for e in f.edits):
         _fixed_copy(req, plan, work, out)
     if req.previous is not None:
-        _diff(req, reports, work, placed.options, out)
+        _diff(req, reports, work, placed, out)
     return out
 
 
@@ -205,7 +211,7 @@ def _fixed_copy(req: LintRequest, plan: str, work: Path, out: LintOutcome) -> No
     out.fixed_cells = len(outcome.changes)
 
 
-def _diff(req: LintRequest, new_reports: list, work: Path, options, out: LintOutcome) -> None:
+def _diff(req: LintRequest, new_reports: list, work: Path, placed: _Placed, out: LintOutcome) -> None:
     """What changed since the previous version, paired as `planlint diff` pairs them (tables by
     name, tasks by content, 序号 and similarity). Both versions are linted with the same options,
     so only findings the change introduced are marked new."""
@@ -215,14 +221,15 @@ def _diff(req: LintRequest, new_reports: list, work: Path, options, out: LintOut
 
     assert req.previous is not None
     old_path = _place(work, "previous", req.previous)
+    placed.names[old_path] = req.previous.name
     try:
-        old_reports = engine.run([old_path], options).reports
+        old_reports = engine.run([old_path], placed.options).reports
     except PlanlintError as exc:
-        out.problems.append(f"无法与上一版对比：{exc.message}")
+        out.problems.append(f"无法与上一版对比：{placed.shown(exc.message)}")
         return
     diffs = diff_reports(old_reports, new_reports)
     if diffs:
-        out.diff = json.loads(json.dumps(to_dict(diffs), ensure_ascii=False, default=str))
+        out.diff = placed.shown(json.loads(json.dumps(to_dict(diffs), ensure_ascii=False, default=str)))
 
 
 # Findings that compare one county's plan with the other counties' (not with the city plan alone).
@@ -250,7 +257,7 @@ def review_round(req: ReviewRequest) -> dict[str, list[dict[str, Any]]]:
         for report in result.reports:
             for f in report.findings:
                 if f.slug in BETWEEN_COUNTIES:
-                    out[paths[report.path]].append({**f.to_json(), "message": placed.shown(f.message)})
+                    out[paths[report.path]].append(placed.shown(f.to_json()))
         return out
 
 
