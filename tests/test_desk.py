@@ -673,6 +673,9 @@ def test_a_round_with_an_item_list(desk, tmp_path):
         assert ITEM_LIST.name in page and f"/rounds/{rid}/file/item_list" in page
         assert c.get(f"/rounds/{rid}/file/item_list").content == ITEM_LIST.read_bytes()
     assert city.get(f"/rounds/{rid}/file/other").status_code == 404
+    audited = rows(data, "SELECT username, file_hash FROM audit WHERE action = 'download.item_list'")
+    assert sorted(r["username"] for r in audited) == ["city", "zz"]
+    assert {r["file_hash"] for r in audited} == {rnd["item_list_hash"]}
     # a round without a list: no such findings, no such file
     plain = open_round(city, title="无清单")
     vid = upload(zz, plain, "泽州县", plan).headers["location"].rsplit("/", 1)[1]
