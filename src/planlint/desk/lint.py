@@ -180,7 +180,8 @@ def _lint(req: LintRequest, work: Path) -> LintOutcome:
 
 
 def _city_tasks(reports: list, options) -> CityTasks | None:
-    """The coverage of the city's tasks for counties, with the parameters that bind each plan."""
+    """The coverage of the city's tasks for counties, matched with the profile's parameters for
+    each plan's place and year (the matching threshold)."""
     from .. import engine
     from ..config import Config
     from ..pipeline import load_plans
