@@ -1008,6 +1008,11 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _OBJECT_BASE = re.compile(
     r"^对?[\u4e00-\u9fff()、]{0,30}?(?:企业|经营者|经营户|生产者|主体|单位|机构|门店|场所|商户)(?:共计?|总计|合计)?(?=约|\d)"
 )
+# Who or when a ratio is about, named before its one 比例: 全年抽查比例不低于1% · 市级医疗保障部门每年对市级及以下
+# 经办机构抽查比例之和≥20% — the ratio is the quota; the subject (no number, no risk tier) says nothing more.
+_SUBJECT_LEAD = re.compile(
+    r"^[^\dA-D%;,。()]{1,40}?(?<!风险)(?:抽查|抽取|抽检|检查)?比例(?:之和|总和|合计)?(?!.*比例)"
+)
 # The quota grammar's own words: not prose when counting how much of a text is prose.
 _QUOTA_WORDS = re.compile(
     r"不低于|不少于|不小于|不高于|不超过|不大于|至少|至多|最低|最高|最少|最多|以上|以下|以内|左右|大约|约为|约"
@@ -1057,6 +1062,11 @@ def _parse_raw(kind: str, text: str) -> Any:
     if based != norm:
         again = _parse_normalized(kind, based)
         result = again if isinstance(again, v.Quota) else result
+    if isinstance(result, tuple) and kind == "quota" and "风险" not in norm:
+        led = _SUBJECT_LEAD.sub("抽查比例", norm, count=1)
+        if led != norm:
+            again = _parse_normalized(kind, led)
+            result = again if isinstance(again, v.Quota) else result
     if isinstance(result, tuple) and kind in _QUOTA_KINDS:
         reason = _review_reason(norm)
         if reason is not None:
