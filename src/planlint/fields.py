@@ -846,8 +846,9 @@ def _risk_clause(tokens: list[Token]) -> v.RiskClause:
             mentions = True
     flush()
     last = tokens[-1] if tokens else None
+    # a clause cut off after a tier (…较高风险、高风险); a cell that is one tier label (低风险) is not cut off
     truncated = last is not None and (
-        last.type in ("TIER_WORD", "TIER_LETTERS")
+        (last.type in ("TIER_WORD", "TIER_LETTERS") and len(tokens) > 1)
         or (last.type in ("R_LIST", "R_FILL") and last.value.endswith(_LIST_END))
     )
     return v.RiskClause(
