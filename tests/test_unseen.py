@@ -635,6 +635,23 @@ def test_panzhihua_windows_are_read():
     assert not [s for s in slugs_at(PANZHIHUA) if s[0] == "window-invalid"]
 
 
+def test_a_ratio_column_whose_header_allows_a_count_reads_both(tmp_path):
+    path = xlsx(
+        tmp_path,
+        "某市市场监督管理局2024年度双随机抽查工作计划",
+        [
+            ["序号", "任务名称", "抽查事项", "检查对象", "检查时间", "抽查比例（或户数）", "信用风险分类"],
+            ["1", "登记事项抽查", "登记事项检查", "企业", "3月-10月", "4%", "按A、B、C、D类分别递加比例"],
+            ["2", "收费抽查", "收费行为检查", "水电气企业", "3月-10月", "1", "按A、B、C、D类分别递加比例"],
+        ],
+    )
+    tasks = plan(path).tasks
+    assert tasks[0].value("count").ratio.low == Decimal(4)
+    assert tasks[1].value("count").count.low == 1
+    assert not [f for f in findings(path) if f.slug == "quota-unparseable"]
+    assert not [s for s in slugs_at(PANZHIHUA) if s[0] == "quota-unparseable"]  # H14: 1 (户)
+
+
 def test_a_plan_that_never_mentions_credit_risk_gets_one_finding(tmp_path):
     rows = [
         ["序号", "任务名称", "抽查事项", "抽查对象", "抽查比例", "抽查时间", "责任科室"],
