@@ -687,3 +687,11 @@ def test_masked_county_2026_joint_plan():
     assert (p.meta.year, p.meta.kind, len(p.tasks)) == (2026, "joint", 6)
     assert ("required-field-empty", "C3") in slugs_at(MASKED_COUNTY)  # task 1 has no 抽查类型
     assert not [f for f in findings(MASKED_COUNTY) if f.slug in ("window-invalid", "quota-unparseable")]
+
+
+def test_a_base_in_wan_and_an_overall_ratio_are_read():
+    # 安徽 2021 省计划 as a city copied it (law.foodmate.net mirror): 抽查基数(户)和比例
+    path = UNSEEN / "安徽某市2021年度“双随机、一公开”抽查工作计划.xlsx"
+    quota = plan(path).tasks[0].value("quota")
+    assert (quota.base.low, quota.ratio.low, quota.ratio.bound) == (1860000, Decimal("1.5"), "about")
+    assert not [f for f in findings(path) if f.slug == "quota-unparseable"]

@@ -254,7 +254,7 @@ _BOUNDS = {
     ),
     **dict.fromkeys(("约", "约为", "大约", "大概", "左右"), v.ABOUT),
 }
-_NUMBER_TYPES = frozenset(("INT", "DECIMAL", "CNUM", "PCT", "TIMES", "COUNT"))
+_NUMBER_TYPES = frozenset(("INT", "DECIMAL", "CNUM", "PCT", "TIMES", "COUNT", "WAN"))
 _FREQ_PER = re.compile(r"([^-次/]+)(?:-([^次/]+))?次?/每?(.+)")
 
 
