@@ -695,3 +695,11 @@ def test_a_base_in_wan_and_an_overall_ratio_are_read():
     quota = plan(path).tasks[0].value("quota")
     assert (quota.base.low, quota.ratio.low, quota.ratio.bound) == (1860000, Decimal("1.5"), "about")
     assert not [f for f in findings(path) if f.slug == "quota-unparseable"]
+
+
+def test_a_frequency_left_to_need_is_for_review_not_unreadable():
+    # 乳山市发展和改革局 2022 粮食领域监督检查计划 (rushan.gov.cn, 2022-01-15): 抽查频次「根据监管需要确定」
+    path = UNSEEN / "乳山市发展和改革局2022年粮食领域监督检查计划.xlsx"
+    got = {(f.slug, f.severity) for f in findings(path) if f.location.cell == "E8"}
+    assert got == {("quota-needs-review", "warning")}
+    assert [f.field for f in findings(path) if f.slug == "required-column-missing"] == ["scope"]

@@ -1000,8 +1000,8 @@ _DELEGATED = re.compile(
 )
 # What split columns hold where they have nothing to say (抽查数量 "/" beside a 抽查比例): an empty cell.
 _PLACEHOLDERS = frozenset(("/", "-", "\\", "无", "暂无", "/无", "不适用", "不涉及", "—"))
-# How often without a number: 不定期抽查, 根据需要.
-_UNQUANTIFIED = re.compile(r"不定期|根据(?:工作)?需要|随时")
+# How often without a number: 不定期抽查, 根据需要, 根据监管需要确定.
+_UNQUANTIFIED = re.compile(r"不定期|根据[\u4e00-\u9fff]{0,4}需要|随时")
 _QUANTITY = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:%|万?(?:户次|家次|户|家|个|件|台|所|批次|批|人|单位)|次)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # The objects a quota counts, named before their number: 重点监管的有机肥料企业约28家，按照100%比例抽取 —
