@@ -703,3 +703,6 @@ def test_a_frequency_left_to_need_is_for_review_not_unreadable():
     got = {(f.slug, f.severity) for f in findings(path) if f.location.cell == "E8"}
     assert got == {("quota-needs-review", "warning")}
     assert [f.field for f in findings(path) if f.slug == "required-column-missing"] == ["scope"]
+    # a time left to events states no time: said so, not "unreadable"
+    c3 = [f for f in findings(path) if f.location.cell == "C3" and f.slug == "window-invalid"]
+    assert len(c3) == 1 and "没有写明起止时间" in c3[0].message

@@ -1036,6 +1036,13 @@ def _review_reason(norm: str) -> str | None:
     return None
 
 
+# A time cell that names what will decide the time instead of a time: 根据政策性粮食出库时间确定,
+# 根据监管需要确定, 另行通知, 待定. Not a malformed window: the plan states no time at all.
+_WINDOW_DELEGATED = re.compile(
+    r"^[^\d]*?(?:根据|视|按照?|依据)[^\d]*?(?:确定|安排|需要|通知|而定)|另行(?:通知|确定|安排)|待定"
+)
+
+
 def _says_nothing(kind: str, norm: str) -> bool:
     return not norm or (kind in _QUOTA_KINDS and norm in _PLACEHOLDERS)
 
@@ -1072,6 +1079,8 @@ def _parse_raw(kind: str, text: str) -> Any:
         reason = _review_reason(norm)
         if reason is not None:
             return v.Quota(note=text.strip(), review=reason)
+    if isinstance(result, tuple) and kind == "window" and _WINDOW_DELEGATED.search(norm):
+        result = (0, "没有写明起止时间，只写了由什么确定时间；请写明计划的起止月份（如“3月—11月”）")
     if isinstance(result, tuple):
         pos, hint = result
         offsets = _normalize_map(text)[1]
