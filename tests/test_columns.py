@@ -322,6 +322,7 @@ def test_header_recognition_reads_large_sheets():
         ("抽查比例（或数量）", "count"),
         ("抽查比例(数量)", "quota"),
         ("权责清单\n事项", "name"),
+        ("检查日期自", "window"),
         ("业务指\n科室", "office"),
         # data, not headers
         ("2024年3月至10月", None),

@@ -706,3 +706,44 @@ def test_a_frequency_left_to_need_is_for_review_not_unreadable():
     # a time left to events states no time: said so, not "unreadable"
     c3 = [f for f in findings(path) if f.location.cell == "C3" and f.slug == "window-invalid"]
     assert len(c3) == 1 and "没有写明起止时间" in c3[0].message
+
+
+def test_the_platform_export_layout_reads_task_ids_and_compact_dates(tmp_path):
+    """The 双随机 platform's task list (抽查计划编号 | 抽查计划名称 | 抽查任务编号 | 抽查任务名称 | … | 检查日期自 |
+    检查日期至, dates as yyyyMMdd): the task id numbers the tasks, not the plan's id repeated on every row."""
+    header = [
+        "抽查计划编号",
+        "抽查计划名称",
+        "抽查任务编号",
+        "抽查任务名称",
+        "抽查类型",
+        "抽查事项",
+        "抽查对象范围",
+    ]
+    header += ["检查日期自", "检查日期至", "检查机关", "抽查市场主体数量"]
+    common = ["JH2024001", "某县2024年度抽查计划"]
+    path = xlsx(
+        tmp_path,
+        "某县市场监督管理局2024年度双随机抽查工作计划",
+        [
+            header,
+            [
+                *common,
+                "RW001",
+                "食品销售抽查",
+                "定向",
+                "食品销售检查",
+                "食品销售企业",
+                "20240401",
+                "20241130",
+            ],
+            [*common, "RW002", "价格抽查", "不定向", "价格行为检查", "企业", "2024-05-01", "2024-10-31"],
+        ],
+    )
+    tasks = plan(path).tasks
+    assert [t.seq for t in tasks] == ["RW001", "RW002"]
+    assert [(w.start.month, w.end.month, w.end.day) for w in (t.value("window") for t in tasks)] == [
+        (4, 11, 30),
+        (5, 10, 31),
+    ]
+    assert not {f.slug for f in findings(path)} & {"seq-duplicate", "window-invalid"}

@@ -636,9 +636,10 @@ def _date_point(tok: Token) -> v.DatePoint:
     if tok.type == "YEAR_MONTH":  # 2024.3
         y, m = re.split(r"[/.]", tok.value)
         return _check_date(v.DatePoint(int(m), None, int(y)), _pos(tok) + len(y) + 1)
-    if tok.type == "SLASH_DATE":
-        y, m, d = re.split(r"[/.]", tok.value)
-        return _check_date(v.DatePoint(int(m), int(d), int(y)), _pos(tok) + len(y) + 1)
+    if tok.type == "SLASH_DATE":  # 2021/5/20 · 2021.5.20 · 2024-05-01 · 20240501
+        text = tok.value
+        y, m, d = re.split(r"[/.-]", text) if not text.isdigit() else (text[:4], text[4:6], text[6:])
+        return _check_date(v.DatePoint(int(m), int(d), int(y)), _pos(tok) + len(y) + (not text.isdigit()))
     match = _DATE.fullmatch(tok.value)
     assert match is not None
     year, month, day = match.groups()
