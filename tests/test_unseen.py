@@ -11,6 +11,7 @@ from openpyxl import Workbook
 
 from planlint.engine import RunOptions, run
 from planlint.pipeline import load_plans
+from planlint.values import Window
 
 UNSEEN = Path(__file__).parent / "fixtures" / "unseen"
 QINGCHUAN = UNSEEN / "青川县市场监督管理局2025年度双随机一公开监管计划.xlsx"
@@ -747,3 +748,20 @@ def test_the_platform_export_layout_reads_task_ids_and_compact_dates(tmp_path):
         (5, 10, 31),
     ]
     assert not {f.slug for f in findings(path)} & {"seq-duplicate", "window-invalid"}
+
+
+def test_guangzhou_education_bureau_split_draw_dates_are_the_window():
+    # 广州市教育局 2021 本部门抽查工作计划表 (gz.gov.cn, 2021-06-05): no 序号, 抽取时间自 | 抽取时间至 as dates.
+    # (Its 「定向\n抽查」 type cells are still reported as invalid: the one_of primitive compares the raw
+    # text, line break included — left to the cell-rule rewrite.)
+    path = UNSEEN / "广州市教育局2021年度“双随机、一公开”本部门抽查工作计划表.xlsx"
+    windows = [t.value("window") for t in plan(path).tasks]
+    assert [
+        (w.start.month, w.start.day, w.end.month, w.end.day) for w in windows if w and hasattr(w, "end")
+    ] == [
+        (5, 20, 12, 20),
+        (4, 1, 12, 31),
+        (9, 1, 12, 30),
+    ]
+    assert ("window-invalid", "F5") in slugs_at(path)  # 2021/12/20/: a stray slash
+    assert ("undirected-with-condition", "E7") in slugs_at(path)  # 不定向, yet only 区政府
