@@ -43,12 +43,12 @@ def city_tasks(plans: list[Plan], superiors: list[Plan], params_of) -> CityTasks
     None when no superior plan could be compared (another year, or the same plan uploaded).
     `params_of(plan)` gives the profile parameters that bind a plan (the matching threshold)."""
     from ..rules.primitives.crossplan import for_counties, matches, superiors_of
-    from ..rules.registry import Ctx
+    from ..rules.registry import Ctx, RunData
 
     compared: dict[int, Plan] = {}
     taken: set[int] = set()
     for plan in plans:
-        ctx = Ctx(plan, params_of(plan), [plan], superiors, {})
+        ctx = Ctx(plan, params_of(plan), [plan], superiors, RunData())
         for sup in superiors_of(ctx):
             compared[id(sup)] = sup
             taken |= {id(m.other) for m in matches(ctx, plan, sup).values()}

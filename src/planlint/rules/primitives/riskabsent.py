@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ...plan import Plan
 from ..registry import FIELD, Ctx, Hit, primitive
 
 # Any word of the classification: 信用风险, 风险分类, 低风险 … 高风险, A类 … D级, A:3%, 守信 / 失信 (older tiers).
@@ -20,15 +21,14 @@ from ..registry import FIELD, Ctx, Hit, primitive
 _MENTION = re.compile(r"风险|[A-DＡ-Ｄ](?:类|级|[:：]\s*\d)|守信|失信")
 
 
-def _texts(plan) -> Iterator[str]:
+def _texts(plan: Plan) -> Iterator[str]:
     for task in plan.tasks:
-        yield from (f.raw for f in task.fields.values())
-        for extra in task.continuation:
-            yield from (f.raw for f in extra.values())
+        for row in (task, *task.continuation):
+            yield from (c.raw for c in row.cells.values())
     yield from (row.text for row in plan.dropped)
 
 
-@primitive("risk_absent", ("plan",), {"field": FIELD}, required=("field",))
+@primitive("risk_absent", ("plan",), {"field": FIELD}, required=("field",), provides=("raw", "tasks"))
 def risk_absent(ctx: Ctx, task: None, field: str) -> Iterator[Hit]:
     """One hit on the plan when it has no `field` column and no cell or note mentions credit risk."""
     plan = ctx.plan
