@@ -117,7 +117,7 @@ def run(cells: list[tuple[str, str]], uncached: bool = False, repeats: int = 3) 
     best = float("inf")
     for _ in range(repeats):
         if uncached:
-            fields._parse_normalized.cache_clear()
+            fields._parse_raw.cache_clear()
         start = time.perf_counter()
         for kind, text in cells:
             parse(kind, text)
@@ -151,7 +151,7 @@ def per_plan_ms(cells: list[tuple[str, str]], repeats: int = 20) -> float:
     """Milliseconds to parse one plan's distinct typed cells with empty memos (best of `repeats`)."""
     best = float("inf")
     for _ in range(repeats):
-        fields._parse_normalized.cache_clear()
+        fields._parse_raw.cache_clear()
         start = time.perf_counter()
         for kind, text in cells:
             fields.parse(kind, text)

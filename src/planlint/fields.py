@@ -27,9 +27,9 @@ A quota or count text that does not parse but is prose for a person — numbers 
 (各市根据实际情况确定), stated in sentences or as a sum over offices, or a frequency with no number
 (不定期) — parses to a Quota whose `review` says why (`_review_reason`); rules report it as a warning.
 
-The Lark parser is built once per process (with Lark's grammar cache) and its results are memoized
-per distinct normalized text (the one memo on a parse: plan building already parses each distinct
-cell text of a plan once, for its shared Cell, and a batch repeats texts across plans).
+The Lark parser is built once per process (with Lark's grammar cache) and results are memoized per
+distinct text (the one memo on a parse: plan building asks once per distinct cell text of a plan,
+for its shared Cell, and a batch repeats the same texts across its plans).
 """
 
 from __future__ import annotations
@@ -982,9 +982,8 @@ def _hint(kind: str, err: UnexpectedInput) -> str:
     return _GENERIC_HINTS[kind]
 
 
-@functools.lru_cache(maxsize=65536)
 def _parse_normalized(kind: str, norm: str) -> Any:
-    """value, or (offset in `norm`, hint) for an error. Memoized per distinct normalized text."""
+    """value, or (offset in `norm`, hint) for an error."""
     try:
         return _parser().parse(norm, start=kind)
     except _Invalid as err:
@@ -1054,6 +1053,7 @@ def is_blank(kind: str, text: str) -> bool:
     return _says_nothing(kind, normalize(text))
 
 
+@functools.lru_cache(maxsize=65536)
 def _parse_raw(kind: str, text: str) -> Any:
     if not text.strip():
         return None

@@ -232,8 +232,11 @@ def _tidy_patterns() -> list[tuple[re.Pattern[str], str]]:
     ]
 
 
+@lru_cache(maxsize=65536)
 def tidy(text: str) -> str:
-    """Whitespace and punctuation a person would not notice but that breaks consistency."""
+    """Whitespace and punctuation a person would not notice but that breaks consistency.
+    Memoized: a plan's distinct cells are tidied once each anyway (the engine), but a batch's
+    plans repeat the same texts (bodies, risk clauses, windows) from county to county."""
     new = text.strip(" \t\u3000\r\n")
     if not new.isalnum():  # plain words and numbers have nothing to tidy
         for pattern, repl in _tidy_patterns():
