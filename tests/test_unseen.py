@@ -10,8 +10,9 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from planlint.engine import RunOptions, run
+from planlint.fields import parse
 from planlint.pipeline import load_plans
-from planlint.values import Window
+from planlint.values import ParseError, Quota, Window
 
 UNSEEN = Path(__file__).parent / "fixtures" / "unseen"
 QINGCHUAN = UNSEEN / "青川县市场监督管理局2025年度双随机一公开监管计划.xlsx"
@@ -765,3 +766,57 @@ def test_guangzhou_education_bureau_split_draw_dates_are_the_window():
     ]
     assert ("window-invalid", "F5") in slugs_at(path)  # 2021/12/20/: a stray slash
     assert ("undirected-with-condition", "E7") in slugs_at(path)  # 不定向, yet only 区政府
+
+
+# -- third survey ----------------------------------------------------------------------------------
+
+JIANGHAN = UNSEEN / "武汉市江汉区生态环境2025年度“双随机、一公开”抽查计划.xlsx"
+WANGCANG_AGRI = UNSEEN / "旺苍县农业农村局2021年度“双随机、一公开”抽查工作计划.xlsx"
+
+
+def test_a_ratio_led_by_the_year_it_is_for_is_read():
+    for text, low, bound in (("每年50%", "50", "exact"), ("全年抽查比例不低于40%", "40", "at_least")):
+        quota = parse("quota", text)
+        assert isinstance(quota, Quota) and quota.review is None
+        assert (quota.ratio.low, quota.ratio.bound) == (Decimal(low), bound)
+    for text in ("每年1次", "全年抽查1次"):  # still frequencies
+        quota = parse("quota", text)
+        assert isinstance(quota, Quota) and quota.ratio is None and quota.frequency.times_low == 1
+
+
+def test_a_ratio_left_to_another_document_is_for_review(tmp_path):
+    path = xlsx(
+        tmp_path,
+        "某区生态环境分局2025年度双随机抽查计划",
+        [
+            ["序号", "计划名称", "抽查对象", "抽查事项", "抽查比例", "实施时间"],
+            ["1", "机动车排放检验机构监管", "检验机构", "排放检验情况的检查", "按上级部署要求执行", "4-11月"],
+            ["2", "汽车维修企业监管", "汽车维修单位", "喷涂设施的检查", "以市局方案为准", "4-11月"],
+        ],
+    )
+    got = {(f.slug, f.severity, f.location.cell) for f in findings(path) if f.field in ("ratio", "quota")}
+    assert got == {("quota-needs-review", "warning", "E3"), ("quota-needs-review", "warning", "E4")}
+    assert all(
+        "按其他文件或上级要求执行" in f.message for f in findings(path) if f.slug == "quota-needs-review"
+    )
+
+
+def test_a_frequency_in_the_time_column_is_said_to_be_one():
+    error = parse("window", "每季度各抽查1次")
+    assert isinstance(error, ParseError) and error.hint.startswith("写的是抽查频次，没有写明起止时间")
+    assert isinstance(parse("window", "3月-11月"), Window)
+
+
+def test_jianghan_ecology_plan():
+    # 武汉市江汉区 生态环境 2025 (jianghan.gov.cn, 2025-04): 实施时间 holding a frequency, 每年50%, a ratio
+    # deferred to the city's joint plan.
+    got = {(f.slug, f.severity, f.location.cell) for f in findings(JIANGHAN) if f.severity != "info"}
+    assert got == {
+        ("quota-needs-review", "warning", "F3"),  # 重点源100%;一般源…1:10比例抽取
+        ("window-invalid", "error", "G3"),  # 每季度各抽查1次: no time stated
+        ("quota-needs-review", "warning", "F4"),  # …全年抽查比例不低于40%,不重复抽查
+        ("quota-needs-review", "warning", "F5"),  # 按照全市联合“双随机”检查文件比例执行
+    }
+    g3 = next(f for f in findings(JIANGHAN) if f.location.cell == "G3")
+    assert "写的是抽查频次" in g3.message
+    assert plan(JIANGHAN).tasks[3].value("ratio").ratio.low == Decimal(50)
