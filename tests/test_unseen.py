@@ -820,3 +820,30 @@ def test_jianghan_ecology_plan():
     g3 = next(f for f in findings(JIANGHAN) if f.location.cell == "G3")
     assert "写的是抽查频次" in g3.message
     assert plan(JIANGHAN).tasks[3].value("ratio").ratio.low == Decimal(50)
+
+
+def test_a_window_running_into_the_next_year(tmp_path):
+    window = parse("window", "10月-次年3月")
+    assert isinstance(window, Window) and not window.is_reversed()
+    assert window.canonical() == "10月—次年3月"
+    assert (window.end_date(2022).year, window.end_date(2022).month) == (2023, 3)
+    dated = parse("window", "2022年10月至次年3月")
+    assert (dated.start.year, dated.end.year) == (2022, 2023)
+    assert parse("window", "11月-3月").is_reversed()  # without 次年 it is still reversed
+    path = xlsx(
+        tmp_path,
+        "某县发展和改革局2022年度双随机抽查计划",
+        [
+            ["序号", "抽查事项", "抽查对象", "检查时间", "抽查比例"],
+            ["1", "秋粮收购监督检查", "粮食收购企业", "10月-次年3月", "5%"],
+            ["2", "夏粮收购监督检查", "粮食收购企业", "2022年10月至次年3月", "5%"],
+            ["3", "粮食库存检查", "粮食储备企业", "11月-3月", "5%"],
+        ],
+    )
+    got = {(f.slug, f.location.cell) for f in findings(path) if f.field == "window"}
+    assert got == {("window-invalid", "D5")}
+
+
+def test_rushan_autumn_purchase_window_is_read():
+    path = UNSEEN / "乳山市发展和改革局2022年粮食领域监督检查计划.xlsx"
+    assert not [f for f in findings(path) if f.location.cell == "C6"]

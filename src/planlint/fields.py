@@ -503,9 +503,9 @@ class _FieldTransformer(Transformer):
     # ---- window
     def span(self, c: list[Token]) -> v.Window:
         start, end = (_date_point(t) for t in c if t.type in _DATE_TYPES)
-        # A year written once covers both ends: 2024年4月至9月.
+        # A year written once covers both ends: 2024年4月至9月 (2024年10月至次年3月: the year after).
         if start.year is not None and end.year is None:
-            end = v.DatePoint(end.month, end.day, start.year)
+            end = v.DatePoint(end.month, end.day, start.year + end.next_year)
         elif end.year is not None and start.year is None:
             start = v.DatePoint(start.month, start.day, end.year)
         return _qualified(v.Window(start, end), c)
@@ -627,7 +627,7 @@ class _FieldTransformer(Transformer):
 
 
 _DATE_TYPES = frozenset(("DATE", "SLASH_DATE", "YEAR_MONTH"))
-_DATE = re.compile(r"(?:(\d+)年)?([^年月]+)月份?(?:(.+)[日号]|底|末|初|[上中下]旬)?")
+_DATE = re.compile(r"(?:(\d+)年|(次年|翌年|来年|第二年))?([^年月]+)月份?(?:(.+)[日号]|底|末|初|[上中下]旬)?")
 
 
 def _date_point(tok: Token) -> v.DatePoint:
@@ -642,11 +642,14 @@ def _date_point(tok: Token) -> v.DatePoint:
         return _check_date(v.DatePoint(int(m), int(d), int(y)), _pos(tok) + len(y) + (not text.isdigit()))
     match = _DATE.fullmatch(tok.value)
     assert match is not None
-    year, month, day = match.groups()
+    year, following, month, day = match.groups()
     point = v.DatePoint(
-        _cn_or_int(month), None if day is None else _cn_or_int(day), None if year is None else int(year)
+        _cn_or_int(month),
+        None if day is None else _cn_or_int(day),
+        None if year is None else int(year),
+        next_year=following is not None,
     )
-    return _check_date(point, _pos(tok) + match.start(2 if day is None else 3))
+    return _check_date(point, _pos(tok) + match.start(3 if day is None else 4))
 
 
 _QUARTER_NUMS = re.compile(r"[一二两三四1-4]")
