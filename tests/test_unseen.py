@@ -847,3 +847,45 @@ def test_a_window_running_into_the_next_year(tmp_path):
 def test_rushan_autumn_purchase_window_is_read():
     path = UNSEEN / "乳山市发展和改革局2022年粮食领域监督检查计划.xlsx"
     assert not [f for f in findings(path) if f.location.cell == "C6"]
+
+
+def test_a_time_column_named_a_period_is_the_window(tmp_path):
+    path = xlsx(
+        tmp_path,
+        "某市2024年度部门联合双随机抽查工作计划",
+        [
+            [
+                "序号",
+                "抽查领域",
+                "抽查事项",
+                "检查对象",
+                "发起部门",
+                "配合部门",
+                "抽查比例",
+                "计划任务实施时段",
+            ],
+            [
+                "1",
+                "测绘抽查",
+                "测绘成果质量抽查",
+                "测绘单位",
+                "市自然资源局",
+                "市市场监管局",
+                "20%",
+                "6-12月",
+            ],
+            ["2", "资质巡查", "测绘资质检查", "测绘单位", "市自然资源局", "市市场监管局", "20%", "另行通知"],
+        ],
+    )
+    assert headers(plan(path))["window"] == "计划任务实施时段"
+    got = {(f.slug, f.location.cell) for f in findings(path) if f.field == "window"}
+    assert got == {("window-invalid", "H4")}
+
+
+def test_huangshi_joint_plan():
+    # 黄石市自然资源和规划局 部门联合抽查计划表 (zrzy.huangshi.gov.cn, 2024-04-09): 计划任务实施时段; both tasks on the
+    # same objects with the same initiator (1+X merge).
+    path = UNSEEN / "黄石市部门联合“双随机、一公开”监管工作抽查计划表.xlsx"
+    p = plan(path)
+    assert headers(p)["window"] == "计划任务实施时段" and p.meta.kind == "joint"
+    assert {(f.slug, f.severity) for f in findings(path)} == {("merge-candidate", "warning")}
