@@ -889,3 +889,35 @@ def test_huangshi_joint_plan():
     p = plan(path)
     assert headers(p)["window"] == "计划任务实施时段" and p.meta.kind == "joint"
     assert {(f.slug, f.severity) for f in findings(path)} == {("merge-candidate", "warning")}
+
+
+def test_a_category_header_naming_the_tasks_is_the_task_name(tmp_path):
+    header = ["序号", "抽查类别", "抽查事项", "检查对象", "事项类别", "检查比例", "检查时间"]
+    path = xlsx(
+        tmp_path,
+        "某县农业农村局2024年度双随机抽查工作计划",
+        [
+            header,
+            ["1", "种子质量监督抽查", "种子经营检查", "种子经营者", "一般检查事项", "5%", "5月-9月"],
+            ["2", "兽药经营企业监督检查", "兽药检查", "兽药经营企业", "重点检查事项", "10%", "6月-10月"],
+        ],
+    )
+    p = plan(path)
+    assert (headers(p)["name"], headers(p)["category"]) == ("抽查类别", "事项类别")
+    assert [t.text("name") for t in p.tasks] == ["种子质量监督抽查", "兽药经营企业监督检查"]
+    # the same header holding the categories stays the category
+    rows = [header[:4] + header[5:], ["1", "重点检查事项", "种子经营检查", "种子经营者", "5%", "5月-9月"]]
+    rows.append(["2", "一般检查事项", "兽药检查", "兽药经营企业", "10%", "6月-10月"])
+    other = xlsx(tmp_path, "某县农业农村局2025年度双随机抽查工作计划", rows)
+    assert headers(plan(other))["category"] == "抽查类别" and "name" not in headers(plan(other))
+
+
+def test_wangcang_agriculture_bureau_task_names():
+    # 旺苍县农业农村局 2021 (scgw.gov.cn): 抽查类别 names the tasks, 事项类别 holds 一般抽查; task 1 has four items.
+    p = plan(WANGCANG_AGRI)
+    assert [t.text("name") for t in p.tasks] == [
+        "农产品质量监督抽查",
+        "兽药经营企业监督抽查",
+        "农业机械安全检查",
+    ]
+    assert {f.severity for f in findings(WANGCANG_AGRI)} == {"info"}
