@@ -921,3 +921,21 @@ def test_wangcang_agriculture_bureau_task_names():
         "农业机械安全检查",
     ]
     assert {f.severity for f in findings(WANGCANG_AGRI)} == {"info"}
+
+
+def test_wuwei_joint_plan_copying_the_province_rows():
+    # 无为市 2023 一业一查 (ww.gov.cn, 2023-08-01): the province's prose ratios, the city's own numbers in a
+    # last column (无为计划), dates the mirror damaged (2023720日前).
+    path = UNSEEN / "无为市市场监管领域2023年度部门联合“一业一查”工作计划.xlsx"
+    got = {(f.slug, f.location.cell) for f in findings(path) if f.severity != "info"}
+    assert got == {
+        ("risk-clause-absent", "2"),
+        ("quota-needs-review", "I3:I4"),
+        ("quota-needs-review", "I5:I6"),
+        ("window-invalid", "J3:J4"),  # damaged dates
+        ("window-invalid", "J5:J6"),
+    }
+    assert [t.text("name") for t in plan(path).tasks] == [
+        "2023年度粮食收储企业部门联合抽查",
+        "2023年度粮食加工企业部门联合抽查",
+    ]
