@@ -799,6 +799,9 @@ def test_a_ratio_left_to_another_document_is_for_review(tmp_path):
     assert all(
         "按其他文件或上级要求执行" in f.message for f in findings(path) if f.slug == "quota-needs-review"
     )
+    for text in ("按省局计划执行", "依据上级文件确定", "按照上级部门要求"):
+        assert "按其他文件或上级要求执行" in parse("quota", text).review
+    assert isinstance(parse("quota", "适量抽查"), ParseError)  # no document named: still malformed
 
 
 def test_a_frequency_in_the_time_column_is_said_to_be_one():

@@ -1025,10 +1025,11 @@ _QUOTA_WORDS = re.compile(
 )
 
 
-# Numbers left to another document: 按照全市联合“双随机”检查文件比例执行 · 按上级部署要求执行 · 以省局方案为准.
+# Numbers left to another document: 按照全市联合“双随机”检查文件比例执行 · 按上级部署要求执行 · 以省局方案为准 ·
+# 按照上级部门要求 (no number anywhere: a text with one parses, or is prose for review).
 _DEFERRED = re.compile(
     r"^[^\d%]*?(?:按照?|依照|参照|依据|根据|执行|以)[^\d%]{0,30}?(?:文件|方案|计划|通知|规定|要求|部署|标准)"
-    r"[^\d%]{0,8}?(?:执行|为准|确定|落实)"
+    r"[^\d%]{0,8}?(?:执行|为准|确定|落实|$)"
 )
 
 
