@@ -942,3 +942,40 @@ def test_wuwei_joint_plan_copying_the_province_rows():
         "2023年度粮食收储企业部门联合抽查",
         "2023年度粮食加工企业部门联合抽查",
     ]
+
+
+def test_the_joint_offices_of_an_internal_plan_are_the_partner(tmp_path):
+    header = [
+        "序号",
+        "抽查任务名称",
+        "抽查事项",
+        "抽查对象范围",
+        "抽查比例",
+        "发起处室",
+        "联合处室",
+        "抽查时间",
+    ]
+    path = xlsx(
+        tmp_path,
+        "某市文化广电和旅游局2024年度随机抽查计划",
+        [
+            header,
+            [
+                "1",
+                "网络文化抽查",
+                "经营情况检查",
+                "互联网文化单位",
+                "5%",
+                "网络执法队",
+                "传媒管理科",
+                "10月-11月",
+            ],
+            ["2", "旅行社抽查", "经营情况检查", "旅行社", "5%", "旅游执法队", "旅游执法队", "10月-11月"],
+        ],
+    )
+    p = plan(path)
+    assert (headers(p)["office"], headers(p)["partner"]) == ("发起处室", "联合处室")
+    assert [t.text("partner") for t in p.tasks] == ["传媒管理科", "旅游执法队"]
+    assert (
+        headers(plan(UNSEEN / "石家庄市文化广电和旅游局2023年度随机抽查计划.xlsx"))["partner"] == "联合处室"
+    )
