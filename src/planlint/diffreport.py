@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from . import __version__
 from .diff import ADDED, CHANGED, COSMETIC, KINDS, REMOVED, RENUMBERED, STATUS_NAMES, PlanDiff, TaskDiff
-from .findings import Finding
+from .findings import SEVERITY_NAMES, Finding
 from .plan import FIELD_NAMES, Plan, Task
 
 VERSION = 1
@@ -22,7 +22,6 @@ OTHER_SHEET = "其他变化"
 OTHER_HEADERS = ("序号", "任务名称", "变化", "调整前", "调整后")
 FINDINGS_SHEET = "新增问题"
 FINDINGS_HEADERS = ("序号", "任务名称", "规则", "级别", "问题", "建议")
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def _one_line(text: str) -> str:

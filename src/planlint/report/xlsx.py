@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import PlanlintError
-from ..findings import SEVERITY_RANK, Finding
+from ..findings import SEVERITY_NAMES, SEVERITY_RANK, Finding
 from ..result import CheckResult, PlanReport
 from ..workbook import active_sheet, put
 from . import ReportOptions
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 BINARY = True
 RESULT_SHEET = "检查结果"
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "BDD7EE"}
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 OPENPYXL_SUFFIXES = {".xlsx", ".xlsm"}
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
