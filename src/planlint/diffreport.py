@@ -11,6 +11,7 @@ from . import __version__
 from .diff import ADDED, CHANGED, COSMETIC, KINDS, REMOVED, RENUMBERED, STATUS_NAMES, PlanDiff, TaskDiff
 from .findings import SEVERITY_NAMES, Finding
 from .plan import FIELD_NAMES, Plan, Task
+from .table import Location
 
 VERSION = 1
 # What an added or removed task is described by in the 调整情况表 (name has its own column).
@@ -60,7 +61,7 @@ def before_after(td: TaskDiff) -> tuple[str, str]:
 
 
 def _plan_label(plan: Plan) -> str:
-    where = plan.path + (f":{plan.source.sheet}" if plan.source.sheet else "")
+    where = Location(plan.path, plan.source.sheet, 0)  # the table as a whole
     return f"{where}（{len(plan.tasks)} 项任务）"
 
 

@@ -11,7 +11,6 @@ from collections import Counter
 from ..findings import SEVERITIES, SEVERITY_NAMES, Finding, counts_text
 from ..result import CheckResult
 from . import ReportOptions
-from .cells import where
 from .output import display_path, emit
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -36,7 +35,7 @@ def _line(f: Finding) -> str:
             props["col"] = str(loc.col)
     props["title"] = f"{f.rule_id} {f.slug}"
     # The annotation sits on a line of a binary file, so the message names the sheet and cell.
-    place = where(loc)
+    place = loc.place
     message = f"{place}：{f.message}" if place else f.message
     if f.fix:
         message += f"\n建议：{f.fix}"
@@ -81,7 +80,7 @@ def job_summary(result: CheckResult, top: int = 10) -> str:
             "|---|---:|---:|---:|",
         ]
         for row in rows[:top]:
-            where = display_path(row.report.path) + (f":{row.report.sheet}" if row.report.sheet else "")
+            where = str(row.report.location._replace(path=display_path(row.report.path)))
             if row.report.error is not None:
                 lines.append(f"| {_cell(where)} | 无法读取：{_cell(row.report.error)} | | |")
             else:

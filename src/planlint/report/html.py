@@ -12,7 +12,7 @@ from ..findings import SEVERITIES, SEVERITY_NAMES, counts_text
 from ..plan import KIND_NAMES, LEVEL_NAMES
 from ..result import CheckResult, PlanReport
 from . import ReportOptions
-from .cells import field_index, highlight, where
+from .cells import field_index, highlight
 from .output import emit
 
 CHART_WIDTH = 420  # px for the longest bar
@@ -46,7 +46,7 @@ def _rows(report: PlanReport) -> list[dict]:
         rows.append(
             {
                 "finding": f,
-                "where": where(loc),
+                "where": loc.place,
                 "segments": highlight(raw, f, field),
             }
         )

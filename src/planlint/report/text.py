@@ -37,7 +37,7 @@ def _paint(text: str, style: str, color: bool) -> str:
 
 
 def _plan_heading(report: PlanReport) -> str:
-    where = report.path + (f":{report.sheet}" if report.sheet else "")
+    where = str(report.location)
     if report.plan is None:
         return escape_controls(where)
     title = report.plan.meta.title
@@ -62,7 +62,7 @@ def _review(result: CheckResult, color: bool) -> list[str]:
     """The city reviewer's overview: one line per plan, worst first."""
     lines = [_paint("审查概要（问题最多的在前）：", "bold", color)]
     for row in result.review():
-        where = escape_controls(row.report.path + (f":{row.report.sheet}" if row.report.sheet else ""))
+        where = escape_controls(str(row.report.location))
         if row.report.error is not None:
             lines.append(f"  {where}：无法读取")
             continue
