@@ -26,6 +26,11 @@ class PlanReport:
     layers_skipped: tuple[str, ...] = ()
 
     @property
+    def layer_chain(self) -> str:
+        """The layers applied, national first: `全国·不限年度（default） ← 市级·晋城市·2025年（jincheng-2025）`."""
+        return " ← ".join(self.layers)
+
+    @property
     def location(self) -> Location:
         """The plan's table as a whole: `str()` gives `计划.xlsx:内部计划` (the file alone when the file
         has one unnamed table)."""

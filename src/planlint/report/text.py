@@ -51,6 +51,8 @@ def _report_lines(report: PlanReport, color: bool) -> Iterator[str]:
         yield f"{_paint(esc(report.path), 'bold', color)}  {_paint('[error]', 'error', color)} 无法读取：{esc(report.error)}"
         return
     yield _paint(_plan_heading(report), "bold", color)
+    if report.layers:
+        yield f"  适用要求：{esc(report.layer_chain)}"
     for f in sorted(report.findings, key=lambda f: f.sort_key()):
         sev = _paint(f"[{f.severity}]", f.severity, color)
         yield f"{esc(str(f.location))}  {sev} {f.rule_id} {f.slug}  {esc(f.message)}"
