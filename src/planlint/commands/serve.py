@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
-import socket
 
 import click
 
 from ..errors import PlanlintError
+from ..serve.listen import bind
 
 INSTALL_HINT = 'pip install "planlint[serve]"'
 
@@ -25,29 +25,6 @@ def require_extras() -> None:
     ]
     if missing:
         raise PlanlintError(f"网页界面需要额外的组件（缺少 {'、'.join(missing)}），请先运行：{INSTALL_HINT}")
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """A listening socket, bound before the server starts so that a busy port is one clear
-    message (and port 0 picks a free one whose number we can print)."""
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-        sock = socket.socket(family, kind, proto)
-    except OSError as exc:
-        raise PlanlintError(f"无法解析监听地址「{host}」：{exc.strerror or exc}") from None
-    try:
-        if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: refuse a port another program holds
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
-        else:  # POSIX: allow a quick restart while old connections linger in TIME_WAIT
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        sock.listen(128)
-    except OSError:
-        sock.close()
-        raise PlanlintError(
-            f"无法在 {host}:{port} 上启动：端口已被占用或地址不可用，请用 --port 换一个端口"
-        ) from None
-    return sock
 
 
 def _url(host: str, port: int) -> str:

@@ -112,7 +112,7 @@ def serve(
     if proxies:
         click.echo(f"只信任来自 {', '.join(proxies)} 的转发头。")
     if workers == 1:
-        from ..commands.serve import bind
+        from ..serve.listen import bind
 
         sock = bind(host, port)
         click.echo(f"planlint 城市审查台：http://{host}:{sock.getsockname()[1]}/（数据：{data_dir}）")
