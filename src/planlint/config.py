@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import fnmatch
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from .errors import ConfigError
@@ -31,7 +30,33 @@ CONFIG_NAMES = (".planlint.yaml", "planlint.yaml")
 # (the "billion laughs"); anything that expands beyond this is refused before it is validated.
 MAX_CONFIG_NODES = 100_000
 
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+class Frozen(Mapping[str, Any]):
+    """A read-only mapping that pickles (MappingProxyType does not, and a Config goes to every
+    `--jobs` process)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        self._data = dict(data or {})
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"Frozen({self._data!r})"
+
+    def __reduce__(self) -> tuple:
+        return (Frozen, (self._data,))
+
+
+_EMPTY: Mapping[str, Any] = Frozen()
 
 
 def _empty() -> Mapping[str, Any]:
@@ -145,7 +170,7 @@ def _count_nodes(data: Any, label: str) -> None:
 
 
 def _frozen(mapping: Any) -> Mapping[str, Any]:
-    return MappingProxyType(dict(mapping)) if mapping else _EMPTY
+    return Frozen(mapping) if mapping else _EMPTY
 
 
 def from_data(data: dict[str, Any], path: Path | None) -> Config:
