@@ -11,18 +11,26 @@ import sys
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from .errors import ConfigError
 from .rules.loader import read_yaml, validate
 
-if sys.version_info >= (3, 11):
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # tomllib blocked (test_config simulates Python 3.10 this way)
-        import tomli as tomllib
-else:  # Python 3.10: the same parser, published separately
-    import tomli as tomllib
+
+def _toml() -> ModuleType:
+    """The TOML parser, imported only for a pyproject.toml (most runs read none)."""
+    if sys.version_info >= (3, 11):
+        try:
+            import tomllib
+
+            return tomllib
+        except ModuleNotFoundError:  # tomllib blocked (test_config simulates Python 3.10 this way)
+            pass
+    import tomli  # Python 3.10: the same parser, published separately
+
+    return tomli
+
 
 CONFIG_NAMES = (".planlint.yaml", "planlint.yaml")
 
@@ -227,9 +235,10 @@ def from_data(data: dict[str, Any], path: Path | None) -> Config:
 def load_config_file(path: Path) -> Config:
     label = str(path)
     if path.name == "pyproject.toml":
+        toml = _toml()
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("planlint")
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            data = toml.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("planlint")
+        except (toml.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"pyproject.toml 格式错误：{exc}", label) from None
         except OSError as exc:
             raise ConfigError(f"无法读取配置文件（{exc.strerror}）", label) from None

@@ -8,13 +8,14 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
-
-import pathspec
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import PlanlintError, ReadError
 from .plan import Plan
 from .readers import SUPPORTED
+
+if TYPE_CHECKING:
+    import pathspec
 
 __all__ = ["KNOWN_UNSUPPORTED", "SUPPORTED", "Exclude", "discover", "load_plans", "parallel_map"]
 
@@ -65,7 +66,14 @@ class Exclude:
     patterns: tuple[str, ...]
 
     def spec(self) -> pathspec.PathSpec:
-        return pathspec.GitIgnoreSpec.from_lines(self.patterns)
+        return _gitignore_spec(self.patterns)
+
+
+def _gitignore_spec(lines: Iterable[str]) -> pathspec.PathSpec:
+    """Imported here: a run naming its files walks no folder and matches no pattern."""
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 class _Ignored:
@@ -83,7 +91,7 @@ class _Ignored:
             spec = None
             try:
                 lines = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
-                spec = pathspec.GitIgnoreSpec.from_lines(lines)
+                spec = _gitignore_spec(lines)
             except OSError:
                 pass
             self._gitignores[folder] = spec
