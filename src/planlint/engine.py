@@ -494,7 +494,8 @@ def _check_all(files: list[str], jobs: int, work: _Worker, progress: Callable | 
     from .cache import loads
     from .pipeline import parallel_map
 
-    return [loads(r) for r in parallel_map(_Packed(work), files, jobs, progress)]
+    # the workers start with the readers, grammar and primitives imported: this module imports them
+    return [loads(r) for r in parallel_map(_Packed(work), files, jobs, progress, preload=(__name__,))]
 
 
 class _Packed:

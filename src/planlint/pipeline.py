@@ -225,11 +225,6 @@ def discover(
 T = TypeVar("T")
 R = TypeVar("R")
 
-# What a worker process imports before it is forked from the fork server: the readers, the plan
-# building, the grammar and every rule primitive (planlint.engine pulls them in), so that no worker
-# pays for them again.
-WORKER_PRELOAD = ("planlint.engine",)
-
 
 def start_method() -> str:
     """How `--jobs` starts its processes: forked from a fork server (a clean single-threaded
@@ -250,10 +245,14 @@ def parallel_map(
     jobs: int,
     progress: Callable[[Iterable, int, str], Iterable] | None = None,
     label: str = "检查",
+    preload: Sequence[str] = (),
 ) -> Iterator[R]:
     """`work(item)` for each item, in order, over `jobs` processes (0: one per CPU), yielded as they
     come. `work` (a picklable callable, e.g. one holding the run's rules) goes to each process once,
-    not with every item; items and results travel pickled, so keep them small (bytes are cheapest)."""
+    not with every item; items and results travel pickled, so keep them small (bytes are cheapest).
+    `preload` names the modules the fork server imports once, before it forks the workers (the first
+    call of a process decides them). As with any spawned process, a script that calls this must
+    guard its entry point (`if __name__ == "__main__":`): a worker imports the script's module."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -261,7 +260,7 @@ def parallel_map(
     context = multiprocessing.get_context(start_method())
     if context.get_start_method() == "forkserver":
         # only has an effect before the fork server starts (once per process)
-        context.set_forkserver_preload(list(WORKER_PRELOAD))
+        context.set_forkserver_preload(list(preload))
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_set_work, initargs=(work,)
     ) as pool:
