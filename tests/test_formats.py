@@ -9,6 +9,7 @@ Word and PDF files are compared modulo locations.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import shutil
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLES, require_external
+from fixtures.formats.xlsb import from_xlsx
 
 from planlint import engine
 from planlint.readers import kind_of, read_tables
@@ -75,6 +77,101 @@ def test_spreadsheet_formats_read_like_the_xlsx(seed, suffix, tmp_path):
     assert tasks == want_tasks > 0
     assert plain == want_plain
     assert located == want_located  # same sheets, rows and columns
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_xlsb_reads_like_the_xlsx(seed, tmp_path):
+    """LibreOffice cannot write .xlsb: tests/fixtures/formats/xlsb.py writes the seed's cells and
+    merged ranges as BIFF12 records, and calamine reads them back."""
+    path = tmp_path / f"{seed}.xlsb"
+    from_xlsx(SAMPLES / f"{seed}.xlsx", path)
+    assert kind_of(str(path)) == "spreadsheet"
+    tasks, plain, located = outcome(path)
+    want_tasks, want_plain, want_located = outcome(SAMPLES / f"{seed}.xlsx")
+    assert tasks == want_tasks > 0
+    assert plain == want_plain
+    assert located == want_located
+
+
+def test_xlsb_merged_cells_are_spread_like_excel(tmp_path):
+    """calamine does not report .xlsb merges: they come from the sheet's BrtMergeCell records."""
+    path = tmp_path / "计划.xlsb"
+    from_xlsx(SAMPLES / f"{ZEZHOU}.xlsx", path)
+    xlsb, xlsx = read_tables(str(path))[0], read_tables(str(SAMPLES / f"{ZEZHOU}.xlsx"))[0]
+    assert xlsx.covered and xlsb.covered == xlsx.covered and xlsb.anchors == xlsx.anchors
+    assert xlsb.rows == xlsx.rows and xlsb.format == "xlsb"
+
+
+def test_xlsb_and_xlsx_with_lying_extensions_read_by_content(tmp_path):
+    xlsx = SAMPLES / f"{ZEZHOU}.xlsx"
+    want = read_tables(str(xlsx))[0]
+    binary = tmp_path / "其实是xlsb.xlsx"
+    from_xlsx(xlsx, binary)
+    named_xlsb = tmp_path / "其实是xlsx.xlsb"
+    shutil.copyfile(xlsx, named_xlsb)
+    assert (kind_of(str(binary)), kind_of(str(named_xlsb))) == ("spreadsheet", "xlsx")
+    for path, fmt in ((binary, "xlsb"), (named_xlsb, "xlsx")):
+        table = read_tables(str(path))[0]
+        assert (table.rows, table.covered, table.format) == (want.rows, want.covered, fmt)
+
+
+NUMBERS = [  # (value, Excel number format, how Excel shows it = what planlint reads)
+    (0.05, "0%", "5%"),
+    (0.125, "0.0%", "12.5%"),
+    (0.3, "General", "0.3"),  # a fraction without a percent format stays a fraction
+    (1.0, "General", "1"),
+    (12.0, "0.00", "12"),  # integers read as integers, as for .xlsx
+    (datetime.date(2024, 3, 1), 'yyyy"年"m"月"d"日"', "2024年3月1日"),
+    (datetime.date(2024, 11, 30), "YYYY-MM-DD", "2024年11月30日"),  # dates as the .xlsx reader gives them
+]
+
+
+def _number_sheet_xls(path: Path) -> None:
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("计划")
+    for r, (value, fmt, _) in enumerate(NUMBERS):
+        ws.write(r, 0, f"第{r + 1}项")
+        ws.write(r, 1, value, xlwt.easyxf(num_format_str=fmt))
+    wb.save(str(path))
+
+
+def _number_sheet_xlsx(path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "计划"
+    for r, (value, fmt, _) in enumerate(NUMBERS, start=1):
+        ws.cell(r, 1, f"第{r}项")
+        ws.cell(r, 2, value).number_format = fmt
+    wb.save(path)
+
+
+def test_xls_numbers_read_as_shown(tmp_path):
+    """calamine gives 0.05 for a cell Excel shows as 5%: the number formats come from xlrd, and
+    the texts are the .xlsx reader's for the same cells."""
+    xls, xlsx = tmp_path / "数字.xls", tmp_path / "数字.xlsx"
+    _number_sheet_xls(xls)
+    _number_sheet_xlsx(xlsx)
+    shown = [row[1] for row in read_tables(str(xls))[0].rows]
+    assert shown == [want for _, _, want in NUMBERS]
+    assert shown == [row[1] for row in read_tables(str(xlsx))[0].rows]
+    et = _copy_as(xls, tmp_path, ".et")
+    assert [row[1] for row in read_tables(str(et))[0].rows] == shown
+
+
+def test_ods_numbers_read_as_shown(tmp_path):
+    """An .ods percentage cell (office:value-type="percentage") reads as 5%, as in LibreOffice."""
+    soffice()
+    from planlint.readers.wordproc import convert
+
+    xls = tmp_path / "数字.xls"
+    _number_sheet_xls(xls)
+    ods = convert(str(xls), tmp_path, "ods")
+    shown = [row[1] for row in read_tables(str(ods))[0].rows]
+    assert shown == [want for _, _, want in NUMBERS]
 
 
 def test_ods_merged_cells_are_spread_like_excel():

@@ -7,13 +7,21 @@ work); only the size guards differ, because these formats have no `<dimension>` 
   (a 2 KB file can declare a million repeated rows);
 - .xls/.et/.xlsb: the file size is capped, and each sheet's grid is measured after calamine builds
   it (in Rust, a few bytes a cell) and before it is turned into Python objects (~100 bytes a cell).
-Number formats are not read from these files: a percentage stored as a number shows as 0.05.
+Cells read as the user sees them, as for .xlsx: dates as 2024年3月1日, integral numbers as 1, and a
+fraction formatted as a percentage as 5% (calamine gives 0.05): the formats come from xlrd for
+.xls/.et and from the cells' value type for .ods. (.xlsb percentages stay fractions: its styles
+part is not read.) calamine does not report .ods and .xlsb merged ranges: they come from
+content.xml and from the sheets' BrtMergeCell records.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import re
+import struct
 import zipfile
+from collections.abc import Container, Iterator
 from xml.etree import ElementTree as ET
 
 from python_calamine import CalamineError, CalamineWorkbook
@@ -38,7 +46,8 @@ def read(path: str) -> list[Table]:
             f"请删去多余内容或拆分文件后再检查。{limits.hint('max_uncompressed_mb')}",
             path,
         )
-    merges = _scan_ods(path) if zipfile.is_zipfile(path) and _is_ods(path) else {}
+    kind = _content_kind(path)
+    merges, percents = _scan_ods(path) if kind == "ods" else (_scan_xlsb(path) if kind == "xlsb" else {}, {})
     with open(path, "rb") as fh:
         try:
             book = CalamineWorkbook.from_filelike(fh)
@@ -54,19 +63,92 @@ def read(path: str) -> list[Table]:
                 f"{label} 文件内容异常，读取失败，请用 Excel/WPS 打开后另存为 .xlsx 再检查", path
             ) from None
         _check_grids(path, book)
-        tables = _read_book(path, book)
+        if kind == "xls":
+            tables = _read_book(path, book, _XlsPercents(path))
+        else:
+            tables = _read_book(path, book, lambda _path, name: _Ranges(percents.get(name, [])))
     for table in tables:
-        table.format = label.lstrip(".")
+        table.format = "et" if kind == "xls" and label == ".et" else kind
         _apply_merges(table, merges.get(table.sheet or "", []))
     return tables
 
 
-def _is_ods(path: str) -> bool:
+def _content_kind(path: str) -> str:
+    """xls (an OLE2 compound file: .xls or WPS .et), xlsb or ods, from the content (the extension
+    may lie; kind_of already decided the file is one of these)."""
     try:
         with zipfile.ZipFile(path) as zf:
-            return "content.xml" in zf.namelist()
+            names = set(zf.namelist())
     except ZIP_ERRORS:
-        return False
+        return "xls"
+    return "xlsb" if "xl/workbook.bin" in names else "ods"
+
+
+class _Ranges:
+    """Cells (0-based row, column) inside any of a sheet's ranges (first row, last row, first
+    column, last column): the .ods cells whose value type is percentage, kept as ranges because one
+    repeated cell may stand for thousands."""
+
+    def __init__(self, ranges: list[tuple[int, int, int, int]]) -> None:
+        self.ranges = ranges
+
+    def __contains__(self, cell: object) -> bool:
+        if not isinstance(cell, tuple):
+            return False
+        row, col = cell
+        return any(r0 <= row <= r1 and c0 <= col <= c1 for r0, r1, c0, c1 in self.ranges)
+
+
+class _XlsPercents:
+    """The cells of an .xls/.et sheet whose number format shows a percentage, read by xlrd
+    (calamine gives values, not formats). Asked only for sheets holding fractions, and opened once.
+    Any problem here only means percentages stay fractions, so it never fails the read."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.book = None
+        self.failed = False
+
+    def __call__(self, _path: str, name: str) -> Container[tuple[int, int]]:
+        import xlrd
+
+        if self.book is None and not self.failed:
+            try:
+                self.book = xlrd.open_workbook(
+                    self.path, formatting_info=True, on_demand=True, logfile=io.StringIO()
+                )
+            except Exception:  # xlrd raises many kinds of error on odd files; formats are optional
+                self.failed = True
+        if self.book is None:
+            return ()
+        book = self.book
+        try:
+            sheet = book.sheet_by_name(name)
+        except Exception:
+            return ()
+        percent_xf = {
+            i
+            for i, xf in enumerate(book.xf_list)
+            if "%" in _QUOTED.sub("", getattr(book.format_map.get(xf.format_key), "format_str", ""))
+        }
+        return _XlsCells(sheet, percent_xf)
+
+
+class _XlsCells:
+    def __init__(self, sheet, percent_xf: set[int]) -> None:
+        self.sheet, self.percent_xf = sheet, percent_xf
+
+    def __contains__(self, cell: object) -> bool:
+        if not isinstance(cell, tuple):
+            return False
+        row, col = cell
+        try:
+            return self.sheet.cell_xf_index(row, col) in self.percent_xf
+        except IndexError:
+            return False
+
+
+_QUOTED = re.compile(r'"[^"]*"|\\.')
 
 
 def _label(path: str) -> str:
@@ -74,13 +156,15 @@ def _label(path: str) -> str:
     return ext if ext in (".xls", ".xlsb", ".ods", ".et") else "电子表格"
 
 
-def _scan_ods(path: str) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+def _scan_ods(path: str) -> tuple[dict[str, list], dict[str, list[tuple[int, int, int, int]]]]:
     """One streaming pass over content.xml: refuse an .ods whose sheets would span more cells than
     the limit once calamine expands the repeated rows and columns (counted up to each sheet's last
-    cell holding a value), and collect each sheet's merged ranges (calamine does not report them
-    for .ods) as ((row, col), (last row, last col)), 0-based."""
+    cell holding a value); collect each sheet's merged ranges (calamine does not report them for
+    .ods) as ((row, col), (last row, last col)), and its cells whose value type is percentage
+    (calamine gives 0.05 for 5%) as (row, last row, col, last col), all 0-based."""
     budget = limits.current().max_cells
     merges: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    percents: dict[str, list[tuple[int, int, int, int]]] = {}
     try:
         with zipfile.ZipFile(path) as zf, zf.open("content.xml") as fh:
             rows = width = last_row = 0
@@ -91,6 +175,7 @@ def _scan_ods(path: str) -> dict[str, list[tuple[tuple[int, int], tuple[int, int
                     if tag == f"{_ODS_TABLE}table":
                         rows = width = last_row = 0
                         spans = []
+                        shares: list[tuple[int, int, int, int]] = []
                     continue
                 if tag == f"{_ODS_TABLE}table-row":
                     repeat = int(elem.get(f"{_ODS_TABLE}number-rows-repeated", "1"))
@@ -101,6 +186,8 @@ def _scan_ods(path: str) -> dict[str, list[tuple[tuple[int, int], tuple[int, int
                         across = int(cell.get(f"{_ODS_TABLE}number-columns-spanned", "1"))
                         if down > 1 or across > 1:
                             spans.append(((rows, col), (rows + down - 1, col + across - 1)))
+                        if cell.get(_OFFICE_VALUE_TYPE) == "percentage":
+                            shares.append((rows, rows + repeat - 1, col, col + n - 1))
                         col += n
                         if len(cell) or cell.get(_OFFICE_VALUE_TYPE) is not None:
                             last_col = col
@@ -115,9 +202,79 @@ def _scan_ods(path: str) -> dict[str, list[tuple[tuple[int, int], tuple[int, int
                         _refuse_cells(path, name, cells)
                     budget -= cells
                     merges[name] = spans
+                    percents[name] = shares
                     elem.clear()
     except (*ZIP_ERRORS, ET.ParseError, ValueError):
         pass  # calamine reports a damaged package in its own words
+    return merges, percents
+
+
+# [MS-XLSB] record types read here
+_BRT_BUNDLE_SH = 0x009C
+_BRT_END_BUNDLE_SHS = 0x0090
+_BRT_MERGE_CELL = 0x00B0
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+
+def _records(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """(type, body) of each BIFF12 record of a part ([MS-XLSB] 2.1.4): type in 1-2 bytes and size
+    in 1-4 bytes, 7 bits a byte, low bits first; a high bit says another byte follows."""
+    pos, end = 0, len(data)
+    while pos < end:
+        kind = data[pos]
+        pos += 1
+        if kind & 0x80 and pos < end:
+            kind = (kind & 0x7F) | ((data[pos] & 0x7F) << 7)
+            pos += 1
+        size = shift = 0
+        for _ in range(4):
+            if pos >= end:
+                return
+            byte = data[pos]
+            pos += 1
+            size |= (byte & 0x7F) << shift
+            shift += 7
+            if not byte & 0x80:
+                break
+        yield kind, data[pos : pos + size]
+        pos += size
+
+
+def _wide_string(body: bytes, at: int) -> tuple[str, int]:
+    """An XLWideString at `at`: its text and the offset after it."""
+    (count,) = struct.unpack_from("<I", body, at)
+    end = at + 4 + 2 * count
+    return body[at + 4 : end].decode("utf-16-le", "replace"), end
+
+
+def _scan_xlsb(path: str) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """Each sheet's merged ranges (BrtMergeCell: first row, last row, first column, last column),
+    which calamine does not report for .xlsb. A damaged part only loses its merges: calamine
+    reports the damage in its own words."""
+    merges: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            rels = ET.fromstring(zf.read("xl/_rels/workbook.bin.rels"))
+            targets = {
+                rel.get("Id"): rel.get("Target", "") for rel in rels.iter(f"{_NS_PKG_REL}Relationship")
+            }
+            sheets: dict[str, str] = {}
+            for kind, body in _records(zf.read("xl/workbook.bin")):
+                if kind == _BRT_BUNDLE_SH:
+                    rel_id, at = _wide_string(body, 8)
+                    name, _ = _wide_string(body, at)
+                    target = targets.get(rel_id, "")
+                    sheets[name] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                elif kind == _BRT_END_BUNDLE_SHS:
+                    break
+            for name, member in sheets.items():
+                spans = merges[name] = []
+                for kind, body in _records(zf.read(member)):
+                    if kind == _BRT_MERGE_CELL and len(body) >= 16:
+                        r0, r1, c0, c1 = struct.unpack_from("<IIII", body)
+                        spans.append(((r0, c0), (r1, c1)))
+    except (*ZIP_ERRORS, ET.ParseError, struct.error, UnicodeError):
+        pass
     return merges
 
 
