@@ -5,6 +5,7 @@ LibreOffice at all. Each gives one clear Chinese line naming the file, exit 2, n
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -124,16 +125,11 @@ def test_stale_conversion_folders_are_swept(tmp_path, monkeypatch):
     fresh.rmdir()
 
 
-def test_fix_refuses_formats_it_cannot_write(monkeypatch, capsys, tmp_path):
-    code, out, err = run_cli(
-        "fix",
-        str(FORMATS / f"{ZEZHOU}.xls"),
-        "--no-config",
-        "--unsafe-fixes",
-        "-o",
-        str(tmp_path / "o.xls"),
-        monkeypatch=monkeypatch,
-        capsys=capsys,
-    )
-    assert code == 2 and "不支持自动修复" in err and "批注副本" in err
-    assert not (tmp_path / "o.xls").exists()
+@pytest.mark.parametrize("name", ["corrupt.xls", "no_table.pdf"])
+def test_fix_of_an_unreadable_file_writes_nothing(bad, name, monkeypatch, capsys, tmp_path):
+    """fix rebuilds .xls/PDF inputs as workbooks; one that cannot be read is refused like check."""
+    path = tmp_path / name
+    shutil.copyfile(bad[name], path)
+    result = run_cli("fix", str(path), "--no-config", monkeypatch=monkeypatch, capsys=capsys)
+    refused(result, name, "请")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]

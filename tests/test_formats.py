@@ -284,3 +284,78 @@ def test_check_and_serve_accept_the_new_types():
     shown = re.search(r"支持 ([^；]*)；", page)[1].split()
     for ext in (".xls", ".et", ".ods", ".doc", ".wps", ".pdf"):
         assert ext in picker and ext in shown, ext
+
+
+# ---------------------------------------------------------------- fix: a rebuilt workbook
+
+
+def _fix(path: Path, work: Path):
+    from planlint.fixrounds import fix_file
+
+    work.mkdir(parents=True, exist_ok=True)
+    return fix_file(str(path), engine.RunOptions(use_config=False), True, work)
+
+
+@functools.cache
+def _xlsx_fix(seed: str) -> tuple[Counter, dict, int]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fixed = _fix(SAMPLES / f"{seed}.xlsx", Path(tmp))
+        assert not fixed.rebuilt and fixed.changes
+        return (
+            Counter((old, new) for _, old, new in fixed.changes.values()),
+            {k: (old, new) for k, (_, old, new) in fixed.changes.items()},
+            fixed.remaining,
+        )
+
+
+def _input(suffix: str, tmp_path: Path) -> Path:
+    if suffix == ".xlsb":
+        path = tmp_path / f"{YUANPING}.xlsb"
+        from_xlsx(SAMPLES / f"{YUANPING}.xlsx", path)
+        return path
+    source = {".et": ".xls", ".wps": ".doc"}.get(suffix, suffix)
+    if suffix in (".doc", ".wps"):
+        soffice()
+    return _copy_as(FORMATS / f"{YUANPING}{source}", tmp_path, suffix)
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".et", ".xlsb", ".ods", ".pdf", ".doc", ".wps"])
+def test_fix_of_a_format_planlint_cannot_write_is_a_rebuilt_workbook(suffix, tmp_path):
+    """The fixed copy of an .xls/.et/.xlsb/.ods/.doc/.wps/PDF is an .xlsx rebuilt from its tables
+    with the same changes as fixing the .xlsx (at the same cells for spreadsheets), leaving the
+    same findings; the input is untouched."""
+    from openpyxl import load_workbook
+
+    from planlint.fixes import fixed_output
+
+    path = _input(suffix, tmp_path)
+    before = path.read_bytes()
+    fixed = _fix(path, tmp_path / "work")
+    want_pairs, want_cells, want_remaining = _xlsx_fix(YUANPING)
+    assert fixed.rebuilt and fixed.note and f"「{suffix}」" in fixed.note
+    assert Counter((old, new) for _, old, new in fixed.changes.values()) == want_pairs
+    if suffix in (".xls", ".et", ".xlsb", ".ods"):
+        assert {k: (old, new) for k, (_, old, new) in fixed.changes.items()} == want_cells
+    assert fixed.remaining == want_remaining
+    assert fixed.result_path is not None and fixed.result_path.endswith(".xlsx")
+    assert load_workbook(fixed.result_path).sheetnames
+    assert path.read_bytes() == before
+    assert fixed_output(str(path)) == str(tmp_path / f"{YUANPING}.fixed.xlsx")
+
+
+def test_fix_command_names_the_rebuilt_copy_and_says_why(tmp_path, monkeypatch, capsys):
+    from conftest import run_cli
+
+    pdf = _copy_as(FORMATS / f"{YUANPING}.pdf", tmp_path, ".pdf")
+    lying = tmp_path / "其实是xlsx.xls"
+    shutil.copyfile(SAMPLES / f"{YUANPING}.xlsx", lying)  # edited as the .xlsx it is
+    code, _, err = run_cli("fix", "--no-config", str(pdf), str(lying), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, err
+    assert (tmp_path / f"{YUANPING}.fixed.xlsx").is_file() and (tmp_path / "其实是xlsx.fixed.xls").is_file()
+    assert "无法写回「.pdf」格式" in err and "无法写回「.xls」" not in err
+    result = checked(tmp_path / f"{YUANPING}.fixed.xlsx")
+    assert (
+        sum(len(r.plan.tasks) for r in result.reports if r.plan) == outcome(SAMPLES / f"{YUANPING}.xlsx")[0]
+    )

@@ -12,13 +12,13 @@ from .check import common_options, run_options
 
 
 def _targets(paths: list[str], output: str | None) -> dict[str, str]:
-    from ..fixes import default_output
+    from ..fixes import fixed_output
 
     if output is None:
-        return {p: default_output(p) for p in paths}
+        return {p: fixed_output(p) for p in paths}
     if len(paths) == 1 and not Path(output).is_dir():
         return {paths[0]: output}
-    return {p: str(Path(output) / Path(default_output(p)).name) for p in paths}
+    return {p: str(Path(output) / Path(fixed_output(p)).name) for p in paths}
 
 
 @click.command()
@@ -58,6 +58,8 @@ def fix(paths, unsafe_fixes, diff, output, exit_non_zero_on_fix, debug, **kw):
             for error in outcome.errors:
                 unreadable = True
                 click.echo(esc(f"{path}：{error}"), err=True)
+            if outcome.note and outcome.changes and not diff:
+                click.echo(esc(f"{path}：{outcome.note}"), err=True)
             for skip in outcome.skipped:
                 shown = skip.edit.location._replace(path=path)  # the user's file, not the work copy
                 click.echo(esc(f"{shown}：跳过：{skip.reason}"), err=True)
