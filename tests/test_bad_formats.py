@@ -47,6 +47,28 @@ def test_corrupt_xls(bad, check):
     refused(check(bad["corrupt.xls"]), "corrupt.xls", "不是有效的 .xls 文件", "另存为 .xlsx")
 
 
+def test_corrupt_xlsb(bad, check):
+    refused(check(bad["corrupt.xlsb"]), "corrupt.xlsb", "不是有效的 .xlsb 文件", "另存为 .xlsx")
+
+
+def test_xlsb_of_far_apart_cells_is_refused_before_calamine_builds_its_grid(bad, check):
+    refused(check(bad["far_cells.xlsb"]), "far_cells.xlsb", "16,001,016,001 个单元格", "PLANLINT_MAX_CELLS")
+
+
+def test_encrypted_pdf(tmp_path, check):
+    """A PDF with an open password (LibreOffice's export with EncryptFile) is refused by name."""
+    soffice()
+    from planlint.readers.wordproc import convert
+
+    source = tmp_path / "计划.odt"
+    shutil.copyfile(FORMATS / f"{ZEZHOU}.seed.odt", source)
+    options = '{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"x"}}'
+    work = tmp_path / "conversion"
+    work.mkdir()
+    pdf = convert(str(source), work, f"pdf:writer_pdf_Export:{options}")
+    refused(check(pdf), pdf.name, "设有密码", "未加密的 PDF")
+
+
 def test_ods_of_repeated_rows_is_refused_before_calamine_expands_it(bad, check):
     refused(check(bad["repeated.ods"]), "repeated.ods", "100,000,000 个单元格", "超过上限")
 

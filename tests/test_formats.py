@@ -246,13 +246,24 @@ def test_pdf_places_are_written_by_page_row_and_column():
     assert str(Location("计划.xlsx", "第3页 表1x", 5, 4)) == "计划.xlsx:第3页 表1x!D5"
 
 
-@pytest.mark.parametrize("name", [f"{YUANPING}.doc", f"{ZEZHOU}.seed.doc", f"{ZEZHOU}.seed.odt"])
-def test_word_processor_files_read_like_the_original(name):
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("suffix", [".doc", ".wps"])
+def test_word_processor_files_read_like_the_xlsx(seed, suffix, tmp_path):
+    """Every seed's table as a Word 97-2003 file (and under WPS's .wps name), through LibreOffice."""
     soffice()
-    path = FORMATS / name
-    original = SAMPLES / (f"{ZEZHOU}.docx" if ".seed." in name else f"{name.split('.')[0]}.xlsx")
+    path = (
+        FORMATS / f"{seed}.doc" if suffix == ".doc" else _copy_as(FORMATS / f"{seed}.doc", tmp_path, ".wps")
+    )
     tasks, plain, _ = outcome(path)
-    want_tasks, want_plain, _ = outcome(original)
+    want_tasks, want_plain, _ = outcome(SAMPLES / f"{seed}.xlsx")
+    assert tasks == want_tasks > 0 and plain == want_plain
+
+
+@pytest.mark.parametrize("name", [f"{ZEZHOU}.seed.doc", f"{ZEZHOU}.seed.odt"])
+def test_word_processor_files_of_the_seed_docx_read_like_it(name):
+    soffice()
+    tasks, plain, _ = outcome(FORMATS / name)
+    want_tasks, want_plain, _ = outcome(SAMPLES / f"{ZEZHOU}.docx")
     assert tasks == want_tasks > 0 and plain == want_plain
 
 
@@ -270,7 +281,7 @@ def test_check_and_serve_accept_the_new_types():
     from planlint.pipeline import discover
     from planlint.readers import SUPPORTED
 
-    assert {".xls", ".xlsb", ".ods", ".et", ".doc", ".wps", ".pdf"} <= set(SUPPORTED)
+    assert {".xls", ".xlsb", ".ods", ".et", ".doc", ".wps", ".odt", ".pdf"} <= set(SUPPORTED)
     found = {Path(p).suffix for p in discover([str(FORMATS)])}
     assert {".xls", ".ods", ".doc", ".pdf", ".odt"} <= found
     pytest.importorskip("starlette")
@@ -282,8 +293,10 @@ def test_check_and_serve_accept_the_new_types():
         page = client.get("/").text
     picker = re.search(r'id="files"[^>]*accept="([^"]*)"', page)[1].split(",")
     shown = re.search(r"支持 ([^；]*)；", page)[1].split()
-    for ext in (".xls", ".et", ".ods", ".doc", ".wps", ".pdf"):
-        assert ext in picker and ext in shown, ext
+    for ext in (".xls", ".et", ".xlsb", ".ods", ".doc", ".wps", ".odt", ".pdf"):
+        assert ext in picker, ext
+    for ext in (".xls", ".et", ".ods", ".doc", ".wps", ".pdf"):  # the page names the usual ones
+        assert ext in shown, ext
 
 
 # ---------------------------------------------------------------- fix: a rebuilt workbook

@@ -213,6 +213,9 @@ def _scan_ods(path: str) -> tuple[dict[str, list], dict[str, list[tuple[int, int
 _BRT_BUNDLE_SH = 0x009C
 _BRT_END_BUNDLE_SHS = 0x0090
 _BRT_MERGE_CELL = 0x00B0
+_BRT_ROW_HDR = 0x0000
+# cells calamine places: BrtCellRk … BrtFmlaError (BrtCellBlank, 0x0001, holds no value)
+_BRT_VALUE_CELLS = frozenset(range(0x0002, 0x000C))
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 
 
@@ -248,9 +251,13 @@ def _wide_string(body: bytes, at: int) -> tuple[str, int]:
 
 
 def _scan_xlsb(path: str) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
-    """Each sheet's merged ranges (BrtMergeCell: first row, last row, first column, last column),
-    which calamine does not report for .xlsb. A damaged part only loses its merges: calamine
-    reports the damage in its own words."""
+    """One pass over each sheet's records: refuse an .xlsb whose sheets would span more cells than
+    the limit once calamine builds their grids (two cells far apart in a 1 KB file make calamine
+    allocate gigabytes), counted from the cells holding a value as calamine places them; and
+    collect each sheet's merged ranges (BrtMergeCell: first row, last row, first column, last
+    column), which calamine does not report for .xlsb. A damaged part only loses its merges:
+    calamine reports the damage in its own words."""
+    budget = limits.current().max_cells
     merges: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
     try:
         with zipfile.ZipFile(path) as zf:
@@ -269,10 +276,21 @@ def _scan_xlsb(path: str) -> dict[str, list[tuple[tuple[int, int], tuple[int, in
                     break
             for name, member in sheets.items():
                 spans = merges[name] = []
+                row, top, bottom, left, right = 0, 1 << 62, -1, 1 << 62, -1
                 for kind, body in _records(zf.read(member)):
-                    if kind == _BRT_MERGE_CELL and len(body) >= 16:
+                    if kind == _BRT_ROW_HDR and len(body) >= 4:
+                        (row,) = struct.unpack_from("<I", body)
+                    elif kind in _BRT_VALUE_CELLS and len(body) >= 4:
+                        (col,) = struct.unpack_from("<I", body)
+                        top, bottom = min(top, row), max(bottom, row)
+                        left, right = min(left, col), max(right, col)
+                    elif kind == _BRT_MERGE_CELL and len(body) >= 16:
                         r0, r1, c0, c1 = struct.unpack_from("<IIII", body)
                         spans.append(((r0, c0), (r1, c1)))
+                cells = (bottom - top + 1) * (right - left + 1) if bottom >= 0 else 0
+                budget -= cells
+                if budget < 0:
+                    _refuse_cells(path, name, cells)
     except (*ZIP_ERRORS, ET.ParseError, struct.error, UnicodeError):
         pass
     return merges
