@@ -51,8 +51,26 @@ def test_corrupt_xlsb(bad, check):
     refused(check(bad["corrupt.xlsb"]), "corrupt.xlsb", "不是有效的 .xlsb 文件", "另存为 .xlsx")
 
 
-def test_xlsb_of_far_apart_cells_is_refused_before_calamine_builds_its_grid(bad, check):
+def test_xlsb_of_far_apart_cells_is_refused_before_calamine_builds_its_grid(bad, check, no_calamine):
     refused(check(bad["far_cells.xlsb"]), "far_cells.xlsb", "16,001,016,001 个单元格", "PLANLINT_MAX_CELLS")
+
+
+@pytest.fixture
+def no_calamine(monkeypatch):
+    """calamine may not open the file: the refusal must come before it builds any grid."""
+    from planlint.readers import spreadsheet
+
+    class Refused:
+        @staticmethod
+        def from_filelike(_fh):
+            raise AssertionError("calamine opened a file that should have been refused first")
+
+    monkeypatch.setattr(spreadsheet, "CalamineWorkbook", Refused)
+
+
+def test_xls_of_far_apart_cells_is_refused_before_calamine_builds_its_grid(bad, check, no_calamine):
+    """Counted from the Workbook stream's cell records, not after calamine has allocated 1 GB."""
+    refused(check(bad["far_cells.xls"]), "far_cells.xls", "工作表「计划」", "16,777,216 个单元格")
 
 
 def test_encrypted_pdf(tmp_path, check):

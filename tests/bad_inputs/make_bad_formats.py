@@ -126,6 +126,20 @@ def far_cells_xlsb() -> bytes:
     return buffer.getvalue()
 
 
+def far_cells_xls() -> bytes:
+    """A 6 KB .xls with a cell at A1 and one at IV65536 (the last cell of Excel 97-2003): calamine
+    would build a grid of 16 million cells (1 GB) before planlint could count them."""
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("计划")
+    ws.write(0, 0, "序号")
+    ws.write(65535, 255, "远处")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
 def corrupt_xlsb() -> bytes:
     """An .xlsb package whose workbook part is noise."""
     import zipfile
@@ -166,6 +180,7 @@ def write_all(folder: Path) -> dict[str, Path]:
     files = {
         "corrupt.xls": corrupt_xls(),
         "corrupt.xlsb": corrupt_xlsb(),
+        "far_cells.xls": far_cells_xls(),
         "far_cells.xlsb": far_cells_xlsb(),
         "no_table.pdf": text_pdf(),
         "scanned.pdf": scanned_pdf(),

@@ -2,11 +2,14 @@
 and WPS .et (OLE2 compound files), Excel binary .xlsb, OpenDocument .ods.
 
 Cells, merged ranges and coordinates are handled exactly as for .xlsx (readers.xlsx does the sheet
-work); only the size guards differ, because these formats have no `<dimension>` to trust:
+work); only the size guards differ, because these formats have no `<dimension>` to trust. Each
+sheet's grid (calamine builds it dense, from its first to its last valued cell) is measured before
+calamine opens the file:
 - .ods: one streaming pass over content.xml adds up the repeated rows and columns that hold text
   (a 2 KB file can declare a million repeated rows);
-- .xls/.et/.xlsb: the file size is capped, and each sheet's grid is measured after calamine builds
-  it (in Rust, a few bytes a cell) and before it is turned into Python objects (~100 bytes a cell).
+- .xlsb: one pass over each sheet part's records (row headers and value cells);
+- .xls/.et: one pass over the record headers of the Workbook stream;
+and again after calamine builds it, before it is turned into Python objects (~100 bytes a cell).
 Cells read as the user sees them, as for .xlsx: dates as 2024年3月1日, integral numbers as 1, and a
 fraction formatted as a percentage as 5% (calamine gives 0.05): the formats come from xlrd for
 .xls/.et and from the cells' value type for .ods. (.xlsb percentages stay fractions: its styles
@@ -47,6 +50,8 @@ def read(path: str) -> list[Table]:
             path,
         )
     kind = _content_kind(path)
+    if kind == "xls":
+        _scan_xls(path)
     merges, percents = _scan_ods(path) if kind == "ods" else (_scan_xlsb(path) if kind == "xlsb" else {}, {})
     with open(path, "rb") as fh:
         try:
@@ -294,6 +299,71 @@ def _scan_xlsb(path: str) -> dict[str, list[tuple[tuple[int, int], tuple[int, in
     except (*ZIP_ERRORS, ET.ParseError, struct.error, UnicodeError):
         pass
     return merges
+
+
+# [MS-XLS] records read here: BOF, EOF, and the cell records carrying a value, with the offset of
+# their last column where one record holds a run of cells (MULRK: row, first column, RK values,
+# last column).
+_XLS_BOF = 0x0809
+_XLS_EOF = 0x000A
+_XLS_VALUE_CELLS = frozenset((0x0203, 0x00FD, 0x0204, 0x027E, 0x0205, 0x0006, 0x00D6))
+_XLS_MULRK = 0x00BD
+_XLS_BOUNDSHEET = 0x0085
+
+
+def _short_string(data: bytes) -> str:
+    """ShortXLUnicodeString: character count, a flags byte (bit 0: UTF-16, else Latin-1), text."""
+    count, flags = data[0], data[1]
+    return (
+        data[2 : 2 + 2 * count].decode("utf-16-le", "replace")
+        if flags & 1
+        else data[2 : 2 + count].decode("latin-1")
+    )
+
+
+def _scan_xls(path: str) -> None:
+    """Refuse an .xls/.et whose sheets would span more cells than the limit once calamine builds
+    their grids: a 6 KB file with a cell at A1 and one at IV65536 makes calamine allocate 16 million
+    cells (1 GB, 20 s) before their number can be checked. One pass over the record headers of the
+    Workbook stream (xlrd's compound-file reader finds it); a file too damaged for that is left to
+    calamine, which reports it."""
+    from xlrd.compdoc import CompDoc
+
+    budget = limits.current().max_cells
+    try:
+        with open(path, "rb") as fh:
+            ole = CompDoc(fh.read(), logfile=io.StringIO())
+        stream = ole.get_named_stream("Workbook") or ole.get_named_stream("Book")
+    except Exception:  # xlrd's compound-file reader fails in many ways on damage; calamine reports it
+        return
+    if not stream:
+        return
+    pos, end, depth, substream = 0, len(stream), 0, 0
+    names: list[str] = []
+    top, bottom, left, right = 1 << 62, -1, 1 << 62, -1
+    while pos + 4 <= end:
+        kind, size = struct.unpack_from("<HH", stream, pos)
+        body = pos + 4
+        pos = body + size
+        if kind == _XLS_BOF:
+            depth += 1
+            if depth == 1:  # a sheet's substream (a chart's inside a sheet is nested)
+                top, bottom, left, right = 1 << 62, -1, 1 << 62, -1
+        elif kind == _XLS_EOF and depth:
+            if depth == 1:
+                cells = (bottom - top + 1) * (right - left + 1) if bottom >= 0 else 0
+                budget -= cells
+                if budget < 0:
+                    name = names[substream - 1] if 0 < substream <= len(names) else f"第{substream}张"
+                    _refuse_cells(path, name, cells)
+                substream += 1
+            depth -= 1
+        elif kind == _XLS_BOUNDSHEET and substream == 0 and size >= 8 and pos <= end:
+            names.append(_short_string(stream[body + 6 : pos]))
+        elif size >= 4 and pos <= end and (kind in _XLS_VALUE_CELLS or kind == _XLS_MULRK):
+            row, col = struct.unpack_from("<HH", stream, body)
+            last = struct.unpack_from("<H", stream, pos - 2)[0] if kind == _XLS_MULRK else col
+            top, bottom, left, right = min(top, row), max(bottom, row), min(left, col), max(right, last)
 
 
 def _apply_merges(table: Table, spans: list) -> None:
