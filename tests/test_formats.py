@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLES, require_external
-from fixtures.formats.xlsb import from_xlsx
+from fixtures.formats.xlsb import Styled, from_xlsx, write_xlsb
 
 from planlint import engine
 from planlint.readers import kind_of, read_tables
@@ -160,6 +160,15 @@ def test_xls_numbers_read_as_shown(tmp_path):
     assert shown == [row[1] for row in read_tables(str(xlsx))[0].rows]
     et = _copy_as(xls, tmp_path, ".et")
     assert [row[1] for row in read_tables(str(et))[0].rows] == shown
+
+
+def test_xlsb_numbers_read_as_shown(tmp_path):
+    """.xlsb formats come from styles.bin; a date stored as an RK integer (calamine gives the
+    number) reads as a date too."""
+    path = tmp_path / "数字.xlsb"
+    rows = [[f"第{r + 1}项", Styled(value, fmt)] for r, (value, fmt, _) in enumerate(NUMBERS)]
+    write_xlsb(path, {"计划": (rows, [])})
+    assert [row[1] for row in read_tables(str(path))[0].rows] == [want for _, _, want in NUMBERS]
 
 
 def test_ods_numbers_read_as_shown(tmp_path):

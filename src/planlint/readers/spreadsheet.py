@@ -12,19 +12,20 @@ calamine opens the file:
 and again after calamine builds it, before it is turned into Python objects (~100 bytes a cell).
 Cells read as the user sees them, as for .xlsx: dates as 2024年3月1日, integral numbers as 1, and a
 fraction formatted as a percentage as 5% (calamine gives 0.05): the formats come from xlrd for
-.xls/.et and from the cells' value type for .ods. (.xlsb percentages stay fractions: its styles
-part is not read.) calamine does not report .ods and .xlsb merged ranges: they come from
-content.xml and from the sheets' BrtMergeCell records.
+.xls/.et, from the cells' value type for .ods and from styles.bin for .xlsb (where calamine also
+gives a date stored as an RK integer as a number). calamine does not report .ods and .xlsb merged
+ranges: they come from content.xml and from the sheets' BrtMergeCell records.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
 import os
 import re
 import struct
 import zipfile
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterator, Mapping
 from xml.etree import ElementTree as ET
 
 from python_calamine import CalamineError, CalamineWorkbook
@@ -52,7 +53,14 @@ def read(path: str) -> list[Table]:
     kind = _content_kind(path)
     if kind == "xls":
         _scan_xls(path)
-    merges, percents = _scan_ods(path) if kind == "ods" else (_scan_xlsb(path) if kind == "xlsb" else {}, {})
+    merges: dict[str, list] = {}
+    percents: Mapping[str, Container[tuple[int, int]]] = {}
+    dates: dict[str, dict[tuple[int, int], float]] = {}
+    if kind == "ods":
+        merges, shares = _scan_ods(path)
+        percents = {name: _Ranges(ranges) for name, ranges in shares.items()}
+    elif kind == "xlsb":
+        merges, percents, dates = _scan_xlsb(path)
     with open(path, "rb") as fh:
         try:
             book = CalamineWorkbook.from_filelike(fh)
@@ -71,9 +79,10 @@ def read(path: str) -> list[Table]:
         if kind == "xls":
             tables = _read_book(path, book, _XlsPercents(path))
         else:
-            tables = _read_book(path, book, lambda _path, name: _Ranges(percents.get(name, [])))
+            tables = _read_book(path, book, lambda _path, name: percents.get(name, ()))
     for table in tables:
         table.format = "et" if kind == "xls" and label == ".et" else kind
+        _apply_dates(table, dates.get(table.sheet or "", {}))
         _apply_merges(table, merges.get(table.sheet or "", []))
     return tables
 
@@ -219,6 +228,12 @@ _BRT_BUNDLE_SH = 0x009C
 _BRT_END_BUNDLE_SHS = 0x0090
 _BRT_MERGE_CELL = 0x00B0
 _BRT_ROW_HDR = 0x0000
+_BRT_CELL_RK = 0x0002
+_BRT_NUMBERS = frozenset((0x0002, 0x0005, 0x0009))  # BrtCellRk, BrtCellReal, BrtFmlaNum
+_BRT_FMT = 0x002C
+_BRT_XF = 0x002F
+_BRT_BEGIN_CELL_XFS = 0x0269
+_BRT_END_CELL_XFS = 0x026A
 # cells calamine places: BrtCellRk … BrtFmlaError (BrtCellBlank, 0x0001, holds no value)
 _BRT_VALUE_CELLS = frozenset(range(0x0002, 0x000C))
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -255,15 +270,21 @@ def _wide_string(body: bytes, at: int) -> tuple[str, int]:
     return body[at + 4 : end].decode("utf-16-le", "replace"), end
 
 
-def _scan_xlsb(path: str) -> dict[str, list[tuple[tuple[int, int], tuple[int, int]]]]:
+def _scan_xlsb(
+    path: str,
+) -> tuple[dict[str, list], dict[str, set[tuple[int, int]]], dict[str, dict[tuple[int, int], float]]]:
     """One pass over each sheet's records: refuse an .xlsb whose sheets would span more cells than
     the limit once calamine builds their grids (two cells far apart in a 1 KB file make calamine
-    allocate gigabytes), counted from the cells holding a value as calamine places them; and
-    collect each sheet's merged ranges (BrtMergeCell: first row, last row, first column, last
-    column), which calamine does not report for .xlsb. A damaged part only loses its merges:
-    calamine reports the damage in its own words."""
+    allocate gigabytes), counted from the cells holding a value as calamine places them. Collect
+    what calamine does not report for .xlsb, by sheet, 0-based: the merged ranges (BrtMergeCell:
+    first row, last row, first column, last column) as ((row, col), (last row, last col)); the
+    cells whose number format is a percentage; and the numbers with a date format, which calamine
+    gives as integers when they are stored as RK integers (the usual way for a date). A damaged
+    part only loses these: calamine reports the damage in its own words."""
     budget = limits.current().max_cells
-    merges: dict[str, list[tuple[tuple[int, int], tuple[int, int]]]] = {}
+    merges: dict[str, list] = {}
+    percents: dict[str, set[tuple[int, int]]] = {}
+    dates: dict[str, dict[tuple[int, int], float]] = {}
     try:
         with zipfile.ZipFile(path) as zf:
             rels = ET.fromstring(zf.read("xl/_rels/workbook.bin.rels"))
@@ -279,16 +300,24 @@ def _scan_xlsb(path: str) -> dict[str, list[tuple[tuple[int, int], tuple[int, in
                     sheets[name] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
                 elif kind == _BRT_END_BUNDLE_SHS:
                     break
+            percent_xf, date_xf = _xlsb_styles(zf)
             for name, member in sheets.items():
                 spans = merges[name] = []
+                shares = percents[name] = set()
+                days = dates[name] = {}
                 row, top, bottom, left, right = 0, 1 << 62, -1, 1 << 62, -1
                 for kind, body in _records(zf.read(member)):
                     if kind == _BRT_ROW_HDR and len(body) >= 4:
                         (row,) = struct.unpack_from("<I", body)
-                    elif kind in _BRT_VALUE_CELLS and len(body) >= 4:
-                        (col,) = struct.unpack_from("<I", body)
+                    elif kind in _BRT_VALUE_CELLS and len(body) >= 8:
+                        col, style = struct.unpack_from("<II", body)
+                        style &= 0xFFFFFF
                         top, bottom = min(top, row), max(bottom, row)
                         left, right = min(left, col), max(right, col)
+                        if style in percent_xf:
+                            shares.add((row, col))
+                        elif style in date_xf and kind in _BRT_NUMBERS:
+                            days[(row, col)] = _xlsb_number(kind, body)
                     elif kind == _BRT_MERGE_CELL and len(body) >= 16:
                         r0, r1, c0, c1 = struct.unpack_from("<IIII", body)
                         spans.append(((r0, c0), (r1, c1)))
@@ -298,7 +327,79 @@ def _scan_xlsb(path: str) -> dict[str, list[tuple[tuple[int, int], tuple[int, in
                     _refuse_cells(path, name, cells)
     except (*ZIP_ERRORS, ET.ParseError, struct.error, UnicodeError):
         pass
-    return merges
+    return merges, percents, dates
+
+
+def _xlsb_number(kind: int, body: bytes) -> float:
+    """The number of a BrtCellRk (RkNumber: 30 bits, an integer or a double's high bits, maybe
+    ×100) or BrtCellReal / BrtFmlaNum (a double) record."""
+    if kind != _BRT_CELL_RK:
+        return float(struct.unpack_from("<d", body, 8)[0])
+    (rk,) = struct.unpack_from("<I", body, 8)
+    if rk & 0x2:
+        value = float(struct.unpack("<i", struct.pack("<I", rk & 0xFFFFFFFC))[0] >> 2)
+    else:
+        value = struct.unpack("<d", struct.pack("<Q", (rk & 0xFFFFFFFC) << 32))[0]
+    return value / 100 if rk & 0x1 else value
+
+
+def _xlsb_styles(zf: zipfile.ZipFile) -> tuple[set[int], set[int]]:
+    """Indices of the cell formats (BrtXF inside BrtBeginCellXFs) whose number format shows a
+    percentage, and of those showing a date, from styles.bin."""
+    try:
+        data = zf.read("xl/styles.bin")
+    except KeyError:
+        return set(), set()
+    codes: dict[int, str] = {}
+    formats: list[int] = []
+    in_cell_xfs = False
+    for kind, body in _records(data):
+        if kind == _BRT_FMT and len(body) >= 6:
+            (fid,) = struct.unpack_from("<H", body)
+            codes[fid] = _wide_string(body, 2)[0]
+        elif kind == _BRT_BEGIN_CELL_XFS:
+            in_cell_xfs = True
+        elif kind == _BRT_END_CELL_XFS:
+            in_cell_xfs = False
+        elif kind == _BRT_XF and in_cell_xfs and len(body) >= 4:
+            formats.append(struct.unpack_from("<H", body, 2)[0])
+    percent = {i for i, f in enumerate(formats) if f in (9, 10) or "%" in _QUOTED.sub("", codes.get(f, ""))}
+    date = {
+        i
+        for i, f in enumerate(formats)
+        if i not in percent and (f in _BUILTIN_DATES or (f in codes and _is_date_format(codes[f])))
+    }
+    return percent, date
+
+
+# Excel's built-in date formats (14-17, 22) and those of the East Asian locales (27-36, 50-58).
+_BUILTIN_DATES = frozenset((14, 15, 16, 17, 22, *range(27, 37), *range(50, 59)))
+_FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+
+
+def _is_date_format(code: str) -> bool:
+    """Whether a custom number format shows a date (y, m, d outside quotes, escapes and [colour])."""
+    bare = _FORMAT_NOISE.sub("", code).lower()
+    return bare != "general" and any(ch in bare for ch in "ymd")
+
+
+def _apply_dates(table: Table, days: dict[tuple[int, int], float]) -> None:
+    """Render the date-formatted numbers calamine gave as numbers as the .xlsx reader renders a
+    date (2024年3月1日)."""
+    if not days or not table.rows:
+        return
+    from .xlsx import _render
+
+    top, left = table.row_numbers[0] - 1, table.first_col - 1
+    for (row, col), serial in days.items():
+        i, j = row - top, col - left
+        if 0 <= i < len(table.rows) and 0 <= j < len(table.rows[i]) and table.rows[i][j] == _render(serial):
+            if 0 < serial < 2958466:  # up to 9999-12-31
+                moment = _EXCEL_EPOCH + datetime.timedelta(days=serial)
+                table.rows[i][j] = _render(moment)
+
+
+_EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
 
 
 # [MS-XLS] records read here: BOF, EOF, and the cell records carrying a value, with the offset of
