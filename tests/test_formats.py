@@ -381,3 +381,42 @@ def test_fix_command_names_the_rebuilt_copy_and_says_why(tmp_path, monkeypatch, 
     assert (
         sum(len(r.plan.tasks) for r in result.reports if r.plan) == outcome(SAMPLES / f"{YUANPING}.xlsx")[0]
     )
+
+
+def test_pdf_text_scaled_by_its_matrix_reads_like_sized_text(tmp_path):
+    """Producers often set the font size to 1 and scale the text matrix (`/F1 1 Tf 9 0 0 9 x y Tm`):
+    the characters are still 9 pt, so a kerned gap of 0.45 pt inside 10% is not a space (it would
+    be for 1 pt characters); the ruled 2×2 table is found from its lines."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "bad_inputs"))
+    from make_bad_formats import pdf
+
+    text = b"".join(
+        b"BT /F1 1 Tf 9 0 0 9 %d %d Tm [%s] TJ ET " % (x, y, s)
+        for x, y, s in (
+            (95, 700, b"(seq)"),
+            (195, 700, b"(quota)"),
+            (95, 665, b"(1)"),
+            (195, 665, b"(1) -50 (0%)"),
+        )
+    )
+    lines = b"0.5 w " + b"".join(
+        b"%d %d m %d %d l S " % line
+        for line in ((90, 720, 300, 720), (90, 685, 300, 685), (90, 650, 300, 650))
+        + ((90, 650, 90, 720), (190, 650, 190, 720), (300, 650, 300, 720))
+    )
+    content = text + lines
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    path = tmp_path / "scaled.pdf"
+    path.write_bytes(pdf(objects))
+    (table,) = read_tables(str(path))
+    assert table.rows == [["seq", "quota"], ["1", "10%"]]
+    assert table.row_sheets == ["第1页 表1", "第1页 表1"]

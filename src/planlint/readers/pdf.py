@@ -20,6 +20,7 @@ pdfminer (pdfplumber's own page parser, in Python) took seconds (benchmarks/benc
 from __future__ import annotations
 
 import bisect
+import math
 import os
 import re
 import threading
@@ -165,6 +166,7 @@ def _page(pdf, index: int) -> _Page:
         chars = []
         rect = raw.FS_RECTF()
         ox, oy = ctypes.c_double(), ctypes.c_double()
+        matrix = raw.FS_MATRIX()
         try:
             for i in range(raw.FPDFText_CountChars(textpage.raw)):
                 code = raw.FPDFText_GetUnicode(textpage.raw, i)
@@ -172,7 +174,11 @@ def _page(pdf, index: int) -> _Page:
                     continue
                 raw.FPDFText_GetLooseCharBox(textpage.raw, i, ctypes.byref(rect))
                 raw.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(ox), ctypes.byref(oy))
+                # the size as drawn: PDFium gives the Tf size, which producers often set to 1 and
+                # scale by the text matrix (pdfminer's size is the drawn one)
                 size = raw.FPDFText_GetFontSize(textpage.raw, i)
+                if raw.FPDFText_GetMatrix(textpage.raw, i, ctypes.byref(matrix)):
+                    size *= math.hypot(matrix.c, matrix.d) or 1.0
                 # Vertically from the baseline, as pdfminer places a character (font size above
                 # and below it in the font's proportions): glyphs of one line share their top, so
                 # a flat 一 does not fall out of its line as with its own box.
