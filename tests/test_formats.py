@@ -367,6 +367,22 @@ def test_fix_of_a_format_planlint_cannot_write_is_a_rebuilt_workbook(suffix, tmp
     assert fixed_output(str(path)) == str(tmp_path / f"{YUANPING}.fixed.xlsx")
 
 
+def test_fixed_copies_of_one_plan_in_two_formats_do_not_overwrite_each_other(tmp_path, monkeypatch, capsys):
+    from conftest import run_cli
+
+    xls = _copy_as(FORMATS / f"{YUANPING}.xls", tmp_path, ".xls")
+    ods = _copy_as(FORMATS / f"{YUANPING}.ods", tmp_path, ".ods")
+    xlsx = _copy_as(SAMPLES / f"{YUANPING}.xlsx", tmp_path, ".xlsx")
+    code, _, err = run_cli(
+        "fix", "--no-config", str(xls), str(ods), str(xlsx), monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert code == 0, err
+    made = sorted(p.name for p in tmp_path.iterdir() if ".fixed." in p.name)
+    assert made == sorted(f"{YUANPING}{s}" for s in (".xls.fixed.xlsx", ".ods.fixed.xlsx", ".fixed.xlsx")), (
+        made
+    )
+
+
 def test_fix_command_names_the_rebuilt_copy_and_says_why(tmp_path, monkeypatch, capsys):
     from conftest import run_cli
 

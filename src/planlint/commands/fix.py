@@ -12,13 +12,21 @@ from .check import common_options, run_options
 
 
 def _targets(paths: list[str], output: str | None) -> dict[str, str]:
+    from collections import Counter
+
     from ..fixes import fixed_output
 
-    if output is None:
-        return {p: fixed_output(p) for p in paths}
-    if len(paths) == 1 and not Path(output).is_dir():
+    if len(paths) == 1 and output is not None and not Path(output).is_dir():
         return {paths[0]: output}
-    return {p: str(Path(output) / Path(fixed_output(p)).name) for p in paths}
+    names = {p: fixed_output(p) for p in paths}
+    # 计划.xls and 计划.pdf would both give 计划.fixed.xlsx: a rebuilt copy keeps its input's suffix
+    taken = Counter(Path(n).name for n in names.values())
+    for p, name in names.items():
+        if taken[Path(name).name] > 1 and Path(name).suffix != Path(p).suffix:
+            names[p] = str(Path(p).with_name(f"{Path(p).name}.fixed.xlsx"))
+    if output is None:
+        return names
+    return {p: str(Path(output) / Path(name).name) for p, name in names.items()}
 
 
 @click.command()
