@@ -118,6 +118,7 @@ def test_xlsb_and_xlsx_with_lying_extensions_read_by_content(tmp_path):
 NUMBERS = [  # (value, Excel number format, how Excel shows it = what planlint reads)
     (0.05, "0%", "5%"),
     (0.125, "0.0%", "12.5%"),
+    (1.0, "0%", "100%"),  # stored as the integer 1 in .xls/.xlsb
     (0.3, "General", "0.3"),  # a fraction without a percent format stays a fraction
     (1.0, "General", "1"),
     (12.0, "0.00", "12"),  # integers read as integers, as for .xlsx

@@ -76,15 +76,32 @@ def read(path: str) -> list[Table]:
                 f"{label} 文件内容异常，读取失败，请用 Excel/WPS 打开后另存为 .xlsx 再检查", path
             ) from None
         _check_grids(path, book)
-        if kind == "xls":
-            tables = _read_book(path, book, _XlsPercents(path))
-        else:
-            tables = _read_book(path, book, lambda _path, name: percents.get(name, ()))
+        percent_cells = _XlsPercents(path) if kind == "xls" else lambda _path, name: percents.get(name, ())
+        tables = _read_book(path, book, percent_cells)
     for table in tables:
         table.format = "et" if kind == "xls" and label == ".et" else kind
+        if kind != "ods":  # .ods percentages are numbers calamine gives as floats, 1 as 1.0
+            _apply_whole_percents(table, percent_cells(path, table.sheet or ""))
         _apply_dates(table, dates.get(table.sheet or "", {}))
         _apply_merges(table, merges.get(table.sheet or "", []))
     return tables
+
+
+_WHOLE = re.compile(r"-?\d{1,15}")
+
+
+def _apply_whole_percents(table: Table, percent: Container[tuple[int, int]]) -> None:
+    """A percentage that is a whole number (100%, stored as 1) comes from .xls/.xlsb as an integer,
+    which the fraction pass of readers.xlsx does not look at: render it as shown (100%)."""
+    from .xlsx import _percent
+
+    if not table.rows:
+        return
+    top, left = table.row_numbers[0] - 1, table.first_col - 1
+    for i, row in enumerate(table.rows):
+        for j, text in enumerate(row):
+            if _WHOLE.fullmatch(text) and (top + i, left + j) in percent:
+                row[j] = _percent(float(text))
 
 
 def _content_kind(path: str) -> str:
