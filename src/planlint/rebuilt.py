@@ -66,6 +66,8 @@ def _title(name: str, taken: set[str]) -> str:
 
 
 def _write(ws: Worksheet, table: Table) -> None:
+    from openpyxl.utils import get_column_letter
+
     from .workbook import put
 
     if table.format in _GRID_FORMATS and table.row_sheets is None:
@@ -88,7 +90,12 @@ def _write(ws: Worksheet, table: Table) -> None:
             ws.merge_cells(
                 start_row=numbers[ai], start_column=left + aj, end_row=numbers[i1], end_column=left + j1
             )
+    widths: dict[int, int] = defaultdict(int)
     for i, row in enumerate(table.rows):
         for j, text in enumerate(row):
             if text and (i, j) not in merged:
                 put(ws, numbers[i], left + j, table.originals.get((i, j), text))
+                if table.anchors.get((i, j + 1)) != (i, j):  # not a title merged across columns
+                    widths[left + j] = max(widths[left + j], len(text))
+    for col, width in widths.items():  # readable columns: as wide as their text, within reason
+        ws.column_dimensions[get_column_letter(col)].width = min(max(width, 6), 40) + 2
