@@ -12,7 +12,6 @@ Formatting, images and text outside the tables are not kept; the fix command say
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -21,7 +20,6 @@ from .table import Table
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 # Formats whose tables sit at their real cell coordinates (sheet, row, column).
 _GRID_FORMATS = ("xls", "et", "xlsb", "ods", "xlsx")
 
@@ -40,6 +38,7 @@ def workbook_bytes(path: str) -> bytes:
     from openpyxl import Workbook
 
     from .readers import read_tables
+    from .report.xlsx import _sheet_title  # the annotated copy's sheet names: the same rules
     from .workbook import active_sheet, to_bytes
 
     tables = read_tables(path)
@@ -47,22 +46,9 @@ def workbook_bytes(path: str) -> bytes:
     wb.remove(active_sheet(wb))
     taken: set[str] = set()
     for n, table in enumerate(tables, start=1):
-        ws = wb.create_sheet(_title(table.sheet or f"表{n}", taken))
+        ws = wb.create_sheet(_sheet_title(table.sheet or f"表{n}", taken))
         _write(ws, table)
     return to_bytes(wb)
-
-
-def _title(name: str, taken: set[str]) -> str:
-    """A sheet name Excel accepts (31 characters, none of []:*?/\\), unique in the workbook."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    base = (_BAD_SHEET_CHARS.sub("_", ILLEGAL_CHARACTERS_RE.sub("_", name)).strip("'") or "表")[:31]
-    title, n = base, 2
-    while title in taken:
-        suffix = f"({n})"
-        title, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(title)
-    return title
 
 
 def _write(ws: Worksheet, table: Table) -> None:
