@@ -437,3 +437,34 @@ def test_pdf_text_scaled_by_its_matrix_reads_like_sized_text(tmp_path):
     (table,) = read_tables(str(path))
     assert table.rows == [["seq", "quota"], ["1", "10%"]]
     assert table.row_sheets == ["第1页 表1", "第1页 表1"]
+
+
+def test_web_page_offers_the_rebuilt_fixed_workbook(tmp_path):
+    """`planlint serve`: an uploaded .xls gets its fixed copy as 计划.fixed.xlsx, a real workbook."""
+    pytest.importorskip("starlette")
+    import io
+    import time
+    from urllib.parse import unquote
+
+    from openpyxl import load_workbook
+    from starlette.testclient import TestClient
+
+    from planlint.serve.app import create_app
+
+    xls = FORMATS / f"{YUANPING}.xls"
+    with TestClient(create_app(temp_parent=str(tmp_path)), base_url="http://127.0.0.1") as client:
+        posted = client.post(
+            "/api/check", files=[("files", (xls.name, xls.read_bytes(), "application/octet-stream"))]
+        )
+        assert posted.status_code == 202, posted.text
+        job = posted.json()["job"]
+        deadline = time.monotonic() + 120
+        while (status := client.get(f"/api/jobs/{job}").json())["state"] not in ("done", "failed"):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        entry = status["files"][0]
+        assert entry["fixed_cells"] > 0, entry
+        fixed = client.get(f"/jobs/{job}/files/{entry['fixed']}")
+    assert fixed.status_code == 200
+    assert unquote(fixed.headers["content-disposition"]).endswith(f"{YUANPING}.fixed.xlsx")
+    assert load_workbook(io.BytesIO(fixed.content)).sheetnames == ["联合抽查计划"]
