@@ -393,10 +393,11 @@ def test_check_does_not_import_the_web_stack():
 
 
 def test_missing_extra_says_what_to_install(monkeypatch):
+    from planlint import webserver
     from planlint.commands import serve
 
-    real = serve.importlib.util.find_spec
-    monkeypatch.setattr(serve.importlib.util, "find_spec", lambda m: None if m == "uvicorn" else real(m))
+    real = webserver.importlib.util.find_spec
+    monkeypatch.setattr(webserver.importlib.util, "find_spec", lambda m: None if m == "uvicorn" else real(m))
     with pytest.raises(PlanlintError, match=r'缺少 uvicorn.*pip install "planlint\[serve\]"'):
         serve.require_extras()
 

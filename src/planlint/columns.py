@@ -163,11 +163,31 @@ def header_match(text: str) -> Match | None:
     if match is not None:
         return match
     base = _unbracketed(norm)
+    alternative = _alternative(norm)
+    if alternative is not None:
+        return alternative
     if base != norm and base in table.exact:
         return table.exact[base]
     if len(norm) > _CONTAINS_MAX_LEN or _DIGIT.search(norm):
         return None
     return _stem_match(base) if base else _stem_match(norm)
+
+
+# 抽查比例(或户数): the brackets name another way of filling the column, not a remark on it.
+_OR_BRACKET = re.compile(r"\(或([^()]+)\)")
+
+
+def _alternative(norm: str) -> Match | None:
+    """A ratio header naming a count as the alternative (抽查比例(或户数), 比例(或数量)) is a count
+    column, as 抽查比例或户数 is: its cells hold either, and a count column reads both 5% and a
+    bare 1 (the header carries the unit)."""
+    m = _OR_BRACKET.search(norm)
+    if m is None or len(norm) > _CONTAINS_MAX_LEN:
+        return None
+    inner, outer = _stem_match(m.group(1)), _stem_match(_unbracketed(norm))
+    if inner is not None and inner.key == "count" and outer is not None and outer.key in ("ratio", "quota"):
+        return inner
+    return None
 
 
 @lru_cache(maxsize=16384)
