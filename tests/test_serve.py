@@ -403,7 +403,7 @@ def test_missing_extra_says_what_to_install(monkeypatch):
 
 
 def test_busy_port_is_a_clear_message():
-    from planlint.commands.serve import bind
+    from planlint.webserver import bind
 
     first = bind("127.0.0.1", 0)
     try:

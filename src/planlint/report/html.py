@@ -8,14 +8,13 @@ from __future__ import annotations
 from collections import Counter
 
 from .. import __version__
-from ..findings import SEVERITIES
+from ..findings import SEVERITIES, SEVERITY_NAMES, counts_text
 from ..plan import KIND_NAMES, LEVEL_NAMES
 from ..result import CheckResult, PlanReport
 from . import ReportOptions
-from .cells import field_index, highlight, where
+from .cells import field_index, highlight
 from .output import emit
 
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 CHART_WIDTH = 420  # px for the longest bar
 
 
@@ -47,7 +46,7 @@ def _rows(report: PlanReport) -> list[dict]:
         rows.append(
             {
                 "finding": f,
-                "where": where(loc),
+                "where": loc.place,
                 "segments": highlight(raw, f, field),
             }
         )
@@ -132,6 +131,7 @@ def render(result: CheckResult, options: ReportOptions) -> str:
         summary=summary,
         unreadable=sum(r.error is not None for r in result.reports),
         severities=SEVERITY_NAMES,
+        counts_text=counts_text,
         review=_review(result),
         superiors=result.superiors,
         chart=_chart(result),
