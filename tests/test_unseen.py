@@ -10,8 +10,9 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from planlint.engine import RunOptions, run
+from planlint.fields import parse
 from planlint.pipeline import load_plans
-from planlint.values import Window
+from planlint.values import ParseError, Quota, Window
 
 UNSEEN = Path(__file__).parent / "fixtures" / "unseen"
 QINGCHUAN = UNSEEN / "青川县市场监督管理局2025年度双随机一公开监管计划.xlsx"
@@ -765,3 +766,216 @@ def test_guangzhou_education_bureau_split_draw_dates_are_the_window():
     ]
     assert ("window-invalid", "F5") in slugs_at(path)  # 2021/12/20/: a stray slash
     assert ("undirected-with-condition", "E7") in slugs_at(path)  # 不定向, yet only 区政府
+
+
+# -- third survey ----------------------------------------------------------------------------------
+
+JIANGHAN = UNSEEN / "武汉市江汉区生态环境2025年度“双随机、一公开”抽查计划.xlsx"
+WANGCANG_AGRI = UNSEEN / "旺苍县农业农村局2021年度“双随机、一公开”抽查工作计划.xlsx"
+
+
+def test_a_ratio_led_by_the_year_it_is_for_is_read():
+    for text, low, bound in (("每年50%", "50", "exact"), ("全年抽查比例不低于40%", "40", "at_least")):
+        quota = parse("quota", text)
+        assert isinstance(quota, Quota) and quota.review is None
+        assert (quota.ratio.low, quota.ratio.bound) == (Decimal(low), bound)
+    for text in ("每年1次", "全年抽查1次"):  # still frequencies
+        quota = parse("quota", text)
+        assert isinstance(quota, Quota) and quota.ratio is None and quota.frequency.times_low == 1
+
+
+def test_a_ratio_left_to_another_document_is_for_review(tmp_path):
+    path = xlsx(
+        tmp_path,
+        "某区生态环境分局2025年度双随机抽查计划",
+        [
+            ["序号", "计划名称", "抽查对象", "抽查事项", "抽查比例", "实施时间"],
+            ["1", "机动车排放检验机构监管", "检验机构", "排放检验情况的检查", "按上级部署要求执行", "4-11月"],
+            ["2", "汽车维修企业监管", "汽车维修单位", "喷涂设施的检查", "以市局方案为准", "4-11月"],
+        ],
+    )
+    got = {(f.slug, f.severity, f.location.cell) for f in findings(path) if f.field in ("ratio", "quota")}
+    assert got == {("quota-needs-review", "warning", "E3"), ("quota-needs-review", "warning", "E4")}
+    assert all(
+        "按其他文件或上级要求执行" in f.message for f in findings(path) if f.slug == "quota-needs-review"
+    )
+    for text in ("按省局计划执行", "依据上级文件确定", "按照上级部门要求"):
+        assert "按其他文件或上级要求执行" in parse("quota", text).review
+    assert isinstance(parse("quota", "适量抽查"), ParseError)  # no document named: still malformed
+
+
+def test_a_frequency_in_the_time_column_is_said_to_be_one():
+    error = parse("window", "每季度各抽查1次")
+    assert isinstance(error, ParseError) and error.hint.startswith("写的是抽查频次，没有写明起止时间")
+    assert isinstance(parse("window", "3月-11月"), Window)
+
+
+def test_jianghan_ecology_plan():
+    # 武汉市江汉区 生态环境 2025 (jianghan.gov.cn, 2025-04): 实施时间 holding a frequency, 每年50%, a ratio
+    # deferred to the city's joint plan.
+    got = {(f.slug, f.severity, f.location.cell) for f in findings(JIANGHAN) if f.severity != "info"}
+    assert got == {
+        ("quota-needs-review", "warning", "F3"),  # 重点源100%;一般源…1:10比例抽取
+        ("window-invalid", "error", "G3"),  # 每季度各抽查1次: no time stated
+        ("quota-needs-review", "warning", "F4"),  # …全年抽查比例不低于40%,不重复抽查
+        ("quota-needs-review", "warning", "F5"),  # 按照全市联合“双随机”检查文件比例执行
+    }
+    g3 = next(f for f in findings(JIANGHAN) if f.location.cell == "G3")
+    assert "写的是抽查频次" in g3.message
+    assert plan(JIANGHAN).tasks[3].value("ratio").ratio.low == Decimal(50)
+
+
+def test_a_window_running_into_the_next_year(tmp_path):
+    window = parse("window", "10月-次年3月")
+    assert isinstance(window, Window) and not window.is_reversed()
+    assert window.canonical() == "10月—次年3月"
+    assert (window.end_date(2022).year, window.end_date(2022).month) == (2023, 3)
+    dated = parse("window", "2022年10月至次年3月")
+    assert (dated.start.year, dated.end.year) == (2022, 2023)
+    assert parse("window", "11月-3月").is_reversed()  # without 次年 it is still reversed
+    path = xlsx(
+        tmp_path,
+        "某县发展和改革局2022年度双随机抽查计划",
+        [
+            ["序号", "抽查事项", "抽查对象", "检查时间", "抽查比例"],
+            ["1", "秋粮收购监督检查", "粮食收购企业", "10月-次年3月", "5%"],
+            ["2", "夏粮收购监督检查", "粮食收购企业", "2022年10月至次年3月", "5%"],
+            ["3", "粮食库存检查", "粮食储备企业", "11月-3月", "5%"],
+        ],
+    )
+    got = {(f.slug, f.location.cell) for f in findings(path) if f.field == "window"}
+    assert got == {("window-invalid", "D5")}
+
+
+def test_rushan_autumn_purchase_window_is_read():
+    path = UNSEEN / "乳山市发展和改革局2022年粮食领域监督检查计划.xlsx"
+    assert not [f for f in findings(path) if f.location.cell == "C6"]
+
+
+def test_a_time_column_named_a_period_is_the_window(tmp_path):
+    path = xlsx(
+        tmp_path,
+        "某市2024年度部门联合双随机抽查工作计划",
+        [
+            [
+                "序号",
+                "抽查领域",
+                "抽查事项",
+                "检查对象",
+                "发起部门",
+                "配合部门",
+                "抽查比例",
+                "计划任务实施时段",
+            ],
+            [
+                "1",
+                "测绘抽查",
+                "测绘成果质量抽查",
+                "测绘单位",
+                "市自然资源局",
+                "市市场监管局",
+                "20%",
+                "6-12月",
+            ],
+            ["2", "资质巡查", "测绘资质检查", "测绘单位", "市自然资源局", "市市场监管局", "20%", "另行通知"],
+        ],
+    )
+    assert headers(plan(path))["window"] == "计划任务实施时段"
+    got = {(f.slug, f.location.cell) for f in findings(path) if f.field == "window"}
+    assert got == {("window-invalid", "H4")}
+
+
+def test_huangshi_joint_plan():
+    # 黄石市自然资源和规划局 部门联合抽查计划表 (zrzy.huangshi.gov.cn, 2024-04-09): 计划任务实施时段; both tasks on the
+    # same objects with the same initiator (1+X merge).
+    path = UNSEEN / "黄石市部门联合“双随机、一公开”监管工作抽查计划表.xlsx"
+    p = plan(path)
+    assert headers(p)["window"] == "计划任务实施时段" and p.meta.kind == "joint"
+    assert {(f.slug, f.severity) for f in findings(path)} == {("merge-candidate", "warning")}
+
+
+def test_a_category_header_naming_the_tasks_is_the_task_name(tmp_path):
+    header = ["序号", "抽查类别", "抽查事项", "检查对象", "事项类别", "检查比例", "检查时间"]
+    path = xlsx(
+        tmp_path,
+        "某县农业农村局2024年度双随机抽查工作计划",
+        [
+            header,
+            ["1", "种子质量监督抽查", "种子经营检查", "种子经营者", "一般检查事项", "5%", "5月-9月"],
+            ["2", "兽药经营企业监督检查", "兽药检查", "兽药经营企业", "重点检查事项", "10%", "6月-10月"],
+        ],
+    )
+    p = plan(path)
+    assert (headers(p)["name"], headers(p)["category"]) == ("抽查类别", "事项类别")
+    assert [t.text("name") for t in p.tasks] == ["种子质量监督抽查", "兽药经营企业监督检查"]
+    # the same header holding the categories stays the category
+    rows = [header[:4] + header[5:], ["1", "重点检查事项", "种子经营检查", "种子经营者", "5%", "5月-9月"]]
+    rows.append(["2", "一般检查事项", "兽药检查", "兽药经营企业", "10%", "6月-10月"])
+    other = xlsx(tmp_path, "某县农业农村局2025年度双随机抽查工作计划", rows)
+    assert headers(plan(other))["category"] == "抽查类别" and "name" not in headers(plan(other))
+
+
+def test_wangcang_agriculture_bureau_task_names():
+    # 旺苍县农业农村局 2021 (scgw.gov.cn): 抽查类别 names the tasks, 事项类别 holds 一般抽查; task 1 has four items.
+    p = plan(WANGCANG_AGRI)
+    assert [t.text("name") for t in p.tasks] == [
+        "农产品质量监督抽查",
+        "兽药经营企业监督抽查",
+        "农业机械安全检查",
+    ]
+    assert {f.severity for f in findings(WANGCANG_AGRI)} == {"info"}
+
+
+def test_wuwei_joint_plan_copying_the_province_rows():
+    # 无为市 2023 一业一查 (ww.gov.cn, 2023-08-01): the province's prose ratios, the city's own numbers in a
+    # last column (无为计划), dates the mirror damaged (2023720日前).
+    path = UNSEEN / "无为市市场监管领域2023年度部门联合“一业一查”工作计划.xlsx"
+    got = {(f.slug, f.location.cell) for f in findings(path) if f.severity != "info"}
+    assert got == {
+        ("risk-clause-absent", "2"),
+        ("quota-needs-review", "I3"),
+        ("quota-needs-review", "I5"),
+        ("window-invalid", "J3"),  # damaged dates
+        ("window-invalid", "J5"),
+    }
+    assert [t.text("name") for t in plan(path).tasks] == [
+        "2023年度粮食收储企业部门联合抽查",
+        "2023年度粮食加工企业部门联合抽查",
+    ]
+
+
+def test_the_joint_offices_of_an_internal_plan_are_the_partner(tmp_path):
+    header = [
+        "序号",
+        "抽查任务名称",
+        "抽查事项",
+        "抽查对象范围",
+        "抽查比例",
+        "发起处室",
+        "联合处室",
+        "抽查时间",
+    ]
+    path = xlsx(
+        tmp_path,
+        "某市文化广电和旅游局2024年度随机抽查计划",
+        [
+            header,
+            [
+                "1",
+                "网络文化抽查",
+                "经营情况检查",
+                "互联网文化单位",
+                "5%",
+                "网络执法队",
+                "传媒管理科",
+                "10月-11月",
+            ],
+            ["2", "旅行社抽查", "经营情况检查", "旅行社", "5%", "旅游执法队", "旅游执法队", "10月-11月"],
+        ],
+    )
+    p = plan(path)
+    assert (headers(p)["office"], headers(p)["partner"]) == ("发起处室", "联合处室")
+    assert [t.text("partner") for t in p.tasks] == ["传媒管理科", "旅游执法队"]
+    assert (
+        headers(plan(UNSEEN / "石家庄市文化广电和旅游局2023年度随机抽查计划.xlsx"))["partner"] == "联合处室"
+    )

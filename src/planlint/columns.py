@@ -36,6 +36,9 @@ _CONTENT_KINDS: tuple[tuple[str, Callable[[object], bool]], ...] = (
     ("risk", lambda v: isinstance(v, values.RiskClause) and bool(v.mentions_risk or v.tiers)),
     ("quota", lambda v: isinstance(v, values.Quota) and (v.ratio is not None or v.frequency is not None)),
 )
+_TASK_NAME = re.compile(
+    r"^[^\d%]{2,40}(?:抽查|检查|巡查|监管|抽检|检测|监测)$"
+)  # a task named as an inspection
 _RATIO_TEXT = re.compile(r"\d\s*[%％‰]|比例")  # a cell that states a ratio, whatever its column
 _BRACKETS = str.maketrans(
     {
@@ -325,6 +328,8 @@ class _Builder:
             if j in keys or (match is not None and not match.by_content):
                 continue
             key = self._content_key(start, j, vague=match is not None)
+            if key is None and match is not None and match.key == "type" and self._names_tasks(start, j):
+                key = "name"  # 抽查类别 holding 农产品质量监督抽查 … : the tasks' names, its items beside it
             if key == "quota" and "quota" in chosen:
                 key = "ratio"
             if key is None or key in chosen:
@@ -424,6 +429,12 @@ class _Builder:
         if weak and texts and all(t.endswith("计划") for t in texts):
             return True
         return len(texts) >= 2 and len(set(texts)) == 1 and (weak or "计划" in texts[0])
+
+    def _names_tasks(self, start: int, j: int) -> bool:
+        """Whether a column's cells name tasks (农产品质量监督抽查, 兽药经营企业监督抽查): more than one
+        name, each ending as an inspection does."""
+        texts = set(self._own_texts(start, j))
+        return len(texts) >= 2 and all(_TASK_NAME.search(normalize_header(t)) for t in texts)
 
     def _content_key(self, start: int, j: int, vague: bool = False) -> str | None:
         """The key a column's cells say it holds: 定向/不定向 → type, 重点/一般检查事项 → category

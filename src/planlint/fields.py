@@ -503,9 +503,9 @@ class _FieldTransformer(Transformer):
     # ---- window
     def span(self, c: list[Token]) -> v.Window:
         start, end = (_date_point(t) for t in c if t.type in _DATE_TYPES)
-        # A year written once covers both ends: 2024年4月至9月.
+        # A year written once covers both ends: 2024年4月至9月 (2024年10月至次年3月: the year after).
         if start.year is not None and end.year is None:
-            end = v.DatePoint(end.month, end.day, start.year)
+            end = v.DatePoint(end.month, end.day, start.year + end.next_year)
         elif end.year is not None and start.year is None:
             start = v.DatePoint(start.month, start.day, end.year)
         return _qualified(v.Window(start, end), c)
@@ -627,7 +627,7 @@ class _FieldTransformer(Transformer):
 
 
 _DATE_TYPES = frozenset(("DATE", "SLASH_DATE", "YEAR_MONTH"))
-_DATE = re.compile(r"(?:(\d+)年)?([^年月]+)月份?(?:(.+)[日号]|底|末|初|[上中下]旬)?")
+_DATE = re.compile(r"(?:(\d+)年|(次年|翌年|来年|第二年))?([^年月]+)月份?(?:(.+)[日号]|底|末|初|[上中下]旬)?")
 
 
 def _date_point(tok: Token) -> v.DatePoint:
@@ -642,11 +642,14 @@ def _date_point(tok: Token) -> v.DatePoint:
         return _check_date(v.DatePoint(int(m), int(d), int(y)), _pos(tok) + len(y) + (not text.isdigit()))
     match = _DATE.fullmatch(tok.value)
     assert match is not None
-    year, month, day = match.groups()
+    year, following, month, day = match.groups()
     point = v.DatePoint(
-        _cn_or_int(month), None if day is None else _cn_or_int(day), None if year is None else int(year)
+        _cn_or_int(month),
+        None if day is None else _cn_or_int(day),
+        None if year is None else int(year),
+        next_year=following is not None,
     )
-    return _check_date(point, _pos(tok) + match.start(2 if day is None else 3))
+    return _check_date(point, _pos(tok) + match.start(3 if day is None else 4))
 
 
 _QUARTER_NUMS = re.compile(r"[一二两三四1-4]")
@@ -1022,12 +1025,22 @@ _QUOTA_WORDS = re.compile(
 )
 
 
+# Numbers left to another document: 按照全市联合“双随机”检查文件比例执行 · 按上级部署要求执行 · 以省局方案为准 ·
+# 按照上级部门要求 (no number anywhere: a text with one parses, or is prose for review).
+_DEFERRED = re.compile(
+    r"^[^\d%]*?(?:按照?|依照|参照|依据|根据|执行|以)[^\d%]{0,30}?(?:文件|方案|计划|通知|规定|要求|部署|标准)"
+    r"[^\d%]{0,8}?(?:执行|为准|确定|落实|$)"
+)
+
+
 def _review_reason(norm: str) -> str | None:
     """Why a quota text that does not parse is prose for a person to check, or None when it is a
     malformed quota (适量抽查, 5%x). Prose leaves the number to others, or states numbers in sentences:
     a sum over several offices (登记科10户、网监科5户，共15户), thresholds (10所及以下的按不少于2所)."""
     if _DELEGATED.search(norm):
         return "比例或数量交由执行单位根据实际情况确定"
+    if _DEFERRED.search(norm):
+        return "比例或数量按其他文件或上级要求执行，本计划没有写明，请核对所依据的文件"
     if _UNQUANTIFIED.search(norm):
         return "频次或数量没有写成数字"
     quantities = len(_QUANTITY.findall(norm))
@@ -1041,6 +1054,13 @@ def _review_reason(norm: str) -> str | None:
 # 根据监管需要确定, 另行通知, 待定. Not a malformed window: the plan states no time at all.
 _WINDOW_DELEGATED = re.compile(
     r"^[^\d]*?(?:根据|视|按照?|依据)[^\d]*?(?:确定|安排|需要|通知|而定)|另行(?:通知|确定|安排)|待定"
+)
+
+
+# A time cell that states how often instead of when: 每季度各抽查1次 · 每月1次 · 1次/季度. (全年2次 names
+# its time, the whole year.)
+_WINDOW_FREQUENCY = re.compile(
+    r"^每[^\d]{0,8}?(?:\d+|[一二两三四五六七八九十]+)次|^(?:\d+|[一二两三四五六七八九十]+)次/每?(?:年|半年|季|月)"
 )
 
 
@@ -1082,6 +1102,12 @@ def _parse_raw(kind: str, text: str) -> Any:
             return v.Quota(note=text.strip(), review=reason)
     if isinstance(result, tuple) and kind == "window" and _WINDOW_DELEGATED.search(norm):
         result = (0, "没有写明起止时间，只写了由什么确定时间；请写明计划的起止月份（如“3月—11月”）")
+    if isinstance(result, tuple) and kind == "window" and _WINDOW_FREQUENCY.search(norm):
+        result = (
+            0,
+            "写的是抽查频次，没有写明起止时间；请写明起止月份，频次写在抽查比例或频次栏"
+            "（如全年按季度开展，写成“1月—12月”并注明每季度1次）",
+        )
     if isinstance(result, tuple):
         pos, hint = result
         offsets = _normalize_map(text)[1]
