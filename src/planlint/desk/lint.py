@@ -208,7 +208,7 @@ def _fixed_copy(req: LintRequest, plan: str, work: Path, out: LintOutcome) -> No
     if outcome.result_path is None or not outcome.changes:
         return
     out.fixed = Path(outcome.result_path).read_bytes()
-    out.fixed_name = Path(default_output(Path(plan).name)).name
+    out.fixed_name = Path(default_output(Path(plan).name, outcome.rebuilt)).name
     out.fixed_cells = len(outcome.changes)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import zipfile
+from collections.abc import Callable, Container
 from functools import lru_cache
 from xml.etree import ElementTree as ET
 
@@ -65,13 +66,19 @@ def read(path: str) -> list[Table]:
         return _read_book(path, book)
 
 
-def _read_book(path: str, book: CalamineWorkbook) -> list[Table]:
+def _read_book(
+    path: str,
+    book: CalamineWorkbook,
+    percent_cells: Callable[[str, str], Container[tuple[int, int]]] | None = None,
+) -> list[Table]:
+    """The workbook's tables; `percent_cells(path, sheet)` gives the 0-based cells whose number
+    format is a percentage (this file's styles XML by default; other formats pass their own)."""
     tables = []
     try:
         for meta in book.sheets_metadata:
             if meta.typ != SheetTypeEnum.WorkSheet:
                 continue  # chart and macro sheets hold no plan
-            table = _read_sheet(path, book, meta.name)
+            table = _read_sheet(path, book, meta.name, percent_cells or _percent_cells)
             if table is None:
                 continue
             if meta.visible != SheetVisibleEnum.Visible:
@@ -99,7 +106,12 @@ def _has_images(path: str) -> bool:
         return False
 
 
-def _read_sheet(path: str, book: CalamineWorkbook, name: str) -> Table | None:
+def _read_sheet(
+    path: str,
+    book: CalamineWorkbook,
+    name: str,
+    percent_cells: Callable[[str, str], Container[tuple[int, int]]],
+) -> Table | None:
     sheet = book.get_sheet_by_name(name)
     values = sheet.to_python(skip_empty_area=True)
     if not values or sheet.start is None:
@@ -128,7 +140,7 @@ def _read_sheet(path: str, book: CalamineWorkbook, name: str) -> Table | None:
     if not any(c.strip() for r in rows for c in r):
         return None
     if fractions:
-        percent = _percent_cells(path, name)
+        percent = percent_cells(path, name)
         for i, j, fraction in fractions:
             if (top + i, left + j) in percent:
                 rows[i][j] = _percent(fraction)
