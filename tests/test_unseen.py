@@ -979,3 +979,23 @@ def test_the_joint_offices_of_an_internal_plan_are_the_partner(tmp_path):
     assert (
         headers(plan(UNSEEN / "石家庄市文化广电和旅游局2023年度随机抽查计划.xlsx"))["partner"] == "联合处室"
     )
+
+
+# -- a type cell wrapped inside its word; a deadline month reached only in the next year ------------
+
+
+def test_a_type_wrapped_over_two_lines_is_still_a_type(tmp_path):
+    rows = [
+        ["序号", "抽查任务名称", "抽查类型", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间"],
+        ["1", "农资经营抽查", "定向\n抽查", "农资经营检查", "农资经营户", "5%", "4月至10月"],
+        ["2", "种子经营抽查", "专项", "种子经营检查", "种子经营户", "5%", "4月至10月"],
+    ]
+    path = xlsx(tmp_path, "某县农业农村局2024年度双随机抽查工作计划", rows)
+    assert [f.location.cell for f in findings(path) if f.slug == "type-invalid"] == ["C4"]
+
+
+def test_a_window_ending_in_the_deadline_month_of_the_next_year_is_an_error_not_a_warning(tmp_path):
+    path = _window_plan(tmp_path, "泽州县市场监督管理局2025年度双随机抽查工作计划", "10月—次年12月")
+    options = RunOptions(use_config=False, profile="jincheng-2025")
+    hits = [f for f in run([str(path)], options).findings if f.slug == "window-after-deadline"]
+    assert [(f.location.cell, f.severity) for f in hits] == [("F3", "error")]

@@ -109,7 +109,8 @@ def not_after(ctx: Ctx, cell: Cell, param: str) -> Iterator[CellHit]:
     new_end = DatePoint(month, day, window.end.year)
     suggested = Window(window.start, new_end, qualifier=window.qualifier).canonical()
     hit = CellHit({"end": window.end, "param": deadline_text, "suggested": suggested}, suggested)
-    if window.end.day is None and window.end.month == month and (window.end.year or year) == year:
+    ends_in_plan_year = (window.end.year or year) == year and not window.end.next_year
+    if window.end.day is None and window.end.month == month and ends_in_plan_year:
         hit.severity = "warning"
     yield hit
 
