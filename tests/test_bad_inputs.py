@@ -4,6 +4,7 @@ that is readable after all. No traceback, ever; large cases stay within a bounde
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -689,15 +690,39 @@ def test_control_characters_are_escaped_in_text_and_fix_output(tmp_path, monkeyp
     for text in (out, err, out2, err2):
         assert "\x1b" not in text and not any(line.startswith("::") for line in text.splitlines()), text
     assert "\\x1b[2J" in out2
+    _, out3, _ = run(
+        "check", str(plan), "--no-config", "-f", "github", monkeypatch=monkeypatch, capsys=capsys
+    )
+    lines = out3.splitlines()
+    assert "\x1b" not in out3 and "%0A::warning file=x::伪造\\x1b[2J" in out3  # -f github passed ESC
+    assert not any(line.startswith("::warning file=x") for line in lines)
+
+
+def _rebuilt_from_values(book, year: str, fixed: bool) -> None:
+    """A copy rebuilt from the values of a workbook of excessive merges: the plan sheet holds
+    the title and tasks, the 20,000 copies of the title's range are one range, and a last
+    sheet says why."""
+    from planlint.workbook import NOTE_SHEET
+
+    plan = book["内部计划"]
+    assert plan["A1"].value == make_bad_inputs.TITLE and plan["B3"].value == f"{year}年食品生产企业监督检查"
+    assert plan["E4"].value == make_bad_inputs.TASKS[1][4] + ("" if fixed else " ")  # a safe fix
+    assert [str(r) for r in plan.merged_cells.ranges] == ["A1:I1"]
+    assert book.sheetnames[-1] == NOTE_SHEET
+    note = book[NOTE_SHEET]["A1"].value
+    assert "20,000 个合并单元格区域" in note and "按各工作表单元格的值重建" in note
 
 
 def test_twenty_thousand_copies_of_one_merged_range(tmp_path, monkeypatch, capsys):
-    """#21.9: the reader fills a listed range once, and the annotated copy (and fix) rebuild the
-    workbook instead of handing openpyxl 20,000 ranges (before: over 180 s for `-f xlsx`)."""
+    """#21.9: the reader fills a listed range once; the annotated copy, fix and serve rebuild
+    the workbook from its values (one copy of each distinct range, a note why) instead of handing
+    openpyxl 20,000 ranges (before: over 180 s for `-f xlsx`; then fix refused the file)."""
     from openpyxl import load_workbook
+    from starlette.testclient import TestClient
 
     from planlint.readers import read_tables
     from planlint.readers.xlsx import excessive_merges, merged_ranges
+    from planlint.serve.app import create_app
 
     path = BAD / "many_merges.xlsx"
     assert path.stat().st_size < 20_000 and merged_ranges(str(path)) == (20_000, 180_000)
@@ -710,24 +735,37 @@ def test_twenty_thousand_copies_of_one_merged_range(tmp_path, monkeypatch, capsy
     )
     assert code == 0
     book = load_workbook(out)
-    assert all(not ws.merged_cells.ranges for ws in book.worksheets)
+    _rebuilt_from_values(book, "2022", fixed=False)  # as it stands, with PL501's comment
     assert any(
         c.comment and "PL501" in c.comment.text
         for ws in book.worksheets
         for row in ws.iter_rows()
         for c in row
     )
-    code, out, err = run(
+    fixed = tmp_path / "fixed.xlsx"
+    code, _, err = run(
         "fix",
         str(path),
         "--no-config",
         "--unsafe-fixes",
         "-o",
-        str(tmp_path / "fixed.xlsx"),
+        str(fixed),
         monkeypatch=monkeypatch,
         capsys=capsys,
     )
-    assert code == 2 and "20,000 个合并单元格区域" in err and "另存" in err
+    assert code == 0 and "已修复" in err, err
+    _rebuilt_from_values(load_workbook(fixed), "2025", fixed=True)
+    with TestClient(create_app(temp_parent=str(tmp_path)), base_url="http://127.0.0.1") as client:
+        files = [("files", (path.name, path.read_bytes(), "application/octet-stream"))]
+        job = client.post("/api/check", files=files).json()["job"]
+        while (status := client.get(f"/api/jobs/{job}").json())["state"] not in ("done", "failed"):
+            pass
+        (entry,) = status["files"]
+        for kind in ("annotated", "fixed"):
+            download = client.get(f"/jobs/{job}/files/{entry[kind]}")
+            assert download.status_code == 200, kind
+            book = load_workbook(io.BytesIO(download.content))
+            _rebuilt_from_values(book, "2022", fixed=kind == "fixed")  # serve applies safe fixes only
 
 
 def test_word_tables_nested_600_deep(monkeypatch, capsys):
@@ -853,3 +891,23 @@ def test_workbook_with_too_many_sheets(tmp_path, check, monkeypatch):
         make_bad_inputs.xlsx([(f"表{i}", "visible", make_bad_inputs.sheet_xml([["x"]])) for i in range(4)])
     )
     refused(check(path), "sheets.xlsx", "有 4 张工作表，超过上限 3", "PLANLINT_MAX_SHEETS")
+
+
+def test_a_rust_panic_in_any_reader_is_a_read_error(monkeypatch, tmp_path):
+    """calamine (Rust) panics on some damaged workbooks; pyo3 raises PanicException, a
+    BaseException that no `except Exception` (nor the CLI's last line of defence) catches. Any
+    reader's panic is the file's read error."""
+    from planlint.errors import ReadError
+    from planlint.readers import read_tables, xlsx
+
+    class PanicException(BaseException):  # what pyo3_runtime.PanicException is, by name
+        pass
+
+    def panics(path: str):
+        raise PanicException("slice index starts at 8192 but ends at 8049")
+
+    monkeypatch.setattr(xlsx, "read", panics)
+    plan = tmp_path / "plan.xlsx"
+    plan.write_bytes(MODEL.read_bytes())
+    with pytest.raises(ReadError, match="解析库读取失败.*另存为 .xlsx"):
+        read_tables(str(plan))

@@ -55,7 +55,16 @@ _SAVE_AS = {
 
 def read_tables(path: str) -> list[Table]:
     """All tables of the file at `path` (sheets, Word tables, text blocks), in file order."""
-    return limits.drop_wide_tables(_reader(kind_of(path))(path), path)
+    reader = _reader(kind_of(path))
+    try:
+        tables = reader(path)
+    except BaseException as exc:  # a Rust panic in calamine surfaces as pyo3's PanicException
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise ReadError(
+            "文件内容异常，解析库读取失败（文件可能已损坏），请用 Excel/WPS 打开后另存为 .xlsx 再检查", path
+        ) from None
+    return limits.drop_wide_tables(tables, path)
 
 
 def kind_of(path: str) -> str:
