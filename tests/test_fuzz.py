@@ -249,10 +249,24 @@ def _stored(data: bytes) -> bytes:
 MODEL_XLSX = _stored(make_bad_inputs.formulas())
 MODEL_DOCX = _stored(make_bad_inputs.nested_tables())
 MODEL_CSV = (SAMPLES / "原平市2024年度部门联合双随机抽查工作计划.csv").read_bytes()[:3000]
+_FORMATS = (
+    Path(__file__).resolve().parent / "fixtures" / "formats" / "示范-某县2025年度内部双随机抽查工作计划"
+)
+MODEL_XLS = _FORMATS.with_suffix(".xls").read_bytes()  # OLE2, read by calamine
+MODEL_ODS = _stored(_FORMATS.with_suffix(".ods").read_bytes())
+MODEL_CSV_TEXT = MODEL_CSV.decode("utf-8", errors="ignore")
 FILES = st.one_of(
     st.tuples(mutations(MODEL_XLSX), st.sampled_from([".xlsx", ".docx"])),
     st.tuples(mutations(MODEL_DOCX), st.sampled_from([".docx", ".xlsx"])),
     st.tuples(mutations(MODEL_CSV), st.sampled_from([".csv", ".tsv", ".txt"])),
+    st.tuples(mutations(MODEL_XLS), st.sampled_from([".xls", ".et", ".xlsx"])),
+    st.tuples(mutations(MODEL_ODS), st.just(".ods")),
+    st.tuples(
+        st.sampled_from(["gb18030", "utf-16", "utf-16-le", "big5", "utf-8-sig"]).flatmap(
+            lambda codec: mutations(MODEL_CSV_TEXT.encode(codec, errors="replace"))
+        ),
+        st.sampled_from([".csv", ".txt"]),
+    ),
     st.tuples(st.binary(max_size=400), st.sampled_from([".xlsx", ".docx", ".csv", ".txt", ".xls"])),
 )
 
