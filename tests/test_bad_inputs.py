@@ -768,6 +768,31 @@ def test_twenty_thousand_copies_of_one_merged_range(tmp_path, monkeypatch, capsy
             _rebuilt_from_values(book, "2022", fixed=kind == "fixed")  # serve applies safe fixes only
 
 
+def test_a_million_listed_merged_ranges_are_not_filled(tmp_path, check, monkeypatch):
+    """#21.9, reading: calamine hands every listed range to Python (1,000,000 distinct ranges in a
+    4 MB file: 150 s and 358 MB, then no header found, the ranges having covered it). Past
+    MAX_LISTED_MERGES (lowered here) a sheet is read without its ranges, with a note."""
+    import random
+
+    from planlint.readers import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_LISTED_MERGES", 1_000)
+    rng = random.Random(21)
+    col = make_bad_inputs._col
+    merges = "".join(
+        f'<mergeCell ref="{col(rng.randint(1, 9))}{rng.randint(1, 3)}:{col(rng.randint(10, 12))}{rng.randint(4, 9)}"/>'
+        for _ in range(1_001)
+    )
+    sheet = make_bad_inputs.sheet_xml(make_bad_inputs.plan_rows()).replace(
+        "</sheetData>", f'</sheetData><mergeCells count="1001">{merges}</mergeCells>'
+    )
+    path = tmp_path / "merges.xlsx"
+    path.write_bytes(make_bad_inputs.xlsx([("内部计划", "visible", sheet)]))
+    code, out, err = check(path, "-f", "json")
+    assert code == 0 and json.loads(out)["files"][0]["tasks"] == 2, out + err
+    assert "列有 1,001 个合并单元格区域" in err and "未按合并区域展开" in err
+
+
 def test_word_tables_nested_600_deep(monkeypatch, capsys):
     """#21.16: nesting was flattened by recursion (RecursionError at ~500 levels)."""
     from planlint.readers import read_tables

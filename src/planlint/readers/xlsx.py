@@ -79,13 +79,20 @@ def _check_size(path: str) -> None:
 
 def _read_book(path: str, book: CalamineWorkbook) -> list[Table]:
     tables = []
+    listed = _listed_merges(path)
     try:
         for meta in book.sheets_metadata:
             if meta.typ != SheetTypeEnum.WorkSheet:
                 continue  # chart and macro sheets hold no plan
-            table = _read_sheet(path, book, meta.name)
+            count = listed.get(meta.name, 0)
+            table = _read_sheet(path, book, meta.name, merges=count <= MAX_LISTED_MERGES)
             if table is None:
                 continue
+            if count > MAX_LISTED_MERGES:
+                table.notes.append(
+                    f"工作表「{meta.name}」列有 {count:,} 个合并单元格区域（异常多，文件可能已损坏），"
+                    "未按合并区域展开单元格；如表头或任务跨合并单元格，请取消多余的合并后另存再检查"
+                )
             if meta.visible != SheetVisibleEnum.Visible:
                 table.notes.append(f"工作表「{meta.name}」是隐藏工作表，仍按计划表检查")
             tables.append(table)
@@ -111,12 +118,15 @@ def _has_images(path: str) -> bool:
         return False
 
 
-def _read_sheet(path: str, book: CalamineWorkbook, name: str) -> Table | None:
+def _read_sheet(path: str, book: CalamineWorkbook, name: str, *, merges: bool = True) -> Table | None:
+    """One sheet as a Table; its merged ranges are filled unless `merges` is False (too many
+    listed: calamine hands each to Python as objects, ~250 bytes apiece)."""
     sheet = book.get_sheet_by_name(name)
     values = sheet.to_python(skip_empty_area=True)
     if not values or sheet.start is None:
         return None
-    (top, left), merges = sheet.start, sheet.merged_cell_ranges or []  # top, left: 0-based, of values[0][0]
+    top, left = sheet.start  # 0-based, of values[0][0]
+    ranges = (sheet.merged_cell_ranges or []) if merges else []
     del sheet  # calamine's own copy of the cells (as big as `values`) is not needed past this point
     width = max(len(r) for r in values)
     rows: list[list[str]] = []
@@ -144,7 +154,7 @@ def _read_sheet(path: str, book: CalamineWorkbook, name: str) -> Table | None:
         for i, j, fraction in fractions:
             if (top + i, left + j) in percent:
                 rows[i][j] = _percent(fraction)
-    anchors = _fill_merges(rows, merges, top, left)
+    anchors = _fill_merges(rows, ranges, top, left)
     return Table(
         path=path,
         sheet=name,
@@ -446,6 +456,26 @@ def merged_ranges(path: str) -> tuple[int, int]:
     return count, cells
 
 
+_MERGE_TAG = re.compile(rb"<(?:[\w.-]+:)?mergeCell[\s/>]")
+# Ranges a sheet may list for the reader to fill: real plans list tens to hundreds; past this a
+# sheet is read without them (a 24 MB part can list a million: minutes and 250 MB in Python).
+MAX_LISTED_MERGES = 100_000
+
+
+def _listed_merges(path: str) -> dict[str, int]:
+    """Sheet name → merged ranges its XML lists (copies included), in one streaming pass that
+    only counts tags, before calamine turns each into Python objects."""
+    counts: dict[str, int] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for name, member in _sheet_members(zf).items():
+                with zf.open(member) as fh:
+                    counts[name] = sum(len(_MERGE_TAG.findall(part)) for part in _pieces(fh))
+    except (*ZIP_ERRORS, ET.ParseError):
+        pass
+    return counts
+
+
 MAX_MERGED_RANGES = (
     2_000  # real plans: tens to hundreds; openpyxl checks each new range against all the others (n²)
 )
@@ -486,6 +516,7 @@ def values_copy(path: str) -> Workbook:
     wb = Workbook()
     wb.remove(active_sheet(wb))
     taken: set[str] = set()
+    listed = _listed_merges(path)
     with open(path, "rb") as fh:
         book = _open_book(path, fh)
         try:
@@ -499,7 +530,10 @@ def values_copy(path: str) -> Workbook:
                 values = sheet.to_python(skip_empty_area=True)
                 if not values or sheet.start is None:
                     continue
-                (top, left), merges = sheet.start, sheet.merged_cell_ranges or []
+                (top, left), merges = (
+                    sheet.start,
+                    (sheet.merged_cell_ranges or [] if listed.get(meta.name, 0) <= MAX_LISTED_MERGES else []),
+                )
                 del sheet
                 for i, row in enumerate(values, start=top + 1):
                     for j, value in enumerate(row, start=left + 1):
