@@ -793,6 +793,34 @@ def test_a_million_listed_merged_ranges_are_not_filled(tmp_path, check, monkeypa
     assert "列有 1,001 个合并单元格区域" in err and "未按合并区域展开" in err
 
 
+def test_fix_on_a_docx_python_docx_refuses_is_a_read_error(tmp_path, monkeypatch, capsys):
+    """#21.8 for Word: the reader streams word/document.xml, python-docx insists on the part's
+    content type. A package it refuses is a message naming the file, exit 2, no 内部错误."""
+    import zipfile
+
+    task = [*make_bad_inputs.TASKS[0][:4], make_bad_inputs.TASKS[0][4] + "  ", *make_bad_inputs.TASKS[0][5:]]
+    rows = "".join(
+        make_bad_inputs._w_row(r) for r in [make_bad_inputs.HEADER, task, make_bad_inputs.TASKS[1]]
+    )
+    data = make_bad_inputs.docx_from_body(
+        f"<w:p><w:r><w:t>{make_bad_inputs.TITLE}</w:t></w:r></w:p><w:tbl>{rows}</w:tbl>"
+    )
+    src = tmp_path / "plan.docx"
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(src, "w") as zout:
+        for info in zin.infolist():
+            part = zin.read(info)
+            if info.filename == "[Content_Types].xml":
+                part = part.replace(b"wordprocessingml.document.main+xml", b"spreadsheetml.sheet.main+xml")
+            zout.writestr(info, part)
+    code, out, err = run("check", str(src), "--no-config", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out + err  # readable
+    code, out, err = run(
+        "fix", str(src), "--no-config", "-o", str(tmp_path / "o.docx"), monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert code == 2 and "plan.docx" in err and "python-docx 无法打开" in err and "另存为 .docx" in err
+    assert not (tmp_path / "o.docx").exists()
+
+
 def test_word_tables_nested_600_deep(monkeypatch, capsys):
     """#21.16: nesting was flattened by recursion (RecursionError at ~500 levels)."""
     from planlint.readers import read_tables
