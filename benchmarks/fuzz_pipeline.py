@@ -2,7 +2,7 @@
 
     python benchmarks/fuzz_pipeline.py                       # 100,000 inputs, 3 worker processes
     python benchmarks/fuzz_pipeline.py --inputs 2000         # a quick look
-    python benchmarks/fuzz_pipeline.py --replay 4711         # one input again, with --debug
+    python benchmarks/fuzz_pipeline.py --replay 4711         # one input again, verbosely
 
 Each input is a damaged or generated plan file: a valid .xlsx/.docx/.xls/.ods/.csv/.txt with bytes
 flipped, slices dropped or repeated, an XML part inside the package damaged, cut short; a table of
@@ -19,7 +19,7 @@ this process, exactly as a user's command line (planlint.cli.main):
 A failure is 内部错误 in any output (planlint's last line of defence caught a bug), a traceback,
 an exception escaping the entry point, an input file changed, or an input taking over
 --timeout seconds. Failing inputs are saved (with what failed) into --keep; input N is a pure
-function of (--seed, N), so `--replay N` runs it again with --debug and shows the traceback.
+function of (--seed, N), so `--replay N` runs it again and shows a failing command's traceback.
 Prints progress, then the count of inputs and failures per class; exits 1 if there was any.
 
 The bundled rule YAML is parsed once per worker and handed out as JSON, as an installed wheel
@@ -340,11 +340,12 @@ def _class(step: str, output: str) -> str:
 
 
 def battery(
-    path: Path, previous: Path | None, work: Path, rng: random.Random, debug: bool = False
+    path: Path, previous: Path | None, work: Path, rng: random.Random, verbose: bool = False
 ) -> list[str]:
     """Run one input through check (every format), fix, fix --unsafe-fixes and diff; the
-    failure classes found (empty when all went well)."""
-    base = ["--no-config"] + (["--debug"] if debug else [])
+    failure classes found (empty when all went well). `verbose`: print each command's output,
+    and run a failing command again with --debug to show the traceback."""
+    base = ["--no-config"]
     original = path.read_bytes()
     outputs = [
         a for fmt in FORMATS for a in ("-f", fmt if fmt == "text" else f"{fmt}:{work / ('out.' + fmt)}")
@@ -364,10 +365,12 @@ def battery(
     failures = []
     for step, args in steps:
         code, output = planlint(args)
-        if debug:
+        if verbose:
             print(f"$ planlint {' '.join(args)}\n{output}exit {code}")
         if code == "escaped" or "内部错误" in output or "Traceback" in output:
             failures.append(_class(step, output))
+            if verbose:
+                print(planlint([*args, "--debug"])[1])
     if path.read_bytes() != original:
         failures.append("the input file was changed")
     return failures
@@ -465,7 +468,7 @@ def replay(seed: int, index: int) -> int:
     path = folder / f"plan{suffix}"
     path.write_bytes(data)
     print(f"input {index}: {len(data)} bytes as {path}")
-    failures = battery(path, previous, folder, random.Random(index), debug=True)
+    failures = battery(path, previous, folder, random.Random(index), verbose=True)
     print("\n".join(failures) or "no failure")
     return 1 if failures else 0
 
@@ -481,7 +484,9 @@ def main() -> int:
     parser.add_argument(
         "--keep", default="fuzz-failures", help="folder for failing inputs (default fuzz-failures)"
     )
-    parser.add_argument("--replay", type=int, metavar="N", help="run input N alone with --debug")
+    parser.add_argument(
+        "--replay", type=int, metavar="N", help="run input N alone, showing the output and any traceback"
+    )
     args = parser.parse_args()
     if args.replay is not None:
         return replay(args.seed, args.replay)

@@ -378,3 +378,24 @@ def test_zip_needing_an_unsupported_version_is_a_read_error(tmp_path):
     at = data.index(b"PK\x01\x02")
     data[at + 6] = 64  # "version needed to extract" of the first central-directory entry
     file_target(bytes(data), ".xlsx", tmp_path)
+
+
+def test_long_run_harness_runs_the_whole_battery(tmp_path, monkeypatch):
+    """benchmarks/fuzz_pipeline.py, on a few of its inputs: each through check with every format,
+    fix, fix --unsafe-fixes and diff, none failing; input N is the same every time (--replay)."""
+    import random
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import fuzz_pipeline
+
+    assert fuzz_pipeline.make_input(21, 5) == fuzz_pipeline.make_input(21, 5)
+    previous = None
+    for index in range(4):
+        data, suffix = fuzz_pipeline.make_input(21, index)
+        work = tmp_path / str(index)
+        work.mkdir()
+        path = work / f"plan{suffix}"
+        path.write_bytes(data)
+        assert fuzz_pipeline.battery(path, previous, work, random.Random(index)) == []
+        previous = path
+    assert {p.name for p in (tmp_path / "3").iterdir()} >= {"out.json", "out.sarif", "out.html", "out.xlsx"}
