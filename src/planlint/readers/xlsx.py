@@ -436,7 +436,7 @@ def merged_ranges(path: str) -> tuple[int, int]:
     without loading it: openpyxl makes an object for every cell of every range it loads, so a
     file of 20,000 copies of one range takes it minutes. Writers that load a workbook with
     openpyxl (the annotated copy, fix) check this first and rebuild the workbook instead when it
-    is excessive (`excessive_merges`)."""
+    is excessive (`rebuild_note`)."""
     count = cells = 0
     try:
         with zipfile.ZipFile(path) as zf:
@@ -480,12 +480,6 @@ MAX_MERGED_RANGES = (
     2_000  # real plans: tens to hundreds; openpyxl checks each new range against all the others (n²)
 )
 MAX_MERGED_CELLS = 100_000  # openpyxl makes an object per merged cell: ~10 s per 100k
-
-
-def excessive_merges(path: str) -> bool:
-    """Whether openpyxl would spend minutes on the workbook's merged ranges."""
-    count, cells = merged_ranges(path)
-    return count > MAX_MERGED_RANGES or cells > MAX_MERGED_CELLS
 
 
 def rebuild_note(path: str) -> str | None:
