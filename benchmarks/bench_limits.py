@@ -105,15 +105,24 @@ def _xml_row(r: int, cells: list[str]) -> bytes:
     ).encode()
 
 
-def plan_csv(path: Path, rows: int, cols: int, *, note: int = 0) -> None:
-    """A csv plan; `note` adds a 备注 column of that many characters to every row."""
+def plan_csv(path: Path, rows: int, cols: int, *, note: int = 0, max_bytes: int | None = None) -> None:
+    """A csv plan; `note` adds a 备注 column of that many characters to every row. With
+    `max_bytes`, rows are added until the next would take the file past that size."""
     rng = random.Random(21)
     header = (m.HEADER + [f"列{j}" for j in range(cols)])[:cols] + (["备注"] if note else [])
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(m.TITLE + "\r\n" + ",".join(header) + "\r\n")
+    with open(path, "wb") as fh:
+        size = fh.write((m.TITLE + "\r\n" + ",".join(header) + "\r\n").encode())
         for i in range(1, rows + 1):
             extra = [("说明" + str(rng.randrange(10**6))) * (note // 8)] if note else []
-            fh.write(",".join(_row_cells(i, rng, cols) + extra) + "\r\n")
+            line = (",".join(_row_cells(i, rng, cols) + extra) + "\r\n").encode()
+            if max_bytes is not None and size + len(line) > max_bytes:
+                break
+            size += fh.write(line)
+
+
+def _filled_csv(path: Path, max_bytes: int) -> None:
+    """The largest csv of plan rows with a 2 KB 备注 cell that stays within `max_bytes`."""
+    plan_csv(path, max_bytes, 11, note=2048, max_bytes=max_bytes)
 
 
 _SERVE = """
@@ -241,12 +250,12 @@ def main() -> int:
         "sheets": (lambda p: plan_xlsx(p, 50, 11, sheets=max(1, int(1000 * s))), ".xlsx", check),
         # the text size limit: a csv of max_text_mb, rows with a 2 KB 备注 cell
         "text-size": (
-            lambda p: plan_csv(p, int(lim.max_text_bytes * s) // 2600, 11, note=2048),
+            lambda p: _filled_csv(p, int(lim.max_text_bytes * s)),
             ".csv",
             check,
         ),
         # serve's upload limit: one csv of MAX_FILE_BYTES through the web app
-        "upload": (lambda p: plan_csv(p, int(MAX_FILE_BYTES * s) // 2600, 11, note=2048), ".csv", None),
+        "upload": (lambda p: _filled_csv(p, int(MAX_FILE_BYTES * s)), ".csv", None),
     }
     print(
         f"{'case':<11} {'input':>22} {'file MB':>8} {'CPU s':>8} {'wall s':>8} {'peak MB':>8}   "
