@@ -964,3 +964,25 @@ def test_a_rust_panic_in_any_reader_is_a_read_error(monkeypatch, tmp_path):
     plan.write_bytes(MODEL.read_bytes())
     with pytest.raises(ReadError, match="解析库读取失败.*另存为 .xlsx"):
         read_tables(str(plan))
+
+
+def test_temp_files_a_killed_write_left_are_swept(tmp_path):
+    """#21.15: kill -9 during a write leaves `.<name>.<random>.tmp` beside the output; the next
+    write of that output removes those over an hour old (a fresh one may be another writer's)."""
+    import os
+    import time
+
+    from planlint.atomic import write_bytes
+
+    out = tmp_path / "报告[1].json"
+    old = tmp_path / ".报告[1].json.k3jd9x.tmp"
+    fresh = tmp_path / ".报告[1].json.a8c2mq.tmp"
+    other = tmp_path / ".别的.json.zz9911.tmp"
+    for path in (old, fresh, other):
+        path.write_bytes(b"half")
+    hours_ago = time.time() - 7200
+    for path in (old, other):
+        os.utime(path, (hours_ago, hours_ago))
+    write_bytes(out, b"{}")
+    assert out.read_bytes() == b"{}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([out.name, fresh.name, other.name])
