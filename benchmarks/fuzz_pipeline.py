@@ -417,7 +417,8 @@ def _init(seed: int, timeout: float, keep: str, memory_gb: float, scratch: str) 
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     _json_bundled()
     signal.signal(signal.SIGALRM, _alarm)
-    _STATE.update(seed=seed, timeout=timeout, keep=Path(keep), folder=folder, previous=None)
+    now = Path(scratch) / f"now.{os.getpid()}"
+    _STATE.update(seed=seed, timeout=timeout, keep=Path(keep), folder=folder, previous=None, now=now)
 
 
 def _run_chunk(indices: range) -> tuple[int, float, Counter, list[tuple[int, str]]]:
@@ -427,6 +428,7 @@ def _run_chunk(indices: range) -> tuple[int, float, Counter, list[tuple[int, str
     start = time.perf_counter()
     _STATE["previous"] = None  # diffs pair inputs within a chunk only, so that --replay can redo them
     for index in indices:
+        _STATE["now"].write_text(str(index))  # read by the main process if this worker dies
         data, suffix = make_input(seed, index)
         work = folder / f"w{index}"
         work.mkdir()
@@ -453,6 +455,20 @@ def _run_chunk(indices: range) -> tuple[int, float, Counter, list[tuple[int, str
             shutil.rmtree(previous.parent, ignore_errors=True)
         _STATE["previous"] = path
     return len(indices), time.perf_counter() - start, classes, found
+
+
+def _died(scratch: Path) -> list[int]:
+    """The inputs on which a worker process died (its `now.<pid>` file outlives it)."""
+    dead = []
+    for now in scratch.glob("now.*"):
+        try:
+            os.kill(int(now.suffix[1:]), 0)
+        except ProcessLookupError:
+            dead.append(int(now.read_text() or -1))
+            now.unlink()
+        except (OSError, ValueError):
+            pass
+    return [i for i in dead if i >= 0]
 
 
 def replay(seed: int, index: int) -> int:
@@ -505,16 +521,34 @@ def main() -> int:
         _init,
         (args.seed, args.timeout, str(Path(args.keep).resolve()), args.memory_gb, str(scratch)),
     )
+    pending = [pool.apply_async(_run_chunk, (c,)) for c in chunks]
+    end = args.start + args.inputs
+    shown = 0
     try:
-        for count, seconds, found_classes, found in pool.imap_unordered(_run_chunk, chunks):
-            done += count
-            busy += seconds
-            classes.update(found_classes)
-            for index, failure in found:
-                if failure not in examples:
-                    print(f"new failure class: {failure}   (--replay {index})", flush=True)
-                examples.setdefault(failure, index)
-            if done % 1000 < chunk or done == args.inputs:
+        while pending:
+            time.sleep(1)
+            results = [p.get() for p in pending if p.ready()]
+            pending = [p for p in pending if not p.ready()]
+            for index in _died(scratch):  # a process abort (a Rust abort, the OOM killer) loses its chunk
+                failure = "a worker process died (aborted or killed: out of memory?)"
+                results.append((1, 0.0, Counter({failure: 1}), [(index, failure)]))
+                keep = Path(args.keep)
+                keep.mkdir(parents=True, exist_ok=True)
+                data, suffix = make_input(args.seed, index)
+                (keep / f"input-{index}{suffix}").write_bytes(data)
+                rest = range(index + 1, min(args.start + ((index - args.start) // chunk + 1) * chunk, end))
+                if rest:
+                    pending.append(pool.apply_async(_run_chunk, (rest,)))
+            for count, seconds, found_classes, found in results:
+                done += count
+                busy += seconds
+                classes.update(found_classes)
+                for index, failure in found:
+                    if failure not in examples:
+                        print(f"new failure class: {failure}   (--replay {index})", flush=True)
+                    examples.setdefault(failure, index)
+            if done // 1000 > shown or not pending:
+                shown = done // 1000
                 wall = time.perf_counter() - start
                 print(
                     f"{done:>8,} inputs  {wall:7.0f} s  {done / wall:6.1f}/s  "
