@@ -521,14 +521,13 @@ def main() -> int:
         _init,
         (args.seed, args.timeout, str(Path(args.keep).resolve()), args.memory_gb, str(scratch)),
     )
-    pending = [pool.apply_async(_run_chunk, (c,)) for c in chunks]
-    end = args.start + args.inputs
+    pending = [(c, pool.apply_async(_run_chunk, (c,))) for c in chunks]
     shown = 0
     try:
         while pending:
             time.sleep(1)
-            results = [p.get() for p in pending if p.ready()]
-            pending = [p for p in pending if not p.ready()]
+            results = [job.get() for _, job in pending if job.ready()]
+            pending = [(c, job) for c, job in pending if not job.ready()]
             for index in _died(scratch):  # a process abort (a Rust abort, the OOM killer) loses its chunk
                 failure = "a worker process died (aborted or killed: out of memory?)"
                 results.append((1, 0.0, Counter({failure: 1}), [(index, failure)]))
@@ -536,9 +535,12 @@ def main() -> int:
                 keep.mkdir(parents=True, exist_ok=True)
                 data, suffix = make_input(args.seed, index)
                 (keep / f"input-{index}{suffix}").write_bytes(data)
-                rest = range(index + 1, min(args.start + ((index - args.start) // chunk + 1) * chunk, end))
-                if rest:
-                    pending.append(pool.apply_async(_run_chunk, (rest,)))
+                lost = [(c, job) for c, job in pending if index in c]
+                pending = [(c, job) for c, job in pending if index not in c]
+                for c, _ in lost:  # the rest of the chunk, again
+                    if index + 1 < c.stop:
+                        rest = range(index + 1, c.stop)
+                        pending.append((rest, pool.apply_async(_run_chunk, (rest,))))
             for count, seconds, found_classes, found in results:
                 done += count
                 busy += seconds
