@@ -505,6 +505,9 @@ def main() -> int:
     )
     args = parser.parse_args()
     if args.replay is not None:
+        if args.memory_gb:  # an input that killed a worker would take the machine's memory here
+            limit = int(args.memory_gb * 2**30)
+            resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         return replay(args.seed, args.replay)
     chunk = 100
     chunks = [
