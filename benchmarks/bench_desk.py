@@ -27,6 +27,7 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from desk_helpers import (  # noqa: E402
     CITY,
+    ITEM_LIST,
     REVIEWER,
     ZEZHOU,
     ZZ,
@@ -41,7 +42,7 @@ from starlette.testclient import TestClient  # noqa: E402
 from planlint.desk import db, rounds  # noqa: E402
 from planlint.desk.app import Settings, create_app  # noqa: E402
 from planlint.desk.auth import User  # noqa: E402
-from planlint.desk.lint import LintRequest, StoredFile, lint_version  # noqa: E402
+from planlint.desk.lint import LintRequest, RoundFiles, StoredFile, lint_version  # noqa: E402
 from planlint.desk.store import FileStore  # noqa: E402
 
 
@@ -62,12 +63,17 @@ def show(label: str, times: list[float]) -> None:
     )
 
 
+ROUND = RoundFiles(
+    StoredFile(CITY.name, str(CITY)), "shanxi-2025", item_list=StoredFile(ITEM_LIST.name, str(ITEM_LIST))
+)
+
+
 def bench_uploads(tmp: Path, n: int) -> None:
     data = make_desk(tmp / "uploads")
     app = create_app(Settings(data_dir=data))
     city, zz = TestClient(app, follow_redirects=False), TestClient(app, follow_redirects=False)
     login(city, REVIEWER), login(zz, ZZ)
-    rid = open_round(city, counties=("泽州县",))
+    rid = open_round(city, counties=("泽州县",), item_list=ITEM_LIST)
     plans = [county_plan(tmp, "泽州县", note=str(i)) if i % 2 else ZEZHOU for i in range(n)]
     upload(zz, rid, "泽州县", county_plan(tmp, "泽州县", note="warm-up"))  # rules and grammar loaded once
     times = []
@@ -76,10 +82,15 @@ def bench_uploads(tmp: Path, n: int) -> None:
         r = upload(zz, rid, "泽州县", path)
         times.append(time.perf_counter() - t)
         assert r.status_code == 303 and r.headers["location"].startswith("/v/"), r.text[:200]
-    show("upload → linted version (HTTP, store, lint vs city plan, copies, diff, commit)", times)
+    show(
+        "upload → linted version (HTTP, store, lint vs city plan and item list, copies, diff, commit)", times
+    )
     model = county_plan(tmp, "泽州县", note="lint-only")
-    req = LintRequest(StoredFile(model.name, str(model)), StoredFile(CITY.name, str(CITY)), "shanxi-2025")
-    show("lint alone (one county plan against the city plan)", timed(lambda: lint_version(req), n))
+    req = LintRequest(StoredFile(model.name, str(model)), ROUND)
+    show(
+        "lint alone (one county plan against the city plan and item list)",
+        timed(lambda: lint_version(req), n),
+    )
 
 
 def bench_board(tmp: Path, counties: int, versions: int) -> None:
@@ -93,7 +104,7 @@ def bench_board(tmp: Path, counties: int, versions: int) -> None:
     # Two real outcomes (a plan with errors, a clean one), recorded in turn for every version.
     outcomes = []
     for path in (ZEZHOU, county_plan(tmp, "某县")):
-        req = LintRequest(StoredFile(path.name, str(path)), StoredFile(CITY.name, str(CITY)), "shanxi-2025")
+        req = LintRequest(StoredFile(path.name, str(path)), ROUND)
         outcomes.append((path, lint_version(req)))
     conn = db.connect(data)
     t = time.perf_counter()

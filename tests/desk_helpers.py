@@ -21,6 +21,8 @@ from conftest import SAMPLES
 os.environ["PLANLINT_DESK_CHEAP_HASHES"] = "1"
 
 CITY = SAMPLES / "晋城市市场监管局2025年度双随机抽查工作计划.xlsx"
+CHANGZHI = SAMPLES / "长治市市场监督管理局2023年度双随机抽查工作计划.xlsx"  # tasks for counties to initiate
+ITEM_LIST = SAMPLES / "item-list" / "示例-抽查事项清单.xlsx"
 ZEZHOU = SAMPLES / "泽州县市场监督管理局2023年度内部双随机抽查工作计划.xlsx"
 MODEL = SAMPLES / "示范-某县2025年度内部双随机抽查工作计划.xlsx"
 PASSWORD = "correct-horse-1"
@@ -78,20 +80,25 @@ def open_round(
     require_clean=False,
     title="2025年度县级计划报送",
     profile="shanxi-2025",
+    item_list: Path | None = None,
+    superior: Path = CITY,
+    year: int = 2025,
 ) -> str:
     data = {
         "csrf_token": token(client),
         "title": title,
-        "year": "2025",
+        "year": str(year),
         "profile": profile,
         "due_date": "2025-03-31",
         "counties": "\n".join(counties),
     }
     if require_clean:
         data["require_clean"] = "on"
-    files = {"superior": (CITY.name, CITY.read_bytes(), XLSX)}
+    files = {"superior": (superior.name, superior.read_bytes(), XLSX)}
     if population is not None:
         files["population"] = (population.name, population.read_bytes(), "text/csv")
+    if item_list is not None:
+        files["item_list"] = (item_list.name, item_list.read_bytes(), XLSX)
     r = client.post("/rounds", data=data, files=files, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/rounds/"), r.text
     return r.headers["location"].rsplit("/", 1)[1]
@@ -229,3 +236,44 @@ def session(server: Server, account: Account, headers: dict | None = None):
     r = c.post("/login", data={"username": account.username, "password": PASSWORD, "csrf_token": token})
     assert r.status_code == 303 and r.headers["location"] == "/", r.text[:300]
     return c
+
+
+def two_table_plan(tmp: Path, county: str, revised: bool = False) -> Path:
+    """The model plan split over two sheets (食品药品: its first five tasks, 计量特设: the rest).
+    `revised`: the sheets in the other order, the first two tasks of 食品药品 swapped and a new
+    task inserted after them, every table renumbered 1, 2, 3 … as an editor would."""
+    wb = openpyxl.load_workbook(MODEL)
+    food = wb.active
+    for cell in food[1]:
+        if isinstance(cell.value, str):
+            cell.value = cell.value.replace("某县", county)
+    food.title = "食品药品"
+    rest = wb.copy_worksheet(food)
+    rest.title = "计量特设"
+    body = [[c.value for c in row] for row in food.iter_rows(min_row=3) if row[1].value]
+    first, second = body[:5], body[5:]
+    if revised:
+        first = [first[1], first[0], *first[2:]]
+        added = list(first[2])
+        added[1:5] = ["对食品生产者的双随机抽查", "定向", "食品生产监督检查", "全县食品生产者"]
+        first.insert(2, added)
+        wb.move_sheet(rest, offset=-1)
+    for sheet, tasks in ((food, first), (rest, second)):
+        sheet.delete_rows(3, sheet.max_row)
+        for i, values in enumerate(tasks):
+            sheet.append([i + 1, *values[1:]])
+    path = tmp / f"{county}2025年度内部双随机抽查工作计划{'（修改）' if revised else ''}.xlsx"
+    wb.save(path)
+    return path
+
+
+def city_with_county_tasks(tmp: Path, seqs=("4", "6", "9")) -> Path:
+    """晋城 2025 with tasks `seqs` handed to the counties (各县（市、区）局组织发起, 县抽县查): the tasks
+    each county plan should take up, which the board's coverage column counts."""
+    wb = openpyxl.load_workbook(CITY)
+    for row in wb.active.iter_rows(min_row=3):
+        if str(row[0].value).strip() in seqs:
+            row[8].value, row[10].value = "各县（市、区）局组织发起", "县抽县查"
+    path = tmp / CITY.name
+    wb.save(path)
+    return path

@@ -5,6 +5,7 @@ LibreOffice at all. Each gives one clear Chinese line naming the file, exit 2, n
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -44,6 +45,46 @@ def refused(result: tuple[int, str, str], name: str, *phrases: str) -> str:
 
 def test_corrupt_xls(bad, check):
     refused(check(bad["corrupt.xls"]), "corrupt.xls", "不是有效的 .xls 文件", "另存为 .xlsx")
+
+
+def test_corrupt_xlsb(bad, check):
+    refused(check(bad["corrupt.xlsb"]), "corrupt.xlsb", "不是有效的 .xlsb 文件", "另存为 .xlsx")
+
+
+def test_xlsb_of_far_apart_cells_is_refused_before_calamine_builds_its_grid(bad, check, no_calamine):
+    refused(check(bad["far_cells.xlsb"]), "far_cells.xlsb", "16,001,016,001 个单元格", "PLANLINT_MAX_CELLS")
+
+
+@pytest.fixture
+def no_calamine(monkeypatch):
+    """calamine may not open the file: the refusal must come before it builds any grid."""
+    from planlint.readers import spreadsheet
+
+    class Refused:
+        @staticmethod
+        def from_filelike(_fh):
+            raise AssertionError("calamine opened a file that should have been refused first")
+
+    monkeypatch.setattr(spreadsheet, "CalamineWorkbook", Refused)
+
+
+def test_xls_of_far_apart_cells_is_refused_before_calamine_builds_its_grid(bad, check, no_calamine):
+    """Counted from the Workbook stream's cell records, not after calamine has allocated 1 GB."""
+    refused(check(bad["far_cells.xls"]), "far_cells.xls", "工作表「计划」", "16,777,216 个单元格")
+
+
+def test_encrypted_pdf(tmp_path, check):
+    """A PDF with an open password (LibreOffice's export with EncryptFile) is refused by name."""
+    soffice()
+    from planlint.readers.wordproc import convert
+
+    source = tmp_path / "计划.odt"
+    shutil.copyfile(FORMATS / f"{ZEZHOU}.seed.odt", source)
+    options = '{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"x"}}'
+    work = tmp_path / "conversion"
+    work.mkdir()
+    pdf = convert(str(source), work, f"pdf:writer_pdf_Export:{options}")
+    refused(check(pdf), pdf.name, "设有密码", "未加密的 PDF")
 
 
 def test_ods_of_repeated_rows_is_refused_before_calamine_expands_it(bad, check):
@@ -124,19 +165,14 @@ def test_stale_conversion_folders_are_swept(tmp_path, monkeypatch):
     fresh.rmdir()
 
 
-def test_fix_refuses_formats_it_cannot_write(monkeypatch, capsys, tmp_path):
-    code, out, err = run_cli(
-        "fix",
-        str(FORMATS / f"{ZEZHOU}.xls"),
-        "--no-config",
-        "--unsafe-fixes",
-        "-o",
-        str(tmp_path / "o.xls"),
-        monkeypatch=monkeypatch,
-        capsys=capsys,
-    )
-    assert code == 2 and "不支持自动修复" in err and "批注副本" in err
-    assert not (tmp_path / "o.xls").exists()
+@pytest.mark.parametrize("name", ["corrupt.xls", "no_table.pdf"])
+def test_fix_of_an_unreadable_file_writes_nothing(bad, name, monkeypatch, capsys, tmp_path):
+    """fix rebuilds .xls/PDF inputs as workbooks; one that cannot be read is refused like check."""
+    path = tmp_path / name
+    shutil.copyfile(bad[name], path)
+    result = run_cli("fix", str(path), "--no-config", monkeypatch=monkeypatch, capsys=capsys)
+    refused(result, name, "请")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
 
 
 def test_xls_whose_header_declares_more_sectors_than_it_holds(tmp_path):

@@ -317,6 +317,13 @@ def test_header_recognition_reads_large_sheets():
         ("参与抽查部门", "partner"),
         ("实施机关", "inspector"),
         ("业务指导科室", "office"),
+        # second survey: a count named as the alternative to the ratio, the 权责清单 entry as the task
+        ("抽查\n比例\n(或户数)", "count"),
+        ("抽查比例（或数量）", "count"),
+        ("抽查比例(数量)", "quota"),
+        ("权责清单\n事项", "name"),
+        ("检查日期自", "window"),
+        ("业务指\n科室", "office"),
         # data, not headers
         ("2024年3月至10月", None),
         ("是否部门联合抽查", None),

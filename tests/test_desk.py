@@ -19,8 +19,10 @@ pytest.importorskip("starlette")
 
 from conftest import run_cli  # noqa: E402
 from desk_helpers import (  # noqa: E402
+    CHANGZHI,
     CITY,
     GP,
+    ITEM_LIST,
     PASSWORD,
     REVIEWER,
     XLSX,
@@ -35,6 +37,7 @@ from desk_helpers import (  # noqa: E402
     open_round,
     retitle,
     token,
+    two_table_plan,
     upload,
 )
 from starlette.testclient import TestClient  # noqa: E402
@@ -88,10 +91,54 @@ def test_migrations_apply_in_order_and_a_newer_database_is_refused(tmp_path):
     assert db.apply_migrations(conn) == db.SCHEMA_VERSION
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert "versions_county" in indexes
-    assert "diff_base" in {r[1] for r in conn.execute("PRAGMA table_info(versions)")}
+    assert {"diff_base", "city_tasks"} <= {r[1] for r in conn.execute("PRAGMA table_info(versions)")}
+    assert {"item_list_name", "item_list_hash"} <= {r[1] for r in conn.execute("PRAGMA table_info(rounds)")}
     conn.execute(f"PRAGMA user_version = {db.SCHEMA_VERSION + 1}")
     with pytest.raises(Exception, match="升级 planlint"):
         db.apply_migrations(conn)
+
+
+def test_a_desk_of_the_previous_schema_is_migrated_with_its_data(tmp_path):
+    """A data folder written at schema 3 (before item lists and coverage shares): its round and
+    version survive the migration, the board shows the old version as not compared, and the next
+    upload gets the coverage share."""
+    data = make_desk(tmp_path / "d", accounts=())
+    for f in data.glob(db.DB_NAME + "*"):
+        f.unlink()
+    conn = db._open(db.db_path(data))
+    conn.execute("PRAGMA journal_mode = WAL")
+    assert db.apply_migrations(conn, upto=3) == 3
+    for a in (REVIEWER, ZZ):
+        auth.add_user(conn, a.username, a.role, a.county, PASSWORD)
+    store = FileStore(data)
+    city_hash, plan_hash = store.put(CITY.read_bytes()), store.put(ZEZHOU.read_bytes())
+    conn.execute(
+        "INSERT INTO rounds (id, title, year, profile, superior_name, superior_hash, created_by, created_at)"
+        " VALUES ('r3', '旧一轮', 2025, 'shanxi-2025', ?, ?, 'city', '2025-01-01T00:00:00+00:00')",
+        (CITY.name, city_hash),
+    )
+    conn.execute(
+        "INSERT INTO round_counties (round_id, county, updated_at) VALUES ('r3', '泽州县', '2025-01-01')"
+    )
+    conn.execute(
+        "INSERT INTO versions (id, round_id, county, number, filename, file_hash, size, uploaded_by, uploaded_at,"
+        " errors, warnings, infos, duplicates, findings_json) VALUES ('v3', 'r3', '泽州县', 1, ?, ?, 1, 'zz',"
+        ' \'2025-01-01\', 2, 3, 0, 0, \'{"findings": [], "tasks": 15, "problems": []}\')',
+        (ZEZHOU.name, plan_hash),
+    )
+    conn.close()
+
+    app = create_app(Settings(data_dir=data))  # migrates
+    assert rows(data, "PRAGMA user_version")[0][0] == db.SCHEMA_VERSION
+    city, zz = client(app), client(app)
+    login(city, REVIEWER), login(zz, ZZ)
+    (old,) = city.get("/rounds/r3/board.json").json()["counties"]
+    assert (old["version"], old["errors"], old["coverage"]) == (1, 2, None)
+    assert "未比对" in city.get("/rounds/r3").text and "旧一轮" in city.get("/").text
+    assert city.get("/rounds/r3/file/item_list").status_code == 404
+    upload(zz, "r3", "泽州县", county_plan(tmp_path, "泽州县"))
+    (new,) = city.get("/rounds/r3/board.json").json()["counties"]
+    assert new["version"] == 2 and new["coverage"]["required"] == 0
 
 
 def test_file_store_is_content_addressed_and_read_only(tmp_path):
@@ -402,6 +449,37 @@ def test_round_upload_lint_diff_waive_submit_return_accept(desk, tmp_path):
     )
 
 
+def test_versions_are_paired_as_planlint_diff_pairs_them(desk, tmp_path, monkeypatch, capsys):
+    """Tables by sheet name (here in the other order), tasks by content and 序号: two swapped tasks
+    and an inserted one show as one added task and renumbered ones, nothing changed or removed."""
+    data, app = desk
+    city, zz = client(app), client(app)
+    login(city, REVIEWER), login(zz, ZZ)
+    rid = open_round(city)
+    old, new = two_table_plan(tmp_path, "泽州县"), two_table_plan(tmp_path, "泽州县", revised=True)
+    upload(zz, rid, "泽州县", old)
+    v2 = upload(zz, rid, "泽州县", new).headers["location"].rsplit("/", 1)[1]
+    diff = json.loads(rows(data, "SELECT diff_json FROM versions WHERE id = ?", v2)[0]["diff_json"])
+    summary = diff["summary"]
+    assert summary["added"] == 1 and summary["changed"] == summary["removed"] == summary["cosmetic"] == 0
+    assert summary["renumbered"] > 0
+    added = [t for p in diff["plans"] for t in p["tasks"] if t["status"] == "added"]
+    assert [t["name"] for t in added] == ["对食品生产者的双随机抽查"]
+    assert [(p["old"]["sheet"], p["new"]["sheet"]) for p in diff["plans"]] == [
+        ("计量特设", "计量特设"),
+        ("食品药品", "食品药品"),
+    ]
+    # the same pairing as the command line (new findings differ: the desk lints against the city plan)
+    code, out, _ = run_cli("diff", str(old), str(new), "-f", "json", monkeypatch=monkeypatch, capsys=capsys)
+    cli = json.loads(out)["summary"]
+    assert code == 0 and {**cli, "new_findings": 0} == {**summary, "new_findings": 0}
+    page = zz.get(f"/v/{v2}").text
+    diff_section = page[page.index('id="diff"') :]
+    assert "对食品生产者的双随机抽查" in diff_section and "与第 1 版相比" in page
+    assert "<h3>计量特设</h3>" in diff_section and "<h3>食品药品</h3>" in diff_section
+    assert "新增 1 项 · 取消 0 项 · 调整 0 项" in diff_section and "仅序号变化" in diff_section
+
+
 def test_board_worst_first_with_duplicates_and_coverage(desk, tmp_path):
     data, app = desk
     city = client(app)
@@ -425,11 +503,20 @@ def test_board_worst_first_with_duplicates_and_coverage(desk, tmp_path):
     board = city.get(f"/rounds/{rid}/board.json").json()["counties"]
     by = {b["county"]: b for b in board}
     assert by["泽州县"]["duplicates"] == 2 and by["高平市"]["duplicates"] == 0
-    assert by["泽州县"]["coverage"] == "不足"  # 1% of 20000 enterprises
-    assert by["高平市"]["coverage"] in ("未发现不足", "未估算", "不足")
+    assert by["泽州县"]["population_coverage"] == "不足"  # 1% of 20000 enterprises
+    assert by["高平市"]["population_coverage"] in ("未发现不足", "未估算", "不足")
+    # 晋城 2025 runs every task itself or draws for the counties (市抽县查): none for counties to initiate
+    assert by["泽州县"]["coverage"] == {
+        "required": 0,
+        "covered": 0,
+        "missing": [],
+        "label": "市级计划未要求各县发起任务",
+    }
     assert [b["county"] for b in board] == ["阳城县", "泽州县", "高平市"]
     page = city.get(f"/rounds/{rid}").text
-    assert page.index("阳城县") < page.index("泽州县") < page.index("高平市") and "覆盖率" in page
+    assert (
+        page.index("阳城县") < page.index("泽州县") < page.index("高平市") and "监管对象覆盖率：不足" in page
+    )
     assert page.count("（已逾期）") == 3  # due 2025-03-31, nobody submitted
 
     # exports: the board as a workbook, every current version with its annotated copy as a zip
@@ -448,6 +535,152 @@ def test_board_worst_first_with_duplicates_and_coverage(desk, tmp_path):
         n.endswith("检查结果.json") for n in zz_files
     )
     assert not any(n.startswith("阳城县") for n in names)
+
+
+def _with_changzhi_tasks(tmp_path: Path, county: str) -> Path:
+    """泽州 2023 renamed to `county`, plus a copy of each 长治 2023 task that counties initiate."""
+    from planlint.pipeline import load_plans
+    from planlint.rules.primitives.crossplan import for_counties
+
+    columns = ["name", "type", "items", "scope", "quota", "risk", "window", "initiator", "inspector"]
+    wb = openpyxl.load_workbook(ZEZHOU)
+    ws = wb.active
+    ws["A1"] = f"{county}市场监督管理局2023年度内部双随机抽查工作计划"
+    for n, task in enumerate([t for t in load_plans(str(CHANGZHI))[0].tasks if for_counties(t)], start=16):
+        ws.append([str(n), *(task.text(k) for k in columns)])
+    path = tmp_path / f"{county}2023年度内部双随机抽查工作计划.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_coverage_is_the_share_of_the_city_tasks_for_counties(desk, tmp_path):
+    """长治 2023 names five tasks each county initiates (各地组织发起, 各县区局发起). 泽州 has one of them;
+    高平 (泽州 plus copies of all five) has all; the board shows the share and lists what is missing."""
+    data, app = desk
+    city, zz, gp = client(app), client(app), client(app)
+    login(city, REVIEWER), login(zz, ZZ), login(gp, GP)
+    rid = open_round(city, superior=CHANGZHI, year=2023)
+    upload(zz, rid, "泽州县", copy_as(tmp_path, ZEZHOU, ZEZHOU.name))
+    upload(gp, rid, "高平市", _with_changzhi_tasks(tmp_path, "高平市"))
+    by = {b["county"]: b for b in city.get(f"/rounds/{rid}/board.json").json()["counties"]}
+    zz_cov, gp_cov = by["泽州县"]["coverage"], by["高平市"]["coverage"]
+    # the missing ones are exactly the city tasks of 泽州's superior-task-missing findings
+    expected = run(
+        [str(ZEZHOU)], RunOptions(profile="shanxi-2025", superior=(str(CHANGZHI),), use_config=False)
+    )
+    missing = [f.message for f in expected.findings if f.slug == "superior-task-missing"]
+    assert zz_cov["required"] == gp_cov["required"] == 5
+    assert len(zz_cov["missing"]) == len(missing) == 4 and zz_cov["label"] == "覆盖 1/5 项（20%）"
+    assert all(any(m in message for message in missing) for m in zz_cov["missing"])
+    assert "任务10「野生动物交易检查」" in zz_cov["missing"]
+    assert gp_cov == {"required": 5, "covered": 5, "missing": [], "label": "覆盖 5/5 项（100%）"}
+    board = city.get(f"/rounds/{rid}").text
+    assert "覆盖 1/5 项（20%）" in board and "覆盖 5/5 项（100%）" in board
+    assert "未列入：任务" in board and "任务10「野生动物交易检查」" in board
+    # the editor sees it on the county page, the reviewer in the exported workbook
+    assert "覆盖 1/5 项（20%）" in zz.get(county_path(rid, "泽州县")).text
+    ws = openpyxl.load_workbook(io.BytesIO(city.get(f"/rounds/{rid}/export.xlsx").content))["审查台账"]
+    headers = [c.value for c in ws[3]]
+    row = {ws.cell(r, 1).value: r for r in range(4, 6)}["泽州县"]
+    assert ws.cell(row, headers.index("覆盖市级任务") + 1).value == "覆盖 1/5 项（20%）"
+    assert "野生动物交易检查" in ws.cell(row, headers.index("未列入的市级任务") + 1).value
+
+
+def test_board_ranks_missing_city_tasks_with_the_duplicates(desk):
+    """Worst first, as `planlint check --superior`'s review: after errors, the duplicated 市抽县查
+    tasks and the missing city tasks for counties together, then warnings."""
+    from planlint.desk.coverage import CityTasks
+    from planlint.desk.lint import LintOutcome
+
+    data, app = desk
+    city = client(app)
+    login(city, REVIEWER)
+    rid = open_round(city, counties=("甲县", "乙县", "丙县", "丁县"))
+    conn, store = db.connect(data), FileStore(data)
+    try:
+        for county, duplicates, missing, warnings in (
+            ("甲县", 0, (), 9),
+            ("乙县", 0, ("任务1「对直销企业的双随机抽查」", "任务3「对广告发布单位的双随机抽查」"), 0),
+            ("丙县", 1, (), 0),
+            ("丁县", 0, ("任务1「对直销企业的双随机抽查」",), 0),
+        ):
+            outcome = LintOutcome(duplicates=duplicates, city_tasks=CityTasks(3, missing), tasks=3)
+            outcome.counts["warning"] = warnings
+            rounds.record_version(
+                conn,
+                store,
+                auth.User(county, county, "editor", county),
+                rid,
+                county,
+                filename="计划.xlsx",
+                file_hash=store.put(county.encode()),
+                size=3,
+                outcome=outcome,
+                ip=None,
+            )
+        assert [b.county for b in rounds.board(conn, rid)] == [
+            "乙县",
+            "丁县",
+            "丙县",
+            "甲县",
+        ]  # 丁县 and 丙县 tie: by name
+    finally:
+        conn.close()
+    page = city.get(f"/rounds/{rid}").text
+    assert "覆盖 1/3 项（33%）" in page and "覆盖 2/3 项（67%）" in page and "覆盖 3/3 项（100%）" in page
+
+
+def test_a_round_with_an_item_list(desk, tmp_path):
+    """The 抽查事项清单 given when the round is opened is used by every lint of the round, like
+    `planlint check --item-list`; its findings name the list by its file name."""
+    data, app = desk
+    city, zz = client(app), client(app)
+    login(city, REVIEWER), login(zz, ZZ)
+    assert 'name="item_list"' in city.get("/").text
+    rid = open_round(city, item_list=ITEM_LIST)
+    (rnd,) = rows(data, "SELECT * FROM rounds WHERE id = ?", rid)
+    assert rnd["item_list_name"] == ITEM_LIST.name
+    assert FileStore(data).read(rnd["item_list_hash"]) == ITEM_LIST.read_bytes()
+    plan = county_plan(tmp_path, "泽州县")
+    vid = upload(zz, rid, "泽州县", plan).headers["location"].rsplit("/", 1)[1]
+    expected = run(
+        [str(plan)],
+        RunOptions(profile="shanxi-2025", superior=(str(CITY),), item_list=str(ITEM_LIST), use_config=False),
+    )
+    findings = json.loads(
+        rows(data, "SELECT findings_json FROM versions WHERE id = ?", vid)[0]["findings_json"]
+    )["findings"]
+    in_list = [f for f in findings if f["slug"] == "item-not-in-list"]
+    assert len(in_list) == sum(f.slug == "item-not-in-list" for f in expected.findings) > 0
+    assert all(f"抽查事项清单（{ITEM_LIST.name}）" in f["message"] for f in in_list)  # not a temporary path
+    assert "planlint-desk-" not in json.dumps(findings, ensure_ascii=False)  # the work folder's prefix
+    assert "item-not-in-list" in zz.get(f"/v/{vid}").text
+    # the second version is linted with the list too, and the diff between them as well
+    v2 = (
+        upload(zz, rid, "泽州县", county_plan(tmp_path, "泽州县", note="二"))
+        .headers["location"]
+        .rsplit("/", 1)[1]
+    )
+    (row2,) = rows(data, "SELECT findings_json, diff_json FROM versions WHERE id = ?", v2)
+    assert sum(f["slug"] == "item-not-in-list" for f in json.loads(row2["findings_json"])["findings"]) == len(
+        in_list
+    )
+    assert json.loads(row2["diff_json"])["summary"]["new_findings"] == 0
+    assert "planlint-desk-" not in row2["diff_json"]
+    # both roles see and download the round's list
+    for c in (city, zz):
+        page = c.get(county_path(rid, "泽州县")).text
+        assert ITEM_LIST.name in page and f"/rounds/{rid}/file/item_list" in page
+        assert c.get(f"/rounds/{rid}/file/item_list").content == ITEM_LIST.read_bytes()
+    assert city.get(f"/rounds/{rid}/file/other").status_code == 404
+    audited = rows(data, "SELECT username, file_hash FROM audit WHERE action = 'download.item_list'")
+    assert sorted(r["username"] for r in audited) == ["city", "zz"]
+    assert {r["file_hash"] for r in audited} == {rnd["item_list_hash"]}
+    # a round without a list: no such findings, no such file
+    plain = open_round(city, title="无清单")
+    vid = upload(zz, plain, "泽州县", plan).headers["location"].rsplit("/", 1)[1]
+    assert "item-not-in-list" not in rows(data, "SELECT findings_json FROM versions WHERE id = ?", vid)[0][0]
+    assert city.get(f"/rounds/{plain}/file/item_list").status_code == 404
 
 
 def test_cross_county_review_of_the_current_versions(desk, tmp_path):
@@ -638,22 +871,40 @@ def test_county_names_are_checked():
             rounds.parse_counties(bad)
 
 
-def test_open_round_refuses_a_city_plan_that_is_not_a_plan(desk, tmp_path):
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"superior": ("市级计划.xlsx", b"PK\x03\x04junk", XLSX)}, "市级计划「市级计划.xlsx」无法读取"),
+        (
+            {  # no 抽查事项 column
+                "superior": (CITY.name, CITY.read_bytes(), XLSX),
+                "item_list": ("清单.csv", "地区,数量\n泽州县,1\n".encode(), "text/csv"),
+            },
+            "抽查事项清单「清单.csv」无法读取",
+        ),
+        (
+            {
+                "superior": (CITY.name, CITY.read_bytes(), XLSX),
+                "population": ("数量.csv", b"\xff\xfe\x00junk", "text/csv"),
+            },
+            "监管对象数量文件「数量.csv」无法读取",
+        ),
+    ],
+    ids=["city plan", "item list", "population"],
+)
+def test_open_round_refuses_files_that_cannot_be_read(desk, files, message):
     data, app = desk
     city = client(app)
     login(city, REVIEWER)
-    r = city.post(
-        "/rounds",
-        data={
-            "csrf_token": token(city),
-            "title": "t",
-            "year": "2025",
-            "profile": "shanxi-2025",
-            "counties": "泽州县",
-        },
-        files={"superior": ("市级计划.xlsx", b"PK\x03\x04junk", XLSX)},
-    )
-    assert "无法读取" in city.get(r.headers["location"]).text
+    form = {
+        "csrf_token": token(city),
+        "title": "t",
+        "year": "2025",
+        "profile": "shanxi-2025",
+        "counties": "泽州县",
+    }
+    r = city.post("/rounds", data=form, files=files)
+    assert message in city.get(r.headers["location"]).text
     assert rows(data, "SELECT COUNT(*) AS n FROM rounds")[0]["n"] == 0
 
 
@@ -670,7 +921,7 @@ def matrix(tmp_path_factory):
     clients = {name: client(app) for name in ("none", "reviewer", "own", "other", "outside")}
     for name, account in (("reviewer", REVIEWER), ("own", ZZ), ("other", GP), ("outside", YC)):
         assert login(clients[name], account).status_code == 303
-    rid = open_round(clients["reviewer"])
+    rid = open_round(clients["reviewer"], item_list=ITEM_LIST)
     vid = (
         upload(clients["own"], rid, "泽州县", county_plan(tmp, "泽州县"))
         .headers["location"]
@@ -700,7 +951,8 @@ ROUTES = [
     ("GET", "/rounds/{rid}/export.zip", {"reviewer"}),
     ("GET", "/rounds/{rid}/review", {"reviewer"}),
     ("GET", "/audit", {"reviewer"}),
-    ("GET", "/rounds/{rid}/superior", {"reviewer", "own", "other"}),
+    ("GET", "/rounds/{rid}/file/superior", {"reviewer", "own", "other"}),
+    ("GET", "/rounds/{rid}/file/item_list", {"reviewer", "own", "other"}),
     ("GET", "{county}", {"reviewer", "own"}),
     ("GET", "/v/{vid}", {"reviewer", "own"}),
     ("GET", "/v/{vid}/file/original", {"reviewer", "own"}),
@@ -803,3 +1055,28 @@ def test_a_lint_process_that_dies_is_replaced():
         assert linter._call(len, "abc") == 3  # a fresh pool takes the next job
     finally:
         linter.close()
+
+
+def test_the_desk_uses_the_library_not_the_command_line():
+    """The desk's modules (its web app, lint worker and its own `planlint desk` commands) build on
+    the library: no import of `planlint.commands` or `planlint.cli`, at the top or in a function."""
+    import ast
+
+    import planlint.desk
+
+    folder = Path(planlint.desk.__file__).parent
+    found = []
+    for path in sorted(folder.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                # `from ..commands import x` is level 2, module "commands"; absolute: planlint.commands
+                base = ["planlint", "desk"][: 2 - node.level + 1] if node.level else []
+                names = [".".join(p for p in (*base, node.module, a.name) if p) for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            found += [
+                f"{path.name}: {n}" for n in names if n.startswith(("planlint.commands", "planlint.cli"))
+            ]
+    assert len(list(folder.glob("*.py"))) >= 10 and found == []

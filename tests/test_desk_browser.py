@@ -7,11 +7,24 @@ from __future__ import annotations
 
 import io
 import os
+import re
 
 import openpyxl
 import pytest
 from conftest import CHROMIUM_FLAGS, chromium
-from desk_helpers import CITY, GP, PASSWORD, REVIEWER, ZEZHOU, ZZ, Server, copy_as, county_plan, make_desk
+from desk_helpers import (
+    GP,
+    ITEM_LIST,
+    PASSWORD,
+    REVIEWER,
+    ZEZHOU,
+    ZZ,
+    Server,
+    city_with_county_tasks,
+    copy_as,
+    county_plan,
+    make_desk,
+)
 
 
 def _workbook(path):
@@ -36,6 +49,8 @@ def test_a_whole_round_in_the_browser(server, tmp_path):
     first = copy_as(tmp_path, ZEZHOU, "泽州县2025年度内部双随机抽查工作计划（初稿）.xlsx")
     second = county_plan(tmp_path, "泽州县", note="修改稿")
     gaoping = county_plan(tmp_path, "高平市")
+    (tmp_path / "city").mkdir()
+    city_plan = city_with_county_tasks(tmp_path / "city")  # three tasks for the counties to initiate
 
     expect.set_options(timeout=30_000)  # a loaded CI machine may take seconds to lint an upload
     with sync_playwright() as p:
@@ -59,15 +74,17 @@ def test_a_whole_round_in_the_browser(server, tmp_path):
             def status_of(page, county):
                 return page.locator("#board tr", has_text=county).locator("td").nth(1)
 
-            # the city opens a round for two counties
+            # the city opens a round for two counties, with the province's 抽查事项清单
             city = login(REVIEWER)
             city.get_by_label("名称").fill("2025年度县级计划报送")
             city.get_by_label("计划年度").fill("2025")
-            city.get_by_label("市级计划（上级计划）").set_input_files(str(CITY))
+            city.get_by_label("市级计划（上级计划）").set_input_files(str(city_plan))
+            city.get_by_label("抽查事项清单").set_input_files(str(ITEM_LIST))
             city.get_by_label("须提交的县（市、区）").fill("泽州县\n高平市\n阳城县")
             city.get_by_role("button", name="开启").click()
             expect(city.locator("h1")).to_have_text("2025年度县级计划报送")
             expect(status_of(city, "泽州县")).to_have_text("未提交")
+            expect(city.locator("#item-list")).to_have_text(ITEM_LIST.name)
             board_url = city.url
 
             # 泽州县 uploads its draft: findings at once, one explained, then submitted
@@ -77,6 +94,8 @@ def test_a_whole_round_in_the_browser(server, tmp_path):
             zz.get_by_role("button", name="上传并检查").click()
             expect(zz.locator("h1")).to_contain_text("第 1 版")
             expect(zz.locator("#findings .sev-error").first).to_be_visible()
+            # every lint of the round checks the 抽查事项 against the round's list
+            expect(zz.locator("#findings")).to_contain_text(f"抽查事项清单（{ITEM_LIST.name}）中找不到")
             expect(zz.get_by_role("link", name="批注副本（.xlsx）")).to_be_visible()
             with zz.expect_download() as info:
                 zz.get_by_role("link", name="批注副本（.xlsx）").click()
@@ -129,6 +148,12 @@ def test_a_whole_round_in_the_browser(server, tmp_path):
             expect(status_of(city, "高平市")).to_have_text("已通过")
             expect(city.locator("#board tr").nth(1)).to_contain_text("阳城县")  # nothing uploaded: first
             expect(city.locator("#board tr").nth(2)).to_contain_text("泽州县")
+            # coverage: the model plan has one of the three city tasks for counties; the tooltip says which are missing
+            coverage = city.locator("#board tr", has_text="高平市").locator("td.coverage span").first
+            expect(coverage).to_have_text("覆盖 1/3 项（33%）")
+            expect(coverage).to_have_attribute(
+                "title", re.compile(r"^未列入：任务4「对广告发布单位的双随机抽查」；任务9")
+            )
             with city.expect_download() as info:
                 city.get_by_role("link", name="导出审查台账（.xlsx）").click()
             ws = _workbook(info.value.path())["审查台账"]

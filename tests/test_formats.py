@@ -9,6 +9,7 @@ Word and PDF files are compared modulo locations.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import shutil
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import SAMPLES, require_external
+from fixtures.formats.xlsb import Styled, from_xlsx, write_xlsb
 
 from planlint import engine
 from planlint.readers import kind_of, read_tables
@@ -75,6 +77,111 @@ def test_spreadsheet_formats_read_like_the_xlsx(seed, suffix, tmp_path):
     assert tasks == want_tasks > 0
     assert plain == want_plain
     assert located == want_located  # same sheets, rows and columns
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_xlsb_reads_like_the_xlsx(seed, tmp_path):
+    """LibreOffice cannot write .xlsb: tests/fixtures/formats/xlsb.py writes the seed's cells and
+    merged ranges as BIFF12 records, and calamine reads them back."""
+    path = tmp_path / f"{seed}.xlsb"
+    from_xlsx(SAMPLES / f"{seed}.xlsx", path)
+    assert kind_of(str(path)) == "spreadsheet"
+    tasks, plain, located = outcome(path)
+    want_tasks, want_plain, want_located = outcome(SAMPLES / f"{seed}.xlsx")
+    assert tasks == want_tasks > 0
+    assert plain == want_plain
+    assert located == want_located
+
+
+def test_xlsb_merged_cells_are_spread_like_excel(tmp_path):
+    """calamine does not report .xlsb merges: they come from the sheet's BrtMergeCell records."""
+    path = tmp_path / "计划.xlsb"
+    from_xlsx(SAMPLES / f"{ZEZHOU}.xlsx", path)
+    xlsb, xlsx = read_tables(str(path))[0], read_tables(str(SAMPLES / f"{ZEZHOU}.xlsx"))[0]
+    assert xlsx.covered and xlsb.covered == xlsx.covered and xlsb.anchors == xlsx.anchors
+    assert xlsb.rows == xlsx.rows and xlsb.format == "xlsb"
+
+
+def test_xlsb_and_xlsx_with_lying_extensions_read_by_content(tmp_path):
+    xlsx = SAMPLES / f"{ZEZHOU}.xlsx"
+    want = read_tables(str(xlsx))[0]
+    binary = tmp_path / "其实是xlsb.xlsx"
+    from_xlsx(xlsx, binary)
+    named_xlsb = tmp_path / "其实是xlsx.xlsb"
+    shutil.copyfile(xlsx, named_xlsb)
+    assert (kind_of(str(binary)), kind_of(str(named_xlsb))) == ("spreadsheet", "xlsx")
+    for path, fmt in ((binary, "xlsb"), (named_xlsb, "xlsx")):
+        table = read_tables(str(path))[0]
+        assert (table.rows, table.covered, table.format) == (want.rows, want.covered, fmt)
+
+
+NUMBERS = [  # (value, Excel number format, how Excel shows it = what planlint reads)
+    (0.05, "0%", "5%"),
+    (0.125, "0.0%", "12.5%"),
+    (1.0, "0%", "100%"),  # stored as the integer 1 in .xls/.xlsb
+    (0.3, "General", "0.3"),  # a fraction without a percent format stays a fraction
+    (1.0, "General", "1"),
+    (12.0, "0.00", "12"),  # integers read as integers, as for .xlsx
+    (datetime.date(2024, 3, 1), 'yyyy"年"m"月"d"日"', "2024年3月1日"),
+    (datetime.date(2024, 11, 30), "YYYY-MM-DD", "2024年11月30日"),  # dates as the .xlsx reader gives them
+]
+
+
+def _number_sheet_xls(path: Path) -> None:
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("计划")
+    for r, (value, fmt, _) in enumerate(NUMBERS):
+        ws.write(r, 0, f"第{r + 1}项")
+        ws.write(r, 1, value, xlwt.easyxf(num_format_str=fmt))
+    wb.save(str(path))
+
+
+def _number_sheet_xlsx(path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "计划"
+    for r, (value, fmt, _) in enumerate(NUMBERS, start=1):
+        ws.cell(r, 1, f"第{r}项")
+        ws.cell(r, 2, value).number_format = fmt
+    wb.save(path)
+
+
+def test_xls_numbers_read_as_shown(tmp_path):
+    """calamine gives 0.05 for a cell Excel shows as 5%: the number formats come from xlrd, and
+    the texts are the .xlsx reader's for the same cells."""
+    xls, xlsx = tmp_path / "数字.xls", tmp_path / "数字.xlsx"
+    _number_sheet_xls(xls)
+    _number_sheet_xlsx(xlsx)
+    shown = [row[1] for row in read_tables(str(xls))[0].rows]
+    assert shown == [want for _, _, want in NUMBERS]
+    assert shown == [row[1] for row in read_tables(str(xlsx))[0].rows]
+    et = _copy_as(xls, tmp_path, ".et")
+    assert [row[1] for row in read_tables(str(et))[0].rows] == shown
+
+
+def test_xlsb_numbers_read_as_shown(tmp_path):
+    """.xlsb formats come from styles.bin; a date stored as an RK integer (calamine gives the
+    number) reads as a date too."""
+    path = tmp_path / "数字.xlsb"
+    rows = [[f"第{r + 1}项", Styled(value, fmt)] for r, (value, fmt, _) in enumerate(NUMBERS)]
+    write_xlsb(path, {"计划": (rows, [])})
+    assert [row[1] for row in read_tables(str(path))[0].rows] == [want for _, _, want in NUMBERS]
+
+
+def test_ods_numbers_read_as_shown(tmp_path):
+    """An .ods percentage cell (office:value-type="percentage") reads as 5%, as in LibreOffice."""
+    soffice()
+    from planlint.readers.wordproc import convert
+
+    xls = tmp_path / "数字.xls"
+    _number_sheet_xls(xls)
+    ods = convert(str(xls), tmp_path, "ods")
+    shown = [row[1] for row in read_tables(str(ods))[0].rows]
+    assert shown == [want for _, _, want in NUMBERS]
 
 
 def test_ods_merged_cells_are_spread_like_excel():
@@ -149,13 +256,24 @@ def test_pdf_places_are_written_by_page_row_and_column():
     assert str(Location("计划.xlsx", "第3页 表1x", 5, 4)) == "计划.xlsx:第3页 表1x!D5"
 
 
-@pytest.mark.parametrize("name", [f"{YUANPING}.doc", f"{ZEZHOU}.seed.doc", f"{ZEZHOU}.seed.odt"])
-def test_word_processor_files_read_like_the_original(name):
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("suffix", [".doc", ".wps"])
+def test_word_processor_files_read_like_the_xlsx(seed, suffix, tmp_path):
+    """Every seed's table as a Word 97-2003 file (and under WPS's .wps name), through LibreOffice."""
     soffice()
-    path = FORMATS / name
-    original = SAMPLES / (f"{ZEZHOU}.docx" if ".seed." in name else f"{name.split('.')[0]}.xlsx")
+    path = (
+        FORMATS / f"{seed}.doc" if suffix == ".doc" else _copy_as(FORMATS / f"{seed}.doc", tmp_path, ".wps")
+    )
     tasks, plain, _ = outcome(path)
-    want_tasks, want_plain, _ = outcome(original)
+    want_tasks, want_plain, _ = outcome(SAMPLES / f"{seed}.xlsx")
+    assert tasks == want_tasks > 0 and plain == want_plain
+
+
+@pytest.mark.parametrize("name", [f"{ZEZHOU}.seed.doc", f"{ZEZHOU}.seed.odt"])
+def test_word_processor_files_of_the_seed_docx_read_like_it(name):
+    soffice()
+    tasks, plain, _ = outcome(FORMATS / name)
+    want_tasks, want_plain, _ = outcome(SAMPLES / f"{ZEZHOU}.docx")
     assert tasks == want_tasks > 0 and plain == want_plain
 
 
@@ -173,7 +291,7 @@ def test_check_and_serve_accept_the_new_types():
     from planlint.pipeline import discover
     from planlint.readers import SUPPORTED
 
-    assert {".xls", ".xlsb", ".ods", ".et", ".doc", ".wps", ".pdf"} <= set(SUPPORTED)
+    assert {".xls", ".xlsb", ".ods", ".et", ".doc", ".wps", ".odt", ".pdf"} <= set(SUPPORTED)
     found = {Path(p).suffix for p in discover([str(FORMATS)])}
     assert {".xls", ".ods", ".doc", ".pdf", ".odt"} <= found
     pytest.importorskip("starlette")
@@ -185,5 +303,168 @@ def test_check_and_serve_accept_the_new_types():
         page = client.get("/").text
     picker = re.search(r'id="files"[^>]*accept="([^"]*)"', page)[1].split(",")
     shown = re.search(r"支持 ([^；]*)；", page)[1].split()
-    for ext in (".xls", ".et", ".ods", ".doc", ".wps", ".pdf"):
-        assert ext in picker and ext in shown, ext
+    for ext in (".xls", ".et", ".xlsb", ".ods", ".doc", ".wps", ".odt", ".pdf"):
+        assert ext in picker, ext
+    for ext in (".xls", ".et", ".ods", ".doc", ".wps", ".pdf"):  # the page names the usual ones
+        assert ext in shown, ext
+
+
+# ---------------------------------------------------------------- fix: a rebuilt workbook
+
+
+def _fix(path: Path, work: Path):
+    from planlint.fixrounds import fix_file
+
+    work.mkdir(parents=True, exist_ok=True)
+    return fix_file(str(path), engine.RunOptions(use_config=False), True, work)
+
+
+@functools.cache
+def _xlsx_fix(seed: str) -> tuple[Counter, dict, int]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        fixed = _fix(SAMPLES / f"{seed}.xlsx", Path(tmp))
+        assert not fixed.rebuilt and fixed.changes
+        return (
+            Counter((old, new) for _, old, new in fixed.changes.values()),
+            {k: (old, new) for k, (_, old, new) in fixed.changes.items()},
+            fixed.remaining,
+        )
+
+
+def _input(suffix: str, tmp_path: Path) -> Path:
+    if suffix == ".xlsb":
+        path = tmp_path / f"{YUANPING}.xlsb"
+        from_xlsx(SAMPLES / f"{YUANPING}.xlsx", path)
+        return path
+    source = {".et": ".xls", ".wps": ".doc"}.get(suffix, suffix)
+    if suffix in (".doc", ".wps"):
+        soffice()
+    return _copy_as(FORMATS / f"{YUANPING}{source}", tmp_path, suffix)
+
+
+@pytest.mark.parametrize("suffix", [".xls", ".et", ".xlsb", ".ods", ".pdf", ".doc", ".wps"])
+def test_fix_of_a_format_planlint_cannot_write_is_a_rebuilt_workbook(suffix, tmp_path):
+    """The fixed copy of an .xls/.et/.xlsb/.ods/.doc/.wps/PDF is an .xlsx rebuilt from its tables
+    with the same changes as fixing the .xlsx (at the same cells for spreadsheets), leaving the
+    same findings; the input is untouched."""
+    from openpyxl import load_workbook
+
+    from planlint.fixes import fixed_output
+
+    path = _input(suffix, tmp_path)
+    before = path.read_bytes()
+    fixed = _fix(path, tmp_path / "work")
+    want_pairs, want_cells, want_remaining = _xlsx_fix(YUANPING)
+    assert fixed.rebuilt and fixed.note and f"「{suffix}」" in fixed.note
+    assert Counter((old, new) for _, old, new in fixed.changes.values()) == want_pairs
+    if suffix in (".xls", ".et", ".xlsb", ".ods"):
+        assert {k: (old, new) for k, (_, old, new) in fixed.changes.items()} == want_cells
+    assert fixed.remaining == want_remaining
+    assert fixed.result_path is not None and fixed.result_path.endswith(".xlsx")
+    assert load_workbook(fixed.result_path).sheetnames
+    assert path.read_bytes() == before
+    assert fixed_output(str(path)) == str(tmp_path / f"{YUANPING}.fixed.xlsx")
+
+
+def test_fixed_copies_of_one_plan_in_two_formats_do_not_overwrite_each_other(tmp_path, monkeypatch, capsys):
+    from conftest import run_cli
+
+    xls = _copy_as(FORMATS / f"{YUANPING}.xls", tmp_path, ".xls")
+    ods = _copy_as(FORMATS / f"{YUANPING}.ods", tmp_path, ".ods")
+    xlsx = _copy_as(SAMPLES / f"{YUANPING}.xlsx", tmp_path, ".xlsx")
+    code, _, err = run_cli(
+        "fix", "--no-config", str(xls), str(ods), str(xlsx), monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert code == 0, err
+    made = sorted(p.name for p in tmp_path.iterdir() if ".fixed." in p.name)
+    assert made == sorted(f"{YUANPING}{s}" for s in (".xls.fixed.xlsx", ".ods.fixed.xlsx", ".fixed.xlsx")), (
+        made
+    )
+
+
+def test_fix_command_names_the_rebuilt_copy_and_says_why(tmp_path, monkeypatch, capsys):
+    from conftest import run_cli
+
+    pdf = _copy_as(FORMATS / f"{YUANPING}.pdf", tmp_path, ".pdf")
+    lying = tmp_path / "其实是xlsx.xls"
+    shutil.copyfile(SAMPLES / f"{YUANPING}.xlsx", lying)  # edited as the .xlsx it is
+    code, _, err = run_cli("fix", "--no-config", str(pdf), str(lying), monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, err
+    assert (tmp_path / f"{YUANPING}.fixed.xlsx").is_file() and (tmp_path / "其实是xlsx.fixed.xls").is_file()
+    assert "无法写回「.pdf」格式" in err and "无法写回「.xls」" not in err
+    result = checked(tmp_path / f"{YUANPING}.fixed.xlsx")
+    assert (
+        sum(len(r.plan.tasks) for r in result.reports if r.plan) == outcome(SAMPLES / f"{YUANPING}.xlsx")[0]
+    )
+
+
+def test_pdf_text_scaled_by_its_matrix_reads_like_sized_text(tmp_path):
+    """Producers often set the font size to 1 and scale the text matrix (`/F1 1 Tf 9 0 0 9 x y Tm`):
+    the characters are still 9 pt, so a kerned gap of 0.45 pt inside 10% is not a space (it would
+    be for 1 pt characters); the ruled 2×2 table is found from its lines."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent / "bad_inputs"))
+    from make_bad_formats import pdf
+
+    text = b"".join(
+        b"BT /F1 1 Tf 9 0 0 9 %d %d Tm [%s] TJ ET " % (x, y, s)
+        for x, y, s in (
+            (95, 700, b"(seq)"),
+            (195, 700, b"(quota)"),
+            (95, 665, b"(1)"),
+            (195, 665, b"(1) -50 (0%)"),
+        )
+    )
+    lines = b"0.5 w " + b"".join(
+        b"%d %d m %d %d l S " % line
+        for line in ((90, 720, 300, 720), (90, 685, 300, 685), (90, 650, 300, 650))
+        + ((90, 650, 90, 720), (190, 650, 190, 720), (300, 650, 300, 720))
+    )
+    content = text + lines
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    path = tmp_path / "scaled.pdf"
+    path.write_bytes(pdf(objects))
+    (table,) = read_tables(str(path))
+    assert table.rows == [["seq", "quota"], ["1", "10%"]]
+    assert table.row_sheets == ["第1页 表1", "第1页 表1"]
+
+
+def test_web_page_offers_the_rebuilt_fixed_workbook(tmp_path):
+    """`planlint serve`: an uploaded .xls gets its fixed copy as 计划.fixed.xlsx, a real workbook."""
+    pytest.importorskip("starlette")
+    import io
+    import time
+    from urllib.parse import unquote
+
+    from openpyxl import load_workbook
+    from starlette.testclient import TestClient
+
+    from planlint.serve.app import create_app
+
+    xls = FORMATS / f"{YUANPING}.xls"
+    with TestClient(create_app(temp_parent=str(tmp_path)), base_url="http://127.0.0.1") as client:
+        posted = client.post(
+            "/api/check", files=[("files", (xls.name, xls.read_bytes(), "application/octet-stream"))]
+        )
+        assert posted.status_code == 202, posted.text
+        job = posted.json()["job"]
+        deadline = time.monotonic() + 120
+        while (status := client.get(f"/api/jobs/{job}").json())["state"] not in ("done", "failed"):
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        entry = status["files"][0]
+        assert entry["fixed_cells"] > 0, entry
+        fixed = client.get(f"/jobs/{job}/files/{entry['fixed']}")
+    assert fixed.status_code == 200
+    assert unquote(fixed.headers["content-disposition"]).endswith(f"{YUANPING}.fixed.xlsx")
+    assert load_workbook(io.BytesIO(fixed.content)).sheetnames == ["联合抽查计划"]

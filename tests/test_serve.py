@@ -393,16 +393,17 @@ def test_check_does_not_import_the_web_stack():
 
 
 def test_missing_extra_says_what_to_install(monkeypatch):
+    from planlint import webserver
     from planlint.commands import serve
 
-    real = serve.importlib.util.find_spec
-    monkeypatch.setattr(serve.importlib.util, "find_spec", lambda m: None if m == "uvicorn" else real(m))
+    real = webserver.importlib.util.find_spec
+    monkeypatch.setattr(webserver.importlib.util, "find_spec", lambda m: None if m == "uvicorn" else real(m))
     with pytest.raises(PlanlintError, match=r'缺少 uvicorn.*pip install "planlint\[serve\]"'):
         serve.require_extras()
 
 
 def test_busy_port_is_a_clear_message():
-    from planlint.commands.serve import bind
+    from planlint.webserver import bind
 
     first = bind("127.0.0.1", 0)
     try:

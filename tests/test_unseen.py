@@ -10,7 +10,9 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from planlint.engine import RunOptions, run
+from planlint.fields import parse
 from planlint.pipeline import load_plans
+from planlint.values import ParseError, Quota, Window
 
 UNSEEN = Path(__file__).parent / "fixtures" / "unseen"
 QINGCHUAN = UNSEEN / "青川县市场监督管理局2025年度双随机一公开监管计划.xlsx"
@@ -535,3 +537,445 @@ def test_the_same_tiered_clause_on_every_task_is_no_task_quota(tmp_path):
     )
     hits = [f.location.cell for f in findings(path) if f.slug in ("required-field-empty", "quota-missing")]
     assert hits == ["E4"]
+
+
+# -- 6. second survey (山西 2024/2025, 山东, 四川, a masked county's 2026 joint plan) ---------------
+# Transcriptions: 长治市 2024 联合 (changzhi.gov.cn, 2024-04-17), 潞州区 2025 (changzhi.gov.cn, 2025-03-28),
+# 微山县 2024 (weishan.gov.cn, 2024-09-04), 钢城区农业农村局 2021 (济南), 攀枝花市 2024
+# (scjgj.panzhihua.gov.cn, 2024-03-01), **县 2026 联合 (qianlima.com mirror, place names masked).
+
+CHANGZHI = UNSEEN / "长治市2024年度部门联合双随机抽查工作计划.xlsx"
+LUZHOU = UNSEEN / "长治市潞州区市场监督管理局2025年度双随机抽查工作计划.xlsx"
+WEISHAN = UNSEEN / "微山县市场监督管理局2024年度“双随机、一公开”抽查计划.xlsx"
+GANGCHENG = UNSEEN / "济南市钢城区农业农村局2021年度“双随机 一公开”抽查计划.xlsx"
+PANZHIHUA = UNSEEN / "攀枝花市市场监督管理局2024年度“双随机、一公开”抽查工作计划.xlsx"
+MASKED_COUNTY = UNSEEN / "某某县市场监管领域部门联合“双随机、一公开”抽查计划表（2026年度）.xlsx"
+
+
+def slugs_at(path: Path) -> set[tuple[str, str]]:
+    return {(f.slug, f.location.cell) for f in findings(path)}
+
+
+def test_a_ratio_after_a_subject_is_the_quota(tmp_path):
+    path = xlsx(
+        tmp_path,
+        "某县市场监督管理局2025年度双随机抽查工作计划",
+        [
+            ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例及频次", "抽查时间"],
+            ["1", "农资抽查", "农资经营检查", "农资经营户", "全年抽查比例不低于2%，抽查1次", "4月至9月"],
+            [
+                "2",
+                "医保抽查",
+                "经办服务检查",
+                "经办机构",
+                "县级部门每年对经办机构抽查比例之和≥30%；1次/年",
+                "5月至9月",
+            ],
+        ],
+    )
+    quotas = [t.value("quota") for t in plan(path).tasks]
+    assert [(q.ratio.low, q.ratio.bound) for q in quotas] == [
+        (Decimal(2), "at_least"),
+        (Decimal(30), "at_least"),
+    ]
+    assert not {s for s, _ in slugs_at(path)} & {"quota-unparseable", "quota-needs-review"}
+
+
+def test_gangcheng_and_changzhi_ratios_after_a_subject_are_read():
+    assert not [s for s in slugs_at(GANGCHENG) if s[0] == "quota-unparseable"]
+    changzhi = slugs_at(CHANGZHI)
+    assert not [s for s in changzhi if s[0] == "quota-needs-review"]
+    assert ("merge-candidate", "D4") in changzhi  # tasks 2 and 3: one population, one initiator
+
+
+def test_a_plan_naming_its_tasks_by_their_items_lacks_no_column(tmp_path):
+    path = xlsx(
+        tmp_path,
+        "某区农业农村局2024年度双随机抽查计划",
+        [
+            ["序号", "抽查事项", "抽查对象", "抽查比例及频次", "检查时间", "实施主体"],
+            ["1", "农药监督抽查", "农药经营主体", "不低于1%，抽查1次", "3月-12月", "区农业农村局"],
+            ["2", "种子质量监督抽查", "种子经营主体", "不低于1%，抽查1次", "3月-12月", "区农业农村局"],
+        ],
+    )
+    assert not [f for f in findings(path) if f.slug == "required-column-missing"]
+    path = xlsx(
+        tmp_path,
+        "某区2024年度双随机抽查计划",
+        [["序号", "抽查对象", "检查时间"], ["1", "农药经营主体", "3月"]],
+    )
+    assert {f.field for f in findings(path) if f.slug == "required-column-missing"} == {"items", "quota"}
+
+
+def test_weishan_and_gangcheng_have_every_required_column():
+    for path in (WEISHAN, GANGCHENG):
+        assert not [f for f in findings(path) if f.slug == "required-column-missing"], path.name
+    # 权责清单事项 names 微山's tasks; each task's 抽查事项 rows are its continuation rows
+    tasks = plan(WEISHAN).tasks
+    assert [(t.seq, t.name) for t in tasks] == [
+        ("1", "对市场主体名称等登记事项的检查"),
+        ("2", "对企业、个体工商户、农民专业合作社公示信息的监督检查"),
+    ]
+
+
+def test_bare_months_in_a_time_column_are_a_window(tmp_path):
+    path = xlsx(
+        tmp_path,
+        "某市市场监督管理局2025年度双随机抽查工作计划",
+        [
+            ["序号", "任务名称", "抽查事项", "检查对象", "检查时间", "抽查比例", "信用风险分类"],
+            ["1", "登记事项抽查", "登记事项检查", "企业", "3-10", "3%", "按A、B、C、D类分别递加比例"],
+            ["2", "价格抽查", "价格行为检查", "经营者", "13-14", "2%", "按A、B、C、D类分别递加比例"],
+        ],
+    )
+    window = plan(path).tasks[0].value("window")
+    assert (window.start.month, window.end.month) == (3, 10)
+    assert [f.location.cell for f in findings(path) if f.slug == "window-invalid"] == ["E4"]  # no 13月
+
+
+def test_panzhihua_windows_are_read():
+    assert not [s for s in slugs_at(PANZHIHUA) if s[0] == "window-invalid"]
+
+
+def test_a_ratio_column_whose_header_allows_a_count_reads_both(tmp_path):
+    path = xlsx(
+        tmp_path,
+        "某市市场监督管理局2024年度双随机抽查工作计划",
+        [
+            ["序号", "任务名称", "抽查事项", "检查对象", "检查时间", "抽查比例（或户数）", "信用风险分类"],
+            ["1", "登记事项抽查", "登记事项检查", "企业", "3月-10月", "4%", "按A、B、C、D类分别递加比例"],
+            ["2", "收费抽查", "收费行为检查", "水电气企业", "3月-10月", "1", "按A、B、C、D类分别递加比例"],
+        ],
+    )
+    tasks = plan(path).tasks
+    assert tasks[0].value("count").ratio.low == Decimal(4)
+    assert tasks[1].value("count").count.low == 1
+    assert not [f for f in findings(path) if f.slug == "quota-unparseable"]
+    assert not [s for s in slugs_at(PANZHIHUA) if s[0] == "quota-unparseable"]  # H14: 1 (户)
+
+
+def test_a_plan_that_never_mentions_credit_risk_gets_one_finding(tmp_path):
+    rows = [
+        ["序号", "任务名称", "抽查事项", "抽查对象", "抽查比例", "抽查时间", "责任科室"],
+        ["1", "登记事项抽查", "登记事项检查", "企业", "3%", "3月至10月", "信用监督管理科"],
+        ["2", "广告抽查", "广告发布检查", "广告经营者", "2%", "4月至9月", "广告科"],
+    ]
+    path = xlsx(tmp_path, "某县市场监督管理局2024年度双随机抽查工作计划", rows)
+    got = [f for f in findings(path) if f.slug == "risk-clause-absent"]
+    assert [(f.severity, f.location.row) for f in got] == [("warning", 2)]
+    # the tiers written in the ratio column are the clause; a 2022 plan predates the opinion
+    tiered = [r[:4] + ["A类2%，B类3%，C类5%，D类10%"] + r[5:] if r[0] == "1" else r for r in rows]
+    path = xlsx(tmp_path, "某县市场监督管理局2024年度双随机抽查工作计划", tiered)
+    assert not [f for f in findings(path) if f.slug == "risk-clause-absent"]
+    path = xlsx(tmp_path, "某县市场监督管理局2022年度双随机抽查工作计划", rows)
+    assert not [f for f in findings(path) if f.slug == "risk-clause-absent"]
+
+
+def test_survey_plans_without_any_risk_clause_are_reported_and_the_others_not():
+    for path in (WEISHAN, PANZHIHUA, MASKED_COUNTY):
+        assert [f.slug for f in findings(path) if f.field == "risk"] == ["risk-clause-absent"], path.name
+    for path in (CHANGZHI, LUZHOU, GANGCHENG):  # a risk column, or a 2021 plan
+        assert not [f for f in findings(path) if f.slug == "risk-clause-absent"], path.name
+
+
+def test_a_lone_tier_label_is_incomplete_not_cut_off():
+    got = [f for f in findings(LUZHOU) if f.slug == "risk-clause-incomplete"]
+    assert [f.location.cell for f in got] == ["G7"]
+    assert "未写明一般风险、较高风险、高风险" in got[0].message and "截断" not in got[0].message
+
+
+def test_masked_county_2026_joint_plan():
+    p = plan(MASKED_COUNTY)
+    assert (p.meta.year, p.meta.kind, len(p.tasks)) == (2026, "joint", 6)
+    assert ("required-field-empty", "C3") in slugs_at(MASKED_COUNTY)  # task 1 has no 抽查类型
+    assert not [f for f in findings(MASKED_COUNTY) if f.slug in ("window-invalid", "quota-unparseable")]
+
+
+def test_a_base_in_wan_and_an_overall_ratio_are_read():
+    # 安徽 2021 省计划 as a city copied it (law.foodmate.net mirror): 抽查基数(户)和比例
+    path = UNSEEN / "安徽某市2021年度“双随机、一公开”抽查工作计划.xlsx"
+    quota = plan(path).tasks[0].value("quota")
+    assert (quota.base.low, quota.ratio.low, quota.ratio.bound) == (1860000, Decimal("1.5"), "about")
+    assert not [f for f in findings(path) if f.slug == "quota-unparseable"]
+
+
+def test_a_frequency_left_to_need_is_for_review_not_unreadable():
+    # 乳山市发展和改革局 2022 粮食领域监督检查计划 (rushan.gov.cn, 2022-01-15): 抽查频次「根据监管需要确定」
+    path = UNSEEN / "乳山市发展和改革局2022年粮食领域监督检查计划.xlsx"
+    got = {(f.slug, f.severity) for f in findings(path) if f.location.cell == "E8"}
+    assert got == {("quota-needs-review", "warning")}
+    assert [f.field for f in findings(path) if f.slug == "required-column-missing"] == ["scope"]
+    # a time left to events states no time: said so, not "unreadable"
+    c3 = [f for f in findings(path) if f.location.cell == "C3" and f.slug == "window-invalid"]
+    assert len(c3) == 1 and "没有写明起止时间" in c3[0].message
+
+
+def test_the_platform_export_layout_reads_task_ids_and_compact_dates(tmp_path):
+    """The 双随机 platform's task list (抽查计划编号 | 抽查计划名称 | 抽查任务编号 | 抽查任务名称 | … | 检查日期自 |
+    检查日期至, dates as yyyyMMdd): the task id numbers the tasks, not the plan's id repeated on every row."""
+    header = [
+        "抽查计划编号",
+        "抽查计划名称",
+        "抽查任务编号",
+        "抽查任务名称",
+        "抽查类型",
+        "抽查事项",
+        "抽查对象范围",
+    ]
+    header += ["检查日期自", "检查日期至", "检查机关", "抽查市场主体数量"]
+    common = ["JH2024001", "某县2024年度抽查计划"]
+    path = xlsx(
+        tmp_path,
+        "某县市场监督管理局2024年度双随机抽查工作计划",
+        [
+            header,
+            [
+                *common,
+                "RW001",
+                "食品销售抽查",
+                "定向",
+                "食品销售检查",
+                "食品销售企业",
+                "20240401",
+                "20241130",
+            ],
+            [*common, "RW002", "价格抽查", "不定向", "价格行为检查", "企业", "2024-05-01", "2024-10-31"],
+        ],
+    )
+    tasks = plan(path).tasks
+    assert [t.seq for t in tasks] == ["RW001", "RW002"]
+    assert [(w.start.month, w.end.month, w.end.day) for w in (t.value("window") for t in tasks)] == [
+        (4, 11, 30),
+        (5, 10, 31),
+    ]
+    assert not {f.slug for f in findings(path)} & {"seq-duplicate", "window-invalid"}
+
+
+def test_guangzhou_education_bureau_split_draw_dates_are_the_window():
+    # 广州市教育局 2021 本部门抽查工作计划表 (gz.gov.cn, 2021-06-05): no 序号, 抽取时间自 | 抽取时间至 as dates.
+    # (Its 「定向\n抽查」 type cells are still reported as invalid: the one_of primitive compares the raw
+    # text, line break included — left to the cell-rule rewrite.)
+    path = UNSEEN / "广州市教育局2021年度“双随机、一公开”本部门抽查工作计划表.xlsx"
+    windows = [t.value("window") for t in plan(path).tasks]
+    assert [
+        (w.start.month, w.start.day, w.end.month, w.end.day) for w in windows if isinstance(w, Window)
+    ] == [
+        (5, 20, 12, 20),
+        (4, 1, 12, 31),
+        (9, 1, 12, 30),
+    ]
+    assert ("window-invalid", "F5") in slugs_at(path)  # 2021/12/20/: a stray slash
+    assert ("undirected-with-condition", "E7") in slugs_at(path)  # 不定向, yet only 区政府
+
+
+# -- third survey ----------------------------------------------------------------------------------
+
+JIANGHAN = UNSEEN / "武汉市江汉区生态环境2025年度“双随机、一公开”抽查计划.xlsx"
+WANGCANG_AGRI = UNSEEN / "旺苍县农业农村局2021年度“双随机、一公开”抽查工作计划.xlsx"
+
+
+def test_a_ratio_led_by_the_year_it_is_for_is_read():
+    for text, low, bound in (("每年50%", "50", "exact"), ("全年抽查比例不低于40%", "40", "at_least")):
+        quota = parse("quota", text)
+        assert isinstance(quota, Quota) and quota.review is None
+        assert (quota.ratio.low, quota.ratio.bound) == (Decimal(low), bound)
+    for text in ("每年1次", "全年抽查1次"):  # still frequencies
+        quota = parse("quota", text)
+        assert isinstance(quota, Quota) and quota.ratio is None and quota.frequency.times_low == 1
+
+
+def test_a_ratio_left_to_another_document_is_for_review(tmp_path):
+    path = xlsx(
+        tmp_path,
+        "某区生态环境分局2025年度双随机抽查计划",
+        [
+            ["序号", "计划名称", "抽查对象", "抽查事项", "抽查比例", "实施时间"],
+            ["1", "机动车排放检验机构监管", "检验机构", "排放检验情况的检查", "按上级部署要求执行", "4-11月"],
+            ["2", "汽车维修企业监管", "汽车维修单位", "喷涂设施的检查", "以市局方案为准", "4-11月"],
+        ],
+    )
+    got = {(f.slug, f.severity, f.location.cell) for f in findings(path) if f.field in ("ratio", "quota")}
+    assert got == {("quota-needs-review", "warning", "E3"), ("quota-needs-review", "warning", "E4")}
+    assert all(
+        "按其他文件或上级要求执行" in f.message for f in findings(path) if f.slug == "quota-needs-review"
+    )
+    for text in ("按省局计划执行", "依据上级文件确定", "按照上级部门要求"):
+        assert "按其他文件或上级要求执行" in parse("quota", text).review
+    assert isinstance(parse("quota", "适量抽查"), ParseError)  # no document named: still malformed
+
+
+def test_a_frequency_in_the_time_column_is_said_to_be_one():
+    error = parse("window", "每季度各抽查1次")
+    assert isinstance(error, ParseError) and error.hint.startswith("写的是抽查频次，没有写明起止时间")
+    assert isinstance(parse("window", "3月-11月"), Window)
+
+
+def test_jianghan_ecology_plan():
+    # 武汉市江汉区 生态环境 2025 (jianghan.gov.cn, 2025-04): 实施时间 holding a frequency, 每年50%, a ratio
+    # deferred to the city's joint plan.
+    got = {(f.slug, f.severity, f.location.cell) for f in findings(JIANGHAN) if f.severity != "info"}
+    assert got == {
+        ("quota-needs-review", "warning", "F3"),  # 重点源100%;一般源…1:10比例抽取
+        ("window-invalid", "error", "G3"),  # 每季度各抽查1次: no time stated
+        ("quota-needs-review", "warning", "F4"),  # …全年抽查比例不低于40%,不重复抽查
+        ("quota-needs-review", "warning", "F5"),  # 按照全市联合“双随机”检查文件比例执行
+    }
+    g3 = next(f for f in findings(JIANGHAN) if f.location.cell == "G3")
+    assert "写的是抽查频次" in g3.message
+    assert plan(JIANGHAN).tasks[3].value("ratio").ratio.low == Decimal(50)
+
+
+def test_a_window_running_into_the_next_year(tmp_path):
+    window = parse("window", "10月-次年3月")
+    assert isinstance(window, Window) and not window.is_reversed()
+    assert window.canonical() == "10月—次年3月"
+    assert (window.end_date(2022).year, window.end_date(2022).month) == (2023, 3)
+    dated = parse("window", "2022年10月至次年3月")
+    assert (dated.start.year, dated.end.year) == (2022, 2023)
+    assert parse("window", "11月-3月").is_reversed()  # without 次年 it is still reversed
+    path = xlsx(
+        tmp_path,
+        "某县发展和改革局2022年度双随机抽查计划",
+        [
+            ["序号", "抽查事项", "抽查对象", "检查时间", "抽查比例"],
+            ["1", "秋粮收购监督检查", "粮食收购企业", "10月-次年3月", "5%"],
+            ["2", "夏粮收购监督检查", "粮食收购企业", "2022年10月至次年3月", "5%"],
+            ["3", "粮食库存检查", "粮食储备企业", "11月-3月", "5%"],
+        ],
+    )
+    got = {(f.slug, f.location.cell) for f in findings(path) if f.field == "window"}
+    assert got == {("window-invalid", "D5")}
+
+
+def test_rushan_autumn_purchase_window_is_read():
+    path = UNSEEN / "乳山市发展和改革局2022年粮食领域监督检查计划.xlsx"
+    assert not [f for f in findings(path) if f.location.cell == "C6"]
+
+
+def test_a_time_column_named_a_period_is_the_window(tmp_path):
+    path = xlsx(
+        tmp_path,
+        "某市2024年度部门联合双随机抽查工作计划",
+        [
+            [
+                "序号",
+                "抽查领域",
+                "抽查事项",
+                "检查对象",
+                "发起部门",
+                "配合部门",
+                "抽查比例",
+                "计划任务实施时段",
+            ],
+            [
+                "1",
+                "测绘抽查",
+                "测绘成果质量抽查",
+                "测绘单位",
+                "市自然资源局",
+                "市市场监管局",
+                "20%",
+                "6-12月",
+            ],
+            ["2", "资质巡查", "测绘资质检查", "测绘单位", "市自然资源局", "市市场监管局", "20%", "另行通知"],
+        ],
+    )
+    assert headers(plan(path))["window"] == "计划任务实施时段"
+    got = {(f.slug, f.location.cell) for f in findings(path) if f.field == "window"}
+    assert got == {("window-invalid", "H4")}
+
+
+def test_huangshi_joint_plan():
+    # 黄石市自然资源和规划局 部门联合抽查计划表 (zrzy.huangshi.gov.cn, 2024-04-09): 计划任务实施时段; both tasks on the
+    # same objects with the same initiator (1+X merge).
+    path = UNSEEN / "黄石市部门联合“双随机、一公开”监管工作抽查计划表.xlsx"
+    p = plan(path)
+    assert headers(p)["window"] == "计划任务实施时段" and p.meta.kind == "joint"
+    assert {(f.slug, f.severity) for f in findings(path)} == {("merge-candidate", "warning")}
+
+
+def test_a_category_header_naming_the_tasks_is_the_task_name(tmp_path):
+    header = ["序号", "抽查类别", "抽查事项", "检查对象", "事项类别", "检查比例", "检查时间"]
+    path = xlsx(
+        tmp_path,
+        "某县农业农村局2024年度双随机抽查工作计划",
+        [
+            header,
+            ["1", "种子质量监督抽查", "种子经营检查", "种子经营者", "一般检查事项", "5%", "5月-9月"],
+            ["2", "兽药经营企业监督检查", "兽药检查", "兽药经营企业", "重点检查事项", "10%", "6月-10月"],
+        ],
+    )
+    p = plan(path)
+    assert (headers(p)["name"], headers(p)["category"]) == ("抽查类别", "事项类别")
+    assert [t.text("name") for t in p.tasks] == ["种子质量监督抽查", "兽药经营企业监督检查"]
+    # the same header holding the categories stays the category
+    rows = [header[:4] + header[5:], ["1", "重点检查事项", "种子经营检查", "种子经营者", "5%", "5月-9月"]]
+    rows.append(["2", "一般检查事项", "兽药检查", "兽药经营企业", "10%", "6月-10月"])
+    other = xlsx(tmp_path, "某县农业农村局2025年度双随机抽查工作计划", rows)
+    assert headers(plan(other))["category"] == "抽查类别" and "name" not in headers(plan(other))
+
+
+def test_wangcang_agriculture_bureau_task_names():
+    # 旺苍县农业农村局 2021 (scgw.gov.cn): 抽查类别 names the tasks, 事项类别 holds 一般抽查; task 1 has four items.
+    p = plan(WANGCANG_AGRI)
+    assert [t.text("name") for t in p.tasks] == [
+        "农产品质量监督抽查",
+        "兽药经营企业监督抽查",
+        "农业机械安全检查",
+    ]
+    assert {f.severity for f in findings(WANGCANG_AGRI)} == {"info"}
+
+
+def test_wuwei_joint_plan_copying_the_province_rows():
+    # 无为市 2023 一业一查 (ww.gov.cn, 2023-08-01): the province's prose ratios, the city's own numbers in a
+    # last column (无为计划), dates the mirror damaged (2023720日前).
+    path = UNSEEN / "无为市市场监管领域2023年度部门联合“一业一查”工作计划.xlsx"
+    got = {(f.slug, f.location.cell) for f in findings(path) if f.severity != "info"}
+    assert got == {
+        ("risk-clause-absent", "2"),
+        ("quota-needs-review", "I3"),
+        ("quota-needs-review", "I5"),
+        ("window-invalid", "J3"),  # damaged dates
+        ("window-invalid", "J5"),
+    }
+    assert [t.text("name") for t in plan(path).tasks] == [
+        "2023年度粮食收储企业部门联合抽查",
+        "2023年度粮食加工企业部门联合抽查",
+    ]
+
+
+def test_the_joint_offices_of_an_internal_plan_are_the_partner(tmp_path):
+    header = [
+        "序号",
+        "抽查任务名称",
+        "抽查事项",
+        "抽查对象范围",
+        "抽查比例",
+        "发起处室",
+        "联合处室",
+        "抽查时间",
+    ]
+    path = xlsx(
+        tmp_path,
+        "某市文化广电和旅游局2024年度随机抽查计划",
+        [
+            header,
+            [
+                "1",
+                "网络文化抽查",
+                "经营情况检查",
+                "互联网文化单位",
+                "5%",
+                "网络执法队",
+                "传媒管理科",
+                "10月-11月",
+            ],
+            ["2", "旅行社抽查", "经营情况检查", "旅行社", "5%", "旅游执法队", "旅游执法队", "10月-11月"],
+        ],
+    )
+    p = plan(path)
+    assert (headers(p)["office"], headers(p)["partner"]) == ("发起处室", "联合处室")
+    assert [t.text("partner") for t in p.tasks] == ["传媒管理科", "旅游执法队"]
+    assert (
+        headers(plan(UNSEEN / "石家庄市文化广电和旅游局2023年度随机抽查计划.xlsx"))["partner"] == "联合处室"
+    )

@@ -36,6 +36,9 @@ _CONTENT_KINDS: tuple[tuple[str, Callable[[object], bool]], ...] = (
     ("risk", lambda v: isinstance(v, values.RiskClause) and bool(v.mentions_risk or v.tiers)),
     ("quota", lambda v: isinstance(v, values.Quota) and (v.ratio is not None or v.frequency is not None)),
 )
+_TASK_NAME = re.compile(
+    r"^[^\d%]{2,40}(?:抽查|检查|巡查|监管|抽检|检测|监测)$"
+)  # a task named as an inspection
 _RATIO_TEXT = re.compile(r"\d\s*[%％‰]|比例")  # a cell that states a ratio, whatever its column
 _BRACKETS = str.maketrans(
     {
@@ -163,11 +166,31 @@ def header_match(text: str) -> Match | None:
     if match is not None:
         return match
     base = _unbracketed(norm)
+    alternative = _alternative(norm)
+    if alternative is not None:
+        return alternative
     if base != norm and base in table.exact:
         return table.exact[base]
     if len(norm) > _CONTAINS_MAX_LEN or _DIGIT.search(norm):
         return None
     return _stem_match(base) if base else _stem_match(norm)
+
+
+# 抽查比例(或户数): the brackets name another way of filling the column, not a remark on it.
+_OR_BRACKET = re.compile(r"\(或([^()]+)\)")
+
+
+def _alternative(norm: str) -> Match | None:
+    """A ratio header naming a count as the alternative (抽查比例(或户数), 比例(或数量)) is a count
+    column, as 抽查比例或户数 is: its cells hold either, and a count column reads both 5% and a
+    bare 1 (the header carries the unit)."""
+    m = _OR_BRACKET.search(norm)
+    if m is None or len(norm) > _CONTAINS_MAX_LEN:
+        return None
+    inner, outer = _stem_match(m.group(1)), _stem_match(_unbracketed(norm))
+    if inner is not None and inner.key == "count" and outer is not None and outer.key in ("ratio", "quota"):
+        return inner
+    return None
 
 
 @lru_cache(maxsize=16384)
@@ -305,6 +328,8 @@ class _Builder:
             if j in keys or (match is not None and not match.by_content):
                 continue
             key = self._content_key(start, j, vague=match is not None)
+            if key is None and match is not None and match.key == "type" and self._names_tasks(start, j):
+                key = "name"  # 抽查类别 holding 农产品质量监督抽查 … : the tasks' names, its items beside it
             if key == "quota" and "quota" in chosen:
                 key = "ratio"
             if key is None or key in chosen:
@@ -404,6 +429,12 @@ class _Builder:
         if weak and texts and all(t.endswith("计划") for t in texts):
             return True
         return len(texts) >= 2 and len(set(texts)) == 1 and (weak or "计划" in texts[0])
+
+    def _names_tasks(self, start: int, j: int) -> bool:
+        """Whether a column's cells name tasks (农产品质量监督抽查, 兽药经营企业监督抽查): more than one
+        name, each ending as an inspection does."""
+        texts = set(self._own_texts(start, j))
+        return len(texts) >= 2 and all(_TASK_NAME.search(normalize_header(t)) for t in texts)
 
     def _content_key(self, start: int, j: int, vague: bool = False) -> str | None:
         """The key a column's cells say it holds: 定向/不定向 → type, 重点/一般检查事项 → category

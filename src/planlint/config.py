@@ -8,22 +8,29 @@ from __future__ import annotations
 
 import fnmatch
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
+from types import ModuleType
 from typing import Any
 
 from .errors import ConfigError
 from .rules.loader import read_yaml, validate
 
-if sys.version_info >= (3, 11):
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # tomllib blocked (test_config simulates Python 3.10 this way)
-        import tomli as tomllib
-else:  # Python 3.10: the same parser, published separately
-    import tomli as tomllib
+
+def _toml() -> ModuleType:
+    """The TOML parser, imported only for a pyproject.toml (most runs read none)."""
+    if sys.version_info >= (3, 11):
+        try:
+            import tomllib
+
+            return tomllib
+        except ModuleNotFoundError:  # tomllib blocked (test_config simulates Python 3.10 this way)
+            pass
+    import tomli  # Python 3.10: the same parser, published separately
+
+    return tomli
+
 
 CONFIG_NAMES = (".planlint.yaml", "planlint.yaml")
 
@@ -31,7 +38,33 @@ CONFIG_NAMES = (".planlint.yaml", "planlint.yaml")
 # (the "billion laughs"); anything that expands beyond this is refused before it is validated.
 MAX_CONFIG_NODES = 100_000
 
-_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+class Frozen(Mapping[str, Any]):
+    """A read-only mapping that pickles (MappingProxyType does not, and a Config goes to every
+    `--jobs` process)."""
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        self._data = dict(data or {})
+
+    def __getitem__(self, key: str) -> Any:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __repr__(self) -> str:
+        return f"Frozen({self._data!r})"
+
+    def __reduce__(self) -> tuple:
+        return (Frozen, (self._data,))
+
+
+_EMPTY: Mapping[str, Any] = Frozen()
 
 
 def _empty() -> Mapping[str, Any]:
@@ -145,7 +178,7 @@ def _count_nodes(data: Any, label: str) -> None:
 
 
 def _frozen(mapping: Any) -> Mapping[str, Any]:
-    return MappingProxyType(dict(mapping)) if mapping else _EMPTY
+    return Frozen(mapping) if mapping else _EMPTY
 
 
 def from_data(data: dict[str, Any], path: Path | None) -> Config:
@@ -202,9 +235,10 @@ def from_data(data: dict[str, Any], path: Path | None) -> Config:
 def load_config_file(path: Path) -> Config:
     label = str(path)
     if path.name == "pyproject.toml":
+        toml = _toml()
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("planlint")
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            data = toml.loads(path.read_text(encoding="utf-8")).get("tool", {}).get("planlint")
+        except (toml.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"pyproject.toml 格式错误：{exc}", label) from None
         except OSError as exc:
             raise ConfigError(f"无法读取配置文件（{exc.strerror}）", label) from None

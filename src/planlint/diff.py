@@ -15,12 +15,15 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .findings import Finding
 from .matching import match_tasks, plain, similarity
 from .plan import FIELD_NAMES, Plan, Task
 from .values import Count, Frequency, Mode, ParseError, Quota, Ratio, RiskClause, Window
+
+if TYPE_CHECKING:
+    from .result import PlanReport
 
 # Task statuses, in the order reports group them.
 ADDED, REMOVED, CHANGED, COSMETIC, RENUMBERED, UNCHANGED = (
@@ -463,3 +466,30 @@ def mark_findings(diff: PlanDiff, old_findings: list[Finding], new_findings: lis
         for change in td.changes:
             if change.key == key:
                 change.findings.append(f)
+
+
+# --- two versions of one file -------------------------------------------------------------------
+
+
+def pair_reports(old: Sequence[PlanReport], new: Sequence[PlanReport]) -> list[tuple[PlanReport, PlanReport]]:
+    """The plans (tables) of two versions of one file, paired by sheet/table name when every new
+    table's name is in the old version, else in order. Reports without a plan are left out."""
+    old = [r for r in old if r.plan is not None]
+    new = [r for r in new if r.plan is not None]
+    by_sheet = {r.sheet: r for r in old}
+    if len(old) == len(new) == 1 or not all(r.sheet in by_sheet for r in new):
+        return list(zip(old, new, strict=False))
+    return [(by_sheet[r.sheet], r) for r in new]
+
+
+def diff_reports(old: Sequence[PlanReport], new: Sequence[PlanReport]) -> list[PlanDiff]:
+    """`diff_plans` of each pair of tables (`pair_reports`), with the findings the new version has
+    and the old one had not marked on the change that caused them. Both versions must have been
+    linted with the same options, separately."""
+    diffs = []
+    for o, n in pair_reports(old, new):
+        assert o.plan is not None and n.plan is not None  # pair_reports keeps only reports with a plan
+        d = diff_plans(o.plan, n.plan)
+        mark_findings(d, o.findings, n.findings)
+        diffs.append(d)
+    return diffs

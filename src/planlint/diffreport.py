@@ -9,8 +9,9 @@ from collections.abc import Callable
 
 from . import __version__
 from .diff import ADDED, CHANGED, COSMETIC, KINDS, REMOVED, RENUMBERED, STATUS_NAMES, PlanDiff, TaskDiff
-from .findings import Finding
+from .findings import SEVERITY_NAMES, Finding
 from .plan import FIELD_NAMES, Plan, Task
+from .table import Location
 
 VERSION = 1
 # What an added or removed task is described by in the 调整情况表 (name has its own column).
@@ -22,7 +23,6 @@ OTHER_SHEET = "其他变化"
 OTHER_HEADERS = ("序号", "任务名称", "变化", "调整前", "调整后")
 FINDINGS_SHEET = "新增问题"
 FINDINGS_HEADERS = ("序号", "任务名称", "规则", "级别", "问题", "建议")
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 
 def _one_line(text: str) -> str:
@@ -61,7 +61,7 @@ def before_after(td: TaskDiff) -> tuple[str, str]:
 
 
 def _plan_label(plan: Plan) -> str:
-    where = plan.path + (f":{plan.source.sheet}" if plan.source.sheet else "")
+    where = Location(plan.path, plan.source.sheet, 0)  # the table as a whole
     return f"{where}（{len(plan.tasks)} 项任务）"
 
 

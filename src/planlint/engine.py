@@ -491,35 +491,23 @@ def _check_all(files: list[str], jobs: int, work: _Worker, progress: Callable | 
     if jobs == 1 or len(files) < 2:
         items: Iterable[str] = progress(files, len(files), "检查") if progress else files
         return [work(f) for f in items]
-    from concurrent.futures import ProcessPoolExecutor
-
     from .cache import loads
+    from .pipeline import parallel_map
 
-    workers = min((os.cpu_count() or 1) if jobs <= 0 else jobs, len(files))
-    # The worker (rules, config, cache) goes to each process once, not with every chunk of paths.
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_pool, initargs=(work,)) as pool:
-        # Small chunks: a big last chunk leaves the other workers idle at the end of the batch.
-        results = pool.map(_pool_work, files, chunksize=max(1, min(8, len(files) // (workers * 8))))
-        if progress:
-            results = progress(results, len(files), "检查")
-        return [loads(r) for r in results]
+    # the workers start with the readers, grammar and primitives imported: this module imports them
+    return [loads(r) for r in parallel_map(_Packed(work), files, jobs, progress, preload=(__name__,))]
 
 
-_POOL_WORKER: _Worker | None = None
+class _Packed:
+    """A pool process's work: the outcome goes back pickled the fast way (planlint.cache)."""
 
+    def __init__(self, work: _Worker) -> None:
+        self.work = work
 
-def _init_pool(work: _Worker) -> None:
-    global _POOL_WORKER
-    _POOL_WORKER = work
-    gc.enable()  # a forked worker inherits the run's paused collector; check_file pauses it per file
+    def __call__(self, path: str) -> bytes:
+        from .cache import dumps
 
-
-def _pool_work(path: str) -> bytes:
-    """One file in a pool process; the outcome goes back pickled the fast way (planlint.cache)."""
-    from .cache import dumps
-
-    assert _POOL_WORKER is not None
-    return dumps(_POOL_WORKER(path))
+        return dumps(self.work(path))
 
 
 class _Worker:

@@ -254,7 +254,7 @@ _BOUNDS = {
     ),
     **dict.fromkeys(("约", "约为", "大约", "大概", "左右"), v.ABOUT),
 }
-_NUMBER_TYPES = frozenset(("INT", "DECIMAL", "CNUM", "PCT", "TIMES", "COUNT"))
+_NUMBER_TYPES = frozenset(("INT", "DECIMAL", "CNUM", "PCT", "TIMES", "COUNT", "WAN"))
 _FREQ_PER = re.compile(r"([^-次/]+)(?:-([^次/]+))?次?/每?(.+)")
 
 
@@ -503,9 +503,9 @@ class _FieldTransformer(Transformer):
     # ---- window
     def span(self, c: list[Token]) -> v.Window:
         start, end = (_date_point(t) for t in c if t.type in _DATE_TYPES)
-        # A year written once covers both ends: 2024年4月至9月.
+        # A year written once covers both ends: 2024年4月至9月 (2024年10月至次年3月: the year after).
         if start.year is not None and end.year is None:
-            end = v.DatePoint(end.month, end.day, start.year)
+            end = v.DatePoint(end.month, end.day, start.year + end.next_year)
         elif end.year is not None and start.year is None:
             start = v.DatePoint(start.month, start.day, end.year)
         return _qualified(v.Window(start, end), c)
@@ -627,7 +627,7 @@ class _FieldTransformer(Transformer):
 
 
 _DATE_TYPES = frozenset(("DATE", "SLASH_DATE", "YEAR_MONTH"))
-_DATE = re.compile(r"(?:(\d+)年)?([^年月]+)月份?(?:(.+)[日号]|底|末|初|[上中下]旬)?")
+_DATE = re.compile(r"(?:(\d+)年|(次年|翌年|来年|第二年))?([^年月]+)月份?(?:(.+)[日号]|底|末|初|[上中下]旬)?")
 
 
 def _date_point(tok: Token) -> v.DatePoint:
@@ -636,16 +636,20 @@ def _date_point(tok: Token) -> v.DatePoint:
     if tok.type == "YEAR_MONTH":  # 2024.3
         y, m = re.split(r"[/.]", tok.value)
         return _check_date(v.DatePoint(int(m), None, int(y)), _pos(tok) + len(y) + 1)
-    if tok.type == "SLASH_DATE":
-        y, m, d = re.split(r"[/.]", tok.value)
-        return _check_date(v.DatePoint(int(m), int(d), int(y)), _pos(tok) + len(y) + 1)
+    if tok.type == "SLASH_DATE":  # 2021/5/20 · 2021.5.20 · 2024-05-01 · 20240501
+        text = tok.value
+        y, m, d = re.split(r"[/.-]", text) if not text.isdigit() else (text[:4], text[4:6], text[6:])
+        return _check_date(v.DatePoint(int(m), int(d), int(y)), _pos(tok) + len(y) + (not text.isdigit()))
     match = _DATE.fullmatch(tok.value)
     assert match is not None
-    year, month, day = match.groups()
+    year, following, month, day = match.groups()
     point = v.DatePoint(
-        _cn_or_int(month), None if day is None else _cn_or_int(day), None if year is None else int(year)
+        _cn_or_int(month),
+        None if day is None else _cn_or_int(day),
+        None if year is None else int(year),
+        next_year=following is not None,
     )
-    return _check_date(point, _pos(tok) + match.start(2 if day is None else 3))
+    return _check_date(point, _pos(tok) + match.start(3 if day is None else 4))
 
 
 _QUARTER_NUMS = re.compile(r"[一二两三四1-4]")
@@ -846,8 +850,9 @@ def _risk_clause(tokens: list[Token]) -> v.RiskClause:
             mentions = True
     flush()
     last = tokens[-1] if tokens else None
+    # a clause cut off after a tier (…较高风险、高风险); a cell that is one tier label (低风险) is not cut off
     truncated = last is not None and (
-        last.type in ("TIER_WORD", "TIER_LETTERS")
+        (last.type in ("TIER_WORD", "TIER_LETTERS") and len(tokens) > 1)
         or (last.type in ("R_LIST", "R_FILL") and last.value.endswith(_LIST_END))
     )
     return v.RiskClause(
@@ -999,8 +1004,8 @@ _DELEGATED = re.compile(
 )
 # What split columns hold where they have nothing to say (抽查数量 "/" beside a 抽查比例): an empty cell.
 _PLACEHOLDERS = frozenset(("/", "-", "\\", "无", "暂无", "/无", "不适用", "不涉及", "—"))
-# How often without a number: 不定期抽查, 根据需要.
-_UNQUANTIFIED = re.compile(r"不定期|根据(?:工作)?需要|随时")
+# How often without a number: 不定期抽查, 根据需要, 根据监管需要确定.
+_UNQUANTIFIED = re.compile(r"不定期|根据[\u4e00-\u9fff]{0,4}需要|随时")
 _QUANTITY = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?:%|万?(?:户次|家次|户|家|个|件|台|所|批次|批|人|单位)|次)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # The objects a quota counts, named before their number: 重点监管的有机肥料企业约28家，按照100%比例抽取 —
@@ -1008,10 +1013,23 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _OBJECT_BASE = re.compile(
     r"^对?[\u4e00-\u9fff()、]{0,30}?(?:企业|经营者|经营户|生产者|主体|单位|机构|门店|场所|商户)(?:共计?|总计|合计)?(?=约|\d)"
 )
+# Who or when a ratio is about, named before its one 比例: 全年抽查比例不低于1% · 市级医疗保障部门每年对市级及以下
+# 经办机构抽查比例之和≥20% — the ratio is the quota; the subject (no number, no risk tier) says nothing more.
+_SUBJECT_LEAD = re.compile(
+    r"^[^\dA-D%;,。()]{1,40}?(?<!风险)(?:抽查|抽取|抽检|检查)?比例(?:之和|总和|合计)?(?!.*比例)"
+)
 # The quota grammar's own words: not prose when counting how much of a text is prose.
 _QUOTA_WORDS = re.compile(
     r"不低于|不少于|不小于|不高于|不超过|不大于|至少|至多|最低|最高|最少|最多|以上|以下|以内|左右|大约|约为|约"
     r"|抽查|抽取|抽检|检查|比例|基数|频次|每年|每季度|每半年|每月|年度|全年|本年"
+)
+
+
+# Numbers left to another document: 按照全市联合“双随机”检查文件比例执行 · 按上级部署要求执行 · 以省局方案为准 ·
+# 按照上级部门要求 (no number anywhere: a text with one parses, or is prose for review).
+_DEFERRED = re.compile(
+    r"^[^\d%]*?(?:按照?|依照|参照|依据|根据|执行|以)[^\d%]{0,30}?(?:文件|方案|计划|通知|规定|要求|部署|标准)"
+    r"[^\d%]{0,8}?(?:执行|为准|确定|落实|$)"
 )
 
 
@@ -1021,6 +1039,8 @@ def _review_reason(norm: str) -> str | None:
     a sum over several offices (登记科10户、网监科5户，共15户), thresholds (10所及以下的按不少于2所)."""
     if _DELEGATED.search(norm):
         return "比例或数量交由执行单位根据实际情况确定"
+    if _DEFERRED.search(norm):
+        return "比例或数量按其他文件或上级要求执行，本计划没有写明，请核对所依据的文件"
     if _UNQUANTIFIED.search(norm):
         return "频次或数量没有写成数字"
     quantities = len(_QUANTITY.findall(norm))
@@ -1028,6 +1048,20 @@ def _review_reason(norm: str) -> str | None:
     if (quantities >= 2 and words >= 4) or (quantities >= 1 and words >= 10):
         return "比例或数量以文字叙述，含多个数字或条件"
     return None
+
+
+# A time cell that names what will decide the time instead of a time: 根据政策性粮食出库时间确定,
+# 根据监管需要确定, 另行通知, 待定. Not a malformed window: the plan states no time at all.
+_WINDOW_DELEGATED = re.compile(
+    r"^[^\d]*?(?:根据|视|按照?|依据)[^\d]*?(?:确定|安排|需要|通知|而定)|另行(?:通知|确定|安排)|待定"
+)
+
+
+# A time cell that states how often instead of when: 每季度各抽查1次 · 每月1次 · 1次/季度. (全年2次 names
+# its time, the whole year.)
+_WINDOW_FREQUENCY = re.compile(
+    r"^每[^\d]{0,8}?(?:\d+|[一二两三四五六七八九十]+)次|^(?:\d+|[一二两三四五六七八九十]+)次/每?(?:年|半年|季|月)"
+)
 
 
 def _says_nothing(kind: str, norm: str) -> bool:
@@ -1057,10 +1091,23 @@ def _parse_raw(kind: str, text: str) -> Any:
     if based != norm:
         again = _parse_normalized(kind, based)
         result = again if isinstance(again, v.Quota) else result
+    if isinstance(result, tuple) and kind == "quota" and "风险" not in norm:
+        led = _SUBJECT_LEAD.sub("抽查比例", norm, count=1)
+        if led != norm:
+            again = _parse_normalized(kind, led)
+            result = again if isinstance(again, v.Quota) else result
     if isinstance(result, tuple) and kind in _QUOTA_KINDS:
         reason = _review_reason(norm)
         if reason is not None:
             return v.Quota(note=text.strip(), review=reason)
+    if isinstance(result, tuple) and kind == "window" and _WINDOW_DELEGATED.search(norm):
+        result = (0, "没有写明起止时间，只写了由什么确定时间；请写明计划的起止月份（如“3月—11月”）")
+    if isinstance(result, tuple) and kind == "window" and _WINDOW_FREQUENCY.search(norm):
+        result = (
+            0,
+            "写的是抽查频次，没有写明起止时间；请写明起止月份，频次写在抽查比例或频次栏"
+            "（如全年按季度开展，写成“1月—12月”并注明每季度1次）",
+        )
     if isinstance(result, tuple):
         pos, hint = result
         offsets = _normalize_map(text)[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .table import Location
@@ -10,6 +11,11 @@ SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
 # how every human-readable report names a severity
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def counts_text(counts: Mapping[str, int]) -> str:
+    """`错误 2，警告 4，提示 1`: counts by severity as every human-readable summary writes them."""
+    return "，".join(f"{name} {counts[sev]}" for sev, name in SEVERITY_NAMES.items())
 
 
 @dataclass(frozen=True, slots=True)

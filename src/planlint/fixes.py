@@ -22,8 +22,13 @@ from .findings import Edit, Finding, Fix
 from .table import Location
 from .workbook import FORMULA_STARTS
 
-# Reader modules (planlint.readers.<kind>) whose format can be edited in place in a copy.
+# Reader modules (planlint.readers.<kind>) whose format can be edited in place in a copy; the
+# others (old and binary office formats, Word files through LibreOffice, PDF) are fixed in a
+# workbook rebuilt from their tables (planlint.rebuilt).
 EDITABLE = ("xlsx", "docx", "delimited", "text")
+REBUILT = ("spreadsheet", "wordproc", "pdf")
+# Extensions whose fixed copy is a rebuilt .xlsx (what they usually hold).
+REBUILT_SUFFIXES = (".xls", ".et", ".xlsb", ".ods", ".doc", ".wps", ".odt", ".pdf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,10 +63,32 @@ class EditableCopy(Protocol):
     def save(self) -> bytes: ...
 
 
-def default_output(src_path: str) -> str:
-    """`plan.xlsx` → `plan.fixed.xlsx`, beside the input."""
+def default_output(src_path: str, rebuilt: bool | None = None) -> str:
+    """`plan.xlsx` → `plan.fixed.xlsx`, beside the input; `plan.pdf` → `plan.fixed.xlsx` (a rebuilt
+    workbook). `rebuilt` says whether the copy is a rebuilt workbook (known from the content once
+    the file is fixed); by default it is guessed from the extension."""
     p = Path(src_path)
-    return str(p.with_name(f"{p.stem}.fixed{p.suffix}"))
+    if rebuilt is None:
+        rebuilt = p.suffix.lower() in REBUILT_SUFFIXES
+    return str(p.with_name(f"{p.stem}.fixed{'.xlsx' if rebuilt else p.suffix}"))
+
+
+def needs_rebuild(src_path: str) -> bool:
+    """Whether `fix` writes `src_path`'s fixed copy as a rebuilt workbook (by its content); raises
+    ReadError for a file no reader takes."""
+    from .readers import kind_of
+
+    return kind_of(src_path) in REBUILT
+
+
+def fixed_output(src_path: str) -> str:
+    """The default fixed copy's path for an input file: named by what the copy will be (an .xls
+    that is really an .xlsx is edited as one and keeps its name)."""
+    try:
+        rebuilt: bool | None = needs_rebuild(src_path)
+    except PlanlintError:
+        rebuilt = None  # unreadable: no copy will be written; name it by the extension
+    return default_output(src_path, rebuilt)
 
 
 def fixes_of(findings: Iterable[Finding], unsafe: bool) -> list[Fix]:
@@ -165,27 +192,14 @@ def apply(copy: EditableCopy, fixes: list[Fix], skipped: list[Skipped]) -> list[
     return applied
 
 
-def unfixable(src_path: str) -> str | None:
-    """Why planlint cannot write a fixed copy of `src_path` (by its content), or None."""
-    from .readers import kind_of
-
-    if kind_of(src_path) in EDITABLE:
-        return None
-    suffix = Path(src_path).suffix.lower() or "无扩展名"
-    return (
-        f"不支持自动修复「{suffix}」文件（只能修改 .xlsx、.docx、.csv、.tsv、.txt 的副本）；"
-        "请先另存为 .xlsx 或 .docx，或用 check -f xlsx 生成批注副本"
-    )
-
-
 def open_copy(src_path: str) -> EditableCopy:
     """An editable copy of `src_path`, by its content (an .xlsx renamed .xls is still edited as one)."""
     from .readers import kind_of
 
-    reason = unfixable(src_path)
-    if reason is not None:
-        raise PlanlintError(reason, src_path)
-    return import_module(f".readers.{kind_of(src_path)}", __package__).open_copy(src_path)
+    kind = kind_of(src_path)
+    if kind not in EDITABLE:
+        raise PlanlintError("不能直接修改此格式的文件，请修复重建的 .xlsx 副本", src_path)
+    return import_module(f".readers.{kind}", __package__).open_copy(src_path)
 
 
 def apply_fixes(src_path: str, fixes: list[Fix], skipped: list[Skipped]) -> tuple[bytes, list[Edit]]:

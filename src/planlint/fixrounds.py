@@ -38,6 +38,10 @@ class FileFix:
     remaining_unsafe: int = 0
     result_path: str | None = None  # the fixed copy in the work folder
     errors: list[str] = field(default_factory=list)  # why the file could not be read or fixed (Chinese)
+    # The fixed copy is a workbook rebuilt from the file's tables (a format planlint cannot write:
+    # .xls, .ods, .doc, PDF …); `note` says so to the user, and the copy is named .fixed.xlsx.
+    rebuilt: bool = False
+    note: str | None = None
 
 
 def run_options_for(path: str, options):
@@ -55,19 +59,30 @@ def run_options_for(path: str, options):
 
 def fix_file(path: str, options, unsafe: bool, work: Path) -> FileFix:
     """Fix rounds for one file inside `work`; each round writes a new copy named like the original."""
-    from . import engine
-    from .fixes import unfixable
+    from . import engine, rebuilt
+    from .fixes import needs_rebuild
 
     outcome = FileFix(path)
-    try:
-        reason = unfixable(path)  # known before reading (a .doc or PDF would be converted for nothing)
-    except PlanlintError:
-        reason = None  # unreadable: the check below says why
-    if reason is not None:
-        outcome.errors = [f"无法修复：{reason}"]
-        return outcome
     options = run_options_for(path, options)
     current = path
+    try:
+        outcome.rebuilt = needs_rebuild(path)
+    except PlanlintError:
+        pass  # unreadable: the check below says why
+    if outcome.rebuilt:
+        # Round 0: the tables as an .xlsx named like the original (a config or waiver matching the
+        # file's stem still applies); the fix rounds then edit that workbook.
+        try:
+            data = rebuilt.workbook_bytes(path)
+        except PlanlintError as exc:
+            outcome.errors = [f"无法读取：{exc.message}"]
+            return outcome
+        target = work / "rebuilt" / f"{Path(path).stem}.xlsx"
+        target.parent.mkdir(parents=True)
+        write_bytes(str(target), data)
+        current = str(target)
+        outcome.note = rebuilt.note(Path(path).suffix.lower() or "无扩展名")
+    start = current
     result = engine.run([current], options)
     outcome.errors = [f"无法读取：{r.error}" for r in result.reports if r.error is not None]
     if outcome.errors:
@@ -85,7 +100,7 @@ def fix_file(path: str, options, unsafe: bool, work: Path) -> FileFix:
         outcome.skipped = skipped
         if not applied:
             break
-        target = work / f"round{round_no}" / Path(path).name
+        target = work / f"round{round_no}" / Path(start).name
         target.parent.mkdir(parents=True)
         write_bytes(str(target), data)
         _record(outcome, path, applied)
@@ -96,7 +111,7 @@ def fix_file(path: str, options, unsafe: bool, work: Path) -> FileFix:
     findings = [f for r in result.reports for f in r.findings]
     outcome.remaining = len(findings)
     outcome.remaining_unsafe = sum(1 for f in findings if f.edits and not all(e.safe for e in f.edits))
-    outcome.result_path = current if current != path else None
+    outcome.result_path = current if current != start else None
     return outcome
 
 

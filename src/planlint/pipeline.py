@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pathspec
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import PlanlintError, ReadError
 from .plan import Plan
 from .readers import SUPPORTED
 
-__all__ = ["KNOWN_UNSUPPORTED", "SUPPORTED", "Exclude", "discover", "load_plans"]
+if TYPE_CHECKING:
+    import pathspec
+
+__all__ = ["KNOWN_UNSUPPORTED", "SUPPORTED", "Exclude", "discover", "load_plans", "parallel_map"]
 
 # Formats a folder walk picks up only so that the reader can say what to do with them (none now:
 # .xls/.et/.ods/.doc/.wps/.pdf are read since issue 17).
@@ -64,7 +66,14 @@ class Exclude:
     patterns: tuple[str, ...]
 
     def spec(self) -> pathspec.PathSpec:
-        return pathspec.GitIgnoreSpec.from_lines(self.patterns)
+        return _gitignore_spec(self.patterns)
+
+
+def _gitignore_spec(lines: Iterable[str]) -> pathspec.PathSpec:
+    """Imported here: a run naming its files walks no folder and matches no pattern."""
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 class _Ignored:
@@ -82,7 +91,7 @@ class _Ignored:
             spec = None
             try:
                 lines = (folder / ".gitignore").read_text(encoding="utf-8", errors="replace").splitlines()
-                spec = pathspec.GitIgnoreSpec.from_lines(lines)
+                spec = _gitignore_spec(lines)
             except OSError:
                 pass
             self._gitignores[folder] = spec
@@ -211,3 +220,67 @@ def discover(
         else:
             raise PlanlintError("文件或文件夹不存在，请检查路径", raw)
     return files
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def start_method() -> str:
+    """How `--jobs` starts its processes: forked from a fork server (a clean single-threaded
+    process that has imported planlint once) where there is one, else spawned (Windows; macOS,
+    where forking a process that has loaded system frameworks is unsafe). Never a plain fork of
+    this process, which may hold threads (Python 3.12+ warns: the child can deadlock on a lock a
+    thread held at the fork)."""
+    import multiprocessing
+
+    if sys.platform != "darwin" and "forkserver" in multiprocessing.get_all_start_methods():
+        return "forkserver"
+    return "spawn"
+
+
+def parallel_map(
+    work: Callable[[T], R],
+    items: Sequence[T],
+    jobs: int,
+    progress: Callable[[Iterable, int, str], Iterable] | None = None,
+    label: str = "检查",
+    preload: Sequence[str] = (),
+) -> Iterator[R]:
+    """`work(item)` for each item, in order, over `jobs` processes (0: one per CPU), yielded as they
+    come. `work` (a picklable callable, e.g. one holding the run's rules) goes to each process once,
+    not with every item; items and results travel pickled, so keep them small (bytes are cheapest).
+    `preload` names the modules the fork server imports once, before it forks the workers (the first
+    call of a process decides them). As with any spawned process, a script that calls this must
+    guard its entry point (`if __name__ == "__main__":`): a worker imports the script's module."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = max(1, min((os.cpu_count() or 1) if jobs <= 0 else jobs, len(items)))
+    context = multiprocessing.get_context(start_method())
+    if context.get_start_method() == "forkserver":
+        # only has an effect before the fork server starts (once per process)
+        context.set_forkserver_preload(list(preload))
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_set_work, initargs=(work,)
+    ) as pool:
+        # Small chunks: a big last chunk leaves the other workers idle at the end of the batch.
+        results: Iterable[R] = pool.map(
+            _do_work, items, chunksize=max(1, min(8, len(items) // (workers * 8)))
+        )
+        if progress:
+            results = progress(results, len(items), label)
+        yield from results
+
+
+_WORK: Callable[[Any], Any] | None = None
+
+
+def _set_work(work: Callable[[Any], Any]) -> None:
+    global _WORK
+    _WORK = work
+
+
+def _do_work(item: Any) -> Any:
+    assert _WORK is not None
+    return _WORK(item)

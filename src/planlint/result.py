@@ -8,6 +8,7 @@ from datetime import datetime
 from .findings import SEVERITIES, Finding
 from .plan import Plan
 from .rules.model import Rule
+from .table import Location
 
 
 @dataclass(slots=True)
@@ -23,6 +24,17 @@ class PlanReport:
     # those of its own place left out, each with the reason (`--explain-layers`)
     layers: tuple[str, ...] = ()
     layers_skipped: tuple[str, ...] = ()
+
+    @property
+    def layer_chain(self) -> str:
+        """The layers applied, national first: `全国·不限年度（default） ← 市级·晋城市·2025年（jincheng-2025）`."""
+        return " ← ".join(self.layers)
+
+    @property
+    def location(self) -> Location:
+        """The plan's table as a whole: `str()` gives `计划.xlsx:内部计划` (the file alone when the file
+        has one unnamed table)."""
+        return Location(self.path, self.sheet, 0)
 
     def counts(self) -> dict[str, int]:
         c = dict.fromkeys(SEVERITIES, 0)

@@ -45,9 +45,14 @@ def to_simplified(text: str) -> str:
     return _converter().convert(strip_pinyin(text))
 
 
-def _outside_gb2312(text: str) -> bool:
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
+def _han_outside_gb2312(text: str) -> bool:
+    """Whether a Chinese character of `text` is not one of GB2312's simplified ones. Only then can
+    the text be traditional; punctuation outside GB2312 (the — of `3月—11月`) says nothing."""
     try:
-        text.encode("gb2312")
+        "".join(set(_HAN.findall(text))).encode("gb2312")
     except UnicodeEncodeError:
         return True
     return False
@@ -60,7 +65,7 @@ def needs_simplifying(texts: list[str]) -> bool:
     sample = "\n".join(texts)
     if _PINYIN.search(sample):
         return True
-    if sample.isascii() or not _outside_gb2312(sample):
+    if sample.isascii() or not _han_outside_gb2312(sample):
         return False
     converted = _converter().convert(sample)
     if len(converted) != len(sample):  # a phrase conversion: not simplified text

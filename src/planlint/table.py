@@ -32,6 +32,19 @@ class Location(NamedTuple):
     `col == 0` means the whole row; `row == 0` means the whole table/sheet.
     For .docx the row/col are those of the Word table; for text exports the row is the line number.
     A NamedTuple rather than a frozen dataclass: one is made per cell, and this is ~3× cheaper.
+
+    The one definition of how a location is written; every report uses one of these:
+    - `str(loc)`: the address with its file, as linters print it (`计划.xlsx:内部计划!H7`,
+      `计划.csv:H7`, `计划.pdf:第3页 表1 第5行 第4列`, `计划.xlsx:内部计划` for a whole table);
+    - `loc.place`: the same without the file, for reports that name the file elsewhere (the HTML
+      table, the annotated copy's 位置 column, a GitHub annotation's message, SARIF's logical
+      location, a JUnit test name);
+    - `loc.cell` / `loc.range`: the bare A1 name of the anchor / of a merged range (`J8:J13`), the
+      JSON report's `cell` and `range`, and what a waiver's `cell:` is matched against.
+    The two human forms differ for a whole row only: `place` says `内部计划 第7行`, while the
+    address keeps the spreadsheet-like `内部计划!7` that tools and earlier reports already parse.
+    A SARIF region (line numbers) and the annotated copy's hyperlinks (the copy's own sheet titles)
+    are not written forms of a location but references in another format's terms; they stay there.
     """
 
     path: str
@@ -58,18 +71,25 @@ class Location(NamedTuple):
             return self.cell
         return f"{self.cell}:{column_letter(self.end_col or self.col)}{self.end_row}"
 
+    @property
+    def place(self) -> str:
+        """Where in its file: `内部计划!H7`, `J8:J13` (a merged cell of a sheetless file), `内部计划 第7行`
+        (a whole row), `内部计划` (the whole table), `第3页 表1 第5行 第4列` (a PDF table's cell)."""
+        return self._within(row_in_words=True)
+
     def __str__(self) -> str:
-        if self.row and is_page_place(self.sheet):
-            # a PDF has no cell names: 计划.pdf:第3页 表1 第5行 第4列
-            col = f" 第{self.col}列" if self.col else ""
-            return f"{self.path}:{self.sheet} 第{self.row}行{col}"
-        where = self.path
-        if self.sheet:
-            where += f":{self.sheet}"
-        cell = self.range
-        if cell:
-            where += f"!{cell}" if self.sheet else f":{cell}"
-        return where
+        within = self._within(row_in_words=False)
+        return f"{self.path}:{within}" if within else self.path
+
+    def _within(self, row_in_words: bool) -> str:
+        sheet = self.sheet or ""
+        if self.row == 0:
+            return sheet
+        if is_page_place(sheet):  # a PDF has no cell names: 第3页 表1 第5行 第4列
+            return f"{sheet} 第{self.row}行" + (f" 第{self.col}列" if self.col else "")
+        if self.col == 0 and row_in_words:
+            return f"{sheet} 第{self.row}行".strip()
+        return f"{sheet}!{self.range}" if sheet else self.range
 
     def to_json(self) -> dict:
         out = {"sheet": self.sheet, "row": self.row, "col": self.col, "cell": self.cell}

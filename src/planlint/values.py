@@ -160,20 +160,23 @@ class Quota:
 @dataclass(frozen=True, slots=True)
 class DatePoint:
     """A month (and optionally day and year) in a window. `day` None means the whole month:
-    the first day when it starts a window, the last day when it ends one."""
+    the first day when it starts a window, the last day when it ends one. `next_year` marks a
+    point in the year after the plan's, written relative to it (10月—次年3月: a season such as the
+    autumn grain purchase running over the turn of the year)."""
 
     month: int
     day: int | None = None
     year: int | None = None
+    next_year: bool = False
 
     def as_date(self, year: int, *, end: bool) -> _dt.date:
-        y = self.year or year
+        y = self.year or (year + 1 if self.next_year else year)
         if self.day is not None:
             return _dt.date(y, self.month, self.day)
         return _dt.date(y, self.month, calendar.monthrange(y, self.month)[1] if end else 1)
 
     def __str__(self) -> str:
-        text = f"{self.year}年" if self.year else ""
+        text = f"{self.year}年" if self.year else "次年" if self.next_year else ""
         text += f"{self.month}月"
         if self.day is not None:
             text += f"{self.day}日"

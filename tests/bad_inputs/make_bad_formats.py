@@ -1,4 +1,4 @@
-"""Broken and hostile files in the formats read since issue 17 (.xls, .doc, PDF), written at test
+"""Broken and hostile files in the formats read since issue 17 (.xls, .xlsb, .doc, PDF), written at test
 time into a folder (tests/test_bad_formats.py): each is a few KB, or made from a committed fixture.
 
     write_all(folder)  ->  {case name: path}
@@ -113,6 +113,46 @@ def corrupt_xls() -> bytes:
     return bytes(body)
 
 
+def far_cells_xlsb() -> bytes:
+    """A 1 KB .xlsb with a cell at A1 and one at row 1,000,001, column 16,001: calamine would
+    build a grid of 16 billion cells."""
+    import sys
+
+    sys.path.insert(0, str(FIXTURES))
+    from xlsb import write_xlsb
+
+    buffer = io.BytesIO()
+    write_xlsb(buffer, {"计划": ({0: ["序号", "抽查任务名称"], 1_000_000: [None] * 16_000 + ["远处"]}, [])})
+    return buffer.getvalue()
+
+
+def far_cells_xls() -> bytes:
+    """A 6 KB .xls with a cell at A1 and one at IV65536 (the last cell of Excel 97-2003): calamine
+    would build a grid of 16 million cells (1 GB) before planlint could count them."""
+    import xlwt
+
+    wb = xlwt.Workbook()
+    ws = wb.add_sheet("计划")
+    ws.write(0, 0, "序号")
+    ws.write(65535, 255, "远处")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def corrupt_xlsb() -> bytes:
+    """An .xlsb package whose workbook part is noise."""
+    import zipfile
+
+    rng = random.Random(17)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("xl/workbook.bin", bytes(rng.getrandbits(8) for _ in range(2048)))
+        zf.writestr("xl/worksheets/sheet1.bin", bytes(rng.getrandbits(8) for _ in range(2048)))
+    return buffer.getvalue()
+
+
 def encrypted_doc(folder: Path) -> Path:
     """The 泽州 .doc with the FIB's fEncrypted flag set (what Word writes for a password-protected
     document): readers must ask for the password, which headless LibreOffice cannot."""
@@ -139,6 +179,9 @@ def fake_soffice(folder: Path, seconds: int = 300) -> Path:
 def write_all(folder: Path) -> dict[str, Path]:
     files = {
         "corrupt.xls": corrupt_xls(),
+        "corrupt.xlsb": corrupt_xlsb(),
+        "far_cells.xls": far_cells_xls(),
+        "far_cells.xlsb": far_cells_xlsb(),
         "no_table.pdf": text_pdf(),
         "scanned.pdf": scanned_pdf(),
         "pages_2000.pdf": many_pages_pdf(),

@@ -16,14 +16,6 @@ from .check import common_options, run_options
 FORMATS = ("text", "json", "xlsx", "html")  # planlint.diffreport.RENDERERS
 
 
-def _pair_reports(old: list, new: list) -> list[tuple]:
-    """Plans of the two files paired by sheet/table name, else in order."""
-    by_sheet = {r.sheet: r for r in old}
-    if len(old) == len(new) == 1 or not all(r.sheet in by_sheet for r in new):
-        return list(zip(old, new, strict=False))
-    return [(by_sheet[r.sheet], r) for r in new]
-
-
 def _checked(path: str, options) -> list:
     from .. import engine
     from ..errors import PlanlintError
@@ -56,7 +48,7 @@ def diff(old, new, fmt, output, debug, **kw):
     退出码：0 对比完成（有调整不算失败）；2 用法错误或文件无法读取。
     """
     from .. import atomic, diffreport
-    from ..diff import diff_plans, mark_findings
+    from ..diff import diff_reports
     from ..errors import PlanlintError
 
     if fmt == "xlsx" and not output:
@@ -65,11 +57,7 @@ def diff(old, new, fmt, output, debug, **kw):
         )
     options = run_options(superior=(), baseline=None, population=None, jobs=1, **kw)
     old_reports, new_reports = _checked(old, options), _checked(new, options)
-    diffs = []
-    for o, n in _pair_reports(old_reports, new_reports):
-        d = diff_plans(o.plan, n.plan)
-        mark_findings(d, o.findings, n.findings)
-        diffs.append(d)
+    diffs = diff_reports(old_reports, new_reports)
     if len(old_reports) != len(new_reports):
         click.echo(
             f"提示：旧版有 {len(old_reports)} 张计划表，新版有 {len(new_reports)} 张，只对比了能对应上的表",

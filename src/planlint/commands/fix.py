@@ -12,13 +12,21 @@ from .check import common_options, run_options
 
 
 def _targets(paths: list[str], output: str | None) -> dict[str, str]:
-    from ..fixes import default_output
+    from collections import Counter
 
-    if output is None:
-        return {p: default_output(p) for p in paths}
-    if len(paths) == 1 and not Path(output).is_dir():
+    from ..fixes import fixed_output
+
+    if len(paths) == 1 and output is not None and not Path(output).is_dir():
         return {paths[0]: output}
-    return {p: str(Path(output) / Path(default_output(p)).name) for p in paths}
+    names = {p: fixed_output(p) for p in paths}
+    # 计划.xls and 计划.pdf would both give 计划.fixed.xlsx: a rebuilt copy keeps its input's suffix
+    taken = Counter(Path(n).name for n in names.values())
+    for p, name in names.items():
+        if taken[Path(name).name] > 1 and Path(name).suffix != Path(p).suffix:
+            names[p] = str(Path(p).with_name(f"{Path(p).name}.fixed.xlsx"))
+    if output is None:
+        return names
+    return {p: str(Path(output) / Path(name).name) for p, name in names.items()}
 
 
 @click.command()
@@ -58,6 +66,8 @@ def fix(paths, unsafe_fixes, diff, output, exit_non_zero_on_fix, debug, **kw):
             for error in outcome.errors:
                 unreadable = True
                 click.echo(esc(f"{path}：{error}"), err=True)
+            if outcome.note and outcome.changes and not diff:
+                click.echo(esc(f"{path}：{outcome.note}"), err=True)
             for skip in outcome.skipped:
                 shown = skip.edit.location._replace(path=path)  # the user's file, not the work copy
                 click.echo(esc(f"{shown}：跳过：{skip.reason}"), err=True)

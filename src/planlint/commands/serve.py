@@ -2,75 +2,22 @@
 
 from __future__ import annotations
 
-import importlib.util
-import socket
-
 import click
 
-from ..errors import PlanlintError
+from ..webserver import bind, host_option, port_option, shown_url
+from ..webserver import require_extras as _require_extras
 
 INSTALL_HINT = 'pip install "planlint[serve]"'
 
 
 def require_extras() -> None:
     """The web page's packages are an optional extra: say how to get them, in one line."""
-    missing = [
-        dist
-        for dist, modules in (
-            ("starlette", ("starlette",)),
-            ("uvicorn", ("uvicorn",)),
-            ("python-multipart", ("python_multipart", "multipart")),  # renamed in 0.0.13
-        )
-        if not any(importlib.util.find_spec(m) for m in modules)
-    ]
-    if missing:
-        raise PlanlintError(f"网页界面需要额外的组件（缺少 {'、'.join(missing)}），请先运行：{INSTALL_HINT}")
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """A listening socket, bound before the server starts so that a busy port is one clear
-    message (and port 0 picks a free one whose number we can print)."""
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-        sock = socket.socket(family, kind, proto)
-    except OSError as exc:
-        raise PlanlintError(f"无法解析监听地址「{host}」：{exc.strerror or exc}") from None
-    try:
-        if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: refuse a port another program holds
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
-        else:  # POSIX: allow a quick restart while old connections linger in TIME_WAIT
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        sock.listen(128)
-    except OSError:
-        sock.close()
-        raise PlanlintError(
-            f"无法在 {host}:{port} 上启动：端口已被占用或地址不可用，请用 --port 换一个端口"
-        ) from None
-    return sock
-
-
-def _url(host: str, port: int) -> str:
-    shown = "127.0.0.1" if host in ("0.0.0.0", "") else "[::1]" if host == "::" else host
-    if ":" in shown and not shown.startswith("["):
-        shown = f"[{shown}]"
-    return f"http://{shown}:{port}/"
+    _require_extras("网页界面", INSTALL_HINT)
 
 
 @click.command()
-@click.option(
-    "--port",
-    type=click.IntRange(0, 65535),
-    default=8765,
-    show_default=True,
-    help="端口；0 表示自动选择空闲端口",
-)
-@click.option(
-    "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="监听地址；默认只有本机能访问，改为 0.0.0.0 会让局域网内的其他电脑也能访问",
-)
+@port_option(8765)
+@host_option("监听地址；默认只有本机能访问，改为 0.0.0.0 会让局域网内的其他电脑也能访问")
 @click.option("--no-browser", is_flag=True, help="启动后不自动打开浏览器")
 def serve(port: int, host: str, no_browser: bool) -> None:
     """在本机启动网页界面：拖入计划文件即可检查，并下载批注副本、修复副本和 JSON 报告。
@@ -87,7 +34,7 @@ def serve(port: int, host: str, no_browser: bool) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
     sock = bind(host, port)
-    url = _url(host, sock.getsockname()[1])
+    url = shown_url(host, sock.getsockname()[1])
     loopback = host in LOOPBACK_HOSTS
     # A deliberate LAN binding is reached under names we cannot know; loopback only under its own.
     app = create_app(trusted_hosts=LOOPBACK_HOSTS if loopback else None)

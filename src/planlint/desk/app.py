@@ -36,23 +36,24 @@ from starlette.routing import Route
 
 from .. import __version__
 from ..errors import PlanlintError
-from ..serve.jobs import ACCEPTED, MEDIA_TYPES, XLSX_TYPE, safe_filename, suffix_of
+from ..findings import SEVERITY_NAMES
+from ..serve.jobs import ACCEPTED, MEDIA_TYPES, safe_filename, suffix_of
 from ..webheaders import ResponseHeaders
 from . import auth, db, export, rounds
 from .lint import Linter, ReviewRequest, StoredFile
 from .security import SECURITY_HEADERS, Denied, NeedLogin, check_csrf, csrf_token
 from .store import FileStore, secret_key
-from .submissions import population_file, store_and_lint, validate_round_files
+from .submissions import round_files, store_and_lint, validate_round_files
 
 log = logging.getLogger("planlint.desk")
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 COOKIE = "planlint_desk"
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 AUDIT_SHOWN = 500
 SMALL_FORM_BYTES = 64 * 1024  # a form without files (login, comments, waivers)
 REVIEWS_KEPT = 8  # cross-county reviews kept in memory
 POPULATION_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".yaml", ".yml")
+ROUND_FILES = ("superior", "population", "item_list")  # what a round is opened with (rounds.<kind>_hash)
 
 
 @dataclass
@@ -79,6 +80,7 @@ class Desk:
         self.env = Environment(loader=PackageLoader("planlint.desk", "templates"), autoescape=True)
         self.env.globals.update(version=__version__, STATUS=rounds.STATUS, SEVERITY_NAMES=SEVERITY_NAMES)
         self.env.filters["when"] = when
+        self.env.filters["fromjson"] = lambda text: json.loads(text) if text else None
 
     @contextmanager
     def conn(self) -> Iterator[sqlite3.Connection]:
@@ -125,6 +127,30 @@ def _attachment(filename: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
 
 
+def _download(
+    request: Request,
+    conn: sqlite3.Connection,
+    user: auth.User,
+    action: str,
+    detail: str,
+    name: str,
+    data: bytes,
+    digest: str | None = None,
+) -> Response:
+    """A file for the user, the download written to the audit log with the file's hash."""
+    db.audit(
+        conn,
+        action,
+        username=user.username,
+        role=user.role,
+        ip=_ip(request),
+        detail=detail,
+        file_hash=digest or hashlib.sha256(data).hexdigest(),
+    )
+    media = {".zip": "application/zip", **MEDIA_TYPES}.get(suffix_of(name), "application/octet-stream")
+    return Response(data, media_type=media, headers={"content-disposition": _attachment(name)})
+
+
 def _closing_form(handler: Any) -> Any:
     """A POST endpoint whose uploaded files (spooled to temporary files) are closed when it is done."""
 
@@ -140,7 +166,8 @@ def _closing_form(handler: Any) -> Any:
 def create_app(settings: Settings) -> Starlette:
     desk = Desk(settings)
     desk.env.globals["county_url"] = county_url
-    max_request = settings.max_file_bytes * 2 + 1024 * 1024
+    # the largest form: a new round's city plan, population file and item list, plus the fields
+    max_request = settings.max_file_bytes * len(ROUND_FILES) + 1024 * 1024
 
     def user_of(request: Request, conn: sqlite3.Connection) -> auth.User | None:
         return auth.session_user(conn, request.session.get("sid"))
@@ -216,6 +243,12 @@ def create_app(settings: Settings) -> Starlette:
             raise rounds.Refused(f"「{name}」是空文件")
         return name, data
 
+    async def optional_upload(upload: Any, suffixes: tuple[str, ...]) -> tuple[str, bytes] | None:
+        """An optional file of a form: None when none was chosen."""
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return None
+        return await read_upload(upload, "", suffixes)
+
     # --- pages -----------------------------------------------------------------------------------
 
     async def login_page(request: Request) -> Response:
@@ -283,7 +316,7 @@ def create_app(settings: Settings) -> Starlette:
     async def open_round(request: Request) -> Response:
         from ..rules.loader import profile_names
 
-        form = await form_of(request, max_files=2)
+        form = await form_of(request, max_files=len(ROUND_FILES))
         with desk.conn() as conn:
             user = require(request, conn, "reviewer")
             try:
@@ -304,13 +337,9 @@ def create_app(settings: Settings) -> Starlette:
                         raise rounds.Refused("截止日期格式不正确") from None
                 counties = rounds.parse_counties(str(form.get("counties") or ""))
                 superior = await read_upload(form.get("superior"), "市级计划文件（上级计划）", ACCEPTED)
-                pop_upload = form.get("population")
-                population = (
-                    await read_upload(pop_upload, "监管对象数量文件", POPULATION_SUFFIXES)
-                    if isinstance(pop_upload, UploadFile) and pop_upload.filename
-                    else None
-                )
-                await run_in_threadpool(validate_round_files, superior, population)
+                population = await optional_upload(form.get("population"), POPULATION_SUFFIXES)
+                item_list = await optional_upload(form.get("item_list"), ACCEPTED)
+                await run_in_threadpool(validate_round_files, superior, population, item_list)
                 rid = await run_in_threadpool(
                     rounds.open_round,
                     conn,
@@ -321,6 +350,7 @@ def create_app(settings: Settings) -> Starlette:
                     profile=profile,
                     superior=superior,
                     population=population,
+                    item_list=item_list,
                     due_date=due,
                     counties=counties,
                     require_clean=form.get("require_clean") == "on",
@@ -363,7 +393,8 @@ def create_app(settings: Settings) -> Starlette:
                         "errors": r.errors,
                         "warnings": r.warnings,
                         "duplicates": r.duplicates,
-                        "coverage": r.coverage,
+                        "coverage": r.city_tasks,
+                        "population_coverage": r.coverage,
                         "waivers": r.waivers,
                         "last_activity": r.last_activity,
                     }
@@ -388,9 +419,7 @@ def create_app(settings: Settings) -> Starlette:
             plans=tuple(
                 (county, StoredFile(v["filename"], str(store.path(v["file_hash"])))) for county, v in current
             ),
-            superior=StoredFile(rnd["superior_name"], str(store.path(rnd["superior_hash"]))),
-            profile=rnd["profile"],
-            population=population_file(desk.store, rnd),
+            round=round_files(store, rnd),
         )
         # The same current versions give the same review: kept for the last few (ReviewRequest is hashable).
         found = desk.reviews.get(req)
@@ -508,40 +537,25 @@ def create_app(settings: Settings) -> Starlette:
             digest, name = files.get(kind, (None, None))
             if digest is None:
                 raise Denied(404, NOT_FOUND)
-            db.audit(
-                conn,
-                f"download.{kind}",
-                username=user.username,
-                role=user.role,
-                ip=_ip(request),
-                detail=f"{v['round_id']} {v['county']} 第{v['number']}版",
-                file_hash=digest,
+            detail = f"{v['round_id']} {v['county']} 第{v['number']}版"
+            return _download(
+                request, conn, user, f"download.{kind}", detail, name, desk.store.read(digest), digest
             )
-        return Response(
-            desk.store.read(digest),
-            media_type=MEDIA_TYPES.get(suffix_of(name), "application/octet-stream"),
-            headers={"content-disposition": _attachment(name)},
-        )
 
-    async def superior_file(request: Request) -> Response:
+    async def round_file(request: Request) -> Response:
+        """A file the round was opened with: the city plan, the population file, the 抽查事项清单."""
+        kind = request.path_params["kind"]
+        if kind not in ROUND_FILES:
+            raise Denied(404, NOT_FOUND)
         with desk.conn() as conn:
             user = require(request, conn)
             rnd = round_for(conn, user, request.path_params["rid"])
-            db.audit(
-                conn,
-                "download.superior",
-                username=user.username,
-                role=user.role,
-                ip=_ip(request),
-                detail=rnd["id"],
-                file_hash=rnd["superior_hash"],
+            digest, name = rnd[f"{kind}_hash"], rnd[f"{kind}_name"]
+            if digest is None:
+                raise Denied(404, NOT_FOUND)
+            return _download(
+                request, conn, user, f"download.{kind}", rnd["id"], name, desk.store.read(digest), digest
             )
-        name = rnd["superior_name"]
-        return Response(
-            desk.store.read(rnd["superior_hash"]),
-            media_type=MEDIA_TYPES.get(suffix_of(name), "application/octet-stream"),
-            headers={"content-disposition": _attachment(name)},
-        )
 
     async def waive(request: Request) -> Response:
         form = await form_of(request)
@@ -594,20 +608,7 @@ def create_app(settings: Settings) -> Starlette:
             user = require(request, conn, "reviewer")
             rnd = round_for(conn, user, rid)
             data = await run_in_threadpool(export.board_xlsx, conn, rid)
-            db.audit(
-                conn,
-                "export.xlsx",
-                username=user.username,
-                role=user.role,
-                ip=_ip(request),
-                detail=rid,
-                file_hash=hashlib.sha256(data).hexdigest(),
-            )
-        return Response(
-            data,
-            media_type=XLSX_TYPE,
-            headers={"content-disposition": _attachment(f"{rnd['title']}审查台账.xlsx")},
-        )
+            return _download(request, conn, user, "export.xlsx", rid, f"{rnd['title']}审查台账.xlsx", data)
 
     async def export_zip(request: Request) -> Response:
         rid = request.path_params["rid"]
@@ -615,20 +616,7 @@ def create_app(settings: Settings) -> Starlette:
             user = require(request, conn, "reviewer")
             rnd = round_for(conn, user, rid)
             data = await run_in_threadpool(export.submissions_zip, conn, desk.store, rid)
-            db.audit(
-                conn,
-                "export.zip",
-                username=user.username,
-                role=user.role,
-                ip=_ip(request),
-                detail=rid,
-                file_hash=hashlib.sha256(data).hexdigest(),
-            )
-        return Response(
-            data,
-            media_type="application/zip",
-            headers={"content-disposition": _attachment(f"{rnd['title']}报送材料.zip")},
-        )
+            return _download(request, conn, user, "export.zip", rid, f"{rnd['title']}报送材料.zip", data)
 
     async def audit_page(request: Request) -> Response:
         """The last AUDIT_SHOWN lines of the audit log (reviewers; the full log is the `audit` table)."""
@@ -682,7 +670,7 @@ def create_app(settings: Settings) -> Starlette:
             Route("/rounds/{rid}/board.json", board_json),
             Route("/rounds/{rid}/export.xlsx", export_xlsx),
             Route("/rounds/{rid}/export.zip", export_zip),
-            Route("/rounds/{rid}/superior", superior_file),
+            Route("/rounds/{rid}/file/{kind}", round_file),
             Route("/rounds/{rid}/review", review_page),
             Route("/rounds/{rid}/c/{county}", county_page),
             Route("/rounds/{rid}/c/{county}/upload", _closing_form(upload), methods=["POST"]),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -10,24 +9,16 @@ from pathlib import Path
 import click
 
 from ..errors import PlanlintError
+from ..webserver import bind, host_option, port_option, shown_url
+from ..webserver import require_extras as _require_extras
 
 INSTALL_HINT = 'pip install "planlint[desk]"'
 
 
 def require_extras() -> None:
-    missing = [
-        dist
-        for dist, modules in (
-            ("starlette", ("starlette",)),
-            ("uvicorn", ("uvicorn",)),
-            ("python-multipart", ("python_multipart", "multipart")),
-            ("argon2-cffi", ("argon2",)),
-            ("itsdangerous", ("itsdangerous",)),
-        )
-        if not any(importlib.util.find_spec(m) for m in modules)
-    ]
-    if missing:
-        raise PlanlintError(f"审查台需要额外的组件（缺少 {'、'.join(missing)}），请先运行：{INSTALL_HINT}")
+    _require_extras(
+        "审查台", INSTALL_HINT, more=(("argon2-cffi", ("argon2",)), ("itsdangerous", ("itsdangerous",)))
+    )
 
 
 DATA_DIR = click.Path(file_okay=False, path_type=Path)
@@ -54,8 +45,8 @@ def init(data_dir: Path) -> None:
 
 @desk.command()
 @click.argument("data_dir", type=DATA_DIR)
-@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；服务器上通常为 0.0.0.0")
-@click.option("--port", type=click.IntRange(0, 65535), default=8080, show_default=True, help="端口")
+@host_option("监听地址；服务器上通常为 0.0.0.0")
+@port_option(8080)
 @click.option(
     "--workers",
     type=click.IntRange(1, 64),
@@ -112,10 +103,8 @@ def serve(
     if proxies:
         click.echo(f"只信任来自 {', '.join(proxies)} 的转发头。")
     if workers == 1:
-        from ..commands.serve import bind
-
         sock = bind(host, port)
-        click.echo(f"planlint 城市审查台：http://{host}:{sock.getsockname()[1]}/（数据：{data_dir}）")
+        click.echo(f"planlint 城市审查台：{shown_url(host, sock.getsockname()[1])}（数据：{data_dir}）")
         app = create_app(
             Settings(
                 data_dir=data_dir,
@@ -133,7 +122,7 @@ def serve(
         )
         uvicorn.Server(config).run(sockets=[sock])
         return
-    click.echo(f"planlint 城市审查台：http://{host}:{port}/（数据：{data_dir}，{workers} 个进程）")
+    click.echo(f"planlint 城市审查台：{shown_url(host, port)}（数据：{data_dir}，{workers} 个进程）")
     os.environ.update(
         PLANLINT_DESK_DATA=str(Path(data_dir).resolve()),
         PLANLINT_DESK_LINT_PROCESSES=str(lint_processes),

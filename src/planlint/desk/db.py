@@ -125,6 +125,15 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE versions ADD COLUMN diff_base INTEGER;
     """,
+    # 4: a round's 抽查事项清单, used by every lint of the round
+    """
+    ALTER TABLE rounds ADD COLUMN item_list_name TEXT;
+    ALTER TABLE rounds ADD COLUMN item_list_hash TEXT;
+    """,
+    # 5: how many of the city's tasks for counties a version takes up (JSON of desk.coverage.CityTasks)
+    """
+    ALTER TABLE versions ADD COLUMN city_tasks TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -9,10 +9,10 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
+from ..findings import SEVERITY_NAMES
 from . import rounds
 from .store import FileStore
 
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 BOARD_HEADERS = (
     "县（市、区）",
     "状态",
@@ -20,7 +20,9 @@ BOARD_HEADERS = (
     "错误",
     "警告",
     "重复发起市抽县查任务",
-    "覆盖率",
+    "覆盖市级任务",
+    "未列入的市级任务",
+    "监管对象覆盖率",
     "已说明的问题",
     "最近活动（UTC）",
     "退回意见",
@@ -66,6 +68,8 @@ def board_xlsx(conn: sqlite3.Connection, rid: str) -> bytes:
             row.errors if row.version else "",
             row.warnings if row.version else "",
             row.duplicates if row.version else "",
+            row.city_tasks["label"] if row.city_tasks else "",
+            "；".join(row.city_tasks["missing"]) if row.city_tasks else "",
             row.coverage or "",
             row.waivers,
             row.last_activity,
@@ -73,7 +77,7 @@ def board_xlsx(conn: sqlite3.Connection, rid: str) -> bytes:
         )
         for c, v in enumerate(board_values, 1):
             put(ws, r, c, v)
-    for c, width in enumerate((16, 8, 6, 6, 6, 12, 10, 10, 22, 40), 1):
+    for c, width in enumerate((16, 8, 6, 6, 6, 12, 20, 40, 10, 10, 22, 40), 1):
         ws.column_dimensions[get_column_letter(c)].width = width
     ws.freeze_panes = "A4"
 

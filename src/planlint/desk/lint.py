@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import PlanlintError
+from .coverage import CityTasks
 
 COVERAGE_SLUG = "coverage-below-target"
 
@@ -30,11 +31,20 @@ class StoredFile:
 
 
 @dataclass(frozen=True, slots=True)
-class LintRequest:
-    plan: StoredFile
+class RoundFiles:
+    """What every lint of a round uses: the city plan as superior, the profile, and the optional
+    population file and 抽查事项清单."""
+
     superior: StoredFile
     profile: str
     population: StoredFile | None = None
+    item_list: StoredFile | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LintRequest:
+    plan: StoredFile
+    round: RoundFiles
     previous: StoredFile | None = None  # the county's previous version, for the diff
 
 
@@ -44,6 +54,7 @@ class LintOutcome:
     counts: dict[str, int] = field(default_factory=lambda: {"error": 0, "warning": 0, "info": 0})
     duplicates: int = 0
     coverage: str | None = None  # 不足 / 未估算 / 未发现不足; None without a population file
+    city_tasks: CityTasks | None = None  # the city's tasks for counties it takes up (None: not compared)
     unreadable: str | None = None  # the reader's message when the file is not a readable plan
     tasks: int = 0
     annotated: bytes | None = None
@@ -79,12 +90,48 @@ def lint_version(req: LintRequest) -> LintOutcome:
         return _lint(req, work)
 
 
-def _options(req: LintRequest | ReviewRequest, superior: str | None, population: str | None):
+@dataclass(slots=True)
+class _Placed:
+    """A round's files copied into a work folder: the run options that use them, and the user's
+    name of each copy (findings quote the 抽查事项清单's path; the user sees its name)."""
+
+    options: Any  # planlint.engine.RunOptions
+    names: dict[str, str]
+
+    def shown(self, value: Any) -> Any:
+        """A text, or every text of a JSON value, with the copies' paths replaced by the names."""
+        if isinstance(value, str):
+            for path, name in self.names.items():
+                value = value.replace(path, name)
+            return value
+        if isinstance(value, dict):
+            return {k: self.shown(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.shown(v) for v in value]
+        return value
+
+
+def _place_round(work: Path, files: RoundFiles) -> _Placed:
     from ..engine import RunOptions
 
-    return RunOptions(
-        profile=req.profile, use_config=False, superior=(superior,) if superior else (), population=population
+    names: dict[str, str] = {}
+
+    def place(folder: str, stored: StoredFile | None) -> str | None:
+        if stored is None:
+            return None
+        path = _place(work, folder, stored)
+        names[path] = stored.name
+        return path
+
+    superior = place("superior", files.superior)
+    options = RunOptions(
+        profile=files.profile,
+        use_config=False,
+        superior=(superior,) if superior else (),
+        population=place("population", files.population),
+        item_list=place("item_list", files.item_list),
     )
+    return _Placed(options, names)
 
 
 def _lint(req: LintRequest, work: Path) -> LintOutcome:
@@ -92,31 +139,31 @@ def _lint(req: LintRequest, work: Path) -> LintOutcome:
     from ..report.xlsx import annotated_copy
 
     plan = _place(work, "plan", req.plan)
-    superior = _place(work, "superior", req.superior)
-    population = _place(work, "population", req.population) if req.population else None
+    placed = _place_round(work, req.round)
+    placed.names[plan] = req.plan.name
     out = LintOutcome()
-    options = _options(req, superior, population)
     try:
-        result = engine.run([plan], options)
+        result = engine.run([plan], placed.options)
     except PlanlintError as exc:
-        out.unreadable = exc.message
+        out.unreadable = placed.shown(exc.message)
         return out
     reports = result.reports
     errors = [r.error for r in reports if r.error is not None]
     if errors or not any(r.plan is not None for r in reports):
-        out.unreadable = errors[0] if errors else "文件中没有找到抽查任务表"
+        out.unreadable = placed.shown(errors[0]) if errors else "文件中没有找到抽查任务表"
         return out
     for r in reports:
         out.tasks += len(r.plan.tasks) if r.plan is not None else 0
         for f in r.findings:
-            entry = f.to_json()
+            entry = placed.shown(f.to_json())
             entry["key"] = finding_key(entry)
             entry["safe_fix"] = any(e.safe for e in f.edits)
             out.findings.append(entry)
             out.counts[f.severity] += 1
     # As the review summary of `planlint check --superior` counts them (info-level matches excluded).
     out.duplicates = sum(row.duplicated for row in result.review())
-    if population:
+    out.city_tasks = _city_tasks(reports, placed.options)
+    if req.round.population:
         short = [f for f in out.findings if f["slug"] == COVERAGE_SLUG]
         skipped = [n for n in result.notes if "未估算" in n]
         # No finding is not "meets the floor": the plan's layers may set no floor for it.
@@ -128,51 +175,62 @@ def _lint(req: LintRequest, work: Path) -> LintOutcome:
     if any(e.safe for r in reports for f in r.findings for e in f.edits):
         _fixed_copy(req, plan, work, out)
     if req.previous is not None:
-        _diff(req, reports, work, options, out)
+        _diff(req, reports, work, placed, out)
     return out
 
 
+def _city_tasks(reports: list, options) -> CityTasks | None:
+    """The coverage of the city's tasks for counties, matched with the profile's parameters for
+    each plan's place and year (the matching threshold)."""
+    from .. import engine
+    from ..config import Config
+    from ..pipeline import load_plans
+    from .coverage import city_tasks
+
+    ruleset = engine.build_ruleset(options, Config())
+    superiors = [p for path in options.superior for p in load_plans(path)]
+    plans = [r.plan for r in reports if r.plan is not None]
+    return city_tasks(plans, superiors, lambda plan: ruleset.resolve(plan.meta).params)
+
+
 def _fixed_copy(req: LintRequest, plan: str, work: Path, out: LintOutcome) -> None:
+    from ..engine import RunOptions
     from ..fixes import default_output
     from ..fixrounds import fix_file
 
     fix_work = work / "fix"
     fix_work.mkdir()
     try:
-        outcome = fix_file(plan, _options(req, None, None), False, fix_work)
+        outcome = fix_file(plan, RunOptions(profile=req.round.profile, use_config=False), False, fix_work)
     except PlanlintError as exc:
         out.problems.append(f"无法生成修复副本：{exc.message}")
         return
     if outcome.result_path is None or not outcome.changes:
         return
     out.fixed = Path(outcome.result_path).read_bytes()
-    out.fixed_name = Path(default_output(Path(plan).name)).name
+    out.fixed_name = Path(default_output(Path(plan).name, outcome.rebuilt)).name
     out.fixed_cells = len(outcome.changes)
 
 
-def _diff(req: LintRequest, new_reports: list, work: Path, options, out: LintOutcome) -> None:
-    """What changed since the previous version. Both versions are linted with the same options, so
-    only findings the change introduced are marked new. Tables are paired in order (the pairing by
-    sheet name of `planlint diff` lives inside its CLI command)."""
+def _diff(req: LintRequest, new_reports: list, work: Path, placed: _Placed, out: LintOutcome) -> None:
+    """What changed since the previous version, paired as `planlint diff` pairs them (tables by
+    name, tasks by content, 序号 and similarity). Both versions are linted with the same options,
+    so only findings the change introduced are marked new."""
     from .. import engine
-    from ..diff import diff_plans, mark_findings
+    from ..diff import diff_reports
     from ..diffreport import to_dict
 
     assert req.previous is not None
     old_path = _place(work, "previous", req.previous)
+    placed.names[old_path] = req.previous.name
     try:
-        old_reports = [r for r in engine.run([old_path], options).reports if r.plan is not None]
+        old_reports = engine.run([old_path], placed.options).reports
     except PlanlintError as exc:
-        out.problems.append(f"无法与上一版对比：{exc.message}")
+        out.problems.append(f"无法与上一版对比：{placed.shown(exc.message)}")
         return
-    diffs = []
-    for old, new in zip(old_reports, [r for r in new_reports if r.plan is not None]):
-        assert old.plan is not None and new.plan is not None  # both lists keep only reports with a plan
-        d = diff_plans(old.plan, new.plan)
-        mark_findings(d, old.findings, new.findings)
-        diffs.append(d)
+    diffs = diff_reports(old_reports, new_reports)
     if diffs:
-        out.diff = json.loads(json.dumps(to_dict(diffs), ensure_ascii=False, default=str))
+        out.diff = placed.shown(json.loads(json.dumps(to_dict(diffs), ensure_ascii=False, default=str)))
 
 
 # Findings that compare one county's plan with the other counties' (not with the city plan alone).
@@ -182,9 +240,7 @@ BETWEEN_COUNTIES = ("sibling-inconsistent", "internal-joint-duplicate")
 @dataclass(frozen=True, slots=True)
 class ReviewRequest:
     plans: tuple[tuple[str, StoredFile], ...]  # (county, its current version)
-    superior: StoredFile
-    profile: str
-    population: StoredFile | None = None
+    round: RoundFiles
 
 
 def review_round(req: ReviewRequest) -> dict[str, list[dict[str, Any]]]:
@@ -195,14 +251,14 @@ def review_round(req: ReviewRequest) -> dict[str, list[dict[str, Any]]]:
     with tempfile.TemporaryDirectory(prefix="planlint-desk-review-") as tmp:
         work = Path(tmp)
         paths = {_place(work, f"plans/{i}", stored): county for i, (county, stored) in enumerate(req.plans)}
-        superior = _place(work, "superior", req.superior)
-        population = _place(work, "population", req.population) if req.population else None
-        result = engine.run(list(paths), _options(req, superior, population))
+        placed = _place_round(work, req.round)
+        placed.names.update({path: stored.name for path, (_, stored) in zip(paths, req.plans, strict=True)})
+        result = engine.run(list(paths), placed.options)
         out: dict[str, list[dict[str, Any]]] = {county: [] for county, _ in req.plans}
         for report in result.reports:
             for f in report.findings:
                 if f.slug in BETWEEN_COUNTIES:
-                    out[paths[report.path]].append(f.to_json())
+                    out[paths[report.path]].append(placed.shown(f.to_json()))
         return out
 
 

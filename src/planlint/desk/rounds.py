@@ -60,6 +60,7 @@ def open_round(
     profile: str,
     superior: tuple[str, bytes],
     population: tuple[str, bytes] | None,
+    item_list: tuple[str, bytes] | None,
     due_date: str | None,
     counties: list[str],
     require_clean: bool,
@@ -68,11 +69,12 @@ def open_round(
     rid = new_id()
     superior_hash = store.put(superior[1])
     population_hash = store.put(population[1]) if population else None
+    item_list_hash = store.put(item_list[1]) if item_list else None
     with db.transaction(conn):
         conn.execute(
             "INSERT INTO rounds (id, title, year, profile, superior_name, superior_hash, population_name,"
-            " population_hash, due_date, require_clean, created_by, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " population_hash, item_list_name, item_list_hash, due_date, require_clean, created_by, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 rid,
                 title,
@@ -82,6 +84,8 @@ def open_round(
                 superior_hash,
                 population[0] if population else None,
                 population_hash,
+                item_list[0] if item_list else None,
+                item_list_hash,
                 due_date,
                 int(require_clean),
                 user.username,
@@ -127,7 +131,7 @@ def county_state(conn: sqlite3.Connection, rid: str, county: str) -> sqlite3.Row
 def versions(conn: sqlite3.Connection, rid: str, county: str) -> list[sqlite3.Row]:
     return conn.execute(
         "SELECT id, number, filename, file_hash, size, uploaded_by, uploaded_at, errors, warnings, infos,"
-        " duplicates, coverage, unreadable FROM versions WHERE round_id = ? AND county = ? ORDER BY number DESC",
+        " duplicates, coverage, city_tasks, unreadable FROM versions WHERE round_id = ? AND county = ? ORDER BY number DESC",
         (rid, county),
     ).fetchall()
 
@@ -183,8 +187,8 @@ def record_version(
         conn.execute(
             "INSERT INTO versions (id, round_id, county, number, filename, file_hash, size, uploaded_by, uploaded_at,"
             " errors, warnings, infos, duplicates, coverage, unreadable, findings_json, annotated_hash, fixed_hash,"
-            " fixed_name, fixed_cells, diff_json, diff_base)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " fixed_name, fixed_cells, diff_json, diff_base, city_tasks)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 vid,
                 rid,
@@ -211,6 +215,7 @@ def record_version(
                 outcome.fixed_cells,
                 json.dumps(outcome.diff, ensure_ascii=False) if outcome.diff is not None else None,
                 diff_base if outcome.diff is not None else None,
+                json.dumps(outcome.city_tasks.to_json(), ensure_ascii=False) if outcome.city_tasks else None,
             ),
         )
         conn.execute(
@@ -382,7 +387,8 @@ class BoardRow:
     errors: int
     warnings: int
     duplicates: int
-    coverage: str | None
+    city_tasks: dict[str, Any] | None  # desk.coverage.CityTasks.to_json; None: not compared
+    coverage: str | None  # against the population file: 不足 / 未估算 / 未发现不足
     unreadable: str | None
     waivers: int
     last_activity: str
@@ -392,14 +398,19 @@ class BoardRow:
     def status_label(self) -> str:
         return STATUS[self.status]
 
+    @property
+    def missing_city_tasks(self) -> int:
+        return len(self.city_tasks["missing"]) if self.city_tasks else 0
+
 
 def board(conn: sqlite3.Connection, rid: str) -> list[BoardRow]:
     """One row per county with its latest version, worst first: nothing uploaded or unreadable,
-    then errors, duplicated 市抽县查 tasks, warnings; accepted counties last."""
+    then errors, duplicated 市抽县查 tasks and missing city tasks, warnings; accepted counties last
+    (the order of `planlint check --superior`'s review)."""
     rows = conn.execute(
         """
         SELECT rc.county, rc.status, rc.updated_at, rc.comment, v.id AS vid, v.number, v.errors, v.warnings,
-               v.duplicates, v.coverage, v.unreadable,
+               v.duplicates, v.city_tasks, v.coverage, v.unreadable,
                (SELECT COUNT(*) FROM waivers w WHERE w.round_id = rc.round_id AND w.county = rc.county) AS waivers
         FROM round_counties rc
         LEFT JOIN versions v ON v.round_id = rc.round_id AND v.county = rc.county AND v.number =
@@ -417,6 +428,7 @@ def board(conn: sqlite3.Connection, rid: str) -> list[BoardRow]:
             r["errors"] or 0,
             r["warnings"] or 0,
             r["duplicates"] or 0,
+            json.loads(r["city_tasks"]) if r["city_tasks"] else None,
             r["coverage"],
             r["unreadable"],
             r["waivers"],
@@ -431,7 +443,7 @@ def board(conn: sqlite3.Connection, rid: str) -> list[BoardRow]:
             b.status == "accepted",
             b.version is not None and not b.unreadable,
             -b.errors,
-            -b.duplicates,
+            -(b.duplicates + b.missing_city_tasks),
             -b.warnings,
             b.county,
         ),

@@ -1,5 +1,6 @@
-"""What happens to uploaded files between the form and the database: a new round's city plan and
-population file are checked readable; a county's version is stored, linted and recorded."""
+"""What happens to uploaded files between the form and the database: a new round's city plan,
+population file and 抽查事项清单 are checked readable; a county's version is stored, linted and
+recorded."""
 
 from __future__ import annotations
 
@@ -9,32 +10,43 @@ from pathlib import Path
 
 from ..errors import PlanlintError
 from . import auth, rounds
-from .lint import Linter, LintRequest, StoredFile
+from .lint import Linter, LintRequest, RoundFiles, StoredFile
 from .store import FileStore
 
+Upload = tuple[str, bytes]  # the user's file name and the bytes
 
-def validate_round_files(superior: tuple[str, bytes], population: tuple[str, bytes] | None) -> None:
-    """Refuse a city plan that cannot be read as a plan, and a population file that cannot be read."""
+
+def validate_round_files(superior: Upload, population: Upload | None, item_list: Upload | None) -> None:
+    """Refuse a city plan that cannot be read as a plan, and a population file or 抽查事项清单 that
+    cannot be read, with the reader's message."""
+    from ..itemlist import load_item_list
     from ..pipeline import load_plans
     from ..population import load_population
 
     with tempfile.TemporaryDirectory(prefix="planlint-desk-") as tmp:
-        path = Path(tmp) / superior[0]
-        path.write_bytes(superior[1])
+
+        def placed(folder: str, upload: Upload) -> str:
+            path = Path(tmp) / folder / upload[0]
+            path.parent.mkdir()
+            path.write_bytes(upload[1])
+            return str(path)
+
         try:
-            plans = load_plans(str(path))
+            plans = load_plans(placed("superior", superior))
         except PlanlintError as exc:
             raise rounds.Refused(f"市级计划「{superior[0]}」无法读取：{exc.message}") from None
         if not plans:
             raise rounds.Refused(f"市级计划「{superior[0]}」中没有找到抽查任务表")
-        if population is not None:
-            pop = Path(tmp) / "pop" / population[0]
-            pop.parent.mkdir()
-            pop.write_bytes(population[1])
+        for what, upload, load in (
+            ("监管对象数量文件", population, load_population),
+            ("抽查事项清单", item_list, load_item_list),
+        ):
+            if upload is None:
+                continue
             try:
-                load_population(str(pop))
+                load(placed(what, upload))
             except PlanlintError as exc:
-                raise rounds.Refused(f"监管对象数量文件「{population[0]}」无法读取：{exc.message}") from None
+                raise rounds.Refused(f"{what}「{upload[0]}」无法读取：{exc.message}") from None
 
 
 def store_and_lint(
@@ -54,9 +66,7 @@ def store_and_lint(
     previous = rounds.latest_version(conn, rnd["id"], county)
     req = LintRequest(
         plan=StoredFile(name, str(store.path(file_hash))),
-        superior=StoredFile(rnd["superior_name"], str(store.path(rnd["superior_hash"]))),
-        profile=rnd["profile"],
-        population=population_file(store, rnd),
+        round=round_files(store, rnd),
         previous=StoredFile(previous["filename"], str(store.path(previous["file_hash"])))
         if previous is not None and not previous["unreadable"]
         else None,
@@ -77,7 +87,13 @@ def store_and_lint(
     )
 
 
-def population_file(store: FileStore, rnd: sqlite3.Row) -> StoredFile | None:
-    if not rnd["population_hash"]:
-        return None
-    return StoredFile(rnd["population_name"], str(store.path(rnd["population_hash"])))
+def round_files(store: FileStore, rnd: sqlite3.Row) -> RoundFiles:
+    """The files every lint of the round uses, where the store keeps them."""
+
+    def stored(kind: str) -> StoredFile | None:
+        digest = rnd[f"{kind}_hash"]
+        return StoredFile(rnd[f"{kind}_name"], str(store.path(digest))) if digest else None
+
+    superior = stored("superior")
+    assert superior is not None, "a round has a city plan"
+    return RoundFiles(superior, rnd["profile"], stored("population"), stored("item_list"))

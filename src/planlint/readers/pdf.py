@@ -1,4 +1,5 @@
-"""PDF (the usual Word-exported plan) → one Table per ruled table, via pdfplumber.
+"""PDF (the usual Word-exported plan) → one Table per ruled table: PDFium (pypdfium2) reads each
+page's characters and ruling lines, pdfplumber's table finder turns the lines into cells.
 
 - A table that continues on the next page (first thing on the page, same columns) is joined to
   the part before it; header rows repeated at the top of each page are dropped; a row that Word
@@ -10,14 +11,19 @@
 - Locations are page, table, row and column as seen in the PDF: `第3页 表1 第5行 第4列`.
 - A PDF without text (a scan) needs OCR, which planlint does not do; a PDF with text but no ruled
   table is refused with what to do. Size guards: pages (`PLANLINT_MAX_PDF_PAGES`, 500), and the
-  total unpacked size of the compressed streams, measured before pdfplumber unpacks any.
+  total unpacked size of the compressed streams, measured before PDFium unpacks any.
+
+PDFium interprets the pages in C++: a 50-task plan of 19 pages reads in well under a second, where
+pdfminer (pdfplumber's own page parser, in Python) took seconds (benchmarks/bench_formats.py).
 """
 
 from __future__ import annotations
 
 import bisect
+import math
 import os
 import re
+import threading
 import zlib
 from dataclasses import dataclass, field
 
@@ -29,7 +35,8 @@ from ._common import pick_title, title_from_rows
 PAGES_ENV = "PLANLINT_MAX_PDF_PAGES"
 DEFAULT_MAX_PAGES = 500
 _STREAM = re.compile(rb">>\s*stream\r?\n")
-# Streams pdfplumber never unpacks to find text: images and embedded font programs.
+# Streams not unpacked to find text and lines: images (and embedded font programs, which PDFium
+# reads with its own limits).
 _SKIPPED_STREAMS = (b"/Image", b"/Length1", b"/Length2", b"/Length3", b"/FontFile")
 _STREAM_CAP = 8 * 2**20  # unpacked bytes of one content, object or form stream (a plan page: ~100 KB)
 _TOTAL_CAP = 64 * 2**20
@@ -40,33 +47,28 @@ _SAME_LINE = 2.0  # pt: characters whose tops differ less are on one line
 
 
 def read(path: str) -> list[Table]:
-    import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
+    import pypdfium2 as pdfium
 
     _check_streams(path)
     try:
-        with pdfplumber.open(path) as pdf:
-            pages = pdf.pages
-            _check_pages(path, len(pages))
-            return _read_pages(path, pages)
+        with _PDFIUM:
+            pdf = pdfium.PdfDocument(path)
+            try:
+                _check_pages(path, len(pdf))
+                pages = [_page(pdf, n) for n in range(len(pdf))]
+            finally:
+                pdf.close()
     except ReadError:
         raise
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
-        raise ReadError(
-            f"PDF 文件无法解析（可能已损坏：{type(exc).__name__}），请用原始的 Word/WPS 文件检查，或重新导出 PDF",
-            path,
-        ) from None
-    except RecursionError:
-        raise ReadError("PDF 文件的对象嵌套过深（疑似恶意或损坏的文件），已拒绝读取", path) from None
-    except Exception as exc:  # pdfminer raises its own exception types for encrypted/odd files
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
             raise ReadError(
                 "PDF 文件设有密码，无法读取；请提供未加密的 PDF 或原始的 Word/WPS 文件", path
             ) from None
         raise ReadError(
-            f"PDF 文件无法解析（{type(exc).__name__}），请用原始的 Word/WPS 文件检查，或重新导出 PDF", path
+            "PDF 文件无法解析（可能已损坏），请用原始的 Word/WPS 文件检查，或重新导出 PDF", path
         ) from None
+    return _read_pages(path, pages)
 
 
 def max_pages() -> int:
@@ -84,10 +86,10 @@ def _check_pages(path: str, count: int) -> None:
 
 
 def _check_streams(path: str) -> None:
-    """Refuse a 'PDF bomb' before pdfplumber reads the file: a content/object stream that unpacks
-    to more than 8 MB, or all of them to more than 64 MB (pdfminer interprets content streams in
-    Python, ~1 MB in ten seconds, and holds them in memory). Each is unpacked at most to the cap.
-    Images and font programs are not counted: pdfplumber does not unpack them."""
+    """Refuse a 'PDF bomb' before PDFium reads the file: a content/object stream that unpacks
+    to more than 8 MB, or all of them to more than 64 MB (a plan page's content is ~100 KB; PDFium
+    holds the unpacked streams in memory). Each is unpacked at most to the cap. Images and font
+    programs are not counted."""
     lim = limits.current()
     size = os.path.getsize(path)
     if size > lim.max_uncompressed_bytes:
@@ -121,6 +123,216 @@ def _check_streams(path: str) -> None:
 
 
 @dataclass
+class _Page:
+    """What the table reading needs of one page, in points from the page's top-left corner (as
+    pdfplumber measures): the characters, the ruled tables, whether it shows images."""
+
+    width: float
+    height: float
+    chars: list[dict]
+    tables: list[_Found]
+    images: bool
+
+
+@dataclass
+class _Found:
+    """A ruled table: its cells' boxes (x0, top, x1, bottom) and its bounding box."""
+
+    cells: list[tuple[float, float, float, float]]
+    bbox: tuple[float, float, float, float]
+
+
+# PDFium is not thread-safe: one document at a time (the web page reads uploads in threads).
+_PDFIUM = threading.Lock()
+_MAX_FORM_DEPTH = 16
+_MAX_SEGMENTS = 2_000_000  # path segments looked at per page (a plan page: hundreds)
+_SKIPPED_CHARS = {0, 0xFFFE, 0xFFFF, 10, 13}
+_ASCENT = 0.88  # of the font size above the baseline (CJK fonts: 0.88, descent 0.12)
+
+
+def _page(pdf, index: int) -> _Page:
+    """One page through PDFium (C++, which interprets the content stream some 10× faster than
+    pdfminer): the characters with their loose boxes, and the tables pdfplumber's table finder
+    (its default "lines" settings) builds from the page's ruling lines."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    page = pdf[index]
+    try:
+        left, bottom, right, top = page.get_mediabox()
+        width, height = right - left, top - bottom
+        textpage = page.get_textpage()
+        chars = []
+        rect = raw.FS_RECTF()
+        ox, oy = ctypes.c_double(), ctypes.c_double()
+        matrix = raw.FS_MATRIX()
+        try:
+            for i in range(raw.FPDFText_CountChars(textpage.raw)):
+                code = raw.FPDFText_GetUnicode(textpage.raw, i)
+                if code in _SKIPPED_CHARS or raw.FPDFText_IsGenerated(textpage.raw, i) == 1:
+                    continue
+                raw.FPDFText_GetLooseCharBox(textpage.raw, i, ctypes.byref(rect))
+                raw.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(ox), ctypes.byref(oy))
+                # the size as drawn: PDFium gives the Tf size, which producers often set to 1 and
+                # scale by the text matrix (pdfminer's size is the drawn one)
+                size = raw.FPDFText_GetFontSize(textpage.raw, i)
+                if raw.FPDFText_GetMatrix(textpage.raw, i, ctypes.byref(matrix)):
+                    size *= math.hypot(matrix.c, matrix.d) or 1.0
+                # Vertically from the baseline, as pdfminer places a character (font size above
+                # and below it in the font's proportions): glyphs of one line share their top, so
+                # a flat 一 does not fall out of its line as with its own box.
+                base = top - oy.value
+                chars.append(
+                    {
+                        "text": "\ufffd" if 0xD800 <= code < 0xE000 or code >= 0x110000 else chr(code),
+                        "x0": rect.left - left,
+                        "x1": rect.right - left,
+                        "top": base - _ASCENT * size,
+                        "bottom": base + (1 - _ASCENT) * size,
+                        "size": size,
+                    }
+                )
+        finally:
+            textpage.close()
+        edges: list[dict] = []
+        images = _page_edges(page, (1.0, 0.0, 0.0, 1.0, -left, -top), edges)
+    finally:
+        page.close()
+    return _Page(width, height, chars, _find_tables(edges), images)
+
+
+def _page_edges(page, base: tuple[float, ...], edges: list[dict]) -> bool:
+    """Collect the horizontal and vertical segments of the page's paths (in forms too) into
+    `edges`, as pdfplumber's edges; return whether the page shows an image."""
+    import ctypes
+
+    import pypdfium2.raw as raw
+
+    budget = [_MAX_SEGMENTS]
+    images = False
+    matrix = raw.FS_MATRIX()
+    x, y = ctypes.c_float(), ctypes.c_float()
+
+    def walk(count: int, get, parent: tuple[float, ...], depth: int) -> None:
+        nonlocal images
+        for k in range(count):
+            obj = get(k)
+            kind = raw.FPDFPageObj_GetType(obj)
+            if kind == raw.FPDF_PAGEOBJ_IMAGE:
+                images = True
+                continue
+            if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
+                continue
+            if not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
+                continue
+            m = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), parent)
+            if kind == raw.FPDF_PAGEOBJ_FORM:
+                if depth < _MAX_FORM_DEPTH:
+                    walk(
+                        raw.FPDFFormObj_CountObjects(obj),
+                        lambda n, form=obj: raw.FPDFFormObj_GetObject(form, n),
+                        m,
+                        depth + 1,
+                    )
+                continue
+            segments = raw.FPDFPath_CountSegments(obj)
+            budget[0] -= max(segments, 0)
+            if budget[0] < 0:
+                return
+            points: list[tuple[float, float]] = []
+            for n in range(segments):
+                segment = raw.FPDFPath_GetPathSegment(obj, n)
+                if not raw.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y)):
+                    continue
+                px, py = x.value, y.value
+                point = (m[0] * px + m[2] * py + m[4], -(m[1] * px + m[3] * py + m[5]))
+                if raw.FPDFPathSegment_GetType(segment) == raw.FPDF_SEGMENT_MOVETO:
+                    points = [point]
+                    continue
+                if points:
+                    _add_edge(edges, points[-1], point)
+                points.append(point)
+                if raw.FPDFPathSegment_GetClose(segment) and len(points) > 2:
+                    _add_edge(edges, point, points[0])
+
+    walk(raw.FPDFPage_CountObjects(page.raw), lambda n: raw.FPDFPage_GetObject(page.raw, n), base, 0)
+    return images
+
+
+def _compose(m: tuple[float, ...], parent: tuple[float, ...]) -> tuple[float, ...]:
+    """The PDF matrix applying `m`, then `parent`."""
+    a, b, c, d, e, f = m
+    pa, pb, pc, pd, pe, pf = parent
+    return (
+        a * pa + b * pc,
+        a * pb + b * pd,
+        c * pa + d * pc,
+        c * pb + d * pd,
+        e * pa + f * pc + pe,
+        e * pb + f * pd + pf,
+    )
+
+
+def _add_edge(edges: list[dict], p0: tuple[float, float], p1: tuple[float, float]) -> None:
+    """A segment as a pdfplumber edge, when it is horizontal or vertical (tables are ruled so)."""
+    (x0, y0), (x1, y1) = p0, p1
+    if abs(y0 - y1) < 0.01:
+        orientation = "h"
+    elif abs(x0 - x1) < 0.01:
+        orientation = "v"
+    else:
+        return
+    left, right, top, bottom = min(x0, x1), max(x0, x1), min(y0, y1), max(y0, y1)
+    edges.append(
+        {
+            "object_type": "line",
+            "orientation": orientation,
+            "x0": left,
+            "x1": right if orientation == "h" else left,
+            "top": top,
+            "bottom": bottom if orientation == "v" else top,
+            "width": right - left if orientation == "h" else 0.0,
+            "height": bottom - top if orientation == "v" else 0.0,
+        }
+    )
+
+
+def _find_tables(edges: list[dict]) -> list[_Found]:
+    """pdfplumber's table finder ("lines" strategy, default tolerances) over the page's edges."""
+    from pdfplumber.table import (
+        DEFAULT_JOIN_TOLERANCE,
+        DEFAULT_SNAP_TOLERANCE,
+        TableSettings,
+        cells_to_tables,
+        edges_to_intersections,
+        intersections_to_cells,
+        merge_edges,
+    )
+    from pdfplumber.utils import filter_edges
+
+    settings = TableSettings.resolve(None)
+    edges = filter_edges(edges, min_length=settings.edge_min_length_prefilter)
+    edges = merge_edges(
+        edges, DEFAULT_SNAP_TOLERANCE, DEFAULT_SNAP_TOLERANCE, DEFAULT_JOIN_TOLERANCE, DEFAULT_JOIN_TOLERANCE
+    )
+    edges = filter_edges(edges, min_length=settings.edge_min_length)
+    intersections = edges_to_intersections(
+        edges, settings.intersection_x_tolerance, settings.intersection_y_tolerance
+    )
+    found = []
+    for cells in cells_to_tables(intersections_to_cells(intersections)):
+        bbox = (
+            min(c[0] for c in cells),
+            min(c[1] for c in cells),
+            max(c[2] for c in cells),
+            max(c[3] for c in cells),
+        )
+        found.append(_Found(cells, bbox))
+    return found
+
+
+@dataclass
 class _Part:
     """A table being read, possibly over several pages."""
 
@@ -134,7 +346,7 @@ class _Part:
     prose: list[str] = field(default_factory=list)
 
 
-def _read_pages(path: str, pages: list) -> list[Table]:
+def _read_pages(path: str, pages: list[_Page]) -> list[Table]:
     parts: list[_Part] = []
     open_part: _Part | None = None  # the last table of the previous page, if it ended the page
     saw_text = saw_images = False
@@ -143,7 +355,7 @@ def _read_pages(path: str, pages: list) -> list[Table]:
         chars = page.chars
         saw_text = saw_text or any(c["text"].strip() for c in chars)
         saw_images = saw_images or bool(page.images)
-        tables = sorted(page.find_tables(), key=lambda t: (t.bbox[1], t.bbox[0]))
+        tables = sorted(page.tables, key=lambda t: (t.bbox[1], t.bbox[0]))
         top = 0.0
         for k, found in enumerate(tables):
             above = _text_lines(chars, (0, top, page.width, found.bbox[1]))
@@ -281,7 +493,7 @@ def _header_rows(grid: list[list[str]]) -> int:
 
 
 def _grid(
-    found, chars: list[dict]
+    found: _Found, chars: list[dict]
 ) -> tuple[list[list[str]], dict[tuple[int, int], tuple[int, int]], list[float], dict[int, int]]:
     """The table's text on its grid of columns and rows, merged boxes spread over their cells; and
     the empty boxes at the top spanning several rows (column → rows), which on a continued page

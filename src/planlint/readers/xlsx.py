@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import zipfile
+from collections.abc import Callable, Container
 from functools import lru_cache
 from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
@@ -77,7 +78,13 @@ def _check_size(path: str) -> None:
             _refuse_cells(path, name, cells)
 
 
-def _read_book(path: str, book: CalamineWorkbook) -> list[Table]:
+def _read_book(
+    path: str,
+    book: CalamineWorkbook,
+    percent_cells: Callable[[str, str], Container[tuple[int, int]]] | None = None,
+) -> list[Table]:
+    """The workbook's tables; `percent_cells(path, sheet)` gives the 0-based cells whose number
+    format is a percentage (this file's styles XML by default; other formats pass their own)."""
     tables = []
     listed = _listed_merges(path)
     try:
@@ -85,7 +92,9 @@ def _read_book(path: str, book: CalamineWorkbook) -> list[Table]:
             if meta.typ != SheetTypeEnum.WorkSheet:
                 continue  # chart and macro sheets hold no plan
             count = listed.get(meta.name, 0)
-            table = _read_sheet(path, book, meta.name, merges=count <= MAX_LISTED_MERGES)
+            table = _read_sheet(
+                path, book, meta.name, percent_cells or _percent_cells, merges=count <= MAX_LISTED_MERGES
+            )
             if table is None:
                 continue
             if count > MAX_LISTED_MERGES:
@@ -118,7 +127,14 @@ def _has_images(path: str) -> bool:
         return False
 
 
-def _read_sheet(path: str, book: CalamineWorkbook, name: str, *, merges: bool = True) -> Table | None:
+def _read_sheet(
+    path: str,
+    book: CalamineWorkbook,
+    name: str,
+    percent_cells: Callable[[str, str], Container[tuple[int, int]]],
+    *,
+    merges: bool = True,
+) -> Table | None:
     """One sheet as a Table; its merged ranges are filled unless `merges` is False (too many
     listed: calamine hands each to Python as objects, ~250 bytes apiece)."""
     sheet = book.get_sheet_by_name(name)
@@ -150,7 +166,7 @@ def _read_sheet(path: str, book: CalamineWorkbook, name: str, *, merges: bool = 
     if not any(c.strip() for r in rows for c in r):
         return None
     if fractions:
-        percent = _percent_cells(path, name)
+        percent = percent_cells(path, name)
         for i, j, fraction in fractions:
             if (top + i, left + j) in percent:
                 rows[i][j] = _percent(fraction)

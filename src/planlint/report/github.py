@@ -8,10 +8,9 @@ from __future__ import annotations
 import os
 from collections import Counter
 
-from ..findings import SEVERITIES, Finding
+from ..findings import SEVERITIES, SEVERITY_NAMES, Finding, counts_text
 from ..result import CheckResult
 from . import ReportOptions
-from .cells import where
 from .output import display_path, emit
 from .text import escape_controls
 
@@ -38,7 +37,7 @@ def _line(f: Finding) -> str:
             props["col"] = str(loc.col)
     props["title"] = f"{f.rule_id} {f.slug}"
     # The annotation sits on a line of a binary file, so the message names the sheet and cell.
-    place = where(loc)
+    place = loc.place
     message = f"{place}：{f.message}" if place else f.message
     if f.fix:
         message += f"\n建议：{f.fix}"
@@ -69,7 +68,7 @@ def job_summary(result: CheckResult, top: int = 10) -> str:
     lines = [
         "## planlint 检查结果",
         "",
-        f"共检查 {s['files']} 个文件、{s['tasks']} 项任务：错误 {s['error']}，警告 {s['warning']}，提示 {s['info']}",
+        f"共检查 {s['files']} 个文件、{s['tasks']} 项任务：{counts_text(s)}",
     ]
     unreadable = [r for r in result.reports if r.error is not None]
     if unreadable:
@@ -77,9 +76,15 @@ def job_summary(result: CheckResult, top: int = 10) -> str:
     lines[-1] += "。"
     rows = [row for row in result.review() if row.report.error is not None or any(row.counts.values())]
     if rows:
-        lines += ["", "### 问题最多的计划", "", "| 计划 | 错误 | 警告 | 提示 |", "|---|---:|---:|---:|"]
+        lines += [
+            "",
+            "### 问题最多的计划",
+            "",
+            "| 计划 | " + " | ".join(SEVERITY_NAMES.values()) + " |",
+            "|---|---:|---:|---:|",
+        ]
         for row in rows[:top]:
-            where = display_path(row.report.path) + (f":{row.report.sheet}" if row.report.sheet else "")
+            where = str(row.report.location._replace(path=display_path(row.report.path)))
             if row.report.error is not None:
                 lines.append(f"| {_cell(where)} | 无法读取：{_cell(row.report.error)} | | |")
             else:

@@ -10,17 +10,16 @@ from collections import Counter
 from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..findings import SEVERITIES
+from ..findings import SEVERITIES, SEVERITY_NAMES, counts_text
 from ..plan import KIND_NAMES, LEVEL_NAMES
 from ..result import CheckResult, PlanReport
 from . import ReportOptions
-from .cells import field_index, highlight, where
+from .cells import field_index, highlight
 from .output import emit
 
 if TYPE_CHECKING:
     from jinja2 import Environment
 
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 CHART_WIDTH = 420  # px for the longest bar
 
 
@@ -52,7 +51,7 @@ def _rows(report: PlanReport) -> list[dict]:
         rows.append(
             {
                 "finding": f,
-                "where": where(loc),
+                "where": loc.place,
                 "segments": highlight(raw, f, field),
             }
         )
@@ -144,6 +143,7 @@ def render(result: CheckResult, options: ReportOptions) -> str:
         summary=summary,
         unreadable=sum(r.error is not None for r in result.reports),
         severities=SEVERITY_NAMES,
+        counts_text=counts_text,
         review=_review(result),
         superiors=result.superiors,
         chart=_chart(result),

@@ -20,6 +20,7 @@ def _file_entry(report: PlanReport) -> jsonstream.Streamed:
             "sheet": report.sheet,
             "plan": report.plan.meta.to_json() if report.plan is not None else None,
             "tasks": len(report.plan.tasks) if report.plan is not None else 0,
+            "layers": list(report.layers),
             "findings": (f.to_json() for f in sorted(report.findings, key=lambda f: f.sort_key())),
         }
     )

@@ -36,8 +36,7 @@ def _details(f: Finding) -> str:
 
 
 def _finding_case(report: PlanReport, f: Finding, threshold: int) -> tuple[ET.Element, bool]:
-    loc = f.location
-    where = f"{loc.sheet}!{loc.cell}" if loc.sheet and loc.cell else (loc.cell or _plan_name(report))
+    where = f.location.place or _plan_name(report)
     case = ET.Element(
         "testcase",
         {

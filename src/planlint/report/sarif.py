@@ -71,7 +71,8 @@ def _stand_in(finding: Finding) -> dict:
 
 def _location(finding: Finding) -> dict:
     """Row → line, so that code scanning can show the result; no column: a spreadsheet column is
-    not a count of characters (SARIF's columnKind), so the cell and the sheet go in properties."""
+    not a count of characters (SARIF's columnKind), so the cell and the sheet go in properties.
+    The logical location is the place as every report writes it (Location.place)."""
     loc = finding.location
     physical: dict = {"artifactLocation": {"uri": _uri(loc.path), "uriBaseId": "%SRCROOT%"}}
     if loc.row > 0:  # row 0 is "the whole table": a file-level result, no region
@@ -85,12 +86,13 @@ def _location(finding: Finding) -> dict:
         physical["region"] = region
     if loc.sheet:
         physical["properties"] = {"sheet": loc.sheet}
-    where = (
-        f"{loc.sheet}!{loc.cell}"
-        if loc.sheet and loc.cell
-        else (loc.sheet or loc.cell or display_path(loc.path))
-    )
-    logical = {"name": where, "fullyQualifiedName": f"{display_path(loc.path)}:{where}", "kind": "element"}
+    path = display_path(loc.path)
+    place = loc.place
+    logical = {
+        "name": place or path,
+        "fullyQualifiedName": f"{path}:{place}" if place else path,
+        "kind": "element",
+    }
     return {"physicalLocation": physical, "logicalLocations": [logical]}
 
 

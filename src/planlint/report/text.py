@@ -7,12 +7,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from ..findings import SEVERITY_RANK
+from ..findings import SEVERITY_NAMES, SEVERITY_RANK, counts_text
 from ..result import CheckResult, PlanReport
 from . import ReportOptions
 from .output import emit_chunks
 
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 _COLORS = {"error": "31", "warning": "33", "info": "36", "bold": "1", "dim": "2"}
 # C0 and C1 controls, DEL, and the Unicode line and paragraph separators: a newline in a cell must
 # not start a line of its own in a CI log (`::warning file=…::` is a workflow command there), nor an
@@ -38,7 +37,7 @@ def _paint(text: str, style: str, color: bool) -> str:
 
 
 def _plan_heading(report: PlanReport) -> str:
-    where = report.path + (f":{report.sheet}" if report.sheet else "")
+    where = str(report.location)
     if report.plan is None:
         return escape_controls(where)
     title = report.plan.meta.title
@@ -52,6 +51,8 @@ def _report_lines(report: PlanReport, color: bool) -> Iterator[str]:
         yield f"{_paint(esc(report.path), 'bold', color)}  {_paint('[error]', 'error', color)} 无法读取：{esc(report.error)}"
         return
     yield _paint(_plan_heading(report), "bold", color)
+    if report.layers:
+        yield f"  适用要求：{esc(report.layer_chain)}"
     for f in sorted(report.findings, key=lambda f: f.sort_key()):
         sev = _paint(f"[{f.severity}]", f.severity, color)
         yield f"{esc(str(f.location))}  {sev} {f.rule_id} {f.slug}  {esc(f.message)}"
@@ -63,12 +64,11 @@ def _review(result: CheckResult, color: bool) -> list[str]:
     """The city reviewer's overview: one line per plan, worst first."""
     lines = [_paint("审查概要（问题最多的在前）：", "bold", color)]
     for row in result.review():
-        where = escape_controls(row.report.path + (f":{row.report.sheet}" if row.report.sheet else ""))
+        where = escape_controls(str(row.report.location))
         if row.report.error is not None:
             lines.append(f"  {where}：无法读取")
             continue
-        c = row.counts
-        line = f"  {where}：错误 {c['error']}，警告 {c['warning']}，提示 {c['info']}"
+        line = f"  {where}：{counts_text(row.counts)}"
         if result.superiors:
             line += f"；重复发起上级任务 {row.duplicated}，缺少上级任务 {row.missing}"
             if row.overlaps:
@@ -99,8 +99,7 @@ def summary_line(result: CheckResult) -> str:
     tail = f"；{unreadable} 个文件无法读取" if unreadable else ""
     if not any(s[sev] for sev in SEVERITY_NAMES):
         return f"{head}：未发现问题{tail}"
-    counts = "，".join(f"{name} {s[sev]}" for sev, name in SEVERITY_NAMES.items())
-    return f"{head}：{counts}{tail}"
+    return f"{head}：{counts_text(s)}{tail}"
 
 
 def _blocks(result: CheckResult, options: ReportOptions) -> Iterator[Iterable[str]]:

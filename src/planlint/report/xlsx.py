@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import PlanlintError
-from ..findings import SEVERITY_RANK, Finding
+from ..findings import SEVERITY_NAMES, SEVERITY_RANK, Finding
 from ..result import CheckResult, PlanReport
+from ..table import Location, column_letter
 from ..workbook import active_sheet, put
 from ..workbook import sheet_title as _sheet_title
 from . import ReportOptions
-from .cells import field_index, plan_fields, where
+from .cells import field_index, plan_fields
 from .output import atomic_write, refuse_input
 
 __all__ = ["annotated_copy", "put", "write"]
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 BINARY = True
 RESULT_SHEET = "检查结果"
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "BDD7EE"}
-SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 OPENPYXL_SUFFIXES = {".xlsx", ".xlsm"}
 
 
@@ -110,16 +110,10 @@ def _rebuild(reports: list[PlanReport]) -> _Copy:
                 put(sheet(loc.sheet, i), loc.row, loc.col, field.raw)
                 widths[(loc.sheet, loc.col)] = max(widths[(loc.sheet, loc.col)], len(field.raw))
     for (name, col), width in widths.items():
-        sheets[name].column_dimensions[_letter(col)].width = min(max(width, 8), 40) + 2
+        sheets[name].column_dimensions[column_letter(col)].width = min(max(width, 8), 40) + 2
     if not wb.worksheets:  # nothing parsed: the copy is just the result sheet
         sheets[None] = wb.create_sheet(_sheet_title("计划", taken))
     return _Copy(wb, sheets)
-
-
-def _letter(col: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return get_column_letter(col)
 
 
 def _anchor(ws: Worksheet, row: int, col: int, index: dict) -> tuple[int, int]:
@@ -224,7 +218,7 @@ def _result_sheet(copy: _Copy, reports: list[PlanReport], findings: list[Finding
             SEVERITY_NAMES[f.severity],
             f.rule_id,
             f.slug,
-            where(loc),
+            loc.place,
             f.task_seq or "",
             field.raw if field is not None else "",
             f.message,
@@ -237,17 +231,20 @@ def _result_sheet(copy: _Copy, reports: list[PlanReport], findings: list[Finding
         link_cell = ws.cell(row=row, column=5)
         if target is not None:
             tws, trow, tcol = target
-            ref = f"{_quote_sheet(tws.title)}!{_letter(tcol)}{trow}"
-            link_cell.value = clean(f"{tws.title}!{_letter(tcol)}{trow}")
+            # the cell in the copy, whose sheet title may differ from the original's place (a Word
+            # table, a PDF page, a name over 31 characters): an A1 reference, a merged cell's range
+            at = loc if (trow, tcol) == (loc.row, loc.col) else Location(loc.path, None, trow, tcol)
+            ref = f"{_quote_sheet(tws.title)}!{at.cell}"
+            link_cell.value = clean(f"{tws.title}!{at.range}")
             link_cell.hyperlink = Hyperlink(ref=link_cell.coordinate, location=ref, tooltip="跳转到单元格")
             link_cell.font = Font(color="0563C1", underline="single")
         ws.cell(row=row, column=2).font = Font(
             color={"error": "C00000", "warning": "9C5700", "info": "1F4E79"}[f.severity]
         )
     for col, width in zip(range(1, len(headers) + 1), [6, 6, 8, 24, 14, 6, 36, 48, 40, 36]):
-        ws.column_dimensions[_letter(col)].width = width
+        ws.column_dimensions[column_letter(col)].width = width
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{_letter(len(headers))}{max(row, 1)}"
+    ws.auto_filter.ref = f"A1:{column_letter(len(headers))}{max(row, 1)}"
     # Open on the result list: deselect the others, or Excel shows several tabs grouped.
     for other in copy.wb.worksheets:
         other.sheet_view.tabSelected = other is ws

@@ -22,6 +22,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from .. import __version__
+from ..findings import SEVERITY_NAMES
 from ..rules.loader import DEFAULT_PROFILE, load_profile, profile_names
 from ..webheaders import ResponseHeaders
 from .jobs import ACCEPTED, Batch, Busy, Download, JobLimits, JobStore, suffix_of, sweep_stale
@@ -84,6 +85,7 @@ def _page(max_file_bytes: int, max_files: int) -> str:
     }
     return env.get_template("index.html").render(
         version=__version__,
+        severities=SEVERITY_NAMES,
         profiles=profiles,
         default_profile=DEFAULT_PROFILE,
         config=config,

@@ -517,7 +517,7 @@ def _fix(
     if outcome.result_path is None or not outcome.changes:
         return
     key = f"fixed/{index}"
-    name = Path(default_output(upload.name)).name
+    name = Path(default_output(upload.name, outcome.rebuilt)).name
     media = MEDIA_TYPES.get(suffix_of(name), "application/octet-stream")
     downloads[key] = Download(name, media, Path(outcome.result_path).read_bytes())
     entry.update(fixed=key, fixed_cells=len(outcome.changes), remaining=outcome.remaining)

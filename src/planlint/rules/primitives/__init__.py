@@ -10,6 +10,7 @@ from . import (  # noqa: F401
     items,
     quota,
     risk,
+    riskabsent,
     selfcheck,
     structure,
 )
