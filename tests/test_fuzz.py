@@ -252,14 +252,15 @@ MODEL_CSV = (SAMPLES / "原平市2024年度部门联合双随机抽查工作计�
 _FORMATS = (
     Path(__file__).resolve().parent / "fixtures" / "formats" / "示范-某县2025年度内部双随机抽查工作计划"
 )
-MODEL_XLS = _FORMATS.with_suffix(".xls").read_bytes()  # OLE2, read by calamine
+# No damaged .xls here: calamine's .xls parser can still be made to allocate gigabytes (and
+# abort) by a changed byte in the workbook stream, which in-process would take the test run with
+# it; benchmarks/fuzz_pipeline.py fuzzes .xls in memory-capped worker processes.
 MODEL_ODS = _stored(_FORMATS.with_suffix(".ods").read_bytes())
 MODEL_CSV_TEXT = MODEL_CSV.decode("utf-8", errors="ignore")
 FILES = st.one_of(
     st.tuples(mutations(MODEL_XLSX), st.sampled_from([".xlsx", ".docx"])),
     st.tuples(mutations(MODEL_DOCX), st.sampled_from([".docx", ".xlsx"])),
     st.tuples(mutations(MODEL_CSV), st.sampled_from([".csv", ".tsv", ".txt"])),
-    st.tuples(mutations(MODEL_XLS), st.sampled_from([".xls", ".et", ".xlsx"])),
     st.tuples(mutations(MODEL_ODS), st.just(".ods")),
     st.tuples(
         st.sampled_from(["gb18030", "utf-16", "utf-16-le", "big5", "utf-8-sig"]).flatmap(
