@@ -8,9 +8,11 @@ A limit is only worth its name if the largest input it accepts still finishes in
 and memory (issue 21.12: a 19 MB .docx within every limit took 243 s and then 3.85 GB). Each case
 writes the largest file a limit accepts — plan-shaped, so that every rule runs on every row —
 and runs the command a user would run on it in a fresh process (`planlint check`, with the
-annotated .xlsx copy where the limit is about what openpyxl loads), measuring wall time and the
-process's peak RSS. The targets: a peak that fits `planlint serve`'s default per-batch memory
-limit (3 GB) with room to spare, and a time a person waits for once.
+annotated .xlsx copy where the limit is about what openpyxl loads), measuring CPU time, wall time
+and the process's peak RSS. The targets: a peak that fits `planlint serve`'s default per-batch memory
+limit (3 GB) with room to spare, and a time a person waits for once, judged on CPU time (what a
+quiet machine's wall time would be: the check is single-threaded; on a shared machine the wall
+time mostly measures the load).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import argparse
 import io
 import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -31,7 +34,7 @@ sys.path.insert(0, str(HERE.parent / "tests" / "bad_inputs"))
 import make_bad_inputs as m  # noqa: E402
 
 from planlint import limits  # noqa: E402
-from planlint.readers.xlsx import MAX_MERGED_CELLS, MAX_MERGED_RANGES  # noqa: E402
+from planlint.readers.xlsx import MAX_LISTED_MERGES, MAX_MERGED_CELLS, MAX_MERGED_RANGES  # noqa: E402
 from planlint.serve.app import MAX_FILE_BYTES  # noqa: E402
 
 TARGET_MB = 2048
@@ -49,8 +52,11 @@ def _row_cells(i: int, rng: random.Random, cols: int) -> list[str]:
     return (row + [f"备注{rng.randrange(1000)}" for _ in range(cols - len(row))])[:cols]
 
 
-def plan_xlsx(path: Path, rows: int, cols: int, *, sheets: int = 1, merges: int = 0) -> None:
-    """An .xlsx of `sheets` plan sheets of `rows` tasks × `cols` columns, written as it is made."""
+def plan_xlsx(
+    path: Path, rows: int, cols: int, *, sheets: int = 1, merges: int = 0, side_merges: int = 0
+) -> None:
+    """An .xlsx of `sheets` plan sheets of `rows` tasks × `cols` columns, written as it is made;
+    `side_merges` distinct merged ranges in the empty columns beside the plan (formatting only)."""
     rng = random.Random(21)
     names = [f"计划{k + 1}" for k in range(sheets)]
     base = m.xlsx([(n, "visible", "") for n in names])
@@ -70,6 +76,12 @@ def plan_xlsx(path: Path, rows: int, cols: int, *, sheets: int = 1, merges: int 
                         out.write(b"".join(chunk))
                         chunk = []
                 out.write(b"".join(chunk) + b"</sheetData>")
+                if side_merges:
+                    c0, c1 = _col(cols + 2), _col(cols + 3)
+                    out.write(f'<mergeCells count="{side_merges}">'.encode())
+                    for r in range(1, side_merges + 1):
+                        out.write(f'<mergeCell ref="{c0}{r}:{c1}{r}"/>'.encode())
+                    out.write(b"</mergeCells>")
                 if merges:
                     # distinct ranges of 2 task rows × w plan columns, as many cells as the limit allows
                     w = max(1, min(cols, MAX_MERGED_CELLS // merges // 2))
@@ -93,15 +105,24 @@ def _xml_row(r: int, cells: list[str]) -> bytes:
     ).encode()
 
 
-def plan_csv(path: Path, rows: int, cols: int, *, note: int = 0) -> None:
-    """A csv plan; `note` adds a 备注 column of that many characters to every row."""
+def plan_csv(path: Path, rows: int, cols: int, *, note: int = 0, max_bytes: int | None = None) -> None:
+    """A csv plan; `note` adds a 备注 column of that many characters to every row. With
+    `max_bytes`, rows are added until the next would take the file past that size."""
     rng = random.Random(21)
     header = (m.HEADER + [f"列{j}" for j in range(cols)])[:cols] + (["备注"] if note else [])
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        fh.write(m.TITLE + "\r\n" + ",".join(header) + "\r\n")
+    with open(path, "wb") as fh:
+        size = fh.write((m.TITLE + "\r\n" + ",".join(header) + "\r\n").encode())
         for i in range(1, rows + 1):
             extra = [("说明" + str(rng.randrange(10**6))) * (note // 8)] if note else []
-            fh.write(",".join(_row_cells(i, rng, cols) + extra) + "\r\n")
+            line = (",".join(_row_cells(i, rng, cols) + extra) + "\r\n").encode()
+            if max_bytes is not None and size + len(line) > max_bytes:
+                break
+            size += fh.write(line)
+
+
+def _filled_csv(path: Path, max_bytes: int) -> None:
+    """The largest csv of plan rows with a 2 KB 备注 cell that stays within `max_bytes`."""
+    plan_csv(path, max_bytes, 11, note=2048, max_bytes=max_bytes)
 
 
 _SERVE = """
@@ -173,6 +194,11 @@ main()
 """
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int, str]:
     """A planlint command in a fresh process: (seconds, peak RSS in MB, exit code, last stderr line)."""
     start = time.perf_counter()
@@ -194,7 +220,7 @@ def main() -> int:
     parser.add_argument(
         "--scale", type=float, default=1.0, help="fraction of each limit to run at (default 1)"
     )
-    parser.add_argument("--only", help="run one case by name")
+    parser.add_argument("--only", help="run these cases only (names, comma-separated)")
     args = parser.parse_args()
     lim = limits.current()
     folder = Path(tempfile.mkdtemp(prefix="planlint-bench-limits-"))
@@ -212,36 +238,47 @@ def main() -> int:
             ".xlsx",
             ["check", "--no-config", "--no-cache", "--exit-zero", "-f", "xlsx:{out}"],
         ),
+        # past the ranges handed to openpyxl, up to those the reader fills: the copy is rebuilt
+        "merges-rebuilt": (
+            lambda p: plan_xlsx(p, 50, 11, side_merges=int(MAX_LISTED_MERGES * s)),
+            ".xlsx",
+            ["check", "--no-config", "--no-cache", "--exit-zero", "-f", "xlsx:{out}"],
+        ),
         # a Word table at the cell limit (20 small columns, as in the report of issue 21.12)
         "docx-cells": (lambda p: plan_docx(p, cells // 20 - 1, 20), ".docx", check),
         # many sheets: 1,000 plans of 50 tasks in one workbook
         "sheets": (lambda p: plan_xlsx(p, 50, 11, sheets=max(1, int(1000 * s))), ".xlsx", check),
         # the text size limit: a csv of max_text_mb, rows with a 2 KB 备注 cell
         "text-size": (
-            lambda p: plan_csv(p, int(lim.max_text_bytes * s) // 2600, 11, note=2048),
+            lambda p: _filled_csv(p, int(lim.max_text_bytes * s)),
             ".csv",
             check,
         ),
         # serve's upload limit: one csv of MAX_FILE_BYTES through the web app
-        "upload": (lambda p: plan_csv(p, int(MAX_FILE_BYTES * s) // 2600, 11, note=2048), ".csv", None),
+        "upload": (lambda p: _filled_csv(p, int(MAX_FILE_BYTES * s)), ".csv", None),
     }
     print(
-        f"{'case':<11} {'input':>22} {'file MB':>8} {'time s':>8} {'peak MB':>8}   target: ≤ {TARGET_SECONDS} s, ≤ {TARGET_MB} MB"
+        f"{'case':<11} {'input':>22} {'file MB':>8} {'CPU s':>8} {'wall s':>8} {'peak MB':>8}   "
+        f"target: ≤ {TARGET_SECONDS} CPU s, ≤ {TARGET_MB} MB"
     )
     failed = False
     for name, (make, suffix, argv) in cases.items():
-        if args.only and name != args.only:
+        if args.only and name not in args.only.split(","):
             continue
         path = folder / f"{name}{suffix}"
         made = time.perf_counter()
         make(path)
         made = time.perf_counter() - made
+        cpu = _children_cpu()
         if argv is None:
             seconds, peak, code, last = serve_upload(path)
         else:
             argv = [a.format(out=folder / f"{name}.out.xlsx") for a in argv]
             seconds, peak, code, last = run([argv[0], str(path), *argv[1:]])
-        ok = seconds <= TARGET_SECONDS and 0 <= peak <= TARGET_MB and code in (0, 1)
+        cpu = _children_cpu() - cpu
+        # CPU time is the target's measure: it is what a quiet machine's wall time would be (the
+        # check is single-threaded), while wall time on a shared machine depends on the load.
+        ok = cpu <= TARGET_SECONDS and 0 <= peak <= TARGET_MB and code in (0, 1)
         failed |= not ok
         size = path.stat().st_size / 2**20
         what = {
@@ -249,12 +286,13 @@ def main() -> int:
             "columns": f"{lim.max_columns} columns",
             "docx-cells": f"{cells:,} cells",
             "merges": f"{int(MAX_MERGED_RANGES * s):,} ranges",
+            "merges-rebuilt": f"{int(MAX_LISTED_MERGES * s):,} ranges",
             "sheets": f"{max(1, int(1000 * s))} sheets",
             "text-size": f"{size:,.0f} MB",
             "upload": f"{size:,.1f} MB upload",
         }[name]
         print(
-            f"{name:<11} {what:>22} {size:>8.1f} {seconds:>8.1f} {peak:>8}   {'met' if ok else 'NOT MET'}"
+            f"{name:<11} {what:>22} {size:>8.1f} {cpu:>8.1f} {seconds:>8.1f} {peak:>8}   {'met' if ok else 'NOT MET'}"
             f"{'' if code in (0, 1) else f' (exit {code}: {last})'}  (file made in {made:.0f} s)"
             f"{f'  {last}' if name == 'upload' else ''}",
             flush=True,

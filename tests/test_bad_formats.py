@@ -173,3 +173,34 @@ def test_fix_of_an_unreadable_file_writes_nothing(bad, name, monkeypatch, capsys
     result = run_cli("fix", str(path), "--no-config", monkeypatch=monkeypatch, capsys=capsys)
     refused(result, name, "请")
     assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_xls_whose_header_declares_more_sectors_than_it_holds(tmp_path):
+    """Found by benchmarks/fuzz_pipeline.py (seed 21, input 8352): a 2 KB damaged .xls whose
+    header declares 16,777,216 DIFAT sectors made calamine allocate until the machine ran out
+    (23 GB, then the OOM killer; under a memory limit the process aborted, SIGABRT, which no
+    Python handler sees). The header is checked against the file's size before calamine."""
+    import resource
+    import struct
+    import subprocess
+
+    model = (FORMATS / "示范-某县2025年度内部双随机抽查工作计划.xls").read_bytes()
+    data = model[:44] + model[7777:]  # the fuzzer's input: a slice dropped from the header on
+    assert struct.unpack_from("<I", data, 72) == (16_777_216,)  # number of DIFAT sectors
+    path = tmp_path / "损坏.xls"
+    path.write_bytes(data)
+
+    def one_gigabyte() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "planlint", "check", str(path), "--no-config", "--no-cache"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=one_gigabyte,
+        env={**os.environ, "RUST_BACKTRACE": "0"},
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 2, output
+    assert "损坏.xls" in output and "文件头声明的结构超出文件本身" in output and "另存为 .xlsx" in output

@@ -5,6 +5,7 @@ that is readable after all. No traceback, ever; large cases stay within a bounde
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import subprocess
 import sys
@@ -694,19 +695,43 @@ def test_control_characters_are_escaped_in_text_and_fix_output(tmp_path, monkeyp
     for text in (out, err, out2, err2):
         assert "\x1b" not in text and not any(line.startswith("::") for line in text.splitlines()), text
     assert "\\x1b[2J" in out2
+    _, out3, _ = run(
+        "check", str(plan), "--no-config", "-f", "github", monkeypatch=monkeypatch, capsys=capsys
+    )
+    lines = out3.splitlines()
+    assert "\x1b" not in out3 and "%0A::warning file=x::伪造\\x1b[2J" in out3  # -f github passed ESC
+    assert not any(line.startswith("::warning file=x") for line in lines)
+
+
+def _rebuilt_from_values(book, year: str, fixed: bool) -> None:
+    """A copy rebuilt from the values of a workbook of excessive merges: the plan sheet holds
+    the title and tasks, the 20,000 copies of the title's range are one range, and a last
+    sheet says why."""
+    from planlint.workbook import NOTE_SHEET
+
+    plan = book["内部计划"]
+    assert plan["A1"].value == make_bad_inputs.TITLE and plan["B3"].value == f"{year}年食品生产企业监督检查"
+    assert plan["E4"].value == make_bad_inputs.TASKS[1][4] + ("" if fixed else " ")  # a safe fix
+    assert [str(r) for r in plan.merged_cells.ranges] == ["A1:I1"]
+    assert book.sheetnames[-1] == NOTE_SHEET
+    note = book[NOTE_SHEET]["A1"].value
+    assert "20,000 个合并单元格区域" in note and "按各工作表单元格的值重建" in note
 
 
 def test_twenty_thousand_copies_of_one_merged_range(tmp_path, monkeypatch, capsys):
-    """#21.9: the reader fills a listed range once, and the annotated copy (and fix) rebuild the
-    workbook instead of handing openpyxl 20,000 ranges (before: over 180 s for `-f xlsx`)."""
+    """#21.9: the reader fills a listed range once; the annotated copy, fix and serve rebuild
+    the workbook from its values (one copy of each distinct range, a note why) instead of handing
+    openpyxl 20,000 ranges (before: over 180 s for `-f xlsx`; then fix refused the file)."""
     from openpyxl import load_workbook
+    from starlette.testclient import TestClient
 
     from planlint.readers import read_tables
-    from planlint.readers.xlsx import excessive_merges, merged_ranges
+    from planlint.readers.xlsx import merged_ranges, rebuild_note
+    from planlint.serve.app import create_app
 
     path = BAD / "many_merges.xlsx"
     assert path.stat().st_size < 20_000 and merged_ranges(str(path)) == (20_000, 180_000)
-    assert excessive_merges(str(path)) and not excessive_merges(str(MODEL))
+    assert rebuild_note(str(path)) is not None and rebuild_note(str(MODEL)) is None
     (table,) = read_tables(str(path))
     assert table.rows[0] == [make_bad_inputs.TITLE] * 9 and len(table.covered) == 8
     out = tmp_path / "out.xlsx"
@@ -715,24 +740,90 @@ def test_twenty_thousand_copies_of_one_merged_range(tmp_path, monkeypatch, capsy
     )
     assert code == 0
     book = load_workbook(out)
-    assert all(not ws.merged_cells.ranges for ws in book.worksheets)
+    _rebuilt_from_values(book, "2022", fixed=False)  # as it stands, with PL501's comment
     assert any(
         c.comment and "PL501" in c.comment.text
         for ws in book.worksheets
         for row in ws.iter_rows()
         for c in row
     )
-    code, out, err = run(
+    fixed = tmp_path / "fixed.xlsx"
+    code, _, err = run(
         "fix",
         str(path),
         "--no-config",
         "--unsafe-fixes",
         "-o",
-        str(tmp_path / "fixed.xlsx"),
+        str(fixed),
         monkeypatch=monkeypatch,
         capsys=capsys,
     )
-    assert code == 2 and "20,000 个合并单元格区域" in err and "另存" in err
+    assert code == 0 and "已修复" in err, err
+    _rebuilt_from_values(load_workbook(fixed), "2025", fixed=True)
+    with TestClient(create_app(temp_parent=str(tmp_path)), base_url="http://127.0.0.1") as client:
+        files = [("files", (path.name, path.read_bytes(), "application/octet-stream"))]
+        job = client.post("/api/check", files=files).json()["job"]
+        while (status := client.get(f"/api/jobs/{job}").json())["state"] not in ("done", "failed"):
+            pass
+        (entry,) = status["files"]
+        for kind in ("annotated", "fixed"):
+            download = client.get(f"/jobs/{job}/files/{entry[kind]}")
+            assert download.status_code == 200, kind
+            book = load_workbook(io.BytesIO(download.content))
+            _rebuilt_from_values(book, "2022", fixed=kind == "fixed")  # serve applies safe fixes only
+
+
+def test_a_million_listed_merged_ranges_are_not_filled(tmp_path, check, monkeypatch):
+    """#21.9, reading: calamine hands every listed range to Python (1,000,000 distinct ranges in a
+    4 MB file: 150 s and 358 MB, then no header found, the ranges having covered it). Past
+    MAX_LISTED_MERGES (lowered here) a sheet is read without its ranges, with a note."""
+    import random
+
+    from planlint.readers import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_LISTED_MERGES", 1_000)
+    rng = random.Random(21)
+    col = make_bad_inputs._col
+    merges = "".join(
+        f'<mergeCell ref="{col(rng.randint(1, 9))}{rng.randint(1, 3)}:{col(rng.randint(10, 12))}{rng.randint(4, 9)}"/>'
+        for _ in range(1_001)
+    )
+    sheet = make_bad_inputs.sheet_xml(make_bad_inputs.plan_rows()).replace(
+        "</sheetData>", f'</sheetData><mergeCells count="1001">{merges}</mergeCells>'
+    )
+    path = tmp_path / "merges.xlsx"
+    path.write_bytes(make_bad_inputs.xlsx([("内部计划", "visible", sheet)]))
+    code, out, err = check(path, "-f", "json")
+    assert code == 0 and json.loads(out)["files"][0]["tasks"] == 2, out + err
+    assert "列有 1,001 个合并单元格区域" in err and "未按合并区域展开" in err
+
+
+def test_fix_on_a_docx_python_docx_refuses_is_a_read_error(tmp_path, monkeypatch, capsys):
+    """#21.8 for Word: the reader streams word/document.xml, python-docx insists on the part's
+    content type. A package it refuses is a message naming the file, exit 2, no 内部错误."""
+    import zipfile
+
+    task = [*make_bad_inputs.TASKS[0][:4], make_bad_inputs.TASKS[0][4] + "  ", *make_bad_inputs.TASKS[0][5:]]
+    rows = "".join(
+        make_bad_inputs._w_row(r) for r in [make_bad_inputs.HEADER, task, make_bad_inputs.TASKS[1]]
+    )
+    data = make_bad_inputs.docx_from_body(
+        f"<w:p><w:r><w:t>{make_bad_inputs.TITLE}</w:t></w:r></w:p><w:tbl>{rows}</w:tbl>"
+    )
+    src = tmp_path / "plan.docx"
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(src, "w") as zout:
+        for info in zin.infolist():
+            part = zin.read(info)
+            if info.filename == "[Content_Types].xml":
+                part = part.replace(b"wordprocessingml.document.main+xml", b"spreadsheetml.sheet.main+xml")
+            zout.writestr(info, part)
+    code, out, err = run("check", str(src), "--no-config", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 0, out + err  # readable
+    code, out, err = run(
+        "fix", str(src), "--no-config", "-o", str(tmp_path / "o.docx"), monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert code == 2 and "plan.docx" in err and "python-docx 无法打开" in err and "另存为 .docx" in err
+    assert not (tmp_path / "o.docx").exists()
 
 
 def test_word_tables_nested_600_deep(monkeypatch, capsys):
@@ -858,3 +949,45 @@ def test_workbook_with_too_many_sheets(tmp_path, check, monkeypatch):
         make_bad_inputs.xlsx([(f"表{i}", "visible", make_bad_inputs.sheet_xml([["x"]])) for i in range(4)])
     )
     refused(check(path), "sheets.xlsx", "有 4 张工作表，超过上限 3", "PLANLINT_MAX_SHEETS")
+
+
+def test_a_rust_panic_in_any_reader_is_a_read_error(monkeypatch, tmp_path):
+    """calamine (Rust) panics on some damaged workbooks; pyo3 raises PanicException, a
+    BaseException that no `except Exception` (nor the CLI's last line of defence) catches. Any
+    reader's panic is the file's read error."""
+    from planlint.errors import ReadError
+    from planlint.readers import read_tables, xlsx
+
+    class PanicException(BaseException):  # what pyo3_runtime.PanicException is, by name
+        pass
+
+    def panics(path: str):
+        raise PanicException("slice index starts at 8192 but ends at 8049")
+
+    monkeypatch.setattr(xlsx, "read", panics)
+    plan = tmp_path / "plan.xlsx"
+    plan.write_bytes(MODEL.read_bytes())
+    with pytest.raises(ReadError, match="解析库读取失败.*另存为 .xlsx"):
+        read_tables(str(plan))
+
+
+def test_temp_files_a_killed_write_left_are_swept(tmp_path):
+    """#21.15: kill -9 during a write leaves `.<name>.<random>.tmp` beside the output; the next
+    write of that output removes those over an hour old (a fresh one may be another writer's)."""
+    import os
+    import time
+
+    from planlint.atomic import write_bytes
+
+    out = tmp_path / "报告[1].json"
+    old = tmp_path / ".报告[1].json.k3jd9x.tmp"
+    fresh = tmp_path / ".报告[1].json.a8c2mq.tmp"
+    other = tmp_path / ".别的.json.zz9911.tmp"
+    for path in (old, fresh, other):
+        path.write_bytes(b"half")
+    hours_ago = time.time() - 7200
+    for path in (old, other):
+        os.utime(path, (hours_ago, hours_ago))
+    write_bytes(out, b"{}")
+    assert out.read_bytes() == b"{}"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([out.name, fresh.name, other.name])

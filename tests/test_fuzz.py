@@ -249,10 +249,25 @@ def _stored(data: bytes) -> bytes:
 MODEL_XLSX = _stored(make_bad_inputs.formulas())
 MODEL_DOCX = _stored(make_bad_inputs.nested_tables())
 MODEL_CSV = (SAMPLES / "原平市2024年度部门联合双随机抽查工作计划.csv").read_bytes()[:3000]
+_FORMATS = (
+    Path(__file__).resolve().parent / "fixtures" / "formats" / "示范-某县2025年度内部双随机抽查工作计划"
+)
+# No damaged .xls here: calamine's .xls parser can still be made to allocate gigabytes (and
+# abort) by a changed byte in the workbook stream, which in-process would take the test run with
+# it; benchmarks/fuzz_pipeline.py fuzzes .xls in memory-capped worker processes.
+MODEL_ODS = _stored(_FORMATS.with_suffix(".ods").read_bytes())
+MODEL_CSV_TEXT = MODEL_CSV.decode("utf-8", errors="ignore")
 FILES = st.one_of(
     st.tuples(mutations(MODEL_XLSX), st.sampled_from([".xlsx", ".docx"])),
     st.tuples(mutations(MODEL_DOCX), st.sampled_from([".docx", ".xlsx"])),
     st.tuples(mutations(MODEL_CSV), st.sampled_from([".csv", ".tsv", ".txt"])),
+    st.tuples(mutations(MODEL_ODS), st.just(".ods")),
+    st.tuples(
+        st.sampled_from(["gb18030", "utf-16", "utf-16-le", "big5", "utf-8-sig"]).flatmap(
+            lambda codec: mutations(MODEL_CSV_TEXT.encode(codec, errors="replace"))
+        ),
+        st.sampled_from([".csv", ".txt"]),
+    ),
     st.tuples(st.binary(max_size=400), st.sampled_from([".xlsx", ".docx", ".csv", ".txt", ".xls"])),
 )
 
@@ -364,3 +379,24 @@ def test_zip_needing_an_unsupported_version_is_a_read_error(tmp_path):
     at = data.index(b"PK\x01\x02")
     data[at + 6] = 64  # "version needed to extract" of the first central-directory entry
     file_target(bytes(data), ".xlsx", tmp_path)
+
+
+def test_long_run_harness_runs_the_whole_battery(tmp_path, monkeypatch):
+    """benchmarks/fuzz_pipeline.py, on a few of its inputs: each through check with every format,
+    fix, fix --unsafe-fixes and diff, none failing; input N is the same every time (--replay)."""
+    import random
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import fuzz_pipeline
+
+    assert fuzz_pipeline.make_input(21, 5) == fuzz_pipeline.make_input(21, 5)
+    previous = None
+    for index in range(4):
+        data, suffix = fuzz_pipeline.make_input(21, index)
+        work = tmp_path / str(index)
+        work.mkdir()
+        path = work / f"plan{suffix}"
+        path.write_bytes(data)
+        assert fuzz_pipeline.battery(path, previous, work, random.Random(index)) == []
+        previous = path
+    assert {p.name for p in (tmp_path / "3").iterdir()} >= {"out.json", "out.sarif", "out.html", "out.xlsx"}

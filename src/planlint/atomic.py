@@ -14,9 +14,11 @@ work files): never over an input file, never half-written, never renaming over a
 
 from __future__ import annotations
 
+import glob
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -72,6 +74,7 @@ def write_chunks(
     # Follow a symlink: replace the file it points to, keep the link.
     target = Path(os.path.realpath(path)) if st is not None else Path(path)
     folder = target.parent if str(target.parent) else Path(".")
+    _sweep_stale(folder, target.name)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
@@ -91,6 +94,22 @@ def write_chunks(
     except BaseException:  # the report being made failed: no half-written output is left behind
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+STALE_SECONDS = 3600
+
+
+def _sweep_stale(folder: Path, name: str) -> None:
+    """Remove temp files an earlier write of this same output left when it was killed (kill -9
+    runs no cleanup): `.<name>.<random>.tmp`, untouched for an hour, so a concurrent writer's
+    file is never taken."""
+    cutoff = time.time() - STALE_SECONDS
+    try:
+        for stale in folder.glob(f".{glob.escape(name)}.*.tmp"):
+            if stale.is_file() and not stale.is_symlink() and stale.stat().st_mtime < cutoff:
+                stale.unlink(missing_ok=True)
+    except OSError:
+        pass  # a folder we cannot list or clean: the write itself says what is wrong
 
 
 def _write_in_place(path: Path, st: os.stat_result, chunks: Iterable[bytes]) -> None:

@@ -5,6 +5,7 @@ copy and the 调整情况表, so each rule about workbooks lives in one place.""
 from __future__ import annotations
 
 import io
+import re
 from typing import TYPE_CHECKING, Any, cast
 
 from .errors import ReadError
@@ -18,6 +19,32 @@ if TYPE_CHECKING:
 # What Excel/WPS/LibreOffice take as the start of a formula when a person types it or a csv is
 # opened: text starting with one of these is stored with a quote prefix (shown as text, never run).
 FORMULA_STARTS = ("=", "+", "-", "@")
+NOTE_SHEET = "planlint说明"
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(name: str, taken: set[str]) -> str:
+    """A worksheet title Excel accepts (no `[]:*?/\\`, no control character, at most 31
+    characters), made unique among `taken` (which it joins)."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    base = (
+        _BAD_SHEET_CHARS.sub("_", ILLEGAL_CHARACTERS_RE.sub("_", name).replace("\ufffd", "_")).strip("'")
+        or "计划"
+    )[:31]
+    title, n = base, 2
+    while title in taken:
+        suffix = f"({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title)
+    return title
+
+
+def add_note_sheet(wb: Workbook, note: str) -> None:
+    """A last worksheet saying why the copy differs from the original (e.g. rebuilt from values)."""
+    ws = wb.create_sheet(sheet_title(NOTE_SHEET, set(wb.sheetnames)))
+    put(ws, 1, 1, note)
+    ws.column_dimensions["A"].width = 100
 
 
 def put(ws: Worksheet, row: int, col: int, value: object) -> Cell:

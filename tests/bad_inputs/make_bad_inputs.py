@@ -246,8 +246,12 @@ def styled_far_cell() -> bytes:
 
 def many_merges(copies: int = 20_000) -> bytes:
     """The title row's merged range A1:I1, listed 20,000 times (12 KB): openpyxl makes objects for
-    every cell of every copy (minutes), and a reader that fills each copy does it 20,000 times."""
-    tasks = [[*TASKS[0][:1], "2022年食品生产企业监督检查", *TASKS[0][2:]], TASKS[1]]
+    every cell of every copy (minutes), and a reader that fills each copy does it 20,000 times.
+    A stale year (an unsafe fix) and a trailing space (a safe one) give `fix` work to do."""
+    tasks = [
+        [*TASKS[0][:1], "2022年食品生产企业监督检查", *TASKS[0][2:]],
+        [*TASKS[1][:4], TASKS[1][4] + " ", *TASKS[1][5:]],
+    ]
     merges = f'<mergeCells count="{copies}">' + '<mergeCell ref="A1:I1"/>' * copies + "</mergeCells>"
     sheet = sheet_xml(plan_rows(tasks)).replace("</sheetData>", "</sheetData>" + merges)
     return xlsx([("内部计划", "visible", sheet)])

@@ -7,6 +7,7 @@ one); what cannot be read gives a one-line Chinese ReadError naming the file and
 from __future__ import annotations
 
 import os
+import struct
 import zipfile
 from collections.abc import Callable
 
@@ -55,7 +56,16 @@ _SAVE_AS = {
 
 def read_tables(path: str) -> list[Table]:
     """All tables of the file at `path` (sheets, Word tables, text blocks), in file order."""
-    return limits.drop_wide_tables(_reader(kind_of(path))(path), path)
+    reader = _reader(kind_of(path))
+    try:
+        tables = reader(path)
+    except BaseException as exc:  # a Rust panic in calamine surfaces as pyo3's PanicException
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise ReadError(
+            "文件内容异常，解析库读取失败（文件可能已损坏），请用 Excel/WPS 打开后另存为 .xlsx 再检查", path
+        ) from None
+    return limits.drop_wide_tables(tables, path)
 
 
 def kind_of(path: str) -> str:
@@ -167,12 +177,35 @@ def _odf_mimetype(path: str) -> str:
         return ""
 
 
+def _cfb_header_fits(data: bytes, size: int) -> bool:
+    """Whether an OLE2 compound file's header declares no more sectors (FAT, DIFAT, mini FAT,
+    directory) than the file holds, with a sector size the format allows. calamine sizes its
+    buffers from these counts before reading anything: one dropped slice made a 2 KB .xls
+    declare 16,777,216 DIFAT sectors, and calamine allocated until the machine ran out (23 GB)."""
+    if len(data) < 76:
+        return False
+    shift, mini_shift = struct.unpack_from("<HH", data, 30)
+    if shift not in (9, 12) or mini_shift != 6:
+        return False
+    sectors = max(size - 512, 0) // (1 << shift) + 1
+    n_dir, n_fat, _, _, _, _, n_mini, _, n_difat = struct.unpack_from("<9I", data, 40)
+    return all(n <= sectors for n in (n_dir, n_fat, n_mini, n_difat))
+
+
 def _ole2_kind(path: str, ext: str) -> str:
     """OLE2 compound files are old binary workbooks and documents (Excel 97-2003 .xls, WPS .et,
     Word 97-2003 .doc, WPS .wps) or password-protected Office 2007+ files; the stream names in the
     directory tell which."""
     with open(path, "rb") as fh:
         data = fh.read(4 * 1024 * 1024)
+        size = os.fstat(fh.fileno()).st_size
+    if not _cfb_header_fits(data, size):
+        label = ext if ext in _SPREADSHEET_EXT + _WORD_EXT else ".xls"
+        raise ReadError(
+            f"不是有效的 {label} 文件（文件头声明的结构超出文件本身，可能已损坏），"
+            f"请用 Excel/WPS/Word 打开后另存为 {_SAVE_AS.get(label, label)} 再检查",
+            path,
+        )
     if "EncryptionInfo".encode("utf-16-le") in data:
         raise ReadError(
             "文件设有打开密码（已加密），无法读取；请在 Excel/WPS/Word 中取消密码后另存再检查", path

@@ -22,6 +22,7 @@ import re
 import zipfile
 from collections.abc import Callable, Container
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree as ET
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
@@ -30,6 +31,9 @@ from .. import limits
 from ..errors import ReadError
 from ..table import Table
 from ._common import ZIP_ERRORS, title_from_rows
+
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -41,6 +45,24 @@ _CHUNK = 1 << 20
 
 
 def read(path: str) -> list[Table]:
+    _check_size(path)
+    # A file object, not the path: calamine picks its parser by extension, and the content has
+    # already been sniffed as an Excel 2007+ package (an .xlsx saved as .xls is still read).
+    with open(path, "rb") as fh:
+        return _read_book(path, _open_book(path, fh))
+
+
+def _open_book(path: str, fh) -> CalamineWorkbook:
+    try:
+        return CalamineWorkbook.from_filelike(fh)
+    except (CalamineError, OSError, ValueError) as exc:
+        raise ReadError(
+            f"不是有效的 .xlsx 文件（可能已损坏：{exc}），请用 Excel/WPS 打开后另存为 .xlsx 再检查", path
+        ) from None
+
+
+def _check_size(path: str) -> None:
+    """The sheet and cell limits, checked before calamine reads the file at all."""
     lim = limits.current()
     extents = _sheet_extents(path)
     if len(extents) > lim.max_sheets:
@@ -50,20 +72,10 @@ def read(path: str) -> list[Table]:
             path,
         )
     budget = lim.max_cells
-    for name, cells in extents.items():  # before calamine reads the file at all
+    for name, cells in extents.items():
         budget -= cells
         if budget < 0:
             _refuse_cells(path, name, cells)
-    # A file object, not the path: calamine picks its parser by extension, and the content has
-    # already been sniffed as an Excel 2007+ package (an .xlsx saved as .xls is still read).
-    with open(path, "rb") as fh:
-        try:
-            book = CalamineWorkbook.from_filelike(fh)
-        except (CalamineError, OSError, ValueError) as exc:
-            raise ReadError(
-                f"不是有效的 .xlsx 文件（可能已损坏：{exc}），请用 Excel/WPS 打开后另存为 .xlsx 再检查", path
-            ) from None
-        return _read_book(path, book)
 
 
 def _read_book(
@@ -74,13 +86,22 @@ def _read_book(
     """The workbook's tables; `percent_cells(path, sheet)` gives the 0-based cells whose number
     format is a percentage (this file's styles XML by default; other formats pass their own)."""
     tables = []
+    listed = _listed_merges(path)
     try:
         for meta in book.sheets_metadata:
             if meta.typ != SheetTypeEnum.WorkSheet:
                 continue  # chart and macro sheets hold no plan
-            table = _read_sheet(path, book, meta.name, percent_cells or _percent_cells)
+            count = listed.get(meta.name, 0)
+            table = _read_sheet(
+                path, book, meta.name, percent_cells or _percent_cells, merges=count <= MAX_LISTED_MERGES
+            )
             if table is None:
                 continue
+            if count > MAX_LISTED_MERGES:
+                table.notes.append(
+                    f"工作表「{meta.name}」列有 {count:,} 个合并单元格区域（异常多，文件可能已损坏），"
+                    "未按合并区域展开单元格；如表头或任务跨合并单元格，请取消多余的合并后另存再检查"
+                )
             if meta.visible != SheetVisibleEnum.Visible:
                 table.notes.append(f"工作表「{meta.name}」是隐藏工作表，仍按计划表检查")
             tables.append(table)
@@ -111,12 +132,17 @@ def _read_sheet(
     book: CalamineWorkbook,
     name: str,
     percent_cells: Callable[[str, str], Container[tuple[int, int]]],
+    *,
+    merges: bool = True,
 ) -> Table | None:
+    """One sheet as a Table; its merged ranges are filled unless `merges` is False (too many
+    listed: calamine hands each to Python as objects, ~250 bytes apiece)."""
     sheet = book.get_sheet_by_name(name)
     values = sheet.to_python(skip_empty_area=True)
     if not values or sheet.start is None:
         return None
-    (top, left), merges = sheet.start, sheet.merged_cell_ranges or []  # top, left: 0-based, of values[0][0]
+    top, left = sheet.start  # 0-based, of values[0][0]
+    ranges = (sheet.merged_cell_ranges or []) if merges else []
     del sheet  # calamine's own copy of the cells (as big as `values`) is not needed past this point
     width = max(len(r) for r in values)
     rows: list[list[str]] = []
@@ -144,7 +170,7 @@ def _read_sheet(
         for i, j, fraction in fractions:
             if (top + i, left + j) in percent:
                 rows[i][j] = _percent(fraction)
-    anchors = _fill_merges(rows, merges, top, left)
+    anchors = _fill_merges(rows, ranges, top, left)
     return Table(
         path=path,
         sheet=name,
@@ -426,7 +452,7 @@ def merged_ranges(path: str) -> tuple[int, int]:
     without loading it: openpyxl makes an object for every cell of every range it loads, so a
     file of 20,000 copies of one range takes it minutes. Writers that load a workbook with
     openpyxl (the annotated copy, fix) check this first and rebuild the workbook instead when it
-    is excessive (`excessive_merges`)."""
+    is excessive (`rebuild_note`)."""
     count = cells = 0
     try:
         with zipfile.ZipFile(path) as zf:
@@ -446,16 +472,99 @@ def merged_ranges(path: str) -> tuple[int, int]:
     return count, cells
 
 
+_MERGE_TAG = re.compile(rb"<(?:[\w.-]+:)?mergeCell[\s/>]")
+# Ranges a sheet may list for the reader to fill: real plans list tens to hundreds; past this a
+# sheet is read without them (a 24 MB part can list a million: minutes and 250 MB in Python).
+MAX_LISTED_MERGES = 100_000
+
+
+def _listed_merges(path: str) -> dict[str, int]:
+    """Sheet name → merged ranges its XML lists (copies included), in one streaming pass that
+    only counts tags, before calamine turns each into Python objects."""
+    counts: dict[str, int] = {}
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for name, member in _sheet_members(zf).items():
+                with zf.open(member) as fh:
+                    counts[name] = sum(len(_MERGE_TAG.findall(part)) for part in _pieces(fh))
+    except (*ZIP_ERRORS, ET.ParseError):
+        pass
+    return counts
+
+
 MAX_MERGED_RANGES = (
     2_000  # real plans: tens to hundreds; openpyxl checks each new range against all the others (n²)
 )
 MAX_MERGED_CELLS = 100_000  # openpyxl makes an object per merged cell: ~10 s per 100k
 
 
-def excessive_merges(path: str) -> bool:
-    """Whether openpyxl would spend minutes on the workbook's merged ranges."""
+def rebuild_note(path: str) -> str | None:
+    """Why a copy of this workbook (annotated or fixed) is rebuilt from its values instead of
+    loaded with openpyxl, or None when it can be loaded (issue 21.9: 20,000 copies of one merged
+    range in a 12 KB file kept openpyxl busy for minutes)."""
     count, cells = merged_ranges(path)
-    return count > MAX_MERGED_RANGES or cells > MAX_MERGED_CELLS
+    if count <= MAX_MERGED_RANGES and cells <= MAX_MERGED_CELLS:
+        return None
+    return (
+        f"原工作簿有 {count:,} 个合并单元格区域（共 {cells:,} 个单元格，异常多，文件可能已损坏），"
+        "直接打开需要数分钟，因此本副本按各工作表单元格的值重建：未保留原有格式、公式、批注和图片，"
+        "重复的合并区域只保留一个（过多时不保留合并）。如需保留格式，请用 Excel/WPS 打开原文件，"
+        "取消多余的合并单元格后另存为 .xlsx 再试。"
+    )
+
+
+def values_copy(path: str) -> Workbook:
+    """An openpyxl workbook holding the values of every worksheet of `path` at their original
+    rows and columns (what calamine reads), with each distinct merged range once, none when even
+    the distinct ranges are too many. Bounded as reading is: the same sheet and cell limits are
+    checked first, and no merged range reaches openpyxl beyond MAX_MERGED_RANGES/CELLS."""
+    from openpyxl import Workbook
+
+    from ..workbook import active_sheet, put, sheet_title
+
+    _check_size(path)
+    wb = Workbook()
+    wb.remove(active_sheet(wb))
+    taken: set[str] = set()
+    listed = _listed_merges(path)
+    with open(path, "rb") as fh:
+        book = _open_book(path, fh)
+        try:
+            for meta in book.sheets_metadata:
+                if meta.typ != SheetTypeEnum.WorkSheet:
+                    continue
+                ws = wb.create_sheet(sheet_title(meta.name, taken))
+                if meta.visible != SheetVisibleEnum.Visible:
+                    ws.sheet_state = "hidden"
+                sheet = book.get_sheet_by_name(meta.name)
+                values = sheet.to_python(skip_empty_area=True)
+                if not values or sheet.start is None:
+                    continue
+                (top, left), merges = (
+                    sheet.start,
+                    (sheet.merged_cell_ranges or [] if listed.get(meta.name, 0) <= MAX_LISTED_MERGES else []),
+                )
+                del sheet
+                for i, row in enumerate(values, start=top + 1):
+                    for j, value in enumerate(row, start=left + 1):
+                        if value != "" and value is not None:
+                            put(ws, i, j, value)
+                distinct = sorted(set(map(tuple, merges)))
+                area = sum((r1 - r0 + 1) * (c1 - c0 + 1) for (r0, c0), (r1, c1) in distinct)
+                if len(distinct) <= MAX_MERGED_RANGES and area <= MAX_MERGED_CELLS:
+                    for (r0, c0), (r1, c1) in distinct:
+                        ws.merge_cells(
+                            start_row=r0 + 1, start_column=c0 + 1, end_row=r1 + 1, end_column=c1 + 1
+                        )
+        except CalamineError as exc:
+            raise ReadError(
+                f"读取工作簿失败（{exc}），请用 Excel/WPS 打开后另存为 .xlsx 再检查", path
+            ) from None
+        finally:
+            book.close()
+    if not wb.worksheets:
+        wb.create_sheet("Sheet1")
+    return wb
 
 
 def _render(value: object) -> str:
@@ -594,15 +703,13 @@ class _XlsxCopy:
     formula_risk = False
 
     def __init__(self, path: str) -> None:
-        from ..workbook import load
+        from ..workbook import add_note_sheet, load
 
-        if excessive_merges(path):  # openpyxl would take minutes over them (issue 21.9)
-            raise ReadError(
-                f"工作簿中有 {merged_ranges(path)[0]:,} 个合并单元格区域（异常多，文件可能已损坏），"
-                "无法生成修复副本；请用 Excel/WPS 打开后另存为 .xlsx 再试",
-                path,
-            )
-
+        note = rebuild_note(path)
+        if note is not None:  # openpyxl would take minutes over the merges: a copy of the values
+            self.wb = values_copy(path)
+            add_note_sheet(self.wb, note)
+            return
         try:
             with zipfile.ZipFile(path) as zf:
                 keep_vba = "xl/vbaProject.bin" in zf.namelist()

@@ -12,13 +12,15 @@ from ..findings import SEVERITIES, SEVERITY_NAMES, Finding, counts_text
 from ..result import CheckResult
 from . import ReportOptions
 from .output import display_path, emit
+from .text import escape_controls
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
-    """The message part: %, CR and LF must be percent-encoded or the command is cut short."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """The message part: %, CR and LF must be percent-encoded or the command is cut short; other
+    control characters (ESC) are shown escaped, never passed to the log (issue 21.14)."""
+    return escape_controls(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:
@@ -55,7 +57,9 @@ def render(result: CheckResult, options: ReportOptions) -> str:
 
 def _cell(text: str) -> str:
     """Text for a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    return escape_controls(
+        text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    )
 
 
 def job_summary(result: CheckResult, top: int = 10) -> str:

@@ -5,7 +5,9 @@ jinja2 autoescapes everything taken from the plans."""
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..findings import SEVERITIES, SEVERITY_NAMES, counts_text
@@ -14,6 +16,9 @@ from ..result import CheckResult, PlanReport
 from . import ReportOptions
 from .cells import field_index, highlight
 from .output import emit
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 CHART_WIDTH = 420  # px for the longest bar
 
@@ -102,17 +107,24 @@ def _chart(result: CheckResult) -> dict:
     return {"bars": bars, "width": CHART_WIDTH}
 
 
-def render(result: CheckResult, options: ReportOptions) -> str:
+@functools.cache
+def _environment() -> Environment:
+    """One jinja2 environment per process: it keeps the compiled template (compiling it took
+    ~90 ms, more than the rest of a small report; serve and the desk render many)."""
     # jinja2 is imported here, not at module import: `planlint check` on other formats skips it.
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
-    env = Environment(
+    return Environment(
         loader=PackageLoader("planlint.report", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def render(result: CheckResult, options: ReportOptions) -> str:
+    env = _environment()
     summary = result.summary()
     plans = [
         {

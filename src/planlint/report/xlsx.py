@@ -6,7 +6,6 @@ rows and columns the findings name. The input file is only ever read."""
 from __future__ import annotations
 
 import io
-import re
 from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from ..findings import SEVERITY_NAMES, SEVERITY_RANK, Finding
 from ..result import CheckResult, PlanReport
 from ..table import Location, column_letter
 from ..workbook import active_sheet, put
+from ..workbook import sheet_title as _sheet_title
 from . import ReportOptions
 from .cells import field_index, plan_fields
 from .output import atomic_write, refuse_input
@@ -30,7 +30,6 @@ BINARY = True
 RESULT_SHEET = "检查结果"
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "BDD7EE"}
 OPENPYXL_SUFFIXES = {".xlsx", ".xlsm"}
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
 def clean(text: str) -> str:
@@ -40,16 +39,6 @@ def clean(text: str) -> str:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
-
-
-def _sheet_title(name: str, taken: set[str]) -> str:
-    base = (_BAD_SHEET_CHARS.sub("_", clean(name).replace("\ufffd", "_")).strip("'") or "计划")[:31]
-    title, n = base, 2
-    while title in taken:
-        suffix = f"({n})"
-        title, n = base[: 31 - len(suffix)] + suffix, n + 1
-    taken.add(title)
-    return title
 
 
 def _quote_sheet(title: str) -> str:
@@ -71,11 +60,14 @@ class _Copy:
 
 
 def _load(path: str) -> _Copy:
-    from openpyxl.worksheet.worksheet import Worksheet
-
     from ..workbook import load
 
-    wb = load(path)
+    return _sheets_of(load(path))
+
+
+def _sheets_of(wb: Workbook) -> _Copy:
+    from openpyxl.worksheet.worksheet import Worksheet
+
     sheets: dict[str | None, Worksheet] = {ws.title: ws for ws in wb.worksheets}
     active = wb.active
     if isinstance(active, Worksheet):  # a chartsheet (or none) has no cells a finding could name
@@ -273,9 +265,14 @@ def annotates_in_place(path: str) -> bool:
 def annotated_copy(path: str, reports: list[PlanReport]) -> bytes:
     """The annotated workbook for one checked file, as bytes."""
     findings = sorted((f for r in reports for f in r.findings), key=lambda f: f.sort_key())
-    from ..readers.xlsx import excessive_merges
+    from ..readers.xlsx import rebuild_note, values_copy
+    from ..workbook import add_note_sheet
 
-    if path and annotates_in_place(path) and not excessive_merges(path):
+    note = rebuild_note(path) if path and annotates_in_place(path) else None
+    if note is not None:  # openpyxl would take minutes over the merged ranges (issue 21.9)
+        copy = _sheets_of(values_copy(path))
+        add_note_sheet(copy.wb, note)
+    elif path and annotates_in_place(path):
         try:
             copy = _load(path)
         except Exception as exc:  # openpyxl refuses some files the reader could still parse
