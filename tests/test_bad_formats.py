@@ -4,6 +4,7 @@ LibreOffice at all. Each gives one clear Chinese line naming the file, exit 2, n
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -204,3 +205,35 @@ def test_xls_whose_header_declares_more_sectors_than_it_holds(tmp_path):
     output = proc.stdout + proc.stderr
     assert proc.returncode == 2, output
     assert "损坏.xls" in output and "文件头声明的结构超出文件本身" in output and "另存为 .xlsx" in output
+
+
+def test_xls_whose_workbook_stream_makes_calamine_abort_is_refused(tmp_path):
+    """Found by benchmarks/fuzz_pipeline.py (seed 21, input 20000): one byte changed inside the
+    Workbook stream of a sound 10 KB .xls (header and record sizes intact) made calamine ask for
+    3.98 GB and abort the process (SIGABRT: under `check` a whole folder's run, under a server every
+    job). calamine now opens an .xls first in a capped child process, and the run goes on. Run in a
+    capped process of its own, so that a regression fails this test rather than the machine."""
+    import resource
+    import subprocess
+
+    model = (FORMATS / "示范-某县2025年度内部双随机抽查工作计划.xls").read_bytes()
+    data = bytearray(model)
+    data[4942] = 138  # a length inside a record of the Workbook stream
+    (tmp_path / "损坏.xls").write_bytes(bytes(data))
+    (tmp_path / "完好.xls").write_bytes(model)
+
+    def one_gigabyte() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "planlint", "check", str(tmp_path), "--no-config", "--no-cache", "-f", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=one_gigabyte,
+        env={**os.environ, "RUST_BACKTRACE": "0"},
+    )
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    refused((proc.returncode, proc.stdout, proc.stderr), "损坏.xls", "内容异常", "另存为 .xlsx")
+    read = [f["path"] for f in json.loads(proc.stdout)["files"] if f["tasks"]]
+    assert read == [str(tmp_path / "完好.xls")]

@@ -24,6 +24,8 @@ import io
 import os
 import re
 import struct
+import subprocess
+import sys
 import zipfile
 from collections.abc import Container, Iterator, Mapping
 from xml.etree import ElementTree as ET
@@ -53,6 +55,7 @@ def read(path: str) -> list[Table]:
     kind = _content_kind(path)
     if kind == "xls":
         _scan_xls(path)
+        _probe_xls(path, label)
     merges: dict[str, list] = {}
     percents: Mapping[str, Container[tuple[int, int]]] = {}
     dates: dict[str, dict[tuple[int, int], float]] = {}
@@ -437,6 +440,56 @@ def _short_string(data: bytes) -> str:
         if flags & 1
         else data[2 : 2 + count].decode("latin-1")
     )
+
+
+# Opens the workbook and builds every sheet's grid, as read() will, under a cap on the address space.
+_PROBE = """
+import sys
+try:
+    import resource
+    resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[2]), int(sys.argv[2])))
+except (ImportError, ValueError, OSError):
+    pass  # Windows: no cap, but an abort still ends only this process
+from python_calamine import CalamineWorkbook
+try:
+    book = CalamineWorkbook.from_path(sys.argv[1])
+    for name in book.sheet_names:
+        book.get_sheet_by_name(name)
+except MemoryError:
+    sys.exit(1)
+except Exception:
+    sys.exit(3)  # an error calamine reports in its own words: read() reports it
+"""
+_PROBE_MEMORY = 2 * 2**30
+_PROBE_SECONDS = 120
+
+
+def _probe_xls(path: str, label: str) -> None:
+    """Refuse an .xls/.et that calamine cannot open without aborting the process. calamine's BIFF
+    parser trusts lengths inside the Workbook stream: one changed byte in a 10 KB file made it ask
+    for 4 GB and abort (SIGABRT, which no Python handler sees, ending a whole batch or server), a
+    damage the header and record scans above cannot see. So the file is first opened by calamine
+    in a child process with its address space capped; a child that dies or overruns is a read
+    error. It costs one interpreter start per .xls (~0.1 s); the other formats need no probe."""
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-I", "-c", _PROBE, path, str(_PROBE_MEMORY)],
+            capture_output=True,
+            timeout=_PROBE_SECONDS,
+            env={**os.environ, "RUST_BACKTRACE": "0"},
+        )
+    except subprocess.TimeoutExpired:
+        raise ReadError(
+            f"{label} 文件读取超过 {_PROBE_SECONDS} 秒仍未完成（文件可能已损坏），"
+            "请用 Excel/WPS 打开后另存为 .xlsx 再检查",
+            path,
+        ) from None
+    if proc.returncode not in (0, 3):
+        raise ReadError(
+            f"{label} 文件内容异常（读取它需要的内存远超文件本身，可能已损坏），"
+            "请用 Excel/WPS 打开后另存为 .xlsx 再检查",
+            path,
+        )
 
 
 def _scan_xls(path: str) -> None:
