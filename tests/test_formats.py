@@ -247,12 +247,11 @@ def test_pdf_annotated_copy_is_a_rebuilt_workbook(tmp_path, monkeypatch, capsys)
 
 
 def test_pdf_places_are_written_by_page_row_and_column():
-    from planlint.report.cells import where
     from planlint.table import Location
 
     loc = Location("计划.pdf", "第3页 表1", 5, 4)
-    assert str(loc) == "计划.pdf:第3页 表1 第5行 第4列" and where(loc) == "第3页 表1 第5行 第4列"
-    assert where(loc._replace(col=0)) == "第3页 表1 第5行"
+    assert str(loc) == "计划.pdf:第3页 表1 第5行 第4列" and loc.place == "第3页 表1 第5行 第4列"
+    assert loc._replace(col=0).place == "第3页 表1 第5行"
     assert str(Location("计划.xlsx", "第3页 表1x", 5, 4)) == "计划.xlsx:第3页 表1x!D5"
 
 

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from ..findings import Finding
 from ..plan import PlacedCell, Plan
-from ..table import Location, is_page_place
 
 
 def plan_fields(plan: Plan) -> Iterator[PlacedCell]:
@@ -40,15 +39,3 @@ def highlight(raw: str, finding: Finding) -> list[tuple[str, bool]]:
         return [(raw, False)] if raw else []
     start, end = span
     return [(s, m) for s, m in ((raw[:start], False), (raw[start:end], True), (raw[end:], False)) if s]
-
-
-def where(loc: Location) -> str:
-    """`工作表!H7`, `工作表 第7行` for a whole row, `工作表` for the whole table."""
-    sheet = loc.sheet or ""
-    if loc.row == 0:
-        return sheet
-    if is_page_place(sheet):  # a PDF table's page: 第3页 表1 第5行 第4列
-        return f"{sheet} 第{loc.row}行" + (f" 第{loc.col}列" if loc.col else "")
-    if loc.col == 0:
-        return f"{sheet} 第{loc.row}行".strip()
-    return f"{sheet}!{loc.range}" if sheet else loc.range
