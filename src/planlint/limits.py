@@ -90,6 +90,19 @@ def hint(var_key: str) -> str:
     return f"如确需检查，可设置环境变量 {var} 提高上限"
 
 
+def refuse_oversized(path: str) -> None:
+    """Refuse a binary file (a spreadsheet, a PDF) larger than the unpacked-size limit before any
+    library reads it."""
+    lim = current()
+    size = os.path.getsize(path)
+    if size > lim.max_uncompressed_bytes:
+        raise ReadError(
+            f"文件有 {size / 2**20:,.0f} MB，超过上限 {lim.max_uncompressed_mb} MB，已拒绝读取；"
+            f"请删去多余内容或拆分文件后再检查。{hint('max_uncompressed_mb')}",
+            path,
+        )
+
+
 def open_input(path: str) -> BinaryIO:
     """`path` opened for reading if it is a regular file (links followed), registered as an input
     that no output may replace. Opened without blocking and checked on the open file, so a FIFO

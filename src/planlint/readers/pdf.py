@@ -90,14 +90,7 @@ def _check_streams(path: str) -> None:
     to more than 8 MB, or all of them to more than 64 MB (a plan page's content is ~100 KB; PDFium
     holds the unpacked streams in memory). Each is unpacked at most to the cap. Images and font
     programs are not counted."""
-    lim = limits.current()
-    size = os.path.getsize(path)
-    if size > lim.max_uncompressed_bytes:
-        raise ReadError(
-            f"文件有 {size / 2**20:,.0f} MB，超过上限 {lim.max_uncompressed_mb} MB，已拒绝读取。"
-            f"{limits.hint('max_uncompressed_mb')}",
-            path,
-        )
+    limits.refuse_oversized(path)
     with open(path, "rb") as fh:
         data = fh.read()
     budget = _TOTAL_CAP

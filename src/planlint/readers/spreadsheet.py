@@ -44,14 +44,7 @@ _ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 def read(path: str) -> list[Table]:
     label = _label(path)
-    lim = limits.current()
-    size = os.path.getsize(path)
-    if size > lim.max_uncompressed_bytes:
-        raise ReadError(
-            f"文件有 {size / 2**20:,.0f} MB，超过上限 {lim.max_uncompressed_mb} MB，已拒绝读取；"
-            f"请删去多余内容或拆分文件后再检查。{limits.hint('max_uncompressed_mb')}",
-            path,
-        )
+    limits.refuse_oversized(path)
     kind = _content_kind(path)
     if kind == "xls":
         _scan_xls(path)
