@@ -192,7 +192,7 @@ def make_findings(path: str, sheet: str | None = SHEET) -> list[Finding]:
             "risk",
             "2",
             "晋城 四",
-            span=(0, len("<script>")),  # the part of the cell the finding is about
+            spans=((0, len("<script>")),),  # the part of the cell the finding is about
         ),
         Finding(
             "PL105",
@@ -215,7 +215,7 @@ def make_findings(path: str, sheet: str | None = SHEET) -> list[Finding]:
             "items",
             "2",
             "山西省 2025 方案 (二)1",
-            span=(0, len("=HYPERLINK")),
+            spans=((0, len("=HYPERLINK")),),
         ),
         Finding("PL900", "row-note", "info", "整行提示：任务名称含标记", "", loc(6), None, "3", ""),
         # a plan-level finding (row 0): listed, but there is no cell to annotate

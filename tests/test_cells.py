@@ -89,7 +89,9 @@ def test_one_call_per_distinct_cell_and_a_finding_on_every_cell() -> None:
     assert [f.task_seq for f in found] == [str(i) for i in range(1, 1_001)]
     assert all(len(f.edits) == 1 and f.edits[0].location == f.location for f in found)
     assert {f.edits[0].new for f in found} == {"2025年3月—2025年12月"}
-    assert {f.span for f in found} == {(0, 4)}  # the stale year, as written
+    assert {f.spans for f in found} == {
+        ((0, 4), (8, 12))
+    }  # both stale years, as written  # the stale year, as written
 
 
 def test_a_hit_is_relative_to_its_cell() -> None:
@@ -98,7 +100,7 @@ def test_a_hit_is_relative_to_its_cell() -> None:
     plan = _plan(2, "3月—12月")
 
     def hit(ctx, cell):
-        yield CellHit({"note": cell.text}, cell.raw + "。", safe=True, span=(0, 1))
+        yield CellHit({"note": cell.text}, cell.raw + "。", safe=True, spans=((0, 1),))
 
     PRIMITIVES["_test_hit"] = dataclasses.replace(
         next(iter(PRIMITIVES.values())), name="_test_hit", fn=hit, scopes=frozenset({"cell"})
@@ -175,8 +177,8 @@ def test_spans_on_a_seed_mark_what_the_finding_is_about() -> None:
 
     path = SAMPLES / "泽州县市场监督管理局2023年度内部双随机抽查工作计划.xlsx"
     result = engine.run([str(path)], OPTIONS)
-    spans = {(f.slug, f.location.cell): f.span for r in result.reports for f in r.findings}
-    assert spans[("stale-year", "B8")] == (0, 4)
+    spans = {(f.slug, f.location.cell): f.spans for r in result.reports for f in r.findings}
+    assert spans[("stale-year", "B8")] == ((0, 4),)
     page = render(result, ReportOptions())
     assert "<mark>2022</mark>年加油站计量双随机监督检查" in page
 
@@ -197,4 +199,4 @@ def test_a_task_rule_checks_the_cells_a_continuation_row_holds(tmp_path: Path) -
     assert [len(t.continuation) for t in plan.tasks] == [1]
     same = [f for f in findings(plan_file) if f.slug == "partner-same-as-initiator"]
     assert [(f.location.cell, f.task_seq) for f in same] == [("E4", "1")]
-    assert same[0].span is None  # the whole cell is the initiator
+    assert same[0].spans == ()  # the whole cell is the initiator

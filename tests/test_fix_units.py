@@ -11,8 +11,8 @@ import yaml
 
 from planlint import engine
 from planlint.casefile import CaseRun, _rows_of, _spec, build_case_plan, case_sources, run_case_file
+from planlint.cellrules import cell_columns
 from planlint.config import Config
-from planlint.engine import cell_columns
 from planlint.rules.registry import PRIMITIVES, Ctx
 
 ALL_FIELDS = {

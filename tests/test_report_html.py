@@ -44,7 +44,8 @@ def test_highlight_is_the_findings_span_not_a_quote_in_its_message():
     from planlint.table import Location
 
     def finding(message: str, span: tuple[int, int] | None) -> Finding:
-        return Finding("PL1", "x", "error", message, "", Location("p", None, 3, 2), span=span)
+        spans = (span,) if span else ()
+        return Finding("PL1", "x", "error", message, "", Location("p", None, 3, 2), spans=spans)
 
     raw = "2022年加油站计量监督检查"
     assert highlight(raw, finding("「2022年加油站计量监督检查」中的2022年", (0, 4))) == [

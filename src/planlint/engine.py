@@ -1,4 +1,6 @@
-"""Run the enabled rules over plans (and plan sets) and turn primitive hits into findings."""
+"""Run the enabled rules over plans (and plan sets): which rules and numbers bind each plan, the
+files checked (in workers, through the cache), the plan-set rules over the whole run, then waivers
+and baseline. Cell rules run in planlint.cellrules; hits become findings in planlint.rulehits."""
 
 from __future__ import annotations
 
@@ -9,10 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cellrefs import collapse_merged, with_original_text
+from .cellrefs import collapse_merged
+from .cellrules import CellIndex, cell_findings
 from .config import Config, Override, check_params, find_config, load_config_file
 from .errors import ConfigError, PlanlintError, ReadError
-from .findings import SEVERITY_RANK, Edit, Finding
+from .findings import Finding
 from .layers import (
     LAYER_ORDER,
     Layer,
@@ -23,8 +26,9 @@ from .layers import (
     superior_layer,
 )
 from .pipeline import SUPPORTED, Exclude, discover, load_plans
-from .plan import KIND_NAMES, LEVEL_NAMES, Cell, Plan, PlanMeta, Task
+from .plan import Plan, PlanMeta
 from .result import CheckResult, PlanReport
+from .rulehits import make_finding
 from .rules.loader import (
     AUTO_PROFILE,
     Profile,
@@ -38,7 +42,6 @@ from .rules.model import Rule
 from .rules.registry import PRIMITIVES, Ctx, Hit, PrimitiveFn, RunData
 from .rules.selectors import check_selectors
 from .suppress import apply_baseline, apply_waivers
-from .templating import names, render
 
 
 @dataclass(slots=True)
@@ -241,153 +244,6 @@ def applies(rule: Rule, plan: Plan) -> bool:
     return True
 
 
-def _common_vars(rule: Rule, ctx: Ctx, task: Task | None) -> dict[str, Any]:
-    meta = ctx.plan.meta
-    variables: dict[str, Any] = {
-        "seq": task.seq if task else "",
-        "name": task.name if task else "",
-        "place": meta.place or "",
-        "year": meta.year or "",
-        "level": LEVEL_NAMES.get(meta.level or "", ""),
-        "kind": KIND_NAMES.get(meta.kind or "", ""),
-    }
-    if "param" in rule.check:
-        variables["param"] = ctx.param(rule.check["param"])
-    return variables
-
-
-def _severity(rule: Rule, softened: str | None) -> str:
-    if softened and SEVERITY_RANK[softened] < SEVERITY_RANK[rule.severity]:
-        return softened
-    return rule.severity
-
-
-def _declared(rule: Rule, edits: tuple[Edit, ...]) -> tuple[Edit, ...]:
-    """The rule's YAML declares what its fix is: an undeclared fix is not offered, and an unsafe
-    rule's edits are never applied without --unsafe-fixes (tests/test_fix_units.py checks the
-    declarations against what each primitive emits)."""
-    if edits and rule.safety != "safe":
-        return tuple(Edit(e.location, e.old, e.new, False) for e in edits) if rule.safety else ()
-    return edits
-
-
-def make_finding(rule: Rule, hit: Hit, ctx: Ctx) -> Finding:
-    """The finding of a task, plan or plan-set rule's hit."""
-    task = hit.task
-    variables = _common_vars(rule, ctx, task)
-    variables.update(hit.vars)
-    edits = hit.edits
-    if ctx.plan.originals:  # a cell converted from traditional script: quoted as written
-        variables, edits = with_original_text(ctx.plan, variables, hit.location, edits)
-    return Finding(
-        rule_id=rule.id,
-        slug=rule.slug,
-        severity=_severity(rule, hit.severity),
-        message=render(rule.message, variables),
-        fix=render(rule.fix, variables),
-        location=hit.location,
-        field=hit.field,
-        task_seq=(task.seq or None) if task else None,
-        basis=rule.basis,
-        edits=_declared(rule, edits),
-        span=hit.span,
-    )
-
-
-def cell_columns(rule: Rule, plan: Plan) -> list[str]:
-    """The columns a cell rule checks: its `field` or `fields` argument, else every column."""
-    check = rule.check
-    if "field" in check:
-        return [check["field"]]
-    if check.get("fields"):
-        return list(check["fields"])
-    keys: dict[str, None] = {}  # every column the plan's tasks have, in column order
-    for task in plan.tasks:
-        keys.update(dict.fromkeys(task.cols or task.cells))
-        if task.cols:
-            break
-    return list(keys)
-
-
-class CellIndex:
-    """A plan's distinct cells per column, each with the rows holding it, in row order: task rows
-    and continuation rows (`owner` gives a continuation row's task, whose 序号 and name a message
-    names). Built once per plan and column; locations are made only for findings."""
-
-    def __init__(self, plan: Plan) -> None:
-        self.plan = plan
-        self._columns: dict[str, dict[int, tuple[Cell, list[Task]]]] = {}
-        self.owner = {id(row): task for task in plan.tasks for row in task.continuation}
-
-    def column(self, key: str) -> Iterable[tuple[Cell, list[Task]]]:
-        found = self._columns.get(key)
-        if found is None:
-            found = self._columns[key] = {}
-            for task in self.plan.tasks:
-                for row in (task, *task.continuation) if task.continuation else (task,):
-                    cell = row.cells.get(key)
-                    if cell is not None:
-                        entry = found.get(id(cell))
-                        if entry is None:
-                            entry = found[id(cell)] = (cell, [])
-                        entry[1].append(row)
-        return found.values()
-
-
-def cell_findings(rule: Rule, ctx: Ctx, index: CellIndex) -> Iterator[Finding]:
-    """A cell rule's findings: its primitive runs once per distinct cell of each of its columns,
-    and each hit is placed on every cell holding that text."""
-    fn = PRIMITIVES[rule.fn].fn
-    args = {k: v for k, v in rule.check.items() if k not in ("fn", "field", "fields")}
-    plan = ctx.plan
-    per_task = bool(_TASK_VARS & (names(rule.message) | names(rule.fix)))
-    converted = plan.originals
-    owner = index.owner
-    for key in cell_columns(rule, plan):
-        column = plan.header(key)
-        for cell, rows in index.column(key):
-            for hit in fn(ctx, cell, **args):
-                first = owner.get(id(rows[0]), rows[0])
-                variables = _common_vars(rule, ctx, first)
-                variables.update(raw=cell.raw.strip(), value=cell.value, col=column)
-                variables.update(hit.vars)
-                severity = _severity(rule, hit.severity)
-                message = render(rule.message, variables)
-                fix = render(rule.fix, variables)
-                for row in rows:
-                    task = owner.get(id(row), row) if owner else row
-                    location = row.location_of(key)
-                    here = variables
-                    if per_task:
-                        here = {**variables, "seq": task.seq, "name": task.name}
-                    edits: tuple[Edit, ...] = ()
-                    if hit.new is not None:
-                        edits = (Edit(location, cell.raw, hit.new, hit.safe),)
-                    if converted and (location.row, location.col) in converted:
-                        here, edits = with_original_text(plan, here, location, edits)
-                        msg, fx = render(rule.message, here), render(rule.fix, here)
-                    elif per_task:
-                        msg, fx = render(rule.message, here), render(rule.fix, here)
-                    else:
-                        msg, fx = message, fix
-                    yield Finding(
-                        rule_id=rule.id,
-                        slug=rule.slug,
-                        severity=severity,
-                        message=msg,
-                        fix=fx,
-                        location=location,
-                        field=key,
-                        task_seq=task.seq or None,
-                        basis=rule.basis,
-                        edits=_declared(rule, edits),
-                        span=hit.span,
-                    )
-
-
-_TASK_VARS = frozenset(("seq", "name"))
-
-
 def task_hits(fn: PrimitiveFn, args: dict[str, Any], ctx: Ctx) -> Iterator[Hit]:
     """A task rule's hits on every task, and on the cells continuation rows hold themselves: the
     rule runs on the task as seen from the continuation row (planlint.plan.Task.view), and keeps
@@ -413,7 +269,7 @@ def _hits(rule: Rule, ctx: Ctx) -> Iterator[Hit]:
 
 def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx) -> list[Finding]:
     """Cell, task and plan rules over one plan (plan-set rules run later, over the whole run).
-    Cell rules run once per distinct cell (CellIndex). Plan rules run after the others and see
+    Cell rules run once per distinct cell (planlint.cellrules). Plan rules run after the others and see
     which cells those reported (`ctx.reported`), so a share does not report again a task already
     reported on its own; a rule that `yields_to` a more specific one is silent on a cell where
     that one reported."""

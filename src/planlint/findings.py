@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from .table import Location
+
+# [start, end) character offsets into a cell's text as written (its raw text, before stripping)
+Span = tuple[int, int]
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"error": 3, "warning": 2, "info": 1}
@@ -60,9 +64,10 @@ class Finding:
     task_seq: str | None = None
     basis: str = ""
     edits: tuple[Edit, ...] = ()
-    # the part of the cell's text (as written) the finding is about: [start, end) character offsets,
-    # from the parse error or the matched text; None when it is about the whole cell or no cell
-    span: tuple[int, int] | None = None
+    # the parts of the cell's text the finding is about, in reading order: every occurrence of
+    # what it quotes (a stale year written twice is two spans), from the parse error or the matched
+    # text; () when it is about the whole cell or no cell
+    spans: tuple[Span, ...] = ()
 
     def __reduce__(self) -> tuple:
         return Finding, (
@@ -76,7 +81,7 @@ class Finding:
             self.task_seq,
             self.basis,
             self.edits,
-            self.span,
+            self.spans,
         )
 
     def autofix(self) -> Fix | None:
@@ -90,7 +95,7 @@ class Finding:
         return (loc.path, loc.sheet or "", loc.row, loc.col, self.rule_id, self.message)
 
     def to_json(self) -> dict:
-        return {
+        out: dict[str, Any] = {
             "rule": self.rule_id,
             "slug": self.slug,
             "severity": self.severity,
@@ -101,3 +106,31 @@ class Finding:
             "field": self.field,
             "location": self.location.to_json(),
         }
+        if self.spans:  # additive: a finding about a whole cell or none has no "spans" key
+            out["spans"] = [{"start": start, "end": end} for start, end in self.spans]
+        return out
+
+
+def spans_of(text: str, part: str) -> tuple[Span, ...]:
+    """Every occurrence of `part` in `text`, as spans, left to right and not overlapping; () when
+    `part` is empty, absent, or the whole text (a finding about the whole cell marks nothing)."""
+    if not part or part.strip() == text.strip():
+        return ()
+    found: list[Span] = []
+    at = text.find(part)
+    while at >= 0:
+        found.append((at, at + len(part)))
+        at = text.find(part, at + len(part))
+    return tuple(found)
+
+
+def merged_spans(spans: tuple[Span, ...] | list[Span], length: int) -> list[Span]:
+    """`spans` inside a text of `length` characters, sorted, overlapping or touching ones merged;
+    spans outside the text (a cell edited since) are dropped."""
+    out: list[Span] = []
+    for start, end in sorted(s for s in spans if 0 <= s[0] < s[1] <= length):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out

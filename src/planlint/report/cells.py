@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..findings import Finding
+from ..findings import Finding, merged_spans
 from ..plan import PlacedCell, Plan
 
 
@@ -31,11 +31,13 @@ def field_index(plan: Plan | None) -> dict[tuple[str | None, int, int], PlacedCe
 
 
 def highlight(raw: str, finding: Finding) -> list[tuple[str, bool]]:
-    """Split `raw` into (text, offending?) segments: the part of the cell the finding is about
-    (`Finding.span`, set by the rule from the parse error or the matched text) is marked. The
-    renderer escapes each segment, so a cell's text never becomes markup."""
-    span = finding.span
-    if span is None or not 0 <= span[0] < span[1] <= len(raw):
-        return [(raw, False)] if raw else []
-    start, end = span
-    return [(s, m) for s, m in ((raw[:start], False), (raw[start:end], True), (raw[end:], False)) if s]
+    """Split `raw` into (text, offending?) segments: the parts of the cell the finding is about
+    (`Finding.spans`, set by the rule from the parse error or the matched text: every occurrence)
+    are marked. The renderer escapes each segment, so a cell's text never becomes markup."""
+    segments: list[tuple[str, bool]] = []
+    pos = 0
+    for start, end in merged_spans(finding.spans, len(raw)):
+        segments += [(raw[pos:start], False), (raw[start:end], True)]
+        pos = end
+    segments.append((raw[pos:], False))
+    return [(text, marked) for text, marked in segments if text]

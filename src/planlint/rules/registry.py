@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..findings import Edit
+from ..findings import Edit, Span
 from ..plan import Plan, Task
 from ..table import Location
 
@@ -40,20 +40,20 @@ class Hit:
     vars: dict[str, Any] = dataclasses.field(default_factory=dict)
     edits: tuple[Edit, ...] = ()
     severity: str | None = None  # a primitive may soften a rule's severity (e.g. month-only dates)
-    span: tuple[int, int] | None = None  # [start, end) in the cell's raw text; see Finding.span
+    spans: tuple[Span, ...] = ()  # the parts of the cell's raw text it is about; see Finding.spans
 
 
 @dataclass(slots=True)
 class CellHit:
     """One violation found in a cell by a cell primitive, relative to that cell: the engine places
     it on every cell holding the text. `new` is the cell's whole new text when the hit proposes
-    one (its fix); `span` the part of the cell's raw text the hit is about, [start, end)."""
+    one (its fix); `spans` the parts of the cell's raw text the hit is about (every occurrence)."""
 
     vars: dict[str, Any] = dataclasses.field(default_factory=dict)
     new: str | None = None
     safe: bool = False
     severity: str | None = None  # a primitive may soften a rule's severity (e.g. month-only dates)
-    span: tuple[int, int] | None = None
+    spans: tuple[Span, ...] = ()
 
 
 @dataclass(slots=True)

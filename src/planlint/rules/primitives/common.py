@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from ...findings import Span, spans_of
 from ...plan import Cell, Plan, Task
 from ..registry import Hit
 
@@ -29,13 +30,12 @@ def field_hit(plan: Plan, task: Task, key: str, **vars: Any) -> Hit:
     return Hit(location=location, field=key, task=task, vars=base)
 
 
-def text_span(cell: Cell | None, part: str) -> tuple[int, int] | None:
-    """Where `part` first occurs in the cell's raw text, as a span; None when it does not, or when
-    it is the whole cell (a finding about the whole cell marks nothing in particular)."""
-    if cell is None or not part or part.strip() == cell.raw.strip():
-        return None
-    at = cell.raw.find(part)
-    return (at, at + len(part)) if at >= 0 else None
+def text_spans(cell: Cell | None, *parts: str) -> tuple[Span, ...]:
+    """Every occurrence of each of `parts` in the cell's raw text, as spans in reading order; none
+    for a part that is the whole cell (a finding about the whole cell marks nothing in particular)."""
+    if cell is None:
+        return ()
+    return tuple(sorted({s for part in parts for s in spans_of(cell.raw, part)}))
 
 
 _BODY_SYNONYMS = (("市场监督管理局", "市场监管局"), ("市场监督管理", "市场监管"))

@@ -12,7 +12,7 @@ from ...findings import Edit
 from ...plan import Cell, Task
 from ...values import LEVEL_CHARS, Mode
 from ..registry import CELL_VARS, FIELD, FIELDS, WORDS, CellHit, Ctx, Hit, primitive
-from .common import field_hit, normalize_body, text_span
+from .common import field_hit, normalize_body, text_spans
 
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?=\s*年)")
 
@@ -28,9 +28,9 @@ def year_matches(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     stale = sorted({int(y) for y in _YEAR.findall(cell.raw)} - {year})
     if stale:
         new = _YEAR.sub(str(year), cell.raw)  # every year followed by 年 becomes the plan year
-        first = next(m.span() for m in _YEAR.finditer(cell.raw) if int(m.group()) != year)
+        where = tuple(m.span() for m in _YEAR.finditer(cell.raw) if int(m.group()) != year)
         yield CellHit(
-            {"stale": "、".join(map(str, stale)), "year": year, "new": new.strip()}, new, span=first
+            {"stale": "、".join(map(str, stale)), "year": year, "new": new.strip()}, new, spans=where
         )
 
 
@@ -55,7 +55,8 @@ def place_matches(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     m = wrong.search(cell.raw) if wrong is not None else None
     if wrong is not None and m is not None:
         new = wrong.sub(place, cell.raw)
-        yield CellHit({"wrong": m.group(0), "place": place, "new": new.strip()}, new, span=m.span())
+        where = tuple(w.span() for w in wrong.finditer(cell.raw))
+        yield CellHit({"wrong": m.group(0), "place": place, "new": new.strip()}, new, spans=where)
 
 
 @primitive(
@@ -95,9 +96,9 @@ def columns_swapped(
 def scope_within(ctx: Ctx, cell: Cell, words: dict[str, list[str]]) -> Iterator[CellHit]:
     """A city or county plan cannot draw from the whole province (`全省…`, `本省…`)."""
     for word in words.get(ctx.plan.meta.level or "", []):
-        at = cell.raw.find(word)
-        if at >= 0:
-            yield CellHit({"word": word, "place": ctx.plan.meta.place or "本辖区"}, span=(at, at + len(word)))
+        if word in cell.raw:
+            where = text_spans(cell, word)
+            yield CellHit({"word": word, "place": ctx.plan.meta.place or "本辖区"}, spans=where)
             return
 
 
@@ -184,7 +185,7 @@ def partner_differs(ctx: Ctx, task: Task, initiator: str, partner: str) -> Itera
         hit = field_hit(ctx.plan, task, partner, initiator_raw=task.text(initiator), same="、".join(same))
         if len(same) < len(partners):
             hit.severity = "warning"
-        hit.span = text_span(task.get(partner), same[0])
+        hit.spans = text_spans(task.get(partner), *same)
         yield hit
 
 
@@ -211,9 +212,11 @@ def substitute(ctx: Ctx, cell: Cell, map: dict[str, str]) -> Iterator[CellHit]:
     for wrong in dict.fromkeys(pattern.findall(cell.raw)):
         right = map[wrong]
         new = cell.raw.replace(wrong, right)
-        at = cell.raw.find(wrong)
         yield CellHit(
-            {"wrong": wrong, "right": right, "new": new.strip()}, new, safe=True, span=(at, at + len(wrong))
+            {"wrong": wrong, "right": right, "new": new.strip()},
+            new,
+            safe=True,
+            spans=text_spans(cell, wrong),
         )
 
 

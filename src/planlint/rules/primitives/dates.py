@@ -44,8 +44,8 @@ def window_valid(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
         return
     if isinstance(value, ParseError):
         end = len(cell.raw)
-        span = (value.offset, end) if 0 <= value.offset < end else None
-        yield CellHit({"problem": f"第{value.offset + 1}个字符处{value.hint}"}, span=span)
+        where = ((value.offset, end),) if 0 <= value.offset < end else ()
+        yield CellHit({"problem": f"第{value.offset + 1}个字符处{value.hint}"}, spans=where)
         return
     year = plan_year(ctx, value)
     try:
@@ -74,8 +74,8 @@ def window_year(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     if not years or (window.start.year in (year, None) and years == [year + 1]):
         return
     new = _STATED_YEAR.sub(str(year), cell.raw).strip()
-    stale = next((m.span() for m in _STATED_YEAR.finditer(cell.raw) if int(m.group()) != year), None)
-    hit = CellHit({"stale": "、".join(map(str, years)), "year": year, "new": new}, span=stale)
+    stale = tuple(m.span() for m in _STATED_YEAR.finditer(cell.raw) if int(m.group()) != year)
+    hit = CellHit({"stale": "、".join(map(str, years)), "year": year, "new": new}, spans=stale)
     if new != cell.raw.strip():
         hit.new = new
     if str(year) not in (ctx.plan.meta.title or ""):

@@ -16,7 +16,7 @@ from ...itemlist import GENERAL, KEY, ItemList
 from ...plan import Task
 from ...values import Quota, Ratio
 from ..registry import CELL_VARS, PARAM, Ctx, Hit, primitive
-from .common import column_name, field_hit, text_span
+from .common import column_name, field_hit, text_spans
 from .selfcheck import column_by_header
 
 _MAX_SHOWN = 3
@@ -136,5 +136,5 @@ def general_item_ratio(ctx: Ctx, task: None, param: str) -> Iterator[Hit]:
             limit=limit,
             cap=shown_cap or "监管实际需要的比例",
         )
-        hit.span = text_span(t.get(key), ratio.canonical())
+        hit.spans = text_spans(t.get(key), ratio.canonical())
         yield hit

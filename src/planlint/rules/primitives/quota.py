@@ -89,8 +89,8 @@ def parses(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     err = cell.value
     if isinstance(err, ParseError):
         end = len(cell.raw)
-        span = (err.offset, end) if 0 <= err.offset < end else None
-        yield CellHit({"offset": err.offset + 1, "hint": err.hint, "caret": err.caret()}, span=span)
+        where = ((err.offset, end),) if 0 <= err.offset < end else ()
+        yield CellHit({"offset": err.offset + 1, "hint": err.hint, "caret": err.caret()}, spans=where)
 
 
 @primitive("ratio_range", ("cell",), {"fields": FIELDS}, required=("fields",), provides=("ratio",))
@@ -117,9 +117,8 @@ def quota_unit(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
         return
     new = _BARE_FREQUENCY.sub(r"\1次/\2", cell.raw)
     if new != cell.raw:
-        m = _BARE_FREQUENCY.search(cell.raw)
-        span = m.span() if m is not None else None
-        yield CellHit({"new": new.strip(), "canonical": value.canonical()}, new, safe=True, span=span)
+        where = tuple(m.span() for m in _BARE_FREQUENCY.finditer(cell.raw))
+        yield CellHit({"new": new.strip(), "canonical": value.canonical()}, new, safe=True, spans=where)
 
 
 @primitive(
