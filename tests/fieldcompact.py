@@ -22,7 +22,8 @@ def compact(value: Any) -> Any:
         for f in dataclasses.fields(value):
             item = getattr(value, f.name)
             quiet_default = f.default in _QUIET and item == f.default and type(item) is type(f.default)
-            if f.name == "text" or quiet_default or (f.name == "bound" and item == "exact"):
+            where = f.metadata.get("where")  # positions in the text, not values (tests/test_spans.py)
+            if f.name == "text" or where or quiet_default or (f.name == "bound" and item == "exact"):
                 continue
             out[f.name] = compact(item)
         return out

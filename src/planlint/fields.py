@@ -771,40 +771,52 @@ def _risk_clause(tokens: list[Token]) -> v.RiskClause:
     that follow belong to that group until a sentence break (；。) or a tier word after a number.
     One number applies to every tier of the group; as many numbers as tiers pair up in order
     (分别按3%、5%、10%、20%). Bounds (至少, 不低于, 以上) and periods (每年) apply to the next number.
+    The clause records where its tier words, escalation words, numbers and unfinished list are, in
+    the parsed text (`_parse_raw` moves them into the text as written).
     """
     tiers: list[str] = []
     specs: list[v.TierSpec] = []
     exemptions: list[str] = []
     escalates = mentions = False
     group: list[str] = []
+    group_from = 0  # where the group's first tier word starts
     cur: dict[str, list[Any]] = {}
+    at: dict[str, list[tuple[int, int]]] = {}  # where each number of `cur` is
+    tier_spans: list[tuple[int, int]] = []
+    escalation_spans: list[tuple[int, int]] = []
     bound: str | None = None
     period: str | None = None
 
     def flush() -> None:
         if cur and group:
-            specs.extend(_pair_specs(group, cur))
+            specs.extend(_pair_specs(group, cur, at))
         cur.clear()
+        at.clear()
 
-    def attach(key: str, value: Any) -> None:
+    def attach(key: str, value: Any, tok: Token) -> None:
         # A number not tied to any tier (抽查比例提高10%) says nothing per tier.
         if group:
             cur.setdefault(key, []).append(value)
+            at.setdefault(key, []).append(_span(tok))
 
     for tok in tokens:
         kind = tok.type
         text = tok.value
         if kind in ("TIER_WORD", "TIER_LETTERS"):
             named = [_TIER_WORDS[text]] if kind == "TIER_WORD" else re.findall(r"[A-D]", text)
+            tier_spans.append(_span(tok))
             if cur:
                 flush()
                 group = []
+            if not group:
+                group_from = _span(tok)[0]
             for tier in named:
                 group.append(tier)
                 if tier not in tiers:
                     tiers.append(tier)
         elif kind == "ESCALATE":
             escalates = True
+            escalation_spans.append(_span(tok))
         elif kind == "EXEMPT_ALL":
             mentions = True
             if "all" not in exemptions:
@@ -814,18 +826,18 @@ def _risk_clause(tokens: list[Token]) -> v.RiskClause:
         elif kind == "R_PCT":
             low_s, _, high_s = text.replace("%", "").partition("-")
             if high_s:
-                attach("ratio", v.Ratio(Decimal(low_s), Decimal(high_s), v.RANGE))
+                attach("ratio", v.Ratio(Decimal(low_s), Decimal(high_s), v.RANGE), tok)
             else:
-                attach("ratio", v.Ratio(Decimal(low_s), None, bound or v.EXACT))
+                attach("ratio", v.Ratio(Decimal(low_s), None, bound or v.EXACT), tok)
             bound = None
         elif kind == "R_COUNT":
             m = _RISK_COUNT.fullmatch(text)
             assert m is not None
             low_s, high_s, unit = m.groups()
             if high_s:
-                attach("count", v.Count(int(low_s), int(high_s), v.RANGE, unit))
+                attach("count", v.Count(int(low_s), int(high_s), v.RANGE, unit), tok)
             else:
-                attach("count", v.Count(int(low_s), None, bound or v.EXACT, unit))
+                attach("count", v.Count(int(low_s), None, bound or v.EXACT, unit), tok)
             bound = None
         elif kind == "R_TIMES":
             times, _, per = text.partition("/")
@@ -834,7 +846,9 @@ def _risk_clause(tokens: list[Token]) -> v.RiskClause:
             high = _risk_int(high_s) if high_s else None
             freq_period = _PERIODS[per] if per else period
             attach(
-                "frequency", v.Frequency(low, None if high == low else high, freq_period, bound or v.EXACT)
+                "frequency",
+                v.Frequency(low, None if high == low else high, freq_period, bound or v.EXACT),
+                tok,
             )
             bound = period = None
         elif kind == "R_EVERY":
@@ -856,6 +870,9 @@ def _risk_clause(tokens: list[Token]) -> v.RiskClause:
         (last.type in ("TIER_WORD", "TIER_LETTERS") and len(tokens) > 1)
         or (last.type in ("R_LIST", "R_FILL") and last.value.endswith(_LIST_END))
     )
+    cut = None
+    if truncated and last is not None:
+        cut = (group_from if group else _span(last)[0], _span(last)[1])
     return v.RiskClause(
         mentions_risk=mentions or bool(tiers),
         tiers=tuple(tiers),
@@ -863,12 +880,23 @@ def _risk_clause(tokens: list[Token]) -> v.RiskClause:
         specs=tuple(specs),
         exemptions=tuple(exemptions),
         truncated=truncated,
+        tier_spans=tuple(tier_spans),
+        escalation_spans=tuple(escalation_spans),
+        cut_span=cut,
     )
 
 
-def _pair_specs(group: list[str], numbers: dict[str, list[Any]]) -> list[v.TierSpec]:
+def _span(tok: Token) -> tuple[int, int]:
+    start = tok.start_pos or 0
+    return (start, tok.end_pos if tok.end_pos is not None else start + len(tok.value))
+
+
+def _pair_specs(
+    group: list[str], numbers: dict[str, list[Any]], at: dict[str, list[tuple[int, int]]]
+) -> list[v.TierSpec]:
     """Specs for one group: a single number applies to all its tiers, a list as long as the
-    group pairs up in order; a list that fits neither goes in order, extras to the last tier."""
+    group pairs up in order; a list that fits neither goes in order, extras to the last tier.
+    `at` holds where each number is: a spec gets the places of its numbers."""
     rows = max(len(values) for values in numbers.values())
     if rows == 1:
         pairs = [(tier, 0) for tier in group]
@@ -879,7 +907,8 @@ def _pair_specs(group: list[str], numbers: dict[str, list[Any]]) -> list[v.TierS
     specs = []
     for tier, i in pairs:
         got = {key: values[min(i, len(values) - 1)] for key, values in numbers.items()}
-        specs.append(v.TierSpec(tier, got.get("ratio"), got.get("frequency"), got.get("count")))
+        where = tuple(sorted(spans[min(i, len(spans) - 1)] for spans in at.values()))
+        specs.append(v.TierSpec(tier, got.get("ratio"), got.get("frequency"), got.get("count"), where))
     return specs
 
 
@@ -1114,6 +1143,8 @@ def _parse_raw(kind: str, text: str) -> Any:
         return v.ParseError(kind, text, offsets[min(max(pos, 0), len(norm))], hint)
     if isinstance(result, v.PlanTitle):
         return v.PlanTitle(text.strip(), result.issuer, result.place, result.level, result.kind, result.year)
+    if isinstance(result, v.RiskClause) and norm != text:  # its spans: into the text as written
+        return result.located(_normalize_map(text)[1])
     return result
 
 

@@ -262,6 +262,10 @@ class Mode:
         return "、".join(p.canonical() for p in self.pairs)
 
 
+# The metadata of a field saying where a part of a value is in its cell's text, not what it says.
+WHERE = {"where": True}
+
+
 @dataclass(frozen=True, slots=True)
 class TierSpec:
     """A per-tier number stated in a risk clause (`对D级…每年至少监督抽查3~4次`)."""
@@ -270,6 +274,8 @@ class TierSpec:
     ratio: Ratio | None = None
     frequency: Frequency | None = None
     count: Count | None = None
+    # where the numbers of a risk clause's spec are in the cell's text (see RiskClause.located)
+    spans: tuple[tuple[int, int], ...] = field(default=(), compare=False, metadata=WHERE)
 
     def canonical(self) -> str:
         parts = []
@@ -298,14 +304,40 @@ class TierSpec:
 @dataclass(frozen=True, slots=True)
 class RiskClause:
     """信用风险分类 clause: which tiers it names (in order, A..D), whether it escalates with risk,
-    the per-tier numbers it states (in order of appearance, repeats kept), and exemptions."""
+    the per-tier numbers it states (in order of appearance, repeats kept), and exemptions.
+
+    Where its parts are in the cell's text as written — [start, end) character offsets, so that a
+    finding about a part can mark it — takes no part in equality: two clauses saying the same
+    thing are equal wherever they say it."""
 
     mentions_risk: bool
     tiers: tuple[str, ...] = ()
     escalates: bool = False
-    specs: tuple[TierSpec, ...] = ()
+    specs: tuple[TierSpec, ...] = ()  # each with the spans of its numbers
     exemptions: tuple[str, ...] = ()  # tiers exempted ("A"), or "all" for 不涉及信用风险分类
     truncated: bool = False  # ends mid-list (`…较高风险、`)
+    tier_spans: tuple[tuple[int, int], ...] = field(default=(), compare=False, metadata=WHERE)  # tier words
+    escalation_spans: tuple[tuple[int, int], ...] = field(default=(), compare=False, metadata=WHERE)  # 递加 …
+    cut_span: tuple[int, int] | None = field(default=None, compare=False, metadata=WHERE)  # unfinished list
+
+    def located(self, offsets: list[int]) -> RiskClause:
+        """This clause with its spans moved from the parsed (normalized) text into the text as
+        written: `offsets[i]` is where the i-th normalized character came from (fields.py)."""
+
+        def moved(spans: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+            return tuple((offsets[start], offsets[end - 1] + 1) for start, end in spans)
+
+        return RiskClause(
+            self.mentions_risk,
+            self.tiers,
+            self.escalates,
+            tuple(TierSpec(s.tier, s.ratio, s.frequency, s.count, moved(s.spans)) for s in self.specs),
+            self.exemptions,
+            self.truncated,
+            moved(self.tier_spans),
+            moved(self.escalation_spans),
+            moved((self.cut_span,))[0] if self.cut_span is not None else None,
+        )
 
     @property
     def tiered(self) -> bool:

@@ -126,13 +126,9 @@ def _write_outputs(
     shown = result.without_info() if quiet else result
     for fmt, out in outputs:
         chosen = shown if fmt in HUMAN_FORMATS else result
-        if fmt == "xlsx":
-            chosen = chosen.readable()  # an unreadable file has no workbook to annotate
         try:
             if out is not None:
-                refuse_input(
-                    out, result
-                )  # every input, the unreadable ones too (left out of `chosen` for xlsx)
+                refuse_input(out, result)
             report.write(fmt, chosen, out, statistics=statistics, color=color, fail_on=fail_on)
         except PlanlintError as exc:
             failed += 1
@@ -150,7 +146,7 @@ def _write_outputs(
             continue
         if out is not None and not quiet:
             if fmt == "xlsx" and Path(out).is_dir():  # several inputs: one annotated copy each
-                n = len({r.path for r in chosen.reports})
+                n = len({r.path for r in chosen.readable().reports})  # no copy of an unreadable file
                 click.echo(f"已写入 xlsx 报告：文件夹 {out}（{n} 个文件各一个 .批注.xlsx 副本）", err=True)
             else:
                 click.echo(f"已写入 {fmt} 报告：{out}", err=True)

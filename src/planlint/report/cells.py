@@ -3,9 +3,9 @@ where it sits, and which part of a cell's text a finding is about (its span)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
-from ..findings import Finding, merged_spans
+from ..findings import Finding, Span, merged_spans
 from ..plan import PlacedCell, Plan
 
 
@@ -34,9 +34,14 @@ def highlight(raw: str, finding: Finding) -> list[tuple[str, bool]]:
     """Split `raw` into (text, offending?) segments: the parts of the cell the finding is about
     (`Finding.spans`, set by the rule from the parse error or the matched text: every occurrence)
     are marked. The renderer escapes each segment, so a cell's text never becomes markup."""
+    return segments(raw, finding.spans)
+
+
+def segments(raw: str, spans: Iterable[Span]) -> list[tuple[str, bool]]:
+    """`raw` as (text, marked?) segments, the spans (those inside the text, merged) marked."""
     segments: list[tuple[str, bool]] = []
     pos = 0
-    for start, end in merged_spans(finding.spans, len(raw)):
+    for start, end in merged_spans(list(spans), len(raw)):
         segments += [(raw[pos:start], False), (raw[start:end], True)]
         pos = end
     segments.append((raw[pos:], False))

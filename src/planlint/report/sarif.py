@@ -71,8 +71,10 @@ def _stand_in(finding: Finding) -> dict:
 
 def _location(finding: Finding) -> dict:
     """Row → line, so that code scanning can show the result; no column: a spreadsheet column is
-    not a count of characters (SARIF's columnKind), so the cell and the sheet go in properties.
-    The logical location is the place as every report writes it (Location.place)."""
+    not a count of characters (SARIF's columnKind), so the cell and the sheet go in properties,
+    and so do the parts of the cell's text the finding is about (`spans`: offsets into the cell's
+    text, not the file's, so not SARIF's charOffset). The logical location is the place as every
+    report writes it (Location.place)."""
     loc = finding.location
     physical: dict = {"artifactLocation": {"uri": _uri(loc.path), "uriBaseId": "%SRCROOT%"}}
     if loc.row > 0:  # row 0 is "the whole table": a file-level result, no region
@@ -81,6 +83,8 @@ def _location(finding: Finding) -> dict:
             region["properties"] = {"cell": loc.cell, "column": loc.col}
             if loc.range != loc.cell:  # a merged cell: its whole range
                 region["properties"]["range"] = loc.range
+            if finding.spans:
+                region["properties"]["spans"] = [{"start": s, "end": e} for s, e in finding.spans]
         if loc.end_row > loc.row:  # a merged cell spanning rows
             region["endLine"] = loc.end_row
         physical["region"] = region

@@ -6,18 +6,20 @@ rows and columns the findings name. The input file is only ever read."""
 from __future__ import annotations
 
 import io
+import os
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import PlanlintError
-from ..findings import SEVERITY_NAMES, SEVERITY_RANK, Finding
+from ..findings import SEVERITY_NAMES, SEVERITY_RANK, Finding, Span
 from ..result import CheckResult, PlanReport
 from ..table import Location, column_letter
 from ..workbook import active_sheet, put
 from ..workbook import sheet_title as _sheet_title
 from . import ReportOptions
-from .cells import field_index, plan_fields
+from .cells import field_index, plan_fields, segments
 from .output import atomic_write, refuse_input
 
 __all__ = ["annotated_copy", "put", "write"]
@@ -166,7 +168,10 @@ def _comment_text(findings: list[Finding]) -> str:
     return "\n\n".join(parts)
 
 
-def _annotate(copy: _Copy, reports: list[PlanReport], findings: list[Finding]) -> dict[Finding, tuple]:
+def _annotate(
+    copy: _Copy, reports: list[PlanReport], findings: list[Finding], fields: dict
+) -> dict[Finding, tuple]:
+    """Fill, comment and — where findings name parts of the text — mark each offending cell."""
     from openpyxl.comments import Comment
     from openpyxl.styles import PatternFill
 
@@ -189,10 +194,17 @@ def _annotate(copy: _Copy, reports: list[PlanReport], findings: list[Finding]) -
         comment = Comment(clean(text), "planlint")
         comment.width, comment.height = 360, min(80 + 60 * len(group), 600)
         cell.comment = comment
+        loc = group[0].location
+        placed = fields.get((loc.sheet, loc.row, loc.col))
+        # only over the text the spans were found in (a cell the copy holds as read)
+        if placed is not None and cell.value == placed.raw and any(f.spans for f in group):
+            _mark(cell, placed.raw, [s for f in group for s in f.spans])
     return targets
 
 
-def _result_sheet(copy: _Copy, reports: list[PlanReport], findings: list[Finding], targets: dict) -> None:
+def _result_sheet(
+    copy: _Copy, reports: list[PlanReport], findings: list[Finding], targets: dict, fields: dict
+) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.worksheet.hyperlink import Hyperlink
 
@@ -200,9 +212,6 @@ def _result_sheet(copy: _Copy, reports: list[PlanReport], findings: list[Finding
     headers = ["序号", "级别", "规则", "名称", "位置", "任务", "单元格内容", "问题", "建议", "依据"]
     for col, header in enumerate(headers, start=1):
         put(ws, 1, col, header).font = Font(bold=True)
-    fields = {}
-    for r in reports:
-        fields.update(field_index(r.plan))
     row = 1
     for report in reports:
         if report.error is not None:
@@ -227,6 +236,8 @@ def _result_sheet(copy: _Copy, reports: list[PlanReport], findings: list[Finding
         ]
         for col, value in enumerate(values, start=1):
             put(ws, row, col, value).alignment = Alignment(wrap_text=col >= 7, vertical="top")
+        if field is not None and f.spans:
+            _mark(ws.cell(row=row, column=7), field.raw, f.spans)
         target = targets.get(f)
         link_cell = ws.cell(row=row, column=5)
         if target is not None:
@@ -249,6 +260,22 @@ def _result_sheet(copy: _Copy, reports: list[PlanReport], findings: list[Finding
     for other in copy.wb.worksheets:
         other.sheet_view.tabSelected = other is ws
     copy.wb.active = 0
+
+
+def _mark(cell: Any, raw: str, spans: Iterable[Span]) -> None:
+    """`raw` into the cell as rich text, the parts findings are about (every span) in bold red, as
+    the HTML report marks them; the cell's own font stays the text's base."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+    from openpyxl.styles.colors import Color
+
+    parts = segments(raw, spans)
+    if not any(marked for _, marked in parts):
+        return
+    bold_red = InlineFont(b=True, color=Color("C00000"))
+    cell.value = CellRichText(
+        *(TextBlock(bold_red, clean(text)) if marked else clean(text) for text, marked in parts)
+    )
 
 
 def annotates_in_place(path: str) -> bool:
@@ -281,17 +308,23 @@ def annotated_copy(path: str, reports: list[PlanReport]) -> bytes:
             copy = _rebuild(reports)
     else:
         copy = _rebuild(reports)
-    targets = _annotate(copy, reports, findings)
-    _result_sheet(copy, reports, findings, targets)
+    fields = {}
+    for r in reports:
+        fields.update(field_index(r.plan))
+    targets = _annotate(copy, reports, findings, fields)
+    _result_sheet(copy, reports, findings, targets, fields)
     buffer = io.BytesIO()
     copy.wb.save(buffer)
     return buffer.getvalue()
 
 
 def _targets(result: CheckResult, out: str) -> dict[str, Path]:
-    """One input → `out` is the file. Several → `out` is a folder of `<stem>.批注.xlsx` files."""
+    """One input → `out` is the file. Several (the unreadable ones counted: the user named them),
+    or `out` an existing folder or written as one (`批注/`) → `out` is a folder of
+    `<stem>.批注.xlsx` files."""
     paths = list(dict.fromkeys(r.path for r in result.reports))
-    if len(paths) <= 1 and not Path(out).is_dir():
+    folder_named = out.endswith(("/", os.sep)) or Path(out).is_dir()
+    if len(paths) <= 1 and not folder_named:
         return {p: Path(out) for p in paths} or {"": Path(out)}
     folder = Path(out)
     taken: set[str] = set()
@@ -310,12 +343,26 @@ def _targets(result: CheckResult, out: str) -> dict[str, Path]:
 
 
 def write(result: CheckResult, out: str | None, options: ReportOptions) -> None:
+    """One annotated copy per checked file. A file that could not be read gets none (an empty
+    workbook would pass for a clean plan): stderr says so, and when no copy at all is left to
+    write, the output fails with that reason."""
     if out is None:
         raise PlanlintError("xlsx 格式输出的是文件，请用 -o 路径 或 -f xlsx:路径 指定输出位置")
-    for path, target in _targets(result, out).items():
-        refuse_input(target, result)
+    targets = _targets(result, out)
+    skipped = []
+    for path, target in targets.items():
         reports = [r for r in result.reports if r.path == path]
+        if path and all(r.error is not None for r in reports):
+            skipped.append(f"{path}（无法读取：{reports[0].error}）")
+            continue
+        refuse_input(target, result)
         atomic_write(target, annotated_copy(path, reports) if path else _empty())
+    if skipped and len(skipped) == len(targets):
+        raise PlanlintError(f"未生成批注副本：{'；'.join(skipped)}", out)
+    for what in skipped:
+        import click
+
+        click.echo(f"planlint：未生成批注副本：{what}", err=True)
 
 
 def _empty() -> bytes:

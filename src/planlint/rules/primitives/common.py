@@ -38,6 +38,18 @@ def text_spans(cell: Cell | None, *parts: str) -> tuple[Span, ...]:
     return tuple(sorted({s for part in parts for s in spans_of(cell.raw, part)}))
 
 
+def kept_spans(cell: Cell | None, kept: str) -> tuple[Span, ...]:
+    """Where the characters of `kept` — the cell's text with words taken out, as
+    matching.distinctive quotes a task name — sit in the cell: its runs of two characters or more,
+    in reading order; none when `kept` is the whole cell."""
+    if cell is None or not kept or kept == cell.raw.strip():
+        return ()
+    from difflib import SequenceMatcher
+
+    blocks = SequenceMatcher(None, cell.raw, kept, autojunk=False).get_matching_blocks()
+    return tuple((b.a, b.a + b.size) for b in blocks if b.size >= 2)
+
+
 _BODY_SYNONYMS = (("市场监督管理局", "市场监管局"), ("市场监督管理", "市场监管"))
 _SPACE = re.compile(r"\s+")
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ...matching import Match, closest, match_tasks, plain
-from ...plan import Plan, Task
-from ...values import Mode, Ratio, Window
+from ...findings import Span
+from ...matching import Match, closest, distinctive, match_tasks, plain
+from ...plan import Cell, Plan, Task
+from ...values import DatePoint, Mode, Ratio, Window
 from ..registry import CELL_VARS, Ctx, Hit, primitive
-from .common import field_hit
+from .common import field_hit, kept_spans
 from .dates import plan_year
 from .quota import quota_text, task_quota
 
@@ -136,6 +137,7 @@ def superior_duplicated(ctx: Ctx, task: None) -> Iterator[Hit]:
             if role is None:
                 continue
             hit = field_hit(ctx.plan, m.task, "name", **_sup_vars(m, sup))
+            hit.spans = _name_spans(m.task)
             if role == "city-inspects":
                 hit.severity = "info"
             yield hit
@@ -172,6 +174,30 @@ def superior_missing(ctx: Ctx, task: None) -> Iterator[Hit]:
                 )
 
 
+def _name_spans(task: Task) -> tuple[Span, ...]:
+    """The words of the task's name that the match compared (and its reason quotes)."""
+    return kept_spans(task.get("name"), distinctive(task.text("name")))
+
+
+def _ratio_spans(cell: Cell | None, ratio: Ratio) -> tuple[Span, ...]:
+    """Where the cell writes the ratio's number (5%, 5％, 5.0 %), every occurrence."""
+    if cell is None:
+        return ()
+    number = re.escape(format(ratio.low.normalize(), "f"))
+    return tuple(m.span() for m in re.finditer(rf"(?<![\d.]){number}(?:\.0+)?\s*[%％]", cell.raw))
+
+
+def _end_spans(cell: Cell | None, end: DatePoint) -> tuple[Span, ...]:
+    """Where the cell writes the window's end (`12月` of 3月—12月): its last occurrence."""
+    if cell is None:
+        return ()
+    for text in (str(end), f"{end.month}月{end.day}日" if end.day else "", f"{end.month}月"):
+        at = cell.raw.rfind(text) if text else -1
+        if at >= 0:
+            return () if text == cell.raw.strip() else ((at, at + len(text)),)
+    return ()
+
+
 def _ratio(task: Task) -> tuple[Ratio | None, str]:
     """The task's ratio from whichever column states it, and that column's key."""
     whole = task_quota(task)
@@ -186,7 +212,7 @@ def quota_below_superior(ctx: Ctx, task: None) -> Iterator[Hit]:
         for m in _carried(ctx, ctx.plan, sup):
             (mine, key), (theirs, _) = _ratio(m.task), _ratio(m.other)
             if mine is not None and theirs is not None and mine.low < theirs.low:
-                yield field_hit(
+                hit = field_hit(
                     ctx.plan,
                     m.task,
                     key,
@@ -194,6 +220,8 @@ def quota_below_superior(ctx: Ctx, task: None) -> Iterator[Hit]:
                     ratio=mine.canonical(),
                     **_sup_vars(m, sup),
                 )
+                hit.spans = _ratio_spans(m.task.get(key), mine)
+                yield hit
 
 
 @primitive(
@@ -213,7 +241,7 @@ def window_outside_superior(ctx: Ctx, task: None) -> Iterator[Hit]:
             except ValueError:
                 continue
             if late:
-                yield field_hit(
+                hit = field_hit(
                     ctx.plan,
                     m.task,
                     "window",
@@ -221,6 +249,8 @@ def window_outside_superior(ctx: Ctx, task: None) -> Iterator[Hit]:
                     superior_end=theirs.end,
                     **_sup_vars(m, sup),
                 )
+                hit.spans = _end_spans(m.task.get("window"), mine.end)
+                yield hit
 
 
 def _joint_plans(ctx: Ctx) -> dict[str, list[Plan]]:
@@ -252,7 +282,7 @@ def internal_joint_duplicate(ctx: Ctx, task: None) -> Iterator[Hit]:
     ]
     for joint in joints:
         for m in matches(ctx, plan, joint).values():
-            yield field_hit(
+            hit = field_hit(
                 plan,
                 m.task,
                 "name",
@@ -261,6 +291,8 @@ def internal_joint_duplicate(ctx: Ctx, task: None) -> Iterator[Hit]:
                 joint_name=m.other.name,
                 reason=m.reason,
             )
+            hit.spans = _name_spans(m.task)
+            yield hit
 
 
 @primitive(

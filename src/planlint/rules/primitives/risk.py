@@ -35,7 +35,9 @@ def risk_incomplete(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     missing = [t for t in TIERS if t not in named]
     if clause.truncated or (clause.tiers and missing):
         what = "条款被截断" if clause.truncated else "未写明" + "、".join(TIER_NAMES[t] for t in missing)
-        yield CellHit({"problem": what, "canonical": STANDARD_RISK_CLAUSE})
+        # cut off: the list left unfinished; else the tiers it does name, where the others are missing
+        where = (clause.cut_span,) if clause.cut_span is not None else clause.tier_spans
+        yield CellHit({"problem": what, "canonical": STANDARD_RISK_CLAUSE}, spans=where)
 
 
 @primitive("risk_untiered", ("cell",), {"field": FIELD}, required=("field",), provides=("canonical",))
@@ -46,7 +48,7 @@ def risk_untiered(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     clause = cell.value if isinstance(cell.value, RiskClause) else None
     if clause is not None and (clause.not_applicable or clause.tiered or clause.truncated):
         return
-    yield CellHit({"canonical": STANDARD_RISK_CLAUSE})
+    yield CellHit({"canonical": STANDARD_RISK_CLAUSE})  # about the whole clause: no span
 
 
 Amount = tuple[Decimal, Decimal]  # (least, most) per year or percent
@@ -71,14 +73,19 @@ def risk_inconsistent(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
         return
     problems: list[str] = []
     stated: dict[tuple[str, str], list[tuple[Amount, str]]] = {}
+    where: dict[tuple[str, str], list[TierSpec]] = {}  # the specs behind each stated amount
     for spec in clause.specs:
         m = _measure(spec)
         if m is not None:
             stated.setdefault((spec.tier, m[0]), []).append((m[1], m[2]))
-    for (tier, _unit), values in stated.items():
+            where.setdefault((spec.tier, m[0]), []).append(spec)
+    involved: list[TierSpec] = []  # the specs a problem is about: their numbers are marked
+    for key, values in stated.items():
         texts = list(dict.fromkeys(text for _, text in values))
         if len(texts) > 1:
+            tier = key[0]
             problems.append(f"{tier}级（{TIER_NAMES[tier]}）前后写了{'和'.join(texts)}")
+            involved += where[key]
     for unit in ("frequency", "ratio"):
         # Each tier against the lowest safer tier it undercuts: one complaint per tier, not per pair.
         firsts = [(t, stated[(t, unit)][0]) for t in TIERS if (t, unit) in stated]
@@ -89,8 +96,10 @@ def risk_inconsistent(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
                 problems.append(
                     f"{tier}级（{TIER_NAMES[tier]}，{text}）少于{safer}级（{TIER_NAMES[safer]}，{safer_text}）"
                 )
+                involved += [where[(tier, unit)][0], where[(safer, unit)][0]]
     if problems:
-        yield CellHit({"problems": "；".join(problems), "suggested": _suggest(stated)})
+        spans = tuple(sorted({span for spec in involved for span in spec.spans}))
+        yield CellHit({"problems": "；".join(problems), "suggested": _suggest(stated)}, spans=spans)
 
 
 def _suggest(stated: dict[tuple[str, str], list[tuple[Amount, str]]]) -> str:

@@ -77,7 +77,9 @@ def risk_full_ratio(ctx: Ctx, task: Task, field: str) -> Iterator[Hit]:
     text = task.text(field)
     if "频次" in text or "频率" in text:
         return
-    yield field_hit(ctx.plan, task, field, quota_raw=task.text("quota") or task.text("ratio"))
+    hit = field_hit(ctx.plan, task, field, quota_raw=task.text("quota") or task.text("ratio"))
+    hit.spans = clause.escalation_spans  # 递加, 提高 …: what cannot be done at 100%
+    yield hit
 
 
 # Objects that are not enterprises, as the head word of a population (中小学校, 特种设备作业人员): the
@@ -123,7 +125,9 @@ def risk_non_enterprise(ctx: Ctx, task: Task, field: str) -> Iterator[Hit]:
     head = non_enterprise_head(scope)
     if head is None or (head in _INDIVIDUAL and (ctx.plan.meta.year or 0) >= INDIVIDUAL_TIERS_FROM):
         return
-    yield field_hit(ctx.plan, task, field, objects=head, scope_raw=scope)
+    hit = field_hit(ctx.plan, task, field, objects=head, scope_raw=scope)
+    hit.spans = clause.tier_spans  # the enterprise tiers applied to objects that are not enterprises
+    yield hit
 
 
 @primitive(
@@ -138,7 +142,8 @@ def tier_counts(ctx: Ctx, task: Task, field: str) -> Iterator[Hit]:
     clause = _clause(task, field)
     if clause is None:
         return
-    counts = [(s.tier, s.count) for s in clause.specs if s.count is not None and s.count.high is None]
+    specs = [s for s in clause.specs if s.count is not None and s.count.high is None]
+    counts = [(s.tier, s.count) for s in specs if s.count is not None]
     total = None
     for key in ("quota", "count"):
         value = task.value(key)
@@ -151,9 +156,11 @@ def tier_counts(ctx: Ctx, task: Task, field: str) -> Iterator[Hit]:
     stated = sum(count.low for _, count in counts)
     if stated != total.low:
         parts = "、".join(f"{tier}类{count.low}{count.unit}" for tier, count in counts)
-        yield field_hit(
+        hit = field_hit(
             ctx.plan, task, field, parts=parts, stated=stated, total=total.canonical(), unit=total.unit
         )
+        hit.spans = tuple(sorted({span for s in specs for span in s.spans}))  # the counts added up
+        yield hit
 
 
 _YEARS = re.compile(r"\d{4}\s*年度?")
