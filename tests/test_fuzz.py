@@ -7,6 +7,7 @@ The strategies here are also driven by benchmarks/fuzz_pipeline.py for a run of 
 from __future__ import annotations
 
 import io
+import json
 import sys
 import zipfile
 from pathlib import Path
@@ -399,4 +400,9 @@ def test_long_run_harness_runs_the_whole_battery(tmp_path, monkeypatch):
         path.write_bytes(data)
         assert fuzz_pipeline.battery(path, previous, work, random.Random(index)) == []
         previous = path
-    assert {p.name for p in (tmp_path / "3").iterdir()} >= {"out.json", "out.sarif", "out.html", "out.xlsx"}
+    assert {p.name for p in (tmp_path / "3").iterdir()} >= {"out.json", "out.sarif", "out.html"}
+    # an annotated copy of each input that could be read, none of one that could not (stderr says why)
+    for i in range(4):
+        files = json.loads((tmp_path / str(i) / "out.json").read_text(encoding="utf-8"))["files"]
+        readable = any("error" not in f for f in files)
+        assert (tmp_path / str(i) / "out.xlsx").exists() == readable, i

@@ -57,17 +57,22 @@ def real_files() -> list[Path]:
 # ------------------------------------------------------------- every occurrence, in every report
 
 
+def plan_csv(folder: Path, title: str, header: str, row: str) -> Path:
+    """A one-task plan as a csv: its title, its header and the task's row."""
+    path = folder / f"{title}.csv"
+    path.write_text("\n".join([title, header, row]) + "\n", encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def stale_twice(tmp_path: Path) -> Path:
     """A 2025 plan whose task name still says 2024 twice."""
-    path = tmp_path / "泽州县市场监督管理局2025年度内部双随机抽查工作计划.csv"
-    rows = [
+    return plan_csv(
+        tmp_path,
         "泽州县市场监督管理局2025年度内部双随机抽查工作计划",
         "序号,抽查任务名称,抽查事项,抽查对象范围,抽查比例,抽查检查起止时间",
         "1,2024年加油站计量检查（2024年版）,计量器具检定情况,全县加油站,5%,3月—11月",
-    ]
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    return path
+    )
 
 
 NAME = "2024年加油站计量检查（2024年版）"
@@ -131,13 +136,12 @@ def test_spans_of_finds_every_occurrence_but_not_the_whole_text() -> None:
 
 
 def test_a_typo_in_one_cell_twice_is_marked_twice(tmp_path: Path) -> None:
-    path = tmp_path / "某县2025年度内部双随机抽查工作计划.csv"
-    rows = [
+    path = plan_csv(
+        tmp_path,
         "某县2025年度内部双随机抽查工作计划",
         "序号,抽查任务名称,抽查事项,抽查对象范围,抽查比例",
         "1,交通输工程检查,交通输工程质量,交通输工程参建单位、交通输工程监理单位,5%",
-    ]
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    )
     result = engine.run([str(path)], engine.RunOptions(use_config=False, select=("known-typo",)))
     scope = next(f for f in result.findings if f.field == "scope")
     assert marked("交通输工程参建单位、交通输工程监理单位", scope) == ["交通输工程", "交通输工程"]
@@ -354,3 +358,10 @@ def test_an_unreadable_file_among_others_gets_no_copy(tmp_path: Path, monkeypatc
     assert sorted(p.name for p in out.iterdir()) == ["泽州.批注.xlsx"]
     assert "未生成批注副本：" in err and "坏文件.xlsx" in err
     assert "1 个文件各一个" in err
+
+
+def test_a_trailing_slash_names_a_folder(tmp_path: Path, monkeypatch, capsys) -> None:
+    out = tmp_path / "批注"
+    code, _, err = run_cli("check", str(ZEZHOU), "-f", f"xlsx:{out}/", monkeypatch=monkeypatch, capsys=capsys)
+    assert code == 1 and out.is_dir()
+    assert [p.name for p in out.iterdir()] == [f"{ZEZHOU.stem}.批注.xlsx"]

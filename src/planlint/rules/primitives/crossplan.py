@@ -184,7 +184,8 @@ def _ratio_spans(cell: Cell | None, ratio: Ratio) -> tuple[Span, ...]:
     if cell is None:
         return ()
     number = re.escape(format(ratio.low.normalize(), "f"))
-    return tuple(m.span() for m in re.finditer(rf"(?<![\d.]){number}(?:\.0+)?\s*[%％]", cell.raw))
+    found = re.finditer(rf"(?<![\d.]){number}(?:\.0+)?\s*[%％]", cell.raw)
+    return tuple(m.span() for m in found if m.group() != cell.raw.strip())  # a whole cell marks nothing
 
 
 def _end_spans(cell: Cell | None, end: DatePoint) -> tuple[Span, ...]:
