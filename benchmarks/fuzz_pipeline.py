@@ -105,7 +105,10 @@ WORDS = [
     "至今",
     "2023年",
 ]
-GRAMMAR = "%％/／;；,，、。—-–~～至年月日次户个家季度半一二三四五六七八九十百千0123456789.．:：()（）【】〔〕 \u3000\t\n\r"
+GRAMMAR = (
+    "%％/／;；,，、。—-–~～至年月日次户个家季度半一二三四五六七八九十百千"
+    "0123456789.．:：()（）【】〔〕 \u3000\t\n\r"
+)
 CONTROL = [chr(c) for c in [*range(0, 32), 127, *range(0x80, 0xA0)]] + [
     "\u200b",
     "\u202e",
@@ -174,7 +177,9 @@ def _as_xlsx(rows: list[list[str]], rng: random.Random) -> bytes:
     merges = ""
     if rng.random() < 0.3 and len(rows) > 2:
         a = rng.randint(1, len(rows))
-        merges = f'<mergeCells count="1"><mergeCell ref="{mbi._col(rng.randint(1, 9))}{a}:{mbi._col(rng.randint(1, 9))}{rng.randint(1, len(rows) + 2)}"/></mergeCells>'
+        first = f"{mbi._col(rng.randint(1, 9))}{a}"
+        last = f"{mbi._col(rng.randint(1, 9))}{rng.randint(1, len(rows) + 2)}"
+        merges = f'<mergeCells count="1"><mergeCell ref="{first}:{last}"/></mergeCells>'
     xml = mbi.sheet_xml(rows).replace("</sheetData>", "</sheetData>" + merges)
     return mbi.xlsx([(rng.choice(["计划", "Sheet1", cell(rng)[:31] or "x"]), "visible", xml)])
 
@@ -566,7 +571,8 @@ def main() -> int:
         shutil.rmtree(scratch, ignore_errors=True)
     wall = time.perf_counter() - start
     print(
-        f"\n{done:,} inputs (seed {args.seed}) in {wall:.0f} s with {args.workers} workers ({busy / done * 1000:.0f} ms each)"
+        f"\n{done:,} inputs (seed {args.seed}) in {wall:.0f} s with {args.workers} workers "
+        f"({busy / done * 1000:.0f} ms each)"
     )
     for failure, n in classes.most_common():
         print(f"  {n:>6} × {failure}   (e.g. --replay {examples[failure]})")
