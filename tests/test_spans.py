@@ -109,12 +109,13 @@ def test_every_report_shows_every_occurrence(stale_twice: Path, tmp_path: Path) 
 
     write("xlsx", result, str(out))
     wb = openpyxl.load_workbook(out, rich_text=True)
-    listed = wb["检查结果"]["G2"].value  # 单元格内容 of the one finding
-    annotated = wb[[n for n in wb.sheetnames if n != "检查结果"][0]]["B3"].value  # the cell itself
-    for value in (listed, annotated):
-        assert isinstance(value, CellRichText) and str(value) == NAME
-        bold = [b.text for b in value if isinstance(b, TextBlock) and b.font.b]
-        assert bold == ["2024", "2024"]
+    listed = wb["检查结果"]["G2"]  # 单元格内容 of the one finding
+    annotated = wb[[n for n in wb.sheetnames if n != "检查结果"][0]]["B3"]  # the cell itself
+    for cell in (listed, annotated):
+        assert isinstance(cell.value, CellRichText) and str(cell.value) == NAME
+        bold = [b for b in cell.value if isinstance(b, TextBlock) and b.font.b]
+        assert [b.text for b in bold] == ["2024", "2024"]
+        assert all(b.font.rFont == cell.font.name and b.font.color.rgb.endswith("C00000") for b in bold)
 
 
 def test_a_finding_without_spans_keeps_its_json() -> None:

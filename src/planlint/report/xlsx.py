@@ -5,6 +5,7 @@ rows and columns the findings name. The input file is only ever read."""
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 from collections import defaultdict
@@ -262,19 +263,28 @@ def _result_sheet(
     copy.wb.active = 0
 
 
-def _mark(cell: Any, raw: str, spans: Iterable[Span]) -> None:
-    """`raw` into the cell as rich text, the parts findings are about (every span) in bold red, as
-    the HTML report marks them; the cell's own font stays the text's base."""
-    from openpyxl.cell.rich_text import CellRichText, TextBlock
+@functools.lru_cache(maxsize=64)
+def _marked_font(name: str | None, size: float | None) -> Any:
+    """Bold red in the cell's own typeface and size (a run's font replaces the cell's, so it names
+    them), one object per typeface for every marked run (a report may mark thousands)."""
     from openpyxl.cell.text import InlineFont
     from openpyxl.styles.colors import Color
+
+    return InlineFont(rFont=name, sz=size, b=True, color=Color("C00000"))
+
+
+def _mark(cell: Any, raw: str, spans: Iterable[Span]) -> None:
+    """`raw` into the cell as rich text, the parts findings are about (every span) in bold red, as
+    the HTML report marks them."""
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
 
     parts = segments(raw, spans)
     if not any(marked for _, marked in parts):
         return
-    bold_red = InlineFont(b=True, color=Color("C00000"))
+    font = cell.font
+    marked_font = _marked_font(font.name if font else None, font.sz if font else None)
     cell.value = CellRichText(
-        *(TextBlock(bold_red, clean(text)) if marked else clean(text) for text, marked in parts)
+        *(TextBlock(marked_font, clean(text)) if marked else clean(text) for text, marked in parts)
     )
 
 
