@@ -299,6 +299,16 @@ def annotates_in_place(path: str) -> bool:
         return False
 
 
+def _findings_into(copy: _Copy, reports: list[PlanReport], findings: list[Finding]) -> None:
+    """Each finding on its cell and in the result list. The index of the plans' cells lives only
+    here: it is gone before the workbook is saved, the peak of the copy's memory."""
+    fields = {}
+    for r in reports:
+        fields.update(field_index(r.plan))
+    targets = _annotate(copy, reports, findings, fields)
+    _result_sheet(copy, reports, findings, targets, fields)
+
+
 def annotated_copy(path: str, reports: list[PlanReport]) -> bytes:
     """The annotated workbook for one checked file, as bytes."""
     findings = sorted((f for r in reports for f in r.findings), key=lambda f: f.sort_key())
@@ -318,11 +328,7 @@ def annotated_copy(path: str, reports: list[PlanReport]) -> bytes:
             copy = _rebuild(reports)
     else:
         copy = _rebuild(reports)
-    fields = {}
-    for r in reports:
-        fields.update(field_index(r.plan))
-    targets = _annotate(copy, reports, findings, fields)
-    _result_sheet(copy, reports, findings, targets, fields)
+    _findings_into(copy, reports, findings)
     buffer = io.BytesIO()
     copy.wb.save(buffer)
     return buffer.getvalue()
