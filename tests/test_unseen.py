@@ -2,16 +2,17 @@
 other provinces' plans): each class has an inline case in made-up wording and, where the survey
 showed it, a case on the survey's transcription in tests/fixtures/unseen/.
 
-Fourth survey (116-120: 内蒙古 鄂尔多斯东胜区气象局 2024 joint, 四川 宜宾市商务局 2023 joint, a city 林业局
-2019, 辽宁 铁岭市 2025 涉企行政执法检查计划, 四川 涪城区教体局 2026 行政检查计划统计表): the stored corpus holds
-no tables from 浙江, 江苏, 湖南, 云南, 新疆, 甘肃 or the other provinces asked for (their stored pages are
-notices without the table), so two new provinces (内蒙古, 辽宁) came in, with the 2025-2026 行政检查计划
-forms. Findings judged by hand on these five: 19 before, 13 right (68%); 13 after, all right (100%) —
-the wrong ones were 检查类型 日常/专项 read as 定向/不定向 (3 type-invalid) and 各检查对象年均1-2次 (3
-quota-unparseable). On the rest of unseen/, realplans/ and samples/ the findings are unchanged (274). The
-wording classes the brief named (10月底 / 11月中旬 / 年底前 under 完成时限, 截止…, ratio and frequency
-families, a tier list writing 风险 once) are pinned in tests/test_wordings.py: on its two plans 14
-findings before (13 wrong), 6 after (all right)."""
+Fourth survey (116-121: 内蒙古 鄂尔多斯东胜区气象局 2024 joint, 四川 宜宾市商务局 2023 joint, a city 林业局
+2019, 辽宁 铁岭市 2025 涉企行政执法检查计划, 四川 涪城区教体局 2026 行政检查计划统计表, 北京 朝阳区南磨房乡
+行政执法检查计划): the stored corpus holds no tables from 浙江, 江苏, 湖南, 云南, 新疆, 甘肃 or the other
+provinces asked for (their stored pages are notices without the table), so three new provinces (内蒙古,
+辽宁, 北京) came in, with the 2025-2026 行政检查计划 forms. Findings judged by hand on these six: 24 before,
+17 right (71%); 18 after, all right (100%) — the wrong ones were 检查类型 日常/专项 read as 定向/不定向 (3
+type-invalid), 各检查对象年均1-2次 (3 quota-unparseable) and a base column in prose read as a malformed
+number (1 quota-unparseable error, now a review). On the rest of unseen/, realplans/ and samples/ the
+findings are unchanged (274). The wording classes the brief named (10月底 / 11月中旬 / 年底前 under
+完成时限, 截止…, ratio and frequency families, a tier list writing 风险 once) are pinned in
+tests/test_wordings.py: on its two plans 14 findings before (13 wrong), 6 after (all right)."""
 
 from __future__ import annotations
 
@@ -1063,3 +1064,19 @@ def test_fucheng_2026_inspection_form():
     assert p.tasks[0].value("frequency").times_high == 2  # 各检查对象年均1-2次
     # right: no credit-risk tiering; task 1's 检查对象 repeats its name
     assert slugs_at(FUCHENG) == {("risk-clause-absent", "2"), ("scope-repeats-name", "N3")}
+
+
+NANMOFANG = UNSEEN / "北京市朝阳区南磨房乡人民政府行政执法检查计划.xlsx"
+
+
+def test_nanmofang_enforcement_plan_in_prose():
+    found = slugs_at(NANMOFANG)
+    # right: no object-range column and no time at all; the ratio and the base are prose for review
+    assert found == {
+        ("required-column-missing", "2"),
+        ("quota-needs-review", "D3"),
+        ("quota-needs-review", "E3"),
+        ("text-normalize", "E3"),
+    }
+    missing = {f.message for f in findings(NANMOFANG) if f.slug == "required-column-missing"}
+    assert any("起止时间" in m for m in missing) and any("抽查对象范围" in m for m in missing)

@@ -19,7 +19,9 @@ Classes (before → after, on the two plans at the end of this file: 14 findings
   (2024-2025, 20229) got a hint about month numbers; now the hint says what was written;
 - the 2025-2026 行政检查计划 forms: 检查类型 holding 日常/专项 was read as 定向/不定向 (wrong type-invalid
   errors), 各检查对象年均1-2次 did not parse, and 辽宁's 检查时间 "3月检查4家" / "第三季度检查20家" did not
-  parse either.
+  parse either;
+- a count or base cell written as sentences without any number was a malformed number (an error); it is
+  now prose for review, as a quota cell in sentences was already.
 """
 
 from __future__ import annotations
@@ -335,3 +337,12 @@ def test_a_time_cell_stating_how_many_objects_keeps_both():
     two = parse("window", "3月检查4家,9月检查5家")
     assert [b.qualifier for b in two.batches] == ["检查4家", "检查5家"]
     assert two.canonical() == "分2批：第一批3月（检查4家），第二批9月（检查5家）"
+
+
+def test_a_count_cell_in_sentences_without_a_number_is_for_review():
+    prose = "包括但不限于公园、燃气企业等有明确被检查对象的，基数为本辖区内所负责的特定被检查对象总数"
+    quota = parse("count", prose)
+    assert isinstance(quota, Quota) and quota.review is not None
+    # a word or two is a malformed number, not prose
+    assert isinstance(parse("quota", "适量抽查"), ParseError)
+    assert isinstance(parse("count", "若干"), ParseError)

@@ -1136,7 +1136,14 @@ def _review_reason(norm: str) -> str | None:
     words = len(_CJK.findall(_QUOTA_WORDS.sub("", _QUANTITY.sub("", norm))))
     if (quantities >= 2 and words >= 4) or (quantities >= 1 and words >= 10):
         return "比例或数量以文字叙述，含多个数字或条件"
+    if not quantities and words >= _PROSE_WORDS:
+        return "只有文字说明，没有写出比例或数量"
     return None
+
+
+# A sentence or more (基数为本辖区内所负责的特定被检查对象总数…) is prose for a person, not a malformed number
+# (适量抽查, 若干): prose that states no number at all.
+_PROSE_WORDS = 20
 
 
 # A time cell that names what will decide the time instead of a time: 根据政策性粮食出库时间确定,
