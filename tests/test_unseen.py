@@ -2,16 +2,16 @@
 other provinces' plans): each class has an inline case in made-up wording and, where the survey
 showed it, a case on the survey's transcription in tests/fixtures/unseen/.
 
-Fourth survey (116-121: 内蒙古 鄂尔多斯东胜区气象局 2024 joint, 四川 宜宾市商务局 2023 joint, a city 林业局
+Fourth survey (116-122: 内蒙古 鄂尔多斯东胜区气象局 2024 joint, 四川 宜宾市商务局 2023 joint, a city 林业局
 2019, 辽宁 铁岭市 2025 涉企行政执法检查计划, 四川 涪城区教体局 2026 行政检查计划统计表, 北京 朝阳区南磨房乡
-行政执法检查计划): the stored corpus holds no tables from 浙江, 江苏, 湖南, 云南, 新疆, 甘肃 or the other
-provinces asked for (their stored pages are notices without the table), so three new provinces (内蒙古,
-辽宁, 北京) came in, with the 2025-2026 行政检查计划 forms. Findings judged by hand on these six: 24 before,
-17 right (71%); 18 after, all right (100%) — the wrong ones were 检查类型 日常/专项 read as 定向/不定向 (3
-type-invalid), 各检查对象年均1-2次 (3 quota-unparseable) and a base column in prose read as a malformed
-number (1 quota-unparseable error, now a review). On the rest of unseen/, realplans/ and samples/ the
-findings are unchanged (274). The wording classes the brief named (10月底 / 11月中旬 / 年底前 under
-完成时限, 截止…, ratio and frequency families, a tier list writing 风险 once) are pinned in
+行政执法检查计划, 湖南 平江县农业农村局 2022): the stored corpus holds no tables from 浙江, 江苏, 云南, 新疆,
+甘肃 or the other provinces asked for (their stored pages are notices without the table), so four new
+provinces (内蒙古, 辽宁, 北京, 湖南) came in, with the 2025-2026 行政检查计划 forms. Findings judged by hand on
+these seven: 24 before, 17 right (71%); 18 after, all right (100%) — the wrong ones were 检查类型 日常/专项
+read as 定向/不定向 (3 type-invalid), 各检查对象年均1-2次 (3 quota-unparseable) and a base column in prose
+read as a malformed number (1 quota-unparseable error, now a review). On the rest of unseen/, realplans/
+and samples/ the findings are unchanged (274). The wording classes the brief named (10月底 / 11月中旬 /
+年底前 under 完成时限, 截止…, ratio and frequency families, a tier list writing 风险 once) are pinned in
 tests/test_wordings.py: on its two plans 14 findings before (13 wrong), 6 after (all right)."""
 
 from __future__ import annotations
@@ -1080,3 +1080,17 @@ def test_nanmofang_enforcement_plan_in_prose():
     }
     missing = {f.message for f in findings(NANMOFANG) if f.slug == "required-column-missing"}
     assert any("起止时间" in m for m in missing) and any("抽查对象范围" in m for m in missing)
+
+
+PINGJIANG = UNSEEN / "平江县农业农村局2022年度随机抽查事项清单.xlsx"
+
+
+def test_pingjiang_agriculture_item_list_reads_as_a_plan():
+    p = plan(PINGJIANG)
+    h = headers(p)
+    assert (h["ratio"], h["frequency"], h["window"]) == ("检查比例", "检查频次", "检查时间")
+    windows = [t.value("window") for t in p.tasks]
+    assert [w.whole_year for w in windows] == [True, True, True, False]
+    assert windows[3].deadline_only and windows[3].end.month == 12  # 12月前
+    # a 2022 plan stating ratio, frequency and time for every item: nothing a reviewer would flag
+    assert slugs_at(PINGJIANG) == set()
