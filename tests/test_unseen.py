@@ -2,17 +2,18 @@
 other provinces' plans): each class has an inline case in made-up wording and, where the survey
 showed it, a case on the survey's transcription in tests/fixtures/unseen/.
 
-Fourth survey (116-122: 内蒙古 鄂尔多斯东胜区气象局 2024 joint, 四川 宜宾市商务局 2023 joint, a city 林业局
+Fourth survey (116-124: 内蒙古 鄂尔多斯东胜区气象局 2024 joint, 四川 宜宾市商务局 2023 joint, a city 林业局
 2019, 辽宁 铁岭市 2025 涉企行政执法检查计划, 四川 涪城区教体局 2026 行政检查计划统计表, 北京 朝阳区南磨房乡
-行政执法检查计划, 湖南 平江县农业农村局 2022): the stored corpus holds no tables from 浙江, 江苏, 云南, 新疆,
-甘肃 or the other provinces asked for (their stored pages are notices without the table), so four new
-provinces (内蒙古, 辽宁, 北京, 湖南) came in, with the 2025-2026 行政检查计划 forms. Findings judged by hand on
-these seven: 24 before, 17 right (71%); 18 after, all right (100%) — the wrong ones were 检查类型 日常/专项
-read as 定向/不定向 (3 type-invalid), 各检查对象年均1-2次 (3 quota-unparseable) and a base column in prose
-read as a malformed number (1 quota-unparseable error, now a review). On the rest of unseen/, realplans/
-and samples/ the findings are unchanged (274). The wording classes the brief named (10月底 / 11月中旬 /
-年底前 under 完成时限, 截止…, ratio and frequency families, a tier list writing 风险 once) are pinned in
-tests/test_wordings.py: on its two plans 14 findings before (13 wrong), 6 after (all right)."""
+行政执法检查计划, 湖南 平江县农业农村局 2022, 安徽 六安市水利局 2023 一业一查, 江西 南昌市水利局 2022): the
+stored corpus holds no tables from 浙江, 江苏, 云南, 新疆, 甘肃 or the other provinces asked for (their
+stored pages are notices without the table), so four new provinces (内蒙古, 辽宁, 北京, 湖南) came in, with
+the 2025-2026 行政检查计划 forms. Findings judged by hand on these nine: 30 before, 23 right (77%); 24
+after, all right (100%) — the wrong ones were 检查类型 日常/专项 read as 定向/不定向 (3 type-invalid),
+各检查对象年均1-2次 (3 quota-unparseable) and a base column in prose read as a malformed number (1
+quota-unparseable error, now a review). On the rest of unseen/, realplans/ and samples/ the findings are
+unchanged (274). The wording classes the brief named (10月底 / 11月中旬 / 年底前 under 完成时限, 截止…,
+ratio and frequency families, a tier list writing 风险 once) are pinned in tests/test_wordings.py: on its
+two plans 14 findings before (13 wrong), 6 after (all right)."""
 
 from __future__ import annotations
 
@@ -1094,3 +1095,29 @@ def test_pingjiang_agriculture_item_list_reads_as_a_plan():
     assert windows[3].deadline_only and windows[3].end.month == 12  # 12月前
     # a 2022 plan stating ratio, frequency and time for every item: nothing a reviewer would flag
     assert slugs_at(PINGJIANG) == set()
+
+
+LUAN_WATER = UNSEEN / "2023年度六安市水利局“一业一查”双随机抽查计划表.xlsx"
+NANCHANG_WATER = UNSEEN / "南昌市水利局2022年度“双随机、一公开”抽查计划.xlsx"
+
+
+def test_luan_water_plan_reads_the_inspection_time_not_the_platform_time():
+    p = plan(LUAN_WATER)
+    assert headers(p)["window"] == "检查时间"  # not 计划在抽查平台新建任务时间
+    assert [t.value("window").start.month for t in p.tasks] == [6, 9]
+    found = slugs_at(LUAN_WATER)
+    # right: the items sit inside the department cells, which the warning names; ASCII punctuation
+    assert found == {
+        ("required-column-missing", "2"),
+        ("text-normalize", "C3"),
+        ("text-normalize", "D3"),
+        ("text-normalize", "D4"),
+    }
+    missing = next(f for f in findings(LUAN_WATER) if f.slug == "required-column-missing")
+    assert missing.severity == "warning" and "发起部门(抽查事项)" in missing.message
+
+
+def test_nanchang_water_plan_lacks_objects_and_time():
+    missing = {f.message for f in findings(NANCHANG_WATER) if f.slug == "required-column-missing"}
+    assert len(missing) == 2 and slugs_at(NANCHANG_WATER) == {("required-column-missing", "2")}
+    assert any("起止时间" in m for m in missing) and any("抽查对象范围" in m for m in missing)
