@@ -14,7 +14,8 @@ Classes (before → after, on the two plans at the end of this file: 14 findings
   brackets (3%（抽查1次）), rounds (每年1轮), a tier left out (5%，低风险企业不抽查) — wrong
   quota-unparseable errors, and a wrong frequency-missing;
 - risk clauses writing 风险 once for the list (对低、一般、较高、高风险企业分别按照2%、3%、5%、10%抽查)
-  read only the last tier;
+  read only the last tier; a letter list without 类 (信用等级A、B、C、D分别为…) named no tier; a name with its
+  letter (低风险（A类）企业1%) stated each tier twice;
 - a season or holiday instead of months (汛期前, 春节前) and years or a year and month run together
   (2024-2025, 20229) got a hint about month numbers; now the hint says what was written;
 - the 2025-2026 行政检查计划 forms: 检查类型 holding 日常/专项 was read as 定向/不定向 (wrong type-invalid
@@ -346,3 +347,24 @@ def test_a_count_cell_in_sentences_without_a_number_is_for_review():
     # a word or two is a malformed number, not prose
     assert isinstance(parse("quota", "适量抽查"), ParseError)
     assert isinstance(parse("count", "若干"), ParseError)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "信用等级A、B、C、D分别为1%、3%、5%、10%",
+        "低风险（A类）企业1%，一般风险（B类）企业3%，较高风险（C类）企业5%，高风险（D类）企业10%",
+        "A类（低风险）企业1%，B类（一般风险）企业3%，C类（较高风险）企业5%，D类（高风险）企业10%",
+    ],
+)
+def test_tier_letters_in_a_list_or_beside_their_names_are_one_tier_each(text):
+    clause = parse("risk", text)
+    assert clause.tiers == ("A", "B", "C", "D")
+    assert [(s.tier, str(s.ratio.low)) for s in clause.specs] == [
+        ("A", "1"),
+        ("B", "3"),
+        ("C", "5"),
+        ("D", "10"),
+    ]
+    # two letters alone are not a tier list
+    assert parse("risk", "A、B两类").tiers == ()

@@ -341,6 +341,12 @@ _TIER_WORDS = {
     "低": "A",
     "一般": "B",
     "较高": "C",
+    # a name with its letter (低风险(A类)): one tier
+    **{
+        f"{word}({letter}{kind})": letter
+        for word, letter in (("低风险", "A"), ("一般风险", "B"), ("较高风险", "C"), ("高风险", "D"))
+        for kind in "类级"
+    },
 }
 
 
