@@ -3,7 +3,8 @@ made-up cells in the family's shapes, and by a small plan showing the finding it
 
 Classes (before → after, on the two plans at the end of this file: 14 findings, 13 wrong → 6, all right):
 - a part of a month (10月底, 11月中旬, 3月初, 5月下旬) was read as the whole month: 12月中旬 ended on
-  12月31日, past a 12月20日 deadline (a wrong warning); 12月底 was softened to a warning like a bare 12月;
+  12月31日, past a 12月20日 deadline (a wrong warning); 12月底, 年底前 and 3月至年底 were softened to a
+  warning like a bare 12月;
 - a lone date in a column naming when tasks end (完成时限, 完成时间, 截止时间) was read as the month the
   task runs in: 完成时限 10月 / 11月 started tasks in the second half (a wrong h2-concentration);
   10月底 alone is a deadline wherever it stands;
@@ -368,3 +369,19 @@ def test_tier_letters_in_a_list_or_beside_their_names_are_one_tier_each(text):
     ]
     # two letters alone are not a tier list
     assert parse("risk", "A、B两类").tiers == ()
+
+
+def test_year_end_is_the_last_day_not_an_ambiguous_december(tmp_path):
+    path = _plan(
+        tmp_path,
+        "泽州县市场监督管理局2025年度双随机抽查工作计划",
+        "完成时限",
+        [("5%；1次/年", "年底前"), ("5%；1次/年", "3月至年底"), ("5%；1次/年", "12月20日前")],
+    )
+    late = {
+        f.location.cell: f.severity
+        for f in run([str(path)], RunOptions(use_config=False)).findings
+        if f.slug == "window-after-deadline"
+    }
+    assert late == {"H3": "error", "H4": "error"}
+    assert parse("window", "3月至年底").canonical() == "3月—12月底"

@@ -614,7 +614,7 @@ class _FieldTransformer(Transformer):
     def until_year_end(self, c: list[Token]) -> v.Window:
         """3月至年底: from a date to the end of its year."""
         start = _date_point(c[0])
-        return _qualified(v.Window(start, v.DatePoint(12, None, start.year)), c)
+        return _qualified(v.Window(start, v.DatePoint(12, None, start.year, part="底")), c)
 
     def named_period(self, c: list[Token]) -> v.Window:
         """第二季度 · 二、三季度 · 前三季度 · 上半年 · 年底前, optionally after a year (2023年第四季度)."""
@@ -622,7 +622,8 @@ class _FieldTransformer(Transformer):
         tok = next(t for t in c if t.type in ("QUARTERS", "HALF_YEAR", "YEAR_END"))
         before = any(t.type == "BEFORE" for t in c)
         if tok.type == "YEAR_END":
-            start_point, end_point = v.DatePoint(1, None, year), v.DatePoint(12, None, year)
+            # 年底 is the year's last day, as 12月底 is: plainly past a 12月20日 deadline
+            start_point, end_point = v.DatePoint(1, None, year), v.DatePoint(12, None, year, part="底")
             return _qualified(v.Window(start_point, end_point, deadline_only=True, label="年底"), c)
         if tok.type == "HALF_YEAR":
             first = tok.value[0] == "上"
