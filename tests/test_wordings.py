@@ -385,3 +385,9 @@ def test_year_end_is_the_last_day_not_an_ambiguous_december(tmp_path):
     }
     assert late == {"H3": "error", "H4": "error"}
     assert parse("window", "3月至年底").canonical() == "3月—12月底"
+
+
+@pytest.mark.parametrize("text", ["每季度", "按月开展"])
+def test_how_often_in_a_time_cell_says_so(text):
+    error = parse("window", text)
+    assert isinstance(error, ParseError) and "频次" in error.hint

@@ -1171,6 +1171,7 @@ _WINDOW_SEASON = re.compile(
 # its time, the whole year.)
 _WINDOW_FREQUENCY = re.compile(
     r"^每[^\d]{0,8}?(?:\d+|[一二两三四五六七八九十]+)次|^(?:\d+|[一二两三四五六七八九十]+)次/每?(?:年|半年|季|月)"
+    r"|^(?:按|每)(?:季度?|个?月|半年|周)(?:开展|抽查|检查|实施)?$"  # 每季度 · 按月开展: how often, not when
 )
 
 
