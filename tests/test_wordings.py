@@ -20,8 +20,8 @@ Classes (before → after, on the two plans at the end of this file: 14 findings
 - a season or holiday instead of months (汛期前, 春节前) and years or a year and month run together
   (2024-2025, 20229) got a hint about month numbers; now the hint says what was written;
 - the 2025-2026 行政检查计划 forms: 检查类型 holding 日常/专项 was read as 定向/不定向 (wrong type-invalid
-  errors), 各检查对象年均1-2次 did not parse, and 辽宁's 检查时间 "3月检查4家" / "第三季度检查20家" did not
-  parse either;
+  errors), 各检查对象年均1-2次 did not parse, nor 每家企业每年不超过1次 (the yearly cap per enterprise) or
+  每年度抽查一次以上, and 辽宁's 检查时间 "3月检查4家" / "第三季度检查20家" did not parse either;
 - a count or base cell written as sentences without any number was a malformed number (an error); it is
   now prose for review, as a quota cell in sentences was already.
 """
@@ -391,3 +391,13 @@ def test_year_end_is_the_last_day_not_an_ambiguous_december(tmp_path):
 def test_how_often_in_a_time_cell_says_so(text):
     error = parse("window", text)
     assert isinstance(error, ParseError) and "频次" in error.hint
+
+
+@pytest.mark.parametrize(
+    ("text", "bound"),
+    [("每户每年1次", "exact"), ("每家企业每年不超过1次", "at_most"), ("每年度抽查一次以上", "at_least")],
+)
+def test_a_frequency_per_object_or_with_a_bound_after_it(text, bound):
+    frequency = parse("frequency", text)
+    assert isinstance(frequency, Frequency)
+    assert (frequency.times_low, frequency.period, frequency.bound) == (1, "year", bound)
