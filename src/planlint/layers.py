@@ -300,4 +300,12 @@ def explain_plan_layers(
             f"  说明：内置配置档中没有{which}{meta.region[-1]}及其下辖地区的要求，只适用全国要求；"
             "可为本省、本市增加配置档（见 README「Requirement layers」）"
         )
+    unknown = [
+        what for what, known in (("所在地", meta.region or meta.place), ("年度", meta.year)) if not known
+    ]
+    if unknown:
+        lines.append(
+            f"  说明：计划{'和'.join(unknown)}未能识别，省、市和本计划的要求均无法确定是否适用，只适用全国要求；"
+            "可在配置文件的 meta 中写明（place、year），或用 --year 指定年度"
+        )
     return lines

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ...fields import parse
 from ...matching import Match, closest, match_tasks, plain
 from ...plan import Plan, Task
 from ...values import Mode, Ratio, Window
@@ -76,28 +77,55 @@ def superiors_of(ctx: Ctx) -> list[Plan]:
     return [s for s in ctx.superiors if not same_plan(ctx, ctx.plan, s) and _same_year(ctx, ctx.plan, s)]
 
 
-def city_role(task: Task) -> str | None:
-    """How the superior runs this task: 'county-inspects' (市抽县查), 'city-inspects' (市抽市查 or
-    市局发起), or None when the counties initiate it themselves."""
-    initiator = task.text("initiator")
-    if _COUNTIES_INITIATE.search(initiator):
-        return None
+# Who inspects a task the city draws, when its mode names only who draws (市局抽取): the
+# inspector or co-inspecting column naming the counties (县(市、区)级市场监管部门, 各县区局), else
+# the city (市市场监督管理局).
+_COUNTIES_INSPECT = re.compile(r"县|(?<!辖)区|旗|各地")
+_CITY_INSPECTS = re.compile(r"市(?!场)")
+
+
+def task_mode(task: Task) -> Mode | None:
+    """The task's 抽查检查模式; without a mode column, what its 发起方式 says when that reads as one
+    (市级统一组织发起, 县(区)级自行组织发起, 市、县(区)级分别组织发起)."""
     mode = task.value("mode")
     if isinstance(mode, Mode):
-        inspectors = {p.inspect for p in mode.pairs if p.select in ("city", "province")}
+        return mode
+    if "mode" in task.cells or not task.text("initiator"):
+        return None
+    parsed = parse("mode", task.text("initiator"))
+    return parsed if isinstance(parsed, Mode) else None
+
+
+def city_role(task: Task) -> str | None:
+    """How the superior runs this task: 'county-inspects' (市抽县查), 'city-inspects' (市抽市查 or
+    市局发起), 'city-draws' (市局抽取, 市级统一组织发起: the city draws and no column says who
+    inspects), or None when the counties initiate it themselves."""
+    if for_counties(task):  # each county initiates its own part (各地组织发起, 市、县分别组织发起)
+        return None
+    initiator = task.text("initiator")
+    mode = task_mode(task)
+    if mode is not None:
+        drawn = [p for p in mode.pairs if p.select in ("city", "province")]
+        inspectors = {p.inspect for p in drawn}
         if "county" in inspectors:
             return "county-inspects"
-        if inspectors:
+        if inspectors - {None}:
             return "city-inspects"
+        if drawn:
+            where = " ".join(task.text(k) for k in ("inspector", "partner"))
+            if _COUNTIES_INSPECT.search(where):
+                return "county-inspects"
+            return "city-inspects" if _CITY_INSPECTS.search(where) else "city-draws"
     return "city-inspects" if _CITY_INITIATES.search(initiator) else None
 
 
 def for_counties(task: Task) -> bool:
-    """A superior task that each county is to initiate (各地组织发起, 各县区局发起, 县抽县查)."""
+    """A superior task that each county is to initiate (各地组织发起, 各县区局发起, 县抽县查,
+    县(区)级自行组织发起)."""
     if _COUNTIES_INITIATE.search(task.text("initiator")):
         return True
-    mode = task.value("mode")
-    return isinstance(mode, Mode) and any(p.select == "county" for p in mode.pairs)
+    mode = task_mode(task)
+    return mode is not None and any(p.select == "county" for p in mode.pairs)
 
 
 def carried_by_county(task: Task) -> bool:
@@ -128,8 +156,10 @@ def _sup_vars(m: Match, sup: Plan) -> dict:
 @primitive("superior_duplicated", ("plan-set",), provides=(*CELL_VARS, *SUP_VARS))
 def superior_duplicated(ctx: Ctx, task: None) -> Iterator[Hit]:
     """A county task matching a task the city runs itself. 市抽县查 is the case the basis forbids
-    outright (the county would inspect the same drawn targets twice); a match with a task the city
-    inspects itself (市抽市查) is reported at info level as a possible overlap."""
+    outright (the county would inspect the same drawn targets twice), and so is a task the city
+    draws without saying who inspects (市局抽取: the city has drawn the targets, the county must
+    not initiate them again); a match with a task the city inspects itself (市抽市查) is reported
+    at info level as a possible overlap."""
     for sup in superiors_of(ctx):
         for m in matches(ctx, ctx.plan, sup).values():
             role = city_role(m.other)
