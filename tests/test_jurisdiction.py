@@ -341,3 +341,120 @@ def test_precision_over_all_pairs_is_measured():
         total += len(got)
         right += sum(_key(f) in expected for f in got)
     assert total and right / total == 1.0
+
+
+# -- 1c. a city's plan against its province's ---------------------------------------------------
+
+
+def test_city_plan_against_its_provinces_plan(tmp_path):
+    """The cross-plan rules hold at every level: a city's plan against the province's, whose 地市
+    column says which rows are this city's (大同市's row is not 太原市's to carry)."""
+    head = [
+        "地市",
+        "序号",
+        "抽查任务名称",
+        "抽查事项",
+        "抽查对象范围",
+        "抽查比例",
+        "抽查时间",
+        "发起部门",
+        "抽查检查模式",
+    ]
+    province = xlsx(
+        tmp_path,
+        "山西省市场监督管理局2025年度双随机抽查工作计划",
+        [
+            head,
+            [
+                "太原市",
+                "1",
+                "旅行社经营情况抽查",
+                "旅行社证照情况检查",
+                "旅行社",
+                "3%",
+                "1月至11月",
+                "市文旅局",
+                "市抽市查",
+            ],
+            [
+                "大同市",
+                "2",
+                "农药经营主体抽查",
+                "农药经营许可检查",
+                "农药经营主体",
+                "5%",
+                "3月至6月",
+                "市农业农村局",
+                "市抽市查",
+            ],
+            [
+                "全省",
+                "3",
+                "食品销售者抽查",
+                "食品销售者进货查验检查",
+                "食品销售者",
+                "5%",
+                "4月至10月",
+                "省市场监督管理局",
+                "省抽市查",
+            ],
+            [
+                "全省",
+                "4",
+                "电梯使用单位抽查",
+                "电梯使用单位安全管理检查",
+                "电梯使用单位",
+                "5%",
+                "3月至11月",
+                "各市组织发起",
+                "市抽市查",
+            ],
+        ],
+    )
+    city = xlsx(
+        tmp_path,
+        "太原市市场监督管理局2025年度双随机抽查工作计划",
+        [
+            ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间", "抽查检查模式"],
+            ["1", "旅行社经营情况抽查", "旅行社证照情况检查", "本市旅行社", "1%", "1月至11月", "市抽市查"],
+            [
+                "2",
+                "食品销售者抽查",
+                "食品销售者进货查验检查",
+                "本市食品销售者",
+                "5%",
+                "4月至10月",
+                "市抽县查",
+            ],
+        ],
+    )
+    got = findings([city], CROSS_PLAN, superior=province)
+    assert sorted(_key(f) for f in got) == [
+        ("quota-below-superior", "1", "warning"),
+        ("superior-task-duplicated", "2", "warning"),
+        ("superior-task-missing", "superior:4", "warning"),
+    ]
+    (missing,) = [f for f in got if f.slug == "superior-task-missing"]
+    assert "要求各市发起" in missing.message
+
+
+def test_a_plan_of_the_same_level_is_not_a_superior(tmp_path):
+    rows = [
+        ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间", "发起部门"],
+        [
+            "1",
+            "电梯使用单位抽查",
+            "电梯使用单位安全管理检查",
+            "电梯使用单位",
+            "5%",
+            "3月至11月",
+            "各地组织发起",
+        ],
+    ]
+    other = xlsx(tmp_path, "大同市市场监督管理局2025年度双随机抽查工作计划", rows)
+    city = xlsx(
+        tmp_path,
+        "太原市市场监督管理局2025年度双随机抽查工作计划",
+        [rows[0], ["1", "x", "y", "z", "5%", "3月至11月", "市局"]],
+    )
+    assert not findings([city], CROSS_PLAN, superior=other)
