@@ -458,3 +458,41 @@ def test_a_plan_of_the_same_level_is_not_a_superior(tmp_path):
         [rows[0], ["1", "x", "y", "z", "5%", "3月至11月", "市局"]],
     )
     assert not findings([city], CROSS_PLAN, superior=other)
+
+
+def test_no_division_of_the_gazetteer_flags_the_places_above_it():
+    """Every county, city and province of the gazetteer: a cell naming the bureau of any place above
+    the plan's (抚顺市 for 抚顺县, 黑龙江省 for 龙江县) is not a wrong place name."""
+    from planlint.meta import gazetteer
+    from planlint.rules.primitives.consistency import _inside_real_place, _wrong_place
+
+    places = gazetteer()
+    flagged = []
+    for place in places.by_code.values():
+        wrong = _wrong_place(place.name)
+        for above in places.chain(place)[1:] if wrong is not None else ():
+            text = f"{above}市场监督管理局"
+            flagged += [
+                (place.name, above) for m in wrong.finditer(text) if not _inside_real_place(text, *m.span())
+            ]
+    assert flagged == []
+
+
+@pytest.mark.parametrize("mode", ["省抽县查", "省级统一组织发起", "省局随机抽取"])
+def test_coverage_left_to_the_province_when_its_mode_says_the_province_draws(tmp_path, mode):
+    path = xlsx(
+        tmp_path,
+        "泽州县市场监督管理局2025年度双随机抽查工作计划",
+        [
+            ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间", "抽查检查模式"],
+            ["1", "企业双随机抽查", "登记事项检查", "全县企业", "1%", "3月至10月", mode],
+        ],
+    )
+    pop = tmp_path / "pop.csv"
+    pop.write_text(
+        "地区,对象范围,类别,数量\n泽州县,合计,企业,20000\n泽州县,全县企业,企业,20000\n", encoding="utf-8"
+    )
+    options = RunOptions(use_config=False, select=("coverage-below-target",), population=str(pop))
+    result = run([str(path)], options)
+    assert result.findings == []
+    assert any("由省级统一抽取" in n for n in result.notes)

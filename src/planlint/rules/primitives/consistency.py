@@ -57,6 +57,11 @@ def _real_place(name: str) -> bool:
     return name in gazetteer().by_name
 
 
+def _inside_real_place(text: str, start: int, end: int) -> bool:
+    """text[start:end] is a real division, or the end of one (龙江省 in 黑龙江省 for a 龙江县 plan)."""
+    return any(_real_place(text[max(0, start - k) : end]) for k in range(4))
+
+
 @primitive("place_matches", ("cell",), {"fields": FIELDS}, required=("fields",), provides=("wrong", "new"))
 def place_matches(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     """The plan's own place written with the wrong suffix: 泽州市市场监督管理局 in a 泽州县 plan. A name
@@ -65,7 +70,7 @@ def place_matches(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     wrong = _wrong_place(place)
     if wrong is None:
         return
-    bad = [m for m in wrong.finditer(cell.raw) if not _real_place(m.group(0))]
+    bad = [m for m in wrong.finditer(cell.raw) if not _inside_real_place(cell.raw, *m.span())]
     if bad:
         spans = {m.span() for m in bad}
         new = wrong.sub(lambda m: place if m.span() in spans else m.group(0), cell.raw)
