@@ -23,6 +23,7 @@ from planlint.values import Mode, ModePair
 
 REPO = Path(__file__).resolve().parents[1]
 PAIRS = REPO / "tests" / "fixtures" / "unseen" / "pairs"
+HEAD = ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间"]
 
 
 def xlsx(tmp_path: Path, title: str, rows: list[list[str]]) -> Path:
@@ -96,7 +97,7 @@ def test_wordings_without_a_level_pair_stay_unreadable(text):
 
 
 def _county_modes(tmp_path: Path, title: str, modes: list[str]) -> Path:
-    rows = [["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间", "抽查检查模式"]]
+    rows = [[*HEAD, "抽查检查模式"]]
     rows += [
         [str(i), f"任务{i}", "登记事项检查", "企业", "3%", "4月至10月", m] for i, m in enumerate(modes, 1)
     ]
@@ -182,66 +183,41 @@ def test_city_role_from_every_mode_family(tmp_path, header, row, role, counties)
 # -- 4. the office column is the task's lead ----------------------------------------------------
 
 
-def test_partner_equal_to_the_office_of_a_joint_plan_without_an_initiator_column(tmp_path):
-    path = xlsx(
-        tmp_path,
-        "某县市场监管领域2025年度部门联合双随机抽查工作计划",
-        [
-            [
-                "序号",
-                "抽查任务名称",
-                "抽查事项",
-                "抽查对象范围",
-                "抽查比例",
-                "抽查时间",
-                "牵头股室",
-                "配合部门",
-            ],
-            [
-                "1",
-                "学校食堂检查",
-                "食品安全检查",
-                "学校食堂",
-                "10%",
-                "3月至11月",
-                "某县市场监督管理局",
-                "某县市场监管局",
-            ],
-            ["2", "加油站检查", "计量检查", "加油站", "10%", "3月至11月", "某县市场监督管理局", "某县商务局"],
-        ],
-    )
-    hits = findings([path], ("partner-same-as-initiator",))
-    assert [(f.location.cell, f.severity) for f in hits] == [("H3", "error")]
-
-
-def test_partner_office_equal_to_the_leading_office_of_an_internal_plan_is_a_warning(tmp_path):
-    path = xlsx(
-        tmp_path,
-        "某县市场监督管理局2025年度双随机抽查工作计划",
-        [
-            [
-                "序号",
-                "抽查任务名称",
-                "抽查事项",
-                "抽查对象范围",
-                "抽查比例",
-                "抽查时间",
-                "牵头科室",
-                "配合科室",
-            ],
-            ["1", "食品销售检查", "食品销售检查", "食品销售者", "5%", "3月至11月", "食品股", "食品股"],
-            ["2", "电梯检查", "电梯安全检查", "电梯使用单位", "5%", "3月至11月", "特设股", "食品股"],
-        ],
-    )
-    hits = findings([path], ("partner-same-as-initiator",))
-    assert [(f.location.cell, f.severity) for f in hits] == [("H3", "warning")]
+@pytest.mark.parametrize(
+    "title, lead, partner, rows, severity",
+    [
+        # a joint plan without a 发起部门 column: the 牵头股室 is the initiator
+        (
+            "某县市场监管领域2025年度部门联合双随机抽查工作计划",
+            "牵头股室",
+            "配合部门",
+            [("某县市场监督管理局", "某县市场监管局"), ("某县市场监督管理局", "某县商务局")],
+            "error",
+        ),
+        # an internal plan: a partner office repeating the leading office is a slip, a warning
+        (
+            "某县市场监督管理局2025年度双随机抽查工作计划",
+            "牵头科室",
+            "配合科室",
+            [("食品股", "食品股"), ("特设股", "食品股")],
+            "warning",
+        ),
+    ],
+)
+def test_partner_equal_to_the_office_column(tmp_path, title, lead, partner, rows, severity):
+    table = [[*HEAD, lead, partner]]
+    table += [
+        [str(i), f"任务{i}", "检查", "对象", "5%", "3月至11月", a, b] for i, (a, b) in enumerate(rows, 1)
+    ]
+    hits = findings([xlsx(tmp_path, title, table)], ("partner-same-as-initiator",))
+    assert [(f.location.cell, f.severity) for f in hits] == [("H3", severity)]
 
 
 # -- 3. place names -----------------------------------------------------------------------------
 
 
 def _names_plan(tmp_path: Path, title: str, inspectors: list[str]) -> Path:
-    rows = [["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间", "检查主体"]]
+    rows = [[*HEAD, "检查主体"]]
     rows += [
         [str(i), f"任务{i}", "登记事项检查", "企业", "3%", "4月至10月", x]
         for i, x in enumerate(inspectors, 1)
@@ -349,17 +325,7 @@ def test_precision_over_all_pairs_is_measured():
 def test_city_plan_against_its_provinces_plan(tmp_path):
     """The cross-plan rules hold at every level: a city's plan against the province's, whose 地市
     column says which rows are this city's (大同市's row is not 太原市's to carry)."""
-    head = [
-        "地市",
-        "序号",
-        "抽查任务名称",
-        "抽查事项",
-        "抽查对象范围",
-        "抽查比例",
-        "抽查时间",
-        "发起部门",
-        "抽查检查模式",
-    ]
+    head = ["地市", *HEAD, "发起部门", "抽查检查模式"]
     province = xlsx(
         tmp_path,
         "山西省市场监督管理局2025年度双随机抽查工作计划",
@@ -415,7 +381,7 @@ def test_city_plan_against_its_provinces_plan(tmp_path):
         tmp_path,
         "太原市市场监督管理局2025年度双随机抽查工作计划",
         [
-            ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间", "抽查检查模式"],
+            [*HEAD, "抽查检查模式"],
             ["1", "旅行社经营情况抽查", "旅行社证照情况检查", "本市旅行社", "1%", "1月至11月", "市抽市查"],
             [
                 "2",
@@ -440,7 +406,7 @@ def test_city_plan_against_its_provinces_plan(tmp_path):
 
 def test_a_plan_of_the_same_level_is_not_a_superior(tmp_path):
     rows = [
-        ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间", "发起部门"],
+        [*HEAD, "发起部门"],
         [
             "1",
             "电梯使用单位抽查",
@@ -484,7 +450,7 @@ def test_coverage_left_to_the_province_when_its_mode_says_the_province_draws(tmp
         tmp_path,
         "泽州县市场监督管理局2025年度双随机抽查工作计划",
         [
-            ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间", "抽查检查模式"],
+            [*HEAD, "抽查检查模式"],
             ["1", "企业双随机抽查", "登记事项检查", "全县企业", "1%", "3月至10月", mode],
         ],
     )
