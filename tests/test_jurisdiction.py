@@ -71,6 +71,11 @@ C, P, K = "city", "province", "county"
         # one drawing level, several inspecting ones
         ("省抽市县查", [(P, C), (P, K)]),
         ("省抽市、县查", [(P, C), (P, K)]),
+        # who draws, then one or more inspecting levels
+        ("市局统筹、县局实施", [(C, K)]),
+        ("市局牵头，县区局实施", [(C, K)]),
+        ("市级抽取,县(区)级检查", [(C, K)]),
+        ("省局抽取，市县局检查", [(P, C), (P, K)]),
         # the families that already read stay as they were
         ("省局抽取、市局检查", [(P, C)]),
         ("市局组织、区局实施", [(C, K)]),
