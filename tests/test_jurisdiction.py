@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from planlint.engine import RunOptions, run
 from planlint.fields import parse
-from planlint.layers import explain_plan_layers
+from planlint.layers import department_of, explain_plan_layers
 from planlint.pipeline import load_plans
 from planlint.plan import PlanMeta
 from planlint.rules.primitives.crossplan import city_role, for_counties
@@ -467,3 +467,29 @@ def test_coverage_left_to_the_province_when_its_mode_says_the_province_draws(tmp
     result = run([str(path)], options)
     assert result.findings == []
     assert any("由省级统一抽取" in n for n in result.notes)
+
+
+# -- 2b. another department's plan: 市场监管总局 documents do not bind it --------------------------
+
+
+@pytest.mark.parametrize(
+    "title, department",
+    [
+        ("广州市教育局2021年度“双随机、一公开”本部门抽查工作计划表", "教育局"),
+        ("黄山市农业农村局2024年度部门联合抽查工作计划", "农业农村局"),
+        ("某县市场监督管理局2025年度双随机抽查工作计划", None),
+        ("某市2024年度部门联合双随机抽查工作计划", None),
+    ],
+)
+def test_the_issuing_department(title, department):
+    assert department_of(PlanMeta(title=title)) == department
+
+
+def test_a_samr_document_is_a_reference_for_another_departments_plan(tmp_path):
+    rows = [[*HEAD], ["1", "学校食堂检查", "食品安全检查", "学校食堂", "10%", "2023年3月至11月"]]
+    market = xlsx(tmp_path, "某县市场监督管理局2024年度双随机抽查工作计划", rows)
+    education = xlsx(tmp_path, "某县教育局2024年度双随机抽查工作计划", rows)
+    (own,) = findings([market], ("window-other-year",))
+    (other,) = findings([education], ("window-other-year",))
+    assert own.severity == "error" and "国市监信〔2019〕38号" in own.basis
+    assert other.severity == "warning" and "本计划由教育局制定" in other.basis
