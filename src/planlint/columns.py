@@ -580,7 +580,7 @@ class _Builder:
         raw = f"组织：{org}；实施：{impl}"
         found = self._cells.get(("mode+", raw))
         if found is None:
-            value = values.Mode((values.ModePair(a.pairs[0].inspect, b.pairs[0].inspect),))
+            value = values.Mode((values.ModePair(a.pairs[0].level, b.pairs[0].level),))
             found = self._cells[("mode+", raw)] = Cell(raw, value)
         out["mode"] = found
 

@@ -327,6 +327,15 @@ _PERIODS = {
     "月": "month",
     "个月": "month",
 }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _EachLevel:
+    """A self-run item with 分别: it distributes over the level-only items listed before it."""
+
+    pair: v.ModePair
+
+
 _LEVELS = {"省": "province", "市": "city", "县": "county", "区": "county", "旗": "county", "州": "city"}
 _TIER_WORDS = {
     "低风险": "A",
@@ -654,20 +663,41 @@ class _FieldTransformer(Transformer):
         return _qualified(window, c)
 
     # ---- mode
-    def mode_item(self, c: list[Token]) -> v.ModePair:
-        levels = [t for t in c if t.type == "LEVEL"]
-        return v.ModePair(_LEVELS[levels[0].value], _LEVELS[levels[1].value])
+    def mode_item(self, c: list[Token]) -> tuple[v.ModePair, ...]:
+        """市抽县查 · 省抽市县查 (one drawing level, each inspecting level after it)."""
+        levels = [_LEVELS[t.value] for t in c if t.type == "LEVEL"]
+        return tuple(v.ModePair(levels[0], inspect) for inspect in dict.fromkeys(levels[1:]))
 
     def level_only(self, c: list[Token]) -> v.ModePair:
         """县 · 县(区)级市场监管部门: the level that inspects; who selects is not said."""
         return v.ModePair(None, _LEVELS[c[0].value])
 
-    def self_run(self, c: list[Token]) -> v.ModePair:
-        """县级组织实施: the level selects and inspects."""
-        return v.ModePair(_LEVELS[c[0].value], _LEVELS[c[0].value])
+    def select_only(self, c: list[Token]) -> v.ModePair:
+        """市局抽取 · 市级统一组织发起: the level that draws; who inspects is not said."""
+        return v.ModePair(_LEVELS[c[0].value], None)
+
+    def self_run(self, c: list[Token]) -> v.ModePair | _EachLevel:
+        """县级组织实施 · 县局自行抽取: the level selects and inspects; with 分别 (市、县级分别组织
+        发起) so does each level named before it."""
+        pair = v.ModePair(_LEVELS[c[0].value], _LEVELS[c[0].value])
+        each = any(t.type == "SELF_RUN" and t.value.startswith("分别") for t in c)
+        return _EachLevel(pair) if each else pair
 
     def mode(self, c: list[Any]) -> v.Mode:
-        return v.Mode(tuple(dict.fromkeys(p for p in c if isinstance(p, v.ModePair))))
+        pairs: list[v.ModePair] = []
+        for item in c:
+            if isinstance(item, _EachLevel):
+                # 市、县级分别组织发起: the levels listed before (read as level-only) run their own too
+                start = len(pairs)
+                while start and pairs[start - 1].select is None:
+                    start -= 1
+                pairs[start:] = [v.ModePair(p.level, p.level) for p in pairs[start:]]
+                pairs.append(item.pair)
+            elif isinstance(item, tuple):
+                pairs += item
+            elif isinstance(item, v.ModePair):
+                pairs.append(item)
+        return v.Mode(tuple(dict.fromkeys(pairs)))
 
     # ---- risk and title: flat token streams
     def risk(self, c: list[Token]) -> v.RiskClause:

@@ -261,14 +261,25 @@ class Window:
 @dataclass(frozen=True, slots=True)
 class ModePair:
     """Who selects and who inspects. A cell naming one level only (县, 县（区）级市场监管部门) says who
-    inspects, not who selects: `select` is None."""
+    inspects, not who selects: `select` is None. A cell naming who draws only (市局抽取, 市级统一组织
+    发起, 省局随机抽取) leaves the inspecting level unsaid: `inspect` is None. One of the two is
+    always set."""
 
     select: str | None  # province | city | county
-    inspect: str
+    inspect: str | None
+
+    @property
+    def level(self) -> str:
+        """The one level a single-level pair names (the inspecting one when both are set)."""
+        level = self.inspect or self.select
+        assert level is not None
+        return level
 
     def canonical(self) -> str:
         if self.select is None:
-            return f"{LEVEL_CHARS[self.inspect]}级"
+            return f"{LEVEL_CHARS[self.level]}级"
+        if self.inspect is None:
+            return f"{LEVEL_CHARS[self.select]}级抽取"
         return f"{LEVEL_CHARS[self.select]}抽{LEVEL_CHARS[self.inspect]}查"
 
 
