@@ -37,7 +37,7 @@ def test_cell_text_is_inert():
 
 
 def test_highlight_is_the_findings_span_not_a_quote_in_its_message():
-    """report/cells.py marks `Finding.span` of the cell's text; a message quoting part of the cell
+    """report/cells.py marks `Finding.spans` of the cell's text; a message quoting part of the cell
     in 「」 marks nothing by itself, and a span outside the text is ignored."""
     from planlint.findings import Finding
     from planlint.report.cells import highlight
