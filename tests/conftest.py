@@ -33,16 +33,17 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_cmdline_main(config: pytest.Config) -> None:
-    """`python -m pytest` runs the suite in pytest-xdist workers, one per CPU (-n auto), a worker
-    that runs out of tests taking some of another's (worksteal). `-n 0` (or `-p no:xdist`) runs
-    it in this process; without pytest-xdist installed it runs here too, as before. Set here
-    rather than in addopts, so that an environment installed before xdist joined the `test`
-    extra still runs the suite instead of refusing `-n`."""
+    """`python -m pytest` runs the suite in pytest-xdist workers, one per CPU (-n auto), each test
+    file whole in one worker (loadfile): a module's fixtures are made once, and tests that build on
+    an earlier test's state (test_desk_server) keep their order. `-n 0` (or `-p no:xdist`) runs it
+    in this process, and so does an environment without pytest-xdist. Set here rather than in
+    addopts, so that an environment installed before xdist joined the `test` extra still runs
+    the suite instead of refusing `-n`."""
     if hasattr(config, "workerinput") or getattr(config.option, "numprocesses", 0) is not None:
         return
     config.option.numprocesses = "auto"
     if config.option.dist == "no":
-        config.option.dist = "worksteal"
+        config.option.dist = "loadfile"
 
 
 REPO = Path(__file__).resolve().parents[1]
