@@ -1,5 +1,5 @@
 """Shared test paths and fixtures. Tests read the bundled samples and load rules/grammar from the
-installed package. The suite runs in pytest-xdist workers (`-n auto` in pyproject.toml): whatever a
+installed package. The suite runs in pytest-xdist workers (pytest_cmdline_main below): whatever a
 test writes goes below its tmp_path or this process's own temporary folder, never to a fixed path."""
 
 from __future__ import annotations
