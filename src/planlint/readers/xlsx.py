@@ -4,8 +4,9 @@ calamine gives values, not formats, so two things are resolved here:
 - merged ranges: the anchor's text is copied into every covered cell, which is listed in
   `Table.covered`;
 - numbers: integral floats render as '1', not '1.0'. A percentage typed into Excel is stored as a
-  fraction (5% → 0.05) with a % number format that calamine does not report; when a sheet holds
-  numbers in (0, 1] we read the cell styles from the file and render %-formatted cells as '5%'.
+  fraction (5% → 0.05, 200% → 2) with a % number format that calamine does not report; when a sheet
+  holds numbers we read the cell styles from the file and render every %-formatted number as Excel
+  shows it ('5%', '200%'), whatever its size.
   Other numbers keep their value (0.05 stays '0.05').
 
 calamine builds each sheet as a dense grid spanning its first to last cell, so two cells far apart
@@ -146,15 +147,15 @@ def _read_sheet(
     del sheet  # calamine's own copy of the cells (as big as `values`) is not needed past this point
     width = max(len(r) for r in values)
     rows: list[list[str]] = []
-    fractions: list[tuple[int, int, float]] = []  # numbers that may be percentages, with their place
+    numbers: list[tuple[int, int, float]] = []  # any number may have a percent format, with its place
     # Plans repeat the same texts (risk clauses, windows, bodies) down whole columns: keep one
     # string per distinct text, so calamine's per-cell copies die with `values`.
     texts: dict[str, str] = {}
     share = texts.setdefault
 
     def other(value: object, i: int, j: int) -> str:
-        if value.__class__ is float and 0 < value <= 1:
-            fractions.append((i, j, value))
+        if value.__class__ is float or value.__class__ is int:  # not bool: TRUE is no percentage
+            numbers.append((i, j, value))
         return _render(value)
 
     for i, row in enumerate(values):
@@ -165,11 +166,11 @@ def _read_sheet(
         rows.append(out)
     if not any(c.strip() for r in rows for c in r):
         return None
-    if fractions:
+    if numbers:
         percent = percent_cells(path, name)
-        for i, j, fraction in fractions:
+        for i, j, number in numbers:
             if (top + i, left + j) in percent:
-                rows[i][j] = _percent(fraction)
+                rows[i][j] = _percent(number)
     anchors = _fill_merges(rows, ranges, top, left)
     return Table(
         path=path,
@@ -577,9 +578,19 @@ def _render(value: object) -> str:
             return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
     if isinstance(value, _dt.date):
         return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, _dt.time):  # a time-of-day format (h:mm): 9:30, as Excel shows it
+        return _clock(value.hour, value.minute, value.second)
+    if isinstance(value, _dt.timedelta):  # an elapsed-time format ([h]:mm): 36:00, not "1 day, 12:00:00"
+        seconds = round(value.total_seconds())
+        sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+        return sign + _clock(seconds // 3600, seconds // 60 % 60, seconds % 60)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     return str(value)
+
+
+def _clock(hours: int, minutes: int, seconds: int) -> str:
+    return f"{hours}:{minutes:02}" + (f":{seconds:02}" if seconds else "")
 
 
 def _percent(value: float) -> str:
