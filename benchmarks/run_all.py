@@ -68,27 +68,23 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+WALL: dict[str, float] = {}  # the median wall times of the last interleaved() call
+
+
 def interleaved(fns: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
-    """Median CPU time of each function, run alternately so that load changes hit all alike."""
-    times: dict[str, list[float]] = {k: [] for k in fns}
+    """Median CPU time of each function, run alternately so that load changes hit all alike (the
+    median wall times are left in WALL, for what CPU time cannot show: the gain of a second process)."""
+    cpu: dict[str, list[float]] = {k: [] for k in fns}
+    wall: dict[str, list[float]] = {k: [] for k in fns}
     for _ in range(repeats):
         for name, fn in fns.items():
-            t = cpu_seconds()
+            c, w = cpu_seconds(), time.perf_counter()
             fn()
-            times[name].append(cpu_seconds() - t)
-    return {k: statistics.median(v) for k, v in times.items()}
-
-
-def wall_interleaved(fns: dict[str, Callable[[], object]], repeats: int) -> dict[str, float]:
-    """Median wall time of each function, interleaved (only for what CPU time cannot show:
-    the gain from a second process)."""
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    for _ in range(repeats):
-        for name, fn in fns.items():
-            t = time.perf_counter()
-            fn()
-            times[name].append(time.perf_counter() - t)
-    return {k: statistics.median(v) for k, v in times.items()}
+            cpu[name].append(cpu_seconds() - c)
+            wall[name].append(time.perf_counter() - w)
+    WALL.clear()
+    WALL.update({k: statistics.median(v) for k, v in wall.items()})
+    return {k: statistics.median(v) for k, v in cpu.items()}
 
 
 # -- in process -----------------------------------------------------------------------------------
@@ -308,6 +304,7 @@ def bench_batch(paths: dict[str, Path]) -> None:
     # otherwise idle cores `--jobs 2` can at best split that work in two, so 2 × CPU(jobs 1) /
     # CPU(jobs 2) bounds the speed-up a quiet machine gives; the wall-time ratio falls with the load.
     cpu = interleaved(runs, 3)
+    wall = dict(WALL)
     bound = 2 * cpu["1"] / cpu["2"]
     add(
         "batch CPU time --jobs 1 / --jobs 2 (bound on 2 idle cores: 2 × ratio)",
@@ -316,7 +313,6 @@ def bench_batch(paths: dict[str, Path]) -> None:
         "≥ 1.7×",
         bound >= 1.7 if SUBREAPER else None,
     )
-    wall = wall_interleaved(runs, 3)
     add(
         "batch wall time --jobs 1 / --jobs 2",
         f"{wall['1']:.1f} s vs {wall['2']:.1f} s = {wall['1'] / wall['2']:.2f}×",

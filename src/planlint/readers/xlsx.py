@@ -271,7 +271,7 @@ def _plain_extent(fh) -> tuple[int | None, int]:
     for part in _pieces(fh):
         if _NOT_PLAIN.search(part) or _PREFIXED.search(part):
             return None, 0
-        merges += len(_MERGE_TAG.findall(part))
+        merges += _merge_tags(part)
         at = part.rfind(b'<c r="')
         if at < 0:
             continue
@@ -494,7 +494,12 @@ MAX_LISTED_MERGES = 100_000
 
 
 def _count_merges(fh) -> int:
-    return sum(len(_MERGE_TAG.findall(part)) for part in _pieces(fh))
+    return sum(_merge_tags(part) for part in _pieces(fh))
+
+
+def _merge_tags(part: bytes) -> int:
+    # the plain substring search first: a regex starting with `<` tries every tag of the sheet
+    return len(_MERGE_TAG.findall(part)) if b"mergeCell" in part else 0
 
 
 MAX_MERGED_RANGES = (
@@ -631,8 +636,15 @@ def _percent_cells(path: str, sheet_name: str) -> set[tuple[int, int]]:
         return set()
 
 
+# Nothing in a styles part can show a percentage without one of these (a UTF-16 part aside).
+_MAYBE_PERCENT = re.compile(rb"%|numFmtId\s*=\s*[\"'](?:9|10)[\"']|^\xff\xfe|^\xfe\xff")
+
+
 def _percent_styles(zf: zipfile.ZipFile) -> set[int]:
-    """Indices of cellXfs whose number format is a percentage (built-in 9/10 or a custom % code)."""
+    """Indices of cellXfs whose number format is a percentage (built-in 9/10 or a custom % code).
+    A part without a trace of one is not parsed (asked for every sheet holding a number)."""
+    if not _MAYBE_PERCENT.search(zf.read("xl/styles.xml")):
+        return set()
     styles = _part_xml(zf, "xl/styles.xml")
     custom = {
         int(fmt.get("numFmtId", "-1"))
