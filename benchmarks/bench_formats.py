@@ -106,7 +106,8 @@ def main() -> None:
         for fmt in files:
             read = statistics.median(times[fmt])
             print(
-                f"| .{fmt} | {read * 1000:,.0f} ms | {read / base:.1f}× | {statistics.median(checks[fmt]) * 1000:,.0f} ms |"
+                f"| .{fmt} | {read * 1000:,.0f} ms | {read / base:.1f}× "
+                f"| {statistics.median(checks[fmt]) * 1000:,.0f} ms |"
             )
         pdf = statistics.median(times["pdf"])
         verdict = "met" if pdf < PDF_TARGET_S else "MISSED"

@@ -17,6 +17,7 @@ import yaml
 from planlint.bundled import prebuilt
 
 REPEAT = 25
+TITLE = "武汉经济技术开发区2022年度部门联合双随机抽查工作计划"
 
 
 def best(fn) -> float:
@@ -60,7 +61,7 @@ def main() -> None:
 
     print(
         f"gazetteer (rules/places.tsv, {len(meta.gazetteer().by_code)} places): load {best(load):.1f} ms, "
-        f"find a title {best(lambda: meta.gazetteer().find('武汉经济技术开发区2022年度部门联合双随机抽查工作计划')):.3f} ms"
+        f"find a title {best(lambda: meta.gazetteer().find(TITLE)):.3f} ms"
     )
 
 

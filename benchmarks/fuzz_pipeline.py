@@ -18,7 +18,8 @@ this process, exactly as a user's command line (planlint.cli.main):
 
 A failure is 内部错误 in any output (planlint's last line of defence caught a bug), a traceback,
 an exception escaping the entry point, an input file changed, or an input taking over
---timeout seconds. Failing inputs are saved (with what failed) into --keep; input N is a pure
+--timeout seconds (a worker stuck in native code, where no Python timer fires, is killed at twice
+--timeout and its input counted). Failing inputs are saved (with what failed) into --keep; input N is a pure
 function of (--seed, N), so `--replay N` runs it again and shows a failing command's traceback.
 Prints progress, then the count of inputs and failures per class; exits 1 if there was any.
 
@@ -105,7 +106,10 @@ WORDS = [
     "至今",
     "2023年",
 ]
-GRAMMAR = "%％/／;；,，、。—-–~～至年月日次户个家季度半一二三四五六七八九十百千0123456789.．:：()（）【】〔〕 \u3000\t\n\r"
+GRAMMAR = (
+    "%％/／;；,，、。—-–~～至年月日次户个家季度半一二三四五六七八九十百千"
+    "0123456789.．:：()（）【】〔〕 \u3000\t\n\r"
+)
 CONTROL = [chr(c) for c in [*range(0, 32), 127, *range(0x80, 0xA0)]] + [
     "\u200b",
     "\u202e",
@@ -174,7 +178,9 @@ def _as_xlsx(rows: list[list[str]], rng: random.Random) -> bytes:
     merges = ""
     if rng.random() < 0.3 and len(rows) > 2:
         a = rng.randint(1, len(rows))
-        merges = f'<mergeCells count="1"><mergeCell ref="{mbi._col(rng.randint(1, 9))}{a}:{mbi._col(rng.randint(1, 9))}{rng.randint(1, len(rows) + 2)}"/></mergeCells>'
+        first = f"{mbi._col(rng.randint(1, 9))}{a}"
+        last = f"{mbi._col(rng.randint(1, 9))}{rng.randint(1, len(rows) + 2)}"
+        merges = f'<mergeCells count="1"><mergeCell ref="{first}:{last}"/></mergeCells>'
     xml = mbi.sheet_xml(rows).replace("</sheetData>", "</sheetData>" + merges)
     return mbi.xlsx([(rng.choice(["计划", "Sheet1", cell(rng)[:31] or "x"]), "visible", xml)])
 
@@ -454,6 +460,7 @@ def _run_chunk(indices: range) -> tuple[int, float, Counter, list[tuple[int, str
         if previous is not None:
             shutil.rmtree(previous.parent, ignore_errors=True)
         _STATE["previous"] = path
+    _STATE["now"].write_text("")  # idle: no input to blame
     return len(indices), time.perf_counter() - start, classes, found
 
 
@@ -469,6 +476,21 @@ def _died(scratch: Path) -> list[int]:
         except (OSError, ValueError):
             pass
     return [i for i in dead if i >= 0]
+
+
+def _stuck(scratch: Path, timeout: float) -> list[int]:
+    """Kill the workers that have been on one input for twice --timeout: stuck in native code (a
+    Rust loop in calamine, say), where SIGALRM's Python handler never runs. Their inputs."""
+    stuck = []
+    for now in scratch.glob("now.*"):
+        try:
+            index = now.read_text()
+            if index and time.time() - now.stat().st_mtime > 2 * timeout:
+                os.kill(int(now.suffix[1:]), signal.SIGKILL)
+                stuck.append(int(index))
+        except (OSError, ValueError):
+            pass
+    return stuck
 
 
 def replay(seed: int, index: int) -> int:
@@ -526,13 +548,19 @@ def main() -> int:
     )
     pending = [(c, pool.apply_async(_run_chunk, (c,))) for c in chunks]
     shown = 0
+    killed: set[int] = set()
     try:
         while pending:
             time.sleep(1)
             results = [job.get() for _, job in pending if job.ready()]
             pending = [(c, job) for c, job in pending if not job.ready()]
+            killed.update(_stuck(scratch, args.timeout))
             for index in _died(scratch):  # a process abort (a Rust abort, the OOM killer) loses its chunk
-                failure = "a worker process died (aborted or killed: out of memory?)"
+                failure = (
+                    f"took over {2 * args.timeout:.0f} s outside Python (worker killed)"
+                    if index in killed
+                    else "a worker process died (aborted or killed: out of memory?)"
+                )
                 results.append((1, 0.0, Counter({failure: 1}), [(index, failure)]))
                 keep = Path(args.keep)
                 keep.mkdir(parents=True, exist_ok=True)
@@ -566,7 +594,8 @@ def main() -> int:
         shutil.rmtree(scratch, ignore_errors=True)
     wall = time.perf_counter() - start
     print(
-        f"\n{done:,} inputs (seed {args.seed}) in {wall:.0f} s with {args.workers} workers ({busy / done * 1000:.0f} ms each)"
+        f"\n{done:,} inputs (seed {args.seed}) in {wall:.0f} s with {args.workers} workers "
+        f"({busy / done * 1000:.0f} ms each)"
     )
     for failure, n in classes.most_common():
         print(f"  {n:>6} × {failure}   (e.g. --replay {examples[failure]})")

@@ -120,7 +120,10 @@ def bench_sizes(paths: dict[str, Path]) -> None:
         t = interleaved({"calamine": lambda p=path: calamine_read(p), "planlint": check}, repeats)
         ratio = t["planlint"] / t["calamine"]
         rate = n * 11 / t["planlint"] / 1000
-        measured = f"{t['planlint'] * 1000:,.0f} ms vs {t['calamine'] * 1000:,.0f} ms = {ratio:.2f}× ({rate:,.0f}k cells/s)"
+        measured = (
+            f"{t['planlint'] * 1000:,.0f} ms vs {t['calamine'] * 1000:,.0f} ms = {ratio:.2f}× "
+            f"({rate:,.0f}k cells/s)"
+        )
         if n >= 1_000:
             add(f"check {n:,} tasks / calamine read", measured, "≤ 2.5×", ratio <= 2.5)
         else:

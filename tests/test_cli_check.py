@@ -553,3 +553,49 @@ def test_a_folder_named_explicitly_is_walked_even_where_gitignore_ignores_it(tmp
     assert code == 0 and json.loads(out)["summary"]["files"] == 1
     code, out, err = run_cli("check", ".", "--exit-zero", monkeypatch=monkeypatch, capsys=capsys)
     assert code == 2 and "没有找到可检查的文件" in err and ".pdf" in err  # from the root, out/ stays ignored
+
+
+def test_unreadable_reason_reaches_stderr_when_the_text_report_is_piped(tmp_path):
+    """#21.17: a CI log may keep only stderr; the text report on a pipe is no reason to stay quiet."""
+    bad = tmp_path / "truncated.xlsx"
+    shutil.copy(BAD / "truncated.xlsx", bad)
+    run = subprocess.run(
+        [sys.executable, "-m", "planlint", "check", str(bad), "--no-config"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert run.returncode == 2
+    assert "无法读取" in run.stdout
+    assert f"planlint：无法读取 {bad}：" in run.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
+def test_unreadable_reason_is_said_once_on_a_terminal(tmp_path):
+    """A person at a terminal reads the reason in the report; stderr on the same terminal does not repeat it."""
+    import pty
+
+    bad = tmp_path / "truncated.xlsx"
+    shutil.copy(BAD / "truncated.xlsx", bad)
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "planlint", "check", str(bad), "--no-config", "--no-color"],
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=follower,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closes when the process ends (EIO on Linux)
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    assert proc.wait(timeout=120) == 2
+    shown = b"".join(chunks).decode("utf-8")
+    assert shown.count("无法读取：") == 1 and "planlint：无法读取" not in shown, shown

@@ -33,7 +33,10 @@ from planlint.values import (
 
 VALUE_TYPES = (Quota, Frequency, Window, Mode, RiskClause, PlanTitle)
 # Characters the grammar reacts to, so generated junk reaches deep parser states.
-GRAMMAR_ALPHABET = "0123456789.%％;；,，/、：:()（）-—~～至年月日号次户家每季度半不低于以上约抽查市县省区级发起第一二批前全ABCD类风险高较守信递加"
+GRAMMAR_ALPHABET = (
+    "0123456789.%％;；,，/、：:()（）-—~～至年月日号次户家每季度半"
+    "不低于以上约抽查市县省区级发起第一二批前全ABCD类风险高较守信递加"
+)
 KINDS = st.sampled_from(fields.KINDS)
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -391,8 +391,8 @@ def test_rules_and_explain_show_layer_place_years_and_citation(monkeypatch, caps
         and "市级·晋城市·2025年（jincheng-2025）：晋城市市场监督管理局 晋市市监〔2025〕7号 五" in block
     )
     assert (
-        "本计划·原平市·2024年（yuanping-2024）：原平市市场监管领域“双随机、一公开”监管工作领导小组办公室 原双随机办〔2024〕2号 五"
-        in block
+        "本计划·原平市·2024年（yuanping-2024）："
+        "原平市市场监管领域“双随机、一公开”监管工作领导小组办公室 原双随机办〔2024〕2号 五" in block
     )
     block = out[out.index("PL401") : out.index("PL402")]
     assert "全国·2023年起（配置档 default）" in block and "企业信用风险分类管理" in block

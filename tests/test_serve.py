@@ -506,7 +506,8 @@ def test_in_the_browser(server, tmp_path: Path):
                 window.progressLabels = [];
                 new MutationObserver(() => window.progressLabels.push(
                     document.getElementById('progress-label').textContent))
-                  .observe(document.getElementById('progress-label'), {childList: true, characterData: true, subtree: true});
+                  .observe(document.getElementById('progress-label'),
+                           {childList: true, characterData: true, subtree: true});
             }""")
             page.click("#start")
             expect(page.locator("#results")).to_be_visible(timeout=60_000)

@@ -289,11 +289,9 @@ def run_case_file(
                 want = _expected(item)
                 got_cells = {c for c, _ in got}
                 ok = {c for c, _ in want} == got_cells and all(s is None or (c, s) in got for c, s in want)
-                detail = (
-                    ""
-                    if ok
-                    else f"应在 {'、'.join(sorted(c + (f'({s})' if s else '') for c, s in want)) or '（无）'} 报告，实际为 {'、'.join(sorted(c + f'({s})' for c, s in got)) or '（无）'}"
-                )
+                expected = "、".join(sorted(c + (f"({s})" if s else "") for c, s in want)) or "（无）"
+                actual = "、".join(sorted(c + f"({s})" for c, s in got)) or "（无）"
+                detail = "" if ok else f"应在 {expected} 报告，实际为 {actual}"
                 if ok and isinstance(item, dict) and "fixed" in item:
                     fixed = fix_rows(_rows_of(item), _spec(case, item), path, [rule], case_params)
                     detail = _fixed_mismatch(fixed, item["fixed"])

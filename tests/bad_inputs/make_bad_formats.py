@@ -189,6 +189,7 @@ def write_all(folder: Path) -> dict[str, Path]:
         "nested.pdf": nested_pdf(),
         "doc_named.pdf": (FIXTURES / f"{ZEZHOU}.seed.doc").read_bytes(),
         "repeated.ods": repeated_ods(),
+        "cut.ods": cut_ods(),
     }
     out = {}
     for name, data in files.items():
@@ -199,9 +200,32 @@ def write_all(folder: Path) -> dict[str, Path]:
 
 def repeated_ods(rows: int = 1_000_000, cols: int = 100) -> bytes:
     """A 1 KB .ods whose one row, holding text, is repeated a million times across 100 columns."""
-    import zipfile
+    return _ods(_ods_content(rows, cols))
 
+
+def cut_ods() -> bytes:
+    """An .ods whose content.xml ends inside its table, closing only the outer elements (fuzz input
+    20201, seed 21, had this shape): calamine reads on to the end of the part waiting for the table
+    to close and never returns."""
+    content = _ods_content(3, 3)
+    cut = content.index("<table:table-row")
     content = (
+        content[:cut]
+        + "<table:table-column table:number-</office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/"'
+        ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    return _ods(content, {"META-INF/manifest.xml": manifest})
+
+
+def _ods_content(rows: int, cols: int) -> str:
+    return (
         '<?xml version="1.0" encoding="UTF-8"?>'
         '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
@@ -212,6 +236,11 @@ def repeated_ods(rows: int = 1_000_000, cols: int = 100) -> bytes:
         "<text:p>抽查</text:p></table:table-cell></table:table-row>"
         "</table:table></office:spreadsheet></office:body></office:document-content>"
     )
+
+
+def _ods(content: str, parts: dict[str, str] | None = None) -> bytes:
+    import zipfile
+
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as zf:
         zf.writestr(
@@ -219,4 +248,6 @@ def repeated_ods(rows: int = 1_000_000, cols: int = 100) -> bytes:
             "application/vnd.oasis.opendocument.spreadsheet",
         )
         zf.writestr(zipfile.ZipInfo("content.xml", (2025, 1, 1, 0, 0, 0)), content)
+        for name, text in (parts or {}).items():
+            zf.writestr(zipfile.ZipInfo(name, (2025, 1, 1, 0, 0, 0)), text)
     return buffer.getvalue()

@@ -70,6 +70,9 @@ _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _NS_R = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DECL = '<?xml version="1.0" encoding="UTF-8"?>'
+_TYPES = '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+_OFFICE = "application/vnd.openxmlformats-officedocument"
 
 
 def _col(n: int) -> str:
@@ -98,7 +101,8 @@ def sheet_xml(rows: list[list[object]], *, drawing: bool = False) -> str:
     width = max((len(r) for r in rows), default=1)
     dim = f'<dimension ref="A1:{_col(width)}{max(len(rows), 1)}"/>' if rows else ""
     extra = '<drawing r:id="rId1"/>' if drawing else ""
-    return f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS} {_NS_R}>{dim}<sheetData>{"".join(body)}</sheetData>{extra}</worksheet>'
+    data = "".join(body)
+    return f"{_DECL}<worksheet {_NS} {_NS_R}>{dim}<sheetData>{data}</sheetData>{extra}</worksheet>"
 
 
 def _zip(entries: dict[str, bytes | str]) -> bytes:
@@ -109,6 +113,10 @@ def _zip(entries: dict[str, bytes | str]) -> bytes:
     return out.getvalue()
 
 
+def _state_attr(state: str) -> str:
+    return "" if state == "visible" else f' state="{state}"'
+
+
 def xlsx(sheets: list[tuple[str, str, str]], extra: dict[str, bytes | str] | None = None) -> bytes:
     """A workbook from (name, state, sheet xml) triples; state is visible/hidden/veryHidden."""
     overrides = "".join(
@@ -117,16 +125,17 @@ def xlsx(sheets: list[tuple[str, str, str]], extra: dict[str, bytes | str] | Non
         for i in range(1, len(sheets) + 1)
     )
     entries: dict[str, bytes | str] = {
-        "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        "[Content_Types].xml": _DECL
+        + _TYPES
+        + '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
         '<Default Extension="xml" ContentType="application/xml"/><Default Extension="png" ContentType="image/png"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        f'<Override PartName="/xl/workbook.xml" ContentType="{_OFFICE}.spreadsheetml.sheet.main+xml"/>'
         f"{overrides}</Types>",
         "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG}">'
         f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
         "xl/workbook.xml": f'<?xml version="1.0" encoding="UTF-8"?><workbook {_NS} {_NS_R}><sheets>'
         + "".join(
-            f'<sheet name="{escape(name)}" sheetId="{i}"{"" if state == "visible" else f" state={chr(34)}{state}{chr(34)}"} r:id="rId{i}"/>'
+            f'<sheet name="{escape(name)}" sheetId="{i}"{_state_attr(state)} r:id="rId{i}"/>'
             for i, (name, state, _) in enumerate(sheets, start=1)
         )
         + "</sheets></workbook>",
@@ -156,7 +165,8 @@ PNG = bytes.fromhex(
 
 def images_only() -> bytes:
     drawing = (
-        '<?xml version="1.0" encoding="UTF-8"?><xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+        f"{_DECL}<xdr:wsDr "
+        'xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
         'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
         f'xmlns:r="{_REL}"><xdr:oneCellAnchor><xdr:from><xdr:col>0</xdr:col><xdr:colOff>0</xdr:colOff>'
         '<xdr:row>0</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:ext cx="952500" cy="952500"/>'
@@ -167,10 +177,10 @@ def images_only() -> bytes:
     return xlsx(
         [("扫描件", "visible", sheet_xml([], drawing=True))],
         {
-            "xl/worksheets/_rels/sheet1.xml.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG}">'
+            "xl/worksheets/_rels/sheet1.xml.rels": f'{_DECL}<Relationships xmlns="{_PKG}">'
             f'<Relationship Id="rId1" Type="{_REL}/drawing" Target="../drawings/drawing1.xml"/></Relationships>',
             "xl/drawings/drawing1.xml": drawing,
-            "xl/drawings/_rels/drawing1.xml.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG}">'
+            "xl/drawings/_rels/drawing1.xml.rels": f'{_DECL}<Relationships xmlns="{_PKG}">'
             f'<Relationship Id="rId1" Type="{_REL}/image" Target="../media/image1.png"/></Relationships>',
             "xl/media/image1.png": PNG,
         },
@@ -335,13 +345,15 @@ def docx_from_body(body: str) -> bytes:
     """A minimal .docx whose document body is `body` (WordprocessingML)."""
     return _zip(
         {
-            "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            "[Content_Types].xml": _DECL
+            + _TYPES
+            + '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
             '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+            f'<Override PartName="/word/document.xml" ContentType="{_OFFICE}.wordprocessingml.document.main+xml"/>'
+            "</Types>",
             "_rels/.rels": f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PKG}">'
             f'<Relationship Id="rId1" Type="{_REL}/officeDocument" Target="word/document.xml"/></Relationships>',
-            "word/document.xml": f'<?xml version="1.0" encoding="UTF-8"?><w:document {_W}><w:body>{body}</w:body></w:document>',
+            "word/document.xml": f"{_DECL}<w:document {_W}><w:body>{body}</w:body></w:document>",
         }
     )
 
@@ -419,7 +431,9 @@ RULE = """\
 
 TEXT_FILES = {
     "rules/invalid_yaml.yaml": "pack: broken\nrules:\n  - id: XX101\n    slug: [unclosed\n",
-    "rules/python_object.yaml": 'pack: evil\nrules: !!python/object/apply:os.system ["echo pwned > /tmp/planlint-pwned"]\n',
+    "rules/python_object.yaml": (
+        'pack: evil\nrules: !!python/object/apply:os.system ["echo pwned > /tmp/planlint-pwned"]\n'
+    ),
     "rules/unknown_keys.yaml": "pack: extra\nrules:\n" + RULE + "    regex: '(a+)+$'\n",
     # A catastrophic-backtracking regex as a rule would write it: the vocabulary has no regex, so
     # `substitute` treats it as the literal text "(a+)+$" and nothing can backtrack.
@@ -428,7 +442,9 @@ TEXT_FILES = {
     .replace("demo-rule", "redos-literal")
     .replace("{fn: required, fields: [name]}", "{fn: substitute, fields: [name], map: {'(a+)+$': 'a'}}")
     .replace("任务{seq}缺少名称", "任务{seq}名称含「{wrong}」"),
-    "rules/missing_pack_profile.yaml": "profile: broken-profile\ndescription: 引用了不存在的规则包\npacks: [structure, no-such-pack]\nparams: {}\n",
+    "rules/missing_pack_profile.yaml": (
+        "profile: broken-profile\ndescription: 引用了不存在的规则包\npacks: [structure, no-such-pack]\nparams: {}\n"
+    ),
     "config_unknown_key/.planlint.yaml": "profile: default\nfail_on: error\nexclude_everything: true\n",
 }
 
@@ -544,7 +560,7 @@ def _sheet_with(name: str, head: bytes, block: bytes, times: int, tail: bytes) -
 def zip_bomb(megabytes: int = 3072) -> bytes:
     """A ~3 MB .xlsx whose sheet XML unpacks to `megabytes` MB (3 GB) of one cell's text, sizes
     declared honestly in the zip directory; each repeated block is 1 MB of one letter."""
-    head = f'<?xml version="1.0" encoding="UTF-8"?><worksheet {_NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'.encode()
+    head = f'{_DECL}<worksheet {_NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'.encode()
     tail = b"</t></is></c></row></sheetData></worksheet>"
     return _sheet_with("炸弹", head, b"A" * 2**20, megabytes, tail)
 

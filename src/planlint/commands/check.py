@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from datetime import datetime, timezone
@@ -100,6 +101,17 @@ def common_options(fn):
     ):
         fn = decorator(fn)
     return fn
+
+
+def _stdout_is_stderr_terminal() -> bool:
+    """True when stdout and stderr are one terminal: a person there has read the report already."""
+    try:
+        if not (sys.stdout.isatty() and sys.stderr.isatty()):
+            return False
+        out, err = os.fstat(sys.stdout.fileno()), os.fstat(sys.stderr.fileno())
+    except (OSError, ValueError, AttributeError):  # replaced or closed streams
+        return False
+    return (out.st_dev, out.st_ino) == (err.st_dev, err.st_ino)
 
 
 def _fixable(result) -> tuple[int, int]:
@@ -270,9 +282,11 @@ def check(
                 f"其中 {unsafe} 个问题可用 planlint fix --unsafe-fixes 修复（会改变内容，请核对修复副本）",
                 err=True,
             )
-    # A CI log may show only stderr: say there why the run failed with exit code 2 (unless the
-    # report on stdout, read by a person, has just said it).
-    if not any(out is None and fmt in HUMAN_FORMATS for fmt, out in outputs):
+    # A CI log may show only stderr: say there why the run failed with exit code 2, unless a person
+    # has just read it in the report on the very terminal stderr goes to.
+    if not (
+        _stdout_is_stderr_terminal() and any(out is None and fmt in HUMAN_FORMATS for fmt, out in outputs)
+    ):
         for r in result.reports:
             if r.error is not None:
                 click.echo(f"planlint：无法读取 {r.path}：{r.error}", err=True)

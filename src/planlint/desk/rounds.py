@@ -131,7 +131,8 @@ def county_state(conn: sqlite3.Connection, rid: str, county: str) -> sqlite3.Row
 def versions(conn: sqlite3.Connection, rid: str, county: str) -> list[sqlite3.Row]:
     return conn.execute(
         "SELECT id, number, filename, file_hash, size, uploaded_by, uploaded_at, errors, warnings, infos,"
-        " duplicates, coverage, city_tasks, unreadable FROM versions WHERE round_id = ? AND county = ? ORDER BY number DESC",
+        " duplicates, coverage, city_tasks, unreadable FROM versions"
+        " WHERE round_id = ? AND county = ? ORDER BY number DESC",
         (rid, county),
     ).fetchall()
 
@@ -276,7 +277,8 @@ def add_waiver(
         if state["status"] in ("submitted", "accepted"):
             raise Refused(f"本轮计划{STATUS[state['status']]}，不能再修改说明")
         conn.execute(
-            "INSERT INTO waivers (round_id, county, finding_key, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)"
+            "INSERT INTO waivers (round_id, county, finding_key, reason, created_by, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (round_id, county, finding_key) DO UPDATE SET reason = excluded.reason,"
             " created_by = excluded.created_by, created_at = excluded.created_at",
             (rid, county, key, reason, user.username, db.now()),

@@ -1,8 +1,8 @@
 """Delimited text (.csv/.tsv) → one Table. The encoding and the delimiter are detected, never asked.
 
 Encodings: a UTF-16 BOM (Excel's "Unicode text"), UTF-16 without one (told by its zero bytes),
-else strict UTF-8 (with or without BOM), else GB18030 (a superset of GBK/GB2312, what Chinese Excel/WPS writes by default). Row numbers are record
-numbers, which is what Excel shows when it opens the file.
+else strict UTF-8 (with or without BOM), else GB18030 (a superset of GBK/GB2312, what Chinese Excel/WPS
+writes by default). Row numbers are record numbers, which is what Excel shows when it opens the file.
 """
 
 from __future__ import annotations

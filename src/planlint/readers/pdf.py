@@ -109,7 +109,7 @@ def _check_streams(path: str) -> None:
         budget -= len(out)
         if len(out) > _STREAM_CAP or budget < 0:
             raise ReadError(
-                f"PDF 中的压缩数据解压后超过 {_STREAM_CAP // 2**20 if len(out) > _STREAM_CAP else _TOTAL_CAP // 2**20} MB"
+                f"PDF 中的压缩数据解压后超过 {(_STREAM_CAP if len(out) > _STREAM_CAP else _TOTAL_CAP) // 2**20} MB"
                 "（疑似 PDF 炸弹或异常文件），已拒绝读取；请确认文件来源，或用原始的 Word/WPS 文件检查",
                 path,
             )

@@ -212,7 +212,15 @@ def _scan_ods(path: str) -> tuple[dict[str, list], dict[str, list[tuple[int, int
                     merges[name] = spans
                     percents[name] = shares
                     elem.clear()
-    except (*ZIP_ERRORS, ET.ParseError, ValueError):
+    except ET.ParseError:
+        # calamine reads an unfinished table to the end of the part, waiting for it to close, and
+        # never returns (no Python timeout can interrupt it): say it here.
+        raise ReadError(
+            "不是有效的 .ods 文件（表格内容 content.xml 不完整或已损坏），"
+            "请用 WPS/LibreOffice 打开后另存为 .xlsx 再检查",
+            path,
+        ) from None
+    except (*ZIP_ERRORS, ValueError):
         pass  # calamine reports a damaged package in its own words
     return merges, percents
 

@@ -48,7 +48,8 @@ def _plan_heading(report: PlanReport) -> str:
 def _report_lines(report: PlanReport, color: bool) -> Iterator[str]:
     esc = escape_controls
     if report.error is not None:
-        yield f"{_paint(esc(report.path), 'bold', color)}  {_paint('[error]', 'error', color)} 无法读取：{esc(report.error)}"
+        where = _paint(esc(report.path), "bold", color)
+        yield f"{where}  {_paint('[error]', 'error', color)} 无法读取：{esc(report.error)}"
         return
     yield _paint(_plan_heading(report), "bold", color)
     if report.layers:

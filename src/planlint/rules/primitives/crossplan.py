@@ -39,7 +39,8 @@ def _same_year(ctx: Ctx, plan: Plan, other: Plan) -> bool:
     if plan.meta.year and other.meta.year and plan.meta.year != other.meta.year:
         ctx.notes.add(
             f"{other.meta.title or other.path} 是 {other.meta.year} 年的计划，与 {plan.meta.title or plan.path}"
-            f"（{plan.meta.year} 年）年度不同，未做跨计划比对；如年度识别有误，可指定计划年度（命令行 --year 或配置文件 meta.year）。"
+            f"（{plan.meta.year} 年）年度不同，未做跨计划比对；"
+            "如年度识别有误，可指定计划年度（命令行 --year 或配置文件 meta.year）。"
         )
         return False
     return True

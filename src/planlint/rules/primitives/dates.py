@@ -136,7 +136,8 @@ def publicity_in_year(ctx: Ctx, cell: Cell, param: str) -> Iterator[CellHit]:
     due, covered = add_workdays(end, int(days))
     if not covered:
         ctx.notes.add(
-            f"工作日日历（chinese-calendar）未覆盖{due.year}年，公示期限已按周一至周五估算；升级 chinese-calendar 后结果更准确。"
+            f"工作日日历（chinese-calendar）未覆盖{due.year}年，公示期限已按周一至周五估算；"
+            "升级 chinese-calendar 后结果更准确。"
         )
     if due.year > end.year:
         latest, _ = _latest_end(end.year, int(days))

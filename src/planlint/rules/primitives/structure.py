@@ -29,7 +29,8 @@ def columns_present(
         maybe = list(dict.fromkeys(h for k in group for h in plan.candidates.get(k, ())))
         hint = ""
         if maybe:
-            hint = f"；「{'」「'.join(maybe)}」列可能就是{FIELD_NAMES.get(key, key)}，请确认：若是，请将表头改为「{FIELD_NAMES.get(key, key)}」"
+            name = FIELD_NAMES.get(key, key)
+            hint = f"；「{'」「'.join(maybe)}」列可能就是{name}，请确认：若是，请将表头改为「{name}」"
         yield Hit(
             plan.source,
             field=key,
