@@ -207,8 +207,9 @@ def env(bytecode: bool) -> dict[str, str]:
     if bytecode:
         e.pop("PYTHONDONTWRITEBYTECODE", None)
         e["PYTHONPYCACHEPREFIX"] = str(OUT / "pycache")
-    else:
+    else:  # and none found: an empty cache prefix, or the source tree's __pycache__ would serve
         e["PYTHONDONTWRITEBYTECODE"] = "1"
+        e["PYTHONPYCACHEPREFIX"] = tempfile.mkdtemp(prefix="no-pycache-", dir=OUT)
     return e
 
 
