@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from test_bad_inputs import refused
 from test_formats import FORMATS, ZEZHOU, soffice
 
 sys.path.insert(0, str(Path(__file__).parent / "bad_inputs"))
@@ -33,20 +34,6 @@ def check(monkeypatch, capsys):
         )
 
     return _check
-
-
-def refused(result: tuple[int, str, str], name: str, *phrases: str) -> str:
-    code, out, err = result
-    assert code == 2, out + err
-    said = [
-        [line for line in text.splitlines() if name in line and "无法读取" in line] for text in (out, err)
-    ]
-    lines = said[0] or said[1]  # check's report is on stdout; fix says it on stderr
-    assert len(lines) == 1, out + err
-    # on stderr in any case, for a CI log of stderr only
-    assert any(name in line and all(p in line for p in phrases) for line in err.splitlines()), err
-    assert "请" in lines[0] and all(p in lines[0] for p in phrases), lines[0]
-    return lines[0]
 
 
 def test_corrupt_xls(bad, check):

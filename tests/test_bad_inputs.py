@@ -37,12 +37,17 @@ def refused(result: tuple[int, str, str], name: str, *phrases: str) -> str:
     """Exit 2, and exactly one line that names the file, says it could not be read, and what to do."""
     code, out, err = result
     assert code == 2, out + err
-    lines = [line for line in (out + err).splitlines() if name in line and "无法读取" in line]
+    said = [
+        [line for line in text.splitlines() if name in line and "无法读取" in line] for text in (out, err)
+    ]
+    lines = said[0] or said[1]  # check's text report is on stdout; fix and diff say it on stderr
     assert len(lines) == 1, out + err
     line = lines[0]
     assert "请" in line, line  # what to do
     for phrase in phrases:
         assert phrase in line, line
+    # on stderr in any case, for a CI log that shows only stderr (#21.17)
+    assert any(name in line and all(p in line for p in phrases) for line in err.splitlines()), err
     return line
 
 

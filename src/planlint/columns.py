@@ -73,6 +73,7 @@ class Synonyms:
     exact: dict[str, Match]  # normalized header → match
     contains: tuple[tuple[str, Match], ...]  # (stem, match), longest stem first
     subheaders: frozenset[str]
+    deadline: tuple[str, ...] = ()  # stems of a time header naming when tasks end (完成时限)
 
 
 @lru_cache(maxsize=1)
@@ -93,7 +94,22 @@ def synonyms() -> Synonyms:
             contains.append((normalize_header(weak), Match(key, WEAK)))
     contains.sort(key=lambda pair: -len(pair[0]))
     subs = frozenset(normalize_header(s) for s in data.get("subheaders", []))
-    return Synonyms(exact, tuple(contains), subs)
+    deadline = tuple(normalize_header(s) for s in data.get("deadline", []))
+    return Synonyms(exact, tuple(contains), subs, deadline)
+
+
+_SPAN_WORDS = re.compile(r"起止|开始|起始|自|期间|时间段|时段")
+
+
+def parse_kind(key: str, header: str) -> str:
+    """How a column's cells parse: by their key (fields.FIELD_KINDS), except a window column whose
+    header names when tasks end (完成时限, 截止时间, not 起止时间): a lone date there is a deadline."""
+    kind = fields.FIELD_KINDS.get(key) or ""
+    if kind == "window":
+        norm = normalize_header(header)
+        if not _SPAN_WORDS.search(norm) and any(stem in norm for stem in synonyms().deadline):
+            return "deadline"
+    return kind
 
 
 @lru_cache(maxsize=16384)
@@ -564,7 +580,7 @@ class _Builder:
         raw = f"组织：{org}；实施：{impl}"
         found = self._cells.get(("mode+", raw))
         if found is None:
-            value = values.Mode((values.ModePair(a.pairs[0].inspect, b.pairs[0].inspect),))
+            value = values.Mode((values.ModePair(a.pairs[0].level, b.pairs[0].level),))
             found = self._cells[("mode+", raw)] = Cell(raw, value)
         out["mode"] = found
 
@@ -606,7 +622,7 @@ class _Builder:
         two_rows = self.is_subheader_row(h + 1, seq_col)
         known, unknown = self.columns(h, two_rows)
         ordered = [
-            (key, column.index, fields.FIELD_KINDS.get(key) or "")
+            (key, column.index, parse_kind(key, column.header))
             for key, column in sorted(
                 [*known.items(), *((field_key(c), c) for c in unknown)], key=lambda kc: kc[1].index
             )

@@ -18,6 +18,7 @@ from .layers import (
     LAYER_ORDER,
     Layer,
     apply_layers,
+    department_of,
     merged_params,
     merged_severity,
     notice_layer,
@@ -105,7 +106,7 @@ class RuleSet:
 
     def resolve(self, meta: PlanMeta) -> Resolved:
         """The layers, rules and parameters for a plan of this place and year."""
-        key = (meta.region, meta.place, meta.year, meta.declared)
+        key = (meta.region, meta.place, meta.year, meta.declared, department_of(meta))
         found = self._memo.get(key)
         if found is None:
             found = self._memo[key] = self._resolve(meta)
@@ -125,7 +126,7 @@ class RuleSet:
         if own is not None:
             applied.append(own)
         rules = select_rules(
-            apply_layers(self.all_rules, applied),
+            apply_layers(self.all_rules, applied, department_of(meta)),
             select=self.select,
             ignore=self.ignore,
             severity={**merged_severity(applied), **self.severity},

@@ -60,7 +60,11 @@ FIELD_KINDS: dict[str, str] = {
     "risk": "risk",
 }
 
-KINDS = ("quota", "count", "frequency", "window", "mode", "risk", "title")
+KINDS = ("quota", "count", "frequency", "window", "mode", "risk", "title")  # the grammar's start symbols
+# What parse() reads: the grammar's kinds, and `deadline`, a window read from a column that names when
+# tasks end (完成时限, 完成时间, 截止时间): one date there is the end of the task, not the month it runs
+# in (完成时限 10月 → by 10月31日).
+PARSE_KINDS = (*KINDS, "deadline")
 
 # Longer cells are not plan cells; refusing them keeps the parser's cost bounded on junk input.
 MAX_LENGTH = 4000
@@ -246,16 +250,44 @@ def _dec(tok: Token) -> Decimal:
 
 _BOUNDS = {
     **dict.fromkeys(
-        ("不低于", "不少于", "不小于", "至少", "最低", "最少", "原则上不低于", ">=", ">"), v.AT_LEAST
+        (
+            "不低于",
+            "不少于",
+            "不小于",
+            "至少",
+            "最低",
+            "最少",
+            ">=",
+            ">",
+            "原则上不低于",
+            "原则上不少于",
+            "原则上至少",
+        ),
+        v.AT_LEAST,
     ),
     **dict.fromkeys(("以上", "及以上", "(含)以上", "或以上"), v.AT_LEAST),
     **dict.fromkeys(
-        ("不高于", "不超过", "不大于", "最高", "最多", "至多", "<=", "<", "以下", "及以下", "以内"), v.AT_MOST
+        (
+            "不高于",
+            "不超过",
+            "不大于",
+            "最高",
+            "最多",
+            "至多",
+            "<=",
+            "<",
+            "以下",
+            "及以下",
+            "以内",
+            "原则上不高于",
+        )
+        + ("原则上不超过",),
+        v.AT_MOST,
     ),
     **dict.fromkeys(("约", "约为", "大约", "大概", "左右"), v.ABOUT),
 }
 _NUMBER_TYPES = frozenset(("INT", "DECIMAL", "CNUM", "PCT", "TIMES", "COUNT", "WAN"))
-_FREQ_PER = re.compile(r"([^-次/]+)(?:-([^次/]+))?次?/每?(.+)")
+_FREQ_PER = re.compile(r"([^-次轮/]+)(?:-([^次轮/]+))?[次轮]?/每?(.+)")
 
 
 def _bound(tokens: list[Token]) -> str:
@@ -294,6 +326,15 @@ _PERIODS = {
     "月": "month",
     "个月": "month",
 }
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _EachLevel:
+    """A self-run item with 分别: it distributes over the level-only items listed before it."""
+
+    pair: v.ModePair
+
+
 _LEVELS = {"省": "province", "市": "city", "县": "county", "区": "county", "旗": "county", "州": "city"}
 _TIER_WORDS = {
     "低风险": "A",
@@ -304,12 +345,26 @@ _TIER_WORDS = {
     "警示": "B",
     "失信": "C",
     "严重失信": "D",
+    # the tiers of a list that writes 风险 once (低、一般、较高、高风险)
+    "低": "A",
+    "一般": "B",
+    "较高": "C",
+    # a name with its letter (低风险(A类)): one tier
+    **{
+        f"{word}({letter}{kind})": letter
+        for word, letter in (("低风险", "A"), ("一般风险", "B"), ("较高风险", "C"), ("高风险", "D"))
+        for kind in "类级"
+    },
 }
 
 
 def _check_date(point: v.DatePoint, pos: int) -> v.DatePoint:
     if point.year is not None and not 1900 <= point.year <= 2100:
         raise _Invalid(pos, f"年份{point.year}无效")
+    if 1900 <= point.month <= 2100:  # 2024-2025: years where months belong
+        raise _Invalid(pos, f"「{point.month}」是年份，不是月份；请写明起止月份，如“{point.month}年3月—11月”")
+    if point.month >= 100:  # 20229: a year and a month run together (a mirror dropped 年 and 月)
+        raise _Invalid(pos, f"「{point.month}」不是月份；日期请写成“2022年9月”或“2022/9/1”的形式")
     if not 1 <= point.month <= 12:
         raise _Invalid(pos, f"月份应在1—12之间（此处为{point.month}月）")
     if point.day is not None:
@@ -370,6 +425,11 @@ def _assemble(items: list[Any]) -> v.Quota:
             tiers.append((_label_tiers(item.value), {}, _end(item)))
             continue
         slot = tiers[-1][1] if tiers else own
+        if isinstance(item, Token) and item.type == "TIER_EXEMPT":
+            if not tiers or slot:
+                raise _Invalid(_pos(item), "“不抽查”应紧跟在风险类别之后，如“A类企业不抽查”")
+            slot["exempt"] = True
+            continue
         if (
             isinstance(item, Token) and item.type != "PAREN"
         ):  # a lead (抽查比例:, 抽查频次:) says nothing more
@@ -378,10 +438,13 @@ def _assemble(items: list[Any]) -> v.Quota:
             text = item.value[1:-1]
             count = _paren_count(text) if "count" not in slot else None
             ratio = _paren_ratio(text) if "ratio" not in slot else None
+            frequency = _paren_frequency(text) if "frequency" not in slot else None
             if count is not None:
                 slot["count"] = count
             elif ratio is not None:
                 slot["ratio"] = ratio
+            elif frequency is not None:
+                slot["frequency"] = frequency
             elif text:
                 notes.append(text)
             continue
@@ -401,7 +464,7 @@ def _assemble(items: list[Any]) -> v.Quota:
         if not got:
             raise _Invalid(end, "类别后缺少比例、户数或频次，如“A类3%”")
     specs = tuple(
-        v.TierSpec(tier, got.get("ratio"), got.get("frequency"), got.get("count"))
+        v.TierSpec(tier, got.get("ratio"), got.get("frequency"), got.get("count"), got.get("exempt", False))
         for names, got, _ in tiers
         for tier in names
     )
@@ -477,7 +540,7 @@ class _FieldTransformer(Transformer):
                 return _Part(v.Frequency(lo, None if hi == lo else hi, _PERIODS[per], _bound(c)), pos)
             if t.type == "PERIOD":
                 period = _PERIODS[t.value]
-            elif t.type == "THIS_YEAR":
+            elif t.type in ("THIS_YEAR", "YEAR_AVG"):
                 period = "year"
             elif t.type in _NUMBER_TYPES:
                 nums.append(t)
@@ -520,8 +583,25 @@ class _FieldTransformer(Transformer):
         return _qualified(window, c)
 
     def point(self, c: list[Token]) -> v.Window:
+        """11月 · 5月下旬 · 2021/5/20: the window is that month, stretch or day. A month's end alone
+        (10月底, 10月末) is when the task is done: a deadline, as 10月底前 is."""
         date = _date_point(c[0])
+        if date.part == "底" and date.day is None:
+            return _qualified(v.Window(v.DatePoint(1, None, date.year), date, deadline_only=True), c)
         return _qualified(v.Window(date, date), c)
+
+    def counted_window(self, c: list[Any]) -> v.Window:
+        window: v.Window = c[0]
+        paren = c[-1].value[1:-1] if len(c) > 1 else ""
+        return dataclasses.replace(window, qualifier="；".join(x for x in (window.qualifier, paren) if x))
+
+    def counted_point(self, c: list[Token]) -> v.Window:
+        """3月检查4家: the month, and how many objects as its remark."""
+        return _with_count(self.point(c[:1]), c)
+
+    def counted_period(self, c: list[Token]) -> v.Window:
+        """第三季度检查20家: the quarter, and how many objects as its remark."""
+        return _with_count(self.named_period([t for t in c if t.type not in ("VERB", "COUNT")]), c)
 
     def deadline(self, c: list[Token]) -> v.Window:
         end = _date_point(next(t for t in c if t.type in _DATE_TYPES))
@@ -542,7 +622,7 @@ class _FieldTransformer(Transformer):
     def until_year_end(self, c: list[Token]) -> v.Window:
         """3月至年底: from a date to the end of its year."""
         start = _date_point(c[0])
-        return _qualified(v.Window(start, v.DatePoint(12, None, start.year)), c)
+        return _qualified(v.Window(start, v.DatePoint(12, None, start.year, part="底")), c)
 
     def named_period(self, c: list[Token]) -> v.Window:
         """第二季度 · 二、三季度 · 前三季度 · 上半年 · 年底前, optionally after a year (2023年第四季度)."""
@@ -550,7 +630,8 @@ class _FieldTransformer(Transformer):
         tok = next(t for t in c if t.type in ("QUARTERS", "HALF_YEAR", "YEAR_END"))
         before = any(t.type == "BEFORE" for t in c)
         if tok.type == "YEAR_END":
-            start_point, end_point = v.DatePoint(1, None, year), v.DatePoint(12, None, year)
+            # 年底 is the year's last day, as 12月底 is: plainly past a 12月20日 deadline
+            start_point, end_point = v.DatePoint(1, None, year), v.DatePoint(12, None, year, part="底")
             return _qualified(v.Window(start_point, end_point, deadline_only=True, label="年底"), c)
         if tok.type == "HALF_YEAR":
             first = tok.value[0] == "上"
@@ -581,20 +662,41 @@ class _FieldTransformer(Transformer):
         return _qualified(window, c)
 
     # ---- mode
-    def mode_item(self, c: list[Token]) -> v.ModePair:
-        levels = [t for t in c if t.type == "LEVEL"]
-        return v.ModePair(_LEVELS[levels[0].value], _LEVELS[levels[1].value])
+    def mode_item(self, c: list[Token]) -> tuple[v.ModePair, ...]:
+        """市抽县查 · 省抽市县查 (one drawing level, each inspecting level after it)."""
+        levels = [_LEVELS[t.value] for t in c if t.type == "LEVEL"]
+        return tuple(v.ModePair(levels[0], inspect) for inspect in dict.fromkeys(levels[1:]))
 
     def level_only(self, c: list[Token]) -> v.ModePair:
         """县 · 县(区)级市场监管部门: the level that inspects; who selects is not said."""
         return v.ModePair(None, _LEVELS[c[0].value])
 
-    def self_run(self, c: list[Token]) -> v.ModePair:
-        """县级组织实施: the level selects and inspects."""
-        return v.ModePair(_LEVELS[c[0].value], _LEVELS[c[0].value])
+    def select_only(self, c: list[Token]) -> v.ModePair:
+        """市局抽取 · 市级统一组织发起: the level that draws; who inspects is not said."""
+        return v.ModePair(_LEVELS[c[0].value], None)
+
+    def self_run(self, c: list[Token]) -> v.ModePair | _EachLevel:
+        """县级组织实施 · 县局自行抽取: the level selects and inspects; with 分别 (市、县级分别组织
+        发起) so does each level named before it."""
+        pair = v.ModePair(_LEVELS[c[0].value], _LEVELS[c[0].value])
+        each = any(t.type == "SELF_RUN" and t.value.startswith("分别") for t in c)
+        return _EachLevel(pair) if each else pair
 
     def mode(self, c: list[Any]) -> v.Mode:
-        return v.Mode(tuple(dict.fromkeys(p for p in c if isinstance(p, v.ModePair))))
+        pairs: list[v.ModePair] = []
+        for item in c:
+            if isinstance(item, _EachLevel):
+                # 市、县级分别组织发起: the levels listed before (read as level-only) run their own too
+                start = len(pairs)
+                while start and pairs[start - 1].select is None:
+                    start -= 1
+                pairs[start:] = [v.ModePair(p.level, p.level) for p in pairs[start:]]
+                pairs.append(item.pair)
+            elif isinstance(item, tuple):
+                pairs += item
+            elif isinstance(item, v.ModePair):
+                pairs.append(item)
+        return v.Mode(tuple(dict.fromkeys(pairs)))
 
     # ---- risk and title: flat token streams
     def risk(self, c: list[Token]) -> v.RiskClause:
@@ -627,7 +729,9 @@ class _FieldTransformer(Transformer):
 
 
 _DATE_TYPES = frozenset(("DATE", "SLASH_DATE", "YEAR_MONTH"))
-_DATE = re.compile(r"(?:(\d+)年|(次年|翌年|来年|第二年))?([^年月]+)月份?(?:(.+)[日号]|底|末|初|[上中下]旬)?")
+_DATE = re.compile(
+    r"(?:(\d+)年|(次年|翌年|来年|第二年))?([^年月]+)月份?(?:(.+)[日号]|(底|末|初|[上中下]旬))?"
+)
 
 
 def _date_point(tok: Token) -> v.DatePoint:
@@ -642,12 +746,13 @@ def _date_point(tok: Token) -> v.DatePoint:
         return _check_date(v.DatePoint(int(m), int(d), int(y)), _pos(tok) + len(y) + (not text.isdigit()))
     match = _DATE.fullmatch(tok.value)
     assert match is not None
-    year, following, month, day = match.groups()
+    year, following, month, day, part = match.groups()
     point = v.DatePoint(
         _cn_or_int(month),
         None if day is None else _cn_or_int(day),
         None if year is None else int(year),
         next_year=following is not None,
+        part={"末": "底"}.get(part, part),
     )
     return _check_date(point, _pos(tok) + match.start(3 if day is None else 4))
 
@@ -695,6 +800,12 @@ def _qualified(window: v.Window, tokens: list[Token]) -> v.Window:
     return window
 
 
+def _with_count(window: v.Window, tokens: list[Token]) -> v.Window:
+    """A window whose cell also says how many objects (3月检查4家): the count kept as its remark."""
+    said = "".join(t.value for t in tokens if t.type in ("VERB", "COUNT"))
+    return dataclasses.replace(window, qualifier=said)
+
+
 def _place_level(place: str | None) -> str | None:
     if not place:
         return None
@@ -730,6 +841,21 @@ def _paren_ratio(inner: str) -> v.Ratio | None:
         return None
     pre, number, post = m.groups()
     return v.Ratio(Decimal(number), None, _PAREN_BOUNDS.get(post or pre or "", v.EXACT))
+
+
+# 5%(抽查1次) · 3%(每年不少于1次): a parenthesis holding only a frequency
+_PAREN_FREQUENCY = re.compile(
+    r"(?:抽查|检查)?(每年|全年|年度|年)?(不少于|至少)?(\d+|[一二两三四五六七八九十]+)[次轮](/年)?"
+)
+
+
+def _paren_frequency(inner: str) -> v.Frequency | None:
+    m = _PAREN_FREQUENCY.fullmatch(inner)
+    if m is None:
+        return None
+    year, least, times, per_year = m.groups()
+    period = "year" if year or per_year else None
+    return v.Frequency(_cn_or_int(times), None, period, v.AT_LEAST if least else v.EXACT)
 
 
 def _paren_count(inner: str) -> v.Count | None:
@@ -1046,7 +1172,14 @@ def _review_reason(norm: str) -> str | None:
     words = len(_CJK.findall(_QUOTA_WORDS.sub("", _QUANTITY.sub("", norm))))
     if (quantities >= 2 and words >= 4) or (quantities >= 1 and words >= 10):
         return "比例或数量以文字叙述，含多个数字或条件"
+    if not quantities and words >= _PROSE_WORDS:
+        return "只有文字说明，没有写出比例或数量"
     return None
+
+
+# A sentence or more (基数为本辖区内所负责的特定被检查对象总数…) is prose for a person, not a malformed number
+# (适量抽查, 若干): prose that states no number at all.
+_PROSE_WORDS = 20
 
 
 # A time cell that names what will decide the time instead of a time: 根据政策性粮食出库时间确定,
@@ -1056,10 +1189,18 @@ _WINDOW_DELEGATED = re.compile(
 )
 
 
+# A time cell that names a season or a holiday instead of months: 汛期前 · 春节前 · 暑期 · 中秋国庆期间.
+# The office knows when that is; the plan does not say, and no calendar rule can check it.
+_WINDOW_SEASON = re.compile(
+    r"汛期|春节|元旦|国庆|中秋|端午|清明|五一|暑期|暑假|寒假|开学|节假日|[春夏秋冬]季|旺季|淡季"
+)
+
+
 # A time cell that states how often instead of when: 每季度各抽查1次 · 每月1次 · 1次/季度. (全年2次 names
 # its time, the whole year.)
 _WINDOW_FREQUENCY = re.compile(
     r"^每[^\d]{0,8}?(?:\d+|[一二两三四五六七八九十]+)次|^(?:\d+|[一二两三四五六七八九十]+)次/每?(?:年|半年|季|月)"
+    r"|^(?:按|每)(?:季度?|个?月|半年|周)(?:开展|抽查|检查|实施)?$"  # 每季度 · 按月开展: how often, not when
 )
 
 
@@ -1099,6 +1240,11 @@ def _parse_raw(kind: str, text: str) -> Any:
         reason = _review_reason(norm)
         if reason is not None:
             return v.Quota(note=text.strip(), review=reason)
+    if isinstance(result, tuple) and kind == "window" and (season := _WINDOW_SEASON.search(norm)):
+        result = (
+            season.start(),
+            f"写的是时节（{season.group()}），没有写明月份；请写明起止月份（如“3月—5月”），时节可写在括号里",
+        )
     if isinstance(result, tuple) and kind == "window" and _WINDOW_DELEGATED.search(norm):
         result = (0, "没有写明起止时间，只写了由什么确定时间；请写明计划的起止月份（如“3月—11月”）")
     if isinstance(result, tuple) and kind == "window" and _WINDOW_FREQUENCY.search(norm):
@@ -1117,12 +1263,26 @@ def _parse_raw(kind: str, text: str) -> Any:
 
 
 def parse(kind: str, text: str) -> Any:
-    """Parse one cell of the given kind (see FIELD_KINDS / KINDS) into a typed value, a
+    """Parse one cell of the given kind (see FIELD_KINDS / PARSE_KINDS) into a typed value, a
     `values.ParseError`, or None for empty text. Never raises on any text."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown field kind {kind!r}; expected one of {', '.join(KINDS)}")
+    if kind not in PARSE_KINDS:
+        raise ValueError(f"unknown field kind {kind!r}; expected one of {', '.join(PARSE_KINDS)}")
     if text is None:
         return None
     if not isinstance(text, str):
         text = str(text)
+    if kind == "deadline":
+        return _as_deadline(_parse_raw("window", text))
     return _parse_raw(kind, text)
+
+
+def _as_deadline(value: Any) -> Any:
+    """A window of one date (10月, 11月中旬, 2021/12/20) as the deadline it is in a 完成时限 column:
+    from the start of the year to that date's end. Ranges, batches and named periods stay as written."""
+    if (
+        isinstance(value, v.Window)
+        and value.start == value.end
+        and not (value.batches or value.whole_year or value.deadline_only or value.label)
+    ):
+        return dataclasses.replace(value, start=v.DatePoint(1, None, value.end.year), deadline_only=True)
+    return value

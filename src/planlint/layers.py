@@ -153,9 +153,11 @@ def bind(rule: Rule, layer: Layer, binding: Binding) -> Rule:
     )
 
 
-def apply_layers(catalog: list[Rule], layers: list[Layer]) -> list[Rule]:
+def apply_layers(catalog: list[Rule], layers: list[Layer], department: str | None = None) -> list[Rule]:
     """The rules of a plan under these layers (national first): national rules as defined unless a
-    layer re-binds them; local rules only where a layer binds them."""
+    layer re-binds them; local rules only where a layer binds them. For a plan of another
+    department than market regulation (`department`), a rule resting on a 市场监管总局 document only
+    is a reference, not a binding requirement."""
     out = []
     for rule in catalog:
         bound = rule if rule.layer == "national" else None
@@ -164,8 +166,43 @@ def apply_layers(catalog: list[Rule], layers: list[Layer]) -> list[Rule]:
             if binding is not None:
                 bound = bind(rule, layer, binding)
         if bound is not None:
-            out.append(bound)
+            out.append(_for_department(bound, department) if department else bound)
     return out
+
+
+# ---------------------------------------------------------------- the issuing department
+
+# A plan is a market-regulation plan when its title names market regulation (or names no
+# department: 某市2024年度部门联合双随机抽查工作计划, drawn up by the joint office it leads).
+_MARKET = re.compile(r"市场监(?:督管理|管)|市监")
+# Other departments that publish their own 双随机 plans (教育局, 农业农村局 …), as titles name them.
+_DEPARTMENTS = re.compile(
+    r"(教育|农业农村|发展和改革|发展改革|发改|生态环境|文化广电和旅游|文化广电旅游|文化和旅游|文广旅|文旅|"
+    r"自然资源(?:和规划)?|住房和城乡建设|住建|交通运输|卫生健康|卫健|商务|公安|应急管理|人力资源和社会保障|人社|"
+    r"税务|林业|水利|民政|司法|财政|烟草专卖|邮政管理|医疗保障|医保|体育|消防救援|气象|粮食和物资储备)"
+    r"(?:局|厅|委员会|委|部门|管理局)?"
+)
+# The 市场监管总局's own documents bind market-regulation bureaus (国市监信〔2019〕38号).
+_SAMR_BASIS = re.compile(r"^市场监管总局|国市监")
+
+
+def department_of(meta: PlanMeta) -> str | None:
+    """The department issuing a plan when it is not market regulation (广州市教育局 → 教育局)."""
+    text = " ".join(t for t in (meta.issuer, meta.title) if t)
+    if not text or _MARKET.search(text):
+        return None
+    found = _DEPARTMENTS.search(text)
+    return found[0] if found else None
+
+
+def _for_department(rule: Rule, department: str) -> Rule:
+    """A rule whose basis is a 市场监管总局 document, for another department's plan: that document
+    does not bind the department, so the rule is a reference (a warning at most) and says so."""
+    if not _SAMR_BASIS.search(rule.basis):
+        return rule
+    severity = "warning" if SEVERITY_RANK.get(rule.severity, 0) > SEVERITY_RANK["warning"] else rule.severity
+    basis = f"{rule.basis}（本计划由{department}制定，该文件约束市场监管部门，对本计划为参照要求）"
+    return replace(rule, severity=severity, basis=basis, nature="premise")
 
 
 def merged_params(layers: list[Layer]) -> dict[str, Any]:
@@ -299,5 +336,13 @@ def explain_plan_layers(
         lines.append(
             f"  说明：内置配置档中没有{which}{meta.region[-1]}及其下辖地区的要求，只适用全国要求；"
             "可为本省、本市增加配置档（见 README「Requirement layers」）"
+        )
+    unknown = [
+        what for what, known in (("所在地", meta.region or meta.place), ("年度", meta.year)) if not known
+    ]
+    if unknown:
+        lines.append(
+            f"  说明：计划{'和'.join(unknown)}未能识别，省、市和本计划的要求均无法确定是否适用，只适用全国要求；"
+            "可在配置文件的 meta 中写明（place、year），或用 --year 指定年度"
         )
     return lines

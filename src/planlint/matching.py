@@ -86,13 +86,13 @@ _SCOPE_GENERIC = re.compile(
 )
 # The three kinds of registered entity; an entity is one of them.
 _KIND_WORDS = {
-    "企业": ("企业", "公司"),
+    "企业": ("企业", "公司", "企事业"),
     "个体工商户": ("个体工商户", "个体户"),
     "农民专业合作社": ("合作社",),
 }
 # Kinds of target that, alone, mean every registered entity (of that kind): 企业、个体工商户 is everyone.
 _SCOPE_KINDS = re.compile(
-    r"企业|个体工商户|个体户|农民专业合作社|合作社|市场主体|经营主体|经营者|经营单位|单位|主体"
+    r"企事业单位|企事业|事业单位|企业|个体工商户|个体户|农民专业合作社|合作社|市场主体|经营主体|经营者|经营单位|单位|主体"
 )
 # A leading place name (太原市农药生产经营主体); 市场 is not a place.
 _LEADING_PLACE = re.compile(r"^[\u4e00-\u9fff]{2,3}?(?:省|市(?!场)|县|区)")
@@ -203,7 +203,7 @@ def _within(short: str, long_: str) -> bool:
     return len(short) >= 4 and all(c in it for c in short)
 
 
-def similarity(a: Task, b: Task) -> tuple[float, str]:
+def similarity(a: Task, b: Task, common: frozenset[str] = frozenset()) -> tuple[float, str]:
     """Weighted similarity of two tasks over the fields both have, and why.
 
     The same task means the same population: when the object ranges (or, without them, the names)
@@ -240,12 +240,62 @@ def similarity(a: Task, b: Task) -> tuple[float, str]:
         if same_name:  # still the closest candidate, e.g. for one task's two versions with the same 序号
             why = "任务名称相同，但" + why
         return min(score, SAME_NAME_CAP if same_name else MISMATCH_CAP), "，".join([why, *parts])
+    cross = _name_as_item(a, b, name_a, name_b, common)
+    if cross is not None and cross[0] > sims.get("name", 0):
+        if "name" not in sims:
+            total, weight = total + WEIGHTS["name"] * cross[0], weight + WEIGHTS["name"]
+        else:
+            total += WEIGHTS["name"] * (cross[0] - sims["name"])
+        sims["name"] = cross[0]
+        score = total / weight
+        parts.append(f"任务名称与对方的一项抽查事项相同（「{_short(cross[1])}」）")
     if min(len(name_a), len(name_b)) >= 3 and sims.get("name", 0) - NAME_MARGIN > score:
         score = sims["name"] - NAME_MARGIN
         parts.insert(0, "任务名称的关键词基本相同")
     if why:
         parts.insert(0, why)
     return score, "，".join(parts)
+
+
+# One item of an 抽查事项 list: `1、在用计量器具监督检查\n2、登记事项检查` holds two.
+_ITEM_SPLIT = re.compile(r"[\n；;。]|(?:^|(?<=\s))[（(]?\d+[)）.、．]")
+ITEM_AS_NAME_MIN = 4  # an item shorter than this (distinctive words) is too generic to name a task
+ITEM_AS_NAME_MAX = 2  # a task listing more items than this is not about one of them
+
+
+@lru_cache(maxsize=65536)
+def item_lines(items: str) -> tuple[str, ...]:
+    """The distinctive words of each item an 抽查事项 cell lists."""
+    lines = (distinctive(line) for line in _ITEM_SPLIT.split(items))
+    return tuple(dict.fromkeys(x for x in lines if len(x) >= ITEM_AS_NAME_MIN))
+
+
+def _name_as_item(
+    a: Task, b: Task, name_a: str, name_b: str, common: frozenset[str]
+) -> tuple[float, str] | None:
+    """A task named by one of the other's 抽查事项 (a county's `计量监督检查` listing `在用计量器具监督
+    检查`, the city's task of that name): the best similarity of one name with an item of the
+    other, leaving out items several tasks of a plan list (登记事项检查), which name no task, and
+    tasks listing many items of their own."""
+    best: tuple[float, str] | None = None
+    for name, items in ((name_a, b.text("items")), (name_b, a.text("items"))):
+        lines = item_lines(items)
+        if len(name) < ITEM_AS_NAME_MIN or len(lines) > ITEM_AS_NAME_MAX:
+            continue  # a list of many items (a whole-register sweep) is not named by one of them
+        for line in (x for x in lines if x not in common):
+            s = text_similarity(name, line)
+            if best is None or s > best[0]:
+                best = (s, line)
+    return best
+
+
+def common_items(tasks: Sequence[Task]) -> frozenset[str]:
+    """Items listed by more than one task of a plan (登记事项检查 beside each task's own item)."""
+    seen: dict[str, int] = {}
+    for t in tasks:
+        for line in item_lines(t.text("items")):
+            seen[line] = seen.get(line, 0) + 1
+    return frozenset(line for line, n in seen.items() if n > 1)
 
 
 def closest(task: Task, others: Sequence[Task]) -> tuple[float, Task | None]:
@@ -261,9 +311,10 @@ def closest(task: Task, others: Sequence[Task]) -> tuple[float, Task | None]:
 def match_tasks(tasks: Sequence[Task], others: Sequence[Task], threshold: float) -> dict[int, Match]:
     """One-to-one matches, best first: index in `tasks` → Match with a task of `others`."""
     candidates = []
+    common = common_items(tasks) | common_items(others)
     for i, t in enumerate(tasks):
         for j, o in enumerate(others):
-            score, reason = similarity(t, o)
+            score, reason = similarity(t, o, common)
             if score >= threshold:
                 candidates.append((score, i, j, reason))
     candidates.sort(key=lambda c: (-c[0], c[1], c[2]))

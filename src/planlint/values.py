@@ -162,29 +162,49 @@ class Quota:
         return "；".join(parts)
 
 
+# A part of a month named instead of a day: 10月底, 11月中旬, 3月初 (月末 is written 月底). Each is the
+# stretch of days it covers, (first, last); None for the last day of the month.
+MONTH_PARTS: dict[str, tuple[int, int | None]] = {
+    "初": (1, 10),
+    "上旬": (1, 10),
+    "中旬": (11, 20),
+    "下旬": (21, None),
+    "底": (21, None),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class DatePoint:
     """A month (and optionally day and year) in a window. `day` None means the whole month:
-    the first day when it starts a window, the last day when it ends one. `next_year` marks a
-    point in the year after the plan's, written relative to it (10月—次年3月: a season such as the
-    autumn grain purchase running over the turn of the year)."""
+    the first day when it starts a window, the last day when it ends one. `part` narrows a month
+    without a day to the stretch it names (MONTH_PARTS): 11月中旬 ends on the 20th, 10月底 on the
+    last day, and starts on the 11th and the 21st. `next_year` marks a point in the year after the
+    plan's, written relative to it (10月—次年3月: a season such as the autumn grain purchase running
+    over the turn of the year)."""
 
     month: int
     day: int | None = None
     year: int | None = None
     next_year: bool = False
+    part: str | None = None
 
     def as_date(self, year: int, *, end: bool) -> _dt.date:
         y = self.year or (year + 1 if self.next_year else year)
         if self.day is not None:
             return _dt.date(y, self.month, self.day)
-        return _dt.date(y, self.month, days_in_month(y, self.month) if end else 1)
+        last = days_in_month(y, self.month)
+        if self.part is not None:
+            first, final = MONTH_PARTS[self.part]
+            return _dt.date(y, self.month, (final or last) if end else first)
+        return _dt.date(y, self.month, last if end else 1)
 
     def __str__(self) -> str:
         text = f"{self.year}年" if self.year else "次年" if self.next_year else ""
         text += f"{self.month}月"
         if self.day is not None:
             text += f"{self.day}日"
+        elif self.part is not None:
+            text += self.part
         return text
 
 
@@ -236,7 +256,7 @@ class Window:
         else:
             end = str(self.end)
             if self.start.year and self.end.year == self.start.year:
-                end = str(DatePoint(self.end.month, self.end.day))
+                end = str(DatePoint(self.end.month, self.end.day, part=self.end.part))
             text = f"{self.start}—{end}"
         if self.qualifier:
             text += f"（{self.qualifier}）"
@@ -246,14 +266,25 @@ class Window:
 @dataclass(frozen=True, slots=True)
 class ModePair:
     """Who selects and who inspects. A cell naming one level only (县, 县（区）级市场监管部门) says who
-    inspects, not who selects: `select` is None."""
+    inspects, not who selects: `select` is None. A cell naming who draws only (市局抽取, 市级统一组织
+    发起, 省局随机抽取) leaves the inspecting level unsaid: `inspect` is None. One of the two is
+    always set."""
 
     select: str | None  # province | city | county
-    inspect: str
+    inspect: str | None
+
+    @property
+    def level(self) -> str:
+        """The one level a single-level pair names (the inspecting one when both are set)."""
+        level = self.inspect or self.select
+        assert level is not None
+        return level
 
     def canonical(self) -> str:
         if self.select is None:
-            return f"{LEVEL_CHARS[self.inspect]}级"
+            return f"{LEVEL_CHARS[self.level]}级"
+        if self.inspect is None:
+            return f"{LEVEL_CHARS[self.select]}级抽取"
         return f"{LEVEL_CHARS[self.select]}抽{LEVEL_CHARS[self.inspect]}查"
 
 
@@ -269,14 +300,18 @@ class Mode:
 
 @dataclass(frozen=True, slots=True)
 class TierSpec:
-    """A per-tier number stated in a risk clause (`对D级…每年至少监督抽查3~4次`)."""
+    """A per-tier number stated in a risk clause (`对D级…每年至少监督抽查3~4次`), or a tier a quota
+    cell leaves out (`5%，低风险企业不抽查`: `exempt`, no number)."""
 
     tier: str  # A | B | C | D
     ratio: Ratio | None = None
     frequency: Frequency | None = None
     count: Count | None = None
+    exempt: bool = False
 
     def canonical(self) -> str:
+        if self.exempt:
+            return f"对{TIER_NAMES[self.tier]}企业不抽查"
         parts = []
         if self.ratio is not None:
             parts.append(f"抽查比例{self.ratio.canonical()}")
@@ -288,6 +323,8 @@ class TierSpec:
 
     def short(self) -> str:
         """As a quota cell writes it: `B类40%（13户）`, `C类10%；1次/年` → `C类10%，1次/年`."""
+        if self.exempt:
+            return f"{self.tier}类不抽查"
         parts = []
         if self.ratio is not None:
             parts.append(self.ratio.canonical())

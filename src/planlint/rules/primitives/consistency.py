@@ -39,23 +39,42 @@ _PLACE_SUFFIXES = ("省", "市", "县", "区")
 
 @lru_cache(maxsize=64)
 def _wrong_place(place: str) -> re.Pattern[str] | None:
-    """The plan's own place with another suffix: 泽州市 for 泽州县 (not 泽州市场监管局)."""
+    """The plan's own place with another suffix: 泽州市 for 泽州县 (not 泽州市场监管局, not 泽州区域)."""
     if len(place) < 3 or place[-1] not in _PLACE_SUFFIXES:
         return None
     stem, own = place[:-1], place[-1]
-    # `泽州市场监管局` abbreviates 泽州县市场监管局: a 市 followed by 场 is not a suffix.
-    return re.compile(re.escape(stem) + "([" + "".join(s for s in _PLACE_SUFFIXES if s != own) + "])(?!场)")
+    # `泽州市场监管局` abbreviates 泽州县市场监管局: a 市 followed by 场 is not a suffix; nor is 区 in 区域.
+    return re.compile(
+        re.escape(stem) + "([" + "".join(s for s in _PLACE_SUFFIXES if s != own) + "])(?![场域])"
+    )
+
+
+def _real_place(name: str) -> bool:
+    """A division the gazetteer knows: 抚顺市 beside 抚顺县, 吉林省 above 吉林市, 荆州市 above 荆州区
+    are other places sharing the plan's stem, not misspellings of it."""
+    from ...meta import gazetteer
+
+    return name in gazetteer().by_name
+
+
+def _inside_real_place(text: str, start: int, end: int) -> bool:
+    """text[start:end] is a real division, or the end of one (龙江省 in 黑龙江省 for a 龙江县 plan)."""
+    return any(_real_place(text[max(0, start - k) : end]) for k in range(4))
 
 
 @primitive("place_matches", ("cell",), {"fields": FIELDS}, required=("fields",), provides=("wrong", "new"))
 def place_matches(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
-    """The plan's own place written with the wrong suffix: 泽州市市场监督管理局 in a 泽州县 plan."""
+    """The plan's own place written with the wrong suffix: 泽州市市场监督管理局 in a 泽州县 plan. A name
+    that is itself a real division (the county's city 抚顺市 in a 抚顺县 plan) is not wrong."""
     place = ctx.plan.meta.place or ""
     wrong = _wrong_place(place)
-    m = wrong.search(cell.raw) if wrong is not None else None
-    if wrong is not None and m is not None:
-        new = wrong.sub(place, cell.raw)
-        yield CellHit({"wrong": m.group(0), "place": place, "new": new.strip()}, new, span=m.span())
+    if wrong is None:
+        return
+    bad = [m for m in wrong.finditer(cell.raw) if not _inside_real_place(cell.raw, *m.span())]
+    if bad:
+        spans = {m.span() for m in bad}
+        new = wrong.sub(lambda m: place if m.span() in spans else m.group(0), cell.raw)
+        yield CellHit({"wrong": bad[0].group(0), "place": place, "new": new.strip()}, new, span=bad[0].span())
 
 
 @primitive(
@@ -105,9 +124,13 @@ _RANK = {"county": 1, "city": 2, "province": 3}
 
 
 # X抽Y查 as written; the level words read relative to the plan's place (see _word_levels)
+_LEVEL_WORD = r"(?:省|市|州|盟|地区|县|区|旗)"
+# 市抽县查 · 市抽县(区)查 · 省抽市县查 · 省抽市、县查: one drawing level, one or more inspecting ones
 _PAIR = re.compile(
-    r"(省|市|州|盟|地区|县|区|旗)(?:级)?(?:抽取?|抽查)(省|市|州|盟|地区|县|区|旗)(?:级)?(?:检?查|实施)"
+    rf"({_LEVEL_WORD})(?:级)?(?:抽取?|抽查)({_LEVEL_WORD}(?:[、，,]?{_LEVEL_WORD})*)(?:级)?"
+    rf"(?:[（(]{_LEVEL_WORD}[)）])?(?:检?查|实施)"
 )
+_LEVEL_WORDS = re.compile(_LEVEL_WORD)
 _ORG_IMPL = re.compile(
     r"(?:组织|发起)[:：]?(省|市|州|盟|地区|县|区|旗)级?\W{0,3}?实施[:：]?(省|市|州|盟|地区|县|区|旗)"
 )
@@ -138,11 +161,13 @@ def _word_levels(ctx: Ctx) -> dict[str, str]:
     return words
 
 
-def _mode_pairs(ctx: Ctx, raw: str, value: Mode) -> list[tuple[str, str]]:
+def _mode_pairs(ctx: Ctx, raw: str, value: Mode) -> list[tuple[str, str | None]]:
     """(written pair, inspecting level) for each pair of the cell: the written X抽Y查 read with the
-    plan's level words where the cell has them, else the parsed pairs."""
+    plan's level words where the cell has them, else the parsed pairs (a pair naming only who draws,
+    市局抽取, has no inspecting level)."""
     words = _word_levels(ctx)
-    written = _PAIR.findall(raw) or _ORG_IMPL.findall(raw)
+    written = [(x, y) for x, ys in _PAIR.findall(raw) for y in _LEVEL_WORDS.findall(ys)]
+    written = written or _ORG_IMPL.findall(raw)
     if written:
         return [(f"{x}抽{y}查", words[y]) for x, y in written]
     return [(p.canonical(), p.inspect) for p in value.pairs]
@@ -151,13 +176,17 @@ def _mode_pairs(ctx: Ctx, raw: str, value: Mode) -> list[tuple[str, str]]:
 @primitive("mode_level", ("cell",), {"field": FIELD}, required=("field",), provides=("bad", "level_char"))
 def mode_level(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     """No level inspects above its own: 省抽省查 or 市抽市查 cannot appear in a county plan — except
-    where 市 is the county level itself (a county-level city's plan)."""
+    where 市 is the county level itself (a county-level city's plan). A cell naming several
+    inspecting levels (省抽市县查, 市抽市查、市抽县(区)查) is possible as long as one of them is
+    this plan's level or below: the plan carries its own part. Who draws (市局抽取) says nothing
+    about who inspects."""
     value = cell.value
     level = ctx.plan.meta.level
     if not isinstance(value, Mode) or level not in _RANK:
         return
-    bad = [text for text, inspect in _mode_pairs(ctx, cell.text, value) if _RANK[inspect] > _RANK[level]]
-    if bad:
+    pairs = [(text, inspect) for text, inspect in _mode_pairs(ctx, cell.text, value) if inspect in _RANK]
+    bad = [text for text, inspect in pairs if _RANK[inspect] > _RANK[level]]
+    if bad and len(bad) == len(pairs):
         yield CellHit({"bad": "、".join(bad), "level_char": LEVEL_CHARS[level]})
 
 
@@ -167,22 +196,29 @@ _LIST_SEP = re.compile(r"[、，,；;/\s]+")
 @primitive(
     "partner_differs",
     ("task",),
-    {"initiator": FIELD, "partner": FIELD},
+    {"initiator": FIELD, "partner": FIELD, "office": FIELD},
     required=("initiator", "partner"),
     provides=(*CELL_VARS, "initiator_raw", "same"),
 )
-def partner_differs(ctx: Ctx, task: Task, initiator: str, partner: str) -> Iterator[Hit]:
+def partner_differs(
+    ctx: Ctx, task: Task, initiator: str, partner: str, office: str | None = None
+) -> Iterator[Hit]:
     """A department named both as initiator and as partner. Either cell may list several
-    (`区市场监管局、区商务局`). With no other partner left the task is not joint at all (the rule's
-    severity); a partner list that also names other departments only repeats one (a warning)."""
-    initiators = {normalize_body(p) for p in _LIST_SEP.split(task.text(initiator)) if p}
+    (`区市场监管局、区商务局`). The office column (牵头股室, 承办处室, 实施部门) names who leads the
+    task as well: in a plan without a 发起部门 column it stands for the initiator, and beside one
+    it names the initiator's own office, which cannot be its partner either. With no other partner
+    left the task is not joint at all (the rule's severity); a partner list that also names other
+    departments only repeats one (a warning), and so does an internal plan, whose partners are the
+    bureau's own offices (a slip in the form, not a joint task counted twice)."""
+    leads = [text for key in (initiator, office) if key and (text := task.text(key))]
+    initiators = {normalize_body(p) for text in leads for p in _LIST_SEP.split(text) if p}
     if not initiators:
         return
     partners = [p for p in _LIST_SEP.split(task.text(partner)) if p]
     same = [p for p in partners if normalize_body(p) in initiators]
     if same:
-        hit = field_hit(ctx.plan, task, partner, initiator_raw=task.text(initiator), same="、".join(same))
-        if len(same) < len(partners):
+        hit = field_hit(ctx.plan, task, partner, initiator_raw="、".join(leads), same="、".join(same))
+        if len(same) < len(partners) or ctx.plan.meta.kind != "joint":
             hit.severity = "warning"
         hit.span = text_span(task.get(partner), same[0])
         yield hit

@@ -16,6 +16,7 @@ from ...matching import plain, text_similarity
 from ...plan import Task
 from ...population import CATEGORIES, category_of
 from ..registry import Ctx, Hit, primitive
+from .crossplan import task_mode
 from .quota import task_quota
 
 _PROVINCE_DRAWN = re.compile(
@@ -24,7 +25,12 @@ _PROVINCE_DRAWN = re.compile(
 
 
 def province_drawn(task: Task) -> bool:
-    """The task's list of targets is drawn by the province, not by the plan's own bureau."""
+    """The task's list of targets is drawn by the province, not by the plan's own bureau: a note
+    saying so (抽查名单由省局统一抽取) or a mode whose drawing level is the province (省抽县查,
+    省级统一组织发起, 省局随机抽取)."""
+    mode = task_mode(task)
+    if mode is not None and any(p.select == "province" for p in mode.pairs):
+        return True
     return any(_PROVINCE_DRAWN.search(c.raw) for c in task.cells.values() if c.raw)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ...fields import parse
 from ...matching import Match, closest, match_tasks, plain
 from ...plan import Plan, Task
 from ...values import Mode, Ratio, Window
@@ -20,9 +21,32 @@ from .quota import quota_text, task_quota
 
 DEFAULT_THRESHOLD = 0.7
 
-# Who initiates: the city itself, or each county.
-_CITY_INITIATES = re.compile(r"市局|市级|市市场监|市.{0,6}局.{0,4}发起")
-_COUNTIES_INITIATE = re.compile(r"各地|各县|县区局|县（市、区）|县\(市、区\)|县级|各区")
+# The levels of plans, and the words for each in an initiator or inspector cell. A plan is checked
+# against a superior of a higher level: a county against its city (or province), a city against its
+# province. "The superior" and "the lower level" below are relative to the plan being checked.
+_RANK = {"county": 1, "city": 2, "province": 3}
+_LEVEL_TEXT = {"county": r"县|(?<!辖)区|旗", "city": r"市(?!场)|州|盟", "province": r"省"}
+# Who initiates: each lower-level bureau (各地组织发起, 各县区局发起; 各市 for a province's plan) …
+_LOWER_INITIATE = {
+    "county": re.compile(r"各地|各县|县区局|县（市、区）|县\(市、区\)|县级|各区"),
+    "city": re.compile(r"各地|各市(?!场)|各设区市|市级|各州|各盟"),
+}
+# … or the superior itself (市局发起 in a city plan, 省局发起 in a province plan).
+_SUPERIOR_INITIATES = {
+    "county": re.compile(r"市局|市级|市市场监|市.{0,6}局.{0,4}发起"),
+    "city": re.compile(r"省局|省级|省市场监|省.{0,6}局.{0,4}发起"),
+}
+# Who inspects a task the superior draws, when its mode names only who draws (市局抽取): the
+# inspector or co-inspecting column naming the plan's level or below (县(市、区)级市场监管部门,
+# 各县区局), else a level above it (市市场监督管理局).
+_AT_OR_BELOW = {
+    level: re.compile("|".join(t for lv, t in _LEVEL_TEXT.items() if _RANK[lv] <= rank) + "|各地")
+    for level, rank in _RANK.items()
+}
+_ABOVE = {
+    level: re.compile("|".join(t for lv, t in _LEVEL_TEXT.items() if _RANK[lv] > rank) or "(?!)")
+    for level, rank in _RANK.items()
+}
 
 
 def matches(ctx: Ctx, plan: Plan, other: Plan) -> dict[int, Match]:
@@ -31,7 +55,9 @@ def matches(ctx: Ctx, plan: Plan, other: Plan) -> dict[int, Match]:
     key = (id(plan), id(other))
     if key not in cache:
         threshold = ctx.param("match_threshold") or DEFAULT_THRESHOLD
-        cache[key] = match_tasks(plan.tasks, other.tasks, float(threshold))
+        # a superior's rows meant for other places (a province plan's 地市 column) are not candidates
+        others = [t for t in other.tasks if applies_to(t, plan)]
+        cache[key] = match_tasks(plan.tasks, others, float(threshold))
     return cache[key]
 
 
@@ -74,42 +100,116 @@ def same_plan(ctx: Ctx, plan: Plan, other: Plan) -> bool:
 
 
 def superiors_of(ctx: Ctx) -> list[Plan]:
-    return [s for s in ctx.superiors if not same_plan(ctx, ctx.plan, s) and _same_year(ctx, ctx.plan, s)]
+    """The superior plans this plan is compared with: of its year, not itself, and of a higher
+    level where both levels are known (a city's plan given as the superior of another city's is
+    not its superior)."""
+    plan = ctx.plan
+    return [
+        s
+        for s in ctx.superiors
+        if not same_plan(ctx, plan, s)
+        and _same_year(ctx, plan, s)
+        and not (
+            plan.meta.level in _RANK
+            and s.meta.level in _RANK
+            and _RANK[s.meta.level] <= _RANK[plan.meta.level]
+        )
+    ]
 
 
-def city_role(task: Task) -> str | None:
-    """How the superior runs this task: 'county-inspects' (市抽县查), 'city-inspects' (市抽市查 or
-    市局发起), or None when the counties initiate it themselves."""
-    initiator = task.text("initiator")
-    if _COUNTIES_INITIATE.search(initiator):
-        return None
+def for_plan(task: Task, plan: Plan) -> bool:
+    """A superior task the plan's bureau is to initiate: one each bureau of its level initiates,
+    or the superior's row for this very place (a province plan's 地市 column naming the city)."""
+    if for_counties(task, level_of(plan)):
+        return True
+    region = task.text("region")
+    if not region or not plan.meta.place:
+        return False
+    from ...meta import gazetteer
+
+    found = gazetteer().find(region)
+    return found is not None and found.name == plan.meta.place
+
+
+def level_of(plan: Plan) -> str:
+    """The level a plan is checked at against its superior: a city's, else a county's."""
+    return "city" if plan.meta.level == "city" else "county"
+
+
+def applies_to(task: Task, plan: Plan) -> bool:
+    """A superior task meant for this plan's place: a province plan's row for 太原市 (its 地市 column)
+    binds 太原市 and its counties, not 大同市. A row naming no known place binds every place."""
+    from ...meta import gazetteer
+
+    region = task.text("region")
+    if not region or not plan.meta.region:
+        return True
+    found = gazetteer().find(region)
+    return found is None or found.name in plan.meta.region
+
+
+def task_mode(task: Task) -> Mode | None:
+    """The task's 抽查检查模式; without a mode column, what its 发起方式 says when that reads as one
+    (市级统一组织发起, 县(区)级自行组织发起, 市、县(区)级分别组织发起)."""
     mode = task.value("mode")
     if isinstance(mode, Mode):
-        inspectors = {p.inspect for p in mode.pairs if p.select in ("city", "province")}
-        if "county" in inspectors:
+        return mode
+    if "mode" in task.cells or not task.text("initiator"):
+        return None
+    parsed = parse("mode", task.text("initiator"))
+    return parsed if isinstance(parsed, Mode) else None
+
+
+def city_role(task: Task, level: str = "county") -> str | None:
+    """How the superior runs this task, for a plan of `level` below it: 'county-inspects' (the
+    plan's level or below inspects what the superior draws: 市抽县查 for a county, 省抽市查 for a
+    city), 'city-inspects' (the superior inspects itself: 市抽市查, 市局发起), 'city-draws' (市局抽取,
+    市级统一组织发起: the superior draws and no column says who inspects), or None when the plan's
+    level initiates it itself."""
+    if for_counties(task, level):  # each lower bureau initiates its own part (各地组织发起, 分别组织发起)
+        return None
+    rank = _RANK.get(level, 1)
+    mode = task_mode(task)
+    if mode is not None:
+        drawn = [p for p in mode.pairs if p.select is not None and _RANK[p.select] > rank]
+        inspectors = {p.inspect for p in drawn}
+        if any(i is not None and _RANK[i] <= rank for i in inspectors):
             return "county-inspects"
-        if inspectors:
+        if inspectors - {None}:
             return "city-inspects"
-    return "city-inspects" if _CITY_INITIATES.search(initiator) else None
+        if drawn:
+            where = " ".join(task.text(k) for k in ("inspector", "partner"))
+            if _AT_OR_BELOW[level].search(where):
+                return "county-inspects"
+            return "city-inspects" if _ABOVE[level].search(where) else "city-draws"
+    initiates = _SUPERIOR_INITIATES.get(level)
+    return "city-inspects" if initiates is not None and initiates.search(task.text("initiator")) else None
 
 
-def for_counties(task: Task) -> bool:
-    """A superior task that each county is to initiate (各地组织发起, 各县区局发起, 县抽县查)."""
-    if _COUNTIES_INITIATE.search(task.text("initiator")):
+def for_counties(task: Task, level: str = "county") -> bool:
+    """A superior task that each bureau of the plan's `level` is to initiate (各地组织发起, 各县区局发起,
+    县抽县查, 县(区)级自行组织发起; 各市组织发起, 市抽市查 in a province's plan for a city)."""
+    words = _LOWER_INITIATE.get(level)
+    if words is not None and words.search(task.text("initiator")):
         return True
-    mode = task.value("mode")
-    return isinstance(mode, Mode) and any(p.select == "county" for p in mode.pairs)
+    mode = task_mode(task)
+    return mode is not None and any(p.select == level for p in mode.pairs)
 
 
-def carried_by_county(task: Task) -> bool:
-    """A superior task the county carries out — inspecting what the city draws (市抽县查) or
-    initiating it itself (各地组织发起, 县抽县查) — so that its ratio and window bind the county's task.
-    A task the city inspects itself (市抽市查) sets nothing for the county's own tasks."""
-    return city_role(task) == "county-inspects" or for_counties(task)
+def carried_by_county(task: Task, level: str = "county") -> bool:
+    """A superior task the plan's level carries out — inspecting what the superior draws (市抽县查)
+    or initiating it itself (各地组织发起, 县抽县查) — so that its ratio and window bind the plan's
+    task. A task the superior inspects itself (市抽市查) sets nothing for the plan's own tasks."""
+    return city_role(task, level) == "county-inspects" or for_counties(task, level)
 
 
 def _carried(ctx: Ctx, plan: Plan, sup: Plan) -> list[Match]:
-    return [m for m in matches(ctx, plan, sup).values() if carried_by_county(m.other)]
+    level = level_of(plan)
+    return [
+        m
+        for m in matches(ctx, plan, sup).values()
+        if carried_by_county(m.other, level) or for_plan(m.other, plan)
+    ]
 
 
 # the variables _sup_vars sets
@@ -128,12 +228,16 @@ def _sup_vars(m: Match, sup: Plan) -> dict:
 
 @primitive("superior_duplicated", ("plan-set",), provides=(*CELL_VARS, *SUP_VARS))
 def superior_duplicated(ctx: Ctx, task: None) -> Iterator[Hit]:
-    """A county task matching a task the city runs itself. 市抽县查 is the case the basis forbids
-    outright (the county would inspect the same drawn targets twice); a match with a task the city
-    inspects itself (市抽市查) is reported at info level as a possible overlap."""
+    """A plan's task matching a task its superior runs (a county's against its city's, a city's
+    against its province's). 市抽县查 is the case the basis forbids outright (the county would
+    inspect the same drawn targets twice), and so is a task the superior draws without saying who
+    inspects (市局抽取: the targets are drawn, the county must not initiate them again); a match
+    with a task the superior inspects itself (市抽市查) is reported at info level as a possible
+    overlap."""
+    level = level_of(ctx.plan)
     for sup in superiors_of(ctx):
         for m in matches(ctx, ctx.plan, sup).values():
-            role = city_role(m.other)
+            role = city_role(m.other, level)
             if role is None:
                 continue
             hit = field_hit(ctx.plan, m.task, "name", **_sup_vars(m, sup))
@@ -145,14 +249,25 @@ def superior_duplicated(ctx: Ctx, task: None) -> Iterator[Hit]:
 @primitive(
     "superior_missing",
     ("plan-set",),
-    provides=("superior_name", "superior_seq", "superior_initiator", "superior_plan", "closest", "raw"),
+    provides=(
+        "superior_name",
+        "superior_seq",
+        "superior_initiator",
+        "superior_plan",
+        "closest",
+        "raw",
+        "lower",
+    ),
 )
 def superior_missing(ctx: Ctx, task: None) -> Iterator[Hit]:
-    """Each city task that counties are to initiate should have a matching county task."""
+    """Each superior task that bureaus of the plan's level are to initiate (各地组织发起, 县抽县查 for
+    counties; 各市组织发起 for cities) should have a matching task in the plan, unless the superior
+    meant it for another place (its 地市 column)."""
+    level = level_of(ctx.plan)
     for sup in superiors_of(ctx):
         matched = {id(m.other) for m in matches(ctx, ctx.plan, sup).values()}
         for t in sup.tasks:
-            if for_counties(t) and id(t) not in matched:
+            if id(t) not in matched and for_plan(t, ctx.plan) and applies_to(t, ctx.plan):
                 score, near = closest(t, ctx.plan.tasks)
                 hint = (
                     f"；最接近的是本计划任务{near.seq}「{near.name}」（匹配度{score:.0%}），若是同一任务请统一任务名称与抽查事项的写法"
@@ -165,7 +280,8 @@ def superior_missing(ctx: Ctx, task: None) -> Iterator[Hit]:
                     vars={
                         "superior_name": t.name,
                         "superior_seq": t.seq,
-                        "superior_initiator": t.text("initiator"),
+                        "superior_initiator": t.text("initiator") or t.text("mode"),
+                        "lower": "各市" if level == "city" else "各县",
                         "superior_plan": sup.meta.title or sup.path,
                         "closest": hint,
                         "raw": "",

@@ -110,7 +110,8 @@ def not_after(ctx: Ctx, cell: Cell, param: str) -> Iterator[CellHit]:
     suggested = Window(window.start, new_end, qualifier=window.qualifier).canonical()
     hit = CellHit({"end": window.end, "param": deadline_text, "suggested": suggested}, suggested)
     ends_in_plan_year = (window.end.year or year) == year and not window.end.next_year
-    if window.end.day is None and window.end.month == month and ends_in_plan_year:
+    # 12月底 / 12月下旬 name the month's end: past 12月20日 as plainly as 12月31日 is
+    if window.end.day is None and window.end.part is None and window.end.month == month and ends_in_plan_year:
         hit.severity = "warning"
     yield hit
 

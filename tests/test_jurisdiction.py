@@ -1,0 +1,495 @@
+"""Jurisdiction and cross-plan rules on plans from any level and place: the mode families real plans
+write (who draws, who inspects, each level on its own), modes and cross-plan roles that follow from
+them, the office column as the task's lead, place names shared by a county and its city, the layers
+note for a plan whose place or year is unknown, and city + county pairs judged by hand
+(tests/fixtures/unseen/pairs/)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from openpyxl import Workbook
+
+from planlint.engine import RunOptions, run
+from planlint.fields import parse
+from planlint.layers import department_of, explain_plan_layers
+from planlint.pipeline import load_plans
+from planlint.plan import PlanMeta
+from planlint.rules.primitives.crossplan import city_role, for_counties
+from planlint.values import Mode, ModePair
+
+REPO = Path(__file__).resolve().parents[1]
+PAIRS = REPO / "tests" / "fixtures" / "unseen" / "pairs"
+HEAD = ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间"]
+
+
+def xlsx(tmp_path: Path, title: str, rows: list[list[str]]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append([title])
+    for row in rows:
+        ws.append(row)
+    path = tmp_path / f"{title}.xlsx"
+    wb.save(path)
+    return path
+
+
+def findings(paths: list[Path], slugs: tuple[str, ...], superior: Path | None = None, **meta):
+    options = RunOptions(
+        use_config=False,
+        meta=meta,
+        superior=(str(superior),) if superior else (),
+        select=slugs,
+    )
+    return run([str(p) for p in paths], options).findings
+
+
+# -- 1. mode families ---------------------------------------------------------------------------
+
+C, P, K = "city", "province", "county"
+
+
+@pytest.mark.parametrize(
+    "text, pairs",
+    [
+        # who draws only: the inspecting level is left to another column
+        ("市局抽取", [(C, None)]),
+        ("市级统一组织发起", [(C, None)]),
+        ("省级统一组织发起", [(P, None)]),
+        ("省局随机抽取", [(P, None)]),
+        ("市级组织", [(C, None)]),
+        # the level draws and inspects itself
+        ("县局自行抽取", [(K, K)]),
+        ("县(区)级自行组织发起", [(K, K)]),
+        ("区局自行组织实施", [(K, K)]),
+        # each level named draws and inspects its own
+        ("市、县(区)级分别组织发起", [(C, C), (K, K)]),
+        ("市、县级分别自行组织实施", [(C, C), (K, K)]),
+        # one drawing level, several inspecting ones
+        ("省抽市县查", [(P, C), (P, K)]),
+        ("省抽市、县查", [(P, C), (P, K)]),
+        # who draws, then one or more inspecting levels
+        ("市局统筹、县局实施", [(C, K)]),
+        ("市局牵头，县区局实施", [(C, K)]),
+        ("市级抽取,县(区)级检查", [(C, K)]),
+        ("省局抽取，市县局检查", [(P, C), (P, K)]),
+        # the families that already read stay as they were
+        ("省局抽取、市局检查", [(P, C)]),
+        ("市局组织、区局实施", [(C, K)]),
+        ("市级发起,下派区级检查", [(C, K)]),
+        ("市抽市查、市抽县(区)查", [(C, C), (C, K)]),
+        ("市县(区)级", [(None, C), (None, K)]),
+        ("县级组织实施", [(K, K)]),
+    ],
+)
+def test_mode_families(text, pairs):
+    value = parse("mode", text)
+    assert isinstance(value, Mode), value
+    assert [(p.select, p.inspect) for p in value.pairs] == pairs
+
+
+def test_a_pair_names_at_least_one_level():
+    assert ModePair("city", None).level == "city" and ModePair(None, "county").level == "county"
+    assert ModePair("city", None).canonical() == "市级抽取"
+
+
+@pytest.mark.parametrize("text", ["联合抽查", "上下联动", "市抽县"])
+def test_wordings_without_a_level_pair_stay_unreadable(text):
+    assert not isinstance(parse("mode", text), Mode)
+
+
+def _county_modes(tmp_path: Path, title: str, modes: list[str]) -> Path:
+    rows = [[*HEAD, "抽查检查模式"]]
+    rows += [
+        [str(i), f"任务{i}", "登记事项检查", "企业", "3%", "4月至10月", m] for i, m in enumerate(modes, 1)
+    ]
+    return xlsx(tmp_path, title, rows)
+
+
+def test_mode_level_judges_the_plans_own_part(tmp_path):
+    """省抽市县查 or 市抽市查、市抽县(区)查 in a county plan: the county carries its part; who draws
+    (市局抽取, 省级统一组织发起) says nothing about who inspects. 市抽市查 alone is still wrong."""
+    path = _county_modes(
+        tmp_path,
+        "武义县市场监督管理局2025年度双随机抽查工作计划",
+        ["省抽市县查", "市抽市查、市抽县(区)查", "市局抽取", "省级统一组织发起", "市抽市查", "县局自行抽取"],
+    )
+    hits = findings([path], ("mode-level-mismatch", "mode-unparseable"))
+    assert [(f.slug, f.location.cell) for f in hits] == [("mode-level-mismatch", "G7")]
+
+
+# -- 1b. the superior's role in cross-plan checks -------------------------------------------------
+
+
+def _city_task(tmp_path: Path, header: dict[str, str], row: dict[str, str]):
+    keys = list(header)
+    path = xlsx(
+        tmp_path,
+        "某市市场监督管理局2025年度双随机抽查工作计划",
+        [
+            ["序号", "抽查任务名称", *[header[k] for k in keys]],
+            ["1", "食品销售抽查", *[row[k] for k in keys]],
+        ],
+    )
+    (plan,) = load_plans(str(path))
+    return plan.tasks[0]
+
+
+@pytest.mark.parametrize(
+    "header, row, role, counties",
+    [
+        # the city draws; the inspector column names the counties
+        (
+            {"mode": "抽查检查模式", "inspector": "检查主体"},
+            {"mode": "市局抽取", "inspector": "各县（区）局"},
+            "county-inspects",
+            False,
+        ),
+        # the city draws; nobody says who inspects
+        ({"mode": "抽查检查模式"}, {"mode": "市级统一组织发起"}, "city-draws", False),
+        # the city draws and inspects (the inspecting level in a 配合单位(抽查层级) column: the real 池州 layout)
+        (
+            {"initiator": "发起方式(牵头指导科室)", "partner": "配合单位(抽查层级)"},
+            {"initiator": "市级统一组织发起(食品科指导)", "partner": "市市场监督管理局"},
+            "city-inspects",
+            False,
+        ),
+        (
+            {"initiator": "发起方式(牵头指导科室)", "partner": "配合单位(抽查层级)"},
+            {"initiator": "市级统一组织发起(食品科指导)", "partner": "县(市、区)级市场监管部门"},
+            "county-inspects",
+            False,
+        ),
+        # each level initiates its own; the counties initiate theirs
+        (
+            {"initiator": "发起方式(牵头指导科室)"},
+            {"initiator": "市、县(区)级分别组织发起(特设科指导)"},
+            None,
+            True,
+        ),
+        (
+            {"initiator": "发起方式(牵头指导科室)"},
+            {"initiator": "县(区)级自行组织发起(计量科指导)"},
+            None,
+            True,
+        ),
+        ({"mode": "抽查检查模式"}, {"mode": "市、县(区)级分别组织发起"}, None, True),
+    ],
+)
+def test_city_role_from_every_mode_family(tmp_path, header, row, role, counties):
+    task = _city_task(tmp_path, header, row)
+    assert city_role(task) == role
+    assert for_counties(task) is counties
+
+
+# -- 4. the office column is the task's lead ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title, lead, partner, rows, severity",
+    [
+        # a joint plan without a 发起部门 column: the 牵头股室 is the initiator
+        (
+            "某县市场监管领域2025年度部门联合双随机抽查工作计划",
+            "牵头股室",
+            "配合部门",
+            [("某县市场监督管理局", "某县市场监管局"), ("某县市场监督管理局", "某县商务局")],
+            "error",
+        ),
+        # an internal plan: a partner office repeating the leading office is a slip, a warning
+        (
+            "某县市场监督管理局2025年度双随机抽查工作计划",
+            "牵头科室",
+            "配合科室",
+            [("食品股", "食品股"), ("特设股", "食品股")],
+            "warning",
+        ),
+    ],
+)
+def test_partner_equal_to_the_office_column(tmp_path, title, lead, partner, rows, severity):
+    table = [[*HEAD, lead, partner]]
+    table += [
+        [str(i), f"任务{i}", "检查", "对象", "5%", "3月至11月", a, b] for i, (a, b) in enumerate(rows, 1)
+    ]
+    hits = findings([xlsx(tmp_path, title, table)], ("partner-same-as-initiator",))
+    assert [(f.location.cell, f.severity) for f in hits] == [("H3", severity)]
+
+
+# -- 3. place names -----------------------------------------------------------------------------
+
+
+def _names_plan(tmp_path: Path, title: str, inspectors: list[str]) -> Path:
+    rows = [[*HEAD, "检查主体"]]
+    rows += [
+        [str(i), f"任务{i}", "登记事项检查", "企业", "3%", "4月至10月", x]
+        for i, x in enumerate(inspectors, 1)
+    ]
+    return xlsx(tmp_path, title, rows)
+
+
+@pytest.mark.parametrize(
+    "title, inspector",
+    [
+        # a county named like its city, a district named like its city, a city named like its province
+        ("抚顺县市场监督管理局2025年度双随机抽查工作计划", "抚顺市市场监督管理局、抚顺县市场监督管理局"),
+        ("荆州市荆州区市场监督管理局2025年度双随机抽查工作计划", "荆州市市场监督管理局"),
+        ("吉林市市场监督管理局2025年度双随机抽查工作计划", "吉林省市场监督管理局"),
+        ("黄山市黄山区市场监督管理局2025年度双随机抽查工作计划", "黄山市市场监督管理局"),
+        # 区域 is not a suffix
+        ("泽州县市场监督管理局2025年度双随机抽查工作计划", "泽州区域内集贸市场"),
+    ],
+)
+def test_a_real_division_sharing_the_plans_stem_is_not_a_wrong_place(tmp_path, title, inspector):
+    path = _names_plan(tmp_path, title, [inspector])
+    assert not findings([path], ("place-mismatch",))
+
+
+def test_a_wrong_suffix_beside_the_real_city_is_fixed_alone(tmp_path):
+    path = _names_plan(
+        tmp_path, "抚顺县市场监督管理局2025年度双随机抽查工作计划", ["抚顺市局指导，抚顺区市场监管局实施"]
+    )
+    (hit,) = findings([path], ("place-mismatch",))
+    assert "「抚顺区」" in hit.message
+    assert "抚顺市局指导，抚顺县市场监管局实施" in hit.fix
+
+
+# -- 2. layers: unknown place or year -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "meta, words",
+    [
+        (PlanMeta(title="某市2024年度计划", year=2024), "所在地未能识别"),
+        (PlanMeta(title="应城市计划", place="应城市", region=("应城市", "孝感市", "湖北省")), "年度未能识别"),
+        (PlanMeta(title="计划"), "所在地和年度未能识别"),
+    ],
+)
+def test_explain_layers_says_what_could_not_be_decided(meta, words):
+    lines = explain_plan_layers("计划.xlsx", meta, ("全国·不限年度（default）",), ())
+    assert any(words in line and "只适用全国要求" in line for line in lines)
+
+
+def test_explain_layers_for_a_known_place_and_year_has_no_unknown_note():
+    meta = PlanMeta(title="x", place="泽州县", region=("泽州县", "晋城市", "山西省"), year=2025)
+    lines = explain_plan_layers("x.xlsx", meta, ("全国", "山西", "晋城"), ())
+    assert not any("未能识别" in line for line in lines)
+
+
+# -- 5. city + county pairs judged by hand ------------------------------------------------------
+
+_SUP_SEQ = re.compile(r"上级计划任务(\S+?)「")
+CROSS_PLAN = (
+    "superior-task-duplicated",
+    "superior-task-missing",
+    "quota-below-superior",
+    "window-outside-superior",
+)
+
+
+def _key(f) -> tuple[str, str, str]:
+    if f.slug == "superior-task-missing":
+        m = _SUP_SEQ.search(f.message)
+        return (f.slug, "superior:" + (m[1] if m else "?"), f.severity)
+    return (f.slug, f.task_seq or "", f.severity)
+
+
+def _expected_key(e: dict) -> tuple[str, str, str]:
+    where = "superior:" + e["superior_task"] if "superior_task" in e else e["task"]
+    return (e["slug"], where, e["severity"])
+
+
+PAIR_SPECS = yaml.safe_load((PAIRS / "pairs.yaml").read_text(encoding="utf-8"))["pairs"]
+
+
+@pytest.mark.parametrize("pair", PAIR_SPECS, ids=[p["name"] for p in PAIR_SPECS])
+def test_city_county_pair_findings_are_the_judged_ones(pair):
+    meta = {"year": pair["year"]} if "year" in pair else {}
+    got = findings([REPO / pair["county"]], CROSS_PLAN, superior=REPO / pair["superior"], **meta)
+    expected = {_expected_key(e) for e in pair["expected"]}
+    assert sorted(_key(f) for f in got) == sorted(expected)
+
+
+def test_precision_over_all_pairs_is_measured():
+    """Right findings / all findings over every pair (the number in the report)."""
+    right = total = 0
+    for pair in PAIR_SPECS:
+        meta = {"year": pair["year"]} if "year" in pair else {}
+        got = findings([REPO / pair["county"]], CROSS_PLAN, superior=REPO / pair["superior"], **meta)
+        expected = {_expected_key(e) for e in pair["expected"]}
+        total += len(got)
+        right += sum(_key(f) in expected for f in got)
+    assert total and right / total == 1.0
+
+
+# -- 1c. a city's plan against its province's ---------------------------------------------------
+
+
+def test_city_plan_against_its_provinces_plan(tmp_path):
+    """The cross-plan rules hold at every level: a city's plan against the province's, whose 地市
+    column says which rows are this city's (大同市's row is not 太原市's to carry)."""
+    head = ["地市", *HEAD, "发起部门", "抽查检查模式"]
+    province = xlsx(
+        tmp_path,
+        "山西省市场监督管理局2025年度双随机抽查工作计划",
+        [
+            head,
+            [
+                "太原市",
+                "1",
+                "旅行社经营情况抽查",
+                "旅行社证照情况检查",
+                "旅行社",
+                "3%",
+                "1月至11月",
+                "市文旅局",
+                "市抽市查",
+            ],
+            [
+                "大同市",
+                "2",
+                "农药经营主体抽查",
+                "农药经营许可检查",
+                "农药经营主体",
+                "5%",
+                "3月至6月",
+                "市农业农村局",
+                "市抽市查",
+            ],
+            [
+                "全省",
+                "3",
+                "食品销售者抽查",
+                "食品销售者进货查验检查",
+                "食品销售者",
+                "5%",
+                "4月至10月",
+                "省市场监督管理局",
+                "省抽市查",
+            ],
+            [
+                "全省",
+                "4",
+                "电梯使用单位抽查",
+                "电梯使用单位安全管理检查",
+                "电梯使用单位",
+                "5%",
+                "3月至11月",
+                "各市组织发起",
+                "市抽市查",
+            ],
+        ],
+    )
+    city = xlsx(
+        tmp_path,
+        "太原市市场监督管理局2025年度双随机抽查工作计划",
+        [
+            [*HEAD, "抽查检查模式"],
+            ["1", "旅行社经营情况抽查", "旅行社证照情况检查", "本市旅行社", "1%", "1月至11月", "市抽市查"],
+            [
+                "2",
+                "食品销售者抽查",
+                "食品销售者进货查验检查",
+                "本市食品销售者",
+                "5%",
+                "4月至10月",
+                "市抽县查",
+            ],
+        ],
+    )
+    got = findings([city], CROSS_PLAN, superior=province)
+    assert sorted(_key(f) for f in got) == [
+        ("quota-below-superior", "1", "warning"),
+        ("superior-task-duplicated", "2", "warning"),
+        ("superior-task-missing", "superior:4", "warning"),
+    ]
+    (missing,) = [f for f in got if f.slug == "superior-task-missing"]
+    assert "要求各市发起" in missing.message
+
+
+def test_a_plan_of_the_same_level_is_not_a_superior(tmp_path):
+    rows = [
+        [*HEAD, "发起部门"],
+        [
+            "1",
+            "电梯使用单位抽查",
+            "电梯使用单位安全管理检查",
+            "电梯使用单位",
+            "5%",
+            "3月至11月",
+            "各地组织发起",
+        ],
+    ]
+    other = xlsx(tmp_path, "大同市市场监督管理局2025年度双随机抽查工作计划", rows)
+    city = xlsx(
+        tmp_path,
+        "太原市市场监督管理局2025年度双随机抽查工作计划",
+        [rows[0], ["1", "x", "y", "z", "5%", "3月至11月", "市局"]],
+    )
+    assert not findings([city], CROSS_PLAN, superior=other)
+
+
+def test_no_division_of_the_gazetteer_flags_the_places_above_it():
+    """Every county, city and province of the gazetteer: a cell naming the bureau of any place above
+    the plan's (抚顺市 for 抚顺县, 黑龙江省 for 龙江县) is not a wrong place name."""
+    from planlint.meta import gazetteer
+    from planlint.rules.primitives.consistency import _inside_real_place, _wrong_place
+
+    places = gazetteer()
+    flagged = []
+    for place in places.by_code.values():
+        wrong = _wrong_place(place.name)
+        for above in places.chain(place)[1:] if wrong is not None else ():
+            text = f"{above}市场监督管理局"
+            flagged += [
+                (place.name, above) for m in wrong.finditer(text) if not _inside_real_place(text, *m.span())
+            ]
+    assert flagged == []
+
+
+@pytest.mark.parametrize("mode", ["省抽县查", "省级统一组织发起", "省局随机抽取"])
+def test_coverage_left_to_the_province_when_its_mode_says_the_province_draws(tmp_path, mode):
+    path = xlsx(
+        tmp_path,
+        "泽州县市场监督管理局2025年度双随机抽查工作计划",
+        [
+            [*HEAD, "抽查检查模式"],
+            ["1", "企业双随机抽查", "登记事项检查", "全县企业", "1%", "3月至10月", mode],
+        ],
+    )
+    pop = tmp_path / "pop.csv"
+    pop.write_text(
+        "地区,对象范围,类别,数量\n泽州县,合计,企业,20000\n泽州县,全县企业,企业,20000\n", encoding="utf-8"
+    )
+    options = RunOptions(use_config=False, select=("coverage-below-target",), population=str(pop))
+    result = run([str(path)], options)
+    assert result.findings == []
+    assert any("由省级统一抽取" in n for n in result.notes)
+
+
+# -- 2b. another department's plan: 市场监管总局 documents do not bind it --------------------------
+
+
+@pytest.mark.parametrize(
+    "title, department",
+    [
+        ("广州市教育局2021年度“双随机、一公开”本部门抽查工作计划表", "教育局"),
+        ("黄山市农业农村局2024年度部门联合抽查工作计划", "农业农村局"),
+        ("某县市场监督管理局2025年度双随机抽查工作计划", None),
+        ("某市2024年度部门联合双随机抽查工作计划", None),
+    ],
+)
+def test_the_issuing_department(title, department):
+    assert department_of(PlanMeta(title=title)) == department
+
+
+def test_a_samr_document_is_a_reference_for_another_departments_plan(tmp_path):
+    rows = [[*HEAD], ["1", "学校食堂检查", "食品安全检查", "学校食堂", "10%", "2023年3月至11月"]]
+    market = xlsx(tmp_path, "某县市场监督管理局2024年度双随机抽查工作计划", rows)
+    education = xlsx(tmp_path, "某县教育局2024年度双随机抽查工作计划", rows)
+    (own,) = findings([market], ("window-other-year",))
+    (other,) = findings([education], ("window-other-year",))
+    assert own.severity == "error" and "国市监信〔2019〕38号" in own.basis
+    assert other.severity == "warning" and "本计划由教育局制定" in other.basis
