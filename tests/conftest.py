@@ -1,23 +1,49 @@
-"""Shared test paths. Tests read the bundled samples and load rules/grammar from the installed package."""
+"""Shared test paths and fixtures. Tests read the bundled samples and load rules/grammar from the
+installed package. The suite runs in pytest-xdist workers (pytest_cmdline_main below): whatever a
+test writes goes below its tmp_path or this process's own temporary folder, never to a fixed path."""
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-# Tests never write into the user's real cache folder (planlint check caches per-file results);
-# the folder of this test process is removed when the session ends.
+# Each test process (each xdist worker) has its own temporary folder, so that a test looking for
+# planlint's leftovers there (conversions, fix rounds, uploads) never sees another process's work;
+# pytest's tmp_path folders stay where pytest keeps them. Tests never write into the user's real
+# cache folder (planlint check caches per-file results). Both go when the process ends.
+os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", tempfile.gettempdir())
+_TEMP = tempfile.mkdtemp(prefix="planlint-tests-")
+tempfile.tempdir = os.environ["TMPDIR"] = _TEMP
 _TEST_CACHE = tempfile.mkdtemp(prefix="planlint-test-cache-")
 os.environ["PLANLINT_CACHE_DIR"] = _TEST_CACHE
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    shutil.rmtree(_TEST_CACHE, ignore_errors=True)
+    shutil.rmtree(_TEMP, ignore_errors=True)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """`python -m pytest` runs the suite in pytest-xdist workers, one per CPU (-n auto), each test
+    file whole in one worker (loadfile): a module's fixtures are made once, and tests that build on
+    an earlier test's state (test_desk_server) keep their order. `-n 0` (or `-p no:xdist`) runs it
+    in this process, and so does an environment without pytest-xdist. Set here rather than in
+    addopts, so that an environment installed before xdist joined the `test` extra still runs
+    the suite instead of refusing `-n`."""
+    if hasattr(config, "workerinput") or getattr(config.option, "numprocesses", 0) is not None:
+        return
+    config.option.numprocesses = "auto"
+    if config.option.dist == "no":
+        config.option.dist = "loadfile"
 
 
 REPO = Path(__file__).resolve().parents[1]
@@ -78,3 +104,109 @@ def run_cli(*args: str, monkeypatch, capsys) -> tuple[int, str, str]:
     out, err = capsys.readouterr()
     assert "Traceback" not in out + err and "内部错误" not in out + err, out + err
     return info.value.code, out, err
+
+
+def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
+    """A folder every xdist worker of this run sees (their tmp_path roots share a parent), for
+    work done once per run under a lock; the run's own tmp_path root without xdist."""
+    root = tmp_path_factory.getbasetemp()
+    return (root.parent if os.environ.get("PYTEST_XDIST_WORKER") else root) / name
+
+
+def once_per_run(folder: Path, make: Callable[[Path], dict]) -> dict:
+    """`make(folder)`'s JSON result, made by the first worker that asks and read by the others."""
+    from filelock import FileLock
+
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    done = folder / "done.json"
+    with FileLock(str(folder) + ".lock"):
+        if not done.is_file():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed half-way
+            folder.mkdir()
+            done.write_text(json.dumps(make(folder)), encoding="utf-8")
+    return json.loads(done.read_text(encoding="utf-8"))
+
+
+# ---- LibreOffice: the Word fixtures converted in one run --------------------------------------
+# Starting LibreOffice takes seconds, and the suite converts its Word fixtures (.doc, .odt, and
+# the .doc files under WPS's .wps name) over and over. The first conversion asked for converts them
+# all in one LibreOffice run (wordproc.convert_many: the command, profile and limits of
+# wordproc.convert); any later conversion of the same bytes under the same suffix by the same
+# soffice is a copy of that run's output, shared by the xdist workers. Any other file, or another
+# soffice (a test's fake or missing one), is converted as usual.
+FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
+_AS_WPS = (".doc", ".wps")
+
+
+def _batched() -> list[tuple[Path, str]]:
+    """(fixture, the suffix it is converted under)."""
+    words = sorted(p for p in FORMATS.iterdir() if p.suffix in (".doc", ".odt"))
+    return [(p, s) for p in words for s in (_AS_WPS if p.suffix == ".doc" else (p.suffix,))]
+
+
+def _conversion_key(path: Path, suffix: str) -> str:
+    return hashlib.sha256(path.read_bytes() + b"\0" + suffix.lower().encode()).hexdigest()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _libreoffice_batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    from planlint.readers import wordproc
+
+    real, soffice = wordproc.convert, wordproc.find_soffice()
+    converted: dict[str, str] = {}
+
+    def make(folder: Path) -> dict:
+        inputs = _batched()
+        staged = [folder / f"{i}{suffix}" for i, (_, suffix) in enumerate(inputs)]
+        for (path, _), copy in zip(inputs, staged):
+            shutil.copyfile(path, copy)
+        (folder / "run").mkdir()
+        with pytest.MonkeyPatch.context() as mp:  # the time limit of one conversion, per file
+            mp.setenv(wordproc.TIMEOUT_ENV, str(wordproc.DEFAULT_TIMEOUT * len(inputs)))
+            results = wordproc.convert_many([str(p) for p in staged], folder / "run", "docx")
+        return {_conversion_key(path, suffix): str(r) for (path, suffix), r in zip(inputs, results)}
+
+    def convert(path: str, work: Path, target: str) -> Path:
+        if soffice and target == "docx" and wordproc.find_soffice() == soffice:
+            key = _conversion_key(Path(path), Path(path).suffix)
+            if key in _batch_keys():
+                if not converted:
+                    converted.update(once_per_run(shared_folder(tmp_path_factory, "libreoffice"), make))
+                result = work / "out" / "plan.docx"
+                result.parent.mkdir()
+                shutil.copyfile(converted[key], result)
+                return result
+        return real(path, work, target)
+
+    wordproc.convert = convert  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        wordproc.convert = real
+
+
+@functools.cache
+def _batch_keys() -> frozenset[str]:
+    return frozenset(_conversion_key(p, s) for p, s in _batched())
+
+
+# ---- Chromium ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def browser() -> Iterator:
+    """Debian's chromium under Playwright, for one test (its tabs share the one launch). Not kept
+    for the session: while Playwright's sync API is running, its event loop counts as running in
+    this thread, and asyncio.run() elsewhere in the process would fail. Skips with the install
+    hint without chromium (fails under PLANLINT_REQUIRE_EXTERNAL=1)."""
+    executable = chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        # sRGB: a screenshot's pixels are the page's CSS colours
+        args = [*CHROMIUM_FLAGS, "--force-color-profile=srgb"]
+        launched = p.chromium.launch(executable_path=executable, headless=True, args=args)
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -207,7 +207,18 @@ def test_tests_leave_no_cache_folder_behind(tmp_path):
     conftest = Path(__file__).parent / "conftest.py"
     shutil.copy(conftest, tmp_path / "conftest.py")
     r = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider", str(tmp_path / "test_x.py")],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-s",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            str(tmp_path / "test_x.py"),
+        ],
         capture_output=True,
         text=True,
         cwd=tmp_path,

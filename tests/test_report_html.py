@@ -1,17 +1,14 @@
 """html reporter: escaping and self-containment, then the page as a browser shows it (Debian's
-chromium, headless): counts visible, filters working, chart drawn (pixels in the screenshot)."""
+chromium, headless, the `browser` fixture of conftest.py): counts visible, filters working, chart
+drawn (pixels in the screenshot)."""
 
 from __future__ import annotations
 
 import re
 import shutil
-import struct
-import subprocess
-import zlib
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM_FLAGS, chromium
 from report_fixtures import HYPERLINK, make_result
 
 from planlint.report import ReportOptions, write
@@ -19,8 +16,6 @@ from planlint.report.html import render
 from planlint.result import PlanReport
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
-# so the screenshot's pixels are the page's CSS colours
-HEADLESS_FLAGS = ["--headless", *CHROMIUM_FLAGS, "--force-color-profile=srgb"]
 
 
 def _result():
@@ -74,17 +69,14 @@ def test_review_summary_worst_first():
 # ---------------------------------------------------------------- in the browser
 
 
-def _chromium() -> str:
-    return chromium()
-
-
-def _run_chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [_chromium(), *HEADLESS_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, check=True)
-
-
-def _dom(tmp_path: Path, url: str) -> str:
-    return _run_chromium(tmp_path, "--virtual-time-budget=2000", "--dump-dom", url).stdout
+def _dom(browser, url: str, **page_options) -> str:
+    """The page's DOM once its script has run, loaded in a fresh tab (the fragment read at load)."""
+    page = browser.new_page(**page_options)
+    try:
+        page.goto(url)
+        return page.content()
+    finally:
+        page.close()
 
 
 def _text(html: str, element_id: str) -> str:
@@ -93,57 +85,14 @@ def _text(html: str, element_id: str) -> str:
     return m.group(1)
 
 
-def _png_pixels(path: Path) -> tuple[int, int, list[bytes]]:
-    """Decode an 8-bit RGB/RGBA non-interlaced PNG (what Chromium writes) into rows of bytes."""
-    data = path.read_bytes()
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    pos, idat, width = 8, b"", 0
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
-        chunk = data[pos + 8 : pos + 8 + length]
-        if kind == b"IHDR":
-            width, height, depth, color, _, _, interlace = struct.unpack(">IIBBBBB", chunk)
-            assert depth == 8 and color in (2, 6) and interlace == 0
-            bpp = 3 if color == 2 else 4
-        elif kind == b"IDAT":
-            idat += chunk
-        pos += 12 + length
-    raw = zlib.decompress(idat)
-    stride = width * bpp
-    rows, prev = [], bytearray(stride)
-    for y in range(height):
-        f = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
-        for x in range(stride):
-            a = line[x - bpp] if x >= bpp else 0
-            b = prev[x]
-            c = prev[x - bpp] if x >= bpp else 0
-            if f == 1:
-                line[x] = (line[x] + a) & 255
-            elif f == 2:
-                line[x] = (line[x] + b) & 255
-            elif f == 3:
-                line[x] = (line[x] + (a + b) // 2) & 255
-            elif f == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(b"".join(bytes(line[i : i + 3]) for i in range(0, stride, bpp)))
-        prev = line
-    return width, height, rows
+def test_rendered_in_headless_chromium(tmp_path, browser):
+    from PIL import Image
 
-
-def _count_color(rows: list[bytes], rgb: tuple[int, int, int]) -> int:
-    needle = bytes(rgb)
-    return sum(1 for row in rows for i in range(0, len(row), 3) if row[i : i + 3] == needle)
-
-
-def test_rendered_in_headless_chromium(tmp_path):
     page = tmp_path / "报告.html"
     write("html", _result(), str(page))
     url = page.as_uri()
 
-    dom = _dom(tmp_path, url)
+    dom = _dom(browser, url)
     assert _text(dom, "count-files") == "2"
     assert _text(dom, "count-tasks") == "3"
     assert _text(dom, "count-error") == "2"
@@ -154,23 +103,29 @@ def test_rendered_in_headless_chromium(tmp_path):
     assert "<script>alert(1)" not in dom
 
     # the filters, preset through the URL fragment, hide the other rows
-    dom = _dom(tmp_path, url + "#sev=error")
+    dom = _dom(browser, url + "#sev=error")
     assert _text(dom, "visible-count") == "2"
     assert len(re.findall(r'<tr class="finding" data-sev="warning"[^>]*>', dom)) == 0
     assert len(re.findall(r'<tr class="finding hidden" data-sev="warning"', dom)) == 4
-    dom = _dom(tmp_path, url + "#rule=PL105")
+    dom = _dom(browser, url + "#rule=PL105")
     assert _text(dom, "visible-count") == "2"
 
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "report_html.png"
     shot.unlink(missing_ok=True)
-    _run_chromium(tmp_path, "--window-size=1280,1400", f"--screenshot={shot}", url)
-    width, height, rows = _png_pixels(shot)
-    assert (width, height) == (1280, 1400)
+    tab = browser.new_page(viewport={"width": 1280, "height": 1400})
+    try:
+        tab.goto(url)
+        tab.screenshot(path=str(shot))
+    finally:
+        tab.close()
+    with Image.open(shot) as image:
+        assert image.size == (1280, 1400)
+        colours = {rgb: n for n, rgb in image.convert("RGB").getcolors(maxcolors=1280 * 1400)}
     # The chart's bars and the severity badges are drawn in the severity colours.
-    assert _count_color(rows, (0xC6, 0x28, 0x28)) > 1000  # error red
-    assert _count_color(rows, (0xB7, 0x79, 0x1F)) > 1000  # warning amber
-    assert _count_color(rows, (0x15, 0x65, 0xC0)) > 1000  # info blue
+    assert colours.get((0xC6, 0x28, 0x28), 0) > 1000  # error red
+    assert colours.get((0xB7, 0x79, 0x1F), 0) > 1000  # warning amber
+    assert colours.get((0x15, 0x65, 0xC0), 0) > 1000  # info blue
 
 
 def test_missing_external_program_skips_or_fails(monkeypatch):

@@ -39,6 +39,17 @@ def work(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(work: Path):
+    """The app running each batch in a thread of this process (isolate=False): the same checking
+    and downloads without an interpreter started per batch. The child process a server runs each
+    batch in is driven by `isolated_client` (downloads, unreadable uploads, a failed batch, the
+    stages), test_a_batch_over_its_limits_fails_alone and the browser tests' real `planlint serve`."""
+    with TestClient(create_app(temp_parent=str(work), isolate=False), base_url="http://127.0.0.1") as c:
+        yield c
+
+
+@pytest.fixture
+def isolated_client(work: Path):
+    """The app as `planlint serve` runs it: each batch in a child process under JobLimits."""
     with TestClient(create_app(temp_parent=str(work)), base_url="http://127.0.0.1") as c:
         yield c
 
@@ -110,34 +121,34 @@ def test_same_name_twice_is_two_files(client: TestClient):
     assert status["summary"]["files"] == 2
 
 
-def test_downloads(client: TestClient, tmp_path: Path):
-    job, status = _check(client, YUANPING)
+def test_downloads(isolated_client: TestClient, tmp_path: Path):
+    job, status = _check(isolated_client, YUANPING)
     entry = status["files"][0]
 
-    annotated = client.get(f"/jobs/{job}/files/{entry['annotated']}")
+    annotated = isolated_client.get(f"/jobs/{job}/files/{entry['annotated']}")
     assert annotated.status_code == 200
     assert "filename*=UTF-8''" in annotated.headers["content-disposition"]
     wb = openpyxl.load_workbook(io.BytesIO(annotated.content))
     assert wb.sheetnames[0] == "检查结果"
     assert any(c.comment for ws in wb.worksheets for row in ws.iter_rows() for c in row)
 
-    fixed = client.get(f"/jobs/{job}/files/{entry['fixed']}")
+    fixed = isolated_client.get(f"/jobs/{job}/files/{entry['fixed']}")
     assert fixed.status_code == 200 and entry["fixed_cells"] > 0
     with_fixes = tmp_path / YUANPING.name
     with_fixes.write_bytes(fixed.content)
     assert len(_engine(with_fixes).findings) == entry["remaining"] < entry["findings"]
 
-    page = client.get(f"/jobs/{job}/report")
+    page = isolated_client.get(f"/jobs/{job}/report")
     assert page.headers["content-type"].startswith("text/html")
     assert YUANPING.name in page.text and "<mark>" in page.text  # the offending text highlighted
 
 
-def test_corrupt_upload_reads_like_the_cli(client: TestClient, tmp_path: Path):
+def test_corrupt_upload_reads_like_the_cli(isolated_client: TestClient, tmp_path: Path):
     bad = tmp_path / "损坏的计划.xlsx"
     bad.write_bytes(b"PK\x03\x04 not really a workbook")
     old = tmp_path / "旧格式.xls"
     old.write_text("hello")
-    job, status = _check(client, bad, old, YUANPING)
+    job, status = _check(isolated_client, bad, old, YUANPING)
     assert status["state"] == "done"
     cli = {Path(r.path).name: r.error for r in _engine(bad, old).reports}
     by_name = {f["name"]: f for f in status["files"]}
@@ -145,14 +156,14 @@ def test_corrupt_upload_reads_like_the_cli(client: TestClient, tmp_path: Path):
         assert by_name[name]["error"] == cli[name] and "另存为" in cli[name]
         assert by_name[name]["annotated"] is None
     assert by_name[YUANPING.name]["annotated"]
-    page = client.get(f"/jobs/{job}/report").text
+    page = isolated_client.get(f"/jobs/{job}/report").text
     assert "无法读取" in page and "Traceback" not in page and "planlint-serve-" not in page
 
 
-def test_unreadable_superior_names_the_upload(client: TestClient, work: Path, tmp_path: Path):
+def test_unreadable_superior_names_the_upload(isolated_client: TestClient, work: Path, tmp_path: Path):
     bad = tmp_path / "市级计划.docx"
     bad.write_bytes(b"garbage")
-    _, status = _check(client, ZEZHOU, superior=bad)
+    _, status = _check(isolated_client, ZEZHOU, superior=bad)
     assert status["state"] == "failed"
     assert status["error"].startswith("市级计划.docx：上级计划无法读取")
     assert str(work) not in status["error"]
@@ -545,13 +556,13 @@ def test_in_the_browser(server, tmp_path: Path):
     assert leftovers == []
 
 
-def test_finished_job_does_not_report_a_running_stage(client: TestClient, tmp_path: Path):
+def test_finished_job_does_not_report_a_running_stage(isolated_client: TestClient, tmp_path: Path):
     """A job that is done says so in its stage too (not the last stage it ran, 正在生成修复副本)."""
-    _, status = _check(client, YUANPING)
+    _, status = _check(isolated_client, YUANPING)
     assert status["state"] == "done" and status["stage"] == "检查完成"
     bad = tmp_path / "市级计划.docx"
     bad.write_bytes(b"garbage")
-    _, failed = _check(client, ZEZHOU, superior=bad)
+    _, failed = _check(isolated_client, ZEZHOU, superior=bad)
     assert failed["state"] == "failed" and failed["stage"] == "检查失败"
 
 

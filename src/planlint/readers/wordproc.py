@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from .. import tempdirs
@@ -88,13 +89,22 @@ def read(path: str) -> list[Table]:
 def convert(path: str, work: Path, target: str) -> Path:
     """Convert `path` to `target` (a LibreOffice --convert-to format) inside `work`; return the
     converted file. The input is copied first, so LibreOffice never opens (or locks) the original."""
+    return convert_many([path], work, target)[0]
+
+
+def convert_many(paths: Sequence[str], work: Path, target: str) -> list[Path]:
+    """Convert each of `paths` as `convert` does, all in one LibreOffice run (its start-up takes
+    seconds, so the tests convert their fixtures in one batch); the converted files in order. A
+    file LibreOffice could not convert raises ReadError naming it; the time limit is the run's."""
+    first = paths[0]
     soffice = find_soffice()
     if soffice is None:
-        raise ReadError(INSTALL_HINT, path)
+        raise ReadError(INSTALL_HINT, first)
     sweep_stale()
-    source = work / "in" / f"plan{Path(path).suffix.lower()}"
-    source.parent.mkdir()
-    shutil.copyfile(path, source)
+    sources = [work / "in" / f"plan{i or ''}{Path(path).suffix.lower()}" for i, path in enumerate(paths)]
+    sources[0].parent.mkdir()
+    for path, source in zip(paths, sources):
+        shutil.copyfile(path, source)
     (work / "profile" / "user").mkdir(parents=True)
     (work / "profile" / "user" / "registrymodifications.xcu").write_text(_PROFILE_SETTINGS, encoding="utf-8")
     out = work / "out"
@@ -111,7 +121,7 @@ def convert(path: str, work: Path, target: str) -> Path:
         target,
         "--outdir",
         str(out),
-        str(source),
+        *map(str, sources),
     ]
     limit = timeout_seconds()
     try:
@@ -125,7 +135,7 @@ def convert(path: str, work: Path, target: str) -> Path:
             **_group_options(),
         )
     except OSError as exc:
-        raise ReadError(f"无法启动 LibreOffice（{exc.strerror or exc}）。{INSTALL_HINT}", path) from None
+        raise ReadError(f"无法启动 LibreOffice（{exc.strerror or exc}）。{INSTALL_HINT}", first) from None
     try:
         _, err = proc.communicate(timeout=limit)
     except subprocess.TimeoutExpired:
@@ -133,21 +143,22 @@ def convert(path: str, work: Path, target: str) -> Path:
         raise ReadError(
             f"LibreOffice 转换超过 {limit:g} 秒仍未完成，已终止（文件可能过大、损坏或需要密码）；"
             f"请用 Word/WPS 打开后另存为 .docx 再检查（时限可用环境变量 {TIMEOUT_ENV} 调整）",
-            path,
+            first,
         ) from None
     except BaseException:
         _kill(proc)
         raise
-    result = out / f"plan.{target.split(':')[0]}"
-    if proc.returncode != 0 or not result.is_file():
-        detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
-        raise ReadError(
-            "LibreOffice 无法转换此文件（可能已加密、损坏或不是 Word/WPS 文档"
-            + (f"：{detail[0][:200]}" if detail else "")
-            + "），请用 Word/WPS 打开后（如有密码先取消密码）另存为 .docx 再检查",
-            path,
-        )
-    return result
+    results = [out / f"{source.stem}.{target.split(':')[0]}" for source in sources]
+    for path, result in zip(paths, results):
+        if proc.returncode != 0 or not result.is_file():
+            detail = err.decode("utf-8", "replace").strip().splitlines()[-1:] if err else []
+            raise ReadError(
+                "LibreOffice 无法转换此文件（可能已加密、损坏或不是 Word/WPS 文档"
+                + (f"：{detail[0][:200]}" if detail else "")
+                + "），请用 Word/WPS 打开后（如有密码先取消密码）另存为 .docx 再检查",
+                path,
+            )
+    return results
 
 
 def _group_options() -> dict:
