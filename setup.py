@@ -1,5 +1,8 @@
 """Build hook: ship the bundled packs, profiles and column table pre-parsed as *.yaml.json next to
 each YAML file (planlint.bundled.load_yaml reads them; nothing is parsed or cached at run time).
+An editable install (`pip install -e .`) reads the package data from the source tree, so there the
+files are written beside the YAML in rules/ (ignored by git); a YAML edited afterwards is parsed
+again until the next install, as load_yaml checks each file's checksum.
 
 All project metadata is in pyproject.toml; this file only adds the build step."""
 
@@ -20,7 +23,10 @@ class BuildPyWithPrebuiltData(build_py):
         sys.path.insert(0, str(Path(__file__).parent / "src"))
         from planlint.bundled import prebuilt  # json and zlib only: importable before install
 
-        rules = Path(self.build_lib) / "planlint" / "bundled" / "rules"
+        if self.editable_mode:  # the installed package reads rules/ itself (package-dir)
+            rules = Path(__file__).parent / "rules"
+        else:
+            rules = Path(self.build_lib) / "planlint" / "bundled" / "rules"
         for source in sorted(p for p in rules.rglob("*.yaml") if "cases" not in p.parts):  # cases: test-rules
             raw = source.read_bytes()
             target = source.with_name(source.name + ".json")

@@ -159,6 +159,52 @@ def per_plan_ms(cells: list[tuple[str, str]], repeats: int = 20) -> float:
     return best * 1000
 
 
+def lark_cython_figure(plans: list[tuple[str, list[tuple[str, str]]]]) -> None:
+    """Whether lark-cython would earn a dependency (and a platform marker: it has no wheels
+    everywhere): the LALR parse of every real plan's distinct typed cells (normalized, as
+    fields.parse hands them on; no transformer, no error hints) with Lark's pure-Python parser
+    against lark-cython's, in CPU time, and what importing lark-cython costs a process."""
+    try:
+        import lark_cython
+    except ImportError:
+        print(f"{'lark-cython':<48} not installed (pip install lark-cython to measure it)")
+        return
+    from lark import Lark
+    from lark.exceptions import UnexpectedInput
+
+    grammar = (REPO / "grammar" / "fields.lark").read_text(encoding="utf-8")
+    kw = dict(parser="lalr", start=list(fields.KINDS), maybe_placeholders=False)
+    parsers = {"pure": Lark(grammar, **kw), "cython": Lark(grammar, _plugins=lark_cython.plugins, **kw)}
+    cells = [(kind, fields.normalize(text)) for _, plan in plans for kind, text in plan]
+
+    def parse_all(parser: Lark) -> None:
+        for kind, text in cells:
+            try:
+                parser.parse(text, start=kind)
+            except UnexpectedInput:
+                pass
+
+    times: dict[str, list[float]] = {name: [] for name in parsers}
+    for parser in parsers.values():
+        parse_all(parser)  # the lexers' regexes compiled once
+    for _ in range(7):
+        for name, parser in parsers.items():
+            start = time.process_time()
+            parse_all(parser)
+            times[name].append(time.process_time() - start)
+    pure, cython = (min(times[n]) * 1000 / len(plans) for n in ("pure", "cython"))
+    env = {k: val for k, val in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    probe = "import time, lark;t=time.process_time();import lark_cython;print(time.process_time()-t)"
+    imports = [
+        float(subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env).stdout)
+        for _ in range(5)
+    ]
+    print(
+        f"{'lark-cython: one real plan parsed (CPU, mean)':<48} {cython:>9.2f} ms vs {pure:.2f} ms pure Python"
+        f" (saves {pure - cython:.2f} ms a plan; importing it after lark costs {min(imports) * 1000:.1f} ms a process)"
+    )
+
+
 def report(label: str, rate: float, target: int) -> bool:
     ok = rate >= target
     print(f"{label:<48} {rate:>12,.0f} cells/s   target ≥ {target:,}   {'PASS' if ok else 'FAIL'}")
@@ -218,6 +264,7 @@ def main() -> int:
     risk = [("risk", f"{text}（{i}）") for i, text in enumerate(SEED_CELLS["risk"][:1] * 2000)]
     print(f"{'  for information: distinct risk clauses':<48} {run(risk, uncached=True):>12,.0f} cells/s")
     import_cost()
+    lark_cython_figure(plans)
     return 0 if ok else 1
 
 

@@ -900,10 +900,10 @@ def test_unknown_encoding_declared_in_a_part(tmp_path, monkeypatch, capsys, suff
     path.write_bytes(_with_declaration(data, member))
     code, found = findings(path, monkeypatch=monkeypatch, capsys=capsys)
     assert (code, found) == (0, [])
-    from planlint.readers.xlsx import _sheet_extents
+    from planlint.readers.xlsx import _sheet_scans
 
     if suffix == ".xlsx":
-        assert _sheet_extents(str(path)) == {"内部计划": 36}
+        assert {name: scan.cells for name, scan in _sheet_scans(str(path)).items()} == {"内部计划": 36}
 
 
 @pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])

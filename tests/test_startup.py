@@ -33,6 +33,8 @@ NOT_NEEDED = (
     "planlint.report.json",
     "planlint.fixes",
     "planlint.diff",
+    "difflib",  # only to suggest a rule for a selector that names none
+    "calendar",  # values.days_in_month does its one job
 )
 
 PROBE = """

@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -449,7 +450,8 @@ class _Packed:
     def __call__(self, path: str) -> bytes:
         from .cache import dumps
 
-        return dumps(self.work(path))
+        with gc_paused():  # the run's policy (see run), in its worker processes too
+            return dumps(self.work(path))
 
 
 class _Worker:
@@ -502,12 +504,19 @@ def run(paths: list[str], options: RunOptions | None = None, config: Config | No
     allocates a plan's tasks and findings by the hundred thousand and keeps them (reports and
     plan-set rules need them), so each collection rescans all of them again, for nothing: checking
     a file leaves no cyclic garbage (reference counting frees it). Pausing made a 10k-task check
-    ~10% faster (benchmarks/run_all.py, interleaved)."""
+    ~10% faster (benchmarks/run_all.py, interleaved). `--jobs` workers pause it for each file."""
+    with gc_paused():
+        options = options or RunOptions()
+        return _run(paths, options, config if config is not None else load_config(options, paths))
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a run's work (see run), and back as it was."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        options = options or RunOptions()
-        return _run(paths, options, config if config is not None else load_config(options, paths))
+        yield
     finally:
         if was_enabled:
             gc.enable()

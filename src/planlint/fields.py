@@ -34,7 +34,6 @@ for its shared Cell, and a batch repeats the same texts across its plans).
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import functools
 import re
@@ -370,7 +369,7 @@ def _check_date(point: v.DatePoint, pos: int) -> v.DatePoint:
         raise _Invalid(pos, f"月份应在1—12之间（此处为{point.month}月）")
     if point.day is not None:
         # Without a year, 2月29日 is allowed (it exists in leap years).
-        last = calendar.monthrange(point.year or 2000, point.month)[1]
+        last = v.days_in_month(point.year or 2000, point.month)
         if not 1 <= point.day <= last:
             raise _Invalid(pos, f"日期不存在：{point.month}月没有{point.day}日")
     return point

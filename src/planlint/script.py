@@ -14,6 +14,7 @@ table is converted only when OpenCC changes that sample.
 
 from __future__ import annotations
 
+import codecs
 import re
 from functools import lru_cache
 
@@ -46,13 +47,26 @@ def to_simplified(text: str) -> str:
 
 
 _HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+_SKIP_NON_HAN = "planlint-skip-non-han"
+
+
+def _skip_non_han(err: UnicodeError) -> tuple[str, int]:
+    """The codec error handler of _han_outside_gb2312: a character GB2312 lacks is skipped unless
+    it is a Chinese character (then the encoding fails)."""
+    if not isinstance(err, UnicodeEncodeError) or _HAN.search(err.object, err.start, err.end):
+        raise err
+    return "", err.end
+
+
+codecs.register_error(_SKIP_NON_HAN, _skip_non_han)
 
 
 def _han_outside_gb2312(text: str) -> bool:
     """Whether a Chinese character of `text` is not one of GB2312's simplified ones. Only then can
-    the text be traditional; punctuation outside GB2312 (the — of `3月—11月`) says nothing."""
+    the text be traditional; punctuation outside GB2312 (the — of `3月—11月`) says nothing. The
+    codec does the scan (in C); Python runs only for the characters GB2312 lacks."""
     try:
-        "".join(set(_HAN.findall(text))).encode("gb2312")
+        text.encode("gb2312", _SKIP_NON_HAN)
     except UnicodeEncodeError:
         return True
     return False

@@ -7,7 +7,6 @@ back to canonical text with `canonical()`, which the fixes use.
 
 from __future__ import annotations
 
-import calendar
 import datetime as _dt
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -34,6 +33,12 @@ PERIOD_NAMES = {"year": "年", "half-year": "半年", "quarter": "季度", "mont
 STANDARD_RISK_CLAUSE = "根据企业信用风险分类结果，对低风险、一般风险、较高风险、高风险企业分别递加比例抽查"
 
 _CN_ORDINALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+
+
+def days_in_month(year: int, month: int) -> int:
+    """calendar.monthrange(year, month)[1], without importing calendar (and locale) at start-up."""
+    following = _dt.date(year + month // 12, month % 12 + 1, 1)
+    return (following - _dt.timedelta(days=1)).day
 
 
 def _num(d: Decimal) -> str:
@@ -187,7 +192,7 @@ class DatePoint:
         y = self.year or (year + 1 if self.next_year else year)
         if self.day is not None:
             return _dt.date(y, self.month, self.day)
-        last = calendar.monthrange(y, self.month)[1]
+        last = days_in_month(y, self.month)
         if self.part is not None:
             first, final = MONTH_PARTS[self.part]
             return _dt.date(y, self.month, (final or last) if end else first)

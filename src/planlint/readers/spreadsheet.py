@@ -11,7 +11,7 @@ calamine opens the file:
 - .xls/.et: one pass over the record headers of the Workbook stream;
 and again after calamine builds it, before it is turned into Python objects (~100 bytes a cell).
 Cells read as the user sees them, as for .xlsx: dates as 2024年3月1日, integral numbers as 1, and a
-fraction formatted as a percentage as 5% (calamine gives 0.05): the formats come from xlrd for
+number formatted as a percentage as 5% or 200% (calamine gives 0.05 and 2): the formats come from xlrd for
 .xls/.et, from the cells' value type for .ods and from styles.bin for .xlsb (where calamine also
 gives a date stored as an RK integer as a number). calamine does not report .ods and .xlsb merged
 ranges: they come from content.xml and from the sheets' BrtMergeCell records.
@@ -51,7 +51,7 @@ def read(path: str) -> list[Table]:
         _probe_xls(path, label)
     merges: dict[str, list] = {}
     percents: Mapping[str, Container[tuple[int, int]]] = {}
-    dates: dict[str, dict[tuple[int, int], float]] = {}
+    dates: dict[str, dict[tuple[int, int], tuple[float, str]]] = {}
     if kind == "ods":
         merges, shares = _scan_ods(path)
         percents = {name: _Ranges(ranges) for name, ranges in shares.items()}
@@ -76,28 +76,9 @@ def read(path: str) -> list[Table]:
         tables = _read_book(path, book, percent_cells)
     for table in tables:
         table.format = "et" if kind == "xls" and label == ".et" else kind
-        if kind != "ods":  # .ods percentages are numbers calamine gives as floats, 1 as 1.0
-            _apply_whole_percents(table, percent_cells(path, table.sheet or ""))
         _apply_dates(table, dates.get(table.sheet or "", {}))
         _apply_merges(table, merges.get(table.sheet or "", []))
     return tables
-
-
-_WHOLE = re.compile(r"-?\d{1,15}")
-
-
-def _apply_whole_percents(table: Table, percent: Container[tuple[int, int]]) -> None:
-    """A percentage that is a whole number (100%, stored as 1) comes from .xls/.xlsb as an integer,
-    which the fraction pass of readers.xlsx does not look at: render it as shown (100%)."""
-    from .xlsx import _percent
-
-    if not table.rows:
-        return
-    top, left = table.row_numbers[0] - 1, table.first_col - 1
-    for i, row in enumerate(table.rows):
-        for j, text in enumerate(row):
-            if _WHOLE.fullmatch(text) and (top + i, left + j) in percent:
-                row[j] = _percent(float(text))
 
 
 def _content_kind(path: str) -> str:
@@ -128,7 +109,7 @@ class _Ranges:
 
 class _XlsPercents:
     """The cells of an .xls/.et sheet whose number format shows a percentage, read by xlrd
-    (calamine gives values, not formats). Asked only for sheets holding fractions, and opened once.
+    (calamine gives values, not formats). Asked only for sheets holding numbers, and opened once.
     Any problem here only means percentages stay fractions, so it never fails the read."""
 
     def __init__(self, path: str) -> None:
@@ -293,19 +274,22 @@ def _wide_string(body: bytes, at: int) -> tuple[str, int]:
 
 def _scan_xlsb(
     path: str,
-) -> tuple[dict[str, list], dict[str, set[tuple[int, int]]], dict[str, dict[tuple[int, int], float]]]:
+) -> tuple[
+    dict[str, list], dict[str, set[tuple[int, int]]], dict[str, dict[tuple[int, int], tuple[float, str]]]
+]:
     """One pass over each sheet's records: refuse an .xlsb whose sheets would span more cells than
     the limit once calamine builds their grids (two cells far apart in a 1 KB file make calamine
     allocate gigabytes), counted from the cells holding a value as calamine places them. Collect
     what calamine does not report for .xlsb, by sheet, 0-based: the merged ranges (BrtMergeCell:
     first row, last row, first column, last column) as ((row, col), (last row, last col)); the
-    cells whose number format is a percentage; and the numbers with a date format, which calamine
-    gives as integers when they are stored as RK integers (the usual way for a date). A damaged
-    part only loses these: calamine reports the damage in its own words."""
+    cells whose number format is a percentage; and the numbers with a date or time format, with
+    the kind of format (see _xlsb_styles), which calamine gives as integers when they are stored as
+    RK integers (the usual way for a date; a time of 0:00). A damaged part only loses these:
+    calamine reports the damage in its own words."""
     budget = limits.current().max_cells
     merges: dict[str, list] = {}
     percents: dict[str, set[tuple[int, int]]] = {}
-    dates: dict[str, dict[tuple[int, int], float]] = {}
+    dates: dict[str, dict[tuple[int, int], tuple[float, str]]] = {}
     try:
         with zipfile.ZipFile(path) as zf:
             rels = ET.fromstring(zf.read("xl/_rels/workbook.bin.rels"))
@@ -321,7 +305,7 @@ def _scan_xlsb(
                     sheets[name] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
                 elif kind == _BRT_END_BUNDLE_SHS:
                     break
-            percent_xf, date_xf = _xlsb_styles(zf)
+            percent_xf, moment_xf = _xlsb_styles(zf)
             for name, member in sheets.items():
                 spans = merges[name] = []
                 shares = percents[name] = set()
@@ -337,8 +321,8 @@ def _scan_xlsb(
                         left, right = min(left, col), max(right, col)
                         if style in percent_xf:
                             shares.add((row, col))
-                        elif style in date_xf and kind in _BRT_NUMBERS:
-                            days[(row, col)] = _xlsb_number(kind, body)
+                        elif style in moment_xf and kind in _BRT_NUMBERS:
+                            days[(row, col)] = (_xlsb_number(kind, body), moment_xf[style])
                     elif kind == _BRT_MERGE_CELL and len(body) >= 16:
                         r0, r1, c0, c1 = struct.unpack_from("<IIII", body)
                         spans.append(((r0, c0), (r1, c1)))
@@ -364,13 +348,14 @@ def _xlsb_number(kind: int, body: bytes) -> float:
     return value / 100 if rk & 0x1 else value
 
 
-def _xlsb_styles(zf: zipfile.ZipFile) -> tuple[set[int], set[int]]:
+def _xlsb_styles(zf: zipfile.ZipFile) -> tuple[set[int], dict[int, str]]:
     """Indices of the cell formats (BrtXF inside BrtBeginCellXFs) whose number format shows a
-    percentage, and of those showing a date, from styles.bin."""
+    percentage, and of those showing a moment with its kind ("date", "time" of day or "elapsed"
+    time), from styles.bin."""
     try:
         data = zf.read("xl/styles.bin")
     except KeyError:
-        return set(), set()
+        return set(), {}
     codes: dict[int, str] = {}
     formats: list[int] = []
     in_cell_xfs = False
@@ -385,39 +370,57 @@ def _xlsb_styles(zf: zipfile.ZipFile) -> tuple[set[int], set[int]]:
         elif kind == _BRT_XF and in_cell_xfs and len(body) >= 4:
             formats.append(struct.unpack_from("<H", body, 2)[0])
     percent = {i for i, f in enumerate(formats) if f in (9, 10) or "%" in _QUOTED.sub("", codes.get(f, ""))}
-    date = {
-        i
-        for i, f in enumerate(formats)
-        if i not in percent and (f in _BUILTIN_DATES or (f in codes and _is_date_format(codes[f])))
-    }
-    return percent, date
+    moments: dict[int, str] = {}
+    for i, f in enumerate(formats):
+        shows = _BUILTIN_MOMENTS.get(f) or (_moment_kind(codes[f]) if f in codes else None)
+        if shows and i not in percent:
+            moments[i] = shows
+    return percent, moments
 
 
-# Excel's built-in date formats (14-17, 22) and those of the East Asian locales (27-36, 50-58).
-_BUILTIN_DATES = frozenset((14, 15, 16, 17, 22, *range(27, 37), *range(50, 59)))
+# Excel's built-in date formats (14-17, 22) and those of the East Asian locales (27-36, 50-58), its
+# times of day (18-21: h:mm AM/PM, h:mm:ss AM/PM, h:mm, h:mm:ss; 45: mm:ss; 47: mmss.0) and elapsed
+# time (46: [h]:mm:ss).
+_BUILTIN_MOMENTS = {
+    **dict.fromkeys((14, 15, 16, 17, 22, *range(27, 37), *range(50, 59)), "date"),
+    **dict.fromkeys((18, 19, 20, 21, 45, 47), "time"),
+    46: "elapsed",
+}
 _FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+_ELAPSED = re.compile(r"\[(?:h+|m+|s+)\]", re.IGNORECASE)
 
 
-def _is_date_format(code: str) -> bool:
-    """Whether a custom number format shows a date (y, m, d outside quotes, escapes and [colour])."""
+def _moment_kind(code: str) -> str | None:
+    """What a custom number format shows: "date" (y or d, or an m that is no minute: no h or s
+    beside it), "time" of day (h, or m with s), "elapsed" time ([h], [m] or [s]), or None."""
+    if _ELAPSED.search(_QUOTED.sub("", code)):
+        return "elapsed"
     bare = _FORMAT_NOISE.sub("", code).lower()
-    return bare != "general" and any(ch in bare for ch in "ymd")
+    if bare == "general":
+        return None
+    if "y" in bare or "d" in bare or ("m" in bare and "h" not in bare and "s" not in bare):
+        return "date"
+    return "time" if "h" in bare or "s" in bare else None
 
 
-def _apply_dates(table: Table, days: dict[tuple[int, int], float]) -> None:
-    """Render the date-formatted numbers calamine gave as numbers as the .xlsx reader renders a
-    date (2024年3月1日)."""
-    if not days or not table.rows:
+def _apply_dates(table: Table, moments: dict[tuple[int, int], tuple[float, str]]) -> None:
+    """Render the date- and time-formatted numbers calamine gave as numbers as the .xlsx reader
+    renders a date (2024年3月1日) or a time (9:30)."""
+    if not moments or not table.rows:
         return
     from .xlsx import _render
 
     top, left = table.row_numbers[0] - 1, table.first_col - 1
-    for (row, col), serial in days.items():
+    for (row, col), (serial, kind) in moments.items():
         i, j = row - top, col - left
         if 0 <= i < len(table.rows) and 0 <= j < len(table.rows[i]) and table.rows[i][j] == _render(serial):
-            if 0 < serial < 2958466:  # up to 9999-12-31
-                moment = _EXCEL_EPOCH + datetime.timedelta(days=serial)
-                table.rows[i][j] = _render(moment)
+            if kind == "elapsed" and abs(serial) < 2958466:
+                table.rows[i][j] = _render(datetime.timedelta(days=serial))
+            elif kind == "time" and 0 <= serial < 2958466:
+                seconds = round(serial % 1 * 86400) % 86400
+                table.rows[i][j] = _render(datetime.time(seconds // 3600, seconds // 60 % 60, seconds % 60))
+            elif kind == "date" and 0 < serial < 2958466:  # up to 9999-12-31
+                table.rows[i][j] = _render(_EXCEL_EPOCH + datetime.timedelta(days=serial))
 
 
 _EXCEL_EPOCH = datetime.datetime(1899, 12, 30)

@@ -4,8 +4,9 @@ calamine gives values, not formats, so two things are resolved here:
 - merged ranges: the anchor's text is copied into every covered cell, which is listed in
   `Table.covered`;
 - numbers: integral floats render as '1', not '1.0'. A percentage typed into Excel is stored as a
-  fraction (5% → 0.05) with a % number format that calamine does not report; when a sheet holds
-  numbers in (0, 1] we read the cell styles from the file and render %-formatted cells as '5%'.
+  fraction (5% → 0.05, 200% → 2) with a % number format that calamine does not report; when a sheet
+  holds numbers we read the cell styles from the file and render every %-formatted number as Excel
+  shows it ('5%', '200%'), whatever its size.
   Other numbers keep their value (0.05 stays '0.05').
 
 calamine builds each sheet as a dense grid spanning its first to last cell, so two cells far apart
@@ -20,9 +21,9 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import zipfile
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Mapping
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from xml.etree import ElementTree as ET
 
 from python_calamine import CalamineError, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
@@ -45,11 +46,11 @@ _CHUNK = 1 << 20
 
 
 def read(path: str) -> list[Table]:
-    _check_size(path)
+    listed = _check_size(path)
     # A file object, not the path: calamine picks its parser by extension, and the content has
     # already been sniffed as an Excel 2007+ package (an .xlsx saved as .xls is still read).
     with open(path, "rb") as fh:
-        return _read_book(path, _open_book(path, fh))
+        return _read_book(path, _open_book(path, fh), listed=listed)
 
 
 def _open_book(path: str, fh) -> CalamineWorkbook:
@@ -61,10 +62,12 @@ def _open_book(path: str, fh) -> CalamineWorkbook:
         ) from None
 
 
-def _check_size(path: str) -> None:
-    """The sheet and cell limits, checked before calamine reads the file at all."""
+def _check_size(path: str) -> dict[str, int]:
+    """The sheet and cell limits, checked before calamine reads the file at all; gives the merged
+    ranges each sheet lists (counted in the same pass over its XML)."""
     lim = limits.current()
-    extents = _sheet_extents(path)
+    scans = _sheet_scans(path)
+    extents = {name: scan.cells for name, scan in scans.items()}
     if len(extents) > lim.max_sheets:
         raise ReadError(
             f"工作簿有 {len(extents):,} 张工作表，超过上限 {lim.max_sheets:,}，已拒绝读取；"
@@ -76,17 +79,21 @@ def _check_size(path: str) -> None:
         budget -= cells
         if budget < 0:
             _refuse_cells(path, name, cells)
+    return {name: scan.merges for name, scan in scans.items()}
 
 
 def _read_book(
     path: str,
     book: CalamineWorkbook,
     percent_cells: Callable[[str, str], Container[tuple[int, int]]] | None = None,
+    listed: Mapping[str, int] | None = None,
 ) -> list[Table]:
     """The workbook's tables; `percent_cells(path, sheet)` gives the 0-based cells whose number
-    format is a percentage (this file's styles XML by default; other formats pass their own)."""
+    format is a percentage (this file's styles XML by default; other formats pass their own);
+    `listed`, the merged ranges each sheet's XML lists (.xlsx: see _check_size; calamine builds
+    none for the other formats from such a list)."""
     tables = []
-    listed = _listed_merges(path)
+    listed = listed or {}
     try:
         for meta in book.sheets_metadata:
             if meta.typ != SheetTypeEnum.WorkSheet:
@@ -146,15 +153,15 @@ def _read_sheet(
     del sheet  # calamine's own copy of the cells (as big as `values`) is not needed past this point
     width = max(len(r) for r in values)
     rows: list[list[str]] = []
-    fractions: list[tuple[int, int, float]] = []  # numbers that may be percentages, with their place
+    numbers: list[tuple[int, int, float]] = []  # any number may have a percent format, with its place
     # Plans repeat the same texts (risk clauses, windows, bodies) down whole columns: keep one
     # string per distinct text, so calamine's per-cell copies die with `values`.
     texts: dict[str, str] = {}
     share = texts.setdefault
 
     def other(value: object, i: int, j: int) -> str:
-        if value.__class__ is float and 0 < value <= 1:
-            fractions.append((i, j, value))
+        if value.__class__ is float or value.__class__ is int:  # not bool: TRUE is no percentage
+            numbers.append((i, j, value))
         return _render(value)
 
     for i, row in enumerate(values):
@@ -165,11 +172,11 @@ def _read_sheet(
         rows.append(out)
     if not any(c.strip() for r in rows for c in r):
         return None
-    if fractions:
+    if numbers:
         percent = percent_cells(path, name)
-        for i, j, fraction in fractions:
+        for i, j, number in numbers:
             if (top + i, left + j) in percent:
-                rows[i][j] = _percent(fraction)
+                rows[i][j] = _percent(number)
     anchors = _fill_merges(rows, ranges, top, left)
     return Table(
         path=path,
@@ -194,16 +201,21 @@ def _refuse_cells(path: str, sheet: str, cells: int) -> None:
     )
 
 
-def _sheet_extents(path: str) -> dict[str, int]:
-    """Cells of the grid calamine will build for each worksheet (rows × columns spanning its
-    valued cells), by sheet name, from one streaming pass over each sheet's XML.
+class SheetScan(NamedTuple):
+    cells: int  # of the grid calamine will build: rows × columns spanning the valued cells
+    merges: int  # merged ranges the sheet's XML lists (copies included)
+
+
+def _sheet_scans(path: str) -> dict[str, SheetScan]:
+    """Each worksheet's grid and listed merged ranges, by sheet name, from one streaming pass over
+    each sheet's XML (two for a sheet not written the way spreadsheet programs write it).
 
     `<dimension>` is never trusted: it may understate the sheet (A1:F4, then one cell at
     XFD1048576, makes calamine allocate 512 GiB), and rows may come in any order. A package too odd
     to inspect here is left to calamine, which reports it."""
     try:
         with zipfile.ZipFile(path) as zf:
-            return {name: _extent(zf, member) for name, member in _sheet_members(zf).items()}
+            return {name: _scan(zf, member) for name, member in _sheet_members(zf).items()}
     except _Forged:
         raise ReadError(
             "工作表中含有 DTD/实体声明（Excel 和 WPS 不会写出，可能是伪造的文件），已拒绝读取；"
@@ -214,18 +226,20 @@ def _sheet_extents(path: str) -> dict[str, int]:
         return {}  # no sheet to find: calamine reports the damage
 
 
-def _extent(zf: zipfile.ZipFile, member: str) -> int:
+def _scan(zf: zipfile.ZipFile, member: str) -> SheetScan:
     limit = limits.current().max_cells
     with zf.open(member) as fh:
-        size = _plain_extent(fh)
+        size, merges = _plain_extent(fh)
     if size is not None and size <= limit:
-        return size
+        return SheetScan(size, merges)
+    with zf.open(member) as fh:
+        merges = _count_merges(fh)
     with zf.open(member) as fh:  # written otherwise, or near the limit: the XML parser decides
         size = _Extent().scan(fh, limit)
     if size is None:  # not well-formed XML, which calamine may still read: bound it by its bytes
         with zf.open(member) as fh:
             size = _lenient_extent(fh)
-    return size
+    return SheetScan(size, merges)
 
 
 _PLAIN_REF = rb' r="([A-Z]{1,3})(0*[1-9]\d{0,6})"'
@@ -246,30 +260,31 @@ def _pieces(fh):
         yield rest
 
 
-def _plain_extent(fh) -> int | None:
+def _plain_extent(fh) -> tuple[int | None, int]:
     """Rows × columns up to the farthest cell reference, for a sheet whose every cell tag is
     written the way Excel, WPS, LibreOffice and openpyxl write it (`<c r="B7"`, first attribute,
     unprefixed); None when any cell is written otherwise (the XML parser decides then). Rows may
     come in any order, yet no object is made per cell: each piece is searched (in C) for the
     last cell's row and column, and only if some cell lies beyond them are its cells listed. An
-    upper bound: cells without a value count."""
-    max_row = max_col = 0
+    upper bound: cells without a value count. With it, the merged ranges listed (0 for None)."""
+    max_row = max_col = merges = 0
     for part in _pieces(fh):
         if _NOT_PLAIN.search(part) or _PREFIXED.search(part):
-            return None
+            return None, 0
+        merges += _merge_tags(part)
         at = part.rfind(b'<c r="')
         if at < 0:
             continue
         last = _LAST_PLAIN.match(part, at)
         if last is None:  # not expected: _NOT_PLAIN saw every `<c r="` tag as plain; let the parser decide
-            return None
+            return None, 0
         row, col = max(max_row, int(last[2])), max(max_col, _col_index(last[1].decode()) + 1)
         if _beyond(row, col).search(part):
             found = _LAST_PLAIN.findall(part)
             row = max(row, max(int(d) for _, d in found))
             col = max(col, max(_col_index(c.decode()) + 1 for c in {c for c, _ in found}))
         max_row, max_col = row, col
-    return max_row * max_col
+    return max_row * max_col, merges
 
 
 @lru_cache(maxsize=64)
@@ -478,18 +493,13 @@ _MERGE_TAG = re.compile(rb"<(?:[\w.-]+:)?mergeCell[\s/>]")
 MAX_LISTED_MERGES = 100_000
 
 
-def _listed_merges(path: str) -> dict[str, int]:
-    """Sheet name → merged ranges its XML lists (copies included), in one streaming pass that
-    only counts tags, before calamine turns each into Python objects."""
-    counts: dict[str, int] = {}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            for name, member in _sheet_members(zf).items():
-                with zf.open(member) as fh:
-                    counts[name] = sum(len(_MERGE_TAG.findall(part)) for part in _pieces(fh))
-    except (*ZIP_ERRORS, ET.ParseError):
-        pass
-    return counts
+def _count_merges(fh) -> int:
+    return sum(_merge_tags(part) for part in _pieces(fh))
+
+
+def _merge_tags(part: bytes) -> int:
+    # the plain substring search first: a regex starting with `<` tries every tag of the sheet
+    return len(_MERGE_TAG.findall(part)) if b"mergeCell" in part else 0
 
 
 MAX_MERGED_RANGES = (
@@ -522,11 +532,10 @@ def values_copy(path: str) -> Workbook:
 
     from ..workbook import active_sheet, put, sheet_title
 
-    _check_size(path)
+    listed = _check_size(path)
     wb = Workbook()
     wb.remove(active_sheet(wb))
     taken: set[str] = set()
-    listed = _listed_merges(path)
     with open(path, "rb") as fh:
         book = _open_book(path, fh)
         try:
@@ -577,9 +586,19 @@ def _render(value: object) -> str:
             return f"{value.year}年{value.month}月{value.day}日 {value:%H:%M}"
     if isinstance(value, _dt.date):
         return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, _dt.time):  # a time-of-day format (h:mm): 9:30, as Excel shows it
+        return _clock(value.hour, value.minute, value.second)
+    if isinstance(value, _dt.timedelta):  # an elapsed-time format ([h]:mm): 36:00, not "1 day, 12:00:00"
+        seconds = round(value.total_seconds())
+        sign, seconds = ("-", -seconds) if seconds < 0 else ("", seconds)
+        return sign + _clock(seconds // 3600, seconds // 60 % 60, seconds % 60)
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     return str(value)
+
+
+def _clock(hours: int, minutes: int, seconds: int) -> str:
+    return f"{hours}:{minutes:02}" + (f":{seconds:02}" if seconds else "")
 
 
 def _percent(value: float) -> str:
@@ -617,8 +636,15 @@ def _percent_cells(path: str, sheet_name: str) -> set[tuple[int, int]]:
         return set()
 
 
+# Nothing in a styles part can show a percentage without one of these (a UTF-16 part aside).
+_MAYBE_PERCENT = re.compile(rb"%|numFmtId\s*=\s*[\"'](?:9|10)[\"']|^\xff\xfe|^\xfe\xff")
+
+
 def _percent_styles(zf: zipfile.ZipFile) -> set[int]:
-    """Indices of cellXfs whose number format is a percentage (built-in 9/10 or a custom % code)."""
+    """Indices of cellXfs whose number format is a percentage (built-in 9/10 or a custom % code).
+    A part without a trace of one is not parsed (asked for every sheet holding a number)."""
+    if not _MAYBE_PERCENT.search(zf.read("xl/styles.xml")):
+        return set()
     styles = _part_xml(zf, "xl/styles.xml")
     custom = {
         int(fmt.get("numFmtId", "-1"))

@@ -191,8 +191,10 @@ class Profile:
         return self.chain[-1]
 
 
-def _bundled_names(folder: str) -> list[str]:
-    return sorted(p.name[:-5] for p in (BUNDLED / folder).iterdir() if p.name.endswith(".yaml"))
+@cache
+def _bundled_names(folder: str) -> tuple[str, ...]:
+    """The bundled files of rules/<folder>, listed once per process (a run asks ~20 times)."""
+    return tuple(sorted(p.name[:-5] for p in (BUNDLED / folder).iterdir() if p.name.endswith(".yaml")))
 
 
 def profile_names() -> list[str]:
@@ -278,7 +280,7 @@ def _bundled_pack(name: str) -> tuple[Rule, ...]:
 
 
 def pack_names() -> list[str]:
-    return _bundled_names("core")
+    return list(_bundled_names("core"))
 
 
 def load_pack(name_or_path: str, *, base: Path | None = None) -> list[Rule]:

@@ -4,7 +4,6 @@ case-insensitive. A selector that names no rule is an error, so a typo cannot tu
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 
@@ -25,6 +24,8 @@ def matches(rule: Rule, token: str) -> bool:
 
 
 def _closest(token: str, rules: list[Rule]) -> list[str]:
+    import difflib  # only for a selector that names no rule: not on every run's path
+
     names = {r.id.lower(): f"{r.id} {r.slug}" for r in rules}
     names.update({r.slug.lower(): f"{r.id} {r.slug}" for r in rules})
     stripped = token.rstrip("*?").lower()

@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import lru_cache
 
 from ...columns import field_key
 from ...matching import everyone, kind_of, population_parts
@@ -167,12 +168,16 @@ _YEARS = re.compile(r"\d{4}\s*年度?")
 _PUNCT = re.compile(r"[\s\W_]+")
 
 
-def _same_words(a: str, b: str) -> bool:
-    def key(text: str) -> str:
-        return _PUNCT.sub("", _YEARS.sub("", text))
+@lru_cache(maxsize=4096)
+def _words(text: str) -> str:
+    """The text without years and punctuation (memoized: a plan repeats its cells down the rows,
+    and two rules ask for every task)."""
+    return _PUNCT.sub("", _YEARS.sub("", text))
 
-    ka = key(a)
-    return len(ka) >= 4 and ka == key(b)
+
+def _same_words(a: str, b: str) -> bool:
+    ka = _words(a)
+    return len(ka) >= 4 and ka == _words(b)
 
 
 @primitive("repeats_name", ("task",), {"field": FIELD}, required=("field",), provides=tuple(CELL_VARS))
