@@ -617,3 +617,18 @@ def test_every_route_is_documented_in_the_readme():
     for path in paths:
         written = path.replace("{job}", "<id>").replace("{key:path}", "<key>")
         assert f"`{written}" in readme or f" {written}`" in readme or f"`GET {written}`" in readme, path
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_AS is POSIX")
+def test_an_error_raised_at_the_memory_cap_is_reported_as_the_cap():
+    """Under RLIMIT_AS, running out may surface as SystemError or OSError from an import, not as
+    MemoryError: the batch's message must still name the memory limit (it once said 内部错误)."""
+    code = (
+        "import resource\n"
+        "from planlint.serve.jobs import _memory_exhausted\n"
+        "free = _memory_exhausted()\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (2**20, resource.RLIM_INFINITY))\n"
+        "print(free, _memory_exhausted())\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.stdout.split() == ["False", "True"], run.stdout + run.stderr

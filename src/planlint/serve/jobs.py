@@ -389,10 +389,23 @@ def _child(send, view: BatchView, profile: str | None, limits: JobLimits) -> Non
     except MemoryError:
         send.send(("error", _over_limits(limits)))
     except Exception:
-        log.exception("planlint serve: batch failed")
-        send.send(("error", _INTERNAL))
+        if _memory_exhausted():  # at the cap, an import or a C call may fail with another error
+            send.send(("error", _over_limits(limits)))
+        else:
+            log.exception("planlint serve: batch failed")
+            send.send(("error", _INTERNAL))
     finally:
         send.close()
+
+
+def _memory_exhausted() -> bool:
+    """True when this process cannot get another 8 MB: under RLIMIT_AS, running out shows up not
+    only as MemoryError but as whatever the failing import or C call raises (SystemError, OSError)."""
+    try:
+        bytearray(8 * 2**20)
+    except MemoryError:
+        return True
+    return False
 
 
 def _limit_resources(limits: JobLimits) -> None:
