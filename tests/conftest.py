@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import multiprocessing.util
 import os
 import shutil
 import sys
@@ -21,6 +22,10 @@ import pytest
 # pytest's tmp_path folders stay where pytest keeps them. Tests never write into the user's real
 # cache folder (planlint check caches per-file results). Both go when the process ends.
 os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", tempfile.gettempdir())
+# multiprocessing's own folder (the fork server's socket) stays in the system temp folder: its exit
+# handler removes it after pytest_unconfigure has removed _TEMP, and printed a traceback when it
+# had been made inside _TEMP.
+multiprocessing.util.get_temp_dir()
 _TEMP = tempfile.mkdtemp(prefix="planlint-tests-")
 tempfile.tempdir = os.environ["TMPDIR"] = _TEMP
 _TEST_CACHE = tempfile.mkdtemp(prefix="planlint-test-cache-")
