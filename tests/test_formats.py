@@ -127,24 +127,26 @@ NUMBERS = [  # (value, Excel number format, how Excel shows it = what planlint r
 ]
 
 
-def _number_sheet_xls(path: Path) -> None:
+def number_sheet_xls(path: Path, cells: list[tuple[object, str, str]] = NUMBERS) -> None:
+    """A sheet 计划 of (value, number format, shown) cells in column B, as .xls."""
     import xlwt
 
     wb = xlwt.Workbook()
     ws = wb.add_sheet("计划")
-    for r, (value, fmt, _) in enumerate(NUMBERS):
+    for r, (value, fmt, _) in enumerate(cells):
         ws.write(r, 0, f"第{r + 1}项")
         ws.write(r, 1, value, xlwt.easyxf(num_format_str=fmt))
     wb.save(str(path))
 
 
-def _number_sheet_xlsx(path: Path) -> None:
+def number_sheet_xlsx(path: Path, cells: list[tuple[object, str, str]] = NUMBERS) -> None:
+    """The same sheet as .xlsx."""
     from openpyxl import Workbook
 
     wb = Workbook()
     ws = wb.active
     ws.title = "计划"
-    for r, (value, fmt, _) in enumerate(NUMBERS, start=1):
+    for r, (value, fmt, _) in enumerate(cells, start=1):
         ws.cell(r, 1, f"第{r}项")
         ws.cell(r, 2, value).number_format = fmt
     wb.save(path)
@@ -154,8 +156,8 @@ def test_xls_numbers_read_as_shown(tmp_path):
     """calamine gives 0.05 for a cell Excel shows as 5%: the number formats come from xlrd, and
     the texts are the .xlsx reader's for the same cells."""
     xls, xlsx = tmp_path / "数字.xls", tmp_path / "数字.xlsx"
-    _number_sheet_xls(xls)
-    _number_sheet_xlsx(xlsx)
+    number_sheet_xls(xls)
+    number_sheet_xlsx(xlsx)
     shown = [row[1] for row in read_tables(str(xls))[0].rows]
     assert shown == [want for _, _, want in NUMBERS]
     assert shown == [row[1] for row in read_tables(str(xlsx))[0].rows]
@@ -178,7 +180,7 @@ def test_ods_numbers_read_as_shown(tmp_path):
     from planlint.readers.wordproc import convert
 
     xls = tmp_path / "数字.xls"
-    _number_sheet_xls(xls)
+    number_sheet_xls(xls)
     ods = convert(str(xls), tmp_path, "ods")
     shown = [row[1] for row in read_tables(str(ods))[0].rows]
     assert shown == [want for _, _, want in NUMBERS]

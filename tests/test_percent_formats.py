@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fixtures.formats import xlsb
 from fixtures.formats.xlsb import Styled, write_xlsb
-from test_formats import soffice
+from test_formats import number_sheet_xls, number_sheet_xlsx, soffice
 
 from planlint import engine
 from planlint.readers import read_tables
@@ -27,29 +27,6 @@ PERCENTS = [  # (value, Excel number format, how Excel shows it = what planlint 
 ]
 
 
-def _xlsx(path: Path, cells: list[tuple[object, str, str]]) -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "计划"
-    for r, (value, fmt, _) in enumerate(cells, start=1):
-        ws.cell(r, 1, f"第{r}项")
-        ws.cell(r, 2, value).number_format = fmt
-    wb.save(path)
-
-
-def _xls(path: Path, cells: list[tuple[object, str, str]]) -> None:
-    import xlwt
-
-    wb = xlwt.Workbook()
-    ws = wb.add_sheet("计划")
-    for r, (value, fmt, _) in enumerate(cells):
-        ws.write(r, 0, f"第{r + 1}项")
-        ws.write(r, 1, value, xlwt.easyxf(num_format_str=fmt))
-    wb.save(str(path))
-
-
 def _xlsb(path: Path, cells: list[tuple[object, str, str]]) -> None:
     rows = [[f"第{r + 1}项", Styled(value, fmt)] for r, (value, fmt, _) in enumerate(cells)]
     write_xlsb(path, {"计划": (rows, [])})
@@ -59,9 +36,11 @@ def shown(path: Path) -> list[str]:
     return [row[1] for row in read_tables(str(path))[0].rows]
 
 
-@pytest.mark.parametrize("writer", [_xlsx, _xls, _xlsb], ids=["xlsx", "xls", "xlsb"])
-def test_any_number_with_a_percent_format_reads_as_shown(tmp_path, writer):
-    path = tmp_path / f"比例.{writer.__name__[1:]}"
+@pytest.mark.parametrize(
+    ("suffix", "writer"), [("xlsx", number_sheet_xlsx), ("xls", number_sheet_xls), ("xlsb", _xlsb)]
+)
+def test_any_number_with_a_percent_format_reads_as_shown(tmp_path, suffix, writer):
+    path = tmp_path / f"比例.{suffix}"
     writer(path, PERCENTS)
     assert shown(path) == [want for _, _, want in PERCENTS]
 
@@ -71,7 +50,7 @@ def test_ods_percentages_above_one_read_as_shown(tmp_path):
     from planlint.readers.wordproc import convert
 
     xls = tmp_path / "比例.xls"
-    _xls(xls, PERCENTS)
+    number_sheet_xls(xls, PERCENTS)
     ods = convert(str(xls), tmp_path, "ods")
     assert shown(Path(ods)) == [want for _, _, want in PERCENTS]
 
@@ -132,6 +111,6 @@ def test_xlsb_builtin_time_formats_read_as_shown(tmp_path, monkeypatch):
 def test_xlsx_times_read_like_the_xlsb(tmp_path):
     cells = [c for c in TIMES if not isinstance(c[0], int)]  # calamine gives .xlsx times as times
     xlsx, binary = tmp_path / "时间.xlsx", tmp_path / "时间.xlsb"
-    _xlsx(xlsx, cells)
+    number_sheet_xlsx(xlsx, cells)
     _xlsb(binary, cells)
     assert shown(xlsx) == shown(binary) == [want for _, _, want in cells]
