@@ -114,3 +114,20 @@ def test_xlsx_times_read_like_the_xlsb(tmp_path):
     number_sheet_xlsx(xlsx, cells)
     _xlsb(binary, cells)
     assert shown(xlsx) == shown(binary) == [want for _, _, want in cells]
+
+
+def test_an_xls_format_record_without_text_is_no_percentage():
+    """Fuzz input 71164 (seed 21): a damaged .xls whose FORMAT record xlrd reads as None made the
+    percent lookup raise TypeError, which check, fix and diff reported as 内部错误."""
+    from types import SimpleNamespace
+
+    from planlint.readers.spreadsheet import _XlsPercents
+
+    lookup = _XlsPercents("计划.xls")
+    lookup.book = SimpleNamespace(
+        sheet_by_name=lambda name: object(),
+        xf_list=[SimpleNamespace(format_key=1), SimpleNamespace(format_key=2)],
+        format_map={1: SimpleNamespace(format_str=None), 2: SimpleNamespace(format_str="0%")},
+    )
+    cells = lookup("计划.xls", "计划")
+    assert cells.percent_xf == {1}

@@ -137,7 +137,8 @@ class _XlsPercents:
         percent_xf = {
             i
             for i, xf in enumerate(book.xf_list)
-            if "%" in _QUOTED.sub("", getattr(book.format_map.get(xf.format_key), "format_str", ""))
+            # a damaged FORMAT record leaves format_str None (fuzz input 71164)
+            if "%" in _QUOTED.sub("", getattr(book.format_map.get(xf.format_key), "format_str", None) or "")
         }
         return _XlsCells(sheet, percent_xf)
 
