@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import PlanlintError
 from ..findings import SEVERITY_NAMES, SEVERITY_RANK, Finding, Span
 from ..result import CheckResult, PlanReport
-from ..table import Location, column_letter
+from ..table import Location, Table, column_letter
 from ..workbook import active_sheet, put
 from ..workbook import sheet_title as _sheet_title
 from . import ReportOptions
@@ -117,6 +117,71 @@ def _rebuild(reports: list[PlanReport]) -> _Copy:
     if not wb.worksheets:  # nothing parsed: the copy is just the result sheet
         sheets[None] = wb.create_sheet(_sheet_title("计划", taken))
     return _Copy(wb, sheets)
+
+
+def _copy_of_tables(path: str, reports: list[PlanReport]) -> _Copy:
+    """The copy of a file openpyxl cannot open: its tables read again, every cell's text as written
+    at the row and column its findings name, merged ranges kept. Not rebuilt from the plan, whose
+    cells may be joined ones (a window split over 开始时间 | 结束时间 is one cell `开始至结束` at the
+    start cell): the copy would show the editor text their file does not hold. Word processor
+    files (.doc/.wps/.odt) would need LibreOffice a second time, and a file that cannot be read
+    again gives no tables: those are rebuilt from the plan."""
+    from ..readers import kind_of, read_tables
+
+    try:
+        tables = read_tables(path) if path and kind_of(path) != "wordproc" else []
+    except PlanlintError:
+        tables = []
+    if not tables:
+        return _rebuild(reports)
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    wb.remove(active_sheet(wb))
+    sheets: dict[str | None, Worksheet] = {}
+    taken: set[str] = set()
+    widths: dict[tuple[str | None, int], int] = defaultdict(int)
+    for n, table in enumerate(tables, start=1):
+        for i, row in enumerate(table.rows):
+            name = table.sheet_of(i)
+            if name not in sheets:
+                sheets[name] = wb.create_sheet(_sheet_title(name or f"表{n}", taken))
+            for j, text in enumerate(row):
+                if text and (i, j) not in table.anchors:
+                    loc = table.location(i, j)
+                    put(sheets[name], loc.row, loc.col, table.originals.get((i, j), text))
+                    if table.anchors.get((i, j + 1)) != (i, j):  # not a title merged across columns
+                        widths[(name, loc.col)] = max(widths[(name, loc.col)], len(text))
+        _merge_ranges(sheets, table)
+    for (name, col), width in widths.items():
+        sheets[name].column_dimensions[column_letter(col)].width = min(max(width, 6), 40) + 2
+    for report in reports:  # the header cells the plan was read by, in bold as _rebuild has them
+        if report.plan is not None:
+            for column in report.plan.columns.values():
+                ws, loc = sheets.get(column.location.sheet), column.location
+                if ws is not None and loc.row > 0 and loc.col > 0:
+                    ws.cell(row=loc.row, column=loc.col).font = Font(bold=True)
+    if None not in sheets and len(sheets) == 1:  # a reader may leave a single sheet unnamed
+        sheets[None] = next(iter(sheets.values()))
+    return _Copy(wb, sheets)
+
+
+def _merge_ranges(sheets: dict[str | None, Worksheet], table: Table) -> None:
+    """The table's merged ranges (anchors) as merged cells of the copy: those whose covered cells
+    fill a rectangle on one sheet."""
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    for cell, anchor in table.anchors.items():
+        groups[anchor].append(cell)
+    for (ai, aj), cells in groups.items():
+        i1, j1 = max(i for i, _ in cells), max(j for _, j in cells)
+        box = {(i, j) for i in range(ai, i1 + 1) for j in range(aj, j1 + 1)} - {(ai, aj)}
+        if i1 >= len(table.rows) or box != set(cells) or table.sheet_of(ai) != table.sheet_of(i1):
+            continue
+        top, bottom = table.location(ai, aj), table.location(i1, j1)
+        sheets[table.sheet_of(ai)].merge_cells(
+            start_row=top.row, start_column=top.col, end_row=bottom.row, end_column=bottom.col
+        )
 
 
 def _anchor(ws: Worksheet, row: int, col: int, index: dict) -> tuple[int, int]:
@@ -327,7 +392,7 @@ def annotated_copy(path: str, reports: list[PlanReport]) -> bytes:
                 raise PlanlintError(f"无法打开工作簿以生成批注副本：{exc}", path) from exc
             copy = _rebuild(reports)
     else:
-        copy = _rebuild(reports)
+        copy = _copy_of_tables(path, reports)
     _findings_into(copy, reports, findings)
     buffer = io.BytesIO()
     copy.wb.save(buffer)
