@@ -125,7 +125,8 @@ def _copy_of_tables(path: str, reports: list[PlanReport]) -> _Copy:
     cells may be joined ones (a window split over 开始时间 | 结束时间 is one cell `开始至结束` at the
     start cell): the copy would show the editor text their file does not hold. Word processor
     files (.doc/.wps/.odt) would need LibreOffice a second time, and a file that cannot be read
-    again gives no tables: those are rebuilt from the plan."""
+    again gives no tables, nor do tables whose headers are not where the plan found them: those
+    are rebuilt from the plan."""
     from ..readers import kind_of, read_tables
 
     try:
@@ -157,11 +158,12 @@ def _copy_of_tables(path: str, reports: list[PlanReport]) -> _Copy:
     for (name, col), width in widths.items():
         sheets[name].column_dimensions[column_letter(col)].width = min(max(width, 6), 40) + 2
     for report in reports:  # the header cells the plan was read by, in bold as _rebuild has them
-        if report.plan is not None:
-            for column in report.plan.columns.values():
-                ws, loc = sheets.get(column.location.sheet), column.location
-                if ws is not None and loc.row > 0 and loc.col > 0:
-                    ws.cell(row=loc.row, column=loc.col).font = Font(bold=True)
+        for column in report.plan.columns.values() if report.plan is not None else ():
+            ws, loc = sheets.get(column.location.sheet), column.location
+            if loc.row > 0 and loc.col > 0:
+                if ws is None or ws.cell(row=loc.row, column=loc.col).value is None:
+                    return _rebuild(reports)  # not the tables the plan was read from
+                ws.cell(row=loc.row, column=loc.col).font = Font(bold=True)
     if None not in sheets and len(sheets) == 1:  # a reader may leave a single sheet unnamed
         sheets[None] = next(iter(sheets.values()))
     return _Copy(wb, sheets)
