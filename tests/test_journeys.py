@@ -272,10 +272,33 @@ def server(tmp_path_factory: pytest.TempPathFactory):
             proc.wait()
 
 
-def test_page_and_report_fit_a_narrow_window(scenario, server):
+def _desk_version_page(scenario: dict[str, Path], tmp: Path) -> str:
+    """The page a county editor sees on the city's review desk after uploading the .xls (HTML;
+    its styles are inline)."""
+    import desk_helpers as dh
+    from starlette.testclient import TestClient
+
+    from planlint.desk.app import Settings, create_app
+
+    data = dh.make_desk(tmp / "desk", (dh.REVIEWER, dh.Account("sh", "editor", "四会市")))
+    client = TestClient(create_app(Settings(data_dir=data)), follow_redirects=False)
+    dh.login(client, dh.REVIEWER)
+    rid = dh.open_round(client, counties=("四会市",), profile="auto", superior=scenario["city"])
+    client.post("/logout", data={"csrf_token": dh.token(client)})
+    dh.login(client, "sh")
+    r = dh.upload(client, rid, "四会市", scenario["四会市"])
+    assert r.status_code == 303, r.text
+    page = client.get(r.headers["location"])
+    assert "superior-task-duplicated" in page.text
+    return page.text
+
+
+def test_page_and_report_fit_a_narrow_window(scenario, server, tmp_path):
     """An editor's browser beside the plan in WPS: a 400-pixel-wide window. Nothing may reach past
     the right edge — neither the page's file table with its download buttons nor the report's
-    chart and findings — and each finding's problem and fix are on screen, not cut off."""
+    chart and findings, nor a version's findings on the city's review desk — and each finding's
+    problem and fix are on screen, not cut off."""
+    desk_page = _desk_version_page(scenario, tmp_path)
     executable = chromium()
     from playwright.sync_api import expect, sync_playwright
 
@@ -301,5 +324,13 @@ def test_page_and_report_fit_a_narrow_window(scenario, server):
                 cell = report.locator(f'tr.finding td[data-label="{label}"]').first
                 box = cell.bounding_box()
                 assert box is not None and box["x"] + box["width"] <= client, label
+
+            desk = browser.new_page(viewport={"width": 400, "height": 900}, locale="zh-CN")
+            desk.set_content(desk_page)
+            scroll, client = desk.evaluate(overflow)
+            assert scroll <= client, f"the desk page is {scroll}px wide in a {client}px window"
+            fix = desk.locator("#findings td div", has_text="建议：").first
+            box = fix.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= client
         finally:
             browser.close()
