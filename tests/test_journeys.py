@@ -128,7 +128,7 @@ def _county_docx(path: Path, county: str) -> None:
     doc = docx.Document()
     doc.add_paragraph("附件2")
     doc.add_paragraph(f"{county}市场监督管理局2025年度双随机抽查工作计划")
-    doc.add_paragraph("根据市局工作部署，结合我县实际，制定本计划。")
+    doc.add_paragraph("根据市局工作部署，结合我县实际，制定本计划。各股室务于11月30日前完成年度抽查任务。")
     table = doc.add_table(rows=1, cols=len(HEAD))
     for c, header in enumerate(HEAD):
         table.rows[0].cells[c].text = header
@@ -334,3 +334,24 @@ def test_page_and_report_fit_a_narrow_window(scenario, server, tmp_path):
             assert box is not None and box["x"] + box["width"] <= client
         finally:
             browser.close()
+
+
+def test_editor_fix_says_what_to_do_with_a_split_window(scenario, tmp_path, monkeypatch, capsys):
+    """`planlint fix --unsafe-fixes` on the .docx whose notice sets 11月30日: the late window is
+    read from two cells (开始时间 | 结束时间), so its rewrite cannot be written back to one cell.
+    The editor is told so and given the text to enter, not that the cell "has changed" (it has
+    not); the other fixes are applied."""
+    source = scenario["广宁县"]
+    out = tmp_path / "修复 副本.docx"
+    code, _, err = run_cli(
+        "fix", str(source), "--unsafe-fixes", "-o", str(out), monkeypatch=monkeypatch, capsys=capsys
+    )
+    assert code == 0, err
+    assert "单元格内容已变化" not in err
+    line = next(ln for ln in err.splitlines() if "表1!G3" in ln)
+    assert "不能自动拆分修改" in line and "11月30日" in line and "手工修改" in line
+    import docx
+
+    table = docx.Document(str(out)).tables[0]
+    assert table.rows[1].cells[1].text == "2025年广宁县企业不定向抽查"
+    assert table.rows[2].cells[6].text == "2025年4月1日"  # the start cell is left as it was

@@ -168,7 +168,7 @@ def apply(copy: EditableCopy, fixes: list[Fix], skipped: list[Skipped]) -> list[
                 )
                 break
             if not target.holds(edit.old):
-                reason, blocker = f"单元格内容已变化（现为「{target.text}」）", edit
+                reason, blocker = _stale_reason(target.text, edit), edit
                 break
             if copy.formula_risk and _inert_lost(edit.old, edit.new):
                 reason, blocker = f"修改后以「{edit.new[0]}」开头，会被表格软件当作公式，未修改", edit
@@ -190,6 +190,19 @@ def apply(copy: EditableCopy, fixes: list[Fix], skipped: list[Skipped]) -> list[
             written[target.key] = edit.new
             applied.append(edit)
     return applied
+
+
+def _stale_reason(text: str, edit: Edit) -> str:
+    """Why a cell no longer holds the text its finding saw. A cell whose text is part of the
+    finding's is one half of a value the checks read from two cells (a window split over 开始时间 |
+    结束时间 is checked as `开始至结束`): nothing changed, the rewrite just cannot be split back."""
+    old = edit.old
+    if text.strip() and text.strip() in old and text.strip() != old.strip():
+        return (
+            f"「{old}」由本单元格（「{text}」）和相邻单元格合并读出，不能自动拆分修改；"
+            f"请按「{edit.new}」手工修改这几栏"
+        )
+    return f"单元格内容已变化（现为「{text}」）"
 
 
 def open_copy(src_path: str) -> EditableCopy:
