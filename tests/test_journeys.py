@@ -297,7 +297,7 @@ def test_page_and_report_fit_a_narrow_window(scenario, server, tmp_path):
     """An editor's browser beside the plan in WPS: a 400-pixel-wide window. Nothing may reach past
     the right edge — neither the page's file table with its download buttons nor the report's
     chart and findings, nor a version's findings on the city's review desk — and each finding's
-    problem and fix are on screen, not cut off."""
+    problem and fix are on screen, not cut off. The page says what to do next."""
     desk_page = _desk_version_page(scenario, tmp_path)
     executable = chromium()
     from playwright.sync_api import expect, sync_playwright
@@ -315,6 +315,9 @@ def test_page_and_report_fit_a_narrow_window(scenario, server, tmp_path):
             page.wait_for_function("document.getElementById('report').style.height !== ''")
             scroll, client = page.evaluate(overflow)
             assert scroll <= client, f"the page is {scroll}px wide in a {client}px window"
+            # the page says what to do now: errors are to be fixed in the annotated copy
+            expect(page.locator("#next-step")).to_contain_text("错误，须修改后再报送")
+            expect(page.locator("#next-step")).to_contain_text("批注副本")
             frame = page.frame_locator("#report")
             expect(frame.locator("tr.finding").first).to_be_visible()
             report = next(f for f in page.frames if f.url.endswith("/report"))
