@@ -358,3 +358,27 @@ def test_editor_fix_says_what_to_do_with_a_split_window(scenario, tmp_path, monk
     table = docx.Document(str(out)).tables[0]
     assert table.rows[1].cells[1].text == "2025年广宁县企业不定向抽查"
     assert table.rows[2].cells[6].text == "2025年4月1日"  # the start cell is left as it was
+
+
+def test_editor_starts_the_page_by_double_click():
+    """The editor is not a command-line person: the README's step 3 is a double-click on the .bat
+    in the planlint folder. cmd.exe reads a .bat in the console's code page with CRLF lines, so
+    it is ASCII with CRLF; it runs from its own folder whatever the shortcut's start folder, starts
+    the page, and keeps the window open to show why when planlint could not start."""
+    bat = REPO / "planlint-serve.bat"
+    data = bat.read_bytes()
+    assert data.isascii()
+    lines = data.split(b"\r\n")
+    assert lines[-1] == b"" and not any(b"\n" in line for line in lines)
+    commands = [ln.decode() for ln in lines if ln and not ln.lower().startswith((b"rem", b"@echo"))]
+    assert commands == ['cd /d "%~dp0"', "py -m planlint serve", "if errorlevel 1 pause"]
+    editors = (
+        REPO.joinpath("README.md").read_text(encoding="utf-8").split("## 给计划编制人员")[1].split("\n## ")[0]
+    )
+    assert f"双击 planlint 文件夹中的 `{bat.name}`" in editors
+    from click.testing import CliRunner
+
+    from planlint.cli import cli
+
+    result = CliRunner().invoke(cli, ["serve", "--help"])  # the command the .bat runs exists
+    assert result.exit_code == 0 and "--port" in result.output
