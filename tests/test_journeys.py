@@ -382,3 +382,29 @@ def test_editor_starts_the_page_by_double_click():
 
     result = CliRunner().invoke(cli, ["serve", "--help"])  # the command the .bat runs exists
     assert result.exit_code == 0 and "--port" in result.output
+
+
+def test_result_list_reads_in_chinese_and_prints_whole(scenario, tmp_path, monkeypatch, capsys):
+    """The annotated copy opens on 检查结果, which the editor reads in WPS and often prints for the
+    office: its 名称 column names each rule in Chinese (not `quota-needs-review`), each row is as
+    tall as its wrapped message (WPS and LibreOffice do not fit a height openpyxl did not store,
+    so only a message's first line showed), and it prints landscape, one page wide, the header on
+    every page (by default 问题/建议/依据 printed on pages of their own)."""
+    out = tmp_path / "批注.xlsx"
+    monkeypatch.chdir(scenario["root"])
+    code, _, err = run_cli(
+        "check", "--no-cache", str(scenario["德庆县"]), "--superior", scenario["city"].name, "-f", f"xlsx:{out}",
+        monkeypatch=monkeypatch, capsys=capsys,
+    )  # fmt: skip
+    assert out.exists(), err
+    ws = openpyxl.load_workbook(out)["检查结果"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert rows
+    for n, row in enumerate(rows, start=2):
+        title, message = row[3], row[7]
+        assert title and not any("a" <= ch <= "z" for ch in title), title
+        lines = sum(2 for ch in message if ord(ch) > 0x2E7F) // ws.column_dimensions["H"].width  # at least
+        assert (ws.row_dimensions[n].height or 0) >= 15 * min(lines, 20), (n, message)
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$1:$1"

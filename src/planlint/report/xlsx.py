@@ -281,6 +281,7 @@ def _result_sheet(
     for col, header in enumerate(headers, start=1):
         put(ws, 1, col, header).font = Font(bold=True)
     row = 1
+    titles = _rule_titles()
     for report in reports:
         if report.error is not None:
             row += 1
@@ -294,7 +295,7 @@ def _result_sheet(
             n,
             SEVERITY_NAMES[f.severity],
             f.rule_id,
-            f.slug,
+            titles.get(f.rule_id, f.slug),
             loc.place,
             f.task_seq or "",
             field.raw if field is not None else "",
@@ -303,7 +304,8 @@ def _result_sheet(
             f.basis,
         ]
         for col, value in enumerate(values, start=1):
-            put(ws, row, col, value).alignment = Alignment(wrap_text=col >= 7, vertical="top")
+            put(ws, row, col, value).alignment = Alignment(wrap_text=col in _WRAPPED, vertical="top")
+        ws.row_dimensions[row].height = _row_height(values)
         if field is not None and f.spans:
             _mark(ws.cell(row=row, column=7), field.raw, f.spans)
         target = targets.get(f)
@@ -320,14 +322,48 @@ def _result_sheet(
         ws.cell(row=row, column=2).font = Font(
             color={"error": "C00000", "warning": "9C5700", "info": "1F4E79"}[f.severity]
         )
-    for col, width in zip(range(1, len(headers) + 1), [6, 6, 8, 24, 14, 6, 36, 48, 40, 36]):
+    for col, width in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[column_letter(col)].width = width
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{column_letter(len(headers))}{max(row, 1)}"
+    # Printed (or exported to PDF) for a meeting: every column on one page width, landscape, the
+    # header on every page; by default 问题/建议/依据 went to pages of their own.
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
     # Open on the result list: deselect the others, or Excel shows several tabs grouped.
     for other in copy.wb.worksheets:
         other.sheet_view.tabSelected = other is ws
     copy.wb.active = 0
+
+
+# The result list's column widths (characters) and the columns whose text wraps.
+_WIDTHS = (6, 6, 8, 24, 14, 6, 36, 48, 40, 36)
+_WRAPPED = frozenset((4, 7, 8, 9, 10))
+
+
+def _row_height(values: list) -> float:
+    """Points for a result row to show its wrapped text whole. WPS and LibreOffice do not fit a
+    row's height to wrapped text written by openpyxl (no height is stored), so a long message was
+    cut to its first line. A CJK character is two width units."""
+    lines = 1
+    for col in _WRAPPED:
+        text = str(values[col - 1])
+        units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+        lines = max(lines, -(-units // max(_WIDTHS[col - 1] - 1, 1)), text.count("\n") + 1)
+    return min(15.0 * lines + 3, 409.0)
+
+
+@functools.lru_cache(maxsize=1)
+def _rule_titles() -> dict[str, str]:
+    """Rule id → its Chinese title (the packs' `summary`), for the result list's 名称 column: the
+    editor reads 比例与频次需人工核对, not quota-needs-review. A rule from a pack of one's own keeps
+    its slug."""
+    from ..rules.loader import load_pack, pack_names
+
+    return {r.id: r.summary for name in pack_names() for r in load_pack(name) if r.summary}
 
 
 @functools.lru_cache(maxsize=64)
