@@ -408,3 +408,24 @@ def test_result_list_reads_in_chinese_and_prints_whole(scenario, tmp_path, monke
     assert ws.page_setup.orientation == "landscape"
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
     assert ws.page_setup.fitToHeight == 0 and ws.print_title_rows == "$1:$1"
+
+
+def test_gbk_console_gets_the_report_not_an_encoding_error(scenario, tmp_path):
+    """On a Chinese Windows PC, output redirected to a file or a pipe is GBK (PYTHONIOENCODING=gbk
+    stands for it here). A plan cell holding a character GBK lacks (a bullet •, an emoji) made the
+    text report and `fix --diff` end in 内部错误 UnicodeEncodeError: the report was lost. Now the
+    character shows as ? and everything else is written, with the usual exit code."""
+    rows = _county_rows("德庆县")
+    rows[0][1] = "2024年•德庆县企业不定向抽查😀"
+    plan = tmp_path / "德庆县 2025年度双随机抽查工作计划.csv"
+    with plan.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows([["德庆县市场监督管理局2025年度双随机抽查工作计划"], HEAD, *rows])
+    env = {**os.environ, "PYTHONIOENCODING": "gbk", "PLANLINT_CACHE_DIR": str(tmp_path / "cache")}
+    for args, code in ((["check", str(plan)], 0), (["fix", str(plan), "--unsafe-fixes", "--diff"], 1)):
+        done = subprocess.run(
+            [sys.executable, "-m", "planlint.cli", *args], capture_output=True, env=env, timeout=120
+        )
+        out, err = done.stdout.decode("gbk"), done.stderr.decode("gbk")
+        assert "内部错误" not in err and "Traceback" not in err, err
+        assert done.returncode == code, err
+        assert "2024年?德庆县企业不定向抽查?" in out

@@ -115,10 +115,25 @@ def cli() -> None:
     """planlint：双随机抽查工作计划合规检查工具。"""
 
 
+def _tolerant_streams() -> None:
+    """Output to a console or pipe in a legacy code page (GBK on a Chinese Windows when redirected,
+    `PYTHONIOENCODING=gbk`) cannot encode every character a plan may hold (•, an emoji, a rare
+    name character outside GBK): such a character becomes `?`, and the report is still written
+    rather than lost to an encoding error."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # a stream already written to in binary, or closed
+                pass
+
+
 def main() -> None:
     """Console-script entry: user errors become one line and exit 2, never a traceback."""
     from .errors import PlanlintError
 
+    _tolerant_streams()
     debug = "--debug" in sys.argv
     try:
         rv = cli.main(standalone_mode=False)
