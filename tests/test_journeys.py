@@ -429,3 +429,30 @@ def test_gbk_console_gets_the_report_not_an_encoding_error(scenario, tmp_path):
         assert "内部错误" not in err and "Traceback" not in err, err
         assert done.returncode == code, err
         assert "2024年?德庆县企业不定向抽查?" in out
+
+
+def test_html_report_names_rules_in_chinese(scenario, tmp_path, monkeypatch, capsys):
+    """The HTML report (also the page's report frame) names each finding's rule in Chinese under
+    its id, and in the rule filter; the slug, which configs use, stays as the cell's tooltip."""
+    out = tmp_path / "审查 报告.html"
+    monkeypatch.chdir(scenario["root"])
+    run_cli(
+        "check",
+        "--no-cache",
+        str(scenario["四会市"]),
+        "--exit-zero",
+        "-f",
+        f"html:{out}",
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
+    html = out.read_text(encoding="utf-8")
+    from planlint.report.cells import rule_titles
+
+    title = rule_titles()["PL501"]
+    assert title and not title.isascii()
+    assert (
+        f'<td class="rule" title="stale-year"><code>PL501</code><br><span class="muted">{title}</span>'
+        in html
+    )
+    assert f'<option value="PL501">PL501 {title}</option>' in html

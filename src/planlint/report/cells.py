@@ -3,6 +3,7 @@ where it sits, and which part of a cell's text a finding is about (its span)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 
 from ..findings import Finding, Span, merged_spans
@@ -46,3 +47,13 @@ def segments(raw: str, spans: Iterable[Span]) -> list[tuple[str, bool]]:
         pos = end
     segments.append((raw[pos:], False))
     return [(text, marked) for text, marked in segments if text]
+
+
+@functools.lru_cache(maxsize=1)
+def rule_titles() -> dict[str, str]:
+    """Rule id → its Chinese title (the packs' `summary`), for the editor's reports (the workbook's
+    名称 column, the HTML report's rule column): the editor reads 抽查比例/数量以文字说明，需人工核对,
+    not quota-needs-review. A rule from a pack of one's own keeps its slug."""
+    from ..rules.loader import load_pack, pack_names
+
+    return {r.id: r.summary for name in pack_names() for r in load_pack(name) if r.summary}

@@ -14,7 +14,7 @@ from ..findings import SEVERITIES, SEVERITY_NAMES, counts_text
 from ..plan import KIND_NAMES, LEVEL_NAMES
 from ..result import CheckResult, PlanReport
 from . import ReportOptions
-from .cells import field_index, highlight
+from .cells import field_index, highlight, rule_titles
 from .output import emit
 
 if TYPE_CHECKING:
@@ -149,6 +149,7 @@ def render(result: CheckResult, options: ReportOptions) -> str:
         chart=_chart(result),
         plans=plans,
         rules=rules,
+        titles=rule_titles(),
         notes=result.notes,
     )
 

@@ -20,7 +20,7 @@ from ..table import Location, Table, column_letter
 from ..workbook import active_sheet, put
 from ..workbook import sheet_title as _sheet_title
 from . import ReportOptions
-from .cells import field_index, plan_fields, segments
+from .cells import field_index, plan_fields, rule_titles, segments
 from .output import atomic_write, refuse_input
 
 __all__ = ["annotated_copy", "put", "write"]
@@ -281,7 +281,7 @@ def _result_sheet(
     for col, header in enumerate(headers, start=1):
         put(ws, 1, col, header).font = Font(bold=True)
     row = 1
-    titles = _rule_titles()
+    titles = rule_titles()
     for report in reports:
         if report.error is not None:
             row += 1
@@ -354,16 +354,6 @@ def _row_height(values: list) -> float:
         units = sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
         lines = max(lines, -(-units // max(_WIDTHS[col - 1] - 1, 1)), text.count("\n") + 1)
     return min(15.0 * lines + 3, 409.0)
-
-
-@functools.lru_cache(maxsize=1)
-def _rule_titles() -> dict[str, str]:
-    """Rule id → its Chinese title (the packs' `summary`), for the result list's 名称 column: the
-    editor reads 比例与频次需人工核对, not quota-needs-review. A rule from a pack of one's own keeps
-    its slug."""
-    from ..rules.loader import load_pack, pack_names
-
-    return {r.id: r.summary for name in pack_names() for r in load_pack(name) if r.summary}
 
 
 @functools.lru_cache(maxsize=64)
