@@ -294,7 +294,7 @@ def _desk_version_page(scenario: dict[str, Path], tmp: Path) -> str:
 
 
 def test_page_and_report_fit_a_narrow_window(scenario, server, tmp_path):
-    """An editor's browser beside the plan in WPS: a 400-pixel-wide window. Nothing may reach past
+    """An editor's browser beside the plan in WPS: a 320-pixel-wide window. Nothing may reach past
     the right edge — neither the page's file table with its download buttons nor the report's
     chart and findings, nor a version's findings on the city's review desk — and each finding's
     problem and fix are on screen, not cut off. The page says what to do next."""
@@ -306,9 +306,9 @@ def test_page_and_report_fit_a_narrow_window(scenario, server, tmp_path):
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
         try:
-            page = browser.new_page(viewport={"width": 400, "height": 900}, locale="zh-CN")
+            page = browser.new_page(viewport={"width": 320, "height": 900}, locale="zh-CN")
             page.goto(server)
-            page.set_input_files("#files", str(scenario["广宁县"]))
+            page.set_input_files("#files", [str(scenario["广宁县"]), str(scenario["四会市"])])
             page.set_input_files("#superior", str(scenario["city"]))
             page.click("#start")
             expect(page.locator("#results")).to_be_visible(timeout=60_000)
@@ -328,7 +328,7 @@ def test_page_and_report_fit_a_narrow_window(scenario, server, tmp_path):
                 box = cell.bounding_box()
                 assert box is not None and box["x"] + box["width"] <= client, label
 
-            desk = browser.new_page(viewport={"width": 400, "height": 900}, locale="zh-CN")
+            desk = browser.new_page(viewport={"width": 320, "height": 900}, locale="zh-CN")
             desk.set_content(desk_page)
             scroll, client = desk.evaluate(overflow)
             assert scroll <= client, f"the desk page is {scroll}px wide in a {client}px window"
