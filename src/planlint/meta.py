@@ -29,12 +29,14 @@ _BARE_YEAR = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
 # Development zones (national or provincial): they act as counties (domain.md).
 _ZONE_WORDS = (
     r"(?:经济技术开发区|经济开发区|高新技术产业开发区|高新技术开发区|新技术开发区|高新区|经开区|"
-    r"高新技术产业园区|工业园区|产业园区|综合保税区|保税区|开发区)"
+    r"高新技术产业园区|工业园区|产业园区|综合保税区|保税区|开发区|新区|管理区)"
 )
 _ZONE = re.compile(r"(?:国家级)?" + _ZONE_WORDS)
 # A zone named after its city, perhaps with a name of its own between (武汉东湖新技术开发区); the
 # words of an issuer's name (市场监督管理局) or of a title (年度计划) do not belong to a zone's name.
 _ZONE_AFTER_PLACE = re.compile(r"(?:(?!市场|监督|管理|局|年|计划|双随机)[\u4e00-\u9fff]){0,6}?" + _ZONE_WORDS)
+# a city bureau's branch named after a zone or district: 市场监督管理局高新区分局, 市场监管局和平分局
+_BRANCH = re.compile(r"(?:市场监督管理局|市场监管局|市监局)([\u4e00-\u9fff]{2,12}?)分局")
 _JOINT_WORDS = ("部门联合", "一业一查", "联合双随机", "联合抽查")
 _SHORT_FOLLOW = re.compile(r"(?:\d|市场|市监|经|高新|开发|双随机|省|$|[\s（(“\"《:：,，、])")
 # Suffixes dropped for a short name (山西, 晋城, 重庆); longest first.
@@ -76,7 +78,20 @@ _NATIONALITIES = tuple(
     )
 )
 _AUTONOMOUS = (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗"))
+# former district names made of these only are words as much as names (城区, 市区, 郊区, 南郊区, 东市区)
+_GENERIC_STEM = set("东西南北中新城市郊矿上下前后内外老")
 LEVEL_ORDER = {"province": 0, "city": 1, "county": 2}
+
+
+class Change(NamedTuple):
+    """A former name (rules/place_history.tsv): 太谷县 became 太谷区 in 2019 (撤县设区)."""
+
+    year: int
+    change: str  # 更名, 撤县设市, 撤县设区, 撤销 …
+    old: str
+    new: str
+    current: str  # the name it goes by now
+    source: str
 
 
 class Place(NamedTuple):
@@ -92,6 +107,28 @@ class Gazetteer:
     by_code: dict[str, Place]
     by_name: dict[str, tuple[Place, ...]]  # full and short names
     by_first: dict[str, tuple[str, ...]]  # every name by its first character, longest first
+    zone_sources: dict[str, str]  # a functional zone's name → where its level and parent are stated
+    changes: dict[str, Change]  # a former name no place has now → its change
+
+    def former_names(self, text: str, year: int) -> list[tuple[int, int, Change]]:
+        """The former names in `text` that were no longer valid in `year` (太谷县 in a 2025 plan):
+        (start, end, change). A name within a current one (沙县 in 沙县区) is the current one, and a
+        two-character name (开县) counts only at the start of a name or after its province's or city's
+        (重庆市开县), not inside a word (公开县级)."""
+        out = []
+        for start, neg, name in self._hits(text):
+            change = self.changes.get(name)
+            if change is None or change.year >= year or not self._is_full(name):
+                continue
+            if (
+                -neg <= 2
+                and start
+                and "\u4e00" <= text[start - 1] <= "\u9fff"
+                and text[start - 1] not in "省市州盟"
+            ):
+                continue
+            out.append((start, start - neg, change))
+        return out
 
     def level(self, name: str) -> str | None:
         """The level of a place name; None when unknown or when same-named places differ."""
@@ -140,13 +177,41 @@ class Gazetteer:
         end = pos + len(name)
         zone = _ZONE_AFTER_PLACE.match(text, end)
         if zone and (place is None or place.level != "county"):
-            return Place("", text[pos : zone.end()], "county", "zone", place.code if place else "")
+            return self._zone(text[pos : zone.end()], place)
+        branch = _BRANCH.match(text, end)
+        if branch and place is not None and place.code and place.level != "county":
+            return self._branch(place, branch[1])
         for p2, _n2, name2 in hits:
             if p2 == end and place is not None and place.code:
                 child = self.lookup(name2, text)
-                if child is not None and child.parent == place.code:
+                if child is not None and place in self.ancestors(child):
                     return child
         return place
+
+    def _zone(self, name: str, place: Place | None) -> Place:
+        """A zone named after its place (武汉经济技术开发区, 合肥市高新区): the table's entry where it
+        has one (合肥高新技术产业开发区), else a county-level unit under that place."""
+        if place is not None:
+            rest = (
+                name[len(place.name) :]
+                if name.startswith(place.name)
+                else name[len(short_name(place.name)) :]
+            )
+            for candidate in (name, short_name(place.name) + rest, place.name + rest, rest):
+                found = self.lookup(candidate, place.name)
+                if found is not None and place in self.ancestors(found):
+                    return found
+        return Place("", name, "county", "zone", place.code if place else "")
+
+    def _branch(self, city: Place, name: str) -> Place:
+        """A city bureau's branch (合肥市市场监督管理局高新技术产业开发区分局, 沈阳市市场监督管理局和平分局):
+        a county-level body for the zone or district it is named after, under that city."""
+        stems = (short_name(city.name) + name, city.name + name, name)
+        for candidate in (*stems, *(name + s for s in ("区", "县", "市"))):
+            found = self.lookup(candidate, city.name)
+            if found is not None and city in self.ancestors(found):
+                return found
+        return Place("", short_name(city.name) + name, "county", "zone", city.code)
 
     def _hits(self, text: str) -> list[tuple[int, int, str]]:
         hits, seen = [], set()
@@ -200,9 +265,11 @@ def short_name(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def gazetteer() -> Gazetteer:
-    """rules/places.tsv: code, name, level, kind, parent, and the other names a place goes by."""
-    text = files("planlint.bundled.rules").joinpath("places.tsv").read_text(encoding="utf-8")
-    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith(("#", "code\t"))]
+    """rules/places.tsv: code, name, level, kind, parent, and the other names a place goes by; and
+    rules/zones.tsv (tools/gen_zones.py): the functional zones, each at the level it acts at under its
+    parent, with the other names plans write for it and where that is stated; rules/place_history.tsv
+    (tools/gen_place_history.py): the former names, so a 2018 plan of 太谷县 finds its place."""
+    rows = _rows("places.tsv")
     by_code = {row[0]: Place._make(row[:5]) for row in rows}
     by_name: dict[str, list[Place]] = {}
     for place in by_code.values():
@@ -214,11 +281,37 @@ def gazetteer() -> Gazetteer:
         for alias in row[5].split(",") if row[5] else ():
             if alias not in by_name:
                 by_name[alias] = [by_code[row[0]]]
+    zone_sources = {}
+    for row in _rows("zones.tsv"):  # functional zones: not divisions, never shadowing one
+        zone = Place(row[0], row[1], row[2], "zone", row[3])
+        zone_sources[zone.name] = row[5]
+        for name in (zone.name, *(row[4].split(",") if row[4] else ())):
+            if name not in by_name:
+                by_name[name] = [zone]
+    changes: dict[str, Change] = {}
+    history = files("planlint.bundled.rules").joinpath("place_history.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in history.splitlines()[2:] if line]
+    parents: dict[str, set[str]] = {}
+    for row in rows:
+        parents.setdefault(row[3], set()).add(row[4])
+    for row in rows:
+        year, change, old_code, old, old_parent, _new_code, new, new_parent, current, source = row
+        if old in by_name or len(parents[old]) > 1 or set(old[:-1]) <= _GENERIC_STEM:
+            continue  # a name some place has now, one several places had, or a word (郊区, 市区, 新区)
+        parent = old_parent if old_parent in by_code else new_parent
+        level = "city" if old_code[4:] == "00" and old_code else "county"
+        by_name[old] = [Place(old_code, old, level, "former", parent)]
+        changes[old] = Change(int(year), change, old, new, current, source)
     frozen = {k: tuple(v) for k, v in by_name.items()}
     by_first: dict[str, list[str]] = {}
     for name in sorted(frozen, key=len, reverse=True):
         by_first.setdefault(name[0], []).append(name)
-    return Gazetteer(by_code, frozen, {k: tuple(v) for k, v in by_first.items()})
+    return Gazetteer(by_code, frozen, {k: tuple(v) for k, v in by_first.items()}, zone_sources, changes)
+
+
+def _rows(table: str) -> list[list[str]]:
+    text = files("planlint.bundled.rules").joinpath(table).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith(("#", "code\t"))]
 
 
 def title_text(table: Table) -> str | None:

@@ -79,6 +79,46 @@ def place_matches(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
 
 
 @primitive(
+    "place_current",
+    ("cell",),
+    {"fields": FIELDS},
+    required=("fields",),
+    provides=("old", "current", "year", "change", "source", "new"),
+)
+def place_current(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
+    """A county or city named by a name it no longer had in the plan's year (太谷县 in a 2025 plan: 撤县设区
+    2019): the current name, from the gazetteer's history (rules/place_history.tsv). The name valid in
+    the plan's own year is right (太谷县 in a 2018 plan)."""
+    from ...meta import gazetteer
+
+    year = ctx.plan.meta.year
+    if not year:
+        return
+    found = gazetteer().former_names(cell.raw, year)
+    if found:
+        new, last = [], 0
+        for start, end, change in found:
+            new += [cell.raw[last:start], change.current]
+            last = end
+        new.append(cell.raw[last:])
+        first = found[0][2]
+        yield CellHit(
+            {
+                "old": first.old,
+                "current": first.current,
+                "year": first.year,
+                "change": first.change
+                if first.new == first.current
+                else f"{first.change}（后为{first.current}）",
+                "source": first.source,
+                "new": "".join(new).strip(),
+            },
+            "".join(new),
+            spans=tuple((start, end) for start, end, _ in found),
+        )
+
+
+@primitive(
     "columns_swapped",
     ("task",),
     {"items": FIELD, "scope": FIELD, "action_words": WORDS, "object_words": WORDS},
