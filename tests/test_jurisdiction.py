@@ -479,6 +479,11 @@ def test_coverage_left_to_the_province_when_its_mode_says_the_province_draws(tmp
         ("黄山市农业农村局2024年度部门联合抽查工作计划", "农业农村局"),
         ("某县市场监督管理局2025年度双随机抽查工作计划", None),
         ("某市2024年度部门联合双随机抽查工作计划", None),
+        # a plan named by its work, not its department
+        ("2025年学校卫生随机监督抽查工作计划表", "卫生健康部门"),
+        ("某区2024年度公共场所卫生双随机监督抽查计划", "卫生健康部门"),
+        ("某县2024年度安全生产执法检查计划", "应急管理部门"),
+        ("某县市场监督管理局2025年度食品安全双随机抽查工作计划", None),
     ],
 )
 def test_the_issuing_department(title, department):

@@ -17,18 +17,35 @@ from .common import field_hit, normalize_body, text_spans
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?=\s*年)")
 
 
+# what a year-N check looks at in year N-1: its annual reports, entities registered before its end
+_LOOKBACK = re.compile(
+    r"\s*年(?:度?\s*(?:年报|年度报告|报告|报表)|\d{1,2}月\d{1,2}日?(?:前|以前|之前|止)|底|末)"
+)
+
+
+def _current(match: re.Match[str], year: int) -> bool:
+    """The plan's year, or the year before where the text names what a year's check looks back on:
+    `2022年度年报` and `2022年12月31日前登记` in a 2023 plan."""
+    found = int(match.group())
+    return found == year or (found == year - 1 and bool(_LOOKBACK.match(match.string, match.end())))
+
+
 @primitive(
     "year_matches", ("cell",), {"fields": FIELDS}, required=("fields",), provides=("stale", "year", "new")
 )
 def year_matches(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
-    """A year in the text (`2022年加油站…`) other than the plan's year is usually copied from last year."""
+    """A year in the text (`2022年加油站…`) other than the plan's year is usually copied from last year;
+    last year's annual reports (`2022年度年报`) are what a 2023 check looks at."""
     year = ctx.plan.meta.year
     if not year:
         return
-    stale = sorted({int(y) for y in _YEAR.findall(cell.raw)} - {year})
+    found = [m for m in _YEAR.finditer(cell.raw) if not _current(m, year)]
+    stale = sorted({int(m.group()) for m in found})
     if stale:
-        new = _YEAR.sub(str(year), cell.raw)  # every year followed by 年 becomes the plan year
-        where = tuple(m.span() for m in _YEAR.finditer(cell.raw) if int(m.group()) != year)
+        spans = {m.span() for m in found}
+        # every stale year becomes the plan year
+        new = _YEAR.sub(lambda m: str(year) if m.span() in spans else m.group(), cell.raw)
+        where = tuple(m.span() for m in found)
         yield CellHit(
             {"stale": "、".join(map(str, stale)), "year": year, "new": new.strip()}, new, spans=where
         )
