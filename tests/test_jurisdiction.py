@@ -185,6 +185,42 @@ def test_city_role_from_every_mode_family(tmp_path, header, row, role, counties)
     assert for_counties(task) is counties
 
 
+MODE_HEAD = [*HEAD, "抽查检查模式"]
+FOOD = ["食品销售经营者监督检查", "食品销售经营者的监督检查"]
+FUEL = ["加油站计量监督检查", "加油站计量器具检查"]
+
+
+@pytest.mark.parametrize(
+    "superior, county, modes",
+    [
+        # a 州 whose 市 is a county-level city: 州抽市查 sends 景洪市 to inspect, 州抽州查 is the 州's own
+        ("西双版纳州", "景洪市", ("州抽市查", "州抽州查")),
+        # a 盟 and its 旗
+        ("锡林郭勒盟", "锡林浩特市", ("盟抽市查", "盟抽盟查")),
+        # a 直辖市's district: the municipality's 市 is itself, its 区 the county level
+        ("重庆市", "渝中区", ("市抽区查", "市抽市查")),
+        ("北京市", "朝阳区", ("市抽区查", "市抽市查")),
+    ],
+)
+def test_a_prefecture_or_municipality_mode_is_read_with_its_own_level_words(
+    tmp_path, superior, county, modes
+):
+    """The superior's mode is read as the superior means it: a county task on what the superior sends
+    its counties to inspect re-initiates it (warning); one on what the superior inspects itself is a
+    possible overlap (info)."""
+    sup_rows = [MODE_HEAD, ["1", *FOOD, "辖区食品销售者", "5%", "3月-11月", modes[0]]]
+    sup_rows.append(["2", *FUEL, "辖区加油站", "10%", "3月-11月", modes[1]])
+    sup = xlsx(tmp_path, f"{superior}市场监督管理局2024年度双随机抽查工作计划", sup_rows)
+    rows = [
+        HEAD,
+        ["1", *FOOD, "辖区食品销售者", "6%", "3月-11月"],
+        ["2", *FUEL, "辖区加油站", "12%", "3月-10月"],
+    ]
+    own = xlsx(tmp_path, f"{county}市场监督管理局2024年度双随机抽查工作计划", rows)
+    found = findings([own], ("superior-task-duplicated",), superior=sup)
+    assert sorted((f.task_seq, f.severity) for f in found) == [("1", "warning"), ("2", "info")]
+
+
 # -- 4. the office column is the task's lead ----------------------------------------------------
 
 

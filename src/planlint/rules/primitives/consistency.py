@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from ...findings import Edit
-from ...plan import Cell, Task
+from ...plan import Cell, PlanMeta, Task
 from ...values import LEVEL_CHARS, Mode
 from ..registry import CELL_VARS, FIELD, FIELDS, WORDS, CellHit, Ctx, Hit, primitive
 from .common import field_hit, normalize_body, text_spans
@@ -181,7 +181,7 @@ def scope_within(ctx: Ctx, cell: Cell, words: dict[str, list[str]]) -> Iterator[
 _RANK = {"county": 1, "city": 2, "province": 3}
 
 
-# X抽Y查 as written; the level words read relative to the plan's place (see _word_levels)
+# X抽Y查 as written; the level words read relative to the plan's place (see word_levels)
 _LEVEL_WORD = r"(?:省|市|州|盟|地区|县|区|旗)"
 # 市抽县查 · 市抽县(区)查 · 省抽市县查 · 省抽市、县查: one drawing level, one or more inspecting ones
 _PAIR = re.compile(
@@ -204,31 +204,37 @@ _WORD_LEVELS = {
 }
 
 
-def _word_levels(ctx: Ctx) -> dict[str, str]:
-    """What each level word means in this plan. In a county-level city's plan (景洪市, 无为市) 市 is
-    the plan's own, county level, and the prefecture above it is the 州 / 盟 / 地区 or the 市 of
-    its parent; elsewhere 市 is the prefecture level."""
+def word_levels(meta: PlanMeta) -> dict[str, str]:
+    """What each level word means in a plan of this place. 市 names a county-level city, not the
+    prefecture, in a county-level city's own plan (景洪市, 无为市: the plan's own level) and in a
+    prefecture's that is not a 市 (西双版纳州, 锡林郭勒盟, 阿克苏地区: 州抽市查 sends its county-level
+    cities to inspect); elsewhere 市 is the prefecture level (a 直辖市's 市 is the municipality itself,
+    above its 区 and 县)."""
     from ...meta import gazetteer
 
     words = dict(_WORD_LEVELS)
-    place = ctx.plan.meta.place
-    if place and ctx.plan.meta.level == "county":
-        found = gazetteer().lookup(place, " ".join(ctx.plan.meta.region))
+    place = meta.place
+    if not place:
+        return words
+    found = gazetteer().lookup(place, " ".join(meta.region))
+    if meta.level == "county":
         if (found is not None and found.kind == "county-city") or (found is None and place.endswith("市")):
             words["市"] = "county"
+    elif meta.level == "city" and place.endswith(("州", "盟", "地区")):
+        words["市"] = "county"
     return words
 
 
-def _mode_pairs(ctx: Ctx, raw: str, value: Mode) -> list[tuple[str, str | None]]:
-    """(written pair, inspecting level) for each pair of the cell: the written X抽Y查 read with the
-    plan's level words where the cell has them, else the parsed pairs (a pair naming only who draws,
-    市局抽取, has no inspecting level)."""
-    words = _word_levels(ctx)
+def mode_pairs(meta: PlanMeta, raw: str, value: Mode | None) -> list[tuple[str, str | None, str | None]]:
+    """(written pair, drawing level, inspecting level) for each pair of a mode cell: the written
+    X抽Y查 read with the level words of the plan it is in where the cell has them (盟抽旗查 too), else
+    the parsed pairs (a pair naming only who draws, 市局抽取, has no inspecting level)."""
+    words = word_levels(meta)
     written = [(x, y) for x, ys in _PAIR.findall(raw) for y in _LEVEL_WORDS.findall(ys)]
     written = written or _ORG_IMPL.findall(raw)
     if written:
-        return [(f"{x}抽{y}查", words[y]) for x, y in written]
-    return [(p.canonical(), p.inspect) for p in value.pairs]
+        return [(f"{x}抽{y}查", words[x], words[y]) for x, y in written]
+    return [(p.canonical(), p.select, p.inspect) for p in value.pairs] if value is not None else []
 
 
 @primitive("mode_level", ("cell",), {"field": FIELD}, required=("field",), provides=("bad", "level_char"))
@@ -242,7 +248,11 @@ def mode_level(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     level = ctx.plan.meta.level
     if not isinstance(value, Mode) or level not in _RANK:
         return
-    pairs = [(text, inspect) for text, inspect in _mode_pairs(ctx, cell.text, value) if inspect in _RANK]
+    pairs = [
+        (text, inspect)
+        for text, _, inspect in mode_pairs(ctx.plan.meta, cell.text, value)
+        if inspect in _RANK
+    ]
     bad = [text for text, inspect in pairs if _RANK[inspect] > _RANK[level]]
     if bad and len(bad) == len(pairs):
         yield CellHit({"bad": "、".join(bad), "level_char": LEVEL_CHARS[level]})
