@@ -98,6 +98,14 @@ def test_sibling_inconsistency_across_counties(tmp_path):
     result = _check([a, b], JINCHENG, select=("sibling-inconsistent",), meta={"year": 2025})
     by_file = {r.path: [f.severity for f in r.findings] for r in result.reports}
     assert by_file[str(a)] == ["info"] and by_file[str(b)] == ["info"]
+    # a county of another city in the same batch is no sibling: 高平市 (晋城) and 襄垣县 (长治)
+    c = county_with_city_copies(tmp_path, seqs=("2",), name="丙.xlsx", county="高平市")
+    d = county_with_city_copies(tmp_path, seqs=("2",), name="丁.xlsx", county="襄垣县")
+    wb = openpyxl.load_workbook(d)
+    wb.active.cell(wb.active.max_row, 6, "10%")
+    wb.save(d)
+    result = _check([c, d], JINCHENG, select=("sibling-inconsistent",), meta={"year": 2025})
+    assert result.findings == []
 
 
 def _task(name, items="", scope=""):

@@ -419,6 +419,13 @@ def internal_joint_duplicate(ctx: Ctx, task: None) -> Iterator[Hit]:
             yield hit
 
 
+def _same_parent(plan: Plan, other: Plan) -> bool:
+    """Two plans under the same division (泽州县 and 高平市 under 晋城市), or either's place unknown:
+    a county of another city in the batch is no sibling, whatever superior both are checked against."""
+    mine, theirs = plan.meta.region[1:2], other.meta.region[1:2]
+    return not (mine and theirs) or mine == theirs
+
+
 @primitive(
     "sibling_inconsistent", ("plan-set",), provides=(*CELL_VARS, *SUP_VARS, "others", "count", "window_raw")
 )
@@ -431,7 +438,10 @@ def sibling_inconsistent(ctx: Ctx, task: None) -> Iterator[Hit]:
     siblings = [
         p
         for p in ctx.plans
-        if p.meta.level == plan.meta.level and p.meta.year == plan.meta.year and not same_plan(ctx, plan, p)
+        if p.meta.level == plan.meta.level
+        and p.meta.year == plan.meta.year
+        and _same_parent(plan, p)
+        and not same_plan(ctx, plan, p)
     ]
     for sup in superiors:
         mine = {id(m.other): m for m in _carried(ctx, plan, sup)}
