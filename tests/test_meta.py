@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLES, SEEDS
+from conftest import REPO, SAMPLES, SEEDS
 
 from planlint.meta import gazetteer, plan_meta
 from planlint.readers import read_tables
 from planlint.table import Table
+
+UNSEEN_DIR = REPO / "tests" / "fixtures" / "unseen"
 
 EXPECTED = {
     "泽州县市场监督管理局2023年度内部双随机抽查工作计划": ("泽州县", "county", "internal", 2023),
@@ -282,3 +284,26 @@ def test_a_former_name_is_the_place_of_a_plan_of_its_time():
     assert (start, end, change.current, change.change) == (0, 3, "太谷区", "撤县设区")
     assert "国函〔2019〕104号" in change.source
     assert places.former_names("城区、郊区、市区的加油站", 2025) == []  # words, not the former districts
+
+
+@pytest.mark.parametrize(
+    ("title", "chain"),
+    [
+        ("北京市朝阳区南磨房乡人民政府行政执法检查计划", ("南磨房乡", "朝阳区", "北京市")),
+        ("北京市海淀区学院路街道办事处2024年度行政检查计划", ("学院路街道", "海淀区", "北京市")),
+        ("泽州县巴公镇人民政府2024年度行政执法检查计划", ("巴公镇", "泽州县", "晋城市", "山西省")),
+        # bureau and programme words are no township (乡村振兴, 城镇)
+        ("泽州县农业农村局乡村振兴2024年度检查计划", ("泽州县", "晋城市", "山西省")),
+        ("泽州县市场监督管理局2024年度城镇燃气双随机抽查工作计划", ("泽州县", "晋城市", "山西省")),
+    ],
+)
+def test_a_township_body_is_placed_in_its_county(title, chain):
+    """A 乡 / 镇 / 街道 body acts inside its county, at the lowest level the rules tell apart."""
+    found = gazetteer().find(title)
+    assert gazetteer().chain(found) == chain and found.level == "county"
+
+
+def test_the_real_township_plan_is_the_townships():
+    (table,) = read_tables(str(UNSEEN_DIR / "北京市朝阳区南磨房乡人民政府行政执法检查计划.xlsx"))
+    meta = plan_meta(table)
+    assert (meta.place, meta.level, meta.region) == ("南磨房乡", "county", ("南磨房乡", "朝阳区", "北京市"))

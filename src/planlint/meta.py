@@ -37,6 +37,11 @@ _ZONE = re.compile(r"(?:国家级)?" + _ZONE_WORDS)
 _ZONE_AFTER_PLACE = re.compile(r"(?:(?!市场|监督|管理|局|年|计划|双随机)[\u4e00-\u9fff]){0,6}?" + _ZONE_WORDS)
 # a city bureau's branch named after a zone or district: 市场监督管理局高新区分局, 市场监管局和平分局
 _BRANCH = re.compile(r"(?:市场监督管理局|市场监管局|市监局)([\u4e00-\u9fff]{2,12}?)分局")
+# a 乡 / 镇 / 街道 body named right after its county: 朝阳区南磨房乡人民政府, 某县城关镇2024年度
+_TOWNSHIP = re.compile(
+    r"((?:(?!市场|监督|管理|局|委|年|计划|双随机|办公)[\u4e00-\u9fff]){1,8}?(?:乡|镇|街道|苏木))"
+    r"(?=人民政府|政府|办事处|综合行政执法|\d|年)"
+)
 _JOINT_WORDS = ("部门联合", "一业一查", "联合双随机", "联合抽查")
 _SHORT_FOLLOW = re.compile(r"(?:\d|市场|市监|经|高新|开发|双随机|省|$|[\s（(“\"《:：,，、])")
 # Suffixes dropped for a short name (山西, 晋城, 重庆); longest first.
@@ -168,7 +173,8 @@ class Gazetteer:
 
     def find(self, text: str) -> Place | None:
         """The place that issued a title: the earliest named place, narrowed to a child named right
-        after it (忻州市原平市 → 原平市), or a development zone named after it."""
+        after it (忻州市原平市 → 原平市), a development zone or a city bureau's 分局 named after it,
+        or a township body named after its county (朝阳区南磨房乡人民政府)."""
         hits = self._hits(text)
         if not hits:
             return None
@@ -185,7 +191,13 @@ class Gazetteer:
             if p2 == end and place is not None and place.code:
                 child = self.lookup(name2, text)
                 if child is not None and place in self.ancestors(child):
-                    return child
+                    place, end = child, p2 + len(name2)
+                    break
+        town = _TOWNSHIP.match(text, end)
+        if town and place is not None and place.level == "county" and place.code:
+            # a township or street body under its county (北京市朝阳区南磨房乡人民政府): the lowest
+            # level the rules tell apart is the county's, so it is read at that level, in that county
+            return Place("", town[1], "county", "township", place.code)
         return place
 
     def _zone(self, name: str, place: Place | None) -> Place:
