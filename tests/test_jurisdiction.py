@@ -314,6 +314,27 @@ def test_explain_layers_for_a_known_place_and_year_has_no_unknown_note():
     assert not any("未能识别" in line for line in lines)
 
 
+@pytest.mark.parametrize(
+    "place, region, words",
+    [
+        (
+            "甘肃兰州新区",
+            ("甘肃兰州新区", "兰州市", "甘肃省"),
+            "为功能区，层级和上级按国务院关于同意设立兰州新区的批复",
+        ),
+        ("合肥高新技术产业开发区", ("合肥高新技术产业开发区", "合肥市", "安徽省"), "统计用区划代码"),
+        (
+            "太谷县",
+            ("太谷县", "晋中市", "山西省"),
+            "为旧称，2019年撤县设区为太谷区（行政区划网年度汇总（国函〔2019〕104号））",
+        ),
+    ],
+)
+def test_explain_layers_says_where_a_zone_or_a_former_name_is_placed_from(place, region, words):
+    meta = PlanMeta(title="x", place=place, region=region, year=2024)
+    assert any(words in line for line in explain_plan_layers("x.xlsx", meta, ("全国",), ()))
+
+
 # -- 5. city + county pairs judged by hand ------------------------------------------------------
 
 _SUP_SEQ = re.compile(r"上级计划任务(\S+?)「")

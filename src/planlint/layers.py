@@ -334,6 +334,23 @@ def superior_layer(meta: PlanMeta) -> Layer | None:
     return own
 
 
+def _place_notes(meta: PlanMeta) -> list[str]:
+    """Where the plan's place is read from when it is no current division: a functional zone's level
+    and parent with their source, or a former name with its change."""
+    from .meta import gazetteer
+
+    places = gazetteer()
+    source = places.zone_sources.get(meta.place or "")
+    if source:
+        return [f"  所在地：{meta.place}为功能区，层级和上级按{source}"]
+    change = places.changes.get(meta.place or "")
+    if change:
+        return [
+            f"  所在地：{meta.place}为旧称，{change.year}年{change.change}为{change.current}（{change.source}）"
+        ]
+    return []
+
+
 def explain_plan_layers(
     path: str, meta: PlanMeta, applied: tuple[str, ...], skipped: tuple[str, ...]
 ) -> list[str]:
@@ -346,6 +363,7 @@ def explain_plan_layers(
     kind = f"{PLAN_LEVELS.get(meta.level or '', '层级未识别')}{KIND_NAMES.get(meta.kind or '', '')}计划"
     lines = [f"{path}：{where}，{what}，{kind}", "  适用：" + " ← ".join(applied)]
     lines += [f"  未适用：{s}" for s in skipped]
+    lines += _place_notes(meta)
     if len(applied) == 1 and meta.region:
         which = "适用于本计划年度的" if skipped else ""
         lines.append(
