@@ -76,6 +76,7 @@ PLACES = (
     "140700\t晋中市\tcity\tcity\t140000\t晋中\n140703\t太谷区\tcounty\tdistrict\t140700\t\n"
     "140000\t山西省\tprovince\tprovince\t\t山西\n"
     "500000\t重庆市\tprovince\tmunicipality\t\t重庆\n500154\t开州区\tcounty\tdistrict\t500000\t\n"
+    "220000\t吉林省\tprovince\tprovince\t\t吉林\n220200\t吉林市\tcity\tcity\t220000\t\n"
     "532300\t楚雄彝族自治州\tcity\tprefecture\t530000\t楚雄州\n532302\t禄丰市\tcounty\tcounty-city\t532300\t\n"
 )
 AREAS = """code,name,cityCode,provinceCode
@@ -83,6 +84,7 @@ AREAS = """code,name,cityCode,provinceCode
 340171,"合肥高新技术产业开发区",3401,34
 130271,"河北唐山芦台经济开发区",1302,13
 620171,"兰州新区",6201,62
+220272,"吉林高新技术产业开发区",2202,22
 320576,"苏州工业园区",3205,32
 """
 CURATED = """# curated
@@ -104,7 +106,10 @@ def test_zones_from_the_statistical_codes_and_the_curated_new_areas(tmp_path):
         "合肥高新技术产业开发区",
         "河北唐山芦台经济开发区",
         "甘肃兰州新区",
+        "吉林高新技术产业开发区",
     }  # no district, no division
+    # the province's name is dropped only where the city's follows: 吉林 is 吉林市's name too
+    assert zones["吉林高新技术产业开发区"][3] == ["吉林高新区"]
     assert zones["合肥高新技术产业开发区"][:3] == ("340171", "county", "340100")
     assert "合肥高新区" in zones["合肥高新技术产业开发区"][3]
     assert "唐山芦台经济开发区" in zones["河北唐山芦台经济开发区"][3]

@@ -52,11 +52,12 @@ def _short(name: str) -> str:
 
 
 def variants(name: str, city: str, province: str) -> list[str]:
-    """The other names of a zone: without its province's name, without 市 after its city's, and
-    each of those with the zone word abbreviated."""
+    """The other names of a zone: without its province's name where its city's follows, without 市
+    after its city's, and each of those with the zone word abbreviated."""
     forms = [name]
     for prefix in (_short(province), province):
-        if name.startswith(prefix) and len(name) > len(prefix) + 3:
+        # 河北唐山芦台经济开发区 → 唐山芦台经济开发区, but 吉林高新技术产业开发区 (of 吉林市) keeps its city
+        if name.startswith(prefix) and city and name[len(prefix) :].startswith(_short(city)):
             forms.append(name[len(prefix) :])
     if city and name.startswith(city) and city.endswith("市"):
         forms.append(_short(city) + name[len(city) :])

@@ -37,6 +37,9 @@ _ZONE = re.compile(r"(?:国家级)?" + _ZONE_WORDS)
 # A zone named after its city, perhaps with a name of its own between (武汉东湖新技术开发区); the
 # words of an issuer's name (市场监督管理局) or of a title (年度计划) do not belong to a zone's name.
 _ZONE_AFTER_PLACE = re.compile(r"(?:(?!市场|监督|管理|局|年|计划|双随机)[\u4e00-\u9fff]){0,6}?" + _ZONE_WORDS)
+# the zone words titles shorten (gen_zones.py writes the same short names as aliases)
+_ZONE_LONG = {"经开区": "经济技术开发区", "高新区": "高新技术产业开发区"}
+_ZONE_SHORT = re.compile("|".join(_ZONE_LONG))
 # a city bureau's branch named after a zone or district: 市场监督管理局高新区分局, 市场监管局和平分局
 _BRANCH = re.compile(r"(?:市场监督管理局|市场监管局|市监局)([\u4e00-\u9fff]{2,12}?)分局")
 # a 乡 / 镇 / 街道 body named right after its county: 朝阳区南磨房乡人民政府, 某县城关镇2024年度
@@ -215,6 +218,8 @@ class Gazetteer:
                 found = self.lookup(candidate, place.name)
                 if found is not None and place in self.ancestors(found):
                     return found
+            # one name for one zone however a title shortens it: 武汉经开区, 武汉市经开区 → 武汉经济技术开发区
+            name = short_name(place.name) + _ZONE_SHORT.sub(lambda m: _ZONE_LONG[m[0]], rest)
         return Place("", name, "county", "zone", place.code if place else "")
 
     def _branch(self, city: Place, name: str) -> Place:
