@@ -170,12 +170,28 @@ def columns_swapped(
     provides=("word",),
 )
 def scope_within(ctx: Ctx, cell: Cell, words: dict[str, list[str]]) -> Iterator[CellHit]:
-    """A city or county plan cannot draw from the whole province (`全省…`, `本省…`)."""
+    """A city or county plan cannot draw from the whole province (`全省…`, `本省…`), nor a county's
+    from the whole city or prefecture above it (`全市…` in a district's or county's plan, `全州…`):
+    the level words read as the plan's place means them, so `全市` is a county-level city's own."""
     for word in words.get(ctx.plan.meta.level or "", []):
         if word in cell.raw:
             where = text_spans(cell, word)
             yield CellHit({"word": word, "place": ctx.plan.meta.place or "本辖区"}, spans=where)
             return
+    above = _above_words(ctx.plan.meta)
+    found = above.search(cell.raw) if above is not None else None
+    if found:
+        yield CellHit({"word": found[0], "place": ctx.plan.meta.place or "本辖区"}, spans=(found.span(),))
+
+
+def _above_words(meta: PlanMeta) -> re.Pattern[str] | None:
+    """全市 / 本市, 全州, 全盟 for a county-level plan whose 市 / 州 / 盟 is the level above it (not
+    全市场, and not 本地区, which says "local")."""
+    if meta.level != "county":
+        return None
+    words = word_levels(meta)
+    above = sorted(w for w, level in words.items() if level == "city" and w != "地区")
+    return re.compile(rf"[全本](?:{'|'.join(above)})(?!场)") if above else None
 
 
 _RANK = {"county": 1, "city": 2, "province": 3}
