@@ -221,6 +221,23 @@ def test_a_prefecture_or_municipality_mode_is_read_with_its_own_level_words(
     assert sorted((f.task_seq, f.severity) for f in found) == [("1", "warning"), ("2", "info")]
 
 
+@pytest.mark.parametrize("county", ["仙桃市", "潜江市"])
+def test_a_county_level_city_under_the_province_stands_where_a_city_does(tmp_path, county):
+    """省抽市查 in 湖北省's plan sends 仙桃市 (directly under the province) to inspect: its own task on
+    it re-initiates the province's (warning); 省抽省查 is the province's own (info)."""
+    sup_rows = [MODE_HEAD, ["1", *FOOD, "辖区食品销售者", "5%", "3月-11月", "省抽市查"]]
+    sup_rows.append(["2", *FUEL, "辖区加油站", "10%", "3月-11月", "省抽省查"])
+    sup = xlsx(tmp_path, "湖北省市场监督管理局2024年度双随机抽查工作计划", sup_rows)
+    rows = [
+        HEAD,
+        ["1", *FOOD, "辖区食品销售者", "6%", "3月-11月"],
+        ["2", *FUEL, "辖区加油站", "12%", "3月-10月"],
+    ]
+    own = xlsx(tmp_path, f"{county}市场监督管理局2024年度双随机抽查工作计划", rows)
+    found = findings([own], ("superior-task-duplicated",), superior=sup)
+    assert sorted((f.task_seq, f.severity) for f in found) == [("1", "warning"), ("2", "info")]
+
+
 # -- 4. the office column is the task's lead ----------------------------------------------------
 
 

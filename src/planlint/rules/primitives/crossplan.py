@@ -134,8 +134,16 @@ def for_plan(task: Task, plan: Plan) -> bool:
 
 
 def level_of(plan: Plan) -> str:
-    """The level a plan is checked at against its superior: a city's, else a county's."""
-    return "city" if plan.meta.level == "city" else "county"
+    """The level a plan is checked at against its superior: a city's, else a county's. A county-level
+    unit directly under a province (仙桃市, 济源市, 海南's counties) stands where a city does in its
+    province's plan: 省抽市查 and 各市组织发起 are its part."""
+    if plan.meta.level == "city":
+        return "city"
+    from ...meta import gazetteer
+
+    region = plan.meta.region
+    parent = gazetteer().lookup(region[1]) if len(region) == 2 else None
+    return "city" if parent is not None and parent.kind in ("province", "autonomous-region") else "county"
 
 
 def applies_to(task: Task, plan: Plan) -> bool:
