@@ -153,6 +153,28 @@ def test_coverage_from_gb18030_population_csv(tmp_path):
     assert "1.0%" in finding.message and "200/20000" in finding.message
 
 
+@pytest.mark.parametrize("name", ["泽州", "泽州县"])
+def test_coverage_finds_the_place_however_the_population_file_names_it(tmp_path, name):
+    pop = tmp_path / "监管对象数量.csv"
+    pop.write_text(f"地区,对象范围,类别,数量\n{name},合计,企业,20000\n{name},全县企业,企业,20000\n", "utf-8")
+    result = run(
+        [str(ZEZHOU)], RunOptions(select=("coverage-below-target",), population=str(pop), use_config=False)
+    )
+    assert len(result.findings) == 1
+
+
+def test_population_rows_of_a_renamed_place_or_a_zone_by_another_name():
+    """A population table older than the change (太谷县) serves the renamed place's plan (太谷区); a
+    zone's row may use any of its names (武汉经开区 for 武汉经济技术开发区)."""
+    from planlint.population import population_of
+    from planlint.rules.primitives.coverage import _population_of
+
+    places = population_of({"太谷县": {"totals": {"企业": 100}}, "武汉经开区": {"totals": {"企业": 50}}})
+    assert _population_of(places, "太谷区") is places["太谷县"]
+    assert _population_of(places, "武汉经济技术开发区") is places["武汉经开区"]
+    assert _population_of(places, "泽州县") is None
+
+
 def test_coverage_without_population_says_so():
     result = run([str(ZEZHOU)], RunOptions(select=("coverage-below-target",), use_config=False))
     assert result.findings == [] and any("未估算" in n for n in result.notes)
