@@ -286,6 +286,10 @@ def test_a_former_name_is_the_place_of_a_plan_of_its_time():
     assert (start, end, change.current, change.change) == (0, 3, "太谷区", "撤县设区")
     assert "国函〔2019〕104号" in change.source
     assert places.former_names("城区、郊区、市区的加油站", 2025) == []  # words, not the former districts
+    # a two-character former name (开县, 2016 → 开州区) inside a word is no place
+    assert places.find("关于公开县级2024年度双随机抽查工作计划") is None
+    assert places.former_names("“双随机、一公开县级部门”", 2025) == []
+    assert [c.current for _, _, c in places.former_names("重庆市开县市场监督管理局", 2025)] == ["开州区"]
 
 
 @pytest.mark.parametrize(

@@ -128,16 +128,8 @@ class Gazetteer:
         out = []
         for start, neg, name in self._hits(text):
             change = self.changes.get(name)
-            if change is None or change.year >= year or not self._is_full(name):
-                continue
-            if (
-                -neg <= 2
-                and start
-                and "\u4e00" <= text[start - 1] <= "\u9fff"
-                and text[start - 1] not in "省市州盟"
-            ):
-                continue
-            out.append((start, start - neg, change))
+            if change is not None and change.year < year and self._is_full(name):
+                out.append((start, start - neg, change))
         return out
 
     def level(self, name: str) -> str | None:
@@ -240,6 +232,7 @@ class Gazetteer:
                 if (
                     name not in seen
                     and text.startswith(name, start)
+                    and not self._inside_word(name, text, start)
                     and (
                         self._is_full(name)
                         or _SHORT_FOLLOW.match(text, end)
@@ -255,6 +248,17 @@ class Gazetteer:
             if not any(k[0] <= h[0] < k[0] - k[1] for k in kept):
                 kept.append(h)
         return kept
+
+    def _inside_word(self, name: str, text: str, start: int) -> bool:
+        """A two-character former name inside a word (开县 in 公开县级), not after a province's or
+        city's name (重庆市开县): no name at all."""
+        return (
+            len(name) <= 2
+            and name in self.changes
+            and start > 0
+            and "\u4e00" <= text[start - 1] <= "\u9fff"
+            and text[start - 1] not in "省市州盟"
+        )
 
     def _is_full(self, name: str) -> bool:
         return any(p.name == name for p in self.by_name[name])
