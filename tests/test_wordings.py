@@ -37,7 +37,7 @@ from openpyxl import Workbook
 from planlint.columns import parse_kind
 from planlint.engine import RunOptions, run
 from planlint.fields import parse
-from planlint.values import DatePoint, Frequency, ParseError, Quota, Window
+from planlint.values import DatePoint, Frequency, Mode, ParseError, Quota, Window
 
 # -- parts of a month -----------------------------------------------------------------------------
 
@@ -401,3 +401,145 @@ def test_a_frequency_per_object_or_with_a_bound_after_it(text, bound):
     frequency = parse("frequency", text)
     assert isinstance(frequency, Frequency)
     assert (frequency.times_low, frequency.period, frequency.bound) == (1, "year", bound)
+
+
+# -- inspection modes: levels relative to the plan, and how a task is run ---------------------------
+# Before: 自抽自查, 本级抽取、本级检查, 本级抽查, 上级抽取、本级检查, 联合抽查, 上下联动, 省市县联动, 委托检查,
+# 交叉检查, 抽查检查一体 were mode-unparseable warnings, and a city plan writing its 市抽县查 tasks as
+# 本级抽取、下级检查 bound no county (the re-initiation rule saw no mode).
+
+
+@pytest.mark.parametrize(
+    ("text", "county", "city"),
+    [
+        ("自抽自查", ["县抽县查"], ["市抽市查"]),
+        ("本级抽取、本级检查", ["县抽县查"], ["市抽市查"]),
+        ("本级抽取本级检查", ["县抽县查"], ["市抽市查"]),
+        ("本级抽查", ["县抽县查"], ["市抽市查"]),
+        ("本局自行抽查", ["县抽县查"], ["市抽市查"]),
+        ("上级抽取、本级检查", ["市抽县查"], ["省抽市查"]),
+        ("本级抽取，下级检查", ["县抽县查"], ["市抽县查"]),  # a county's own stations are the county
+        ("上抽下查", ["市抽县查"], ["市抽县查"]),
+        ("市抽县查、本级抽查", ["市抽县查", "县抽县查"], ["市抽县查", "市抽市查"]),
+    ],
+)
+def test_relative_levels_are_read_at_the_plans_level(text, county, city):
+    mode = parse("mode", text)
+    assert isinstance(mode, Mode) and mode.relative
+    assert [p.canonical() for p in mode.at_level("county").pairs] == county
+    assert [p.canonical() for p in mode.at_level("city").pairs] == city
+    # resolving again at another level starts from what was written
+    assert mode.at_level("county").at_level("city") == mode.at_level("city")
+
+
+@pytest.mark.parametrize(
+    ("text", "styles", "levels"),
+    [
+        ("联合抽查", ["joint"], []),
+        ("部门联合检查", ["joint"], []),
+        ("上下联动", ["linked"], []),
+        ("上下联动抽查", ["linked"], []),
+        ("省市县联动", ["linked"], ["province", "city", "county"]),
+        ("市县两级联动抽查", ["linked"], ["city", "county"]),
+        ("委托检查", ["delegated"], []),
+        ("异地交叉检查", ["cross"], []),
+        ("抽查检查一体", ["integrated"], []),
+        ("县抽县查，部门联合抽查", ["joint"], ["county"]),
+    ],
+)
+def test_how_a_task_is_run_is_a_mode_not_a_parse_error(text, styles, levels):
+    mode = parse("mode", text)
+    assert isinstance(mode, Mode)
+    assert list(mode.styles) == styles
+    assert [p.inspect for p in mode.pairs] == levels
+
+
+def _mode_plan(tmp_path: Path, title: str, modes: list[str]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append([title])
+    ws.append([*_HEADER, "抽查时间", "发起部门", "抽查检查模式"])
+    for i, mode in enumerate(modes, 1):
+        ws.append(
+            [
+                str(i),
+                f"任务{i}",
+                "定向",
+                f"事项{i}",
+                f"对象{i}",
+                "5%；1次/年",
+                _RISK,
+                "3月-10月",
+                "市场监管局",
+                mode,
+            ]
+        )
+    path = tmp_path / f"{title}.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_mode_wordings_are_read_and_judged_at_the_plans_level(tmp_path):
+    modes = [
+        "自抽自查",
+        "本级抽取、本级检查",
+        "上级抽取、本级检查",
+        "联合抽查",
+        "上下联动",
+        "上级抽取、上级检查",
+    ]
+    path = _mode_plan(tmp_path, "泽州县市场监督管理局2025年度双随机抽查工作计划", modes)
+    found = {(slug, cell) for slug, cell in _findings(path) if slug.startswith("mode")}
+    # only 上级抽取、上级检查 is wrong in a county plan: the city would inspect a task of the county's plan
+    assert found == {("mode-level-mismatch", "J8")}
+
+
+def test_a_level_given_from_outside_rereads_relative_modes(tmp_path):
+    from planlint.pipeline import load_plans
+
+    path = _mode_plan(tmp_path, "某地2025年度双随机抽查工作计划", ["本级抽取，下级检查"])
+    assert load_plans(str(path))[0].tasks[0].value("mode").pairs == ()  # no level known: not resolved
+    plan = load_plans(str(path), {"level": "city"})[0]
+    assert [p.canonical() for p in plan.tasks[0].value("mode").pairs] == ["市抽县查"]
+
+
+def test_a_city_task_written_as_own_draw_lower_inspect_binds_its_counties(tmp_path):
+    """晋城 2025 with its 市抽县查 cells written as 本级抽取、下级检查: a county re-initiating those tasks
+    is reported exactly as against the plan as published."""
+    import openpyxl
+
+    from planlint.pipeline import load_plans
+
+    city_path = (
+        Path(__file__).resolve().parents[1] / "samples" / "晋城市市场监管局2025年度双随机抽查工作计划.xlsx"
+    )
+    wb = openpyxl.load_workbook(city_path)
+    ws = wb.active
+    rewritten = 0
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value == "市抽县查":
+                cell.value = "本级抽取、下级检查"
+                rewritten += 1
+    assert rewritten
+    reworded = tmp_path / "晋城市市场监管局2025年度双随机抽查工作计划.xlsx"
+    wb.save(reworded)
+    city = load_plans(str(city_path))[0]
+    copied = [t for t in city.tasks if t.text("mode") == "市抽县查"][:2]
+    county = _mode_plan(tmp_path, "泽州县市场监督管理局2025年度双随机抽查工作计划", ["县抽县查"] * 2)
+    wb = openpyxl.load_workbook(county)
+    for i, task in enumerate(copied, 3):
+        wb.active.cell(i, 2, task.name)
+        wb.active.cell(i, 4, task.text("items"))
+        wb.active.cell(i, 5, task.text("scope"))
+    wb.save(county)
+
+    def duplicated(superior: Path) -> list[tuple[str, str]]:
+        options = RunOptions(
+            superior=(str(superior),), use_config=False, select=("superior-task-duplicated",)
+        )
+        return sorted((f.severity, f.task_seq) for f in run([str(county)], options).findings)
+
+    published = duplicated(city_path)
+    assert published == [("warning", "1"), ("warning", "2")]
+    assert duplicated(reworded) == published

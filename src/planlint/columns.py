@@ -30,7 +30,7 @@ _CONTAINS_MAX_LEN = 16  # longer cells are data, not headers: 根据企业信用
 _TYPE_WORDS = frozenset(("定向", "不定向", "定向抽查", "不定向抽查"))
 # What a column's cells parse as, for recognising columns by content: (parse kind = field key, test).
 _CONTENT_KINDS: tuple[tuple[str, Callable[[object], bool]], ...] = (
-    ("mode", lambda v: isinstance(v, values.Mode)),
+    ("mode", lambda v: isinstance(v, values.Mode) and v.names_levels),  # not 联合抽查 alone
     ("window", lambda v: isinstance(v, values.Window)),
     ("risk", lambda v: isinstance(v, values.RiskClause) and bool(v.mentions_risk or v.tiers)),
     ("quota", lambda v: isinstance(v, values.Quota) and (v.ratio is not None or v.frequency is not None)),
@@ -242,7 +242,20 @@ def build_plan(table: Table, meta: PlanMeta | None = None) -> Plan:
         from .meta import plan_meta
 
         meta = plan_meta(table)
-    return _Builder(table).build(meta)
+    plan = _Builder(table).build(meta)
+    resolve_modes(plan)
+    return plan
+
+
+def resolve_modes(plan: Plan) -> None:
+    """Read the mode cells that name levels relative to the plan (自抽自查, 本级抽取、本级检查,
+    上级抽取、本级检查) at the plan's own level: in a county plan 自抽自查 is 县抽县查. Run again when
+    the plan's level is set from outside (config, --level): a mode keeps what it was written as."""
+    for task in plan.tasks:
+        for row in (task, *task.continuation):
+            cell = row.cells.get("mode")
+            if cell is not None and isinstance(cell.value, values.Mode) and cell.value.relative:
+                cell.value = cell.value.at_level(plan.meta.level)
 
 
 class _Builder:
@@ -573,14 +586,16 @@ class _Builder:
         column that holds the key; kept as written where either half is not one level."""
         org, impl = (self.rows[i][j].strip() for j in split)
         a, b = (self.parse("mode", t) for t in (org, impl))
-        if not (
-            isinstance(a, values.Mode) and isinstance(b, values.Mode) and len(a.pairs) == len(b.pairs) == 1
-        ):
+        if not (isinstance(a, values.Mode) and isinstance(b, values.Mode)):
+            return
+        first, second = a.pairs + a.relative, b.pairs + b.relative  # 本级 | 本级: relative to the plan
+        if not len(first) == len(second) == 1:
             return
         raw = f"组织：{org}；实施：{impl}"
         found = self._cells.get(("mode+", raw))
         if found is None:
-            value = values.Mode((values.ModePair(a.pairs[0].level, b.pairs[0].level),))
+            pair = values.ModePair(first[0].level, second[0].level)
+            value = values.Mode((), (pair,)) if pair.relative else values.Mode((pair,))
             found = self._cells[("mode+", raw)] = Cell(raw, value)
         out["mode"] = found
 

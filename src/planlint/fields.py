@@ -335,7 +335,41 @@ class _EachLevel:
     pair: v.ModePair
 
 
-_LEVELS = {"省": "province", "市": "city", "县": "county", "区": "county", "旗": "county", "州": "city"}
+_LEVELS = {
+    "省": "province",
+    "市": "city",
+    "县": "county",
+    "区": "county",
+    "旗": "county",
+    "州": "city",
+    "盟": "city",
+    # relative to the plan's own level (values.Mode.at_level)
+    **dict.fromkeys(("本级", "本局", "本部门", "自"), v.OWN),
+    **dict.fromkeys(("上级", "上"), v.UPPER),
+    **dict.fromkeys(("下级", "下"), v.LOWER),
+}
+_LEVEL_TOKENS = frozenset(("LEVEL", "REL"))
+# STYLE wordings → values.MODE_STYLES keys, by the word that decides
+_STYLE_WORDS = (
+    ("联动", "linked"),
+    ("委托", "delegated"),
+    ("交叉", "cross"),
+    ("一体", "integrated"),
+    ("联合", "joint"),
+)
+
+
+def _style(text: str) -> str:
+    return next(key for word, key in _STYLE_WORDS if word in text)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Style:
+    """How a mode cell says the task is run (联合抽查, 上下联动): a key of values.MODE_STYLES."""
+
+    key: str
+
+
 _TIER_WORDS = {
     "低风险": "A",
     "一般风险": "B",
@@ -663,27 +697,34 @@ class _FieldTransformer(Transformer):
 
     # ---- mode
     def mode_item(self, c: list[Token]) -> tuple[v.ModePair, ...]:
-        """市抽县查 · 省抽市县查 (one drawing level, each inspecting level after it)."""
-        levels = [_LEVELS[t.value] for t in c if t.type == "LEVEL"]
+        """市抽县查 · 省抽市县查 (one drawing level, each inspecting level after it) · 自抽自查 ·
+        上级抽取、本级检查."""
+        levels = [_LEVELS[t.value] for t in c if t.type in _LEVEL_TOKENS]
         return tuple(v.ModePair(levels[0], inspect) for inspect in dict.fromkeys(levels[1:]))
 
     def level_only(self, c: list[Token]) -> v.ModePair:
-        """县 · 县(区)级市场监管部门: the level that inspects; who selects is not said."""
+        """县 · 县(区)级市场监管部门 · 本级: the level that inspects; who selects is not said."""
         return v.ModePair(None, _LEVELS[c[0].value])
 
     def select_only(self, c: list[Token]) -> v.ModePair:
-        """市局抽取 · 市级统一组织发起: the level that draws; who inspects is not said."""
+        """市局抽取 · 市级统一组织发起 · 上级抽取: the level that draws; who inspects is not said."""
         return v.ModePair(_LEVELS[c[0].value], None)
 
     def self_run(self, c: list[Token]) -> v.ModePair | _EachLevel:
-        """县级组织实施 · 县局自行抽取: the level selects and inspects; with 分别 (市、县级分别组织
-        发起) so does each level named before it."""
-        pair = v.ModePair(_LEVELS[c[0].value], _LEVELS[c[0].value])
+        """县级组织实施 · 县局自行抽取 · 本级抽查 · 自行抽查 (no level: the plan's own): the level
+        selects and inspects; with 分别 (市、县级分别组织发起) so does each level named before it."""
+        level = _LEVELS[c[0].value] if c[0].type in _LEVEL_TOKENS else v.OWN
+        pair = v.ModePair(level, level)
         each = any(t.type == "SELF_RUN" and t.value.startswith("分别") for t in c)
         return _EachLevel(pair) if each else pair
 
+    def style(self, c: list[Token]) -> _Style:
+        """联合抽查 · 上下联动 · 委托检查 · 交叉检查 · 抽查检查一体."""
+        return _Style(_style(c[0].value))
+
     def mode(self, c: list[Any]) -> v.Mode:
         pairs: list[v.ModePair] = []
+        styles: list[str] = []
         for item in c:
             if isinstance(item, _EachLevel):
                 # 市、县级分别组织发起: the levels listed before (read as level-only) run their own too
@@ -696,7 +737,18 @@ class _FieldTransformer(Transformer):
                 pairs += item
             elif isinstance(item, v.ModePair):
                 pairs.append(item)
-        return v.Mode(tuple(dict.fromkeys(pairs)))
+            elif isinstance(item, _Style):
+                styles.append(item.key)
+            elif (
+                isinstance(item, Token) and item.type == "LINKED"
+            ):  # 省市县联动: the levels before it, linked
+                styles.append("linked")
+        unique = dict.fromkeys(pairs)
+        return v.Mode(
+            tuple(p for p in unique if not p.relative),
+            tuple(p for p in unique if p.relative),
+            tuple(dict.fromkeys(styles)),
+        )
 
     # ---- risk and title: flat token streams
     def risk(self, c: list[Token]) -> v.RiskClause:

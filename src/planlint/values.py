@@ -24,6 +24,30 @@ TIER_NAMES = {"A": "低风险", "B": "一般风险", "C": "较高风险", "D": "
 
 # Levels of government for modes and plan metadata.
 LEVEL_CHARS = {"province": "省", "city": "市", "county": "县"}
+LEVEL_RANKS = {"county": 1, "city": 2, "province": 3}
+# Levels a mode names relative to the plan that writes it (本级 · 自抽自查 · 上级 · 下级, 上抽下查).
+OWN, UPPER, LOWER = "own", "upper", "lower"
+RELATIVE_NAMES = {OWN: "本级", UPPER: "上级", LOWER: "下级"}
+# How a task is run where a mode cell says so besides (or instead of) the levels (fields: STYLE).
+MODE_STYLES = {
+    "joint": "联合抽查",
+    "linked": "上下联动",
+    "delegated": "委托检查",
+    "cross": "交叉检查",
+    "integrated": "抽查检查一体",
+}
+
+
+def resolve_level(word: str, own: str) -> str | None:
+    """A mode's level word (absolute, or OWN / UPPER / LOWER) as an absolute level for a plan of
+    level `own`. 下级 of a county is the county's own 市场监管所 (still the county level); 上级 of a
+    province is beyond any plan (None)."""
+    if word not in RELATIVE_NAMES:
+        return word
+    rank = LEVEL_RANKS[own] + {OWN: 0, UPPER: 1, LOWER: -1}[word]
+    rank = max(rank, 1)
+    return next((level for level, r in LEVEL_RANKS.items() if r == rank), None)
+
 
 # Frequency periods and how many of each fit in a year.
 PERIODS_PER_YEAR = {"year": 1, "half-year": 2, "quarter": 4, "month": 12}
@@ -280,7 +304,34 @@ class ModePair:
         assert level is not None
         return level
 
+    @property
+    def relative(self) -> bool:
+        """Names a level relative to the plan (本级, 上级, 下级) on either side."""
+        return self.select in RELATIVE_NAMES or self.inspect in RELATIVE_NAMES
+
+    def at_level(self, own: str) -> ModePair | None:
+        """This pair for a plan of level `own` (本级抽取、下级检查 in a city plan → 市抽县查); None
+        when a side names no level such a plan has (上级 of a province). 上抽下查 (上级抽取、下级检查)
+        names two adjacent levels, one of them the plan's: a county plan is the lower (市抽县查), any
+        other plan the upper (a city plan's 上抽下查 is 市抽县查)."""
+        if (self.select, self.inspect) == (UPPER, LOWER) and own != "county":
+            return ModePair(own, resolve_level(LOWER, own))
+        select = resolve_level(self.select, own) if self.select is not None else None
+        inspect = resolve_level(self.inspect, own) if self.inspect is not None else None
+        if (self.select is not None and select is None) or (self.inspect is not None and inspect is None):
+            return None
+        return ModePair(select, inspect)
+
     def canonical(self) -> str:
+        if self.relative:
+            names = {**{k: f"{c}级" for k, c in LEVEL_CHARS.items()}, **RELATIVE_NAMES}
+            if self.select is None:
+                return names[self.level]
+            if self.inspect is None:
+                return f"{names[self.select]}抽取"
+            if self.select == self.inspect == OWN:
+                return "自抽自查"
+            return f"{names[self.select]}抽取、{names[self.inspect]}检查"
         if self.select is None:
             return f"{LEVEL_CHARS[self.level]}级"
         if self.inspect is None:
@@ -290,12 +341,38 @@ class ModePair:
 
 @dataclass(frozen=True, slots=True)
 class Mode:
-    """抽查检查模式: one or more (selecting level, inspecting level) pairs."""
+    """抽查检查模式: (selecting level, inspecting level) pairs, and how the task is run (`styles`,
+    keys of MODE_STYLES: 联合抽查, 上下联动 …).
+
+    `pairs` hold absolute levels only, so every rule reads them as levels. Pairs naming a level
+    relative to the plan (自抽自查, 本级抽取、本级检查, 上级抽取、本级检查) are kept in `relative`; a plan
+    resolves them against its own level (`at_level`), which adds them to `pairs` and records them in
+    `resolved`. A mode may name no level at all (联合抽查): then `pairs` is empty."""
 
     pairs: tuple[ModePair, ...]
+    relative: tuple[ModePair, ...] = ()
+    styles: tuple[str, ...] = ()
+    resolved: tuple[ModePair, ...] = ()  # the pairs of `pairs` that came from `relative`
+
+    @property
+    def names_levels(self) -> bool:
+        return bool(self.pairs or self.relative)
+
+    def at_level(self, own: str | None) -> Mode:
+        """This mode as the plan of level `own` (province | city | county) means it."""
+        if not self.relative:
+            return self
+        written = tuple(p for p in self.pairs if p not in self.resolved)
+        found = [] if own not in LEVEL_RANKS else [p.at_level(own) for p in self.relative]
+        resolved = tuple(dict.fromkeys(p for p in found if p is not None and p not in written))
+        return Mode(written + resolved, self.relative, self.styles, resolved)
 
     def canonical(self) -> str:
-        return "、".join(p.canonical() for p in self.pairs)
+        parts = [p.canonical() for p in self.pairs]
+        if not self.resolved:
+            parts += [p.canonical() for p in self.relative]
+        parts += [MODE_STYLES[s] for s in self.styles]
+        return "、".join(parts)
 
 
 # The metadata of a field saying where a part of a value is in its cell's text, not what it says.
