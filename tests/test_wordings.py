@@ -543,3 +543,84 @@ def test_a_city_task_written_as_own_draw_lower_inspect_binds_its_counties(tmp_pa
     published = duplicated(city_path)
     assert published == [("warning", "1"), ("warning", "2")]
     assert duplicated(reworded) == published
+
+
+# -- risk tiers in a plan's own scheme ----------------------------------------------------------------
+# Before: 低风险/中风险/高风险 read 中风险 as nothing (tiers A, D: risk-clause-incomplete, and the middle ratio
+# attached to 低 or 高: a wrong risk-tier-inconsistent); A/B/C/D类 named only D; 上海's A类–E类 read E as a
+# second D (a wrong risk-tier-inconsistent error); E类>D类>…>A类 was not an escalation (risk-clause-untiered).
+
+
+@pytest.mark.parametrize(
+    ("text", "scheme", "tiers", "ratios"),
+    [
+        ("对低风险、中风险、高风险企业分别按3%、5%、10%抽查", "three", "LMH", ["3", "5", "10"]),
+        ("低风险3%；中风险5%；高风险10%", "three", "LMH", ["3", "5", "10"]),
+        ("对低、中、高风险企业分别按1%、3%、5%抽查", "three", "LMH", ["1", "3", "5"]),
+        ("信用风险等级为A/B/C/D类的企业分别按1%、3%、5%、10%抽取", None, "ABCD", ["1", "3", "5", "10"]),
+        ("A类1%,B类2%,C类3%,D类5%,E类10%", "five", "ABCDE", ["1", "2", "3", "5", "10"]),
+        ("风险较低的企业1%，风险一般的2%，风险较高的5%，风险高的10%", None, "ABCD", ["1", "2", "5", "10"]),
+    ],
+)
+def test_a_clause_is_read_in_its_own_tier_scheme(text, scheme, tiers, ratios):
+    clause = parse("risk", text)
+    assert clause.scheme == scheme
+    assert "".join(clause.tiers) == tiers
+    assert [str(s.ratio.low) for s in clause.specs] == ratios
+
+
+def test_tiers_in_falling_order_are_an_escalation():
+    clause = parse("risk", "对A类-E类企业分别设置不同抽查比例(E类>D类>C类>B类>A类)")
+    assert clause.scheme == "five" and set(clause.tiers) == set("ABCDE") and clause.tiered
+
+
+def test_a_quota_cell_in_three_tiers_keeps_them():
+    quota = parse("quota", "低风险企业2%、中风险企业5%、高风险企业10%")
+    assert [(t.tier, str(t.ratio.low)) for t in quota.tiers] == [("L", "2"), ("M", "5"), ("H", "10")]
+    assert quota.canonical() == "低风险2%；中风险5%；高风险10%"
+
+
+def _risk_plan(tmp_path: Path, clauses: list[str]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["泽州县市场监督管理局2025年度双随机抽查工作计划"])
+    ws.append([*_HEADER, "抽查时间", "发起部门", "抽查检查模式"])
+    for i, clause in enumerate(clauses, 1):
+        ws.append(
+            [
+                str(i),
+                f"任务{i}",
+                "定向",
+                f"事项{i}",
+                f"对象{i}",
+                "5%；1次/年",
+                clause,
+                "3月-10月",
+                "县市场监管局",
+                "县抽县查",
+            ]
+        )
+    path = tmp_path / "risk.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_a_plans_own_tier_scheme_is_neither_incomplete_nor_contradictory(tmp_path):
+    clauses = [
+        "对低风险、中风险、高风险企业分别按3%、5%、10%抽查",  # three tiers, rising
+        "A类1%,B类2%,C类3%,D类5%,E类10%",  # 上海's five
+        "对A类-E类企业分别设置不同抽查比例(E类>D类>C类>B类>A类)",
+        "低风险10%；中风险5%；高风险3%",  # three tiers, falling: still wrong
+        "A类5%,B类3%,C类2%,D类1%",  # the national four, falling: still wrong
+        "对低风险、中风险企业递加比例抽查",  # three tiers named, one missing
+    ]
+    found = run([str(_risk_plan(tmp_path, clauses))], RunOptions(use_config=False)).findings
+    risk = sorted((f.slug, f.location.cell, f.severity) for f in found if f.slug.startswith("risk"))
+    assert risk == [
+        ("risk-clause-incomplete", "G8", "warning"),
+        ("risk-tier-inconsistent", "G6", "error"),
+        ("risk-tier-inconsistent", "G7", "error"),
+    ]
+    messages = {f.location.cell: f.message for f in found}
+    assert "高风险（3%）少于低风险（10%）" in messages["G6"]
+    assert "未写明高风险" in messages["G8"]

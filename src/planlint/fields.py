@@ -379,10 +379,19 @@ _TIER_WORDS = {
     "警示": "B",
     "失信": "C",
     "严重失信": "D",
-    # the tiers of a list that writes 风险 once (低、一般、较高、高风险)
+    # the tiers of a list that writes 风险 once (低、一般、较高、高风险 · 低、中、高风险)
     "低": "A",
     "一般": "B",
     "较高": "C",
+    # the middle tier of a three-tier scheme (低、中、高风险): see _risk_scheme
+    "中风险": "M",
+    "中": "M",
+    # 风险较低的企业 · 风险较高的: the words the other way round
+    "风险较低": "A",
+    "风险低": "A",
+    "风险一般": "B",
+    "风险较高": "C",
+    "风险高": "D",
     # a name with its letter (低风险(A类)): one tier
     **{
         f"{word}({letter}{kind})": letter
@@ -422,15 +431,26 @@ class _Base:
     count: v.Count
 
 
-_TIER_LETTERS = re.compile(r"[A-D]")
-_TIER_RISK = {"低": "A", "一般": "B", "较高": "C", "高": "D"}
+_TIER_LETTERS = re.compile(r"[A-E]")
+_TIER_RISK = {"低": "A", "一般": "B", "较高": "C", "高": "D", "中": "M"}
+_LETTER_RANGE = re.compile(r"([A-E])(?:类|级)?-([A-E])")
+
+
+def _letters(text: str) -> list[str]:
+    """The tier letters a TIER_LETTERS / TIER_ORDER / TIER_LABEL token names: A、B类 → [A, B];
+    A类-E类 → [A, B, C, D, E]."""
+    m = _LETTER_RANGE.search(text)
+    if m is not None:
+        first, last = (ord(c) for c in m.groups())
+        return [chr(c) for c in range(min(first, last), max(first, last) + 1)]
+    return _TIER_LETTERS.findall(text)
 
 
 def _label_tiers(label: str) -> list[str]:
     """A类 → [A]; 对B、C类企业 → [B, C]; 较高风险企业 → [C]."""
     label = label.removeprefix("其中").removeprefix("对")
-    if label[0] in "ABCD":
-        return _TIER_LETTERS.findall(label.split("类")[0].split("级")[0])
+    if label[0] in "ABCDE":
+        return _letters(label.split("类")[0].split("级")[0])
     return [_TIER_RISK[label.partition("风险")[0]]]
 
 
@@ -497,8 +517,15 @@ def _assemble(items: list[Any]) -> v.Quota:
     for _names, got, end in tiers:
         if not got:
             raise _Invalid(end, "类别后缺少比例、户数或频次，如“A类3%”")
+    _scheme, rename = _risk_scheme([tier for names, _, _ in tiers for tier in names])
     specs = tuple(
-        v.TierSpec(tier, got.get("ratio"), got.get("frequency"), got.get("count"), got.get("exempt", False))
+        v.TierSpec(
+            rename.get(tier, tier),
+            got.get("ratio"),
+            got.get("frequency"),
+            got.get("count"),
+            got.get("exempt", False),
+        )
         for names, got, _ in tiers
         for tier in names
     )
@@ -979,8 +1006,12 @@ def _risk_clause(tokens: list[Token]) -> v.RiskClause:
     for tok in tokens:
         kind = tok.type
         text = tok.value
-        if kind in ("TIER_WORD", "TIER_LETTERS"):
-            named = [_TIER_WORDS[text]] if kind == "TIER_WORD" else re.findall(r"[A-D]", text)
+        if kind in ("TIER_WORD", "TIER_LETTERS", "TIER_ORDER"):
+            named = [_TIER_WORDS[text]] if kind == "TIER_WORD" else _letters(text)
+            if kind == "TIER_ORDER" and named == sorted(named, reverse=True):  # E类>D类>C类: rises with risk
+                escalates = True
+                escalation_spans.append(_span(tok))
+                named = sorted(named)
             tier_spans.append(_span(tok))
             if cur:
                 flush()
@@ -1044,12 +1075,17 @@ def _risk_clause(tokens: list[Token]) -> v.RiskClause:
     last = tokens[-1] if tokens else None
     # a clause cut off after a tier (…较高风险、高风险); a cell that is one tier label (低风险) is not cut off
     truncated = last is not None and (
-        (last.type in ("TIER_WORD", "TIER_LETTERS") and len(tokens) > 1)
+        (last.type in ("TIER_WORD", "TIER_LETTERS", "TIER_ORDER") and len(tokens) > 1)
         or (last.type in ("R_LIST", "R_FILL") and last.value.endswith(_LIST_END))
     )
     cut = None
     if truncated and last is not None:
         cut = (group_from if group else _span(last)[0], _span(last)[1])
+    scheme, rename = _risk_scheme(tiers)
+    if rename:
+        tiers = [rename.get(t, t) for t in tiers]
+        specs = [dataclasses.replace(spec, tier=rename.get(spec.tier, spec.tier)) for spec in specs]
+        exemptions = [rename.get(t, t) for t in exemptions]
     return v.RiskClause(
         mentions_risk=mentions or bool(tiers),
         tiers=tuple(tiers),
@@ -1057,10 +1093,22 @@ def _risk_clause(tokens: list[Token]) -> v.RiskClause:
         specs=tuple(specs),
         exemptions=tuple(exemptions),
         truncated=truncated,
+        scheme=scheme,
         tier_spans=tuple(tier_spans),
         escalation_spans=tuple(escalation_spans),
         cut_span=cut,
     )
+
+
+def _risk_scheme(tiers: list[str]) -> tuple[str | None, dict[str, str]]:
+    """The tier scheme a clause uses, and how to rename the tiers read as the four national ones:
+    a clause naming 中风险 sets three tiers (低 → L, 中 → M, 高 → H); one naming E类 uses 上海's five
+    (A … E, E highest); else the four national tiers (None)."""
+    if "M" in tiers:
+        return "three", {"A": "L", "D": "H"}
+    if "E" in tiers:
+        return "five", {}
+    return None, {}
 
 
 def _span(tok: Token) -> tuple[int, int]:

@@ -20,7 +20,25 @@ RANGE = "range"  # 10-20% (low..high)
 
 # Risk tiers, lowest risk first. The 2021 vocabulary maps onto the same tiers.
 TIERS = ("A", "B", "C", "D")
-TIER_NAMES = {"A": "低风险", "B": "一般风险", "C": "较高风险", "D": "高风险"}
+TIER_NAMES = {
+    "A": "低风险",
+    "B": "一般风险",
+    "C": "较高风险",
+    "D": "高风险",
+    "L": "低风险",
+    "M": "中风险",
+    "H": "高风险",
+}
+# A clause's tier scheme, lowest risk first: the national four tiers (A 低 … D 高, 市场监管总局 2022), three
+# tiers a plan may set for itself (低 / 中 / 高风险: other departments' and local schemes), and 上海's five
+# (A类 … E类, E the highest).
+TIER_SCHEMES = {"four": TIERS, "three": ("L", "M", "H"), "five": ("A", "B", "C", "D", "E")}
+
+
+def tier_name(tier: str, scheme: str = "four") -> str:
+    """低风险 … 高风险 in the four- and three-tier schemes; the letter with 类 in the five-tier one."""
+    return f"{tier}类" if scheme == "five" or tier not in TIER_NAMES else TIER_NAMES[tier]
+
 
 # Levels of government for modes and plan metadata.
 LEVEL_CHARS = {"province": "省", "city": "市", "county": "县"}
@@ -392,9 +410,9 @@ class TierSpec:
     # where the numbers of a risk clause's spec are in the cell's text (see RiskClause.located)
     spans: tuple[tuple[int, int], ...] = field(default=(), compare=False, metadata=WHERE)
 
-    def canonical(self) -> str:
+    def canonical(self, scheme: str = "four") -> str:
         if self.exempt:
-            return f"对{TIER_NAMES[self.tier]}企业不抽查"
+            return f"对{tier_name(self.tier, scheme)}企业不抽查"
         parts = []
         if self.ratio is not None:
             parts.append(f"抽查比例{self.ratio.canonical()}")
@@ -402,12 +420,12 @@ class TierSpec:
             parts.append(f"抽查{self.count.canonical()}")
         if self.frequency is not None:
             parts.append(f"频次{self.frequency.canonical()}")
-        return f"对{TIER_NAMES[self.tier]}企业" + "，".join(parts)
+        return f"对{tier_name(self.tier, scheme)}企业" + "，".join(parts)
 
     def short(self) -> str:
         """As a quota cell writes it: `B类40%（13户）`, `C类10%；1次/年` → `C类10%，1次/年`."""
         if self.exempt:
-            return f"{self.tier}类不抽查"
+            return f"{self._label()}不抽查"
         parts = []
         if self.ratio is not None:
             parts.append(self.ratio.canonical())
@@ -417,7 +435,11 @@ class TierSpec:
             parts.append(self.count.canonical())
         if self.frequency is not None:
             parts.append(self.frequency.canonical())
-        return f"{self.tier}类" + "，".join(parts)
+        return self._label() + "，".join(parts)
+
+    def _label(self) -> str:
+        """A类 for a letter, 中风险 for a tier of the three-tier scheme."""
+        return f"{self.tier}类" if self.tier in TIER_SCHEMES["five"] else tier_name(self.tier)
 
 
 @dataclass(frozen=True, slots=True)
@@ -435,6 +457,8 @@ class RiskClause:
     specs: tuple[TierSpec, ...] = ()  # each with the spans of its numbers
     exemptions: tuple[str, ...] = ()  # tiers exempted ("A"), or "all" for 不涉及信用风险分类
     truncated: bool = False  # ends mid-list (`…较高风险、`)
+    # which tiers a complete clause names: a key of TIER_SCHEMES, None for the national four
+    scheme: str | None = None
     tier_spans: tuple[tuple[int, int], ...] = field(default=(), compare=False, metadata=WHERE)  # tier words
     escalation_spans: tuple[tuple[int, int], ...] = field(default=(), compare=False, metadata=WHERE)  # 递加 …
     cut_span: tuple[int, int] | None = field(default=None, compare=False, metadata=WHERE)  # unfinished list
@@ -453,6 +477,7 @@ class RiskClause:
             tuple(replace(s, spans=moved(s.spans)) for s in self.specs),
             self.exemptions,
             self.truncated,
+            self.scheme,
             moved(self.tier_spans),
             moved(self.escalation_spans),
             moved((self.cut_span,))[0] if self.cut_span is not None else None,
@@ -474,11 +499,12 @@ class RiskClause:
             return "不涉及信用风险分类"
         if not self.tiers or self.truncated:
             return STANDARD_RISK_CLAUSE
-        names = "、".join(TIER_NAMES[t] for t in self.tiers)
+        scheme = self.scheme or "four"
+        names = "、".join(tier_name(t, scheme) for t in self.tiers)
         how = "分别递加比例抽查" if self.escalates else "实施分类监管"
         parts = [f"根据企业信用风险分类结果，对{names}企业{how}"]
-        parts.extend(spec.canonical() for spec in self.specs)
-        parts.extend(f"{TIER_NAMES[t]}企业不纳入抽查" for t in self.exemptions)
+        parts.extend(spec.canonical(scheme) for spec in self.specs)
+        parts.extend(f"{tier_name(t, scheme)}企业不纳入抽查" for t in self.exemptions)
         return "；".join(parts)
 
 
