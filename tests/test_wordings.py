@@ -37,7 +37,7 @@ from openpyxl import Workbook
 from planlint.columns import parse_kind
 from planlint.engine import RunOptions, run
 from planlint.fields import parse
-from planlint.values import DatePoint, Frequency, Mode, ParseError, Quota, Window
+from planlint.values import Count, DatePoint, Frequency, Mode, ParseError, Quota, Window
 
 # -- parts of a month -----------------------------------------------------------------------------
 
@@ -338,7 +338,8 @@ def test_a_time_cell_stating_how_many_objects_keeps_both():
     assert (quarter.start.month, quarter.end.month, quarter.qualifier) == (7, 9, "检查20家")
     two = parse("window", "3月检查4家,9月检查5家")
     assert [b.qualifier for b in two.batches] == ["检查4家", "检查5家"]
-    assert two.canonical() == "分2批：第一批3月（检查4家），第二批9月（检查5家）"
+    assert two.canonical() == "3月检查4家；9月检查5家"
+    assert two.count == Count(9, unit="家")
 
 
 def test_a_count_cell_in_sentences_without_a_number_is_for_review():
@@ -624,3 +625,59 @@ def test_a_plans_own_tier_scheme_is_neither_incomplete_nor_contradictory(tmp_pat
     messages = {f.location.cell: f.message for f in found}
     assert "高风险（3%）少于低风险（10%）" in messages["G6"]
     assert "未写明高风险" in messages["G8"]
+
+
+# -- a count written in the time column -----------------------------------------------------------------
+# Before: 辽宁's 抽查时间及数量 header was the count column (its cells, 3月-10月抽查5户, did not parse as a
+# count), and a plan stating its counts only in the time column (检查时间: 3月检查4家) got an error
+# required-column-missing 抽查比例/数量; 3月-10月抽查5户 did not parse as a window either.
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "count"),
+    [
+        ("3月-10月抽查5户", 3, 10, 5),
+        ("3月-10月 抽查5户", 3, 10, 5),
+        ("3月-10月，抽查5户", 3, 10, 5),
+        ("3-10月检查5家", 3, 10, 5),
+        ("2025年3月至10月抽查12户", 3, 10, 12),
+        ("3月检查4家", 3, 3, 4),
+        ("第三季度检查20家", 7, 9, 20),
+        ("3月检查4家；9月检查6家", 3, 9, 10),
+    ],
+)
+def test_a_time_cell_with_a_count_is_both_window_and_count(text, start, end, count):
+    window = parse("window", text)
+    assert isinstance(window, Window)
+    assert (window.start.month, window.end.month, window.count.low) == (start, end, count)
+    assert parse("window", window.canonical()) == window
+
+
+@pytest.mark.parametrize("header", ["抽查时间及数量", "检查时间及数量", "检查时间和户数", "检查时间"])
+def test_counts_in_the_time_column_are_the_plans_count_column(tmp_path, header):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["铁岭市市场监督管理局2025年度涉企行政执法检查计划"])
+    ws.append(["检查对象", "检查内容", "检查依据", header, "检查方式"])
+    for i, when in enumerate(["3月-10月抽查5户", "3月检查4家", "第三季度检查20家"], 1):
+        ws.append([f"对象{i}", f"检查内容{i}", "《企业信息公示暂行条例》", when, "现场检查"])
+    path = tmp_path / "counts.xlsx"
+    wb.save(path)
+    found = {(f.slug, f.message) for f in run([str(path)], RunOptions(use_config=False)).findings}
+    assert not any(
+        slug in ("required-column-missing", "window-invalid", "quota-unparseable") for slug, _ in found
+    )
+
+
+def test_times_without_counts_still_lack_the_count_column(tmp_path):
+    """铁岭 2025 as published: 检查时间 7-12月 with no number anywhere; the error is right."""
+    path = (
+        Path(__file__).resolve().parent
+        / "fixtures"
+        / "unseen"
+        / "铁岭市市场监督管理局2025年度涉企行政执法检查计划.xlsx"
+    )
+    found = run([str(path)], RunOptions(use_config=False)).findings
+    assert [(f.slug, f.severity) for f in found if f.slug == "required-column-missing"] == [
+        ("required-column-missing", "error")
+    ]

@@ -660,6 +660,12 @@ class _FieldTransformer(Transformer):
         """3月检查4家: the month, and how many objects as its remark."""
         return _with_count(self.point(c[:1]), c)
 
+    def counted_span(self, c: list[Token]) -> v.Window:
+        """3月-10月抽查5户: the span, and how many objects."""
+        head = [t for t in c if t.type not in ("VERB", "COUNT")]
+        span = self.span(head) if sum(t.type in _DATE_TYPES for t in head) == 2 else self.month_pair(head)
+        return _with_count(span, c)
+
     def counted_period(self, c: list[Token]) -> v.Window:
         """第三季度检查20家: the quarter, and how many objects as its remark."""
         return _with_count(self.named_period([t for t in c if t.type not in ("VERB", "COUNT")]), c)
@@ -678,7 +684,11 @@ class _FieldTransformer(Transformer):
         batches = tuple(x for x in c if isinstance(x, v.Window))
         paren = c[-1] if not isinstance(c[-1], v.Window) and c[-1].type == "PAREN" else None
         qualifier = paren.value[1:-1] or None if paren is not None else None
-        return v.Window(batches[0].start, batches[-1].end, batches=batches, qualifier=qualifier)
+        counts = [b.count for b in batches]
+        total = None  # 3月检查4家;9月检查4家: 8家 in all
+        if all(n is not None for n in counts):
+            total = v.Count(sum(n.low for n in counts if n is not None), unit=batches[0].count.unit)  # type: ignore[union-attr]
+        return v.Window(batches[0].start, batches[-1].end, batches=batches, qualifier=qualifier, count=total)
 
     def until_year_end(self, c: list[Token]) -> v.Window:
         """3月至年底: from a date to the end of its year."""
@@ -880,9 +890,14 @@ def _qualified(window: v.Window, tokens: list[Token]) -> v.Window:
 
 
 def _with_count(window: v.Window, tokens: list[Token]) -> v.Window:
-    """A window whose cell also says how many objects (3月检查4家): the count kept as its remark."""
+    """A window whose cell also says how many objects (3月检查4家): the count, also kept as its
+    remark (the window's text as written)."""
     said = "".join(t.value for t in tokens if t.type in ("VERB", "COUNT"))
-    return dataclasses.replace(window, qualifier=said)
+    count = next(t for t in tokens if t.type == "COUNT")
+    unit = _COUNT_UNIT.search(count.value)
+    return dataclasses.replace(
+        window, qualifier=said, count=v.Count(_count_int(count), unit=unit.group(1) if unit else "户")
+    )
 
 
 def _place_level(place: str | None) -> str | None:
@@ -1318,6 +1333,11 @@ _WINDOW_DELEGATED = re.compile(
 )
 
 
+# 3月-10月,抽查5户: a comma between a span and how many objects it draws (the grammar reads the span and
+# the count only side by side: after a span a comma starts the next batch)
+_COUNT_AFTER_SPAN = re.compile(r"(?<=月)[,;](?=(?:抽查|检查|抽取|随机抽取)?\d+(?:户|家|个)$)")
+
+
 # A time cell that names a season or a holiday instead of months: 汛期前 · 春节前 · 暑期 · 中秋国庆期间.
 # The office knows when that is; the plan does not say, and no calendar rule can check it.
 _WINDOW_SEASON = re.compile(
@@ -1369,6 +1389,9 @@ def _parse_raw(kind: str, text: str) -> Any:
         reason = _review_reason(norm)
         if reason is not None:
             return v.Quota(note=text.strip(), review=reason)
+    if isinstance(result, tuple) and kind == "window" and _COUNT_AFTER_SPAN.search(norm):
+        again = _parse_normalized(kind, _COUNT_AFTER_SPAN.sub("", norm))
+        result = again if isinstance(again, v.Window) else result
     if isinstance(result, tuple) and kind == "window" and (season := _WINDOW_SEASON.search(norm)):
         result = (
             season.start(),

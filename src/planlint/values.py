@@ -264,6 +264,8 @@ class Window:
     # How a window by quarter or half-year was named (第二季度, 二、三季度, 上半年): the months are in
     # start/end; the name is kept for the canonical text and takes no part in equality.
     label: str | None = field(default=None, compare=False)
+    # how many objects the time cell also states (辽宁's 检查时间: 3月检查4家, 3月-10月抽查5户)
+    count: Count | None = None
 
     def start_date(self, year: int) -> _dt.date:
         return self.start.as_date(year, end=False)
@@ -283,6 +285,8 @@ class Window:
                 + self.label
                 + ("前" if self.deadline_only else "")
             )
+        elif self.batches and self.count is not None:  # 3月检查4家；9月检查6家: each batch with its count
+            text = "；".join(b.canonical() for b in self.batches)
         elif self.batches:
             parts = [
                 f"第{_CN_ORDINALS[i] if i < 10 else i + 1}批{b.canonical()}"
@@ -300,7 +304,9 @@ class Window:
             if self.start.year and self.end.year == self.start.year:
                 end = str(DatePoint(self.end.month, self.end.day, part=self.end.part))
             text = f"{self.start}—{end}"
-        if self.qualifier:
+        if self.qualifier and self.count is not None and not self.batches:
+            text += self.qualifier.replace("；", "（", 1) + ("）" if "；" in self.qualifier else "")
+        elif self.qualifier:
             text += f"（{self.qualifier}）"
         return text
 
