@@ -681,3 +681,63 @@ def test_times_without_counts_still_lack_the_count_column(tmp_path):
     assert [(f.slug, f.severity) for f in found if f.slug == "required-column-missing"] == [
         ("required-column-missing", "error")
     ]
+
+
+# -- a bare year as the window (survey W-3) -------------------------------------------------------------
+# Before: 检查时间安排 "2025年" in a 2025 plan was window-invalid (起止时间不完整).
+
+
+def test_a_bare_year_is_that_whole_year(tmp_path):
+    window = parse("window", "2025年")
+    assert window.whole_year and (window.start.year, window.end.year) == (2025, 2025)
+    assert parse("window", window.canonical()) == window
+    path = _mode_plan(tmp_path, "泽州县市场监督管理局2025年度双随机抽查工作计划", ["县抽县查"] * 2)
+    wb = __import__("openpyxl").load_workbook(path)
+    wb.active["H3"], wb.active["H4"] = "2025年", "2024年"
+    wb.save(path)
+    found = {(f.slug, f.location.cell) for f in run([str(path)], RunOptions(use_config=False)).findings}
+    assert ("window-invalid", "H3") not in found and ("window-invalid", "H4") not in found
+    assert ("window-other-year", "H4") in found and ("window-other-year", "H3") not in found
+
+
+# -- a level column naming the inspecting departments (survey W-4) --------------------------------------
+# Before: 检查部门及实施层级 "市级、县级人力资源社会保障部门" was mode-unparseable; 市县分别实施 / 市县统一实施 too.
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        ("市级、县级人力资源社会保障部门", [(None, "city"), (None, "county")]),
+        ("县级应急管理部门", [(None, "county")]),
+        ("市县分别实施", [("city", "city"), ("county", "county")]),
+        ("市县统一实施", [(None, "city"), (None, "county")]),
+    ],
+)
+def test_levels_with_other_departments_or_how_they_share_the_work(text, pairs):
+    mode = parse("mode", text)
+    assert isinstance(mode, Mode)
+    assert [(p.select, p.inspect) for p in mode.pairs] == pairs
+
+
+# -- a frequency with its cap (survey W-2) ---------------------------------------------------------------
+# Before: 检查频次和上限 "检查频次:1次/年/单位 上限:2次/年/单位" was quota-needs-review, and 1次/年/单位 did not parse.
+
+
+@pytest.mark.parametrize("kind", ["frequency", "quota"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "检查频次:1次/年/单位\n上限:2次/年/单位",
+        "检查频次:1次/年/单位;\n上限:2次/年/单位",
+        "1次/年，上限2次/年",
+    ],
+)
+def test_a_frequency_with_a_cap_per_object(kind, text):
+    value = parse(kind, text)
+    frequency = value if kind == "frequency" else value.frequency
+    assert frequency == Frequency(1, None, "year", cap=Frequency(2, None, "year"))
+    assert parse(kind, value.canonical()) == value
+
+
+def test_a_frequency_per_object():
+    assert parse("frequency", "1次/年/单位") == Frequency(1, None, "year")

@@ -287,7 +287,7 @@ _BOUNDS = {
     **dict.fromkeys(("约", "约为", "大约", "大概", "左右"), v.ABOUT),
 }
 _NUMBER_TYPES = frozenset(("INT", "DECIMAL", "CNUM", "PCT", "TIMES", "COUNT", "WAN"))
-_FREQ_PER = re.compile(r"([^-次轮/]+)(?:-([^次轮/]+))?[次轮]?/每?(.+)")
+_FREQ_PER = re.compile(r"([^-次轮/]+)(?:-([^次轮/]+))?[次轮]?/每?([^/]+)(?:/.+)?")
 
 
 def _bound(tokens: list[Token]) -> str:
@@ -431,6 +431,13 @@ class _Base:
     count: v.Count
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Cap:
+    """A frequency cap (上限:2次/年), for the frequency it follows."""
+
+    frequency: v.Frequency
+
+
 _TIER_LETTERS = re.compile(r"[A-E]")
 _TIER_RISK = {"低": "A", "一般": "B", "较高": "C", "高": "D", "中": "M"}
 _LETTER_RANGE = re.compile(r"([A-E])(?:类|级)?-([A-E])")
@@ -503,6 +510,11 @@ def _assemble(items: list[Any]) -> v.Quota:
                 notes.append(text)
             continue
         value, pos = item.value, item.pos
+        if isinstance(value, _Cap):
+            if "cap" in own:
+                raise _Invalid(pos, "一个单元格中写了两个频次上限，无法确定以哪个为准")
+            own["cap"] = value.frequency
+            continue
         if isinstance(value, _Base):
             if tiers or "base" in own:
                 raise _Invalid(pos, "抽查基数只能写一个")
@@ -531,10 +543,15 @@ def _assemble(items: list[Any]) -> v.Quota:
     )
     if not own and not specs:
         raise _Invalid(0, "只有括号内的说明，缺少比例、户数或频次")
+    frequency, cap = own.get("frequency"), own.pop("cap", None)
+    if cap is not None and frequency is not None:
+        frequency = dataclasses.replace(frequency, cap=cap)
+    elif cap is not None:  # a cap alone: how often one object may be inspected at most
+        frequency = dataclasses.replace(cap, bound=v.AT_MOST)
     return v.Quota(
         own.get("ratio"),
         own.get("count"),
-        own.get("frequency"),
+        frequency,
         "；".join(notes) or None,
         own.get("base"),
         specs,
@@ -585,7 +602,15 @@ class _FieldTransformer(Transformer):
 
     # ---- frequency
     def frequency(self, c: list[Any]) -> v.Frequency:
-        return c[-1].value if isinstance(c[-1], _Part) else c[-1]
+        parts = [x.value for x in c if isinstance(x, _Part)]
+        main = next(p for p in parts if isinstance(p, v.Frequency))
+        cap = next((p.frequency for p in parts if isinstance(p, _Cap)), None)
+        return dataclasses.replace(main, cap=cap) if cap is not None else main
+
+    def freq_cap(self, c: list[Any]) -> _Part:
+        """上限:2次/年/单位: the cap on how often one object is inspected."""
+        part = c[-1]
+        return _Part(_Cap(part.value), part.pos)
 
     def freq(self, c: list[Token]) -> _Part:
         period = None
@@ -675,7 +700,17 @@ class _FieldTransformer(Transformer):
         return _qualified(v.Window(v.DatePoint(1, None, end.year), end, deadline_only=True), c)
 
     def whole_year(self, c: list[Token]) -> v.Window:
-        return _qualified(v.Window(v.DatePoint(1), v.DatePoint(12), whole_year=True), c)
+        """全年 · 2025年全年 (the year kept where one is written before it)."""
+        year = _int(c[0]) if c[0].type == "YEAR" else None
+        return _qualified(
+            v.Window(v.DatePoint(1, None, year), v.DatePoint(12, None, year), whole_year=True), c
+        )
+
+    def year_only(self, c: list[Token]) -> v.Window:
+        """2025年: the whole of that year (window-other-year compares the year with the plan's)."""
+        year = _int(c[0])
+        start = _check_date(v.DatePoint(1, None, year), _pos(c[0]))
+        return _qualified(v.Window(start, v.DatePoint(12, None, year), whole_year=True), c)
 
     def batch(self, c: list[Any]) -> v.Window:
         return c[-1]
@@ -1184,7 +1219,7 @@ _EXAMPLES: dict[str, dict[str, list[str]]] = {
     },
     "window": {
         "缺少“月”": ["3-11", "2024年3", "3月-11"],
-        "起止时间不完整，应为“3月—11月”等形式": ["3月-", "2024年", "2024年3月-"],
+        "起止时间不完整，应为“3月—11月”等形式": ["3月-", "2024年3月-"],
     },
     "mode": {
         "缺少“查”，应为“市抽县查”等形式": ["市抽县", "市抽县(区)"],

@@ -145,6 +145,8 @@ class Frequency:
     # "comparison" for `=1` / `>=1` (a comparison sign where 1次/年 belongs): read, but not standard.
     # How it was written, not what it means, so it takes no part in equality.
     notation: str | None = field(default=None, compare=False)
+    # 上限:2次/年/单位 — the most inspections of one object the plan allows (国办发〔2024〕54号)
+    cap: Frequency | None = None
 
     def per_year(self) -> tuple[Decimal, Decimal]:
         """(low, high) inspections per year; a period-less frequency counts as per year."""
@@ -157,9 +159,10 @@ class Frequency:
         if self.times_high is not None and self.times_high != self.times_low:
             times = f"{self.times_low}~{self.times_high}"
         prefix = {AT_LEAST: "不少于", AT_MOST: "不超过"}.get(self.bound, "")
+        cap = f"，上限{self.cap.canonical()}" if self.cap is not None else ""
         if self.period is None:
-            return f"{prefix}{times}次" if prefix else f"抽查{times}次"
-        return f"{prefix}{times}次/{PERIOD_NAMES[self.period]}"
+            return (f"{prefix}{times}次" if prefix else f"抽查{times}次") + cap
+        return f"{prefix}{times}次/{PERIOD_NAMES[self.period]}{cap}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +297,7 @@ class Window:
             ]
             text = f"分{len(self.batches)}批：" + "，".join(parts)
         elif self.whole_year:
-            text = "全年"
+            text = f"{self.start.year}年全年" if self.start.year else "全年"
         elif self.deadline_only:
             text = f"{self.end}前"
         elif self.start == self.end:
