@@ -741,3 +741,57 @@ def test_a_frequency_with_a_cap_per_object(kind, text):
 
 def test_a_frequency_per_object():
     assert parse("frequency", "1次/年/单位") == Frequency(1, None, "year")
+
+
+# -- the 2025 涉企行政检查计划 object column, and plans without enterprises (survey W-1, W-5) -----------
+# Before: 具体检查对象(含数量)或“双随机”抽查对象(含总数及比例) was no column at all (two required-column-missing),
+# and a plan inspecting only schools got risk-clause-absent.
+
+
+def _plan_of(tmp_path: Path, title: str, header: list[str], rows: list[list[str]]) -> set[tuple[str, str]]:
+    wb = Workbook()
+    ws = wb.active
+    ws.append([title])
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    path = tmp_path / "plan.xlsx"
+    wb.save(path)
+    return {(f.slug, f.location.cell) for f in run([str(path)], RunOptions(use_config=False)).findings}
+
+
+def test_an_object_column_that_includes_the_numbers_is_scope_and_quota(tmp_path):
+    header = [
+        "序号",
+        "检查事项",
+        "具体检查对象(含数量)或“双随机”抽查对象(含总数及比例)",
+        "检查内容",
+        "检查时间安排",
+    ]
+    row = [
+        "1",
+        "工贸企业安全生产监督检查",
+        "全市工贸企业1751家，“双随机”检查8家",
+        "隐患排查",
+        "2025年3月至10月",
+    ]
+    found = _plan_of(tmp_path, "某市应急管理局2025年度涉企行政检查计划", header, [row])
+    assert not {slug for slug, _ in found} & {"required-column-missing"}
+
+
+@pytest.mark.parametrize(
+    ("scope", "absent"),
+    [
+        ("中小学校及高校", False),
+        ("辖区内医疗机构", False),
+        ("食品生产企业", True),
+        ("中小学校", False),
+        ("营利性民办学校", True),  # companies, registered as enterprises (亳州, 宣城 一业一查)
+    ],
+)
+def test_a_plan_without_enterprises_owes_no_risk_clause(tmp_path, scope, absent):
+    header = ["序号", "检查事项", "抽查对象范围", "抽查比例", "检查时间"]
+    found = _plan_of(
+        tmp_path, "某区2025年度双随机抽查工作计划", header, [["1", "卫生监督检查", scope, "20%", "3月-10月"]]
+    )
+    assert (("risk-clause-absent", "2") in found) is absent

@@ -186,7 +186,8 @@ def header_match(text: str) -> Match | None:
         return alternative
     if base != norm and base in table.exact:
         return table.exact[base]
-    if len(norm) > _CONTAINS_MAX_LEN or _DIGIT.search(norm):
+    # the length of what the header says outside its remarks: 具体检查对象(含数量)或“双随机”抽查对象(含总数及比例)
+    if len(base or norm) > _CONTAINS_MAX_LEN or _DIGIT.search(norm):
         return None
     return _stem_match(base) if base else _stem_match(norm)
 
@@ -224,6 +225,21 @@ def bracket_keys(text: str) -> set[str]:
         match = synonyms().exact.get(part) or (_stem_match(part) if part else None)
         if match is not None:
             keys.add(match.key)
+    return keys
+
+
+_INCLUDED = re.compile(r"\(含([^()]*)\)")
+
+
+def included_keys(text: str) -> set[str]:
+    """Keys a header says its cells include besides its own: 检查对象(含数量) → {count}, 抽查对象(含总数及
+    比例) → {base, ratio}. Such a column states them (the 2025 涉企行政检查计划 form)."""
+    keys = set()
+    for inner in _INCLUDED.findall(normalize_header(text)):
+        for part in re.split(r"[及和、与/]", inner):
+            match = synonyms().exact.get(part) or (_stem_match(part) if part else None)
+            if match is not None:
+                keys.add(match.key)
     return keys
 
 

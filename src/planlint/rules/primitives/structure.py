@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from ...columns import included_keys
 from ...plan import FIELD_NAMES, Cell, Plan, Task
 from ...values import Window
 from ..registry import CELL_VARS, FIELD, FIELDS, WORDS, CellHit, Ctx, Hit, primitive
@@ -27,7 +28,9 @@ def columns_present(
     missing += [
         group[0]
         for group in any_of
-        if not any(k in plan.columns for k in group) and not ("count" in group and _counts_in_window(plan))
+        if not any(k in plan.columns for k in group)
+        and not ("count" in group and _counts_in_window(plan))
+        and not any(included_keys(c.header) & set(group) for c in plan.columns.values())
     ]
     for key in missing:
         group = next((g for g in any_of if g[0] == key), [key])
