@@ -795,3 +795,47 @@ def test_a_plan_without_enterprises_owes_no_risk_clause(tmp_path, scope, absent)
         tmp_path, "某区2025年度双随机抽查工作计划", header, [["1", "卫生监督检查", scope, "20%", "3月-10月"]]
     )
     assert (("risk-clause-absent", "2") in found) is absent
+
+
+# -- further families from the findings on unseen/ and realplans/ ----------------------------------------
+# Before: 市级检查 / 县局检查 (who inspects, said with 检查) and 配合省级检查 were mode-unparseable (青山区 2024);
+# 省级计划规定比例 was quota-unparseable, an error (青山区 2024: a number another level's document sets is for
+# review, as 按照…文件比例执行 already was); 2019年9月至11 (a span whose end lost 月, 市林业局 2019) was
+# window-invalid.
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        ("市级检查", [(None, "city")]),
+        ("县局检查", [(None, "county")]),
+        ("市级检查(每半年开展一次)", [(None, "city")]),
+    ],
+)
+def test_who_inspects_said_with_jiancha(text, pairs):
+    assert [(p.select, p.inspect) for p in parse("mode", text).pairs] == pairs
+
+
+def test_assisting_another_levels_inspection_is_the_plans_own_part():
+    mode = parse("mode", "配合省级检查")
+    assert [p.canonical() for p in mode.at_level("county").pairs] == ["省抽县查"]
+
+
+@pytest.mark.parametrize("text", ["省级计划规定比例", "上级文件确定的比例", "市局方案"])
+def test_a_number_another_levels_document_sets_is_for_review(text):
+    quota = parse("quota", text)
+    assert isinstance(quota, Quota) and "其他文件" in quota.review
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2019年9月至11", (9, None), (11, None)),
+        ("3月-11", (3, None), (11, None)),
+        ("5月10日至20", (5, 10), (5, 20)),
+    ],
+)
+def test_a_span_whose_end_lost_its_unit_takes_the_starts(text, start, end):
+    window = parse("window", text)
+    assert ((window.start.month, window.start.day), (window.end.month, window.end.day)) == (start, end)
+    assert isinstance(parse("window", "3月-13"), ParseError)

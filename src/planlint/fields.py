@@ -668,6 +668,17 @@ class _FieldTransformer(Transformer):
         )
         return _qualified(window, c)
 
+    def bare_end(self, c: list[Token]) -> v.Window:
+        """2019年9月至11 · 5月10日至20: the end lost its unit, which is the start's (a time column's
+        bare number after a month is a month, after a day a day of that month)."""
+        start, number = _date_point(c[0]), c[1]
+        n = _int(number)
+        if start.day is None:
+            end = _check_date(v.DatePoint(n, None, start.year), _pos(number))
+        else:
+            end = _check_date(v.DatePoint(start.month, n, start.year), _pos(number))
+        return _qualified(v.Window(start, end), c)
+
     def point(self, c: list[Token]) -> v.Window:
         """11月 · 5月下旬 · 2021/5/20: the window is that month, stretch or day. A month's end alone
         (10月底, 10月末) is when the task is done: a deadline, as 10月底前 is."""
@@ -777,6 +788,10 @@ class _FieldTransformer(Transformer):
     def level_only(self, c: list[Token]) -> v.ModePair:
         """县 · 县(区)级市场监管部门 · 本级: the level that inspects; who selects is not said."""
         return v.ModePair(None, _LEVELS[c[0].value])
+
+    def assist(self, c: list[Token]) -> v.ModePair:
+        """配合省级检查: the level named runs it (draws), the plan's own level takes part in inspecting."""
+        return v.ModePair(_LEVELS[c[1].value], v.OWN)
 
     def select_only(self, c: list[Token]) -> v.ModePair:
         """市局抽取 · 市级统一组织发起 · 上级抽取: the level that draws; who inspects is not said."""
@@ -1218,7 +1233,7 @@ _EXAMPLES: dict[str, dict[str, list[str]]] = {
         "无法识别的周期，应为年、半年、季度或月": ["1次/周", "1次/", "每"],
     },
     "window": {
-        "缺少“月”": ["3-11", "2024年3", "3月-11"],
+        "缺少“月”": ["3-11", "2024年3"],
         "起止时间不完整，应为“3月—11月”等形式": ["3月-", "2024年3月-"],
     },
     "mode": {
@@ -1337,13 +1352,21 @@ _DEFERRED = re.compile(
 )
 
 
+# 省级计划规定比例 · 上级文件确定的比例 · 按省局方案: a number another level's document sets, named without
+# a leading verb (no number in the text)
+_SUPERIOR_SETS = re.compile(
+    r"^[^\d%]{0,6}?(?:省级|市级|县级|上级|省局|市局|总局|国家|省|市)[^\d%]{0,6}?(?:计划|文件|方案|通知|规定|部署)"
+    r"[^\d%]{0,6}?(?:规定|确定|要求|明确)?的?(?:抽查)?(?:比例|数量|频次|户数)?$"
+)
+
+
 def _review_reason(norm: str) -> str | None:
     """Why a quota text that does not parse is prose for a person to check, or None when it is a
     malformed quota (适量抽查, 5%x). Prose leaves the number to others, or states numbers in sentences:
     a sum over several offices (登记科10户、网监科5户，共15户), thresholds (10所及以下的按不少于2所)."""
     if _DELEGATED.search(norm):
         return "比例或数量交由执行单位根据实际情况确定"
-    if _DEFERRED.search(norm):
+    if _DEFERRED.search(norm) or _SUPERIOR_SETS.search(norm):
         return "比例或数量按其他文件或上级要求执行，本计划没有写明，请核对所依据的文件"
     if _UNQUANTIFIED.search(norm):
         return "频次或数量没有写成数字"
