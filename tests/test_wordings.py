@@ -800,8 +800,7 @@ def test_a_plan_without_enterprises_owes_no_risk_clause(tmp_path, scope, absent)
 # -- further families from the findings on unseen/ and realplans/ ----------------------------------------
 # Before: 市级检查 / 县局检查 (who inspects, said with 检查) and 配合省级检查 were mode-unparseable (青山区 2024);
 # 省级计划规定比例 was quota-unparseable, an error (青山区 2024: a number another level's document sets is for
-# review, as 按照…文件比例执行 already was); 2019年9月至11 (a span whose end lost 月, 市林业局 2019) was
-# window-invalid.
+# review, as 按照…文件比例执行 already was).
 
 
 @pytest.mark.parametrize(
@@ -827,15 +826,29 @@ def test_a_number_another_levels_document_sets_is_for_review(text):
     assert isinstance(quota, Quota) and "其他文件" in quota.review
 
 
+# -- events as the time, and a remark after each mode part (survey W-9, W-4) ------------------------------
+# Before: 春秋季开学、中高考等节点 was a window-invalid error; 市级检查(每半年开展一次) 区级发起,区级检查(每季度开展一次
+# (a remark after each part, the last bracket lost) was mode-unparseable.
+
+
+def test_a_time_named_by_events_is_a_warning_that_says_so(tmp_path):
+    path = _mode_plan(tmp_path, "泽州县市场监督管理局2025年度双随机抽查工作计划", ["县抽县查"] * 2)
+    wb = __import__("openpyxl").load_workbook(path)
+    wb.active["H3"], wb.active["H4"] = "春秋季开学、中高考等节点", "13月"
+    wb.save(path)
+    found = run([str(path)], RunOptions(use_config=False)).findings
+    invalid = {f.location.cell: (f.severity, f.message) for f in found if f.slug == "window-invalid"}
+    assert invalid["H3"][0] == "warning" and "春秋季" in invalid["H3"][1]
+    assert invalid["H4"][0] == "error"
+
+
 @pytest.mark.parametrize(
-    ("text", "start", "end"),
+    "text",
     [
-        ("2019年9月至11", (9, None), (11, None)),
-        ("3月-11", (3, None), (11, None)),
-        ("5月10日至20", (5, 10), (5, 20)),
+        "市级检查(每半年开展一次)区级发起,区级检查",
+        "市级检查(每半年开展一次) 区级发起,区级检查(每季度开展一次",
     ],
 )
-def test_a_span_whose_end_lost_its_unit_takes_the_starts(text, start, end):
-    window = parse("window", text)
-    assert ((window.start.month, window.start.day), (window.end.month, window.end.day)) == (start, end)
-    assert isinstance(parse("window", "3月-13"), ParseError)
+def test_a_remark_after_each_mode_part(text):
+    mode = parse("mode", text)
+    assert [(p.select, p.inspect) for p in mode.pairs] == [(None, "city"), ("county", "county")]

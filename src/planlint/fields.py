@@ -668,17 +668,6 @@ class _FieldTransformer(Transformer):
         )
         return _qualified(window, c)
 
-    def bare_end(self, c: list[Token]) -> v.Window:
-        """2019年9月至11 · 5月10日至20: the end lost its unit, which is the start's (a time column's
-        bare number after a month is a month, after a day a day of that month)."""
-        start, number = _date_point(c[0]), c[1]
-        n = _int(number)
-        if start.day is None:
-            end = _check_date(v.DatePoint(n, None, start.year), _pos(number))
-        else:
-            end = _check_date(v.DatePoint(start.month, n, start.year), _pos(number))
-        return _qualified(v.Window(start, end), c)
-
     def point(self, c: list[Token]) -> v.Window:
         """11月 · 5月下旬 · 2021/5/20: the window is that month, stretch or day. A month's end alone
         (10月底, 10月末) is when the task is done: a deadline, as 10月底前 is."""
@@ -1233,7 +1222,7 @@ _EXAMPLES: dict[str, dict[str, list[str]]] = {
         "无法识别的周期，应为年、半年、季度或月": ["1次/周", "1次/", "每"],
     },
     "window": {
-        "缺少“月”": ["3-11", "2024年3"],
+        "缺少“月”": ["3-11", "2024年3", "3月-11"],
         "起止时间不完整，应为“3月—11月”等形式": ["3月-", "2024年3月-"],
     },
     "mode": {
@@ -1396,11 +1385,18 @@ _WINDOW_DELEGATED = re.compile(
 _COUNT_AFTER_SPAN = re.compile(r"(?<=月)[,;](?=(?:抽查|检查|抽取|随机抽取)?\d+(?:户|家|个)$)")
 
 
-# A time cell that names a season or a holiday instead of months: 汛期前 · 春节前 · 暑期 · 中秋国庆期间.
-# The office knows when that is; the plan does not say, and no calendar rule can check it.
+# A time cell that names a season, a holiday or an event instead of months: 汛期前 · 春节前 · 暑期 · 中秋国庆
+# 期间 · 春秋季开学、中高考等节点. The office knows when that is; the plan does not say, and no calendar rule
+# can check it.
 _WINDOW_SEASON = re.compile(
-    r"汛期|春节|元旦|国庆|中秋|端午|清明|五一|暑期|暑假|寒假|开学|节假日|[春夏秋冬]季|旺季|淡季"
+    r"[春夏秋冬]{1,2}季|汛期|春节|元旦|国庆|中秋|端午|清明|五一|暑期|暑假|寒假|开学|节假日|旺季|淡季|中高考|高考|中考"
 )
+
+
+def names_a_season(text: str) -> bool:
+    """Whether a time cell names a season, holiday or event (汛期前, 春秋季开学) instead of months: the
+    plan states a time, only not one a calendar rule can read (a warning, not an error)."""
+    return bool(_WINDOW_SEASON.search(normalize(text)))
 
 
 # A time cell that states how often instead of when: 每季度各抽查1次 · 每月1次 · 1次/季度. (全年2次 names
@@ -1430,6 +1426,10 @@ def _parse_raw(kind: str, text: str) -> Any:
     if _says_nothing(kind, norm):
         return None
     result = _parse_normalized(kind, norm)
+    if isinstance(result, tuple) and kind == "mode" and norm.count("(") > norm.count(")"):
+        # a remark whose closing bracket was lost at the end of the cell (…区级检查(每季度开展一次)
+        again = _parse_normalized(kind, norm + ")")
+        result = again if isinstance(again, v.Mode) else result
     based = (
         _OBJECT_BASE.sub("基数", norm, count=1)
         if isinstance(result, tuple) and kind == "quota" and "%" in norm
