@@ -37,7 +37,7 @@ from openpyxl import Workbook
 from planlint.columns import parse_kind
 from planlint.engine import RunOptions, run
 from planlint.fields import parse
-from planlint.values import Count, DatePoint, Frequency, Mode, ParseError, Quota, Window
+from planlint.values import Count, DatePoint, Frequency, Mode, ParseError, Quota, Ratio, Window
 
 # -- parts of a month -----------------------------------------------------------------------------
 
@@ -852,3 +852,27 @@ def test_a_time_named_by_events_is_a_warning_that_says_so(tmp_path):
 def test_a_remark_after_each_mode_part(text):
     mode = parse("mode", text)
     assert [(p.select, p.inspect) for p in mode.pairs] == [(None, "city"), ("county", "county")]
+
+
+# -- a ratio per level (survey W-8) -------------------------------------------------------------------
+# Before: 市级2% 区级10% in a district's plan was quota-needs-review.
+
+
+def test_a_ratio_per_level_is_the_plans_own_levels(tmp_path):
+    from planlint.pipeline import load_plans
+
+    quota = parse("quota", "市级2% 区级10%")
+    assert quota.review is None and quota.ratio is None
+    assert dict(quota.by_level) == {"city": Ratio(Decimal(2)), "county": Ratio(Decimal(10))}
+    assert quota.at_level("county").ratio == Ratio(Decimal(10))
+    assert quota.at_level("county").at_level("city").ratio == Ratio(Decimal(2))
+    assert parse("quota", quota.canonical()) == quota
+    path = _plan(
+        tmp_path,
+        "泽州县市场监督管理局2025年度双随机抽查工作计划",
+        "抽查时间",
+        [("市级2%，县级10%；1次/年", "3月-10月")],
+    )
+    plan = load_plans(str(path))[0]
+    assert plan.tasks[0].value("quota").ratio == Ratio(Decimal(10))
+    assert not {slug for slug, _ in _findings(path)} & {"quota-needs-review", "quota-unparseable"}

@@ -259,19 +259,24 @@ def build_plan(table: Table, meta: PlanMeta | None = None) -> Plan:
 
         meta = plan_meta(table)
     plan = _Builder(table).build(meta)
-    resolve_modes(plan)
+    resolve_levels(plan)
     return plan
 
 
-def resolve_modes(plan: Plan) -> None:
-    """Read the mode cells that name levels relative to the plan (自抽自查, 本级抽取、本级检查,
-    上级抽取、本级检查) at the plan's own level: in a county plan 自抽自查 is 县抽县查. Run again when
-    the plan's level is set from outside (config, --level): a mode keeps what it was written as."""
+def resolve_levels(plan: Plan) -> None:
+    """Read the cells that depend on the plan's own level at that level: mode cells naming levels
+    relative to the plan (自抽自查, 本级抽取、本级检查, 上级抽取、本级检查: in a county plan 自抽自查 is
+    县抽县查) and ratios given per level (市级2% 区级10%: a district plan's ratio is 10%). Run again when
+    the plan's level is set from outside (config, --level): a value keeps what it was written as."""
+    level = plan.meta.level
     for task in plan.tasks:
         for row in (task, *task.continuation):
-            cell = row.cells.get("mode")
-            if cell is not None and isinstance(cell.value, values.Mode) and cell.value.relative:
-                cell.value = cell.value.at_level(plan.meta.level)
+            for cell in row.cells.values():
+                value = cell.value
+                if isinstance(value, values.Mode) and value.relative:
+                    cell.value = value.at_level(level)
+                elif isinstance(value, values.Quota) and value.by_level:
+                    cell.value = value.at_level(level)
 
 
 class _Builder:

@@ -480,12 +480,18 @@ def _assemble(items: list[Any]) -> v.Quota:
     """A quota cell's parts, in order, → one Quota (see the grammar's quota section)."""
     own: dict[str, Any] = {}
     tiers: list[tuple[list[str], dict[str, Any], int]] = []
+    levels: list[tuple[str, dict[str, Any], int]] = []  # 市级2% 区级10%
     notes: list[str] = []
+    slot = own
     for item in items:
         if isinstance(item, Token) and item.type == "TIER_LABEL":
             tiers.append((_label_tiers(item.value), {}, _end(item)))
+            slot = tiers[-1][1]
             continue
-        slot = tiers[-1][1] if tiers else own
+        if isinstance(item, Token) and item.type == "LEVEL_LABEL":
+            levels.append((_LEVELS[item.value[0]], {}, _end(item)))
+            slot = levels[-1][1]
+            continue
         if isinstance(item, Token) and item.type == "TIER_EXEMPT":
             if not tiers or slot:
                 raise _Invalid(_pos(item), "“不抽查”应紧跟在风险类别之后，如“A类企业不抽查”")
@@ -529,6 +535,15 @@ def _assemble(items: list[Any]) -> v.Quota:
     for _names, got, end in tiers:
         if not got:
             raise _Invalid(end, "类别后缺少比例、户数或频次，如“A类3%”")
+    by_level = []
+    for level, got, end in levels:
+        if "ratio" not in got:
+            raise _Invalid(end, "层级后应写比例，如“市级2%，区级10%”")
+        by_level.append((level, got.pop("ratio")))
+        for key, value in got.items():  # 市级2%；1次/年: what follows the last level's ratio is the task's
+            if key in own:
+                raise _Invalid(end, "一个单元格中写了两个频次或数量，无法确定以哪个为准")
+            own[key] = value
     _scheme, rename = _risk_scheme([tier for names, _, _ in tiers for tier in names])
     specs = tuple(
         v.TierSpec(
@@ -541,7 +556,7 @@ def _assemble(items: list[Any]) -> v.Quota:
         for names, got, _ in tiers
         for tier in names
     )
-    if not own and not specs:
+    if not own and not specs and not levels:
         raise _Invalid(0, "只有括号内的说明，缺少比例、户数或频次")
     frequency, cap = own.get("frequency"), own.pop("cap", None)
     if cap is not None and frequency is not None:
@@ -555,6 +570,7 @@ def _assemble(items: list[Any]) -> v.Quota:
         "；".join(notes) or None,
         own.get("base"),
         specs,
+        by_level=tuple(by_level),
     )
 
 

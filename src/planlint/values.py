@@ -180,6 +180,15 @@ class Quota:
     base: Count | None = None
     tiers: tuple[TierSpec, ...] = ()
     review: str | None = None
+    # 市级2% 区级10%: a ratio per level (province | city | county); the plan's own level's is `ratio`
+    # once the plan is built (`at_level`)
+    by_level: tuple[tuple[str, Ratio], ...] = ()
+
+    def at_level(self, own: str | None) -> Quota:
+        """This quota in a plan of level `own`: its ratio is that level's where it states one per level."""
+        if not self.by_level or (self.ratio is not None and self.ratio not in dict(self.by_level).values()):
+            return self
+        return replace(self, ratio=dict(self.by_level).get(own or ""))
 
     def ratios(self) -> list[Ratio]:
         """Every ratio the quota states: its own and each tier's."""
@@ -200,6 +209,8 @@ class Quota:
             head += f"（{self.note}）"
         if self.base is not None:
             head = f"抽查基数{self.base.canonical()}" + (f"，{head}" if head else "")
+        if self.by_level:  # 市级2%；县级10%, whichever the plan's own is
+            head = "；".join(f"{LEVEL_CHARS[level]}级{ratio.canonical()}" for level, ratio in self.by_level)
         parts = [head] if head else []
         if self.frequency is not None:
             parts.append(self.frequency.canonical())
