@@ -318,6 +318,8 @@ def test_page_and_report_fit_a_narrow_window(scenario, server, tmp_path):
             # the page says what to do now: errors are to be fixed in the annotated copy
             expect(page.locator("#next-step")).to_contain_text("错误，须修改后再报送")
             expect(page.locator("#next-step")).to_contain_text("批注副本")
+            # a file with findings but no safe fix says the editor fixes it by hand
+            expect(page.locator("#files-table tr").first).to_contain_text("请按建议手工修改")
             frame = page.frame_locator("#report")
             expect(frame.locator("tr.finding").first).to_be_visible()
             report = next(f for f in page.frames if f.url.endswith("/report"))
