@@ -247,12 +247,12 @@ def _batch_keys() -> frozenset[str]:
 # ---- Chromium ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def browser() -> Iterator:
-    """Debian's chromium under Playwright, for one test (its tabs share the one launch). Not kept
-    for the session: while Playwright's sync API is running, its event loop counts as running in
-    this thread, and asyncio.run() elsewhere in the process would fail. Skips with the install
-    hint without chromium (fails under PLANLINT_REQUIRE_EXTERNAL=1)."""
+@pytest.fixture(scope="session")
+def _chromium_launched() -> Iterator:
+    """One headless launch of Debian's chromium under Playwright per test process (a launch costs
+    ~1.5 s of CPU). Playwright's sync API keeps its event loop marked as running in this thread
+    from the first test that asks until the session ends: no test calls asyncio.run() in the main
+    thread (TestClient and uvicorn run theirs in their own threads)."""
     executable = chromium()
     from playwright.sync_api import sync_playwright
 
@@ -264,3 +264,12 @@ def browser() -> Iterator:
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture
+def browser(_chromium_launched) -> Iterator:
+    """The process's chromium for one test: whatever pages and contexts the test opened are closed
+    after it. Skips with the install hint without chromium (fails under PLANLINT_REQUIRE_EXTERNAL=1)."""
+    yield _chromium_launched
+    for context in _chromium_launched.contexts:
+        context.close()
