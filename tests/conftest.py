@@ -192,10 +192,15 @@ FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
 _AS_WPS = (".doc", ".wps")
 
 
+# test_bad_formats' doc_named.pdf: this .doc under a .pdf name, converted by its content
+_AS_PDF = FORMATS / "泽州县市场监督管理局2023年度内部双随机抽查工作计划.seed.doc"
+
+
 def _batched() -> list[tuple[Path, str]]:
     """(fixture, the suffix it is converted under)."""
     words = sorted(p for p in FORMATS.iterdir() if p.suffix in (".doc", ".odt"))
-    return [(p, s) for p in words for s in (_AS_WPS if p.suffix == ".doc" else (p.suffix,))]
+    batch = [(p, s) for p in words for s in (_AS_WPS if p.suffix == ".doc" else (p.suffix,))]
+    return [*batch, (_AS_PDF, ".pdf")]
 
 
 def _conversion_key(path: Path, suffix: str) -> str:
