@@ -539,24 +539,13 @@ def _crc32_combine(crc1: int, crc2: int, len2: int) -> int:
     def square(mat: list[int]) -> list[int]:
         return [times(mat, row) for row in mat]
 
-    if len2 <= 0:
-        return crc1
-    odd = [0xEDB88320] + [1 << n for n in range(31)]  # the operator for one zero bit
-    even = square(odd)  # two zero bits
-    odd = square(even)  # four zero bits
-    while True:  # apply len2 zero bytes, one bit of len2 at a time
-        even = square(odd)
+    op = [0xEDB88320] + [1 << n for n in range(31)]  # the operator appending one zero bit
+    for _ in range(3):
+        op = square(op)  # … then 2, 4 and 8 zero bits: one zero byte
+    while len2 > 0:  # len2 zero bytes: the byte operator raised to len2 by squaring
         if len2 & 1:
-            crc1 = times(even, crc1)
-        len2 >>= 1
-        if not len2:
-            break
-        odd = square(even)
-        if len2 & 1:
-            crc1 = times(odd, crc1)
-        len2 >>= 1
-        if not len2:
-            break
+            crc1 = times(op, crc1)
+        op, len2 = square(op), len2 >> 1
     return crc1 ^ crc2
 
 
