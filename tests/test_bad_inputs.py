@@ -519,6 +519,9 @@ _BARE_ROW = "<row>" + "<c><v>1</v></c>" * 10 + "</row>"  # 10 valued cells, no r
     ("rows", "grid"),
     [
         (_BARE_ROW * 12, 120),  # one below the other: 12 × 10
+        (_BARE_ROW.replace("<c>", '<c t="n" s="1">') * 12, 120),  # with attributes
+        (_BARE_ROW.replace("<c>", '<c t="n">\n') * 12, 120),  # not counted: the parser places them
+        (_BARE_ROW.replace("<c>", '<c t="n" r="A1">') * 12, 1),  # every cell is A1
         (_BARE_ROW.replace("<row>", '<row r="1">') * 12, 10),  # every row is row 1
         (_BARE_ROW.replace("<c>", '<c r="A1">') * 12, 1),  # every cell is A1
         (_BARE_ROW * 12 + '<row r="1"/>', 120),  # a reference after them places nothing
@@ -526,7 +529,18 @@ _BARE_ROW = "<row>" + "<c><v>1</v></c>" * 10 + "</row>"  # 10 valued cells, no r
         (f'<row><c t="inlineStr"><is><t><![CDATA[{_BARE_ROW * 12}]]></t></is></c></row>', 1),
         (f"<?note {_BARE_ROW * 12}?>{_BARE_ROW}", 10),  # in a processing instruction
     ],
-    ids=["bare", "same-row", "same-cell", "reference-after", "comment", "cdata", "pi"],
+    ids=[
+        "bare",
+        "attributes",
+        "line-break",
+        "attributes-same-cell",
+        "same-row",
+        "same-cell",
+        "reference-after",
+        "comment",
+        "cdata",
+        "pi",
+    ],
 )
 def test_cells_without_references_are_counted_where_they_land(tmp_path, check, monkeypatch, rows, grid):
     """A sheet written with no `r` is counted from its bytes (fast), and only where that count is a
