@@ -297,7 +297,8 @@ _R_ATTR = re.compile(rb"\sr\s*=")
 
 def _bare_floor(fh, limit: int) -> tuple[int, int]:
     """A floor under the grid of a sheet written with no `r` at all (no cell or row reference,
-    as a streaming writer may do), and the merged ranges the sheet lists.
+    as a streaming writer may do), and the merged ranges the sheet lists (those before the count
+    stopped, for a sheet it refuses).
 
     Without references, the XML parser (_Extent) places every cell one column right of the
     previous cell of its row and every row one below the previous row: no two cells share a
