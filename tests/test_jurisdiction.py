@@ -96,9 +96,15 @@ def test_a_pair_names_at_least_one_level():
     assert ModePair("city", None).canonical() == "市级抽取"
 
 
-@pytest.mark.parametrize("text", ["联合抽查", "上下联动", "市抽县"])
-def test_wordings_without_a_level_pair_stay_unreadable(text):
-    assert not isinstance(parse("mode", text), Mode)
+def test_a_mode_without_its_inspecting_level_stays_unreadable():
+    assert not isinstance(parse("mode", "市抽县"), Mode)
+
+
+@pytest.mark.parametrize("text", ["联合抽查", "上下联动"])
+def test_how_a_task_is_run_names_no_level_pair(text):
+    """Read as how the task is run (tests/test_wordings.py), never as a pair of levels."""
+    mode = parse("mode", text)
+    assert isinstance(mode, Mode) and mode.pairs == () and mode.styles
 
 
 def _county_modes(tmp_path: Path, title: str, modes: list[str]) -> Path:
