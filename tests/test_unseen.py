@@ -1124,3 +1124,75 @@ def test_nanchang_water_plan_lacks_objects_and_time():
     missing = {f.message for f in findings(NANCHANG_WATER) if f.slug == "required-column-missing"}
     assert len(missing) == 2 and slugs_at(NANCHANG_WATER) == {("required-column-missing", "2")}
     assert any("起止时间" in m for m in missing) and any("抽查对象范围" in m for m in missing)
+
+
+# -- fifth survey (湖南 芦淞区 2023, 福建 龙岩市应急管理局 2025, a city 交通运输局 2024, 济宁高新区消防 2024, ----
+# -- 济南市人社 / 浙江 公安 / 长治市卫健委 / 莱阳市工信 事项清单, a district's 学校卫生 2025, 临淄区工信 2022) --------
+
+
+def _list_note(result, path: Path) -> bool:
+    return any(str(path) in n and "是抽查事项清单，不是抽查计划" in n for n in result.notes)
+
+
+def test_an_item_list_with_ratios_and_levels_is_not_checked_as_a_plan(tmp_path):
+    rows = [
+        ["序号", "抽查事项", "检查对象", "事项类别", "抽查比例及频次", "检查部门及实施层级"],
+        [
+            "1",
+            "劳动合同检查",
+            "各类用人单位",
+            "一般检查事项",
+            "不低于5%,抽查频次根据监管需要确定",
+            "市级、县级部门",
+        ],
+        ["2", "工资支付检查", "各类用人单位", "一般检查事项", "根据实际情况确定", "市级"],
+    ]
+    listed = xlsx(tmp_path, "某市人力资源和社会保障领域“双随机、一公开”抽查事项清单", rows)
+    result = run([str(listed)], RunOptions(use_config=False))
+    assert result.findings == [] and _list_note(result, listed)
+    # the same table under a plan's title is a plan, and one without a time column at that
+    planned = xlsx(tmp_path, "某市人力资源和社会保障局2024年度“双随机、一公开”抽查计划", rows)
+    assert ("required-column-missing", "2") in slugs_at(planned)
+    # a 事项清单 giving each item its time is the year's plan under another name
+    timed = [r + [t] for r, t in zip(rows, ["检查时间", "7-12", "6-12"], strict=True)]
+    assert plan(xlsx(tmp_path, "某区工信局2022年“双随机、一公开”监管随机抽查事项清单", timed)).tasks
+
+
+ITEM_LISTS = (
+    "济南市人力资源和社会保障领域“双随机、一公开”抽查事项清单.xlsx",
+    "浙江省公安部门随机抽查事项清单.xlsx",
+    "长治市卫生健康委员会2025年度部门联合抽查事项清单.xlsx",
+    "莱阳市工业和信息化局2023年度“双随机、一公开”抽查事项清单.xlsx",
+)
+
+
+def test_survey_item_lists_are_noted_not_checked():
+    paths = [UNSEEN / name for name in ITEM_LISTS]
+    result = run([str(p) for p in paths], RunOptions(use_config=False))
+    # before: 18 findings (PL101 time errors, 8 reviews of 根据实际情况确定, a 抽查层级 read as a mode …)
+    assert result.findings == [] and all(_list_note(result, p) for p in paths)
+    # 临淄区's 事项清单 has a time per task: a plan, and nothing in it a reviewer would flag but commas
+    linzi = UNSEEN / "临淄区工业和信息化局2022年“双随机、一公开”监管随机抽查事项清单.xlsx"
+    assert slugs_at(linzi) == {("text-normalize", "G3"), ("text-normalize", "G4")}
+
+
+def test_a_registration_cut_off_and_the_annual_report_are_no_condition(tmp_path):
+    rows = [["序号", "抽查任务名称", "抽查类型", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间"]]
+    scopes = (
+        "全区市场监管部门2022年12月31日前登记的已报送公示2022年度年报的市场主体",
+        "2023年12月31日前成立的企业",
+        "全区取得《食品经营许可证》的餐饮服务经营者",  # a licence is a condition
+    )
+    rows += [
+        [str(i), f"任务{i}", "不定向", "登记事项检查", s, "3%", "7月至12月"] for i, s in enumerate(scopes, 1)
+    ]
+    path = xlsx(tmp_path, "某区市场监督管理局2023年度双随机抽查工作计划", rows)
+    assert [f.location.cell for f in findings(path) if f.slug == "undirected-with-condition"] == ["E5"]
+
+
+LUSONG = UNSEEN / "株洲市芦淞区市场监督管理局2023年度专项抽查工作计划.xlsx"
+
+
+def test_lusong_undirected_annual_report_sweep():
+    hits = [f.location.cell for f in findings(LUSONG) if f.slug == "undirected-with-condition"]
+    assert hits == ["G6"]  # the licensed caterers, not the annual-report sweep (G3)
