@@ -1207,3 +1207,36 @@ LUSONG = UNSEEN / "株洲市芦淞区市场监督管理局2023年度专项抽查
 def test_lusong_undirected_annual_report_sweep():
     hits = [f.location.cell for f in findings(LUSONG) if f.slug == "undirected-with-condition"]
     assert hits == ["G6"]  # the licensed caterers, not the annual-report sweep (G3)
+
+
+TRANSPORT = UNSEEN / "2024年度交通运输系统部门内部“双随机、一公开”抽查工作计划.xlsx"
+JINING_FIRE = UNSEEN / "济宁高新区消防救援大队2024年度“双随机、一公开”抽查工作计划.xlsx"
+LONGYAN = UNSEEN / "龙岩市应急管理局2025年度涉企行政检查计划.xlsx"
+
+
+def test_transport_plan_in_traditional_script_naming_no_place():
+    p = plan(TRANSPORT)
+    assert headers(p)["quota"] == "抽查比例及频次" and headers(p)["window"] == "检查时间"
+    quota = p.tasks[0].value("quota")
+    assert quota.ratio.low == 10 and quota.frequency is not None
+    # right: a 2024 plan on enterprises with no credit-risk tiering; the ASCII commas
+    assert slugs_at(TRANSPORT) == {("risk-clause-absent", "2")} | {
+        ("text-normalize", f"F{r}") for r in range(3, 8)
+    }
+    result = run([str(TRANSPORT)], RunOptions(use_config=False))
+    assert any("所在地" in n for n in result.notes)  # no place: the local layers are skipped, and said so
+
+
+def test_jining_fire_brigade_monthly_ratios_by_kind_of_unit_are_for_review():
+    # right: no tiering; a quota in three clauses (10% a month of one kind, 5% of another) is for a person
+    assert slugs_at(JINING_FIRE) == {
+        ("risk-clause-absent", "2"),
+        ("quota-needs-review", "G3"),
+        ("text-normalize", "G3"),
+    }
+
+
+def test_longyan_enterprise_inspection_form_right_findings():
+    found = slugs_at(LONGYAN)
+    assert {("risk-clause-absent", "2"), ("text-normalize", "G4")} <= found
+    assert headers(plan(LONGYAN))["window"] == "检查时间安排"
