@@ -1166,7 +1166,9 @@ def test_an_item_list_with_ratios_and_levels_is_not_checked_as_a_plan(tmp_path):
     assert ("required-column-missing", "2") in slugs_at(planned)
     # a 事项清单 giving each item its time is the year's plan under another name
     timed = [r + [t] for r, t in zip(rows, ["检查时间", "7-12", "6-12"], strict=True)]
-    assert plan(xlsx(tmp_path, "某区工信局2022年“双随机、一公开”监管随机抽查事项清单", timed)).tasks
+    timed_list = xlsx(tmp_path, "某区工信局2022年“双随机、一公开”监管随机抽查事项清单", timed)
+    assert not _list_note(run([str(timed_list)], RunOptions(use_config=False)), timed_list)
+    assert plan(timed_list).tasks[1].value("window").start.month == 6  # 6-12
 
 
 ITEM_LISTS = (
