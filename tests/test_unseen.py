@@ -15,16 +15,17 @@ unchanged (274). The wording classes the brief named (10月底 / 11月中旬 / �
 ratio and frequency families, a tier list writing 风险 once) are pinned in tests/test_wordings.py: on its
 two plans 14 findings before (13 wrong), 6 after (all right).
 
-Fifth survey (125-135: 湖南 株洲市芦淞区 2023 platform export, 福建 龙岩市应急管理局 2025 涉企行政检查计划, a
+Fifth survey (125-136: 湖南 株洲市芦淞区 2023 platform export, 福建 龙岩市应急管理局 2025 涉企行政检查计划, a
 city 交通运输局 2024 in traditional script, 济宁高新区消防救援大队 2024, 山东 临淄区工信局 2022 and 莱阳市工信局
 2023, 济南市人社 2021 and 浙江 公安 事项清单, 长治市卫健委 2025 joint 事项清单, a district's 学校卫生 2025 form,
-湖北 武汉市青山区 2024 joint): the stored corpus again held no tables from 河南, 广西, 贵州, 陕西, 黑龙江, 吉林,
-天津, 上海, 海南, 宁夏, 青海, 西藏, 江苏, 新疆 or 甘肃 (notices without the table), so 浙江 is the one new
-province; the new kinds are sector bureaus (应急, 交通, 消防, 人社, 工信, 公安, 卫健), a development zone and
-item lists. Findings judged by hand: 55 before, 23 right (42%) — 19 of the 55 on four 事项清单 checked as plans
-(time-column errors, 根据实际情况确定 reviews). After this branch's fixes (a table calling itself 事项清单 with
-no time column is a list; a registration cut-off is no 定向 condition): 35, 21 right (60%); the other wrong ones
-are handed over in /work/wt/SURVEY.md (W-1…W-9, J-1, J-2).
+湖北 武汉市青山区 2024 joint, 山东 沂源县卫健局 2023 joint 事项清单 with a time): the stored corpus again held
+no tables from 河南, 广西, 贵州, 陕西, 黑龙江, 吉林, 天津, 上海, 海南, 宁夏, 青海, 西藏, 江苏, 新疆 or 甘肃
+(notices without the table), so 浙江 is the one new province; the new kinds are sector bureaus (应急, 交通,
+消防, 人社, 工信, 公安, 卫健), a development zone and item lists. Findings judged by hand: 58 before, 26 right
+(45%) — 19 of the 58 on four 事项清单 checked as plans (time-column errors, 根据实际情况确定 reviews). After
+this branch's fixes (a table calling itself 事项清单 with no time column is a list; a registration cut-off is no
+定向 condition): 38, 24 right (63%); the other wrong ones are handed over in /work/wt/SURVEY.md (W-1…W-9, J-1,
+J-2).
 On the rest of unseen/, realplans/ and samples/ the findings are unchanged."""
 
 from __future__ import annotations
@@ -1253,3 +1254,17 @@ def test_qingshan_joint_plan_sub_items_and_right_findings():
     assert len(p.tasks) == 5  # tasks 1 and 3 carry their sub-items on continuation rows
     found = slugs_at(QINGSHAN)
     assert {("risk-clause-absent", "2"), ("text-normalize", "I4"), ("text-normalize", "I5")} <= found
+
+
+YIYUAN = UNSEEN / "沂源县卫生健康局2023年度部门联合“双随机、一公开”抽查事项清单.xlsx"
+
+
+def test_yiyuan_health_item_list_with_a_time_is_a_plan():
+    # a 事项清单 giving its item a time (1-12月) and a 参检单位 is the year's joint plan: checked as one
+    assert headers(plan(YIYUAN))["window"] == "检查时间"
+    # right: no tiering in a 2023 plan on enterprises; a frequency left to need; the ASCII comma
+    assert slugs_at(YIYUAN) == {
+        ("risk-clause-absent", "2"),
+        ("quota-needs-review", "H3"),
+        ("text-normalize", "H3"),
+    }
