@@ -315,6 +315,9 @@ def test_header_recognition_reads_large_sheets():
         ("监管对象", "scope"),
         ("监管对象数量", "count"),
         ("参与抽查部门", "partner"),
+        ("参检单位", "partner"),  # 沂源县卫健局 2023 (fifth survey, W-10)
+        ("参与检查单位", "partner"),
+        ("参查部门", "partner"),
         ("实施机关", "inspector"),
         ("业务指导科室", "office"),
         # second survey: a count named as the alternative to the ratio, the 权责清单 entry as the task

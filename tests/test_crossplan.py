@@ -98,6 +98,14 @@ def test_sibling_inconsistency_across_counties(tmp_path):
     result = _check([a, b], JINCHENG, select=("sibling-inconsistent",), meta={"year": 2025})
     by_file = {r.path: [f.severity for f in r.findings] for r in result.reports}
     assert by_file[str(a)] == ["info"] and by_file[str(b)] == ["info"]
+    # a county of another city in the same batch is no sibling: 高平市 (晋城) and 襄垣县 (长治)
+    c = county_with_city_copies(tmp_path, seqs=("2",), name="丙.xlsx", county="高平市")
+    d = county_with_city_copies(tmp_path, seqs=("2",), name="丁.xlsx", county="襄垣县")
+    wb = openpyxl.load_workbook(d)
+    wb.active.cell(wb.active.max_row, 6, "10%")
+    wb.save(d)
+    result = _check([c, d], JINCHENG, select=("sibling-inconsistent",), meta={"year": 2025})
+    assert result.findings == []
 
 
 def _task(name, items="", scope=""):
@@ -143,6 +151,28 @@ def test_coverage_from_gb18030_population_csv(tmp_path):
     # 泽州's 不定向 task 12 checks 1% of 全县企业: 200 of 20000 = 1.0% < 3%.
     (finding,) = result.findings
     assert "1.0%" in finding.message and "200/20000" in finding.message
+
+
+@pytest.mark.parametrize("name", ["泽州", "泽州县"])
+def test_coverage_finds_the_place_however_the_population_file_names_it(tmp_path, name):
+    pop = tmp_path / "监管对象数量.csv"
+    pop.write_text(f"地区,对象范围,类别,数量\n{name},合计,企业,20000\n{name},全县企业,企业,20000\n", "utf-8")
+    result = run(
+        [str(ZEZHOU)], RunOptions(select=("coverage-below-target",), population=str(pop), use_config=False)
+    )
+    assert len(result.findings) == 1
+
+
+def test_population_rows_of_a_renamed_place_or_a_zone_by_another_name():
+    """A population table older than the change (太谷县) serves the renamed place's plan (太谷区); a
+    zone's row may use any of its names (武汉经开区 for 武汉经济技术开发区)."""
+    from planlint.population import population_of
+    from planlint.rules.primitives.coverage import _population_of
+
+    places = population_of({"太谷县": {"totals": {"企业": 100}}, "武汉经开区": {"totals": {"企业": 50}}})
+    assert _population_of(places, "太谷区") is places["太谷县"]
+    assert _population_of(places, "武汉经济技术开发区") is places["武汉经开区"]
+    assert _population_of(places, "泽州县") is None
 
 
 def test_coverage_without_population_says_so():

@@ -249,6 +249,23 @@ def test_parse_command_error_has_caret_and_exit_1() -> None:
     assert [p["value"]["type"] for p in payload] == ["ParseError", "Window"]
 
 
+def test_parse_command_reads_a_completion_column_as_deadlines() -> None:
+    """`deadline` is the kind a 完成时限 column parses as: one date there ends the task."""
+    result = CliRunner().invoke(parse_command, ["deadline", "10月底", "11月中旬", "年底前", "3月-11月"])
+    assert result.exit_code == 0, result.output
+    got = {p["text"]: p["value"] for p in json.loads(result.stdout)}
+    assert {t: (v["deadline_only"], v["start"]["month"], v["end"]["month"]) for t, v in got.items()} == {
+        "10月底": (True, 1, 10),
+        "11月中旬": (True, 1, 11),
+        "年底前": (True, 1, 12),
+        "3月-11月": (False, 3, 11),
+    }
+    # the same text as a window is the month it runs in
+    window = json.loads(CliRunner().invoke(parse_command, ["window", "11月中旬"]).stdout)["value"]
+    assert (window["deadline_only"], window["start"]["month"]) == (False, 11)
+    assert "deadline" in CliRunner().invoke(parse_command, ["--help"]).output
+
+
 # ---- wording families of real plans from other places (issue 14)
 
 REALPLANS = REPO.parent / "shared" / "realplans"

@@ -185,6 +185,59 @@ def test_city_role_from_every_mode_family(tmp_path, header, row, role, counties)
     assert for_counties(task) is counties
 
 
+MODE_HEAD = [*HEAD, "抽查检查模式"]
+FOOD = ["食品销售经营者监督检查", "食品销售经营者的监督检查"]
+FUEL = ["加油站计量监督检查", "加油站计量器具检查"]
+
+
+@pytest.mark.parametrize(
+    "superior, county, modes",
+    [
+        # a 州 whose 市 is a county-level city: 州抽市查 sends 景洪市 to inspect, 州抽州查 is the 州's own
+        ("西双版纳州", "景洪市", ("州抽市查", "州抽州查")),
+        # a 盟 and its 旗
+        ("锡林郭勒盟", "锡林浩特市", ("盟抽市查", "盟抽盟查")),
+        # a 直辖市's district: the municipality's 市 is itself, its 区 the county level
+        ("重庆市", "渝中区", ("市抽区查", "市抽市查")),
+        ("北京市", "朝阳区", ("市抽区查", "市抽市查")),
+    ],
+)
+def test_a_prefecture_or_municipality_mode_is_read_with_its_own_level_words(
+    tmp_path, superior, county, modes
+):
+    """The superior's mode is read as the superior means it: a county task on what the superior sends
+    its counties to inspect re-initiates it (warning); one on what the superior inspects itself is a
+    possible overlap (info)."""
+    sup_rows = [MODE_HEAD, ["1", *FOOD, "辖区食品销售者", "5%", "3月-11月", modes[0]]]
+    sup_rows.append(["2", *FUEL, "辖区加油站", "10%", "3月-11月", modes[1]])
+    sup = xlsx(tmp_path, f"{superior}市场监督管理局2024年度双随机抽查工作计划", sup_rows)
+    rows = [
+        HEAD,
+        ["1", *FOOD, "辖区食品销售者", "6%", "3月-11月"],
+        ["2", *FUEL, "辖区加油站", "12%", "3月-10月"],
+    ]
+    own = xlsx(tmp_path, f"{county}市场监督管理局2024年度双随机抽查工作计划", rows)
+    found = findings([own], ("superior-task-duplicated",), superior=sup)
+    assert sorted((f.task_seq, f.severity) for f in found) == [("1", "warning"), ("2", "info")]
+
+
+@pytest.mark.parametrize("county", ["仙桃市", "潜江市"])
+def test_a_county_level_city_under_the_province_stands_where_a_city_does(tmp_path, county):
+    """省抽市查 in 湖北省's plan sends 仙桃市 (directly under the province) to inspect: its own task on
+    it re-initiates the province's (warning); 省抽省查 is the province's own (info)."""
+    sup_rows = [MODE_HEAD, ["1", *FOOD, "辖区食品销售者", "5%", "3月-11月", "省抽市查"]]
+    sup_rows.append(["2", *FUEL, "辖区加油站", "10%", "3月-11月", "省抽省查"])
+    sup = xlsx(tmp_path, "湖北省市场监督管理局2024年度双随机抽查工作计划", sup_rows)
+    rows = [
+        HEAD,
+        ["1", *FOOD, "辖区食品销售者", "6%", "3月-11月"],
+        ["2", *FUEL, "辖区加油站", "12%", "3月-10月"],
+    ]
+    own = xlsx(tmp_path, f"{county}市场监督管理局2024年度双随机抽查工作计划", rows)
+    found = findings([own], ("superior-task-duplicated",), superior=sup)
+    assert sorted((f.task_seq, f.severity) for f in found) == [("1", "warning"), ("2", "info")]
+
+
 # -- 4. the office column is the task's lead ----------------------------------------------------
 
 
@@ -276,6 +329,27 @@ def test_explain_layers_for_a_known_place_and_year_has_no_unknown_note():
     meta = PlanMeta(title="x", place="泽州县", region=("泽州县", "晋城市", "山西省"), year=2025)
     lines = explain_plan_layers("x.xlsx", meta, ("全国", "山西", "晋城"), ())
     assert not any("未能识别" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    "place, region, words",
+    [
+        (
+            "甘肃兰州新区",
+            ("甘肃兰州新区", "兰州市", "甘肃省"),
+            "为功能区，层级和上级按国务院关于同意设立兰州新区的批复",
+        ),
+        ("合肥高新技术产业开发区", ("合肥高新技术产业开发区", "合肥市", "安徽省"), "统计用区划代码"),
+        (
+            "太谷县",
+            ("太谷县", "晋中市", "山西省"),
+            "为旧称，2019年撤县设区为太谷区（行政区划网年度汇总（国函〔2019〕104号））",
+        ),
+    ],
+)
+def test_explain_layers_says_where_a_zone_or_a_former_name_is_placed_from(place, region, words):
+    meta = PlanMeta(title="x", place=place, region=region, year=2024)
+    assert any(words in line for line in explain_plan_layers("x.xlsx", meta, ("全国",), ()))
 
 
 # -- 5. city + county pairs judged by hand ------------------------------------------------------
@@ -479,6 +553,11 @@ def test_coverage_left_to_the_province_when_its_mode_says_the_province_draws(tmp
         ("黄山市农业农村局2024年度部门联合抽查工作计划", "农业农村局"),
         ("某县市场监督管理局2025年度双随机抽查工作计划", None),
         ("某市2024年度部门联合双随机抽查工作计划", None),
+        # a plan named by its work, not its department
+        ("2025年学校卫生随机监督抽查工作计划表", "卫生健康部门"),
+        ("某区2024年度公共场所卫生双随机监督抽查计划", "卫生健康部门"),
+        ("某县2024年度安全生产执法检查计划", "应急管理部门"),
+        ("某县市场监督管理局2025年度食品安全双随机抽查工作计划", None),
     ],
 )
 def test_the_issuing_department(title, department):

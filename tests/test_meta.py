@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import SAMPLES, SEEDS
+from conftest import REPO, SAMPLES, SEEDS
 
 from planlint.meta import gazetteer, plan_meta
 from planlint.readers import read_tables
 from planlint.table import Table
+
+UNSEEN_DIR = REPO / "tests" / "fixtures" / "unseen"
 
 EXPECTED = {
     "泽州县市场监督管理局2023年度内部双随机抽查工作计划": ("泽州县", "county", "internal", 2023),
@@ -128,7 +130,9 @@ def test_every_municipality_is_province_level_and_its_districts_county_level():
     ("title", "zone", "parent"),
     [
         ("武汉经济技术开发区2022年度部门联合双随机抽查工作计划", "武汉经济技术开发区", "武汉市"),
-        ("武汉经开区2022年度部门联合双随机抽查工作计划", "武汉经开区", "武汉市"),
+        # one zone, one name however the title shortens it
+        ("武汉经开区2022年度部门联合双随机抽查工作计划", "武汉经济技术开发区", "武汉市"),
+        ("武汉市经开区市场监管局2022年度双随机抽查工作计划", "武汉经济技术开发区", "武汉市"),
         ("合肥高新技术产业开发区市场监管局2024年度双随机抽查工作计划", "合肥高新技术产业开发区", "合肥市"),
         ("晋城经济技术开发区2025年度内部双随机抽查工作计划", "晋城经济技术开发区", "晋城市"),
         ("苏州工业园区市场监督管理局2023年度双随机抽查工作计划", "苏州工业园区", "苏州市"),
@@ -167,10 +171,23 @@ def test_autonomous_areas_by_their_everyday_names(title, place, chain):
     assert found.name == place and gazetteer().chain(found) == chain
 
 
-def test_a_city_bureau_with_a_zone_branch_in_its_notice_is_the_city():
+def test_a_city_bureau_is_the_city_and_its_branch_a_county_level_body_under_it():
+    """A city bureau's 分局 issuing a plan acts at county level for the zone or district it is named
+    after: the zone table's entry, a district of that city, else a zone of its own under the city."""
     places = gazetteer()
     assert places.find("晋城市市场监督管理局2025年度双随机抽查工作计划").name == "晋城市"
-    assert places.find("武汉市市场监督管理局开发区分局").name == "武汉市"
+    branch = places.find("武汉市市场监督管理局开发区分局2024年度双随机抽查工作计划")
+    assert (branch.name, branch.level, places.chain(branch)[1:]) == (
+        "武汉开发区",
+        "county",
+        ("武汉市", "湖北省"),
+    )
+    zone = places.find("合肥市市场监督管理局高新技术产业开发区分局2024年度双随机抽查工作计划")
+    assert (zone.name, zone.level, zone.parent) == ("合肥高新技术产业开发区", "county", "340100")
+    district = places.find("沈阳市市场监督管理局和平分局2024年度双随机抽查工作计划")
+    assert places.chain(district) == ("和平区", "沈阳市", "辽宁省")
+    beijing = places.find("北京市市场监督管理局经济技术开发区分局2024年度计划")
+    assert places.chain(beijing) == ("北京经济技术开发区", "北京市")
 
 
 def test_same_named_districts_resolve_by_the_city_named_with_them():
@@ -184,7 +201,7 @@ def test_same_named_districts_resolve_by_the_city_named_with_them():
     ("name", "expected"),
     [
         ("上高县市场监督管理局2023年度双随机抽查工作计划.xlsx", ("上高县", "county", "internal", 2023)),
-        ("006_武汉经开区_2022.tsv", ("武汉经开区", "county", None, 2022)),
+        ("006_武汉经开区_2022.tsv", ("武汉经济技术开发区", "county", None, 2022)),
         (
             "亳州市市场监管领域2024年度一业一查部门联合双随机抽查工作计划.xlsx",
             ("亳州市", "city", "joint", 2024),
@@ -214,3 +231,85 @@ def test_realplans_identity_matches_their_transcription_notes():
         meta = plan_meta(Table(path=str(xlsx), sheet=None, rows=[["序号"]], row_numbers=[1]))
         assert (meta.level, meta.year) == (notes["level"], int(notes["year"])), xlsx.name
         assert meta.region and meta.region[-1].endswith(("省", "市")), xlsx.name
+
+
+@pytest.mark.parametrize(
+    ("title", "place", "level", "chain"),
+    [
+        ("兰州新区市场监督管理局2024年度双随机抽查工作计划", "甘肃兰州新区", "county", ("兰州市", "甘肃省")),
+        ("四川天府新区2024年度部门联合双随机抽查工作计划", "四川天府新区", "county", ("成都市", "四川省")),
+        (
+            "大连金普新区市场监督管理局2024年度双随机抽查工作计划",
+            "大连金普新区",
+            "county",
+            ("大连市", "辽宁省"),
+        ),
+        ("江西赣江新区2023年度部门联合双随机抽查工作计划", "江西赣江新区", "county", ("江西省",)),
+        ("舟山群岛新区2024年度双随机抽查工作计划", "浙江舟山群岛新区", "city", ("浙江省",)),
+        ("河北雄安新区市场监督管理局2024年度双随机抽查工作计划", "雄安新区", "city", ("河北省",)),
+        ("上海市浦东新区市场监督管理局2024年度双随机抽查工作计划", "浦东新区", "county", ("上海市",)),
+        (
+            "合肥高新区市场监管局2024年度双随机抽查工作计划",
+            "合肥高新技术产业开发区",
+            "county",
+            ("合肥市", "安徽省"),
+        ),
+        (
+            "长沙高新技术产业开发区管理委员会2024年度抽查计划",
+            "长沙高新技术产业开发区",
+            "county",
+            ("长沙市", "湖南省"),
+        ),
+    ],
+)
+def test_functional_zones_are_jurisdictions_at_the_level_they_act_at(title, place, level, chain):
+    """国家级新区 and development zones from rules/zones.tsv (or, unlisted, by their zone word): the
+    level they act at and the division above them, never an unknown place."""
+    found = gazetteer().find(title)
+    assert (found.name, found.level, gazetteer().chain(found)[1:]) == (place, level, chain)
+
+
+def test_a_former_name_is_the_place_of_a_plan_of_its_time():
+    """A 2018 plan of 太谷县 (撤县设区 2019) is placed under 晋中市 and gets 山西's layers."""
+    table = Table(path="x.csv", sheet=None, rows=[["序号"]], row_numbers=[1])
+    table.title = "太谷县市场监督管理局2018年度双随机抽查工作计划"
+    meta = plan_meta(table)
+    assert (meta.place, meta.level, meta.year, meta.region) == (
+        "太谷县",
+        "county",
+        2018,
+        ("太谷县", "晋中市", "山西省"),
+    )
+    places = gazetteer()
+    assert places.former_names("太谷县市场监督管理局", 2019) == []  # the year of the change: either name
+    ((start, end, change),) = places.former_names("太谷县市场监督管理局", 2025)
+    assert (start, end, change.current, change.change) == (0, 3, "太谷区", "撤县设区")
+    assert "国函〔2019〕104号" in change.source
+    assert places.former_names("城区、郊区、市区的加油站", 2025) == []  # words, not the former districts
+    # a two-character former name (开县, 2016 → 开州区) inside a word is no place
+    assert places.find("关于公开县级2024年度双随机抽查工作计划") is None
+    assert places.former_names("“双随机、一公开县级部门”", 2025) == []
+    assert [c.current for _, _, c in places.former_names("重庆市开县市场监督管理局", 2025)] == ["开州区"]
+
+
+@pytest.mark.parametrize(
+    ("title", "chain"),
+    [
+        ("北京市朝阳区南磨房乡人民政府行政执法检查计划", ("南磨房乡", "朝阳区", "北京市")),
+        ("北京市海淀区学院路街道办事处2024年度行政检查计划", ("学院路街道", "海淀区", "北京市")),
+        ("泽州县巴公镇人民政府2024年度行政执法检查计划", ("巴公镇", "泽州县", "晋城市", "山西省")),
+        # bureau and programme words are no township (乡村振兴, 城镇)
+        ("泽州县农业农村局乡村振兴2024年度检查计划", ("泽州县", "晋城市", "山西省")),
+        ("泽州县市场监督管理局2024年度城镇燃气双随机抽查工作计划", ("泽州县", "晋城市", "山西省")),
+    ],
+)
+def test_a_township_body_is_placed_in_its_county(title, chain):
+    """A 乡 / 镇 / 街道 body acts inside its county, at the lowest level the rules tell apart."""
+    found = gazetteer().find(title)
+    assert gazetteer().chain(found) == chain and found.level == "county"
+
+
+def test_the_real_township_plan_is_the_townships():
+    (table,) = read_tables(str(UNSEEN_DIR / "北京市朝阳区南磨房乡人民政府行政执法检查计划.xlsx"))
+    meta = plan_meta(table)
+    assert (meta.place, meta.level, meta.region) == ("南磨房乡", "county", ("南磨房乡", "朝阳区", "北京市"))

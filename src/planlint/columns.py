@@ -30,7 +30,7 @@ _CONTAINS_MAX_LEN = 16  # longer cells are data, not headers: 根据企业信用
 _TYPE_WORDS = frozenset(("定向", "不定向", "定向抽查", "不定向抽查"))
 # What a column's cells parse as, for recognising columns by content: (parse kind = field key, test).
 _CONTENT_KINDS: tuple[tuple[str, Callable[[object], bool]], ...] = (
-    ("mode", lambda v: isinstance(v, values.Mode)),
+    ("mode", lambda v: isinstance(v, values.Mode) and v.names_levels),  # not 联合抽查 alone
     ("window", lambda v: isinstance(v, values.Window)),
     ("risk", lambda v: isinstance(v, values.RiskClause) and bool(v.mentions_risk or v.tiers)),
     ("quota", lambda v: isinstance(v, values.Quota) and (v.ratio is not None or v.frequency is not None)),
@@ -186,7 +186,8 @@ def header_match(text: str) -> Match | None:
         return alternative
     if base != norm and base in table.exact:
         return table.exact[base]
-    if len(norm) > _CONTAINS_MAX_LEN or _DIGIT.search(norm):
+    # the length of what the header says outside its remarks: 具体检查对象(含数量)或“双随机”抽查对象(含总数及比例)
+    if len(base or norm) > _CONTAINS_MAX_LEN or _DIGIT.search(norm):
         return None
     return _stem_match(base) if base else _stem_match(norm)
 
@@ -227,6 +228,21 @@ def bracket_keys(text: str) -> set[str]:
     return keys
 
 
+_INCLUDED = re.compile(r"\(含([^()]*)\)")
+
+
+def included_keys(text: str) -> set[str]:
+    """Keys a header says its cells include besides its own: 检查对象(含数量) → {count}, 抽查对象(含总数及
+    比例) → {base, ratio}. Such a column states them (the 2025 涉企行政检查计划 form)."""
+    keys = set()
+    for inner in _INCLUDED.findall(normalize_header(text)):
+        for part in re.split(r"[及和、与/]", inner):
+            match = synonyms().exact.get(part) or (_stem_match(part) if part else None)
+            if match is not None:
+                keys.add(match.key)
+    return keys
+
+
 def field_key(column: Column) -> str:
     """The key of a column's cells in `Task.cells`: the canonical key, or `col:<header>` for an
     unknown column (`col:<letter>` when its header is empty)."""
@@ -242,7 +258,25 @@ def build_plan(table: Table, meta: PlanMeta | None = None) -> Plan:
         from .meta import plan_meta
 
         meta = plan_meta(table)
-    return _Builder(table).build(meta)
+    plan = _Builder(table).build(meta)
+    resolve_levels(plan)
+    return plan
+
+
+def resolve_levels(plan: Plan) -> None:
+    """Read the cells that depend on the plan's own level at that level: mode cells naming levels
+    relative to the plan (自抽自查, 本级抽取、本级检查, 上级抽取、本级检查: in a county plan 自抽自查 is
+    县抽县查) and ratios given per level (市级2% 区级10%: a district plan's ratio is 10%). Run again when
+    the plan's level is set from outside (config, --level): a value keeps what it was written as."""
+    level = plan.meta.level
+    for task in plan.tasks:
+        for row in (task, *task.continuation):
+            for cell in row.cells.values():
+                value = cell.value
+                if isinstance(value, values.Mode) and value.relative:
+                    cell.value = value.at_level(level)
+                elif isinstance(value, values.Quota) and value.by_level:
+                    cell.value = value.at_level(level)
 
 
 class _Builder:
@@ -573,14 +607,16 @@ class _Builder:
         column that holds the key; kept as written where either half is not one level."""
         org, impl = (self.rows[i][j].strip() for j in split)
         a, b = (self.parse("mode", t) for t in (org, impl))
-        if not (
-            isinstance(a, values.Mode) and isinstance(b, values.Mode) and len(a.pairs) == len(b.pairs) == 1
-        ):
+        if not (isinstance(a, values.Mode) and isinstance(b, values.Mode)):
+            return
+        first, second = a.pairs + a.relative, b.pairs + b.relative  # 本级 | 本级: relative to the plan
+        if not len(first) == len(second) == 1:
             return
         raw = f"组织：{org}；实施：{impl}"
         found = self._cells.get(("mode+", raw))
         if found is None:
-            value = values.Mode((values.ModePair(a.pairs[0].level, b.pairs[0].level),))
+            pair = values.ModePair(first[0].level, second[0].level)
+            value = values.Mode((), (pair,)) if pair.relative else values.Mode((pair,))
             found = self._cells[("mode+", raw)] = Cell(raw, value)
         out["mode"] = found
 

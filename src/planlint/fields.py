@@ -287,7 +287,7 @@ _BOUNDS = {
     **dict.fromkeys(("约", "约为", "大约", "大概", "左右"), v.ABOUT),
 }
 _NUMBER_TYPES = frozenset(("INT", "DECIMAL", "CNUM", "PCT", "TIMES", "COUNT", "WAN"))
-_FREQ_PER = re.compile(r"([^-次轮/]+)(?:-([^次轮/]+))?[次轮]?/每?(.+)")
+_FREQ_PER = re.compile(r"([^-次轮/]+)(?:-([^次轮/]+))?[次轮]?/每?([^/]+)(?:/.+)?")
 
 
 def _bound(tokens: list[Token]) -> str:
@@ -335,7 +335,41 @@ class _EachLevel:
     pair: v.ModePair
 
 
-_LEVELS = {"省": "province", "市": "city", "县": "county", "区": "county", "旗": "county", "州": "city"}
+_LEVELS = {
+    "省": "province",
+    "市": "city",
+    "县": "county",
+    "区": "county",
+    "旗": "county",
+    "州": "city",
+    "盟": "city",
+    # relative to the plan's own level (values.Mode.at_level)
+    **dict.fromkeys(("本级", "本局", "本部门", "自"), v.OWN),
+    **dict.fromkeys(("上级", "上"), v.UPPER),
+    **dict.fromkeys(("下级", "下"), v.LOWER),
+}
+_LEVEL_TOKENS = frozenset(("LEVEL", "REL"))
+# STYLE wordings → values.MODE_STYLES keys, by the word that decides
+_STYLE_WORDS = (
+    ("联动", "linked"),
+    ("委托", "delegated"),
+    ("交叉", "cross"),
+    ("一体", "integrated"),
+    ("联合", "joint"),
+)
+
+
+def _style(text: str) -> str:
+    return next(key for word, key in _STYLE_WORDS if word in text)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Style:
+    """How a mode cell says the task is run (联合抽查, 上下联动): a key of values.MODE_STYLES."""
+
+    key: str
+
+
 _TIER_WORDS = {
     "低风险": "A",
     "一般风险": "B",
@@ -345,10 +379,19 @@ _TIER_WORDS = {
     "警示": "B",
     "失信": "C",
     "严重失信": "D",
-    # the tiers of a list that writes 风险 once (低、一般、较高、高风险)
+    # the tiers of a list that writes 风险 once (低、一般、较高、高风险 · 低、中、高风险)
     "低": "A",
     "一般": "B",
     "较高": "C",
+    # the middle tier of a three-tier scheme (低、中、高风险): see _risk_scheme
+    "中风险": "M",
+    "中": "M",
+    # 风险较低的企业 · 风险较高的: the words the other way round
+    "风险较低": "A",
+    "风险低": "A",
+    "风险一般": "B",
+    "风险较高": "C",
+    "风险高": "D",
     # a name with its letter (低风险(A类)): one tier
     **{
         f"{word}({letter}{kind})": letter
@@ -388,15 +431,33 @@ class _Base:
     count: v.Count
 
 
-_TIER_LETTERS = re.compile(r"[A-D]")
-_TIER_RISK = {"低": "A", "一般": "B", "较高": "C", "高": "D"}
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Cap:
+    """A frequency cap (上限:2次/年), for the frequency it follows."""
+
+    frequency: v.Frequency
+
+
+_TIER_LETTERS = re.compile(r"[A-E]")
+_TIER_RISK = {"低": "A", "一般": "B", "较高": "C", "高": "D", "中": "M"}
+_LETTER_RANGE = re.compile(r"([A-E])(?:类|级)?-([A-E])")
+
+
+def _letters(text: str) -> list[str]:
+    """The tier letters a TIER_LETTERS / TIER_ORDER / TIER_LABEL token names: A、B类 → [A, B];
+    A类-E类 → [A, B, C, D, E]."""
+    m = _LETTER_RANGE.search(text)
+    if m is not None:
+        first, last = (ord(c) for c in m.groups())
+        return [chr(c) for c in range(min(first, last), max(first, last) + 1)]
+    return _TIER_LETTERS.findall(text)
 
 
 def _label_tiers(label: str) -> list[str]:
     """A类 → [A]; 对B、C类企业 → [B, C]; 较高风险企业 → [C]."""
     label = label.removeprefix("其中").removeprefix("对")
-    if label[0] in "ABCD":
-        return _TIER_LETTERS.findall(label.split("类")[0].split("级")[0])
+    if label[0] in "ABCDE":
+        return _letters(label.split("类")[0].split("级")[0])
     return [_TIER_RISK[label.partition("风险")[0]]]
 
 
@@ -419,12 +480,18 @@ def _assemble(items: list[Any]) -> v.Quota:
     """A quota cell's parts, in order, → one Quota (see the grammar's quota section)."""
     own: dict[str, Any] = {}
     tiers: list[tuple[list[str], dict[str, Any], int]] = []
+    levels: list[tuple[str, dict[str, Any], int]] = []  # 市级2% 区级10%
     notes: list[str] = []
+    slot = own
     for item in items:
         if isinstance(item, Token) and item.type == "TIER_LABEL":
             tiers.append((_label_tiers(item.value), {}, _end(item)))
+            slot = tiers[-1][1]
             continue
-        slot = tiers[-1][1] if tiers else own
+        if isinstance(item, Token) and item.type == "LEVEL_LABEL":
+            levels.append((_LEVELS[item.value[0]], {}, _end(item)))
+            slot = levels[-1][1]
+            continue
         if isinstance(item, Token) and item.type == "TIER_EXEMPT":
             if not tiers or slot:
                 raise _Invalid(_pos(item), "“不抽查”应紧跟在风险类别之后，如“A类企业不抽查”")
@@ -449,6 +516,11 @@ def _assemble(items: list[Any]) -> v.Quota:
                 notes.append(text)
             continue
         value, pos = item.value, item.pos
+        if isinstance(value, _Cap):
+            if "cap" in own:
+                raise _Invalid(pos, "一个单元格中写了两个频次上限，无法确定以哪个为准")
+            own["cap"] = value.frequency
+            continue
         if isinstance(value, _Base):
             if tiers or "base" in own:
                 raise _Invalid(pos, "抽查基数只能写一个")
@@ -463,20 +535,42 @@ def _assemble(items: list[Any]) -> v.Quota:
     for _names, got, end in tiers:
         if not got:
             raise _Invalid(end, "类别后缺少比例、户数或频次，如“A类3%”")
+    by_level = []
+    for level, got, end in levels:
+        if "ratio" not in got:
+            raise _Invalid(end, "层级后应写比例，如“市级2%，区级10%”")
+        by_level.append((level, got.pop("ratio")))
+        for key, value in got.items():  # 市级2%；1次/年: what follows the last level's ratio is the task's
+            if key in own:
+                raise _Invalid(end, "一个单元格中写了两个频次或数量，无法确定以哪个为准")
+            own[key] = value
+    _scheme, rename = _risk_scheme([tier for names, _, _ in tiers for tier in names])
     specs = tuple(
-        v.TierSpec(tier, got.get("ratio"), got.get("frequency"), got.get("count"), got.get("exempt", False))
+        v.TierSpec(
+            rename.get(tier, tier),
+            got.get("ratio"),
+            got.get("frequency"),
+            got.get("count"),
+            got.get("exempt", False),
+        )
         for names, got, _ in tiers
         for tier in names
     )
-    if not own and not specs:
+    if not own and not specs and not levels:
         raise _Invalid(0, "只有括号内的说明，缺少比例、户数或频次")
+    frequency, cap = own.get("frequency"), own.pop("cap", None)
+    if cap is not None and frequency is not None:
+        frequency = dataclasses.replace(frequency, cap=cap)
+    elif cap is not None:  # a cap alone: how often one object may be inspected at most
+        frequency = dataclasses.replace(cap, bound=v.AT_MOST)
     return v.Quota(
         own.get("ratio"),
         own.get("count"),
-        own.get("frequency"),
+        frequency,
         "；".join(notes) or None,
         own.get("base"),
         specs,
+        by_level=tuple(by_level),
     )
 
 
@@ -524,7 +618,15 @@ class _FieldTransformer(Transformer):
 
     # ---- frequency
     def frequency(self, c: list[Any]) -> v.Frequency:
-        return c[-1].value if isinstance(c[-1], _Part) else c[-1]
+        parts = [x.value for x in c if isinstance(x, _Part)]
+        main = next(p for p in parts if isinstance(p, v.Frequency))
+        cap = next((p.frequency for p in parts if isinstance(p, _Cap)), None)
+        return dataclasses.replace(main, cap=cap) if cap is not None else main
+
+    def freq_cap(self, c: list[Any]) -> _Part:
+        """上限:2次/年/单位: the cap on how often one object is inspected."""
+        part = c[-1]
+        return _Part(_Cap(part.value), part.pos)
 
     def freq(self, c: list[Token]) -> _Part:
         period = None
@@ -599,6 +701,12 @@ class _FieldTransformer(Transformer):
         """3月检查4家: the month, and how many objects as its remark."""
         return _with_count(self.point(c[:1]), c)
 
+    def counted_span(self, c: list[Token]) -> v.Window:
+        """3月-10月抽查5户: the span, and how many objects."""
+        head = [t for t in c if t.type not in ("VERB", "COUNT")]
+        span = self.span(head) if sum(t.type in _DATE_TYPES for t in head) == 2 else self.month_pair(head)
+        return _with_count(span, c)
+
     def counted_period(self, c: list[Token]) -> v.Window:
         """第三季度检查20家: the quarter, and how many objects as its remark."""
         return _with_count(self.named_period([t for t in c if t.type not in ("VERB", "COUNT")]), c)
@@ -608,7 +716,17 @@ class _FieldTransformer(Transformer):
         return _qualified(v.Window(v.DatePoint(1, None, end.year), end, deadline_only=True), c)
 
     def whole_year(self, c: list[Token]) -> v.Window:
-        return _qualified(v.Window(v.DatePoint(1), v.DatePoint(12), whole_year=True), c)
+        """全年 · 2025年全年 (the year kept where one is written before it)."""
+        year = _int(c[0]) if c[0].type == "YEAR" else None
+        return _qualified(
+            v.Window(v.DatePoint(1, None, year), v.DatePoint(12, None, year), whole_year=True), c
+        )
+
+    def year_only(self, c: list[Token]) -> v.Window:
+        """2025年: the whole of that year (window-other-year compares the year with the plan's)."""
+        year = _int(c[0])
+        start = _check_date(v.DatePoint(1, None, year), _pos(c[0]))
+        return _qualified(v.Window(start, v.DatePoint(12, None, year), whole_year=True), c)
 
     def batch(self, c: list[Any]) -> v.Window:
         return c[-1]
@@ -617,7 +735,11 @@ class _FieldTransformer(Transformer):
         batches = tuple(x for x in c if isinstance(x, v.Window))
         paren = c[-1] if not isinstance(c[-1], v.Window) and c[-1].type == "PAREN" else None
         qualifier = paren.value[1:-1] or None if paren is not None else None
-        return v.Window(batches[0].start, batches[-1].end, batches=batches, qualifier=qualifier)
+        counts = [b.count for b in batches]
+        total = None  # 3月检查4家;9月检查4家: 8家 in all
+        if all(n is not None for n in counts):
+            total = v.Count(sum(n.low for n in counts if n is not None), unit=batches[0].count.unit)  # type: ignore[union-attr]
+        return v.Window(batches[0].start, batches[-1].end, batches=batches, qualifier=qualifier, count=total)
 
     def until_year_end(self, c: list[Token]) -> v.Window:
         """3月至年底: from a date to the end of its year."""
@@ -663,27 +785,38 @@ class _FieldTransformer(Transformer):
 
     # ---- mode
     def mode_item(self, c: list[Token]) -> tuple[v.ModePair, ...]:
-        """市抽县查 · 省抽市县查 (one drawing level, each inspecting level after it)."""
-        levels = [_LEVELS[t.value] for t in c if t.type == "LEVEL"]
+        """市抽县查 · 省抽市县查 (one drawing level, each inspecting level after it) · 自抽自查 ·
+        上级抽取、本级检查."""
+        levels = [_LEVELS[t.value] for t in c if t.type in _LEVEL_TOKENS]
         return tuple(v.ModePair(levels[0], inspect) for inspect in dict.fromkeys(levels[1:]))
 
     def level_only(self, c: list[Token]) -> v.ModePair:
-        """县 · 县(区)级市场监管部门: the level that inspects; who selects is not said."""
+        """县 · 县(区)级市场监管部门 · 本级: the level that inspects; who selects is not said."""
         return v.ModePair(None, _LEVELS[c[0].value])
 
+    def assist(self, c: list[Token]) -> v.ModePair:
+        """配合省级检查: the level named runs it (draws), the plan's own level takes part in inspecting."""
+        return v.ModePair(_LEVELS[c[1].value], v.OWN)
+
     def select_only(self, c: list[Token]) -> v.ModePair:
-        """市局抽取 · 市级统一组织发起: the level that draws; who inspects is not said."""
+        """市局抽取 · 市级统一组织发起 · 上级抽取: the level that draws; who inspects is not said."""
         return v.ModePair(_LEVELS[c[0].value], None)
 
     def self_run(self, c: list[Token]) -> v.ModePair | _EachLevel:
-        """县级组织实施 · 县局自行抽取: the level selects and inspects; with 分别 (市、县级分别组织
-        发起) so does each level named before it."""
-        pair = v.ModePair(_LEVELS[c[0].value], _LEVELS[c[0].value])
+        """县级组织实施 · 县局自行抽取 · 本级抽查 · 自行抽查 (no level: the plan's own): the level
+        selects and inspects; with 分别 (市、县级分别组织发起) so does each level named before it."""
+        level = _LEVELS[c[0].value] if c[0].type in _LEVEL_TOKENS else v.OWN
+        pair = v.ModePair(level, level)
         each = any(t.type == "SELF_RUN" and t.value.startswith("分别") for t in c)
         return _EachLevel(pair) if each else pair
 
+    def style(self, c: list[Token]) -> _Style:
+        """联合抽查 · 上下联动 · 委托检查 · 交叉检查 · 抽查检查一体."""
+        return _Style(_style(c[0].value))
+
     def mode(self, c: list[Any]) -> v.Mode:
         pairs: list[v.ModePair] = []
+        styles: list[str] = []
         for item in c:
             if isinstance(item, _EachLevel):
                 # 市、县级分别组织发起: the levels listed before (read as level-only) run their own too
@@ -696,7 +829,18 @@ class _FieldTransformer(Transformer):
                 pairs += item
             elif isinstance(item, v.ModePair):
                 pairs.append(item)
-        return v.Mode(tuple(dict.fromkeys(pairs)))
+            elif isinstance(item, _Style):
+                styles.append(item.key)
+            elif (
+                isinstance(item, Token) and item.type == "LINKED"
+            ):  # 省市县联动: the levels before it, linked
+                styles.append("linked")
+        unique = dict.fromkeys(pairs)
+        return v.Mode(
+            tuple(p for p in unique if not p.relative),
+            tuple(p for p in unique if p.relative),
+            tuple(dict.fromkeys(styles)),
+        )
 
     # ---- risk and title: flat token streams
     def risk(self, c: list[Token]) -> v.RiskClause:
@@ -801,9 +945,14 @@ def _qualified(window: v.Window, tokens: list[Token]) -> v.Window:
 
 
 def _with_count(window: v.Window, tokens: list[Token]) -> v.Window:
-    """A window whose cell also says how many objects (3月检查4家): the count kept as its remark."""
+    """A window whose cell also says how many objects (3月检查4家): the count, also kept as its
+    remark (the window's text as written)."""
     said = "".join(t.value for t in tokens if t.type in ("VERB", "COUNT"))
-    return dataclasses.replace(window, qualifier=said)
+    count = next(t for t in tokens if t.type == "COUNT")
+    unit = _COUNT_UNIT.search(count.value)
+    return dataclasses.replace(
+        window, qualifier=said, count=v.Count(_count_int(count), unit=unit.group(1) if unit else "户")
+    )
 
 
 def _place_level(place: str | None) -> str | None:
@@ -927,8 +1076,12 @@ def _risk_clause(tokens: list[Token]) -> v.RiskClause:
     for tok in tokens:
         kind = tok.type
         text = tok.value
-        if kind in ("TIER_WORD", "TIER_LETTERS"):
-            named = [_TIER_WORDS[text]] if kind == "TIER_WORD" else re.findall(r"[A-D]", text)
+        if kind in ("TIER_WORD", "TIER_LETTERS", "TIER_ORDER"):
+            named = [_TIER_WORDS[text]] if kind == "TIER_WORD" else _letters(text)
+            if kind == "TIER_ORDER" and named == sorted(named, reverse=True):  # E类>D类>C类: rises with risk
+                escalates = True
+                escalation_spans.append(_span(tok))
+                named = sorted(named)
             tier_spans.append(_span(tok))
             if cur:
                 flush()
@@ -992,12 +1145,17 @@ def _risk_clause(tokens: list[Token]) -> v.RiskClause:
     last = tokens[-1] if tokens else None
     # a clause cut off after a tier (…较高风险、高风险); a cell that is one tier label (低风险) is not cut off
     truncated = last is not None and (
-        (last.type in ("TIER_WORD", "TIER_LETTERS") and len(tokens) > 1)
+        (last.type in ("TIER_WORD", "TIER_LETTERS", "TIER_ORDER") and len(tokens) > 1)
         or (last.type in ("R_LIST", "R_FILL") and last.value.endswith(_LIST_END))
     )
     cut = None
     if truncated and last is not None:
         cut = (group_from if group else _span(last)[0], _span(last)[1])
+    scheme, rename = _risk_scheme(tiers)
+    if rename:
+        tiers = [rename.get(t, t) for t in tiers]
+        specs = [dataclasses.replace(spec, tier=rename.get(spec.tier, spec.tier)) for spec in specs]
+        exemptions = [rename.get(t, t) for t in exemptions]
     return v.RiskClause(
         mentions_risk=mentions or bool(tiers),
         tiers=tuple(tiers),
@@ -1005,10 +1163,22 @@ def _risk_clause(tokens: list[Token]) -> v.RiskClause:
         specs=tuple(specs),
         exemptions=tuple(exemptions),
         truncated=truncated,
+        scheme=scheme,
         tier_spans=tuple(tier_spans),
         escalation_spans=tuple(escalation_spans),
         cut_span=cut,
     )
+
+
+def _risk_scheme(tiers: list[str]) -> tuple[str | None, dict[str, str]]:
+    """The tier scheme a clause uses, and how to rename the tiers read as the four national ones:
+    a clause naming 中风险 sets three tiers (低 → L, 中 → M, 高 → H); one naming E类 uses 上海's five
+    (A … E, E highest); else the four national tiers (None)."""
+    if "M" in tiers:
+        return "three", {"A": "L", "D": "H"}
+    if "E" in tiers:
+        return "five", {}
+    return None, {}
 
 
 def _span(tok: Token) -> tuple[int, int]:
@@ -1069,7 +1239,7 @@ _EXAMPLES: dict[str, dict[str, list[str]]] = {
     },
     "window": {
         "缺少“月”": ["3-11", "2024年3", "3月-11"],
-        "起止时间不完整，应为“3月—11月”等形式": ["3月-", "2024年", "2024年3月-"],
+        "起止时间不完整，应为“3月—11月”等形式": ["3月-", "2024年3月-"],
     },
     "mode": {
         "缺少“查”，应为“市抽县查”等形式": ["市抽县", "市抽县(区)"],
@@ -1187,13 +1357,21 @@ _DEFERRED = re.compile(
 )
 
 
+# 省级计划规定比例 · 上级文件确定的比例 · 按省局方案: a number another level's document sets, named without
+# a leading verb (no number in the text)
+_SUPERIOR_SETS = re.compile(
+    r"^[^\d%]{0,6}?(?:省级|市级|县级|上级|省局|市局|总局|国家|省|市)[^\d%]{0,6}?(?:计划|文件|方案|通知|规定|部署)"
+    r"[^\d%]{0,6}?(?:规定|确定|要求|明确)?的?(?:抽查)?(?:比例|数量|频次|户数)?$"
+)
+
+
 def _review_reason(norm: str) -> str | None:
     """Why a quota text that does not parse is prose for a person to check, or None when it is a
     malformed quota (适量抽查, 5%x). Prose leaves the number to others, or states numbers in sentences:
     a sum over several offices (登记科10户、网监科5户，共15户), thresholds (10所及以下的按不少于2所)."""
     if _DELEGATED.search(norm):
         return "比例或数量交由执行单位根据实际情况确定"
-    if _DEFERRED.search(norm):
+    if _DEFERRED.search(norm) or _SUPERIOR_SETS.search(norm):
         return "比例或数量按其他文件或上级要求执行，本计划没有写明，请核对所依据的文件"
     if _UNQUANTIFIED.search(norm):
         return "频次或数量没有写成数字"
@@ -1218,11 +1396,23 @@ _WINDOW_DELEGATED = re.compile(
 )
 
 
-# A time cell that names a season or a holiday instead of months: 汛期前 · 春节前 · 暑期 · 中秋国庆期间.
-# The office knows when that is; the plan does not say, and no calendar rule can check it.
+# 3月-10月,抽查5户: a comma between a span and how many objects it draws (the grammar reads the span and
+# the count only side by side: after a span a comma starts the next batch)
+_COUNT_AFTER_SPAN = re.compile(r"(?<=月)[,;](?=(?:抽查|检查|抽取|随机抽取)?\d+(?:户|家|个)$)")
+
+
+# A time cell that names a season, a holiday or an event instead of months: 汛期前 · 春节前 · 暑期 · 中秋国庆
+# 期间 · 春秋季开学、中高考等节点. The office knows when that is; the plan does not say, and no calendar rule
+# can check it.
 _WINDOW_SEASON = re.compile(
-    r"汛期|春节|元旦|国庆|中秋|端午|清明|五一|暑期|暑假|寒假|开学|节假日|[春夏秋冬]季|旺季|淡季"
+    r"[春夏秋冬]{1,2}季|汛期|春节|元旦|国庆|中秋|端午|清明|五一|暑期|暑假|寒假|开学|节假日|旺季|淡季|中高考|高考|中考"
 )
+
+
+def names_a_season(text: str) -> bool:
+    """Whether a time cell names a season, holiday or event (汛期前, 春秋季开学) instead of months: the
+    plan states a time, only not one a calendar rule can read (a warning, not an error)."""
+    return bool(_WINDOW_SEASON.search(normalize(text)))
 
 
 # A time cell that states how often instead of when: 每季度各抽查1次 · 每月1次 · 1次/季度. (全年2次 names
@@ -1252,6 +1442,10 @@ def _parse_raw(kind: str, text: str) -> Any:
     if _says_nothing(kind, norm):
         return None
     result = _parse_normalized(kind, norm)
+    if isinstance(result, tuple) and kind == "mode" and norm.count("(") > norm.count(")"):
+        # a remark whose closing bracket was lost at the end of the cell (…区级检查(每季度开展一次)
+        again = _parse_normalized(kind, norm + ")")
+        result = again if isinstance(again, v.Mode) else result
     based = (
         _OBJECT_BASE.sub("基数", norm, count=1)
         if isinstance(result, tuple) and kind == "quota" and "%" in norm
@@ -1269,6 +1463,9 @@ def _parse_raw(kind: str, text: str) -> Any:
         reason = _review_reason(norm)
         if reason is not None:
             return v.Quota(note=text.strip(), review=reason)
+    if isinstance(result, tuple) and kind == "window" and _COUNT_AFTER_SPAN.search(norm):
+        again = _parse_normalized(kind, _COUNT_AFTER_SPAN.sub("", norm))
+        result = again if isinstance(again, v.Window) else result
     if isinstance(result, tuple) and kind == "window" and (season := _WINDOW_SEASON.search(norm)):
         result = (
             season.start(),

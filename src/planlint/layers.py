@@ -182,17 +182,32 @@ _DEPARTMENTS = re.compile(
     r"税务|林业|水利|民政|司法|财政|烟草专卖|邮政管理|医疗保障|医保|体育|消防救援|气象|粮食和物资储备)"
     r"(?:局|厅|委员会|委|部门|管理局)?"
 )
+# A plan named by its work rather than its department (2025年学校卫生随机监督抽查工作计划): the work
+# words of departments whose inspections are not market regulation's.
+_WORK_OF = (
+    (
+        re.compile(
+            r"卫生监督|学校卫生|公共场所卫生|生活饮用水卫生|饮用水卫生|职业卫生|放射卫生|传染病防治|医疗机构"
+        ),
+        "卫生健康部门",
+    ),
+    (re.compile(r"安全生产|危险化学品安全"), "应急管理部门"),
+    (re.compile(r"消防监督|消防安全检查"), "消防救援机构"),
+)
 # The 市场监管总局's own documents bind market-regulation bureaus (国市监信〔2019〕38号).
 _SAMR_BASIS = re.compile(r"^市场监管总局|国市监")
 
 
 def department_of(meta: PlanMeta) -> str | None:
-    """The department issuing a plan when it is not market regulation (广州市教育局 → 教育局)."""
+    """The department issuing a plan when it is not market regulation (广州市教育局 → 教育局), or
+    whose work the title names (学校卫生随机监督抽查 → 卫生健康部门)."""
     text = " ".join(t for t in (meta.issuer, meta.title) if t)
     if not text or _MARKET.search(text):
         return None
     found = _DEPARTMENTS.search(text)
-    return found[0] if found else None
+    if found:
+        return found[0]
+    return next((department for words, department in _WORK_OF if words.search(text)), None)
 
 
 def _for_department(rule: Rule, department: str) -> Rule:
@@ -319,6 +334,23 @@ def superior_layer(meta: PlanMeta) -> Layer | None:
     return own
 
 
+def _place_notes(meta: PlanMeta) -> list[str]:
+    """Where the plan's place is read from when it is no current division: a functional zone's level
+    and parent with their source, or a former name with its change."""
+    from .meta import gazetteer
+
+    places = gazetteer()
+    source = places.zone_sources.get(meta.place or "")
+    if source:
+        return [f"  所在地：{meta.place}为功能区，层级和上级按{source}"]
+    change = places.changes.get(meta.place or "")
+    if change:
+        return [
+            f"  所在地：{meta.place}为旧称，{change.year}年{change.change}为{change.current}（{change.source}）"
+        ]
+    return []
+
+
 def explain_plan_layers(
     path: str, meta: PlanMeta, applied: tuple[str, ...], skipped: tuple[str, ...]
 ) -> list[str]:
@@ -331,6 +363,7 @@ def explain_plan_layers(
     kind = f"{PLAN_LEVELS.get(meta.level or '', '层级未识别')}{KIND_NAMES.get(meta.kind or '', '')}计划"
     lines = [f"{path}：{where}，{what}，{kind}", "  适用：" + " ← ".join(applied)]
     lines += [f"  未适用：{s}" for s in skipped]
+    lines += _place_notes(meta)
     if len(applied) == 1 and meta.region:
         which = "适用于本计划年度的" if skipped else ""
         lines.append(

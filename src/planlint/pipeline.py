@@ -27,7 +27,7 @@ KNOWN_UNSUPPORTED: tuple[str, ...] = ()
 def load_plans(path: str, meta: dict[str, Any] | None = None) -> list[Plan]:
     """Every plan in the file (one per sheet / Word table / text table). Tables without a
     recognisable header are skipped when another table in the file is a plan."""
-    from .columns import build_plan
+    from .columns import build_plan, resolve_levels
     from .readers import read_tables
 
     plans: list[Plan] = []
@@ -44,6 +44,8 @@ def load_plans(path: str, meta: dict[str, Any] | None = None) -> list[Plan]:
         for key, value in (meta or {}).items():
             if value is not None:
                 setattr(plan.meta, key, value)
+        if (meta or {}).get("level") is not None:
+            resolve_levels(plan)  # 本级 / 上级 in mode cells, 市级2% 区级10%: at the level given
         plans.append(plan)
     if not plans:
         raise first_error or ReadError("文件中没有找到表格，请确认这是抽查工作计划表", path)

@@ -20,10 +20,52 @@ RANGE = "range"  # 10-20% (low..high)
 
 # Risk tiers, lowest risk first. The 2021 vocabulary maps onto the same tiers.
 TIERS = ("A", "B", "C", "D")
-TIER_NAMES = {"A": "低风险", "B": "一般风险", "C": "较高风险", "D": "高风险"}
+TIER_NAMES = {
+    "A": "低风险",
+    "B": "一般风险",
+    "C": "较高风险",
+    "D": "高风险",
+    "L": "低风险",
+    "M": "中风险",
+    "H": "高风险",
+}
+# A clause's tier scheme, lowest risk first: the national four tiers (A 低 … D 高, 市场监管总局 2022), three
+# tiers a plan may set for itself (低 / 中 / 高风险: other departments' and local schemes), and 上海's five
+# (A类 … E类, E the highest).
+TIER_SCHEMES = {"four": TIERS, "three": ("L", "M", "H"), "five": ("A", "B", "C", "D", "E")}
+
+
+def tier_name(tier: str, scheme: str = "four") -> str:
+    """低风险 … 高风险 in the four- and three-tier schemes; the letter with 类 in the five-tier one."""
+    return f"{tier}类" if scheme == "five" or tier not in TIER_NAMES else TIER_NAMES[tier]
+
 
 # Levels of government for modes and plan metadata.
 LEVEL_CHARS = {"province": "省", "city": "市", "county": "县"}
+LEVEL_RANKS = {"county": 1, "city": 2, "province": 3}
+# Levels a mode names relative to the plan that writes it (本级 · 自抽自查 · 上级 · 下级, 上抽下查).
+OWN, UPPER, LOWER = "own", "upper", "lower"
+RELATIVE_NAMES = {OWN: "本级", UPPER: "上级", LOWER: "下级"}
+# How a task is run where a mode cell says so besides (or instead of) the levels (fields: STYLE).
+MODE_STYLES = {
+    "joint": "联合抽查",
+    "linked": "上下联动",
+    "delegated": "委托检查",
+    "cross": "交叉检查",
+    "integrated": "抽查检查一体",
+}
+
+
+def resolve_level(word: str, own: str) -> str | None:
+    """A mode's level word (absolute, or OWN / UPPER / LOWER) as an absolute level for a plan of
+    level `own`. 下级 of a county is the county's own 市场监管所 (still the county level); 上级 of a
+    province is beyond any plan (None)."""
+    if word not in RELATIVE_NAMES:
+        return word
+    rank = LEVEL_RANKS[own] + {OWN: 0, UPPER: 1, LOWER: -1}[word]
+    rank = max(rank, 1)
+    return next((level for level, r in LEVEL_RANKS.items() if r == rank), None)
+
 
 # Frequency periods and how many of each fit in a year.
 PERIODS_PER_YEAR = {"year": 1, "half-year": 2, "quarter": 4, "month": 12}
@@ -103,6 +145,8 @@ class Frequency:
     # "comparison" for `=1` / `>=1` (a comparison sign where 1次/年 belongs): read, but not standard.
     # How it was written, not what it means, so it takes no part in equality.
     notation: str | None = field(default=None, compare=False)
+    # 上限:2次/年/单位 — the most inspections of one object the plan allows (国办发〔2024〕54号)
+    cap: Frequency | None = None
 
     def per_year(self) -> tuple[Decimal, Decimal]:
         """(low, high) inspections per year; a period-less frequency counts as per year."""
@@ -115,9 +159,10 @@ class Frequency:
         if self.times_high is not None and self.times_high != self.times_low:
             times = f"{self.times_low}~{self.times_high}"
         prefix = {AT_LEAST: "不少于", AT_MOST: "不超过"}.get(self.bound, "")
+        cap = f"，上限{self.cap.canonical()}" if self.cap is not None else ""
         if self.period is None:
-            return f"{prefix}{times}次" if prefix else f"抽查{times}次"
-        return f"{prefix}{times}次/{PERIOD_NAMES[self.period]}"
+            return (f"{prefix}{times}次" if prefix else f"抽查{times}次") + cap
+        return f"{prefix}{times}次/{PERIOD_NAMES[self.period]}{cap}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +180,15 @@ class Quota:
     base: Count | None = None
     tiers: tuple[TierSpec, ...] = ()
     review: str | None = None
+    # 市级2% 区级10%: a ratio per level (province | city | county); the plan's own level's is `ratio`
+    # once the plan is built (`at_level`)
+    by_level: tuple[tuple[str, Ratio], ...] = ()
+
+    def at_level(self, own: str | None) -> Quota:
+        """This quota in a plan of level `own`: its ratio is that level's where it states one per level."""
+        if not self.by_level or (self.ratio is not None and self.ratio not in dict(self.by_level).values()):
+            return self
+        return replace(self, ratio=dict(self.by_level).get(own or ""))
 
     def ratios(self) -> list[Ratio]:
         """Every ratio the quota states: its own and each tier's."""
@@ -155,6 +209,8 @@ class Quota:
             head += f"（{self.note}）"
         if self.base is not None:
             head = f"抽查基数{self.base.canonical()}" + (f"，{head}" if head else "")
+        if self.by_level:  # 市级2%；县级10%, whichever the plan's own is
+            head = "；".join(f"{LEVEL_CHARS[level]}级{ratio.canonical()}" for level, ratio in self.by_level)
         parts = [head] if head else []
         if self.frequency is not None:
             parts.append(self.frequency.canonical())
@@ -222,6 +278,8 @@ class Window:
     # How a window by quarter or half-year was named (第二季度, 二、三季度, 上半年): the months are in
     # start/end; the name is kept for the canonical text and takes no part in equality.
     label: str | None = field(default=None, compare=False)
+    # how many objects the time cell also states (辽宁's 检查时间: 3月检查4家, 3月-10月抽查5户)
+    count: Count | None = None
 
     def start_date(self, year: int) -> _dt.date:
         return self.start.as_date(year, end=False)
@@ -241,6 +299,8 @@ class Window:
                 + self.label
                 + ("前" if self.deadline_only else "")
             )
+        elif self.batches and self.count is not None:  # 3月检查4家；9月检查6家: each batch with its count
+            text = "；".join(b.canonical() for b in self.batches)
         elif self.batches:
             parts = [
                 f"第{_CN_ORDINALS[i] if i < 10 else i + 1}批{b.canonical()}"
@@ -248,7 +308,7 @@ class Window:
             ]
             text = f"分{len(self.batches)}批：" + "，".join(parts)
         elif self.whole_year:
-            text = "全年"
+            text = f"{self.start.year}年全年" if self.start.year else "全年"
         elif self.deadline_only:
             text = f"{self.end}前"
         elif self.start == self.end:
@@ -258,7 +318,9 @@ class Window:
             if self.start.year and self.end.year == self.start.year:
                 end = str(DatePoint(self.end.month, self.end.day, part=self.end.part))
             text = f"{self.start}—{end}"
-        if self.qualifier:
+        if self.qualifier and self.count is not None and not self.batches:
+            text += self.qualifier.replace("；", "（", 1) + ("）" if "；" in self.qualifier else "")
+        elif self.qualifier:
             text += f"（{self.qualifier}）"
         return text
 
@@ -280,7 +342,34 @@ class ModePair:
         assert level is not None
         return level
 
+    @property
+    def relative(self) -> bool:
+        """Names a level relative to the plan (本级, 上级, 下级) on either side."""
+        return self.select in RELATIVE_NAMES or self.inspect in RELATIVE_NAMES
+
+    def at_level(self, own: str) -> ModePair | None:
+        """This pair for a plan of level `own` (本级抽取、下级检查 in a city plan → 市抽县查); None
+        when a side names no level such a plan has (上级 of a province). 上抽下查 (上级抽取、下级检查)
+        names two adjacent levels, one of them the plan's: a county plan is the lower (市抽县查), any
+        other plan the upper (a city plan's 上抽下查 is 市抽县查)."""
+        if (self.select, self.inspect) == (UPPER, LOWER) and own != "county":
+            return ModePair(own, resolve_level(LOWER, own))
+        select = resolve_level(self.select, own) if self.select is not None else None
+        inspect = resolve_level(self.inspect, own) if self.inspect is not None else None
+        if (self.select is not None and select is None) or (self.inspect is not None and inspect is None):
+            return None
+        return ModePair(select, inspect)
+
     def canonical(self) -> str:
+        if self.relative:
+            names = {**{k: f"{c}级" for k, c in LEVEL_CHARS.items()}, **RELATIVE_NAMES}
+            if self.select is None:
+                return names[self.level]
+            if self.inspect is None:
+                return f"{names[self.select]}抽取"
+            if self.select == self.inspect == OWN:
+                return "自抽自查"
+            return f"{names[self.select]}抽取、{names[self.inspect]}检查"
         if self.select is None:
             return f"{LEVEL_CHARS[self.level]}级"
         if self.inspect is None:
@@ -290,12 +379,38 @@ class ModePair:
 
 @dataclass(frozen=True, slots=True)
 class Mode:
-    """抽查检查模式: one or more (selecting level, inspecting level) pairs."""
+    """抽查检查模式: (selecting level, inspecting level) pairs, and how the task is run (`styles`,
+    keys of MODE_STYLES: 联合抽查, 上下联动 …).
+
+    `pairs` hold absolute levels only, so every rule reads them as levels. Pairs naming a level
+    relative to the plan (自抽自查, 本级抽取、本级检查, 上级抽取、本级检查) are kept in `relative`; a plan
+    resolves them against its own level (`at_level`), which adds them to `pairs` and records them in
+    `resolved`. A mode may name no level at all (联合抽查): then `pairs` is empty."""
 
     pairs: tuple[ModePair, ...]
+    relative: tuple[ModePair, ...] = ()
+    styles: tuple[str, ...] = ()
+    resolved: tuple[ModePair, ...] = ()  # the pairs of `pairs` that came from `relative`
+
+    @property
+    def names_levels(self) -> bool:
+        return bool(self.pairs or self.relative)
+
+    def at_level(self, own: str | None) -> Mode:
+        """This mode as the plan of level `own` (province | city | county) means it."""
+        if not self.relative:
+            return self
+        written = tuple(p for p in self.pairs if p not in self.resolved)
+        found = [] if own not in LEVEL_RANKS else [p.at_level(own) for p in self.relative]
+        resolved = tuple(dict.fromkeys(p for p in found if p is not None and p not in written))
+        return Mode(written + resolved, self.relative, self.styles, resolved)
 
     def canonical(self) -> str:
-        return "、".join(p.canonical() for p in self.pairs)
+        parts = [p.canonical() for p in self.pairs]
+        if not self.resolved:
+            parts += [p.canonical() for p in self.relative]
+        parts += [MODE_STYLES[s] for s in self.styles]
+        return "、".join(parts)
 
 
 # The metadata of a field saying where a part of a value is in its cell's text, not what it says.
@@ -315,9 +430,9 @@ class TierSpec:
     # where the numbers of a risk clause's spec are in the cell's text (see RiskClause.located)
     spans: tuple[tuple[int, int], ...] = field(default=(), compare=False, metadata=WHERE)
 
-    def canonical(self) -> str:
+    def canonical(self, scheme: str = "four") -> str:
         if self.exempt:
-            return f"对{TIER_NAMES[self.tier]}企业不抽查"
+            return f"对{tier_name(self.tier, scheme)}企业不抽查"
         parts = []
         if self.ratio is not None:
             parts.append(f"抽查比例{self.ratio.canonical()}")
@@ -325,12 +440,12 @@ class TierSpec:
             parts.append(f"抽查{self.count.canonical()}")
         if self.frequency is not None:
             parts.append(f"频次{self.frequency.canonical()}")
-        return f"对{TIER_NAMES[self.tier]}企业" + "，".join(parts)
+        return f"对{tier_name(self.tier, scheme)}企业" + "，".join(parts)
 
     def short(self) -> str:
         """As a quota cell writes it: `B类40%（13户）`, `C类10%；1次/年` → `C类10%，1次/年`."""
         if self.exempt:
-            return f"{self.tier}类不抽查"
+            return f"{self._label()}不抽查"
         parts = []
         if self.ratio is not None:
             parts.append(self.ratio.canonical())
@@ -340,7 +455,11 @@ class TierSpec:
             parts.append(self.count.canonical())
         if self.frequency is not None:
             parts.append(self.frequency.canonical())
-        return f"{self.tier}类" + "，".join(parts)
+        return self._label() + "，".join(parts)
+
+    def _label(self) -> str:
+        """A类 for a letter, 中风险 for a tier of the three-tier scheme."""
+        return f"{self.tier}类" if self.tier in TIER_SCHEMES["five"] else tier_name(self.tier)
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +477,8 @@ class RiskClause:
     specs: tuple[TierSpec, ...] = ()  # each with the spans of its numbers
     exemptions: tuple[str, ...] = ()  # tiers exempted ("A"), or "all" for 不涉及信用风险分类
     truncated: bool = False  # ends mid-list (`…较高风险、`)
+    # which tiers a complete clause names: a key of TIER_SCHEMES, None for the national four
+    scheme: str | None = None
     tier_spans: tuple[tuple[int, int], ...] = field(default=(), compare=False, metadata=WHERE)  # tier words
     escalation_spans: tuple[tuple[int, int], ...] = field(default=(), compare=False, metadata=WHERE)  # 递加 …
     cut_span: tuple[int, int] | None = field(default=None, compare=False, metadata=WHERE)  # unfinished list
@@ -376,6 +497,7 @@ class RiskClause:
             tuple(replace(s, spans=moved(s.spans)) for s in self.specs),
             self.exemptions,
             self.truncated,
+            self.scheme,
             moved(self.tier_spans),
             moved(self.escalation_spans),
             moved((self.cut_span,))[0] if self.cut_span is not None else None,
@@ -397,11 +519,12 @@ class RiskClause:
             return "不涉及信用风险分类"
         if not self.tiers or self.truncated:
             return STANDARD_RISK_CLAUSE
-        names = "、".join(TIER_NAMES[t] for t in self.tiers)
+        scheme = self.scheme or "four"
+        names = "、".join(tier_name(t, scheme) for t in self.tiers)
         how = "分别递加比例抽查" if self.escalates else "实施分类监管"
         parts = [f"根据企业信用风险分类结果，对{names}企业{how}"]
-        parts.extend(spec.canonical() for spec in self.specs)
-        parts.extend(f"{TIER_NAMES[t]}企业不纳入抽查" for t in self.exemptions)
+        parts.extend(spec.canonical(scheme) for spec in self.specs)
+        parts.extend(f"{tier_name(t, scheme)}企业不纳入抽查" for t in self.exemptions)
         return "；".join(parts)
 
 

@@ -14,8 +14,8 @@ import click
 from .. import fields
 from ..values import ParseError
 
-# Column keys (quota, ratio, count, …) plus the kinds that are not columns (title).
-CHOICES = sorted(set(fields.FIELD_KINDS) | set(fields.KINDS))
+# Column keys (quota, ratio, count, …) plus the kinds that are not columns (title, deadline).
+CHOICES = sorted(set(fields.FIELD_KINDS) | set(fields.PARSE_KINDS))
 
 
 def to_jsonable(value: Any) -> Any:
@@ -51,6 +51,11 @@ def parse(field: str, texts: tuple[str, ...]) -> None:
 
     FIELD 为字段（quota、count、frequency、window、mode、risk、title 等；count 列中不带单位的数字按户数读取），
     TEXT 为单元格原文，可给多个。
+
+    deadline 按“完成时限”“截止时间”一类的列读取：单独一个日期是任务的完成期限（10月底、11月中旬、
+    2024年11月30日 读作从年初到该日）；年底前、起止时间照写法读取。
+
+    mode 中的本级、上级、下级（自抽自查、上级抽取、本级检查）在检查计划时按计划所属层级换算，此处只显示写法。
     无法解析时在原文下方用 ^ 标出位置，退出码为 1。
     """
     kind = fields.FIELD_KINDS.get(field, field)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from ...findings import Edit
-from ...plan import Cell, Task
+from ...plan import Cell, PlanMeta, Task
 from ...values import LEVEL_CHARS, Mode
 from ..registry import CELL_VARS, FIELD, FIELDS, WORDS, CellHit, Ctx, Hit, primitive
 from .common import field_hit, normalize_body, text_spans
@@ -17,18 +17,35 @@ from .common import field_hit, normalize_body, text_spans
 _YEAR = re.compile(r"(?<!\d)(20\d{2})(?=\s*年)")
 
 
+# what a year-N check looks at in year N-1: its annual reports, entities registered before its end
+_LOOKBACK = re.compile(
+    r"\s*年(?:度?\s*(?:年报|年度报告|报告|报表)|\d{1,2}月\d{1,2}日?(?:前|以前|之前|止)|底|末)"
+)
+
+
+def _current(match: re.Match[str], year: int) -> bool:
+    """The plan's year, or the year before where the text names what a year's check looks back on:
+    `2022年度年报` and `2022年12月31日前登记` in a 2023 plan."""
+    found = int(match.group())
+    return found == year or (found == year - 1 and bool(_LOOKBACK.match(match.string, match.end())))
+
+
 @primitive(
     "year_matches", ("cell",), {"fields": FIELDS}, required=("fields",), provides=("stale", "year", "new")
 )
 def year_matches(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
-    """A year in the text (`2022年加油站…`) other than the plan's year is usually copied from last year."""
+    """A year in the text (`2022年加油站…`) other than the plan's year is usually copied from last year;
+    last year's annual reports (`2022年度年报`) are what a 2023 check looks at."""
     year = ctx.plan.meta.year
     if not year:
         return
-    stale = sorted({int(y) for y in _YEAR.findall(cell.raw)} - {year})
+    found = [m for m in _YEAR.finditer(cell.raw) if not _current(m, year)]
+    stale = sorted({int(m.group()) for m in found})
     if stale:
-        new = _YEAR.sub(str(year), cell.raw)  # every year followed by 年 becomes the plan year
-        where = tuple(m.span() for m in _YEAR.finditer(cell.raw) if int(m.group()) != year)
+        spans = {m.span() for m in found}
+        # every stale year becomes the plan year
+        new = _YEAR.sub(lambda m: str(year) if m.span() in spans else m.group(), cell.raw)
+        where = tuple(m.span() for m in found)
         yield CellHit(
             {"stale": "、".join(map(str, stale)), "year": year, "new": new.strip()}, new, spans=where
         )
@@ -79,6 +96,46 @@ def place_matches(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
 
 
 @primitive(
+    "place_current",
+    ("cell",),
+    {"fields": FIELDS},
+    required=("fields",),
+    provides=("old", "current", "year", "change", "source", "new"),
+)
+def place_current(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
+    """A county or city named by a name it no longer had in the plan's year (太谷县 in a 2025 plan: 撤县设区
+    2019): the current name, from the gazetteer's history (rules/place_history.tsv). The name valid in
+    the plan's own year is right (太谷县 in a 2018 plan)."""
+    from ...meta import gazetteer
+
+    year = ctx.plan.meta.year
+    if not year:
+        return
+    found = gazetteer().former_names(cell.raw, year)
+    if found:
+        new, last = [], 0
+        for start, end, change in found:
+            new += [cell.raw[last:start], change.current]
+            last = end
+        new.append(cell.raw[last:])
+        first = found[0][2]
+        yield CellHit(
+            {
+                "old": first.old,
+                "current": first.current,
+                "year": first.year,
+                "change": first.change
+                if first.new == first.current
+                else f"{first.change}（后为{first.current}）",
+                "source": first.source,
+                "new": "".join(new).strip(),
+            },
+            "".join(new),
+            spans=tuple((start, end) for start, end, _ in found),
+        )
+
+
+@primitive(
     "columns_swapped",
     ("task",),
     {"items": FIELD, "scope": FIELD, "action_words": WORDS, "object_words": WORDS},
@@ -113,18 +170,34 @@ def columns_swapped(
     provides=("word",),
 )
 def scope_within(ctx: Ctx, cell: Cell, words: dict[str, list[str]]) -> Iterator[CellHit]:
-    """A city or county plan cannot draw from the whole province (`全省…`, `本省…`)."""
+    """A city or county plan cannot draw from the whole province (`全省…`, `本省…`), nor a county's
+    from the whole city or prefecture above it (`全市…` in a district's or county's plan, `全州…`):
+    the level words read as the plan's place means them, so `全市` is a county-level city's own."""
     for word in words.get(ctx.plan.meta.level or "", []):
         if word in cell.raw:
             where = text_spans(cell, word)
             yield CellHit({"word": word, "place": ctx.plan.meta.place or "本辖区"}, spans=where)
             return
+    above = _above_words(ctx.plan.meta)
+    found = above.search(cell.raw) if above is not None else None
+    if found:
+        yield CellHit({"word": found[0], "place": ctx.plan.meta.place or "本辖区"}, spans=(found.span(),))
+
+
+def _above_words(meta: PlanMeta) -> re.Pattern[str] | None:
+    """全市 / 本市, 全州, 全盟 for a county-level plan whose 市 / 州 / 盟 is the level above it (not
+    全市场, and not 本地区, which says "local")."""
+    if meta.level != "county":
+        return None
+    words = word_levels(meta)
+    above = sorted(w for w, level in words.items() if level == "city" and w != "地区")
+    return re.compile(rf"[全本](?:{'|'.join(above)})(?!场)") if above else None
 
 
 _RANK = {"county": 1, "city": 2, "province": 3}
 
 
-# X抽Y查 as written; the level words read relative to the plan's place (see _word_levels)
+# X抽Y查 as written; the level words read relative to the plan's place (see word_levels)
 _LEVEL_WORD = r"(?:省|市|州|盟|地区|县|区|旗)"
 # 市抽县查 · 市抽县(区)查 · 省抽市县查 · 省抽市、县查: one drawing level, one or more inspecting ones
 _PAIR = re.compile(
@@ -147,31 +220,37 @@ _WORD_LEVELS = {
 }
 
 
-def _word_levels(ctx: Ctx) -> dict[str, str]:
-    """What each level word means in this plan. In a county-level city's plan (景洪市, 无为市) 市 is
-    the plan's own, county level, and the prefecture above it is the 州 / 盟 / 地区 or the 市 of
-    its parent; elsewhere 市 is the prefecture level."""
+def word_levels(meta: PlanMeta) -> dict[str, str]:
+    """What each level word means in a plan of this place. 市 names a county-level city, not the
+    prefecture, in a county-level city's own plan (景洪市, 无为市: the plan's own level) and in a
+    prefecture's that is not a 市 (西双版纳州, 锡林郭勒盟, 阿克苏地区: 州抽市查 sends its county-level
+    cities to inspect); elsewhere 市 is the prefecture level (a 直辖市's 市 is the municipality itself,
+    above its 区 and 县)."""
     from ...meta import gazetteer
 
     words = dict(_WORD_LEVELS)
-    place = ctx.plan.meta.place
-    if place and ctx.plan.meta.level == "county":
-        found = gazetteer().lookup(place, " ".join(ctx.plan.meta.region))
+    place = meta.place
+    if not place:
+        return words
+    found = gazetteer().lookup(place, " ".join(meta.region))
+    if meta.level == "county":
         if (found is not None and found.kind == "county-city") or (found is None and place.endswith("市")):
             words["市"] = "county"
+    elif meta.level == "city" and place.endswith(("州", "盟", "地区")):
+        words["市"] = "county"
     return words
 
 
-def _mode_pairs(ctx: Ctx, raw: str, value: Mode) -> list[tuple[str, str | None]]:
-    """(written pair, inspecting level) for each pair of the cell: the written X抽Y查 read with the
-    plan's level words where the cell has them, else the parsed pairs (a pair naming only who draws,
-    市局抽取, has no inspecting level)."""
-    words = _word_levels(ctx)
+def mode_pairs(meta: PlanMeta, raw: str, value: Mode | None) -> list[tuple[str, str | None, str | None]]:
+    """(written pair, drawing level, inspecting level) for each pair of a mode cell: the written
+    X抽Y查 read with the level words of the plan it is in where the cell has them (盟抽旗查 too), else
+    the parsed pairs (a pair naming only who draws, 市局抽取, has no inspecting level)."""
+    words = word_levels(meta)
     written = [(x, y) for x, ys in _PAIR.findall(raw) for y in _LEVEL_WORDS.findall(ys)]
     written = written or _ORG_IMPL.findall(raw)
     if written:
-        return [(f"{x}抽{y}查", words[y]) for x, y in written]
-    return [(p.canonical(), p.inspect) for p in value.pairs]
+        return [(f"{x}抽{y}查", words[x], words[y]) for x, y in written]
+    return [(p.canonical(), p.select, p.inspect) for p in value.pairs] if value is not None else []
 
 
 @primitive("mode_level", ("cell",), {"field": FIELD}, required=("field",), provides=("bad", "level_char"))
@@ -185,7 +264,11 @@ def mode_level(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     level = ctx.plan.meta.level
     if not isinstance(value, Mode) or level not in _RANK:
         return
-    pairs = [(text, inspect) for text, inspect in _mode_pairs(ctx, cell.text, value) if inspect in _RANK]
+    pairs = [
+        (text, inspect)
+        for text, _, inspect in mode_pairs(ctx.plan.meta, cell.text, value)
+        if inspect in _RANK
+    ]
     bad = [text for text, inspect in pairs if _RANK[inspect] > _RANK[level]]
     if bad and len(bad) == len(pairs):
         yield CellHit({"bad": "、".join(bad), "level_char": LEVEL_CHARS[level]})

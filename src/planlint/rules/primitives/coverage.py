@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from ...matching import plain, text_similarity
 from ...plan import Task
-from ...population import CATEGORIES, category_of
+from ...population import CATEGORIES, PlacePopulation, category_of
 from ..registry import Ctx, Hit, primitive
 from .crossplan import task_mode
 from .quota import task_quota
@@ -34,6 +34,27 @@ def province_drawn(task: Task) -> bool:
     return any(_PROVINCE_DRAWN.search(c.raw) for c in task.cells.values() if c.raw)
 
 
+def _population_of(places: dict[str, PlacePopulation], place: str | None) -> PlacePopulation | None:
+    """The population file's row for the plan's place, however the file names it: in full or short
+    (泽州 for 泽州县, 晋城 for 晋城市), a zone by another of its names (武汉经开区), or a place by the
+    name it had before (太谷县 for 太谷区)."""
+    if not place:
+        return None
+    if place in places:
+        return places[place]
+    from ...meta import gazetteer
+
+    g = gazetteer()
+    for name, pop in places.items():
+        if len(name) >= 2 and name == place[:-1]:  # 泽州 for 泽州县
+            return pop
+        found = g.find(name)
+        change = g.changes.get(found.name) if found is not None else None
+        if found is not None and (found.name == place or (change is not None and change.current == place)):
+            return pop
+    return None
+
+
 @primitive(
     "coverage",
     ("plan-set",),
@@ -48,7 +69,7 @@ def coverage(ctx: Ctx, task: None) -> Iterator[Hit]:
             "未提供监管对象数量文件（命令行 --population 或配置文件 population），未估算年度抽查覆盖率。"
         )
         return
-    pop = places.get(plan.meta.place or "")
+    pop = _population_of(places, plan.meta.place)
     if pop is None:
         notes.add(f"监管对象数量文件中没有「{plan.meta.place or plan.path}」，未估算其覆盖率。")
         return

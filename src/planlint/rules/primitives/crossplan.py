@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from ...fields import parse
 from ...findings import Span
 from ...matching import Match, closest, distinctive, match_tasks, plain
-from ...plan import Cell, Plan, Task
+from ...plan import Cell, Plan, PlanMeta, Task
 from ...values import DatePoint, Mode, Ratio, Window
 from ..registry import CELL_VARS, Ctx, Hit, primitive
 from .common import field_hit, kept_spans
+from .consistency import mode_pairs
 from .dates import plan_year
 from .quota import quota_text, task_quota
 
@@ -133,8 +134,16 @@ def for_plan(task: Task, plan: Plan) -> bool:
 
 
 def level_of(plan: Plan) -> str:
-    """The level a plan is checked at against its superior: a city's, else a county's."""
-    return "city" if plan.meta.level == "city" else "county"
+    """The level a plan is checked at against its superior: a city's, else a county's. A county-level
+    unit directly under a province (仙桃市, 济源市, 海南's counties) stands where a city does in its
+    province's plan: 省抽市查 and 各市组织发起 are its part."""
+    if plan.meta.level == "city":
+        return "city"
+    from ...meta import gazetteer
+
+    region = plan.meta.region
+    parent = gazetteer().lookup(region[1]) if len(region) == 2 else None
+    return "city" if parent is not None and parent.kind in ("province", "autonomous-region") else "county"
 
 
 def applies_to(task: Task, plan: Plan) -> bool:
@@ -161,19 +170,24 @@ def task_mode(task: Task) -> Mode | None:
     return parsed if isinstance(parsed, Mode) else None
 
 
-def city_role(task: Task, level: str = "county") -> str | None:
+def city_role(task: Task, level: str = "county", superior: PlanMeta | None = None) -> str | None:
     """How the superior runs this task, for a plan of `level` below it: 'county-inspects' (the
     plan's level or below inspects what the superior draws: 市抽县查 for a county, 省抽市查 for a
     city), 'city-inspects' (the superior inspects itself: 市抽市查, 市局发起), 'city-draws' (市局抽取,
     市级统一组织发起: the superior draws and no column says who inspects), or None when the plan's
-    level initiates it itself."""
+    level initiates it itself. The mode's level words are read as the superior's plan means them
+    (`州抽市查` in a 州's plan sends its county-level cities)."""
     if for_counties(task, level):  # each lower bureau initiates its own part (各地组织发起, 分别组织发起)
         return None
     rank = _RANK.get(level, 1)
     mode = task_mode(task)
-    if mode is not None:
-        drawn = [p for p in mode.pairs if p.select is not None and _RANK[p.select] > rank]
-        inspectors = {p.inspect for p in drawn}
+    pairs = [(p.select, p.inspect) for p in mode.pairs] if mode is not None else []
+    if superior is not None:
+        written = task.text("mode") if mode is None or "mode" in task.cells else task.text("initiator")
+        pairs = [(x, y) for _, x, y in mode_pairs(superior, written, mode)] or pairs
+    if pairs:
+        drawn = [(x, y) for x, y in pairs if x is not None and _RANK[x] > rank]
+        inspectors = {y for _, y in drawn}
         if any(i is not None and _RANK[i] <= rank for i in inspectors):
             return "county-inspects"
         if inspectors - {None}:
@@ -197,11 +211,11 @@ def for_counties(task: Task, level: str = "county") -> bool:
     return mode is not None and any(p.select == level for p in mode.pairs)
 
 
-def carried_by_county(task: Task, level: str = "county") -> bool:
+def carried_by_county(task: Task, level: str = "county", superior: PlanMeta | None = None) -> bool:
     """A superior task the plan's level carries out — inspecting what the superior draws (市抽县查)
     or initiating it itself (各地组织发起, 县抽县查) — so that its ratio and window bind the plan's
     task. A task the superior inspects itself (市抽市查) sets nothing for the plan's own tasks."""
-    return city_role(task, level) == "county-inspects" or for_counties(task, level)
+    return city_role(task, level, superior) == "county-inspects" or for_counties(task, level)
 
 
 def _carried(ctx: Ctx, plan: Plan, sup: Plan) -> list[Match]:
@@ -209,7 +223,7 @@ def _carried(ctx: Ctx, plan: Plan, sup: Plan) -> list[Match]:
     return [
         m
         for m in matches(ctx, plan, sup).values()
-        if carried_by_county(m.other, level) or for_plan(m.other, plan)
+        if carried_by_county(m.other, level, sup.meta) or for_plan(m.other, plan)
     ]
 
 
@@ -238,7 +252,7 @@ def superior_duplicated(ctx: Ctx, task: None) -> Iterator[Hit]:
     level = level_of(ctx.plan)
     for sup in superiors_of(ctx):
         for m in matches(ctx, ctx.plan, sup).values():
-            role = city_role(m.other, level)
+            role = city_role(m.other, level, sup.meta)
             if role is None:
                 continue
             hit = field_hit(ctx.plan, m.task, "name", **_sup_vars(m, sup))
@@ -413,6 +427,13 @@ def internal_joint_duplicate(ctx: Ctx, task: None) -> Iterator[Hit]:
             yield hit
 
 
+def _same_parent(plan: Plan, other: Plan) -> bool:
+    """Two plans under the same division (泽州县 and 高平市 under 晋城市), or either's place unknown:
+    a county of another city in the batch is no sibling, whatever superior both are checked against."""
+    mine, theirs = plan.meta.region[1:2], other.meta.region[1:2]
+    return not (mine and theirs) or mine == theirs
+
+
 @primitive(
     "sibling_inconsistent", ("plan-set",), provides=(*CELL_VARS, *SUP_VARS, "others", "count", "window_raw")
 )
@@ -425,7 +446,10 @@ def sibling_inconsistent(ctx: Ctx, task: None) -> Iterator[Hit]:
     siblings = [
         p
         for p in ctx.plans
-        if p.meta.level == plan.meta.level and p.meta.year == plan.meta.year and not same_plan(ctx, plan, p)
+        if p.meta.level == plan.meta.level
+        and p.meta.year == plan.meta.year
+        and _same_parent(plan, p)
+        and not same_plan(ctx, plan, p)
     ]
     for sup in superiors:
         mine = {id(m.other): m for m in _carried(ctx, plan, sup)}

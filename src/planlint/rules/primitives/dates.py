@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
+from ...fields import names_a_season
 from ...plan import Cell, Task
 from ...values import DatePoint, ParseError, Window
 from ...workdays import add_workdays
@@ -45,7 +46,11 @@ def window_valid(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     if isinstance(value, ParseError):
         end = len(cell.raw)
         where = ((value.offset, end),) if 0 <= value.offset < end else ()
-        yield CellHit({"problem": f"第{value.offset + 1}个字符处{value.hint}"}, spans=where)
+        # a time named by season or event (春秋季开学) is stated, only not in months: a warning
+        severity = "warning" if names_a_season(cell.raw) else None
+        yield CellHit(
+            {"problem": f"第{value.offset + 1}个字符处{value.hint}"}, spans=where, severity=severity
+        )
         return
     year = plan_year(ctx, value)
     try:

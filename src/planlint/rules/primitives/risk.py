@@ -2,6 +2,12 @@
 
 "凡随机抽查必风险分类": every task carries a clause that names the four tiers (A 低风险 … D 高风险)
 and raises ratio or frequency with risk ("分别递加比例"). A may be exempted (无事不扰).
+
+A clause is judged by its own tier scheme (RiskClause.scheme): a plan that sets three tiers (低 / 中 /
+高风险: other departments' and local schemes) or 上海's five (A类 … E类) is complete when it names its
+own tiers. No binding document makes a plan's clause name the four national tiers word for word: the
+national opinion (2022) asks that ratios and frequencies follow the classification, so a clause in
+another scheme is read, not reported.
 """
 
 from __future__ import annotations
@@ -10,7 +16,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from ...plan import Cell, Task
-from ...values import STANDARD_RISK_CLAUSE, TIER_NAMES, TIERS, RiskClause, TierSpec
+from ...values import STANDARD_RISK_CLAUSE, TIER_SCHEMES, RiskClause, TierSpec, tier_name
 from ..registry import FIELD, PARAM, CellHit, Ctx, Hit, primitive
 
 
@@ -32,9 +38,12 @@ def risk_incomplete(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     if not isinstance(clause, RiskClause) or clause.not_applicable:
         return
     named = set(clause.tiers) | set(clause.exemptions)
-    missing = [t for t in TIERS if t not in named]
+    scheme = clause.scheme or "four"
+    missing = [t for t in TIER_SCHEMES[scheme] if t not in named]
     if clause.truncated or (clause.tiers and missing):
-        what = "条款被截断" if clause.truncated else "未写明" + "、".join(TIER_NAMES[t] for t in missing)
+        what = (
+            "条款被截断" if clause.truncated else "未写明" + "、".join(tier_name(t, scheme) for t in missing)
+        )
         # cut off: the list left unfinished; else the tiers it does name, where the others are missing
         where = (clause.cut_span,) if clause.cut_span is not None else clause.tier_spans
         yield CellHit({"problem": what, "canonical": STANDARD_RISK_CLAUSE}, spans=where)
@@ -71,6 +80,9 @@ def risk_inconsistent(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     clause = cell.value
     if not isinstance(clause, RiskClause) or not clause.specs:
         return
+    scheme = clause.scheme or "four"
+    tiers = TIER_SCHEMES[scheme]
+
     problems: list[str] = []
     stated: dict[tuple[str, str], list[tuple[Amount, str]]] = {}
     where: dict[tuple[str, str], list[TierSpec]] = {}  # the specs behind each stated amount
@@ -84,33 +96,43 @@ def risk_inconsistent(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
         texts = list(dict.fromkeys(text for _, text in values))
         if len(texts) > 1:
             tier = key[0]
-            problems.append(f"{tier}级（{TIER_NAMES[tier]}）前后写了{'和'.join(texts)}")
+            problems.append(f"{_label(tier, scheme)}前后写了{'和'.join(texts)}")
             involved += where[key]
     for unit in ("frequency", "ratio"):
         # Each tier against the lowest safer tier it undercuts: one complaint per tier, not per pair.
-        firsts = [(t, stated[(t, unit)][0]) for t in TIERS if (t, unit) in stated]
+        firsts = [(t, stated[(t, unit)][0]) for t in tiers if (t, unit) in stated]
         for i, (tier, (value, text)) in enumerate(firsts):
             above = next(((t, v) for t, v in firsts[:i] if v[0][0] > value[0]), None)
             if above is not None:
                 safer, (_, safer_text) = above
-                problems.append(
-                    f"{tier}级（{TIER_NAMES[tier]}，{text}）少于{safer}级（{TIER_NAMES[safer]}，{safer_text}）"
-                )
+                problems.append(f"{_label(tier, scheme, text)}少于{_label(safer, scheme, safer_text)}")
                 involved += [where[(tier, unit)][0], where[(safer, unit)][0]]
     if problems:
         spans = tuple(sorted({span for spec in involved for span in spec.spans}))
-        yield CellHit({"problems": "；".join(problems), "suggested": _suggest(stated)}, spans=spans)
+        yield CellHit({"problems": "；".join(problems), "suggested": _suggest(stated, scheme)}, spans=spans)
 
 
-def _suggest(stated: dict[tuple[str, str], list[tuple[Amount, str]]]) -> str:
-    """Reassign the distinct stated amounts to the tiers in rising order, when there are four."""
+def _label(tier: str, scheme: str, text: str = "") -> str:
+    """D级（高风险） · D级（高风险，不少于1次/年） · 中风险（5%） · E类（10%）."""
+    if scheme == "four":
+        return f"{tier}级（{tier_name(tier)}{'，' + text if text else ''}）"
+    return tier_name(tier, scheme) + (f"（{text}）" if text else "")
+
+
+def _suggest(stated: dict[tuple[str, str], list[tuple[Amount, str]]], scheme: str) -> str:
+    """Reassign the distinct stated amounts to the tiers in rising order, when there are as many."""
+    tiers = TIER_SCHEMES[scheme]
     for unit in ("frequency", "ratio"):
         amounts = sorted(
             {v for (_t, u), vals in stated.items() if u == unit for v in vals}, key=lambda x: x[0]
         )
-        if len(amounts) == len(TIERS):
-            return "；".join(f"{t}级{text}" for t, (_v, text) in zip(TIERS, amounts))
-    return "按A级≤B级≤C级≤D级写明各级抽查比例或频次，每级只写一次"
+        if len(amounts) == len(tiers):
+            if scheme == "four":
+                return "；".join(f"{t}级{text}" for t, (_v, text) in zip(tiers, amounts))
+            return "；".join(f"{tier_name(t, scheme)}{text}" for t, (_v, text) in zip(tiers, amounts))
+    if scheme == "four":
+        return "按A级≤B级≤C级≤D级写明各级抽查比例或频次，每级只写一次"
+    return "按" + "≤".join(tier_name(t, scheme) for t in tiers) + "写明各级抽查比例或频次，每级只写一次"
 
 
 @primitive(

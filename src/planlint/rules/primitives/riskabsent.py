@@ -5,6 +5,8 @@ The per-task rules (risk-clause-missing …) read the risk column; a plan withou
 finding at all, though from 2023 on every random inspection is expected to apply the classification.
 Where the clause sits in another column (A类3% in the ratio, 按B类40%抽取 in a 信用风险分类抽查比例
 column read as the ratio, a 备注 saying 根据信用风险分类结果…), the plan applies it and nothing is said.
+Nor where every task's objects are not enterprises (中小学校及高校, 医疗机构, 特种设备作业人员; 个体工商户
+before 2025): the enterprise classification (2022) does not classify them, so the plan owes no clause.
 """
 
 from __future__ import annotations
@@ -21,11 +23,29 @@ from ..registry import FIELD, Ctx, Hit, primitive
 _MENTION = re.compile(r"风险|[A-DＡ-Ｄ](?:类|级|[:：]\s*\d)|守信|失信")
 
 
+_FOR_PROFIT = re.compile(r"(?<!非)营利性")
+
+
 def _texts(plan: Plan) -> Iterator[str]:
     for task in plan.tasks:
         for row in (task, *task.continuation):
             yield from (c.raw for c in row.cells.values())
     yield from (row.text for row in plan.dropped)
+
+
+def _no_enterprises(plan: Plan) -> bool:
+    """Every task's 抽查对象范围 names objects the enterprise credit-risk classification leaves out."""
+    from .selfcheck import INDIVIDUAL_TIERS_FROM, non_enterprise_head
+
+    year = plan.meta.year or 0
+    scopes = [task.text("scope") for task in plan.tasks]
+    if any(_FOR_PROFIT.search(scope) for scope in scopes):  # 营利性民办学校 are companies: enterprises
+        return False
+    heads = [non_enterprise_head(scope) for scope in scopes]
+    return all(
+        head is not None and not (head in ("个体工商户", "个体户") and year >= INDIVIDUAL_TIERS_FROM)
+        for head in heads
+    )
 
 
 @primitive("risk_absent", ("plan",), {"field": FIELD}, required=("field",), provides=("raw", "tasks"))
@@ -35,5 +55,7 @@ def risk_absent(ctx: Ctx, task: None, field: str) -> Iterator[Hit]:
     if field in plan.columns or not plan.tasks:
         return
     if any(_MENTION.search(text) for text in _texts(plan) if text):
+        return
+    if _no_enterprises(plan):
         return
     yield Hit(plan.source, field=field, vars={"raw": "", "tasks": len(plan.tasks)})

@@ -87,7 +87,7 @@ def risk_full_ratio(ctx: Ctx, task: Task, field: str) -> Iterator[Hit]:
 # enterprise credit-risk tiers (企业信用风险分类) do not classify them. 机构 alone: 医疗机构, 计量检定机构;
 # the 代理/检测/认证/培训 机构 are mostly companies.
 _NOT_ENTERPRISE = re.compile(
-    r"(个体工商户|个体户|人员|事业单位|社会组织|学校|幼儿园|医院|高中|中学|小学|"
+    r"(个体工商户|个体户|人员|事业单位|社会组织|学校|高校|院校|大学|幼儿园|医院|高中|中学|小学|"
     r"(?<!代理|检测|检验|认证|中介|培训|服务)机构|协会|学会)$"
 )
 # 国市监信发〔2024〕72号 (个体工商户信用风险分类管理): every 个体工商户 classified by the end of 2025 and

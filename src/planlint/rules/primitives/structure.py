@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from ...plan import FIELD_NAMES, Cell, Task
+from ...columns import included_keys
+from ...plan import FIELD_NAMES, Cell, Plan, Task
+from ...values import Window
 from ..registry import CELL_VARS, FIELD, FIELDS, WORDS, CellHit, Ctx, Hit, primitive
 from .common import field_hit
 
@@ -23,7 +25,13 @@ def columns_present(
     brackets, cells that parse as it), the hit names that column and asks, as a warning."""
     plan = ctx.plan
     missing = [key for key in fields if key not in plan.columns]
-    missing += [group[0] for group in any_of if not any(k in plan.columns for k in group)]
+    missing += [
+        group[0]
+        for group in any_of
+        if not any(k in plan.columns for k in group)
+        and not ("count" in group and _counts_in_window(plan))
+        and not any(included_keys(c.header) & set(group) for c in plan.columns.values())
+    ]
     for key in missing:
         group = next((g for g in any_of if g[0] == key), [key])
         maybe = list(dict.fromkeys(h for k in group for h in plan.candidates.get(k, ())))
@@ -37,6 +45,14 @@ def columns_present(
             vars={"col": FIELD_NAMES.get(key, key), "raw": "", "maybe": hint},
             severity="warning" if maybe else None,
         )
+
+
+def _counts_in_window(plan: Plan) -> bool:
+    """Whether the time column states how many objects for most tasks (辽宁's 抽查时间及数量: 3月检查4家,
+    3月-10月抽查5户): the plan has its count column, written inside the time column."""
+    stated = [t.value("window") for t in plan.tasks if t.text("window")]
+    counted = sum(isinstance(w, Window) and w.count is not None for w in stated)
+    return bool(stated) and counted * 2 >= len(stated)
 
 
 @primitive("required", ("cell",), {"fields": FIELDS}, required=("fields",))
