@@ -1268,3 +1268,55 @@ def test_yiyuan_health_item_list_with_a_time_is_a_plan():
         ("quota-needs-review", "H3"),
         ("text-normalize", "H3"),
     }
+
+
+SCHOOL_HEALTH = UNSEEN / "2025年学校卫生随机监督抽查工作计划表.xlsx"
+
+
+def test_school_health_form_is_a_health_plan_and_the_samr_basis_a_reference():
+    # SURVEY J-1: a plan named by its work (学校卫生随机监督抽查) is 卫生健康's; the 38号 time column is a
+    # reference for it (a warning), not an error
+    missing = [f for f in findings(SCHOOL_HEALTH) if f.slug == "required-column-missing"]
+    assert [f.severity for f in missing] == ["warning"]
+
+
+def test_lusong_last_years_annual_reports_are_no_stale_year():
+    # SURVEY J-2: a 2023 check of the 2022年度年报 looks at last year's reports by design
+    assert not [f for f in findings(LUSONG) if f.slug == "stale-year"]
+
+
+def test_longyan_enterprise_inspection_form_reads_its_columns():
+    # SURVEY W-1, W-2, W-3: the object column with counts, 检查频次:1次/年/单位 上限:2次/年/单位, the year 2025年
+    found = slugs_at(LONGYAN)
+    assert ("required-column-missing", "2") not in found
+    assert not {c for s, c in found if s == "quota-needs-review" and c in ("G3", "G4")}
+    assert ("window-invalid", "H4") not in found
+    assert plan(LONGYAN).tasks[1].value("window").whole_year
+
+
+def test_school_health_plan_on_schools_owes_no_credit_risk_tiers():
+    # SURVEY W-5: its objects are schools, not enterprises
+    assert ("risk-clause-absent", "2") not in slugs_at(SCHOOL_HEALTH)
+
+
+def test_qingshan_ratio_and_level_wordings():
+    # SURVEY W-7 (省级计划规定比例), W-8 (市级2% 区级10%), W-4 (市级检查, 配合省级检查), W-9 (春秋季开学、中高考等节点)
+    found = {(f.slug, f.location.cell, f.severity) for f in findings(QINGSHAN)}
+    assert not {f for f in found if f[0] in ("quota-unparseable", "mode-unparseable")}
+    assert not {f for f in found if f[0] == "quota-needs-review" and f[1].startswith("E6")}
+    assert not {f for f in found if f[0] == "window-invalid" and f[2] == "error"}
+    # right: no tiering; the ratio left to the province's plan and the event window are for review; commas.
+    # (I12 市级检查 as a mode-level error is SURVEY J-3, open.)
+    assert {(s, c) for s, c, _ in found if s != "mode-level-mismatch"} == {
+        ("risk-clause-absent", "2"),
+        ("quota-needs-review", "E3"),
+        ("window-invalid", "H4"),
+        ("text-normalize", "I4"),
+        ("text-normalize", "I5"),
+        ("text-normalize", "I6"),  # the merged I6:I10, at its anchor
+    }
+
+
+def test_yiyuan_partner_column():
+    # SURVEY W-10
+    assert headers(plan(YIYUAN))["partner"] == "参检单位"
