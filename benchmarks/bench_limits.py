@@ -3,6 +3,7 @@
     python benchmarks/bench_limits.py                 # every case at its limit (15–30 minutes)
     python benchmarks/bench_limits.py --scale 0.2     # every case at a fifth of its limit
     python benchmarks/bench_limits.py --only docx-cells
+    python benchmarks/bench_limits.py --only scan     # the extent scan refusing 10M cells (seconds)
 
 A limit is only worth its name if the largest input it accepts still finishes in bounded time
 and memory (issue 21.12: a 19 MB .docx within every limit took 243 s and then 3.85 GB). Each case
@@ -215,6 +216,52 @@ def run(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, int,
     return seconds, peak, proc.returncode, (rest[-1] if rest else "")[:120]
 
 
+# The extent scan that refuses a sheet over the cell limit before calamine builds it (#21.1): a
+# sheet of twice the limit's cells written without references is refused from a count of its bytes,
+# bare (`<c><v>1</v></c>`) or with attributes (`<c t="n"><v>`); with a line break before each value
+# the XML parser places every cell until it is past the limit.
+SCAN_TARGETS = {"bare": 3.0, "attributes": 6.0, "line-breaks": 30.0}  # CPU seconds for the refusal
+_SCAN_CELLS = {"attributes": b'<c t="n"><v>123456</v></c>', "line-breaks": b'<c t="n">\n<v>123456</v></c>'}
+
+
+def scan_times(cells: int) -> bool:
+    """CPU time of the size check (xlsx._check_size) refusing a sheet of `cells` cells in 10
+    columns written without cell references, in this process; True if every target is met."""
+    from planlint.errors import ReadError
+    from planlint.readers import xlsx
+
+    rows = max(1000, cells // 10 // 1000 * 1000)
+    met = True
+    for form, target in SCAN_TARGETS.items():
+        data = m.huge_sheet(rows, 10, dimension=False)
+        if form in _SCAN_CELLS:
+            data = m._sheet_with(  # the same grid, each cell written this way
+                "一千万格",
+                f'<?xml version="1.0" encoding="UTF-8"?><worksheet {m._NS}><sheetData>'.encode(),
+                b"<row>" + _SCAN_CELLS[form] * 10 + b"</row>",
+                rows,
+                b"</sheetData></worksheet>",
+            )
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as fh:
+            fh.write(data)
+            fh.flush()
+            start = time.process_time()
+            try:
+                xlsx._check_size(fh.name)
+                said = "read (not refused)"
+            except ReadError as exc:
+                said = str(exc).split("：", 1)[-1][:40]
+            cpu = time.process_time() - start
+        ok = cpu <= target and "至少有" in said
+        met &= ok
+        print(
+            f"scan-{form:<11} {rows * 10:>13,} cells {cpu:>8.1f} CPU s   target ≤ {target:g} s: "
+            f"{'met' if ok else 'NOT MET'}  ({said})",
+            flush=True,
+        )
+    return met
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -257,11 +304,13 @@ def main() -> int:
         # serve's upload limit: one csv of MAX_FILE_BYTES through the web app
         "upload": (lambda p: _filled_csv(p, int(MAX_FILE_BYTES * s)), ".csv", None),
     }
+    failed = False
+    if not args.only or "scan" in args.only.split(","):
+        failed |= not scan_times(2 * cells)
     print(
         f"{'case':<11} {'input':>22} {'file MB':>8} {'CPU s':>8} {'wall s':>8} {'peak MB':>8}   "
         f"target: ≤ {TARGET_SECONDS} CPU s, ≤ {TARGET_MB} MB"
     )
-    failed = False
     for name, (make, suffix, argv) in cases.items():
         if args.only and name not in args.only.split(","):
             continue

@@ -22,6 +22,7 @@ import pytest
 # pytest's tmp_path folders stay where pytest keeps them. Tests never write into the user's real
 # cache folder (planlint check caches per-file results). Both go when the process ends.
 os.environ.setdefault("PYTEST_DEBUG_TEMPROOT", tempfile.gettempdir())
+_SYSTEM_TEMP = os.environ["PYTEST_DEBUG_TEMPROOT"]  # an xdist worker's TMPDIR is its parent's _TEMP
 # multiprocessing's own folder (the fork server's socket) stays in the system temp folder: its exit
 # handler removes it after pytest_unconfigure has removed _TEMP, and printed a traceback when it
 # had been made inside _TEMP.
@@ -31,9 +32,57 @@ tempfile.tempdir = os.environ["TMPDIR"] = _TEMP
 _TEST_CACHE = tempfile.mkdtemp(prefix="planlint-test-cache-")
 os.environ["PLANLINT_CACHE_DIR"] = _TEST_CACHE
 
+# Bytecode. With PYTHONDONTWRITEBYTECODE set (often set globally to keep source trees clean),
+# every test process and every interpreter a test starts compiles planlint and pytest rewrites the
+# assertions of every test module again (~5 s of each xdist worker's collection). The suite keeps
+# its bytecode out of the tree instead, in the user's cache folder (PYTHONPYCACHEPREFIX), for this
+# process and the ones it starts; a prefix the user chose is kept.
+if sys.flags.dont_write_bytecode and not sys.pycache_prefix:
+    _PYCACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "planlint-tests" / "pycache"
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    os.environ["PYTHONPYCACHEPREFIX"] = sys.pycache_prefix = str(_PYCACHE)
+    sys.dont_write_bytecode = False
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        _share_field_parser()  # a process that collects and runs tests; not the xdist controller
+
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     shutil.rmtree(_TEMP, ignore_errors=True)
+
+
+def _share_field_parser() -> None:
+    """Lark keeps the tables of the field parser (fields.build_parser, cache=True) in the temp
+    folder, and building them takes ~1.5 s of CPU. They are built once in the system's temp folder,
+    as for any user, and copied into this process's own, so that neither this process nor the
+    planlint processes its tests start build them again."""
+    import logging
+
+    from lark.utils import logger
+
+    from planlint import fields
+
+    used: list[str] = []
+
+    class Seen(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if "cache" in record.msg and record.args:
+                used.append(str(record.args[0]))  # "Loading grammar from cache: %s" or "Saving …"
+
+    handlers, level, propagate = logger.handlers, logger.level, logger.propagate
+    logger.handlers, logger.propagate = [Seen()], False  # Lark's own handler would print its debug log
+    logger.setLevel(logging.DEBUG)
+    tempfile.tempdir = _SYSTEM_TEMP
+    try:
+        fields._parser()
+    finally:
+        tempfile.tempdir = _TEMP
+        logger.handlers, logger.propagate = handlers, propagate
+        logger.setLevel(level)
+    for name in dict.fromkeys(used):
+        shutil.copyfile(name, Path(_TEMP) / Path(name).name)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -143,10 +192,15 @@ FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
 _AS_WPS = (".doc", ".wps")
 
 
+# test_bad_formats' doc_named.pdf: this .doc under a .pdf name, converted by its content
+_AS_PDF = FORMATS / "泽州县市场监督管理局2023年度内部双随机抽查工作计划.seed.doc"
+
+
 def _batched() -> list[tuple[Path, str]]:
     """(fixture, the suffix it is converted under)."""
     words = sorted(p for p in FORMATS.iterdir() if p.suffix in (".doc", ".odt"))
-    return [(p, s) for p in words for s in (_AS_WPS if p.suffix == ".doc" else (p.suffix,))]
+    batch = [(p, s) for p in words for s in (_AS_WPS if p.suffix == ".doc" else (p.suffix,))]
+    return [*batch, (_AS_PDF, ".pdf")]
 
 
 def _conversion_key(path: Path, suffix: str) -> str:
@@ -198,12 +252,12 @@ def _batch_keys() -> frozenset[str]:
 # ---- Chromium ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def browser() -> Iterator:
-    """Debian's chromium under Playwright, for one test (its tabs share the one launch). Not kept
-    for the session: while Playwright's sync API is running, its event loop counts as running in
-    this thread, and asyncio.run() elsewhere in the process would fail. Skips with the install
-    hint without chromium (fails under PLANLINT_REQUIRE_EXTERNAL=1)."""
+@pytest.fixture(scope="session")
+def _chromium_launched() -> Iterator:
+    """One headless launch of Debian's chromium under Playwright per test process (a launch costs
+    ~1.5 s of CPU). Playwright's sync API keeps its event loop marked as running in this thread
+    from the first test that asks until the session ends: no test calls asyncio.run() in the main
+    thread (TestClient and uvicorn run theirs in their own threads)."""
     executable = chromium()
     from playwright.sync_api import sync_playwright
 
@@ -215,3 +269,12 @@ def browser() -> Iterator:
             yield launched
         finally:
             launched.close()
+
+
+@pytest.fixture
+def browser(_chromium_launched) -> Iterator:
+    """The process's chromium for one test: whatever pages and contexts the test opened are closed
+    after it. Skips with the install hint without chromium (fails under PLANLINT_REQUIRE_EXTERNAL=1)."""
+    yield _chromium_launched
+    for context in _chromium_launched.contexts:
+        context.close()

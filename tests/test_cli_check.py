@@ -21,27 +21,43 @@ def planlint(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess
     return subprocess.run([*PLANLINT, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
+@pytest.fixture
+def in_process(monkeypatch, capsys):
+    """`planlint ARGS` through the console entry point in this process (conftest.run_cli), its
+    result shaped like planlint()'s: the same exit codes and output, without an interpreter's
+    start-up for each run. planlint() stays where the real process is what is tested."""
+
+    def _run(*args: str) -> subprocess.CompletedProcess:
+        code, out, err = run_cli(*args, monkeypatch=monkeypatch, capsys=capsys)
+        return subprocess.CompletedProcess(["planlint", *args], code, out, err)
+
+    return _run
+
+
 def test_clean_plan_exits_zero():
+    """The one check in a real `python -m planlint.cli` process: start-up, exit code and report."""
     r = planlint("check", str(SAMPLES / MODEL), "--no-config")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "未发现问题" in r.stdout
 
 
-def test_findings_exit_one_and_fail_on(tmp_path):
+def test_findings_exit_one_and_fail_on(tmp_path, in_process):
     target = str(SAMPLES / ZEZHOU)
-    assert planlint("check", target, "--no-config").returncode == 1
+    assert in_process("check", target, "--no-config").returncode == 1
     # Only warnings selected: below the default --fail-on error …
-    assert planlint("check", target, "--no-config", "--select", "stale-year").returncode == 0
+    assert in_process("check", target, "--no-config", "--select", "stale-year").returncode == 0
     # … but at --fail-on warning they fail; --exit-zero turns findings into 0.
     assert (
-        planlint("check", target, "--no-config", "--select", "stale-year", "--fail-on", "warning").returncode
+        in_process(
+            "check", target, "--no-config", "--select", "stale-year", "--fail-on", "warning"
+        ).returncode
         == 1
     )
-    assert planlint("check", target, "--no-config", "--exit-zero").returncode == 0
+    assert in_process("check", target, "--no-config", "--exit-zero").returncode == 0
 
 
-def test_json_report_pins_locations():
-    r = planlint(
+def test_json_report_pins_locations(in_process):
+    r = in_process(
         "check", str(SAMPLES / ZEZHOU), "--no-config", "-f", "json", "--select", "stale-year,place-mismatch"
     )
     data = json.loads(r.stdout)
@@ -65,7 +81,7 @@ def test_json_report_pins_locations():
         ("未知.pdfx", b"%PDF-1.4", "不支持"),
     ],
 )
-def test_unreadable_input_exit_two_one_line(tmp_path, name, content, expect):
+def test_unreadable_input_exit_two_one_line(tmp_path, name, content, expect, in_process):
     path = tmp_path / name
     if content is None:
         import docx
@@ -75,35 +91,35 @@ def test_unreadable_input_exit_two_one_line(tmp_path, name, content, expect):
         d.save(path)
     else:
         path.write_bytes(content)
-    r = planlint("check", str(path), "--no-config")
+    r = in_process("check", str(path), "--no-config")
     assert r.returncode == 2
     assert "Traceback" not in r.stderr + r.stdout
     lines = [line for line in (r.stdout + r.stderr).splitlines() if name in line]
     assert lines and expect in " ".join(lines), r.stdout + r.stderr
 
 
-def test_missing_path_and_unknown_format(tmp_path):
-    r = planlint("check", str(tmp_path / "nope.xlsx"))
+def test_missing_path_and_unknown_format(tmp_path, in_process):
+    r = in_process("check", str(tmp_path / "nope.xlsx"))
     assert r.returncode == 2 and "不存在" in r.stderr and "Traceback" not in r.stderr
-    r = planlint("check", str(SAMPLES / MODEL), "-f", "pdf")
+    r = in_process("check", str(SAMPLES / MODEL), "-f", "pdf")
     assert r.returncode == 2 and "pdf" in r.stderr
 
 
-def test_directory_walk_checks_every_sample(tmp_path):
-    r = planlint("check", str(SAMPLES), "--no-config", "-f", "json")
+def test_directory_walk_checks_every_sample(tmp_path, in_process):
+    r = in_process("check", str(SAMPLES), "--no-config", "-f", "json")
     data = json.loads(r.stdout)
     paths = {Path(f["path"]).name for f in data["files"]}
     assert MODEL in paths and ZEZHOU in paths and len(paths) >= 8
     assert all("error" not in f or not f["error"] for f in data["files"])
 
 
-def test_input_file_is_never_modified(tmp_path):
+def test_input_file_is_never_modified(tmp_path, in_process):
     import hashlib
 
     target = tmp_path / ZEZHOU
     shutil.copy(SAMPLES / ZEZHOU, target)
     before = hashlib.sha256(target.read_bytes()).hexdigest()
-    planlint("check", str(target), "--no-config", "-f", "json")
+    in_process("check", str(target), "--no-config", "-f", "json")
     assert hashlib.sha256(target.read_bytes()).hexdigest() == before
 
 

@@ -248,8 +248,9 @@ def _stored(data: bytes) -> bytes:
     return out.getvalue()
 
 
-MODEL_XLSX = _stored(make_bad_inputs.formulas())
-MODEL_DOCX = _stored(make_bad_inputs.nested_tables())
+# the committed corpus files, which test_bad_inputs pins to the generator's output
+MODEL_XLSX = _stored((Path(make_bad_inputs.__file__).parent / "formulas.xlsx").read_bytes())
+MODEL_DOCX = _stored((Path(make_bad_inputs.__file__).parent / "nested_tables.docx").read_bytes())
 MODEL_CSV = (SAMPLES / "原平市2024年度部门联合双随机抽查工作计划.csv").read_bytes()[:3000]
 _FORMATS = (
     Path(__file__).resolve().parent / "fixtures" / "formats" / "示范-某县2025年度内部双随机抽查工作计划"

@@ -4,6 +4,7 @@ only hides a cycle: bundled ↔ rules.loader ↔ primitives ↔ coverage ↔ pop
 from __future__ import annotations
 
 import ast
+import functools
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,20 @@ from pathlib import Path
 from conftest import REPO
 
 SRC = REPO / "src"
+
+
+@functools.cache
+def _nodes(path: Path) -> tuple[list[ast.Import | ast.ImportFrom], frozenset[str]]:
+    """A module's import statements and string constants, read once for all the tests of this file
+    (walking the syntax trees is most of their time)."""
+    imports: list[ast.Import | ast.ImportFrom] = []
+    strings = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            imports.append(node)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            strings.add(node.value)
+    return imports, frozenset(strings)
 
 
 def _module_graph() -> dict[str, set[str]]:
@@ -23,7 +38,7 @@ def _module_graph() -> dict[str, set[str]]:
     for name, path in paths.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         deps = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in _nodes(path)[0]:
             if isinstance(node, ast.ImportFrom):
                 if node.level:
                     base = package.split(".")[: len(package.split(".")) - node.level + 1]
@@ -100,14 +115,8 @@ def _import_graph() -> dict[str, set[str]]:
     names = set(graph)
     for name, deps in graph.items():
         path = SRC / Path(*name.split("."))
-        source = (path / "__init__.py" if path.is_dir() else path.with_suffix(".py")).read_text(
-            encoding="utf-8"
-        )
-        deps |= {
-            node.value
-            for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in names
-        }
+        source = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+        deps |= _nodes(source)[1] & names
         deps |= {parent for dep in set(deps) for parent in _parents(dep) if parent in names}
         deps.discard(name)
     return graph

@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import REPO, SAMPLES, run_cli
-from test_serve import _chromium, server  # noqa: F401  (the running `planlint serve`, chromium or its hint)
+from test_serve import server  # noqa: F401  (the running `planlint serve`)
 
 from planlint.engine import RunOptions, run
 from planlint.errors import PlanlintError
@@ -352,31 +352,24 @@ def test_target_below_base_times_ratio(tmp_path):
     assert "1202户" in result.findings[0].message
 
 
-def test_item_list_in_the_browser(server):  # noqa: F811  (the `planlint serve` fixture of test_serve)
+def test_item_list_in_the_browser(browser, server):  # noqa: F811  (the `planlint serve` fixture of test_serve)
     """The page's optional 抽查事项清单 field, driven in headless Chromium: the chosen list shows by
     name and the findings on the page are the engine's with that list."""
-    from conftest import CHROMIUM_FLAGS
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     url, _ = server
-    chromium = _chromium()
     expected = run([str(MODEL)], RunOptions(use_config=False, item_list=str(SAMPLE_LIST)))
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1400}, locale="zh-CN")
-            page.goto(url)
-            expect(page.locator("#item-list-name")).to_have_text("未选择")
-            page.set_input_files("#files", str(MODEL))
-            page.set_input_files("#item-list", str(SAMPLE_LIST))
-            expect(page.locator("#item-list-name")).to_contain_text(SAMPLE_LIST.name)
-            expect(page.locator("#clear-item-list")).to_be_visible()
-            page.click("#start")
-            expect(page.locator("#results")).to_be_visible(timeout=60_000)
-            expect(page.locator("#total-findings")).to_have_text(str(len(expected.findings)))
-            expect(page.frame_locator("#report").get_by_text("PL801").first).to_be_visible()
-        finally:
-            browser.close()
+    page = browser.new_page(viewport={"width": 1280, "height": 1400}, locale="zh-CN")
+    page.goto(url)
+    expect(page.locator("#item-list-name")).to_have_text("未选择")
+    page.set_input_files("#files", str(MODEL))
+    page.set_input_files("#item-list", str(SAMPLE_LIST))
+    expect(page.locator("#item-list-name")).to_contain_text(SAMPLE_LIST.name)
+    expect(page.locator("#clear-item-list")).to_be_visible()
+    page.click("#start")
+    expect(page.locator("#results")).to_be_visible(timeout=60_000)
+    expect(page.locator("#total-findings")).to_have_text(str(len(expected.findings)))
+    expect(page.frame_locator("#report").get_by_text("PL801").first).to_be_visible()
 
 
 def test_a_list_with_its_实施主体_is_still_a_list_and_a_plan_with_a_basis_column_still_a_plan(tmp_path):

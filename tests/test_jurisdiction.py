@@ -96,9 +96,14 @@ def test_a_pair_names_at_least_one_level():
     assert ModePair("city", None).canonical() == "市级抽取"
 
 
-@pytest.mark.parametrize("text", ["联合抽查", "上下联动", "市抽县"])
-def test_wordings_without_a_level_pair_stay_unreadable(text):
-    assert not isinstance(parse("mode", text), Mode)
+@pytest.mark.parametrize("text", ["联合抽查", "上下联动"])
+def test_wordings_naming_how_not_who_have_no_level_pair(text):
+    value = parse("mode", text)
+    assert isinstance(value, Mode) and value.styles and not value.pairs and not value.relative
+
+
+def test_a_level_pair_cut_short_stays_unreadable():
+    assert not isinstance(parse("mode", "市抽县"), Mode)
 
 
 def _county_modes(tmp_path: Path, title: str, modes: list[str]) -> Path:

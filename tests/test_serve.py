@@ -14,7 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import CHROMIUM_FLAGS, SAMPLES, chromium
+from conftest import SAMPLES
 from starlette.testclient import TestClient
 
 from planlint import engine
@@ -427,10 +427,6 @@ def test_busy_port_is_a_clear_message():
 # ---------------------------------------------------------------- in the browser
 
 
-def _chromium() -> str:
-    return chromium()
-
-
 @pytest.fixture
 def server(tmp_path: Path):
     """`planlint serve --port 0 --no-browser` in a subprocess, its temp folder under tmp_path."""
@@ -470,88 +466,80 @@ def server(tmp_path: Path):
         log.close()
 
 
-def test_in_the_browser(server, tmp_path: Path):
-    from playwright.sync_api import expect, sync_playwright
+def test_in_the_browser(browser, server, tmp_path: Path):
+    from playwright.sync_api import expect
 
     url, temp = server
     dropped = SAMPLES / "长治市市场监督管理局2023年度双随机抽查工作计划.txt"
     expected = len(_engine(YUANPING, dropped, superior=(str(JINCHENG),)).findings)
-    chromium = _chromium()
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page(
-                viewport={"width": 1280, "height": 1500}, locale="zh-CN", accept_downloads=True
-            )
-            page.goto(url)
-            expect(page.locator("h1")).to_have_text("双随机抽查工作计划检查")
+    page = browser.new_page(viewport={"width": 1280, "height": 1500}, locale="zh-CN", accept_downloads=True)
+    page.goto(url)
+    expect(page.locator("h1")).to_have_text("双随机抽查工作计划检查")
 
-            # A file of the wrong kind is refused before upload, with the server's wording.
-            page.set_input_files(
-                "#files",
-                files=[{"name": "说明.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}],
-            )
-            expect(page.locator("#message")).to_contain_text("「说明.exe」不是可检查的文件类型")
+    # A file of the wrong kind is refused before upload, with the server's wording.
+    page.set_input_files(
+        "#files",
+        files=[{"name": "说明.exe", "mimeType": "application/octet-stream", "buffer": b"MZ"}],
+    )
+    expect(page.locator("#message")).to_contain_text("「说明.exe」不是可检查的文件类型")
 
-            # One plan chosen with the file dialog, one dropped on the zone.
-            page.set_input_files("#files", str(YUANPING))
-            data = base64.b64encode(dropped.read_bytes()).decode()
-            transfer = page.evaluate_handle(
-                """([name, b64]) => {
-                    const bin = atob(b64), bytes = new Uint8Array(bin.length);
-                    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-                    const dt = new DataTransfer();
-                    dt.items.add(new File([bytes], name));
-                    return dt;
-                }""",
-                [dropped.name, data],
-            )
-            page.dispatch_event("#drop", "drop", {"dataTransfer": transfer})
-            expect(page.locator("#chosen li")).to_have_count(2)
-            page.set_input_files("#superior", str(JINCHENG))
-            expect(page.locator("#superior-name")).to_contain_text(JINCHENG.name)
-            page.select_option("#profile", "shanxi-2025")
+    # One plan chosen with the file dialog, one dropped on the zone.
+    page.set_input_files("#files", str(YUANPING))
+    data = base64.b64encode(dropped.read_bytes()).decode()
+    transfer = page.evaluate_handle(
+        """([name, b64]) => {
+            const bin = atob(b64), bytes = new Uint8Array(bin.length);
+            for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+            const dt = new DataTransfer();
+            dt.items.add(new File([bytes], name));
+            return dt;
+        }""",
+        [dropped.name, data],
+    )
+    page.dispatch_event("#drop", "drop", {"dataTransfer": transfer})
+    expect(page.locator("#chosen li")).to_have_count(2)
+    page.set_input_files("#superior", str(JINCHENG))
+    expect(page.locator("#superior-name")).to_contain_text(JINCHENG.name)
+    page.select_option("#profile", "shanxi-2025")
 
-            # Record every progress label the page shows while the batch runs.
-            page.evaluate("""() => {
-                window.progressLabels = [];
-                new MutationObserver(() => window.progressLabels.push(
-                    document.getElementById('progress-label').textContent))
-                  .observe(document.getElementById('progress-label'),
-                           {childList: true, characterData: true, subtree: true});
-            }""")
-            page.click("#start")
-            expect(page.locator("#results")).to_be_visible(timeout=60_000)
-            expect(page.locator("#progress")).to_be_hidden()  # done: no progress bar left over
-            expect(page.locator("#total-findings")).to_have_text(str(expected))
-            assert any(label.startswith("正在") for label in page.evaluate("window.progressLabels"))
-            expect(page.locator("#files-table tr")).to_have_count(2)
+    # Record every progress label the page shows while the batch runs.
+    page.evaluate("""() => {
+        window.progressLabels = [];
+        new MutationObserver(() => window.progressLabels.push(
+            document.getElementById('progress-label').textContent))
+          .observe(document.getElementById('progress-label'),
+                   {childList: true, characterData: true, subtree: true});
+    }""")
+    page.click("#start")
+    expect(page.locator("#results")).to_be_visible(timeout=60_000)
+    expect(page.locator("#progress")).to_be_hidden()  # done: no progress bar left over
+    expect(page.locator("#total-findings")).to_have_text(str(expected))
+    assert any(label.startswith("正在") for label in page.evaluate("window.progressLabels"))
+    expect(page.locator("#files-table tr")).to_have_count(2)
 
-            report = page.frame_locator("#report")
-            expect(report.locator("#count-files")).to_have_text("2")
-            expect(report.locator("mark").first).to_be_visible()
-            page.wait_for_function("document.getElementById('report').style.height !== ''")
+    report = page.frame_locator("#report")
+    expect(report.locator("#count-files")).to_have_text("2")
+    expect(report.locator("mark").first).to_be_visible()
+    page.wait_for_function("document.getElementById('report').style.height !== ''")
 
-            with page.expect_download() as info:
-                page.locator("#files-table a.annotated").first.click()
-            download = info.value
-            assert download.suggested_filename == f"{YUANPING.stem}.批注.xlsx"
-            saved = tmp_path / "annotated.xlsx"
-            download.save_as(saved)
-            wb = openpyxl.load_workbook(saved)
-            comments = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment]
-            assert comments and all("planlint" == c.comment.author for c in comments)
-            assert "检查结果" in wb.sheetnames
+    with page.expect_download() as info:
+        page.locator("#files-table a.annotated").first.click()
+    download = info.value
+    assert download.suggested_filename == f"{YUANPING.stem}.批注.xlsx"
+    saved = tmp_path / "annotated.xlsx"
+    download.save_as(saved)
+    wb = openpyxl.load_workbook(saved)
+    comments = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.comment]
+    assert comments and all("planlint" == c.comment.author for c in comments)
+    assert "检查结果" in wb.sheetnames
 
-            with page.expect_download() as info:
-                page.click("#download-json")
-            doc = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
-            assert sum(len(f["findings"]) for f in doc["files"]) == expected
+    with page.expect_download() as info:
+        page.click("#download-json")
+    doc = json.loads(Path(info.value.path()).read_text(encoding="utf-8"))
+    assert sum(len(f["findings"]) for f in doc["files"]) == expected
 
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "serve.png"))  # the top: form, summary, report start
-        finally:
-            browser.close()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "serve.png"))  # the top: form, summary, report start
     leftovers = [p.name for p in temp.iterdir() if p.name.startswith("planlint-serve-")]
     assert leftovers == []
 
@@ -566,46 +554,39 @@ def test_finished_job_does_not_report_a_running_stage(isolated_client: TestClien
     assert failed["state"] == "failed" and failed["stage"] == "检查失败"
 
 
-def test_page_states_in_the_browser(server):
+def test_page_states_in_the_browser(browser, server):
     """What a person sees before choosing anything, with a superior plan chosen, and after removing it."""
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     url, _ = server
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=_chromium(), headless=True, args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page(locale="zh-CN")
-            page.goto(url)
-            # Nothing chosen: no 移除 button, no progress, no results, 开始检查 disabled.
-            expect(page.locator("#clear-superior")).to_be_hidden()
-            expect(page.locator("#progress")).to_be_hidden()
-            expect(page.locator("#results")).to_be_hidden()
-            expect(page.locator("#message")).to_be_hidden()
-            expect(page.locator("#start")).to_be_disabled()
-            # A superior plan chosen: its name and the 移除 button show.
-            page.set_input_files("#superior", str(JINCHENG))
-            expect(page.locator("#superior-name")).to_contain_text(JINCHENG.name)
-            expect(page.locator("#clear-superior")).to_be_visible()
-            # Removed again: the button goes with it.
-            page.click("#clear-superior")
-            expect(page.locator("#clear-superior")).to_be_hidden()
-            expect(page.locator("#superior-name")).not_to_contain_text(JINCHENG.name)
-            # A plan chosen: 开始检查 enabled.
-            page.set_input_files("#files", str(YUANPING))
-            expect(page.locator("#start")).to_be_enabled()
-            # A batch that fails (an unreadable superior plan): the reason shows, progress and results do not.
-            page.set_input_files(
-                "#superior",
-                files=[
-                    {"name": "市级计划.docx", "mimeType": "application/octet-stream", "buffer": b"garbage"}
-                ],
-            )
-            page.click("#start")
-            expect(page.locator("#message")).to_contain_text("上级计划无法读取", timeout=60_000)
-            expect(page.locator("#progress")).to_be_hidden()
-            expect(page.locator("#results")).to_be_hidden()
-        finally:
-            browser.close()
+    page = browser.new_page(locale="zh-CN")
+    page.goto(url)
+    # Nothing chosen: no 移除 button, no progress, no results, 开始检查 disabled.
+    expect(page.locator("#clear-superior")).to_be_hidden()
+    expect(page.locator("#progress")).to_be_hidden()
+    expect(page.locator("#results")).to_be_hidden()
+    expect(page.locator("#message")).to_be_hidden()
+    expect(page.locator("#start")).to_be_disabled()
+    # A superior plan chosen: its name and the 移除 button show.
+    page.set_input_files("#superior", str(JINCHENG))
+    expect(page.locator("#superior-name")).to_contain_text(JINCHENG.name)
+    expect(page.locator("#clear-superior")).to_be_visible()
+    # Removed again: the button goes with it.
+    page.click("#clear-superior")
+    expect(page.locator("#clear-superior")).to_be_hidden()
+    expect(page.locator("#superior-name")).not_to_contain_text(JINCHENG.name)
+    # A plan chosen: 开始检查 enabled.
+    page.set_input_files("#files", str(YUANPING))
+    expect(page.locator("#start")).to_be_enabled()
+    # A batch that fails (an unreadable superior plan): the reason shows, progress and results do not.
+    page.set_input_files(
+        "#superior",
+        files=[{"name": "市级计划.docx", "mimeType": "application/octet-stream", "buffer": b"garbage"}],
+    )
+    page.click("#start")
+    expect(page.locator("#message")).to_contain_text("上级计划无法读取", timeout=60_000)
+    expect(page.locator("#progress")).to_be_hidden()
+    expect(page.locator("#results")).to_be_hidden()
 
 
 def test_every_route_is_documented_in_the_readme():

@@ -509,21 +509,44 @@ def write_corpus(folder: Path) -> list[Path]:
 def _repeat_deflate(block: bytes, times: int, head: bytes = b"", tail: bytes = b"") -> tuple[bytes, int, int]:
     """A raw deflate stream of head + block×times + tail, built in O(len(block)): after a full
     flush the compressor forgets its window, so one compressed block can be repeated as is.
-    Returns (stream, crc32, size); the crc is computed over the real data in 1 MB steps."""
+    Returns (stream, crc32, size); the crc of the repeated blocks is combined from the block's
+    (zlib's crc32_combine), not computed over gigabytes."""
     comp = zlib.compressobj(9, zlib.DEFLATED, -15)
     start = comp.compress(head) + comp.flush(zlib.Z_FULL_FLUSH)
     unit = comp.compress(block) + comp.flush(zlib.Z_FULL_FLUSH)
     end = comp.compress(tail) + comp.flush(zlib.Z_FINISH)
-    crc = zlib.crc32(head)
-    per = max(1, (1 << 20) // len(block))
-    big = block * per
-    left = times
-    while left >= per:
-        crc = zlib.crc32(big, crc)
-        left -= per
-    crc = zlib.crc32(block * left, crc)
-    crc = zlib.crc32(tail, crc)
+    repeated, unit_crc, unit_len, left = 0, zlib.crc32(block), len(block), times
+    while left:  # block × times by doubling: every piece is the same bytes, so order does not matter
+        if left & 1:
+            repeated = _crc32_combine(repeated, unit_crc, unit_len)
+        unit_crc, unit_len, left = _crc32_combine(unit_crc, unit_crc, unit_len), 2 * unit_len, left >> 1
+    crc = zlib.crc32(tail, _crc32_combine(zlib.crc32(head), repeated, len(block) * times))
     return start + unit * times + end, crc, len(head) + len(block) * times + len(tail)
+
+
+def _crc32_combine(crc1: int, crc2: int, len2: int) -> int:
+    """The CRC-32 of A + B from crc(A), crc(B) and len(B): zlib's crc32_combine (not exposed by
+    Python's zlib), appending len2 zero bytes to crc1 with GF(2) matrix squaring."""
+
+    def times(mat: list[int], vec: int) -> int:
+        total, i = 0, 0
+        while vec:
+            if vec & 1:
+                total ^= mat[i]
+            vec, i = vec >> 1, i + 1
+        return total
+
+    def square(mat: list[int]) -> list[int]:
+        return [times(mat, row) for row in mat]
+
+    op = [0xEDB88320] + [1 << n for n in range(31)]  # the operator appending one zero bit
+    for _ in range(3):
+        op = square(op)  # … then 2, 4 and 8 zero bits: one zero byte
+    while len2 > 0:  # len2 zero bytes: the byte operator raised to len2 by squaring
+        if len2 & 1:
+            crc1 = times(op, crc1)
+        op, len2 = square(op), len2 >> 1
+    return crc1 ^ crc2
 
 
 def _zip_with_raw(entries: dict[str, bytes | str], raw_name: str, raw: tuple[bytes, int, int]) -> bytes:

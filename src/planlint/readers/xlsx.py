@@ -233,7 +233,9 @@ def _scan(zf: zipfile.ZipFile, member: str) -> SheetScan:
     if size is not None and size <= limit:
         return SheetScan(size, merges)
     with zf.open(member) as fh:
-        merges = _count_merges(fh)
+        floor, merges = _bare_floor(fh, limit)
+    if floor > limit:  # the grid holds at least these cells: refused without parsing the XML
+        return SheetScan(floor, merges)
     with zf.open(member) as fh:  # written otherwise, or near the limit: the XML parser decides
         size = _Extent().scan(fh, limit)
     if size is None:  # not well-formed XML, which calamine may still read: bound it by its bytes
@@ -285,6 +287,52 @@ def _plain_extent(fh) -> tuple[int | None, int]:
             col = max(col, max(_col_index(c.decode()) + 1 for c in {c for c, _ in found}))
         max_row, max_col = row, col
     return max_row * max_col, merges
+
+
+_BARE_VALUED = (b"<c><v>", b"<c><is>")
+_VALUED_WITH_ATTRIBUTES = re.compile(rb"<c\s[^<>]*><(?:v|is)[\s/>]")
+_DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^<>]*\?>")
+_R_ATTR = re.compile(rb"\sr\s*=")
+
+
+def _bare_floor(fh, limit: int) -> tuple[int, int]:
+    """A floor under the grid of a sheet written with no `r` at all (no cell or row reference,
+    as a streaming writer may do), and the merged ranges the sheet lists (those before the count
+    stopped, for a sheet it refuses).
+
+    Without references, the XML parser (_Extent) places every cell one column right of the
+    previous cell of its row and every row one below the previous row: no two cells share a
+    place, so the valued cells are at most the grid's. Counted here in C, as a cell tag followed
+    at once by its value: `<c><v>` or `<c><is>` (`bytes.count`), or the same with attributes,
+    `<c t="n"><v>` (a regex); with no comment, CDATA or processing instruction in the part, where
+    such text could hide, that is what the bytes are. The count stops as soon as it is over
+    `limit` (the sheet is refused without parsing the XML: ~0.1 µs per bare cell, ~0.4 with
+    attributes, against the parser's ~2); any reference, comment, CDATA or processing instruction
+    stops the count where it is, and the parser decides. Cells written otherwise (a line break
+    before the value) are not counted: a floor, never more than the grid."""
+    floor = merges = 0
+    bare = True
+    for i, part in enumerate(_pieces(fh)):
+        merges += _merge_tags(part)
+        if not bare:
+            continue
+        if i == 0 and (declaration := _DECLARATION.match(part)):
+            part = part[declaration.end() :]
+        if b"<!" in part or b"<?" in part or _has_r_attribute(part):
+            bare = False
+            continue
+        floor += sum(part.count(tag) for tag in _BARE_VALUED)
+        if any(b"<c" + space in part for space in (b" ", b"\t", b"\n", b"\r")):
+            floor += len(_VALUED_WITH_ATTRIBUTES.findall(part))
+        if floor > limit:
+            break
+    return floor, merges
+
+
+def _has_r_attribute(part: bytes) -> bool:
+    # the substring searches first: the regex alone tries every whitespace of the part
+    quick = b"r=" in part or any(b"r" + space in part for space in (b" ", b"\t", b"\n", b"\r"))
+    return quick and _R_ATTR.search(part) is not None
 
 
 @lru_cache(maxsize=64)
@@ -491,10 +539,6 @@ _MERGE_TAG = re.compile(rb"<(?:[\w.-]+:)?mergeCell[\s/>]")
 # Ranges a sheet may list for the reader to fill: real plans list tens to hundreds; past this a
 # sheet is read without them (a 24 MB part can list a million: minutes and 250 MB in Python).
 MAX_LISTED_MERGES = 100_000
-
-
-def _count_merges(fh) -> int:
-    return sum(_merge_tags(part) for part in _pieces(fh))
 
 
 def _merge_tags(part: bytes) -> int:
