@@ -175,6 +175,22 @@ def test_population_rows_of_a_renamed_place_or_a_zone_by_another_name():
     assert _population_of(places, "泽州县") is None
 
 
+def test_a_population_file_with_no_floor_for_the_plan_says_so(tmp_path):
+    """A county plan outside every layer with a coverage floor (晋城 2025, 泽州 2023): the file is read
+    and the note says why nothing is checked."""
+    wb = openpyxl.load_workbook(ZEZHOU)
+    wb.active["A1"] = "上高县市场监督管理局2023年度内部双随机抽查工作计划"
+    plan = tmp_path / "上高县2023.xlsx"
+    wb.save(plan)
+    pop = tmp_path / "监管对象数量.csv"
+    pop.write_text("地区,对象范围,类别,数量\n上高县,合计,企业,20000\n", "utf-8")
+    result = run(
+        [str(plan)], RunOptions(select=("coverage-below-target",), population=str(pop), use_config=False)
+    )
+    assert result.findings == []
+    assert any("上高县：已读取监管对象数量文件" in n and "没有适用的覆盖率下限" in n for n in result.notes)
+
+
 def test_coverage_without_population_says_so():
     result = run([str(ZEZHOU)], RunOptions(select=("coverage-below-target",), use_config=False))
     assert result.findings == [] and any("未估算" in n for n in result.notes)

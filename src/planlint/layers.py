@@ -337,7 +337,7 @@ def superior_layer(meta: PlanMeta) -> Layer | None:
 def _place_notes(meta: PlanMeta) -> list[str]:
     """Where the plan's place is read from when it is no current division: a functional zone's level
     and parent with their source, or a former name with its change."""
-    from .meta import gazetteer
+    from .places import gazetteer
 
     places = gazetteer()
     source = places.zone_sources.get(meta.place or "")

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from ...matching import plain, text_similarity
-from ...plan import Task
+from ...plan import LEVEL_NAMES, Task
 from ...population import CATEGORIES, PlacePopulation, category_of
 from ..registry import Ctx, Hit, primitive
 from .crossplan import task_mode
@@ -74,6 +74,14 @@ def coverage(ctx: Ctx, task: None) -> Iterator[Hit]:
         notes.add(f"监管对象数量文件中没有「{plan.meta.place or plan.path}」，未估算其覆盖率。")
         return
     floors = ctx.param("coverage_floor") or {}
+    if not floors:
+        level = LEVEL_NAMES.get(plan.meta.level or "", "层级未识别")
+        notes.add(
+            f"{plan.meta.place or plan.path}：已读取监管对象数量文件，但本计划（{level}）没有适用的覆盖率下限"
+            "（全国要求只规定省级统一抽取不低于3%，《企业公示信息抽查办法》第四条；市、县的下限由本地配置档的"
+            " coverage_floor 设置），未核对覆盖率。"
+        )
+        return
     scopes = [(plain(s), n, cat) for s, (n, cat) in pop.scopes.items()]
     checked = dict.fromkeys(CATEGORIES, 0)
     by_province: dict[str, list[str]] = {}
