@@ -1305,8 +1305,12 @@ def test_qingshan_ratio_and_level_wordings():
     assert not {f for f in found if f[0] in ("quota-unparseable", "mode-unparseable")}
     assert not {f for f in found if f[0] == "quota-needs-review" and f[1].startswith("E6")}
     assert not {f for f in found if f[0] == "window-invalid" and f[2] == "error"}
-    # right: no tiering; the ratio left to the province's plan and the event window are for review; commas.
-    # (I12 市级检查 as a mode-level error is SURVEY J-3, open.)
+    # right: no tiering; the ratio left to the province's plan and the event window are for review; commas;
+    # I12 市级检查 (who inspects only) lists the city's task in the district's joint plan: a warning that
+    # asks to say so (SURVEY J-3), not an error
+    assert {(s, c, sev) for s, c, sev in found if s == "mode-level-mismatch"} == {
+        ("mode-level-mismatch", "I12", "warning")
+    }
     assert {(s, c) for s, c, _ in found if s != "mode-level-mismatch"} == {
         ("risk-clause-absent", "2"),
         ("quota-needs-review", "E3"),
