@@ -24,8 +24,11 @@ no tables from 河南, 广西, 贵州, 陕西, 黑龙江, 吉林, 天津, 上海
 消防, 人社, 工信, 公安, 卫健), a development zone and item lists. Findings judged by hand: 58 before, 26 right
 (45%) — 19 of the 58 on four 事项清单 checked as plans (time-column errors, 根据实际情况确定 reviews). After
 this branch's fixes (a table calling itself 事项清单 with no time column is a list; a registration cut-off is no
-定向 condition): 38, 24 right (63%); the other wrong ones are handed over in /work/wt/SURVEY.md (W-1…W-9, J-1,
-J-2).
+定向 condition): 38, 24 right (63%). With the wording and jurisdiction fixes of the same round (W-1…W-10: the
+object column that includes its numbers, a frequency with its cap, a bare year, level wordings, no tier clause
+owed by a plan on schools, five and three tiers, a ratio left to the province's plan, a ratio per level, an
+event window, 参检单位; J-1: a plan named by its work is that department's; J-2: last year's annual reports;
+J-3: a district's 市级检查 a warning): 30, 29 right (97%) and the last a warning asking to mark the listing.
 On the rest of unseen/, realplans/ and samples/ the findings are unchanged."""
 
 from __future__ import annotations
