@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import PurePath
 
 from .errors import PlanlintError, ReadError
 from .plan import Plan
@@ -253,10 +254,34 @@ def _header_row(rows: list[list[str]]) -> tuple[int, dict[str, int]] | None:
 _PLAN_ONLY = ("name", "quota", "ratio", "count", "frequency", "window", "mode", "risk", "base", "target")
 
 
+# What a document calls itself: 随机抽查事项清单, 检查事项清单 (not 事项清单 inside a plan's title).
+_LIST_NAME = re.compile(r"事项(?:清单|目录)")
+
+
+def _own_name(plan: Plan) -> str:
+    """The document's name as it gives it: the title row above the header, else the title read from
+    the notice, else the file name."""
+    above = [
+        d.text
+        for d in plan.dropped
+        if d.reason in ("title", "stray-text") and d.text and d.location.row < plan.source.row
+    ]
+    return next(iter(above), "") or plan.meta.title or PurePath(plan.path).stem
+
+
 def looks_like_item_list(plan: Plan) -> bool:
     """A table read as a plan that is an 抽查事项清单: an 抽查事项 column and a 事项类别, 检查方式 or
-    依据 column, and none of the task-name, ratio, time, mode or risk columns of a plan."""
-    if "items" not in plan.columns or any(k in plan.columns for k in _PLAN_ONLY):
+    依据 column, and none of the task-name, ratio, time, mode or risk columns of a plan. Or a table
+    with an 抽查事项 column and no time column that calls itself a 事项清单 and not a 计划: lists often
+    carry the items' ratio and frequency (抽查比例及频次) or their levels (抽查层级), and a list is not
+    the year's plan, so the plan's requirements (time, a ratio of its own) do not bind it. A 事项清单
+    with a time per item (检查时间 7-12) is the year's plan under another name."""
+    if "items" not in plan.columns:
+        return False
+    name = _own_name(plan)
+    if "window" not in plan.columns and _LIST_NAME.search(name) and "计划" not in name:
+        return True
+    if any(k in plan.columns for k in _PLAN_ONLY):
         return False
     list_only = set(_HEADERS["kind"]) | set(_HEADERS["basis"]) | set(_HEADERS["method"])
     return any(_norm_header(c.header) in list_only for c in plan.unknown_columns)

@@ -81,8 +81,11 @@ def _short(text: str, n: int = 12) -> str:
 # Qualifiers of a population that say nothing about which population it is (全县企业 = 企业).
 _SCOPE_GENERIC = re.compile(
     r"本辖区内?|辖区内|辖区|全省|全市|全县|全区|本省|本市|本县|本区|市直|县直|区域内|各类|所有|其他|其它|包括|"
-    # a registration state is not a condition: 2024年度已年报的企业, 存续企业 are every enterprise
-    r"已?(?:报送|公示)?(?:年度报告|年报)|存续|在营|在业|登记在册|[的等其]"
+    # a registration state is not a condition: 2024年度已年报的企业, 存续企业 are every enterprise;
+    # nor is a registration cut-off (市场监管部门2022年12月31日前登记的, the year and month gone by now)
+    r"已?(?:报送并?|公示)*(?:年度报告|年报)|存续|在营|在业|登记在册|"
+    r"(?:在?(?:市场监管|市场监督管理|工商行政管理|工商)(?:部门|局))?(?:\d{1,2}日|底)?(?:之|以)?前(?:依法)?(?:登记|注册|成立|设立)|"
+    r"[的等其]"
 )
 # The three kinds of registered entity; an entity is one of them.
 _KIND_WORDS = {

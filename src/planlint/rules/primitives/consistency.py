@@ -253,25 +253,44 @@ def mode_pairs(meta: PlanMeta, raw: str, value: Mode | None) -> list[tuple[str, 
     return [(p.canonical(), p.select, p.inspect) for p in value.pairs] if value is not None else []
 
 
-@primitive("mode_level", ("cell",), {"field": FIELD}, required=("field",), provides=("bad", "level_char"))
+# Said of a mode that names only who inspects (市级检查): the plan may be listing a task its superior
+# runs in its territory, for information, rather than arranging that inspection itself.
+_LISTED_ONLY = "；若此项由上级部门自行实施、本计划只是列出，请在备注中写明“上级实施，本级配合”"
+
+
+@primitive(
+    "mode_level", ("cell",), {"field": FIELD}, required=("field",), provides=("bad", "level_char", "note")
+)
 def mode_level(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     """No level inspects above its own: 省抽省查 or 市抽市查 cannot appear in a county plan — except
     where 市 is the county level itself (a county-level city's plan). A cell naming several
     inspecting levels (省抽市县查, 市抽市查、市抽县(区)查) is possible as long as one of them is
     this plan's level or below: the plan carries its own part. Who draws (市局抽取) says nothing
-    about who inspects."""
+    about who inspects.
+
+    A cell naming only who inspects (市级检查, no drawing level) is a weaker premise: templates such
+    as 武汉's have a district list every task run in its territory with who runs it, so the
+    breach is uncertain and the hit is a warning that says how to make the listing explicit."""
     value = cell.value
     level = ctx.plan.meta.level
     if not isinstance(value, Mode) or level not in _RANK:
         return
     pairs = [
-        (text, inspect)
-        for text, _, inspect in mode_pairs(ctx.plan.meta, cell.text, value)
+        (text, select, inspect)
+        for text, select, inspect in mode_pairs(ctx.plan.meta, cell.text, value)
         if inspect in _RANK
     ]
-    bad = [text for text, inspect in pairs if _RANK[inspect] > _RANK[level]]
+    bad = [(text, select) for text, select, inspect in pairs if _RANK[inspect] > _RANK[level]]
     if bad and len(bad) == len(pairs):
-        yield CellHit({"bad": "、".join(bad), "level_char": LEVEL_CHARS[level]})
+        listed_only = all(select is None for _, select in bad)
+        yield CellHit(
+            {
+                "bad": "、".join(text for text, _ in bad),
+                "level_char": LEVEL_CHARS[level],
+                "note": _LISTED_ONLY if listed_only else "",
+            },
+            severity="warning" if listed_only else None,
+        )
 
 
 _LIST_SEP = re.compile(r"[、，,；;/\s]+")
