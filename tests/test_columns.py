@@ -661,3 +661,33 @@ def test_bare_category_words_under_a_category_header(tmp_path):
     )
     assert plan.columns["category"].header == "抽查类别"
     assert "备注" in [c.header for c in plan.unknown_columns]
+
+
+_RISK_HEADER = "序号,任务名称,抽查事项,抽查对象,{quota},抽查时间,信用风险分类抽查比例\n"
+_RISK_ROWS = (
+    "1,食品销售抽查,食品销售检查,食品经营者,{q1},3月至10月,"
+    "根据企业信用风险分类结果，对A类、B类、C类、D类企业分别按3%、5%、10%、20%的比例抽查\n"
+    "2,广告抽查,广告检查,广告经营者,{q2},4月至9月,根据企业信用风险分类结果，对A类、B类、C类\n"
+)
+
+
+@pytest.mark.parametrize("quota", ["抽查比例及频次", "抽查比例", "抽查数量"])
+def test_a_risk_header_ending_in_a_ratio_beside_any_quota_column_is_the_risk_column(tmp_path, quota):
+    """JN-1: 信用风险分类抽查比例 beside 抽查比例及频次 (quota, not ratio) was read as a second quota
+    column, every row reviewed and a cut-off risk clause reported as an unreadable ratio."""
+    q1, q2 = ("5%，每年1次", "3%，每年1次") if "比例" in quota else ("20", "15")
+    plan = csv_plan(tmp_path, _RISK_HEADER.format(quota=quota) + _RISK_ROWS.format(q1=q1, q2=q2))
+    keys = {c.key: c.header for c in plan.columns.values()}
+    assert keys["risk"] == "信用风险分类抽查比例"
+    assert quota in keys.values() and list(keys.values()).count("信用风险分类抽查比例") == 1
+    assert isinstance(plan.tasks[0].value("risk"), values.RiskClause)
+
+
+def test_a_risk_header_ending_in_a_ratio_alone_keeps_its_tiered_ratios_as_the_quota(tmp_path):
+    text = (
+        "序号,任务名称,抽查事项,抽查对象,抽查时间,信用风险分类抽查比例\n"
+        "1,食品销售抽查,食品销售检查,食品经营者,3月至10月,A类1%，B类3%，C类5%，D类10%\n"
+        "2,广告抽查,广告检查,广告经营者,4月至9月,A类1%，B类2%，C类4%，D类8%\n"
+    )
+    keys = {c.key for c in csv_plan(tmp_path, text).columns.values()}
+    assert keys & {"ratio", "quota"}

@@ -35,6 +35,8 @@ _CONTENT_KINDS: tuple[tuple[str, Callable[[object], bool]], ...] = (
     ("risk", lambda v: isinstance(v, values.RiskClause) and bool(v.mentions_risk or v.tiers)),
     ("quota", lambda v: isinstance(v, values.Quota) and (v.ratio is not None or v.frequency is not None)),
 )
+# Keys of the columns that state how many are inspected; a plan has one of them as its quota.
+_QUOTA_FAMILY = frozenset({"quota", "ratio", "count"})
 _TASK_NAME = re.compile(
     r"^[^\d%]{2,40}(?:抽查|检查|巡查|监管|抽检|检测|监测)$"
 )  # a task named as an inspection
@@ -355,6 +357,7 @@ class _Builder:
             match = next((m for m in map(header_match, candidates) if m), None)
             if header or self._has_data(start, j):
                 heads.append((j, header, match))
+        heads = self._risk_beside_a_quota(heads, start)
         chosen: dict[str, tuple[int, int]] = {}  # key → (rank, column index)
         for j, _, match in heads:
             if match is None or match.by_content:
@@ -396,6 +399,30 @@ class _Builder:
                 unknown.append(column)
         self._candidates(known, unknown, start)
         return dict(sorted(known.items(), key=lambda kc: kc[1].index)), unknown
+
+    def _risk_beside_a_quota(
+        self, heads: list[tuple[int, str, Match | None]], start: int
+    ) -> list[tuple[int, str, Match | None]]:
+        """A header naming a ratio and 信用风险分类 (信用风险分类抽查比例) beside another column of the
+        quota family (抽查比例及频次, 抽查比例, 抽查数量) is the risk column when its cells read as risk
+        clauses: the plan's quota is the other column, and this one says how the tiers change it.
+        Alone, the same header keeps its ratio reading (its tiered ratios are the quota)."""
+        quota_family = [
+            j for j, _, m in heads if m is not None and not m.by_content and m.key in _QUOTA_FAMILY
+        ]
+        if len(quota_family) < 2:
+            return heads
+        out = []
+        for j, header, match in heads:
+            if (
+                match is not None
+                and j in quota_family
+                and "risk" in stem_keys(header)
+                and self._content_key(start, j) == "risk"
+            ):
+                match = Match("risk", match.rank)
+            out.append((j, header, match))
+        return out
 
     def _second_keys(
         self,
