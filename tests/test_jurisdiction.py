@@ -226,6 +226,38 @@ def test_a_prefecture_or_municipality_mode_is_read_with_its_own_level_words(
     assert sorted((f.task_seq, f.severity) for f in found) == [("1", "warning"), ("2", "info")]
 
 
+@pytest.mark.parametrize(
+    "region, city, modes",
+    [
+        ("广西壮族自治区", "南宁市", ("区抽市查", "区抽区查")),
+        ("宁夏回族自治区", "银川市", ("自治区抽市县查", "自治区抽自治区查")),
+        ("新疆维吾尔自治区", "乌鲁木齐市", ("区局抽取、市县局检查", "区抽区查")),
+    ],
+)
+def test_an_autonomous_regions_district_word_draws_as_the_region(tmp_path, region, city, modes):
+    """In an autonomous region's plan 区 (区局) is the region: 区抽市查 sends its cities to inspect,
+    so a city's own task on it re-initiates the region's (warning); 区抽区查 is the region's own
+    inspection (info), as 省抽省查 is a province's."""
+    sup_rows = [MODE_HEAD, ["1", *FOOD, "辖区食品销售者", "5%", "3月-11月", modes[0]]]
+    sup_rows.append(["2", *FUEL, "辖区加油站", "10%", "3月-11月", modes[1]])
+    sup = xlsx(tmp_path, f"{region}市场监督管理局2024年度双随机抽查工作计划", sup_rows)
+    rows = [
+        HEAD,
+        ["1", *FOOD, "辖区食品销售者", "6%", "3月-11月"],
+        ["2", *FUEL, "辖区加油站", "12%", "3月-10月"],
+    ]
+    own = xlsx(tmp_path, f"{city}市场监督管理局2024年度双随机抽查工作计划", rows)
+    found = findings([own], ("superior-task-duplicated",), superior=sup)
+    assert sorted((f.task_seq, f.severity) for f in found) == [("1", "warning"), ("2", "info")]
+
+
+def test_an_autonomous_region_is_a_level_word_of_a_mode():
+    value = parse("mode", "自治区抽市县查")
+    assert isinstance(value, Mode)
+    assert [(p.select, p.inspect) for p in value.pairs] == [(P, C), (P, K)]
+    assert [(p.select, p.inspect) for p in parse("mode", "自抽自查").relative] == [("own", "own")]
+
+
 @pytest.mark.parametrize("county", ["仙桃市", "潜江市"])
 def test_a_county_level_city_under_the_province_stands_where_a_city_does(tmp_path, county):
     """省抽市查 in 湖北省's plan sends 仙桃市 (directly under the province) to inspect: its own task on

@@ -337,7 +337,9 @@ class _EachLevel:
 
 _LEVELS = {
     "省": "province",
+    "自治区": "province",
     "市": "city",
+    "地区": "city",
     "县": "county",
     "区": "county",
     "旗": "county",

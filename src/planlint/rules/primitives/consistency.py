@@ -198,7 +198,7 @@ _RANK = {"county": 1, "city": 2, "province": 3}
 
 
 # X抽Y查 as written; the level words read relative to the plan's place (see word_levels)
-_LEVEL_WORD = r"(?:省|市|州|盟|地区|县|区|旗)"
+_LEVEL_WORD = r"(?:自治区|省|市|州|盟|地区|县|区|旗)"
 # 市抽县查 · 市抽县(区)查 · 省抽市县查 · 省抽市、县查: one drawing level, one or more inspecting ones
 _PAIR = re.compile(
     rf"({_LEVEL_WORD})(?:级)?(?:抽取?|抽查)({_LEVEL_WORD}(?:[、，,]?{_LEVEL_WORD})*)(?:级)?"
@@ -206,9 +206,12 @@ _PAIR = re.compile(
 )
 _LEVEL_WORDS = re.compile(_LEVEL_WORD)
 _ORG_IMPL = re.compile(
-    r"(?:组织|发起)[:：]?(省|市|州|盟|地区|县|区|旗)级?\W{0,3}?实施[:：]?(省|市|州|盟|地区|县|区|旗)"
+    r"(?:组织|发起)[:：]?(自治区|省|市|州|盟|地区|县|区|旗)级?\W{0,3}?实施[:：]?(自治区|省|市|州|盟|地区|县|区|旗)"
 )
+# 区局抽取 · 区级组织: the region's bureau drawing, in an autonomous region's plan (not 市区, 县区)
+_REGION_DRAWS = re.compile(r"(?<![市县])区(?:局|级|本级)?(?:抽取|抽查|组织|发起)")
 _WORD_LEVELS = {
+    "自治区": "province",
     "省": "province",
     "州": "city",
     "盟": "city",
@@ -241,16 +244,31 @@ def word_levels(meta: PlanMeta) -> dict[str, str]:
     return words
 
 
+def _region_plan(meta: PlanMeta) -> bool:
+    """An autonomous region's own plan, where 区 drawing is the region (区抽市查, 区局抽取: 广西, 宁夏
+    and 新疆 call the region's bureau 区局), while 市县(区) after it still names the districts that
+    inspect (but 区抽区查 is the region's own inspection)."""
+    return meta.level == "province" and (meta.place or "").endswith("自治区")
+
+
 def mode_pairs(meta: PlanMeta, raw: str, value: Mode | None) -> list[tuple[str, str | None, str | None]]:
     """(written pair, drawing level, inspecting level) for each pair of a mode cell: the written
     X抽Y查 read with the level words of the plan it is in where the cell has them (盟抽旗查 too), else
     the parsed pairs (a pair naming only who draws, 市局抽取, has no inspecting level)."""
     words = word_levels(meta)
+    region = _region_plan(meta)
+    drawing = {**words, "区": "province"} if region else words
     written = [(x, y) for x, ys in _PAIR.findall(raw) for y in _LEVEL_WORDS.findall(ys)]
     written = written or _ORG_IMPL.findall(raw)
-    if written:
-        return [(f"{x}抽{y}查", words[x], words[y]) for x, y in written]
-    return [(p.canonical(), p.select, p.inspect) for p in value.pairs] if value is not None else []
+    if written:  # 区抽区查 in a region's plan is the region's own inspection, as 省抽省查 is
+        return [(f"{x}抽{y}查", drawing[x], drawing[y] if x == y else words[y]) for x, y in written]
+    if value is None:
+        return []
+    region_draws = region and _REGION_DRAWS.search(raw) is not None
+    return [
+        (p.canonical(), "province" if region_draws and p.select == "county" else p.select, p.inspect)
+        for p in value.pairs
+    ]
 
 
 # Said of a mode that names only who inspects (市级检查): the plan may be listing a task its superior
