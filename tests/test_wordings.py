@@ -876,3 +876,26 @@ def test_a_ratio_per_level_is_the_plans_own_levels(tmp_path):
     plan = load_plans(str(path))[0]
     assert plan.tasks[0].value("quota").ratio == Ratio(Decimal(10))
     assert not {slug for slug, _ in _findings(path)} & {"quota-needs-review", "quota-unparseable"}
+
+
+def test_a_ratio_and_a_window_filled_in_each_others_cells_say_so(tmp_path):
+    """JN-2: a row whose 抽查比例及频次 holds the window and whose 起止时间 holds the ratio gets its two
+    unreadable-cell errors (both cells are wrong as written) with a note that the two were swapped;
+    an unreadable cell that reads as nothing else gets no such note."""
+    path = _plan(
+        tmp_path,
+        "某县市场监督管理局2025年度双随机抽查工作计划",
+        "抽查检查起止时间",
+        [
+            ("2025年4月1日至2025年12月15日", "5%，每年1次"),
+            ("适量抽查", "3月—11月"),
+            ("5%，每年1次", "下半年择机"),
+        ],
+    )
+    found = {
+        (f.slug, f.location.cell): f.message for f in run([str(path)], RunOptions(use_config=False)).findings
+    }
+    assert "像是起止时间" in found[("quota-unparseable", "F3")]
+    assert "像是抽查比例或频次" in found[("window-invalid", "H3")]
+    assert "像是" not in found[("quota-unparseable", "F4")]
+    assert not [m for (slug, cell), m in found.items() if cell == "H5" and "像是" in m]

@@ -6,8 +6,10 @@ import re
 from functools import lru_cache
 from typing import Any
 
+from ...fields import parse
 from ...findings import Span, spans_of
 from ...plan import Cell, Plan, Task
+from ...values import ParseError, Quota, Window
 from ..registry import Hit
 
 
@@ -62,3 +64,25 @@ def normalize_body(text: str) -> str:
     for long, short in _BODY_SYNONYMS:
         text = text.replace(long, short)
     return text
+
+
+# A cell that does not parse as its own column but does as the column it is usually beside: the two
+# cells of the row were most likely filled in each other's place (a ratio under 起止时间).
+_SWAPPED_WITH = {
+    "quota": ("window", "起止时间"),
+    "count": ("window", "起止时间"),
+    "frequency": ("window", "起止时间"),
+    "window": ("quota", "抽查比例或频次"),
+}
+
+
+def swapped_note(err: ParseError, raw: str) -> str:
+    """「（这一格像是…）」when an unreadable cell reads as the neighbouring column's kind, else ""."""
+    kind, label = _SWAPPED_WITH.get(err.kind, ("", ""))
+    if not kind:
+        return ""
+    value = parse(kind, raw)
+    looks = isinstance(value, Window) or (
+        isinstance(value, Quota) and (value.ratio is not None or value.frequency is not None)
+    )
+    return f"（这一格像是{label}，可能与{label}一列填反，请核对后交换两格）" if looks else ""

@@ -13,7 +13,7 @@ from ...plan import Cell, Task
 from ...values import DatePoint, ParseError, Window
 from ...workdays import add_workdays
 from ..registry import CELL_VARS, FIELD, PARAM, CellHit, Ctx, Hit, primitive
-from .common import field_hit
+from .common import field_hit, swapped_note
 
 _MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
 
@@ -48,9 +48,8 @@ def window_valid(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
         where = ((value.offset, end),) if 0 <= value.offset < end else ()
         # a time named by season or event (春秋季开学) is stated, only not in months: a warning
         severity = "warning" if names_a_season(cell.raw) else None
-        yield CellHit(
-            {"problem": f"第{value.offset + 1}个字符处{value.hint}"}, spans=where, severity=severity
-        )
+        problem = f"第{value.offset + 1}个字符处{value.hint}{swapped_note(value, cell.raw)}"
+        yield CellHit({"problem": problem}, spans=where, severity=severity)
         return
     year = plan_year(ctx, value)
     try:

@@ -18,7 +18,7 @@ from typing import Any
 from ...plan import Cell
 from ...values import ABOUT, AT_LEAST, AT_MOST, RANGE, Frequency, ParseError, Quota
 from ..registry import CELL_VARS, FIELD, FIELDS, WORDS, CellHit, Ctx, Hit, primitive
-from .common import field_hit
+from .common import field_hit, swapped_note
 
 # The columns a task's quota can come from, most specific last: a combined 抽查比例及频次 cell, then split
 # 抽查比例 / 抽查数量 / 抽查基数 / 抽查频次 columns.
@@ -81,16 +81,27 @@ def quota_text(task: Any) -> str:
 
 
 @primitive(
-    "parses", ("cell",), {"fields": FIELDS}, required=("fields",), provides=("offset", "hint", "caret")
+    "parses",
+    ("cell",),
+    {"fields": FIELDS},
+    required=("fields",),
+    provides=("offset", "hint", "caret", "swapped"),
 )
 def parses(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     """A typed cell that does not parse, with the offset (1-based, as people count) and a hint;
-    the span runs from where the parse failed to the end of the cell."""
+    the span runs from where the parse failed to the end of the cell. `swapped` says when the text
+    reads as the neighbouring column instead (a window under 抽查比例)."""
     err = cell.value
     if isinstance(err, ParseError):
         end = len(cell.raw)
         where = ((err.offset, end),) if 0 <= err.offset < end else ()
-        yield CellHit({"offset": err.offset + 1, "hint": err.hint, "caret": err.caret()}, spans=where)
+        hit = {
+            "offset": err.offset + 1,
+            "hint": err.hint,
+            "caret": err.caret(),
+            "swapped": swapped_note(err, cell.raw),
+        }
+        yield CellHit(hit, spans=where)
 
 
 @primitive("ratio_range", ("cell",), {"fields": FIELDS}, required=("fields",), provides=("ratio",))
