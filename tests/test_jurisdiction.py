@@ -195,6 +195,21 @@ FOOD = ["食品销售经营者监督检查", "食品销售经营者的监督检�
 FUEL = ["加油站计量监督检查", "加油站计量器具检查"]
 
 
+def _superior_task_findings(tmp_path: Path, superior: str, own: str, modes: tuple[str, str]) -> list:
+    """superior-task-duplicated on a 2024 plan of `own` whose two tasks (食品销售, 加油站) are the two
+    tasks of `superior`'s plan, run there in `modes`."""
+    sup_rows = [MODE_HEAD, ["1", *FOOD, "辖区食品销售者", "5%", "3月-11月", modes[0]]]
+    sup_rows.append(["2", *FUEL, "辖区加油站", "10%", "3月-11月", modes[1]])
+    sup = xlsx(tmp_path, f"{superior}市场监督管理局2024年度双随机抽查工作计划", sup_rows)
+    rows = [
+        HEAD,
+        ["1", *FOOD, "辖区食品销售者", "6%", "3月-11月"],
+        ["2", *FUEL, "辖区加油站", "12%", "3月-10月"],
+    ]
+    plan = xlsx(tmp_path, f"{own}市场监督管理局2024年度双随机抽查工作计划", rows)
+    return findings([plan], ("superior-task-duplicated",), superior=sup)
+
+
 @pytest.mark.parametrize(
     "superior, county, modes",
     [
@@ -213,16 +228,7 @@ def test_a_prefecture_or_municipality_mode_is_read_with_its_own_level_words(
     """The superior's mode is read as the superior means it: a county task on what the superior sends
     its counties to inspect re-initiates it (warning); one on what the superior inspects itself is a
     possible overlap (info)."""
-    sup_rows = [MODE_HEAD, ["1", *FOOD, "辖区食品销售者", "5%", "3月-11月", modes[0]]]
-    sup_rows.append(["2", *FUEL, "辖区加油站", "10%", "3月-11月", modes[1]])
-    sup = xlsx(tmp_path, f"{superior}市场监督管理局2024年度双随机抽查工作计划", sup_rows)
-    rows = [
-        HEAD,
-        ["1", *FOOD, "辖区食品销售者", "6%", "3月-11月"],
-        ["2", *FUEL, "辖区加油站", "12%", "3月-10月"],
-    ]
-    own = xlsx(tmp_path, f"{county}市场监督管理局2024年度双随机抽查工作计划", rows)
-    found = findings([own], ("superior-task-duplicated",), superior=sup)
+    found = _superior_task_findings(tmp_path, superior, county, (modes[0], modes[1]))
     assert sorted((f.task_seq, f.severity) for f in found) == [("1", "warning"), ("2", "info")]
 
 
@@ -238,16 +244,7 @@ def test_an_autonomous_regions_district_word_draws_as_the_region(tmp_path, regio
     """In an autonomous region's plan 区 (区局) is the region: 区抽市查 sends its cities to inspect,
     so a city's own task on it re-initiates the region's (warning); 区抽区查 is the region's own
     inspection (info), as 省抽省查 is a province's."""
-    sup_rows = [MODE_HEAD, ["1", *FOOD, "辖区食品销售者", "5%", "3月-11月", modes[0]]]
-    sup_rows.append(["2", *FUEL, "辖区加油站", "10%", "3月-11月", modes[1]])
-    sup = xlsx(tmp_path, f"{region}市场监督管理局2024年度双随机抽查工作计划", sup_rows)
-    rows = [
-        HEAD,
-        ["1", *FOOD, "辖区食品销售者", "6%", "3月-11月"],
-        ["2", *FUEL, "辖区加油站", "12%", "3月-10月"],
-    ]
-    own = xlsx(tmp_path, f"{city}市场监督管理局2024年度双随机抽查工作计划", rows)
-    found = findings([own], ("superior-task-duplicated",), superior=sup)
+    found = _superior_task_findings(tmp_path, region, city, (modes[0], modes[1]))
     assert sorted((f.task_seq, f.severity) for f in found) == [("1", "warning"), ("2", "info")]
 
 
@@ -262,16 +259,7 @@ def test_an_autonomous_region_is_a_level_word_of_a_mode():
 def test_a_county_level_city_under_the_province_stands_where_a_city_does(tmp_path, county):
     """省抽市查 in 湖北省's plan sends 仙桃市 (directly under the province) to inspect: its own task on
     it re-initiates the province's (warning); 省抽省查 is the province's own (info)."""
-    sup_rows = [MODE_HEAD, ["1", *FOOD, "辖区食品销售者", "5%", "3月-11月", "省抽市查"]]
-    sup_rows.append(["2", *FUEL, "辖区加油站", "10%", "3月-11月", "省抽省查"])
-    sup = xlsx(tmp_path, "湖北省市场监督管理局2024年度双随机抽查工作计划", sup_rows)
-    rows = [
-        HEAD,
-        ["1", *FOOD, "辖区食品销售者", "6%", "3月-11月"],
-        ["2", *FUEL, "辖区加油站", "12%", "3月-10月"],
-    ]
-    own = xlsx(tmp_path, f"{county}市场监督管理局2024年度双随机抽查工作计划", rows)
-    found = findings([own], ("superior-task-duplicated",), superior=sup)
+    found = _superior_task_findings(tmp_path, "湖北省", county, ("省抽市查", "省抽省查"))
     assert sorted((f.task_seq, f.severity) for f in found) == [("1", "warning"), ("2", "info")]
 
 
