@@ -17,6 +17,7 @@ from planlint.engine import RunOptions, run
 from planlint.fields import parse
 from planlint.layers import department_of, explain_plan_layers
 from planlint.pipeline import load_plans
+from planlint.places import gazetteer
 from planlint.plan import PlanMeta
 from planlint.rules.primitives.crossplan import city_role, for_counties
 from planlint.values import Mode, ModePair
@@ -646,3 +647,19 @@ def test_undirected_in_another_departments_plan_draws_from_its_own_register(tmp_
     assert {(f.slug, f.location.cell) for f in findings([ecology], slugs)} == {
         ("directed-without-condition", "E4")
     }
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "level"),
+    [
+        # SURVEY J-6: an autonomous area's everyday name keeps its level's word, so it names the place
+        # whatever bureau follows it (a short name such as 晋城 needs 市场监管's or a year's words)
+        ("2021年楚雄州农业农村局双随机抽查工作计划", "楚雄彝族自治州", "city"),
+        ("恩施州卫生健康委员会2024年度随机监督抽查计划", "恩施土家族苗族自治州", "city"),
+        ("长阳县教育局2024年度双随机抽查工作计划", "长阳土家族自治县", "county"),
+        ("延边州交通运输局2025年度双随机抽查计划", "延边朝鲜族自治州", "city"),
+    ],
+)
+def test_an_autonomous_areas_everyday_name_before_any_bureau(title, name, level):
+    found = gazetteer().find(title)
+    assert found is not None and (found.name, found.level) == (name, level)

@@ -31,18 +31,20 @@ event window, 参检单位; J-1: a plan named by its work is that department's; 
 J-3: a district's 市级检查 a warning): 30, 29 right (97%) and the last a warning asking to mark the listing.
 On the rest of unseen/, realplans/ and samples/ the findings are unchanged.
 
-Sixth survey (137-143: 广东 连州市 and 台山市 卫生健康局 2023 / 2021, a city 交通运输局 2025 in traditional
+Sixth survey (137-145: 广东 连州市 and 台山市 卫生健康局 2023 / 2021, a city 交通运输局 2025 in traditional
 script, 广州市生态环境局 (no year in the excerpt), 山东 莱阳市自然资源和规划局 2022, 陕西 宝鸡市凤翔区 市场监管
-2025 and 咸阳市 商务 随机抽查事项清单): of the fifteen provinces asked for, only 陕西 had tables in the stored
-corpus; the new kinds are the health system's 国家随机监督抽查 forms, 生态环境, 自然资源 and a 2025 交通 plan.
-Findings judged by hand: 53 before, 24 right (45%), 29 wrong, none missed (the list noted, rightly). This
-branch's fixes — every 市场监管总局 document however cited is a reference for another department's plan
-(J-4), another department's 不定向 draws from its own register (S-3), department names whole (交通运输部门,
-消防救援大队, 教育和体育局; 人民政府 is no 民政) — leave 50, 25 right; the 25 wrong left are wording
-classes (W-11 抽查类型 本部门/联合, W-12 a draw schedule as the time, W-13 抽查比率, W-14 a count per kind,
-W-15 1.15-11.30, W-16 a 序号 merged over sub-tasks). On the rest of unseen/, realplans/ and samples/: 广州市
-教育局 2021's 不定向 over 区政府 is no longer reported (S-3), and the bases of other departments' findings
-name the department whole; nothing else changed."""
+2025 and 咸阳市 商务 随机抽查事项清单, 云南 楚雄州农业农村局 2021 and its 大姚县's 农业 plan): of the fifteen
+provinces asked for, only 陕西 had tables in the stored corpus; 云南 (missing from the fourth survey) came in
+too. The new kinds are the health system's 国家随机监督抽查 forms, 生态环境, 自然资源, 农业, an autonomous
+prefecture and a 2025 交通 plan. Findings judged by hand: 58 before, 29 right (50%), 29 wrong, none missed
+(the list noted, rightly). This branch's fixes — every 市场监管总局 document however cited is a reference for
+another department's plan (J-4), another department's 不定向 draws from its own register (S-3), department
+names whole (交通运输部门, 消防救援大队, 教育和体育局; 人民政府 is no 民政; J-5), an autonomous area's everyday
+name places the plan whatever bureau follows it (楚雄州农业农村局; J-6: a wrong note before, no finding) —
+leave 55, 30 right; the 25 wrong left are wording classes (W-11 抽查类型 本部门/联合, W-12 a draw schedule as
+the time, W-13 抽查比率, W-14 a count per kind, W-15 1.15-11.30, W-16 a 序号 merged over sub-tasks). On the
+rest of unseen/, realplans/ and samples/: 广州市教育局 2021's 不定向 over 区政府 is no longer reported (S-3),
+and the bases of other departments' findings name the department whole; nothing else changed."""
 
 from __future__ import annotations
 
@@ -1413,3 +1415,26 @@ def test_xianyang_commerce_item_list_is_noted_not_checked():
     # 陕西: a 事项清单 with 设定依据, ratios and N次/年 per item and no time column
     result = run([str(XIANYANG_LIST)], RunOptions(use_config=False))
     assert result.findings == [] and _list_note(result, XIANYANG_LIST)
+
+
+CHUXIONG = UNSEEN / "2021年楚雄州农业农村局双随机抽查工作计划.xlsx"
+DAYAO = UNSEEN / "大姚县农业农村局“双随机、一公开”抽查计划.xlsx"
+
+
+def test_an_autonomous_prefecture_and_its_county_are_placed():
+    # SURVEY J-6: 楚雄州农业农村局 — the prefecture's everyday name before a bureau that is not 市场监管's
+    p = plan(CHUXIONG)
+    assert (p.meta.place, p.meta.level) == ("楚雄彝族自治州", "city")
+    result = run([str(CHUXIONG)], RunOptions(use_config=False))
+    assert not any("所在地" in n for n in result.notes)
+    assert (plan(DAYAO).meta.place, plan(DAYAO).meta.level) == ("大姚县", "county")
+
+
+def test_yunnan_agriculture_plans_right_findings():
+    # two-row headers (计划任务名称 over 抽查领域 | 抽查事项; 检查对象 over 对象范围 | 抽查比例 | 频次): right, the
+    # ratio in three cohorts (2020年以前设立 2%, 新设立 8%, 被立案处罚 10%) is for a person, and the commas
+    assert slugs_at(CHUXIONG) == {
+        (s, f"F{r}") for s in ("quota-needs-review", "text-normalize") for r in (4, 5)
+    }
+    assert slugs_at(DAYAO) == {("text-normalize", "D4")}
+    assert headers(plan(DAYAO))["ratio"] == "检查对象抽查比例"  # the two header rows joined
