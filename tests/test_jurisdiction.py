@@ -592,6 +592,9 @@ def test_coverage_left_to_the_province_when_its_mode_says_the_province_draws(tmp
         ("某县人民政府2024年度部门联合双随机抽查工作计划", None),
         ("某市2024年度电子商务领域部门联合抽查计划", None),
         ("北京市朝阳区南磨房乡人民政府行政执法检查计划", "乡人民政府"),
+        # a plan named by its field (城市管理领域) is that field's department's
+        ("2023年度城市管理领域“双随机、一公开”检查计划", "城市管理部门"),
+        ("某县综合行政执法局2024年度双随机抽查计划", "综合行政执法局"),
     ],
 )
 def test_the_issuing_department(title, department):
