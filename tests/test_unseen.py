@@ -35,7 +35,7 @@ Sixth survey (137-147: 广东 连州市 and 台山市 卫生健康局 2023 / 202
 script, 广州市生态环境局 (no year in the excerpt), 山东 莱阳市自然资源和规划局 2022 and 枣庄市城市管理局 2023, 陕西
 宝鸡市凤翔区 市场监管 2025 and 咸阳市 商务 随机抽查事项清单, 云南 楚雄州农业农村局 2021 and its 大姚县's 农业
 plan, 四川 旺苍县林业局 2022): of the fifteen provinces asked for, only 陕西 had tables in the stored corpus;
-云南 (missing from the fourth survey) came in too. The new kinds are the health system's 国家随机监督抽查
+云南 (景洪市 only, so far) got two more. The new kinds are the health system's 国家随机监督抽查
 forms, 生态环境, 自然资源, 农业, 林业, 城市管理, an autonomous prefecture and a 2025 交通 plan. Findings judged
 by hand: 78 before, 42 right (54%), 36 wrong, none missed (the list noted, rightly); a finding whose basis
 alone was off (a 市场监管总局 document cited as binding on another department) is counted right. This
