@@ -595,6 +595,8 @@ def test_coverage_left_to_the_province_when_its_mode_says_the_province_draws(tmp
         # a plan named by its field (城市管理领域) is that field's department's
         ("2023年度城市管理领域“双随机、一公开”检查计划", "城市管理部门"),
         ("某县综合行政执法局2024年度双随机抽查计划", "综合行政执法局"),
+        # since 2025 the health system's random supervision is often the 疾控局's (辽疾控发〔2025〕13号)
+        ("2025年盘锦市疾病预防控制局随机监督抽查计划", "疾病预防控制局"),
     ],
 )
 def test_the_issuing_department(title, department):
