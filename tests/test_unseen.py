@@ -1462,3 +1462,14 @@ def test_wangcang_forestry_plan_right_findings():
     # right: no time at all (局统一安排, a warning: 38号 is a reference for a 林业局), the half-width semicolons
     assert {("window-invalid", "F3"), ("window-invalid", "F4")} <= found
     assert {("text-normalize", "G3"), ("text-normalize", "G4")} <= found
+
+
+def test_a_plan_titled_as_a_list_is_read_with_its_title():
+    # SURVEY J-8: 临淄区工业和信息化局2022年…抽查事项清单 (a time per task: a plan) and 沂源县卫生健康局2023年度
+    # 部门联合…抽查事项清单: their title rows say who issued them and that 沂源's is a joint plan
+    linzi = plan(UNSEEN / "临淄区工业和信息化局2022年“双随机、一公开”监管随机抽查事项清单.xlsx")
+    assert (linzi.meta.title or "").startswith("临淄区工业和信息化局2022年")
+    assert all("本计划由工业和信息化局制定" in f.basis for f in findings(linzi.path))
+    yiyuan = plan(YIYUAN)
+    assert (yiyuan.meta.year, yiyuan.meta.kind) == (2023, "joint")
+    assert all("本计划由卫生健康局制定" in f.basis for f in findings(YIYUAN) if "市场监管总局" in f.basis)
