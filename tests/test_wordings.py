@@ -32,7 +32,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from conftest import run_cli
+from openpyxl import Workbook, load_workbook
 
 from planlint.columns import parse_kind
 from planlint.engine import RunOptions, run
@@ -878,10 +879,11 @@ def test_a_ratio_per_level_is_the_plans_own_levels(tmp_path):
     assert not {slug for slug, _ in _findings(path)} & {"quota-needs-review", "quota-unparseable"}
 
 
-def test_a_ratio_and_a_window_filled_in_each_others_cells_say_so(tmp_path):
-    """JN-2: a row whose 抽查比例及频次 holds the window and whose 起止时间 holds the ratio gets its two
-    unreadable-cell errors (both cells are wrong as written) with a note that the two were swapped;
-    an unreadable cell that reads as nothing else gets no such note."""
+def test_a_ratio_and_a_window_filled_in_each_others_cells_are_one_swap(tmp_path):
+    """JN-2: a row whose 抽查比例及频次 holds the window and whose 起止时间 holds the ratio is one
+    quota-window-swapped finding on the ratio cell, whose fix exchanges the two cells; the two
+    cells' unreadable-cell errors yield to it. A cell that is out of place alone keeps its own
+    error and says what it looks like; one that reads as nothing else says nothing of the kind."""
     path = _plan(
         tmp_path,
         "某县市场监督管理局2025年度双随机抽查工作计划",
@@ -890,12 +892,99 @@ def test_a_ratio_and_a_window_filled_in_each_others_cells_say_so(tmp_path):
             ("2025年4月1日至2025年12月15日", "5%，每年1次"),
             ("适量抽查", "3月—11月"),
             ("5%，每年1次", "下半年择机"),
+            ("4月-10月", "按季度开展"),
+            ("适量抽查", "不低于3%"),
         ],
     )
-    found = {
-        (f.slug, f.location.cell): f.message for f in run([str(path)], RunOptions(use_config=False)).findings
+    findings = run([str(path)], RunOptions(use_config=False)).findings
+    found = {(f.slug, f.location.cell): f for f in findings}
+    swap = found[("quota-window-swapped", "F3")]
+    assert swap.severity == "warning"
+    assert [(e.location.cell, e.old, e.new) for e in swap.edits] == [
+        ("F3", "2025年4月1日至2025年12月15日", "5%，每年1次"),
+        ("H3", "5%，每年1次", "2025年4月1日至2025年12月15日"),
+    ]
+    assert not {cell for slug, cell in found if slug != "quota-window-swapped"} & {"F3", "H3"}
+    assert [cell for slug, cell in found if slug == "quota-window-swapped"] == ["F3"]
+    assert "像是" not in found[("quota-unparseable", "F4")].message
+    assert not [f for (slug, cell), f in found.items() if cell == "H5" and "像是" in f.message]
+    # only the ratio cell is out of place (its time cell reads as no ratio): its own error, with the note
+    assert "像是起止时间" in found[("quota-unparseable", "F6")].message
+    assert ("window-invalid", "H6") in found
+    # only the time cell is out of place
+    assert "像是抽查比例或频次" in found[("window-invalid", "H7")].message
+    assert ("quota-unparseable", "F7") in found
+
+
+def test_a_swap_is_read_in_split_quota_columns_too(tmp_path):
+    """A 抽查比例 column of its own holding the window, and the time column the ratio, is the same
+    swap; the 抽查频次 column beside it stays as it is."""
+    header = ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查频次", "检查时间"]
+    rows = [
+        ["1", "任务1", "事项1", "对象1", "3月至11月", "1次/年", "10%"],
+        ["2", "任务2", "事项2", "对象2", "不低于5%", "1次/年", "3月至11月"],
+    ]
+    found = _plan_of(tmp_path, "某市市场监督管理局2025年度双随机抽查工作计划", header, rows)
+    assert ("quota-window-swapped", "E3") in found
+    assert not {cell for slug, cell in found if slug in ("quota-unparseable", "window-invalid")} & {
+        "E3",
+        "G3",
     }
-    assert "像是起止时间" in found[("quota-unparseable", "F3")]
-    assert "像是抽查比例或频次" in found[("window-invalid", "H3")]
-    assert "像是" not in found[("quota-unparseable", "F4")]
-    assert not [m for (slug, cell), m in found.items() if cell == "H5" and "像是" in m]
+    assert not {(slug, cell) for slug, cell in found if cell.endswith("4") and "swapped" in slug}
+
+
+def test_a_swap_across_merged_cells_of_different_rows_is_left_to_the_cells_errors(tmp_path):
+    """A ratio cell merged over two tasks whose time cells each hold a ratio: exchanging would move
+    one task's text onto the other's row, so no swap is proposed; each cell keeps its error."""
+    path = _plan(
+        tmp_path,
+        "某县市场监督管理局2025年度双随机抽查工作计划",
+        "抽查检查起止时间",
+        [("3月—11月", "5%，每年1次"), ("", "5%，每年1次")],
+    )
+    wb = load_workbook(path)
+    wb.active.merge_cells("F3:F4")
+    wb.save(path)
+    found = _findings(path)
+    assert not {slug for slug, _ in found} & {"quota-window-swapped"}
+    assert {("window-invalid", "H3"), ("window-invalid", "H4")} <= found
+
+
+def test_fixing_a_swap_exchanges_the_two_cells_of_a_csv(tmp_path, monkeypatch, capsys):
+    rows = [
+        ["某县市场监督管理局2025年度双随机抽查工作计划"],
+        [*_HEADER, "抽查时间", "发起部门", "抽查检查模式"],
+        [
+            "1",
+            "任务1",
+            "定向",
+            "事项1",
+            "对象1",
+            "2025年4月1日至2025年11月15日",
+            _RISK,
+            "5%，每年1次",
+            "县局",
+            "县抽县查",
+        ],
+    ]
+    src = tmp_path / "plan.csv"
+    src.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    out = tmp_path / "fixed.csv"
+    code, _, err = run_cli(
+        "fix",
+        str(src),
+        "--unsafe-fixes",
+        "--no-config",
+        "-o",
+        str(out),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
+    assert code == 0, err
+    record = out.read_text(encoding="utf-8").splitlines()[2].split(",")
+    assert (record[5], record[7]) == ("5%，每年1次", "2025年4月1日至2025年11月15日")
+    assert not {slug for slug, _ in _findings(out)} & {
+        "quota-window-swapped",
+        "quota-unparseable",
+        "window-invalid",
+    }

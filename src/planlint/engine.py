@@ -44,6 +44,7 @@ from .rules.model import Rule
 from .rules.registry import PRIMITIVES, Ctx, Hit, PrimitiveFn, RunData
 from .rules.selectors import check_selectors
 from .suppress import apply_baseline, apply_waivers
+from .table import Location
 
 
 @dataclass(slots=True)
@@ -295,22 +296,27 @@ def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx) -> list[Finding]:
 
 
 def one_per_problem(findings: list[Finding], rules: list[Rule]) -> list[Finding]:
-    """Drop the findings of a rule on cells where a rule it `yields_to` reported."""
+    """Drop the findings of a rule on cells where a rule it `yields_to` reported. A finding is
+    about its own cell and the cells its fix rewrites: a swap of two cells answers the errors of
+    both."""
     yielding = {r.id: r.yields_to for r in rules if r.yields_to}
     if not yielding:
         return findings
+    wanted = {slug for slugs in yielding.values() for slug in slugs}
     reported: dict[str, set[tuple]] = {}
     for f in findings:
-        reported.setdefault(f.slug, set()).add(_cell_key(f))
+        if f.slug in wanted:
+            cells = reported.setdefault(f.slug, set())
+            cells.add(_cell_key(f.location))
+            cells.update(_cell_key(e.location) for e in f.edits)
     return [
         f
         for f in findings
-        if not any(_cell_key(f) in reported.get(slug, ()) for slug in yielding.get(f.rule_id, ()))
+        if not any(_cell_key(f.location) in reported.get(slug, ()) for slug in yielding.get(f.rule_id, ()))
     ]
 
 
-def _cell_key(f: Finding) -> tuple:
-    loc = f.location
+def _cell_key(loc: Location) -> tuple:
     return (loc.path, loc.sheet, loc.row, loc.col)
 
 
