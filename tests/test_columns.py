@@ -691,3 +691,119 @@ def test_a_risk_header_ending_in_a_ratio_alone_keeps_its_tiered_ratios_as_the_qu
     )
     keys = {c.key for c in csv_plan(tmp_path, text).columns.values()}
     assert keys & {"ratio", "quota"}
+
+
+# -- a window over 开始时间 | 结束时间: findings and fixes on the cell they are about (JN-3) -----------
+
+_SPLIT_TITLE = "泽州县市场监督管理局2025年度内部双随机抽查工作计划"  # 晋城's 12月20日 binds it
+_SPLIT_HEADER = ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例及频次", "开始时间", "结束时间"]
+
+
+def _split_csv(tmp_path: Path, windows: list[tuple[str, str]]) -> Path:
+    lines = [_SPLIT_TITLE, ",".join(_SPLIT_HEADER)]
+    for i, (start, end) in enumerate(windows, 1):
+        lines.append(f"{i},任务{i},事项{i},对象{i},5%；1次/年,{start},{end}")
+    path = tmp_path / "plan.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _window_findings(path: Path) -> dict[tuple[str, str], object]:
+    from planlint.engine import RunOptions, run
+
+    found = run([str(path)], RunOptions(use_config=False)).findings
+    return {(f.slug, f.location.cell): f for f in found if f.field == "window"}
+
+
+@pytest.mark.parametrize(
+    ("end", "fixed"),
+    [
+        ("2025年12月31日", "2025年12月20日"),
+        ("2025.12.31", "2025.12.20"),
+        ("2025-12-31", "2025-12-20"),
+        ("2025/12/31", "2025/12/20"),
+        ("12月31日", "12月20日"),
+        ("12月31号", "12月20号"),
+        ("12月底", "12月20日"),
+        ("2025年12月底", "2025年12月20日"),
+    ],
+)
+def test_a_deadline_past_in_a_split_window_is_fixed_in_the_end_cell_as_it_writes_dates(tmp_path, end, fixed):
+    found = _window_findings(_split_csv(tmp_path, [("2025年4月1日", end)]))
+    late = found[("window-after-deadline", "G3")]
+    assert [(e.location.cell, e.old, e.new) for e in late.edits] == [("G3", end, fixed)]
+    assert not [cell for _, cell in found if cell == "F3"]
+
+
+def test_a_finding_about_both_ends_of_a_split_window_stays_on_the_start_and_rewrites_both(tmp_path):
+    """2024 in both cells of a 2025 plan: both cells are rewritten (by their own text), the finding
+    is on the start cell, its marked year is the start cell's own; 2024 in the end cell alone is
+    the end cell's finding, with the end cell's year marked."""
+    found = _window_findings(
+        _split_csv(tmp_path, [("2024年3月1日", "2024年11月30日"), ("2025年3月1日", "2024年11月30日")])
+    )
+    both = found[("window-other-year", "F3")]
+    assert [(e.location.cell, e.new) for e in both.edits] == [
+        ("F3", "2025年3月1日"),
+        ("G3", "2025年11月30日"),
+    ]
+    assert both.spans == ((0, 4),)
+    end = found[("window-other-year", "G4")]
+    assert [(e.location.cell, e.new) for e in end.edits] == [("G4", "2025年11月30日")]
+    assert end.spans == ((0, 4),)
+
+
+def _split_xlsx(path: Path, start: object, end: object, number_format: str | None = None) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append([_SPLIT_TITLE])
+    ws.append(_SPLIT_HEADER)
+    ws.append(["1", "任务1", "事项1", "对象1", "5%；1次/年", start, end])
+    if number_format:
+        for cell in ("F3", "G3"):
+            ws[cell].number_format = number_format
+    wb.save(path)
+
+
+@pytest.mark.parametrize("kind", ["xlsx-text", "xlsx-dates", "csv"])
+def test_fix_rewrites_the_end_cell_of_a_split_window(tmp_path, monkeypatch, capsys, kind):
+    """`planlint fix --unsafe-fixes`: the deadline fix lands in the 结束时间 cell (a date cell stays
+    a date in its own number format) and the 开始时间 cell is left as it was; the copy is clean."""
+    import datetime as dt
+
+    from conftest import run_cli
+    from openpyxl import load_workbook
+
+    if kind == "csv":
+        src = _split_csv(tmp_path, [("2025-04-01", "2025-12-31")])
+    else:
+        src = tmp_path / "plan.xlsx"
+        if kind == "xlsx-dates":
+            _split_xlsx(src, dt.datetime(2025, 4, 1), dt.datetime(2025, 12, 31), "yyyy/m/d")
+        else:
+            _split_xlsx(src, "2025年4月1日", "2025年12月31日")
+    out = tmp_path / f"fixed{src.suffix}"
+    code, _, err = run_cli(
+        "fix",
+        str(src),
+        "--unsafe-fixes",
+        "--no-config",
+        "-o",
+        str(out),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
+    assert code == 0, err
+    assert "不能自动拆分修改" not in err
+    if kind == "csv":
+        record = out.read_text(encoding="utf-8").splitlines()[2].split(",")
+        assert record[5:7] == ["2025-04-01", "2025-12-20"]
+    else:
+        ws = load_workbook(out).active
+        start, end = ws["F3"], ws["G3"]
+        if kind == "xlsx-dates":
+            assert (start.value, end.value) == (dt.datetime(2025, 4, 1), dt.datetime(2025, 12, 20))
+            assert end.number_format == "yyyy/m/d"
+        else:
+            assert (start.value, end.value) == ("2025年4月1日", "2025年12月20日")
+    assert not _window_findings(out)

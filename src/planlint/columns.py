@@ -18,6 +18,7 @@ from typing import NamedTuple
 from . import fields, values
 from .bundled import load_yaml
 from .errors import ReadError
+from .joined import Parts, join_texts
 from .plan import FIELD_NAMES, Cell, Column, DroppedRow, Plan, PlanMeta, Task
 from .script import simplify_table
 from .table import Location, Table, column_letter
@@ -293,6 +294,7 @@ class _Builder:
         self.notes: list[str] = list(table.notes)
         self.candidates: dict[str, list[str]] = {}  # missing key → headers of columns that may hold it
         self.window_end: int | None = None  # the 结束时间 column of a window split over two columns
+        self.joined: dict[tuple[int, int], Parts] = {}  # each split window's start cell → its two cells
         self.mode_split: tuple[int, int] | None = None  # (组织层级, 实施层级) columns of a split mode
 
     # -- header ---------------------------------------------------------------------------------
@@ -624,7 +626,7 @@ class _Builder:
                 continue
             out[key] = cell(kind, raw)
         if self.window_end is not None and "window" in out:
-            self._join_window(i, out, self.window_end)
+            self._join_window(i, out, self.window_end, anchored)
         if self.mode_split is not None and "mode" in out:
             self._join_mode(i, out, self.mode_split)
         return out, anchored
@@ -647,14 +649,22 @@ class _Builder:
             found = self._cells[("mode+", raw)] = Cell(raw, value)
         out["mode"] = found
 
-    def _join_window(self, i: int, out: dict[str, Cell], end_col: int) -> None:
+    def _join_window(
+        self, i: int, out: dict[str, Cell], end_col: int, anchored: dict[str, Location] | None
+    ) -> None:
         """A window split over a start and an end column is one window `开始至结束`, located at the
-        start cell (the end cell stays a column of its own)."""
+        start cell (the end cell stays a column of its own); `joined` keeps the two cells, so that
+        findings and fixes go back to them (planlint.joined). A start cell merged over several rows
+        is not recorded: its rows may end differently."""
         start = out["window"]
-        end = self.rows[i][end_col].strip()
+        end_raw = self.rows[i][end_col]
+        end = end_raw.strip()
         if not end or not start.raw.strip() or end in start.raw:
             return
-        out["window"] = self.cell("window", f"{start.raw.strip()}至{end}")
+        out["window"] = self.cell("window", join_texts(start.raw, end))
+        if anchored is None or "window" not in anchored:
+            at = self.t.location(*self.t.anchors.get((i, end_col), (i, end_col)))
+            self.joined[(self.t.row_numbers[i], self.cols["window"])] = Parts(start.raw, end_raw, at)
 
     def cell(self, kind: str, raw: str) -> Cell:
         """The one Cell of this text and parse kind ("" for free text): parsed once per plan."""
@@ -737,6 +747,7 @@ class _Builder:
             originals={self._physical(ij): text for ij, text in self.t.originals.items()},
             spans=self.spans(),
             candidates=self.candidates,
+            joined=self.joined,
         )
 
     def _physical(self, ij: tuple[int, int]) -> tuple[int, int]:

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .table import Location
+
+if TYPE_CHECKING:
+    from .joined import Parts
 
 LEVELS = ("province", "city", "county")
 KINDS = ("internal", "joint")
@@ -227,6 +230,9 @@ class Plan:
     spans: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     # a key the plan has no column for → headers of columns that may hold it
     candidates: dict[str, list[str]] = field(default_factory=dict)
+    # (row, col) of the start cell of a window split over 开始时间 | 结束时间 → its two cells
+    # (planlint.joined): findings and fixes go back to the cell holding what they are about
+    joined: dict[tuple[int, int], Parts] = field(default_factory=dict)
 
     @property
     def path(self) -> str:
