@@ -988,3 +988,48 @@ def test_fixing_a_swap_exchanges_the_two_cells_of_a_csv(tmp_path, monkeypatch, c
         "quota-unparseable",
         "window-invalid",
     }
+
+
+# -- sixth survey ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("1.15-11.30", (1, 15, None), (11, 30, None)),  # W-15: 宝鸡市凤翔区 2025
+        ("3.10—10.31", (3, 10, None), (10, 31, None)),
+        ("4/1至11/30", (4, 1, None), (11, 30, None)),
+        ("2025.1.15-11.30", (1, 15, 2025), (11, 30, 2025)),
+        ("3.1-11月", (3, 1, None), (11, None, None)),
+        ("截至11.30", (1, None, None), (11, 30, None)),
+        ("11.30前", (1, None, None), (11, 30, None)),
+    ],
+)
+def test_a_month_and_day_written_with_a_dot_is_a_date_in_a_window(text, start, end):
+    window = parse("window", text)
+    assert isinstance(window, Window), window
+    points = [(p.month, p.day, p.year) for p in (window.start, window.end)]
+    assert points == [start, end]
+
+
+def test_a_dotted_month_and_day_is_not_read_alone_or_when_impossible():
+    """A lone `3.5` may be a ratio without its %: not a date. `2.30` names no day."""
+    assert isinstance(parse("window", "3.5"), ParseError)
+    bad = parse("window", "2.30-5.30")
+    assert isinstance(bad, ParseError) and "2月没有30日" in bad.hint
+    batches = parse("window", "第一批:3.1-5.31,第二批:9.1-11.30")
+    assert isinstance(batches, Window) and [(b.start.month, b.end.day) for b in batches.batches] == [
+        (3, 31),
+        (9, 30),
+    ]
+
+
+def test_windows_written_month_dot_day_cost_no_finding(tmp_path):
+    header = ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查检 查日期"]
+    rows = [
+        ["1", "食品销售抽查", "食品销售检查", "食品经营者", "5%", "1.15-11.30"],
+        ["2", "广告抽查", "广告检查", "广告经营者", "3%", "3.20-4.30"],
+        ["3", "计量抽查", "计量检查", "加油站", "3.5", "2.30-5.30"],
+    ]
+    found = _plan_of(tmp_path, "某县市场监督管理局2025年度双随机抽查工作计划", header, rows)
+    assert {(s, c) for s, c in found if s == "window-invalid"} == {("window-invalid", "F5")}

@@ -874,7 +874,7 @@ class _FieldTransformer(Transformer):
         )
 
 
-_DATE_TYPES = frozenset(("DATE", "SLASH_DATE", "YEAR_MONTH"))
+_DATE_TYPES = frozenset(("DATE", "SLASH_DATE", "YEAR_MONTH", "MONTH_DAY"))
 _DATE = re.compile(
     r"(?:(\d+)年|(次年|翌年|来年|第二年))?([^年月]+)月份?(?:(.+)[日号]|(底|末|初|[上中下]旬))?"
 )
@@ -886,6 +886,9 @@ def _date_point(tok: Token) -> v.DatePoint:
     if tok.type == "YEAR_MONTH":  # 2024.3
         y, m = re.split(r"[/.]", tok.value)
         return _check_date(v.DatePoint(int(m), None, int(y)), _pos(tok) + len(y) + 1)
+    if tok.type == "MONTH_DAY":  # 11.30 · 4/1
+        m, d = re.split(r"[/.]", tok.value)
+        return _check_date(v.DatePoint(int(m), int(d)), _pos(tok) + len(m) + 1)
     if tok.type == "SLASH_DATE":  # 2021/5/20 · 2021.5.20 · 2024-05-01 · 20240501
         text = tok.value
         y, m, d = re.split(r"[/.-]", text) if not text.isdigit() else (text[:4], text[4:6], text[6:])
