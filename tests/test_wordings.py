@@ -1033,3 +1033,20 @@ def test_windows_written_month_dot_day_cost_no_finding(tmp_path):
     ]
     found = _plan_of(tmp_path, "某县市场监督管理局2025年度双随机抽查工作计划", header, rows)
     assert {(s, c) for s, c in found if s == "window-invalid"} == {("window-invalid", "F5")}
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("抽查比率30%,每年一次。", "30%；1次/年"),  # W-13: 莱阳市自然资源和规划局 2022
+        ("比率不低于5%；1次/年", "不低于5%；1次/年"),
+        ("抽查率不低于5%,1次/年", "不低于5%；1次/年"),
+        ("抽检率3%", "3%"),
+        ("按5%的比率抽取", "5%"),
+        ("每年抽查比率5%", "5%"),
+    ],
+)
+def test_a_ratio_named_bilv_or_chouchalv_is_the_ratio(text, canonical):
+    quota = parse("quota", text)
+    assert isinstance(quota, Quota), quota
+    assert quota.canonical() == canonical

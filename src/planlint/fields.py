@@ -1345,7 +1345,7 @@ _OBJECT_BASE = re.compile(
 # Who or when a ratio is about, named before its one 比例: 全年抽查比例不低于1% · 市级医疗保障部门每年对市级及以下
 # 经办机构抽查比例之和≥20% — the ratio is the quota; the subject (no number, no risk tier) says nothing more.
 _SUBJECT_LEAD = re.compile(
-    r"^[^\dA-D%;,。()]{1,40}?(?<!风险)(?:抽查|抽取|抽检|检查)?比例(?:之和|总和|合计)?(?!.*比例)"
+    r"^[^\dA-D%;,。()]{1,40}?(?<!风险)(?:抽查|抽取|抽检|检查)?比[例率](?:之和|总和|合计)?(?!.*比[例率])"
 )
 # The quota grammar's own words: not prose when counting how much of a text is prose.
 _QUOTA_WORDS = re.compile(
