@@ -1050,3 +1050,28 @@ def test_a_ratio_named_bilv_or_chouchalv_is_the_ratio(text, canonical):
     quota = parse("quota", text)
     assert isinstance(quota, Quota), quota
     assert quota.canonical() == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "note"),
+    [
+        ("餐饮服务50个,校园食堂5个", 55, "餐饮服务50个、校园食堂5个"),  # W-14: 宝鸡市凤翔区 2025
+        ("餐饮服务经营者50家；食品销售者30家；药店10家", 90, "餐饮服务经营者50家、食品销售者30家、药店10家"),
+        ("加油站约20家、液化气站5家。", 25, "加油站约20家、液化气站5家"),
+    ],
+)
+def test_a_count_per_kind_of_object_is_their_sum(text, count, note):
+    for kind in ("quota", "count"):
+        quota = parse(kind, text)
+        assert isinstance(quota, Quota) and quota.review is None, quota
+        assert (quota.count.low, quota.note) == (count, note)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["抽查10家,其中A类5家", "市级2户,区级10户", "餐饮50个,食堂5家", "抽查10家,抽取5家", "餐饮服务50个"],
+)
+def test_counts_that_are_not_one_per_kind_are_not_summed(text):
+    """A tier, a level, two units or two verbs are not kinds of objects; one count is no list."""
+    quota = parse("quota", text)
+    assert not (isinstance(quota, Quota) and quota.note and "、" in quota.note and quota.review is None)

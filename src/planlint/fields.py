@@ -1389,6 +1389,33 @@ def _review_reason(norm: str) -> str | None:
     return None
 
 
+# 餐饮服务50个,校园食堂5个: a count for each kind of object the task draws from. The kinds are named by
+# words only (no tier letter, level or risk class: those are the grammar's), all in one unit.
+_KIND_COUNT = re.compile(r"([\u4e00-\u9fff()]{2,20}?)(?:约|共|计)?(\d+)(户|家|个|所|件|台|单位)")
+_NOT_A_KIND = re.compile(
+    r"其中|风险|合计|共计|总计|每|基数|比例|频次|级$|^(?:抽查|抽取|抽检|检查|随机抽取|计划抽查|拟抽查)$"
+)
+
+
+def _counts_by_kind(norm: str) -> v.Quota | None:
+    """A count per kind of object (餐饮服务50个,校园食堂5个): the task's count is their sum, the
+    counts by kind its note; None for any other text."""
+    parts = re.split(r"[;,、]", norm.rstrip(";,。"))
+    if len(parts) < 2:
+        return None
+    counts = []
+    for part in parts:
+        m = _KIND_COUNT.fullmatch(part)
+        if m is None or _NOT_A_KIND.search(m.group(1)):
+            return None
+        counts.append((int(m.group(2)), m.group(3)))
+    units = {unit for _, unit in counts}
+    if len(units) != 1:
+        return None
+    total = sum(n for n, _ in counts)
+    return v.Quota(count=v.Count(total, unit=units.pop()), note="、".join(parts))
+
+
 # A sentence or more (基数为本辖区内所负责的特定被检查对象总数…) is prose for a person, not a malformed number
 # (适量抽查, 若干): prose that states no number at all.
 _PROSE_WORDS = 20
@@ -1464,6 +1491,9 @@ def _parse_raw(kind: str, text: str) -> Any:
         if led != norm:
             again = _parse_normalized(kind, led)
             result = again if isinstance(again, v.Quota) else result
+    if isinstance(result, tuple) and kind in ("quota", "count"):
+        by_kind = _counts_by_kind(norm)
+        result = by_kind if by_kind is not None else result
     if isinstance(result, tuple) and kind in _QUOTA_KINDS:
         reason = _review_reason(norm)
         if reason is not None:
