@@ -807,3 +807,33 @@ def test_fix_rewrites_the_end_cell_of_a_split_window(tmp_path, monkeypatch, caps
         else:
             assert (start.value, end.value) == ("2025年4月1日", "2025年12月20日")
     assert not _window_findings(out)
+
+
+@pytest.mark.parametrize(
+    "kinds",
+    [
+        ("本部门抽查", "多部门联合\n抽查", "多部门联合抽查"),  # W-11: 台山市卫生健康局 2021
+        ("部门内部抽查", "跨部门联合检查"),
+        ("本单位", "联合抽查"),
+    ],
+)
+def test_a_type_column_saying_who_runs_the_task_is_not_the_draw_type(tmp_path, kinds):
+    """台山's form: 抽查类型是指本部门抽查或跨部门联合抽查 — the task's kind, not 定向/不定向. The column is
+    kept as written (unknown), with a note, and costs no type-invalid."""
+    from planlint.engine import RunOptions, run
+
+    header = "任务名称,任务开始时间,任务结束时间,抽查类型,参与联合抽查部门,抽查范围,抽查比例"
+    rows = [f'任务{i},2021.04.01,2021.10.31,"{kind}",,对象{i},3%' for i, kind in enumerate(kinds, 1)]
+    path = tmp_path / "plan.csv"
+    path.write_text("\n".join(["台山市卫生健康局2021年双随机抽查计划", header, *rows]) + "\n", "utf-8")
+    plan = plan_of(path)
+    assert "type" not in plan.columns and "抽查类型" in {c.header for c in plan.unknown_columns}
+    assert any("「抽查类型」一列写的是本部门抽查还是部门联合抽查" in n for n in plan.notes)
+    result = run([str(path)], RunOptions(use_config=False))
+    assert not [f for f in result.findings if f.slug == "type-invalid"]
+
+
+def test_a_type_column_with_a_draw_type_among_them_stays_the_type(tmp_path):
+    text = "序号,任务名称,抽查类型,抽查事项\n1,任务1,定向,事项1\n2,任务2,本部门抽查,事项2\n"
+    plan = csv_plan(tmp_path, text)
+    assert plan.columns["type"].header == "抽查类型"

@@ -29,6 +29,10 @@ MIN_HEADER_KEYS = 3
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _CONTAINS_MAX_LEN = 16  # longer cells are data, not headers: 根据企业信用风险分类结果… must not match
 _TYPE_WORDS = frozenset(("定向", "不定向", "定向抽查", "不定向抽查"))
+# 本部门抽查 · 多部门联合抽查 · 跨部门联合检查 · 联合抽查 · 部门内部抽查: who runs a task, in a 抽查类型 column
+_RUN_BY = re.compile(
+    r"(?:本部门|本单位|本局|本系统|本机关|部门内部|内部|单独|(?:跨|多)?部门联合|联合|跨部门)(?:双随机)?(?:抽查|检查)?"
+)
 # What a column's cells parse as, for recognising columns by content: (parse kind = field key, test).
 _CONTENT_KINDS: tuple[tuple[str, Callable[[object], bool]], ...] = (
     ("mode", lambda v: isinstance(v, values.Mode) and v.names_levels),  # not 联合抽查 alone
@@ -361,10 +365,15 @@ class _Builder:
                 heads.append((j, header, match))
         heads = self._risk_beside_a_quota(heads, start)
         chosen: dict[str, tuple[int, int]] = {}  # key → (rank, column index)
-        for j, _, match in heads:
+        for j, header, match in heads:
             if match is None or match.by_content:
                 continue
             if match.key == "name" and self._names_the_plan(start, j, match.rank == WEAK):
+                continue
+            if match.key == "type" and self._names_who_runs(start, j):
+                self.notes.append(
+                    f"「{_one_line(header)}」一列写的是本部门抽查还是部门联合抽查（由谁实施），不是定向或不定向，未按抽查类型检查"
+                )
                 continue
             if match.key not in chosen or (match.rank, j) < chosen[match.key]:
                 chosen[match.key] = (match.rank, j)
@@ -500,6 +509,12 @@ class _Builder:
         if weak and texts and all(t.endswith("计划") for t in texts):
             return True
         return len(texts) >= 2 and len(set(texts)) == 1 and (weak or "计划" in texts[0])
+
+    def _names_who_runs(self, start: int, j: int) -> bool:
+        """Whether a 抽查类型 column's cells say who runs each task (本部门抽查, 多部门联合抽查: the task's
+        kind, as 台山's form defines 抽查类型) rather than 定向/不定向."""
+        texts = set(self._own_texts(start, j))
+        return bool(texts) and all(_RUN_BY.fullmatch(normalize_header(t)) for t in texts)
 
     def _names_tasks(self, start: int, j: int) -> bool:
         """Whether a column's cells name tasks (农产品质量监督抽查, 兽药经营企业监督抽查): more than one
