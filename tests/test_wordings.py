@@ -1075,3 +1075,24 @@ def test_counts_that_are_not_one_per_kind_are_not_summed(text):
     """A tier, a level, two units or two verbs are not kinds of objects; one count is no list."""
     quota = parse("quota", text)
     assert not (isinstance(quota, Quota) and quota.note and "、" in quota.note and quota.review is None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "每个季度第一个月的15日内完成本季度所有任务抽取工作",  # W-12: 广州市生态环境局
+        "本年度完成所有任务抽取工作",
+        "每季度第一个月15日前完成抽取",
+        "每月10日前完成抽取",
+        "年内完成全部抽取工作",
+    ],
+)
+def test_a_draw_schedule_in_a_time_cell_is_the_whole_year(text):
+    window = parse("window", text)
+    assert isinstance(window, Window) and window.whole_year, window
+    assert window.qualifier == text and window.canonical() == f"全年（{text}）"
+
+
+@pytest.mark.parametrize("text", ["每季度各抽查1次", "按月开展", "完成抽取", "每季度开展检查"])
+def test_a_frequency_or_a_bare_draw_in_a_time_cell_is_still_no_time(text):
+    assert isinstance(parse("window", text), ParseError)

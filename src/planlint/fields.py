@@ -1433,6 +1433,15 @@ _WINDOW_DELEGATED = re.compile(
 _COUNT_AFTER_SPAN = re.compile(r"(?<=月)[,;](?=(?:抽查|检查|抽取|随机抽取)?\d+(?:户|家|个)$)")
 
 
+# 每个季度第一个月的15日内完成本季度所有任务抽取工作 · 本年度完成所有任务抽取工作 · 每月10日前完成抽取: a
+# time cell (抽取时间) stating when the draws are made, each period or once in the year — a schedule
+# over the whole year, not a malformed window.
+_DRAW_SCHEDULE = re.compile(
+    r"^(?:每个?(?:季度?|月|半年)[^\d]{0,8}?(?:\d+[日号]|上旬|中旬|下旬|初|底|末)?[内前]?|本?年度内?|年内|全年)"
+    r"完成[^\d]{0,12}?抽取(?:工作|任务)?$"
+)
+
+
 # A time cell that names a season, a holiday or an event instead of months: 汛期前 · 春节前 · 暑期 · 中秋国庆
 # 期间 · 春秋季开学、中高考等节点. The office knows when that is; the plan does not say, and no calendar rule
 # can check it.
@@ -1501,6 +1510,9 @@ def _parse_raw(kind: str, text: str) -> Any:
     if isinstance(result, tuple) and kind == "window" and _COUNT_AFTER_SPAN.search(norm):
         again = _parse_normalized(kind, _COUNT_AFTER_SPAN.sub("", norm))
         result = again if isinstance(again, v.Window) else result
+    if isinstance(result, tuple) and kind == "window" and _DRAW_SCHEDULE.match(norm):
+        # when the draws are made, over the year: the inspections run over the whole year
+        result = v.Window(v.DatePoint(1), v.DatePoint(12), qualifier=text.strip(), whole_year=True)
     if isinstance(result, tuple) and kind == "window" and (season := _WINDOW_SEASON.search(norm)):
         result = (
             season.start(),
