@@ -837,3 +837,31 @@ def test_a_type_column_with_a_draw_type_among_them_stays_the_type(tmp_path):
     text = "序号,任务名称,抽查类型,抽查事项\n1,任务1,定向,事项1\n2,任务2,本部门抽查,事项2\n"
     plan = csv_plan(tmp_path, text)
     assert plan.columns["type"].header == "抽查类型"
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_a_seq_merged_over_rows_that_each_name_a_task_numbers_a_group(tmp_path, merged):
+    """W-16 (宝鸡市凤翔区 2025): 序号 3 merged over two rows, each naming a task, is one number with a
+    sub-task — tasks 3 and 3(2), no seq-duplicate. The same 3 written in two cells is a duplicate."""
+    from planlint.engine import RunOptions, run
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["某县市场监督管理局2025年度双随机抽查工作计划"])
+    ws.append(["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例"])
+    ws.append(["1", "食品销售监督检查", "食品销售检查", "食品经营者", "5%"])
+    ws.append(["2", "餐饮服务监督检查", "餐饮服务检查", "餐饮服务经营者", "5%"])
+    ws.append(["3", "食品生产监督检查", "食品生产检查", "获证食品生产企业", "5%"])
+    ws.append(
+        [None if merged else "3", "保健食品生产监督检查", "保健食品生产检查", "获证食品生产企业", "100%"]
+    )
+    ws.append(["4", "特种设备监督检查", "特种设备检查", "使用单位", "3%"])
+    if merged:
+        ws.merge_cells("A5:A6")
+    path = tmp_path / "plan.xlsx"
+    wb.save(path)
+    plan = plan_of(path)
+    assert [t.seq for t in plan.tasks] == ["1", "2", "3", "3(2)" if merged else "3", "4"]
+    slugs = {f.slug for f in run([str(path)], RunOptions(use_config=False)).findings}
+    assert ("seq-duplicate" in slugs) is not merged
+    assert "seq-gap" not in slugs

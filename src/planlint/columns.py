@@ -719,6 +719,7 @@ class _Builder:
         seq, name = known.get("seq"), known.get("name")
         seq_index = seq.index if seq else None
         tasks: list[Task] = []
+        sub_tasks: dict[Location, int] = {}  # a merged 序号 cell → the tasks it numbers so far
         start = h + 1 + two_rows
         previous_was_repeat = False
         for i in range(start, len(rows)):
@@ -749,6 +750,10 @@ class _Builder:
             seq_text = cells["seq"].text if "seq" in cells else ""
             # a task without 序号 (or 编号) is known by its row: messages never say 任务?
             seq_or_row = seq_text or f"第{self.t.row_numbers[i]}行"
+            if seq_text and anchored and "seq" in anchored:
+                # a 序号 merged over rows that each name a task numbers a group: 3, 3(2), 3(3)
+                group = sub_tasks[anchored["seq"]] = sub_tasks.get(anchored["seq"], 1) + 1
+                seq_or_row = f"{seq_text}({group})"
             tasks.append(Task(seq_or_row, cells, self.t.location(i), self.cols, (), anchored))
         self.notice(known, tasks)
         return Plan(

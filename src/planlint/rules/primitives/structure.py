@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from ...columns import included_keys
 from ...plan import FIELD_NAMES, Cell, Plan, Task
+from ...table import Location
 from ...values import Window
 from ..registry import CELL_VARS, FIELD, FIELDS, WORDS, CellHit, Ctx, Hit, primitive
 from .common import field_hit
@@ -90,15 +91,18 @@ def required_in_task(ctx: Ctx, task: Task, fields: list[str]) -> Iterator[Hit]:
 
 @primitive("unique", ("plan",), {"field": FIELD}, required=("field",), provides=(*CELL_VARS, "first"))
 def unique(ctx: Ctx, task: None, field: str) -> Iterator[Hit]:
-    seen: dict[str, object] = {}
+    """No two tasks share a value. Tasks whose cell is one merged cell (a 序号 merged over the rows
+    of a group of tasks: 3, 3(2)) share it by design."""
+    seen: dict[str, Location] = {}
     for t in ctx.plan.tasks:
         text = t.text(field)
         if not text:
             continue
-        if text in seen:
-            yield field_hit(ctx.plan, t, field, first=seen[text])
-        else:
-            seen[text] = t.location_of(field).cell
+        where = t.location_of(field)
+        if text not in seen:
+            seen[text] = where
+        elif seen[text] != where:
+            yield field_hit(ctx.plan, t, field, first=seen[text].cell)
 
 
 @primitive(
