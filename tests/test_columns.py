@@ -865,3 +865,23 @@ def test_a_seq_merged_over_rows_that_each_name_a_task_numbers_a_group(tmp_path, 
     slugs = {f.slug for f in run([str(path)], RunOptions(use_config=False)).findings}
     assert ("seq-duplicate" in slugs) is not merged
     assert "seq-gap" not in slugs
+
+
+@pytest.mark.parametrize("header", ["预估抽查对象风险等级", "抽查对象风险等级", "对象信用等级"])
+def test_a_column_describing_the_objects_tiers_is_no_risk_clause(tmp_path, header):
+    """W-18 (枣庄市城市管理局 2023): 预估抽查对象风险等级 holding 低风险对象7家 forecasts the tier of the
+    objects drawn; its cells resemble a tier clause but the column is kept as written: no
+    risk-clause-incomplete on it."""
+    from planlint.engine import RunOptions, run
+
+    text = (
+        f"序号,抽查事项,检查对象,抽查比例及频次,预估抽查对象数,{header},检查时间\n"
+        "1,城市防汛安全监督检查,市政基础设施运行维护单位,5%；1次/年,7,低风险对象7家,5-9月\n"
+        "2,燃气安全监督检查,燃气经营企业,5%；1次/年,3,较高风险对象3家,4-10月\n"
+    )
+    plan = csv_plan(tmp_path, text)
+    assert "risk" not in plan.columns and header in {c.header for c in plan.unknown_columns}
+    path = tmp_path / "plan.csv"
+    assert not [
+        f for f in run([str(path)], RunOptions(use_config=False)).findings if f.slug.startswith("risk-clause")
+    ]

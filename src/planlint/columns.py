@@ -81,6 +81,7 @@ class Synonyms:
     contains: tuple[tuple[str, Match], ...]  # (stem, match), longest stem first
     subheaders: frozenset[str]
     deadline: tuple[str, ...] = ()  # stems of a time header naming when tasks end (完成时限)
+    described: tuple[str, ...] = ()  # stems of a header describing the objects (对象风险等级)
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +103,15 @@ def synonyms() -> Synonyms:
     contains.sort(key=lambda pair: -len(pair[0]))
     subs = frozenset(normalize_header(s) for s in data.get("subheaders", []))
     deadline = tuple(normalize_header(s) for s in data.get("deadline", []))
-    return Synonyms(exact, tuple(contains), subs, deadline)
+    described = tuple(normalize_header(s) for s in data.get("described", []))
+    return Synonyms(exact, tuple(contains), subs, deadline, described)
+
+
+def _describes_objects(header: str) -> bool:
+    """A header describing the objects drawn (预估抽查对象风险等级): its cells (低风险对象7家) say what
+    the objects are, not the clause or number they resemble, so they do not decide its key."""
+    norm = normalize_header(header)
+    return any(stem in norm for stem in synonyms().described)
 
 
 _SPAN_WORDS = re.compile(r"起止|开始|起始|自|期间|时间段|时段")
@@ -383,6 +392,8 @@ class _Builder:
         for j, header, match in heads:
             if j in keys or (match is not None and not match.by_content):
                 continue
+            if _describes_objects(header):
+                continue
             key = self._content_key(start, j, vague=match is not None)
             if key is None and match is not None and match.key == "type" and self._names_tasks(start, j):
                 key = "name"  # 抽查类别 holding 农产品质量监督抽查 … : the tasks' names, its items beside it
@@ -452,6 +463,8 @@ class _Builder:
         for j, header, match in heads:
             if j in keys or match is None or match.by_content or match.key not in chosen:
                 continue  # (a name column left out as the plan's own name stays out)
+            if _describes_objects(header):
+                continue
             norm = _unbracketed(normalize_header(header))
             if match.key == "window" and "window" in chosen and self.window_end is None:
                 first = next(h for i, h, _ in heads if i == chosen["window"][1])
