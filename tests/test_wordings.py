@@ -1096,3 +1096,19 @@ def test_a_draw_schedule_in_a_time_cell_is_the_whole_year(text):
 @pytest.mark.parametrize("text", ["每季度各抽查1次", "按月开展", "完成抽取", "每季度开展检查"])
 def test_a_frequency_or_a_bare_draw_in_a_time_cell_is_still_no_time(text):
     assert isinstance(parse("window", text), ParseError)
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        # W-20: 旺苍县林业局 2022
+        ("抽查比例不超过抽查对象名录库的20%;同一年度对同一单位(人)的抽查次数为1次。", "不高于20%；1次/年"),
+        ("抽查比例为抽查对象名录库的2%;同一年度对同一单位(人)的抽查次数为1次。", "2%；1次/年"),
+        ("5%；对同一企业同一年度内检查次数不超过2次", "5%；不超过2次/年"),
+        ("按监管对象名单的3%抽取", "3%"),
+    ],
+)
+def test_a_share_of_the_register_and_the_inspections_of_one_object_a_year(text, canonical):
+    quota = parse("quota", text)
+    assert isinstance(quota, Quota) and quota.review is None, quota
+    assert quota.canonical() == canonical

@@ -644,7 +644,7 @@ class _FieldTransformer(Transformer):
                 return _Part(v.Frequency(lo, None if hi == lo else hi, _PERIODS[per], _bound(c)), pos)
             if t.type == "PERIOD":
                 period = _PERIODS[t.value]
-            elif t.type in ("THIS_YEAR", "YEAR_AVG"):
+            elif t.type in ("THIS_YEAR", "YEAR_AVG", "SAME_OBJECT_YEAR"):
                 period = "year"
             elif t.type in _NUMBER_TYPES:
                 nums.append(t)
