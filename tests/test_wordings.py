@@ -1112,3 +1112,18 @@ def test_a_share_of_the_register_and_the_inspections_of_one_object_a_year(text, 
     quota = parse("quota", text)
     assert isinstance(quota, Quota) and quota.review is None, quota
     assert quota.canonical() == canonical
+
+
+@pytest.mark.parametrize(
+    "text", ["局统一安排", "另行安排", "按上级部署", "由市局统一部署", "上级安排", "根据工作安排"]
+)
+def test_a_time_left_to_the_bureau_says_no_time_is_stated(text):
+    """W-19 (旺苍县林业局 2022: 局统一安排): the plan states no time, and the hint says so instead of
+    "无法识别"."""
+    error = parse("window", text)
+    assert isinstance(error, ParseError) and error.hint.startswith("没有写明起止时间"), error
+
+
+def test_a_time_arranged_with_its_months_is_not_said_to_state_none():
+    error = parse("window", "统一安排在3月-5月")
+    assert not (isinstance(error, ParseError) and error.hint.startswith("没有写明起止时间"))

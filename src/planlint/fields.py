@@ -1421,10 +1421,12 @@ def _counts_by_kind(norm: str) -> v.Quota | None:
 _PROSE_WORDS = 20
 
 
-# A time cell that names what will decide the time instead of a time: 根据政策性粮食出库时间确定,
-# 根据监管需要确定, 另行通知, 待定. Not a malformed window: the plan states no time at all.
+# A time cell that names what or who will decide the time instead of a time: 根据政策性粮食出库时间确定,
+# 根据监管需要确定, 另行通知, 待定, 局统一安排, 按上级部署. Not a malformed window: the plan states no time.
 _WINDOW_DELEGATED = re.compile(
-    r"^[^\d]*?(?:根据|视|按照?|依据)[^\d]*?(?:确定|安排|需要|通知|而定)|另行(?:通知|确定|安排)|待定"
+    r"^[^\d]*?(?:根据|视|按照?|依据|遵照)[^\d]*?(?:确定|安排|需要|通知|而定|部署|要求)|另行(?:通知|确定|安排)|待定"
+    r"|^(?!.*\d)[^\d]{0,8}?(?:统一|统筹|另行|自行)(?:安排|部署|确定|组织)"
+    r"|^(?:由|听从)?(?:本局|局|上级|省局|市局|县局|总局|主管部门)[^\d]{0,4}?(?:安排|部署|通知)$"
 )
 
 
