@@ -818,8 +818,8 @@ def test_fix_rewrites_the_end_cell_of_a_split_window(tmp_path, monkeypatch, caps
     ],
 )
 def test_a_type_column_saying_who_runs_the_task_is_not_the_draw_type(tmp_path, kinds):
-    """台山's form: 抽查类型是指本部门抽查或跨部门联合抽查 — the task's kind, not 定向/不定向. The column is
-    kept as written (unknown), with a note, and costs no type-invalid."""
+    """台山's form: 抽查类型是指本部门抽查或跨部门联合抽查 — the task's kind, not 定向/不定向. The column says
+    who runs each task (run_by), with a note, and costs no type-invalid."""
     from planlint.engine import RunOptions, run
 
     header = "任务名称,任务开始时间,任务结束时间,抽查类型,参与联合抽查部门,抽查范围,抽查比例"
@@ -827,7 +827,7 @@ def test_a_type_column_saying_who_runs_the_task_is_not_the_draw_type(tmp_path, k
     path = tmp_path / "plan.csv"
     path.write_text("\n".join(["台山市卫生健康局2021年双随机抽查计划", header, *rows]) + "\n", "utf-8")
     plan = plan_of(path)
-    assert "type" not in plan.columns and "抽查类型" in {c.header for c in plan.unknown_columns}
+    assert "type" not in plan.columns and plan.columns["run_by"].header == "抽查类型"
     assert any("「抽查类型」一列写的是本部门抽查还是部门联合抽查" in n for n in plan.notes)
     result = run([str(path)], RunOptions(use_config=False))
     assert not [f for f in result.findings if f.slug == "type-invalid"]
@@ -885,3 +885,26 @@ def test_a_column_describing_the_objects_tiers_is_no_risk_clause(tmp_path, heade
     assert not [
         f for f in run([str(path)], RunOptions(use_config=False)).findings if f.slug.startswith("risk-clause")
     ]
+
+
+def test_joint_partners_under_a_joint_department_header_are_the_partner_column(tmp_path):
+    """W-17 (台山 2021): 参与联合抽查部门 is the partner column. A task its department runs alone (本部门抽查)
+    leaves it empty by right; a joint task leaving it empty is still reported."""
+    from planlint.engine import RunOptions, run
+
+    header = "任务名称,任务开始时间,任务结束时间,抽查类型,参与联合抽查部门,抽查范围,抽查比例"
+    rows = [
+        "公共场所卫生监督抽检,2021.04.01,2021.10.31,本部门抽查,,住宿场所,3%",
+        "生活饮用水卫生监督抽检,2021.05.01,2021.08.31,多部门联合抽查,卫健局、水利局,集中式供水单位,40%",
+        "学校卫生监督抽检,2021.05.01,2021.08.31,多部门联合抽查,,学校,10%",
+    ]
+    path = tmp_path / "plan.csv"
+    path.write_text("\n".join(["台山市卫生健康局2021年双随机抽查计划", header, *rows]) + "\n", "utf-8")
+    plan = plan_of(path)
+    assert plan.columns["partner"].header == "参与联合抽查部门"
+    empty = {
+        f.location.cell
+        for f in run([str(path)], RunOptions(use_config=False)).findings
+        if f.slug == "required-field-empty"
+    }
+    assert empty == {"E5"}

@@ -380,8 +380,11 @@ class _Builder:
             if match.key == "name" and self._names_the_plan(start, j, match.rank == WEAK):
                 continue
             if match.key == "type" and self._names_who_runs(start, j):
+                if "run_by" not in chosen:
+                    chosen["run_by"] = (match.rank, j)
                 self.notes.append(
-                    f"「{_one_line(header)}」一列写的是本部门抽查还是部门联合抽查（由谁实施），不是定向或不定向，未按抽查类型检查"
+                    f"「{_one_line(header)}」一列写的是本部门抽查还是部门联合抽查（由谁实施），不是定向或不定向，"
+                    "未按抽查类型检查；本部门抽查的任务不要求填写配合部门"
                 )
                 continue
             if match.key not in chosen or (match.rank, j) < chosen[match.key]:

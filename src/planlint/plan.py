@@ -36,6 +36,7 @@ FIELD_NAMES = {
     "window": "抽查检查起止时间",
     "initiator": "发起部门",
     "office": "承办科室",
+    "run_by": "本部门/联合抽查",  # who runs the task (台山's 抽查类型: 本部门抽查 / 多部门联合抽查)
     "partner": "配合部门",
     "inspector": "检查主体",
     "mode": "抽查检查模式",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from ...columns import included_keys
@@ -67,6 +68,10 @@ def required(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
 _QUOTA_CELLS = ("quota", "ratio", "count")
 
 
+# A task its department runs alone, as a 本部门/联合 column says (本部门抽查, 部门内部抽查)
+_OWN_TASK = re.compile(r"本部门|本单位|本局|本系统|本机关|内部|单独")
+
+
 @primitive("required_in_task", ("task",), {"fields": FIELDS}, required=("fields",), provides=tuple(CELL_VARS))
 def required_in_task(ctx: Ctx, task: Task, fields: list[str]) -> Iterator[Hit]:
     """Like `required`, but an empty ratio, count or quota cell is fine when the task states its
@@ -79,6 +84,8 @@ def required_in_task(ctx: Ctx, task: Task, fields: list[str]) -> Iterator[Hit]:
     for key in fields:
         if key not in ctx.plan.columns or task.text(key):
             continue
+        if key == "partner" and _OWN_TASK.search(task.text("run_by")):
+            continue  # a task the department runs alone (本部门抽查) has no partner
         if key in _QUOTA_CELLS:
             if not quota_read:
                 quota, quota_read = task_quota(task), True
