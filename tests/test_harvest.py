@@ -32,11 +32,15 @@ def _ratio(low: str, bound: str = "exact") -> Ratio:
     return Ratio(Decimal(low), None, bound)
 
 
-def _quota(ratio: Ratio | None = None, times: int | None = None) -> Callable[[Any], None]:
+def _quota(
+    ratio: Ratio | None = None, times: int | None = None, base: int | None = None
+) -> Callable[[Any], None]:
     def check(value: Any) -> None:
         assert isinstance(value, Quota), value
         assert value.review is None, value.review
         assert value.ratio == ratio
+        if base is not None:
+            assert value.base is not None and value.base.low == base
         if times is not None:
             assert value.frequency is not None and value.frequency.times_low == times
             assert value.frequency.bound == "exact"
@@ -174,6 +178,27 @@ EXPECTED: dict[str, tuple[Callable[[Any], None], str | None]] = {
     "3户(以实际工作抽查数为准。)": (_count(3), None),
     "1月—12月": (_months(1, 12), None),
     ">=1": (_times(1, "at_least"), None),
+    # 安徽 (宿州 plan, and 池州's plan on a traditional-script mirror), met on the way
+    "抽查基数约13万户,抽查比例不低于3%。": (_quota(_ratio("3", "at_least"), base=130000), None),
+    "0.39万户": (_count(3900), None),
+    "县区局、市局各园区分局自行组织发起(市局信用监管、网络交易监管、产品质量监管、知识产权保护按职责分工指导)": (
+        _mode("county", "county"),
+        "H-8",
+    ),
+    "市級統一組織發起(信用監管科、網絡交易監管科、產品質量監管科、知識產權保護科按職責分工指導)": (
+        _mode("city", None),
+        "H-7",
+    ),
+    "全市抽查基數約40065戶(動態更新),抽查比例不低于3%。": (_quota(_ratio("3", "at_least"), base=40065), None),
+    "1200戶": (_count(1200), None),
+    (
+        "根據通用型信用風險分類結果,對A、B、C、D類企業分別遞加比例抽取。"
+        "對個體工商戶根據分型分類結果,采取不同的抽查比例和頻次。加大對“一人多照”“一址多照”等經營主體的抽查力度。"
+    ): (
+        _escalating_four_tiers,
+        None,
+    ),
+    "2024年3月至10月(各地根據實際情況分階段開展,與日常登記事項監管相結合)": (_months(3, 10, 2024), None),
     "=1": (_times(1, "exact"), None),
 }
 
