@@ -1127,3 +1127,21 @@ def test_a_time_left_to_the_bureau_says_no_time_is_stated(text):
 def test_a_time_arranged_with_its_months_is_not_said_to_state_none():
     error = parse("window", "统一安排在3月-5月")
     assert not (isinstance(error, ParseError) and error.hint.startswith("没有写明起止时间"))
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("州级组织发起，县市检查", "市抽县查"),  # W-21: 楚雄州农业农村局 2021
+        ("市局抽取，县市局检查", "市抽县查"),
+        ("各县市自行实施", "县抽县查"),
+        ("各县自行实施", "县抽县查"),
+        ("县市区检查", "县级"),
+        ("市县检查", "市级、县级"),  # 市县 stays the two levels
+        ("县市场监督管理局自行抽查", "县抽县查"),  # the 县 of 县市场监管局 is no 县市
+    ],
+)
+def test_xian_shi_is_the_county_level_in_a_mode(text, canonical):
+    mode = parse("mode", text)
+    assert isinstance(mode, Mode), mode
+    assert mode.canonical() == canonical
