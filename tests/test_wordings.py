@@ -1145,3 +1145,55 @@ def test_xian_shi_is_the_county_level_in_a_mode(text, canonical):
     mode = parse("mode", text)
     assert isinstance(mode, Mode), mode
     assert mode.canonical() == canonical
+
+
+# -- found while looking for unread wordings (not in the sixth survey's files) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("自2025年3月起至11月底", "2025年3月—11月底"),
+        ("从4月开始至10月", "4月—10月"),
+        ("3月开始，11月底前完成", "3月—11月底"),
+        ("5月1日至10月31日止", "5月1日—10月31日"),
+        ("2025年4月—10月期间", "2025年4月—10月"),
+        ("4月—10月间", "4月—10月"),
+        ("全年随机开展", "全年"),
+    ],
+)
+def test_the_words_around_a_span_are_read(text, canonical):
+    window = parse("window", text)
+    assert isinstance(window, Window), window
+    assert window.canonical() == canonical
+
+
+def test_a_start_alone_is_no_span():
+    """2025年3月起 names no end: not read as running to the year's end."""
+    assert isinstance(parse("window", "2025年3月起"), ParseError)
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("2025年3月至12月中旬", (12, 20)),
+        ("2025年3月至11月底", (11, 30)),
+        ("3月上旬至2025年11月下旬", (11, 30)),
+    ],
+)
+def test_a_year_written_once_keeps_the_part_of_the_month(text, end):
+    """A year written at one end only was carried to the other as a whole month: 2025年3月至12月中旬
+    ended on 12月31日 (past 12月20日, a wrong window-after-deadline)."""
+    window = parse("window", text)
+    last = window.end_date(2025)
+    assert (last.month, last.day) == end
+
+
+def test_a_span_ending_mid_december_meets_a_december_20_deadline(tmp_path):
+    path = _plan(
+        tmp_path,
+        "泽州县市场监督管理局2025年度内部双随机抽查工作计划",
+        "抽查检查起止时间",
+        [("5%；1次/年", "2025年3月至12月中旬")],
+    )
+    assert not {slug for slug, _ in _findings(path)} & {"window-after-deadline"}

@@ -675,9 +675,9 @@ class _FieldTransformer(Transformer):
         start, end = (_date_point(t) for t in c if t.type in _DATE_TYPES)
         # A year written once covers both ends: 2024年4月至9月 (2024年10月至次年3月: the year after).
         if start.year is not None and end.year is None:
-            end = v.DatePoint(end.month, end.day, start.year + end.next_year)
+            end = dataclasses.replace(end, year=start.year + end.next_year, next_year=False)
         elif end.year is not None and start.year is None:
-            start = v.DatePoint(start.month, start.day, end.year)
+            start = dataclasses.replace(start, year=end.year)
         return _qualified(v.Window(start, end), c)
 
     def month_pair(self, c: list[Token]) -> v.Window:
