@@ -1197,3 +1197,21 @@ def test_a_span_ending_mid_december_meets_a_december_20_deadline(tmp_path):
         [("5%；1次/年", "2025年3月至12月中旬")],
     )
     assert not {slug for slug, _ in _findings(path)} & {"window-after-deadline"}
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("5%（每半年一次）", "5%；1次/半年"),  # a frequency in brackets, as the frequency grammar reads it
+        ("3%（一年一次）", "3%；1次/年"),
+        ("5%（注：含个体户）", "5%（注:含个体户）"),  # a note stays a note
+        ("抽查比例5%，抽查次数1次", "5%；抽查1次"),  # 抽查次数 says 频次
+        ("随机抽取5家企业", "5家"),  # the objects counted, after the count
+        ("10家以上企业进行检查", "不少于10家"),
+        ("5家企业，每年1次", "5家；1次/年"),
+    ],
+)
+def test_quota_wordings_around_a_frequency_or_a_count(text, canonical):
+    quota = parse("quota", text)
+    assert isinstance(quota, Quota) and quota.review is None, quota
+    assert quota.canonical() == canonical

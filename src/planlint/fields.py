@@ -1007,9 +1007,11 @@ _PAREN_FREQUENCY = re.compile(
 
 
 def _paren_frequency(inner: str) -> v.Frequency | None:
+    """`5%(每年1次)`, `5%(每半年一次)`: a parenthesis holding only a frequency is the quota's."""
     m = _PAREN_FREQUENCY.fullmatch(inner)
     if m is None:
-        return None
+        value = _parse_normalized("frequency", inner) if inner else None
+        return value if isinstance(value, v.Frequency) and value.period is not None else None
     year, least, times, per_year = m.groups()
     period = "year" if year or per_year else None
     return v.Frequency(_cn_or_int(times), None, period, v.AT_LEAST if least else v.EXACT)
