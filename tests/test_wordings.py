@@ -1215,3 +1215,12 @@ def test_quota_wordings_around_a_frequency_or_a_count(text, canonical):
     quota = parse("quota", text)
     assert isinstance(quota, Quota) and quota.review is None, quota
     assert quota.canonical() == canonical
+
+
+def test_a_swap_with_a_completion_column_is_read_too(tmp_path):
+    """A 完成时限 column (read as a deadline) holding the ratio, and the ratio cell holding the date."""
+    header = ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例及频次", "完成时限"]
+    rows = [["1", "任务1", "事项1", "对象1", "2025年11月30日前", "5%，每年1次"]]
+    found = _plan_of(tmp_path, "某县市场监督管理局2025年度双随机抽查工作计划", header, rows)
+    assert ("quota-window-swapped", "E3") in found
+    assert not {s for s, _ in found} & {"quota-unparseable", "window-invalid"}
