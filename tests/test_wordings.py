@@ -1224,3 +1224,19 @@ def test_a_swap_with_a_completion_column_is_read_too(tmp_path):
     found = _plan_of(tmp_path, "某县市场监督管理局2025年度双随机抽查工作计划", header, rows)
     assert ("quota-window-swapped", "E3") in found
     assert not {s for s, _ in found} & {"quota-unparseable", "window-invalid"}
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("由市局统一抽取，县区局负责检查", "市抽县查"),
+        ("市级发起，县级负责实施", "市抽县查"),
+        ("由县局自行组织实施", "县抽县查"),
+        ("市级发起,由县级检查", "市抽县查"),
+    ],
+)
+def test_a_mode_naming_who_with_by_and_in_charge_of(text, canonical):
+    """由 before the first level and 负责 before 检查/实施 say who, as the level alone does."""
+    mode = parse("mode", text)
+    assert isinstance(mode, Mode), mode
+    assert mode.canonical() == canonical
