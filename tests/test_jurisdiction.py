@@ -668,3 +668,19 @@ def test_undirected_in_another_departments_plan_draws_from_its_own_register(tmp_
 def test_an_autonomous_areas_everyday_name_before_any_bureau(title, name, level):
     found = gazetteer().find(title)
     assert found is not None and (found.name, found.level) == (name, level)
+
+
+def test_a_plan_titled_as_a_list_keeps_its_title_and_department(tmp_path):
+    # SURVEY J-8: a 事项清单 with a time per item is the year's plan; its title row (no 计划 in it) still
+    # names who issued it, so a 工信局's plan is not read as market regulation's
+    title = "某区工业和信息化局2022年“双随机、一公开”监管随机抽查事项清单"
+    rows = [
+        [*HEAD],
+        ["1", "节能监察", "能耗限额标准执行情况检查", "重点用能企业", "20%,抽查1次", "2022年5月至10月"],
+    ]
+    path = xlsx(tmp_path, title, rows)
+    (plan,) = load_plans(str(path))
+    assert plan.meta.title == title and plan.meta.year == 2022
+    assert department_of(plan.meta) == "工业和信息化局"
+    (comma,) = findings([path], ("text-normalize",))
+    assert "本计划由工业和信息化局制定" in comma.basis
