@@ -1523,7 +1523,7 @@ def test_wangcang_forestry_share_of_the_register_with_a_per_unit_cap():
 
 
 def test_partner_header_of_a_health_plan():
-    # SURVEY W-17 (part): 参与联合抽查部门 is the partner column (备注(联查部门) of 139 is left unknown: a
-    # remark column is empty on the tasks run alone, which have no per-task kind to say so)
+    # SURVEY W-17: 参与联合抽查部门 is the partner column, and so is 139's 备注(联查部门) (a remark: optional,
+    # no required-field-empty on the tasks without partners)
     assert headers(plan(TAISHAN))["partner"] == "参与联合抽查部门"
-    assert "partner" not in headers(plan(TRANSPORT_2025))
+    assert headers(plan(TRANSPORT_2025))["partner"] == "备注(联查部门)"
