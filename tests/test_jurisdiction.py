@@ -191,6 +191,25 @@ def test_city_role_from_every_mode_family(tmp_path, header, row, role, counties)
     assert for_counties(task) is counties
 
 
+@pytest.mark.parametrize(
+    "initiator, role, counties",
+    [
+        ("本级统一组织发起", "city-draws", False),
+        ("本级抽取、下级检查", "county-inspects", False),
+        ("本级发起、本级检查", "city-inspects", False),
+        ("下级自行组织发起", None, True),
+    ],
+)
+def test_a_relative_initiation_is_read_at_the_superiors_level(tmp_path, initiator, role, counties):
+    """A 发起方式 naming levels relative to its plan (本级, 下级) means the city's levels in a city's
+    plan: without that plan's level it says nothing about who draws (no role; not for the counties)."""
+    task = _city_task(tmp_path, {"initiator": "发起方式"}, {"initiator": initiator})
+    city = PlanMeta(level="city")
+    assert city_role(task, "county", city) == role
+    assert for_counties(task, "county", city) is counties
+    assert city_role(task) is None and for_counties(task) is False
+
+
 MODE_HEAD = [*HEAD, "抽查检查模式"]
 FOOD = ["食品销售经营者监督检查", "食品销售经营者的监督检查"]
 FUEL = ["加油站计量监督检查", "加油站计量器具检查"]
