@@ -341,6 +341,9 @@ _LEVELS = {
     "市": "city",
     "地区": "city",
     "县": "county",
+    "县市": "county",
+    "县区": "county",
+    "县市区": "county",
     "区": "county",
     "旗": "county",
     "州": "city",
@@ -672,9 +675,9 @@ class _FieldTransformer(Transformer):
         start, end = (_date_point(t) for t in c if t.type in _DATE_TYPES)
         # A year written once covers both ends: 2024年4月至9月 (2024年10月至次年3月: the year after).
         if start.year is not None and end.year is None:
-            end = v.DatePoint(end.month, end.day, start.year + end.next_year)
+            end = dataclasses.replace(end, year=start.year + end.next_year, next_year=False)
         elif end.year is not None and start.year is None:
-            start = v.DatePoint(start.month, start.day, end.year)
+            start = dataclasses.replace(start, year=end.year)
         return _qualified(v.Window(start, end), c)
 
     def month_pair(self, c: list[Token]) -> v.Window:
@@ -1004,9 +1007,11 @@ _PAREN_FREQUENCY = re.compile(
 
 
 def _paren_frequency(inner: str) -> v.Frequency | None:
+    """`5%(每年1次)`, `5%(每半年一次)`: a parenthesis holding only a frequency is the quota's."""
     m = _PAREN_FREQUENCY.fullmatch(inner)
     if m is None:
-        return None
+        value = _parse_normalized("frequency", inner) if inner else None
+        return value if isinstance(value, v.Frequency) and value.period is not None else None
     year, least, times, per_year = m.groups()
     period = "year" if year or per_year else None
     return v.Frequency(_cn_or_int(times), None, period, v.AT_LEAST if least else v.EXACT)
