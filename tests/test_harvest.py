@@ -3,8 +3,9 @@ corpus (tests/fixtures/harvest/phrases.tsv: kind, text, province, source URL).
 
 Each phrase is pinned to what a careful reader takes from it (the fields that matter: ratio and its
 bound, frequency, months, levels, tiers), not to a snapshot of planlint's output. Phrases of a wording
-family planlint does not read yet are strict xfails naming their class in /work/wt/SURVEY.md (H-1…H-6),
-so fixing a family flips them and the xfail has to go.
+family planlint does not read yet are strict xfails naming their class in /work/wt/SURVEY.md (H-1…H-8),
+so fixing a family flips them and the xfail has to go (H-2 is fixed here: a hedge or a must before a bound;
+H-6 by main 5fc7564, 由 before the first level).
 """
 
 from __future__ import annotations
@@ -149,18 +150,18 @@ EXPECTED: dict[str, tuple[Callable[[Any], None], str | None]] = {
     ),
     "不低于5%": (_quota(_ratio("5", "at_least")), None),
     "农民专业合作社和个体工商户比例分别为3%和1%": (_ratios_per_kind("3", "1"), "H-4"),
-    "抽查比例一般不低于1%": (_quota(_ratio("1", "at_least")), "H-2"),
+    "抽查比例一般不低于1%": (_quota(_ratio("1", "at_least")), None),
     # 甘肃
     "不低于本辖区市场主体总量的3%": (_quota(_ratio("3", "at_least")), None),
-    "应当不低于市场主体总量的10%": (_quota(_ratio("10", "at_least")), "H-2"),
+    "应当不低于市场主体总量的10%": (_quota(_ratio("10", "at_least")), None),
     "100%全面检查": (_quota(_ratio("100")), "H-3"),
     # 天津
     "在每个季度的前五个工作日内,集中实施检查对象的抽取": (_whole_year, "H-5"),
     # 上海
-    "由市局发起": (_same_as("mode", "市局发起"), "H-6"),
-    "由区局发起": (_mode("county", None), "H-6"),
+    "由市局发起": (_same_as("mode", "市局发起"), None),
+    "由区局发起": (_mode("county", None), None),
     # 内蒙古 (a notice of a 旗 教育局; not one of the provinces without tables)
-    "比例不得低于 5%": (_quota(_ratio("5", "at_least")), "H-2"),
+    "比例不得低于 5%": (_quota(_ratio("5", "at_least")), None),
     "2023年3月1日至12月1日": (_months(3, 12, 2023, (1, 1)), None),
     # 山西 (长治 潞州区 plan table met on the way)
     "100%,抽查1次": (_quota(_ratio("100"), 1), None),
@@ -231,3 +232,30 @@ def test_every_harvested_phrase_has_a_reading_and_a_source() -> None:
 def test_a_harvested_wording_reads_as_a_careful_reader_takes_it(kind: str, text: str) -> None:
     check, _ = EXPECTED[text]
     check(parse(kind, text))
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "bound"),
+    [
+        ("抽查比例一般不低于1%", "1", "at_least"),
+        ("一般不低于5%;一年一次", "5", "at_least"),
+        ("应当不低于10%", "10", "at_least"),
+        ("必须不少于3%", "3", "at_least"),
+        ("比例不得低于5%", "5", "at_least"),
+        ("原则上不得超过10%", "10", "at_most"),
+        ("抽查比例应不高于20%", "20", "at_most"),
+        ("原则上不低于5%", "5", "at_least"),
+    ],
+)
+def test_a_hedge_or_a_must_before_a_bound_keeps_the_bound(text: str, low: str, bound: str) -> None:
+    """SURVEY H-2: 一般/应当/应/须/必须 before a bound, and 不得低于/不得超过, state the bound as written."""
+    quota = parse("quota", text)
+    assert isinstance(quota, Quota), quota
+    assert quota.ratio == _ratio(low, bound)
+
+
+def test_a_hedge_word_alone_or_a_number_word_is_not_a_bound() -> None:
+    # 一般 before no bound stays unread (it says nothing of the bound); 一 stays a number in a frequency.
+    assert isinstance(parse("quota", "一般10%"), ParseError)
+    assert parse("frequency", "一年一次") == Frequency(1, None, "year")
+    assert parse("count", "不得少于3户") == parse("count", "不少于3户")

@@ -290,12 +290,17 @@ _NUMBER_TYPES = frozenset(("INT", "DECIMAL", "CNUM", "PCT", "TIMES", "COUNT", "W
 _FREQ_PER = re.compile(r"([^-次轮/]+)(?:-([^次轮/]+))?[次轮]?/每?([^/]+)(?:/.+)?")
 
 
+# 原则上不低于 · 一般不低于 · 应当不低于 · 不得低于: a hedge or a must before a bound (grammar BOUND_HEDGED)
+# states the bound itself.
+_HEDGE = re.compile(r"^(?:原则上|一般|应当|应|须|必须)")
+
+
 def _bound(tokens: list[Token]) -> str:
-    """The bound a BOUND_PRE / BOUND_POST token among `tokens` states (the last one wins)."""
+    """The bound a BOUND_PRE / BOUND_HEDGED / BOUND_POST token among `tokens` states (the last one wins)."""
     bound = v.EXACT
     for t in tokens:
-        if t.type in ("BOUND_PRE", "BOUND_POST"):
-            bound = _BOUNDS[t.value]
+        if t.type in ("BOUND_PRE", "BOUND_HEDGED", "BOUND_POST"):
+            bound = _BOUNDS[_HEDGE.sub("", t.value).replace("不得", "不")]
     return bound
 
 
