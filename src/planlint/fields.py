@@ -111,16 +111,16 @@ def _build_char_map() -> dict[str, str]:
             "／": "/",
         }
     )
-    # Traditional forms of the words the grammar looks for (cheap to map, common in pasted text).
-    traditional = (
-        "為为戶户個个縣县區区級级風风險险類类較较數数檢检於于兩两業业單单劃划監监場场"
-        "機机關关聯联隨随內内實实際际準准遞递嚴严與与對对進进週周頻频無无擾扰納纳適适"
-        "開开發发組组織织轄辖結结營营經经務务門门權权從从號号時时間间雙双計计約约項项"
-        "別别歲岁齊齐產产資资認认證证許许"
-        "蓋盖總总據据況况確确應应負负責责審审"
-    )
-    for i in range(0, len(traditional), 2):
-        table[traditional[i]] = traditional[i + 1]
+    # Traditional characters (市級統一組織發起), from OpenCC's table (tools/gen_traditional.py →
+    # rules/traditional.tsv: only characters with one simplified form), plus three OpenCC leaves
+    # ambiguous whose grammar words are not (不低於, 計劃, 開展).
+    from importlib.resources import files
+
+    text = files("planlint.bundled.rules").joinpath("traditional.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines()[1:]:
+        trad, _, simplified = line.partition("\t")
+        table[trad] = simplified
+    table.update({"於": "于", "劃": "划", "開": "开"})
     return table
 
 
