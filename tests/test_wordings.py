@@ -1240,3 +1240,18 @@ def test_a_mode_naming_who_with_by_and_in_charge_of(text, canonical):
     mode = parse("mode", text)
     assert isinstance(mode, Mode), mode
     assert mode.canonical() == canonical
+
+
+@pytest.mark.parametrize(
+    "text", ["100%全面检查", "100%全部抽查", "100%全面覆盖检查", "全部覆盖", "100%全覆盖抽查"]
+)
+def test_a_whole_coverage_after_100_percent_is_a_ratio_of_100(text):
+    """全面/全部 after 100% say what 全覆盖 says (H-3: 甘肃's 100%全面检查)."""
+    value = parse("quota", text)
+    assert isinstance(value, Quota) and value.ratio is not None and value.ratio.low == 100
+
+
+@pytest.mark.parametrize("text", ["全面检查", "全部检查"])
+def test_a_whole_inspection_without_a_ratio_stays_unread(text):
+    """Without 100%, 全面检查 may describe how deep a check goes, not how many are checked."""
+    assert isinstance(parse("quota", text), ParseError)
