@@ -141,12 +141,12 @@ EXPECTED: dict[str, tuple[Callable[[Any], None], str | None]] = {
     # 河南
     "高风险企业抽查比例为30%,中高风险企业为10%,中风险企业为2%,低风险企业为1%": (
         _tiers_by_ratio(("D", "30"), ("C", "10"), ("B", "2"), ("A", "1")),
-        "H-1",
+        None,
     ),
     "100%全覆盖抽查": (_quota(_ratio("100")), None),
     "高风险企业抽查比例为100%,中高风险企业为20%,中风险企业为8%,中低风险企业为4%,低风险企业为1%": (
         _five_classes_each_once,
-        "H-1",
+        None,
     ),
     "不低于5%": (_quota(_ratio("5", "at_least")), None),
     "农民专业合作社和个体工商户比例分别为3%和1%": (_ratios_per_kind("3", "1"), "H-4"),

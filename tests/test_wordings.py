@@ -562,12 +562,25 @@ def test_a_city_task_written_as_own_draw_lower_inspect_binds_its_counties(tmp_pa
         ("信用风险等级为A/B/C/D类的企业分别按1%、3%、5%、10%抽取", None, "ABCD", ["1", "3", "5", "10"]),
         ("A类1%,B类2%,C类3%,D类5%,E类10%", "five", "ABCDE", ["1", "2", "3", "5", "10"]),
         ("风险较低的企业1%，风险一般的2%，风险较高的5%，风险高的10%", None, "ABCD", ["1", "2", "5", "10"]),
+        # 河南 (H-1): 中高风险 between 中 and 高 is the national 较高 of four; with 中低风险 five words
+        (
+            "高风险企业抽查比例为30%,中高风险企业为10%,中风险企业为2%,低风险企业为1%",
+            None,
+            "DCBA",
+            ["30", "10", "2", "1"],
+        ),
+        (
+            "高风险企业抽查比例为100%,中高风险企业为20%,中风险企业为8%,中低风险企业为4%,低风险企业为1%",
+            "graded",
+            ["H", "MH", "M", "ML", "L"],
+            ["100", "20", "8", "4", "1"],
+        ),
     ],
 )
 def test_a_clause_is_read_in_its_own_tier_scheme(text, scheme, tiers, ratios):
     clause = parse("risk", text)
     assert clause.scheme == scheme
-    assert "".join(clause.tiers) == tiers
+    assert list(clause.tiers) == list(tiers)
     assert [str(s.ratio.low) for s in clause.specs] == ratios
 
 
@@ -615,17 +628,22 @@ def test_a_plans_own_tier_scheme_is_neither_incomplete_nor_contradictory(tmp_pat
         "低风险10%；中风险5%；高风险3%",  # three tiers, falling: still wrong
         "A类5%,B类3%,C类2%,D类1%",  # the national four, falling: still wrong
         "对低风险、中风险企业递加比例抽查",  # three tiers named, one missing
+        "高风险企业抽查比例为30%,中高风险企业为10%,中风险企业为2%,低风险企业为1%",  # 河南's four
+        "高风险企业抽查比例为100%,中高风险企业为20%,中风险企业为8%,中低风险企业为4%,低风险企业为1%",  # and five
+        "低风险企业1%,中低风险企业2%,中风险企业3%,中高风险企业2%,高风险企业10%",  # five, 中高 below 中: wrong
     ]
     found = run([str(_risk_plan(tmp_path, clauses))], RunOptions(use_config=False)).findings
     risk = sorted((f.slug, f.location.cell, f.severity) for f in found if f.slug.startswith("risk"))
     assert risk == [
         ("risk-clause-incomplete", "G8", "warning"),
+        ("risk-tier-inconsistent", "G11", "error"),
         ("risk-tier-inconsistent", "G6", "error"),
         ("risk-tier-inconsistent", "G7", "error"),
     ]
     messages = {f.location.cell: f.message for f in found}
     assert "高风险（3%）少于低风险（10%）" in messages["G6"]
     assert "未写明高风险" in messages["G8"]
+    assert "中高风险（2%）少于中风险（3%）" in messages["G11"]
 
 
 # -- a count written in the time column -----------------------------------------------------------------

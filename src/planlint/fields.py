@@ -396,6 +396,9 @@ _TIER_WORDS = {
     # the middle tier of a three-tier scheme (低、中、高风险): see _risk_scheme
     "中风险": "M",
     "中": "M",
+    # 河南's tiers between them: 中高风险 (with 中 and 高 the national 较高 of four), 中低风险 (five)
+    "中高风险": "MH",
+    "中低风险": "ML",
     # 风险较低的企业 · 风险较高的: the words the other way round
     "风险较低": "A",
     "风险低": "A",
@@ -1188,7 +1191,13 @@ def _risk_clause(tokens: list[Token]) -> v.RiskClause:
 def _risk_scheme(tiers: list[str]) -> tuple[str | None, dict[str, str]]:
     """The tier scheme a clause uses, and how to rename the tiers read as the four national ones:
     a clause naming 中风险 sets three tiers (低 → L, 中 → M, 高 → H); one naming E类 uses 上海's five
-    (A … E, E highest); else the four national tiers (None)."""
+    (A … E, E highest); one naming 中低风险 河南's five words (低, 中低, 中, 中高, 高); one naming 中高风险
+    but not 中低 the four national tiers under other names (中 is 一般, 中高 is 较高); else the four
+    national tiers (None)."""
+    if "ML" in tiers:
+        return "graded", {"A": "L", "D": "H"}
+    if "MH" in tiers:
+        return None, {"M": "B", "MH": "C"}
     if "M" in tiers:
         return "three", {"A": "L", "D": "H"}
     if "E" in tiers:

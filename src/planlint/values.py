@@ -28,11 +28,18 @@ TIER_NAMES = {
     "L": "低风险",
     "M": "中风险",
     "H": "高风险",
+    "ML": "中低风险",
+    "MH": "中高风险",
 }
 # A clause's tier scheme, lowest risk first: the national four tiers (A 低 … D 高, 市场监管总局 2022), three
 # tiers a plan may set for itself (低 / 中 / 高风险: other departments' and local schemes), and 上海's five
-# (A类 … E类, E the highest).
-TIER_SCHEMES = {"four": TIERS, "three": ("L", "M", "H"), "five": ("A", "B", "C", "D", "E")}
+# (A类 … E类, E the highest); 河南's five words (低 / 中低 / 中 / 中高 / 高风险) are `graded`.
+TIER_SCHEMES = {
+    "four": TIERS,
+    "three": ("L", "M", "H"),
+    "five": ("A", "B", "C", "D", "E"),
+    "graded": ("L", "ML", "M", "MH", "H"),
+}
 
 
 def tier_name(tier: str, scheme: str = "four") -> str:
