@@ -691,3 +691,220 @@ def test_a_risk_header_ending_in_a_ratio_alone_keeps_its_tiered_ratios_as_the_qu
     )
     keys = {c.key for c in csv_plan(tmp_path, text).columns.values()}
     assert keys & {"ratio", "quota"}
+
+
+# -- a window over 开始时间 | 结束时间: findings and fixes on the cell they are about (JN-3) -----------
+
+_SPLIT_TITLE = "泽州县市场监督管理局2025年度内部双随机抽查工作计划"  # 晋城's 12月20日 binds it
+_SPLIT_HEADER = ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例及频次", "开始时间", "结束时间"]
+
+
+def _split_csv(tmp_path: Path, windows: list[tuple[str, str]]) -> Path:
+    lines = [_SPLIT_TITLE, ",".join(_SPLIT_HEADER)]
+    for i, (start, end) in enumerate(windows, 1):
+        lines.append(f"{i},任务{i},事项{i},对象{i},5%；1次/年,{start},{end}")
+    path = tmp_path / "plan.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _window_findings(path: Path) -> dict[tuple[str, str], object]:
+    from planlint.engine import RunOptions, run
+
+    found = run([str(path)], RunOptions(use_config=False)).findings
+    return {(f.slug, f.location.cell): f for f in found if f.field == "window"}
+
+
+@pytest.mark.parametrize(
+    ("end", "fixed"),
+    [
+        ("2025年12月31日", "2025年12月20日"),
+        ("2025.12.31", "2025.12.20"),
+        ("2025-12-31", "2025-12-20"),
+        ("2025/12/31", "2025/12/20"),
+        ("12月31日", "12月20日"),
+        ("12月31号", "12月20号"),
+        ("12月底", "12月20日"),
+        ("2025年12月底", "2025年12月20日"),
+    ],
+)
+def test_a_deadline_past_in_a_split_window_is_fixed_in_the_end_cell_as_it_writes_dates(tmp_path, end, fixed):
+    found = _window_findings(_split_csv(tmp_path, [("2025年4月1日", end)]))
+    late = found[("window-after-deadline", "G3")]
+    assert [(e.location.cell, e.old, e.new) for e in late.edits] == [("G3", end, fixed)]
+    assert not [cell for _, cell in found if cell == "F3"]
+
+
+def test_a_finding_about_both_ends_of_a_split_window_stays_on_the_start_and_rewrites_both(tmp_path):
+    """2024 in both cells of a 2025 plan: both cells are rewritten (by their own text), the finding
+    is on the start cell, its marked year is the start cell's own; 2024 in the end cell alone is
+    the end cell's finding, with the end cell's year marked."""
+    found = _window_findings(
+        _split_csv(tmp_path, [("2024年3月1日", "2024年11月30日"), ("2025年3月1日", "2024年11月30日")])
+    )
+    both = found[("window-other-year", "F3")]
+    assert [(e.location.cell, e.new) for e in both.edits] == [
+        ("F3", "2025年3月1日"),
+        ("G3", "2025年11月30日"),
+    ]
+    assert both.spans == ((0, 4),)
+    end = found[("window-other-year", "G4")]
+    assert [(e.location.cell, e.new) for e in end.edits] == [("G4", "2025年11月30日")]
+    assert end.spans == ((0, 4),)
+
+
+def _split_xlsx(path: Path, start: object, end: object, number_format: str | None = None) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append([_SPLIT_TITLE])
+    ws.append(_SPLIT_HEADER)
+    ws.append(["1", "任务1", "事项1", "对象1", "5%；1次/年", start, end])
+    if number_format:
+        for cell in ("F3", "G3"):
+            ws[cell].number_format = number_format
+    wb.save(path)
+
+
+@pytest.mark.parametrize("kind", ["xlsx-text", "xlsx-dates", "csv"])
+def test_fix_rewrites_the_end_cell_of_a_split_window(tmp_path, monkeypatch, capsys, kind):
+    """`planlint fix --unsafe-fixes`: the deadline fix lands in the 结束时间 cell (a date cell stays
+    a date in its own number format) and the 开始时间 cell is left as it was; the copy is clean."""
+    import datetime as dt
+
+    from conftest import run_cli
+    from openpyxl import load_workbook
+
+    if kind == "csv":
+        src = _split_csv(tmp_path, [("2025-04-01", "2025-12-31")])
+    else:
+        src = tmp_path / "plan.xlsx"
+        if kind == "xlsx-dates":
+            _split_xlsx(src, dt.datetime(2025, 4, 1), dt.datetime(2025, 12, 31), "yyyy/m/d")
+        else:
+            _split_xlsx(src, "2025年4月1日", "2025年12月31日")
+    out = tmp_path / f"fixed{src.suffix}"
+    code, _, err = run_cli(
+        "fix",
+        str(src),
+        "--unsafe-fixes",
+        "--no-config",
+        "-o",
+        str(out),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
+    assert code == 0, err
+    assert "不能自动拆分修改" not in err
+    if kind == "csv":
+        record = out.read_text(encoding="utf-8").splitlines()[2].split(",")
+        assert record[5:7] == ["2025-04-01", "2025-12-20"]
+    else:
+        ws = load_workbook(out).active
+        start, end = ws["F3"], ws["G3"]
+        if kind == "xlsx-dates":
+            assert (start.value, end.value) == (dt.datetime(2025, 4, 1), dt.datetime(2025, 12, 20))
+            assert end.number_format == "yyyy/m/d"
+        else:
+            assert (start.value, end.value) == ("2025年4月1日", "2025年12月20日")
+    assert not _window_findings(out)
+
+
+@pytest.mark.parametrize(
+    "kinds",
+    [
+        ("本部门抽查", "多部门联合\n抽查", "多部门联合抽查"),  # W-11: 台山市卫生健康局 2021
+        ("部门内部抽查", "跨部门联合检查"),
+        ("本单位", "联合抽查"),
+    ],
+)
+def test_a_type_column_saying_who_runs_the_task_is_not_the_draw_type(tmp_path, kinds):
+    """台山's form: 抽查类型是指本部门抽查或跨部门联合抽查 — the task's kind, not 定向/不定向. The column says
+    who runs each task (run_by), with a note, and costs no type-invalid."""
+    from planlint.engine import RunOptions, run
+
+    header = "任务名称,任务开始时间,任务结束时间,抽查类型,参与联合抽查部门,抽查范围,抽查比例"
+    rows = [f'任务{i},2021.04.01,2021.10.31,"{kind}",,对象{i},3%' for i, kind in enumerate(kinds, 1)]
+    path = tmp_path / "plan.csv"
+    path.write_text("\n".join(["台山市卫生健康局2021年双随机抽查计划", header, *rows]) + "\n", "utf-8")
+    plan = plan_of(path)
+    assert "type" not in plan.columns and plan.columns["run_by"].header == "抽查类型"
+    assert any("「抽查类型」一列写的是本部门抽查还是部门联合抽查" in n for n in plan.notes)
+    result = run([str(path)], RunOptions(use_config=False))
+    assert not [f for f in result.findings if f.slug == "type-invalid"]
+
+
+def test_a_type_column_with_a_draw_type_among_them_stays_the_type(tmp_path):
+    text = "序号,任务名称,抽查类型,抽查事项\n1,任务1,定向,事项1\n2,任务2,本部门抽查,事项2\n"
+    plan = csv_plan(tmp_path, text)
+    assert plan.columns["type"].header == "抽查类型"
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_a_seq_merged_over_rows_that_each_name_a_task_numbers_a_group(tmp_path, merged):
+    """W-16 (宝鸡市凤翔区 2025): 序号 3 merged over two rows, each naming a task, is one number with a
+    sub-task — tasks 3 and 3(2), no seq-duplicate. The same 3 written in two cells is a duplicate."""
+    from planlint.engine import RunOptions, run
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["某县市场监督管理局2025年度双随机抽查工作计划"])
+    ws.append(["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例"])
+    ws.append(["1", "食品销售监督检查", "食品销售检查", "食品经营者", "5%"])
+    ws.append(["2", "餐饮服务监督检查", "餐饮服务检查", "餐饮服务经营者", "5%"])
+    ws.append(["3", "食品生产监督检查", "食品生产检查", "获证食品生产企业", "5%"])
+    ws.append(
+        [None if merged else "3", "保健食品生产监督检查", "保健食品生产检查", "获证食品生产企业", "100%"]
+    )
+    ws.append(["4", "特种设备监督检查", "特种设备检查", "使用单位", "3%"])
+    if merged:
+        ws.merge_cells("A5:A6")
+    path = tmp_path / "plan.xlsx"
+    wb.save(path)
+    plan = plan_of(path)
+    assert [t.seq for t in plan.tasks] == ["1", "2", "3", "3(2)" if merged else "3", "4"]
+    slugs = {f.slug for f in run([str(path)], RunOptions(use_config=False)).findings}
+    assert ("seq-duplicate" in slugs) is not merged
+    assert "seq-gap" not in slugs
+
+
+@pytest.mark.parametrize("header", ["预估抽查对象风险等级", "抽查对象风险等级", "对象信用等级"])
+def test_a_column_describing_the_objects_tiers_is_no_risk_clause(tmp_path, header):
+    """W-18 (枣庄市城市管理局 2023): 预估抽查对象风险等级 holding 低风险对象7家 forecasts the tier of the
+    objects drawn; its cells resemble a tier clause but the column is kept as written: no
+    risk-clause-incomplete on it."""
+    from planlint.engine import RunOptions, run
+
+    text = (
+        f"序号,抽查事项,检查对象,抽查比例及频次,预估抽查对象数,{header},检查时间\n"
+        "1,城市防汛安全监督检查,市政基础设施运行维护单位,5%；1次/年,7,低风险对象7家,5-9月\n"
+        "2,燃气安全监督检查,燃气经营企业,5%；1次/年,3,较高风险对象3家,4-10月\n"
+    )
+    plan = csv_plan(tmp_path, text)
+    assert "risk" not in plan.columns and header in {c.header for c in plan.unknown_columns}
+    path = tmp_path / "plan.csv"
+    assert not [
+        f for f in run([str(path)], RunOptions(use_config=False)).findings if f.slug.startswith("risk-clause")
+    ]
+
+
+def test_joint_partners_under_a_joint_department_header_are_the_partner_column(tmp_path):
+    """W-17 (台山 2021): 参与联合抽查部门 is the partner column. A task its department runs alone (本部门抽查)
+    leaves it empty by right; a joint task leaving it empty is still reported."""
+    from planlint.engine import RunOptions, run
+
+    header = "任务名称,任务开始时间,任务结束时间,抽查类型,参与联合抽查部门,抽查范围,抽查比例"
+    rows = [
+        "公共场所卫生监督抽检,2021.04.01,2021.10.31,本部门抽查,,住宿场所,3%",
+        "生活饮用水卫生监督抽检,2021.05.01,2021.08.31,多部门联合抽查,卫健局、水利局,集中式供水单位,40%",
+        "学校卫生监督抽检,2021.05.01,2021.08.31,多部门联合抽查,,学校,10%",
+    ]
+    path = tmp_path / "plan.csv"
+    path.write_text("\n".join(["台山市卫生健康局2021年双随机抽查计划", header, *rows]) + "\n", "utf-8")
+    plan = plan_of(path)
+    assert plan.columns["partner"].header == "参与联合抽查部门"
+    empty = {
+        f.location.cell
+        for f in run([str(path)], RunOptions(use_config=False)).findings
+        if f.slug == "required-field-empty"
+    }
+    assert empty == {"E5"}

@@ -131,9 +131,9 @@ def test_every_failing_case_with_a_fix_says_what_the_row_becomes(ruleset):
 
 def _editable_fields(rule) -> set[str]:
     check = rule.check
+    named = {check[k] for k in ("field", "items", "scope", "window") if isinstance(check.get(k), str)}
     if "fields" in check:
-        return set(check["fields"])
-    named = {check[k] for k in ("field", "items", "scope") if isinstance(check.get(k), str)}
+        return set(check["fields"]) | named
     return named or set(ALL_FIELDS)  # e.g. the typo list applies to every column
 
 

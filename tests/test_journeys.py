@@ -215,7 +215,8 @@ def test_annotated_copy_shows_each_cell_as_written(scenario, county, tmp_path, m
     """An .xls, .docx or csv is rebuilt as a workbook for its annotated copy. Every cell must hold
     the text of the original cell: a window split over 开始时间 | 结束时间 is one window for the
     checks, but the 开始时间 cell still says 2025年4月1日 (it said `2025年4月1日至2025年12月15日`, a
-    text the editor's file does not hold). The title row above the header is kept."""
+    text the editor's file does not hold), and a finding about the end is on the 结束时间 cell. The
+    title row above the header is kept."""
     out = tmp_path / "批注 副本.xlsx"
     monkeypatch.chdir(scenario["root"])
     code, _, err = run_cli(
@@ -233,9 +234,10 @@ def test_annotated_copy_shows_each_cell_as_written(scenario, county, tmp_path, m
     rows = grid[header_row + 1 :]
     start, end = HEAD.index("开始时间"), HEAD.index("结束时间")
     assert [(r[start], r[end]) for r in rows] == [(r[start], r[end]) for r in _county_rows(county)]
-    # the finding on the window is still on the 开始时间 cell, with its comment
-    late = plan.cell(row=header_row + 3, column=start + 1)
+    # the finding on the window's end is on the 结束时间 cell, with its comment
+    late = plan.cell(row=header_row + 3, column=end + 1)
     assert late.comment is not None and "window-outside-superior" in late.comment.text
+    assert plan.cell(row=header_row + 3, column=start + 1).comment is None
 
 
 # ---- (c) the editor: the web page in a narrow window -----------------------------------------
@@ -304,25 +306,24 @@ def test_page_and_report_fit_a_narrow_window(scenario, serve_server, browser, tm
     assert box is not None and box["x"] + box["width"] <= client
 
 
-def test_editor_fix_says_what_to_do_with_a_split_window(scenario, tmp_path, monkeypatch, capsys):
+def test_editor_fix_rewrites_the_end_of_a_split_window(scenario, tmp_path, monkeypatch, capsys):
     """`planlint fix --unsafe-fixes` on the .docx whose notice sets 11月30日: the late window is
-    read from two cells (开始时间 | 结束时间), so its rewrite cannot be written back to one cell.
-    The editor is told so and given the text to enter, not that the cell "has changed" (it has
-    not); the other fixes are applied."""
+    read from two cells (开始时间 | 结束时间); its fix rewrites the 结束时间 cell alone, in that cell's
+    own format, and leaves the 开始时间 cell as it was; the other fixes are applied."""
     source = scenario["广宁县"]
     out = tmp_path / "修复 副本.docx"
     code, _, err = run_cli(
         "fix", str(source), "--unsafe-fixes", "-o", str(out), monkeypatch=monkeypatch, capsys=capsys
     )
     assert code == 0, err
-    assert "单元格内容已变化" not in err
-    line = next(ln for ln in err.splitlines() if "表1!G3" in ln)
-    assert "不能自动拆分修改" in line and "11月30日" in line and "手工修改" in line
+    assert "单元格内容已变化" not in err and "不能自动拆分修改" not in err
     import docx
 
     table = docx.Document(str(out)).tables[0]
+    start, end = HEAD.index("开始时间"), HEAD.index("结束时间")
     assert table.rows[1].cells[1].text == "2025年广宁县企业不定向抽查"
-    assert table.rows[2].cells[6].text == "2025年4月1日"  # the start cell is left as it was
+    assert table.rows[2].cells[start].text == "2025年4月1日"  # the start cell is left as it was
+    assert table.rows[2].cells[end].text == "2025年11月30日"
 
 
 def test_editor_starts_the_page_by_double_click():

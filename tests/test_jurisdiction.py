@@ -17,6 +17,7 @@ from planlint.engine import RunOptions, run
 from planlint.fields import parse
 from planlint.layers import department_of, explain_plan_layers
 from planlint.pipeline import load_plans
+from planlint.places import gazetteer
 from planlint.plan import PlanMeta
 from planlint.rules.primitives.crossplan import city_role, for_counties
 from planlint.values import Mode, ModePair
@@ -188,6 +189,25 @@ def test_city_role_from_every_mode_family(tmp_path, header, row, role, counties)
     task = _city_task(tmp_path, header, row)
     assert city_role(task) == role
     assert for_counties(task) is counties
+
+
+@pytest.mark.parametrize(
+    "initiator, role, counties",
+    [
+        ("本级统一组织发起", "city-draws", False),
+        ("本级抽取、下级检查", "county-inspects", False),
+        ("本级发起、本级检查", "city-inspects", False),
+        ("下级自行组织发起", None, True),
+    ],
+)
+def test_a_relative_initiation_is_read_at_the_superiors_level(tmp_path, initiator, role, counties):
+    """A 发起方式 naming levels relative to its plan (本级, 下级) means the city's levels in a city's
+    plan: without that plan's level it says nothing about who draws (no role; not for the counties)."""
+    task = _city_task(tmp_path, {"initiator": "发起方式"}, {"initiator": initiator})
+    city = PlanMeta(level="city")
+    assert city_role(task, "county", city) == role
+    assert for_counties(task, "county", city) is counties
+    assert city_role(task) is None and for_counties(task) is False
 
 
 MODE_HEAD = [*HEAD, "抽查检查模式"]
@@ -583,6 +603,19 @@ def test_coverage_left_to_the_province_when_its_mode_says_the_province_draws(tmp
         ("某区2024年度公共场所卫生双随机监督抽查计划", "卫生健康部门"),
         ("某县2024年度安全生产执法检查计划", "应急管理部门"),
         ("某县市场监督管理局2025年度食品安全双随机抽查工作计划", None),
+        # a field named without its body is that field's department; a brigade or a 教体局 whole
+        ("2024年度交通运输系统部门内部“双随机、一公开”抽查工作计划", "交通运输部门"),
+        ("济宁高新区消防救援大队2024年度“双随机、一公开”抽查工作计划", "消防救援大队"),
+        ("绵阳市涪城区教育和体育局2026年度行政检查计划统计表", "教育和体育局"),
+        # 人民政府 is no 民政, 电子商务 no 商务; a township government is not market regulation
+        ("某县人民政府2024年度部门联合双随机抽查工作计划", None),
+        ("某市2024年度电子商务领域部门联合抽查计划", None),
+        ("北京市朝阳区南磨房乡人民政府行政执法检查计划", "乡人民政府"),
+        # a plan named by its field (城市管理领域) is that field's department's
+        ("2023年度城市管理领域“双随机、一公开”检查计划", "城市管理部门"),
+        ("某县综合行政执法局2024年度双随机抽查计划", "综合行政执法局"),
+        # since 2025 the health system's random supervision is often the 疾控局's (辽疾控发〔2025〕13号)
+        ("2025年盘锦市疾病预防控制局随机监督抽查计划", "疾病预防控制局"),
     ],
 )
 def test_the_issuing_department(title, department):
@@ -597,3 +630,76 @@ def test_a_samr_document_is_a_reference_for_another_departments_plan(tmp_path):
     (other,) = findings([education], ("window-other-year",))
     assert own.severity == "error" and "国市监信〔2019〕38号" in own.basis
     assert other.severity == "warning" and "本计划由教育局制定" in other.basis
+
+
+def test_every_citation_of_a_samr_document_is_a_reference_for_another_departments_plan(tmp_path):
+    # SURVEY J-4: the 2022 credit-risk opinion is cited as 《市场监管总局关于…》, not 市场监管总局 …
+    rows = [[*HEAD], ["1", "公共场所卫生监督抽查", "公共场所卫生检查", "住宿场所", "10%", "2024年3月至11月"]]
+    market = xlsx(tmp_path, "某县市场监督管理局2024年度双随机抽查工作计划", rows)
+    health = xlsx(tmp_path, "某县卫生健康局2024年度双随机抽查工作计划", rows)
+    (own,) = findings([market], ("risk-clause-absent",))
+    (other,) = findings([health], ("risk-clause-absent",))
+    assert own.basis.startswith("《市场监管总局") and "参照" not in own.basis
+    assert other.basis.startswith("《市场监管总局") and "本计划由卫生健康局制定" in other.basis
+
+
+def test_undirected_in_another_departments_plan_draws_from_its_own_register(tmp_path):
+    # SURVEY S-3: 《企业公示信息抽查办法》第五条 defines 不定向 for market regulation's checks; another
+    # department's 不定向 task draws from the whole register of its item, which its scope names
+    head = ["序号", "任务名称", "任务类型", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间"]
+    rows = [
+        head,
+        [
+            "1",
+            "排污单位随机抽查",
+            "不定向",
+            "排污许可执行情况检查",
+            "排放污染物的企业事业单位",
+            "5%",
+            "4月至10月",
+        ],
+        ["2", "建设项目随机抽查", "定向", "三同时落实情况检查", "企业", "5%", "4月至10月"],
+    ]
+    ecology = xlsx(tmp_path, "某市生态环境局2024年度双随机抽查计划", rows)
+    market = xlsx(tmp_path, "某市市场监督管理局2024年度双随机抽查计划", rows)
+    slugs = ("undirected-with-condition", "directed-without-condition")
+    assert {(f.slug, f.location.cell) for f in findings([market], slugs)} == {
+        ("undirected-with-condition", "E3"),
+        ("directed-without-condition", "E4"),
+    }
+    # a 定向 task naming no condition is still told, whoever plans it
+    assert {(f.slug, f.location.cell) for f in findings([ecology], slugs)} == {
+        ("directed-without-condition", "E4")
+    }
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "level"),
+    [
+        # SURVEY J-6: an autonomous area's everyday name keeps its level's word, so it names the place
+        # whatever bureau follows it (a short name such as 晋城 needs 市场监管's or a year's words)
+        ("2021年楚雄州农业农村局双随机抽查工作计划", "楚雄彝族自治州", "city"),
+        ("恩施州卫生健康委员会2024年度随机监督抽查计划", "恩施土家族苗族自治州", "city"),
+        ("长阳县教育局2024年度双随机抽查工作计划", "长阳土家族自治县", "county"),
+        ("延边州交通运输局2025年度双随机抽查计划", "延边朝鲜族自治州", "city"),
+    ],
+)
+def test_an_autonomous_areas_everyday_name_before_any_bureau(title, name, level):
+    found = gazetteer().find(title)
+    assert found is not None and (found.name, found.level) == (name, level)
+
+
+def test_a_plan_titled_as_a_list_keeps_its_title_and_department(tmp_path):
+    # SURVEY J-8: a 事项清单 with a time per item is the year's plan; its title row (no 计划 in it) still
+    # names who issued it, so a 工信局's plan is not read as market regulation's
+    title = "某区工业和信息化局2022年“双随机、一公开”监管随机抽查事项清单"
+    rows = [
+        [*HEAD],
+        ["1", "节能监察", "能耗限额标准执行情况检查", "重点用能企业", "20%,抽查1次", "2022年5月至10月"],
+    ]
+    path = xlsx(tmp_path, title, rows)
+    (plan,) = load_plans(str(path))
+    assert plan.meta.title == title and plan.meta.year == 2022
+    assert department_of(plan.meta) == "工业和信息化局"
+    (comma,) = findings([path], ("text-normalize",))
+    assert "本计划由工业和信息化局制定" in comma.basis

@@ -32,7 +32,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from conftest import run_cli
+from openpyxl import Workbook, load_workbook
 
 from planlint.columns import parse_kind
 from planlint.engine import RunOptions, run
@@ -878,10 +879,11 @@ def test_a_ratio_per_level_is_the_plans_own_levels(tmp_path):
     assert not {slug for slug, _ in _findings(path)} & {"quota-needs-review", "quota-unparseable"}
 
 
-def test_a_ratio_and_a_window_filled_in_each_others_cells_say_so(tmp_path):
-    """JN-2: a row whose 抽查比例及频次 holds the window and whose 起止时间 holds the ratio gets its two
-    unreadable-cell errors (both cells are wrong as written) with a note that the two were swapped;
-    an unreadable cell that reads as nothing else gets no such note."""
+def test_a_ratio_and_a_window_filled_in_each_others_cells_are_one_swap(tmp_path):
+    """JN-2: a row whose 抽查比例及频次 holds the window and whose 起止时间 holds the ratio is one
+    quota-window-swapped finding on the ratio cell, whose fix exchanges the two cells; the two
+    cells' unreadable-cell errors yield to it. A cell that is out of place alone keeps its own
+    error and says what it looks like; one that reads as nothing else says nothing of the kind."""
     path = _plan(
         tmp_path,
         "某县市场监督管理局2025年度双随机抽查工作计划",
@@ -890,12 +892,238 @@ def test_a_ratio_and_a_window_filled_in_each_others_cells_say_so(tmp_path):
             ("2025年4月1日至2025年12月15日", "5%，每年1次"),
             ("适量抽查", "3月—11月"),
             ("5%，每年1次", "下半年择机"),
+            ("4月-10月", "按季度开展"),
+            ("适量抽查", "不低于3%"),
         ],
     )
-    found = {
-        (f.slug, f.location.cell): f.message for f in run([str(path)], RunOptions(use_config=False)).findings
+    findings = run([str(path)], RunOptions(use_config=False)).findings
+    found = {(f.slug, f.location.cell): f for f in findings}
+    swap = found[("quota-window-swapped", "F3")]
+    assert swap.severity == "warning"
+    assert [(e.location.cell, e.old, e.new) for e in swap.edits] == [
+        ("F3", "2025年4月1日至2025年12月15日", "5%，每年1次"),
+        ("H3", "5%，每年1次", "2025年4月1日至2025年12月15日"),
+    ]
+    assert not {cell for slug, cell in found if slug != "quota-window-swapped"} & {"F3", "H3"}
+    assert [cell for slug, cell in found if slug == "quota-window-swapped"] == ["F3"]
+    assert "像是" not in found[("quota-unparseable", "F4")].message
+    assert not [f for (slug, cell), f in found.items() if cell == "H5" and "像是" in f.message]
+    # only the ratio cell is out of place (its time cell reads as no ratio): its own error, with the note
+    assert "像是起止时间" in found[("quota-unparseable", "F6")].message
+    assert ("window-invalid", "H6") in found
+    # only the time cell is out of place
+    assert "像是抽查比例或频次" in found[("window-invalid", "H7")].message
+    assert ("quota-unparseable", "F7") in found
+
+
+def test_a_swap_is_read_in_split_quota_columns_too(tmp_path):
+    """A 抽查比例 column of its own holding the window, and the time column the ratio, is the same
+    swap; the 抽查频次 column beside it stays as it is."""
+    header = ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查频次", "检查时间"]
+    rows = [
+        ["1", "任务1", "事项1", "对象1", "3月至11月", "1次/年", "10%"],
+        ["2", "任务2", "事项2", "对象2", "不低于5%", "1次/年", "3月至11月"],
+    ]
+    found = _plan_of(tmp_path, "某市市场监督管理局2025年度双随机抽查工作计划", header, rows)
+    assert ("quota-window-swapped", "E3") in found
+    assert not {cell for slug, cell in found if slug in ("quota-unparseable", "window-invalid")} & {
+        "E3",
+        "G3",
     }
-    assert "像是起止时间" in found[("quota-unparseable", "F3")]
-    assert "像是抽查比例或频次" in found[("window-invalid", "H3")]
-    assert "像是" not in found[("quota-unparseable", "F4")]
-    assert not [m for (slug, cell), m in found.items() if cell == "H5" and "像是" in m]
+    assert not {(slug, cell) for slug, cell in found if cell.endswith("4") and "swapped" in slug}
+
+
+def test_a_swap_across_merged_cells_of_different_rows_is_left_to_the_cells_errors(tmp_path):
+    """A ratio cell merged over two tasks whose time cells each hold a ratio: exchanging would move
+    one task's text onto the other's row, so no swap is proposed; each cell keeps its error."""
+    path = _plan(
+        tmp_path,
+        "某县市场监督管理局2025年度双随机抽查工作计划",
+        "抽查检查起止时间",
+        [("3月—11月", "5%，每年1次"), ("", "5%，每年1次")],
+    )
+    wb = load_workbook(path)
+    wb.active.merge_cells("F3:F4")
+    wb.save(path)
+    found = _findings(path)
+    assert not {slug for slug, _ in found} & {"quota-window-swapped"}
+    assert {("window-invalid", "H3"), ("window-invalid", "H4")} <= found
+
+
+def test_fixing_a_swap_exchanges_the_two_cells_of_a_csv(tmp_path, monkeypatch, capsys):
+    rows = [
+        ["某县市场监督管理局2025年度双随机抽查工作计划"],
+        [*_HEADER, "抽查时间", "发起部门", "抽查检查模式"],
+        [
+            "1",
+            "任务1",
+            "定向",
+            "事项1",
+            "对象1",
+            "2025年4月1日至2025年11月15日",
+            _RISK,
+            "5%，每年1次",
+            "县局",
+            "县抽县查",
+        ],
+    ]
+    src = tmp_path / "plan.csv"
+    src.write_text("\n".join(",".join(r) for r in rows) + "\n", encoding="utf-8")
+    out = tmp_path / "fixed.csv"
+    code, _, err = run_cli(
+        "fix",
+        str(src),
+        "--unsafe-fixes",
+        "--no-config",
+        "-o",
+        str(out),
+        monkeypatch=monkeypatch,
+        capsys=capsys,
+    )
+    assert code == 0, err
+    record = out.read_text(encoding="utf-8").splitlines()[2].split(",")
+    assert (record[5], record[7]) == ("5%，每年1次", "2025年4月1日至2025年11月15日")
+    assert not {slug for slug, _ in _findings(out)} & {
+        "quota-window-swapped",
+        "quota-unparseable",
+        "window-invalid",
+    }
+
+
+# -- sixth survey ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("1.15-11.30", (1, 15, None), (11, 30, None)),  # W-15: 宝鸡市凤翔区 2025
+        ("3.10—10.31", (3, 10, None), (10, 31, None)),
+        ("4/1至11/30", (4, 1, None), (11, 30, None)),
+        ("2025.1.15-11.30", (1, 15, 2025), (11, 30, 2025)),
+        ("3.1-11月", (3, 1, None), (11, None, None)),
+        ("截至11.30", (1, None, None), (11, 30, None)),
+        ("11.30前", (1, None, None), (11, 30, None)),
+    ],
+)
+def test_a_month_and_day_written_with_a_dot_is_a_date_in_a_window(text, start, end):
+    window = parse("window", text)
+    assert isinstance(window, Window), window
+    points = [(p.month, p.day, p.year) for p in (window.start, window.end)]
+    assert points == [start, end]
+
+
+def test_a_dotted_month_and_day_is_not_read_alone_or_when_impossible():
+    """A lone `3.5` may be a ratio without its %: not a date. `2.30` names no day."""
+    assert isinstance(parse("window", "3.5"), ParseError)
+    bad = parse("window", "2.30-5.30")
+    assert isinstance(bad, ParseError) and "2月没有30日" in bad.hint
+    batches = parse("window", "第一批:3.1-5.31,第二批:9.1-11.30")
+    assert isinstance(batches, Window) and [(b.start.month, b.end.day) for b in batches.batches] == [
+        (3, 31),
+        (9, 30),
+    ]
+
+
+def test_windows_written_month_dot_day_cost_no_finding(tmp_path):
+    header = ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查检 查日期"]
+    rows = [
+        ["1", "食品销售抽查", "食品销售检查", "食品经营者", "5%", "1.15-11.30"],
+        ["2", "广告抽查", "广告检查", "广告经营者", "3%", "3.20-4.30"],
+        ["3", "计量抽查", "计量检查", "加油站", "3.5", "2.30-5.30"],
+    ]
+    found = _plan_of(tmp_path, "某县市场监督管理局2025年度双随机抽查工作计划", header, rows)
+    assert {(s, c) for s, c in found if s == "window-invalid"} == {("window-invalid", "F5")}
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("抽查比率30%,每年一次。", "30%；1次/年"),  # W-13: 莱阳市自然资源和规划局 2022
+        ("比率不低于5%；1次/年", "不低于5%；1次/年"),
+        ("抽查率不低于5%,1次/年", "不低于5%；1次/年"),
+        ("抽检率3%", "3%"),
+        ("按5%的比率抽取", "5%"),
+        ("每年抽查比率5%", "5%"),
+    ],
+)
+def test_a_ratio_named_bilv_or_chouchalv_is_the_ratio(text, canonical):
+    quota = parse("quota", text)
+    assert isinstance(quota, Quota), quota
+    assert quota.canonical() == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "count", "note"),
+    [
+        ("餐饮服务50个,校园食堂5个", 55, "餐饮服务50个、校园食堂5个"),  # W-14: 宝鸡市凤翔区 2025
+        ("餐饮服务经营者50家；食品销售者30家；药店10家", 90, "餐饮服务经营者50家、食品销售者30家、药店10家"),
+        ("加油站约20家、液化气站5家。", 25, "加油站约20家、液化气站5家"),
+    ],
+)
+def test_a_count_per_kind_of_object_is_their_sum(text, count, note):
+    for kind in ("quota", "count"):
+        quota = parse(kind, text)
+        assert isinstance(quota, Quota) and quota.review is None, quota
+        assert (quota.count.low, quota.note) == (count, note)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["抽查10家,其中A类5家", "市级2户,区级10户", "餐饮50个,食堂5家", "抽查10家,抽取5家", "餐饮服务50个"],
+)
+def test_counts_that_are_not_one_per_kind_are_not_summed(text):
+    """A tier, a level, two units or two verbs are not kinds of objects; one count is no list."""
+    quota = parse("quota", text)
+    assert not (isinstance(quota, Quota) and quota.note and "、" in quota.note and quota.review is None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "每个季度第一个月的15日内完成本季度所有任务抽取工作",  # W-12: 广州市生态环境局
+        "本年度完成所有任务抽取工作",
+        "每季度第一个月15日前完成抽取",
+        "每月10日前完成抽取",
+        "年内完成全部抽取工作",
+    ],
+)
+def test_a_draw_schedule_in_a_time_cell_is_the_whole_year(text):
+    window = parse("window", text)
+    assert isinstance(window, Window) and window.whole_year, window
+    assert window.qualifier == text and window.canonical() == f"全年（{text}）"
+
+
+@pytest.mark.parametrize("text", ["每季度各抽查1次", "按月开展", "完成抽取", "每季度开展检查"])
+def test_a_frequency_or_a_bare_draw_in_a_time_cell_is_still_no_time(text):
+    assert isinstance(parse("window", text), ParseError)
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        # W-20: 旺苍县林业局 2022
+        ("抽查比例不超过抽查对象名录库的20%;同一年度对同一单位(人)的抽查次数为1次。", "不高于20%；1次/年"),
+        ("抽查比例为抽查对象名录库的2%;同一年度对同一单位(人)的抽查次数为1次。", "2%；1次/年"),
+        ("5%；对同一企业同一年度内检查次数不超过2次", "5%；不超过2次/年"),
+        ("按监管对象名单的3%抽取", "3%"),
+    ],
+)
+def test_a_share_of_the_register_and_the_inspections_of_one_object_a_year(text, canonical):
+    quota = parse("quota", text)
+    assert isinstance(quota, Quota) and quota.review is None, quota
+    assert quota.canonical() == canonical
+
+
+@pytest.mark.parametrize(
+    "text", ["局统一安排", "另行安排", "按上级部署", "由市局统一部署", "上级安排", "根据工作安排"]
+)
+def test_a_time_left_to_the_bureau_says_no_time_is_stated(text):
+    """W-19 (旺苍县林业局 2022: 局统一安排): the plan states no time, and the hint says so instead of
+    "无法识别"."""
+    error = parse("window", text)
+    assert isinstance(error, ParseError) and error.hint.startswith("没有写明起止时间"), error
+
+
+def test_a_time_arranged_with_its_months_is_not_said_to_state_none():
+    error = parse("window", "统一安排在3月-5月")
+    assert not (isinstance(error, ParseError) and error.hint.startswith("没有写明起止时间"))

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from . import fields, values
 from .bundled import load_yaml
 from .errors import ReadError
+from .joined import Parts, join_texts
 from .plan import FIELD_NAMES, Cell, Column, DroppedRow, Plan, PlanMeta, Task
 from .script import simplify_table
 from .table import Location, Table, column_letter
@@ -28,6 +29,10 @@ MIN_HEADER_KEYS = 3
 _YEAR = re.compile(r"(?:19|20)\d{2}")
 _CONTAINS_MAX_LEN = 16  # longer cells are data, not headers: 根据企业信用风险分类结果… must not match
 _TYPE_WORDS = frozenset(("定向", "不定向", "定向抽查", "不定向抽查"))
+# 本部门抽查 · 多部门联合抽查 · 跨部门联合检查 · 联合抽查 · 部门内部抽查: who runs a task, in a 抽查类型 column
+_RUN_BY = re.compile(
+    r"(?:本部门|本单位|本局|本系统|本机关|部门内部|内部|单独|(?:跨|多)?部门联合|联合|跨部门)(?:双随机)?(?:抽查|检查)?"
+)
 # What a column's cells parse as, for recognising columns by content: (parse kind = field key, test).
 _CONTENT_KINDS: tuple[tuple[str, Callable[[object], bool]], ...] = (
     ("mode", lambda v: isinstance(v, values.Mode) and v.names_levels),  # not 联合抽查 alone
@@ -76,6 +81,7 @@ class Synonyms:
     contains: tuple[tuple[str, Match], ...]  # (stem, match), longest stem first
     subheaders: frozenset[str]
     deadline: tuple[str, ...] = ()  # stems of a time header naming when tasks end (完成时限)
+    described: tuple[str, ...] = ()  # stems of a header describing the objects (对象风险等级)
 
 
 @lru_cache(maxsize=1)
@@ -97,7 +103,15 @@ def synonyms() -> Synonyms:
     contains.sort(key=lambda pair: -len(pair[0]))
     subs = frozenset(normalize_header(s) for s in data.get("subheaders", []))
     deadline = tuple(normalize_header(s) for s in data.get("deadline", []))
-    return Synonyms(exact, tuple(contains), subs, deadline)
+    described = tuple(normalize_header(s) for s in data.get("described", []))
+    return Synonyms(exact, tuple(contains), subs, deadline, described)
+
+
+def _describes_objects(header: str) -> bool:
+    """A header describing the objects drawn (预估抽查对象风险等级): its cells (低风险对象7家) say what
+    the objects are, not the clause or number they resemble, so they do not decide its key."""
+    norm = normalize_header(header)
+    return any(stem in norm for stem in synonyms().described)
 
 
 _SPAN_WORDS = re.compile(r"起止|开始|起始|自|期间|时间段|时段")
@@ -293,6 +307,7 @@ class _Builder:
         self.notes: list[str] = list(table.notes)
         self.candidates: dict[str, list[str]] = {}  # missing key → headers of columns that may hold it
         self.window_end: int | None = None  # the 结束时间 column of a window split over two columns
+        self.joined: dict[tuple[int, int], Parts] = {}  # each split window's start cell → its two cells
         self.mode_split: tuple[int, int] | None = None  # (组织层级, 实施层级) columns of a split mode
 
     # -- header ---------------------------------------------------------------------------------
@@ -359,10 +374,18 @@ class _Builder:
                 heads.append((j, header, match))
         heads = self._risk_beside_a_quota(heads, start)
         chosen: dict[str, tuple[int, int]] = {}  # key → (rank, column index)
-        for j, _, match in heads:
+        for j, header, match in heads:
             if match is None or match.by_content:
                 continue
             if match.key == "name" and self._names_the_plan(start, j, match.rank == WEAK):
+                continue
+            if match.key == "type" and self._names_who_runs(start, j):
+                if "run_by" not in chosen:
+                    chosen["run_by"] = (match.rank, j)
+                self.notes.append(
+                    f"「{_one_line(header)}」一列写的是本部门抽查还是部门联合抽查（由谁实施），不是定向或不定向，"
+                    "未按抽查类型检查；本部门抽查的任务不要求填写配合部门"
+                )
                 continue
             if match.key not in chosen or (match.rank, j) < chosen[match.key]:
                 chosen[match.key] = (match.rank, j)
@@ -371,6 +394,8 @@ class _Builder:
         self._second_keys(heads, chosen, keys, start, by_content)
         for j, header, match in heads:
             if j in keys or (match is not None and not match.by_content):
+                continue
+            if _describes_objects(header):
                 continue
             key = self._content_key(start, j, vague=match is not None)
             if key is None and match is not None and match.key == "type" and self._names_tasks(start, j):
@@ -441,6 +466,8 @@ class _Builder:
         for j, header, match in heads:
             if j in keys or match is None or match.by_content or match.key not in chosen:
                 continue  # (a name column left out as the plan's own name stays out)
+            if _describes_objects(header):
+                continue
             norm = _unbracketed(normalize_header(header))
             if match.key == "window" and "window" in chosen and self.window_end is None:
                 first = next(h for i, h, _ in heads if i == chosen["window"][1])
@@ -498,6 +525,12 @@ class _Builder:
         if weak and texts and all(t.endswith("计划") for t in texts):
             return True
         return len(texts) >= 2 and len(set(texts)) == 1 and (weak or "计划" in texts[0])
+
+    def _names_who_runs(self, start: int, j: int) -> bool:
+        """Whether a 抽查类型 column's cells say who runs each task (本部门抽查, 多部门联合抽查: the task's
+        kind, as 台山's form defines 抽查类型) rather than 定向/不定向."""
+        texts = set(self._own_texts(start, j))
+        return bool(texts) and all(_RUN_BY.fullmatch(normalize_header(t)) for t in texts)
 
     def _names_tasks(self, start: int, j: int) -> bool:
         """Whether a column's cells name tasks (农产品质量监督抽查, 兽药经营企业监督抽查): more than one
@@ -624,7 +657,7 @@ class _Builder:
                 continue
             out[key] = cell(kind, raw)
         if self.window_end is not None and "window" in out:
-            self._join_window(i, out, self.window_end)
+            self._join_window(i, out, self.window_end, anchored)
         if self.mode_split is not None and "mode" in out:
             self._join_mode(i, out, self.mode_split)
         return out, anchored
@@ -647,14 +680,22 @@ class _Builder:
             found = self._cells[("mode+", raw)] = Cell(raw, value)
         out["mode"] = found
 
-    def _join_window(self, i: int, out: dict[str, Cell], end_col: int) -> None:
+    def _join_window(
+        self, i: int, out: dict[str, Cell], end_col: int, anchored: dict[str, Location] | None
+    ) -> None:
         """A window split over a start and an end column is one window `开始至结束`, located at the
-        start cell (the end cell stays a column of its own)."""
+        start cell (the end cell stays a column of its own); `joined` keeps the two cells, so that
+        findings and fixes go back to them (planlint.joined). A start cell merged over several rows
+        is not recorded: its rows may end differently."""
         start = out["window"]
-        end = self.rows[i][end_col].strip()
+        end_raw = self.rows[i][end_col]
+        end = end_raw.strip()
         if not end or not start.raw.strip() or end in start.raw:
             return
-        out["window"] = self.cell("window", f"{start.raw.strip()}至{end}")
+        out["window"] = self.cell("window", join_texts(start.raw, end))
+        if anchored is None or "window" not in anchored:
+            at = self.t.location(*self.t.anchors.get((i, end_col), (i, end_col)))
+            self.joined[(self.t.row_numbers[i], self.cols["window"])] = Parts(start.raw, end_raw, at)
 
     def cell(self, kind: str, raw: str) -> Cell:
         """The one Cell of this text and parse kind ("" for free text): parsed once per plan."""
@@ -694,6 +735,7 @@ class _Builder:
         seq, name = known.get("seq"), known.get("name")
         seq_index = seq.index if seq else None
         tasks: list[Task] = []
+        sub_tasks: dict[Location, int] = {}  # a merged 序号 cell → the tasks it numbers so far
         start = h + 1 + two_rows
         previous_was_repeat = False
         for i in range(start, len(rows)):
@@ -724,6 +766,10 @@ class _Builder:
             seq_text = cells["seq"].text if "seq" in cells else ""
             # a task without 序号 (or 编号) is known by its row: messages never say 任务?
             seq_or_row = seq_text or f"第{self.t.row_numbers[i]}行"
+            if seq_text and anchored and "seq" in anchored:
+                # a 序号 merged over rows that each name a task numbers a group: 3, 3(2), 3(3)
+                group = sub_tasks[anchored["seq"]] = sub_tasks.get(anchored["seq"], 1) + 1
+                seq_or_row = f"{seq_text}({group})"
             tasks.append(Task(seq_or_row, cells, self.t.location(i), self.cols, (), anchored))
         self.notice(known, tasks)
         return Plan(
@@ -737,6 +783,7 @@ class _Builder:
             originals={self._physical(ij): text for ij, text in self.t.originals.items()},
             spans=self.spans(),
             candidates=self.candidates,
+            joined=self.joined,
         )
 
     def _physical(self, ij: tuple[int, int]) -> tuple[int, int]:

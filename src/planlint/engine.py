@@ -17,6 +17,7 @@ from .cellrules import CellIndex, cell_findings
 from .config import Config, Override, check_params, find_config, load_config_file
 from .errors import ConfigError, PlanlintError, ReadError
 from .findings import Finding
+from .joined import split_findings
 from .layers import (
     LAYER_ORDER,
     Layer,
@@ -44,6 +45,7 @@ from .rules.model import Rule
 from .rules.registry import PRIMITIVES, Ctx, Hit, PrimitiveFn, RunData
 from .rules.selectors import check_selectors
 from .suppress import apply_baseline, apply_waivers
+from .table import Location
 
 
 @dataclass(slots=True)
@@ -274,7 +276,8 @@ def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx) -> list[Finding]:
     Cell rules run once per distinct cell (planlint.cellrules). Plan rules run after the others and see
     which cells those reported (`ctx.reported`), so a share does not report again a task already
     reported on its own; a rule that `yields_to` a more specific one is silent on a cell where
-    that one reported."""
+    that one reported. Findings on a window split over two cells then go to the cell they are
+    about (planlint.joined), and those on a merged range become one."""
     findings: list[Finding] = []
     index = CellIndex(plan)
     active = [r for r in rules if r.scope != "plan-set" and applies(r, plan)]
@@ -291,26 +294,31 @@ def check_plan(plan: Plan, rules: list[Rule], ctx: Ctx) -> list[Finding]:
         for rule in plan_rules:
             args = {k: v for k, v in rule.check.items() if k != "fn"}
             findings.extend(make_finding(rule, hit, ctx) for hit in PRIMITIVES[rule.fn].fn(ctx, None, **args))
-    return one_per_problem(collapse_merged(findings, plan), rules)
+    return collapse_merged(split_findings(one_per_problem(findings, rules), plan.joined), plan)
 
 
 def one_per_problem(findings: list[Finding], rules: list[Rule]) -> list[Finding]:
-    """Drop the findings of a rule on cells where a rule it `yields_to` reported."""
+    """Drop the findings of a rule on cells where a rule it `yields_to` reported. A finding is
+    about its own cell and the cells its fix rewrites: a swap of two cells answers the errors of
+    both."""
     yielding = {r.id: r.yields_to for r in rules if r.yields_to}
     if not yielding:
         return findings
+    wanted = {slug for slugs in yielding.values() for slug in slugs}
     reported: dict[str, set[tuple]] = {}
     for f in findings:
-        reported.setdefault(f.slug, set()).add(_cell_key(f))
+        if f.slug in wanted:
+            cells = reported.setdefault(f.slug, set())
+            cells.add(_cell_key(f.location))
+            cells.update(_cell_key(e.location) for e in f.edits)
     return [
         f
         for f in findings
-        if not any(_cell_key(f) in reported.get(slug, ()) for slug in yielding.get(f.rule_id, ()))
+        if not any(_cell_key(f.location) in reported.get(slug, ()) for slug in yielding.get(f.rule_id, ()))
     ]
 
 
-def _cell_key(f: Finding) -> tuple:
-    loc = f.location
+def _cell_key(loc: Location) -> tuple:
     return (loc.path, loc.sheet, loc.row, loc.col)
 
 
@@ -593,12 +601,13 @@ def plan_set_findings(
     shared by every plan of the run, so task matches between two plans are computed once; the
     notes the rules leave are in `run.notes`."""
     ctx = Ctx(plan, params, plans, superiors, run)
-    return [
+    findings = [
         make_finding(rule, hit, ctx)
         for rule in rules
         if rule.scope == "plan-set" and applies(rule, plan)
         for hit in _hits(rule, ctx)
     ]
+    return split_findings(findings, plan.joined)
 
 
 def load_run_data(population: str | None, item_list: str | None) -> RunData:

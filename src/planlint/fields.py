@@ -644,7 +644,7 @@ class _FieldTransformer(Transformer):
                 return _Part(v.Frequency(lo, None if hi == lo else hi, _PERIODS[per], _bound(c)), pos)
             if t.type == "PERIOD":
                 period = _PERIODS[t.value]
-            elif t.type in ("THIS_YEAR", "YEAR_AVG"):
+            elif t.type in ("THIS_YEAR", "YEAR_AVG", "SAME_OBJECT_YEAR"):
                 period = "year"
             elif t.type in _NUMBER_TYPES:
                 nums.append(t)
@@ -874,7 +874,7 @@ class _FieldTransformer(Transformer):
         )
 
 
-_DATE_TYPES = frozenset(("DATE", "SLASH_DATE", "YEAR_MONTH"))
+_DATE_TYPES = frozenset(("DATE", "SLASH_DATE", "YEAR_MONTH", "MONTH_DAY"))
 _DATE = re.compile(
     r"(?:(\d+)年|(次年|翌年|来年|第二年))?([^年月]+)月份?(?:(.+)[日号]|(底|末|初|[上中下]旬))?"
 )
@@ -886,6 +886,9 @@ def _date_point(tok: Token) -> v.DatePoint:
     if tok.type == "YEAR_MONTH":  # 2024.3
         y, m = re.split(r"[/.]", tok.value)
         return _check_date(v.DatePoint(int(m), None, int(y)), _pos(tok) + len(y) + 1)
+    if tok.type == "MONTH_DAY":  # 11.30 · 4/1
+        m, d = re.split(r"[/.]", tok.value)
+        return _check_date(v.DatePoint(int(m), int(d)), _pos(tok) + len(m) + 1)
     if tok.type == "SLASH_DATE":  # 2021/5/20 · 2021.5.20 · 2024-05-01 · 20240501
         text = tok.value
         y, m, d = re.split(r"[/.-]", text) if not text.isdigit() else (text[:4], text[4:6], text[6:])
@@ -1342,7 +1345,7 @@ _OBJECT_BASE = re.compile(
 # Who or when a ratio is about, named before its one 比例: 全年抽查比例不低于1% · 市级医疗保障部门每年对市级及以下
 # 经办机构抽查比例之和≥20% — the ratio is the quota; the subject (no number, no risk tier) says nothing more.
 _SUBJECT_LEAD = re.compile(
-    r"^[^\dA-D%;,。()]{1,40}?(?<!风险)(?:抽查|抽取|抽检|检查)?比例(?:之和|总和|合计)?(?!.*比例)"
+    r"^[^\dA-D%;,。()]{1,40}?(?<!风险)(?:抽查|抽取|抽检|检查)?比[例率](?:之和|总和|合计)?(?!.*比[例率])"
 )
 # The quota grammar's own words: not prose when counting how much of a text is prose.
 _QUOTA_WORDS = re.compile(
@@ -1386,21 +1389,59 @@ def _review_reason(norm: str) -> str | None:
     return None
 
 
+# 餐饮服务50个,校园食堂5个: a count for each kind of object the task draws from. The kinds are named by
+# words only (no tier letter, level or risk class: those are the grammar's), all in one unit.
+_KIND_COUNT = re.compile(r"([\u4e00-\u9fff()]{2,20}?)(?:约|共|计)?(\d+)(户|家|个|所|件|台|单位)")
+_NOT_A_KIND = re.compile(
+    r"其中|风险|合计|共计|总计|每|基数|比例|频次|级$|^(?:抽查|抽取|抽检|检查|随机抽取|计划抽查|拟抽查)$"
+)
+
+
+def _counts_by_kind(norm: str) -> v.Quota | None:
+    """A count per kind of object (餐饮服务50个,校园食堂5个): the task's count is their sum, the
+    counts by kind its note; None for any other text."""
+    parts = re.split(r"[;,、]", norm.rstrip(";,。"))
+    if len(parts) < 2:
+        return None
+    counts = []
+    for part in parts:
+        m = _KIND_COUNT.fullmatch(part)
+        if m is None or _NOT_A_KIND.search(m.group(1)):
+            return None
+        counts.append((int(m.group(2)), m.group(3)))
+    units = {unit for _, unit in counts}
+    if len(units) != 1:
+        return None
+    total = sum(n for n, _ in counts)
+    return v.Quota(count=v.Count(total, unit=units.pop()), note="、".join(parts))
+
+
 # A sentence or more (基数为本辖区内所负责的特定被检查对象总数…) is prose for a person, not a malformed number
 # (适量抽查, 若干): prose that states no number at all.
 _PROSE_WORDS = 20
 
 
-# A time cell that names what will decide the time instead of a time: 根据政策性粮食出库时间确定,
-# 根据监管需要确定, 另行通知, 待定. Not a malformed window: the plan states no time at all.
+# A time cell that names what or who will decide the time instead of a time: 根据政策性粮食出库时间确定,
+# 根据监管需要确定, 另行通知, 待定, 局统一安排, 按上级部署. Not a malformed window: the plan states no time.
 _WINDOW_DELEGATED = re.compile(
-    r"^[^\d]*?(?:根据|视|按照?|依据)[^\d]*?(?:确定|安排|需要|通知|而定)|另行(?:通知|确定|安排)|待定"
+    r"^[^\d]*?(?:根据|视|按照?|依据|遵照)[^\d]*?(?:确定|安排|需要|通知|而定|部署|要求)|另行(?:通知|确定|安排)|待定"
+    r"|^(?!.*\d)[^\d]{0,8}?(?:统一|统筹|另行|自行)(?:安排|部署|确定|组织)"
+    r"|^(?:由|听从)?(?:本局|局|上级|省局|市局|县局|总局|主管部门)[^\d]{0,4}?(?:安排|部署|通知)$"
 )
 
 
 # 3月-10月,抽查5户: a comma between a span and how many objects it draws (the grammar reads the span and
 # the count only side by side: after a span a comma starts the next batch)
 _COUNT_AFTER_SPAN = re.compile(r"(?<=月)[,;](?=(?:抽查|检查|抽取|随机抽取)?\d+(?:户|家|个)$)")
+
+
+# 每个季度第一个月的15日内完成本季度所有任务抽取工作 · 本年度完成所有任务抽取工作 · 每月10日前完成抽取: a
+# time cell (抽取时间) stating when the draws are made, each period or once in the year — a schedule
+# over the whole year, not a malformed window.
+_DRAW_SCHEDULE = re.compile(
+    r"^(?:每个?(?:季度?|月|半年)[^\d]{0,8}?(?:\d+[日号]|上旬|中旬|下旬|初|底|末)?[内前]?|本?年度内?|年内|全年)"
+    r"完成[^\d]{0,12}?抽取(?:工作|任务)?$"
+)
 
 
 # A time cell that names a season, a holiday or an event instead of months: 汛期前 · 春节前 · 暑期 · 中秋国庆
@@ -1461,6 +1502,9 @@ def _parse_raw(kind: str, text: str) -> Any:
         if led != norm:
             again = _parse_normalized(kind, led)
             result = again if isinstance(again, v.Quota) else result
+    if isinstance(result, tuple) and kind in ("quota", "count"):
+        by_kind = _counts_by_kind(norm)
+        result = by_kind if by_kind is not None else result
     if isinstance(result, tuple) and kind in _QUOTA_KINDS:
         reason = _review_reason(norm)
         if reason is not None:
@@ -1468,6 +1512,9 @@ def _parse_raw(kind: str, text: str) -> Any:
     if isinstance(result, tuple) and kind == "window" and _COUNT_AFTER_SPAN.search(norm):
         again = _parse_normalized(kind, _COUNT_AFTER_SPAN.sub("", norm))
         result = again if isinstance(again, v.Window) else result
+    if isinstance(result, tuple) and kind == "window" and _DRAW_SCHEDULE.match(norm):
+        # when the draws are made, over the year: the inspections run over the whole year
+        result = v.Window(v.DatePoint(1), v.DatePoint(12), qualifier=text.strip(), whole_year=True)
     if isinstance(result, tuple) and kind == "window" and (season := _WINDOW_SEASON.search(norm)):
         result = (
             season.start(),

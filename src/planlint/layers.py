@@ -157,7 +157,8 @@ def apply_layers(catalog: list[Rule], layers: list[Layer], department: str | Non
     """The rules of a plan under these layers (national first): national rules as defined unless a
     layer re-binds them; local rules only where a layer binds them. For a plan of another
     department than market regulation (`department`), a rule resting on a 市场监管总局 document only
-    is a reference, not a binding requirement."""
+    is a reference, not a binding requirement, and a rule judging a task by a term only the
+    市场监管总局 defines that way (`_SAMR_TERMS`) does not apply."""
     out = []
     for rule in catalog:
         bound = rule if rule.layer == "national" else None
@@ -165,8 +166,9 @@ def apply_layers(catalog: list[Rule], layers: list[Layer], department: str | Non
             binding = layer.bindings.get(rule.slug)
             if binding is not None:
                 bound = bind(rule, layer, binding)
-        if bound is not None:
-            out.append(_for_department(bound, department) if department else bound)
+        if bound is None or (department and bound.slug in _SAMR_TERMS):
+            continue
+        out.append(_for_department(bound, department) if department else bound)
     return out
 
 
@@ -177,11 +179,14 @@ def apply_layers(catalog: list[Rule], layers: list[Layer], department: str | Non
 _MARKET = re.compile(r"市场监(?:督管理|管)|市监")
 # Other departments that publish their own 双随机 plans (教育局, 农业农村局 …), as titles name them.
 _DEPARTMENTS = re.compile(
-    r"(教育|农业农村|发展和改革|发展改革|发改|生态环境|文化广电和旅游|文化广电旅游|文化和旅游|文广旅|文旅|"
-    r"自然资源(?:和规划)?|住房和城乡建设|住建|交通运输|卫生健康|卫健|商务|公安|应急管理|人力资源和社会保障|人社|"
-    r"税务|林业|水利|民政|司法|财政|烟草专卖|邮政管理|医疗保障|医保|体育|消防救援|气象|粮食和物资储备)"
-    r"(?:局|厅|委员会|委|部门|管理局)?"
+    r"(教育和体育|教育体育|教体|教育|农业农村|工业和信息化|工信|经济和信息化|经信|发展和改革|发展改革|发改|生态环境|文化广电和旅游|文化广电旅游|文化和旅游|文广旅|文旅|"
+    r"自然资源(?:和规划)?|住房和城乡建设|住建|交通运输|卫生健康|卫健|疾病预防控制|疾控|(?<!电子)商务|公安|应急管理|人力资源和社会保障|人社|"
+    r"税务|林业|水利|(?<!人)民政|司法|财政|烟草专卖|邮政管理|医疗保障|医保|体育|消防救援|气象|粮食和物资储备|城市管理|城管|综合行政执法)"
+    r"(局|厅|委员会|委|部门|管理局|大队|支队|总队)?"
 )
+# A township government or street office enforcing the powers handed down to it (北京市朝阳区南磨房乡
+# 人民政府行政执法检查计划): not market regulation. (A county's own 人民政府 heads the joint office.)
+_TOWNSHIP = re.compile(r"(?:乡|镇|街道)(?:人民政府|办事处)")
 # A plan named by its work rather than its department (2025年学校卫生随机监督抽查工作计划): the work
 # words of departments whose inspections are not market regulation's.
 _WORK_OF = (
@@ -194,8 +199,16 @@ _WORK_OF = (
     (re.compile(r"安全生产|危险化学品安全"), "应急管理部门"),
     (re.compile(r"消防监督|消防安全检查"), "消防救援机构"),
 )
-# The 市场监管总局's own documents bind market-regulation bureaus (国市监信〔2019〕38号).
-_SAMR_BASIS = re.compile(r"^市场监管总局|国市监")
+# The 市场监管总局's own documents bind market-regulation bureaus, however a basis cites them:
+# 市场监管总局 国市监信〔2019〕38号, 《市场监管总局关于推进企业信用风险分类管理…的意见》, or its order
+# 《企业公示信息抽查办法》 by name. (A basis that opens with the plan's own words — 本计划表头写明… —
+# binds the plan whoever issued it.)
+_SAMR_BASIS = re.compile(r"^《?市场监管总局|国市监|^《企业公示信息抽查办法》")
+# Rules that judge a task by a term as the 市场监管总局 defines it for its own checks: 不定向 as "no
+# condition at all" (《企业公示信息抽查办法》第五条), so that a scope naming one trade makes the task
+# 定向. Another department's platform draws a 不定向 task from the whole register of its item (all
+# polluters, all construction projects), which is what its scope names: the rule does not apply.
+_SAMR_TERMS = frozenset({"undirected-with-condition"})
 
 
 def department_of(meta: PlanMeta) -> str | None:
@@ -206,7 +219,11 @@ def department_of(meta: PlanMeta) -> str | None:
         return None
     found = _DEPARTMENTS.search(text)
     if found:
-        return found[0]
+        # a field named without its body (交通运输系统部门内部…) is that field's department
+        return found[0] if found[2] else f"{found[1]}部门"
+    township = _TOWNSHIP.search(text)
+    if township:
+        return township[0]
     return next((department for words, department in _WORK_OF if words.search(text)), None)
 
 

@@ -38,11 +38,27 @@ _JOINT_WORDS = ("部门联合", "一业一查", "联合双随机", "联合抽查
 
 
 def title_text(table: Table) -> str | None:
-    """The table's title, else the first line of its context that names a plan of a year."""
+    """The table's title, else the first line of its context that names a plan of a year, else a
+    title row above the header that names a list of a year (临淄区工业和信息化局2022年…抽查事项清单: a
+    事项清单 with a time per item is the year's plan, and its title still says who issued it)."""
     if table.title:
         return table.title
     lines = [clean_title(line) for line in table.context.splitlines() if "计划" in line]
-    return next((line for line in lines if _YEAR.search(line)), lines[0] if lines else None)
+    if lines:
+        return next((line for line in lines if _YEAR.search(line)), lines[0])
+    return _list_title_row(table.rows)
+
+
+def _list_title_row(rows: list[list[str]], limit: int = 6) -> str | None:
+    for row in rows[:limit]:
+        texts = {c.strip() for c in row if c.strip()}
+        if len(texts) >= 3:  # the header or the data: no title row above them
+            return None
+        if len(texts) == 1:
+            text = texts.pop()
+            if "清单" in text and _YEAR.search(text):
+                return clean_title(text)
+    return None
 
 
 def plan_meta(table: Table) -> PlanMeta:

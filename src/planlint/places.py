@@ -249,7 +249,10 @@ class Gazetteer:
         )
 
     def _is_full(self, name: str) -> bool:
-        return any(p.name == name for p in self.by_name[name])
+        """A place's own name, or the everyday name of an autonomous area (楚雄州, 长阳县): one that
+        keeps its level's word and so names no other thing, unlike a short name (晋城, 山西), which is
+        a name only where a bureau's or a year's words follow it."""
+        return any(p.name == name or everyday_name(p.name) == name for p in self.by_name[name])
 
 
 def everyday_name(name: str) -> str | None:

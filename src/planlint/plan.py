@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .table import Location
+
+if TYPE_CHECKING:
+    from .joined import Parts
 
 LEVELS = ("province", "city", "county")
 KINDS = ("internal", "joint")
@@ -33,6 +36,7 @@ FIELD_NAMES = {
     "window": "抽查检查起止时间",
     "initiator": "发起部门",
     "office": "承办科室",
+    "run_by": "本部门/联合抽查",  # who runs the task (台山's 抽查类型: 本部门抽查 / 多部门联合抽查)
     "partner": "配合部门",
     "inspector": "检查主体",
     "mode": "抽查检查模式",
@@ -227,6 +231,9 @@ class Plan:
     spans: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
     # a key the plan has no column for → headers of columns that may hold it
     candidates: dict[str, list[str]] = field(default_factory=dict)
+    # (row, col) of the start cell of a window split over 开始时间 | 结束时间 → its two cells
+    # (planlint.joined): findings and fixes go back to the cell holding what they are about
+    joined: dict[tuple[int, int], Parts] = field(default_factory=dict)
 
     @property
     def path(self) -> str:

@@ -54,5 +54,5 @@ def city_tasks(plans: list[Plan], superiors: list[Plan], params_of) -> CityTasks
             taken |= {id(m.other) for m in matches(ctx, plan, sup).values()}
     if not compared:
         return None
-    required = [t for sup in compared.values() for t in sup.tasks if for_counties(t)]
+    required = [t for sup in compared.values() for t in sup.tasks if for_counties(t, superior=sup.meta)]
     return CityTasks(len(required), tuple(f"任务{t.seq}「{t.name}」" for t in required if id(t) not in taken))

@@ -755,7 +755,7 @@ class _XlsxCell:
     def __init__(self, key: tuple, cell) -> None:
         self.key, self._cell = key, cell
         value = cell.value
-        self.text = "" if value is None else str(value)
+        self.text = "" if value is None else _render(value) if isinstance(value, _dt.date) else str(value)
 
     def holds(self, old: str) -> bool:
         value = self._cell.value
@@ -763,7 +763,24 @@ class _XlsxCell:
             return value == old
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return old in _number_texts(value, self._cell.number_format)
+        if isinstance(value, _dt.date):  # a date cell, read as 2025年12月31日
+            return _render(value) == old
         return value is None and old == ""
+
+    def value_for(self, new: str) -> object:
+        """What to store for the text `new`: a date cell given a date stays a date (its number
+        format kept, so it still shows as the sheet writes dates); anything else is text."""
+        found = _DATE_TEXT.fullmatch(new.strip())
+        if found is None or not isinstance(self._cell.value, _dt.date):
+            return new
+        try:
+            date = _dt.date(*map(int, found.groups()))
+        except ValueError:
+            return new
+        return _dt.datetime.combine(date, _dt.time()) if isinstance(self._cell.value, _dt.datetime) else date
+
+
+_DATE_TEXT = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 
 
 class _XlsxCopy:
@@ -807,7 +824,7 @@ class _XlsxCopy:
         from ..workbook import put
 
         title, row, col = target.key
-        put(self.wb[title], row, col, new)
+        put(self.wb[title], row, col, target.value_for(new))
 
     def save(self) -> bytes:
         from ..workbook import to_bytes

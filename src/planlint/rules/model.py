@@ -38,8 +38,9 @@ class Rule:
     years: tuple[int | None, int | None] = (None, None)
     source: str = "default"
     nature: str = "requirement"  # requirement | kpi | template | premise
-    # Rules that report the same defect more specifically: on a cell where one of them reported,
-    # this rule stays silent (one problem, one finding).
+    # Rules that report the same defect more specifically: on a cell where one of them reported
+    # (its finding's cell, or a cell its fix rewrites), this rule stays silent (one problem, one
+    # finding).
     yields_to: tuple[str, ...] = ()
 
     @property

@@ -76,13 +76,21 @@ _SWAPPED_WITH = {
 }
 
 
-def swapped_note(err: ParseError, raw: str) -> str:
-    """「（这一格像是…）」when an unreadable cell reads as the neighbouring column's kind, else ""."""
-    kind, label = _SWAPPED_WITH.get(err.kind, ("", ""))
-    if not kind:
-        return ""
-    value = parse(kind, raw)
-    looks = isinstance(value, Window) or (
+def reads_as_neighbour(kind: str, raw: str) -> bool:
+    """Whether a cell of parse kind `kind` (one that does not parse as its own column) reads as the
+    column usually beside it: a window under 抽查比例, a ratio or frequency under 起止时间."""
+    neighbour, _ = _SWAPPED_WITH.get(kind, ("", ""))
+    if not neighbour:
+        return False
+    value = parse(neighbour, raw)
+    return isinstance(value, Window) or (
         isinstance(value, Quota) and (value.ratio is not None or value.frequency is not None)
     )
-    return f"（这一格像是{label}，可能与{label}一列填反，请核对后交换两格）" if looks else ""
+
+
+def swapped_note(err: ParseError, raw: str) -> str:
+    """「（这一格像是…）」when an unreadable cell reads as the neighbouring column's kind, else ""."""
+    if not reads_as_neighbour(err.kind, raw):
+        return ""
+    label = _SWAPPED_WITH[err.kind][1]
+    return f"（这一格像是{label}，可能与{label}一列填反，请核对后交换两格）"

@@ -24,11 +24,11 @@ _PROVINCE_DRAWN = re.compile(
 )
 
 
-def province_drawn(task: Task) -> bool:
+def province_drawn(task: Task, owner: str | None = None) -> bool:
     """The task's list of targets is drawn by the province, not by the plan's own bureau: a note
     saying so (抽查名单由省局统一抽取) or a mode whose drawing level is the province (省抽县查,
-    省级统一组织发起, 省局随机抽取)."""
-    mode = task_mode(task)
+    省级统一组织发起, 省局随机抽取). `owner` is the level of the task's plan (for a relative 发起方式)."""
+    mode = task_mode(task, owner)
     if mode is not None and any(p.select == "province" for p in mode.pairs):
         return True
     return any(_PROVINCE_DRAWN.search(c.raw) for c in task.cells.values() if c.raw)
@@ -86,7 +86,7 @@ def coverage(ctx: Ctx, task: None) -> Iterator[Hit]:
     checked = dict.fromkeys(CATEGORIES, 0)
     by_province: dict[str, list[str]] = {}
     for t in plan.tasks:
-        if province_drawn(t):
+        if province_drawn(t, plan.meta.level):
             by_province.setdefault(category_of(t.text("scope")), []).append(t.seq or str(t.location.row))
             continue
         whole = task_quota(t)  # whichever columns state the ratio or count

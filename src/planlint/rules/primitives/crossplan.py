@@ -119,10 +119,10 @@ def superiors_of(ctx: Ctx) -> list[Plan]:
     ]
 
 
-def for_plan(task: Task, plan: Plan) -> bool:
+def for_plan(task: Task, plan: Plan, superior: PlanMeta | None = None) -> bool:
     """A superior task the plan's bureau is to initiate: one each bureau of its level initiates,
     or the superior's row for this very place (a province plan's 地市 column naming the city)."""
-    if for_counties(task, level_of(plan)):
+    if for_counties(task, level_of(plan), superior):
         return True
     region = task.text("region")
     if not region or not plan.meta.place:
@@ -158,16 +158,18 @@ def applies_to(task: Task, plan: Plan) -> bool:
     return found is None or found.name in plan.meta.region
 
 
-def task_mode(task: Task) -> Mode | None:
+def task_mode(task: Task, owner: str | None = None) -> Mode | None:
     """The task's 抽查检查模式; without a mode column, what its 发起方式 says when that reads as one
-    (市级统一组织发起, 县(区)级自行组织发起, 市、县(区)级分别组织发起)."""
+    (市级统一组织发起, 县(区)级自行组织发起, 市、县(区)级分别组织发起). `owner` is the level of the plan
+    the task is in: a 发起方式 relative to it (本级组织发起, 上级发起、本级检查) is read at that level, as
+    mode cells are when the plan is built (columns.resolve_levels); unknown, such pairs are left out."""
     mode = task.value("mode")
     if isinstance(mode, Mode):
         return mode
     if "mode" in task.cells or not task.text("initiator"):
         return None
     parsed = parse("mode", task.text("initiator"))
-    return parsed if isinstance(parsed, Mode) else None
+    return parsed.at_level(owner) if isinstance(parsed, Mode) else None
 
 
 def city_role(task: Task, level: str = "county", superior: PlanMeta | None = None) -> str | None:
@@ -177,10 +179,10 @@ def city_role(task: Task, level: str = "county", superior: PlanMeta | None = Non
     市级统一组织发起: the superior draws and no column says who inspects), or None when the plan's
     level initiates it itself. The mode's level words are read as the superior's plan means them
     (`州抽市查` in a 州's plan sends its county-level cities)."""
-    if for_counties(task, level):  # each lower bureau initiates its own part (各地组织发起, 分别组织发起)
+    if for_counties(task, level, superior):  # each lower bureau initiates its own part (各地组织发起)
         return None
     rank = _RANK.get(level, 1)
-    mode = task_mode(task)
+    mode = task_mode(task, superior.level if superior is not None else None)
     pairs = [(p.select, p.inspect) for p in mode.pairs] if mode is not None else []
     if superior is not None:
         written = task.text("mode") if mode is None or "mode" in task.cells else task.text("initiator")
@@ -201,13 +203,13 @@ def city_role(task: Task, level: str = "county", superior: PlanMeta | None = Non
     return "city-inspects" if initiates is not None and initiates.search(task.text("initiator")) else None
 
 
-def for_counties(task: Task, level: str = "county") -> bool:
+def for_counties(task: Task, level: str = "county", superior: PlanMeta | None = None) -> bool:
     """A superior task that each bureau of the plan's `level` is to initiate (各地组织发起, 各县区局发起,
     县抽县查, 县(区)级自行组织发起; 各市组织发起, 市抽市查 in a province's plan for a city)."""
     words = _LOWER_INITIATE.get(level)
     if words is not None and words.search(task.text("initiator")):
         return True
-    mode = task_mode(task)
+    mode = task_mode(task, superior.level if superior is not None else None)
     return mode is not None and any(p.select == level for p in mode.pairs)
 
 
@@ -215,7 +217,7 @@ def carried_by_county(task: Task, level: str = "county", superior: PlanMeta | No
     """A superior task the plan's level carries out — inspecting what the superior draws (市抽县查)
     or initiating it itself (各地组织发起, 县抽县查) — so that its ratio and window bind the plan's
     task. A task the superior inspects itself (市抽市查) sets nothing for the plan's own tasks."""
-    return city_role(task, level, superior) == "county-inspects" or for_counties(task, level)
+    return city_role(task, level, superior) == "county-inspects" or for_counties(task, level, superior)
 
 
 def _carried(ctx: Ctx, plan: Plan, sup: Plan) -> list[Match]:
@@ -223,7 +225,7 @@ def _carried(ctx: Ctx, plan: Plan, sup: Plan) -> list[Match]:
     return [
         m
         for m in matches(ctx, plan, sup).values()
-        if carried_by_county(m.other, level, sup.meta) or for_plan(m.other, plan)
+        if carried_by_county(m.other, level, sup.meta) or for_plan(m.other, plan, sup.meta)
     ]
 
 
@@ -283,7 +285,7 @@ def superior_missing(ctx: Ctx, task: None) -> Iterator[Hit]:
     for sup in superiors_of(ctx):
         matched = {id(m.other) for m in matches(ctx, ctx.plan, sup).values()}
         for t in sup.tasks:
-            if id(t) not in matched and for_plan(t, ctx.plan) and applies_to(t, ctx.plan):
+            if id(t) not in matched and for_plan(t, ctx.plan, sup.meta) and applies_to(t, ctx.plan):
                 score, near = closest(t, ctx.plan.tasks)
                 hint = (
                     f"；最接近的是本计划任务{near.seq}「{near.name}」（匹配度{score:.0%}），若是同一任务请统一任务名称与抽查事项的写法"

@@ -15,10 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from ...plan import Cell
+from ...findings import Edit
+from ...plan import Cell, Plan
+from ...table import Location
 from ...values import ABOUT, AT_LEAST, AT_MOST, RANGE, Frequency, ParseError, Quota
 from ..registry import CELL_VARS, FIELD, FIELDS, WORDS, CellHit, Ctx, Hit, primitive
-from .common import field_hit, swapped_note
+from .common import field_hit, reads_as_neighbour, swapped_note
 
 # The columns a task's quota can come from, most specific last: a combined 抽查比例及频次 cell, then split
 # 抽查比例 / 抽查数量 / 抽查基数 / 抽查频次 columns.
@@ -196,6 +198,49 @@ def quota_present(ctx: Ctx, task, fields: list[str]) -> Iterator[Hit]:
         return
     names = "、".join(f"「{plan.columns[k].header}」" for k in keys)
     yield field_hit(plan, task, keys[0], seq=task.seq or "?", columns=names)
+
+
+@primitive(
+    "quota_window_swapped",
+    ("task",),
+    {"fields": FIELDS, "window": FIELD},
+    required=("fields", "window"),
+    provides=(*CELL_VARS, "window_raw", "window_col"),
+)
+def quota_window_swapped(ctx: Ctx, task, fields: list[str], window: str) -> Iterator[Hit]:
+    """A quota cell holding the window and the window cell holding the quota: both unreadable as
+    their own column, each readable as the other's. One hit on the quota cell whose fix exchanges
+    the two cells (the cells' own errors yield to it). Cells merged over different rows are left to
+    those errors: exchanging them would move a text onto rows it was not written for."""
+    held = task.get(window)
+    if held is None or not isinstance(held.value, ParseError):
+        return
+    if not reads_as_neighbour(held.value.kind, held.raw):
+        return
+    plan = ctx.plan
+    at_window = task.location_of(window)
+    for key in fields:
+        cell = task.get(key)
+        if cell is None or not isinstance(cell.value, ParseError):
+            continue
+        if not reads_as_neighbour(cell.value.kind, cell.raw):
+            continue
+        at_quota = task.location_of(key)
+        if _extent(plan, at_quota) != _extent(plan, at_window):
+            return
+        hit = field_hit(plan, task, key, window_raw=held.raw.strip(), window_col=plan.header(window))
+        hit.edits = (
+            Edit(at_quota, cell.raw, held.raw, safe=False),
+            Edit(at_window, held.raw, cell.raw, safe=False),
+        )
+        yield hit
+        return
+
+
+def _extent(plan: Plan, location: Location) -> tuple[int, int]:
+    """The rows a cell covers: a merged range's first and last row, else its own row."""
+    end = plan.spans.get((location.row, location.col))
+    return (location.row, end[0] if end is not None else location.row)
 
 
 _INT = re.compile(r"\d+")

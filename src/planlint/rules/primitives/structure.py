@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 
 from ...columns import included_keys
 from ...plan import FIELD_NAMES, Cell, Plan, Task
+from ...table import Location
 from ...values import Window
 from ..registry import CELL_VARS, FIELD, FIELDS, WORDS, CellHit, Ctx, Hit, primitive
 from .common import field_hit
@@ -66,6 +68,10 @@ def required(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
 _QUOTA_CELLS = ("quota", "ratio", "count")
 
 
+# A task its department runs alone, as a 本部门/联合 column says (本部门抽查, 部门内部抽查)
+_OWN_TASK = re.compile(r"本部门|本单位|本局|本系统|本机关|内部|单独")
+
+
 @primitive("required_in_task", ("task",), {"fields": FIELDS}, required=("fields",), provides=tuple(CELL_VARS))
 def required_in_task(ctx: Ctx, task: Task, fields: list[str]) -> Iterator[Hit]:
     """Like `required`, but an empty ratio, count or quota cell is fine when the task states its
@@ -78,6 +84,8 @@ def required_in_task(ctx: Ctx, task: Task, fields: list[str]) -> Iterator[Hit]:
     for key in fields:
         if key not in ctx.plan.columns or task.text(key):
             continue
+        if key == "partner" and _OWN_TASK.search(task.text("run_by")):
+            continue  # a task the department runs alone (本部门抽查) has no partner
         if key in _QUOTA_CELLS:
             if not quota_read:
                 quota, quota_read = task_quota(task), True
@@ -90,15 +98,18 @@ def required_in_task(ctx: Ctx, task: Task, fields: list[str]) -> Iterator[Hit]:
 
 @primitive("unique", ("plan",), {"field": FIELD}, required=("field",), provides=(*CELL_VARS, "first"))
 def unique(ctx: Ctx, task: None, field: str) -> Iterator[Hit]:
-    seen: dict[str, object] = {}
+    """No two tasks share a value. Tasks whose cell is one merged cell (a 序号 merged over the rows
+    of a group of tasks: 3, 3(2)) share it by design."""
+    seen: dict[str, Location] = {}
     for t in ctx.plan.tasks:
         text = t.text(field)
         if not text:
             continue
-        if text in seen:
-            yield field_hit(ctx.plan, t, field, first=seen[text])
-        else:
-            seen[text] = t.location_of(field).cell
+        where = t.location_of(field)
+        if text not in seen:
+            seen[text] = where
+        elif seen[text] != where:
+            yield field_hit(ctx.plan, t, field, first=seen[text].cell)
 
 
 @primitive(
