@@ -908,3 +908,23 @@ def test_joint_partners_under_a_joint_department_header_are_the_partner_column(t
         if f.slug == "required-field-empty"
     }
     assert empty == {"E5"}
+
+
+def test_a_remark_column_said_to_hold_the_joint_departments_is_the_partner_column(tmp_path):
+    """W-17 (交通运输 2025: 备注(联查部门)): the partners of the tasks that have any; a remark left empty
+    on a task without partners is no empty required cell. A bare 联查部门 column (一业一查: every
+    department's own part) stays unread as the partner."""
+    from planlint.engine import RunOptions, run
+
+    text = (
+        "序号,抽查任务名称,抽查事项,抽查对象,抽查比例,抽查时间段,备注(联查部门)\n"
+        "1,道路运输企业检查,经营行为检查,道路运输企业,5%,3月-11月,\n"
+        "2,公路工程检查,工程质量检查,在建公路工程,10%,4月-10月,同级公安、市场监管部门按职责分工负责\n"
+    )
+    plan = csv_plan(tmp_path, text)
+    assert plan.columns["partner"].header == "备注(联查部门)"
+    path = tmp_path / "plan.csv"
+    found = run([str(path)], RunOptions(use_config=False)).findings
+    assert not [f for f in found if f.slug == "required-field-empty" and f.field == "partner"]
+    bare = csv_plan(tmp_path, text.replace("备注(联查部门)", "联查部门"))
+    assert "partner" not in bare.columns

@@ -1387,9 +1387,12 @@ def test_guangzhou_ecology_undirected_tasks_draw_from_its_own_register():
 def test_transport_2025_mirror_in_traditional_script():
     # a city 交通运输局 in traditional script with pinyin, no place: the older tiers 守信、警示、失信、严重失信
     # read as an escalating clause, 总体比例不超过5% as a ceiling, the 发起方式 sentences as modes; right:
-    # the ASCII commas only, their basis a reference for a 交通运输 plan
+    # the ASCII commas only (also in the 备注(联查部门) partner cell K4, SURVEY W-17), their basis a
+    # reference for a 交通运输 plan
     found = findings(TRANSPORT_2025)
-    assert {(f.slug, f.location.cell) for f in found} == {("text-normalize", f"D{r}") for r in (3, 4, 5)}
+    assert {(f.slug, f.location.cell) for f in found} == {("text-normalize", f"D{r}") for r in (3, 4, 5)} | {
+        ("text-normalize", "K4")
+    }
     assert all("本计划由交通运输部门制定" in f.basis for f in found)
 
 
@@ -1520,7 +1523,7 @@ def test_wangcang_forestry_share_of_the_register_with_a_per_unit_cap():
 
 
 def test_partner_header_of_a_health_plan():
-    # SURVEY W-17 (part): 参与联合抽查部门 is the partner column (备注(联查部门) of 139 is left unknown: a
-    # remark column is empty on the tasks run alone, which have no per-task kind to say so)
+    # SURVEY W-17: 参与联合抽查部门 is the partner column, and so is 139's 备注(联查部门) (a remark: optional,
+    # no required-field-empty on the tasks without partners)
     assert headers(plan(TAISHAN))["partner"] == "参与联合抽查部门"
-    assert "partner" not in headers(plan(TRANSPORT_2025))
+    assert headers(plan(TRANSPORT_2025))["partner"] == "备注(联查部门)"

@@ -1127,3 +1127,131 @@ def test_a_time_left_to_the_bureau_says_no_time_is_stated(text):
 def test_a_time_arranged_with_its_months_is_not_said_to_state_none():
     error = parse("window", "统一安排在3月-5月")
     assert not (isinstance(error, ParseError) and error.hint.startswith("没有写明起止时间"))
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("州级组织发起，县市检查", "市抽县查"),  # W-21: 楚雄州农业农村局 2021
+        ("市局抽取，县市局检查", "市抽县查"),
+        ("各县市自行实施", "县抽县查"),
+        ("各县自行实施", "县抽县查"),
+        ("县市区检查", "县级"),
+        ("市县检查", "市级、县级"),  # 市县 stays the two levels
+        ("县市场监督管理局自行抽查", "县抽县查"),  # the 县 of 县市场监管局 is no 县市
+    ],
+)
+def test_xian_shi_is_the_county_level_in_a_mode(text, canonical):
+    mode = parse("mode", text)
+    assert isinstance(mode, Mode), mode
+    assert mode.canonical() == canonical
+
+
+# -- found while looking for unread wordings (not in the sixth survey's files) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("自2025年3月起至11月底", "2025年3月—11月底"),
+        ("从4月开始至10月", "4月—10月"),
+        ("3月开始，11月底前完成", "3月—11月底"),
+        ("5月1日至10月31日止", "5月1日—10月31日"),
+        ("2025年4月—10月期间", "2025年4月—10月"),
+        ("4月—10月间", "4月—10月"),
+        ("全年随机开展", "全年"),
+    ],
+)
+def test_the_words_around_a_span_are_read(text, canonical):
+    window = parse("window", text)
+    assert isinstance(window, Window), window
+    assert window.canonical() == canonical
+
+
+def test_a_start_alone_is_no_span():
+    """2025年3月起 names no end: not read as running to the year's end."""
+    assert isinstance(parse("window", "2025年3月起"), ParseError)
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("2025年3月至12月中旬", (12, 20)),
+        ("2025年3月至11月底", (11, 30)),
+        ("3月上旬至2025年11月下旬", (11, 30)),
+    ],
+)
+def test_a_year_written_once_keeps_the_part_of_the_month(text, end):
+    """A year written at one end only was carried to the other as a whole month: 2025年3月至12月中旬
+    ended on 12月31日 (past 12月20日, a wrong window-after-deadline)."""
+    window = parse("window", text)
+    last = window.end_date(2025)
+    assert (last.month, last.day) == end
+
+
+def test_a_span_ending_mid_december_meets_a_december_20_deadline(tmp_path):
+    path = _plan(
+        tmp_path,
+        "泽州县市场监督管理局2025年度内部双随机抽查工作计划",
+        "抽查检查起止时间",
+        [("5%；1次/年", "2025年3月至12月中旬")],
+    )
+    assert not {slug for slug, _ in _findings(path)} & {"window-after-deadline"}
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("5%（每半年一次）", "5%；1次/半年"),  # a frequency in brackets, as the frequency grammar reads it
+        ("3%（一年一次）", "3%；1次/年"),
+        ("5%（注：含个体户）", "5%（注:含个体户）"),  # a note stays a note
+        ("抽查比例5%，抽查次数1次", "5%；抽查1次"),  # 抽查次数 says 频次
+        ("随机抽取5家企业", "5家"),  # the objects counted, after the count
+        ("10家以上企业进行检查", "不少于10家"),
+        ("5家企业，每年1次", "5家；1次/年"),
+    ],
+)
+def test_quota_wordings_around_a_frequency_or_a_count(text, canonical):
+    quota = parse("quota", text)
+    assert isinstance(quota, Quota) and quota.review is None, quota
+    assert quota.canonical() == canonical
+
+
+def test_a_swap_with_a_completion_column_is_read_too(tmp_path):
+    """A 完成时限 column (read as a deadline) holding the ratio, and the ratio cell holding the date."""
+    header = ["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例及频次", "完成时限"]
+    rows = [["1", "任务1", "事项1", "对象1", "2025年11月30日前", "5%，每年1次"]]
+    found = _plan_of(tmp_path, "某县市场监督管理局2025年度双随机抽查工作计划", header, rows)
+    assert ("quota-window-swapped", "E3") in found
+    assert not {s for s, _ in found} & {"quota-unparseable", "window-invalid"}
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("由市局统一抽取，县区局负责检查", "市抽县查"),
+        ("市级发起，县级负责实施", "市抽县查"),
+        ("由县局自行组织实施", "县抽县查"),
+        ("市级发起,由县级检查", "市抽县查"),
+    ],
+)
+def test_a_mode_naming_who_with_by_and_in_charge_of(text, canonical):
+    """由 before the first level and 负责 before 检查/实施 say who, as the level alone does."""
+    mode = parse("mode", text)
+    assert isinstance(mode, Mode), mode
+    assert mode.canonical() == canonical
+
+
+@pytest.mark.parametrize(
+    "text", ["100%全面检查", "100%全部抽查", "100%全面覆盖检查", "全部覆盖", "100%全覆盖抽查"]
+)
+def test_a_whole_coverage_after_100_percent_is_a_ratio_of_100(text):
+    """全面/全部 after 100% say what 全覆盖 says (H-3: 甘肃's 100%全面检查)."""
+    value = parse("quota", text)
+    assert isinstance(value, Quota) and value.ratio is not None and value.ratio.low == 100
+
+
+@pytest.mark.parametrize("text", ["全面检查", "全部检查"])
+def test_a_whole_inspection_without_a_ratio_stays_unread(text):
+    """Without 100%, 全面检查 may describe how deep a check goes, not how many are checked."""
+    assert isinstance(parse("quota", text), ParseError)

@@ -111,16 +111,16 @@ def _build_char_map() -> dict[str, str]:
             "／": "/",
         }
     )
-    # Traditional forms of the words the grammar looks for (cheap to map, common in pasted text).
-    traditional = (
-        "為为戶户個个縣县區区級级風风險险類类較较數数檢检於于兩两業业單单劃划監监場场"
-        "機机關关聯联隨随內内實实際际準准遞递嚴严與与對对進进週周頻频無无擾扰納纳適适"
-        "開开發发組组織织轄辖結结營营經经務务門门權权從从號号時时間间雙双計计約约項项"
-        "別别歲岁齊齐產产資资認认證证許许"
-        "蓋盖總总據据況况確确應应負负責责審审"
-    )
-    for i in range(0, len(traditional), 2):
-        table[traditional[i]] = traditional[i + 1]
+    # Traditional characters (市級統一組織發起), from OpenCC's table (tools/gen_traditional.py →
+    # rules/traditional.tsv: only characters with one simplified form), plus three OpenCC leaves
+    # ambiguous whose grammar words are not (不低於, 計劃, 開展).
+    from importlib.resources import files
+
+    text = files("planlint.bundled.rules").joinpath("traditional.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines()[1:]:
+        trad, _, simplified = line.partition("\t")
+        table[trad] = simplified
+    table.update({"於": "于", "劃": "划", "開": "开"})
     return table
 
 
@@ -290,12 +290,17 @@ _NUMBER_TYPES = frozenset(("INT", "DECIMAL", "CNUM", "PCT", "TIMES", "COUNT", "W
 _FREQ_PER = re.compile(r"([^-次轮/]+)(?:-([^次轮/]+))?[次轮]?/每?([^/]+)(?:/.+)?")
 
 
+# 原则上不低于 · 一般不低于 · 应当不低于 · 不得低于: a hedge or a must before a bound (grammar BOUND_HEDGED)
+# states the bound itself.
+_HEDGE = re.compile(r"^(?:原则上|一般|应当|应|须|必须)")
+
+
 def _bound(tokens: list[Token]) -> str:
-    """The bound a BOUND_PRE / BOUND_POST token among `tokens` states (the last one wins)."""
+    """The bound a BOUND_PRE / BOUND_HEDGED / BOUND_POST token among `tokens` states (the last one wins)."""
     bound = v.EXACT
     for t in tokens:
-        if t.type in ("BOUND_PRE", "BOUND_POST"):
-            bound = _BOUNDS[t.value]
+        if t.type in ("BOUND_PRE", "BOUND_HEDGED", "BOUND_POST"):
+            bound = _BOUNDS[_HEDGE.sub("", t.value).replace("不得", "不")]
     return bound
 
 
@@ -341,6 +346,9 @@ _LEVELS = {
     "市": "city",
     "地区": "city",
     "县": "county",
+    "县市": "county",
+    "县区": "county",
+    "县市区": "county",
     "区": "county",
     "旗": "county",
     "州": "city",
@@ -672,9 +680,9 @@ class _FieldTransformer(Transformer):
         start, end = (_date_point(t) for t in c if t.type in _DATE_TYPES)
         # A year written once covers both ends: 2024年4月至9月 (2024年10月至次年3月: the year after).
         if start.year is not None and end.year is None:
-            end = v.DatePoint(end.month, end.day, start.year + end.next_year)
+            end = dataclasses.replace(end, year=start.year + end.next_year, next_year=False)
         elif end.year is not None and start.year is None:
-            start = v.DatePoint(start.month, start.day, end.year)
+            start = dataclasses.replace(start, year=end.year)
         return _qualified(v.Window(start, end), c)
 
     def month_pair(self, c: list[Token]) -> v.Window:
@@ -1004,9 +1012,11 @@ _PAREN_FREQUENCY = re.compile(
 
 
 def _paren_frequency(inner: str) -> v.Frequency | None:
+    """`5%(每年1次)`, `5%(每半年一次)`: a parenthesis holding only a frequency is the quota's."""
     m = _PAREN_FREQUENCY.fullmatch(inner)
     if m is None:
-        return None
+        value = _parse_normalized("frequency", inner) if inner else None
+        return value if isinstance(value, v.Frequency) and value.period is not None else None
     year, least, times, per_year = m.groups()
     period = "year" if year or per_year else None
     return v.Frequency(_cn_or_int(times), None, period, v.AT_LEAST if least else v.EXACT)

@@ -73,6 +73,7 @@ _SWAPPED_WITH = {
     "count": ("window", "起止时间"),
     "frequency": ("window", "起止时间"),
     "window": ("quota", "抽查比例或频次"),
+    "deadline": ("quota", "抽查比例或频次"),  # a window column naming when tasks end (完成时限)
 }
 
 

@@ -84,8 +84,10 @@ def required_in_task(ctx: Ctx, task: Task, fields: list[str]) -> Iterator[Hit]:
     for key in fields:
         if key not in ctx.plan.columns or task.text(key):
             continue
-        if key == "partner" and _OWN_TASK.search(task.text("run_by")):
-            continue  # a task the department runs alone (本部门抽查) has no partner
+        if key == "partner" and (
+            _OWN_TASK.search(task.text("run_by")) or ctx.plan.header(key).startswith("备注")
+        ):
+            continue  # a task run alone (本部门抽查) has no partner; a remark (备注(联查部门)) may be empty
         if key in _QUOTA_CELLS:
             if not quota_read:
                 quota, quota_read = task_quota(task), True
