@@ -278,3 +278,49 @@ def browser(_chromium_launched) -> Iterator:
     yield _chromium_launched
     for context in _chromium_launched.contexts:
         context.close()
+
+
+# ---- planlint serve ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def serve_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`planlint serve --port 0 --no-browser` as a user starts it, in a subprocess, once per test
+    process for the browser tests of every module (one server serves a user's batches one after
+    another): its URL and its temporary folder, where each batch's uploads live until checked."""
+    import subprocess
+
+    tmp_path = tmp_path_factory.mktemp("serve")
+    temp = tmp_path / "server-tmp"
+    temp.mkdir()
+    env = {
+        **os.environ,
+        "TMPDIR": str(temp),
+        "TEMP": str(temp),
+        "TMP": str(temp),
+        "PYTHONIOENCODING": "utf-8",
+    }
+    log = (tmp_path / "serve.log").open("w+", encoding="utf-8")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "planlint.cli", "serve", "--port", "0", "--no-browser"],
+        stdout=subprocess.PIPE,
+        stderr=log,
+        encoding="utf-8",
+        env=env,
+    )
+    try:
+        line = proc.stdout.readline() if proc.stdout else ""
+        if "http://" not in line:
+            proc.kill()
+            proc.wait()
+            log.seek(0)
+            pytest.fail(f"planlint serve did not start: {line}{log.read()}")
+        yield line[line.index("http://") :].split()[0], temp
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()

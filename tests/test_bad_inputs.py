@@ -631,35 +631,72 @@ def test_fifo_output_is_written_through_not_replaced(tmp_path):
     assert json.loads(got[0])["summary"]["files"] == 1
 
 
+# `planlint ARGV` for each ARGV, one after another in one interpreter: (exit code, stdout, stderr).
+_CLI_RUNS = """
+import contextlib, io, json, sys
+from planlint.cli import main
+runs = []
+for argv in json.loads(sys.argv[1]):
+    out, err = io.StringIO(), io.StringIO()
+    sys.argv = ["planlint", *argv]
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code
+    runs.append([code, out.getvalue(), err.getvalue()])
+print(json.dumps(runs))
+"""
+_SPECIAL_INPUTS = ["dev-zero", "urandom", "fifo"]
+
+
+@pytest.fixture(scope="module")
+def special_inputs(tmp_path_factory) -> dict[str, tuple[Path, list]]:
+    """Each kind's file (a link to /dev/zero or /dev/urandom, or a FIFO, named plan.csv) and what
+    `planlint check` made of it, given directly and as the superior plan: all six runs in one fresh
+    interpreter (one that hangs or reads without bound stops there, never pytest)."""
+    import os
+
+    paths = {}
+    for kind in _SPECIAL_INPUTS:
+        path = tmp_path_factory.mktemp(kind) / "plan.csv"
+        if kind == "fifo":
+            os.mkfifo(path)
+        else:
+            path.symlink_to("/dev/zero" if kind == "dev-zero" else "/dev/urandom")
+        paths[kind] = path
+    argvs = [
+        [*argv, "--no-config", "--no-cache"]
+        for path in paths.values()
+        for argv in (["check", str(path)], ["check", str(MODEL), "--superior", str(path)])
+    ]
+    done = subprocess.run(
+        [sys.executable, "-c", _CLI_RUNS, json.dumps(argvs)], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    runs = json.loads(done.stdout)
+    return {kind: (paths[kind], runs[2 * i : 2 * i + 2]) for i, kind in enumerate(_SPECIAL_INPUTS)}
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="no device files or FIFOs on Windows")
-@pytest.mark.parametrize("kind", ["dev-zero", "urandom", "fifo"])
-def test_device_or_fifo_input_is_refused_not_read(tmp_path, kind):
+@pytest.mark.parametrize("kind", _SPECIAL_INPUTS)
+def test_device_or_fifo_input_is_refused_not_read(special_inputs, kind):
+    """#21.5: a link to /dev/zero or /dev/urandom, or a FIFO, named like a plan — given directly or
+    as the superior plan — is refused at once (before: read without bound, or hung forever)."""
     from planlint.errors import ReadError
     from planlint.readers import read_tables
 
-    """#21.5: a link to /dev/zero or /dev/urandom, or a FIFO, named like a plan — given directly or
-    as the superior plan — is refused at once (before: read without bound, or hung forever)."""
-    import os
-
-    path = tmp_path / "plan.csv"
-    if kind == "fifo":
-        os.mkfifo(path)
-    else:
-        path.symlink_to("/dev/zero" if kind == "dev-zero" else "/dev/urandom")
+    path, runs = special_inputs[kind]
     with pytest.raises(ReadError, match="不是普通文件"):
         read_tables(str(path))
-    for argv in (["check", str(path)], ["check", str(MODEL), "--superior", str(path)]):
-        result = subprocess.run(
-            [sys.executable, "-m", "planlint", *argv, "--no-config", "--no-cache"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        shown = result.stdout + result.stderr
-        assert result.returncode == 2, shown
+    assert len(runs) == 2
+    for code, out, err in runs:
+        shown = out + err
+        assert code == 2, shown
         # discovery skips it with a note; a reader given it anyway refuses it (limits.open_input)
         assert any(w in shown for w in ("不是普通文件", "只检查普通文件", "没有找到可检查的文件")), shown
-        assert "Traceback" not in result.stderr
+        assert "Traceback" not in err
 
 
 def test_text_file_is_never_read_past_its_limit(tmp_path, monkeypatch):

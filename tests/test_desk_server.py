@@ -207,8 +207,9 @@ def test_backup_while_uploading_then_serve_the_backup(desk):
     backed_up = {v["id"] for v in query(out, "SELECT id FROM versions")}
     assert len(backed_up) >= 20 and backed_up <= {v["id"] for v in query(data, "SELECT id FROM versions")}
 
-    # restore: serve the backup folder; accounts, rounds and files are all there
-    restored = Server(out)
+    # restore: serve the backup folder; accounts, rounds and files are all there (linting in the
+    # server's own process: the lint processes are the kill -9 test's)
+    restored = Server(out, "--lint-processes", "0")
     try:
         editor = session(restored, EDITORS[0])
         v = query(out, "SELECT * FROM versions WHERE county = ? ORDER BY number LIMIT 1", COUNTIES[0])[0]

@@ -12,7 +12,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import REPO, SAMPLES, run_cli
-from test_serve import server  # noqa: F401  (the running `planlint serve`)
 
 from planlint.engine import RunOptions, run
 from planlint.errors import PlanlintError
@@ -352,12 +351,12 @@ def test_target_below_base_times_ratio(tmp_path):
     assert "1202户" in result.findings[0].message
 
 
-def test_item_list_in_the_browser(browser, server):  # noqa: F811  (the `planlint serve` fixture of test_serve)
+def test_item_list_in_the_browser(browser, serve_server):
     """The page's optional 抽查事项清单 field, driven in headless Chromium: the chosen list shows by
     name and the findings on the page are the engine's with that list."""
     from playwright.sync_api import expect
 
-    url, _ = server
+    url, _ = serve_server
     expected = run([str(MODEL)], RunOptions(use_config=False, item_list=str(SAMPLE_LIST)))
     page = browser.new_page(viewport={"width": 1280, "height": 1400}, locale="zh-CN")
     page.goto(url)

@@ -18,12 +18,11 @@ import json
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import CHROMIUM_FLAGS, REPO, chromium, run_cli
+from conftest import REPO, run_cli
 
 ZHAOQING = REPO.parent / "shared" / "realplans" / "020_肇庆市_2025.tsv"
 RISK = "根据企业信用风险分类结果，对A类、B类、C类、D类企业分别按3%、5%、10%、20%的比例抽查"
@@ -244,37 +243,6 @@ def test_annotated_copy_shows_each_cell_as_written(scenario, county, tmp_path, m
 # ---- (c) the editor: the web page in a narrow window -----------------------------------------
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory):
-    """`planlint serve --port 0 --no-browser`, as the editor starts it, once for this module."""
-    temp = tmp_path_factory.mktemp("serve-tmp")
-    env = {
-        **os.environ,
-        "TMPDIR": str(temp),
-        "TEMP": str(temp),
-        "TMP": str(temp),
-        "PYTHONIOENCODING": "utf-8",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "planlint.cli", "serve", "--port", "0", "--no-browser"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        encoding="utf-8",
-        env=env,
-    )
-    try:
-        line = proc.stdout.readline() if proc.stdout else ""
-        assert "http://" in line, f"planlint serve did not start: {line}"
-        yield line[line.index("http://") :].split()[0]
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
 def _desk_version_page(scenario: dict[str, Path], tmp: Path) -> str:
     """The page a county editor sees on the city's review desk after uploading the .xls (HTML;
     its styles are inline)."""
@@ -296,70 +264,46 @@ def _desk_version_page(scenario: dict[str, Path], tmp: Path) -> str:
     return page.text
 
 
-def test_page_and_report_fit_a_narrow_window(scenario, server, tmp_path):
+def test_page_and_report_fit_a_narrow_window(scenario, serve_server, browser, tmp_path):
     """An editor's browser beside the plan in WPS: a 320-pixel-wide window. Nothing may reach past
     the right edge — neither the page's file table with its download buttons nor the report's
     chart and findings, nor a version's findings on the city's review desk — and each finding's
     problem and fix are on screen, not cut off. The page says what to do next."""
+    from playwright.sync_api import expect
+
     desk_page = _desk_version_page(scenario, tmp_path)
-    executable = chromium()
-    # Playwright's sync API refuses a thread where an asyncio loop runs; a test run earlier in
-    # this worker may have left one marked running here: the browser gets a thread of its own.
-    failed: list[BaseException] = []
-
-    def drive() -> None:
-        try:
-            _narrow_window(scenario, server, desk_page, executable)
-        except BaseException as exc:  # re-raised in the test's thread
-            failed.append(exc)
-
-    thread = threading.Thread(target=drive)
-    thread.start()
-    thread.join()
-    if failed:
-        raise failed[0]
-
-
-def _narrow_window(scenario: dict[str, Path], server: str, desk_page: str, executable: str) -> None:
-    from playwright.sync_api import expect, sync_playwright
-
     overflow = "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 320, "height": 900}, locale="zh-CN")
-            page.goto(server)
-            page.set_input_files("#files", [str(scenario["广宁县"]), str(scenario["四会市"])])
-            page.set_input_files("#superior", str(scenario["city"]))
-            page.click("#start")
-            expect(page.locator("#results")).to_be_visible(timeout=60_000)
-            page.wait_for_function("document.getElementById('report').style.height !== ''")
-            scroll, client = page.evaluate(overflow)
-            assert scroll <= client, f"the page is {scroll}px wide in a {client}px window"
-            # the page says what to do now: errors are to be fixed in the annotated copy
-            expect(page.locator("#next-step")).to_contain_text("错误，须修改后再报送")
-            expect(page.locator("#next-step")).to_contain_text("批注副本")
-            # a file with findings but no safe fix says the editor fixes it by hand
-            expect(page.locator("#files-table tr").first).to_contain_text("请按建议手工修改")
-            frame = page.frame_locator("#report")
-            expect(frame.locator("tr.finding").first).to_be_visible()
-            report = next(f for f in page.frames if f.url.endswith("/report"))
-            scroll, client = report.evaluate(overflow)
-            assert scroll <= client, f"the report is {scroll}px wide in a {client}px frame"
-            for label in ("问题", "建议"):
-                cell = report.locator(f'tr.finding td[data-label="{label}"]').first
-                box = cell.bounding_box()
-                assert box is not None and box["x"] + box["width"] <= client, label
+    page = browser.new_page(viewport={"width": 320, "height": 900}, locale="zh-CN")
+    page.goto(serve_server[0])
+    page.set_input_files("#files", [str(scenario["广宁县"]), str(scenario["四会市"])])
+    page.set_input_files("#superior", str(scenario["city"]))
+    page.click("#start")
+    expect(page.locator("#results")).to_be_visible(timeout=60_000)
+    page.wait_for_function("document.getElementById('report').style.height !== ''")
+    scroll, client = page.evaluate(overflow)
+    assert scroll <= client, f"the page is {scroll}px wide in a {client}px window"
+    # the page says what to do now: errors are to be fixed in the annotated copy
+    expect(page.locator("#next-step")).to_contain_text("错误，须修改后再报送")
+    expect(page.locator("#next-step")).to_contain_text("批注副本")
+    # a file with findings but no safe fix says the editor fixes it by hand
+    expect(page.locator("#files-table tr").first).to_contain_text("请按建议手工修改")
+    frame = page.frame_locator("#report")
+    expect(frame.locator("tr.finding").first).to_be_visible()
+    report = next(f for f in page.frames if f.url.endswith("/report"))
+    scroll, client = report.evaluate(overflow)
+    assert scroll <= client, f"the report is {scroll}px wide in a {client}px frame"
+    for label in ("问题", "建议"):
+        cell = report.locator(f'tr.finding td[data-label="{label}"]').first
+        box = cell.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= client, label
 
-            desk = browser.new_page(viewport={"width": 320, "height": 900}, locale="zh-CN")
-            desk.set_content(desk_page)
-            scroll, client = desk.evaluate(overflow)
-            assert scroll <= client, f"the desk page is {scroll}px wide in a {client}px window"
-            fix = desk.locator("#findings td div", has_text="建议：").first
-            box = fix.bounding_box()
-            assert box is not None and box["x"] + box["width"] <= client
-        finally:
-            browser.close()
+    desk = browser.new_page(viewport={"width": 320, "height": 900}, locale="zh-CN")
+    desk.set_content(desk_page)
+    scroll, client = desk.evaluate(overflow)
+    assert scroll <= client, f"the desk page is {scroll}px wide in a {client}px window"
+    fix = desk.locator("#findings td div", has_text="建议：").first
+    box = fix.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= client
 
 
 def test_editor_fix_rewrites_the_end_of_a_split_window(scenario, tmp_path, monkeypatch, capsys):

@@ -427,49 +427,10 @@ def test_busy_port_is_a_clear_message():
 # ---------------------------------------------------------------- in the browser
 
 
-@pytest.fixture
-def server(tmp_path: Path):
-    """`planlint serve --port 0 --no-browser` in a subprocess, its temp folder under tmp_path."""
-    temp = tmp_path / "server-tmp"
-    temp.mkdir()
-    env = {
-        **os.environ,
-        "TMPDIR": str(temp),
-        "TEMP": str(temp),
-        "TMP": str(temp),
-        "PYTHONIOENCODING": "utf-8",
-    }
-    log = (tmp_path / "serve.log").open("w+", encoding="utf-8")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "planlint.cli", "serve", "--port", "0", "--no-browser"],
-        stdout=subprocess.PIPE,
-        stderr=log,
-        encoding="utf-8",
-        env=env,
-    )
-    try:
-        line = proc.stdout.readline()
-        if "http://" not in line:
-            proc.kill()
-            proc.wait()
-            log.seek(0)
-            pytest.fail(f"planlint serve did not start: {line}{log.read()}")
-        url = line[line.index("http://") :].split()[0]
-        yield url, temp
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
-
-def test_in_the_browser(browser, server, tmp_path: Path):
+def test_in_the_browser(browser, serve_server, tmp_path: Path):
     from playwright.sync_api import expect
 
-    url, temp = server
+    url, temp = serve_server
     dropped = SAMPLES / "长治市市场监督管理局2023年度双随机抽查工作计划.txt"
     expected = len(_engine(YUANPING, dropped, superior=(str(JINCHENG),)).findings)
     page = browser.new_page(viewport={"width": 1280, "height": 1500}, locale="zh-CN", accept_downloads=True)
@@ -554,11 +515,11 @@ def test_finished_job_does_not_report_a_running_stage(isolated_client: TestClien
     assert failed["state"] == "failed" and failed["stage"] == "检查失败"
 
 
-def test_page_states_in_the_browser(browser, server):
+def test_page_states_in_the_browser(browser, serve_server):
     """What a person sees before choosing anything, with a superior plan chosen, and after removing it."""
     from playwright.sync_api import expect
 
-    url, _ = server
+    url, _ = serve_server
     page = browser.new_page(locale="zh-CN")
     page.goto(url)
     # Nothing chosen: no 移除 button, no progress, no results, 开始检查 disabled.

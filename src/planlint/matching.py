@@ -149,6 +149,7 @@ def _pair_agrees(a: str, b: str) -> bool:
     return _substituted(a, b) is None and text_similarity(a, b) >= SCOPE_FLOOR
 
 
+@lru_cache(maxsize=65536)  # a pure function of two texts, asked again for every pair of plans
 def objects_agree(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[bool | None, str]:
     """Whether two populations (`population_parts`, or a task name reduced by `distinctive`) are the
     same: True (the same, or one within the other), False (different populations), None (nothing to
