@@ -156,7 +156,7 @@ EXPECTED: dict[str, tuple[Callable[[Any], None], str | None]] = {
     "应当不低于市场主体总量的10%": (_quota(_ratio("10", "at_least")), None),
     "100%全面检查": (_quota(_ratio("100")), None),
     # 天津
-    "在每个季度的前五个工作日内,集中实施检查对象的抽取": (_whole_year, "H-5"),
+    "在每个季度的前五个工作日内,集中实施检查对象的抽取": (_whole_year, None),
     # 上海
     "由市局发起": (_same_as("mode", "市局发起"), None),
     "由区局发起": (_mode("county", None), None),

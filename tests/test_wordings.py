@@ -1103,6 +1103,8 @@ def test_counts_that_are_not_one_per_kind_are_not_summed(text):
         "每季度第一个月15日前完成抽取",
         "每月10日前完成抽取",
         "年内完成全部抽取工作",
+        "在每个季度的前五个工作日内,集中实施检查对象的抽取",  # H-5: 天津
+        "每季度前5个工作日内完成抽取",
     ],
 )
 def test_a_draw_schedule_in_a_time_cell_is_the_whole_year(text):

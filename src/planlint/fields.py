@@ -1458,8 +1458,8 @@ _COUNT_AFTER_SPAN = re.compile(r"(?<=月)[,;](?=(?:抽查|检查|抽取|随机�
 # time cell (抽取时间) stating when the draws are made, each period or once in the year — a schedule
 # over the whole year, not a malformed window.
 _DRAW_SCHEDULE = re.compile(
-    r"^(?:每个?(?:季度?|月|半年)[^\d]{0,8}?(?:\d+[日号]|上旬|中旬|下旬|初|底|末)?[内前]?|本?年度内?|年内|全年)"
-    r"完成[^\d]{0,12}?抽取(?:工作|任务)?$"
+    r"^在?(?:每个?(?:季度?|月|半年)[^\d]{0,8}?(?:\d+[日号]|上旬|中旬|下旬|初|底|末|前[\d一二三四五六七八九十]+个?(?:工作)?日)?[内前]?"
+    r"|本?年度内?|年内|全年),?(?:完成|集中实施|集中开展|实施|开展|进行)[^\d]{0,12}?抽取(?:工作|任务)?$"
 )
 
 
