@@ -16,7 +16,7 @@ from . import fields, values
 from .layers import declared_in
 from .places import Change, Gazetteer, Place, everyday_name, gazetteer, short_name
 from .plan import PlanMeta
-from .readers._common import clean_title
+from .readers._common import clean_title, title_from_rows
 from .table import Table
 
 # the gazetteer's names, for the modules that read places through planlint.meta
@@ -46,19 +46,11 @@ def title_text(table: Table) -> str | None:
     lines = [clean_title(line) for line in table.context.splitlines() if "计划" in line]
     if lines:
         return next((line for line in lines if _YEAR.search(line)), lines[0])
-    return _list_title_row(table.rows)
+    return title_from_rows(table.rows, names=_names_a_list_of_a_year)
 
 
-def _list_title_row(rows: list[list[str]], limit: int = 6) -> str | None:
-    for row in rows[:limit]:
-        texts = {c.strip() for c in row if c.strip()}
-        if len(texts) >= 3:  # the header or the data: no title row above them
-            return None
-        if len(texts) == 1:
-            text = texts.pop()
-            if "清单" in text and _YEAR.search(text):
-                return clean_title(text)
-    return None
+def _names_a_list_of_a_year(text: str) -> bool:
+    return "清单" in text and _YEAR.search(text) is not None
 
 
 def plan_meta(table: Table) -> PlanMeta:

@@ -7,6 +7,7 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Callable
 
 # What reading a damaged or unusual zip package raises besides BadZipFile: short reads (EOFError),
 # unsupported versions or methods (NotImplementedError), encrypted parts (RuntimeError), corrupt
@@ -53,15 +54,21 @@ def clean_title(line: str) -> str:
     return _PREFIX.sub("", line.strip()).strip()
 
 
-def title_from_rows(rows: list[list[str]], limit: int = 6) -> str | None:
+def _names_a_plan(text: str) -> bool:
+    return "计划" in text
+
+
+def title_from_rows(
+    rows: list[list[str]], limit: int = 6, names: Callable[[str], bool] = _names_a_plan
+) -> str | None:
     """The title held in the table itself: a row above the header whose only text (usually a
-    merged title row) names a plan."""
+    merged title row) `names` what the title should (by default, a plan)."""
     for row in rows[:limit]:
         texts = {c.strip() for c in row if c.strip()}
         if len(texts) >= 3:  # reached the header or data: no title row above it
             return None
         if len(texts) == 1:
             text = texts.pop()
-            if "计划" in text:
+            if names(text):
                 return clean_title(text)
     return None
