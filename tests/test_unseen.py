@@ -874,6 +874,9 @@ def test_jianghan_ecology_plan():
         ("window-invalid", "warning", "G3"),
         ("quota-needs-review", "warning", "F4"),  # …全年抽查比例不低于40%,不重复抽查
         ("quota-needs-review", "warning", "F5"),  # 按照全市联合“双随机”检查文件比例执行
+        # no word of the credit-risk classification: 环境安全风险排查 is a matter inspected (SURVEY S7-5);
+        # a reference for a 生态环境 plan
+        ("risk-clause-absent", "warning", "2"),
     }
     g3 = next(f for f in findings(JIANGHAN) if f.location.cell == "G3")
     assert "写的是抽查频次" in g3.message

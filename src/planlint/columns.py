@@ -20,6 +20,7 @@ from .bundled import load_yaml
 from .errors import ReadError
 from .joined import Parts, join_texts
 from .plan import FIELD_NAMES, Cell, Column, DroppedRow, Plan, PlanMeta, Task
+from .readers._common import names_a_plan
 from .script import simplify_table
 from .table import Location, Table, column_letter
 
@@ -115,6 +116,20 @@ def _describes_objects(header: str) -> bool:
 
 
 _SPAN_WORDS = re.compile(r"起止|开始|起始|自|期间|时间段|时段")
+# A ratio column whose header gives the unit (抽查比例(%), 比例（%）, 抽查比例%, 比例(百分比)): its cells
+# may write the number alone (5, 不低于3, 5-10), which is that many percent.
+_PERCENT_UNIT = re.compile(r"\(%\)|%$|\(百分比\)|\(百分数\)")
+_BARE_NUMBERS = re.compile(
+    r"(?:不低于|不少于|不超过|不高于|不大于|不小于|约|≥|>=|≤|<=)?\s*\d+(?:\.\d+)?"
+    r"(?:\s*[-~～—至到]\s*\d+(?:\.\d+)?)?"
+)
+
+
+def percent_unit(key: str, header: str) -> bool:
+    """Whether a ratio column's header gives the percent unit its cells leave out (抽查比例(%) | 5)."""
+    return (
+        fields.FIELD_KINDS.get(key) == "quota" and _PERCENT_UNIT.search(normalize_header(header)) is not None
+    )
 
 
 def parse_kind(key: str, header: str) -> str:
@@ -309,6 +324,7 @@ class _Builder:
         self.window_end: int | None = None  # the 结束时间 column of a window split over two columns
         self.joined: dict[tuple[int, int], Parts] = {}  # each split window's start cell → its two cells
         self.mode_split: tuple[int, int] | None = None  # (组织层级, 实施层级) columns of a split mode
+        self.percent_cols: frozenset[int] = frozenset()  # ratio columns whose header gives the % unit
 
     # -- header ---------------------------------------------------------------------------------
     def find_header(self) -> int:
@@ -655,7 +671,7 @@ class _Builder:
                 anchored[key] = self.t.location(ai, aj)
             elif own_only and not raw.strip():
                 continue
-            out[key] = cell(kind, raw)
+            out[key] = self.percent_cell(kind, raw) if j in self.percent_cols else cell(kind, raw)
         if self.window_end is not None and "window" in out:
             self._join_window(i, out, self.window_end, anchored)
         if self.mode_split is not None and "mode" in out:
@@ -709,6 +725,17 @@ class _Builder:
     def parse(self, kind: str, raw: str) -> object:
         return self.cell(kind, raw).value
 
+    def percent_cell(self, kind: str, raw: str) -> Cell:
+        """A cell of a column whose header gives the percent unit: a bare number (5, 不低于3) is read as
+        that many percent; the cell keeps its text as written."""
+        text = unicodedata.normalize("NFKC", raw).strip()
+        if not _BARE_NUMBERS.fullmatch(text):
+            return self.cell(kind, raw)
+        found = self._cells.get((f"{kind}%", raw))
+        if found is None:
+            found = self._cells[(f"{kind}%", raw)] = Cell(raw, fields.parse(kind, f"{text}%"))
+        return found
+
     def build(self, meta: PlanMeta) -> Plan:
         rows = self.rows
         h = self.find_header()
@@ -717,7 +744,7 @@ class _Builder:
                 self.drop(i, "blank")
             else:
                 texts = {c.strip() for c in rows[i] if c.strip()}
-                self.drop(i, "title" if len(texts) == 1 and "计划" in texts.pop() else "stray-text")
+                self.drop(i, "title" if len(texts) == 1 and names_a_plan(texts.pop()) else "stray-text")
         seq_col = None
         for j, c in enumerate(rows[h]):
             if header_key(c) == "seq":
@@ -732,6 +759,11 @@ class _Builder:
             )
         ]
         self.cols = {key: self.t.first_col + j for key, j, _ in ordered}
+        self.percent_cols = frozenset(
+            column.index
+            for key, column in [*known.items(), *((field_key(c), c) for c in unknown)]
+            if percent_unit(key, column.header)
+        )
         seq, name = known.get("seq"), known.get("name")
         seq_index = seq.index if seq else None
         tasks: list[Task] = []

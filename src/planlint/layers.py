@@ -190,9 +190,11 @@ _TOWNSHIP = re.compile(r"(?:乡|镇|街道)(?:人民政府|办事处)")
 # A plan named by its work rather than its department (2025年学校卫生随机监督抽查工作计划): the work
 # words of departments whose inspections are not market regulation's.
 _WORK_OF = (
+    # 动物卫生监督所, 畜牧兽医: the animal-health bodies of agriculture, before 卫生监督 (health's)
+    (re.compile(r"动物卫生|动物疫病|畜牧兽医|兽医|动物检疫"), "农业农村部门"),
     (
         re.compile(
-            r"卫生监督|学校卫生|公共场所卫生|生活饮用水卫生|饮用水卫生|职业卫生|放射卫生|传染病防治|医疗机构"
+            r"(?<!动物)卫生监督|学校卫生|公共场所卫生|生活饮用水卫生|饮用水卫生|职业卫生|放射卫生|传染病防治|医疗机构"
         ),
         "卫生健康部门",
     ),

@@ -54,12 +54,17 @@ def clean_title(line: str) -> str:
     return _PREFIX.sub("", line.strip()).strip()
 
 
-def _names_a_plan(text: str) -> bool:
-    return "计划" in text
+# A 方案 of random inspections (西城区动物卫生监督所2019年双随机抽查方案): the table under it is the year's plan.
+_INSPECTION_SCHEME = re.compile(r"(?:抽查|检查|抽检)(?:工作|实施)?方案")
+
+
+def names_a_plan(text: str) -> bool:
+    """Whether a title row names a plan: 计划, or a 方案 of random inspections (抽查方案, 检查工作方案)."""
+    return "计划" in text or _INSPECTION_SCHEME.search(text) is not None
 
 
 def title_from_rows(
-    rows: list[list[str]], limit: int = 6, names: Callable[[str], bool] = _names_a_plan
+    rows: list[list[str]], limit: int = 6, names: Callable[[str], bool] = names_a_plan
 ) -> str | None:
     """The title held in the table itself: a row above the header whose only text (usually a
     merged title row) `names` what the title should (by default, a plan)."""

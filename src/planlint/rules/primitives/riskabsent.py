@@ -21,16 +21,25 @@ from ..registry import FIELD, Ctx, Hit, primitive
 # Broad on purpose (食品安全风险 also counts): the rule speaks only where the plan says nothing at all.
 # Not 信用 alone: the office that runs a task is often the 信用监督管理科.
 _MENTION = re.compile(r"风险|[A-DＡ-Ｄ](?:类|级|[:：]\s*\d)|守信|失信")
+# In the cells saying what is inspected (抽查事项, 抽查任务名称) a bare 风险 is the matter inspected
+# (内部控制和风险状况, 风险隐患排查), not the classification: there only a word of classification counts.
+_WHAT_IS_INSPECTED = frozenset({"items", "name"})
+_CLASSIFICATION = re.compile(
+    r"信用风险|风险分类|风险等级|风险类别|风险分级|(?:低|中|一般|较高|高)风险|[A-DＡ-Ｄ](?:类|级|[:：]\s*\d)|守信|失信"
+)
 
 
 _FOR_PROFIT = re.compile(r"(?<!非)营利性")
 
 
-def _texts(plan: Plan) -> Iterator[str]:
+def _mentions(plan: Plan) -> Iterator[bool]:
+    """For each cell and note around the table: whether it names credit risk."""
     for task in plan.tasks:
         for row in (task, *task.continuation):
-            yield from (c.raw for c in row.cells.values())
-    yield from (row.text for row in plan.dropped)
+            for key, c in row.cells.items():
+                pattern = _CLASSIFICATION if key in _WHAT_IS_INSPECTED else _MENTION
+                yield bool(c.raw) and pattern.search(c.raw) is not None
+    yield from (bool(row.text) and _MENTION.search(row.text) is not None for row in plan.dropped)
 
 
 def _no_enterprises(plan: Plan) -> bool:
@@ -54,7 +63,7 @@ def risk_absent(ctx: Ctx, task: None, field: str) -> Iterator[Hit]:
     plan = ctx.plan
     if field in plan.columns or not plan.tasks:
         return
-    if any(_MENTION.search(text) for text in _texts(plan) if text):
+    if any(_mentions(plan)):
         return
     if _no_enterprises(plan):
         return
