@@ -1,6 +1,7 @@
 """Classes of the seventh survey outside the cell wordings (see SURVEY.md S7-*): a ratio column whose
 header gives the percent unit, the field column of a 监督所's plan, a title naming a 抽查方案, the
-animal-health bodies of agriculture, and a plan that mentions 风险 only as a matter it inspects.
+animal-health bodies of agriculture, a plan that mentions 风险 only as a matter it inspects, and a
+column of roles (发起 | 配合) beside the department column under one merged header.
 Each is pinned by made-up plans in the family's shapes; the real files are in tests/test_unseen.py."""
 
 from __future__ import annotations
@@ -179,3 +180,26 @@ def test_a_risk_the_task_inspects_does_not_silence_the_missing_clause(tmp_path, 
 )
 def test_a_word_of_the_classification_still_counts(tmp_path, items, remark):
     assert "risk-clause-absent" not in _risk_silent_plan(tmp_path, items, remark)
+
+
+# -- S7-7: a role column under a merged department header --------------------------------------------
+
+
+def test_a_role_column_beside_the_department_column_is_not_the_department(tmp_path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["某县2024年度部门联合“双随机、一公开”抽查工作计划"])
+    ws.append(["序号", "抽查事项", "检查对象", "抽查比例及频次", "检查时间", "检查部门", None, "实施层级"])
+    ws.append(
+        ["1", "工程造价咨询企业抽查", "工程造价咨询企业", "5%", "4月-8月", "发起", "住房城乡建设部门", "县级"]
+    )
+    ws.append([None, "登记事项检查", None, None, None, "配合", "市场监管部门", "县级"])
+    ws.append(["2", "旅馆业抽查", "旅馆", "5%", "5月-9月", "牵头", "公安部门", "县级"])
+    ws.merge_cells("F2:G2")
+    for rng in ("A3:A4", "C3:C4", "D3:D4", "E3:E4"):
+        ws.merge_cells(rng)
+    path = tmp_path / "plan.xlsx"
+    wb.save(path)
+    (p,) = load_plans(str(path))
+    assert p.columns["inspector"].index == 6
+    assert [t.text("inspector") for t in p.tasks] == ["住房城乡建设部门", "公安部门"]

@@ -115,6 +115,7 @@ def _describes_objects(header: str) -> bool:
     return any(stem in norm for stem in synonyms().described)
 
 
+_ROLE = re.compile(r"(?:发起|配合|牵头|参与|协助|协查|主办|协办)(?:部门|单位)?")
 _SPAN_WORDS = re.compile(r"起止|开始|起始|自|期间|时间段|时段")
 # A ratio column whose header gives the unit (抽查比例(%), 比例（%）, 抽查比例%, 比例(百分比)): its cells
 # may write the number alone (5, 不低于3, 5-10), which is that many percent.
@@ -393,6 +394,8 @@ class _Builder:
         for j, header, match in heads:
             if match is None or match.by_content:
                 continue
+            if self._holds_roles(start, j):
+                continue
             if match.key == "name" and self._names_the_plan(start, j, match.rank == WEAK):
                 continue
             if match.key == "type" and self._names_who_runs(start, j):
@@ -532,6 +535,13 @@ class _Builder:
             for i in range(start, min(len(rows), start + limit))
             if (t := rows[i][j].strip()) and (i, j) not in covered and not self.is_comment(rows[i])
         ]
+
+    def _holds_roles(self, start: int, j: int) -> bool:
+        """A column whose cells only say each department's role in a joint task (发起 | 配合), under a
+        header merged over it and the department column (检查部门: 发起 | 住房城乡建设部门): the header's
+        key belongs to the department column beside it."""
+        texts = self._own_texts(start, j)
+        return bool(texts) and all(_ROLE.fullmatch(t) for t in texts)
 
     def _names_the_plan(self, start: int, j: int, weak: bool) -> bool:
         """A 抽查计划名称 column: a plan-name header whose texts name a plan (…计划), or one value
