@@ -109,6 +109,8 @@ def _r(low: str, bound: str = "exact") -> Ratio:
             Frequency(1, None, None),
         ),
         ("企业百分之五，个体工商户百分之一", [("企业", _r("5")), ("个体工商户", _r("1"))], None),
+        ("检验检测机构5%，使用单位3%", [("检验检测机构", _r("5")), ("使用单位", _r("3"))], None),
+        ("全县企业5%,全县个体户1%", [("全县企业", _r("5")), ("全县个体户", _r("1"))], None),
     ],
 )
 def test_a_ratio_per_kind_of_object(text, by_kind, frequency):
@@ -128,6 +130,7 @@ def test_a_ratio_per_kind_of_object(text, by_kind, frequency):
         ("企业5%", _r("5")),  # one kind names the task's objects: its ratio is the task's
         ("企业抽查比例不低于3%", _r("3", "at_least")),
         ("企业和个体户分别按3%抽取", _r("3")),  # one ratio for every kind
+        ("农资经营企业和商品交易市场各按5%比例抽取", _r("5")),  # 各按: the same (江苏, harvest)
         ("不低于本辖区市场主体总量的3%", _r("3", "at_least")),  # what the ratio is of, not a kind
         ("随机抽取5%的企业", _r("5")),
     ],
@@ -246,6 +249,23 @@ def test_a_deadline_in_chinese_numerals():
 def test_a_frequency_in_chinese_numerals(text, frequency):
     assert parse("frequency", text) == frequency
     assert parse("quota", f"百分之五；{text}") == Quota(_r("5"), frequency=frequency)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "frequency"),
+    [
+        ("frequency", "抽查频率原则上每年不少于2次", Frequency(2, None, "year", "at_least")),
+        ("frequency", "一般一年一次", Frequency(1)),
+        ("quota", "5%；一般每年1次", Frequency(1)),
+        ("quota", "不低于5%，原则上1次/年", Frequency(1)),
+    ],
+)
+def test_a_hedge_before_how_often_states_it_as_it_is(kind, text, frequency):
+    value = parse(kind, text)
+    assert (value if kind == "frequency" else value.frequency) == frequency
+    # before a bound the hedge is the bound's (原则上不超过3%), before anything else it stays unread
+    assert parse("quota", "原则上不超过3%").ratio == _r("3", "at_most")
+    assert isinstance(parse("quota", "一般10%"), ParseError)
 
 
 def test_only_spelled_quantities_are_rewritten_and_offsets_follow():

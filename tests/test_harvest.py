@@ -205,6 +205,12 @@ EXPECTED: dict[str, tuple[Callable[[Any], None], str | None]] = {
     ),
     "2024年3月至10月(各地根據實際情況分階段開展,與日常登記事項監管相結合)": (_months(3, 10, 2024), None),
     "=1": (_times(1, "exact"), None),
+    # 江苏 (a news report of the province's 2018 draw): kinds sharing one ratio (各按), one kind before its ratio
+    "农资经营企业和商品交易市场各按5%比例抽取": (_quota(_ratio("5")), None),
+    "拍卖企业按20%比例抽取": (_quota(_ratio("20")), None),
+    # a national notice on 司法行政 random inspections, quoted in traditional script: a hedge before how often
+    "抽查比例不低於轄區內機構數的5%": (_quota(_ratio("5", "at_least")), None),
+    "抽查頻率原則上每年不少於2次": (_times(2, "at_least"), None),
 }
 
 

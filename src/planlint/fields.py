@@ -1517,17 +1517,19 @@ _NOT_A_KIND = re.compile(
 )
 
 
-# 农民专业合作社和个体工商户比例分别为3%和1% · 企业、个体工商户、农民专业合作社分别按5%、3%、1%的比例抽取: kinds
-# of object listed, then their ratios in the same order after 分别. `_each_kind` writes the pairs side by side
+# 农民专业合作社和个体工商户比例分别为3%和1% · 企业、个体工商户、农民专业合作社分别按5%、3%、1%的比例抽取 ·
+# 农资经营企业和商品交易市场各按5%比例抽取: kinds of object listed, then their ratios in the same order after
+# 分别 (or 各). `_each_kind` writes the pairs side by side
 # (农民专业合作社3%,个体工商户1%), as the grammar reads them (KIND_LABEL).
 _KIND = (
-    r"(?:(?![抽查检比按的不约每全分和及与])[\u4e00-\u9fff]){0,8}?"
-    r"(?:农民专业合作社|专业合作社|合作社|农专社|个体工商户|个体经营户|个体户|企业|公司|市场主体|经营主体|经营户|分支机构)"
+    r"(?:(?!抽|检查|比[例率]|按|的|不|约|每|全年|分别|各|和|及|与)[\u4e00-\u9fff]){0,8}?"
+    r"(?:农民专业合作社|专业合作社|合作社|农专社|个体工商户|个体经营户|个体户|企业|公司|市场主体|经营主体|经营户|经营者"
+    r"|机构|单位|市场|场所|门店|商户)"
 )
 _KIND_RATIO = r"(?:(?:原则上|一般|应当?|须|必须)?(?:不低于|不少于|至少|不得低于|约为?|>=))?\d+(?:\.\d+)?[%‰]"
 _EACH_KIND = re.compile(
     rf"^(?:其中)?对?(?P<kinds>{_KIND}(?:[、,和及与]{_KIND})+)的?(?:抽查|抽取|抽检)?(?:比[例率])?"
-    rf"分别(?:为|是|按照?|以)?(?P<ratios>{_KIND_RATIO}(?:[、,和及与]{_KIND_RATIO})*)"
+    rf"(?:分别|各)(?:为|是|按照?|以)?(?P<ratios>{_KIND_RATIO}(?:[、,和及与]{_KIND_RATIO})*)"
     r"(?:的?比[例率])?(?:进行)?(?:随机)?(?:抽取|抽查|抽检|检查)?(?P<rest>(?:[;,。].*)?)$"
 )
 _KIND_NUMBER = re.compile(r"\d+(?:\.\d+)?[%‰]$")  # what follows a ratio's bound
@@ -1542,7 +1544,7 @@ def _each_kind(norm: str) -> str | None:
         return None
     kinds = re.findall(_KIND, m.group("kinds"))
     ratios = re.findall(_KIND_RATIO, m.group("ratios"))
-    if len(ratios) == 1:  # 企业和个体户分别按3%抽取: one ratio for every kind, the task's
+    if len(ratios) == 1:  # 企业和个体户分别按3%抽取 · 各按5%比例抽取: one ratio for every kind, the task's
         return f"抽查比例{ratios[0]}{m.group('rest')}"
     if len(kinds) != len(ratios):
         return None
@@ -1651,7 +1653,12 @@ def _parse_raw(kind: str, text: str) -> Any:
     if based != norm:
         again = _parse_normalized(kind, based)
         result = again if isinstance(again, v.Quota) else result
-    if isinstance(result, tuple) and kind == "quota" and "分别" in norm and (paired := _each_kind(norm)):
+    if (
+        isinstance(result, tuple)
+        and kind == "quota"
+        and ("分别" in norm or "各" in norm)
+        and (paired := _each_kind(norm))
+    ):
         again = _parse_normalized(kind, paired)
         result = again if isinstance(again, v.Quota) else result
     if isinstance(result, tuple) and kind == "quota" and "风险" not in norm:
