@@ -23,7 +23,7 @@ from test_crossplan import JINCHENG, county_with_city_copies
 from planlint.engine import RunOptions, run
 from planlint.fields import normalize, normalize_with_offsets, parse
 from planlint.pipeline import load_plans
-from planlint.values import Count, DatePoint, Frequency, ParseError, Quota, Ratio, Window
+from planlint.values import Count, DatePoint, Frequency, Mode, ParseError, Quota, Ratio, Window
 
 _RISK = "根据企业信用风险分类结果，对低风险、一般风险、较高风险、高风险企业分别递加比例抽查"
 _HEADER = ["序号", "抽查任务名称", "抽查类型", "抽查事项", "抽查对象范围", "抽查比例及频次", "信用风险分类"]
@@ -359,3 +359,40 @@ def test_an_open_start_is_read_to_the_years_end_with_a_warning(tmp_path):
     result = run([str(path)], RunOptions(use_config=False, select=("window-open-end",)))
     messages = [f.message + f.fix for f in result.findings]
     assert "2025年3月—12月20日" in messages[0]  # the suggested end is the profile's deadline
+
+
+# -- a branch of a bureau, and 自行 after a list (SURVEY H-8) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("县区局、市局各园区分局自行组织发起", "县抽县查"),
+        ("县局、市局直属分局自行组织发起", "县抽县查"),
+        ("市局各分局自行组织发起", "县抽县查"),
+        ("市局发起，市局高新区分局检查", "市抽县查"),
+        ("市级、县级自行组织", "市抽市查、县抽县查"),  # 自行 after a list: each level runs its own
+    ],
+)
+def test_a_branch_of_the_city_bureau_is_the_county_level(text, canonical):
+    mode = parse("mode", text)
+    assert isinstance(mode, Mode), mode
+    assert mode.canonical() == canonical
+
+
+def test_a_real_cell_of_ratios_per_kind_with_a_remark():
+    """微山县 2024 (tests/fixtures/unseen): four kinds, each its ratio, once a year, and the remark about
+    the merged draw kept as a note. Before: quota-needs-review."""
+    quota = parse(
+        "quota",
+        "企业抽查比例为2%,个体工商户抽查比例为0.1%,农民专业合作社抽查比例为3%,外国企业常驻代表机构抽查比例为50%,"
+        "抽查1次(对市场主体名称等登记事项的检查与对企业、个体工商户、农民专业合作社公示信息的监督检查合并抽取企业比例为1.5%)",
+    )
+    assert quota.review is None
+    assert [(k, r.low) for k, r in quota.by_kind] == [
+        ("企业", Decimal(2)),
+        ("个体工商户", Decimal("0.1")),
+        ("农民专业合作社", Decimal(3)),
+        ("外国企业常驻代表机构", Decimal(50)),
+    ]
+    assert quota.frequency == Frequency(1, None, None) and "1.5%" in quota.note

@@ -421,7 +421,16 @@ _LEVELS = {
     **dict.fromkeys(("上级", "上"), v.UPPER),
     **dict.fromkeys(("下级", "下"), v.LOWER),
 }
-_LEVEL_TOKENS = frozenset(("LEVEL", "REL"))
+_LEVEL_TOKENS = frozenset(("LEVEL", "REL", "BRANCH"))
+_BELOW = {"省": "city", "市": "county"}
+
+
+def _level(tok: Token) -> str:
+    """The level a LEVEL / REL / BRANCH token names: a branch of a bureau (市局各园区分局) is the level
+    below the bureau's."""
+    return _BELOW[tok.value[0]] if tok.type == "BRANCH" else _LEVELS[tok.value]
+
+
 # STYLE wordings → values.MODE_STYLES keys, by the word that decides
 _STYLE_WORDS = (
     ("联动", "linked"),
@@ -901,27 +910,29 @@ class _FieldTransformer(Transformer):
     def mode_item(self, c: list[Token]) -> tuple[v.ModePair, ...]:
         """市抽县查 · 省抽市县查 (one drawing level, each inspecting level after it) · 自抽自查 ·
         上级抽取、本级检查."""
-        levels = [_LEVELS[t.value] for t in c if t.type in _LEVEL_TOKENS]
+        levels = [_level(t) for t in c if t.type in _LEVEL_TOKENS]
         return tuple(v.ModePair(levels[0], inspect) for inspect in dict.fromkeys(levels[1:]))
 
     def level_only(self, c: list[Token]) -> v.ModePair:
         """县 · 县(区)级市场监管部门 · 本级: the level that inspects; who selects is not said."""
-        return v.ModePair(None, _LEVELS[c[0].value])
+        return v.ModePair(None, _level(c[0]))
 
     def assist(self, c: list[Token]) -> v.ModePair:
         """配合省级检查: the level named runs it (draws), the plan's own level takes part in inspecting."""
-        return v.ModePair(_LEVELS[c[1].value], v.OWN)
+        return v.ModePair(_level(c[1]), v.OWN)
 
     def select_only(self, c: list[Token]) -> v.ModePair:
         """市局抽取 · 市级统一组织发起 · 上级抽取: the level that draws; who inspects is not said."""
-        return v.ModePair(_LEVELS[c[0].value], None)
+        return v.ModePair(_level(c[0]), None)
 
     def self_run(self, c: list[Token]) -> v.ModePair | _EachLevel:
         """县级组织实施 · 县局自行抽取 · 本级抽查 · 自行抽查 (no level: the plan's own): the level
-        selects and inspects; with 分别 (市、县级分别组织发起) so does each level named before it."""
-        level = _LEVELS[c[0].value] if c[0].type in _LEVEL_TOKENS else v.OWN
+        selects and inspects; with 分别 (市、县级分别组织发起) or 自行 after a list (县区局、市局各园区分局自行组织
+        发起) so does each level named before it."""
+        level = _level(c[0]) if c[0].type in _LEVEL_TOKENS else v.OWN
         pair = v.ModePair(level, level)
-        each = any(t.type == "SELF_RUN" and t.value.startswith("分别") for t in c)
+        # 县区局、市局各园区分局自行组织发起: 自行 after a list is each listed level's, as 分别 is
+        each = any(t.type == "SELF_RUN" and t.value.startswith(("分别", "自行")) for t in c)
         return _EachLevel(pair) if each else pair
 
     def style(self, c: list[Token]) -> _Style:
