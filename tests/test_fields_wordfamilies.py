@@ -396,3 +396,33 @@ def test_a_real_cell_of_ratios_per_kind_with_a_remark():
         ("外国企业常驻代表机构", Decimal(50)),
     ]
     assert quota.frequency == Frequency(1, None, None) and "1.5%" in quota.note
+
+
+# -- a number not decided yet (SURVEY S7-6) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("quota", "待定"),
+        ("count", "待定"),
+        ("count", "待确定"),
+        ("quota", "暂定"),
+        ("quota", "另行通知"),
+        ("quota", "比例待定"),
+        ("frequency", "视情况待定"),
+    ],
+)
+def test_a_number_not_decided_yet_is_for_review_not_unreadable(kind, text):
+    value = parse(kind, text)
+    assert isinstance(value, Quota) and value.review and value.note == text, value
+
+
+def test_a_plan_whose_quota_is_pending(tmp_path):
+    """Before: 「待定」无法识别 (quota-unparseable, an error). After: a warning that the number is not decided."""
+    path = _plan(tmp_path, [("待定", "3月—11月")])
+    found = _findings(path)
+    assert ("quota-needs-review", "F3", "warning") in found
+    assert "quota-unparseable" not in {slug for slug, _, _ in found}
+    # a tentative number is still a number someone has to write properly, not prose
+    assert isinstance(parse("quota", "暂定5%"), ParseError)
