@@ -309,6 +309,9 @@ def test_a_plan_written_in_chinese_numerals(tmp_path):
         ("三月起", DatePoint(3)),
         ("二〇二五年三月起", DatePoint(3, None, 2025)),
         ("3月起（视情况调整）", DatePoint(3)),
+        ("4月启动", DatePoint(4)),
+        ("2025年3月起实施抽查工作", DatePoint(3, None, 2025)),
+        ("4月中旬起", DatePoint(4, part="中旬")),
     ],
 )
 def test_an_open_start_runs_to_the_end_of_its_year(text, start):
@@ -329,6 +332,7 @@ def test_an_open_start_runs_to_the_end_of_its_year(text, start):
         ("3月起至年底", (3, 1), (12, 31)),
         ("自3月起至年底", (3, 1), (12, 31)),
         ("3月起，11月底前完成", (3, 1), (11, 30)),
+        ("3月起开展，11月底前完成", (3, 1), (11, 30)),
         ("上半年", (1, 1), (6, 30)),
         ("下半年", (7, 1), (12, 31)),
         ("第三季度", (7, 1), (9, 30)),

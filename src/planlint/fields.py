@@ -1536,8 +1536,8 @@ _NOT_A_KIND = re.compile(
 
 # 农民专业合作社和个体工商户比例分别为3%和1% · 企业、个体工商户、农民专业合作社分别按5%、3%、1%的比例抽取 ·
 # 农资经营企业和商品交易市场各按5%比例抽取: kinds of object listed, then their ratios in the same order after
-# 分别 (or 各). `_each_kind` writes the pairs side by side
-# (农民专业合作社3%,个体工商户1%), as the grammar reads them (KIND_LABEL).
+# 分别 (or 各). `_each_kind` writes the pairs side by side (农民专业合作社3%,个体工商户1%), as the grammar reads
+# them: `_KIND` is the grammar's KIND_LABEL without its lookahead (keep the two word lists alike).
 _KIND = (
     r"(?:(?!抽|检查|比[例率]|按|的|不|约|每|全年|分别|各|和|及|与)[\u4e00-\u9fff]){0,8}?"
     r"(?:农民专业合作社|专业合作社|合作社|农专社|个体工商户|个体经营户|个体户|企业|公司|市场主体|经营主体|经营户|经营者"
