@@ -430,3 +430,17 @@ def test_a_plan_whose_quota_is_pending(tmp_path):
     assert "quota-unparseable" not in {slug for slug, _, _ in found}
     # a tentative number is still a number someone has to write properly, not prose
     assert isinstance(parse("quota", "暂定5%"), ParseError)
+
+
+def test_the_kinds_a_list_names_are_the_kinds_a_label_names():
+    """fields._KIND (分别 lists) and the grammar's KIND_LABEL name the same kinds of object."""
+    import re
+
+    from conftest import REPO
+
+    from planlint.fields import _KIND
+
+    grammar = (REPO / "grammar" / "fields.lark").read_text(encoding="utf-8")
+    label = next(line for line in grammar.splitlines() if line.startswith("KIND_LABEL"))
+    heads = re.compile(r"\(\?:(农民专业合作社\|[^)]*)\)")
+    assert heads.search(label).group(1) == heads.search(_KIND).group(1)
