@@ -384,6 +384,24 @@ def test_a_branch_of_the_city_bureau_is_the_county_level(text, canonical):
     assert mode.canonical() == canonical
 
 
+def test_a_numbered_list_of_kinds_described_in_words():
+    """楚雄州农业农村局 2021 (tests/fixtures/unseen): kinds described by when they were set up or what befell
+    them, each with its ratio. Before: quota-needs-review."""
+    quota = parse(
+        "quota", "1.2020年以前设立的市场主体的2%;2.2020年度新设立的市场主体的8%;3.2020年度被立案处罚企业的10%"
+    )
+    assert quota.review is None and quota.ratio is None
+    assert [(k, r.low) for k, r in quota.by_kind] == [
+        ("2020年以前设立的市场主体", 2),
+        ("2020年度新设立的市场主体", 8),
+        ("2020年度被立案处罚企业", 10),
+    ]
+    assert parse("quota", quota.canonical()) == quota
+    # not a list of kinds: tiers, or parts that are not all a kind and its ratio
+    assert not parse("quota", "高风险企业10%;低风险企业1%").by_kind
+    assert parse("quota", "1.新设立的市场主体的8%;2.其他由各县自行确定").review is not None
+
+
 def test_a_real_cell_of_ratios_per_kind_with_a_remark():
     """微山县 2024 (tests/fixtures/unseen): four kinds, each its ratio, once a year, and the remark about
     the merged draw kept as a note. Before: quota-needs-review."""

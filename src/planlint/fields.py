@@ -1538,11 +1538,11 @@ _NOT_A_KIND = re.compile(
 # 农资经营企业和商品交易市场各按5%比例抽取: kinds of object listed, then their ratios in the same order after
 # 分别 (or 各). `_each_kind` writes the pairs side by side (农民专业合作社3%,个体工商户1%), as the grammar reads
 # them: `_KIND` is the grammar's KIND_LABEL without its lookahead (keep the two word lists alike).
-_KIND = (
-    r"(?:(?!抽|检查|比[例率]|按|的|不|约|每|全年|分别|各|和|及|与)[\u4e00-\u9fff]){0,8}?"
+_KIND_HEAD = (
     r"(?:农民专业合作社|专业合作社|合作社|农专社|个体工商户|个体经营户|个体户|企业|公司|市场主体|经营主体|经营户|经营者"
     r"|机构|单位|市场|场所|门店|商户)"
 )
+_KIND = r"(?:(?!抽|检查|比[例率]|按|的|不|约|每|全年|分别|各|和|及|与)[\u4e00-\u9fff]){0,8}?" + _KIND_HEAD
 _KIND_RATIO = r"(?:(?:原则上|一般|应当?|须|必须)?(?:不低于|不少于|至少|不得低于|约为?|>=))?\d+(?:\.\d+)?[%‰]"
 _EACH_KIND = re.compile(
     rf"^(?:其中)?对?(?P<kinds>{_KIND}(?:[、,和及与]{_KIND})+)的?(?:抽查|抽取|抽检)?(?:比[例率])?"
@@ -1568,6 +1568,31 @@ def _each_kind(norm: str) -> str | None:
     lead = _KIND_NUMBER.sub("", ratios[0])  # 分别不低于3%、1%: the first ratio's bound is every ratio's
     pairs = [kind + (r if _KIND_NUMBER.sub("", r) else lead + r) for kind, r in zip(kinds, ratios)]
     return ",".join(pairs) + m.group("rest")
+
+
+# 1.2020年以前设立的市场主体的2%;2.2020年度新设立的市场主体的8%;3.2020年度被立案处罚企业的10%: a numbered list of
+# kinds of object described in words (with years, 的), each with its ratio — longer than the grammar's kind.
+_KIND_ITEM = re.compile(
+    rf"(?:\d{{1,2}}[.、)]|\(\d{{1,2}}\))?(?P<kind>[^;,。%]{{2,30}}?{_KIND_HEAD})的?(?:抽查|抽取)?(?:比[例率])?"
+    rf"(?:为|是|:)?(?P<ratio>{_KIND_RATIO})"
+)
+
+
+def _ratios_by_kind(norm: str) -> v.Quota | None:
+    """A list of kinds described in words, each with its ratio (1.2020年以前设立的市场主体的2%;2.…的8%): a Quota
+    by kind; None for any other text (a risk tier or a level is the grammar's, not a kind)."""
+    parts = [p for p in re.split(r"[;。]", norm) if p]
+    found = [_KIND_ITEM.fullmatch(p) for p in parts]
+    if len(parts) < 2 or any(m is None or _NOT_A_KIND.search(m.group("kind")) for m in found):
+        return None
+    by_kind = []
+    for m in found:
+        assert m is not None  # checked above
+        quota = _parse_normalized("quota", m.group("ratio"))
+        if not isinstance(quota, v.Quota) or quota.ratio is None:
+            return None
+        by_kind.append((m.group("kind"), quota.ratio))
+    return v.Quota(by_kind=tuple(by_kind))
 
 
 def _counts_by_kind(norm: str) -> v.Quota | None:
@@ -1678,6 +1703,8 @@ def _parse_raw(kind: str, text: str) -> Any:
     ):
         again = _parse_normalized(kind, paired)
         result = again if isinstance(again, v.Quota) else result
+    if isinstance(result, tuple) and kind == "quota" and (by_kind := _ratios_by_kind(norm)) is not None:
+        result = by_kind
     if isinstance(result, tuple) and kind == "quota" and "风险" not in norm:
         led = _SUBJECT_LEAD.sub("抽查比例", norm, count=1)
         if led != norm:
