@@ -397,6 +397,10 @@ def test_a_numbered_list_of_kinds_described_in_words():
         ("2020年度被立案处罚企业", 10),
     ]
     assert parse("quota", quota.canonical()) == quota
+    # the plan's 抽查比例/户数 column is read as a count column: the same reading there, and no review
+    assert parse("count", quota.canonical()) == quota
+    plan = Path(__file__).parent / "fixtures" / "unseen" / "2021年楚雄州农业农村局双随机抽查工作计划.xlsx"
+    assert "quota-needs-review" not in {slug for slug, _, _ in _findings(plan)}
     # not a list of kinds: tiers, or parts that are not all a kind and its ratio
     assert not parse("quota", "高风险企业10%;低风险企业1%").by_kind
     assert parse("quota", "1.新设立的市场主体的8%;2.其他由各县自行确定").review is not None

@@ -1697,13 +1697,13 @@ def _parse_raw(kind: str, text: str) -> Any:
         result = again if isinstance(again, v.Quota) else result
     if (
         isinstance(result, tuple)
-        and kind == "quota"
+        and kind in ("quota", "count")
         and ("分别" in norm or "各" in norm)
         and (paired := _each_kind(norm))
     ):
         again = _parse_normalized(kind, paired)
         result = again if isinstance(again, v.Quota) else result
-    if isinstance(result, tuple) and kind == "quota" and (by_kind := _ratios_by_kind(norm)) is not None:
+    if isinstance(result, tuple) and kind in ("quota", "count") and (by_kind := _ratios_by_kind(norm)):
         result = by_kind
     if isinstance(result, tuple) and kind == "quota" and "风险" not in norm:
         led = _SUBJECT_LEAD.sub("抽查比例", norm, count=1)
