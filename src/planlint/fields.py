@@ -23,6 +23,10 @@ Risk clauses are prose: the grammar recognizes tier words (低风险/一般风�
 frequencies, and skips everything else. The Transformer attaches numbers to the tiers named just
 before them in the same sentence (see `_risk_clause`). A risk clause therefore never fails to parse.
 
+A quota may give a ratio per kind of object (企业5%，个体工商户1% · A和B比例分别为3%和1%): `Quota.by_kind`. A
+window may name only its start (2025年3月起): read to the year's end, `Window.open_end`. Ratios and years
+spelled in Chinese numerals (百分之五, 千分之五, 二〇二五年) are read in digits by the normalizer.
+
 A quota or count text that does not parse but is prose for a person — numbers left to others
 (各市根据实际情况确定), stated in sentences or as a sum over offices, or a frequency with no number
 (不定期) — parses to a Quota whose `review` says why (`_review_reason`); rules report it as a warning.
