@@ -110,6 +110,12 @@ def _r(low: str, bound: str = "exact") -> Ratio:
         ),
         ("企业百分之五，个体工商户百分之一", [("企业", _r("5")), ("个体工商户", _r("1"))], None),
         ("检验检测机构5%，使用单位3%", [("检验检测机构", _r("5")), ("使用单位", _r("3"))], None),
+        ("企业5%和个体户1%", [("企业", _r("5")), ("个体户", _r("1"))], None),  # 和 / 及 between parts
+        (
+            "企业不低于5%及个体户不低于1%",
+            [("企业", _r("5", "at_least")), ("个体户", _r("1", "at_least"))],
+            None,
+        ),
         ("全县企业5%,全县个体户1%", [("全县企业", _r("5")), ("全县个体户", _r("1"))], None),
     ],
 )
@@ -139,6 +145,12 @@ def test_one_kind_or_one_ratio_is_the_tasks_ratio(text, ratio):
     quota = parse("quota", text)
     assert isinstance(quota, Quota) and quota.review is None, quota
     assert (quota.ratio, quota.by_kind) == (ratio, ())
+
+
+def test_he_and_ji_join_parts_as_a_comma_does():
+    assert parse("quota", "5%和每年1次") == parse("quota", "5%，每年1次")
+    assert parse("quota", "5%及以上") == Quota(_r("5", "at_least"))  # 及以上 stays a bound
+    assert [(b.start.month, b.end.month) for b in parse("window", "3月和9月").batches] == [(3, 3), (9, 9)]
 
 
 def test_kinds_that_are_not_kinds_stay_what_they_were():
