@@ -1189,8 +1189,10 @@ def test_the_words_around_a_span_are_read(text, canonical):
 
 
 def test_a_start_alone_is_no_span():
-    """2025年3月起 names no end: not read as running to the year's end."""
-    assert isinstance(parse("window", "2025年3月起"), ParseError)
+    """2025年3月起 names no end: read as running to the year's end, and marked as open (the rules warn,
+    see test_an_open_start_is_read_to_the_years_end_with_a_warning)."""
+    window = parse("window", "2025年3月起")
+    assert isinstance(window, Window) and window.open_end and window.batches == ()
 
 
 @pytest.mark.parametrize(

@@ -39,7 +39,13 @@ _CONTENT_KINDS: tuple[tuple[str, Callable[[object], bool]], ...] = (
     ("mode", lambda v: isinstance(v, values.Mode) and v.names_levels),  # not 联合抽查 alone
     ("window", lambda v: isinstance(v, values.Window)),
     ("risk", lambda v: isinstance(v, values.RiskClause) and bool(v.mentions_risk or v.tiers)),
-    ("quota", lambda v: isinstance(v, values.Quota) and (v.ratio is not None or v.frequency is not None)),
+    (
+        "quota",
+        lambda v: (
+            isinstance(v, values.Quota)
+            and (v.ratio is not None or v.frequency is not None or bool(v.by_kind))
+        ),
+    ),
 )
 # Keys of the columns that state how many are inspected; a plan has one of them as its quota.
 _QUOTA_FAMILY = frozenset({"quota", "ratio", "count"})

@@ -23,6 +23,10 @@ Risk clauses are prose: the grammar recognizes tier words (低风险/一般风�
 frequencies, and skips everything else. The Transformer attaches numbers to the tiers named just
 before them in the same sentence (see `_risk_clause`). A risk clause therefore never fails to parse.
 
+A quota may give a ratio per kind of object (企业5%，个体工商户1% · A和B比例分别为3%和1%): `Quota.by_kind`. A
+window may name only its start (2025年3月起): read to the year's end, `Window.open_end`. Ratios and years
+spelled in Chinese numerals (百分之五, 千分之五, 二〇二五年) are read in digits by the normalizer.
+
 A quota or count text that does not parse but is prose for a person — numbers left to others
 (各市根据实际情况确定), stated in sentences or as a sum over offices, or a frequency with no number
 (不定期) — parses to a Quota whose `review` says why (`_review_reason`); rules report it as a warning.
@@ -136,6 +140,67 @@ _SPACE_RUN = re.compile(r"((?<=[0-9]))?" + _SPACE_CLASS + r"(?(1)(?=[0-9])|(?!))
 _DASH_RUN = re.compile(r"-{2,}")
 
 
+# Quantities spelled in Chinese numerals that the grammar reads in digits: a ratio (百分之五 · 百分之三点五 ·
+# 百分之十 · 千分之五, also 百分之5) and a year written digit by digit with 〇, ○ or 零 for zero (二〇二五年).
+# Numbers the grammar reads as they are (三月, 十一月, 一年两次, 每季度一次) are left alone. A small converter
+# rather than a library (cn2an): the forms are few and fixed, its text transform also rewrites words such
+# as 统一 and 一般, and the normalizer must keep its offset map (see `_spell_out`).
+_NUMERAL_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5}
+_NUMERAL_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
+_SPELLED = re.compile(
+    r"([百千])分之(?:(\d+(?:\.\d+)?)|([〇○零一二两三四五六七八九十百]+)(?:点([〇○零一二三四五六七八九]+))?)"
+    r"|(?<![〇○零一二三四五六七八九十])([一二][〇○零一二三四五六七八九]{3})(?=年)"
+)
+
+
+def _numeral_whole(text: str) -> int:
+    """一百 → 100, 二十五 → 25, 十 → 10, 一百零五 → 105, 五 → 5."""
+    total, digit = 0, None
+    for c in text:
+        if c in ("十", "百"):
+            total += (1 if digit is None else digit) * (10 if c == "十" else 100)
+            digit = None
+        else:
+            digit = _NUMERAL_DIGITS[c]
+    return total + (digit or 0)
+
+
+def _spelled_number(m: re.Match[str]) -> str:
+    per, digits, whole, fraction, year = m.groups()
+    if year is not None:
+        return "".join(str(_NUMERAL_DIGITS[c]) for c in year)
+    if digits is None:
+        digits = str(_numeral_whole(whole))
+        if fraction:
+            digits += "." + "".join(str(_NUMERAL_DIGITS[c]) for c in fraction)
+    return digits + ("%" if per == "百" else "‰")
+
+
+def _spell_out(text: str, offsets: list[int] | None = None) -> str:
+    """`text` with its spelled-out ratios and years in digits (百分之五 → 5%, 二〇二五年 → 2025年); with
+    `offsets` (one per character of `text`, plus its end), those are rewritten in place to match: each
+    character written comes from the spelled number's characters, in order."""
+    if "分之" not in text and not any(c in text for c in "〇○零"):
+        return text
+    if offsets is None:
+        return _SPELLED.sub(_spelled_number, text)
+    out: list[str] = []
+    moved: list[int] = []
+    last = 0
+    for m in _SPELLED.finditer(text):
+        out.append(text[last : m.start()])
+        moved.extend(offsets[last : m.start()])
+        written = _spelled_number(m)
+        out.append(written)
+        span = m.end() - m.start()
+        moved.extend(offsets[m.start() + min(i, span - 1)] for i in range(len(written)))
+        last = m.end()
+    out.append(text[last:])
+    moved.extend(offsets[last:])
+    offsets[:] = moved
+    return "".join(out)
+
+
 def _normalize_map(text: str) -> tuple[str, list[int]]:
     """Normalize and return, for every normalized character (plus one past the end), the offset
     of the original character it came from."""
@@ -170,18 +235,20 @@ def _normalize_map(text: str) -> tuple[str, list[int]]:
             offsets.append(i)
         i += 1
     offsets.append(n)
-    return "".join(out), offsets
+    return _spell_out("".join(out), offsets), offsets
 
 
 def normalize(text: str) -> str:
     """Half-width punctuation, simplified forms, no whitespace (one space between digits), every
-    dash (— – - － ~ ～ 至) as "-". Offsets back into `text` come from `normalize_with_offsets`."""
+    dash (— – - － ~ ～ 至) as "-", spelled-out ratios and years in digits (百分之五 → 5%, 二〇二五年 →
+    2025年). Offsets back into `text` come from `normalize_with_offsets`."""
     text = text.translate(_TRANSLATE)
     if "至" in text:  # the `in` tests skip a regex pass over most cells
         text = _ZHI_DASH.sub("-", text)
     # The first alternative matches whitespace between two digits (kept as one space).
     text = _SPACE_RUN.sub(lambda m: "" if m.group(1) is None else " ", text)
-    return _DASH_RUN.sub("-", text) if "--" in text else text
+    text = _DASH_RUN.sub("-", text) if "--" in text else text
+    return _spell_out(text)
 
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -358,7 +425,16 @@ _LEVELS = {
     **dict.fromkeys(("上级", "上"), v.UPPER),
     **dict.fromkeys(("下级", "下"), v.LOWER),
 }
-_LEVEL_TOKENS = frozenset(("LEVEL", "REL"))
+_LEVEL_TOKENS = frozenset(("LEVEL", "REL", "BRANCH"))
+_BELOW = {"省": "city", "市": "county"}
+
+
+def _level(tok: Token) -> str:
+    """The level a LEVEL / REL / BRANCH token names: a branch of a bureau (市局各园区分局) is the level
+    below the bureau's."""
+    return _BELOW[tok.value[0]] if tok.type == "BRANCH" else _LEVELS[tok.value]
+
+
 # STYLE wordings → values.MODE_STYLES keys, by the word that decides
 _STYLE_WORDS = (
     ("联动", "linked"),
@@ -494,6 +570,7 @@ def _assemble(items: list[Any]) -> v.Quota:
     own: dict[str, Any] = {}
     tiers: list[tuple[list[str], dict[str, Any], int]] = []
     levels: list[tuple[str, dict[str, Any], int]] = []  # 市级2% 区级10%
+    kinds: list[tuple[str, dict[str, Any], int]] = []  # 企业5%，个体工商户1%
     notes: list[str] = []
     slot = own
     for item in items:
@@ -504,6 +581,10 @@ def _assemble(items: list[Any]) -> v.Quota:
         if isinstance(item, Token) and item.type == "LEVEL_LABEL":
             levels.append((_LEVELS[item.value[0]], {}, _end(item)))
             slot = levels[-1][1]
+            continue
+        if isinstance(item, Token) and item.type == "KIND_LABEL":
+            kinds.append((_KIND_PREFIX.sub("", item.value), {}, _end(item)))
+            slot = kinds[-1][1]
             continue
         if isinstance(item, Token) and item.type == "TIER_EXEMPT":
             if not tiers or slot:
@@ -557,6 +638,7 @@ def _assemble(items: list[Any]) -> v.Quota:
             if key in own:
                 raise _Invalid(end, "一个单元格中写了两个频次或数量，无法确定以哪个为准")
             own[key] = value
+    by_kind = _kind_ratios(kinds, own, notes)
     _scheme, rename = _risk_scheme([tier for names, _, _ in tiers for tier in names])
     specs = tuple(
         v.TierSpec(
@@ -569,7 +651,7 @@ def _assemble(items: list[Any]) -> v.Quota:
         for names, got, _ in tiers
         for tier in names
     )
-    if not own and not specs and not levels:
+    if not own and not specs and not levels and not by_kind:
         raise _Invalid(0, "只有括号内的说明，缺少比例、户数或频次")
     frequency, cap = own.get("frequency"), own.pop("cap", None)
     if cap is not None and frequency is not None:
@@ -584,7 +666,33 @@ def _assemble(items: list[Any]) -> v.Quota:
         own.get("base"),
         specs,
         by_level=tuple(by_level),
+        by_kind=by_kind,
     )
+
+
+_KIND_PREFIX = re.compile(r"^(?:其中)?对?")
+
+
+def _kind_ratios(
+    kinds: list[tuple[str, dict[str, Any], int]], own: dict[str, Any], notes: list[str]
+) -> tuple[tuple[str, v.Ratio], ...]:
+    """The ratio of each kind of object a quota cell names (企业5%，个体工商户1%). One kind alone
+    (企业抽查比例5%) names the task's objects: its ratio is the task's. What follows a kind's ratio
+    (企业5%，个体户1%；1次/年) is the task's, as after a level's; a frequency or count that differs
+    between kinds is kept as a note, with its kind."""
+    for kind, got, end in kinds:
+        if "ratio" not in got:
+            raise _Invalid(end, f"「{kind}」后应写比例，如“企业5%，个体工商户1%”")
+        for key in [k for k in got if k != "ratio"]:
+            value = got.pop(key)
+            if key not in own:
+                own[key] = value
+            elif own[key] != value:
+                notes.append(f"{kind}{value.canonical()}")
+    if len(kinds) == 1 and "ratio" not in own:
+        own["ratio"] = kinds[0][1]["ratio"]
+        return ()
+    return tuple((kind, got["ratio"]) for kind, got, _ in kinds)
 
 
 class _FieldTransformer(Transformer):
@@ -755,9 +863,15 @@ class _FieldTransformer(Transformer):
         return v.Window(batches[0].start, batches[-1].end, batches=batches, qualifier=qualifier, count=total)
 
     def until_year_end(self, c: list[Token]) -> v.Window:
-        """3月至年底: from a date to the end of its year."""
-        start = _date_point(c[0])
+        """3月至年底 · 自3月起至年底: from a date to the end of its year."""
+        start = _date_point(next(t for t in c if t.type in _DATE_TYPES))
         return _qualified(v.Window(start, v.DatePoint(12, None, start.year, part="底")), c)
+
+    def open_start(self, c: list[Token]) -> v.Window:
+        """2025年3月起 · 自3月起 · 3月份开始: from that date to the end of its year (`Window.open_end`)."""
+        start = _date_point(c[0])
+        end = v.DatePoint(12, None, start.year, next_year=start.next_year, part="底")
+        return _qualified(v.Window(start, end, open_end=True), c)
 
     def named_period(self, c: list[Token]) -> v.Window:
         """第二季度 · 二、三季度 · 前三季度 · 上半年 · 年底前, optionally after a year (2023年第四季度)."""
@@ -800,27 +914,29 @@ class _FieldTransformer(Transformer):
     def mode_item(self, c: list[Token]) -> tuple[v.ModePair, ...]:
         """市抽县查 · 省抽市县查 (one drawing level, each inspecting level after it) · 自抽自查 ·
         上级抽取、本级检查."""
-        levels = [_LEVELS[t.value] for t in c if t.type in _LEVEL_TOKENS]
+        levels = [_level(t) for t in c if t.type in _LEVEL_TOKENS]
         return tuple(v.ModePair(levels[0], inspect) for inspect in dict.fromkeys(levels[1:]))
 
     def level_only(self, c: list[Token]) -> v.ModePair:
         """县 · 县(区)级市场监管部门 · 本级: the level that inspects; who selects is not said."""
-        return v.ModePair(None, _LEVELS[c[0].value])
+        return v.ModePair(None, _level(c[0]))
 
     def assist(self, c: list[Token]) -> v.ModePair:
         """配合省级检查: the level named runs it (draws), the plan's own level takes part in inspecting."""
-        return v.ModePair(_LEVELS[c[1].value], v.OWN)
+        return v.ModePair(_level(c[1]), v.OWN)
 
     def select_only(self, c: list[Token]) -> v.ModePair:
         """市局抽取 · 市级统一组织发起 · 上级抽取: the level that draws; who inspects is not said."""
-        return v.ModePair(_LEVELS[c[0].value], None)
+        return v.ModePair(_level(c[0]), None)
 
     def self_run(self, c: list[Token]) -> v.ModePair | _EachLevel:
         """县级组织实施 · 县局自行抽取 · 本级抽查 · 自行抽查 (no level: the plan's own): the level
-        selects and inspects; with 分别 (市、县级分别组织发起) so does each level named before it."""
-        level = _LEVELS[c[0].value] if c[0].type in _LEVEL_TOKENS else v.OWN
+        selects and inspects; with 分别 (市、县级分别组织发起) or 自行 after a list (县区局、市局各园区分局自行组织
+        发起) so does each level named before it."""
+        level = _level(c[0]) if c[0].type in _LEVEL_TOKENS else v.OWN
         pair = v.ModePair(level, level)
-        each = any(t.type == "SELF_RUN" and t.value.startswith("分别") for t in c)
+        # 县区局、市局各园区分局自行组织发起: 自行 after a list is each listed level's, as 分别 is
+        each = any(t.type == "SELF_RUN" and t.value.startswith(("分别", "自行")) for t in c)
         return _EachLevel(pair) if each else pair
 
     def style(self, c: list[Token]) -> _Style:
@@ -1389,10 +1505,16 @@ _SUPERIOR_SETS = re.compile(
 )
 
 
+# 待定 · 待确定 · 暂定 · 另行通知 · 尚未确定 (no number): the plan has not decided the number yet (SURVEY S7-6).
+_PENDING = re.compile(r"^[^\d%]{0,8}?(?:待定|待确定|待明确|暂定|另行通知|尚未确定|未确定)[^\d%]{0,8}$")
+
+
 def _review_reason(norm: str) -> str | None:
     """Why a quota text that does not parse is prose for a person to check, or None when it is a
     malformed quota (适量抽查, 5%x). Prose leaves the number to others, or states numbers in sentences:
     a sum over several offices (登记科10户、网监科5户，共15户), thresholds (10所及以下的按不少于2所)."""
+    if _PENDING.match(norm):
+        return "比例或数量尚未确定，本计划没有写明，请在印发前写明"
     if _DELEGATED.search(norm):
         return "比例或数量交由执行单位根据实际情况确定"
     if _DEFERRED.search(norm) or _SUPERIOR_SETS.search(norm):
@@ -1414,6 +1536,67 @@ _KIND_COUNT = re.compile(r"([\u4e00-\u9fff()]{2,20}?)(?:约|共|计)?(\d+)(户|�
 _NOT_A_KIND = re.compile(
     r"其中|风险|合计|共计|总计|每|基数|比例|频次|级$|^(?:抽查|抽取|抽检|检查|随机抽取|计划抽查|拟抽查)$"
 )
+
+
+# 农民专业合作社和个体工商户比例分别为3%和1% · 企业、个体工商户、农民专业合作社分别按5%、3%、1%的比例抽取 ·
+# 农资经营企业和商品交易市场各按5%比例抽取: kinds of object listed, then their ratios in the same order after
+# 分别 (or 各). `_each_kind` writes the pairs side by side (农民专业合作社3%,个体工商户1%), as the grammar reads
+# them: `_KIND` is the grammar's KIND_LABEL without its lookahead (keep the two word lists alike).
+_KIND_HEAD = (
+    r"(?:农民专业合作社|专业合作社|合作社|农专社|个体工商户|个体经营户|个体户|企业|公司|市场主体|经营主体|经营户|经营者"
+    r"|机构|单位|市场|场所|门店|商户)"
+)
+_KIND = r"(?:(?!抽|检查|比[例率]|按|的|不|约|每|全年|分别|各|和|及|与)[\u4e00-\u9fff]){0,8}?" + _KIND_HEAD
+_KIND_RATIO = r"(?:(?:原则上|一般|应当?|须|必须)?(?:不低于|不少于|至少|不得低于|约为?|>=))?\d+(?:\.\d+)?[%‰]"
+_EACH_KIND = re.compile(
+    rf"^(?:其中)?对?(?P<kinds>{_KIND}(?:[、,和及与]{_KIND})+)的?(?:抽查|抽取|抽检)?(?:比[例率])?"
+    rf"(?:分别|各)(?:为|是|按照?|以)?(?P<ratios>{_KIND_RATIO}(?:[、,和及与]{_KIND_RATIO})*)"
+    r"(?:的?比[例率])?(?:进行)?(?:随机)?(?:抽取|抽查|抽检|检查)?(?P<rest>(?:[;,。].*)?)$"
+)
+_KIND_NUMBER = re.compile(r"\d+(?:\.\d+)?[%‰]$")  # what follows a ratio's bound
+
+
+def _each_kind(norm: str) -> str | None:
+    """`A和B比例分别为3%和1%` → `A3%,B1%` (a bound before the first ratio is every ratio's: 分别不低于3%、1%);
+    one ratio after 分别 is every kind's (the task's); None when the text is not such a list or the kinds
+    and ratios do not pair up."""
+    m = _EACH_KIND.match(norm)
+    if m is None:
+        return None
+    kinds = re.findall(_KIND, m.group("kinds"))
+    ratios = re.findall(_KIND_RATIO, m.group("ratios"))
+    if len(ratios) == 1:  # 企业和个体户分别按3%抽取 · 各按5%比例抽取: one ratio for every kind, the task's
+        return f"抽查比例{ratios[0]}{m.group('rest')}"
+    if len(kinds) != len(ratios):
+        return None
+    lead = _KIND_NUMBER.sub("", ratios[0])  # 分别不低于3%、1%: the first ratio's bound is every ratio's
+    pairs = [kind + (r if _KIND_NUMBER.sub("", r) else lead + r) for kind, r in zip(kinds, ratios)]
+    return ",".join(pairs) + m.group("rest")
+
+
+# 1.2020年以前设立的市场主体的2%;2.2020年度新设立的市场主体的8%;3.2020年度被立案处罚企业的10%: a numbered list of
+# kinds of object described in words (with years, 的), each with its ratio — longer than the grammar's kind.
+_KIND_ITEM = re.compile(
+    rf"(?:\d{{1,2}}[.、)]|\(\d{{1,2}}\))?(?P<kind>[^;,。%]{{2,30}}?{_KIND_HEAD})的?(?:抽查|抽取)?(?:比[例率])?"
+    rf"(?:为|是|:)?(?P<ratio>{_KIND_RATIO})"
+)
+
+
+def _ratios_by_kind(norm: str) -> v.Quota | None:
+    """A list of kinds described in words, each with its ratio (1.2020年以前设立的市场主体的2%;2.…的8%): a Quota
+    by kind; None for any other text (a risk tier or a level is the grammar's, not a kind)."""
+    parts = [p for p in re.split(r"[;。]", norm) if p]
+    found = [_KIND_ITEM.fullmatch(p) for p in parts]
+    if len(parts) < 2 or any(m is None or _NOT_A_KIND.search(m.group("kind")) for m in found):
+        return None
+    by_kind = []
+    for m in found:
+        assert m is not None  # checked above
+        quota = _parse_normalized("quota", m.group("ratio"))
+        if not isinstance(quota, v.Quota) or quota.ratio is None:
+            return None
+        by_kind.append((m.group("kind"), quota.ratio))
+    return v.Quota(by_kind=tuple(by_kind))
 
 
 def _counts_by_kind(norm: str) -> v.Quota | None:
@@ -1516,6 +1699,16 @@ def _parse_raw(kind: str, text: str) -> Any:
     if based != norm:
         again = _parse_normalized(kind, based)
         result = again if isinstance(again, v.Quota) else result
+    if (
+        isinstance(result, tuple)
+        and kind in ("quota", "count")
+        and ("分别" in norm or "各" in norm)
+        and (paired := _each_kind(norm))
+    ):
+        again = _parse_normalized(kind, paired)
+        result = again if isinstance(again, v.Quota) else result
+    if isinstance(result, tuple) and kind in ("quota", "count") and (by_kind := _ratios_by_kind(norm)):
+        result = by_kind
     if isinstance(result, tuple) and kind == "quota" and "风险" not in norm:
         led = _SUBJECT_LEAD.sub("抽查比例", norm, count=1)
         if led != norm:

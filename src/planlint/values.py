@@ -178,7 +178,15 @@ class Quota:
     and base (抽查基数), per-tier numbers (`A类3%；B类5%`), and a trailing note.
 
     `review` is set (a Chinese reason) when the text is prose a person has to check — numbers left to
-    others (各市根据实际情况确定) or stated in sentences; `note` then holds the text as written."""
+    others (各市根据实际情况确定) or stated in sentences; `note` then holds the text as written.
+
+    `by_kind` holds a ratio per kind of object (企业5%，个体工商户1% · 农民专业合作社和个体工商户比例分别为3%和1%):
+    the task draws each kind at its own ratio, and `ratio` stays None unless the cell also states one for
+    the whole task. How the rules read it (`least_ratio`): a minimum (a superior plan's ratio, a coverage
+    floor) is met only when every kind's ratio meets it, so the rules compare the lowest kind's ratio —
+    the share the task promises for any object it draws; each kind's ratio must itself be a possible
+    share (`ratios`); base × ratio = target is not checked, since the base counts every kind together
+    and the cell does not say how many objects of each kind there are."""
 
     ratio: Ratio | None = None
     count: Count | None = None
@@ -190,6 +198,8 @@ class Quota:
     # 市级2% 区级10%: a ratio per level (province | city | county); the plan's own level's is `ratio`
     # once the plan is built (`at_level`)
     by_level: tuple[tuple[str, Ratio], ...] = ()
+    # 企业5%，个体工商户1%: a ratio per kind of object, in the order written (see above)
+    by_kind: tuple[tuple[str, Ratio], ...] = ()
 
     def at_level(self, own: str | None) -> Quota:
         """This quota in a plan of level `own`: its ratio is that level's where it states one per level."""
@@ -200,7 +210,15 @@ class Quota:
     def ratios(self) -> list[Ratio]:
         """Every ratio the quota states: its own and each tier's."""
         own = [self.ratio] if self.ratio is not None else []
-        return own + [t.ratio for t in self.tiers if t.ratio is not None]
+        return own + [r for _, r in self.by_kind] + [t.ratio for t in self.tiers if t.ratio is not None]
+
+    @property
+    def least_ratio(self) -> Ratio | None:
+        """The ratio the task promises for every object it draws: its own, else the lowest of its
+        per-kind ratios (a minimum is met when every kind's ratio meets it, i.e. when the lowest does)."""
+        if self.ratio is not None or not self.by_kind:
+            return self.ratio
+        return min((r for _, r in self.by_kind), key=lambda r: r.floor)
 
     def canonical(self) -> str:
         if self.review is not None:
@@ -212,6 +230,9 @@ class Quota:
                 head += f"（{self.count.canonical()}）"
         elif self.count is not None:
             head = self.count.canonical()
+        if self.by_kind:  # 企业5%；个体工商户1%
+            kinds = "；".join(f"{kind}{ratio.canonical()}" for kind, ratio in self.by_kind)
+            head = f"{head}；{kinds}" if head else kinds
         if self.note:
             head += f"（{self.note}）"
         if self.base is not None:
@@ -287,6 +308,10 @@ class Window:
     label: str | None = field(default=None, compare=False)
     # how many objects the time cell also states (辽宁's 检查时间: 3月检查4家, 3月-10月抽查5户)
     count: Count | None = None
+    # 2025年3月起 · 自3月起 · 3月份开始: a start and no end. `end` is the year's last day, the most the
+    # plan can mean (a yearly plan), but it is read, not written: rules whose finding would rest on that
+    # end say so as a warning (window-open-end) instead of holding the task to it.
+    open_end: bool = False
 
     def start_date(self, year: int) -> _dt.date:
         return self.start.as_date(year, end=False)
@@ -316,6 +341,8 @@ class Window:
             text = f"分{len(self.batches)}批：" + "，".join(parts)
         elif self.whole_year:
             text = f"{self.start.year}年全年" if self.start.year else "全年"
+        elif self.open_end:
+            text = f"{self.start}起"
         elif self.deadline_only:
             text = f"{self.end}前"
         elif self.start == self.end:

@@ -85,7 +85,8 @@ def reads_as_neighbour(kind: str, raw: str) -> bool:
         return False
     value = parse(neighbour, raw)
     return isinstance(value, Window) or (
-        isinstance(value, Quota) and (value.ratio is not None or value.frequency is not None)
+        isinstance(value, Quota)
+        and (value.ratio is not None or value.frequency is not None or bool(value.by_kind))
     )
 
 

@@ -98,10 +98,12 @@ def coverage(ctx: Ctx, task: None) -> Iterator[Hit]:
         if best[0] < 0.8:
             continue
         _, n, cat = best
+        # a ratio per kind (企业5%，个体工商户1%): the kind of the scope's category, else the lowest (q.ratio)
+        ratio = next((r for kind, r in q.by_kind if category_of(kind) == cat), q.ratio)
         if q.count is not None:
             checked[cat] += q.count.low
-        elif q.ratio is not None:
-            checked[cat] += math.ceil(n * q.ratio.low / 100)
+        elif ratio is not None:
+            checked[cat] += math.ceil(n * ratio.low / 100)
     for cat, floor in floors.items():
         total = pop.totals.get(cat)
         if not total or floor is None:

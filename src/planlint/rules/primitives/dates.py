@@ -99,7 +99,7 @@ def not_after(ctx: Ctx, cell: Cell, param: str) -> Iterator[CellHit]:
     day (`3月—12月` under 12月20日) is ambiguous: softened to a warning, fix names the day."""
     window = cell.value
     deadline_text = ctx.param(param)
-    if not isinstance(window, Window) or not deadline_text:
+    if not isinstance(window, Window) or not deadline_text or window.open_end:  # window-open-end says it
         return
     month, day = parse_month_day(deadline_text)
     year = plan_year(ctx, window)
@@ -131,7 +131,7 @@ def publicity_in_year(ctx: Ctx, cell: Cell, param: str) -> Iterator[CellHit]:
     """Results must be public within N working days of the window's end, and by the year's end."""
     window = cell.value
     days = ctx.param(param)
-    if not isinstance(window, Window) or not days:
+    if not isinstance(window, Window) or not days or window.open_end:  # its end is not written
         return
     year = plan_year(ctx, window)
     try:
@@ -154,6 +154,27 @@ def publicity_in_year(ctx: Ctx, cell: Cell, param: str) -> Iterator[CellHit]:
                 "latest": f"{latest.month}月{latest.day}日",
             }
         )
+
+
+@primitive(
+    "open_end",
+    ("cell",),
+    {"field": FIELD, "param": PARAM},
+    required=("field",),
+    provides=("start", "suggested"),
+)
+def open_end(ctx: Ctx, cell: Cell, param: str = "") -> Iterator[CellHit]:
+    """A window with a start and no end (2025年3月起, 自3月起, 3月份开始) is read to the end of its year,
+    which the plan does not say: a warning, in place of the deadline and publicity findings that would
+    rest on that end. The suggestion ends the window by the profile's deadline where one applies."""
+    window = cell.value
+    if not isinstance(window, Window) or not window.open_end:
+        return
+    deadline = ctx.param(param) if param else None
+    month, day = parse_month_day(deadline) if deadline else (12, 31)
+    end = DatePoint(month, day, window.start.year, next_year=window.start.next_year)
+    suggested = Window(window.start, end, qualifier=window.qualifier).canonical()
+    yield CellHit({"start": window.start, "suggested": suggested})
 
 
 def _latest_end(year: int, days: int) -> tuple[dt.date, bool]:

@@ -25,7 +25,7 @@ from .common import field_hit, reads_as_neighbour, swapped_note
 # The columns a task's quota can come from, most specific last: a combined 抽查比例及频次 cell, then split
 # 抽查比例 / 抽查数量 / 抽查基数 / 抽查频次 columns.
 QUOTA_KEYS = ("quota", "ratio", "count", "base", "frequency")
-_PARTS = ("ratio", "count", "frequency", "base", "tiers", "review")
+_PARTS = ("ratio", "count", "frequency", "base", "tiers", "review", "by_kind")
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,13 @@ class TaskQuota:
 def task_quota(task: Any) -> TaskQuota | None:
     """The task's quota from every quota column it has; the first column stating a part gives it.
     A 抽查基数 column's count is the base; a 抽查频次 column's Frequency is the frequency. None when
-    no quota cell of the task parses."""
+    no quota cell of the task parses.
+
+    Ratios per kind of object (企业5%，个体工商户1%) without a ratio for the whole task give the task the
+    lowest of them as its ratio (`Quota.least_ratio`), sourced from their cell: the rules that hold a
+    ratio to a minimum (a superior plan's ratio, a coverage floor) then find it met exactly when every
+    kind's ratio meets it, and report the lowest kind's. `by_kind` stays on the quota for the rules
+    that must not read that ratio as the whole task's (target_product)."""
     parts: dict[str, Any] = {}
     sources: dict[str, str] = {}
     notes: list[str] = []
@@ -73,7 +79,11 @@ def task_quota(task: Any) -> TaskQuota | None:
         parts.get("base"),
         parts.get("tiers", ()),
         parts.get("review"),
+        by_kind=parts.get("by_kind", ()),
     )
+    if quota.ratio is None and quota.by_kind:
+        quota = dataclasses.replace(quota, ratio=quota.least_ratio)
+        sources["ratio"] = sources["by_kind"]
     return TaskQuota(quota, sources)
 
 
@@ -285,6 +295,8 @@ def target_product(ctx: Ctx, task, target: str) -> Iterator[Hit]:
         return
     ratio, base = whole.quota.ratio, whole.quota.base
     if ratio is None or base is None or not ratio.in_range():  # quota-out-of-range says it
+        return
+    if whole.quota.by_kind:  # a ratio per kind: how many of the base are of each kind is not said
         return
     n_base = base.low
     low = Decimal(n_base) * ratio.low / 100
