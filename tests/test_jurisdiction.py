@@ -703,3 +703,203 @@ def test_a_plan_titled_as_a_list_keeps_its_title_and_department(tmp_path):
     assert department_of(plan.meta) == "工业和信息化局"
     (comma,) = findings([path], ("text-normalize",))
     assert "本计划由工业和信息化局制定" in comma.basis
+
+
+# -- 6. township level: 乡, 镇, 街道 and a county bureau's 市场监管所, below the county ---------------
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "chain", "kind"),
+    [
+        ("北京市朝阳区南磨房乡人民政府行政执法检查计划", "南磨房乡", ("朝阳区", "北京市"), "township"),
+        ("泽州县巴公镇2025年度部门联合双随机抽查计划", "巴公镇", ("泽州县", "晋城市", "山西省"), "township"),
+        ("杭州市西湖区北山街道2024年度行政检查计划", "北山街道", ("西湖区", "杭州市", "浙江省"), "township"),
+        # a county bureau's station, named after the bureau or after the county alone
+        (
+            "泽州县市场监督管理局巴公市场监督管理所2025年度双随机抽查工作计划",
+            "巴公市场监督管理所",
+            ("泽州县", "晋城市", "山西省"),
+            "station",
+        ),
+        (
+            "泽州县巴公市场监管所2025年度双随机抽查工作计划",
+            "巴公市场监管所",
+            ("泽州县", "晋城市", "山西省"),
+            "station",
+        ),
+        (
+            "广州市天河区市场监督管理局石牌市场监督管理所2024年度抽查计划",
+            "石牌市场监督管理所",
+            ("天河区", "广州市", "广东省"),
+            "station",
+        ),
+        # a city with no counties: its towns are directly under it
+        ("东莞市塘厦镇人民政府2024年度行政检查计划", "塘厦镇", ("东莞市", "广东省"), "township"),
+    ],
+)
+def test_a_township_or_station_is_a_level_below_its_county(title, name, chain, kind):
+    found = gazetteer().find(title)
+    assert found is not None and (found.name, found.level, found.kind) == (name, "township", kind)
+    assert gazetteer().chain(found) == (name, *chain)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "泽州县市场监督管理局2025年度双随机抽查工作计划",
+        # a notice about the stations is the county's own
+        "泽州县市场监督管理局关于印发各市场监管所2025年度抽查计划的通知",
+        # a town named after a city that has counties is not placed in a county it does not name
+        "晋城市巴公镇2025年度双随机抽查工作计划",
+    ],
+)
+def test_a_county_bureaus_own_title_is_no_township(title):
+    found = gazetteer().find(title)
+    assert found is not None and found.level in ("county", "city") and found.kind != "station"
+
+
+def test_a_township_plans_meta_and_layers(tmp_path):
+    """A station's plan is township-level, in its county, city and province: the 晋城 2025 layer binds it."""
+    path = xlsx(
+        tmp_path,
+        "泽州县市场监督管理局巴公市场监督管理所2025年度双随机抽查工作计划",
+        [HEAD, ["1", "食品销售抽查", "食品销售检查", "辖区食品销售者", "5%", "3月至11月"]],
+    )
+    (plan,) = load_plans(str(path))
+    meta = plan.meta
+    assert (meta.level, meta.region) == ("township", ("巴公市场监督管理所", "泽州县", "晋城市", "山西省"))
+    (report,) = run([str(path)], RunOptions(use_config=False)).reports
+    assert [t.split("·")[0] for t in report.layers] == ["全国", "省级", "市级"]
+    assert "晋城市" in report.layers[2]
+    lines = explain_plan_layers(str(path), meta, report.layers, ())
+    assert any("乡镇级内部计划" in line for line in lines)
+
+
+def _township_plan(tmp_path: Path, title: str) -> Path:
+    return xlsx(
+        tmp_path,
+        title,
+        [
+            HEAD,
+            ["1", *FOOD, "辖区食品销售者", "6%", "3月-12月"],
+            ["2", *FUEL, "辖区加油站", "8%", "3月-10月"],
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "泽州县市场监督管理局巴公市场监督管理所2025年度双随机抽查工作计划",
+        "泽州县巴公镇人民政府2025年度双随机抽查工作计划",
+        "泽州县巴公镇2025年度双随机抽查工作计划",
+    ],
+)
+def test_a_township_plan_against_its_countys_plan(tmp_path, title):
+    """What the county draws for its townships or stations to inspect (县局抽取、各乡镇（街道）检查)
+    binds the township's task (re-initiation, ratio); what each station initiates (各市场监管所自行组织
+    发起) is missing when the township plan lacks it; the county's own 县抽县查 is a possible overlap."""
+    head = [*HEAD, "发起方式", "抽查检查模式"]
+    county = xlsx(
+        tmp_path,
+        "泽州县市场监督管理局2025年度双随机抽查工作计划",
+        [
+            head,
+            ["1", *FOOD, "辖区食品销售者", "5%", "3月-11月", "县局发起", "县抽县查"],
+            ["2", *FUEL, "辖区加油站", "10%", "3月-11月", "县局发起", "县局抽取、各乡镇（街道）检查"],
+            [
+                "3",
+                "电梯使用单位抽查",
+                "电梯使用单位安全管理检查",
+                "电梯使用单位",
+                "5%",
+                "3月-11月",
+                "各乡镇（街道）自行组织发起",
+                "",
+            ],
+        ],
+    )
+    got = findings([_township_plan(tmp_path, title)], CROSS_PLAN, superior=county)
+    assert sorted(_key(f) for f in got) == [
+        ("quota-below-superior", "2", "warning"),
+        ("superior-task-duplicated", "1", "info"),
+        ("superior-task-duplicated", "2", "warning"),
+        ("superior-task-missing", "superior:3", "warning"),
+    ]
+    (missing,) = [f for f in got if f.slug == "superior-task-missing"]
+    assert "要求各乡镇（街道）发起" in missing.message
+
+
+@pytest.mark.parametrize("modes", [("市抽县查", "县抽县查"), ("市局抽取、县局检查", "各县（区）组织发起")])
+def test_a_city_task_for_its_counties_is_not_a_townships(tmp_path, modes):
+    """市抽县查 and 各县组织发起 in a city's plan are each county's part: a county plan re-initiating the
+    first is warned and misses the second; a township plan (a station, a town) is not a county, so its
+    task on them is at most a possible overlap (info) and nothing is missing."""
+    city = xlsx(
+        tmp_path,
+        "晋城市市场监督管理局2025年度双随机抽查工作计划",
+        [
+            [*HEAD, "抽查检查模式"],
+            ["1", *FOOD, "辖区食品销售者", "5%", "3月-11月", modes[0]],
+            ["2", "电梯使用单位抽查", "电梯使用单位安全管理检查", "电梯使用单位", "5%", "3月-11月", modes[1]],
+        ],
+    )
+    county = _township_plan(tmp_path, "泽州县市场监督管理局2025年度双随机抽查工作计划")
+    assert sorted(_key(f) for f in findings([county], CROSS_PLAN, superior=city)) == [
+        ("superior-task-duplicated", "1", "warning"),
+        ("superior-task-missing", "superior:2", "warning"),
+        ("window-outside-superior", "1", "warning"),
+    ]
+    for title in (
+        "泽州县市场监督管理局巴公市场监督管理所2025年度双随机抽查工作计划",
+        "泽州县巴公镇2025年度双随机抽查工作计划",
+    ):
+        got = findings([_township_plan(tmp_path, title)], CROSS_PLAN, superior=city)
+        assert sorted(_key(f) for f in got) == [("superior-task-duplicated", "1", "info")]
+
+
+@pytest.mark.parametrize(
+    ("scope", "flagged"),
+    [
+        ("全县食品销售者", "全县"),
+        ("全区农贸市场", "全区"),
+        ("本市加油站", "本市"),
+        ("全区域餐饮单位", None),
+        ("辖区内企业", None),
+    ],
+)
+def test_a_township_plan_cannot_draw_from_its_county(tmp_path, scope, flagged):
+    rows = [HEAD, ["1", "任务", "检查", scope, "5%", "3月至11月"]]
+    town = xlsx(tmp_path, "泽州县巴公镇2025年度双随机抽查工作计划", rows)
+    hits = findings([town], ("scope-beyond-jurisdiction",))
+    assert [f"「{flagged}」" in f.message for f in hits] == ([True] if flagged else [])
+    assert all("乡镇级计划" in f.message for f in hits)
+    # the county's own 全县 is its jurisdiction
+    county = xlsx(tmp_path, "泽州县市场监督管理局2025年度双随机抽查工作计划", rows)
+    assert not [f for f in findings([county], ("scope-beyond-jurisdiction",)) if "全县" in f.message]
+
+
+def test_a_township_plans_mode_is_judged_at_its_countys_level(tmp_path):
+    """No mode word names a level below the county's: a station inspects what its county draws (县抽县查,
+    县局抽取) as the county's part, so only a city's or province's own inspection is above it."""
+    path = _county_modes(
+        tmp_path,
+        "泽州县市场监督管理局巴公市场监督管理所2025年度双随机抽查工作计划",
+        ["县抽县查", "市抽县查", "自抽自查", "市抽市查"],
+    )
+    hits = findings([path], ("mode-level-mismatch",))
+    assert [(f.location.cell, f.severity) for f in hits] == [("G6", "error")]
+    assert "乡镇级计划" in hits[0].message
+
+
+def test_a_township_plans_relative_mode_is_its_own_level():
+    mode = parse("mode", "自抽自查")
+    assert isinstance(mode, Mode)
+    assert [(p.select, p.inspect) for p in mode.at_level("township").pairs] == [("township", "township")]
+    upper = parse("mode", "上级抽取、本级检查")
+    assert isinstance(upper, Mode)
+    assert [(p.select, p.inspect) for p in upper.at_level("township").pairs] == [("county", "township")]
+    # a county's 下级 is still its own stations, read at the county level
+    lower = parse("mode", "本级抽取、下级检查")
+    assert isinstance(lower, Mode)
+    assert [(p.select, p.inspect) for p in lower.at_level("county").pairs] == [("county", "county")]

@@ -37,6 +37,13 @@ _TOWNSHIP = re.compile(
     r"((?:(?!市场|监督|管理|局|委|年|计划|双随机|办公)[\u4e00-\u9fff]){1,8}?(?:乡|镇|街道|苏木))"
     r"(?=人民政府|政府|办事处|综合行政执法|\d|年)"
 )
+# a county bureau's station (市场监管所), named after the county or its bureau: 泽州县市场监督管理局巴公
+# 市场监督管理所, 泽州县巴公市场监管所; it inspects one or a few townships for the county bureau
+_STATION = re.compile(
+    r"(?:市场监督管理局|市场监管局|市监局)?"
+    r"((?:(?!市场|监督|管理|局|年|计划|双随机|关于|印发|各|所属|下属|基层)[\u4e00-\u9fff]){1,8}?"
+    r"(?:市场监督管理所|市场监管所|工商所|市场所))"
+)
 _SHORT_FOLLOW = re.compile(r"(?:\d|市场|市监|经|高新|开发|双随机|省|$|[\s（(“\"《:：,，、])")
 # Suffixes dropped for a short name (山西, 晋城, 重庆); longest first.
 _SHORT_SUFFIXES = (
@@ -59,6 +66,12 @@ _SUFFIX_LEVELS = (
     ("县", "county"),
     ("区", "county"),
     ("旗", "county"),
+    ("乡", "township"),
+    ("镇", "township"),
+    ("街道", "township"),
+    ("苏木", "township"),
+    ("市场监督管理所", "township"),
+    ("市场监管所", "township"),
 )
 # The 55 minority nationalities, longest first: an autonomous area's everyday name drops them
 # (恩施土家族苗族自治州 → 恩施州, 长阳土家族自治县 → 长阳县, 鄂伦春自治旗 keeps its name).
@@ -95,8 +108,9 @@ class Change(NamedTuple):
 class Place(NamedTuple):
     code: str  # six-digit GB/T 2260 code; "" for a development zone
     name: str
-    level: str  # province | city | county
-    kind: str  # province, autonomous-region, municipality, city, prefecture, county, county-city, district, zone
+    level: str  # province | city | county | township
+    kind: str  # province, autonomous-region, municipality, city, prefecture, county, county-city, district,
+    # zone, township (乡, 镇, 街道), station (a county bureau's 市场监管所)
     parent: str  # parent's code ("" for a province)
 
 
@@ -107,6 +121,7 @@ class Gazetteer:
     by_first: dict[str, tuple[str, ...]]  # every name by its first character, longest first
     zone_sources: dict[str, str]  # a functional zone's name → where its level and parent are stated
     changes: dict[str, Change]  # a former name no place has now → its change
+    parents: frozenset[str] = frozenset()  # the codes of the divisions some division is under
 
     def former_names(self, text: str, year: int) -> list[tuple[int, int, Change]]:
         """The former names in `text` that were no longer valid in `year` (太谷县 in a 2025 plan):
@@ -178,12 +193,28 @@ class Gazetteer:
                 if child is not None and place in self.ancestors(child):
                     place, end = child, p2 + len(name2)
                     break
-        town = _TOWNSHIP.match(text, end)
-        if town and place is not None and place.level == "county" and place.code:
-            # a township or street body under its county (北京市朝阳区南磨房乡人民政府): the lowest
-            # level the rules tell apart is the county's, so it is read at that level, in that county
-            return Place("", town[1], "county", "township", place.code)
+        if place is not None and place.code and place.level in ("county", "city"):
+            town = self._township(text, end, place)
+            if town is not None:
+                return town
         return place
+
+    def _township(self, text: str, end: int, above: Place) -> Place | None:
+        """A township or street body (北京市朝阳区南磨房乡人民政府) or a county bureau's 市场监管所
+        (泽州县市场监督管理局巴公市场监督管理所) named right after its county, or after a city that has
+        no counties (东莞市塘厦镇): a township-level unit under it, below the county's level."""
+        town = _TOWNSHIP.match(text, end)
+        kind = "township"
+        if town is None:
+            town, kind = _STATION.match(text, end), "station"
+        if town is None or (above.level == "city" and self.has_counties(above)):
+            return None
+        return Place("", town[1], "township", kind, above.code)
+
+    def has_counties(self, place: Place) -> bool:
+        """Whether a division has county-level divisions under it (东莞市 and 中山市 have none: their
+        towns are directly under the city)."""
+        return place.code in self.parents
 
     def _zone(self, name: str, place: Place | None) -> Place:
         """A zone named after its place (武汉经济技术开发区, 合肥市高新区): the table's entry where it
@@ -320,7 +351,9 @@ def gazetteer() -> Gazetteer:
     by_first: dict[str, list[str]] = {}
     for name in sorted(frozen, key=len, reverse=True):
         by_first.setdefault(name[0], []).append(name)
-    return Gazetteer(by_code, frozen, {k: tuple(v) for k, v in by_first.items()}, zone_sources, changes)
+    with_children = frozenset(p.parent for p in by_code.values() if p.parent)
+    by_first_t = {k: tuple(v) for k, v in by_first.items()}
+    return Gazetteer(by_code, frozen, by_first_t, zone_sources, changes, with_children)
 
 
 def _rows(table: str) -> list[list[str]]:

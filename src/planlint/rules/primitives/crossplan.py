@@ -24,20 +24,34 @@ from .quota import quota_text, task_quota
 DEFAULT_THRESHOLD = 0.7
 
 # The levels of plans, and the words for each in an initiator or inspector cell. A plan is checked
-# against a superior of a higher level: a county against its city (or province), a city against its
-# province. "The superior" and "the lower level" below are relative to the plan being checked.
-_RANK = {"county": 1, "city": 2, "province": 3}
-_LEVEL_TEXT = {"county": r"县|(?<!辖)区|旗", "city": r"市(?!场)|州|盟", "province": r"省"}
-# Who initiates: each lower-level bureau (各地组织发起, 各县区局发起; 各市 for a province's plan) …
+# against a superior of a higher level: a township (乡, 镇, 街道, a 市场监管所) against its county and
+# city, a county against its city (or province), a city against its province. "The superior" and "the
+# lower level" below are relative to the plan being checked.
+_RANK = {"township": 0, "county": 1, "city": 2, "province": 3}
+_LEVEL_TEXT = {
+    "township": r"乡|镇|街道|苏木|(?:市场监管|市场监督管理|工商|市场)所",
+    "county": r"县|(?<!辖)区|旗",
+    "city": r"市(?!场)|州|盟",
+    "province": r"省",
+}
+# Who initiates: each lower-level bureau (各地组织发起, 各县区局发起; 各市 for a province's plan; 各乡镇、
+# 各市场监管所 for a township's) …
 _LOWER_INITIATE = {
+    "township": re.compile(
+        r"(?:各乡|各镇|各街道|乡镇|乡级|镇级|各(?:市场监管|市场监督管理|基层)?所)[^，,；;。抽检查]{0,8}?(?:自行|组织|发起)"
+    ),
     "county": re.compile(r"各地|各县|县区局|县（市、区）|县\(市、区\)|县级|各区"),
     "city": re.compile(r"各地|各市(?!场)|各设区市|市级|各州|各盟"),
 }
-# … or the superior itself (市局发起 in a city plan, 省局发起 in a province plan).
+# … or the superior itself (县局发起 in a county plan, 市局发起 in a city plan, 省局发起 in a province
+# plan).
 _SUPERIOR_INITIATES = {
+    "township": re.compile(r"[县区市](?:局|级|市场监|.{0,6}局.{0,4}发起)"),
     "county": re.compile(r"市局|市级|市市场监|市.{0,6}局.{0,4}发起"),
     "city": re.compile(r"省局|省级|省市场监|省.{0,6}局.{0,4}发起"),
 }
+# how superior-task-missing names the bureaus of the plan's level
+_LOWER_NAMES = {"township": "各乡镇（街道）", "county": "各县", "city": "各市"}
 # Who inspects a task the superior draws, when its mode names only who draws (市局抽取): the
 # inspector or co-inspecting column naming the plan's level or below (县(市、区)级市场监管部门,
 # 各县区局), else a level above it (市市场监督管理局).
@@ -134,11 +148,12 @@ def for_plan(task: Task, plan: Plan, superior: PlanMeta | None = None) -> bool:
 
 
 def level_of(plan: Plan) -> str:
-    """The level a plan is checked at against its superior: a city's, else a county's. A county-level
-    unit directly under a province (仙桃市, 济源市, 海南's counties) stands where a city does in its
-    province's plan: 省抽市查 and 各市组织发起 are its part."""
-    if plan.meta.level == "city":
-        return "city"
+    """The level a plan is checked at against its superior: a city's or a township's, else a county's.
+    A county-level unit directly under a province (仙桃市, 济源市, 海南's counties) stands where a city
+    does in its province's plan: 省抽市查 and 各市组织发起 are its part. A township's plan is no
+    county's: 各县组织发起 and 市抽县查 in its superiors' plans are its county's part, not its own."""
+    if plan.meta.level in ("city", "township"):
+        return plan.meta.level
     from ...meta import gazetteer
 
     region = plan.meta.region
@@ -199,15 +214,28 @@ def city_role(task: Task, level: str = "county", superior: PlanMeta | None = Non
             if _AT_OR_BELOW[level].search(where):
                 return "county-inspects"
             return "city-inspects" if _ABOVE[level].search(where) else "city-draws"
+    said = _unread_mode(task, level)
     initiates = _SUPERIOR_INITIATES.get(level)
-    return "city-inspects" if initiates is not None and initiates.search(task.text("initiator")) else None
+    if initiates is None or not initiates.search(task.text("initiator") + said):
+        return None
+    where = " ".join(task.text(k) for k in ("inspector", "partner")) + said
+    return "county-inspects" if said and _AT_OR_BELOW[level].search(where) else "city-inspects"
+
+
+def _unread_mode(task: Task, level: str) -> str:
+    """For a township's plan, the text of the superior's mode cell the grammar does not read (县局抽取、
+    各乡镇（街道）检查, 各市场监管所自行组织发起: no mode word names a level below the county's), so
+    that its words say who draws and who inspects as an initiator cell's do; "" otherwise."""
+    if level != "township" or isinstance(task.value("mode"), Mode):
+        return ""
+    return " " + task.text("mode")
 
 
 def for_counties(task: Task, level: str = "county", superior: PlanMeta | None = None) -> bool:
     """A superior task that each bureau of the plan's `level` is to initiate (各地组织发起, 各县区局发起,
     县抽县查, 县(区)级自行组织发起; 各市组织发起, 市抽市查 in a province's plan for a city)."""
     words = _LOWER_INITIATE.get(level)
-    if words is not None and words.search(task.text("initiator")):
+    if words is not None and words.search(task.text("initiator") + _unread_mode(task, level)):
         return True
     mode = task_mode(task, superior.level if superior is not None else None)
     return mode is not None and any(p.select == level for p in mode.pairs)
@@ -299,7 +327,7 @@ def superior_missing(ctx: Ctx, task: None) -> Iterator[Hit]:
                         "superior_name": t.name,
                         "superior_seq": t.seq,
                         "superior_initiator": t.text("initiator") or t.text("mode"),
-                        "lower": "各市" if level == "city" else "各县",
+                        "lower": _LOWER_NAMES[level],
                         "superior_plan": sup.meta.title or sup.path,
                         "closest": hint,
                         "raw": "",
