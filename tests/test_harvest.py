@@ -184,7 +184,7 @@ EXPECTED: dict[str, tuple[Callable[[Any], None], str | None]] = {
     "0.39万户": (_count(3900), None),
     "县区局、市局各园区分局自行组织发起(市局信用监管、网络交易监管、产品质量监管、知识产权保护按职责分工指导)": (
         _mode("county", "county"),
-        "H-8",
+        None,
     ),
     "市級統一組織發起(信用監管科、網絡交易監管科、產品質量監管科、知識產權保護科按職責分工指導)": (
         _mode("city", None),

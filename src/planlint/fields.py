@@ -340,6 +340,14 @@ class _EachLevel:
     pair: v.ModePair
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Bare:
+    """A level named with no verb of its own (县区局, 县(区)级市场监管部门): who inspects, unless a
+    self-run item right after it (县区局、市局各园区分局自行组织发起) says what the bodies listed do."""
+
+    pair: v.ModePair
+
+
 _LEVELS = {
     "省": "province",
     "自治区": "province",
@@ -358,7 +366,15 @@ _LEVELS = {
     **dict.fromkeys(("上级", "上"), v.UPPER),
     **dict.fromkeys(("下级", "下"), v.LOWER),
 }
-_LEVEL_TOKENS = frozenset(("LEVEL", "REL"))
+_LEVEL_TOKENS = frozenset(("LEVEL", "REL", "ZONE"))
+
+
+def _level(token: Token) -> str:
+    """A mode's level word as a level: a functional zone or a city bureau's 分局 (新区抽新区查, 市局各园区
+    分局自行组织发起) acts at county level (planlint.places)."""
+    return "county" if token.type == "ZONE" else _LEVELS[token.value]
+
+
 # STYLE wordings → values.MODE_STYLES keys, by the word that decides
 _STYLE_WORDS = (
     ("联动", "linked"),
@@ -800,25 +816,26 @@ class _FieldTransformer(Transformer):
     def mode_item(self, c: list[Token]) -> tuple[v.ModePair, ...]:
         """市抽县查 · 省抽市县查 (one drawing level, each inspecting level after it) · 自抽自查 ·
         上级抽取、本级检查."""
-        levels = [_LEVELS[t.value] for t in c if t.type in _LEVEL_TOKENS]
+        levels = [_level(t) for t in c if t.type in _LEVEL_TOKENS]
         return tuple(v.ModePair(levels[0], inspect) for inspect in dict.fromkeys(levels[1:]))
 
-    def level_only(self, c: list[Token]) -> v.ModePair:
+    def level_only(self, c: list[Token]) -> v.ModePair | _Bare:
         """县 · 县(区)级市场监管部门 · 本级: the level that inspects; who selects is not said."""
-        return v.ModePair(None, _LEVELS[c[0].value])
+        pair = v.ModePair(None, _level(c[0]))
+        return pair if any(t.type == "INSPECT" for t in c) else _Bare(pair)
 
     def assist(self, c: list[Token]) -> v.ModePair:
         """配合省级检查: the level named runs it (draws), the plan's own level takes part in inspecting."""
-        return v.ModePair(_LEVELS[c[1].value], v.OWN)
+        return v.ModePair(_level(c[1]), v.OWN)
 
     def select_only(self, c: list[Token]) -> v.ModePair:
         """市局抽取 · 市级统一组织发起 · 上级抽取: the level that draws; who inspects is not said."""
-        return v.ModePair(_LEVELS[c[0].value], None)
+        return v.ModePair(_level(c[0]), None)
 
     def self_run(self, c: list[Token]) -> v.ModePair | _EachLevel:
         """县级组织实施 · 县局自行抽取 · 本级抽查 · 自行抽查 (no level: the plan's own): the level
         selects and inspects; with 分别 (市、县级分别组织发起) so does each level named before it."""
-        level = _LEVELS[c[0].value] if c[0].type in _LEVEL_TOKENS else v.OWN
+        level = _level(c[0]) if c[0].type in _LEVEL_TOKENS else v.OWN
         pair = v.ModePair(level, level)
         each = any(t.type == "SELF_RUN" and t.value.startswith("分别") for t in c)
         return _EachLevel(pair) if each else pair
@@ -830,7 +847,28 @@ class _FieldTransformer(Transformer):
     def mode(self, c: list[Any]) -> v.Mode:
         pairs: list[v.ModePair] = []
         styles: list[str] = []
+        bare = 0  # how many of the last pairs are bare levels (_Bare), listed right before this item
         for item in c:
+            if isinstance(item, _Bare):
+                pairs.append(item.pair)
+                bare += 1
+                continue
+            if (
+                isinstance(item, v.ModePair)
+                and item.select is not None
+                and item.select == item.inspect
+                and bare
+            ):
+                # 县区局、市局各园区分局自行组织发起 · 县、区局自行组织发起 · 县区局，自行组织发起: the bodies
+                # listed before a self-run item run theirs too (one initiator per level named, not a level
+                # inspecting beside it); a self-run item naming no level (自行组织发起) is theirs
+                start = len(pairs) - bare
+                pairs[start:] = [v.ModePair(p.level, p.level) for p in pairs[start:]]
+                if item.select != v.OWN:
+                    pairs.append(item)
+                bare = 0
+                continue
+            bare = 0
             if isinstance(item, _EachLevel):
                 # 市、县级分别组织发起: the levels listed before (read as level-only) run their own too
                 start = len(pairs)
