@@ -903,3 +903,145 @@ def test_a_township_plans_relative_mode_is_its_own_level():
     lower = parse("mode", "本级抽取、下级检查")
     assert isinstance(lower, Mode)
     assert [(p.select, p.inspect) for p in lower.at_level("county").pairs] == [("county", "county")]
+
+
+# -- 7. functional zones and a city bureau's zone branches ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        # a zone drawing and inspecting its own (W-22): a county-level body
+        ("新区抽新区查", [(K, K)]),
+        ("开发区抽开发区查", [(K, K)]),
+        ("园区抽园区查", [(K, K)]),
+        ("高新区抽高新区查", [(K, K)]),
+        ("市抽新区查", [(C, K)]),
+        ("市局抽取、高新区分局检查", [(C, K)]),
+        ("高新区分局自行组织发起", [(K, K)]),
+        # several bodies before one 自行组织发起 (H-8): one county-level initiator, not a level beside it
+        ("县区局、市局各园区分局自行组织发起(市局信用监管、网络交易监管按职责分工指导)", [(K, K)]),
+        ("县区局、开发区分局自行组织发起", [(K, K)]),
+        ("各县区局、各园区分局自行组织发起", [(K, K)]),
+        ("县区局、各分局自行组织发起", [(K, K)]),
+        ("县、区局自行组织发起", [(K, K)]),
+        ("县区级市场监管部门、县区局自行组织发起", [(K, K)]),
+        ("县区局，自行组织发起", [(K, K)]),
+        # bodies of two levels each initiate their own; a level that inspects (检查) keeps its own pair
+        ("市局、县区局自行组织发起", [(C, C), (K, K)]),
+        ("市级检查、县级自行组织发起", [(None, C), (K, K)]),
+    ],
+)
+def test_zone_and_branch_mode_families(text, pairs):
+    value = parse("mode", text)
+    assert isinstance(value, Mode), value
+    assert [(p.select, p.inspect) for p in value.pairs] == pairs
+
+
+def _zone_city_plan(tmp_path: Path) -> Path:
+    return xlsx(
+        tmp_path,
+        "合肥市市场监督管理局2025年度双随机抽查工作计划",
+        [
+            [*HEAD, "抽查检查模式"],
+            ["1", *FOOD, "辖区食品销售者", "5%", "3月-11月", "新区抽新区查"],
+            ["2", *FUEL, "辖区加油站", "10%", "3月-11月", "开发区分局自行组织发起"],
+            [
+                "3",
+                "电梯使用单位抽查",
+                "电梯使用单位安全管理检查",
+                "电梯使用单位",
+                "5%",
+                "3月-11月",
+                "县区局、市局各园区分局自行组织发起(市局特设处指导)",
+            ],
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "missing"),
+    [
+        # a county: the tasks the city gives its zones are not its own
+        ("合肥市肥西县市场监督管理局2025年度双随机抽查工作计划", ["superior:3"]),
+        ("合肥市蜀山区市场监督管理局2025年度双随机抽查工作计划", ["superior:3"]),
+        # a zone, or a city bureau's zone branch: all three are its own
+        (
+            "合肥市市场监督管理局高新技术产业开发区分局2025年度双随机抽查工作计划",
+            ["superior:1", "superior:2", "superior:3"],
+        ),
+        ("合肥经济技术开发区2025年度双随机抽查工作计划", ["superior:1", "superior:2", "superior:3"]),
+        (
+            "合肥市市场监督管理局新站分局2025年度双随机抽查工作计划",
+            ["superior:1", "superior:2", "superior:3"],
+        ),
+    ],
+)
+def test_a_task_the_city_gives_its_zones_binds_the_zones(tmp_path, title, missing):
+    plan = xlsx(
+        tmp_path, title, [HEAD, ["1", "广告发布抽查", "广告发布检查", "广告发布者", "5%", "3月-11月"]]
+    )
+    got = findings([plan], ("superior-task-missing",), superior=_zone_city_plan(tmp_path))
+    assert sorted(_key(f)[1] for f in got) == missing
+
+
+def test_a_countys_task_like_a_zones_is_no_reinitiation(tmp_path):
+    """A county task matching what the city gives its zones (新区抽新区查) re-initiates nothing."""
+    rows = [
+        HEAD,
+        ["1", *FOOD, "辖区食品销售者", "5%", "3月-11月"],
+        ["2", *FUEL, "辖区加油站", "5%", "3月-12月"],
+    ]
+    county = xlsx(tmp_path, "合肥市肥西县市场监督管理局2025年度双随机抽查工作计划", rows)
+    assert not findings([county], CROSS_PLAN[:1] + CROSS_PLAN[2:], superior=_zone_city_plan(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "chain"),
+    [
+        (
+            "合肥市市场监督管理局新站分局2025年度双随机抽查工作计划",
+            "合肥新站高新技术产业开发区",
+            ("合肥市", "安徽省"),
+        ),
+        (
+            "合肥市市场监督管理局高新区分局2025年度双随机抽查工作计划",
+            "合肥高新技术产业开发区",
+            ("合肥市", "安徽省"),
+        ),
+        (
+            "中国（上海）自由贸易试验区临港新片区市场监督管理局2024年度计划",
+            "中国（上海）自由贸易试验区临港新片区",
+            ("上海市",),
+        ),
+        (
+            "中国(湖北)自由贸易试验区武汉片区2025年度双随机抽查计划",
+            "中国（湖北）自由贸易试验区武汉片区",
+            ("武汉市", "湖北省"),
+        ),
+        (
+            "湖北自贸区武汉片区2025年度双随机抽查计划",
+            "中国（湖北）自由贸易试验区武汉片区",
+            ("武汉市", "湖北省"),
+        ),
+        (
+            "四川自贸区成都天府新区片区2025年度抽查计划",
+            "中国（四川）自由贸易试验区成都天府新区片区",
+            ("成都市", "四川省"),
+        ),
+        (
+            "中国（四川）自由贸易试验区川南临港片区2025年度抽查计划",
+            "中国（四川）自由贸易试验区川南临港片区",
+            ("四川省",),
+        ),
+    ],
+)
+def test_a_zone_branch_or_free_trade_zone_is_a_county_level_zone(title, name, chain):
+    found = gazetteer().find(title)
+    assert found is not None and (found.name, found.level) == (name, "county")
+    assert gazetteer().chain(found) == (name, *chain) and gazetteer().is_zone(found.name)
+
+
+def test_a_free_trade_zone_named_after_the_issuer_is_not_the_issuer():
+    found = gazetteer().find("广州市市场监督管理局2024年度双随机抽查计划（含广东自贸区南沙片区）")
+    assert found is not None and found.name == "广州市"

@@ -44,6 +44,12 @@ _STATION = re.compile(
     r"((?:(?!市场|监督|管理|局|年|计划|双随机|关于|印发|各|所属|下属|基层)[\u4e00-\u9fff]){1,8}?"
     r"(?:市场监督管理所|市场监管所|工商所|市场所))"
 )
+# a pilot free trade zone or one of its areas: 中国（上海）自由贸易试验区临港新片区, 中国(湖北)自由贸易试验区武汉
+# 片区, 湖北自贸区武汉片区; the province is named first, an area after a city is that city's
+_FTZ = re.compile(
+    r"(?:中国[（(])?([\u4e00-\u9fff]{2,3}?)[）)]?(?:自由贸易试验区|自贸试验区|自贸区)"
+    r"(?:([\u4e00-\u9fff]{2,6}?)片区)?"
+)
 _SHORT_FOLLOW = re.compile(r"(?:\d|市场|市监|经|高新|开发|双随机|省|$|[\s（(“\"《:：,，、])")
 # Suffixes dropped for a short name (山西, 晋城, 重庆); longest first.
 _SHORT_SUFFIXES = (
@@ -160,6 +166,16 @@ class Gazetteer:
         levels = {p.level for p in found}
         return Place("", name, levels.pop(), found[0].kind, "") if len(levels) == 1 else None
 
+    def is_zone(self, name: str) -> bool:
+        """A functional zone's name (合肥高新技术产业开发区, 苏州工业园区, 兰州新区, 某某经开区, a free trade
+        zone's 片区), or a city bureau's branch read as one."""
+        found = self.lookup(name)
+        return bool(name) and (
+            (found is not None and found.kind == "zone")
+            or _ZONE.search(name) is not None
+            or "自由贸易" in name
+        )
+
     def ancestors(self, place: Place) -> list[Place]:
         out, code = [], place.parent
         while code and code in self.by_code:
@@ -174,8 +190,14 @@ class Gazetteer:
     def find(self, text: str) -> Place | None:
         """The place that issued a title: the earliest named place, narrowed to a child named right
         after it (忻州市原平市 → 原平市), a development zone or a city bureau's 分局 named after it,
-        or a township body named after its county (朝阳区南磨房乡人民政府)."""
+        or a township body or 市场监管所 named after its county (朝阳区南磨房乡人民政府); or a pilot free
+        trade zone named before any place (中国（上海）自由贸易试验区临港新片区)."""
         hits = self._hits(text)
+        ftz = _FTZ.search(text)
+        if ftz and (not hits or ftz.start() <= min(hits)[0]):  # the zone issued it, not a place before
+            found = self._free_trade_zone(ftz)
+            if found is not None:
+                return found
         if not hits:
             return None
         pos, _neg, name = min(hits)
@@ -216,6 +238,21 @@ class Gazetteer:
         towns are directly under the city)."""
         return place.code in self.parents
 
+    def _free_trade_zone(self, m: re.Match[str]) -> Place | None:
+        """A pilot free trade zone (自由贸易试验区) or one of its areas (片区), a functional zone acting at
+        county level: under the city an area is named after (武汉片区 ⊂ 武汉市), else its province."""
+        province = self.lookup(m[1])
+        if province is None or province.level != "province":
+            return None
+        parent = province
+        within = self.find(m[2]) if m[2] else None
+        if within is not None:
+            chain = [within, *self.ancestors(within)]
+            if province in chain:
+                parent = next((p for p in chain if p.level == "city" and p.code), province)
+        name = f"中国（{short_name(province.name)}）自由贸易试验区" + (f"{m[2]}片区" if m[2] else "")
+        return Place("", name, "county", "zone", parent.code)
+
     def _zone(self, name: str, place: Place | None) -> Place:
         """A zone named after its place (武汉经济技术开发区, 合肥市高新区): the table's entry where it
         has one (合肥高新技术产业开发区), else a county-level unit under that place."""
@@ -241,6 +278,17 @@ class Gazetteer:
             found = self.lookup(candidate, city.name)
             if found is not None and city in self.ancestors(found):
                 return found
+        # a branch named by the zone's own name alone (合肥市…新站分局: 合肥新站高新技术产业开发区)
+        zones = {
+            p
+            for stem in stems[:2]
+            for n in self.by_first.get(stem[0], ())
+            if n.startswith(stem) and len(n) > len(stem)
+            for p in self.by_name[n]
+            if p.kind == "zone" and p.parent == city.code
+        }
+        if len(zones) == 1:
+            return zones.pop()
         return Place("", short_name(city.name) + name, "county", "zone", city.code)
 
     def _hits(self, text: str) -> list[tuple[int, int, str]]:

@@ -161,11 +161,28 @@ def level_of(plan: Plan) -> str:
     return "city" if parent is not None and parent.kind in ("province", "autonomous-region") else "county"
 
 
+# A functional zone, or a city bureau's branch named after one, as a mode or initiator cell names it
+# (新区抽新区查, 开发区分局自行组织发起, 市抽园区查); the levels a zone is not (县, 区局, 各地)
+_ZONE_BODY = re.compile(r"(?:高新区|经开区|开发区|新区|园区|自贸区|保税区)(?:分局)?")
+_NOT_ZONE = re.compile(r"县|(?<!辖)区|旗|各地")
+
+
+def for_zones_only(task: Task) -> bool:
+    """A superior task whose mode or initiator names functional zones as its only county-level bodies
+    (新区抽新区查, 开发区抽开发区查, 高新区分局自行组织发起, 市抽园区查): the zones' part, not each
+    county's. 县区局、市局各园区分局自行组织发起 names the counties as well."""
+    text = task.text("mode") or task.text("initiator")
+    return bool(_ZONE_BODY.search(text)) and not _NOT_ZONE.search(_ZONE_BODY.sub("", text))
+
+
 def applies_to(task: Task, plan: Plan) -> bool:
     """A superior task meant for this plan's place: a province plan's row for 太原市 (its 地市 column)
-    binds 太原市 and its counties, not 大同市. A row naming no known place binds every place."""
+    binds 太原市 and its counties, not 大同市; a task the superior gives its functional zones (新区抽新区查)
+    binds a zone's plan, not a county's. A row naming no known place binds every place."""
     from ...meta import gazetteer
 
+    if for_zones_only(task) and not gazetteer().is_zone(plan.meta.place or ""):
+        return False
     region = task.text("region")
     if not region or not plan.meta.region:
         return True
