@@ -1045,3 +1045,74 @@ def test_a_zone_branch_or_free_trade_zone_is_a_county_level_zone(title, name, ch
 def test_a_free_trade_zone_named_after_the_issuer_is_not_the_issuer():
     found = gazetteer().find("广州市市场监督管理局2024年度双随机抽查计划（含广东自贸区南沙片区）")
     assert found is not None and found.name == "广州市"
+
+
+# -- 8. a plan whose title names no place: the body its table names -----------------------------
+
+NO_PLACE = "2025年度交通运输“双随机、一公开”抽查工作计划"
+
+
+def _no_place_plan(
+    tmp_path: Path, above: list[list[str]], inspectors: list[str], name: str = NO_PLACE
+) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append([name])
+    for row in above:
+        ws.append(row)
+    ws.append([*HEAD, "检查主体"])
+    for i, body in enumerate(inspectors, 1):
+        ws.append([str(i), f"任务{i}", "道路运输经营检查", "道路运输企业", "5%", "3月至11月", body])
+    path = tmp_path / "计划.xlsx"
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("above", "inspectors", "region"),
+    [
+        # a cell above the header naming the body, labelled or sealed
+        ([["填报单位：晋城市交通运输局"]], ["市、县级交通运输部门"] * 2, ("晋城市", "山西省")),
+        ([["", "", "编制单位:泽州县市场监督管理局"]], ["本局"] * 2, ("泽州县", "晋城市", "山西省")),
+        ([["泽州县巴公镇人民政府（盖章）"]], [""] * 2, ("巴公镇", "泽州县", "晋城市", "山西省")),
+        # the inspecting bodies all of one place, one or several departments (a joint plan)
+        ([], ["泽州县市场监督管理局"] * 3, ("泽州县", "晋城市", "山西省")),
+        ([], ["泽州县市场监管局、泽州县商务局", "泽州县市场监管局", ""], ("泽州县", "晋城市", "山西省")),
+        ([], ["晋城市交通运输局", "晋城市交通运输局", "市局运输科"], ("晋城市", "山西省")),
+    ],
+)
+def test_a_plans_place_from_the_body_its_table_names(tmp_path, above, inspectors, region):
+    (plan,) = load_plans(str(_no_place_plan(tmp_path, above, inspectors)))
+    assert plan.meta.region == region and plan.meta.place == region[0]
+    assert any("没有计划的所在地" in note and region[0] in note for note in plan.notes)
+    result = run([str(_no_place_plan(tmp_path, above, inspectors))], RunOptions(use_config=False))
+    assert not any("识别计划的所在地" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("above", "inspectors"),
+    [
+        # a city's and a county's bodies, or two counties': no one place
+        ([], ["晋城市市场监督管理局", "泽州县市场监督管理局"]),
+        ([], ["泽州县市场监督管理局", "高平市市场监督管理局"]),
+        # levels, not bodies of a place
+        ([], ["市、县级交通运输部门", "各县（市、区）局"]),
+        # one task of four names a place
+        ([], ["泽州县市场监督管理局", "本局", "本局", "本局"]),
+        # a remark above the header is not the body that made the plan
+        ([["说明：本表由山西省各市交通运输局填报汇总"]], ["本局", "本局"]),
+    ],
+)
+def test_no_place_is_guessed_from_bodies_that_do_not_name_one(tmp_path, above, inspectors):
+    (plan,) = load_plans(str(_no_place_plan(tmp_path, above, inspectors)))
+    assert plan.meta.place is None and plan.meta.region == ()
+
+
+def test_the_title_and_the_config_win_over_the_bodies(tmp_path):
+    named = _no_place_plan(
+        tmp_path, [], ["泽州县市场监督管理局"] * 2, name="高平市市场监督管理局2025年度双随机抽查工作计划"
+    )
+    (plan,) = load_plans(str(named))
+    assert plan.meta.place == "高平市" and not plan.notes
+    (plan,) = load_plans(str(_no_place_plan(tmp_path, [], ["泽州县市场监督管理局"] * 2)), {"place": "陵川县"})
+    assert plan.meta.place == "陵川县" and not any("没有计划的所在地" in n for n in plan.notes)

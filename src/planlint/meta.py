@@ -15,13 +15,14 @@ from pathlib import Path
 from . import fields, values
 from .layers import declared_in
 from .places import Change, Gazetteer, Place, everyday_name, gazetteer, short_name
-from .plan import PlanMeta
+from .plan import FIELD_NAMES, Plan, PlanMeta
 from .readers._common import clean_title, title_from_rows
 from .table import Table
 
 # the gazetteer's names, for the modules that read places through planlint.meta
 __all__ = [
     "Change",
+    "complete_place",
     "Gazetteer",
     "Place",
     "everyday_name",
@@ -87,6 +88,84 @@ def plan_meta(table: Table) -> PlanMeta:
         region=region,
         declared=declared_in(table.context),
     )
+
+
+# A body's name: what a 填报单位 cell or a 检查主体 cell names when it names who plans or inspects
+_BODY_WORDS = r"局|委员会|厅|人民政府|政府|办公室|办事处|中心|大队|支队|监督所|管理所|管理处|执法队"
+_BODY = re.compile(_BODY_WORDS)
+# a cell above the header that is a body's name, perhaps labelled or sealed: 填报单位：某市交通运输局,
+# 某县市场监督管理局（盖章）, 编制单位:某区卫生健康局
+_UNIT_CELL = re.compile(
+    r"(?:(?:填报|编制|制表|报送|发布|制定|印发|实施)?单位(?:名称)?(?:[（(]盖章[)）])?[:：]\s*)?"
+    rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{_BODY_WORDS}))\s*(?:[（(](?:盖章|章|公章)[)）])?"
+)
+# the bodies of a cell listing several (泽州县市场监督管理局、泽州县商务局)
+_BODY_SEP = re.compile(r"[、，,；;/\s]+|(?<=局)[和及与]")
+# the cells naming who plans or inspects each task
+_BODY_KEYS = ("inspector", "initiator")
+
+
+def complete_place(plan: Plan, table: Table) -> bool:
+    """The place of a plan whose title, notice and file name name none (未能识别所在地), from the body
+    the table names: a cell above the header (填报单位：某市交通运输局, 某县市场监督管理局（盖章）), else
+    the 检查主体 or 发起部门 cells when they name one place's bodies only, for at least half the
+    tasks (泽州县市场监督管理局 throughout; 泽州县市场监管局、泽州县商务局 in a joint plan). Sets the
+    plan's place, level and region with a note saying where they were read; True when it did."""
+    if plan.meta.place:
+        return False
+    from .script import simplify_table
+
+    found = _place_above_header(simplify_table(table), plan.source.row) or _place_of_bodies(plan)
+    if found is None:
+        return False
+    place, where = found
+    places = gazetteer()
+    plan.meta.place = place.name
+    plan.meta.level = plan.meta.level or place.level
+    plan.meta.region = places.chain(place) if place.code else _zone_chain(places, place)
+    plan.notes.append(
+        f"标题、印发通知和文件名中没有计划的所在地，已按{where}认定为{' ⊂ '.join(plan.meta.region)}；"
+        "如有误，请在标题中写明单位全称，或在配置文件 meta.place 中写明。"
+    )
+    return True
+
+
+def _place_above_header(table: Table, header_row: int) -> tuple[Place, str] | None:
+    """A body named in a cell above the header (填报单位：某市交通运输局), not in a title."""
+    places = gazetteer()
+    for i, row in enumerate(table.rows):
+        if table.row_numbers[i] >= header_row:
+            break
+        for text in dict.fromkeys(c.strip() for c in row if c.strip()):
+            unit = _UNIT_CELL.fullmatch(text)
+            found = places.find(unit[1]) if unit else None
+            if found is not None:
+                return found, f"表头上方的「{text}」"
+    return None
+
+
+def _place_of_bodies(plan: Plan) -> tuple[Place, str] | None:
+    """The one place whose bodies the 检查主体 / 发起部门 cells name, for at least half the tasks."""
+    places = gazetteer()
+    named: dict[str, Place] = {}
+    tasks = 0
+    key_found = ""
+    for task in plan.tasks:
+        names = set()
+        for key in _BODY_KEYS:
+            for body in _BODY_SEP.split(task.text(key)):
+                found = places.find(body) if _BODY.search(body) else None
+                if found is not None:
+                    named.setdefault(found.name, found)
+                    names.add(found.name)
+                    key_found = key_found or key
+        tasks += bool(names)
+        if len(named) > 1:
+            return None  # several places' bodies: a superior's and its counties', or siblings'
+    if len(named) != 1 or tasks * 2 < len(plan.tasks):
+        return None
+    (place,) = named.values()
+    return place, f"「{plan.header(key_found) or FIELD_NAMES[key_found]}」列中的{place.name}单位"
 
 
 def region_of(place: str | None) -> tuple[str, ...]:
