@@ -1116,3 +1116,39 @@ def test_the_title_and_the_config_win_over_the_bodies(tmp_path):
     assert plan.meta.place == "高平市" and not plan.notes
     (plan,) = load_plans(str(_no_place_plan(tmp_path, [], ["泽州县市场监督管理局"] * 2)), {"place": "陵川县"})
     assert plan.meta.place == "陵川县" and not any("没有计划的所在地" in n for n in plan.notes)
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("城关市场监督管理所2025年度双随机抽查工作计划", "城关市场监督管理所"),
+        ("南磨房乡人民政府2025年度行政检查计划", "南磨房乡"),
+        ("学院路街道办事处2024年度行政检查计划", "学院路街道"),
+    ],
+)
+def test_a_township_title_naming_no_county_is_still_a_townships(tmp_path, title, name):
+    (plan,) = load_plans(str(xlsx(tmp_path, title, [HEAD, ["1", "任务", "检查", "对象", "5%", "3月至11月"]])))
+    assert (plan.meta.place, plan.meta.level, plan.meta.region) == (name, "township", ())
+
+
+@pytest.mark.parametrize(
+    ("title", "inspector", "region"),
+    [
+        (
+            "新区市场监督管理局2025年度双随机抽查工作计划",
+            "兰州新区市场监督管理局",
+            ("甘肃兰州新区", "兰州市", "甘肃省"),
+        ),
+        (
+            "城关市场监督管理所2025年度双随机抽查工作计划",
+            "泽州县市场监督管理局城关市场监督管理所",
+            ("城关市场监督管理所", "泽州县", "晋城市", "山西省"),
+        ),
+        # a place no division has, and bodies of another: not that place
+        ("某某县市场监督管理局2025年度双随机抽查工作计划", "泽州县市场监督管理局", ()),
+    ],
+)
+def test_a_title_place_no_division_has_is_placed_by_the_bodies_holding_it(tmp_path, title, inspector, region):
+    path = _no_place_plan(tmp_path, [], [inspector] * 2, name=title)
+    (plan,) = load_plans(str(path))
+    assert plan.meta.region == region

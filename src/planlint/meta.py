@@ -69,8 +69,13 @@ def plan_meta(table: Table) -> PlanMeta:
     place = next((p for p in (places.find(s) for s in sources) if p is not None), None)
     if place is None and table.context:
         place = places.find(table.context[:200])  # the issuer's name heads the notice
-    name = place.name if place else parsed.place
-    level = place.level if place else (parsed.level or (places.level(name) if name else None))
+    town = places.township_name(title or stem) if place is None else None
+    name = place.name if place else (town or parsed.place)
+    level = (
+        place.level
+        if place
+        else ("township" if town else parsed.level or (places.level(name) if name else None))
+    )
     region = places.chain(place) if place and place.code else _zone_chain(places, place)
     kind = "joint" if parsed.kind == "joint" else next((_kind(s) for s in sources if _kind(s)), parsed.kind)
     if kind is None and any("计划" in s for s in sources):
@@ -106,17 +111,18 @@ _BODY_KEYS = ("inspector", "initiator")
 
 
 def complete_place(plan: Plan, table: Table) -> bool:
-    """The place of a plan whose title, notice and file name name none (未能识别所在地), from the body
-    the table names: a cell above the header (填报单位：某市交通运输局, 某县市场监督管理局（盖章）), else
+    """The place of a plan whose title, notice and file name name none the gazetteer knows (未能识别
+    所在地; or 新区, 城关市场监督管理所 alone, which the body's name must then hold), from the body the
+    table names: a cell above the header (填报单位：某市交通运输局, 某县市场监督管理局（盖章）), else
     the 检查主体 or 发起部门 cells when they name one place's bodies only, for at least half the
     tasks (泽州县市场监督管理局 throughout; 泽州县市场监管局、泽州县商务局 in a joint plan). Sets the
     plan's place, level and region with a note saying where they were read; True when it did."""
-    if plan.meta.place:
+    if plan.meta.region:
         return False
     from .script import simplify_table
 
     found = _place_above_header(simplify_table(table), plan.source.row) or _place_of_bodies(plan)
-    if found is None:
+    if found is None or not _names_the_same(plan.meta.place, found[0]):
         return False
     place, where = found
     places = gazetteer()
@@ -128,6 +134,12 @@ def complete_place(plan: Plan, table: Table) -> bool:
         "如有误，请在标题中写明单位全称，或在配置文件 meta.place 中写明。"
     )
     return True
+
+
+def _names_the_same(written: str | None, place: Place) -> bool:
+    """A title's place that is no known division (新区, 高新区, 城关市场监督管理所) names the body's place
+    when the body's name holds it (兰州新区, 城关市场监督管理所); no title's place names any."""
+    return not written or written in place.name
 
 
 def _place_above_header(table: Table, header_row: int) -> tuple[Place, str] | None:

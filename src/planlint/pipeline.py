@@ -45,7 +45,8 @@ def load_plans(path: str, meta: dict[str, Any] | None = None) -> list[Plan]:
         for key, value in (meta or {}).items():
             if value is not None:
                 setattr(plan.meta, key, value)
-        placed = complete_place(plan, table)  # the place from the bodies it names, where no title gives it
+        # the place from the bodies the table names, where neither the title nor the config gives it
+        placed = not (meta or {}).get("place") and complete_place(plan, table)
         if placed or (meta or {}).get("level") is not None:
             resolve_levels(plan)  # 本级 / 上级 in mode cells, 市级2% 区级10%: at the level given
         plans.append(plan)

@@ -221,6 +221,12 @@ class Gazetteer:
                 return town
         return place
 
+    def township_name(self, text: str) -> str | None:
+        """A township body or a 市场监管所 heading a title that names no county (城关市场监督管理所2025年
+        度…, 南磨房乡人民政府…): its name, whose level is the township's though its county is unknown."""
+        town = _TOWNSHIP.match(text) or _STATION.match(text)
+        return town[1] if town else None
+
     def _township(self, text: str, end: int, above: Place) -> Place | None:
         """A township or street body (北京市朝阳区南磨房乡人民政府) or a county bureau's 市场监管所
         (泽州县市场监督管理局巴公市场监督管理所) named right after its county, or after a city that has
