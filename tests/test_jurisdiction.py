@@ -930,6 +930,13 @@ def test_a_township_plans_relative_mode_is_its_own_level():
         # bodies of two levels each initiate their own; a level that inspects (检查) keeps its own pair
         ("市局、县区局自行组织发起", [(C, C), (K, K)]),
         ("市级检查、县级自行组织发起", [(None, C), (K, K)]),
+        # a level leading (牵头, 统筹) beside a lower level that runs the task itself guides it: one pair
+        ("县(区)局自行组织发起，市局牵头", [(K, K)]),
+        ("县区局自行组织发起、市局统筹", [(K, K)]),
+        # … but a drawing word, or no lower level running it, keeps the leading level's draw
+        ("县区局自行组织发起、市级统一组织发起", [(K, K), (C, None)]),
+        ("市局牵头", [(C, None)]),
+        ("市局牵头,县区局检查", [(C, K)]),
     ],
 )
 def test_zone_and_branch_mode_families(text, pairs):

@@ -340,6 +340,18 @@ class _EachLevel:
     pair: v.ModePair
 
 
+# 牵头 · 统筹 · 部署 with no word of drawing or initiating: a level that leads, which may only guide
+_GUIDE_WORDS = frozenset(("牵头", "统筹", "部署"))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Guide:
+    """A level that leads with no word of drawing (市局牵头, 市局统筹): who draws, unless a lower level
+    runs the task itself in the same cell (县区局自行组织发起，市局牵头), where it guides."""
+
+    pair: v.ModePair
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Bare:
     """A level named with no verb of its own (县区局, 县(区)级市场监管部门): who inspects, unless a
@@ -828,9 +840,11 @@ class _FieldTransformer(Transformer):
         """配合省级检查: the level named runs it (draws), the plan's own level takes part in inspecting."""
         return v.ModePair(_level(c[1]), v.OWN)
 
-    def select_only(self, c: list[Token]) -> v.ModePair:
-        """市局抽取 · 市级统一组织发起 · 上级抽取: the level that draws; who inspects is not said."""
-        return v.ModePair(_level(c[0]), None)
+    def select_only(self, c: list[Token]) -> v.ModePair | _Guide:
+        """市局抽取 · 市级统一组织发起 · 上级抽取: the level that draws; who inspects is not said.
+        市局牵头 · 市局统筹 (a coordinating word alone) may be guidance instead (see _Guide)."""
+        pair = v.ModePair(_level(c[0]), None)
+        return _Guide(pair) if any(t.type == "INITIATE" and t.value in _GUIDE_WORDS for t in c) else pair
 
     def self_run(self, c: list[Token]) -> v.ModePair | _EachLevel:
         """县级组织实施 · 县局自行抽取 · 本级抽查 · 自行抽查 (no level: the plan's own): the level
@@ -848,6 +862,8 @@ class _FieldTransformer(Transformer):
         pairs: list[v.ModePair] = []
         styles: list[str] = []
         bare = 0  # how many of the last pairs are bare levels (_Bare), listed right before this item
+        guides = [i.pair for i in c if isinstance(i, _Guide)]
+        c = [i.pair if isinstance(i, _Guide) else i for i in c]
         for item in c:
             if isinstance(item, _Bare):
                 pairs.append(item.pair)
@@ -886,6 +902,14 @@ class _FieldTransformer(Transformer):
                 isinstance(item, Token) and item.type == "LINKED"
             ):  # 省市县联动: the levels before it, linked
                 styles.append("linked")
+        # 县区局自行组织发起，市局牵头: a leading level above one that runs the task itself guides it
+        runs = [p.select for p in pairs if p.select is not None and p.select == p.inspect]
+        pairs = [
+            p
+            for p in pairs
+            if p not in guides
+            or not any(r in v.LEVEL_RANKS and v.LEVEL_RANKS[r] < v.LEVEL_RANKS.get(p.level, 0) for r in runs)
+        ]
         unique = dict.fromkeys(pairs)
         return v.Mode(
             tuple(p for p in unique if not p.relative),
