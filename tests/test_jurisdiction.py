@@ -1080,6 +1080,12 @@ def _no_place_plan(
     [
         # a cell above the header naming the body, labelled or sealed
         ([["填报单位：晋城市交通运输局"]], ["市、县级交通运输部门"] * 2, ("晋城市", "山西省")),
+        # the layout of 广州市教育局's 2021 plan: one cell of labelled fields under the title
+        (
+            [["填报单位:晋城市教育局        填报人:张三                 联系电话:12345678"]],
+            ["本局"] * 2,
+            ("晋城市", "山西省"),
+        ),
         ([["", "", "编制单位:泽州县市场监督管理局"]], ["本局"] * 2, ("泽州县", "晋城市", "山西省")),
         ([["泽州县巴公镇人民政府（盖章）"]], [""] * 2, ("巴公镇", "泽州县", "晋城市", "山西省")),
         # the inspecting bodies all of one place, one or several departments (a joint plan)
@@ -1159,3 +1165,24 @@ def test_a_title_place_no_division_has_is_placed_by_the_bodies_holding_it(tmp_pa
     path = _no_place_plan(tmp_path, [], [inspector] * 2, name=title)
     (plan,) = load_plans(str(path))
     assert plan.meta.region == region
+
+
+def test_the_unit_cell_of_a_real_plan_names_the_place_its_title_does():
+    """广州市教育局's 2021 plan (tests/fixtures/unseen) writes 填报单位:广州市教育局 among other fields
+    under its title: without the title's place, that cell gives the same place."""
+    from planlint.meta import complete_place
+    from planlint.readers import read_tables
+
+    path = (
+        REPO
+        / "tests"
+        / "fixtures"
+        / "unseen"
+        / "广州市教育局2021年度“双随机、一公开”本部门抽查工作计划表.xlsx"
+    )
+    (table,) = read_tables(str(path))
+    (plan,) = load_plans(str(path))
+    assert plan.meta.region == ("广州市", "广东省")
+    plan.meta.place, plan.meta.region = None, ()
+    assert complete_place(plan, table)
+    assert plan.meta.region == ("广州市", "广东省") and "填报单位:广州市教育局" in plan.notes[-1]

@@ -98,12 +98,14 @@ def plan_meta(table: Table) -> PlanMeta:
 # A body's name: what a 填报单位 cell or a 检查主体 cell names when it names who plans or inspects
 _BODY_WORDS = r"局|委员会|厅|人民政府|政府|办公室|办事处|中心|大队|支队|监督所|管理所|管理处|执法队"
 _BODY = re.compile(_BODY_WORDS)
-# a cell above the header that is a body's name, perhaps labelled or sealed: 填报单位：某市交通运输局,
-# 某县市场监督管理局（盖章）, 编制单位:某区卫生健康局
-_UNIT_CELL = re.compile(
-    r"(?:(?:填报|编制|制表|报送|发布|制定|印发|实施)?单位(?:名称)?(?:[（(]盖章[)）])?[:：]\s*)?"
-    rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{_BODY_WORDS}))\s*(?:[（(](?:盖章|章|公章)[)）])?"
+# a cell above the header naming the body that made the plan: labelled, perhaps among other fields
+# (填报单位:广州市教育局  填报人:…  联系电话:…, 编制单位：某区卫生健康局), or the body's name alone, perhaps
+# sealed (某县市场监督管理局（盖章）)
+_UNIT_NAME = rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{_BODY_WORDS}))"
+_LABELLED_UNIT = re.compile(
+    r"(?:填报|编制|制表|报送|发布|制定|印发|实施)?单位(?:名称)?(?:[（(]盖章[)）])?[:：]\s*" + _UNIT_NAME
 )
+_SEALED_UNIT = re.compile(_UNIT_NAME + r"\s*(?:[（(](?:盖章|章|公章)[)）])?")
 # the bodies of a cell listing several (泽州县市场监督管理局、泽州县商务局)
 _BODY_SEP = re.compile(r"[、，,；;/\s]+|(?<=局)[和及与]")
 # the cells naming who plans or inspects each task
@@ -149,7 +151,7 @@ def _place_above_header(table: Table, header_row: int) -> tuple[Place, str] | No
         if table.row_numbers[i] >= header_row:
             break
         for text in dict.fromkeys(c.strip() for c in row if c.strip()):
-            unit = _UNIT_CELL.fullmatch(text)
+            unit = _LABELLED_UNIT.search(text) or _SEALED_UNIT.fullmatch(text)
             found = places.find(unit[1]) if unit else None
             if found is not None:
                 return found, f"表头上方的「{text}」"
