@@ -1186,3 +1186,22 @@ def test_the_unit_cell_of_a_real_plan_names_the_place_its_title_does():
     plan.meta.place, plan.meta.region = None, ()
     assert complete_place(plan, table)
     assert plan.meta.region == ("广州市", "广东省") and "填报单位:广州市教育局" in plan.notes[-1]
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "zone"),
+    [
+        # a branch named by the zone's last words, or a district's branch (no zone)
+        ("苏州市市场监管局园区分局2024年度双随机抽查工作计划", "苏州工业园区", True),
+        ("宿迁市市场监督管理局湖滨新区分局2024年度双随机抽查工作计划", "宿迁湖滨新区", True),
+        ("沈阳市市场监督管理局和平分局2024年度双随机抽查工作计划", "和平区", False),
+        ("无锡市市场监督管理局新吴分局2024年度双随机抽查工作计划", "新吴区", False),
+    ],
+)
+def test_a_city_bureaus_branch_is_its_zone_or_district(title, name, zone):
+    found = gazetteer().find(title)
+    assert found is not None and (found.name, found.level, gazetteer().is_zone(found.name)) == (
+        name,
+        "county",
+        zone,
+    )

@@ -166,6 +166,11 @@ class Gazetteer:
         levels = {p.level for p in found}
         return Place("", name, levels.pop(), found[0].kind, "") if len(levels) == 1 else None
 
+    def _names_under(self, city: Place) -> list[str]:
+        """The names starting as the city's do (苏州工业园区, 合肥新站高新技术产业开发区)."""
+        short = short_name(city.name)
+        return [n for n in self.by_first.get(short[0], ()) if n.startswith(short)]
+
     def is_zone(self, name: str) -> bool:
         """A functional zone's name (合肥高新技术产业开发区, 苏州工业园区, 兰州新区, 某某经开区, a free trade
         zone's 片区), or a city bureau's branch read as one."""
@@ -173,7 +178,7 @@ class Gazetteer:
         return bool(name) and (
             (found is not None and found.kind == "zone")
             or _ZONE.search(name) is not None
-            or "自由贸易" in name
+            or any(w in name for w in ("园区", "自由贸易"))
         )
 
     def ancestors(self, place: Place) -> list[Place]:
@@ -284,17 +289,16 @@ class Gazetteer:
             found = self.lookup(candidate, city.name)
             if found is not None and city in self.ancestors(found):
                 return found
-        # a branch named by the zone's own name alone (合肥市…新站分局: 合肥新站高新技术产业开发区)
-        zones = {
-            p
-            for stem in stems[:2]
-            for n in self.by_first.get(stem[0], ())
-            if n.startswith(stem) and len(n) > len(stem)
-            for p in self.by_name[n]
-            if p.kind == "zone" and p.parent == city.code
-        }
-        if len(zones) == 1:
-            return zones.pop()
+        # a branch named by the zone's own name alone (合肥市…新站分局: 合肥新站高新技术产业开发区), or by
+        # its last words (苏州市…园区分局: 苏州工业园区)
+        under = [p for n in self._names_under(city) for p in self.by_name[n] if p.parent == city.code]
+        for fits in (
+            lambda p: p.kind == "zone" and any(p.name.startswith(s) and p.name != s for s in stems[:2]),
+            lambda p: p.name.endswith(name) and self.is_zone(p.name),
+        ):
+            fitting = {p for p in under if fits(p)}
+            if len(fitting) == 1:
+                return fitting.pop()
         return Place("", short_name(city.name) + name, "county", "zone", city.code)
 
     def _hits(self, text: str) -> list[tuple[int, int, str]]:
