@@ -159,23 +159,27 @@ def _place_above_header(table: Table, header_row: int) -> tuple[Place, str] | No
 
 
 def _place_of_bodies(plan: Plan) -> tuple[Place, str] | None:
-    """The one place whose bodies the 检查主体 / 发起部门 cells name, for at least half the tasks."""
+    """The one place whose bodies the 检查主体 / 发起部门 cells name, for at least half the tasks. Each
+    distinct cell text is read once (a plan of many tasks repeats a few)."""
     places = gazetteer()
     named: dict[str, Place] = {}
+    read: dict[str, tuple[str, ...]] = {}  # a cell's text → the places its bodies name
     tasks = 0
     key_found = ""
     for task in plan.tasks:
-        names = set()
+        names: set[str] = set()
         for key in _BODY_KEYS:
-            for body in _BODY_SEP.split(task.text(key)):
-                found = places.find(body) if _BODY.search(body) else None
-                if found is not None:
-                    named.setdefault(found.name, found)
-                    names.add(found.name)
-                    key_found = key_found or key
+            text = task.text(key)
+            if text not in read:
+                found = [places.find(b) for b in _BODY_SEP.split(text) if _BODY.search(b)]
+                read[text] = tuple(p.name for p in found if p is not None)
+                named.update((p.name, p) for p in found if p is not None)
+                if len(named) > 1:
+                    return None  # several places' bodies: a superior's and its counties', or siblings'
+            if read[text]:
+                names.update(read[text])
+                key_found = key_found or key
         tasks += bool(names)
-        if len(named) > 1:
-            return None  # several places' bodies: a superior's and its counties', or siblings'
     if len(named) != 1 or tasks * 2 < len(plan.tasks):
         return None
     (place,) = named.values()
