@@ -1205,3 +1205,21 @@ def test_a_city_bureaus_branch_is_its_zone_or_district(title, name, zone):
         "county",
         zone,
     )
+
+
+@pytest.mark.parametrize(
+    ("mode", "zones_only"),
+    [
+        ("新区抽新区查", True),
+        ("市抽园区查", True),
+        ("高新区分局自行组织发起", True),
+        ("县区局、市局各园区分局自行组织发起", False),
+        # the zone named beside the city's own inspection has no part of its own
+        ("市抽市查（含经开区）", False),
+        ("市抽县查", False),
+    ],
+)
+def test_which_superior_tasks_are_the_zones_alone(tmp_path, mode, zones_only):
+    from planlint.rules.primitives.crossplan import for_zones_only
+
+    assert for_zones_only(_city_task(tmp_path, {"mode": "抽查检查模式"}, {"mode": mode})) is zones_only

@@ -170,9 +170,13 @@ _NOT_ZONE = re.compile(r"县|(?<!辖)区|旗|各地")
 def for_zones_only(task: Task) -> bool:
     """A superior task whose mode or initiator names functional zones as its only county-level bodies
     (新区抽新区查, 开发区抽开发区查, 高新区分局自行组织发起, 市抽园区查): the zones' part, not each
-    county's. 县区局、市局各园区分局自行组织发起 names the counties as well."""
+    county's. 县区局、市局各园区分局自行组织发起 names the counties as well, and 市抽市查（含经开区）
+    gives the zone no county-level part."""
     text = task.text("mode") or task.text("initiator")
-    return bool(_ZONE_BODY.search(text)) and not _NOT_ZONE.search(_ZONE_BODY.sub("", text))
+    if not _ZONE_BODY.search(text) or _NOT_ZONE.search(_ZONE_BODY.sub("", text)):
+        return False
+    mode = task_mode(task)
+    return mode is not None and any("county" in (p.select, p.inspect) for p in mode.pairs)
 
 
 def applies_to(task: Task, plan: Plan) -> bool:
