@@ -1223,3 +1223,15 @@ def test_which_superior_tasks_are_the_zones_alone(tmp_path, mode, zones_only):
     from planlint.rules.primitives.crossplan import for_zones_only
 
     assert for_zones_only(_city_task(tmp_path, {"mode": "抽查检查模式"}, {"mode": mode})) is zones_only
+
+
+def test_a_township_plan_reads_its_countys_ratio_of_a_per_level_quota(tmp_path):
+    """市级2%；县级10% names no township ratio: a station carries its county's."""
+    rows = [HEAD, ["1", "任务", "检查", "对象", "市级2%；县级10%", "3月至11月"]]
+    for title, ratio in (
+        ("泽州县市场监督管理局巴公市场监督管理所2025年度双随机抽查工作计划", "10"),
+        ("泽州县市场监督管理局2025年度双随机抽查工作计划", "10"),
+        ("晋城市市场监督管理局2025年度双随机抽查工作计划", "2"),
+    ):
+        (plan,) = load_plans(str(xlsx(tmp_path, title, rows)))
+        assert str(plan.tasks[0].value("quota").ratio.low) == ratio

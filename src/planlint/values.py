@@ -194,10 +194,14 @@ class Quota:
     by_level: tuple[tuple[str, Ratio], ...] = ()
 
     def at_level(self, own: str | None) -> Quota:
-        """This quota in a plan of level `own`: its ratio is that level's where it states one per level."""
+        """This quota in a plan of level `own`: its ratio is that level's where it states one per level
+        (a township's, which no quota names, is its county's: its stations carry the county's ratio)."""
         if not self.by_level or (self.ratio is not None and self.ratio not in dict(self.by_level).values()):
             return self
-        return replace(self, ratio=dict(self.by_level).get(own or ""))
+        ratios = dict(self.by_level)
+        if own == "township" and own not in ratios:
+            own = "county"
+        return replace(self, ratio=ratios.get(own or ""))
 
     def ratios(self) -> list[Ratio]:
         """Every ratio the quota states: its own and each tier's."""
