@@ -1235,3 +1235,46 @@ def test_a_township_plan_reads_its_countys_ratio_of_a_per_level_quota(tmp_path):
     ):
         (plan,) = load_plans(str(xlsx(tmp_path, title, rows)))
         assert str(plan.tasks[0].value("ratio").ratio.low) == ratio
+
+
+def test_a_countys_own_plan_layer_binds_the_county_not_its_stations(tmp_path):
+    """zezhou-2023 is 泽州县's own notice (本计划·泽州县): its 2023 plan gets it, a station's plan under
+    泽州县 does not, and is told why."""
+    rows = [HEAD, ["1", "任务", "检查", "对象", "5%", "3月至11月"]]
+    county = xlsx(tmp_path, "泽州县市场监督管理局2023年度双随机抽查工作计划", rows)
+    station = xlsx(tmp_path, "泽州县市场监督管理局巴公市场监督管理所2023年度双随机抽查工作计划", rows)
+    own, other = run([str(county), str(station)], RunOptions(use_config=False)).reports
+    assert any("zezhou-2023" in t for t in own.layers)
+    assert not any("zezhou-2023" in t for t in other.layers)
+    assert any("zezhou-2023" in t and "为泽州县本级计划的要求" in t for t in other.layers_skipped)
+
+
+def test_a_countys_notice_binds_its_station_when_given_as_its_superior(tmp_path):
+    """泽州县's notice (in the county plan's own file) says 10月31日: given as the superior of a station's
+    plan, it binds the station's tasks (superior layer); its own file alone binds only itself."""
+    county = tmp_path / "泽州县2025.txt"
+    county.write_text(
+        "\n".join(
+            [
+                "泽州县市场监督管理局文件",
+                "泽市监〔2025〕3号",
+                "关于印发2025年度双随机抽查工作计划的通知",
+                "各股室、各市场监管所：各项抽查任务务于10月31日前完成。",
+                "",
+                "## 泽州县市场监督管理局2025年度双随机抽查工作计划",
+                "",
+                "\t".join(HEAD),
+                "\t".join(["1", "广告发布抽查", "广告发布检查", "广告发布者", "5%", "3月至10月"]),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    station = xlsx(
+        tmp_path,
+        "泽州县市场监督管理局巴公市场监督管理所2025年度双随机抽查工作计划",
+        [HEAD, ["1", "食品销售抽查", "食品销售检查", "辖区食品销售者", "5%", "3月至11月"]],
+    )
+    late = findings([station], ("window-after-deadline",), superior=county)
+    assert [f.task_seq for f in late] == ["1"] and "泽市监〔2025〕3号" in late[0].basis
+    assert not [f for f in findings([station], ("window-after-deadline",)) if "泽市监" in f.basis]
