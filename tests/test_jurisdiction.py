@@ -1278,3 +1278,28 @@ def test_a_countys_notice_binds_its_station_when_given_as_its_superior(tmp_path)
     late = findings([station], ("window-after-deadline",), superior=county)
     assert [f.task_seq for f in late] == ["1"] and "泽市监〔2025〕3号" in late[0].basis
     assert not [f for f in findings([station], ("window-after-deadline",)) if "泽市监" in f.basis]
+
+
+def test_stations_carrying_their_countys_task_differently_are_told_as_townships(tmp_path):
+    county = xlsx(
+        tmp_path,
+        "泽州县市场监督管理局2025年度双随机抽查工作计划",
+        [
+            [*HEAD, "抽查检查模式"],
+            ["1", *FUEL, "辖区加油站", "10%", "3月-11月", "县局抽取、各市场监管所检查"],
+        ],
+    )
+    plans = [
+        xlsx(
+            tmp_path,
+            f"泽州县市场监督管理局{town}市场监督管理所2025年度双随机抽查工作计划",
+            [HEAD, ["1", *FUEL, "本所辖区加油站", ratio, "3月-11月"]],
+        )
+        for town, ratio in (("巴公", "10%"), ("高都", "12%"))
+    ]
+    got = findings(plans, ("sibling-inconsistent",), superior=county)
+    assert [f.severity for f in got] == ["info", "info"]
+    assert all("另有1个乡镇（街道）写法不同" in f.message for f in got)
+    # the ratio cell is the 抽查比例 column's, as the plan writes it
+    assert sorted(f.message.split("本计划为")[1][:5] for f in got) == ["「10%」", "「12%」"]
+    assert all(f.location.cell == "E3" for f in got)

@@ -50,8 +50,12 @@ _SUPERIOR_INITIATES = {
     "county": re.compile(r"市局|市级|市市场监|市.{0,6}局.{0,4}发起"),
     "city": re.compile(r"省局|省级|省市场监|省.{0,6}局.{0,4}发起"),
 }
-# how superior-task-missing names the bureaus of the plan's level
+# a township's bodies named as inspecting a task its county draws (各市场监管所检查, 各乡镇（街道）实施)
+_STATIONS = re.compile(rf"(?:{_LEVEL_TEXT['township']})[^，,；;。抽]{{0,6}}?(?:检查|实施|查)")
+_WHO_INSPECTS = ("mode", "inspector", "partner")
+# how superior-task-missing names the bureaus of the plan's level, and sibling-inconsistent its peers
 _LOWER_NAMES = {"township": "各乡镇（街道）", "county": "各县", "city": "各市"}
+_PEER_NAMES = {"township": "乡镇（街道）", "county": "县", "city": "市"}
 # Who inspects a task the superior draws, when its mode names only who draws (市局抽取): the
 # inspector or co-inspecting column naming the plan's level or below (县(市、区)级市场监管部门,
 # 各县区局), else a level above it (市市场监督管理局).
@@ -227,6 +231,10 @@ def city_role(task: Task, level: str = "county", superior: PlanMeta | None = Non
         drawn = [(x, y) for x, y in pairs if x is not None and _RANK[x] > rank]
         inspectors = {y for _, y in drawn}
         if any(i is not None and _RANK[i] <= rank for i in inspectors):
+            return "county-inspects"
+        if level == "township" and drawn and _STATIONS.search(" ".join(task.text(k) for k in _WHO_INSPECTS)):
+            # 县局抽取、各市场监管所检查, 县抽县查 with 各乡镇 inspecting: the mode words read the county's
+            # stations as the county, but for a township's plan they are its own part
             return "county-inspects"
         if inspectors - {None}:
             return "city-inspects"
@@ -486,7 +494,9 @@ def _same_parent(plan: Plan, other: Plan) -> bool:
 
 
 @primitive(
-    "sibling_inconsistent", ("plan-set",), provides=(*CELL_VARS, *SUP_VARS, "others", "count", "window_raw")
+    "sibling_inconsistent",
+    ("plan-set",),
+    provides=(*CELL_VARS, *SUP_VARS, "others", "count", "window_raw", "peers"),
 )
 def sibling_inconsistent(ctx: Ctx, task: None) -> Iterator[Hit]:
     """The same city task carried by several counties with different ratios or windows."""
@@ -517,12 +527,15 @@ def sibling_inconsistent(ctx: Ctx, task: None) -> Iterator[Hit]:
                 if (quota_text(t), t.text("window")) != (quota_text(m.task), m.task.text("window"))
             ]
             if differing:
+                # the cell stating the ratio: the quota column, else a 抽查比例 column of its own
+                cell = "quota" if "quota" in m.task.cells else _ratio(m.task)[1]
                 yield field_hit(
                     plan,
                     m.task,
-                    "quota",
+                    cell,
                     others="；".join(differing),
                     count=len(differing),
+                    peers=_PEER_NAMES[level_of(plan)],
                     window_raw=m.task.text("window"),
                     **_sup_vars(m, sup),
                 )
