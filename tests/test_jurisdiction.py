@@ -703,3 +703,603 @@ def test_a_plan_titled_as_a_list_keeps_its_title_and_department(tmp_path):
     assert department_of(plan.meta) == "工业和信息化局"
     (comma,) = findings([path], ("text-normalize",))
     assert "本计划由工业和信息化局制定" in comma.basis
+
+
+# -- 6. township level: 乡, 镇, 街道 and a county bureau's 市场监管所, below the county ---------------
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "chain", "kind"),
+    [
+        ("北京市朝阳区南磨房乡人民政府行政执法检查计划", "南磨房乡", ("朝阳区", "北京市"), "township"),
+        ("泽州县巴公镇2025年度部门联合双随机抽查计划", "巴公镇", ("泽州县", "晋城市", "山西省"), "township"),
+        ("杭州市西湖区北山街道2024年度行政检查计划", "北山街道", ("西湖区", "杭州市", "浙江省"), "township"),
+        # a county bureau's station, named after the bureau or after the county alone
+        (
+            "泽州县市场监督管理局巴公市场监督管理所2025年度双随机抽查工作计划",
+            "巴公市场监督管理所",
+            ("泽州县", "晋城市", "山西省"),
+            "station",
+        ),
+        (
+            "泽州县巴公市场监管所2025年度双随机抽查工作计划",
+            "巴公市场监管所",
+            ("泽州县", "晋城市", "山西省"),
+            "station",
+        ),
+        (
+            "广州市天河区市场监督管理局石牌市场监督管理所2024年度抽查计划",
+            "石牌市场监督管理所",
+            ("天河区", "广州市", "广东省"),
+            "station",
+        ),
+        # a city with no counties: its towns are directly under it
+        ("东莞市塘厦镇人民政府2024年度行政检查计划", "塘厦镇", ("东莞市", "广东省"), "township"),
+    ],
+)
+def test_a_township_or_station_is_a_level_below_its_county(title, name, chain, kind):
+    found = gazetteer().find(title)
+    assert found is not None and (found.name, found.level, found.kind) == (name, "township", kind)
+    assert gazetteer().chain(found) == (name, *chain)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "泽州县市场监督管理局2025年度双随机抽查工作计划",
+        # a notice about the stations is the county's own
+        "泽州县市场监督管理局关于印发各市场监管所2025年度抽查计划的通知",
+        # a town named after a city that has counties is not placed in a county it does not name
+        "晋城市巴公镇2025年度双随机抽查工作计划",
+    ],
+)
+def test_a_county_bureaus_own_title_is_no_township(title):
+    found = gazetteer().find(title)
+    assert found is not None and found.level in ("county", "city") and found.kind != "station"
+
+
+def test_a_township_plans_meta_and_layers(tmp_path):
+    """A station's plan is township-level, in its county, city and province: the 晋城 2025 layer binds it."""
+    path = xlsx(
+        tmp_path,
+        "泽州县市场监督管理局巴公市场监督管理所2025年度双随机抽查工作计划",
+        [HEAD, ["1", "食品销售抽查", "食品销售检查", "辖区食品销售者", "5%", "3月至11月"]],
+    )
+    (plan,) = load_plans(str(path))
+    meta = plan.meta
+    assert (meta.level, meta.region) == ("township", ("巴公市场监督管理所", "泽州县", "晋城市", "山西省"))
+    (report,) = run([str(path)], RunOptions(use_config=False)).reports
+    assert [t.split("·")[0] for t in report.layers] == ["全国", "省级", "市级"]
+    assert "晋城市" in report.layers[2]
+    lines = explain_plan_layers(str(path), meta, report.layers, ())
+    assert any("乡镇级内部计划" in line for line in lines)
+
+
+def _township_plan(tmp_path: Path, title: str) -> Path:
+    return xlsx(
+        tmp_path,
+        title,
+        [
+            HEAD,
+            ["1", *FOOD, "辖区食品销售者", "6%", "3月-12月"],
+            ["2", *FUEL, "辖区加油站", "8%", "3月-10月"],
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "泽州县市场监督管理局巴公市场监督管理所2025年度双随机抽查工作计划",
+        "泽州县巴公镇人民政府2025年度双随机抽查工作计划",
+        "泽州县巴公镇2025年度双随机抽查工作计划",
+    ],
+)
+def test_a_township_plan_against_its_countys_plan(tmp_path, title):
+    """What the county draws for its townships or stations to inspect (县局抽取、各乡镇（街道）检查)
+    binds the township's task (re-initiation, ratio); what each station initiates (各市场监管所自行组织
+    发起) is missing when the township plan lacks it; the county's own 县抽县查 is a possible overlap."""
+    head = [*HEAD, "发起方式", "抽查检查模式"]
+    county = xlsx(
+        tmp_path,
+        "泽州县市场监督管理局2025年度双随机抽查工作计划",
+        [
+            head,
+            ["1", *FOOD, "辖区食品销售者", "5%", "3月-11月", "县局发起", "县抽县查"],
+            ["2", *FUEL, "辖区加油站", "10%", "3月-11月", "县局发起", "县局抽取、各乡镇（街道）检查"],
+            [
+                "3",
+                "电梯使用单位抽查",
+                "电梯使用单位安全管理检查",
+                "电梯使用单位",
+                "5%",
+                "3月-11月",
+                "各乡镇（街道）自行组织发起",
+                "",
+            ],
+        ],
+    )
+    got = findings([_township_plan(tmp_path, title)], CROSS_PLAN, superior=county)
+    assert sorted(_key(f) for f in got) == [
+        ("quota-below-superior", "2", "warning"),
+        ("superior-task-duplicated", "1", "info"),
+        ("superior-task-duplicated", "2", "warning"),
+        ("superior-task-missing", "superior:3", "warning"),
+    ]
+    (missing,) = [f for f in got if f.slug == "superior-task-missing"]
+    assert "要求各乡镇（街道）发起" in missing.message
+
+
+@pytest.mark.parametrize("modes", [("市抽县查", "县抽县查"), ("市局抽取、县局检查", "各县（区）组织发起")])
+def test_a_city_task_for_its_counties_is_not_a_townships(tmp_path, modes):
+    """市抽县查 and 各县组织发起 in a city's plan are each county's part: a county plan re-initiating the
+    first is warned and misses the second; a township plan (a station, a town) is not a county, so its
+    task on them is at most a possible overlap (info) and nothing is missing."""
+    city = xlsx(
+        tmp_path,
+        "晋城市市场监督管理局2025年度双随机抽查工作计划",
+        [
+            [*HEAD, "抽查检查模式"],
+            ["1", *FOOD, "辖区食品销售者", "5%", "3月-11月", modes[0]],
+            ["2", "电梯使用单位抽查", "电梯使用单位安全管理检查", "电梯使用单位", "5%", "3月-11月", modes[1]],
+        ],
+    )
+    county = _township_plan(tmp_path, "泽州县市场监督管理局2025年度双随机抽查工作计划")
+    assert sorted(_key(f) for f in findings([county], CROSS_PLAN, superior=city)) == [
+        ("superior-task-duplicated", "1", "warning"),
+        ("superior-task-missing", "superior:2", "warning"),
+        ("window-outside-superior", "1", "warning"),
+    ]
+    for title in (
+        "泽州县市场监督管理局巴公市场监督管理所2025年度双随机抽查工作计划",
+        "泽州县巴公镇2025年度双随机抽查工作计划",
+    ):
+        got = findings([_township_plan(tmp_path, title)], CROSS_PLAN, superior=city)
+        assert sorted(_key(f) for f in got) == [("superior-task-duplicated", "1", "info")]
+
+
+@pytest.mark.parametrize(
+    ("scope", "flagged"),
+    [
+        ("全县食品销售者", "全县"),
+        ("全区农贸市场", "全区"),
+        ("本市加油站", "本市"),
+        ("全区域餐饮单位", None),
+        ("辖区内企业", None),
+    ],
+)
+def test_a_township_plan_cannot_draw_from_its_county(tmp_path, scope, flagged):
+    rows = [HEAD, ["1", "任务", "检查", scope, "5%", "3月至11月"]]
+    town = xlsx(tmp_path, "泽州县巴公镇2025年度双随机抽查工作计划", rows)
+    hits = findings([town], ("scope-beyond-jurisdiction",))
+    assert [f"「{flagged}」" in f.message for f in hits] == ([True] if flagged else [])
+    assert all("乡镇级计划" in f.message for f in hits)
+    # the county's own 全县 is its jurisdiction
+    county = xlsx(tmp_path, "泽州县市场监督管理局2025年度双随机抽查工作计划", rows)
+    assert not [f for f in findings([county], ("scope-beyond-jurisdiction",)) if "全县" in f.message]
+
+
+def test_a_township_plans_mode_is_judged_at_its_countys_level(tmp_path):
+    """No mode word names a level below the county's: a station inspects what its county draws (县抽县查,
+    县局抽取) as the county's part, so only a city's or province's own inspection is above it."""
+    path = _county_modes(
+        tmp_path,
+        "泽州县市场监督管理局巴公市场监督管理所2025年度双随机抽查工作计划",
+        ["县抽县查", "市抽县查", "自抽自查", "市抽市查"],
+    )
+    hits = findings([path], ("mode-level-mismatch",))
+    assert [(f.location.cell, f.severity) for f in hits] == [("G6", "error")]
+    assert "乡镇级计划" in hits[0].message
+
+
+def test_a_township_plans_relative_mode_is_its_own_level():
+    mode = parse("mode", "自抽自查")
+    assert isinstance(mode, Mode)
+    assert [(p.select, p.inspect) for p in mode.at_level("township").pairs] == [("township", "township")]
+    upper = parse("mode", "上级抽取、本级检查")
+    assert isinstance(upper, Mode)
+    assert [(p.select, p.inspect) for p in upper.at_level("township").pairs] == [("county", "township")]
+    # a county's 下级 is still its own stations, read at the county level
+    lower = parse("mode", "本级抽取、下级检查")
+    assert isinstance(lower, Mode)
+    assert [(p.select, p.inspect) for p in lower.at_level("county").pairs] == [("county", "county")]
+
+
+# -- 7. functional zones and a city bureau's zone branches ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        # a zone drawing and inspecting its own (W-22): a county-level body
+        ("新区抽新区查", [(K, K)]),
+        ("开发区抽开发区查", [(K, K)]),
+        ("园区抽园区查", [(K, K)]),
+        ("高新区抽高新区查", [(K, K)]),
+        ("市抽新区查", [(C, K)]),
+        ("市局抽取、高新区分局检查", [(C, K)]),
+        ("高新区分局自行组织发起", [(K, K)]),
+        # several bodies before one 自行组织发起 (H-8): one county-level initiator, not a level beside it
+        ("县区局、市局各园区分局自行组织发起(市局信用监管、网络交易监管按职责分工指导)", [(K, K)]),
+        ("县区局、开发区分局自行组织发起", [(K, K)]),
+        ("各县区局、各园区分局自行组织发起", [(K, K)]),
+        ("县区局、各分局自行组织发起", [(K, K)]),
+        ("县、区局自行组织发起", [(K, K)]),
+        ("县区级市场监管部门、县区局自行组织发起", [(K, K)]),
+        ("县区局，自行组织发起", [(K, K)]),
+        # bodies of two levels each initiate their own; a level that inspects (检查) keeps its own pair
+        ("市局、县区局自行组织发起", [(C, C), (K, K)]),
+        ("市级检查、县级自行组织发起", [(None, C), (K, K)]),
+        # a level leading (牵头, 统筹) beside a lower level that runs the task itself guides it: one pair
+        ("县(区)局自行组织发起，市局牵头", [(K, K)]),
+        ("县区局自行组织发起、市局统筹", [(K, K)]),
+        # … but a drawing word, or no lower level running it, keeps the leading level's draw
+        ("县区局自行组织发起、市级统一组织发起", [(K, K), (C, None)]),
+        ("市局牵头", [(C, None)]),
+        ("市局牵头,县区局检查", [(C, K)]),
+    ],
+)
+def test_zone_and_branch_mode_families(text, pairs):
+    value = parse("mode", text)
+    assert isinstance(value, Mode), value
+    assert [(p.select, p.inspect) for p in value.pairs] == pairs
+
+
+def _zone_city_plan(tmp_path: Path) -> Path:
+    return xlsx(
+        tmp_path,
+        "合肥市市场监督管理局2025年度双随机抽查工作计划",
+        [
+            [*HEAD, "抽查检查模式"],
+            ["1", *FOOD, "辖区食品销售者", "5%", "3月-11月", "新区抽新区查"],
+            ["2", *FUEL, "辖区加油站", "10%", "3月-11月", "开发区分局自行组织发起"],
+            [
+                "3",
+                "电梯使用单位抽查",
+                "电梯使用单位安全管理检查",
+                "电梯使用单位",
+                "5%",
+                "3月-11月",
+                "县区局、市局各园区分局自行组织发起(市局特设处指导)",
+            ],
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "missing"),
+    [
+        # a county: the tasks the city gives its zones are not its own
+        ("合肥市肥西县市场监督管理局2025年度双随机抽查工作计划", ["superior:3"]),
+        ("合肥市蜀山区市场监督管理局2025年度双随机抽查工作计划", ["superior:3"]),
+        # a zone, or a city bureau's zone branch: all three are its own
+        (
+            "合肥市市场监督管理局高新技术产业开发区分局2025年度双随机抽查工作计划",
+            ["superior:1", "superior:2", "superior:3"],
+        ),
+        ("合肥经济技术开发区2025年度双随机抽查工作计划", ["superior:1", "superior:2", "superior:3"]),
+        (
+            "合肥市市场监督管理局新站分局2025年度双随机抽查工作计划",
+            ["superior:1", "superior:2", "superior:3"],
+        ),
+    ],
+)
+def test_a_task_the_city_gives_its_zones_binds_the_zones(tmp_path, title, missing):
+    plan = xlsx(
+        tmp_path, title, [HEAD, ["1", "广告发布抽查", "广告发布检查", "广告发布者", "5%", "3月-11月"]]
+    )
+    got = findings([plan], ("superior-task-missing",), superior=_zone_city_plan(tmp_path))
+    assert sorted(_key(f)[1] for f in got) == missing
+
+
+def test_a_countys_task_like_a_zones_is_no_reinitiation(tmp_path):
+    """A county task matching what the city gives its zones (新区抽新区查) re-initiates nothing."""
+    rows = [
+        HEAD,
+        ["1", *FOOD, "辖区食品销售者", "5%", "3月-11月"],
+        ["2", *FUEL, "辖区加油站", "5%", "3月-12月"],
+    ]
+    county = xlsx(tmp_path, "合肥市肥西县市场监督管理局2025年度双随机抽查工作计划", rows)
+    assert not findings([county], CROSS_PLAN[:1] + CROSS_PLAN[2:], superior=_zone_city_plan(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "chain"),
+    [
+        (
+            "合肥市市场监督管理局新站分局2025年度双随机抽查工作计划",
+            "合肥新站高新技术产业开发区",
+            ("合肥市", "安徽省"),
+        ),
+        (
+            "合肥市市场监督管理局高新区分局2025年度双随机抽查工作计划",
+            "合肥高新技术产业开发区",
+            ("合肥市", "安徽省"),
+        ),
+        (
+            "中国（上海）自由贸易试验区临港新片区市场监督管理局2024年度计划",
+            "中国（上海）自由贸易试验区临港新片区",
+            ("上海市",),
+        ),
+        (
+            "中国(湖北)自由贸易试验区武汉片区2025年度双随机抽查计划",
+            "中国（湖北）自由贸易试验区武汉片区",
+            ("武汉市", "湖北省"),
+        ),
+        (
+            "湖北自贸区武汉片区2025年度双随机抽查计划",
+            "中国（湖北）自由贸易试验区武汉片区",
+            ("武汉市", "湖北省"),
+        ),
+        (
+            "四川自贸区成都天府新区片区2025年度抽查计划",
+            "中国（四川）自由贸易试验区成都天府新区片区",
+            ("成都市", "四川省"),
+        ),
+        (
+            "中国（四川）自由贸易试验区川南临港片区2025年度抽查计划",
+            "中国（四川）自由贸易试验区川南临港片区",
+            ("四川省",),
+        ),
+    ],
+)
+def test_a_zone_branch_or_free_trade_zone_is_a_county_level_zone(title, name, chain):
+    found = gazetteer().find(title)
+    assert found is not None and (found.name, found.level) == (name, "county")
+    assert gazetteer().chain(found) == (name, *chain) and gazetteer().is_zone(found.name)
+
+
+def test_a_free_trade_zone_named_after_the_issuer_is_not_the_issuer():
+    found = gazetteer().find("广州市市场监督管理局2024年度双随机抽查计划（含广东自贸区南沙片区）")
+    assert found is not None and found.name == "广州市"
+
+
+# -- 8. a plan whose title names no place: the body its table names -----------------------------
+
+NO_PLACE = "2025年度交通运输“双随机、一公开”抽查工作计划"
+
+
+def _no_place_plan(
+    tmp_path: Path, above: list[list[str]], inspectors: list[str], name: str = NO_PLACE
+) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append([name])
+    for row in above:
+        ws.append(row)
+    ws.append([*HEAD, "检查主体"])
+    for i, body in enumerate(inspectors, 1):
+        ws.append([str(i), f"任务{i}", "道路运输经营检查", "道路运输企业", "5%", "3月至11月", body])
+    path = tmp_path / "计划.xlsx"
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("above", "inspectors", "region"),
+    [
+        # a cell above the header naming the body, labelled or sealed
+        ([["填报单位：晋城市交通运输局"]], ["市、县级交通运输部门"] * 2, ("晋城市", "山西省")),
+        # the layout of 广州市教育局's 2021 plan: one cell of labelled fields under the title
+        (
+            [["填报单位:晋城市教育局        填报人:张三                 联系电话:12345678"]],
+            ["本局"] * 2,
+            ("晋城市", "山西省"),
+        ),
+        ([["", "", "编制单位:泽州县市场监督管理局"]], ["本局"] * 2, ("泽州县", "晋城市", "山西省")),
+        ([["泽州县巴公镇人民政府（盖章）"]], [""] * 2, ("巴公镇", "泽州县", "晋城市", "山西省")),
+        # the inspecting bodies all of one place, one or several departments (a joint plan)
+        ([], ["泽州县市场监督管理局"] * 3, ("泽州县", "晋城市", "山西省")),
+        ([], ["泽州县市场监管局、泽州县商务局", "泽州县市场监管局", ""], ("泽州县", "晋城市", "山西省")),
+        ([], ["晋城市交通运输局", "晋城市交通运输局", "市局运输科"], ("晋城市", "山西省")),
+    ],
+)
+def test_a_plans_place_from_the_body_its_table_names(tmp_path, above, inspectors, region):
+    (plan,) = load_plans(str(_no_place_plan(tmp_path, above, inspectors)))
+    assert plan.meta.region == region and plan.meta.place == region[0]
+    assert any("没有计划的所在地" in note and region[0] in note for note in plan.notes)
+    result = run([str(_no_place_plan(tmp_path, above, inspectors))], RunOptions(use_config=False))
+    assert not any("识别计划的所在地" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("above", "inspectors"),
+    [
+        # a city's and a county's bodies, or two counties': no one place
+        ([], ["晋城市市场监督管理局", "泽州县市场监督管理局"]),
+        ([], ["泽州县市场监督管理局", "高平市市场监督管理局"]),
+        # levels, not bodies of a place
+        ([], ["市、县级交通运输部门", "各县（市、区）局"]),
+        # one task of four names a place
+        ([], ["泽州县市场监督管理局", "本局", "本局", "本局"]),
+        # a remark above the header is not the body that made the plan
+        ([["说明：本表由山西省各市交通运输局填报汇总"]], ["本局", "本局"]),
+    ],
+)
+def test_no_place_is_guessed_from_bodies_that_do_not_name_one(tmp_path, above, inspectors):
+    (plan,) = load_plans(str(_no_place_plan(tmp_path, above, inspectors)))
+    assert plan.meta.place is None and plan.meta.region == ()
+
+
+def test_the_title_and_the_config_win_over_the_bodies(tmp_path):
+    named = _no_place_plan(
+        tmp_path, [], ["泽州县市场监督管理局"] * 2, name="高平市市场监督管理局2025年度双随机抽查工作计划"
+    )
+    (plan,) = load_plans(str(named))
+    assert plan.meta.place == "高平市" and not plan.notes
+    (plan,) = load_plans(str(_no_place_plan(tmp_path, [], ["泽州县市场监督管理局"] * 2)), {"place": "陵川县"})
+    assert plan.meta.place == "陵川县" and not any("没有计划的所在地" in n for n in plan.notes)
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("城关市场监督管理所2025年度双随机抽查工作计划", "城关市场监督管理所"),
+        ("南磨房乡人民政府2025年度行政检查计划", "南磨房乡"),
+        ("学院路街道办事处2024年度行政检查计划", "学院路街道"),
+    ],
+)
+def test_a_township_title_naming_no_county_is_still_a_townships(tmp_path, title, name):
+    (plan,) = load_plans(str(xlsx(tmp_path, title, [HEAD, ["1", "任务", "检查", "对象", "5%", "3月至11月"]])))
+    assert (plan.meta.place, plan.meta.level, plan.meta.region) == (name, "township", ())
+
+
+@pytest.mark.parametrize(
+    ("title", "inspector", "region"),
+    [
+        (
+            "新区市场监督管理局2025年度双随机抽查工作计划",
+            "兰州新区市场监督管理局",
+            ("甘肃兰州新区", "兰州市", "甘肃省"),
+        ),
+        (
+            "城关市场监督管理所2025年度双随机抽查工作计划",
+            "泽州县市场监督管理局城关市场监督管理所",
+            ("城关市场监督管理所", "泽州县", "晋城市", "山西省"),
+        ),
+        # a place no division has, and bodies of another: not that place
+        ("某某县市场监督管理局2025年度双随机抽查工作计划", "泽州县市场监督管理局", ()),
+    ],
+)
+def test_a_title_place_no_division_has_is_placed_by_the_bodies_holding_it(tmp_path, title, inspector, region):
+    path = _no_place_plan(tmp_path, [], [inspector] * 2, name=title)
+    (plan,) = load_plans(str(path))
+    assert plan.meta.region == region
+
+
+def test_the_unit_cell_of_a_real_plan_names_the_place_its_title_does():
+    """广州市教育局's 2021 plan (tests/fixtures/unseen) writes 填报单位:广州市教育局 among other fields
+    under its title: without the title's place, that cell gives the same place."""
+    from planlint.meta import complete_place
+    from planlint.readers import read_tables
+
+    path = (
+        REPO
+        / "tests"
+        / "fixtures"
+        / "unseen"
+        / "广州市教育局2021年度“双随机、一公开”本部门抽查工作计划表.xlsx"
+    )
+    (table,) = read_tables(str(path))
+    (plan,) = load_plans(str(path))
+    assert plan.meta.region == ("广州市", "广东省")
+    plan.meta.place, plan.meta.region = None, ()
+    assert complete_place(plan, table)
+    assert plan.meta.region == ("广州市", "广东省") and "填报单位:广州市教育局" in plan.notes[-1]
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "zone"),
+    [
+        # a branch named by the zone's last words, or a district's branch (no zone)
+        ("苏州市市场监管局园区分局2024年度双随机抽查工作计划", "苏州工业园区", True),
+        ("宿迁市市场监督管理局湖滨新区分局2024年度双随机抽查工作计划", "宿迁湖滨新区", True),
+        ("沈阳市市场监督管理局和平分局2024年度双随机抽查工作计划", "和平区", False),
+        ("无锡市市场监督管理局新吴分局2024年度双随机抽查工作计划", "新吴区", False),
+    ],
+)
+def test_a_city_bureaus_branch_is_its_zone_or_district(title, name, zone):
+    found = gazetteer().find(title)
+    assert found is not None and (found.name, found.level, gazetteer().is_zone(found.name)) == (
+        name,
+        "county",
+        zone,
+    )
+
+
+@pytest.mark.parametrize(
+    ("mode", "zones_only"),
+    [
+        ("新区抽新区查", True),
+        ("市抽园区查", True),
+        ("高新区分局自行组织发起", True),
+        ("县区局、市局各园区分局自行组织发起", False),
+        # the zone named beside the city's own inspection has no part of its own
+        ("市抽市查（含经开区）", False),
+        ("市抽县查", False),
+    ],
+)
+def test_which_superior_tasks_are_the_zones_alone(tmp_path, mode, zones_only):
+    from planlint.rules.primitives.crossplan import for_zones_only
+
+    assert for_zones_only(_city_task(tmp_path, {"mode": "抽查检查模式"}, {"mode": mode})) is zones_only
+
+
+def test_a_township_plan_reads_its_countys_ratio_of_a_per_level_quota(tmp_path):
+    """市级2%；县级10% names no township ratio: a station carries its county's."""
+    rows = [HEAD, ["1", "任务", "检查", "对象", "市级2%；县级10%", "3月至11月"]]
+    for title, ratio in (
+        ("泽州县市场监督管理局巴公市场监督管理所2025年度双随机抽查工作计划", "10"),
+        ("泽州县市场监督管理局2025年度双随机抽查工作计划", "10"),
+        ("晋城市市场监督管理局2025年度双随机抽查工作计划", "2"),
+    ):
+        (plan,) = load_plans(str(xlsx(tmp_path, title, rows)))
+        assert str(plan.tasks[0].value("ratio").ratio.low) == ratio
+
+
+def test_a_countys_own_plan_layer_binds_the_county_not_its_stations(tmp_path):
+    """zezhou-2023 is 泽州县's own notice (本计划·泽州县): its 2023 plan gets it, a station's plan under
+    泽州县 does not, and is told why."""
+    rows = [HEAD, ["1", "任务", "检查", "对象", "5%", "3月至11月"]]
+    county = xlsx(tmp_path, "泽州县市场监督管理局2023年度双随机抽查工作计划", rows)
+    station = xlsx(tmp_path, "泽州县市场监督管理局巴公市场监督管理所2023年度双随机抽查工作计划", rows)
+    own, other = run([str(county), str(station)], RunOptions(use_config=False)).reports
+    assert any("zezhou-2023" in t for t in own.layers)
+    assert not any("zezhou-2023" in t for t in other.layers)
+    assert any("zezhou-2023" in t and "为泽州县本级计划的要求" in t for t in other.layers_skipped)
+
+
+def test_a_countys_notice_binds_its_station_when_given_as_its_superior(tmp_path):
+    """泽州县's notice (in the county plan's own file) says 10月31日: given as the superior of a station's
+    plan, it binds the station's tasks (superior layer); its own file alone binds only itself."""
+    county = tmp_path / "泽州县2025.txt"
+    county.write_text(
+        "\n".join(
+            [
+                "泽州县市场监督管理局文件",
+                "泽市监〔2025〕3号",
+                "关于印发2025年度双随机抽查工作计划的通知",
+                "各股室、各市场监管所：各项抽查任务务于10月31日前完成。",
+                "",
+                "## 泽州县市场监督管理局2025年度双随机抽查工作计划",
+                "",
+                "\t".join(HEAD),
+                "\t".join(["1", "广告发布抽查", "广告发布检查", "广告发布者", "5%", "3月至10月"]),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    station = xlsx(
+        tmp_path,
+        "泽州县市场监督管理局巴公市场监督管理所2025年度双随机抽查工作计划",
+        [HEAD, ["1", "食品销售抽查", "食品销售检查", "辖区食品销售者", "5%", "3月至11月"]],
+    )
+    late = findings([station], ("window-after-deadline",), superior=county)
+    assert [f.task_seq for f in late] == ["1"] and "泽市监〔2025〕3号" in late[0].basis
+    assert not [f for f in findings([station], ("window-after-deadline",)) if "泽市监" in f.basis]
+
+
+def test_stations_carrying_their_countys_task_differently_are_told_as_townships(tmp_path):
+    county = xlsx(
+        tmp_path,
+        "泽州县市场监督管理局2025年度双随机抽查工作计划",
+        [
+            [*HEAD, "抽查检查模式"],
+            ["1", *FUEL, "辖区加油站", "10%", "3月-11月", "县局抽取、各市场监管所检查"],
+        ],
+    )
+    plans = [
+        xlsx(
+            tmp_path,
+            f"泽州县市场监督管理局{town}市场监督管理所2025年度双随机抽查工作计划",
+            [HEAD, ["1", *FUEL, "本所辖区加油站", ratio, "3月-11月"]],
+        )
+        for town, ratio in (("巴公", "10%"), ("高都", "12%"))
+    ]
+    got = findings(plans, ("sibling-inconsistent",), superior=county)
+    assert [f.severity for f in got] == ["info", "info"]
+    assert all("另有1个乡镇（街道）写法不同" in f.message for f in got)
+    # the ratio cell is the 抽查比例 column's, as the plan writes it
+    assert sorted(f.message.split("本计划为")[1][:5] for f in got) == ["「10%」", "「12%」"]
+    assert all(f.location.cell == "E3" for f in got)

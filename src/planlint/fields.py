@@ -407,6 +407,26 @@ class _EachLevel:
     pair: v.ModePair
 
 
+# 牵头 · 统筹 · 部署 with no word of drawing or initiating: a level that leads, which may only guide
+_GUIDE_WORDS = frozenset(("牵头", "统筹", "部署"))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Guide:
+    """A level that leads with no word of drawing (市局牵头, 市局统筹): who draws, unless a lower level
+    runs the task itself in the same cell (县区局自行组织发起，市局牵头), where it guides."""
+
+    pair: v.ModePair
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Bare:
+    """A level named with no verb of its own (县区局, 县(区)级市场监管部门): who inspects, unless a
+    self-run item right after it (县区局、市局各园区分局自行组织发起) says what the bodies listed do."""
+
+    pair: v.ModePair
+
+
 _LEVELS = {
     "省": "province",
     "自治区": "province",
@@ -425,14 +445,17 @@ _LEVELS = {
     **dict.fromkeys(("上级", "上"), v.UPPER),
     **dict.fromkeys(("下级", "下"), v.LOWER),
 }
-_LEVEL_TOKENS = frozenset(("LEVEL", "REL", "BRANCH"))
+_LEVEL_TOKENS = frozenset(("LEVEL", "REL", "ZONE", "BRANCH"))
 _BELOW = {"省": "city", "市": "county"}
 
 
-def _level(tok: Token) -> str:
-    """The level a LEVEL / REL / BRANCH token names: a branch of a bureau (市局各园区分局) is the level
-    below the bureau's."""
-    return _BELOW[tok.value[0]] if tok.type == "BRANCH" else _LEVELS[tok.value]
+def _level(token: Token) -> str:
+    """A mode's level word as a level: a branch of a bureau (市局直属分局, 市局各园区分局) is the level
+    below the bureau's; a functional zone or a zone's 分局 (新区抽新区查, 各分局) acts at county level
+    (planlint.places)."""
+    if token.type == "BRANCH":
+        return _BELOW[token.value[0]]
+    return "county" if token.type == "ZONE" else _LEVELS[token.value]
 
 
 # STYLE wordings → values.MODE_STYLES keys, by the word that decides
@@ -917,26 +940,28 @@ class _FieldTransformer(Transformer):
         levels = [_level(t) for t in c if t.type in _LEVEL_TOKENS]
         return tuple(v.ModePair(levels[0], inspect) for inspect in dict.fromkeys(levels[1:]))
 
-    def level_only(self, c: list[Token]) -> v.ModePair:
+    def level_only(self, c: list[Token]) -> v.ModePair | _Bare:
         """县 · 县(区)级市场监管部门 · 本级: the level that inspects; who selects is not said."""
-        return v.ModePair(None, _level(c[0]))
+        pair = v.ModePair(None, _level(c[0]))
+        return pair if any(t.type == "INSPECT" for t in c) else _Bare(pair)
 
     def assist(self, c: list[Token]) -> v.ModePair:
         """配合省级检查: the level named runs it (draws), the plan's own level takes part in inspecting."""
         return v.ModePair(_level(c[1]), v.OWN)
 
-    def select_only(self, c: list[Token]) -> v.ModePair:
-        """市局抽取 · 市级统一组织发起 · 上级抽取: the level that draws; who inspects is not said."""
-        return v.ModePair(_level(c[0]), None)
+    def select_only(self, c: list[Token]) -> v.ModePair | _Guide:
+        """市局抽取 · 市级统一组织发起 · 上级抽取: the level that draws; who inspects is not said.
+        市局牵头 · 市局统筹 (a coordinating word alone) may be guidance instead (see _Guide)."""
+        pair = v.ModePair(_level(c[0]), None)
+        return _Guide(pair) if any(t.type == "INITIATE" and t.value in _GUIDE_WORDS for t in c) else pair
 
     def self_run(self, c: list[Token]) -> v.ModePair | _EachLevel:
         """县级组织实施 · 县局自行抽取 · 本级抽查 · 自行抽查 (no level: the plan's own): the level
-        selects and inspects; with 分别 (市、县级分别组织发起) or 自行 after a list (县区局、市局各园区分局自行组织
-        发起) so does each level named before it."""
+        selects and inspects; with 分别 (市、县级分别组织发起) so does each level named before it. (Bare
+        levels listed before any self-run item run it too: see _Bare and mode.)"""
         level = _level(c[0]) if c[0].type in _LEVEL_TOKENS else v.OWN
         pair = v.ModePair(level, level)
-        # 县区局、市局各园区分局自行组织发起: 自行 after a list is each listed level's, as 分别 is
-        each = any(t.type == "SELF_RUN" and t.value.startswith(("分别", "自行")) for t in c)
+        each = any(t.type == "SELF_RUN" and t.value.startswith("分别") for t in c)
         return _EachLevel(pair) if each else pair
 
     def style(self, c: list[Token]) -> _Style:
@@ -946,7 +971,30 @@ class _FieldTransformer(Transformer):
     def mode(self, c: list[Any]) -> v.Mode:
         pairs: list[v.ModePair] = []
         styles: list[str] = []
+        bare = 0  # how many of the last pairs are bare levels (_Bare), listed right before this item
+        guides = [i.pair for i in c if isinstance(i, _Guide)]
+        c = [i.pair if isinstance(i, _Guide) else i for i in c]
         for item in c:
+            if isinstance(item, _Bare):
+                pairs.append(item.pair)
+                bare += 1
+                continue
+            if (
+                isinstance(item, v.ModePair)
+                and item.select is not None
+                and item.select == item.inspect
+                and bare
+            ):
+                # 县区局、市局各园区分局自行组织发起 · 县、区局自行组织发起 · 县区局，自行组织发起: the bodies
+                # listed before a self-run item run theirs too (one initiator per level named, not a level
+                # inspecting beside it); a self-run item naming no level (自行组织发起) is theirs
+                start = len(pairs) - bare
+                pairs[start:] = [v.ModePair(p.level, p.level) for p in pairs[start:]]
+                if item.select != v.OWN:
+                    pairs.append(item)
+                bare = 0
+                continue
+            bare = 0
             if isinstance(item, _EachLevel):
                 # 市、县级分别组织发起: the levels listed before (read as level-only) run their own too
                 start = len(pairs)
@@ -964,6 +1012,14 @@ class _FieldTransformer(Transformer):
                 isinstance(item, Token) and item.type == "LINKED"
             ):  # 省市县联动: the levels before it, linked
                 styles.append("linked")
+        # 县区局自行组织发起，市局牵头: a leading level above one that runs the task itself guides it
+        runs = [p.select for p in pairs if p.select is not None and p.select == p.inspect]
+        pairs = [
+            p
+            for p in pairs
+            if p not in guides
+            or not any(r in v.LEVEL_RANKS and v.LEVEL_RANKS[r] < v.LEVEL_RANKS.get(p.level, 0) for r in runs)
+        ]
         unique = dict.fromkeys(pairs)
         return v.Mode(
             tuple(p for p in unique if not p.relative),

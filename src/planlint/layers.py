@@ -89,6 +89,10 @@ class Layer:
             return "计划所在地未能识别"
         if self.place not in region:
             return f"计划属于{'、'.join(region[:1])}，不在{self.place}"
+        if self.level == "plan" and self.name != "superior" and region[0] != self.place:
+            # a plan's own notice binds that plan, not the townships or stations under its place (their
+            # county's notice binds them when the county's plan is given as their superior)
+            return f"为{self.place}本级计划的要求，计划属于{region[0]}"
         low, high = self.years
         if low is not None or high is not None:
             if meta.year is None:

@@ -15,13 +15,14 @@ from pathlib import Path
 from . import fields, values
 from .layers import declared_in
 from .places import Change, Gazetteer, Place, everyday_name, gazetteer, short_name
-from .plan import PlanMeta
+from .plan import FIELD_NAMES, Plan, PlanMeta
 from .readers._common import clean_title, title_from_rows
 from .table import Table
 
 # the gazetteer's names, for the modules that read places through planlint.meta
 __all__ = [
     "Change",
+    "complete_place",
     "Gazetteer",
     "Place",
     "everyday_name",
@@ -68,8 +69,13 @@ def plan_meta(table: Table) -> PlanMeta:
     place = next((p for p in (places.find(s) for s in sources) if p is not None), None)
     if place is None and table.context:
         place = places.find(table.context[:200])  # the issuer's name heads the notice
-    name = place.name if place else parsed.place
-    level = place.level if place else (parsed.level or (places.level(name) if name else None))
+    town = places.township_name(title or stem) if place is None else None
+    name = place.name if place else (town or parsed.place)
+    level = (
+        place.level
+        if place
+        else ("township" if town else parsed.level or (places.level(name) if name else None))
+    )
     region = places.chain(place) if place and place.code else _zone_chain(places, place)
     kind = "joint" if parsed.kind == "joint" else next((_kind(s) for s in sources if _kind(s)), parsed.kind)
     if kind is None and any("计划" in s for s in sources):
@@ -87,6 +93,97 @@ def plan_meta(table: Table) -> PlanMeta:
         region=region,
         declared=declared_in(table.context),
     )
+
+
+# A body's name: what a 填报单位 cell or a 检查主体 cell names when it names who plans or inspects
+_BODY_WORDS = r"局|委员会|厅|人民政府|政府|办公室|办事处|中心|大队|支队|监督所|管理所|管理处|执法队"
+_BODY = re.compile(_BODY_WORDS)
+# a cell above the header naming the body that made the plan: labelled, perhaps among other fields
+# (填报单位:广州市教育局  填报人:…  联系电话:…, 编制单位：某区卫生健康局), or the body's name alone, perhaps
+# sealed (某县市场监督管理局（盖章）)
+_UNIT_NAME = rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{_BODY_WORDS}))"
+_LABELLED_UNIT = re.compile(
+    r"(?:填报|编制|制表|报送|发布|制定|印发|实施)?单位(?:名称)?(?:[（(]盖章[)）])?[:：]\s*" + _UNIT_NAME
+)
+_SEALED_UNIT = re.compile(_UNIT_NAME + r"\s*(?:[（(](?:盖章|章|公章)[)）])?")
+# the bodies of a cell listing several (泽州县市场监督管理局、泽州县商务局)
+_BODY_SEP = re.compile(r"[、，,；;/\s]+|(?<=局)[和及与]")
+# the cells naming who plans or inspects each task
+_BODY_KEYS = ("inspector", "initiator")
+
+
+def complete_place(plan: Plan, table: Table) -> bool:
+    """The place of a plan whose title, notice and file name name none the gazetteer knows (未能识别
+    所在地; or 新区, 城关市场监督管理所 alone, which the body's name must then hold), from the body the
+    table names: a cell above the header (填报单位：某市交通运输局, 某县市场监督管理局（盖章）), else
+    the 检查主体 or 发起部门 cells when they name one place's bodies only, for at least half the
+    tasks (泽州县市场监督管理局 throughout; 泽州县市场监管局、泽州县商务局 in a joint plan). Sets the
+    plan's place, level and region with a note saying where they were read; True when it did."""
+    if plan.meta.region:
+        return False
+    from .script import simplify_table
+
+    found = _place_above_header(simplify_table(table), plan.source.row) or _place_of_bodies(plan)
+    if found is None or not _names_the_same(plan.meta.place, found[0]):
+        return False
+    place, where = found
+    places = gazetteer()
+    plan.meta.place = place.name
+    plan.meta.level = plan.meta.level or place.level
+    plan.meta.region = places.chain(place) if place.code else _zone_chain(places, place)
+    plan.notes.append(
+        f"标题、印发通知和文件名中没有计划的所在地，已按{where}认定为{' ⊂ '.join(plan.meta.region)}；"
+        "如有误，请在标题中写明单位全称，或在配置文件 meta.place 中写明。"
+    )
+    return True
+
+
+def _names_the_same(written: str | None, place: Place) -> bool:
+    """A title's place that is no known division (新区, 高新区, 城关市场监督管理所) names the body's place
+    when the body's name holds it (兰州新区, 城关市场监督管理所); no title's place names any."""
+    return not written or written in place.name
+
+
+def _place_above_header(table: Table, header_row: int) -> tuple[Place, str] | None:
+    """A body named in a cell above the header (填报单位：某市交通运输局), not in a title."""
+    places = gazetteer()
+    for i, row in enumerate(table.rows):
+        if table.row_numbers[i] >= header_row:
+            break
+        for text in dict.fromkeys(c.strip() for c in row if c.strip()):
+            unit = _LABELLED_UNIT.search(text) or _SEALED_UNIT.fullmatch(text)
+            found = places.find(unit[1]) if unit else None
+            if found is not None:
+                return found, f"表头上方的「{text}」"
+    return None
+
+
+def _place_of_bodies(plan: Plan) -> tuple[Place, str] | None:
+    """The one place whose bodies the 检查主体 / 发起部门 cells name, for at least half the tasks. Each
+    distinct cell text is read once (a plan of many tasks repeats a few)."""
+    places = gazetteer()
+    named: dict[str, Place] = {}
+    read: dict[str, tuple[str, ...]] = {}  # a cell's text → the places its bodies name
+    tasks = 0
+    key_found = ""
+    for task in plan.tasks:
+        names: set[str] = set()
+        for key in _BODY_KEYS:
+            text = task.text(key)
+            if text not in read:
+                found = [places.find(b) for b in _BODY_SEP.split(text) if _BODY.search(b)]
+                read[text] = tuple(p.name for p in found if p is not None)
+                named.update((p.name, p) for p in found if p is not None)
+                if len(named) > 1:
+                    return None  # several places' bodies: a superior's and its counties', or siblings'
+            if read[text]:
+                names.update(read[text])
+                key_found = key_found or key
+        tasks += bool(names)
+    if len(named) != 1 or tasks * 2 < len(plan.tasks):
+        return None
+    (place,) = named.values()
+    return place, f"「{plan.header(key_found) or FIELD_NAMES[key_found]}」列中的{place.name}单位"
 
 
 def region_of(place: str | None) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ def load_plans(path: str, meta: dict[str, Any] | None = None) -> list[Plan]:
     """Every plan in the file (one per sheet / Word table / text table). Tables without a
     recognisable header are skipped when another table in the file is a plan."""
     from .columns import build_plan, resolve_levels
+    from .meta import complete_place
     from .readers import read_tables
 
     plans: list[Plan] = []
@@ -44,7 +45,9 @@ def load_plans(path: str, meta: dict[str, Any] | None = None) -> list[Plan]:
         for key, value in (meta or {}).items():
             if value is not None:
                 setattr(plan.meta, key, value)
-        if (meta or {}).get("level") is not None:
+        # the place from the bodies the table names, where neither the title nor the config gives it
+        placed = not (meta or {}).get("place") and complete_place(plan, table)
+        if placed or (meta or {}).get("level") is not None:
             resolve_levels(plan)  # 本级 / 上级 in mode cells, 市级2% 区级10%: at the level given
         plans.append(plan)
     if not plans:

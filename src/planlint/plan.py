@@ -12,9 +12,9 @@ from .table import Location
 if TYPE_CHECKING:
     from .joined import Parts
 
-LEVELS = ("province", "city", "county")
+LEVELS = ("province", "city", "county", "township")
 KINDS = ("internal", "joint")
-LEVEL_NAMES = {"province": "省级", "city": "市级", "county": "县级"}
+LEVEL_NAMES = {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇级"}
 KIND_NAMES = {"internal": "内部", "joint": "部门联合"}
 
 # Canonical field keys and the column names users know them by (for messages).
@@ -188,7 +188,7 @@ class PlanMeta:
     title: str | None = None
     issuer: str | None = None
     place: str | None = None
-    level: str | None = None  # province | city | county
+    level: str | None = None  # province | city | county | township
     kind: str | None = None  # internal | joint
     year: int | None = None
     # the place and its ancestors, most specific first (泽州县, 晋城市, 山西省): from the gazetteer

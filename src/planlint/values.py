@@ -48,8 +48,9 @@ def tier_name(tier: str, scheme: str = "four") -> str:
 
 
 # Levels of government for modes and plan metadata.
-LEVEL_CHARS = {"province": "省", "city": "市", "county": "县"}
-LEVEL_RANKS = {"county": 1, "city": 2, "province": 3}
+# township: a 乡 / 镇 / 街道 body or a county bureau's 市场监管所, below the county (planlint.places)
+LEVEL_CHARS = {"province": "省", "city": "市", "county": "县", "township": "乡"}
+LEVEL_RANKS = {"township": 0, "county": 1, "city": 2, "province": 3}
 # Levels a mode names relative to the plan that writes it (本级 · 自抽自查 · 上级 · 下级, 上抽下查).
 OWN, UPPER, LOWER = "own", "upper", "lower"
 RELATIVE_NAMES = {OWN: "本级", UPPER: "上级", LOWER: "下级"}
@@ -65,12 +66,13 @@ MODE_STYLES = {
 
 def resolve_level(word: str, own: str) -> str | None:
     """A mode's level word (absolute, or OWN / UPPER / LOWER) as an absolute level for a plan of
-    level `own`. 下级 of a county is the county's own 市场监管所 (still the county level); 上级 of a
+    level `own`. 下级 of a county is the county's own 市场监管所 (still the county level, as a county's
+    mode means it); a township's own plan is the township level, its 上级 the county; 上级 of a
     province is beyond any plan (None)."""
     if word not in RELATIVE_NAMES:
         return word
     rank = LEVEL_RANKS[own] + {OWN: 0, UPPER: 1, LOWER: -1}[word]
-    rank = max(rank, 1)
+    rank = max(rank, min(LEVEL_RANKS[own], 1))
     return next((level for level, r in LEVEL_RANKS.items() if r == rank), None)
 
 
@@ -202,10 +204,14 @@ class Quota:
     by_kind: tuple[tuple[str, Ratio], ...] = ()
 
     def at_level(self, own: str | None) -> Quota:
-        """This quota in a plan of level `own`: its ratio is that level's where it states one per level."""
+        """This quota in a plan of level `own`: its ratio is that level's where it states one per level
+        (a township's, which no quota names, is its county's: its stations carry the county's ratio)."""
         if not self.by_level or (self.ratio is not None and self.ratio not in dict(self.by_level).values()):
             return self
-        return replace(self, ratio=dict(self.by_level).get(own or ""))
+        ratios = dict(self.by_level)
+        if own == "township" and own not in ratios:
+            own = "county"
+        return replace(self, ratio=ratios.get(own or ""))
 
     def ratios(self) -> list[Ratio]:
         """Every ratio the quota states: its own and each tier's."""
@@ -366,7 +372,7 @@ class ModePair:
     发起, 省局随机抽取) leaves the inspecting level unsaid: `inspect` is None. One of the two is
     always set."""
 
-    select: str | None  # province | city | county
+    select: str | None  # province | city | county | township
     inspect: str | None
 
     @property
@@ -431,7 +437,7 @@ class Mode:
         return bool(self.pairs or self.relative)
 
     def at_level(self, own: str | None) -> Mode:
-        """This mode as the plan of level `own` (province | city | county) means it."""
+        """This mode as the plan of level `own` (province | city | county | township) means it."""
         if not self.relative:
             return self
         written = tuple(p for p in self.pairs if p not in self.resolved)

@@ -90,7 +90,9 @@ def common_options(fn):
             click.option("--ignore", multiple=True, help="停用这些规则（写法同 --select）"),
             click.option("--rules", multiple=True, type=click.Path(), help="追加的规则包文件或文件夹"),
             click.option("--year", type=int, help="计划年度（覆盖从标题识别的年度）"),
-            click.option("--level", type=click.Choice(["province", "city", "county"]), help="计划层级"),
+            click.option(
+                "--level", type=click.Choice(["province", "city", "county", "township"]), help="计划层级"
+            ),
             click.option("--kind", type=click.Choice(["internal", "joint"]), help="计划类型：内部/部门联合"),
             click.option(
                 "--config", type=click.Path(dir_okay=False), help="配置文件（默认向上查找 .planlint.yaml）"

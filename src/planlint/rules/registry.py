@@ -102,7 +102,7 @@ class Ctx:
         return value
 
 
-_SELECTORS = frozenset(("internal", "joint", "province", "city", "county", "default"))
+_SELECTORS = frozenset(("internal", "joint", "province", "city", "county", "township", "default"))
 
 PrimitiveFn = Callable[..., Iterator[Any]]  # yields CellHit (cell scope) or Hit (the others)
 

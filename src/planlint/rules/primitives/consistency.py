@@ -186,7 +186,10 @@ def scope_within(ctx: Ctx, cell: Cell, words: dict[str, list[str]]) -> Iterator[
 
 def _above_words(meta: PlanMeta) -> re.Pattern[str] | None:
     """全市 / 本市, 全州, 全盟 for a county-level plan whose 市 / 州 / 盟 is the level above it (not
-    全市场, and not 本地区, which says "local")."""
+    全市场, and not 本地区, which says "local"); for a township's plan (乡, 镇, 街道, 市场监管所) also
+    全县 / 全区 / 全旗, its county's (not 全区域, "the whole area")."""
+    if meta.level == "township":
+        return _TOWNSHIP_ABOVE
     if meta.level != "county":
         return None
     words = word_levels(meta)
@@ -194,7 +197,8 @@ def _above_words(meta: PlanMeta) -> re.Pattern[str] | None:
     return re.compile(rf"[全本](?:{'|'.join(above)})(?!场)") if above else None
 
 
-_RANK = {"county": 1, "city": 2, "province": 3}
+_TOWNSHIP_ABOVE = re.compile(r"[全本](?:县|旗|市|州|盟)(?!场)|[全本]区(?!域)")
+_RANK = {"township": 0, "county": 1, "city": 2, "province": 3}
 
 
 # X抽Y查 as written; the level words read relative to the plan's place (see word_levels)
@@ -293,6 +297,11 @@ def mode_level(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     level = ctx.plan.meta.level
     if not isinstance(value, Mode) or level not in _RANK:
         return
+    if level == "township":
+        # no mode word names a level below the county's, and a 市场监管所 or a township inspects what
+        # its county draws (县抽县查) as the county's own part: a township plan's modes are judged at
+        # the county's level, so only a city's or province's own inspection is above it
+        level = "county"
     pairs = [
         (text, select, inspect)
         for text, select, inspect in mode_pairs(ctx.plan.meta, cell.text, value)

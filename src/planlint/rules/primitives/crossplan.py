@@ -24,20 +24,38 @@ from .quota import quota_text, task_quota
 DEFAULT_THRESHOLD = 0.7
 
 # The levels of plans, and the words for each in an initiator or inspector cell. A plan is checked
-# against a superior of a higher level: a county against its city (or province), a city against its
-# province. "The superior" and "the lower level" below are relative to the plan being checked.
-_RANK = {"county": 1, "city": 2, "province": 3}
-_LEVEL_TEXT = {"county": r"县|(?<!辖)区|旗", "city": r"市(?!场)|州|盟", "province": r"省"}
-# Who initiates: each lower-level bureau (各地组织发起, 各县区局发起; 各市 for a province's plan) …
+# against a superior of a higher level: a township (乡, 镇, 街道, a 市场监管所) against its county and
+# city, a county against its city (or province), a city against its province. "The superior" and "the
+# lower level" below are relative to the plan being checked.
+_RANK = {"township": 0, "county": 1, "city": 2, "province": 3}
+_LEVEL_TEXT = {
+    "township": r"乡|镇|街道|苏木|(?:市场监管|市场监督管理|工商|市场)所",
+    "county": r"县|(?<!辖)区|旗",
+    "city": r"市(?!场)|州|盟",
+    "province": r"省",
+}
+# Who initiates: each lower-level bureau (各地组织发起, 各县区局发起; 各市 for a province's plan; 各乡镇、
+# 各市场监管所 for a township's) …
 _LOWER_INITIATE = {
+    "township": re.compile(
+        r"(?:各乡|各镇|各街道|乡镇|乡级|镇级|各(?:市场监管|市场监督管理|基层)?所)[^，,；;。抽检查]{0,8}?(?:自行|组织|发起)"
+    ),
     "county": re.compile(r"各地|各县|县区局|县（市、区）|县\(市、区\)|县级|各区"),
     "city": re.compile(r"各地|各市(?!场)|各设区市|市级|各州|各盟"),
 }
-# … or the superior itself (市局发起 in a city plan, 省局发起 in a province plan).
+# … or the superior itself (县局发起 in a county plan, 市局发起 in a city plan, 省局发起 in a province
+# plan).
 _SUPERIOR_INITIATES = {
+    "township": re.compile(r"[县区市](?:局|级|市场监|.{0,6}局.{0,4}发起)"),
     "county": re.compile(r"市局|市级|市市场监|市.{0,6}局.{0,4}发起"),
     "city": re.compile(r"省局|省级|省市场监|省.{0,6}局.{0,4}发起"),
 }
+# a township's bodies named as inspecting a task its county draws (各市场监管所检查, 各乡镇（街道）实施)
+_STATIONS = re.compile(rf"(?:{_LEVEL_TEXT['township']})[^，,；;。抽]{{0,6}}?(?:检查|实施|查)")
+_WHO_INSPECTS = ("mode", "inspector", "partner")
+# how superior-task-missing names the bureaus of the plan's level, and sibling-inconsistent its peers
+_LOWER_NAMES = {"township": "各乡镇（街道）", "county": "各县", "city": "各市"}
+_PEER_NAMES = {"township": "乡镇（街道）", "county": "县", "city": "市"}
 # Who inspects a task the superior draws, when its mode names only who draws (市局抽取): the
 # inspector or co-inspecting column naming the plan's level or below (县(市、区)级市场监管部门,
 # 各县区局), else a level above it (市市场监督管理局).
@@ -134,11 +152,12 @@ def for_plan(task: Task, plan: Plan, superior: PlanMeta | None = None) -> bool:
 
 
 def level_of(plan: Plan) -> str:
-    """The level a plan is checked at against its superior: a city's, else a county's. A county-level
-    unit directly under a province (仙桃市, 济源市, 海南's counties) stands where a city does in its
-    province's plan: 省抽市查 and 各市组织发起 are its part."""
-    if plan.meta.level == "city":
-        return "city"
+    """The level a plan is checked at against its superior: a city's or a township's, else a county's.
+    A county-level unit directly under a province (仙桃市, 济源市, 海南's counties) stands where a city
+    does in its province's plan: 省抽市查 and 各市组织发起 are its part. A township's plan is no
+    county's: 各县组织发起 and 市抽县查 in its superiors' plans are its county's part, not its own."""
+    if plan.meta.level in ("city", "township"):
+        return plan.meta.level
     from ...meta import gazetteer
 
     region = plan.meta.region
@@ -146,11 +165,32 @@ def level_of(plan: Plan) -> str:
     return "city" if parent is not None and parent.kind in ("province", "autonomous-region") else "county"
 
 
+# A functional zone, or a city bureau's branch named after one, as a mode or initiator cell names it
+# (新区抽新区查, 开发区分局自行组织发起, 市抽园区查); the levels a zone is not (县, 区局, 各地)
+_ZONE_BODY = re.compile(r"(?:高新区|经开区|开发区|新区|园区|自贸区|保税区)(?:分局)?")
+_NOT_ZONE = re.compile(r"县|(?<!辖)区|旗|各地")
+
+
+def for_zones_only(task: Task) -> bool:
+    """A superior task whose mode or initiator names functional zones as its only county-level bodies
+    (新区抽新区查, 开发区抽开发区查, 高新区分局自行组织发起, 市抽园区查): the zones' part, not each
+    county's. 县区局、市局各园区分局自行组织发起 names the counties as well, and 市抽市查（含经开区）
+    gives the zone no county-level part."""
+    text = task.text("mode") or task.text("initiator")
+    if not _ZONE_BODY.search(text) or _NOT_ZONE.search(_ZONE_BODY.sub("", text)):
+        return False
+    mode = task_mode(task)
+    return mode is not None and any("county" in (p.select, p.inspect) for p in mode.pairs)
+
+
 def applies_to(task: Task, plan: Plan) -> bool:
     """A superior task meant for this plan's place: a province plan's row for 太原市 (its 地市 column)
-    binds 太原市 and its counties, not 大同市. A row naming no known place binds every place."""
+    binds 太原市 and its counties, not 大同市; a task the superior gives its functional zones (新区抽新区查)
+    binds a zone's plan, not a county's. A row naming no known place binds every place."""
     from ...meta import gazetteer
 
+    if for_zones_only(task) and not gazetteer().is_zone(plan.meta.place or ""):
+        return False
     region = task.text("region")
     if not region or not plan.meta.region:
         return True
@@ -192,6 +232,10 @@ def city_role(task: Task, level: str = "county", superior: PlanMeta | None = Non
         inspectors = {y for _, y in drawn}
         if any(i is not None and _RANK[i] <= rank for i in inspectors):
             return "county-inspects"
+        if level == "township" and drawn and _STATIONS.search(" ".join(task.text(k) for k in _WHO_INSPECTS)):
+            # 县局抽取、各市场监管所检查, 县抽县查 with 各乡镇 inspecting: the mode words read the county's
+            # stations as the county, but for a township's plan they are its own part
+            return "county-inspects"
         if inspectors - {None}:
             return "city-inspects"
         if drawn:
@@ -199,15 +243,28 @@ def city_role(task: Task, level: str = "county", superior: PlanMeta | None = Non
             if _AT_OR_BELOW[level].search(where):
                 return "county-inspects"
             return "city-inspects" if _ABOVE[level].search(where) else "city-draws"
+    said = _unread_mode(task, level)
     initiates = _SUPERIOR_INITIATES.get(level)
-    return "city-inspects" if initiates is not None and initiates.search(task.text("initiator")) else None
+    if initiates is None or not initiates.search(task.text("initiator") + said):
+        return None
+    where = " ".join(task.text(k) for k in ("inspector", "partner")) + said
+    return "county-inspects" if said and _AT_OR_BELOW[level].search(where) else "city-inspects"
+
+
+def _unread_mode(task: Task, level: str) -> str:
+    """For a township's plan, the text of the superior's mode cell the grammar does not read (县局抽取、
+    各乡镇（街道）检查, 各市场监管所自行组织发起: no mode word names a level below the county's), so
+    that its words say who draws and who inspects as an initiator cell's do; "" otherwise."""
+    if level != "township" or isinstance(task.value("mode"), Mode):
+        return ""
+    return " " + task.text("mode")
 
 
 def for_counties(task: Task, level: str = "county", superior: PlanMeta | None = None) -> bool:
     """A superior task that each bureau of the plan's `level` is to initiate (各地组织发起, 各县区局发起,
     县抽县查, 县(区)级自行组织发起; 各市组织发起, 市抽市查 in a province's plan for a city)."""
     words = _LOWER_INITIATE.get(level)
-    if words is not None and words.search(task.text("initiator")):
+    if words is not None and words.search(task.text("initiator") + _unread_mode(task, level)):
         return True
     mode = task_mode(task, superior.level if superior is not None else None)
     return mode is not None and any(p.select == level for p in mode.pairs)
@@ -299,7 +356,7 @@ def superior_missing(ctx: Ctx, task: None) -> Iterator[Hit]:
                         "superior_name": t.name,
                         "superior_seq": t.seq,
                         "superior_initiator": t.text("initiator") or t.text("mode"),
-                        "lower": "各市" if level == "city" else "各县",
+                        "lower": _LOWER_NAMES[level],
                         "superior_plan": sup.meta.title or sup.path,
                         "closest": hint,
                         "raw": "",
@@ -437,7 +494,9 @@ def _same_parent(plan: Plan, other: Plan) -> bool:
 
 
 @primitive(
-    "sibling_inconsistent", ("plan-set",), provides=(*CELL_VARS, *SUP_VARS, "others", "count", "window_raw")
+    "sibling_inconsistent",
+    ("plan-set",),
+    provides=(*CELL_VARS, *SUP_VARS, "others", "count", "window_raw", "peers"),
 )
 def sibling_inconsistent(ctx: Ctx, task: None) -> Iterator[Hit]:
     """The same city task carried by several counties with different ratios or windows."""
@@ -468,12 +527,15 @@ def sibling_inconsistent(ctx: Ctx, task: None) -> Iterator[Hit]:
                 if (quota_text(t), t.text("window")) != (quota_text(m.task), m.task.text("window"))
             ]
             if differing:
+                # the cell stating the ratio: the quota column, else a 抽查比例 column of its own
+                cell = "quota" if "quota" in m.task.cells else _ratio(m.task)[1]
                 yield field_hit(
                     plan,
                     m.task,
-                    "quota",
+                    cell,
                     others="；".join(differing),
                     count=len(differing),
+                    peers=_PEER_NAMES[level_of(plan)],
                     window_raw=m.task.text("window"),
                     **_sup_vars(m, sup),
                 )
