@@ -186,8 +186,9 @@ def once_per_run(folder: Path, make: Callable[[Path], dict]) -> dict:
 # the .doc files under WPS's .wps name) over and over. The first conversion asked for converts them
 # all in one LibreOffice run (wordproc.convert_many: the command, profile and limits of
 # wordproc.convert); any later conversion of the same bytes under the same suffix by the same
-# soffice is a copy of that run's output, shared by the xdist workers. Any other file, or another
-# soffice (a test's fake or missing one), is converted as usual.
+# soffice is a copy of that run's output (or its refusal, for a file LibreOffice cannot convert),
+# shared by the xdist workers. Any other file, or another soffice (a test's fake or missing one),
+# is converted as usual.
 FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
 _AS_WPS = (".doc", ".wps")
 
@@ -196,11 +197,22 @@ _AS_WPS = (".doc", ".wps")
 _AS_PDF = FORMATS / "泽州县市场监督管理局2023年度内部双随机抽查工作计划.seed.doc"
 
 
+@functools.cache
+def _encrypted_doc() -> Path:
+    """test_bad_formats' encrypted.doc (the same bytes each time it is made), which LibreOffice
+    refuses: converted last in the batch, so that its refusal costs no LibreOffice start of its own."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "bad_inputs"))
+    import make_bad_formats
+
+    folder = Path(tempfile.mkdtemp(prefix="encrypted-doc-", dir=_TEMP))
+    return make_bad_formats.encrypted_doc(folder)
+
+
 def _batched() -> list[tuple[Path, str]]:
     """(fixture, the suffix it is converted under)."""
     words = sorted(p for p in FORMATS.iterdir() if p.suffix in (".doc", ".odt"))
     batch = [(p, s) for p in words for s in (_AS_WPS if p.suffix == ".doc" else (p.suffix,))]
-    return [*batch, (_AS_PDF, ".pdf")]
+    return [*batch, (_AS_PDF, ".pdf"), (_encrypted_doc(), ".doc")]
 
 
 def _conversion_key(path: Path, suffix: str) -> str:
@@ -209,21 +221,32 @@ def _conversion_key(path: Path, suffix: str) -> str:
 
 @pytest.fixture(scope="session", autouse=True)
 def _libreoffice_batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    from planlint.errors import ReadError
     from planlint.readers import wordproc
 
     real, soffice = wordproc.convert, wordproc.find_soffice()
-    converted: dict[str, str] = {}
+    converted: dict[str, str | dict[str, str]] = {}  # a converted file, or {"refused": message}
 
     def make(folder: Path) -> dict:
         inputs = _batched()
         staged = [folder / f"{i}{suffix}" for i, (_, suffix) in enumerate(inputs)]
         for (path, _), copy in zip(inputs, staged):
             shutil.copyfile(path, copy)
-        (folder / "run").mkdir()
+        run = folder / "run"
+        run.mkdir()
         with pytest.MonkeyPatch.context() as mp:  # the time limit of one conversion, per file
             mp.setenv(wordproc.TIMEOUT_ENV, str(wordproc.DEFAULT_TIMEOUT * len(inputs)))
-            results = wordproc.convert_many([str(p) for p in staged], folder / "run", "docx")
-        return {_conversion_key(path, suffix): str(r) for (path, suffix), r in zip(inputs, results)}
+            try:
+                results = [str(r) for r in wordproc.convert_many([str(p) for p in staged], run, "docx")]
+            except ReadError as exc:
+                # LibreOffice went on past the file it refused, and convert_many names the first
+                # file without an output: each input's output (its i-th is named plan{i or ''}),
+                # or that refusal, worded as convert_many words it for any file it names.
+                outputs = [run / "out" / f"plan{i or ''}.docx" for i in range(len(staged))]
+                results = [str(r) if r.is_file() else {"refused": exc.message} for r in outputs]
+                if str(staged[results.index({"refused": exc.message})]) != exc.path:
+                    raise
+        return {_conversion_key(path, suffix): r for (path, suffix), r in zip(inputs, results)}
 
     def convert(path: str, work: Path, target: str) -> Path:
         if soffice and target == "docx" and wordproc.find_soffice() == soffice:
@@ -231,6 +254,8 @@ def _libreoffice_batch(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Non
             if key in _batch_keys():
                 if not converted:
                     converted.update(once_per_run(shared_folder(tmp_path_factory, "libreoffice"), make))
+                if isinstance(converted[key], dict):
+                    raise ReadError(converted[key]["refused"], path)
                 result = work / "out" / "plan.docx"
                 result.parent.mkdir()
                 shutil.copyfile(converted[key], result)

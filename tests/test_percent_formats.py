@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fixtures.formats import xlsb
 from fixtures.formats.xlsb import Styled, write_xlsb
-from test_formats import NUMBERS, number_sheet_xls, number_sheet_xlsx, soffice
+from test_formats import FORMATS, NUMBERS, number_sheet_xls, number_sheet_xlsx
 
 from planlint import engine
 from planlint.readers import read_tables
@@ -45,17 +45,13 @@ def test_any_number_with_a_percent_format_reads_as_shown(tmp_path, suffix, write
     assert shown(path) == [want for _, _, want in PERCENTS]
 
 
-def test_ods_numbers_and_percentages_read_as_shown(tmp_path):
+def test_ods_numbers_and_percentages_read_as_shown():
     """.ods cells as LibreOffice shows them: a percentage cell (office:value-type="percentage")
     reads as 5%, one above one as 200%, and test_formats' numbers and dates as for .xlsx. Both
-    lists in one sheet: one LibreOffice run."""
-    soffice()
-    from planlint.readers.wordproc import convert
-
-    xls = tmp_path / "比例.xls"
-    number_sheet_xls(xls, NUMBERS + PERCENTS)
-    ods = convert(str(xls), tmp_path, "ods")
-    assert shown(Path(ods)) == [want for _, _, want in NUMBERS + PERCENTS]
+    lists in one sheet (number_sheet_xls) as LibreOffice writes it to .ods, committed like the
+    seeds' .ods (tests/fixtures/formats/make_formats.py): converting it here took a LibreOffice
+    start of its own (~3 s of CPU). A change to either list fails here until it is rewritten."""
+    assert shown(FORMATS / "数字与比例.ods") == [want for _, _, want in NUMBERS + PERCENTS]
 
 
 def test_a_ratio_shown_as_200_percent_is_out_of_range_not_missing_its_percent_sign(tmp_path):
