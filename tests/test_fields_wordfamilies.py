@@ -478,3 +478,26 @@ def test_the_kinds_a_list_names_are_the_kinds_a_label_names():
     label = next(line for line in grammar.splitlines() if line.startswith("KIND_LABEL"))
     heads = re.compile(r"\(\?:(农民专业合作社\|[^)]*)\)")
     assert heads.search(label).group(1) == heads.search(_KIND).group(1)
+
+
+@pytest.mark.parametrize(
+    ("text", "tiers"),
+    [
+        ("守信企业1%，失信企业10%", [("A", "1"), ("C", "10")]),
+        ("警示企业5%，严重失信企业100%", [("B", "5"), ("D", "100")]),
+        ("守信主体1%，警示主体3%，失信主体10%，严重失信主体100%", [("A", "1"), ("B", "3"), ("C", "10"), ("D", "100")]),
+        ("对守信企业按1%抽取，对失信企业按10%抽取", [("A", "1"), ("C", "10")]),
+    ],
+)
+def test_credit_tiers_before_ratios_are_tiers_not_kinds(text, tiers):
+    """守信/警示/失信/严重失信 name credit tiers (A–D), not kinds of object: the ratios are the tiers',
+    for the tier rules to check, not a ratio per kind whose lowest becomes the task's."""
+    value = parse("quota", text)
+    assert isinstance(value, Quota) and value.by_kind == (), value
+    assert [(s.tier, str(s.ratio.low)) for s in value.tiers] == tiers
+
+
+def test_kinds_beside_credit_tiers_stay_kinds():
+    value = parse("quota", "企业5%，个体工商户1%")
+    assert isinstance(value, Quota) and value.tiers == ()
+    assert [kind for kind, _ in value.by_kind] == ["企业", "个体工商户"]

@@ -565,11 +565,16 @@ def _letters(text: str) -> list[str]:
     return _TIER_LETTERS.findall(text)
 
 
+_CREDIT_TIER = re.compile(r"严重失信|守信|警示|失信")
+
+
 def _label_tiers(label: str) -> list[str]:
-    """A类 → [A]; 对B、C类企业 → [B, C]; 较高风险企业 → [C]."""
+    """A类 → [A]; 对B、C类企业 → [B, C]; 较高风险企业 → [C]; 严重失信企业 → [D]."""
     label = label.removeprefix("其中").removeprefix("对")
     if label[0] in "ABCDE":
         return _letters(label.split("类")[0].split("级")[0])
+    if (credit := _CREDIT_TIER.match(label)) is not None:
+        return [_TIER_WORDS[credit.group(0)]]
     return [_TIER_RISK[label.partition("风险")[0]]]
 
 
