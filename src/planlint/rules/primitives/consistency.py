@@ -34,21 +34,39 @@ def _current(match: re.Match[str], year: int) -> bool:
     "year_matches", ("cell",), {"fields": FIELDS}, required=("fields",), provides=("stale", "year", "new")
 )
 def year_matches(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
-    """A year in the text (`2022年加油站…`) other than the plan's year is usually copied from last year;
-    last year's annual reports (`2022年度年报`) are what a 2023 check looks at."""
+    """A year in the text (`2022年加油站…`, also spelled `二〇二二年`) other than the plan's year is usually
+    copied from last year; last year's annual reports (`2022年度年报`) are what a 2023 check looks at."""
     year = ctx.plan.meta.year
     if not year:
         return
-    found = [m for m in _YEAR.finditer(cell.raw) if not _current(m, year)]
-    stale = sorted({int(m.group()) for m in found})
-    if stale:
-        spans = {m.span() for m in found}
-        # every stale year becomes the plan year
-        new = _YEAR.sub(lambda m: str(year) if m.span() in spans else m.group(), cell.raw)
-        where = tuple(m.span() for m in found)
+    found = _stale_years(cell.raw, year)
+    if found:
+        stale = sorted({y for _, y in found})
+        spans = tuple(span for span, _ in found)
+        # every stale year becomes the plan year, in digits
+        new, last = [], 0
+        for start, end in spans:
+            new.append(cell.raw[last:start] + str(year))
+            last = end
+        fixed = "".join(new) + cell.raw[last:]
         yield CellHit(
-            {"stale": "、".join(map(str, stale)), "year": year, "new": new.strip()}, new, spans=where
+            {"stale": "、".join(map(str, stale)), "year": year, "new": fixed.strip()}, fixed, spans=spans
         )
+
+
+def _stale_years(raw: str, year: int) -> list[tuple[tuple[int, int], int]]:
+    """(span in `raw`, year) of each year in `raw` that is not the plan's. A year spelled in Chinese
+    numerals (二〇二二年) is read as the field parser's normalizer reads it, its span mapped back."""
+    if not any(c in raw for c in "〇○零"):
+        return [(m.span(), int(m.group())) for m in _YEAR.finditer(raw) if not _current(m, year)]
+    from ...fields import normalize_with_offsets
+
+    text, offsets = normalize_with_offsets(raw)
+    return [
+        ((offsets[m.start()], offsets[m.end() - 1] + 1), int(m.group()))
+        for m in _YEAR.finditer(text)
+        if not _current(m, year)
+    ]
 
 
 _PLACE_SUFFIXES = ("省", "市", "县", "区")
