@@ -420,6 +420,14 @@ class _Guide:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class _Items:
+    """Several mode items read as one grammar item (市局牵头，县区局自行组织发起: the leading level, then the
+    levels that run the task), which the mode reads as if written one by one."""
+
+    items: tuple[Any, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class _Bare:
     """A level named with no verb of its own (县区局, 县(区)级市场监管部门): who inspects, unless a
     self-run item right after it (县区局、市局各园区分局自行组织发起) says what the bodies listed do."""
@@ -445,16 +453,19 @@ _LEVELS = {
     **dict.fromkeys(("上级", "上"), v.UPPER),
     **dict.fromkeys(("下级", "下"), v.LOWER),
 }
-_LEVEL_TOKENS = frozenset(("LEVEL", "REL", "ZONE", "BRANCH"))
+_LEVEL_TOKENS = frozenset(("LEVEL", "REL", "ZONE", "BRANCH", "TOWN"))
 _BELOW = {"省": "city", "市": "county"}
 
 
 def _level(token: Token) -> str:
     """A mode's level word as a level: a branch of a bureau (市局直属分局, 市局各园区分局) is the level
     below the bureau's; a functional zone or a zone's 分局 (新区抽新区查, 各分局) acts at county level
-    (planlint.places)."""
+    (planlint.places); a township body or a county bureau's station (乡镇, 街道, 市场监管所) is the township
+    level."""
     if token.type == "BRANCH":
         return _BELOW[token.value[0]]
+    if token.type == "TOWN":
+        return "township"
     return "county" if token.type == "ZONE" else _LEVELS[token.value]
 
 
@@ -901,9 +912,18 @@ class _FieldTransformer(Transformer):
         end = v.DatePoint(12, None, start.year, next_year=start.next_year, part="底")
         return _qualified(v.Window(start, end, open_end=True), c)
 
+    def from_now(self, c: list[Token]) -> v.Window:
+        """自即日起 · 即日起开展 · 自印发之日起: from the notice's date, which the cell does not state, and no
+        end. Read as the year with its end left open (`open_end`: window-open-end asks for the dates,
+        the deadline rules do not rest on the year's end); the wording is kept as the label."""
+        label = c[0].value.lstrip("自从")
+        window = v.Window(v.DatePoint(1), v.DatePoint(12, part="底"), open_end=True, label=label)
+        return _qualified(window, c)
+
     def named_period(self, c: list[Token]) -> v.Window:
-        """第二季度 · 二、三季度 · 前三季度 · 上半年 · 年底前, optionally after a year (2023年第四季度)."""
-        year = _int(c[0]) if c[0].type == "YEAR" else None
+        """第二季度 · 二、三季度 · 前三季度 · 上半年 · 年底前, optionally after a year (2023年第四季度); 即日起至年底
+        (the notice's date, unknown to the cell: the deadline alone)."""
+        year = next((_int(t) for t in c if t.type == "YEAR"), None)
         tok = next(t for t in c if t.type in ("QUARTERS", "HALF_YEAR", "YEAR_END"))
         before = any(t.type == "BEFORE" for t in c)
         if tok.type == "YEAR_END":
@@ -969,6 +989,17 @@ class _FieldTransformer(Transformer):
         each = any(t.type == "SELF_RUN" and t.value.startswith("分别") for t in c)
         return _EachLevel(pair) if each else pair
 
+    def lead_run(self, c: list[Token]) -> _Items:
+        """市局牵头，县区局自行组织发起 · 省局部署，市县分别组织实施 · 市局抽取，县局自行组织发起: a leading
+        level, then levels that run the task themselves, read as the two items they are (and as the reverse
+        order, 县区局自行组织发起，市局牵头, reads them): the leader as select_only, the levels listed before
+        the last as bare levels, the last with the self-run words (分别 distributing over those before)."""
+        lead = next(i for i, t in enumerate(c) if t.type == "INITIATE") + 1
+        rest = [t for t in c[lead:] if t.type != "SEND"]
+        at = [i for i, t in enumerate(rest) if t.type in _LEVEL_TOKENS]
+        bare = tuple(_Bare(v.ModePair(None, _level(rest[i]))) for i in at[:-1])
+        return _Items((self.select_only(c[:lead]), *bare, self.self_run(rest[at[-1] :])))
+
     def style(self, c: list[Token]) -> _Style:
         """联合抽查 · 上下联动 · 委托检查 · 交叉检查 · 抽查检查一体."""
         return _Style(_style(c[0].value))
@@ -977,6 +1008,7 @@ class _FieldTransformer(Transformer):
         pairs: list[v.ModePair] = []
         styles: list[str] = []
         bare = 0  # how many of the last pairs are bare levels (_Bare), listed right before this item
+        c = [x for i in c for x in (i.items if isinstance(i, _Items) else (i,))]
         guides = [i.pair for i in c if isinstance(i, _Guide)]
         c = [i.pair if isinstance(i, _Guide) else i for i in c]
         for item in c:
@@ -1444,7 +1476,7 @@ _EXAMPLES: dict[str, dict[str, list[str]]] = {
     },
     "mode": {
         "缺少“查”，应为“市抽县查”等形式": ["市抽县", "市抽县(区)"],
-        "无法识别的层级，应为省、市、县或区": ["市抽乡查", "乡抽县查", "市抽"],
+        "无法识别的层级，应为省、市、县（区）或乡镇（街道、市场监管所）": ["市抽村查", "村抽县查", "市抽"],
     },
 }
 _EXAMPLES["count"] = _EXAMPLES["quota"]

@@ -309,8 +309,9 @@ class Window:
     qualifier: str | None = None
     whole_year: bool = False
     deadline_only: bool = False  # `2022年11月10日前`: start is the start of the year
-    # How a window by quarter or half-year was named (第二季度, 二、三季度, 上半年): the months are in
-    # start/end; the name is kept for the canonical text and takes no part in equality.
+    # How a window by quarter or half-year was named (第二季度, 二、三季度, 上半年), or an open window from the
+    # notice's date (即日起, whose start the cell does not state): the months are in start/end; the name
+    # is kept for the canonical text and takes no part in equality.
     label: str | None = field(default=None, compare=False)
     # how many objects the time cell also states (辽宁's 检查时间: 3月检查4家, 3月-10月抽查5户)
     count: Count | None = None

@@ -173,6 +173,9 @@ def open_end(ctx: Ctx, cell: Cell, param: str = "") -> Iterator[CellHit]:
     deadline = ctx.param(param) if param else None
     month, day = parse_month_day(deadline) if deadline else (12, 31)
     end = DatePoint(month, day, window.start.year, next_year=window.start.next_year)
+    if window.label:  # 即日起: the notice's date, which the cell does not state, is the start
+        yield CellHit({"start": f"{window.label}，即印发之日", "suggested": f"{window.label}至{end}"})
+        return
     suggested = Window(window.start, end, qualifier=window.qualifier).canonical()
     yield CellHit({"start": window.start, "suggested": suggested})
 
