@@ -244,3 +244,20 @@ def test_a_window_from_the_notice_alone_asks_for_its_dates(tmp_path):
     assert (
         "即日起" in hit.message and hit.fix is not None and hit.fix.startswith("写明结束时间，例如「即日起至")
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "pairs"),
+    [
+        # a verb between the bureau and 分局: the bureau draws, its branches inspect
+        ("市局抽取各县分局检查", [(C, K)]),
+        ("市局组织各分局实施", [(C, K)]),
+        # no verb between: the branches are the county level, running the task themselves
+        ("市局各园区分局自行组织发起", [(K, K)]),
+        ("市局高新区分局自行组织发起", [(K, K)]),
+        ("市局直属分局检查", [(None, K)]),
+    ],
+)
+def test_a_branch_word_does_not_swallow_the_drawing_level(text, pairs):
+    """Review of this round: BRANCH took 市局抽取各县分局 as one branch word, losing the city's draw."""
+    assert _pairs(text) == pairs
