@@ -462,8 +462,13 @@ def test_a_plan_whose_quota_is_pending(tmp_path):
     found = _findings(path)
     assert ("quota-needs-review", "F3", "warning") in found
     assert "quota-unparseable" not in {slug for slug, _, _ in found}
-    # a tentative number is still a number someone has to write properly, not prose
-    assert isinstance(parse("quota", "暂定5%"), ParseError)
+    # beside a number, decided or tentative: still for review, not unreadable (review of this round)
+    for text in ("比例待定，每年1次", "暂定5%", "抽查比例暂定为3%，频次另行通知"):
+        value = parse("quota", text)
+        assert isinstance(value, Quota) and value.review, (text, value)
+    # 未确定 naming a kind of object is not an undecided number
+    value = parse("quota", "对未确定风险等级的企业按5%抽查")
+    assert "尚未确定" not in (getattr(value, "review", None) or ""), value
 
 
 def test_the_kinds_a_list_names_are_the_kinds_a_label_names():

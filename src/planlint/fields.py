@@ -1598,16 +1598,18 @@ _SUPERIOR_SETS = re.compile(
 )
 
 
-# 待定 · 待确定 · 暂定 · 另行通知 · 尚未确定 (no number): the plan has not decided the number yet (SURVEY S7-6).
-_PENDING = re.compile(r"^[^\d%]{0,8}?(?:待定|待确定|待明确|暂定|另行通知|尚未确定|未确定)[^\d%]{0,8}$")
+# 待定 · 待确定 · 暂定 · 另行通知 · 尚未确定: the plan has not decided the number yet (SURVEY S7-6), also beside
+# a number that is decided (比例待定，每年1次) or a tentative one (暂定5%). Only for a text that does not parse.
+# 未确定 only where it ends a clause: 未确定风险等级的企业 is a kind of object, not an undecided number.
+_PENDING = re.compile(r"待定|待确定|待明确|暂定|另行通知|尚未确定|未确定(?=$|[,;。，；、)）])")
 
 
 def _review_reason(norm: str) -> str | None:
     """Why a quota text that does not parse is prose for a person to check, or None when it is a
     malformed quota (适量抽查, 5%x). Prose leaves the number to others, or states numbers in sentences:
     a sum over several offices (登记科10户、网监科5户，共15户), thresholds (10所及以下的按不少于2所)."""
-    if _PENDING.match(norm):
-        return "比例或数量尚未确定，本计划没有写明，请在印发前写明"
+    if _PENDING.search(norm):
+        return "比例或数量尚未确定（待定、暂定或另行通知），请在印发前写明确定的数字"
     if _DELEGATED.search(norm):
         return "比例或数量交由执行单位根据实际情况确定"
     if _DEFERRED.search(norm) or _SUPERIOR_SETS.search(norm):
