@@ -509,3 +509,23 @@ def test_kinds_beside_credit_tiers_stay_kinds():
     value = parse("quota", "企业5%，个体工商户1%")
     assert isinstance(value, Quota) and value.tiers == ()
     assert [kind for kind, _ in value.by_kind] == ["企业", "个体工商户"]
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("百分之三至五", "3", "5"),
+        ("百分之三至百分之五", "3", "5"),
+        ("百分之十至二十；每年一次", "10", "20"),
+        ("千分之三至千分之五", "0.3", "0.5"),
+    ],
+)
+def test_a_spelled_out_range_of_ratios(text, low, high):
+    """Review of this round: 百分之三至五 was 「缺少范围的上限」 (the upper end left in numerals)."""
+    value = parse("quota", text)
+    assert isinstance(value, Quota) and value.ratio == Ratio(Decimal(low), Decimal(high), "range"), value
+
+
+def test_a_spelled_ratio_before_a_month_keeps_the_month():
+    # 五月 after a dash is a month, not the upper end of the ratio: not rewritten
+    assert normalize("百分之三至五月") == "3%-五月"

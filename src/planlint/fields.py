@@ -149,6 +149,8 @@ _NUMERAL_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "
 _NUMERAL_DIGITS.update({"六": 6, "七": 7, "八": 8, "九": 9})
 _SPELLED = re.compile(
     r"([百千])分之(?:(\d+(?:\.\d+)?)|([〇○零一二两三四五六七八九十百]+)(?:点([〇○零一二三四五六七八九]+))?)"
+    # 百分之三至五 (至 already a dash here): the upper end of a range, spelled without its 百分之
+    r"(?:-([〇○零一二两三四五六七八九十百]+)(?![〇○零一二两三四五六七八九十百]*(?:[年月日次户家个]|分之)))?"
     r"|(?<![〇○零一二三四五六七八九十])([一二][〇○零一二三四五六七八九]{3})(?=年)"
 )
 
@@ -166,14 +168,15 @@ def _numeral_whole(text: str) -> int:
 
 
 def _spelled_number(m: re.Match[str]) -> str:
-    per, digits, whole, fraction, year = m.groups()
+    per, digits, whole, fraction, upper, year = m.groups()
     if year is not None:
         return "".join(str(_NUMERAL_DIGITS[c]) for c in year)
     if digits is None:
         digits = str(_numeral_whole(whole))
         if fraction:
             digits += "." + "".join(str(_NUMERAL_DIGITS[c]) for c in fraction)
-    return digits + ("%" if per == "百" else "‰")
+    unit = "%" if per == "百" else "‰"
+    return digits + unit + (f"-{_numeral_whole(upper)}{unit}" if upper else "")
 
 
 def _spell_out(text: str, offsets: list[int] | None = None) -> str:
