@@ -1303,3 +1303,75 @@ def test_stations_carrying_their_countys_task_differently_are_told_as_townships(
     # the ratio cell is the 抽查比例 column's, as the plan writes it
     assert sorted(f.message.split("本计划为")[1][:5] for f in got) == ["「10%」", "「12%」"]
     assert all(f.location.cell == "E3" for f in got)
+
+
+# -- review fix 1: a township's words are whole words -------------------------------------------
+
+
+class TestTownshipWordsAreWholeWords:
+    """乡, 镇 inside another word (城乡建设, 城镇燃气, 乡村振兴) and 市场所 inside 市场所有 name no township
+    body: a city's 市局抽取 task with 市住房和城乡建设局 as partner is the city's own inspection."""
+
+    @pytest.mark.parametrize(
+        "inspector, partner, role",
+        [
+            ("市市场监督管理局", "市住房和城乡建设局", "city-inspects"),
+            ("市市场监督管理局", "市城镇燃气管理处", "city-inspects"),
+            ("市市场监督管理局", "市乡村振兴局", "city-inspects"),
+            ("市市场监督管理局", "市应急管理局", "city-inspects"),
+            ("各乡镇（街道）", "", "county-inspects"),
+            ("各市场监管所", "", "county-inspects"),
+            ("县（区）市场监管局", "县住房和城乡建设局", "county-inspects"),
+        ],
+    )
+    def test_a_city_draws_and_the_inspector_column_says_who_inspects(
+        self, tmp_path, inspector, partner, role
+    ):
+        task = _city_task(
+            tmp_path,
+            {"mode": "抽查检查模式", "inspector": "检查主体", "partner": "配合部门"},
+            {"mode": "市局抽取", "inspector": inspector, "partner": partner},
+        )
+        assert city_role(task) == role
+
+    @pytest.mark.parametrize(
+        "mode, inspector, partner, role",
+        [
+            # the county draws and inspects itself: its stations have no part
+            ("县局抽取", "县市场监督管理局", "县住房和城乡建设局", "city-inspects"),
+            ("县局抽取", "县市场监督管理局", "县乡村振兴局", "city-inspects"),
+            ("县局抽取", "县市场监督管理局", "市场所有关科室", "city-inspects"),
+            # the county draws, its stations inspect
+            ("县局抽取", "各市场监管所", "", "county-inspects"),
+            ("县局抽取", "各乡（镇）", "", "county-inspects"),
+            ("县局抽取", "各乡镇人民政府", "", "county-inspects"),
+        ],
+    )
+    def test_a_county_draws_for_a_township_plan(self, tmp_path, mode, inspector, partner, role):
+        task = _city_task(
+            tmp_path,
+            {"mode": "抽查检查模式", "inspector": "检查主体", "partner": "配合部门"},
+            {"mode": mode, "inspector": inspector, "partner": partner},
+        )
+        assert city_role(task, "township", PlanMeta(level="county")) == role
+
+    @pytest.mark.parametrize(
+        "partner, severity",
+        [("市住房和城乡建设局", "info"), ("市应急管理局", "info"), ("各县（区）局", "warning")],
+    )
+    def test_a_county_plan_against_its_citys_drawn_task(self, tmp_path, partner, severity):
+        city = xlsx(
+            tmp_path,
+            "晋城市市场监督管理局2025年度双随机抽查工作计划",
+            [
+                [*HEAD, "抽查检查模式", "检查主体", "配合部门"],
+                ["1", *FUEL, "加油站", "5%", "3月-10月", "市局抽取", "市市场监督管理局", partner],
+            ],
+        )
+        county = xlsx(
+            tmp_path,
+            "泽州县市场监督管理局2025年度双随机抽查工作计划",
+            [[*HEAD, "抽查检查模式"], ["1", *FUEL, "加油站", "5%", "3月-10月", "县抽县查"]],
+        )
+        got = findings([county], ("superior-task-duplicated",), superior=city)
+        assert [f.severity for f in got] == [severity]
