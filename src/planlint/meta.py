@@ -100,10 +100,13 @@ _BODY_WORDS = r"局|委员会|厅|人民政府|政府|办公室|办事处|中心
 _BODY = re.compile(_BODY_WORDS)
 # a cell above the header naming the body that made the plan: labelled, perhaps among other fields
 # (填报单位:广州市教育局  填报人:…  联系电话:…, 编制单位：某区卫生健康局), or the body's name alone, perhaps
-# sealed (某县市场监督管理局（盖章）)
+# sealed (某县市场监督管理局（盖章）). Only the label of the unit that made the plan counts, at the start
+# of the cell or after a separator: 指导单位, 配合单位, 上级单位 and 主管单位 name other bodies, and a bare
+# 单位 counts only at the start of the cell.
 _UNIT_NAME = rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{_BODY_WORDS}))"
 _LABELLED_UNIT = re.compile(
-    r"(?:填报|编制|制表|报送|发布|制定|印发|实施)?单位(?:名称)?(?:[（(]盖章[)）])?[:：]\s*" + _UNIT_NAME
+    r"(?:^(?:填报|编制|制表|报送)?|(?<=[\s，,；;|/])(?:填报|编制|制表|报送))单位(?:名称)?(?:[（(]盖章[)）])?[:：]\s*"
+    + _UNIT_NAME
 )
 _SEALED_UNIT = re.compile(_UNIT_NAME + r"\s*(?:[（(](?:盖章|章|公章)[)）])?")
 # the bodies of a cell listing several (泽州县市场监督管理局、泽州县商务局)
