@@ -1057,6 +1057,7 @@ def test_a_free_trade_zone_named_after_the_issuer_is_not_the_issuer():
 # -- 8. a plan whose title names no place: the body its table names -----------------------------
 
 NO_PLACE = "2025年度交通运输“双随机、一公开”抽查工作计划"
+NO_PLACE_BARE = "2025年度双随机抽查工作计划"
 
 
 def _no_place_plan(
@@ -1089,8 +1090,8 @@ def _no_place_plan(
         ([["", "", "编制单位:泽州县市场监督管理局"]], ["本局"] * 2, ("泽州县", "晋城市", "山西省")),
         ([["泽州县巴公镇人民政府（盖章）"]], [""] * 2, ("巴公镇", "泽州县", "晋城市", "山西省")),
         # the inspecting bodies all of one place, one or several departments (a joint plan)
-        ([], ["泽州县市场监督管理局"] * 3, ("泽州县", "晋城市", "山西省")),
-        ([], ["泽州县市场监管局、泽州县商务局", "泽州县市场监管局", ""], ("泽州县", "晋城市", "山西省")),
+        ([], ["泽州县交通运输局"] * 3, ("泽州县", "晋城市", "山西省")),
+        ([], ["泽州县交通运输局、泽州县商务局", "泽州县交通运输局", ""], ("泽州县", "晋城市", "山西省")),
         ([], ["晋城市交通运输局", "晋城市交通运输局", "市局运输科"], ("晋城市", "山西省")),
     ],
 )
@@ -1375,3 +1376,88 @@ class TestTownshipWordsAreWholeWords:
         )
         got = findings([county], ("superior-task-duplicated",), superior=city)
         assert [f.severity for f in got] == [severity]
+
+
+# -- review fixes 3 and 4: the place the task bodies vote for ---------------------------------------
+
+
+class TestThePlaceTheTaskBodiesVoteFor:
+    """The 检查主体 cells place a plan whose title names none only when more than half its own tasks
+    name one place's body of the plan's kind first: not a partner after 本局, not a superior's task
+    (市抽县查 beside 县抽县查) inspected by the city's bureau; a station votes for its county."""
+
+    MARKET = "2025年度市场监管领域双随机抽查工作计划"
+
+    def _plan(self, tmp_path: Path, rows: list[tuple[str, str]], title: str = NO_PLACE_BARE) -> Path:
+        wb = Workbook()
+        ws = wb.active
+        ws.append([title])
+        ws.append([*HEAD, "抽查检查模式", "检查主体"])
+        for i, (mode, body) in enumerate(rows, 1):
+            ws.append([str(i), f"任务{i}", "许可条件检查", "经营者", "5%", "3月至11月", mode, body])
+        path = tmp_path / "计划.xlsx"
+        wb.save(path)
+        return path
+
+    def _place(self, tmp_path: Path, rows: list[tuple[str, str]], title: str = NO_PLACE_BARE):
+        (plan,) = load_plans(str(self._plan(tmp_path, rows, title)))
+        return plan.meta.region
+
+    @pytest.mark.parametrize(
+        "rows",
+        [
+            # the city's task beside the county's own: the city's bureau is no vote for the city
+            [("市抽县查", "晋城市市场监督管理局"), ("县抽县查", "本局")],
+            [("上抽下查", "晋城市市场监督管理局"), ("县抽县查", "本局"), ("县抽县查", "本局")],
+            # a partner named after the plan's own body
+            [("县抽县查", "本局、阳城县公安局"), ("县抽县查", "市场监管局、阳城县应急管理局")],
+            # half is not more than half
+            [("县抽县查", "阳城县市场监督管理局"), ("县抽县查", "本局")],
+        ],
+    )
+    def test_no_place_from_a_superiors_task_a_partner_or_half(self, tmp_path, rows):
+        assert self._place(tmp_path, rows) == ()
+
+    @pytest.mark.parametrize(
+        "rows, region",
+        [
+            (
+                [
+                    ("市抽县查", "晋城市市场监督管理局"),
+                    ("县抽县查", "阳城县市场监督管理局"),
+                    ("县抽县查", "阳城县市场监督管理局"),
+                ],
+                ("阳城县", "晋城市", "山西省"),
+            ),
+            ([("县抽县查", "阳城县市场监督管理局、阳城县公安局")] * 2, ("阳城县", "晋城市", "山西省")),
+            # a county plan naming its own stations and itself: the county
+            (
+                [
+                    ("县抽县查", "阳城县市场监督管理局城关市场监督管理所"),
+                    ("县抽县查", "阳城县市场监督管理局城关市场监督管理所"),
+                    ("县抽县查", "阳城县市场监督管理局"),
+                ],
+                ("阳城县", "晋城市", "山西省"),
+            ),
+            (
+                [
+                    ("县抽县查", "阳城县市场监督管理局城关市场监督管理所"),
+                    ("县抽县查", "阳城县市场监督管理局北留市场监督管理所"),
+                ],
+                ("阳城县", "晋城市", "山西省"),
+            ),
+        ],
+    )
+    def test_the_plans_own_bodies_place_it(self, tmp_path, rows, region):
+        assert self._place(tmp_path, rows) == region
+
+    def test_a_station_alone_places_the_plan_at_the_station(self, tmp_path):
+        rows = [("县抽县查", "阳城县市场监督管理局城关市场监督管理所")] * 2
+        assert self._place(tmp_path, rows)[:2] == ("城关市场监督管理所", "阳城县")
+
+    def test_only_the_plans_own_kind_of_body_votes_where_the_title_names_one(self, tmp_path):
+        rows = [("县抽县查", "阳城县公安局")] * 2
+        assert self._place(tmp_path, rows, self.MARKET) == ()
+        assert self._place(tmp_path, rows) == ("阳城县", "晋城市", "山西省")
+        rows = [("县抽县查", "阳城县市场监督管理局")] * 2
+        assert self._place(tmp_path, rows, self.MARKET) == ("阳城县", "晋城市", "山西省")
