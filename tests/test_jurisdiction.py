@@ -1461,3 +1461,42 @@ class TestThePlaceTheTaskBodiesVoteFor:
         assert self._place(tmp_path, rows) == ("阳城县", "晋城市", "山西省")
         rows = [("县抽县查", "阳城县市场监督管理局")] * 2
         assert self._place(tmp_path, rows, self.MARKET) == ("阳城县", "晋城市", "山西省")
+
+
+# -- review fix 5: a county's townships together are no township -----------------------------------
+
+
+class TestACountysTownshipsTogetherAreNoTownship:
+    @pytest.mark.parametrize(
+        "title",
+        [
+            "泽州县各乡镇2025年度双随机抽查工作计划",
+            "泽州县乡镇2025年度双随机抽查工作计划",
+            "泽州县各街道2025年度双随机抽查工作计划",
+            "泽州县乡镇街道2025年度双随机抽查工作计划",
+            "泽州县各乡（镇）人民政府2025年度行政检查计划",
+        ],
+    )
+    def test_the_county_issued_it(self, title):
+        place = gazetteer().find(title)
+        assert place is not None and (place.name, place.level) == ("泽州县", "county")
+        assert gazetteer().township_name(title.removeprefix("泽州县")) is None
+
+    @pytest.mark.parametrize(
+        "title, name",
+        [
+            ("泽州县巴公镇2025年度双随机抽查工作计划", "巴公镇"),
+            ("北京市朝阳区南磨房乡人民政府2025年度行政检查计划", "南磨房乡"),
+            ("泽州县城关镇人民政府2025年度行政检查计划", "城关镇"),
+            ("东莞市塘厦镇2025年度双随机抽查工作计划", "塘厦镇"),
+        ],
+    )
+    def test_one_township_issued_it(self, title, name):
+        place = gazetteer().find(title)
+        assert place is not None and (place.name, place.level) == (name, "township")
+
+    def test_a_gazetteer_built_without_parents_still_knows_which_cities_have_counties(self):
+        g = gazetteer()
+        built = type(g)(g.by_code, g.by_name, g.by_first, g.zone_sources, g.changes)
+        assert built.parents == g.parents
+        assert built.has_counties(g.lookup("晋城市")) and not built.has_counties(g.lookup("东莞市"))
