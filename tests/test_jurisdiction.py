@@ -1500,3 +1500,53 @@ class TestACountysTownshipsTogetherAreNoTownship:
         built = type(g)(g.by_code, g.by_name, g.by_first, g.zone_sources, g.changes)
         assert built.parents == g.parents
         assert built.has_counties(g.lookup("晋城市")) and not built.has_counties(g.lookup("东莞市"))
+
+
+# -- review fix 6: a header's percent unit, beside a count or a frequency ---------------------------
+
+
+class TestAHeadersPercentUnit:
+    """抽查比例(%) gives its bare numbers the unit, also before a frequency (5；1次/年 under 抽查比例(%)及
+    频次); a header that names a count as well (抽查数量/比例(%)) does not: 20 may be households."""
+
+    def _cell(self, tmp_path: Path, header: str, text: str):
+        path = xlsx(
+            tmp_path,
+            "泽州县市场监督管理局2025年度双随机抽查工作计划",
+            [["序号", "抽查任务名称", "抽查对象", header], ["1", "食品生产检查", "食品生产企业", text]],
+        )
+        (plan,) = load_plans(str(path))
+        ((key, cell),) = [(k, c) for k, c in plan.tasks[0].cells.items() if k not in ("seq", "name", "scope")]
+        return key, cell
+
+    @pytest.mark.parametrize(
+        "header", ["抽查数量/比例(%)", "抽查户数或比例(%)", "抽查家数/比例（%）", "抽查比例(%)或户数"]
+    )
+    def test_a_count_or_ratio_header_gives_no_unit(self, tmp_path, header):
+        _key, cell = self._cell(tmp_path, header, "20")
+        assert cell.raw == "20"
+        assert not (hasattr(cell.value, "ratio") and cell.value.ratio is not None)
+
+    @pytest.mark.parametrize(
+        "header, text, low, bound, times",
+        [
+            ("抽查比例(%)及频次", "5；1次/年", 5, "exact", 1),
+            ("抽查比例(%)及频次", "不低于3，每年1次", 3, "at_least", 1),
+            ("抽查比例（%）及频次", "5、2次/年", 5, "exact", 2),
+            ("抽查比例(%)", "5", 5, "exact", None),
+            ("个体工商户抽查比例(%)", "5", 5, "exact", None),
+        ],
+    )
+    def test_a_ratio_header_gives_the_unit_before_a_frequency(
+        self, tmp_path, header, text, low, bound, times
+    ):
+        _key, cell = self._cell(tmp_path, header, text)
+        assert cell.raw == text
+        assert (cell.value.ratio.low, cell.value.ratio.bound) == (low, bound)
+        assert (cell.value.frequency.times_low if cell.value.frequency else None) == times
+
+    @pytest.mark.parametrize("text", ["5；见附件", "5家；1次/年", "抽取5；1次/年"])
+    def test_a_number_not_bare_before_a_frequency_gets_no_unit(self, tmp_path, text):
+        _key, cell = self._cell(tmp_path, "抽查比例(%)及频次", text)
+        ratio = getattr(cell.value, "ratio", None)
+        assert ratio is None or ratio.low != 5
