@@ -65,3 +65,48 @@ class TestTheUnitAboveTheHeaderIsTheOneThatMadeThePlan:
         above = [["指导单位：晋城市市场监督管理局"], ["填报单位：泽州县市场监督管理局"]]
         (plan,) = load_plans(str(_plan(tmp_path, NO_PLACE, above, self.ROWS)))
         assert plan.meta.place == "泽州县"
+
+
+def _windows(tmp_path: Path, windows: list[str], slugs: tuple[str, ...]):
+    from planlint.engine import RunOptions, run
+
+    rows = [["序号", "抽查任务名称", "抽查事项", "抽查对象范围", "抽查比例", "抽查检查起止时间"]]
+    rows += [[str(i), f"任务{i}", "许可条件检查", "经营者", "5%", w] for i, w in enumerate(windows, 1)]
+    path = _plan(tmp_path, "泽州县市场监督管理局2025年度双随机抽查工作计划", [], rows[1:], head=rows[0])
+    return run([str(path)], RunOptions(use_config=False, select=slugs)).findings
+
+
+class TestAnOpenWindowAndTheDeadline:
+    """Under 晋城's 12月20日, an open window starting after the deadline breaches it (as a written end
+    does), and no suggestion ends before its start or outside the plan year."""
+
+    SLUGS = ("window-after-deadline", "window-open-end", "window-other-year")
+
+    @pytest.mark.parametrize("window", ["12月25日起", "2025年12月21日起", "自12月下旬起"])
+    def test_a_start_after_the_deadline_breaches_it(self, tmp_path, window):
+        got = _windows(tmp_path, [window], self.SLUGS)
+        assert [(f.slug, f.severity) for f in got] == [("window-after-deadline", "error")]
+        assert "开始时间" in got[0].fix and "也须提前" in got[0].fix
+        assert got[0].fix.endswith("12月—12月20日」")
+
+    @pytest.mark.parametrize(
+        "window, suggested",
+        [
+            ("12月起", "12月—12月20日"),
+            ("3月起", "3月—12月20日"),
+            ("12月20日起", "12月20日"),
+            ("2024年12月起", "2025年12月—12月20日"),
+            ("2026年1月起", "2025年1月—12月20日"),
+            ("2024年12月25日起", "2025年12月—12月20日"),
+        ],
+    )
+    def test_an_open_window_is_told_a_possible_end(self, tmp_path, window, suggested):
+        got = _windows(tmp_path, [window], self.SLUGS)
+        assert [f.slug for f in got if f.slug == "window-after-deadline"] == []
+        (open_end,) = [f for f in got if f.slug == "window-open-end"]
+        assert f"「{suggested}」" in open_end.fix
+
+    def test_a_written_end_after_the_deadline_is_told_as_before(self, tmp_path):
+        (got,) = _windows(tmp_path, ["3月—12月31日"], self.SLUGS)
+        assert got.slug == "window-after-deadline"
+        assert got.fix == "将结束时间改为12月20日或更早，例如「3月—12月20日」"
