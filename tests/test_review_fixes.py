@@ -110,3 +110,27 @@ class TestAnOpenWindowAndTheDeadline:
         (got,) = _windows(tmp_path, ["3月—12月31日"], self.SLUGS)
         assert got.slug == "window-after-deadline"
         assert got.fix == "将结束时间改为12月20日或更早，例如「3月—12月20日」"
+
+
+class TestTheScopeFixNamesAnArea:
+    """scope-beyond-jurisdiction offers the plan's own area: a township's or county's name, a
+    station's 辖区 (a 市场监管所 is a body, not an area)."""
+
+    @pytest.mark.parametrize(
+        "title, area",
+        [
+            ("泽州县市场监督管理局巴公市场监督管理所2025年度双随机抽查工作计划", "“巴公市场监督管理所辖区”"),
+            ("泽州县巴公市场监管所2025年度双随机抽查工作计划", "“巴公市场监管所辖区”"),
+            ("泽州县巴公镇人民政府2025年度行政检查计划", "“巴公镇”"),
+            ("泽州县市场监督管理局2025年度双随机抽查工作计划", "“泽州县”"),
+        ],
+    )
+    def test_the_fix_names_the_plans_area(self, tmp_path, title, area):
+        from planlint.engine import RunOptions, run
+
+        scope = "全市食品经营者" if "泽州县市场监督管理局2025" in title else "全县食品经营者"
+        path = _plan(tmp_path, title, [], [["1", "食品经营检查", "许可条件检查", scope, "5%", "3月至11月"]])
+        (got,) = run(
+            [str(path)], RunOptions(use_config=False, select=("scope-beyond-jurisdiction",))
+        ).findings
+        assert area in got.fix and "所”" not in got.fix
