@@ -1057,6 +1057,7 @@ def test_a_free_trade_zone_named_after_the_issuer_is_not_the_issuer():
 # -- 8. a plan whose title names no place: the body its table names -----------------------------
 
 NO_PLACE = "2025年度交通运输“双随机、一公开”抽查工作计划"
+NO_PLACE_BARE = "2025年度双随机抽查工作计划"
 
 
 def _no_place_plan(
@@ -1089,8 +1090,8 @@ def _no_place_plan(
         ([["", "", "编制单位:泽州县市场监督管理局"]], ["本局"] * 2, ("泽州县", "晋城市", "山西省")),
         ([["泽州县巴公镇人民政府（盖章）"]], [""] * 2, ("巴公镇", "泽州县", "晋城市", "山西省")),
         # the inspecting bodies all of one place, one or several departments (a joint plan)
-        ([], ["泽州县市场监督管理局"] * 3, ("泽州县", "晋城市", "山西省")),
-        ([], ["泽州县市场监管局、泽州县商务局", "泽州县市场监管局", ""], ("泽州县", "晋城市", "山西省")),
+        ([], ["泽州县交通运输局"] * 3, ("泽州县", "晋城市", "山西省")),
+        ([], ["泽州县交通运输局、泽州县商务局", "泽州县交通运输局", ""], ("泽州县", "晋城市", "山西省")),
         ([], ["晋城市交通运输局", "晋城市交通运输局", "市局运输科"], ("晋城市", "山西省")),
     ],
 )
@@ -1303,3 +1304,249 @@ def test_stations_carrying_their_countys_task_differently_are_told_as_townships(
     # the ratio cell is the 抽查比例 column's, as the plan writes it
     assert sorted(f.message.split("本计划为")[1][:5] for f in got) == ["「10%」", "「12%」"]
     assert all(f.location.cell == "E3" for f in got)
+
+
+# -- review fix 1: a township's words are whole words -------------------------------------------
+
+
+class TestTownshipWordsAreWholeWords:
+    """乡, 镇 inside another word (城乡建设, 城镇燃气, 乡村振兴) and 市场所 inside 市场所有 name no township
+    body: a city's 市局抽取 task with 市住房和城乡建设局 as partner is the city's own inspection."""
+
+    @pytest.mark.parametrize(
+        "inspector, partner, role",
+        [
+            ("市市场监督管理局", "市住房和城乡建设局", "city-inspects"),
+            ("市市场监督管理局", "市城镇燃气管理处", "city-inspects"),
+            ("市市场监督管理局", "市乡村振兴局", "city-inspects"),
+            ("市市场监督管理局", "市应急管理局", "city-inspects"),
+            ("各乡镇（街道）", "", "county-inspects"),
+            ("各市场监管所", "", "county-inspects"),
+            ("县（区）市场监管局", "县住房和城乡建设局", "county-inspects"),
+        ],
+    )
+    def test_a_city_draws_and_the_inspector_column_says_who_inspects(
+        self, tmp_path, inspector, partner, role
+    ):
+        task = _city_task(
+            tmp_path,
+            {"mode": "抽查检查模式", "inspector": "检查主体", "partner": "配合部门"},
+            {"mode": "市局抽取", "inspector": inspector, "partner": partner},
+        )
+        assert city_role(task) == role
+
+    @pytest.mark.parametrize(
+        "mode, inspector, partner, role",
+        [
+            # the county draws and inspects itself: its stations have no part
+            ("县局抽取", "县市场监督管理局", "县住房和城乡建设局", "city-inspects"),
+            ("县局抽取", "县市场监督管理局", "县乡村振兴局", "city-inspects"),
+            ("县局抽取", "县市场监督管理局", "市场所有关科室", "city-inspects"),
+            # the county draws, its stations inspect
+            ("县局抽取", "各市场监管所", "", "county-inspects"),
+            ("县局抽取", "各乡（镇）", "", "county-inspects"),
+            ("县局抽取", "各乡镇人民政府", "", "county-inspects"),
+        ],
+    )
+    def test_a_county_draws_for_a_township_plan(self, tmp_path, mode, inspector, partner, role):
+        task = _city_task(
+            tmp_path,
+            {"mode": "抽查检查模式", "inspector": "检查主体", "partner": "配合部门"},
+            {"mode": mode, "inspector": inspector, "partner": partner},
+        )
+        assert city_role(task, "township", PlanMeta(level="county")) == role
+
+    @pytest.mark.parametrize(
+        "partner, severity",
+        [("市住房和城乡建设局", "info"), ("市应急管理局", "info"), ("各县（区）局", "warning")],
+    )
+    def test_a_county_plan_against_its_citys_drawn_task(self, tmp_path, partner, severity):
+        city = xlsx(
+            tmp_path,
+            "晋城市市场监督管理局2025年度双随机抽查工作计划",
+            [
+                [*HEAD, "抽查检查模式", "检查主体", "配合部门"],
+                ["1", *FUEL, "加油站", "5%", "3月-10月", "市局抽取", "市市场监督管理局", partner],
+            ],
+        )
+        county = xlsx(
+            tmp_path,
+            "泽州县市场监督管理局2025年度双随机抽查工作计划",
+            [[*HEAD, "抽查检查模式"], ["1", *FUEL, "加油站", "5%", "3月-10月", "县抽县查"]],
+        )
+        got = findings([county], ("superior-task-duplicated",), superior=city)
+        assert [f.severity for f in got] == [severity]
+
+
+# -- review fixes 3 and 4: the place the task bodies vote for ---------------------------------------
+
+
+class TestThePlaceTheTaskBodiesVoteFor:
+    """The 检查主体 cells place a plan whose title names none only when more than half its own tasks
+    name one place's body of the plan's kind first: not a partner after 本局, not a superior's task
+    (市抽县查 beside 县抽县查) inspected by the city's bureau; a station votes for its county."""
+
+    MARKET = "2025年度市场监管领域双随机抽查工作计划"
+
+    def _plan(self, tmp_path: Path, rows: list[tuple[str, str]], title: str = NO_PLACE_BARE) -> Path:
+        wb = Workbook()
+        ws = wb.active
+        ws.append([title])
+        ws.append([*HEAD, "抽查检查模式", "检查主体"])
+        for i, (mode, body) in enumerate(rows, 1):
+            ws.append([str(i), f"任务{i}", "许可条件检查", "经营者", "5%", "3月至11月", mode, body])
+        path = tmp_path / "计划.xlsx"
+        wb.save(path)
+        return path
+
+    def _place(self, tmp_path: Path, rows: list[tuple[str, str]], title: str = NO_PLACE_BARE):
+        (plan,) = load_plans(str(self._plan(tmp_path, rows, title)))
+        return plan.meta.region
+
+    @pytest.mark.parametrize(
+        "rows",
+        [
+            # the city's task beside the county's own: the city's bureau is no vote for the city
+            [("市抽县查", "晋城市市场监督管理局"), ("县抽县查", "本局")],
+            [("上抽下查", "晋城市市场监督管理局"), ("县抽县查", "本局"), ("县抽县查", "本局")],
+            # a partner named after the plan's own body
+            [("县抽县查", "本局、阳城县公安局"), ("县抽县查", "市场监管局、阳城县应急管理局")],
+            # half is not more than half
+            [("县抽县查", "阳城县市场监督管理局"), ("县抽县查", "本局")],
+        ],
+    )
+    def test_no_place_from_a_superiors_task_a_partner_or_half(self, tmp_path, rows):
+        assert self._place(tmp_path, rows) == ()
+
+    @pytest.mark.parametrize(
+        "rows, region",
+        [
+            (
+                [
+                    ("市抽县查", "晋城市市场监督管理局"),
+                    ("县抽县查", "阳城县市场监督管理局"),
+                    ("县抽县查", "阳城县市场监督管理局"),
+                ],
+                ("阳城县", "晋城市", "山西省"),
+            ),
+            ([("县抽县查", "阳城县市场监督管理局、阳城县公安局")] * 2, ("阳城县", "晋城市", "山西省")),
+            # a county plan naming its own stations and itself: the county
+            (
+                [
+                    ("县抽县查", "阳城县市场监督管理局城关市场监督管理所"),
+                    ("县抽县查", "阳城县市场监督管理局城关市场监督管理所"),
+                    ("县抽县查", "阳城县市场监督管理局"),
+                ],
+                ("阳城县", "晋城市", "山西省"),
+            ),
+            (
+                [
+                    ("县抽县查", "阳城县市场监督管理局城关市场监督管理所"),
+                    ("县抽县查", "阳城县市场监督管理局北留市场监督管理所"),
+                ],
+                ("阳城县", "晋城市", "山西省"),
+            ),
+        ],
+    )
+    def test_the_plans_own_bodies_place_it(self, tmp_path, rows, region):
+        assert self._place(tmp_path, rows) == region
+
+    def test_a_station_alone_places_the_plan_at_the_station(self, tmp_path):
+        rows = [("县抽县查", "阳城县市场监督管理局城关市场监督管理所")] * 2
+        assert self._place(tmp_path, rows)[:2] == ("城关市场监督管理所", "阳城县")
+
+    def test_only_the_plans_own_kind_of_body_votes_where_the_title_names_one(self, tmp_path):
+        rows = [("县抽县查", "阳城县公安局")] * 2
+        assert self._place(tmp_path, rows, self.MARKET) == ()
+        assert self._place(tmp_path, rows) == ("阳城县", "晋城市", "山西省")
+        rows = [("县抽县查", "阳城县市场监督管理局")] * 2
+        assert self._place(tmp_path, rows, self.MARKET) == ("阳城县", "晋城市", "山西省")
+
+
+# -- review fix 5: a county's townships together are no township -----------------------------------
+
+
+class TestACountysTownshipsTogetherAreNoTownship:
+    @pytest.mark.parametrize(
+        "title",
+        [
+            "泽州县各乡镇2025年度双随机抽查工作计划",
+            "泽州县乡镇2025年度双随机抽查工作计划",
+            "泽州县各街道2025年度双随机抽查工作计划",
+            "泽州县乡镇街道2025年度双随机抽查工作计划",
+            "泽州县各乡（镇）人民政府2025年度行政检查计划",
+        ],
+    )
+    def test_the_county_issued_it(self, title):
+        place = gazetteer().find(title)
+        assert place is not None and (place.name, place.level) == ("泽州县", "county")
+        assert gazetteer().township_name(title.removeprefix("泽州县")) is None
+
+    @pytest.mark.parametrize(
+        "title, name",
+        [
+            ("泽州县巴公镇2025年度双随机抽查工作计划", "巴公镇"),
+            ("北京市朝阳区南磨房乡人民政府2025年度行政检查计划", "南磨房乡"),
+            ("泽州县城关镇人民政府2025年度行政检查计划", "城关镇"),
+            ("东莞市塘厦镇2025年度双随机抽查工作计划", "塘厦镇"),
+        ],
+    )
+    def test_one_township_issued_it(self, title, name):
+        place = gazetteer().find(title)
+        assert place is not None and (place.name, place.level) == (name, "township")
+
+    def test_a_gazetteer_built_without_parents_still_knows_which_cities_have_counties(self):
+        g = gazetteer()
+        built = type(g)(g.by_code, g.by_name, g.by_first, g.zone_sources, g.changes)
+        assert built.parents == g.parents
+        assert built.has_counties(g.lookup("晋城市")) and not built.has_counties(g.lookup("东莞市"))
+
+
+# -- review fix 6: a header's percent unit, beside a count or a frequency ---------------------------
+
+
+class TestAHeadersPercentUnit:
+    """抽查比例(%) gives its bare numbers the unit, also before a frequency (5；1次/年 under 抽查比例(%)及
+    频次); a header that names a count as well (抽查数量/比例(%)) does not: 20 may be households."""
+
+    def _cell(self, tmp_path: Path, header: str, text: str):
+        path = xlsx(
+            tmp_path,
+            "泽州县市场监督管理局2025年度双随机抽查工作计划",
+            [["序号", "抽查任务名称", "抽查对象", header], ["1", "食品生产检查", "食品生产企业", text]],
+        )
+        (plan,) = load_plans(str(path))
+        ((key, cell),) = [(k, c) for k, c in plan.tasks[0].cells.items() if k not in ("seq", "name", "scope")]
+        return key, cell
+
+    @pytest.mark.parametrize(
+        "header", ["抽查数量/比例(%)", "抽查户数或比例(%)", "抽查家数/比例（%）", "抽查比例(%)或户数"]
+    )
+    def test_a_count_or_ratio_header_gives_no_unit(self, tmp_path, header):
+        _key, cell = self._cell(tmp_path, header, "20")
+        assert cell.raw == "20"
+        assert not (hasattr(cell.value, "ratio") and cell.value.ratio is not None)
+
+    @pytest.mark.parametrize(
+        "header, text, low, bound, times",
+        [
+            ("抽查比例(%)及频次", "5；1次/年", 5, "exact", 1),
+            ("抽查比例(%)及频次", "不低于3，每年1次", 3, "at_least", 1),
+            ("抽查比例（%）及频次", "5、2次/年", 5, "exact", 2),
+            ("抽查比例(%)", "5", 5, "exact", None),
+            ("个体工商户抽查比例(%)", "5", 5, "exact", None),
+        ],
+    )
+    def test_a_ratio_header_gives_the_unit_before_a_frequency(
+        self, tmp_path, header, text, low, bound, times
+    ):
+        _key, cell = self._cell(tmp_path, header, text)
+        assert cell.raw == text
+        assert (cell.value.ratio.low, cell.value.ratio.bound) == (low, bound)
+        assert (cell.value.frequency.times_low if cell.value.frequency else None) == times
+
+    @pytest.mark.parametrize("text", ["5；见附件", "5家；1次/年", "抽取5；1次/年"])
+    def test_a_number_not_bare_before_a_frequency_gets_no_unit(self, tmp_path, text):
+        _key, cell = self._cell(tmp_path, "抽查比例(%)及频次", text)
+        ratio = getattr(cell.value, "ratio", None)
+        assert ratio is None or ratio.low != 5

@@ -130,12 +130,21 @@ _BARE_NUMBERS = re.compile(
     r"(?:不低于|不少于|不超过|不高于|不大于|不小于|约|≥|>=|≤|<=)?\s*\d+(?:\.\d+)?"
     r"(?:\s*[-~～—至到]\s*\d+(?:\.\d+)?)?"
 )
+# a bare number before a separator and a frequency, in a 比例(%)及频次 column (5；1次/年, 不低于3，每年1次)
+_BARE_THEN_FREQUENCY = re.compile(rf"({_BARE_NUMBERS.pattern})(\s*[；;，,、/]\s*\S*(?:次|每)\S*)")
+# a header that also names a count (抽查数量/比例(%), 抽查户数或比例(%)): a bare number may be households
+# (not 个体户, 商户, 农户: whose ratio it is)
+_COUNT_WORDS = re.compile(r"数量|户数|家数|(?<![体商农])户")
 
 
 def percent_unit(key: str, header: str) -> bool:
-    """Whether a ratio column's header gives the percent unit its cells leave out (抽查比例(%) | 5)."""
+    """Whether a ratio column's header gives the percent unit its cells leave out (抽查比例(%) | 5);
+    not when it names a count as well (抽查数量/比例(%) | 20 may be 20 households)."""
+    norm = normalize_header(header)
     return (
-        fields.FIELD_KINDS.get(key) == "quota" and _PERCENT_UNIT.search(normalize_header(header)) is not None
+        fields.FIELD_KINDS.get(key) == "quota"
+        and _PERCENT_UNIT.search(norm) is not None
+        and _COUNT_WORDS.search(norm) is None
     )
 
 
@@ -742,14 +751,19 @@ class _Builder:
         return self.cell(kind, raw).value
 
     def percent_cell(self, kind: str, raw: str) -> Cell:
-        """A cell of a column whose header gives the percent unit: a bare number (5, 不低于3) is read as
-        that many percent; the cell keeps its text as written."""
+        """A cell of a column whose header gives the percent unit: a bare number (5, 不低于3), alone or
+        before a separator and a frequency (5；1次/年 under 抽查比例(%)及频次), is read as that many
+        percent; the cell keeps its text as written."""
         text = unicodedata.normalize("NFKC", raw).strip()
-        if not _BARE_NUMBERS.fullmatch(text):
+        if _BARE_NUMBERS.fullmatch(text):
+            with_unit = f"{text}%"
+        elif m := _BARE_THEN_FREQUENCY.fullmatch(text):
+            with_unit = f"{m[1]}%{m[2]}"
+        else:
             return self.cell(kind, raw)
         found = self._cells.get((f"{kind}%", raw))
         if found is None:
-            found = self._cells[(f"{kind}%", raw)] = Cell(raw, fields.parse(kind, f"{text}%"))
+            found = self._cells[(f"{kind}%", raw)] = Cell(raw, fields.parse(kind, with_unit))
         return found
 
     def build(self, meta: PlanMeta) -> Plan:

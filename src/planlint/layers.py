@@ -217,6 +217,16 @@ _SAMR_BASIS = re.compile(r"^《?市场监管总局|国市监|^《企业公示信
 _SAMR_TERMS = frozenset({"undirected-with-condition"})
 
 
+def own_bodies(title: str) -> re.Pattern[str] | None:
+    """The words of the bodies of the plan's own kind, where its title names one: market regulation's
+    (市场监督管理局, 市场监管所) for a 市场监管 plan, 教育局's for 某市教育局's; None when the title names
+    no department (a joint plan's office, 2025年度双随机抽查工作计划)."""
+    if _MARKET.search(title):
+        return _MARKET
+    found = _DEPARTMENTS.search(title)
+    return re.compile(re.escape(found[1])) if found else None
+
+
 def department_of(meta: PlanMeta) -> str | None:
     """The department issuing a plan when it is not market regulation (广州市教育局 → 教育局), or
     whose work the title names (学校卫生随机监督抽查 → 卫生健康部门)."""

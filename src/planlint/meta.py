@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 
 from . import fields, values
-from .layers import declared_in
+from .layers import declared_in, own_bodies
 from .places import Change, Gazetteer, Place, everyday_name, gazetteer, short_name
-from .plan import FIELD_NAMES, Plan, PlanMeta
+from .plan import FIELD_NAMES, Plan, PlanMeta, Task
 from .readers._common import clean_title, title_from_rows
 from .table import Table
 
@@ -100,10 +100,13 @@ _BODY_WORDS = r"局|委员会|厅|人民政府|政府|办公室|办事处|中心
 _BODY = re.compile(_BODY_WORDS)
 # a cell above the header naming the body that made the plan: labelled, perhaps among other fields
 # (填报单位:广州市教育局  填报人:…  联系电话:…, 编制单位：某区卫生健康局), or the body's name alone, perhaps
-# sealed (某县市场监督管理局（盖章）)
+# sealed (某县市场监督管理局（盖章）). Only the label of the unit that made the plan counts, at the start
+# of the cell or after a separator: 指导单位, 配合单位, 上级单位 and 主管单位 name other bodies, and a bare
+# 单位 counts only at the start of the cell.
 _UNIT_NAME = rf"([\u4e00-\u9fff（）()]{{2,30}}?(?:{_BODY_WORDS}))"
 _LABELLED_UNIT = re.compile(
-    r"(?:填报|编制|制表|报送|发布|制定|印发|实施)?单位(?:名称)?(?:[（(]盖章[)）])?[:：]\s*" + _UNIT_NAME
+    r"(?:^(?:填报|编制|制表|报送)?|(?<=[\s，,；;|/])(?:填报|编制|制表|报送))单位(?:名称)?(?:[（(]盖章[)）])?[:：]\s*"
+    + _UNIT_NAME
 )
 _SEALED_UNIT = re.compile(_UNIT_NAME + r"\s*(?:[（(](?:盖章|章|公章)[)）])?")
 # the bodies of a cell listing several (泽州县市场监督管理局、泽州县商务局)
@@ -159,31 +162,63 @@ def _place_above_header(table: Table, header_row: int) -> tuple[Place, str] | No
 
 
 def _place_of_bodies(plan: Plan) -> tuple[Place, str] | None:
-    """The one place whose bodies the 检查主体 / 发起部门 cells name, for at least half the tasks. Each
-    distinct cell text is read once (a plan of many tasks repeats a few)."""
+    """The one place whose bodies the 检查主体 / 发起部门 cells name, for more than half the tasks. Only
+    the cell's first body votes (those after it are partners: 本局、阳城县公安局), and only a body of the
+    plan's own kind where its title names one (market regulation's in a 市场监管 plan); a task whose
+    mode draws at a level above the plan's lowest drawing one (市抽县查 beside 县抽县查: the city's
+    task, its bureau inspecting) does not vote. A township body (城关市场监督管理所) votes for its
+    county, and names the place only when all votes are its. Each distinct cell text is read once."""
     places = gazetteer()
-    named: dict[str, Place] = {}
-    read: dict[str, tuple[str, ...]] = {}  # a cell's text → the places its bodies name
+    kind = own_bodies(plan.meta.title or "")
+    voting = _own_draws(plan)
+    named: dict[str, Place] = {}  # the places the voting bodies name, by name
+    read: dict[str, Place | None] = {}  # a cell's text → the place its first body names
     tasks = 0
     key_found = ""
-    for task in plan.tasks:
+    for task in voting:
         names: set[str] = set()
         for key in _BODY_KEYS:
             text = task.text(key)
             if text not in read:
-                found = [places.find(b) for b in _BODY_SEP.split(text) if _BODY.search(b)]
-                read[text] = tuple(p.name for p in found if p is not None)
-                named.update((p.name, p) for p in found if p is not None)
-                if len(named) > 1:
-                    return None  # several places' bodies: a superior's and its counties', or siblings'
-            if read[text]:
-                names.update(read[text])
+                first = next((b for b in _BODY_SEP.split(text) if b), "")
+                own = _BODY.search(first) and (kind is None or kind.search(first))
+                read[text] = places.find(first) if own else None
+            found = read[text]
+            if found is not None:
+                county = places.by_code.get(found.parent) if found.level == "township" else found
+                if county is None:
+                    continue
+                named[found.name] = found
+                names.add(county.name)
                 key_found = key_found or key
+        if len(names) > 1:
+            return None
         tasks += bool(names)
-    if len(named) != 1 or tasks * 2 < len(plan.tasks):
+    counties = {places.by_code.get(p.parent) if p.level == "township" else p for p in named.values()}
+    if len(counties) != 1 or None in counties or tasks * 2 <= len(voting):
         return None
-    (place,) = named.values()
+    (place,) = counties if len(named) > 1 else named.values()
+    assert place is not None
     return place, f"「{plan.header(key_found) or FIELD_NAMES[key_found]}」列中的{place.name}单位"
+
+
+_DRAW_RANK = {"township": 0, "county": 1, "city": 2, "province": 3}
+
+
+def _own_draws(plan: Plan) -> list[Task]:
+    """The plan's tasks less those whose mode draws at a level above the lowest one its modes draw at
+    (市抽县查, 上抽下查 beside 县抽县查): those are a superior's tasks the plan lists."""
+    ranks: dict[int, int] = {}
+    for task in plan.tasks:
+        mode = task.value("mode")
+        if isinstance(mode, values.Mode):
+            drawn = [_DRAW_RANK[p.select] for p in mode.pairs if p.select in _DRAW_RANK]
+            upper = any(p.select == "upper" for p in mode.relative)
+            ranks[id(task)] = max(drawn, default=-1) if not upper else 99
+    lowest = min((r for r in ranks.values() if r >= 0), default=None)
+    if lowest is None:
+        return list(plan.tasks)
+    return [t for t in plan.tasks if ranks.get(id(t), -1) <= lowest]
 
 
 def region_of(place: str | None) -> tuple[str, ...]:

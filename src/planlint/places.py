@@ -16,7 +16,7 @@ city without counties, 东莞市塘厦镇); the table does not list them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
 from typing import NamedTuple
@@ -35,9 +35,11 @@ _ZONE_LONG = {"经开区": "经济技术开发区", "高新区": "高新技术�
 _ZONE_SHORT = re.compile("|".join(_ZONE_LONG))
 # a city bureau's branch named after a zone or district: 市场监督管理局高新区分局, 市场监管局和平分局
 _BRANCH = re.compile(r"(?:市场监督管理局|市场监管局|市监局)([\u4e00-\u9fff]{2,12}?)分局")
-# a 乡 / 镇 / 街道 body named right after its county: 朝阳区南磨房乡人民政府, 某县城关镇2024年度
+# a 乡 / 镇 / 街道 body named right after its county: 朝阳区南磨房乡人民政府, 某县城关镇2024年度; not the
+# county's townships together (各乡镇, 乡镇, 各街道: a county's collective plan)
 _TOWNSHIP = re.compile(
-    r"((?:(?!市场|监督|管理|局|委|年|计划|双随机|办公)[\u4e00-\u9fff]){1,8}?(?:乡|镇|街道|苏木))"
+    r"(?![乡镇街道苏木（）()、]+(?:人民政府|政府|办事处|综合行政执法|\d|年))"
+    r"((?:(?!市场|监督|管理|局|委|年|计划|双随机|办公|各)[\u4e00-\u9fff]){1,8}?(?:乡|镇|街道|苏木))"
     r"(?=人民政府|政府|办事处|综合行政执法|\d|年)"
 )
 # a county bureau's station (市场监管所), named after the county or its bureau: 泽州县市场监督管理局巴公
@@ -130,7 +132,11 @@ class Gazetteer:
     by_first: dict[str, tuple[str, ...]]  # every name by its first character, longest first
     zone_sources: dict[str, str]  # a functional zone's name → where its level and parent are stated
     changes: dict[str, Change]  # a former name no place has now → its change
-    parents: frozenset[str] = frozenset()  # the codes of the divisions some division is under
+    # the codes of the divisions some division is under, computed from by_code (has_counties)
+    parents: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "parents", frozenset(p.parent for p in self.by_code.values() if p.parent))
 
     def former_names(self, text: str, year: int) -> list[tuple[int, int, Change]]:
         """The former names in `text` that were no longer valid in `year` (太谷县 in a 2025 plan):
@@ -412,9 +418,8 @@ def gazetteer() -> Gazetteer:
     by_first: dict[str, list[str]] = {}
     for name in sorted(frozen, key=len, reverse=True):
         by_first.setdefault(name[0], []).append(name)
-    with_children = frozenset(p.parent for p in by_code.values() if p.parent)
     by_first_t = {k: tuple(v) for k, v in by_first.items()}
-    return Gazetteer(by_code, frozen, by_first_t, zone_sources, changes, with_children)
+    return Gazetteer(by_code, frozen, by_first_t, zone_sources, changes)
 
 
 def _rows(table: str) -> list[list[str]]:

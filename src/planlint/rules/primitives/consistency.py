@@ -191,15 +191,24 @@ def scope_within(ctx: Ctx, cell: Cell, words: dict[str, list[str]]) -> Iterator[
     """A city or county plan cannot draw from the whole province (`全省…`, `本省…`), nor a county's
     from the whole city or prefecture above it (`全市…` in a district's or county's plan, `全州…`):
     the level words read as the plan's place means them, so `全市` is a county-level city's own."""
+    place = _own_scope(ctx.plan.meta.place)
     for word in words.get(ctx.plan.meta.level or "", []):
         if word in cell.raw:
             where = text_spans(cell, word)
-            yield CellHit({"word": word, "place": ctx.plan.meta.place or "本辖区"}, spans=where)
+            yield CellHit({"word": word, "place": place}, spans=where)
             return
     above = _above_words(ctx.plan.meta)
     found = above.search(cell.raw) if above is not None else None
     if found:
-        yield CellHit({"word": found[0], "place": ctx.plan.meta.place or "本辖区"}, spans=(found.span(),))
+        yield CellHit({"word": found[0], "place": place}, spans=(found.span(),))
+
+
+def _own_scope(place: str | None) -> str:
+    """The plan's own area as a scope names it: its place, or a station's 辖区 (巴公市场监督管理所辖区:
+    a 市场监管所 is a body, not an area)."""
+    if not place:
+        return "本辖区"
+    return f"{place}辖区" if place.endswith("所") else place
 
 
 def _above_words(meta: PlanMeta) -> re.Pattern[str] | None:

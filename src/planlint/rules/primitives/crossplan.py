@@ -28,8 +28,14 @@ DEFAULT_THRESHOLD = 0.7
 # city, a county against its city (or province), a city against its province. "The superior" and "the
 # lower level" below are relative to the plan being checked.
 _RANK = {"township": 0, "county": 1, "city": 2, "province": 3}
+# A township's words are whole words (乡镇, 乡（镇）, 街道, 各乡, 镇政府, 市场监管所, 各所), never a lone 乡 or
+# 镇 inside another word (城乡建设, 城镇, 乡村振兴, 镇燃气) nor 市场所 inside 市场所有.
+_TOWNSHIP_TEXT = (
+    r"乡镇|乡[（(]镇[)）]|各乡|各镇|街道|苏木|[乡镇](?:人民)?政府|"
+    r"(?:市场监管|市场监督管理|工商|基层)所|市场所(?!有)|各所(?!属|有)"
+)
 _LEVEL_TEXT = {
-    "township": r"乡|镇|街道|苏木|(?:市场监管|市场监督管理|工商|市场)所",
+    "township": _TOWNSHIP_TEXT,
     "county": r"县|(?<!辖)区|旗",
     "city": r"市(?!场)|州|盟",
     "province": r"省",
@@ -46,7 +52,7 @@ _LOWER_INITIATE = {
 # … or the superior itself (县局发起 in a county plan, 市局发起 in a city plan, 省局发起 in a province
 # plan).
 _SUPERIOR_INITIATES = {
-    "township": re.compile(r"[县区市](?:局|级|市场监|.{0,6}局.{0,4}发起)"),
+    "township": re.compile(r"(?:[县区]|市(?!场))(?:局|级|市场监|.{0,6}局.{0,4}发起)"),
     "county": re.compile(r"市局|市级|市市场监|市.{0,6}局.{0,4}发起"),
     "city": re.compile(r"省局|省级|省市场监|省.{0,6}局.{0,4}发起"),
 }

@@ -3,6 +3,7 @@ name, and work piled into the second half of the year."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -92,14 +93,19 @@ def window_year(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     ("cell",),
     {"field": FIELD, "param": PARAM},
     required=("field", "param"),
-    provides=("end", "suggested"),
+    provides=("end", "suggested", "start_note"),
 )
 def not_after(ctx: Ctx, cell: Cell, param: str) -> Iterator[CellHit]:
     """The window must end by the deadline. A window that ends with the deadline's month but names no
-    day (`3月—12月` under 12月20日) is ambiguous: softened to a warning, fix names the day."""
+    day (`3月—12月` under 12月20日) is ambiguous: softened to a warning, fix names the day. A window
+    naming only its start (12月25日起) breaches the deadline when it starts after it in the plan year
+    (window-open-end says the rest); the fix then moves the start too."""
     window = cell.value
     deadline_text = ctx.param(param)
-    if not isinstance(window, Window) or not deadline_text or window.open_end:  # window-open-end says it
+    if not isinstance(window, Window) or not deadline_text:
+        return
+    if window.open_end:
+        yield from _open_start_after(ctx, window, deadline_text)
         return
     month, day = parse_month_day(deadline_text)
     year = plan_year(ctx, window)
@@ -112,12 +118,46 @@ def not_after(ctx: Ctx, cell: Cell, param: str) -> Iterator[CellHit]:
         return
     new_end = DatePoint(month, day, window.end.year)
     suggested = Window(window.start, new_end, qualifier=window.qualifier).canonical()
-    hit = CellHit({"end": window.end, "param": deadline_text, "suggested": suggested}, suggested)
+    hit = CellHit(
+        {"end": window.end, "param": deadline_text, "suggested": suggested, "start_note": ""}, suggested
+    )
     ends_in_plan_year = (window.end.year or year) == year and not window.end.next_year
     # 12月底 / 12月下旬 name the month's end: past 12月20日 as plainly as 12月31日 is
     if window.end.day is None and window.end.part is None and window.end.month == month and ends_in_plan_year:
         hit.severity = "warning"
     yield hit
+
+
+def _open_start_after(ctx: Ctx, window: Window, deadline_text: str) -> Iterator[CellHit]:
+    """An open window (12月25日起) starting in the plan year after its deadline (12月20日): it ends
+    after the deadline whatever end it is given. A start in another year is window-other-year's."""
+    year = plan_year(ctx, window)
+    if (
+        window.start.year not in (None, year)
+        or window.start.next_year
+        or not _starts_after(window, deadline_text, year)
+    ):
+        return
+    month, day = parse_month_day(deadline_text)
+    fixed = Window(
+        DatePoint(month, year=window.start.year), DatePoint(month, day), qualifier=window.qualifier
+    )
+    yield CellHit(
+        {
+            "end": f"{window.start}以后（只写了开始时间）",
+            "param": deadline_text,
+            "suggested": fixed.canonical(),
+            "start_note": f"，开始时间{window.start}也须提前",
+        }
+    )
+
+
+def _starts_after(window: Window, deadline_text: str, year: int) -> bool:
+    month, day = parse_month_day(deadline_text)
+    try:
+        return window.start_date(year) > dt.date(year, month, day)
+    except ValueError:
+        return False
 
 
 @primitive(
@@ -171,13 +211,23 @@ def open_end(ctx: Ctx, cell: Cell, param: str = "") -> Iterator[CellHit]:
     if not isinstance(window, Window) or not window.open_end:
         return
     deadline = ctx.param(param) if param else None
+    year = plan_year(ctx, window)
+    if deadline and window.start.year in (None, year) and _starts_after(window, deadline, year):
+        return  # window-after-deadline reports it: no end by the deadline follows its start
     month, day = parse_month_day(deadline) if deadline else (12, 31)
-    end = DatePoint(month, day, window.start.year, next_year=window.start.next_year)
     if window.label:  # 即日起: the notice's date, which the cell does not state, is the start
+        end = DatePoint(month, day, window.start.year, next_year=window.start.next_year)
         yield CellHit({"start": f"{window.label}，即印发之日", "suggested": f"{window.label}至{end}"})
         return
-    suggested = Window(window.start, end, qualifier=window.qualifier).canonical()
-    yield CellHit({"start": window.start, "suggested": suggested})
+    start = window.start
+    if ctx.plan.meta.year and start.year not in (None, ctx.plan.meta.year):
+        start = dataclasses.replace(start, year=ctx.plan.meta.year)  # as window-other-year suggests
+    end = DatePoint(month, day, start.year, next_year=start.next_year)
+    if _starts_after(Window(start, end), f"{month}月{day}日", year):
+        start = DatePoint(month, year=start.year)  # no end by the deadline follows it: start in its month
+    yield CellHit(
+        {"start": window.start, "suggested": Window(start, end, qualifier=window.qualifier).canonical()}
+    )
 
 
 def _latest_end(year: int, days: int) -> tuple[dt.date, bool]:
