@@ -1612,7 +1612,7 @@ def _review_reason(norm: str) -> str | None:
     malformed quota (适量抽查, 5%x). Prose leaves the number to others, or states numbers in sentences:
     a sum over several offices (登记科10户、网监科5户，共15户), thresholds (10所及以下的按不少于2所)."""
     if _PENDING.search(norm):
-        return "比例或数量尚未确定（待定、暂定或另行通知），请在印发前写明确定的数字"
+        return "比例或数量尚未确定，写的是待定、暂定或另行通知，请在印发前写明确定的数字"
     if _DELEGATED.search(norm):
         return "比例或数量交由执行单位根据实际情况确定"
     if _DEFERRED.search(norm) or _SUPERIOR_SETS.search(norm):
