@@ -198,7 +198,8 @@ def test_a_superiors_ratio_is_met_when_every_kinds_ratio_meets_it(tmp_path, cell
         ),
     )
     assert [(f.task_seq, f.location.cell) for f in result.findings] == ([("16", "F18")] if flagged else [])
-    assert all("10%" in f.message for f in result.findings)
+    # the finding names the kind whose ratio is below (review of this round: 「1%」 alone did not say whose)
+    assert all("10%（分支机构）" in f.message for f in result.findings)
 
 
 # -- quantities in Chinese numerals ------------------------------------------------------------------

@@ -403,6 +403,14 @@ def _ratio(task: Task) -> tuple[Ratio | None, str]:
     return whole.quota.ratio, whole.sources["ratio"]
 
 
+def _ratio_shown(task: Task, ratio: Ratio) -> str:
+    """The ratio as a message shows it: with the kind of object it is for when the task gives a ratio
+    per kind (1%（个体工商户）), whose lowest is the one compared."""
+    whole = task_quota(task)
+    kinds = [kind for kind, r in whole.quota.by_kind if r == ratio] if whole is not None else []
+    return f"{ratio.canonical()}（{'、'.join(kinds)}）" if kinds else ratio.canonical()
+
+
 @primitive("quota_below_superior", ("plan-set",), provides=(*CELL_VARS, *SUP_VARS, "superior_ratio", "ratio"))
 def quota_below_superior(ctx: Ctx, task: None) -> Iterator[Hit]:
     for sup in superiors_of(ctx):
@@ -413,8 +421,8 @@ def quota_below_superior(ctx: Ctx, task: None) -> Iterator[Hit]:
                     ctx.plan,
                     m.task,
                     key,
-                    superior_ratio=theirs.canonical(),
-                    ratio=mine.canonical(),
+                    superior_ratio=_ratio_shown(m.other, theirs),
+                    ratio=_ratio_shown(m.task, mine),
                     **_sup_vars(m, sup),
                 )
                 hit.spans = _ratio_spans(m.task.get(key), mine)
