@@ -15,6 +15,8 @@ from .plan import Plan
 from .readers import SUPPORTED
 
 if TYPE_CHECKING:
+    from multiprocessing.context import ForkServerContext, SpawnContext  # no ForkServerContext on Windows
+
     import pathspec
 
 __all__ = ["KNOWN_UNSUPPORTED", "SUPPORTED", "Exclude", "discover", "load_plans", "parallel_map"]
@@ -244,6 +246,20 @@ def start_method() -> str:
     return "spawn"
 
 
+def process_context(preload: Sequence[str] = ()) -> ForkServerContext | SpawnContext:
+    """The multiprocessing context of planlint's worker processes (`--jobs`, `planlint serve`'s
+    batches, the desk's lint processes), by `start_method`. With the fork server, `preload` names
+    the modules it imports once before it forks a worker; that only has an effect before the fork
+    server starts, so the first call of a process decides them."""
+    import multiprocessing
+
+    if start_method() == "forkserver":
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(preload))
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 def parallel_map(
     work: Callable[[T], R],
     items: Sequence[T],
@@ -258,16 +274,11 @@ def parallel_map(
     `preload` names the modules the fork server imports once, before it forks the workers (the first
     call of a process decides them). As with any spawned process, a script that calls this must
     guard its entry point (`if __name__ == "__main__":`): a worker imports the script's module."""
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     workers = max(1, min((os.cpu_count() or 1) if jobs <= 0 else jobs, len(items)))
-    context = multiprocessing.get_context(start_method())
-    if context.get_start_method() == "forkserver":
-        # only has an effect before the fork server starts (once per process)
-        context.set_forkserver_preload(list(preload))
     with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_set_work, initargs=(work,)
+        max_workers=workers, mp_context=process_context(preload), initializer=_set_work, initargs=(work,)
     ) as pool:
         # Small chunks: a big last chunk leaves the other workers idle at the end of the batch.
         results: Iterable[R] = pool.map(

@@ -15,13 +15,10 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..errors import PlanlintError
 from .coverage import CityTasks
-
-if TYPE_CHECKING:
-    from multiprocessing.context import ForkServerContext, SpawnContext
 
 COVERAGE_SLUG = "coverage-below-target"
 
@@ -305,18 +302,12 @@ class Linter:
         self._lock = threading.Lock()
 
     def _new_pool(self) -> ProcessPoolExecutor:
-        """Lint processes forked from the fork server (pipeline.start_method), else spawned; never
+        """Lint processes forked from the fork server (pipeline.process_context), else spawned; never
         a plain fork of the threaded server."""
-        from ..pipeline import start_method
+        from ..pipeline import process_context
 
-        context: ForkServerContext | SpawnContext
-        if start_method() == "forkserver":
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(_PRELOAD)  # only before the fork server starts
-        else:
-            context = multiprocessing.get_context("spawn")
         return ProcessPoolExecutor(
-            max_workers=self._processes, mp_context=context, initializer=_follow_parent
+            max_workers=self._processes, mp_context=process_context(_PRELOAD), initializer=_follow_parent
         )
 
     def run(self, req: LintRequest) -> LintOutcome:

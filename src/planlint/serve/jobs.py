@@ -24,13 +24,10 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from ..errors import PlanlintError
 from ..pipeline import KNOWN_UNSUPPORTED, SUPPORTED
-
-if TYPE_CHECKING:  # ForkServerContext does not exist on Windows
-    from multiprocessing.context import ForkServerContext, SpawnContext
 
 T = TypeVar("T")
 log = logging.getLogger("planlint.serve")
@@ -331,17 +328,10 @@ def _work_in_child(job: Job, view: BatchView, limits: JobLimits) -> Outcome:
     """Run the batch in a child process and relay its progress; a child that dies (over its
     memory or time, or a crash in a native reader) fails this batch only. The child is forked
     from the fork server (a single-threaded process that has imported planlint once), else
-    spawned (pipeline.start_method), never forked from this threaded server."""
-    import multiprocessing
+    spawned (pipeline.process_context), never forked from this threaded server."""
+    from ..pipeline import process_context
 
-    from ..pipeline import start_method
-
-    ctx: ForkServerContext | SpawnContext
-    if start_method() == "forkserver":
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(_PRELOAD)  # only before the fork server starts
-    else:
-        ctx = multiprocessing.get_context("spawn")
+    ctx = process_context(_PRELOAD)
     receive, send = ctx.Pipe(duplex=False)
     child = ctx.Process(
         target=_child,
