@@ -134,3 +134,22 @@ class TestTheScopeFixNamesAnArea:
             [str(path)], RunOptions(use_config=False, select=("scope-beyond-jurisdiction",))
         ).findings
         assert area in got.fix and "所”" not in got.fix
+
+
+@pytest.mark.parametrize(
+    ("clause", "missing"),
+    [
+        ("守信企业3%，失信企业10%", "未写明警示、严重失信"),
+        ("对守信、警示企业按3%抽查", "未写明失信、严重失信"),
+        ("对低风险、一般风险企业按3%抽查", "未写明较高风险、高风险"),
+    ],
+)
+def test_an_incomplete_clause_names_the_missing_tiers_in_its_own_words(tmp_path, clause, missing):
+    """A 守信/失信 clause was told it missed 一般风险、高风险: the risk scheme's names for the B and D tiers."""
+    from planlint.engine import RunOptions, run
+
+    head = [*HEAD, "信用风险分类"]
+    row = ["1", "食品销售抽查", "许可条件检查", "经营者", "5%", "3月—11月", clause]
+    path = _plan(tmp_path, "泽州县市场监督管理局2025年度双随机抽查工作计划", [], [row], head=head)
+    found = run([str(path)], RunOptions(use_config=False, select=("risk-clause-incomplete",))).findings
+    assert [f.message.rpartition("：")[2] for f in found] == [missing]

@@ -12,6 +12,7 @@ another scheme is read, not reported.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -30,6 +31,12 @@ def applies_tiers(clause: RiskClause | None) -> bool:
     return clause is not None and clause.tiered and not clause.truncated
 
 
+# A clause in the credit scheme's words (守信 · 警示 · 失信 · 严重失信, the A–D tiers the parser reads them as)
+# is told the tiers it misses in those words, not the risk scheme's.
+_CREDIT_WORDS = re.compile(r"守信|警示|失信")
+_CREDIT_NAMES = {"A": "守信", "B": "警示", "C": "失信", "D": "严重失信"}
+
+
 @primitive(
     "risk_incomplete", ("cell",), {"field": FIELD}, required=("field",), provides=("problem", "canonical")
 )
@@ -41,9 +48,9 @@ def risk_incomplete(ctx: Ctx, cell: Cell) -> Iterator[CellHit]:
     scheme = clause.scheme or "four"
     missing = [t for t in TIER_SCHEMES[scheme] if t not in named]
     if clause.truncated or (clause.tiers and missing):
-        what = (
-            "条款被截断" if clause.truncated else "未写明" + "、".join(tier_name(t, scheme) for t in missing)
-        )
+        names = _CREDIT_NAMES if scheme == "four" and _CREDIT_WORDS.search(cell.raw) else None
+        shown = [names[t] if names else tier_name(t, scheme) for t in missing]
+        what = "条款被截断" if clause.truncated else "未写明" + "、".join(shown)
         # cut off: the list left unfinished; else the tiers it does name, where the others are missing
         where = (clause.cut_span,) if clause.cut_span is not None else clause.tier_spans
         yield CellHit({"problem": what, "canonical": STANDARD_RISK_CLAUSE}, spans=where)
